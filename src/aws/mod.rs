@@ -1,0 +1,1 @@
+//! The only module that imports aws_sdk_*: one file per service, returns model types.

@@ -1,0 +1,1 @@
+//! The expected-architecture file: parse, validate (all problems at once), per-environment view.

@@ -1,0 +1,1 @@
+//! Fan-out across services and regions, paging, retries, collection errors.

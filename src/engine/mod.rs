@@ -1,0 +1,1 @@
+//! Evaluation: every check on every resource of its collection → PASS/FAIL/UNKNOWN/NOT_APPLICABLE/ERROR.

@@ -1,0 +1,1 @@
+//! Thresholds, waivers and the exit decision.

@@ -1,0 +1,253 @@
+//! The audit result: checks, one result per (check, resource), the gate decision and the
+//! drift section. This is the JSON report's shape (`docs/report.md`), so field names are a
+//! public contract.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// The JSON report schema version.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+/// Check severity, ordered from least to most severe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "info" => Ok(Severity::Info),
+            "low" => Ok(Severity::Low),
+            "medium" => Ok(Severity::Medium),
+            "high" => Ok(Severity::High),
+            "critical" => Ok(Severity::Critical),
+            other => Err(format!("unknown severity {other:?} (expected critical, high, medium, low or info)")),
+        }
+    }
+}
+
+/// The outcome of one check on one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Status {
+    /// The resource complies.
+    Pass,
+    /// The resource violates the check.
+    Fail,
+    /// A FAIL that a valid waiver accepts.
+    Waived,
+    /// The data the check needs could not be collected (see `collection_errors`).
+    Unknown,
+    /// The environment does not require this check, or the resource is out of its scope.
+    NotApplicable,
+    /// The check itself is broken (Rego error); reported for that check alone.
+    Error,
+}
+
+impl Status {
+    pub const ALL: [Status; 6] = [Status::Fail, Status::Unknown, Status::Error, Status::Waived, Status::Pass, Status::NotApplicable];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Pass => "PASS",
+            Status::Fail => "FAIL",
+            Status::Waived => "WAIVED",
+            Status::Unknown => "UNKNOWN",
+            Status::NotApplicable => "NOT_APPLICABLE",
+            Status::Error => "ERROR",
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the catalog says about one check (from its `# METADATA` block).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CheckMeta {
+    /// Stable id, e.g. `FF-S3-001`. Names the file, the SARIF rule, the waiver key.
+    pub id: String,
+    /// Rego package, e.g. `flowforge.aws.s3.tls_only`.
+    pub package: String,
+    pub title: String,
+    pub description: String,
+    pub severity: Severity,
+    /// The snapshot collection it judges, e.g. `s3.buckets`.
+    pub collection: String,
+    pub remediation: String,
+    /// Framework → control ids, e.g. `cis-aws-foundations: ["2.1.1"]`.
+    #[serde(default)]
+    pub frameworks: BTreeMap<String, Vec<String>>,
+    /// The section of the FlowForge deployment guide the check enforces.
+    pub guide_section: String,
+    /// Policy-area tag (`tls`, `encryption`, `vpc-endpoints`, `multi-az`, `iam`, `network`, `hygiene`).
+    pub area: String,
+    /// Where the check came from: `builtin:policies/aws/s3/tls_only.rego` or a file path.
+    pub source: String,
+}
+
+/// One result row: a check applied to a resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CheckResult {
+    /// Stable id: first 16 hex digits of SHA-256(`check_id` + "\n" + `resource_arn`).
+    pub finding_id: String,
+    pub check_id: String,
+    pub severity: Severity,
+    pub status: Status,
+    pub resource_arn: String,
+    #[serde(default)]
+    pub resource_name: String,
+    #[serde(default)]
+    pub region: String,
+    /// Why it failed / is unknown / does not apply; empty for PASS.
+    #[serde(default)]
+    pub message: String,
+    /// The facts behind a FAIL (one entry per violation) or the collection errors behind an
+    /// UNKNOWN.
+    #[serde(default)]
+    pub evidence: Vec<serde_json::Value>,
+    /// The waiver that turned a FAIL into WAIVED.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<AppliedWaiver>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct AppliedWaiver {
+    pub reason: String,
+    pub owner: String,
+    #[serde(default)]
+    pub ticket: Option<String>,
+    pub expires: String,
+}
+
+/// Computes the stable finding id for a check and a resource.
+pub fn finding_id(check_id: &str, resource_arn: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(check_id.as_bytes());
+    h.update(b"\n");
+    h.update(resource_arn.as_bytes());
+    let digest = h.finalize();
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The status of a check as a whole (whether its Rego ran).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct CheckRun {
+    #[serde(flatten)]
+    pub meta: CheckMeta,
+    /// Null when the check ran; the Rego error when it did not (its results are ERROR).
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// Counts by status and by severity (FAIL only) for summaries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Summary {
+    pub checks: usize,
+    pub resources: usize,
+    pub results: usize,
+    /// Status → count (all six statuses present).
+    pub by_status: BTreeMap<String, usize>,
+    /// Severity → number of FAIL results.
+    pub failed_by_severity: BTreeMap<String, usize>,
+}
+
+/// The gate's decision and every reason it blocks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct GateDecision {
+    pub passed: bool,
+    pub fail_on: String,
+    pub require_complete_audit: bool,
+    pub reasons: Vec<String>,
+}
+
+/// Hashes and versions that identify exactly what produced a report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Provenance {
+    pub tool_version: String,
+    /// SHA-256 of the snapshot file as read.
+    pub snapshot_sha256: String,
+    /// SHA-256 of the baseline file as read.
+    pub baseline_sha256: String,
+    /// SHA-256 over the sorted (source, text) pairs of the policy catalog used.
+    pub catalog_sha256: String,
+    pub catalog_checks: usize,
+}
+
+/// The whole result of an evaluation: what every report format renders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AuditReport {
+    pub report_schema_version: u32,
+    pub environment: String,
+    pub account_id: String,
+    pub partition: String,
+    pub regions: Vec<String>,
+    /// From the snapshot, so the same inputs give byte-identical reports.
+    pub collected_at: String,
+    pub provenance: Provenance,
+    pub summary: Summary,
+    pub gate: GateDecision,
+    /// Sorted by check id.
+    pub checks: Vec<CheckRun>,
+    /// Sorted by (check id, resource ARN).
+    pub results: Vec<CheckResult>,
+    /// Copied from the snapshot so a report stands alone.
+    pub collection_errors: Vec<super::snapshot::CollectionError>,
+    /// Drift against the expected architecture, when computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift: Option<super::drift::DriftReport>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The finding id is what waivers and scan-to-scan diffs key on: it must never change.
+    #[test]
+    fn finding_id_is_stable() {
+        assert_eq!(finding_id("FF-S3-001", "arn:aws:s3:::b"), finding_id("FF-S3-001", "arn:aws:s3:::b"));
+        assert_ne!(finding_id("FF-S3-001", "arn:aws:s3:::b"), finding_id("FF-S3-002", "arn:aws:s3:::b"));
+        assert_eq!(finding_id("FF-S3-001", "arn:aws:s3:::b").len(), 16);
+    }
+
+    /// `--fail-on` relies on this order.
+    #[test]
+    fn severity_orders_from_info_to_critical() {
+        assert!(Severity::Critical > Severity::High && Severity::Low > Severity::Info);
+        assert_eq!("HIGH".parse::<Severity>().unwrap(), Severity::High);
+        assert!("urgent".parse::<Severity>().is_err());
+    }
+}
