@@ -1,1 +1,66 @@
-//! clap definitions and one file per subcommand.
+//! Command-line interface: clap definitions, one file per subcommand, and the mapping of
+//! outcomes to the documented exit codes.
+//!
+//! Exit codes (README, "Exit codes"): 0 the gate passed (or the command succeeded),
+//! 1 the gate failed (or `policy test` / `diff --exit-on-change` found something),
+//! 2 usage, input or tool error. Nothing here panics on bad input: every error reaches
+//! [`run`] as an `anyhow::Error` with the file and position in its message.
+
+mod args;
+mod audit;
+mod evaluate;
+mod misc;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::{Cli, Command};
+
+/// The gate passed / the command succeeded.
+pub const EXIT_OK: u8 = 0;
+/// The gate failed (policy, completeness, drift, expired waivers), or tests failed.
+pub const EXIT_GATE_FAILED: u8 = 1;
+/// Usage, input or tool error.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Parses the arguments, runs the command and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // --help and --version are not errors.
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    init_tracing(cli.verbose);
+    match run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(EXIT_ERROR)
+        }
+    }
+}
+
+fn init_tracing(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("FLOWFORGE_AUDIT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("flowforge_audit={level}")));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}
+
+/// Runs one parsed command; `Ok(code)` for the decided exit code.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    match cli.command {
+        Command::Evaluate(a) => evaluate::evaluate(a),
+        Command::Policy(p) => misc::policy(p),
+        Command::Baseline(b) => misc::baseline(b),
+    }
+}

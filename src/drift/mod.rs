@@ -1,1 +1,155 @@
 //! Drift: expected architecture vs live account, least privilege, scan-to-scan diff, Terraform state.
+//!
+//! Compliance asks "is each resource configured safely?"; drift asks "is the account what
+//! FlowForge is supposed to be, and what changed?". Everything here works on a
+//! [`Snapshot`](crate::model::Snapshot) and an [`EnvView`](crate::baseline::EnvView) (never on
+//! AWS), so a saved snapshot gives the same drift offline.
+//!
+//! - [`compute`] runs the four comparisons and returns the report's drift section:
+//!   `architecture` (declared elements, matched by name or tags: IN_SYNC / MISSING / CHANGED /
+//!   UNMANAGED), `network` (tier reachability from security groups vs `architecture.flows`),
+//!   `least-privilege` and `trust` (role policies vs the role baselines), and `iac` (Terraform
+//!   state, when given).
+//! - [`diff`] compares two snapshots or two JSON reports.
+//! - [`tfstate`] reads a Terraform state (format 4).
+//!
+//! Only drift is listed: elements found in sync are counted in
+//! `declared_elements` / `in_sync_elements`, not itemised, so "no drift" is an empty list.
+//! Items are sorted by (kind, element, attribute); `drift_id` is stable across runs.
+//!
+//! Severities are documented in `baselines/README.md` ("Drift severities").
+
+mod architecture;
+pub mod diff;
+pub mod glob;
+mod network;
+mod privilege;
+pub mod tfstate;
+
+use serde_json::Value;
+
+use crate::baseline::EnvView;
+use crate::model::{DriftItem, DriftReport, DriftState, Severity, Snapshot};
+
+pub use diff::{diff_files, diff_inputs, diff_reports, diff_snapshots, DiffError, DiffInput, DiffOutcome, ReportDiff, SnapshotDiff};
+pub use tfstate::{TfState, TfStateError};
+
+/// Computes the drift section of a report. `tf` adds the Terraform-state comparison.
+pub fn compute(snapshot: &Snapshot, view: &EnvView, tf: Option<&TfState>) -> DriftReport {
+    let arch = architecture::check(snapshot, view);
+    let mut items = arch.items;
+    items.extend(network::check(snapshot, view, arch.vpc_id.as_deref()));
+    items.extend(privilege::check(snapshot, view));
+    let iac = tf.map(|tf| {
+        let (summary, iac_items) = tfstate::compare(tf, snapshot);
+        items.extend(iac_items);
+        summary
+    });
+    sort_items(&mut items);
+    DriftReport {
+        architecture_coverage_percent: percent(arch.in_sync, arch.declared),
+        declared_elements: arch.declared,
+        in_sync_elements: arch.in_sync,
+        items,
+        iac,
+    }
+}
+
+/// True when some drift item's state is one of `states` (the gate's `fail_on_drift`).
+pub fn has_drift_in(report: &DriftReport, states: &[DriftState]) -> bool {
+    report.items.iter().any(|i| states.contains(&i.state))
+}
+
+/// Sorts by (kind, element, attribute) and removes exact duplicates of an id.
+pub(crate) fn sort_items(items: &mut Vec<DriftItem>) {
+    items.sort_by(|a, b| (&a.kind, &a.element, &a.attribute).cmp(&(&b.kind, &b.element, &b.attribute)));
+    items.dedup_by(|a, b| a.drift_id == b.drift_id);
+}
+
+/// `part / whole` in percent with two decimals; 100 when nothing is declared.
+pub(crate) fn percent(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        return 100.0;
+    }
+    #[allow(clippy::cast_precision_loss)]
+    let p = part as f64 * 100.0 / whole as f64;
+    (p * 100.0).round() / 100.0
+}
+
+/// The stable id of a drift item: first 16 hex digits of SHA-256(kind, element, attribute).
+pub fn drift_id(kind: &str, element: &str, attribute: Option<&str>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(kind.as_bytes());
+    h.update(b"\n");
+    h.update(element.as_bytes());
+    h.update(b"\n");
+    h.update(attribute.unwrap_or("").as_bytes());
+    h.finalize()[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Builder for one drift row, so that every module fills the fields the same way.
+pub(crate) struct Item {
+    kind: &'static str,
+    element: String,
+    state: DriftState,
+    severity: Severity,
+    arn: Option<String>,
+    attribute: Option<String>,
+    expected: Option<Value>,
+    actual: Option<Value>,
+}
+
+impl Item {
+    pub(crate) fn new(kind: &'static str, element: impl Into<String>, state: DriftState, severity: Severity) -> Self {
+        Item { kind, element: element.into(), state, severity, arn: None, attribute: None, expected: None, actual: None }
+    }
+    pub(crate) fn arn(mut self, arn: impl Into<String>) -> Self {
+        self.arn = Some(arn.into());
+        self
+    }
+    pub(crate) fn attr(mut self, attribute: impl Into<String>, expected: Value, actual: Value) -> Self {
+        self.attribute = Some(attribute.into());
+        self.expected = Some(expected);
+        self.actual = Some(actual);
+        self
+    }
+    pub(crate) fn message(self, message: impl Into<String>) -> DriftItem {
+        DriftItem {
+            drift_id: drift_id(self.kind, &self.element, self.attribute.as_deref()),
+            kind: self.kind.to_owned(),
+            element: self.element,
+            state: self.state,
+            severity: self.severity,
+            resource_arn: self.arn,
+            attribute: self.attribute,
+            expected: self.expected,
+            actual: self.actual,
+            message: message.into(),
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testutil;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Coverage is reported with two decimals and never divides by zero.
+    #[test]
+    fn percent_rounds_to_two_decimals() {
+        assert_eq!(percent(2, 3), 66.67);
+        assert_eq!(percent(0, 0), 100.0);
+        assert_eq!(percent(5, 5), 100.0);
+    }
+
+    /// Drift ids key the diff between scans: they must depend on the attribute, not the order.
+    #[test]
+    fn drift_id_is_stable_and_distinct() {
+        assert_eq!(drift_id("architecture", "database", Some("multi_az")), drift_id("architecture", "database", Some("multi_az")));
+        assert_ne!(drift_id("architecture", "database", Some("multi_az")), drift_id("architecture", "database", None));
+        assert_eq!(drift_id("a", "b", None).len(), 16);
+    }
+}

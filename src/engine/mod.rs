@@ -1,1 +1,314 @@
-//! Evaluation: every check on every resource of its collection → PASS/FAIL/UNKNOWN/NOT_APPLICABLE/ERROR.
+//! Evaluation: every check on every resource of its collection, with one status each.
+//!
+//! The engine never turns "could not read" into PASS. For each (check, resource):
+//! - UNKNOWN when a call the check depends on failed for that resource, or a list call of
+//!   the check's collection (or of a collection its Rego reads) failed in the resource's
+//!   region; a failed list call also yields one UNKNOWN on a synthetic collection ARN,
+//!   because the resources it would have returned are not in the snapshot;
+//! - NOT_APPLICABLE when the check's `applies` rule is not true for this environment, or the
+//!   check defines `in_scope` and the resource is not in it;
+//! - FAIL when `deny` names the resource (all of its violations merged in one result);
+//! - PASS otherwise;
+//! - ERROR for every resource of a check whose Rego failed: that check alone, the run goes on.
+//!
+//! Dependencies on other collections are read from the check's Rego text (`input.s3.buckets`
+//! style references), so a policy author cannot forget to declare them.
+
+mod deps;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde_json::{json, Value};
+
+use crate::model::{
+    collection_info, finding_id, CheckResult, CheckRun, CollectionError, ResourceMeta, Snapshot, Status,
+};
+use crate::policy::{Catalog, CheckOutput, Deny, PolicyEngine};
+
+pub use deps::collections_read;
+
+/// What `evaluate` produces: the checks as run and one result per (check, resource).
+#[derive(Debug, Clone, Default)]
+pub struct Evaluation {
+    pub checks: Vec<CheckRun>,
+    pub results: Vec<CheckResult>,
+}
+
+/// Errors that stop the evaluation as a whole (not a broken check: that is ERROR data).
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("cannot prepare the policy engine: {0}")]
+    Prepare(String),
+    #[error("cannot serialise the snapshot for the policies: {0}")]
+    Input(String),
+}
+
+/// Synthetic ARN for a collection that could not be listed in a region.
+pub fn collection_arn(partition: &str, region: &str, account: &str, collection: &str) -> String {
+    format!("arn:{partition}:flowforge-audit:{region}:{account}:collection/{collection}")
+}
+
+/// Synthetic ARN for a check that produced an ERROR and has no resources to attach it to.
+pub fn check_arn(partition: &str, account: &str, check_id: &str) -> String {
+    format!("arn:{partition}:flowforge-audit::{account}:check/{check_id}")
+}
+
+/// Evaluates the whole catalog on a snapshot with `data.baseline` = `baseline_view`.
+///
+/// Checks are spread over the available cores (each thread owns a clone of the compiled
+/// engine). The returned results are sorted by (check id, resource ARN).
+pub fn evaluate(snapshot: &Snapshot, catalog: &Catalog, baseline_view: Value) -> Result<Evaluation, EngineError> {
+    let input = serde_json::to_value(snapshot).map_err(|e| EngineError::Input(e.to_string()))?;
+    let mut engine = PolicyEngine::new(catalog, baseline_view).map_err(|e| EngineError::Prepare(e.to_string()))?;
+    engine.set_input(&input).map_err(|e| EngineError::Prepare(e.to_string()))?;
+    drop(input);
+
+    let index = ResourceIndex::new(snapshot);
+    let checks: Vec<_> = catalog.checks().iter().collect();
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8).min(checks.len().max(1));
+    let chunk = checks.len().div_ceil(threads.max(1)).max(1);
+
+    let outputs: Vec<(usize, Result<CheckOutput, String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = checks
+            .chunks(chunk)
+            .enumerate()
+            .map(|(n, part)| {
+                let mut engine = engine.clone();
+                scope.spawn(move || {
+                    part.iter()
+                        .enumerate()
+                        .map(|(i, check)| (n * chunk + i, engine.evaluate(&check.meta.id)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|_| Vec::new()))
+            .collect()
+    });
+    let mut by_index: HashMap<usize, Result<CheckOutput, String>> = outputs.into_iter().collect();
+
+    let mut eval = Evaluation::default();
+    for (i, check) in checks.iter().enumerate() {
+        let output = by_index
+            .remove(&i)
+            .unwrap_or_else(|| Err("the evaluation thread for this check stopped unexpectedly".to_owned()));
+        let deps = collections_read(&check.file.text);
+        let (run, results) = judge_check(snapshot, &index, &check.meta, &deps, output);
+        eval.checks.push(run);
+        eval.results.extend(results);
+    }
+    eval.checks.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
+    eval.results.sort_by(|a, b| (a.check_id.as_str(), a.resource_arn.as_str()).cmp(&(b.check_id.as_str(), b.resource_arn.as_str())));
+    Ok(eval)
+}
+
+/// Resources by collection, and the collection errors by what they affect.
+struct ResourceIndex<'a> {
+    by_collection: HashMap<&'static str, Vec<&'a ResourceMeta>>,
+    /// (collection, region) → list-level errors ("global" errors apply to every region).
+    list_errors: HashMap<(&'static str, &'a str), Vec<&'a CollectionError>>,
+    /// resource ARN → errors of calls about that resource.
+    resource_errors: HashMap<&'a str, Vec<&'a CollectionError>>,
+}
+
+impl<'a> ResourceIndex<'a> {
+    fn new(snapshot: &'a Snapshot) -> Self {
+        let mut by_collection: HashMap<&'static str, Vec<&'a ResourceMeta>> = HashMap::new();
+        for (name, meta) in snapshot.resource_metas() {
+            by_collection.entry(name).or_default().push(meta);
+        }
+        let mut list_errors: HashMap<(&'static str, &'a str), Vec<&'a CollectionError>> = HashMap::new();
+        let mut resource_errors: HashMap<&'a str, Vec<&'a CollectionError>> = HashMap::new();
+        for err in &snapshot.collection_errors {
+            if let Some(arn) = err.resource.as_deref() {
+                resource_errors.entry(arn).or_default().push(err);
+                continue;
+            }
+            for info in crate::model::COLLECTIONS {
+                if info.service == err.service
+                    && (info.list_operations.contains(&err.operation.as_str())
+                        || info.detail_operations.contains(&err.operation.as_str()))
+                {
+                    list_errors.entry((info.name, err.region.as_str())).or_default().push(err);
+                }
+            }
+        }
+        ResourceIndex { by_collection, list_errors, resource_errors }
+    }
+
+    /// List-level errors of `collection` that affect a resource in `region`.
+    fn list_errors_for(&self, collection: &str, region: &str) -> Vec<&'a CollectionError> {
+        let mut out = Vec::new();
+        for ((coll, reg), errs) in &self.list_errors {
+            if *coll == collection && (*reg == region || *reg == "global" || region == "global") {
+                out.extend(errs.iter().copied());
+            }
+        }
+        out
+    }
+}
+
+fn error_evidence(errors: &[&CollectionError]) -> Vec<Value> {
+    let mut v: Vec<Value> = errors
+        .iter()
+        .map(|e| {
+            json!({
+                "service": e.service, "operation": e.operation, "region": e.region,
+                "resource": e.resource, "error_code": e.error_code, "message": e.message,
+            })
+        })
+        .collect();
+    v.sort_by_key(|a| a.to_string());
+    v.dedup();
+    v
+}
+
+fn unknown_message(errors: &[&CollectionError]) -> String {
+    let ops: BTreeSet<String> = errors.iter().map(|e| format!("{}:{} ({})", e.service, e.operation, e.error_code)).collect();
+    format!("could not be audited: {} failed", ops.into_iter().collect::<Vec<_>>().join(", "))
+}
+
+fn region_of_arn(arn: &str) -> String {
+    arn.split(':').nth(3).filter(|r| !r.is_empty()).unwrap_or("global").to_owned()
+}
+
+fn judge_check(
+    snapshot: &Snapshot,
+    index: &ResourceIndex<'_>,
+    meta: &crate::model::CheckMeta,
+    deps: &BTreeSet<&'static str>,
+    output: Result<CheckOutput, String>,
+) -> (CheckRun, Vec<CheckResult>) {
+    let resources: &[&ResourceMeta] = index.by_collection.get(meta.collection.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+    let mut results = Vec::with_capacity(resources.len());
+    let mk = |status: Status, arn: &str, name: &str, region: &str, message: String, evidence: Vec<Value>| CheckResult {
+        finding_id: finding_id(&meta.id, arn),
+        check_id: meta.id.clone(),
+        severity: meta.severity,
+        status,
+        resource_arn: arn.to_owned(),
+        resource_name: name.to_owned(),
+        region: region.to_owned(),
+        message,
+        evidence,
+        waiver: None,
+    };
+
+    let output = match output {
+        Ok(o) => o,
+        Err(e) => {
+            let message = format!("check failed to evaluate: {e}");
+            if resources.is_empty() {
+                let arn = check_arn(&snapshot.partition, &snapshot.account_id, &meta.id);
+                results.push(mk(Status::Error, &arn, &meta.id, "global", message.clone(), Vec::new()));
+            }
+            for r in resources {
+                results.push(mk(Status::Error, &r.arn, &r.name, &r.region, message.clone(), Vec::new()));
+            }
+            return (CheckRun { meta: meta.clone(), error: Some(e) }, results);
+        }
+    };
+
+    // Collections whose failure blocks this check: its own and every one its Rego reads.
+    let mut blocking: BTreeSet<&str> = deps.iter().copied().collect();
+    blocking.insert(meta.collection.as_str());
+
+    // One UNKNOWN per region where the check's own collection could not be listed.
+    if let Some(info) = collection_info(&meta.collection) {
+        let mut regions: BTreeMap<&str, Vec<&CollectionError>> = BTreeMap::new();
+        for ((coll, region), errs) in &index.list_errors {
+            if *coll == info.name {
+                regions.entry(region).or_default().extend(errs.iter().copied().filter(|e| info.list_operations.contains(&e.operation.as_str())));
+            }
+        }
+        for (region, errs) in regions {
+            if errs.is_empty() {
+                continue;
+            }
+            let arn = collection_arn(&snapshot.partition, region, &snapshot.account_id, info.name);
+            results.push(mk(Status::Unknown, &arn, info.name, region, unknown_message(&errs), error_evidence(&errs)));
+        }
+    }
+
+    let mut denies: HashMap<&str, Vec<&Deny>> = HashMap::new();
+    for d in &output.denies {
+        denies.entry(d.arn.as_str()).or_default().push(d);
+    }
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+
+    for r in resources {
+        seen.insert(r.arn.as_str());
+        let mut errs: Vec<&CollectionError> = index.resource_errors.get(r.arn.as_str()).cloned().unwrap_or_default();
+        for coll in &blocking {
+            errs.extend(index.list_errors_for(coll, &r.region).into_iter().filter(|e| {
+                // Per-resource detail failures are handled above; here only list-level ones.
+                collection_info(coll).is_some_and(|i| i.list_operations.contains(&e.operation.as_str()) || i.detail_operations.contains(&e.operation.as_str()))
+            }));
+        }
+        if !errs.is_empty() {
+            results.push(mk(Status::Unknown, &r.arn, &r.name, &r.region, unknown_message(&errs), error_evidence(&errs)));
+        } else if !output.applies {
+            let reason = output.not_applicable_reason.clone().unwrap_or_else(|| "not required in this environment".to_owned());
+            results.push(mk(Status::NotApplicable, &r.arn, &r.name, &r.region, reason, Vec::new()));
+        } else if let Some(found) = denies.get(r.arn.as_str()) {
+            results.push(fail_result(meta, &r.arn, &r.name, &r.region, found));
+        } else if output.in_scope.as_ref().is_some_and(|s| !s.contains(&r.arn)) {
+            results.push(mk(Status::NotApplicable, &r.arn, &r.name, &r.region, "outside the check's scope (the check judges only the resources its `in_scope` rule selects; see its description)".to_owned(), Vec::new()));
+        } else {
+            results.push(mk(Status::Pass, &r.arn, &r.name, &r.region, String::new(), Vec::new()));
+        }
+    }
+    // A deny on an ARN that is not in the collection is still a finding: never dropped.
+    if output.applies {
+        let mut extra: Vec<(&str, &Vec<&Deny>)> = denies.iter().filter(|(arn, _)| !seen.contains(*arn)).map(|(a, d)| (*a, d)).collect();
+        extra.sort_by_key(|(a, _)| *a);
+        for (arn, found) in extra {
+            results.push(fail_result(meta, arn, arn, &region_of_arn(arn), found));
+        }
+    }
+    (CheckRun { meta: meta.clone(), error: None }, results)
+}
+
+fn fail_result(meta: &crate::model::CheckMeta, arn: &str, name: &str, region: &str, found: &[&Deny]) -> CheckResult {
+    let mut found: Vec<&&Deny> = found.iter().collect();
+    found.sort_by(|a, b| (a.message.as_str(), a.evidence.to_string()).cmp(&(b.message.as_str(), b.evidence.to_string())));
+    found.dedup_by(|a, b| a.message == b.message && a.evidence == b.evidence);
+    let mut messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+    messages.dedup();
+    CheckResult {
+        finding_id: finding_id(&meta.id, arn),
+        check_id: meta.id.clone(),
+        severity: meta.severity,
+        status: Status::Fail,
+        resource_arn: arn.to_owned(),
+        resource_name: name.to_owned(),
+        region: region.to_owned(),
+        message: messages.join("; "),
+        evidence: found.iter().map(|d| d.evidence.clone()).collect(),
+        waiver: None,
+    }
+}
+
+/// Counts for the report summary: every status and severity present, zero or not.
+pub fn summarize(eval: &Evaluation) -> crate::model::Summary {
+    let mut by_status: BTreeMap<String, usize> = Status::ALL.iter().map(|s| (s.as_str().to_owned(), 0)).collect();
+    let mut failed_by_severity: BTreeMap<String, usize> =
+        crate::model::Severity::ALL.iter().map(|s| (s.as_str().to_owned(), 0)).collect();
+    let mut resources: BTreeSet<&str> = BTreeSet::new();
+    for r in &eval.results {
+        *by_status.entry(r.status.as_str().to_owned()).or_default() += 1;
+        if r.status == Status::Fail {
+            *failed_by_severity.entry(r.severity.as_str().to_owned()).or_default() += 1;
+        }
+        resources.insert(r.resource_arn.as_str());
+    }
+    crate::model::Summary {
+        checks: eval.checks.len(),
+        resources: resources.len(),
+        results: eval.results.len(),
+        by_status,
+        failed_by_severity,
+    }
+}

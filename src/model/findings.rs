@@ -152,6 +152,35 @@ pub struct AppliedWaiver {
     pub expires: String,
 }
 
+/// What became of one waiver in a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum WaiverState {
+    /// Valid and matching at least one FAIL.
+    Applied,
+    /// Valid but expires within the warning window.
+    Expiring,
+    /// Past its expiry date: it no longer applies (blocks the gate).
+    Expired,
+    /// Matches no FAIL result.
+    Stale,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct WaiverNote {
+    /// `file:line` of the waiver.
+    pub location: String,
+    pub check_id: String,
+    pub selector: String,
+    pub owner: String,
+    pub reason: String,
+    pub expires: String,
+    pub state: WaiverState,
+    /// FAIL results it matched.
+    pub matched: usize,
+    pub message: String,
+}
+
 /// Computes the stable finding id for a check and a resource.
 pub fn finding_id(check_id: &str, resource_arn: &str) -> String {
     use sha2::{Digest, Sha256};
@@ -226,6 +255,9 @@ pub struct AuditReport {
     pub results: Vec<CheckResult>,
     /// Copied from the snapshot so a report stands alone.
     pub collection_errors: Vec<super::snapshot::CollectionError>,
+    /// What happened to each waiver of `--waivers` (applied, expired, expiring, stale).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<WaiverNote>,
     /// Drift against the expected architecture, when computed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift: Option<super::drift::DriftReport>,

@@ -284,3 +284,63 @@ impl Snapshot {
         self.collection_errors.dedup();
     }
 }
+
+/// Why a snapshot file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SnapshotError {
+    #[error("not valid JSON at line {line}, column {column}: {message}")]
+    Json { line: usize, column: usize, message: String },
+    #[error("unsupported snapshot schema_version {found} (this build reads version {SNAPSHOT_SCHEMA_VERSION}); re-collect it with a matching flowforge-audit")]
+    Version { found: u64 },
+    #[error("not a flowforge-audit snapshot: {0}")]
+    Shape(String),
+}
+
+impl Snapshot {
+    /// Parses a snapshot document, checking its schema version before its shape so that a
+    /// snapshot from another version gets a message about the version, not about a field.
+    pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
+        #[derive(Deserialize)]
+        struct Header {
+            schema_version: Option<serde_json::Value>,
+        }
+        let json_err = |e: serde_json::Error| SnapshotError::Json { line: e.line(), column: e.column(), message: e.to_string() };
+        let header: Header = serde_json::from_str(text).map_err(|e| {
+            if e.is_data() { SnapshotError::Shape("the document must be a JSON object".into()) } else { json_err(e) }
+        })?;
+        match header.schema_version {
+            None => return Err(SnapshotError::Shape("missing schema_version".into())),
+            Some(v) => match v.as_u64() {
+                Some(n) if n == u64::from(SNAPSHOT_SCHEMA_VERSION) => {}
+                Some(n) => return Err(SnapshotError::Version { found: n }),
+                None => return Err(SnapshotError::Shape(format!("schema_version must be a number, found {v}"))),
+            },
+        }
+        serde_json::from_str(text).map_err(|e| {
+            if e.is_data() {
+                SnapshotError::Shape(format!("{e}"))
+            } else {
+                json_err(e)
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A snapshot from a future version is refused with a version message, not a field error.
+    #[test]
+    fn future_schema_version_is_refused_first() {
+        let err = Snapshot::from_json(r#"{"schema_version": 99, "ec2": 5}"#).unwrap_err();
+        assert!(matches!(err, SnapshotError::Version { found: 99 }), "{err}");
+    }
+
+    /// Malformed JSON names the line and column.
+    #[test]
+    fn malformed_json_names_position() {
+        let err = Snapshot::from_json("{\n  \"schema_version\": 1,\n  oops\n}").unwrap_err();
+        assert!(err.to_string().contains("line 3"), "{err}");
+    }
+}

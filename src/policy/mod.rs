@@ -1,1 +1,20 @@
 //! The policy catalog: loading, METADATA parsing, the regorus wrapper and the Rego test runner.
+//!
+//! Checks are Rego files (`policies/aws/<service>/<check>.rego`) compiled into the binary and
+//! optionally overlaid by a `--policies DIR`. This module turns them into a validated
+//! [`Catalog`], evaluates them on a snapshot with [`PolicyEngine`] (one check at a time, a
+//! broken check failing alone), and runs their Rego unit tests with [`run_tests`]. It works on
+//! snapshot JSON only: it never imports `aws` or `collect`. How to write a check:
+//! `docs/policies.md`.
+
+mod catalog;
+mod diag;
+mod engine;
+mod metadata;
+mod testing;
+
+pub use catalog::{Catalog, Check, Origin, RegoFile};
+pub use diag::{CatalogError, Problem};
+pub use engine::{CheckOutput, Deny, EngineError, PolicyEngine};
+pub use metadata::{is_valid_check_id, package_decl, parse_check_metadata, PackageDecl, AREAS, FRAMEWORKS};
+pub use testing::{render_list, render_text, run_tests, test_rule_names, FileCoverage, TestOutcome, TestResult, TestSummary};

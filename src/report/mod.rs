@@ -1,1 +1,246 @@
 //! Report formats, one file each, behind one trait.
+//!
+//! Every format renders the same fully evaluated [`AuditReport`] (results already sorted by the
+//! engine) and nothing else: no clock, no environment, no hash-map iteration order. The same
+//! report therefore always gives byte-identical files, which is what lets an auditor re-run a
+//! saved snapshot and compare reports with `sha256sum`.
+//!
+//! Strings from the account (resource names, tags, messages, evidence) are hostile input for
+//! every format: each renderer escapes them for its own syntax (CSV formula cells, Markdown
+//! table syntax, XML, HTML) and the tests feed them hostile fixtures.
+//!
+//! Files are written atomically (a temporary file in the output directory, then a rename), so a
+//! CI step never uploads a half-written SARIF file.
+
+use std::fmt;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use crate::model::AuditReport;
+
+pub mod csv;
+#[doc(hidden)]
+pub mod fixture;
+pub mod html;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod ocsf;
+pub mod sarif;
+mod common;
+
+/// Why a report could not be rendered or written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("unknown report format {name:?} (expected one of: {expected})")]
+    UnknownFormat { name: String, expected: String },
+    #[error("no report format given (expected a comma-separated list of: {expected})")]
+    NoFormat { expected: String },
+    #[error("could not serialise the {format} report: {source}")]
+    Json { format: &'static str, source: serde_json::Error },
+    #[error("could not write the CSV report: {0}")]
+    Csv(#[from] ::csv::Error),
+    #[error("the report's collected_at {value:?} is not an RFC 3339 timestamp: {source}")]
+    Timestamp { value: String, source: chrono::ParseError },
+    #[error("could not write {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+/// A report format the tool can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Format {
+    Json,
+    Csv,
+    Markdown,
+    Sarif,
+    Junit,
+    Html,
+    Ocsf,
+}
+
+impl Format {
+    /// Every format, in the order `--format all` would write them.
+    pub const ALL: [Format; 7] =
+        [Format::Json, Format::Csv, Format::Markdown, Format::Sarif, Format::Junit, Format::Html, Format::Ocsf];
+
+    /// The name used on the command line (`--format json,csv,md`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Csv => "csv",
+            Format::Markdown => "md",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Html => "html",
+            Format::Ocsf => "ocsf",
+        }
+    }
+
+    /// The renderer for this format.
+    pub fn renderer(self) -> Box<dyn Renderer> {
+        match self {
+            Format::Json => Box::new(json::JsonRenderer),
+            Format::Csv => Box::new(csv::CsvRenderer),
+            Format::Markdown => Box::new(markdown::MarkdownRenderer),
+            Format::Sarif => Box::new(sarif::SarifRenderer),
+            Format::Junit => Box::new(junit::JunitRenderer),
+            Format::Html => Box::new(html::HtmlRenderer),
+            Format::Ocsf => Box::new(ocsf::OcsfRenderer),
+        }
+    }
+
+    /// Parses a comma-separated list (`json,csv,md`); `all` stands for every format.
+    /// Duplicates are dropped; the result is in [`Format::ALL`] order.
+    pub fn parse_list(list: &str) -> Result<Vec<Format>, ReportError> {
+        let mut formats = Vec::new();
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            if name.eq_ignore_ascii_case("all") {
+                formats.extend(Format::ALL);
+            } else {
+                formats.push(name.parse()?);
+            }
+        }
+        if formats.is_empty() {
+            return Err(ReportError::NoFormat { expected: Format::expected_names() });
+        }
+        formats.sort();
+        formats.dedup();
+        Ok(formats)
+    }
+
+    fn expected_names() -> String {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.name()).collect();
+        format!("{} (or all)", names.join(", "))
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Format {
+    type Err = ReportError;
+    fn from_str(s: &str) -> Result<Self, ReportError> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "json" => Ok(Format::Json),
+            "csv" => Ok(Format::Csv),
+            "md" | "markdown" => Ok(Format::Markdown),
+            "sarif" => Ok(Format::Sarif),
+            "junit" | "xml" => Ok(Format::Junit),
+            "html" => Ok(Format::Html),
+            "ocsf" => Ok(Format::Ocsf),
+            _ => Err(ReportError::UnknownFormat { name: s.to_string(), expected: Format::expected_names() }),
+        }
+    }
+}
+
+/// One output format.
+pub trait Renderer {
+    /// Which format this is.
+    fn format(&self) -> Format;
+    /// The default file name, e.g. `flowforge-audit.sarif`.
+    fn file_name(&self) -> &'static str;
+    /// Renders the whole report. Deterministic: the same report gives the same bytes.
+    fn render(&self, report: &AuditReport) -> Result<Vec<u8>, ReportError>;
+}
+
+/// Renders `report` in every format of `formats` into `out_dir` (created if missing), each
+/// under its default file name, atomically. Returns the written paths in `formats` order.
+pub fn render_all(report: &AuditReport, formats: &[Format], out_dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
+    std::fs::create_dir_all(out_dir).map_err(|source| ReportError::Io { path: out_dir.to_path_buf(), source })?;
+    let mut written = Vec::with_capacity(formats.len());
+    for format in formats {
+        let renderer = format.renderer();
+        let bytes = renderer.render(report)?;
+        let path = out_dir.join(renderer.file_name());
+        write_atomically(&path, &bytes)?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Writes `bytes` to a temporary file beside `path`, syncs it and renames it over `path`, so a
+/// reader sees either the old file or the whole new one.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    let io_err = |source| ReportError::Io { path: path.to_path_buf(), source };
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        // Best effort: do not leave a stray temporary file behind.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io_err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The CLI passes `--format` straight to `parse_list`: names, aliases, `all` and errors.
+    #[test]
+    fn format_list_parses_names_and_rejects_unknown_ones() {
+        assert_eq!(Format::parse_list("json, csv,md").unwrap(), vec![Format::Json, Format::Csv, Format::Markdown]);
+        assert_eq!(Format::parse_list("sarif,json,sarif").unwrap(), vec![Format::Json, Format::Sarif]);
+        assert_eq!(Format::parse_list("all").unwrap(), Format::ALL.to_vec());
+        let err = Format::parse_list("json,pdf").unwrap_err().to_string();
+        assert!(err.contains("\"pdf\"") && err.contains("json, csv, md, sarif, junit, html, ocsf"), "{err}");
+        assert!(Format::parse_list(" , ").is_err());
+        for f in Format::ALL {
+            assert_eq!(f.name().parse::<Format>().unwrap(), f);
+            assert_eq!(f.renderer().format(), f);
+        }
+    }
+
+    /// Default file names are documented in docs/report.md and used by CI workflows.
+    #[test]
+    fn default_file_names_are_stable() {
+        let names: Vec<&str> = Format::ALL.iter().map(|f| f.renderer().file_name()).collect();
+        assert_eq!(
+            names,
+            [
+                "flowforge-audit.json",
+                "flowforge-audit.csv",
+                "flowforge-audit.md",
+                "flowforge-audit.sarif",
+                "flowforge-audit.junit.xml",
+                "flowforge-audit.html",
+                "flowforge-audit.ocsf.json",
+            ]
+        );
+    }
+
+    /// Every format must give byte-identical output for the same report (reproducible audits).
+    #[test]
+    fn every_format_is_deterministic() {
+        let report = fixture::sample_report();
+        for f in Format::ALL {
+            let a = f.renderer().render(&report).unwrap();
+            let b = f.renderer().render(&report.clone()).unwrap();
+            assert_eq!(a, b, "{f} output differs between two renders");
+            assert!(!a.is_empty());
+        }
+    }
+
+    /// An atomic write leaves only the final file, with the new content.
+    #[test]
+    fn atomic_write_replaces_the_file_and_leaves_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.json");
+        write_atomically(&path, b"old").unwrap();
+        write_atomically(&path, b"new").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new");
+        let entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(entries.len(), 1);
+    }
+}

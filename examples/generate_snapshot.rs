@@ -1,0 +1,532 @@
+//! Generates the shipped example snapshots and the large benchmark snapshot.
+//!
+//! `cargo run --example generate_snapshot -- compliant > examples/snapshots/prod-compliant.json`
+//! `cargo run --example generate_snapshot -- drifted   > examples/snapshots/prod-drifted.json`
+//! `cargo run --release --example generate_snapshot -- scale 100000 > /tmp/big.json`
+//!
+//! The examples are written from the model types, so they always match the snapshot schema;
+//! the shape of the account follows baselines/flowforge.yaml (a FlowForge prod deployment in
+//! eu-west-1 across two AZs).
+
+use std::collections::BTreeMap;
+
+use flowforge_audit::model::*;
+
+const ACCOUNT: &str = "123456789012";
+const REGION: &str = "eu-west-1";
+const ENV: &str = "prod";
+
+fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+fn ff_tags(name: &str, extra: &[(&str, &str)]) -> BTreeMap<String, String> {
+    let mut t = tags(&[("Name", name), ("flowforge:app", "flowforge"), ("flowforge:env", ENV)]);
+    t.extend(tags(extra));
+    t
+}
+
+fn meta(arn: String, id: &str, name: &str, tags: BTreeMap<String, String>) -> ResourceMeta {
+    ResourceMeta { arn, id: id.into(), name: name.into(), region: REGION.into(), account_id: ACCOUNT.into(), tags }
+}
+
+fn ec2_meta(kind: &str, id: &str, name: &str, extra: &[(&str, &str)]) -> ResourceMeta {
+    meta(format!("arn:aws:ec2:{REGION}:{ACCOUNT}:{kind}/{id}"), id, name, ff_tags(name, extra))
+}
+
+fn doc(json: &str) -> PolicyDocument {
+    PolicyDocument::parse_aws(json).unwrap_or_else(|e| panic!("example policy document: {e}\n{json}"))
+}
+
+fn rule(protocol: &str, port: Option<i32>, cidrs: &[&str], groups: &[&str]) -> SgRule {
+    SgRule {
+        protocol: protocol.into(),
+        from_port: port,
+        to_port: port,
+        ipv4_ranges: cidrs.iter().map(|s| s.to_string()).collect(),
+        ipv6_ranges: vec![],
+        referenced_group_ids: groups.iter().map(|s| s.to_string()).collect(),
+        prefix_list_ids: vec![],
+        description: None,
+    }
+}
+
+fn egress_all() -> Vec<SgRule> {
+    vec![rule("-1", None, &["0.0.0.0/0"], &[])]
+}
+
+fn tls_policy(bucket: &str) -> PolicyDocument {
+    doc(&format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::{bucket}","arn:aws:s3:::{bucket}/*"],"Condition":{{"Bool":{{"aws:SecureTransport":"false"}}}}}}]}}"#
+    ))
+}
+
+fn role(name: &str, role_key: &str, trust: &str, inline: Vec<(&str, &str)>, attached: &[(&str, &str)]) -> Role {
+    Role {
+        meta: meta(
+            format!("arn:aws:iam::{ACCOUNT}:role/{name}"),
+            name,
+            name,
+            tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV), ("flowforge:role", role_key)]),
+        )
+        .global(),
+        path: "/".into(),
+        create_date: Some("2026-01-15T09:00:00Z".into()),
+        assume_role_policy: doc(trust),
+        inline_policies: inline.into_iter().map(|(n, d)| InlinePolicy { name: n.into(), document: doc(d) }).collect(),
+        attached_policies: attached.iter().map(|(n, a)| AttachedPolicy { policy_name: n.to_string(), policy_arn: a.to_string() }).collect(),
+        permissions_boundary_arn: None,
+    }
+}
+
+trait Global {
+    fn global(self) -> Self;
+}
+impl Global for ResourceMeta {
+    fn global(mut self) -> Self {
+        self.region = "global".into();
+        self
+    }
+}
+
+/// The compliant FlowForge prod account.
+fn compliant() -> Snapshot {
+    let vpc_id = "vpc-0f10f0f0000000001";
+    let mut s = Snapshot {
+        schema_version: SNAPSHOT_SCHEMA_VERSION,
+        tool_version: "0.1.0".into(),
+        account_id: ACCOUNT.into(),
+        partition: "aws".into(),
+        regions: vec![REGION.into()],
+        collected_at: "2026-11-20T06:00:00Z".into(),
+        ..Default::default()
+    };
+    s.ec2.vpcs.push(Vpc { meta: ec2_meta("vpc", vpc_id, "flowforge-prod-vpc", &[]), cidr_block: "10.40.0.0/16".into(), ipv6_cidr_blocks: vec![], is_default: false, state: "available".into() });
+
+    // Subnets: a public, control-plane, data-plane and database subnet in each of two AZs.
+    let layout = [("public", 0), ("control-plane", 10), ("data-plane", 20), ("database", 30)];
+    let mut subnet_ids: BTreeMap<(String, char), String> = BTreeMap::new();
+    for (tier, base) in layout {
+        for (i, az) in ['a', 'b'].into_iter().enumerate() {
+            let id = format!("subnet-0{}{}{:013}", &tier[..1], az, base + i);
+            let name = format!("flowforge-prod-{tier}-{az}");
+            s.ec2.subnets.push(Subnet {
+                meta: ec2_meta("subnet", &id, &name, &[("flowforge:tier", tier)]),
+                vpc_id: vpc_id.into(),
+                availability_zone: format!("{REGION}{az}"),
+                cidr_block: format!("10.40.{}.0/24", base + i),
+                map_public_ip_on_launch: false,
+            });
+            subnet_ids.insert((tier.to_string(), az), id);
+        }
+    }
+    let igw = "igw-0f10f0f0000000001";
+    s.ec2.internet_gateways.push(InternetGateway { meta: ec2_meta("internet-gateway", igw, "flowforge-prod-igw", &[]), attached_vpc_ids: vec![vpc_id.into()] });
+    let route = |cidr: &str, gw: Option<&str>, nat: Option<&str>| Route {
+        destination_cidr_block: Some(cidr.into()),
+        gateway_id: gw.map(str::to_owned),
+        nat_gateway_id: nat.map(str::to_owned),
+        state: Some("active".into()),
+        ..Default::default()
+    };
+    s.ec2.route_tables.push(RouteTable {
+        meta: ec2_meta("route-table", "rtb-0f10f0f00000000m0", "flowforge-prod-main", &[]),
+        vpc_id: vpc_id.into(),
+        main: true,
+        subnet_ids: vec![],
+        routes: vec![route("10.40.0.0/16", Some("local"), None)],
+    });
+    s.ec2.route_tables.push(RouteTable {
+        meta: ec2_meta("route-table", "rtb-0f10f0f00000000p0", "flowforge-prod-public", &[]),
+        vpc_id: vpc_id.into(),
+        main: false,
+        subnet_ids: vec![subnet_ids[&("public".into(), 'a')].clone(), subnet_ids[&("public".into(), 'b')].clone()],
+        routes: vec![route("10.40.0.0/16", Some("local"), None), route("0.0.0.0/0", Some(igw), None)],
+    });
+    for az in ['a', 'b'] {
+        let nat = format!("nat-0f10f0f000000000{az}");
+        s.ec2.nat_gateways.push(NatGateway {
+            meta: ec2_meta("natgateway", &nat, &format!("flowforge-prod-nat-{az}"), &[]),
+            vpc_id: vpc_id.into(),
+            subnet_id: subnet_ids[&("public".into(), az)].clone(),
+            availability_zone: Some(format!("{REGION}{az}")),
+            state: "available".into(),
+            connectivity_type: "public".into(),
+        });
+        let private: Vec<String> = ["control-plane", "data-plane", "database"].iter().map(|t| subnet_ids[&(t.to_string(), az)].clone()).collect();
+        s.ec2.route_tables.push(RouteTable {
+            meta: ec2_meta("route-table", &format!("rtb-0f10f0f00000000{az}1"), &format!("flowforge-prod-private-{az}"), &[]),
+            vpc_id: vpc_id.into(),
+            main: false,
+            subnet_ids: private,
+            routes: vec![
+                route("10.40.0.0/16", Some("local"), None),
+                route("0.0.0.0/0", None, Some(&nat)),
+                Route { destination_prefix_list_id: Some("pl-6da54004".into()), gateway_id: Some("vpce-0f10f0f00000000s3".into()), state: Some("active".into()), ..Default::default() },
+            ],
+        });
+    }
+
+    // Security groups per tier (guide, "Networking").
+    let sg = |id: &str, name: &str, tier: &str, ingress: Vec<SgRule>| SecurityGroup {
+        meta: ec2_meta("security-group", id, name, &[("flowforge:tier", tier)]),
+        group_name: name.into(),
+        vpc_id: vpc_id.into(),
+        description: format!("FlowForge {tier} tier"),
+        ingress,
+        egress: egress_all(),
+    };
+    let (alb, cp, dp, db) = ("sg-0f10f0f0000000a1b", "sg-0f10f0f0000000c9e", "sg-0f10f0f0000000d9e", "sg-0f10f0f0000000db5");
+    let mut alb_ingress = vec![rule("tcp", Some(443), &["0.0.0.0/0"], &[]), rule("tcp", Some(80), &["0.0.0.0/0"], &[])];
+    alb_ingress[0].ipv6_ranges = vec!["::/0".into()];
+    s.ec2.security_groups.push(sg(alb, "flowforge-prod-alb", "public", alb_ingress));
+    s.ec2.security_groups.push(sg(cp, "flowforge-prod-control-plane", "control-plane", vec![rule("tcp", Some(3000), &[], &[alb])]));
+    s.ec2.security_groups.push(sg(dp, "flowforge-prod-data-plane", "data-plane", vec![rule("tcp", Some(4200), &[], &[alb, cp])]));
+    s.ec2.security_groups.push(sg(db, "flowforge-prod-database", "database", vec![rule("tcp", Some(5432), &[], &[dp])]));
+
+    s.ec2.vpc_endpoints.push(VpcEndpoint {
+        meta: ec2_meta("vpc-endpoint", "vpce-0f10f0f00000000s3", "flowforge-prod-s3", &[]),
+        vpc_id: vpc_id.into(),
+        service_name: format!("com.amazonaws.{REGION}.s3"),
+        endpoint_type: "Gateway".into(),
+        private_dns_enabled: false,
+        state: "available".into(),
+        route_table_ids: vec!["rtb-0f10f0f00000000a1".into(), "rtb-0f10f0f00000000b1".into()],
+        policy: Some(doc(r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#)),
+        ..Default::default()
+    });
+    s.ec2.vpc_endpoints.push(VpcEndpoint {
+        meta: ec2_meta("vpc-endpoint", "vpce-0f10f0f00000000sm", "flowforge-prod-secretsmanager", &[]),
+        vpc_id: vpc_id.into(),
+        service_name: format!("com.amazonaws.{REGION}.secretsmanager"),
+        endpoint_type: "Interface".into(),
+        private_dns_enabled: true,
+        state: "available".into(),
+        subnet_ids: vec![subnet_ids[&("data-plane".into(), 'a')].clone(), subnet_ids[&("data-plane".into(), 'b')].clone()],
+        security_group_ids: vec![dp.into()],
+        ..Default::default()
+    });
+    s.ec2.flow_logs.push(FlowLog {
+        meta: ec2_meta("vpc-flow-log", "fl-0f10f0f0000000001", "flowforge-prod-vpc-flow-log", &[]),
+        resource_id: vpc_id.into(),
+        traffic_type: "ALL".into(),
+        log_destination_type: "cloud-watch-logs".into(),
+        log_destination: Some(format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/flowforge/prod/vpc-flow-logs")),
+        status: "ACTIVE".into(),
+    });
+    for (i, az) in ['a', 'b'].into_iter().enumerate() {
+        let id = format!("i-0f10f0f000000000{i}");
+        s.ec2.instances.push(Instance {
+            meta: ec2_meta("instance", &id, &format!("flowforge-prod-eks-node-{az}"), &[("flowforge:tier", "data-plane")]),
+            vpc_id: Some(vpc_id.into()),
+            subnet_id: Some(subnet_ids[&("data-plane".into(), az)].clone()),
+            state: "running".into(),
+            instance_type: "m6i.xlarge".into(),
+            iam_instance_profile_arn: Some(format!("arn:aws:iam::{ACCOUNT}:instance-profile/flowforge-prod-eks-node")),
+            public_ip_address: None,
+            security_group_ids: vec![dp.into()],
+            metadata_options: InstanceMetadataOptions { http_tokens: "required".into(), http_endpoint: "enabled".into(), http_put_response_hop_limit: Some(2) },
+        });
+    }
+    s.ec2.ebs_encryption_by_default.push(EbsDefaultEncryption {
+        meta: meta(format!("arn:aws:ec2:{REGION}:{ACCOUNT}:ebs-encryption-by-default"), "ebs-encryption-by-default", "ebs-encryption-by-default", BTreeMap::new()),
+        enabled: true,
+        kms_key_id: Some(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/0f10f0f0-ebs0-4000-8000-000000000001")),
+    });
+
+    // The data lake (guide, step 3).
+    let kms = format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/0f10f0f0-5330-4000-8000-000000000001");
+    for layer in ["landing", "bronze", "silver", "gold"] {
+        let name = format!("flowforge-prod-{layer}");
+        s.s3.buckets.push(Bucket {
+            meta: ResourceMeta {
+                arn: format!("arn:aws:s3:::{name}"),
+                id: name.clone(),
+                name: name.clone(),
+                region: REGION.into(),
+                account_id: ACCOUNT.into(),
+                tags: tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV), ("flowforge:layer", layer)]),
+            },
+            creation_date: Some("2026-01-15T09:00:00Z".into()),
+            encryption: Some(BucketEncryption { rules: vec![BucketEncryptionRule { sse_algorithm: "aws:kms".into(), kms_master_key_id: Some(kms.clone()), bucket_key_enabled: true }] }),
+            policy: Some(tls_policy(&name)),
+            versioning: BucketVersioning { status: Some("Enabled".into()), mfa_delete: None },
+            public_access_block: Some(PublicAccessBlock { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true }),
+            logging: Some(BucketLogging { target_bucket: "acme-log-archive-123456789012".into(), target_prefix: format!("s3/{name}/") }),
+        });
+    }
+    s.s3.account_public_access_block.push(AccountPublicAccessBlock {
+        meta: meta(format!("arn:aws:s3:::account/{ACCOUNT}/public-access-block"), ACCOUNT, "account-public-access-block", BTreeMap::new()).global(),
+        public_access_block: Some(PublicAccessBlock { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true }),
+    });
+
+    // The metadata database (guide, step 3: Multi-AZ for production).
+    s.rds.db_instances.push(DbInstance {
+        meta: meta(format!("arn:aws:rds:{REGION}:{ACCOUNT}:db:flowforge-prod-metadata"), "flowforge-prod-metadata", "flowforge-prod-metadata", tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV), ("flowforge:tier", "database")])),
+        engine: "postgres".into(),
+        engine_version: "16.4".into(),
+        instance_class: "db.r6g.large".into(),
+        multi_az: true,
+        storage_encrypted: true,
+        kms_key_id: Some(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/0f10f0f0-4d50-4000-8000-000000000001")),
+        publicly_accessible: false,
+        availability_zone: Some(format!("{REGION}a")),
+        secondary_availability_zone: Some(format!("{REGION}b")),
+        db_subnet_group: Some(DbSubnetGroup { name: "flowforge-prod-database".into(), vpc_id: vpc_id.into(), subnet_ids: vec![subnet_ids[&("database".into(), 'a')].clone(), subnet_ids[&("database".into(), 'b')].clone()] }),
+        vpc_security_group_ids: vec![db.into()],
+        parameter_groups: vec!["flowforge-prod-pg16".into()],
+        db_cluster_identifier: None,
+        port: Some(5432),
+        backup_retention_period: 14,
+        deletion_protection: true,
+        iam_database_authentication_enabled: true,
+        status: "available".into(),
+    });
+    s.rds.parameter_groups.push(DbParameterGroup {
+        meta: meta(format!("arn:aws:rds:{REGION}:{ACCOUNT}:pg:flowforge-prod-pg16"), "flowforge-prod-pg16", "flowforge-prod-pg16", tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV)])),
+        kind: "instance".into(),
+        family: "postgres16".into(),
+        parameters: [("rds.force_ssl", "1"), ("ssl_min_protocol_version", "TLSv1.2"), ("log_connections", "1")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+    });
+
+    // Secrets (guide, "Secrets Handling": rotation schedules).
+    let sm_key = format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/0f10f0f0-5e30-4000-8000-000000000001");
+    for (suffix, name) in [("AbCdEf", "flowforge/prod/database"), ("GhIjKl", "flowforge/prod/prefect-api")] {
+        s.secretsmanager.secrets.push(Secret {
+            meta: meta(format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-{suffix}"), name, name, tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV)])),
+            description: Some("FlowForge credentials".into()),
+            kms_key_id: Some(sm_key.clone()),
+            rotation_enabled: true,
+            rotation_lambda_arn: Some(format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:flowforge-prod-secret-rotation")),
+            rotation_rules: Some(RotationRules { automatically_after_days: Some(30), schedule_expression: None }),
+            last_rotated_date: Some("2026-11-01T00:00:00Z".into()),
+            last_changed_date: Some("2026-11-01T00:00:00Z".into()),
+            policy: None,
+        });
+    }
+
+    // IAM roles within their least-privilege baselines.
+    let root_trust = format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"sts:AssumeRole","Condition":{{"Bool":{{"aws:MultiFactorAuthPresent":"true"}}}}}}]}}"#);
+    let worker_policy_arn = format!("arn:aws:iam::{ACCOUNT}:policy/flowforge-prod-prefect-worker-data-lake");
+    s.iam.policies.push(ManagedPolicy {
+        meta: meta(worker_policy_arn.clone(), "ANPA0F10F0F000000001", "flowforge-prod-prefect-worker-data-lake", tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV)])).global(),
+        path: "/".into(),
+        default_version_id: "v3".into(),
+        attachment_count: 1,
+        aws_managed: false,
+        document: Some(doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::flowforge-prod-*"},{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject"],"Resource":"arn:aws:s3:::flowforge-prod-*/*"}]}"#)),
+    });
+    s.iam.roles.push(role("flowforge-prod-devops", "devops", &root_trust, vec![("operate", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:Describe*","eks:Describe*","eks:List*","rds:Describe*","rds:CreateDBSnapshot","logs:Describe*","cloudwatch:PutMetricAlarm","ecs:UpdateService"],"Resource":"*"}]}"#)], &[]));
+    s.iam.roles.push(role("flowforge-prod-data-engineer", "data-engineer", &root_trust, vec![("data-lake", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":"arn:aws:s3:::flowforge-prod-*"},{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":["arn:aws:s3:::flowforge-prod-silver/*","arn:aws:s3:::flowforge-prod-gold/*"]}]}"#)], &[]));
+    s.iam.roles.push(role("flowforge-prod-auditor", "auditor", &root_trust, vec![("read-only-audit", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:Describe*","s3:GetBucket*","s3:ListAllMyBuckets","rds:Describe*","iam:Get*","iam:List*","config:Describe*","elasticloadbalancing:Describe*","eks:Describe*","eks:List*","secretsmanager:DescribeSecret","secretsmanager:ListSecrets"],"Resource":"*"}]}"#)], &[]));
+    let irsa_trust = format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0:sub":"system:serviceaccount:prefect:prefect-worker"}}}}}}]}}"#);
+    s.iam.roles.push(role(
+        "flowforge-prod-prefect-worker",
+        "prefect-worker",
+        &irsa_trust,
+        vec![("secrets", &format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["secretsmanager:GetSecretValue","secretsmanager:DescribeSecret"],"Resource":"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:flowforge/prod/*"}}]}}"#))],
+        &[("flowforge-prod-prefect-worker-data-lake", &worker_policy_arn)],
+    ));
+    s.iam.roles.push(role(
+        "flowforge-prod-control-plane",
+        "control-plane",
+        r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#,
+        vec![("control-plane", &format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["secretsmanager:GetSecretValue","secretsmanager:DescribeSecret"],"Resource":"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:flowforge/prod/*"}},{{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::flowforge-prod-gold","arn:aws:s3:::flowforge-prod-gold/*"]}},{{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}}]}}"#))],
+        &[],
+    ));
+    s.iam.password_policy.push(AccountPasswordPolicy {
+        meta: meta(format!("arn:aws:iam::{ACCOUNT}:account-password-policy"), "account-password-policy", "account-password-policy", BTreeMap::new()).global(),
+        policy: Some(PasswordPolicy { minimum_password_length: Some(14), require_symbols: true, require_numbers: true, require_uppercase_characters: true, require_lowercase_characters: true, max_password_age: Some(90), password_reuse_prevention: Some(24) }),
+    });
+
+    // AWS Config.
+    s.config.recorders.push(ConfigRecorder {
+        meta: meta(format!("arn:aws:config:{REGION}:{ACCOUNT}:config-recorder/default"), "default", "default", BTreeMap::new()),
+        role_arn: Some(format!("arn:aws:iam::{ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig")),
+        all_supported: true,
+        include_global_resource_types: true,
+        resource_types: vec![],
+        recording: true,
+        last_status: Some("SUCCESS".into()),
+    });
+    s.config.delivery_channels.push(DeliveryChannel {
+        meta: meta(format!("arn:aws:config:{REGION}:{ACCOUNT}:delivery-channel/default"), "default", "default", BTreeMap::new()),
+        s3_bucket_name: Some("acme-config-archive-123456789012".into()),
+        sns_topic_arn: None,
+        delivery_frequency: Some("TwentyFour_Hours".into()),
+    });
+
+    // The ALB fronting the control plane (guide, "Perimeter").
+    let lb_arn = format!("arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/flowforge-prod-alb/0f10f0f000000001");
+    s.elbv2.load_balancers.push(LoadBalancer {
+        meta: meta(lb_arn.clone(), "flowforge-prod-alb", "flowforge-prod-alb", tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV), ("flowforge:tier", "public")])),
+        dns_name: format!("flowforge-prod-alb-1.{REGION}.elb.amazonaws.com"),
+        scheme: "internet-facing".into(),
+        lb_type: "application".into(),
+        vpc_id: Some(vpc_id.into()),
+        security_group_ids: vec![alb.into()],
+        availability_zones: vec![format!("{REGION}a"), format!("{REGION}b")],
+        state: "active".into(),
+        attributes: [("routing.http.drop_invalid_header_fields.enabled", "true")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+    });
+    let listener = |port: i32, protocol: &str, ssl: Option<&str>, action: ListenerAction| Listener {
+        meta: meta(
+            format!("arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener/app/flowforge-prod-alb/0f10f0f000000001/00000000000{port}"),
+            &format!("00000000000{port}"),
+            &format!("flowforge-prod-alb:{port}"),
+            BTreeMap::new(),
+        ),
+        load_balancer_arn: lb_arn.clone(),
+        port,
+        protocol: protocol.into(),
+        ssl_policy: ssl.map(str::to_owned),
+        certificate_arns: if ssl.is_some() { vec![format!("arn:aws:acm:{REGION}:{ACCOUNT}:certificate/0f10f0f0-ac30-4000-8000-000000000001")] } else { vec![] },
+        default_actions: vec![action],
+    };
+    s.elbv2.listeners.push(listener(443, "HTTPS", Some("ELBSecurityPolicy-TLS13-1-2-2021-06"), ListenerAction { action_type: "forward".into(), target_group_arn: Some(format!("arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/flowforge-prod-ui/0f10f0f000000001")), redirect: None }));
+    s.elbv2.listeners.push(listener(80, "HTTP", None, ListenerAction { action_type: "redirect".into(), target_group_arn: None, redirect: Some(RedirectConfig { protocol: Some("HTTPS".into()), port: Some("443".into()), status_code: "HTTP_301".into() }) }));
+
+    // The data plane (guide, step 2).
+    s.eks.clusters.push(EksCluster {
+        meta: meta(format!("arn:aws:eks:{REGION}:{ACCOUNT}:cluster/flowforge-prod-data-plane"), "flowforge-prod-data-plane", "flowforge-prod-data-plane", tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV), ("flowforge:tier", "data-plane")])),
+        version: "1.31".into(),
+        status: "ACTIVE".into(),
+        role_arn: Some(format!("arn:aws:iam::{ACCOUNT}:role/flowforge-prod-eks-cluster")),
+        vpc_id: Some(vpc_id.into()),
+        subnet_ids: vec![subnet_ids[&("data-plane".into(), 'a')].clone(), subnet_ids[&("data-plane".into(), 'b')].clone()],
+        security_group_ids: vec![dp.into()],
+        endpoint_public_access: false,
+        endpoint_private_access: true,
+        public_access_cidrs: vec![],
+        encryption_config: vec![EksEncryptionConfig { resources: vec!["secrets".into()], provider_key_arn: Some(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/0f10f0f0-e350-4000-8000-000000000001")) }],
+        enabled_log_types: vec!["api".into(), "audit".into(), "authenticator".into()],
+    });
+    s.sort();
+    s
+}
+
+/// The same account after a year of hand-made changes: one realistic drift per policy area.
+fn drifted() -> Snapshot {
+    let mut s = compliant();
+    s.collected_at = "2026-11-21T06:00:00Z".into();
+    // TLS: the silver bucket's policy was replaced by an Allow that only *mentions* TLS.
+    if let Some(b) = s.s3.buckets.iter_mut().find(|b| b.meta.id == "flowforge-prod-silver") {
+        b.policy = Some(doc(r#"{"Version":"2012-10-17","Statement":[{"Sid":"AllowTlsOnly","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"s3:*","Resource":["arn:aws:s3:::flowforge-prod-silver","arn:aws:s3:::flowforge-prod-silver/*"],"Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}"#));
+    }
+    // Encryption: the landing bucket fell back to S3-managed keys.
+    if let Some(b) = s.s3.buckets.iter_mut().find(|b| b.meta.id == "flowforge-prod-landing") {
+        b.encryption = Some(BucketEncryption { rules: vec![BucketEncryptionRule { sse_algorithm: "AES256".into(), kms_master_key_id: None, bucket_key_enabled: false }] });
+    }
+    // VPC endpoints: the Secrets Manager endpoint was deleted to save cost.
+    s.ec2.vpc_endpoints.retain(|e| !e.service_name.ends_with(".secretsmanager"));
+    // Multi-AZ: the database was restored single-AZ after an incident.
+    if let Some(db) = s.rds.db_instances.first_mut() {
+        db.multi_az = false;
+        db.secondary_availability_zone = None;
+    }
+    // IAM scope: the worker got s3:* on everything "temporarily".
+    if let Some(r) = s.iam.roles.iter_mut().find(|r| r.meta.id == "flowforge-prod-prefect-worker") {
+        r.inline_policies.push(InlinePolicy { name: "debug-temp".into(), document: doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#) });
+    }
+    // Network: the database port opened to the world for a migration.
+    if let Some(sg) = s.ec2.security_groups.iter_mut().find(|g| g.group_name == "flowforge-prod-database") {
+        sg.ingress.push(SgRule { description: Some("temp migration".into()), ..rule("tcp", Some(5432), &["0.0.0.0/0"], &[]) });
+    }
+    // Rotation: rotation was switched off on the Prefect API secret.
+    if let Some(sec) = s.secretsmanager.secrets.iter_mut().find(|x| x.meta.id == "flowforge/prod/prefect-api") {
+        sec.rotation_enabled = false;
+        sec.rotation_rules = None;
+    }
+    // Hygiene: a node launched from an old template still allows IMDSv1.
+    if let Some(i) = s.ec2.instances.iter_mut().find(|i| i.meta.id == "i-0f10f0f0000000001") {
+        i.metadata_options.http_tokens = "optional".into();
+    }
+    // An incomplete audit: the scanner role was not allowed to read flow logs.
+    s.collection_errors.push(CollectionError {
+        service: "ec2".into(),
+        operation: "DescribeFlowLogs".into(),
+        region: REGION.into(),
+        resource: None,
+        error_code: "UnauthorizedOperation".into(),
+        message: "You are not authorized to perform this operation.".into(),
+    });
+    s.ec2.flow_logs.clear();
+    s.sort();
+    s
+}
+
+/// A large account for the benchmark: `n` resources spread over the collections, with a
+/// share of them violating checks, plus the compliant FlowForge core.
+fn scale(n: usize) -> Snapshot {
+    let mut s = compliant();
+    let base = s.resource_metas().len();
+    let per = n.saturating_sub(base) / 6;
+    for i in 0..per {
+        let name = format!("tenant-data-{i:06}");
+        let mut b = s.s3.buckets[0].clone();
+        b.meta = ResourceMeta { arn: format!("arn:aws:s3:::{name}"), id: name.clone(), name: name.clone(), region: REGION.into(), account_id: ACCOUNT.into(), tags: tags(&[("team", "analytics")]) };
+        b.policy = if i % 3 == 0 { None } else { Some(tls_policy(&name)) };
+        if i % 5 == 0 {
+            b.encryption = None;
+        }
+        s.s3.buckets.push(b);
+
+        let id = format!("sg-{i:017x}");
+        let mut g = s.ec2.security_groups[0].clone();
+        g.meta = ec2_meta("security-group", &id, &format!("tenant-{i}"), &[]);
+        g.meta.tags.clear();
+        g.group_name = format!("tenant-{i}");
+        if i % 7 == 0 {
+            g.ingress.push(rule("tcp", Some(22), &["0.0.0.0/0"], &[]));
+        }
+        s.ec2.security_groups.push(g);
+
+        let rname = format!("tenant-role-{i:06}");
+        let mut r = s.iam.roles[0].clone();
+        r.meta = meta(format!("arn:aws:iam::{ACCOUNT}:role/{rname}"), &rname, &rname, BTreeMap::new()).global();
+        s.iam.roles.push(r);
+
+        let sid = format!("subnet-{i:017x}");
+        let mut sn = s.ec2.subnets[0].clone();
+        sn.meta = ec2_meta("subnet", &sid, &sid, &[]);
+        sn.meta.tags.clear();
+        s.ec2.subnets.push(sn);
+
+        let iid = format!("i-{i:017x}");
+        let mut inst = s.ec2.instances[0].clone();
+        inst.meta = ec2_meta("instance", &iid, &iid, &[]);
+        inst.meta.tags.clear();
+        if i % 4 == 0 {
+            inst.metadata_options.http_tokens = "optional".into();
+        }
+        s.ec2.instances.push(inst);
+
+        let sec = format!("tenant/{i:06}");
+        let mut x = s.secretsmanager.secrets[0].clone();
+        x.meta = meta(format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{sec}-AbCdEf"), &sec, &sec, BTreeMap::new());
+        x.rotation_enabled = i % 2 == 0;
+        s.secretsmanager.secrets.push(x);
+    }
+    s.sort();
+    s
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let snapshot = match args.first().map(String::as_str) {
+        Some("compliant") => compliant(),
+        Some("drifted") => drifted(),
+        Some("scale") => scale(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100_000)),
+        _ => {
+            eprintln!("usage: generate_snapshot compliant | drifted | scale N");
+            std::process::exit(2);
+        }
+    };
+    match serde_json::to_string_pretty(&snapshot) {
+        Ok(text) => println!("{text}"),
+        Err(e) => {
+            eprintln!("cannot serialise: {e}");
+            std::process::exit(2);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package flowforge.aws.ec2.ebs_encryption_by_default_test
+
+import data.flowforge.aws.ec2.ebs_encryption_by_default as check
+import rego.v1
+
+inp(enabled) := {"ec2": {"ebs_encryption_by_default": [{"arn": "arn:aws:ec2:us-east-1:1:ebs-encryption-by-default", "region": "us-east-1", "enabled": enabled}]}}
+
+test_pass_enabled if {
+	count(check.deny) == 0 with input as inp(true)
+}
+
+test_fail_disabled if {
+	count(check.deny) == 1 with input as inp(false)
+}

@@ -1,0 +1,111 @@
+# METADATA
+# title: S3 buckets deny requests that do not use TLS
+# description: >
+#   The bucket policy must contain a Deny statement for every principal ("*") covering s3:*
+#   on both the bucket and its objects, conditioned on aws:SecureTransport = false (Bool or
+#   BoolIfExists). An Allow conditioned on SecureTransport = true does not block plain HTTP.
+# custom:
+#   id: FF-S3-001
+#   severity: high
+#   collection: s3.buckets
+#   remediation: >
+#     Add a bucket policy statement {"Effect": "Deny", "Principal": "*", "Action": "s3:*",
+#     "Resource": ["arn:aws:s3:::BUCKET", "arn:aws:s3:::BUCKET/*"],
+#     "Condition": {"Bool": {"aws:SecureTransport": "false"}}}.
+#   frameworks:
+#     aws-fsbp: ["S3.5"]
+#     cis-aws-foundations: ["2.1.1"]
+#     nist-800-53-r5: ["AC-17(2)", "SC-8", "SC-8(1)"]
+#   guide_section: Configuration Notes / Networking (enable TLS everywhere)
+#   area: tls
+package flowforge.aws.s3.tls_only
+
+import data.flowforge.lib
+import rego.v1
+
+# The resources of every qualifying Deny (every principal, s3:*, insecure transport), by
+# bucket ARN: one pass with inline tests, so a compliant bucket costs two set lookups.
+qualifying_resources := {b.arn: rs |
+	some b in input.s3.buckets
+	rs := {r |
+		some s in b.policy.Statement
+		s.Effect == "Deny"
+		"*" in s.Principal.AWS
+		some a in s.Action
+		lower(a) in {"s3:*", "*"}
+		some op in ["Bool", "BoolIfExists"]
+		some v in s.Condition[op]["aws:securetransport"]
+		lower(v) == "false"
+		some r in s.Resource
+	}
+}
+
+covered contains [b.arn, "bucket"] if {
+	some b in input.s3.buckets
+	part_covered(qualifying_resources[b.arn], b.arn)
+}
+
+covered contains [b.arn, "objects"] if {
+	some b in input.s3.buckets
+	part_covered(qualifying_resources[b.arn], concat("", [b.arn, "/*"]))
+}
+
+part_covered(rs, arn) if arn in rs
+
+part_covered(rs, arn) if {
+	not arn in rs
+	some r in rs
+	contains(r, "*")
+	lib.pattern_covers(r, arn)
+}
+
+deny contains {"arn": b.arn, "message": msg, "evidence": ev} if {
+	some b in input.s3.buckets
+	not fully_covered(b)
+	ev := problem(b)
+	msg := sprintf("bucket %s does not deny non-TLS requests: %s", [b.name, ev.detail])
+}
+
+fully_covered(b) if {
+	[b.arn, "bucket"] in covered
+	[b.arn, "objects"] in covered
+}
+
+insecure_transport_condition(s) if {
+	some op in ["Bool", "BoolIfExists"]
+	some v in s.Condition[op]["aws:securetransport"]
+	lower(v) == "false"
+}
+
+all_s3_actions(s) if {
+	some a in s.Action
+	lower(a) in {"s3:*", "*"}
+}
+
+# Why a bucket fails (evaluated for failing buckets only).
+problem(b) := {"missing": "bucket_policy", "detail": "the bucket has no bucket policy"} if {
+	b.policy == null
+}
+
+problem(b) := first_missing(b, tls, everyone, qualifying) if {
+	b.policy != null
+	tls := [s | some s in b.policy.Statement; s.Effect == "Deny"; insecure_transport_condition(s)]
+	everyone := [s | some s in tls; "*" in s.Principal.AWS]
+	qualifying := [s | some s in everyone; all_s3_actions(s)]
+}
+
+first_missing(b, tls, everyone, qualifying) := {
+	"missing": "deny_insecure_transport",
+	"detail": "no Deny statement conditioned on aws:SecureTransport = false (an Allow conditioned on SecureTransport = true does not block HTTP)",
+} if {
+	count(tls) == 0
+} else := {
+	"missing": "principal_everyone",
+	"detail": "the Deny on aws:SecureTransport = false does not apply to every principal (Principal must be \"*\")",
+} if {
+	count(everyone) == 0
+} else := {"missing": "all_actions", "detail": "the Deny on aws:SecureTransport = false does not cover s3:*"} if {
+	count(qualifying) == 0
+} else := {"missing": "bucket_resource", "detail": sprintf("the Deny does not cover the bucket ARN %s", [b.arn])} if {
+	not [b.arn, "bucket"] in covered
+} else := {"missing": "object_resource", "detail": sprintf("the Deny does not cover the objects %s/*", [b.arn])}

@@ -1,0 +1,68 @@
+# Fixtures for the Rego unit tests: a resolved `data.baseline` for the prod environment of
+# account 123456789012, as `flowforge-audit` builds it from baselines/flowforge.yaml.
+# Tests use it with `with data.baseline as testing.baseline` and override what they vary
+# with `json.patch` or `object.union`.
+package flowforge.lib.testing
+
+import rego.v1
+
+account := "123456789012"
+
+baseline := {
+	"environment": "prod",
+	"account_id": account,
+	"partition": "aws",
+	"recognise": {
+		"app_tag": {"key": "flowforge:app", "value": "flowforge"},
+		"environment_tag": "flowforge:env",
+		"tier_tag": "flowforge:tier",
+		"layer_tag": "flowforge:layer",
+		"role_tag": "flowforge:role",
+		"name_prefix": "flowforge-prod-",
+	},
+	"requirements": {
+		"rds_multi_az": true,
+		"nat_gateway_per_az": true,
+		"min_private_subnet_azs": 2,
+		"s3_kms_required": true,
+		"s3_versioning_required": true,
+		"secret_rotation_max_days": 30,
+		"flow_logs_required": true,
+		"imdsv2_required": true,
+		"eks_public_endpoint_allowed": false,
+		"config_recorder_required": true,
+	},
+	"gate": {"fail_on": "medium", "require_complete_audit": true, "fail_on_drift": ["missing", "changed", "unmanaged"]},
+	"architecture": {
+		"admin_ports": [22, 3389],
+		"database_ports": [5432],
+		"load_balancer": {
+			"name": "flowforge-prod-alb",
+			"allowed_ssl_policies": [
+				"ELBSecurityPolicy-TLS13-1-2-2021-06",
+				"ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+				"ELBSecurityPolicy-TLS13-1-3-2021-06",
+				"ELBSecurityPolicy-FS-1-2-Res-2020-10",
+				"ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
+			],
+		},
+	},
+	"roles": {"data-engineer": {
+		"name": "flowforge-prod-data-engineer",
+		"trusted_principals": {"AWS": ["arn:aws:iam::123456789012:root"]},
+		"allow": [
+			{"actions": ["s3:ListBucket", "s3:GetBucketLocation"], "resources": ["arn:aws:s3:::flowforge-prod-*"]},
+			{"actions": ["s3:GetObject", "s3:PutObject"], "resources": ["arn:aws:s3:::flowforge-prod-bronze/*", "arn:aws:s3:::flowforge-prod-silver/*"]},
+			{"actions": ["logs:*"], "resources": ["*"]},
+		],
+	}},
+}
+
+# The baseline with requirements overridden.
+with_requirements(overrides) := object.union(baseline, {"requirements": object.union(baseline.requirements, overrides)})
+
+# Tags that make a resource FlowForge's in prod.
+ff_tags := {"flowforge:app": "flowforge", "flowforge:env": "prod"}
+
+# A minimal resource meta block.
+meta(arn, id, name, tags) := {"arn": arn, "id": id, "name": name, "region": "us-east-1", "account_id": account, "tags": tags}

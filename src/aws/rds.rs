@@ -1,0 +1,247 @@
+//! RDS: DB instances, clusters, and the parameter groups they use with only the parameters
+//! the audit reads (TLS and connection logging), so a snapshot stays small.
+
+use std::collections::BTreeMap;
+
+use aws_sdk_rds::types::Tag;
+use aws_sdk_rds::Client;
+
+use super::{CallError, Ctx};
+use crate::model::{DbCluster, DbInstance, DbParameterGroup, DbSubnetGroup};
+
+const SVC: &str = "rds";
+
+/// The parameters kept in a snapshot.
+pub const AUDITED_PARAMETERS: &[&str] =
+    &["rds.force_ssl", "ssl_min_protocol_version", "log_connections", "log_disconnections"];
+
+#[derive(Debug, Clone)]
+pub struct RdsApi {
+    client: Client,
+    ctx: Ctx,
+}
+
+fn tags(tags: &[Tag]) -> BTreeMap<String, String> {
+    tags.iter()
+        .filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or_default().to_owned())))
+        .collect()
+}
+
+fn s(v: Option<&str>) -> String {
+    v.unwrap_or_default().to_owned()
+}
+
+impl RdsApi {
+    pub(crate) fn new(client: Client, ctx: Ctx) -> Self {
+        RdsApi { client, ctx }
+    }
+
+    /// The region this client signs for.
+    pub fn region(&self) -> &str {
+        &self.ctx.region
+    }
+
+    pub async fn db_instances(&self) -> Result<Vec<DbInstance>, CallError> {
+        let items: Vec<_> = self
+            .client
+            .describe_db_instances()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| CallError::from_sdk(SVC, "DescribeDBInstances", e))?;
+        Ok(items
+            .iter()
+            .map(|x| {
+                let id = s(x.db_instance_identifier());
+                let arn = x
+                    .db_instance_arn()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| self.ctx.arn("rds", &format!("db:{id}")));
+                DbInstance {
+                    meta: self.ctx.meta(arn, &id, &id, tags(x.tag_list())),
+                    engine: s(x.engine()),
+                    engine_version: s(x.engine_version()),
+                    instance_class: s(x.db_instance_class()),
+                    multi_az: x.multi_az().unwrap_or(false),
+                    storage_encrypted: x.storage_encrypted().unwrap_or(false),
+                    kms_key_id: x.kms_key_id().map(str::to_owned),
+                    publicly_accessible: x.publicly_accessible().unwrap_or(false),
+                    availability_zone: x.availability_zone().map(str::to_owned),
+                    secondary_availability_zone: x.secondary_availability_zone().map(str::to_owned),
+                    db_subnet_group: x.db_subnet_group().map(|g| DbSubnetGroup {
+                        name: s(g.db_subnet_group_name()),
+                        vpc_id: s(g.vpc_id()),
+                        subnet_ids: g.subnets().iter().filter_map(|n| n.subnet_identifier().map(str::to_owned)).collect(),
+                    }),
+                    vpc_security_group_ids: x
+                        .vpc_security_groups()
+                        .iter()
+                        .filter_map(|g| g.vpc_security_group_id().map(str::to_owned))
+                        .collect(),
+                    parameter_groups: x
+                        .db_parameter_groups()
+                        .iter()
+                        .filter_map(|g| g.db_parameter_group_name().map(str::to_owned))
+                        .collect(),
+                    db_cluster_identifier: x.db_cluster_identifier().map(str::to_owned),
+                    port: x.endpoint().and_then(|e| e.port()).or(x.db_instance_port()).filter(|p| *p != 0),
+                    backup_retention_period: x.backup_retention_period().unwrap_or(0),
+                    deletion_protection: x.deletion_protection().unwrap_or(false),
+                    iam_database_authentication_enabled: x.iam_database_authentication_enabled().unwrap_or(false),
+                    status: s(x.db_instance_status()),
+                }
+            })
+            .collect())
+    }
+
+    pub async fn db_clusters(&self) -> Result<Vec<DbCluster>, CallError> {
+        let items: Vec<_> = self
+            .client
+            .describe_db_clusters()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| CallError::from_sdk(SVC, "DescribeDBClusters", e))?;
+        Ok(items
+            .iter()
+            .map(|x| {
+                let id = s(x.db_cluster_identifier());
+                let arn = x
+                    .db_cluster_arn()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| self.ctx.arn("rds", &format!("cluster:{id}")));
+                DbCluster {
+                    meta: self.ctx.meta(arn, &id, &id, tags(x.tag_list())),
+                    engine: s(x.engine()),
+                    engine_version: s(x.engine_version()),
+                    multi_az: x.multi_az().unwrap_or(false),
+                    storage_encrypted: x.storage_encrypted().unwrap_or(false),
+                    kms_key_id: x.kms_key_id().map(str::to_owned),
+                    availability_zones: x.availability_zones().to_vec(),
+                    parameter_group: x.db_cluster_parameter_group().map(str::to_owned),
+                    members: x
+                        .db_cluster_members()
+                        .iter()
+                        .filter_map(|m| m.db_instance_identifier().map(str::to_owned))
+                        .collect(),
+                    vpc_security_group_ids: x
+                        .vpc_security_groups()
+                        .iter()
+                        .filter_map(|g| g.vpc_security_group_id().map(str::to_owned))
+                        .collect(),
+                    port: x.port(),
+                    deletion_protection: x.deletion_protection().unwrap_or(false),
+                }
+            })
+            .collect())
+    }
+
+    /// Every DB parameter group of the region (name, family, ARN), without parameters.
+    pub async fn db_parameter_groups(&self) -> Result<Vec<DbParameterGroup>, CallError> {
+        let items: Vec<_> = self
+            .client
+            .describe_db_parameter_groups()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| CallError::from_sdk(SVC, "DescribeDBParameterGroups", e))?;
+        Ok(items
+            .iter()
+            .map(|g| {
+                let name = s(g.db_parameter_group_name());
+                let arn = g
+                    .db_parameter_group_arn()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| self.ctx.arn("rds", &format!("pg:{name}")));
+                DbParameterGroup {
+                    meta: self.ctx.meta(arn, &name, &name, BTreeMap::new()),
+                    kind: "instance".to_owned(),
+                    family: s(g.db_parameter_group_family()),
+                    parameters: BTreeMap::new(),
+                }
+            })
+            .collect())
+    }
+
+    /// Every DB cluster parameter group of the region, without parameters.
+    pub async fn db_cluster_parameter_groups(&self) -> Result<Vec<DbParameterGroup>, CallError> {
+        let items: Vec<_> = self
+            .client
+            .describe_db_cluster_parameter_groups()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| CallError::from_sdk(SVC, "DescribeDBClusterParameterGroups", e))?;
+        Ok(items
+            .iter()
+            .map(|g| {
+                let name = s(g.db_cluster_parameter_group_name());
+                let arn = g
+                    .db_cluster_parameter_group_arn()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| self.ctx.arn("rds", &format!("cluster-pg:{name}")));
+                DbParameterGroup {
+                    meta: self.ctx.meta(arn, &name, &name, BTreeMap::new()),
+                    kind: "cluster".to_owned(),
+                    family: s(g.db_parameter_group_family()),
+                    parameters: BTreeMap::new(),
+                }
+            })
+            .collect())
+    }
+
+    /// The audited parameters of a DB parameter group that have a value.
+    pub async fn db_parameters(&self, group: &str) -> Result<BTreeMap<String, String>, CallError> {
+        let items: Vec<_> = self
+            .client
+            .describe_db_parameters()
+            .db_parameter_group_name(group)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| CallError::from_sdk(SVC, "DescribeDBParameters", e))?;
+        Ok(items
+            .iter()
+            .filter_map(|p| {
+                let name = p.parameter_name()?;
+                if !AUDITED_PARAMETERS.contains(&name) {
+                    return None;
+                }
+                Some((name.to_owned(), p.parameter_value()?.to_owned()))
+            })
+            .collect())
+    }
+
+    pub async fn db_cluster_parameters(&self, group: &str) -> Result<BTreeMap<String, String>, CallError> {
+        let items: Vec<_> = self
+            .client
+            .describe_db_cluster_parameters()
+            .db_cluster_parameter_group_name(group)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| CallError::from_sdk(SVC, "DescribeDBClusterParameters", e))?;
+        Ok(items
+            .iter()
+            .filter_map(|p| {
+                let name = p.parameter_name()?;
+                if !AUDITED_PARAMETERS.contains(&name) {
+                    return None;
+                }
+                Some((name.to_owned(), p.parameter_value()?.to_owned()))
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,109 @@
+//! The clap definitions of every subcommand and option.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::model::Severity;
+
+/// Audits an AWS account running FlowForge: compliance (Rego policies) and drift against the
+/// expected architecture.
+///
+/// Exit codes: 0 gate passed, 1 gate failed, 2 usage, input or tool error.
+#[derive(Debug, Parser)]
+#[command(name = "flowforge-audit", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// More logs on stderr (-v info, -vv debug); FLOWFORGE_AUDIT_LOG overrides.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate a saved snapshot: policies, drift, reports and the gate (no AWS access).
+    Evaluate(EvaluateArgs),
+    /// Work with the policy catalog: list the checks, run the Rego unit tests.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+    /// Work with the expected-architecture baseline.
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+}
+
+/// Options shared by every command that evaluates a snapshot.
+#[derive(Debug, Clone, Args)]
+pub struct AuditArgs {
+    /// The FlowForge environment to audit against (dev, qa, uat, prod, or one the baseline defines).
+    #[arg(long)]
+    pub env: String,
+    /// The expected-architecture baseline [default: the built-in baselines/flowforge.yaml].
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// A directory of extra checks; a check with a built-in id overrides the built-in one.
+    #[arg(long, value_name = "DIR")]
+    pub policies: Option<PathBuf>,
+    /// Report formats, comma separated: json, csv, md.
+    #[arg(long, value_delimiter = ',', default_value = "json,csv,md")]
+    pub format: Vec<String>,
+    /// Directory the reports are written to (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+    /// Fail the gate on a FAIL at or above this severity [default: the environment's, see the baseline].
+    #[arg(long, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+    /// Fail the gate on any UNKNOWN result [default: the environment's; prod requires it].
+    #[arg(long, value_name = "BOOL")]
+    pub require_complete_audit: Option<bool>,
+    /// A waiver file (YAML): accepted FAILs with owner, reason and expiry (see README "Waivers").
+    #[arg(long, value_name = "FILE")]
+    pub waivers: Option<PathBuf>,
+    /// Warn about waivers that expire within this many days of the snapshot date.
+    #[arg(long, value_name = "DAYS", default_value_t = 14)]
+    pub waiver_warn_days: i64,
+    /// Print nothing on stdout but the report paths.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// The snapshot file written by `collect` or `scan --save-snapshot`.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: PathBuf,
+    #[command(flatten)]
+    pub audit: AuditArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// List the checks of the catalog (built-in plus --policies).
+    List {
+        #[arg(long, value_name = "DIR")]
+        policies: Option<PathBuf>,
+    },
+    /// Run the Rego unit tests (`test_` rules of `*_test.rego`); exit 1 when one fails.
+    Test {
+        /// A policy directory to test [default: the built-in catalog].
+        dir: Option<PathBuf>,
+        /// Only run tests whose name contains this text.
+        #[arg(long)]
+        run: Option<String>,
+        /// Report per-file coverage of the policies by the tests.
+        #[arg(long)]
+        coverage: bool,
+        /// List every test, not only failures.
+        #[arg(long = "verbose-tests")]
+        verbose_tests: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BaselineCommand {
+    /// Validate a baseline file and list every problem with its line.
+    Validate {
+        /// The baseline file [default: the built-in one].
+        file: Option<PathBuf>,
+    },
+}

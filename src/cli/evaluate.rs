@@ -1,0 +1,23 @@
+//! `flowforge-audit evaluate`: the engine on a saved snapshot, no AWS access.
+
+use super::args::EvaluateArgs;
+use super::audit::{self, AuditInputs};
+use super::{EXIT_GATE_FAILED, EXIT_OK};
+
+pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
+    let inputs = AuditInputs {
+        snapshot: audit::load_snapshot(&args.snapshot)?,
+        baseline: audit::load_baseline(args.audit.baseline.as_deref())?,
+        catalog: audit::load_catalog(args.audit.policies.as_deref())?,
+    };
+    let report = audit::audit(&inputs, &args.audit)?;
+    let paths = audit::write_reports(&report, &args.audit.format, &args.audit.out)?;
+    if args.audit.quiet {
+        for p in &paths {
+            println!("{}", p.display());
+        }
+    } else {
+        audit::print_summary(&report, &paths);
+    }
+    Ok(if report.gate.passed { EXIT_OK } else { EXIT_GATE_FAILED })
+}

@@ -1,0 +1,40 @@
+//! `policy list`, `policy test` and `baseline validate`.
+
+use super::args::{BaselineCommand, PolicyCommand};
+use super::audit;
+use super::{EXIT_GATE_FAILED, EXIT_OK};
+use crate::policy::{self, Catalog};
+
+pub fn policy(cmd: PolicyCommand) -> anyhow::Result<u8> {
+    match cmd {
+        PolicyCommand::List { policies } => {
+            let catalog = audit::load_catalog(policies.as_deref())?;
+            print!("{}", policy::render_list(&catalog));
+            Ok(EXIT_OK)
+        }
+        PolicyCommand::Test { dir, run, coverage, verbose_tests } => {
+            let catalog = match dir {
+                Some(d) => Catalog::with_overlay(&d).map_err(|e| anyhow::anyhow!("{e}"))?,
+                None => Catalog::builtin().map_err(|e| anyhow::anyhow!("built-in policy catalog: {e}"))?,
+            };
+            let summary = policy::run_tests(&catalog, run.as_deref(), coverage);
+            print!("{}", policy::render_text(&summary, verbose_tests));
+            Ok(if summary.failed() == 0 { EXIT_OK } else { EXIT_GATE_FAILED })
+        }
+    }
+}
+
+pub fn baseline(cmd: BaselineCommand) -> anyhow::Result<u8> {
+    match cmd {
+        BaselineCommand::Validate { file } => {
+            let loaded = audit::load_baseline(file.as_deref())?;
+            let envs = loaded.baseline.environments();
+            println!(
+                "{}: valid; environments: {}",
+                file.as_deref().map(|p| p.display().to_string()).unwrap_or_else(|| "built-in baseline".into()),
+                envs.join(", ")
+            );
+            Ok(EXIT_OK)
+        }
+    }
+}

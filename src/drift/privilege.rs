@@ -1,0 +1,338 @@
+//! Least-privilege and trust drift for the roles the baseline names.
+//!
+//! Permissions: every (action, resource) an Allow statement of the role's inline or attached
+//! managed policies grants must be contained in one `allow` entry of the role's baseline
+//! (wildcards compared as sets, see [`super::glob`]), unless an unconditional explicit Deny of
+//! the same policies covers it. What is left is listed per granted action with the resource
+//! scopes beyond the baseline. Conservative choices, so drift is never hidden:
+//! - an Allow with a Condition still counts as granted; a Deny with a Condition removes nothing;
+//! - `NotAction` in an Allow grants (almost) everything: it is contained only by a baseline `*`;
+//!   `NotAction` in a Deny denies every action that does not overlap the listed patterns;
+//! - `NotResource` in an Allow is treated as `*`;
+//! - permissions boundaries and SCPs are not applied;
+//! - an attached policy whose document is not in the snapshot is itself drift (unverifiable).
+//!
+//! Trust: every principal an Allow statement of the trust policy names must match a pattern of
+//! `trusted_principals` for its type; a 12-digit account id is read as that account's root.
+
+use std::collections::BTreeMap;
+
+use serde_json::json;
+
+use super::glob::{action_covers, action_overlaps, covers, overlaps};
+use super::Item;
+use crate::baseline::{EnvView, RoleBaseline};
+use crate::model::{DriftItem, DriftState, PolicyDocument, Role, Severity, Snapshot, Statement};
+
+/// What one Allow statement grants, per action pattern.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Grant {
+    Action(String),
+    /// Everything except these action patterns.
+    NotAction(Vec<String>),
+}
+
+impl Grant {
+    fn label(&self) -> String {
+        match self {
+            Grant::Action(a) => a.clone(),
+            Grant::NotAction(list) => format!("NotAction[{}]", list.join(",")),
+        }
+    }
+    /// The action pattern used for containment (NotAction ≈ everything).
+    fn pattern(&self) -> &str {
+        match self {
+            Grant::Action(a) => a,
+            Grant::NotAction(_) => "*",
+        }
+    }
+}
+
+/// The resource patterns a statement applies to (`NotResource` ≈ `*`).
+fn resources(st: &Statement) -> Vec<(String, String)> {
+    if !st.not_resource.is_empty() {
+        return vec![("*".into(), format!("NotResource[{}]", st.not_resource.join(",")))];
+    }
+    if st.resource.is_empty() {
+        return vec![("*".into(), "*".into())];
+    }
+    st.resource.iter().map(|r| (r.clone(), r.clone())).collect()
+}
+
+fn in_baseline(rb: &RoleBaseline, action: &str, resource: &str) -> bool {
+    rb.allow.iter().any(|a| {
+        a.actions.iter().any(|ba| action_covers(ba, action)) && a.resources.iter().any(|br| covers(br, resource))
+    })
+}
+
+fn denied(denies: &[&Statement], grant: &Grant, resource: &str) -> bool {
+    denies.iter().any(|d| {
+        if !d.condition.is_empty() {
+            return false;
+        }
+        let action_ok = if !d.not_action.is_empty() {
+            match grant {
+                Grant::Action(a) => d.not_action.iter().all(|x| !action_overlaps(x, a)),
+                Grant::NotAction(_) => false,
+            }
+        } else {
+            d.action.iter().any(|x| action_covers(x, grant.pattern()))
+        };
+        let resource_ok = if !d.not_resource.is_empty() {
+            d.not_resource.iter().all(|x| !overlaps(x, resource))
+        } else {
+            d.resource.is_empty() || d.resource.iter().any(|x| covers(x, resource))
+        };
+        action_ok && resource_ok
+    })
+}
+
+/// The baseline resources for the actions containing `action`: the "expected" of an item.
+fn baseline_scope(rb: &RoleBaseline, action: &str) -> Vec<String> {
+    let mut out: Vec<String> = rb
+        .allow
+        .iter()
+        .filter(|a| a.actions.iter().any(|ba| action_covers(ba, action)))
+        .flat_map(|a| a.resources.iter().cloned())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Vec<DriftItem> {
+    let mut items = Vec::new();
+    for (key, rb) in &view.roles {
+        let Some(role) = s.iam.roles.iter().find(|r| r.meta.name == rb.name) else { continue };
+        items.extend(permissions(s, key, rb, role));
+        items.extend(trust(view, key, rb, role));
+    }
+    items
+}
+
+fn permissions(s: &Snapshot, key: &str, rb: &RoleBaseline, role: &Role) -> Vec<DriftItem> {
+    let element = format!("role:{key}");
+    let mut items = Vec::new();
+    let mut docs: Vec<&PolicyDocument> = role.inline_policies.iter().map(|p| &p.document).collect();
+    for att in &role.attached_policies {
+        match s.iam.policies.iter().find(|p| p.meta.arn == att.policy_arn).and_then(|p| p.document.as_ref()) {
+            Some(doc) => docs.push(doc),
+            None => items.push(
+                Item::new("least-privilege", &element, DriftState::Changed, Severity::Medium)
+                    .arn(&role.meta.arn)
+                    .attr(format!("attached_policy:{}", att.policy_arn), json!(null), json!(att.policy_arn))
+                    .message(format!(
+                        "role {} has attached policy {} whose document is not in the snapshot: its permissions cannot be verified",
+                        rb.name, att.policy_arn
+                    )),
+            ),
+        }
+    }
+    let statements: Vec<&Statement> = docs.iter().flat_map(|d| d.statement.iter()).collect();
+    let denies: Vec<&Statement> = statements.iter().copied().filter(|st| st.effect == "Deny").collect();
+
+    // granted action → resource labels beyond the baseline
+    let mut excess: BTreeMap<Grant, Vec<String>> = BTreeMap::new();
+    for st in statements.iter().filter(|st| st.effect == "Allow") {
+        let grants: Vec<Grant> = if st.not_action.is_empty() {
+            st.action.iter().map(|a| Grant::Action(a.clone())).collect()
+        } else {
+            vec![Grant::NotAction(st.not_action.clone())]
+        };
+        for grant in grants {
+            for (pattern, label) in resources(st) {
+                if in_baseline(rb, grant.pattern(), &pattern) || denied(&denies, &grant, &pattern) {
+                    continue;
+                }
+                let list = excess.entry(grant.clone()).or_default();
+                if !list.contains(&label) {
+                    list.push(label);
+                }
+            }
+        }
+    }
+    for (grant, mut scopes) in excess {
+        scopes.sort();
+        let action = grant.label();
+        let severity = match grant.pattern() {
+            "*" => Severity::Critical,
+            p if p.ends_with(":*") || p.to_ascii_lowercase().starts_with("iam:") => Severity::High,
+            _ => Severity::Medium,
+        };
+        let expected = baseline_scope(rb, grant.pattern());
+        let msg = format!(
+            "role {} is granted {action} on {} beyond its least-privilege baseline{}",
+            rb.name,
+            scopes.join(", "),
+            if expected.is_empty() { " (the baseline grants no such action)".to_owned() } else { format!(" (baseline: {})", expected.join(", ")) }
+        );
+        items.push(
+            Item::new("least-privilege", &element, DriftState::Changed, severity)
+                .arn(&role.meta.arn)
+                .attr(format!("action:{action}"), json!(expected), json!(scopes))
+                .message(msg),
+        );
+    }
+    items
+}
+
+fn trust(view: &EnvView, key: &str, rb: &RoleBaseline, role: &Role) -> Vec<DriftItem> {
+    let element = format!("role:{key}");
+    let mut found: BTreeMap<(String, String), Severity> = BTreeMap::new();
+    for st in role.assume_role_policy.statement.iter().filter(|st| st.effect == "Allow") {
+        let conditional = !st.condition.is_empty();
+        if let Some(np) = &st.not_principal {
+            for (ty, vals) in np {
+                found.insert((format!("NotPrincipal:{ty}"), vals.join(",")), Severity::Critical);
+            }
+        }
+        let Some(principals) = &st.principal else { continue };
+        for (ty, vals) in principals {
+            let allowed = rb.trusted_principals.get(ty).map(Vec::as_slice).unwrap_or_default();
+            for v in vals {
+                let v = if ty == "AWS" && v.len() == 12 && v.chars().all(|c| c.is_ascii_digit()) {
+                    format!("arn:{}:iam::{v}:root", view.partition)
+                } else {
+                    v.clone()
+                };
+                let ok = allowed.iter().any(|p| if ty == "Service" { action_covers(p, &v) } else { covers(p, &v) });
+                if ok {
+                    continue;
+                }
+                let severity = if v == "*" && !conditional {
+                    Severity::Critical
+                } else if v == "*" || (ty == "AWS" && !v.contains(&format!(":{}:", view.account_id))) {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                };
+                found.insert((ty.clone(), v), severity);
+            }
+        }
+    }
+    found
+        .into_iter()
+        .map(|((ty, v), severity)| {
+            let expected = rb.trusted_principals.get(ty.trim_start_matches("NotPrincipal:")).cloned().unwrap_or_default();
+            Item::new("trust", &element, DriftState::Changed, severity)
+                .arn(&role.meta.arn)
+                .attr(format!("principal:{ty}:{v}"), json!(expected), json!(v))
+                .message(format!("{ty} principal {v} may assume role {} but the baseline does not trust it", rb.name))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+    use crate::model::{AttachedPolicy, InlinePolicy, ManagedPolicy};
+
+    fn run(s: &Snapshot) -> Vec<DriftItem> {
+        check(s, &prod_view())
+    }
+
+    fn with_policy(statements: serde_json::Value) -> Snapshot {
+        let mut s = compliant_snapshot();
+        let role = s.iam.roles.iter_mut().find(|r| r.meta.name == "flowforge-prod-data-engineer").unwrap();
+        role.inline_policies.push(InlinePolicy { name: "extra".into(), document: policy(statements) });
+        s
+    }
+
+    fn attrs(items: &[DriftItem]) -> Vec<&str> {
+        items.iter().map(|i| i.attribute.as_deref().unwrap_or("")).collect()
+    }
+
+    /// Roles exactly as the baseline grants them produce no drift.
+    #[test]
+    fn compliant_roles_have_no_drift() {
+        let items = run(&compliant_snapshot());
+        assert!(items.is_empty(), "{items:#?}");
+    }
+
+    /// `s3:*` is wider than the s3 actions the baseline lists; a narrower action is not drift.
+    #[test]
+    fn service_wildcard_is_excess_but_contained_action_is_not() {
+        let s = with_policy(json!([
+            {"Effect": "Allow", "Action": ["s3:*"], "Resource": "arn:aws:s3:::flowforge-prod-gold/*"},
+            {"Effect": "Allow", "Action": ["S3:getobject"], "Resource": "arn:aws:s3:::flowforge-prod-gold/reports/*"}
+        ]));
+        let items = run(&s);
+        assert_eq!(attrs(&items), vec!["action:s3:*"], "{items:#?}");
+        assert_eq!(items[0].severity, Severity::High);
+        assert_eq!(items[0].actual, Some(json!(["arn:aws:s3:::flowforge-prod-gold/*"])));
+    }
+
+    /// A baseline action on a wider resource is a resource-scope excess.
+    #[test]
+    fn wider_resource_scope_is_excess() {
+        let s = with_policy(json!([{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::flowforge-prod-landing/*"}]));
+        let items = run(&s);
+        assert_eq!(attrs(&items), vec!["action:s3:PutObject"]);
+        assert_eq!(items[0].actual, Some(json!(["arn:aws:s3:::flowforge-prod-landing/*"])));
+        assert_eq!(
+            items[0].expected,
+            Some(json!(["arn:aws:s3:::flowforge-prod-bronze/*", "arn:aws:s3:::flowforge-prod-gold/*", "arn:aws:s3:::flowforge-prod-silver/*"]))
+        );
+    }
+
+    /// An unconditional explicit Deny removes the excess; a conditional one does not.
+    #[test]
+    fn explicit_deny_removes_excess_only_without_condition() {
+        let s = with_policy(json!([
+            {"Effect": "Allow", "Action": ["iam:PassRole", "kms:Decrypt"], "Resource": "*"},
+            {"Effect": "Deny", "Action": "iam:*", "Resource": "*"},
+            {"Effect": "Deny", "Action": "kms:*", "Resource": "*", "Condition": {"Bool": {"aws:ViaAWSService": "false"}}}
+        ]));
+        assert_eq!(attrs(&run(&s)), vec!["action:kms:Decrypt"]);
+    }
+
+    /// NotAction in an Allow grants nearly everything; NotAction in a Deny denies the rest.
+    #[test]
+    fn not_action_allow_and_deny() {
+        let s = with_policy(json!([{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]));
+        let items = run(&s);
+        assert_eq!(attrs(&items), vec!["action:NotAction[iam:*]"]);
+        assert_eq!(items[0].severity, Severity::Critical);
+
+        let s = with_policy(json!([
+            {"Effect": "Allow", "Action": ["ec2:RunInstances", "s3:DeleteBucket"], "Resource": "*"},
+            {"Effect": "Deny", "NotAction": ["s3:*"], "Resource": "*"}
+        ]));
+        assert_eq!(attrs(&run(&s)), vec!["action:s3:DeleteBucket"], "ec2 is denied by the NotAction deny");
+    }
+
+    /// Attached managed policies count; a missing document is reported, not ignored.
+    #[test]
+    fn attached_policies_are_resolved() {
+        let mut s = compliant_snapshot();
+        let arn = format!("arn:aws:iam::{ACCOUNT}:policy/wide");
+        s.iam.policies.push(ManagedPolicy {
+            meta: meta("iam", "policy", "wide", "wide", &[]),
+            document: Some(policy(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]))),
+            ..Default::default()
+        });
+        let role = s.iam.roles.iter_mut().find(|r| r.meta.name == "flowforge-prod-auditor").unwrap();
+        role.attached_policies.push(AttachedPolicy { policy_name: "wide".into(), policy_arn: arn });
+        role.attached_policies.push(AttachedPolicy { policy_name: "gone".into(), policy_arn: "arn:aws:iam::aws:policy/Gone".into() });
+        let items = run(&s);
+        assert_eq!(attrs(&items), vec!["attached_policy:arn:aws:iam::aws:policy/Gone", "action:*"]);
+        assert_eq!(items[1].severity, Severity::Critical);
+    }
+
+    /// Trust beyond the baseline: another account, and `*`.
+    #[test]
+    fn trust_drift_lists_extra_principals() {
+        let mut s = compliant_snapshot();
+        let role = s.iam.roles.iter_mut().find(|r| r.meta.name == "flowforge-prod-devops").unwrap();
+        role.assume_role_policy = policy(json!([
+            {"Effect": "Allow", "Principal": {"AWS": ["123456789012", "999999999999"]}, "Action": "sts:AssumeRole"},
+            {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}
+        ]));
+        let items = run(&s);
+        assert_eq!(attrs(&items), vec!["principal:AWS:*", "principal:AWS:arn:aws:iam::999999999999:root"]);
+        assert_eq!(items[0].severity, Severity::Critical);
+        assert_eq!(items[1].severity, Severity::High);
+        assert!(items.iter().all(|i| i.kind == "trust"));
+    }
+}

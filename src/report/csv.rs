@@ -1,0 +1,172 @@
+//! The CSV report for auditors: one row per result, then one row per drift item.
+//!
+//! Auditors open this file in a spreadsheet, so every cell that a spreadsheet would run as a
+//! formula (a value starting with `=`, `+`, `-`, `@`, tab or carriage return, e.g. a tag set by
+//! someone with write access to the account) is neutralised by prefixing a single quote (the
+//! OWASP "CSV injection" advice). Quoting and embedded newlines are handled by the `csv` crate.
+//!
+//! Drift items share the result columns (one file is easier to filter than two): their
+//! `check_id` is `DRIFT-<STATE>`, `status` is the drift state, `finding_id` the drift id and
+//! `resource_name` the baseline element; `evidence` holds kind, attribute, expected and actual.
+
+use crate::model::{AuditReport, DriftItem, DriftState};
+
+use super::common::{checks_by_id, compact_json, waiver_owner};
+use super::{Format, Renderer, ReportError};
+
+/// The header row (a public contract: documented in `docs/report.md`).
+pub const COLUMNS: [&str; 15] = [
+    "finding_id",
+    "check_id",
+    "title",
+    "severity",
+    "status",
+    "resource_arn",
+    "resource_name",
+    "region",
+    "message",
+    "evidence",
+    "remediation",
+    "frameworks",
+    "waiver_reason",
+    "waiver_owner",
+    "waiver_expires",
+];
+
+/// Renders the CSV report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CsvRenderer;
+
+impl Renderer for CsvRenderer {
+    fn format(&self) -> Format {
+        Format::Csv
+    }
+    fn file_name(&self) -> &'static str {
+        "flowforge-audit.csv"
+    }
+    fn render(&self, report: &AuditReport) -> Result<Vec<u8>, ReportError> {
+        let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
+        w.write_record(COLUMNS)?;
+        let checks = checks_by_id(report);
+        for r in &report.results {
+            let check = checks.get(r.check_id.as_str());
+            let frameworks = check
+                .map(|c| {
+                    c.meta
+                        .frameworks
+                        .iter()
+                        .flat_map(|(fw, controls)| controls.iter().map(move |ctl| format!("{fw}:{ctl}")))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_default();
+            let (waiver_reason, owner, expires) = match &r.waiver {
+                Some(w) => (w.reason.clone(), waiver_owner(w), w.expires.clone()),
+                None => Default::default(),
+            };
+            let row = [
+                r.finding_id.clone(),
+                r.check_id.clone(),
+                check.map(|c| c.meta.title.clone()).unwrap_or_default(),
+                r.severity.as_str().to_string(),
+                r.status.as_str().to_string(),
+                r.resource_arn.clone(),
+                r.resource_name.clone(),
+                r.region.clone(),
+                r.message.clone(),
+                if r.evidence.is_empty() { String::new() } else { compact_json(&r.evidence) },
+                check.map(|c| c.meta.remediation.clone()).unwrap_or_default(),
+                frameworks,
+                waiver_reason,
+                owner,
+                expires,
+            ];
+            w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
+        }
+        if let Some(drift) = &report.drift {
+            for item in &drift.items {
+                w.write_record(drift_row(item).iter().map(|c| neutralise(c).into_owned()))?;
+            }
+        }
+        w.into_inner().map_err(|e| ReportError::Csv(::csv::Error::from(e.into_error())))
+    }
+}
+
+fn drift_row(item: &DriftItem) -> [String; 15] {
+    let remediation = match item.state {
+        DriftState::Missing => "Create the element the baseline declares, or remove it from the baseline.",
+        DriftState::Changed => "Restore the attribute to the baseline value, or change the baseline.",
+        DriftState::Unmanaged => "Declare the resource in the baseline, or remove it from the account.",
+        DriftState::InSync => "",
+    };
+    let evidence = serde_json::json!({
+        "kind": item.kind,
+        "attribute": item.attribute,
+        "expected": item.expected,
+        "actual": item.actual,
+    });
+    [
+        item.drift_id.clone(),
+        format!("DRIFT-{}", item.state.as_str()),
+        format!("{} drift: {}", item.kind, item.element),
+        item.severity.as_str().to_string(),
+        item.state.as_str().to_string(),
+        item.resource_arn.clone().unwrap_or_default(),
+        item.element.clone(),
+        String::new(),
+        item.message.clone(),
+        compact_json(&evidence),
+        remediation.to_string(),
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+    ]
+}
+
+/// Prefixes a single quote to a cell a spreadsheet would evaluate as a formula.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{cell}")),
+        _ => std::borrow::Cow::Borrowed(cell),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture::{sample_report, HOSTILE_FORMULA};
+
+    /// Formula injection: every dangerous leading character is defused, others are untouched.
+    #[test]
+    fn neutralise_prefixes_formula_cells_only() {
+        for bad in ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(neutralise(bad), format!("'{bad}"));
+        }
+        for ok in ["arn:aws:s3:::b", "", "a=b", "FAIL"] {
+            assert_eq!(neutralise(ok), ok);
+        }
+    }
+
+    /// A hostile resource name reaches the file as text, never as a formula, in any column.
+    #[test]
+    fn csv_has_one_row_per_result_and_drift_item_and_no_formula_cells() {
+        let report = sample_report();
+        let bytes = CsvRenderer.render(&report).unwrap();
+        let mut rdr = ::csv::Reader::from_reader(bytes.as_slice());
+        assert_eq!(rdr.headers().unwrap().iter().collect::<Vec<_>>(), COLUMNS);
+        let rows: Vec<::csv::StringRecord> = rdr.records().collect::<Result<_, _>>().unwrap();
+        let drift_items = report.drift.as_ref().map(|d| d.items.len()).unwrap_or(0);
+        assert_eq!(rows.len(), report.results.len() + drift_items);
+        for row in &rows {
+            for cell in row.iter() {
+                assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "formula cell {cell:?}");
+            }
+        }
+        let hostile = rows.iter().find(|r| r[6].contains("HYPERLINK")).unwrap();
+        assert_eq!(&hostile[6], format!("'{HOSTILE_FORMULA}"));
+        let waived = rows.iter().find(|r| &r[4] == "WAIVED").unwrap();
+        assert_eq!(&waived[13], "platform-team@example.com (SEC-1234)");
+        assert!(rows.iter().any(|r| &r[1] == "DRIFT-MISSING" && &r[6] == "vpc_endpoint:secretsmanager"));
+    }
+}

@@ -1,0 +1,570 @@
+//! The HTML report for auditors: one self-contained, printable file.
+//!
+//! Self-contained means no network at all: the CSS and the script are inline, charts are inline
+//! SVG, fonts are the system's, and a Content-Security-Policy (`default-src 'none'`, the script
+//! allowed by its SHA-256 only) makes the browser refuse anything else, including any script
+//! that would slip in through data.
+//!
+//! Every string from the account is hostile. Markup is produced by `maud`, which escapes every
+//! interpolated value; the table's filter/sort script reads its data only from a
+//! `<script type="application/json">` block (with `<`, `>` and `&` written as `\u003c`… so the
+//! block cannot be closed early) and only moves or hides rows that already exist: it never
+//! builds markup from data. With scripts disabled, the page still shows everything.
+//!
+//! Very large accounts: all non-passing results are always listed; PASS and NOT_APPLICABLE rows
+//! are listed only while the table stays under [`MAX_ROWS`] rows (the counts always cover all).
+
+use std::collections::BTreeMap;
+
+use base64::Engine as _;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+use sha2::{Digest, Sha256};
+
+use crate::model::{AuditReport, CheckResult, DriftState, Severity, Status};
+
+use super::common::{checks_by_id, compact_json, framework_coverage, service_of, waiver_owner};
+use super::{Format, Renderer, ReportError};
+
+const CSS: &str = include_str!("html/report.css");
+const SCRIPT: &str = include_str!("html/report.js");
+
+/// Table rows beyond which PASS and NOT_APPLICABLE results are left out of the table.
+pub const MAX_ROWS: usize = 10_000;
+/// Framework controls shown in the chart (those with the most FAILs).
+const MAX_CONTROLS_IN_CHART: usize = 12;
+
+/// Renders the HTML report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct HtmlRenderer;
+
+impl Renderer for HtmlRenderer {
+    fn format(&self) -> Format {
+        Format::Html
+    }
+    fn file_name(&self) -> &'static str {
+        "flowforge-audit.html"
+    }
+    fn render(&self, report: &AuditReport) -> Result<Vec<u8>, ReportError> {
+        Ok(render_html(report)?.into_string().into_bytes())
+    }
+}
+
+/// Serialises `value` for a `<script type="application/json">` block: the characters that could
+/// end the block or start markup are written as JSON `\u` escapes.
+pub fn json_for_script<T: serde::Serialize>(value: &T) -> Result<String, ReportError> {
+    let json = serde_json::to_string(value).map_err(|source| ReportError::Json { format: "HTML", source })?;
+    Ok(json
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029"))
+}
+
+/// The CSP source that allows exactly our inline script.
+fn script_hash() -> String {
+    format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(SCRIPT.as_bytes())))
+}
+
+fn status_rank(s: Status) -> u8 {
+    match s {
+        Status::Fail => 5,
+        Status::Error => 4,
+        Status::Unknown => 3,
+        Status::Waived => 2,
+        Status::Pass => 1,
+        Status::NotApplicable => 0,
+    }
+}
+
+fn severity_rank(s: Severity) -> u8 {
+    match s {
+        Severity::Critical => 4,
+        Severity::High => 3,
+        Severity::Medium => 2,
+        Severity::Low => 1,
+        Severity::Info => 0,
+    }
+}
+
+fn severity_color(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "#991b1b",
+        Severity::High => "#dc2626",
+        Severity::Medium => "#d97706",
+        Severity::Low => "#2563eb",
+        Severity::Info => "#64748b",
+    }
+}
+
+fn short(hash: &str) -> String {
+    hash.chars().take(12).collect()
+}
+
+/// One bar of a chart: label, segments (value, colour).
+struct Bar {
+    label: String,
+    segments: Vec<(usize, &'static str)>,
+}
+
+/// A horizontal (optionally stacked) bar chart as inline SVG.
+fn bar_chart(title: &str, bars: &[Bar], legend: &[(&str, &str)], empty: &str) -> Markup {
+    const W: f64 = 440.0;
+    const LABEL: f64 = 175.0;
+    const ROW: usize = 26;
+    let max = bars.iter().map(|b| b.segments.iter().map(|s| s.0).sum::<usize>()).max().unwrap_or(0).max(1) as f64;
+    let bar_w = W - LABEL - 50.0;
+    let height = (bars.len() * ROW).max(ROW) + 4;
+    // Geometry first: (label, y, total, end of bar, [(x, width, colour)]).
+    type Segments<'a> = Vec<(f64, f64, &'a str)>;
+    let rows: Vec<(&str, usize, usize, f64, Segments)> = bars
+        .iter()
+        .enumerate()
+        .map(|(i, bar)| {
+            let mut x = LABEL;
+            let mut segs = Vec::new();
+            for (value, color) in &bar.segments {
+                let w = (*value as f64) * bar_w / max;
+                if *value > 0 {
+                    segs.push((x, w.max(2.0), *color));
+                }
+                x += w;
+            }
+            let total = bar.segments.iter().map(|s| s.0).sum();
+            (bar.label.as_str(), i * ROW + 4, total, x, segs)
+        })
+        .collect();
+    html! {
+        div.chart {
+            h3 { (title) }
+            @if bars.is_empty() {
+                p.empty { (empty) }
+            } @else {
+                svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {W} {height}")) role="img" aria-label=(title) {
+                    @for (label, y, total, end, segs) in &rows {
+                        text x=(LABEL - 8.0) y=(y + 14) text-anchor="end" { title { (label) } (truncate(label, 27)) }
+                        rect x=(LABEL) y=(y + 2) width=(bar_w) height="16" rx="3" fill="#f1f5f9" {}
+                        @for (x, w, color) in segs {
+                            rect x=(format!("{x:.1}")) y=(y + 2) width=(format!("{w:.1}")) height="16" fill=(color) {}
+                        }
+                        text.val x=(format!("{:.1}", end + 6.0)) y=(y + 14) { (total) }
+                    }
+                }
+                @if !legend.is_empty() {
+                    div.legend {
+                        @for (name, color) in legend {
+                            span { i style=(format!("background:{color}")) {} (name) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n - 1).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// The data the script reads (one entry per table row, same index as `data-i`).
+#[derive(serde::Serialize)]
+struct RowData<'a> {
+    status: &'static str,
+    status_rank: u8,
+    severity: &'static str,
+    severity_rank: u8,
+    check: &'a str,
+    title: &'a str,
+    resource: &'a str,
+    name: &'a str,
+    region: &'a str,
+    message: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct PageData<'a> {
+    rows: Vec<RowData<'a>>,
+}
+
+fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
+    let checks = checks_by_id(report);
+    let count = |s: Status| report.summary.by_status.get(s.as_str()).copied().unwrap_or(0);
+
+    // Table rows: every non-passing result; PASS / NOT_APPLICABLE while under the cap.
+    let mut rows: Vec<&CheckResult> = report.results.iter().collect();
+    let listed_quiet = |r: &&CheckResult| matches!(r.status, Status::Pass | Status::NotApplicable);
+    let omitted = if rows.len() > MAX_ROWS {
+        let before = rows.len();
+        rows.retain(|r| !listed_quiet(r));
+        before - rows.len()
+    } else {
+        0
+    };
+    // Most important first: status, then severity, then the engine's order.
+    rows.sort_by(|a, b| {
+        status_rank(b.status).cmp(&status_rank(a.status)).then(severity_rank(b.severity).cmp(&severity_rank(a.severity)))
+    });
+    let data = PageData {
+        rows: rows
+            .iter()
+            .map(|r| RowData {
+                status: r.status.as_str(),
+                status_rank: status_rank(r.status),
+                severity: r.severity.as_str(),
+                severity_rank: severity_rank(r.severity),
+                check: &r.check_id,
+                title: checks.get(r.check_id.as_str()).map(|c| c.meta.title.as_str()).unwrap_or(""),
+                resource: &r.resource_arn,
+                name: &r.resource_name,
+                region: &r.region,
+                message: &r.message,
+            })
+            .collect(),
+    };
+    let data_json = json_for_script(&data)?;
+
+    // Charts.
+    let sev_bars: Vec<Bar> = Severity::ALL
+        .iter()
+        .map(|s| Bar {
+            label: s.as_str().to_string(),
+            segments: vec![(
+                report.results.iter().filter(|r| r.status == Status::Fail && r.severity == *s).count(),
+                severity_color(*s),
+            )],
+        })
+        .collect();
+    let mut by_service: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    for r in &report.results {
+        let svc = service_of(&r.check_id, checks.get(r.check_id.as_str()).copied());
+        let slot = by_service.entry(svc).or_default();
+        match r.status {
+            Status::Fail => slot[0] += 1,
+            Status::Unknown | Status::Error => slot[1] += 1,
+            _ => slot[2] += 1,
+        }
+    }
+    let svc_bars: Vec<Bar> = by_service
+        .into_iter()
+        .map(|(label, [fail, unk, ok])| Bar { label, segments: vec![(fail, "#dc2626"), (unk, "#d97706"), (ok, "#16a34a")] })
+        .collect();
+    let coverage = framework_coverage(report);
+    let mut controls: Vec<(String, usize)> = coverage
+        .iter()
+        .flat_map(|(fw, ctl)| ctl.iter().map(move |(id, c)| (format!("{fw} {id}"), c.failed_results)))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    controls.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let control_bars: Vec<Bar> = controls
+        .iter()
+        .take(MAX_CONTROLS_IN_CHART)
+        .map(|(label, n)| Bar { label: label.clone(), segments: vec![(*n, "#0f766e")] })
+        .collect();
+
+    let csp = format!(
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {}; base-uri 'none'; form-action 'none'",
+        script_hash()
+    );
+    let p = &report.provenance;
+    let gate = &report.gate;
+    let broken: Vec<_> = report.checks.iter().filter(|c| c.error.is_some()).collect();
+
+    Ok(html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta http-equiv="Content-Security-Policy" content=(csp);
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="generator" content=(format!("flowforge-audit {}", p.tool_version));
+                title { "flowforge-audit · " (report.environment) " · " (report.account_id) }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                header.top {
+                    div.wrap {
+                        div.brand {
+                            h1 { "flowforge-audit" }
+                            span.sub { "Compliance and drift report · FlowForge on AWS" }
+                        }
+                        dl.meta {
+                            div { dt { "Account" } dd #account { (report.account_id) } }
+                            div { dt { "Environment" } dd #environment { (report.environment) } }
+                            div { dt { "Collected at" } dd #collected-at { (report.collected_at) } }
+                            div { dt { "Regions" } dd { (report.regions.join(", ")) " (" (report.partition) ")" } }
+                            div { dt { "Tool version" } dd #tool-version { (p.tool_version) } }
+                            div { dt { "Policy catalog" } dd title=(p.catalog_sha256) { (p.catalog_checks) " checks · " span.mono { (short(&p.catalog_sha256)) } } }
+                        }
+                    }
+                }
+                main.wrap {
+                    section.verdict.failed[!gate.passed] #verdict data-passed=(gate.passed) {
+                        div.icon { @if gate.passed { "✓" } @else { "✕" } }
+                        div {
+                            h2 { @if gate.passed { "Gate passed" } @else { "Gate failed" } }
+                            p.why {
+                                "Fails on FAIL at or above " strong { (gate.fail_on) }
+                                @if gate.require_complete_audit { "; a complete audit (no UNKNOWN) is required" }
+                                "."
+                            }
+                            @if !gate.reasons.is_empty() {
+                                ul #gate-reasons { @for reason in &gate.reasons { li { (reason) } } }
+                            }
+                        }
+                    }
+                    section.cards #counts {
+                        @for s in Status::ALL {
+                            div class=(format!("card st-{}", s.as_str())) {
+                                span.num id=(format!("count-{}", s.as_str())) data-status=(s.as_str()) { (count(s)) }
+                                span.lbl { (s.as_str().replace('_', " ")) }
+                            }
+                        }
+                        div.card.total { span.num #count-checks { (report.summary.checks) } span.lbl { "Checks" } }
+                        div.card.total { span.num #count-resources { (report.summary.resources) } span.lbl { "Resources" } }
+                    }
+                    section.charts {
+                        (bar_chart("FAIL by severity", &sev_bars, &[], "No results."))
+                        (bar_chart("Results by service", &svc_bars, &[("FAIL", "#dc2626"), ("UNKNOWN / ERROR", "#d97706"), ("other", "#16a34a")], "No results."))
+                        (bar_chart("FAIL by framework control", &control_bars, &[], "No framework control has a FAIL."))
+                    }
+                    section #findings {
+                        h2 { "Findings " span.n { "(" (rows.len()) ")" } }
+                        div.filters #filters hidden {
+                            input #f-text type="search" placeholder="Filter by check, resource, region or message" aria-label="Filter text";
+                            select #f-status aria-label="Status" {
+                                option value="" { "All statuses" }
+                                @for s in Status::ALL { option value=(s.as_str()) { (s.as_str()) } }
+                            }
+                            select #f-severity aria-label="Severity" {
+                                option value="" { "All severities" }
+                                @for s in Severity::ALL { option value=(s.as_str()) { (s.as_str()) } }
+                            }
+                            span.count { "Showing " span #f-shown { (rows.len()) } " of " (rows.len()) }
+                        }
+                        @if omitted > 0 {
+                            p.note { (omitted) " PASS and NOT_APPLICABLE results are not listed (the table is capped at " (MAX_ROWS) " rows); the JSON and CSV reports have every result." }
+                        }
+                        @if rows.is_empty() {
+                            p.empty { "No results." }
+                        } @else {
+                            table {
+                                thead { tr {
+                                    th data-key="status" { button type="button" { "Status" } }
+                                    th data-key="severity" { button type="button" { "Severity" } }
+                                    th data-key="check" { button type="button" { "Check" } }
+                                    th data-key="name" { button type="button" { "Resource" } }
+                                    th data-key="region" { button type="button" { "Region" } }
+                                    th data-key="message" { button type="button" { "Message" } }
+                                    th { "Details" }
+                                } }
+                                tbody #findings-body {
+                                    @for (i, r) in rows.iter().enumerate() {
+                                        @let check = checks.get(r.check_id.as_str());
+                                        tr data-i=(i) data-status=(r.status.as_str()) {
+                                            td { span class=(format!("badge st-{}", r.status.as_str())) { (r.status.as_str()) } }
+                                            td { span class=(format!("sev sev-{}", r.severity.as_str())) { (r.severity.as_str()) } }
+                                            td { span.mono { (r.check_id) } @if let Some(c) = check { br; span.note { (c.meta.title) } } }
+                                            td.res {
+                                                @if !r.resource_name.is_empty() { span.name { (r.resource_name) } br; }
+                                                span.arn.mono { (r.resource_arn) }
+                                            }
+                                            td.region { (r.region) }
+                                            td.msg { (r.message) }
+                                            td {
+                                                details {
+                                                    summary { "Evidence" }
+                                                    div.box {
+                                                        @if let Some(w) = &r.waiver {
+                                                            div.k { "Waiver" }
+                                                            div { (w.reason) " — " (waiver_owner(w)) ", expires " (w.expires) }
+                                                        }
+                                                        @if let Some(c) = check {
+                                                            div.k { "Check" }
+                                                            div { (c.meta.description) }
+                                                            div.k { "Remediation" }
+                                                            div { (c.meta.remediation) }
+                                                            div.k { "Guide section" }
+                                                            div { (c.meta.guide_section) }
+                                                        }
+                                                        div.k { "Evidence" }
+                                                        @if r.evidence.is_empty() {
+                                                            div.empty { "none" }
+                                                        } @else {
+                                                            pre { (serde_json::to_string_pretty(&r.evidence).unwrap_or_else(|_| compact_json(&r.evidence))) }
+                                                        }
+                                                        div.k { "Finding id" }
+                                                        div.mono { (r.finding_id) }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    @if !report.collection_errors.is_empty() || !broken.is_empty() {
+                        section #not-audited {
+                            h2 { "Not audited " span.n { "(" (report.collection_errors.len() + broken.len()) ")" } }
+                            p.note { "What could not be collected or evaluated. The affected results are UNKNOWN or ERROR: neither passed nor failed." }
+                            @if !report.collection_errors.is_empty() {
+                                h3 { "Collection errors" }
+                                table {
+                                    thead { tr { th { "Service" } th { "Operation" } th { "Region" } th { "Resource" } th { "Error" } th { "Message" } } }
+                                    tbody {
+                                        @for e in &report.collection_errors {
+                                            tr {
+                                                td { (e.service) } td.mono { (e.operation) } td.region { (e.region) }
+                                                td.res.mono { (e.resource.as_deref().unwrap_or("—")) }
+                                                td { span.badge.st-UNKNOWN { (e.error_code) } }
+                                                td.msg { (e.message) }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                            @if !broken.is_empty() {
+                                h3 { "Checks that could not run" }
+                                table {
+                                    thead { tr { th { "Check" } th { "Error" } } }
+                                    tbody { @for c in &broken { tr { td.mono { (c.meta.id) } td.msg.mono { (c.error.as_deref().unwrap_or("")) } } } }
+                                }
+                            }
+                        }
+                    }
+                    @if let Some(drift) = &report.drift {
+                        @let findings: Vec<_> = drift.items.iter().filter(|i| i.state != DriftState::InSync).collect();
+                        section #drift {
+                            h2 { "Drift " span.n { "(" (findings.len()) ")" } }
+                            div.two {
+                                div {
+                                    div { "Architecture coverage " strong #drift-coverage { (format!("{:.2}", drift.architecture_coverage_percent)) "%" } " — " (drift.in_sync_elements) " of " (drift.declared_elements) " declared elements in sync" }
+                                    div.progress { span style=(format!("width:{:.2}%", drift.architecture_coverage_percent.clamp(0.0, 100.0))) {} }
+                                }
+                                @if let Some(iac) = &drift.iac {
+                                    div {
+                                        div { "Terraform state " span.mono { (iac.state_file) } }
+                                        div.note { (iac.managed_in_sync) " in sync · " (iac.changed) " changed · " (iac.missing) " missing · " (iac.unmanaged) " unmanaged · " (format!("{:.2}", iac.coverage_percent)) "% of audited resources managed" }
+                                        @if !iac.unknown_types.is_empty() {
+                                            div.note { "Types not audited: " @for (i, (t, n)) in iac.unknown_types.iter().enumerate() { @if i > 0 { ", " } span.mono { (t) } " (" (n) ")" } }
+                                        }
+                                    }
+                                }
+                            }
+                            @if findings.is_empty() {
+                                p.empty { "No drift: every declared element is in sync." }
+                            } @else {
+                                table {
+                                    thead { tr { th { "State" } th { "Severity" } th { "Kind" } th { "Element" } th { "Message" } th { "Details" } } }
+                                    tbody #drift-body {
+                                        @for item in &findings {
+                                            tr data-state=(item.state.as_str()) {
+                                                td { span class=(format!("badge st-{}", item.state.as_str())) { (item.state.as_str()) } }
+                                                td { span class=(format!("sev sev-{}", item.severity.as_str())) { (item.severity.as_str()) } }
+                                                td { (item.kind) }
+                                                td.res { span.mono { (item.element) } @if let Some(a) = &item.resource_arn { br; span.arn.mono { (a) } } }
+                                                td.msg { (item.message) }
+                                                td {
+                                                    details {
+                                                        summary { "Expected / actual" }
+                                                        div.box {
+                                                            @if let Some(a) = &item.attribute { div.k { "Attribute" } div.mono { (a) } }
+                                                            div.k { "Expected" }
+                                                            pre { (item.expected.as_ref().map(compact_json).unwrap_or_else(|| "—".to_string())) }
+                                                            div.k { "Actual" }
+                                                            pre { (item.actual.as_ref().map(compact_json).unwrap_or_else(|| "—".to_string())) }
+                                                            div.k { "Drift id" }
+                                                            div.mono { (item.drift_id) }
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    div.two {
+                        section #frameworks {
+                            h2 { "Framework coverage" }
+                            @if coverage.is_empty() {
+                                p.empty { "No check maps to a framework control." }
+                            } @else {
+                                table {
+                                    thead { tr { th { "Framework" } th { "Controls covered" } th { "With a FAIL" } } }
+                                    tbody {
+                                        @for (fw, ctl) in &coverage {
+                                            tr { td { (fw) } td { (ctl.len()) } td { (ctl.values().filter(|c| c.failed_results > 0).count()) } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        section #provenance {
+                            h2 { "Provenance" }
+                            table.kv {
+                                tbody {
+                                    tr { td { "Tool version" } td.mono { (p.tool_version) } }
+                                    tr { td { "Report schema" } td.mono { "v" (report.report_schema_version) } }
+                                    tr { td { "Snapshot SHA-256" } td.mono { (p.snapshot_sha256) } }
+                                    tr { td { "Baseline SHA-256" } td.mono { (p.baseline_sha256) } }
+                                    tr { td { "Catalog SHA-256" } td.mono { (p.catalog_sha256) } }
+                                    tr { td { "Catalog checks" } td.mono { (p.catalog_checks) } }
+                                    tr { td { "Results" } td.mono { (report.summary.results) } }
+                                }
+                            }
+                        }
+                    }
+                    footer {
+                        "Generated by flowforge-audit " (p.tool_version) " from the snapshot collected at " (report.collected_at) ". Reproducible: the same snapshot, baseline and catalog give this exact file."
+                    }
+                }
+                script #ff-data type="application/json" { (PreEscaped(data_json)) }
+                script { (PreEscaped(SCRIPT)) }
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture::{empty_report, sample_report, HOSTILE_IMG, HOSTILE_SCRIPT};
+
+    /// The JSON block cannot be closed early by data and stays valid JSON.
+    #[test]
+    fn json_for_script_escapes_markup_characters() {
+        let s = json_for_script(&serde_json::json!({"a": "</script><b>&"})).unwrap();
+        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
+        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
+        assert_eq!(back["a"], "</script><b>&");
+    }
+
+    /// Hostile names are escaped; the page references nothing outside itself; the CSP pins the script.
+    #[test]
+    fn html_escapes_account_data_and_is_self_contained() {
+        let html = String::from_utf8(HtmlRenderer.render(&sample_report()).unwrap()).unwrap();
+        assert!(!html.contains(HOSTILE_IMG) && !html.contains(HOSTILE_SCRIPT));
+        assert!(html.contains("&lt;img src=x onerror=&quot;document.title='pwned'&quot;&gt;"));
+        assert_eq!(html.matches("<script").count(), 2, "only the data block and our script");
+        for external in ["src=\"", "href=\"", "url(", "@import", "<link", "<img", "<iframe"] {
+            assert!(!html.contains(external), "external reference {external}");
+        }
+        assert!(html.contains(&script_hash()));
+        assert!(html.contains("@media print"));
+    }
+
+    /// An empty report still renders a complete page.
+    #[test]
+    fn empty_report_renders() {
+        let html = String::from_utf8(HtmlRenderer.render(&empty_report()).unwrap()).unwrap();
+        assert!(html.contains("Gate passed") && html.contains("No results."));
+    }
+}

@@ -1,0 +1,78 @@
+// flowforge-audit HTML report: filter and sort the findings table.
+// Reads data only from the JSON block #ff-data and moves or hides existing rows; it never
+// builds markup from data (no innerHTML), so account strings stay text.
+(function () {
+  "use strict";
+  var block = document.getElementById("ff-data");
+  var tbody = document.getElementById("findings-body");
+  if (!block || !tbody) { return; }
+  var rows = JSON.parse(block.textContent).rows;
+  var els = {};
+  Array.prototype.forEach.call(tbody.querySelectorAll("tr[data-i]"), function (tr) {
+    els[tr.getAttribute("data-i")] = tr;
+  });
+  var hay = rows.map(function (r) {
+    return [r.status, r.severity, r.check, r.title, r.resource, r.name, r.region, r.message].join("\n").toLowerCase();
+  });
+  var order = rows.map(function (_, i) { return i; });
+  var q = document.getElementById("f-text");
+  var st = document.getElementById("f-status");
+  var sv = document.getElementById("f-severity");
+  var shown = document.getElementById("f-shown");
+  var sortKey = null;
+  var sortDir = 1;
+
+  function apply() {
+    var text = q.value.trim().toLowerCase();
+    var s = st.value;
+    var v = sv.value;
+    var n = 0;
+    order.forEach(function (i) {
+      var r = rows[i];
+      var ok = (!s || r.status === s) && (!v || r.severity === v) && (!text || hay[i].indexOf(text) !== -1);
+      var tr = els[String(i)];
+      if (tr) { tr.hidden = !ok; if (ok) { n += 1; } }
+    });
+    shown.textContent = String(n);
+  }
+
+  function value(i, key) {
+    var r = rows[i];
+    if (key === "status") { return r.status_rank; }
+    if (key === "severity") { return r.severity_rank; }
+    return String(r[key] || "").toLowerCase();
+  }
+
+  function sortBy(key, th) {
+    if (sortKey === key) { sortDir = -sortDir; } else {
+      sortKey = key;
+      sortDir = (key === "status" || key === "severity") ? -1 : 1;
+    }
+    order.sort(function (a, b) {
+      var x = value(a, key);
+      var y = value(b, key);
+      if (x < y) { return -sortDir; }
+      if (x > y) { return sortDir; }
+      return a - b;
+    });
+    order.forEach(function (i) { var tr = els[String(i)]; if (tr) { tbody.appendChild(tr); } });
+    Array.prototype.forEach.call(document.querySelectorAll("#findings th[data-key]"), function (h) {
+      h.removeAttribute("aria-sort");
+    });
+    th.setAttribute("aria-sort", sortDir === 1 ? "ascending" : "descending");
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("#findings th[data-key]"), function (th) {
+    var button = th.querySelector("button");
+    if (button) {
+      button.addEventListener("click", function () { sortBy(th.getAttribute("data-key"), th); });
+    }
+  });
+  [q, st, sv].forEach(function (el) { el.addEventListener("input", apply); el.addEventListener("change", apply); });
+  window.addEventListener("beforeprint", function () {
+    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
+  });
+  document.getElementById("filters").hidden = false;
+  apply();
+  document.body.setAttribute("data-ready", "1");
+}());

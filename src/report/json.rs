@@ -1,0 +1,62 @@
+//! The JSON report: the whole [`AuditReport`], pretty-printed, plus its JSON Schema.
+//!
+//! This is the lossless format the others are views of; its field names are a public contract
+//! (`docs/report.md`). The schema is generated from the model types with `schemars` and
+//! committed as `schemas/report.schema.json`; a test keeps the committed file in step with the
+//! types, so a change to the contract shows up in review as a schema diff.
+
+use crate::model::AuditReport;
+
+use super::{Format, Renderer, ReportError};
+
+/// Where the committed schema lives, relative to the crate root.
+pub const REPORT_SCHEMA_PATH: &str = "schemas/report.schema.json";
+
+/// Renders the JSON report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JsonRenderer;
+
+impl Renderer for JsonRenderer {
+    fn format(&self) -> Format {
+        Format::Json
+    }
+    fn file_name(&self) -> &'static str {
+        "flowforge-audit.json"
+    }
+    fn render(&self, report: &AuditReport) -> Result<Vec<u8>, ReportError> {
+        to_pretty_json("JSON", report)
+    }
+}
+
+/// The JSON Schema of the JSON report, as committed in [`REPORT_SCHEMA_PATH`].
+pub fn report_schema() -> Result<Vec<u8>, ReportError> {
+    let mut schema = schemars::schema_for!(AuditReport);
+    schema.insert(
+        "description".to_string(),
+        "The flowforge-audit JSON report (flowforge-audit.json): every check, one result per (check, resource), the gate decision and the drift section. See docs/report.md.".into(),
+    );
+    to_pretty_json("JSON Schema", &schema)
+}
+
+/// Pretty JSON with a trailing newline (what every JSON output of the tool looks like).
+pub(crate) fn to_pretty_json<T: serde::Serialize>(format: &'static str, value: &T) -> Result<Vec<u8>, ReportError> {
+    let mut out = serde_json::to_vec_pretty(value).map_err(|source| ReportError::Json { format, source })?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture::sample_report;
+
+    /// The JSON report is lossless: it parses back into the same report.
+    #[test]
+    fn json_report_round_trips() {
+        let report = sample_report();
+        let bytes = JsonRenderer.render(&report).unwrap();
+        assert_eq!(bytes.last(), Some(&b'\n'));
+        let back: AuditReport = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(back, report);
+    }
+}

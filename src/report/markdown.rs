@@ -1,0 +1,353 @@
+//! The Markdown summary: what a CI job summary or a pull-request comment shows.
+//!
+//! It answers, top to bottom: may this be promoted (the gate verdict and every reason), how bad
+//! is it (counts by status and severity), what to fix (failed checks with their resources),
+//! what could not be audited (UNKNOWN and the collection errors behind it), which framework
+//! controls are affected, and how the account drifted. Long lists are capped ("… and N more")
+//! to stay readable and under GitHub's 1 MiB step-summary limit; the full data is in the JSON
+//! and CSV reports.
+//!
+//! Account data is escaped for GitHub-flavoured Markdown: `|` cannot break a table, `<`/`>`
+//! cannot open HTML, backticks/`*`/`_`/`[` cannot start code, emphasis or links, and newlines
+//! cannot end a table row.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::model::{AuditReport, CheckResult, Status};
+
+use super::common::{
+    checks_by_id, fail_counts_by_severity, framework_coverage, is_drift_finding, status_counts, waiver_owner,
+};
+use super::{Format, Renderer, ReportError};
+
+/// Resources listed per failed check before "… and N more".
+pub const MAX_RESOURCES_PER_CHECK: usize = 10;
+/// Rows listed in the UNKNOWN, waiver, collection-error and drift tables before "… and N more".
+pub const MAX_ROWS: usize = 25;
+
+/// Renders the Markdown summary.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MarkdownRenderer;
+
+impl Renderer for MarkdownRenderer {
+    fn format(&self) -> Format {
+        Format::Markdown
+    }
+    fn file_name(&self) -> &'static str {
+        "flowforge-audit.md"
+    }
+    fn render(&self, report: &AuditReport) -> Result<Vec<u8>, ReportError> {
+        Ok(render_markdown(report).into_bytes())
+    }
+}
+
+/// Escapes account data for a GitHub-flavoured Markdown paragraph or table cell.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' | '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn more(out: &mut String, shown: usize, total: usize) {
+    if total > shown {
+        let _ = writeln!(out, "\n_… and {} more_", total - shown);
+    }
+}
+
+fn render_markdown(report: &AuditReport) -> String {
+    let mut out = String::new();
+    let checks = checks_by_id(report);
+
+    // Verdict.
+    let _ = writeln!(out, "# flowforge-audit: {} ({})\n", escape(&report.environment), escape(&report.account_id));
+    let gate = &report.gate;
+    let verdict = if gate.passed { "✅ **Gate passed**" } else { "❌ **Gate failed**" };
+    let complete = if gate.require_complete_audit { ", complete audit required" } else { "" };
+    let _ = writeln!(out, "{verdict} (fail on {}{complete})\n", escape(&gate.fail_on));
+    for reason in &gate.reasons {
+        let _ = writeln!(out, "- {}", escape(reason));
+    }
+    if !gate.reasons.is_empty() {
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "Collected {} in {} · {} checks · {} resources · {} results · tool {} · catalog `{}`\n",
+        escape(&report.collected_at),
+        escape(&report.regions.join(", ")),
+        report.summary.checks,
+        report.summary.resources,
+        report.summary.results,
+        escape(&report.provenance.tool_version),
+        short_hash(&report.provenance.catalog_sha256),
+    );
+
+    // Counts.
+    out.push_str("## Results\n\n| Status | Results |\n| --- | ---: |\n");
+    for (status, n) in status_counts(report) {
+        let _ = writeln!(out, "| {} | {n} |", status.as_str());
+    }
+    out.push_str("\n| Severity | FAIL |\n| --- | ---: |\n");
+    for (sev, n) in fail_counts_by_severity(report) {
+        let _ = writeln!(out, "| {} | {n} |", sev.as_str());
+    }
+    out.push('\n');
+
+    // Failed checks, most severe first, then by id.
+    let mut failed: BTreeMap<&str, Vec<&CheckResult>> = BTreeMap::new();
+    for r in report.results.iter().filter(|r| r.status == Status::Fail) {
+        failed.entry(r.check_id.as_str()).or_default().push(r);
+    }
+    let mut failed: Vec<_> = failed.into_iter().collect();
+    failed.sort_by(|(a_id, a), (b_id, b)| {
+        let sa = a.first().map(|r| r.severity);
+        let sb = b.first().map(|r| r.severity);
+        sb.cmp(&sa).then(a_id.cmp(b_id))
+    });
+    if !failed.is_empty() {
+        let _ = writeln!(out, "## Failed checks ({})\n", failed.len());
+        for (check_id, results) in &failed {
+            let title = checks.get(check_id).map(|c| c.meta.title.as_str()).unwrap_or("");
+            let severity = results.first().map(|r| r.severity.as_str()).unwrap_or("");
+            let _ = writeln!(
+                out,
+                "### {} · {severity} · {}\n\n{} resource(s)\n\n| Resource | Name | Region | Message |\n| --- | --- | --- | --- |",
+                escape(check_id),
+                escape(title),
+                results.len()
+            );
+            for r in results.iter().take(MAX_RESOURCES_PER_CHECK) {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    escape(&r.resource_arn),
+                    escape(&r.resource_name),
+                    escape(&r.region),
+                    escape(&r.message)
+                );
+            }
+            more(&mut out, MAX_RESOURCES_PER_CHECK, results.len());
+            if let Some(c) = checks.get(check_id) {
+                let _ = writeln!(out, "\n**Remediation:** {}\n", escape(&c.meta.remediation));
+            } else {
+                out.push('\n');
+            }
+        }
+    }
+
+    // Waivers.
+    let waived: Vec<&CheckResult> = report.results.iter().filter(|r| r.status == Status::Waived).collect();
+    if !waived.is_empty() {
+        let _ = writeln!(
+            out,
+            "## Waived ({})\n\n| Check | Resource | Reason | Owner | Expires |\n| --- | --- | --- | --- | --- |",
+            waived.len()
+        );
+        for r in waived.iter().take(MAX_ROWS) {
+            let (reason, owner, expires) = match &r.waiver {
+                Some(w) => (w.reason.clone(), waiver_owner(w), w.expires.clone()),
+                None => Default::default(),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                escape(&r.check_id),
+                escape(&r.resource_arn),
+                escape(&reason),
+                escape(&owner),
+                escape(&expires)
+            );
+        }
+        more(&mut out, MAX_ROWS, waived.len());
+        out.push('\n');
+    }
+
+    // UNKNOWN and what caused it.
+    let unknown: Vec<&CheckResult> = report.results.iter().filter(|r| r.status == Status::Unknown).collect();
+    if !unknown.is_empty() || !report.collection_errors.is_empty() {
+        let _ = writeln!(out, "## Not audited: UNKNOWN ({})\n", unknown.len());
+        out.push_str("The data these checks need could not be collected; they are neither passed nor failed.\n\n");
+        if !unknown.is_empty() {
+            out.push_str("| Check | Resource | Message |\n| --- | --- | --- |\n");
+            for r in unknown.iter().take(MAX_ROWS) {
+                let _ = writeln!(out, "| {} | {} | {} |", escape(&r.check_id), escape(&r.resource_arn), escape(&r.message));
+            }
+            more(&mut out, MAX_ROWS, unknown.len());
+            out.push('\n');
+        }
+        if !report.collection_errors.is_empty() {
+            let _ = writeln!(
+                out,
+                "**Collection errors ({})**\n\n| Service | Operation | Region | Resource | Error | Message |\n| --- | --- | --- | --- | --- | --- |",
+                report.collection_errors.len()
+            );
+            for e in report.collection_errors.iter().take(MAX_ROWS) {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    escape(&e.service),
+                    escape(&e.operation),
+                    escape(&e.region),
+                    escape(e.resource.as_deref().unwrap_or("")),
+                    escape(&e.error_code),
+                    escape(&e.message)
+                );
+            }
+            more(&mut out, MAX_ROWS, report.collection_errors.len());
+            out.push('\n');
+        }
+    }
+
+    // Broken checks.
+    let broken: Vec<_> = report.checks.iter().filter(|c| c.error.is_some()).collect();
+    if !broken.is_empty() {
+        let _ = writeln!(out, "## Checks that could not run: ERROR ({})\n", broken.len());
+        for c in broken {
+            let _ = writeln!(out, "- **{}**: {}", escape(&c.meta.id), escape(c.error.as_deref().unwrap_or("")));
+        }
+        out.push('\n');
+    }
+
+    // Framework coverage.
+    let coverage = framework_coverage(report);
+    if !coverage.is_empty() {
+        out.push_str("## Framework coverage\n\n| Framework | Controls covered | Controls with a FAIL | Failing controls |\n| --- | ---: | ---: | --- |\n");
+        for (framework, controls) in &coverage {
+            let failing: Vec<String> =
+                controls.iter().filter(|(_, c)| c.failed_results > 0).map(|(id, _)| escape(id)).collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} |",
+                escape(framework),
+                controls.len(),
+                failing.len(),
+                if failing.is_empty() { "—".to_string() } else { failing.join(", ") }
+            );
+        }
+        out.push('\n');
+    }
+
+    // Drift.
+    if let Some(drift) = &report.drift {
+        let findings: Vec<_> = drift.items.iter().filter(|i| is_drift_finding(i.state)).collect();
+        let _ = writeln!(
+            out,
+            "## Drift ({})\n\nArchitecture coverage **{:.2}%** ({} of {} declared elements in sync).\n",
+            findings.len(),
+            drift.architecture_coverage_percent,
+            drift.in_sync_elements,
+            drift.declared_elements
+        );
+        if !findings.is_empty() {
+            out.push_str("| State | Severity | Kind | Element | Attribute | Message |\n| --- | --- | --- | --- | --- | --- |\n");
+            for i in findings.iter().take(MAX_ROWS) {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    i.state.as_str(),
+                    i.severity.as_str(),
+                    escape(&i.kind),
+                    escape(&i.element),
+                    escape(i.attribute.as_deref().unwrap_or("")),
+                    escape(&i.message)
+                );
+            }
+            more(&mut out, MAX_ROWS, findings.len());
+            out.push('\n');
+        }
+        if let Some(iac) = &drift.iac {
+            let _ = writeln!(
+                out,
+                "Terraform state {}: {} managed in sync, {} changed, {} missing, {} unmanaged; {:.2}% of audited resources managed.\n",
+                escape(&iac.state_file),
+                iac.managed_in_sync,
+                iac.changed,
+                iac.missing,
+                iac.unmanaged,
+                iac.coverage_percent
+            );
+        }
+    }
+
+    let _ = writeln!(
+        out,
+        "<sub>Snapshot sha256 `{}` · baseline sha256 `{}` · catalog sha256 `{}` ({} checks)</sub>",
+        short_hash(&report.provenance.snapshot_sha256),
+        short_hash(&report.provenance.baseline_sha256),
+        short_hash(&report.provenance.catalog_sha256),
+        report.provenance.catalog_checks
+    );
+    out
+}
+
+/// The first 12 hex digits of a hash (enough to compare two reports by eye); only hex survives,
+/// so the value is safe inside a code span.
+fn short_hash(h: &str) -> String {
+    h.chars().filter(char::is_ascii_hexdigit).take(12).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture::{empty_report, sample_report, HOSTILE_SCRIPT};
+
+    /// Account data must not break tables, open HTML or start code spans.
+    #[test]
+    fn escape_neutralises_markdown_and_html() {
+        assert_eq!(escape("a|b"), "a\\|b");
+        assert_eq!(escape("<script>"), "&lt;script&gt;");
+        assert_eq!(escape("`x`"), "\\`x\\`");
+        assert_eq!(escape("[a](http://e)"), "\\[a\\](http://e)");
+        assert_eq!(escape("l1\nl2"), "l1 l2");
+    }
+
+    /// The summary shows the verdict, counts, capped failures, UNKNOWN causes, coverage and drift.
+    #[test]
+    fn summary_has_every_section_and_escapes_hostile_names() {
+        let md = render_markdown(&sample_report());
+        assert!(md.contains("❌ **Gate failed**"));
+        assert!(md.contains("- 2 UNKNOWN results and prod requires a complete audit"));
+        assert!(md.contains("| FAIL | 19 |"), "{md}");
+        assert!(md.contains("| critical | 2 |"));
+        assert!(md.contains("### FF-EC2-001 · medium · EC2 instances require IMDSv2"));
+        assert!(md.contains("_… and 4 more_"));
+        assert!(md.contains("AccessDenied"));
+        assert!(md.contains("| nist-800-53-r5 | 4 | 4 | AC-6, SC-28, SC-8, SC-8(1) |"), "{md}");
+        assert!(md.contains("vpc\\_endpoint:secretsmanager"));
+        assert!(md.contains("## Checks that could not run: ERROR (1)"));
+        assert!(!md.contains(HOSTILE_SCRIPT));
+        assert!(md.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;"));
+        // Failed checks are ordered most severe first.
+        let iam = md.find("### FF-IAM-001").unwrap();
+        let ec2 = md.find("### FF-EC2-001").unwrap();
+        assert!(iam < ec2);
+        // Every table row has the same number of unescaped pipes as its header.
+        for line in md.lines().filter(|l| l.starts_with("| ")) {
+            let cells = line.replace("\\|", "").matches('|').count();
+            assert!(cells >= 3, "{line}");
+        }
+    }
+
+    /// An empty report (nothing collected) still renders a passing verdict and zero counts.
+    #[test]
+    fn empty_report_renders() {
+        let md = render_markdown(&empty_report());
+        assert!(md.contains("✅ **Gate passed**"));
+        assert!(md.contains("| FAIL | 0 |"));
+        assert!(!md.contains("## Drift"));
+    }
+}

@@ -1,0 +1,338 @@
+//! SARIF 2.1.0 for GitHub code scanning (and any other SARIF consumer).
+//!
+//! One rule per check (its id is the check id, so an alert, a waiver and a CSV row all name the
+//! same thing), one result per FAIL, per UNKNOWN (as a note: the resource was not audited) and
+//! per WAIVED (carrying an accepted external suppression with the waiver's reason). Drift items
+//! that are not in sync become results of the rules `DRIFT-MISSING`, `DRIFT-CHANGED` and
+//! `DRIFT-UNMANAGED`. Broken checks and collection errors are tool execution notifications.
+//!
+//! Code scanning wants a file location: a check result points at the check's `.rego` file
+//! (line 1) and a drift result at the baseline, while the AWS resource ARN is the logical
+//! location. `partialFingerprints` carries the stable finding id, so alerts keep their
+//! identity from one scan to the next.
+
+mod model;
+
+use std::collections::BTreeMap;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
+use serde_json::json;
+
+use crate::model::{AuditReport, CheckResult, CheckRun, DriftItem, DriftState, Severity, Status};
+
+use self::model::*;
+use super::common::{checks_by_id, rego_path, service_of};
+use super::{Format, Renderer, ReportError};
+
+/// The file drift results point at (the report does not carry the baseline's path).
+pub const BASELINE_URI: &str = "baselines/flowforge.yaml";
+
+/// The `partialFingerprints` key holding the finding id.
+pub const FINGERPRINT_KEY: &str = "flowforgeFindingId/v1";
+
+/// Renders SARIF 2.1.0.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SarifRenderer;
+
+impl Renderer for SarifRenderer {
+    fn format(&self) -> Format {
+        Format::Sarif
+    }
+    fn file_name(&self) -> &'static str {
+        "flowforge-audit.sarif"
+    }
+    fn render(&self, report: &AuditReport) -> Result<Vec<u8>, ReportError> {
+        super::json::to_pretty_json("SARIF", &build(report))
+    }
+}
+
+/// GitHub's `security-severity` score for a severity (critical ≥ 9.0, high ≥ 7.0, medium ≥ 4.0).
+pub fn security_severity(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+        Severity::Info => "0.0",
+    }
+}
+
+fn level(severity: Severity) -> Level {
+    match severity {
+        Severity::Critical | Severity::High => Level::Error,
+        Severity::Medium | Severity::Low => Level::Warning,
+        Severity::Info => Level::Note,
+    }
+}
+
+/// Characters that cannot appear raw in a URI reference path.
+const PATH: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}').add(b'\\');
+
+fn artifact_uri(source: &str) -> String {
+    let path = rego_path(source);
+    let encoded = utf8_percent_encode(path, PATH).to_string();
+    if path.starts_with('/') {
+        format!("file://{encoded}")
+    } else {
+        encoded
+    }
+}
+
+fn rule_for(check: &CheckRun) -> Rule {
+    let m = &check.meta;
+    let mut tags = vec!["security".to_string(), "flowforge".to_string(), m.area.clone(), service_of(&m.id, Some(check))];
+    tags.sort();
+    tags.dedup();
+    tags.retain(|t| !t.is_empty());
+    let frameworks: Vec<String> =
+        m.frameworks.iter().map(|(fw, controls)| format!("{fw}: {}", controls.join(", "))).collect();
+    let mut help_md = format!("**Remediation:** {}\n\n**Guide section:** {}", m.remediation, m.guide_section);
+    if !frameworks.is_empty() {
+        help_md.push_str(&format!("\n\n**Frameworks:** {}", frameworks.join("; ")));
+    }
+    Rule {
+        id: m.id.clone(),
+        name: m.package.rsplit('.').next().unwrap_or(&m.id).to_string(),
+        short_description: Text::plain(m.title.clone()),
+        full_description: Text::plain(m.description.clone()),
+        help: Text { text: format!("{}\n\nGuide section: {}", m.remediation, m.guide_section), markdown: Some(help_md) },
+        default_configuration: Configuration { level: level(m.severity) },
+        properties: RuleProperties {
+            tags,
+            security_severity: security_severity(m.severity).to_string(),
+            precision: "very-high",
+            frameworks: m.frameworks.clone(),
+        },
+    }
+}
+
+fn drift_rule(state: DriftState, severity: Severity) -> Rule {
+    let (name, short, full) = match state {
+        DriftState::Missing => (
+            "drift-missing",
+            "An element the FlowForge baseline declares is missing",
+            "The expected architecture declares this element, but it was not found in the account.",
+        ),
+        DriftState::Changed => (
+            "drift-changed",
+            "An element differs from the FlowForge baseline",
+            "The element exists, but an attribute differs from the value the baseline expects.",
+        ),
+        _ => (
+            "drift-unmanaged",
+            "A resource is not part of the FlowForge baseline",
+            "The resource looks like FlowForge's but no element of the baseline declares it.",
+        ),
+    };
+    let help = "Bring the account back to the baseline, or change the baseline if the difference is intended.";
+    Rule {
+        id: format!("DRIFT-{}", state.as_str()),
+        name: name.to_string(),
+        short_description: Text::plain(short),
+        full_description: Text::plain(full),
+        help: Text::plain(help),
+        default_configuration: Configuration { level: level(severity) },
+        properties: RuleProperties {
+            tags: vec!["drift".to_string(), "flowforge".to_string(), "security".to_string()],
+            security_severity: security_severity(severity).to_string(),
+            precision: "high",
+            frameworks: BTreeMap::new(),
+        },
+    }
+}
+
+fn resource_location(uri: String, arn: &str, name: &str) -> Location {
+    let fqn = if arn.is_empty() { name } else { arn };
+    Location {
+        physical_location: PhysicalLocation { artifact_location: ArtifactLocation { uri }, region: Region { start_line: 1 } },
+        logical_locations: vec![LogicalLocation {
+            name: if name.is_empty() { fqn.to_string() } else { name.to_string() },
+            fully_qualified_name: fqn.to_string(),
+            kind: "resource",
+        }],
+    }
+}
+
+fn check_result(r: &CheckResult, check: Option<&CheckRun>, rule_index: Option<usize>) -> Option<SarifResult> {
+    let (level, prefix) = match r.status {
+        Status::Fail => (level(r.severity), ""),
+        Status::Waived => (level(r.severity), "Waived: "),
+        Status::Unknown => (Level::Note, "Not audited (UNKNOWN): "),
+        _ => return None,
+    };
+    let who = if r.resource_name.is_empty() { r.resource_arn.as_str() } else { r.resource_name.as_str() };
+    let uri = check.map(|c| artifact_uri(&c.meta.source)).unwrap_or_else(|| "policies".to_string());
+    let suppressions = match (&r.waiver, r.status) {
+        (Some(w), Status::Waived) => vec![Suppression {
+            kind: "external",
+            status: "accepted",
+            justification: format!("{} (owner {}, expires {})", w.reason, w.owner, w.expires),
+        }],
+        _ => Vec::new(),
+    };
+    let mut properties = BTreeMap::new();
+    properties.insert("status".to_string(), json!(r.status.as_str()));
+    properties.insert("severity".to_string(), json!(r.severity.as_str()));
+    properties.insert("resourceArn".to_string(), json!(r.resource_arn));
+    properties.insert("region".to_string(), json!(r.region));
+    if !r.evidence.is_empty() {
+        properties.insert("evidence".to_string(), json!(r.evidence));
+    }
+    Some(SarifResult {
+        rule_id: r.check_id.clone(),
+        rule_index,
+        level,
+        message: Text::plain(format!("{prefix}{who}: {}", r.message)),
+        locations: vec![resource_location(uri, &r.resource_arn, &r.resource_name)],
+        partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY.to_string(), r.finding_id.clone())]),
+        suppressions,
+        properties,
+    })
+}
+
+fn drift_result(item: &DriftItem, rule_index: Option<usize>) -> SarifResult {
+    let arn = item.resource_arn.as_deref().unwrap_or("");
+    let mut properties = BTreeMap::new();
+    properties.insert("kind".to_string(), json!(item.kind));
+    properties.insert("element".to_string(), json!(item.element));
+    properties.insert("severity".to_string(), json!(item.severity.as_str()));
+    for (k, v) in [("attribute", json!(item.attribute)), ("expected", json!(item.expected)), ("actual", json!(item.actual))] {
+        if !v.is_null() {
+            properties.insert(k.to_string(), v);
+        }
+    }
+    SarifResult {
+        rule_id: format!("DRIFT-{}", item.state.as_str()),
+        rule_index,
+        level: level(item.severity),
+        message: Text::plain(format!("{}: {}", item.element, item.message)),
+        locations: vec![resource_location(BASELINE_URI.to_string(), arn, &item.element)],
+        partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY.to_string(), item.drift_id.clone())]),
+        suppressions: Vec::new(),
+        properties,
+    }
+}
+
+fn build(report: &AuditReport) -> Log {
+    let checks = checks_by_id(report);
+    let mut rules: Vec<Rule> = report.checks.iter().map(rule_for).collect();
+
+    // Drift rules: one per state present, rated by the most severe item in that state.
+    let mut drift_states: BTreeMap<DriftState, Severity> = BTreeMap::new();
+    for item in report.drift.iter().flat_map(|d| &d.items).filter(|i| i.state != DriftState::InSync) {
+        let sev = drift_states.entry(item.state).or_insert(item.severity);
+        *sev = (*sev).max(item.severity);
+    }
+    rules.extend(drift_states.iter().map(|(state, sev)| drift_rule(*state, *sev)));
+    let index: BTreeMap<String, usize> = rules.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
+
+    let mut results: Vec<SarifResult> = report
+        .results
+        .iter()
+        .filter_map(|r| check_result(r, checks.get(r.check_id.as_str()).copied(), index.get(&r.check_id).copied()))
+        .collect();
+    for item in report.drift.iter().flat_map(|d| &d.items).filter(|i| i.state != DriftState::InSync) {
+        let rule_id = format!("DRIFT-{}", item.state.as_str());
+        results.push(drift_result(item, index.get(&rule_id).copied()));
+    }
+
+    let mut notifications: Vec<Notification> = report
+        .checks
+        .iter()
+        .filter_map(|c| {
+            c.error.as_ref().map(|e| Notification {
+                level: Level::Error,
+                message: Text::plain(format!("check {} could not be evaluated: {e}", c.meta.id)),
+                descriptor: Some(DescriptorReference { id: c.meta.id.clone() }),
+            })
+        })
+        .collect();
+    notifications.extend(report.collection_errors.iter().map(|e| Notification {
+        level: Level::Warning,
+        message: Text::plain(format!(
+            "could not collect {}:{} in {}{}: {} {}",
+            e.service,
+            e.operation,
+            e.region,
+            e.resource.as_deref().map(|r| format!(" for {r}")).unwrap_or_default(),
+            e.error_code,
+            e.message
+        )),
+        descriptor: None,
+    }));
+
+    let mut properties = BTreeMap::new();
+    properties.insert("environment".to_string(), json!(report.environment));
+    properties.insert("accountId".to_string(), json!(report.account_id));
+    properties.insert("collectedAt".to_string(), json!(report.collected_at));
+    properties.insert("gatePassed".to_string(), json!(report.gate.passed));
+    properties.insert("provenance".to_string(), json!(report.provenance));
+
+    Log {
+        schema: SCHEMA_URI,
+        version: VERSION,
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "flowforge-audit",
+                    version: report.provenance.tool_version.clone(),
+                    semantic_version: report.provenance.tool_version.clone(),
+                    rules,
+                },
+            },
+            automation_details: AutomationDetails { id: format!("flowforge-audit/{}/", report.environment) },
+            invocations: if notifications.is_empty() {
+                Vec::new()
+            } else {
+                vec![Invocation { execution_successful: true, tool_execution_notifications: notifications }]
+            },
+            results,
+            properties,
+        }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture::sample_report;
+
+    /// One rule per check plus drift rules; one result per FAIL, UNKNOWN, WAIVED and drift finding.
+    #[test]
+    fn sarif_has_rules_results_levels_and_fingerprints() {
+        let report = sample_report();
+        let v: serde_json::Value = serde_json::from_slice(&SarifRenderer.render(&report).unwrap()).unwrap();
+        let run = &v["runs"][0];
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        assert_eq!(rules.len(), report.checks.len() + 3);
+        let s3 = rules.iter().find(|r| r["id"] == "FF-S3-001").unwrap();
+        assert_eq!(s3["properties"]["security-severity"], "9.5");
+        assert_eq!(s3["defaultConfiguration"]["level"], "error");
+        let results = run["results"].as_array().unwrap();
+        let count = |s: Status| report.results.iter().filter(|r| r.status == s).count();
+        let drift = report.drift.as_ref().unwrap().items.iter().filter(|i| i.state != DriftState::InSync).count();
+        assert_eq!(results.len(), count(Status::Fail) + count(Status::Unknown) + count(Status::Waived) + drift);
+        let fail = results.iter().find(|r| r["ruleId"] == "FF-S3-001" && r["suppressions"].is_null()).unwrap();
+        assert_eq!(fail["level"], "error");
+        assert_eq!(fail["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "policies/aws/s3/tls_only.rego");
+        assert_eq!(fail["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
+        assert_eq!(fail["locations"][0]["logicalLocations"][0]["fullyQualifiedName"], "arn:aws:s3:::flowforge-prod-landing");
+        let id = crate::model::finding_id("FF-S3-001", "arn:aws:s3:::flowforge-prod-landing");
+        assert_eq!(fail["partialFingerprints"][FINGERPRINT_KEY], id.as_str());
+        let rule_index = fail["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[rule_index]["id"], "FF-S3-001");
+        assert!(results.iter().any(|r| r["ruleId"] == "FF-IAM-001" && r["level"] == "note"));
+        assert!(results.iter().any(|r| r["ruleId"] == "DRIFT-MISSING"));
+        let waived = results.iter().find(|r| r["suppressions"].is_array()).unwrap();
+        assert_eq!(waived["suppressions"][0]["status"], "accepted");
+        let notes = run["invocations"][0]["toolExecutionNotifications"].as_array().unwrap();
+        assert_eq!(notes.len(), 1 + report.collection_errors.len());
+    }
+
+    /// A user-supplied absolute policy path becomes a valid file URI.
+    #[test]
+    fn artifact_uri_encodes_paths() {
+        assert_eq!(artifact_uri("builtin:policies/aws/s3/tls_only.rego"), "policies/aws/s3/tls_only.rego");
+        assert_eq!(artifact_uri("/home/me/my policies/x.rego"), "file:///home/me/my%20policies/x.rego");
+    }
+}

@@ -1,0 +1,105 @@
+//! The baseline file as a user meets it: the shipped baseline loads for every environment,
+//! and a broken file is rejected with every problem listed at its line and column.
+
+use flowforge_audit::baseline::{Baseline, BaselineError};
+
+const BROKEN: &str = r#"version: 1
+recognise:
+  app_tag: { key: "flowforge:app", value: "flowforge" }
+  environment_tag: "flowforge:env"
+  tier_tag: "flowforge:tier"
+  layer_tag: "flowforge:layer"
+  role_tag: "flowforge:role"
+  name_prefix: "flowforge-{env}-"
+defaults:
+  requirements:
+    rds_multi_az: false
+    nat_gateway_per_az: false
+    min_private_subnet_azs: 2
+    s3_kms_required: true
+    s3_versioning_required: true
+    secret_rotation_max_days: 90
+    flow_logs_required: true
+    imdsv2_required: true
+    eks_public_endpoint_allowed: false
+    config_recorder_required: true
+  gate:
+    fail_on: urgent
+    require_complete_audit: false
+    fail_on_drift: [missing, drifted]
+environments:
+  dev: {}
+  prod:
+    requirements:
+      rds_multi_az: true
+      rds_multi_region: true
+architecture:
+  vpc:
+    name: "flowforge-{env}-vpc"
+    colour: blue
+  tiers:
+    public: { subnet_visibility: public }
+    database: { subnet_visibility: private }
+  flows:
+    - { from: internet, to: public, ports: ["443"] }
+    - { from: public, to: database, ports: [5432], environments: [staging] }
+roles: {}
+"#;
+
+/// The shipped baseline must always load: every run of the tool depends on it.
+#[test]
+fn shipped_baseline_validates_for_every_environment() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/baselines/flowforge.yaml");
+    let b = Baseline::load(path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(b.environments(), vec!["dev", "prod", "qa", "uat"]);
+    for env in b.environments() {
+        let view = b.env_view(env, "123456789012", "aws").unwrap();
+        assert_eq!(view.buckets().len(), 4, "{env}");
+        assert_eq!(view.roles.len(), 5, "{env}");
+    }
+    assert_eq!(Baseline::builtin().unwrap().architecture, b.architecture);
+}
+
+/// All problems at once, each at its own line: the whole point of validating in one pass.
+#[test]
+fn broken_baseline_lists_every_problem_with_position() {
+    let err = Baseline::from_str_named(BROKEN, "broken.yaml").unwrap_err();
+    let BaselineError::Invalid { problems } = &err else { panic!("expected Invalid, got {err}") };
+    let got: Vec<(usize, usize, &str)> = problems.iter().map(|p| (p.line, p.col, p.message.as_str())).collect();
+    let expect_at = |line: usize, needle: &str| {
+        assert!(
+            got.iter().any(|(l, _, m)| *l == line && m.contains(needle)),
+            "no problem at line {line} containing {needle:?}; got:\n{err}"
+        );
+    };
+    expect_at(22, "unknown severity \"urgent\"");
+    expect_at(24, "unknown drift kind \"drifted\"");
+    expect_at(30, "unknown requirement `rds_multi_region`");
+    expect_at(34, "unknown key `colour`");
+    expect_at(39, "expected a port number (1-65535), found a string");
+    expect_at(40, "unknown environment `staging`");
+    assert_eq!(problems.len(), 6, "{err}");
+    // The Display lists them all, as `file:line:col: message`, in file order.
+    let text = err.to_string();
+    assert!(text.starts_with("the baseline is invalid (6 problems):"), "{text}");
+    assert!(text.contains("\n  broken.yaml:22:14: defaults.gate.fail_on: unknown severity"), "{text}");
+    let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
+    let mut sorted = lines.clone();
+    sorted.sort();
+    assert_eq!(lines, sorted);
+}
+
+/// A YAML syntax error stops parsing and says where.
+#[test]
+fn syntax_error_names_file_and_line() {
+    let err = Baseline::from_str_named("version: 1\nrecognise: [\n", "bad.yaml").unwrap_err();
+    assert!(matches!(err, BaselineError::Syntax { .. }), "{err}");
+    assert!(err.to_string().starts_with("bad.yaml:"), "{err}");
+}
+
+/// A missing file is an I/O error naming the path, not a panic.
+#[test]
+fn missing_file_is_an_io_error() {
+    let err = Baseline::load("/nonexistent/baseline.yaml").unwrap_err();
+    assert!(err.to_string().contains("/nonexistent/baseline.yaml"), "{err}");
+}
