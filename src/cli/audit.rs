@@ -130,10 +130,7 @@ pub fn audit(inputs: &AuditInputs, args: &AuditArgs) -> anyhow::Result<AuditRepo
 
 /// Writes the requested formats into `out`; returns the paths written.
 pub fn write_reports(report: &AuditReport, formats: &[String], out: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let formats = formats
-        .iter()
-        .map(|f| f.parse::<report::Format>().map_err(|e| anyhow::anyhow!("--format: {e}")))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let formats = report::Format::parse_list(&formats.join(",")).map_err(|e| anyhow::anyhow!("--format: {e}"))?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create report directory {}", out.display()))?;
     report::render_all(report, &formats, out).map_err(|e| anyhow::anyhow!("writing reports to {}: {e}", out.display()))
 }

@@ -1,0 +1,220 @@
+//! The binary on the shipped example snapshots: exact results, exit codes, byte-identical
+//! reports, and a clear exit-2 message for every kind of bad input.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_flowforge-audit"))
+}
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("the binary runs")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn evaluate(snapshot: &str, out: &Path, extra: &[&str]) -> Output {
+    let snap = repo(snapshot);
+    let mut args = vec!["evaluate", "--snapshot", snap.to_str().unwrap(), "--env", "prod", "--out", out.to_str().unwrap(), "--format", "json,csv,md"];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn results(out: &Path) -> Vec<(String, String, String)> {
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("flowforge-audit.json")).unwrap()).unwrap();
+    let mut v: Vec<(String, String, String)> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| !matches!(r["status"].as_str(), Some("PASS") | Some("NOT_APPLICABLE")))
+        .map(|r| (r["status"].as_str().unwrap().to_owned(), r["check_id"].as_str().unwrap().to_owned(), r["resource_arn"].as_str().unwrap().to_owned()))
+        .collect();
+    v.sort();
+    v
+}
+
+/// The compliant prod example passes the gate with no FAIL, UNKNOWN or ERROR.
+#[test]
+fn compliant_example_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = evaluate("examples/snapshots/prod-compliant.json", dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(results(dir.path()), vec![], "{}", text(&o));
+}
+
+/// The drifted example yields exactly the expected FAILs (one per drift) and the UNKNOWN of
+/// the denied flow-log call, and exits 1 in prod.
+#[test]
+fn drifted_example_has_exact_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = evaluate("examples/snapshots/prod-drifted.json", dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let a = "123456789012";
+    let r = "eu-west-1";
+    let mut expected: Vec<(String, String, String)> = [
+        ("FAIL", "FF-EC2-002", format!("arn:aws:ec2:{r}:{a}:instance/i-0f10f0f0000000001")),
+        ("FAIL", "FF-IAM-003", format!("arn:aws:iam::{a}:role/flowforge-prod-prefect-worker")),
+        ("FAIL", "FF-NET-002", format!("arn:aws:ec2:{r}:{a}:security-group/sg-0f10f0f0000000db5")),
+        ("FAIL", "FF-NET-003", format!("arn:aws:ec2:{r}:{a}:security-group/sg-0f10f0f0000000db5")),
+        ("FAIL", "FF-RDS-003", format!("arn:aws:rds:{r}:{a}:db:flowforge-prod-metadata")),
+        ("FAIL", "FF-S3-001", "arn:aws:s3:::flowforge-prod-silver".to_owned()),
+        ("FAIL", "FF-S3-002", "arn:aws:s3:::flowforge-prod-landing".to_owned()),
+        ("FAIL", "FF-SM-002", format!("arn:aws:secretsmanager:{r}:{a}:secret:flowforge/prod/prefect-api-GhIjKl")),
+        ("FAIL", "FF-VPC-002", format!("arn:aws:ec2:{r}:{a}:vpc/vpc-0f10f0f0000000001")),
+        ("UNKNOWN", "FF-VPC-005", format!("arn:aws:ec2:{r}:{a}:vpc/vpc-0f10f0f0000000001")),
+    ]
+    .into_iter()
+    .map(|(s, c, arn)| (s.to_owned(), c.to_owned(), arn))
+    .collect();
+    expected.sort();
+    assert_eq!(results(dir.path()), expected);
+}
+
+/// In dev, the drifted example's UNKNOWN does not block (no complete audit required) and
+/// the single-AZ database is NOT_APPLICABLE.
+#[test]
+fn environment_changes_requirements() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = repo("examples/snapshots/prod-drifted.json");
+    let o = run(&["evaluate", "--snapshot", snap.to_str().unwrap(), "--env", "dev", "--out", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("flowforge-audit.json")).unwrap()).unwrap();
+    let rds = report["results"].as_array().unwrap().iter().find(|r| r["check_id"] == "FF-RDS-003").unwrap();
+    assert_eq!(rds["status"], "NOT_APPLICABLE");
+    assert_eq!(report["gate"]["require_complete_audit"], false);
+}
+
+/// Same snapshot, policies and baseline give byte-identical reports.
+#[test]
+fn reports_are_byte_identical_across_runs() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    evaluate("examples/snapshots/prod-drifted.json", a.path(), &[]);
+    evaluate("examples/snapshots/prod-drifted.json", b.path(), &[]);
+    for f in ["flowforge-audit.json", "flowforge-audit.csv", "flowforge-audit.md"] {
+        let x = std::fs::read(a.path().join(f)).unwrap();
+        let y = std::fs::read(b.path().join(f)).unwrap();
+        assert!(!x.is_empty(), "{f} is empty");
+        assert!(x == y, "{f} differs between two runs");
+    }
+}
+
+/// `--fail-on critical` lets the high/medium FAILs through but the UNKNOWN still blocks prod.
+#[test]
+fn fail_on_threshold_and_completeness() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = evaluate("examples/snapshots/prod-drifted.json", dir.path(), &["--fail-on", "critical", "--require-complete-audit", "false"]);
+    // FF-NET-002 is critical: still blocks.
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("FF-NET-002"), "{}", text(&o));
+    assert!(!text(&o).contains("FF-RDS-003 [high]"), "{}", text(&o));
+}
+
+/// A waiver turns a FAIL into WAIVED in the report; an expired one blocks the gate.
+#[test]
+fn waivers_apply_and_expire() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("waivers.yaml");
+    std::fs::write(
+        &w,
+        "waivers:\n  - check: FF-EC2-002\n    resource: \"arn:aws:ec2:*:*:instance/i-0f10f0f0000000001\"\n    reason: node replaced next sprint\n    owner: platform-team\n    ticket: OPS-42\n    expires: 2026-12-31\n  - check: FF-SM-002\n    resource: \"*prefect-api*\"\n    reason: legacy\n    owner: data\n    expires: 2026-01-01\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = evaluate("examples/snapshots/prod-drifted.json", &out, &["--waivers", w.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let r = results(&out);
+    assert!(r.iter().any(|(s, c, _)| s == "WAIVED" && c == "FF-EC2-002"), "{r:?}");
+    assert!(r.iter().any(|(s, c, _)| s == "FAIL" && c == "FF-SM-002"), "expired waiver must not apply: {r:?}");
+    assert!(text(&o).contains("expired waiver"), "{}", text(&o));
+}
+
+/// Every bad input is exit 2 with a message naming the file (and position where there is one).
+#[test]
+fn bad_inputs_exit_2_with_clear_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let bad_json = d.join("bad.json");
+    std::fs::write(&bad_json, "{\n \"schema_version\": 1,\n oops\n}").unwrap();
+    let future = d.join("future.json");
+    std::fs::write(&future, "{\"schema_version\": 7}").unwrap();
+    let bad_baseline = d.join("baseline.yaml");
+    std::fs::write(&bad_baseline, "version: 1\nrecognise: 5\ncolour: blue\n").unwrap();
+    let bad_waivers = d.join("w.yaml");
+    std::fs::write(&bad_waivers, "waivers:\n  - check: FF-S3-001\n    resource: x\n").unwrap();
+    let bad_policies = d.join("policies/aws/s3");
+    std::fs::create_dir_all(&bad_policies).unwrap();
+    std::fs::write(bad_policies.join("broken.rego"), "package flowforge.aws.s3.broken\n deny contains x if {\n").unwrap();
+    let good = repo("examples/snapshots/prod-compliant.json");
+    let good = good.to_str().unwrap();
+    let out = d.join("out");
+    let out = out.to_str().unwrap();
+
+    let cases: Vec<(Vec<String>, Vec<&str>)> = vec![
+        (vec!["--snapshot".into(), d.join("missing.json").display().to_string()], vec!["missing.json"]),
+        (vec!["--snapshot".into(), bad_json.display().to_string()], vec!["bad.json", "line 3"]),
+        (vec!["--snapshot".into(), future.display().to_string()], vec!["future.json", "schema_version 7"]),
+        (vec!["--snapshot".into(), good.into(), "--env".into(), "staging".into()], vec!["staging", "prod"]),
+        (vec!["--snapshot".into(), good.into(), "--baseline".into(), bad_baseline.display().to_string()], vec!["baseline.yaml:2", "baseline.yaml:3"]),
+        (vec!["--snapshot".into(), good.into(), "--waivers".into(), bad_waivers.display().to_string()], vec!["w.yaml:2", "reason"]),
+        (vec!["--snapshot".into(), good.into(), "--policies".into(), d.join("policies").display().to_string()], vec!["broken.rego"]),
+        (vec!["--snapshot".into(), good.into(), "--format".into(), "pdf".into()], vec!["pdf"]),
+    ];
+    for (args, needles) in cases {
+        let mut full: Vec<String> = vec!["evaluate".into(), "--out".into(), out.into()];
+        if !args.contains(&"--env".to_string()) {
+            full.extend(["--env".into(), "prod".into()]);
+        }
+        full.extend(args.clone());
+        let o = bin().args(&full).output().unwrap();
+        let t = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?} → {t}");
+        assert!(!t.contains("panicked"), "{args:?} panicked: {t}");
+        for n in needles {
+            assert!(t.contains(n), "{args:?}: message lacks {n:?}:\n{t}");
+        }
+    }
+}
+
+/// `policy test` runs the Rego unit tests (exit 0), `policy list` lists every check id.
+#[test]
+fn policy_subcommands() {
+    let o = run(&["policy", "test"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("PASS: "), "{}", text(&o));
+    let o = run(&["policy", "list"]);
+    assert_eq!(o.status.code(), Some(0));
+    for id in ["FF-S3-001", "FF-RDS-001", "FF-ELB-001", "FF-IAM-003", "FF-NET-003", "FF-VPC-002"] {
+        assert!(String::from_utf8_lossy(&o.stdout).contains(id), "{id} missing");
+    }
+}
+
+/// A failing Rego unit test in an overlay makes `policy test` exit 1.
+#[test]
+fn policy_test_failure_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("lib");
+    std::fs::create_dir_all(&p).unwrap();
+    std::fs::write(p.join("always_test.rego"), "package flowforge.lib.always_test\n\ntest_fails if {\n  1 == 2\n}\n").unwrap();
+    let o = run(&["policy", "test", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("test_fails"), "{}", text(&o));
+}
+
+/// `baseline validate` accepts the shipped baseline.
+#[test]
+fn baseline_validate() {
+    let o = run(&["baseline", "validate"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let f = repo("baselines/flowforge.yaml");
+    let o = run(&["baseline", "validate", f.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("prod"));
+}
