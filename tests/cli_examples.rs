@@ -218,3 +218,41 @@ fn baseline_validate() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("prod"));
 }
+
+/// The committed snapshot schema is what the model generates (regenerate with
+/// `FLOWFORGE_UPDATE_SCHEMAS=1 cargo test --test cli_examples`), the shipped examples validate
+/// against it, and it is not vacuous.
+#[test]
+fn snapshot_schema_matches_model_and_validates_examples() {
+    let mut generated = serde_json::to_string_pretty(&flowforge_audit::model::snapshot_schema()).unwrap();
+    generated.push('\n');
+    let path = repo(flowforge_audit::model::SNAPSHOT_SCHEMA_PATH);
+    if std::env::var_os("FLOWFORGE_UPDATE_SCHEMAS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(committed == generated, "{} is out of date; regenerate with FLOWFORGE_UPDATE_SCHEMAS=1 cargo test --test cli_examples", path.display());
+    let schema: serde_json::Value = serde_json::from_str(&committed).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    for example in ["examples/snapshots/prod-compliant.json", "examples/snapshots/prod-drifted.json"] {
+        let instance: serde_json::Value = serde_json::from_slice(&std::fs::read(repo(example)).unwrap()).unwrap();
+        let errors: Vec<String> = validator.iter_errors(&instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        assert!(errors.is_empty(), "{example}: {errors:?}");
+        let mut bad = instance.clone();
+        bad["s3"]["buckets"][0]["arn"] = serde_json::json!(42);
+        assert!(!validator.is_valid(&bad), "schema accepts a numeric ARN");
+    }
+}
+
+/// `--help` output is part of the interface: a change to it must be deliberate.
+#[test]
+fn help_lists_every_command() {
+    let o = run(&["--help"]);
+    let t = String::from_utf8_lossy(&o.stdout);
+    for cmd in ["evaluate", "scan", "collect", "iam-policy", "policy", "baseline"] {
+        assert!(t.contains(cmd), "--help lacks {cmd}:\n{t}");
+    }
+    let o = run(&["evaluate", "--snapshot"]);
+    assert_eq!(o.status.code(), Some(2), "usage error is exit 2");
+}

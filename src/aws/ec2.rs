@@ -19,6 +19,8 @@ const SVC: &str = "ec2";
 pub struct Ec2Api {
     client: Client,
     ctx: Ctx,
+    /// True when an endpoint override (an emulator) is in use.
+    emulator: bool,
 }
 
 fn tags(tags: &[Tag]) -> BTreeMap<String, String> {
@@ -36,8 +38,8 @@ fn o(v: Option<&str>) -> Option<String> {
 }
 
 impl Ec2Api {
-    pub(crate) fn new(client: Client, ctx: Ctx) -> Self {
-        Ec2Api { client, ctx }
+    pub(crate) fn new(client: Client, ctx: Ctx, emulator: bool) -> Self {
+        Ec2Api { client, ctx, emulator }
     }
 
     /// The region this client signs for.
@@ -330,14 +332,23 @@ impl Ec2Api {
         Ok(out.ebs_encryption_by_default().unwrap_or(false))
     }
 
+    /// The default EBS key. Against an emulator endpoint, an operation it does not implement
+    /// (moto answers GetEbsDefaultKmsKeyId with an HTTP 500 page) reads as "no key" instead
+    /// of an error; against AWS every failure is recorded.
     pub async fn ebs_default_kms_key(&self) -> Result<Option<String>, CallError> {
-        let out = self
-            .client
-            .get_ebs_default_kms_key_id()
-            .send()
-            .await
-            .map_err(|e| CallError::from_sdk(SVC, "GetEbsDefaultKmsKeyId", e))?;
-        Ok(o(out.kms_key_id()))
+        match self.client.get_ebs_default_kms_key_id().send().await {
+            Ok(out) => Ok(o(out.kms_key_id())),
+            Err(e) => {
+                let unimplemented = self.emulator
+                    && matches!(super::error::raw_body(&e), Some((500, body)) if !body.contains("<Code>"));
+                if unimplemented {
+                    tracing::warn!("the endpoint does not implement GetEbsDefaultKmsKeyId; recording no default key");
+                    Ok(None)
+                } else {
+                    Err(CallError::from_sdk(SVC, "GetEbsDefaultKmsKeyId", e))
+                }
+            }
+        }
     }
 
     /// The region's EBS default-encryption resource from the two answers.

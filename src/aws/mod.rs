@@ -17,7 +17,7 @@ mod counter;
 mod ec2;
 mod eks;
 mod elbv2;
-mod error;
+pub(crate) mod error;
 mod iam;
 mod rds;
 mod s3;
@@ -319,7 +319,7 @@ impl Session {
             .region(Region::new(region.to_owned()))
             .interceptor(self.counter.interceptor("ec2"))
             .build();
-        Ec2Api::new(aws_sdk_ec2::Client::from_conf(conf), self.ctx(region))
+        Ec2Api::new(aws_sdk_ec2::Client::from_conf(conf), self.ctx(region), self.endpoint_url.is_some())
     }
 
     /// S3 client signing for `region` (bucket calls must go to the bucket's region).

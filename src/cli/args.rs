@@ -24,6 +24,12 @@ pub struct Cli {
 pub enum Command {
     /// Evaluate a saved snapshot: policies, drift, reports and the gate (no AWS access).
     Evaluate(EvaluateArgs),
+    /// Inventory a live AWS account into a snapshot file (read-only API calls).
+    Collect(CollectArgs),
+    /// Collect and evaluate in one run: inventory, policies, drift, reports and the gate.
+    Scan(ScanArgs),
+    /// Print the minimal IAM policy the scanner needs (List/Describe/Get only).
+    IamPolicy,
     /// Work with the policy catalog: list the checks, run the Rego unit tests.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -74,6 +80,61 @@ pub struct EvaluateArgs {
     pub snapshot: PathBuf,
     #[command(flatten)]
     pub audit: AuditArgs,
+}
+
+/// How to reach the AWS account (or an emulator).
+#[derive(Debug, Clone, Args)]
+pub struct ConnectArgs {
+    /// A named profile of the shared AWS config files [default: the standard credential chain].
+    #[arg(long, env = "AWS_PROFILE")]
+    pub profile: Option<String>,
+    /// A region to inventory; repeat or comma-separate for several [default: the configured region].
+    #[arg(long, value_delimiter = ',')]
+    pub region: Vec<String>,
+    /// Audit another account through this role (sts:AssumeRole).
+    #[arg(long, value_name = "ROLE_ARN")]
+    pub assume_role: Option<String>,
+    /// The external id the role's trust policy requires.
+    #[arg(long, requires = "assume_role")]
+    pub external_id: Option<String>,
+    /// Send every call to this endpoint (an emulator such as moto) instead of AWS.
+    #[arg(long, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// Timeout for one API operation, retries included, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub call_timeout: u64,
+    /// Attempts per call under adaptive retry (throttling backs off).
+    #[arg(long, default_value_t = 5)]
+    pub max_attempts: u32,
+    /// Per-resource calls (S3 buckets, ...) in flight at once.
+    #[arg(long, default_value_t = crate::collect::DEFAULT_S3_CONCURRENCY)]
+    pub s3_concurrency: usize,
+    /// Write the number of API calls by operation to this JSON file.
+    #[arg(long, value_name = "FILE")]
+    pub api_stats: Option<PathBuf>,
+    /// No per-service progress on stderr, even on a terminal.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    /// Where to write the snapshot (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    #[command(flatten)]
+    pub audit: AuditArgs,
+    /// Also save the collected snapshot, for `evaluate` or an auditor to re-run later.
+    #[arg(long, value_name = "FILE")]
+    pub save_snapshot: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -10,6 +10,7 @@ mod args;
 mod audit;
 mod evaluate;
 mod misc;
+mod scan;
 
 use std::process::ExitCode;
 
@@ -53,13 +54,16 @@ fn init_tracing(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("FLOWFORGE_AUDIT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("flowforge_audit={level}")));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).try_init();
 }
 
 /// Runs one parsed command; `Ok(code)` for the decided exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Evaluate(a) => evaluate::evaluate(a),
+        Command::Collect(a) => scan::collect(a),
+        Command::Scan(a) => scan::scan(a),
+        Command::IamPolicy => scan::iam_policy(),
         Command::Policy(p) => misc::policy(p),
         Command::Baseline(b) => misc::baseline(b),
     }

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{json, Value};
 
-use super::Item;
+use super::{Gaps, Item};
 use crate::baseline::{EndpointType, EnvView};
 use crate::model::{DriftItem, DriftState, ResourceMeta, Severity, Snapshot, Subnet};
 
@@ -24,24 +24,56 @@ pub(crate) struct Outcome {
     pub items: Vec<DriftItem>,
     /// The matched FlowForge VPC's id, for network drift.
     pub vpc_id: Option<String>,
+    /// Declared elements that could not be judged because collection failed.
+    pub unverified: Vec<String>,
 }
 
 struct Run<'a> {
     view: &'a EnvView,
+    gaps: Gaps<'a>,
     declared: usize,
     in_sync: usize,
+    unverified: Vec<String>,
     items: Vec<DriftItem>,
     matched: BTreeSet<&'a str>,
+    /// Set while judging an element when data it needs could not be collected.
+    unknown: bool,
 }
 
 impl<'a> Run<'a> {
-    /// Records one declared element and its drift (none = in sync).
-    fn element(&mut self, drift: Vec<DriftItem>) {
+    /// Records one declared element and its drift. No drift means in sync, unless some of
+    /// its data could not be collected: then it is unverified (declared, not in sync).
+    fn element(&mut self, name: &str, drift: Vec<DriftItem>) {
         self.declared += 1;
         if drift.is_empty() {
-            self.in_sync += 1;
+            if self.unknown {
+                self.unverified.push(name.to_owned());
+            } else {
+                self.in_sync += 1;
+            }
         }
+        self.unknown = false;
         self.items.extend(drift);
+    }
+
+    /// A MISSING item, unless the collection could not be listed (absence proves nothing).
+    fn absent(&mut self, collection: &str, item: DriftItem) -> Option<DriftItem> {
+        if self.gaps.list_failed(collection) {
+            self.unknown = true;
+            None
+        } else {
+            Some(item)
+        }
+    }
+
+    /// False (and the element unverified) when `operation` failed for this resource.
+    fn can_judge(&mut self, arn: &str, operation: &str) -> bool {
+        if self.gaps.detail_failed(arn, operation) {
+            self.unknown = true;
+            false
+        } else {
+            true
+        }
     }
 
     /// Finds a declared resource by name, else by tags; records the match.
@@ -71,6 +103,11 @@ impl<'a> Run<'a> {
     }
 }
 
+/// An endpoint that AWS still lists but that no longer works.
+fn gone(state: &str) -> bool {
+    matches!(state.to_ascii_lowercase().as_str(), "deleted" | "deleting" | "failed" | "rejected" | "expired")
+}
+
 fn missing(element: &str, severity: Severity, what: &str) -> DriftItem {
     Item::new(KIND, element, DriftState::Missing, severity).message(format!("{what} is declared but not in the account"))
 }
@@ -96,13 +133,25 @@ fn name_drift(element: &str, m: &ResourceMeta, expected: &str) -> Option<DriftIt
 pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
     let arch = &view.architecture;
     let req = &view.requirements;
-    let mut run = Run { view, declared: 0, in_sync: 0, items: Vec::new(), matched: BTreeSet::new() };
+    let mut run = Run {
+        view,
+        gaps: Gaps::new(s),
+        declared: 0,
+        in_sync: 0,
+        unverified: Vec::new(),
+        items: Vec::new(),
+        matched: BTreeSet::new(),
+        unknown: false,
+    };
 
     // VPC and what lives in it.
     let vpc = run.find(&s.ec2.vpcs, |v| &v.meta, &arch.vpc.name, Some((view.recognise.app_tag.key.as_str(), view.recognise.app_tag.value.as_str())));
     match vpc {
-        None => run.element(vec![missing("vpc", Severity::High, &format!("VPC `{}`", arch.vpc.name))]),
-        Some(v) => run.element(name_drift("vpc", &v.meta, &arch.vpc.name).into_iter().collect()),
+        None => {
+            let item = run.absent("ec2.vpcs", missing("vpc", Severity::High, &format!("VPC `{}`", arch.vpc.name)));
+            run.element("vpc", item.into_iter().collect());
+        }
+        Some(v) => run.element("vpc", name_drift("vpc", &v.meta, &arch.vpc.name).into_iter().collect()),
     }
     let vpc_id = vpc.map(|v| v.meta.id.clone());
 
@@ -113,16 +162,18 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
             .ec2
             .vpc_endpoints
             .iter()
-            .filter(|e| Some(&e.vpc_id) == vpc_id.as_ref() && e.service_name.ends_with(&suffix))
-            .filter(|e| !matches!(e.state.to_ascii_lowercase().as_str(), "deleted" | "deleting" | "failed" | "rejected"))
+            .filter(|e| Some(&e.vpc_id) == vpc_id.as_ref() && e.service_name.ends_with(&suffix) && !gone(&e.state))
             .collect();
         let found = candidates.iter().find(|e| e.endpoint_type == ep.endpoint_type.as_str()).or(candidates.first()).copied();
         let mut drift = Vec::new();
         match found {
-            None => drift.push(missing(
-                &element,
-                Severity::High,
-                &format!("{} endpoint for {} in VPC `{}`", ep.endpoint_type.as_str(), ep.service, arch.vpc.name),
+            None => drift.extend(run.absent(
+                "ec2.vpc_endpoints",
+                missing(
+                    &element,
+                    Severity::High,
+                    &format!("{} endpoint for {} in VPC `{}`", ep.endpoint_type.as_str(), ep.service, arch.vpc.name),
+                ),
             )),
             Some(e) => {
                 run.matched.insert(e.meta.arn.as_str());
@@ -136,7 +187,7 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
                 }
             }
         }
-        run.element(drift);
+        run.element(&element, drift);
     }
 
     // Data lake.
@@ -145,21 +196,24 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
         let layer_tag = Some((view.recognise.layer_tag.as_str(), layer));
         let mut drift = Vec::new();
         match run.find(&s.s3.buckets, |b| &b.meta, name, layer_tag) {
-            None => drift.push(missing(&element, Severity::High, &format!("bucket `{name}` ({layer} layer)"))),
+            None => drift.extend(run.absent("s3.buckets", missing(&element, Severity::High, &format!("bucket `{name}` ({layer} layer)")))),
             Some(b) => {
                 drift.extend(name_drift(&element, &b.meta, name));
-                if req.s3_kms_required {
+                if req.s3_kms_required && run.can_judge(&b.meta.arn, "GetBucketEncryption") {
                     let alg = b.encryption.as_ref().and_then(|e| e.rules.first()).map(|r| r.sse_algorithm.as_str());
                     if !alg.is_some_and(|a| a.starts_with("aws:kms")) {
                         drift.push(changed(&element, &b.meta, Severity::High, "encryption.rules[0].sse_algorithm", json!("aws:kms"), json!(alg)));
                     }
                 }
-                if req.s3_versioning_required && b.versioning.status.as_deref() != Some("Enabled") {
+                if req.s3_versioning_required
+                    && run.can_judge(&b.meta.arn, "GetBucketVersioning")
+                    && b.versioning.status.as_deref() != Some("Enabled")
+                {
                     drift.push(changed(&element, &b.meta, Severity::Medium, "versioning.status", json!("Enabled"), json!(b.versioning.status)));
                 }
             }
         }
-        run.element(drift);
+        run.element(&element, drift);
     }
 
     // Metadata database.
@@ -167,7 +221,7 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
         let element = "database";
         let mut drift = Vec::new();
         match run.find(&s.rds.db_instances, |d| &d.meta, &db.identifier, None) {
-            None => drift.push(missing(element, Severity::High, &format!("RDS instance `{}`", db.identifier))),
+            None => drift.extend(run.absent("rds.db_instances", missing(element, Severity::High, &format!("RDS instance `{}`", db.identifier)))),
             Some(d) => {
                 if !d.engine.contains(&db.engine) {
                     drift.push(changed(element, &d.meta, Severity::Medium, "engine", json!(db.engine), json!(d.engine)));
@@ -190,6 +244,9 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
                         .iter()
                         .find_map(|g| s.rds.parameter_groups.iter().find(|p| &p.meta.name == g || &p.meta.id == g))
                         .map(|p| p.parameters.get("rds.force_ssl").cloned());
+                    if value.is_none() && run.gaps.list_failed("rds.parameter_groups") {
+                        run.unknown = true;
+                    }
                     if let Some(v) = value {
                         if v.as_deref() != Some("1") {
                             drift.push(changed(element, &d.meta, Severity::High, "parameters.rds.force_ssl", json!("1"), json!(v)));
@@ -198,29 +255,33 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
                 }
             }
         }
-        run.element(drift);
+        run.element(element, drift);
     }
 
     for name in &arch.secrets {
         let element = format!("secret:{name}");
         let drift = match run.find(&s.secretsmanager.secrets, |x| &x.meta, name, None) {
-            None => vec![missing(&element, Severity::Medium, &format!("secret `{name}`"))],
+            None => run.absent("secretsmanager.secrets", missing(&element, Severity::Medium, &format!("secret `{name}`"))).into_iter().collect(),
             Some(_) => Vec::new(),
         };
-        run.element(drift);
+        run.element(&element, drift);
     }
 
     if let Some(lb) = &arch.load_balancer {
         let found = run.find(&s.elbv2.load_balancers, |l| &l.meta, &lb.name, None);
-        run.element(match found {
-            None => vec![missing("load_balancer", Severity::Medium, &format!("load balancer `{}`", lb.name))],
+        let drift = match found {
+            None => run
+                .absent("elbv2.load_balancers", missing("load_balancer", Severity::Medium, &format!("load balancer `{}`", lb.name)))
+                .into_iter()
+                .collect(),
             Some(_) => Vec::new(),
-        });
+        };
+        run.element("load_balancer", drift);
         let element = "load_balancer:https_listener";
         let listener = found.and_then(|l| s.elbv2.listeners.iter().find(|x| x.load_balancer_arn == l.meta.arn && x.protocol == "HTTPS"));
         let mut drift = Vec::new();
         match listener {
-            None => drift.push(missing(element, Severity::Medium, &format!("HTTPS listener on `{}`", lb.name))),
+            None => drift.extend(run.absent("elbv2.listeners", missing(element, Severity::Medium, &format!("HTTPS listener on `{}`", lb.name)))),
             Some(x) => {
                 run.matched.insert(x.meta.arn.as_str());
                 let policy = x.ssl_policy.as_deref().unwrap_or("");
@@ -229,20 +290,20 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
                 }
             }
         }
-        run.element(drift);
+        run.element(element, drift);
     }
 
     if let Some(eks) = &arch.eks_cluster {
         let mut drift = Vec::new();
         match run.find(&s.eks.clusters, |c| &c.meta, &eks.name, None) {
-            None => drift.push(missing("eks_cluster", Severity::High, &format!("EKS cluster `{}`", eks.name))),
+            None => drift.extend(run.absent("eks.clusters", missing("eks_cluster", Severity::High, &format!("EKS cluster `{}`", eks.name)))),
             Some(c) => {
-                if !req.eks_public_endpoint_allowed && c.endpoint_public_access {
+                if !req.eks_public_endpoint_allowed && run.can_judge(&c.meta.arn, "DescribeCluster") && c.endpoint_public_access {
                     drift.push(changed("eks_cluster", &c.meta, Severity::High, "endpoint_public_access", json!(false), json!(true)));
                 }
             }
         }
-        run.element(drift);
+        run.element("eks_cluster", drift);
     }
 
     // Subnets and NAT gateways per AZ (only knowable when the VPC exists).
@@ -252,14 +313,19 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
         let private_azs: BTreeSet<&str> =
             subnets.iter().filter(|x| !public.contains(x.meta.id.as_str())).map(|x| x.availability_zone.as_str()).collect();
         let want = req.min_private_subnet_azs as usize;
-        let drift = if private_azs.is_empty() && want > 0 {
+        if run.gaps.list_failed("ec2.subnets") || run.gaps.list_failed("ec2.route_tables") {
+            run.unknown = true;
+        }
+        let drift = if run.unknown {
+            Vec::new()
+        } else if private_azs.is_empty() && want > 0 {
             vec![missing("private_subnets", Severity::High, &format!("private subnets in VPC `{}`", vpc.meta.name))]
         } else if private_azs.len() < want {
             vec![changed("private_subnets", &vpc.meta, Severity::Medium, "availability_zone_count", json!(want), json!(private_azs.len()))]
         } else {
             Vec::new()
         };
-        run.element(drift);
+        run.element("private_subnets", drift);
 
         if req.nat_gateway_per_az {
             let azs: BTreeSet<&str> = subnets.iter().map(|x| x.availability_zone.as_str()).collect();
@@ -271,36 +337,40 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
                     });
                     n.vpc_id == vpc.meta.id && n.state == "available" && nat_az == Some(az)
                 });
-                run.element(match nat {
-                    None => vec![missing(&element, Severity::Medium, &format!("NAT gateway in {az}"))],
+                let drift = match nat {
+                    None => run
+                        .absent("ec2.nat_gateways", missing(&element, Severity::Medium, &format!("NAT gateway in {az}")))
+                        .into_iter()
+                        .collect(),
                     Some(_) => Vec::new(),
-                });
+                };
+                run.element(&element, drift);
             }
         }
     }
 
     if arch.config_recorder && req.config_recorder_required {
         let drift = match s.config.recorders.iter().find(|r| r.recording).or(s.config.recorders.first()) {
-            None => vec![missing("config_recorder", Severity::Medium, "AWS Config recorder")],
+            None => run.absent("config.recorders", missing("config_recorder", Severity::Medium, "AWS Config recorder")).into_iter().collect(),
             Some(r) if !r.recording => vec![changed("config_recorder", &r.meta, Severity::Medium, "recording", json!(true), json!(false))],
             Some(_) => Vec::new(),
         };
-        run.element(drift);
+        run.element("config_recorder", drift);
     }
 
     for (key, role) in &view.roles {
         let element = format!("role:{key}");
         let tag = Some((view.recognise.role_tag.as_str(), key.as_str()));
         let drift = match run.find(&s.iam.roles, |r| &r.meta, &role.name, tag) {
-            None => vec![missing(&element, Severity::Medium, &format!("IAM role `{}`", role.name))],
+            None => run.absent("iam.roles", missing(&element, Severity::Medium, &format!("IAM role `{}`", role.name))).into_iter().collect(),
             Some(r) => name_drift(&element, &r.meta, &role.name).into_iter().collect(),
         };
-        run.element(drift);
+        run.element(&element, drift);
     }
 
     unmanaged(s, view, &mut run);
 
-    Outcome { declared: run.declared, in_sync: run.in_sync, items: run.items, vpc_id }
+    Outcome { declared: run.declared, in_sync: run.in_sync, items: run.items, vpc_id, unverified: run.unverified }
 }
 
 /// Subnet ids that route to an internet gateway (explicit association, else the main table).
@@ -334,7 +404,7 @@ fn unmanaged(s: &Snapshot, view: &EnvView, run: &mut Run) {
     for v in s.ec2.vpcs.iter().filter(|v| !v.is_default && looks(&v.meta)) {
         candidates.push((format!("vpc:{}", display_name(&v.meta)), Severity::Low, &v.meta));
     }
-    for e in s.ec2.vpc_endpoints.iter().filter(|e| looks(&e.meta)) {
+    for e in s.ec2.vpc_endpoints.iter().filter(|e| looks(&e.meta) && !gone(&e.state)) {
         candidates.push((format!("vpc_endpoint:{}", e.meta.id), Severity::Low, &e.meta));
     }
     for b in s.s3.buckets.iter().filter(|b| looks(&b.meta)) {
@@ -485,5 +555,36 @@ mod tests {
         let o = run(&s);
         assert_eq!(summary(&o.items), vec![("private_subnets".into(), DriftState::Changed, Some("availability_zone_count".into()))]);
         assert_eq!(o.items[0].actual, Some(json!(1)));
+    }
+
+    /// A failed call is not drift: a bucket list that could not be read makes nothing MISSING,
+    /// and a failed GetBucketVersioning makes nothing CHANGED; both are unverified instead.
+    #[test]
+    fn collection_errors_make_elements_unverified_not_drifted() {
+        let mut s = compliant_snapshot();
+        let silver = s.s3.buckets.iter_mut().find(|b| b.meta.name == "flowforge-prod-silver").unwrap();
+        silver.versioning.status = None;
+        let arn = silver.meta.arn.clone();
+        s.collection_errors.push(crate::model::CollectionError {
+            service: "s3".into(),
+            operation: "GetBucketVersioning".into(),
+            region: REGION.into(),
+            resource: Some(arn),
+            error_code: "AccessDenied".into(),
+            message: "denied".into(),
+        });
+        s.secretsmanager.secrets.clear();
+        s.collection_errors.push(crate::model::CollectionError {
+            service: "secretsmanager".into(),
+            operation: "ListSecrets".into(),
+            region: REGION.into(),
+            resource: None,
+            error_code: "AccessDenied".into(),
+            message: "denied".into(),
+        });
+        let o = run(&s);
+        assert!(o.items.is_empty(), "{:#?}", o.items);
+        assert_eq!(o.unverified, vec!["bucket:silver", "secret:flowforge/prod/database", "secret:flowforge/prod/prefect-api"]);
+        assert_eq!((o.declared, o.in_sync), (22, 19));
     }
 }

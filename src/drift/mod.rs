@@ -29,7 +29,7 @@ pub mod tfstate;
 use serde_json::Value;
 
 use crate::baseline::EnvView;
-use crate::model::{DriftItem, DriftReport, DriftState, Severity, Snapshot};
+use crate::model::{collection_info, CollectionError, DriftItem, DriftReport, DriftState, Severity, Snapshot};
 
 pub use diff::{diff_files, diff_inputs, diff_reports, diff_snapshots, DiffError, DiffInput, DiffOutcome, ReportDiff, SnapshotDiff};
 pub use tfstate::{TfState, TfStateError};
@@ -38,7 +38,9 @@ pub use tfstate::{TfState, TfStateError};
 pub fn compute(snapshot: &Snapshot, view: &EnvView, tf: Option<&TfState>) -> DriftReport {
     let arch = architecture::check(snapshot, view);
     let mut items = arch.items;
-    items.extend(network::check(snapshot, view, arch.vpc_id.as_deref()));
+    if !Gaps::new(snapshot).list_failed("ec2.security_groups") {
+        items.extend(network::check(snapshot, view, arch.vpc_id.as_deref()));
+    }
     items.extend(privilege::check(snapshot, view));
     let iac = tf.map(|tf| {
         let (summary, iac_items) = tfstate::compare(tf, snapshot);
@@ -52,6 +54,38 @@ pub fn compute(snapshot: &Snapshot, view: &EnvView, tf: Option<&TfState>) -> Dri
         in_sync_elements: arch.in_sync,
         items,
         iac,
+    }
+}
+
+/// Declared elements that could not be judged because the data they need could not be
+/// collected (see `collection_errors`). They count as declared but not in sync, and get no
+/// drift item: a failure to audit is neither drift nor compliance.
+pub fn unverified_elements(snapshot: &Snapshot, view: &EnvView) -> Vec<String> {
+    architecture::check(snapshot, view).unverified
+}
+
+/// What collection failed, so drift never reports "missing" or "changed" from data it could
+/// not read.
+pub(crate) struct Gaps<'a> {
+    errors: &'a [CollectionError],
+}
+
+impl<'a> Gaps<'a> {
+    pub(crate) fn new(s: &'a Snapshot) -> Self {
+        Gaps { errors: &s.collection_errors }
+    }
+
+    /// The collection (`s3.buckets`) could not be listed, in some region.
+    pub(crate) fn list_failed(&self, collection: &str) -> bool {
+        let Some(info) = collection_info(collection) else { return false };
+        self.errors
+            .iter()
+            .any(|e| e.resource.is_none() && e.service == info.service && info.list_operations.contains(&e.operation.as_str()))
+    }
+
+    /// `operation` failed for the resource `arn`.
+    pub(crate) fn detail_failed(&self, arn: &str, operation: &str) -> bool {
+        self.errors.iter().any(|e| e.operation == operation && e.resource.as_deref() == Some(arn))
     }
 }
 

@@ -344,3 +344,16 @@ mod tests {
         assert!(err.to_string().contains("line 3"), "{err}");
     }
 }
+
+/// Where the snapshot's JSON Schema is committed (generated from these types).
+pub const SNAPSHOT_SCHEMA_PATH: &str = "schemas/snapshot.schema.json";
+
+/// The JSON Schema of the snapshot document, generated from the model types.
+pub fn snapshot_schema() -> serde_json::Value {
+    let mut schema = schemars::schema_for!(Snapshot);
+    schema.insert(
+        "description".to_owned(),
+        "A flowforge-audit inventory snapshot: one AWS account, normalised. See docs/snapshot.md.".into(),
+    );
+    schema.to_value()
+}

@@ -37,11 +37,17 @@ fn free_port() -> u16 {
 
 /// One HTTP/1.1 request to the server (loopback only); returns the status line and body.
 pub fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<(String, String)> {
+    http_with(port, method, path, &[], body)
+}
+
+/// [`http`] with extra headers.
+pub fn http_with(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> std::io::Result<(String, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
-    s.set_read_timeout(Some(Duration::from_secs(10)))?;
+    s.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
     write!(
         s,
-        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     )?;
     let mut out = String::new();
@@ -88,6 +94,11 @@ impl Moto {
             assert!(Instant::now() < deadline, "moto_server did not answer within 60 s; log: {}", moto.log_text());
             std::thread::sleep(Duration::from_millis(100));
         }
+        // Lambda without Docker: functions "run" in-process and always succeed (secret
+        // rotation invokes its Lambda).
+        let (status, body) =
+            http(port, "POST", "/moto-api/config", r#"{"lambda": {"use_docker": false}}"#).expect("POST /moto-api/config");
+        assert!(status.contains(" 20"), "moto config answered {status}: {body}");
         moto
     }
 

@@ -62,6 +62,7 @@ impl Drift {
 #[derive(Clone)]
 pub struct Clients {
     pub conf: SdkConfig,
+    pub endpoint: String,
     pub ec2: aws_sdk_ec2::Client,
     pub s3: aws_sdk_s3::Client,
     pub s3control: aws_sdk_s3control::Client,
@@ -110,6 +111,7 @@ impl Clients {
             elb: aws_sdk_elasticloadbalancingv2::Client::new(&conf),
             eks: aws_sdk_eks::Client::new(&conf),
             config: aws_sdk_config::Client::new(&conf),
+            endpoint: endpoint.to_owned(),
             conf,
         }
     }
@@ -140,6 +142,7 @@ pub struct Seeded {
     pub db_instance_id: String,
     pub db_instance_arn: String,
     pub db_parameter_group: String,
+    pub rotation_lambda_arn: String,
     /// secret name → ARN.
     pub secrets: BTreeMap<String, String>,
     /// role key (`devops`, ...) → ARN.
@@ -508,6 +511,7 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
     s.db_instance_arn = db.db_instance().and_then(|d| d.db_instance_arn()).expect("db arn").to_owned();
 
     // ------------------------------------------------------------ Secrets Manager
+    s.rotation_lambda_arn = create_rotation_lambda(c).await;
     for secret in ["database", "prefect-api"] {
         let name = format!("flowforge/{env}/{secret}");
         let out = c
@@ -525,6 +529,7 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
         c.sm
             .rotate_secret()
             .secret_id(&secret_arn)
+            .rotation_lambda_arn(&s.rotation_lambda_arn)
             .rotation_rules(aws_sdk_secretsmanager::types::RotationRulesType::builder().automatically_after_days(30).build())
             .rotate_immediately(false)
             .send()
@@ -732,6 +737,42 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
         .await
         .expect("start recorder");
     s
+}
+
+/// A do-nothing rotation function (moto's no-Docker Lambda). Created over plain HTTP so
+/// the tests need no Lambda SDK crate: moto routes by the credential scope of the
+/// Authorization header and does not check the signature while IAM is not enforced.
+async fn create_rotation_lambda(c: &Clients) -> String {
+    const ZIP: &str = "UEsDBBQAAAAAANuQel20CHBpLgAAAC4AAAAIAAAAaW5kZXgucHlkZWYgaGFuZGxlcihldmVudCwgY29udGV4dCk6CiAgICByZXR1cm4gZXZlbnQKUEsBAhQDFAAAAAAA25B6XbQIcGkuAAAALgAAAAgAAAAAAAAAAAAAAIABAAAAAGluZGV4LnB5UEsFBgAAAAABAAEANgAAAFQAAAAAAA==";
+    let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "lambda.amazonaws.com"}}]});
+    let role = c
+        .iam
+        .create_role()
+        .role_name("secrets-rotation-lambda")
+        .assume_role_policy_document(trust.to_string())
+        .send()
+        .await
+        .expect("rotation role");
+    let role_arn = role.role().map(|r| r.arn().to_owned()).expect("role arn");
+    let body = serde_json::json!({
+        "FunctionName": "secrets-rotation", "Runtime": "python3.12", "Role": role_arn,
+        "Handler": "index.handler", "Code": {"ZipFile": ZIP}
+    })
+    .to_string();
+    let port: u16 = c.endpoint.rsplit(':').next().and_then(|p| p.parse().ok()).expect("endpoint port");
+    let auth = format!("AWS4-HMAC-SHA256 Credential=testing/20260101/{REGION}/lambda/aws4_request, SignedHeaders=host, Signature=0");
+    let (status, answer) = super::moto::http_with(
+        port,
+        "POST",
+        "/2015-03-31/functions",
+        &[("Authorization", &auth), ("Content-Type", "application/json")],
+        &body,
+    )
+    .expect("create function");
+    assert!(status.contains(" 201"), "CreateFunction answered {status}: {answer}");
+    let v: serde_json::Value = serde_json::from_str(&answer).expect("function json");
+    v["FunctionArn"].as_str().expect("FunctionArn").to_owned()
 }
 
 /// KMS default encryption, versioning, TLS-only policy, public access block and tags.
