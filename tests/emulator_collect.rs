@@ -293,10 +293,11 @@ async fn denied_service_becomes_collection_errors() {
         .cloned()
         .collect();
     let mut actions = actions;
-    // moto authorises these three calls under their API names, not the IAM actions AWS
-    // documents (s3:GetEncryptionConfiguration, s3:GetBucketPublicAccessBlock,
-    // s3:GetAccountPublicAccessBlock, which the shipped policy keeps).
-    for alias in ["s3:GetBucketEncryption", "s3:GetPublicAccessBlock"] {
+    // moto authorises three calls under other names than the IAM actions AWS documents
+    // (and the shipped policy keeps): bucket GetBucketEncryption and GetPublicAccessBlock fall
+    // through its action map to s3:ListBucket, and s3control's GetPublicAccessBlock is checked
+    // as s3:GetPublicAccessBlock instead of s3:GetAccountPublicAccessBlock.
+    for alias in ["s3:ListBucket", "s3:GetPublicAccessBlock"] {
         actions.push(serde_json::Value::from(alias));
     }
     no_rds["Statement"][0]["Action"] = serde_json::Value::Array(actions);

@@ -30,6 +30,14 @@ pub enum Command {
     Scan(ScanArgs),
     /// Print the minimal IAM policy the scanner needs (List/Describe/Get only).
     IamPolicy,
+    /// Compare two snapshots (resources added/removed/changed) or two JSON reports (findings
+    /// new/resolved/regressed/still failing).
+    Diff(DiffArgs),
+    /// Decide whether an environment may be promoted: thresholds, complete audit, no expired
+    /// waivers, and parity with the source environment.
+    Gate(GateArgs),
+    /// Check an evidence bundle's hashes and re-evaluate it: the reports must be reproduced byte for byte.
+    VerifyEvidence(VerifyArgs),
     /// Work with the policy catalog: list the checks, run the Rego unit tests.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -62,6 +70,14 @@ pub struct AuditArgs {
     /// Fail the gate on any UNKNOWN result [default: the environment's; prod requires it].
     #[arg(long, value_name = "BOOL")]
     pub require_complete_audit: Option<bool>,
+    /// A Terraform state file (format 4) to compare the account with: managed, changed,
+    /// missing and unmanaged resources and an IaC coverage figure.
+    #[arg(long, value_name = "FILE.tfstate")]
+    pub expected_from: Option<PathBuf>,
+    /// Drift states that fail the gate, comma separated (missing, changed, unmanaged), or
+    /// `none` [default: the environment's, see the baseline].
+    #[arg(long, value_delimiter = ',', value_name = "STATES")]
+    pub fail_on_drift: Option<Vec<String>>,
     /// A waiver file (YAML): accepted FAILs with owner, reason and expiry (see README "Waivers").
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
@@ -80,6 +96,49 @@ pub struct EvaluateArgs {
     pub snapshot: PathBuf,
     #[command(flatten)]
     pub audit: AuditArgs,
+    /// Also write an evidence bundle here: snapshot, reports, baseline, waivers and the exact
+    /// policy catalog, with a SHA-256 manifest.
+    #[arg(long, value_name = "DIR")]
+    pub evidence: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older snapshot or JSON report.
+    pub old: PathBuf,
+    /// The newer one (same kind).
+    pub new: PathBuf,
+    /// Output format: md or json.
+    #[arg(long, default_value = "md")]
+    pub format: String,
+    /// Write the diff to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 1 when something new or regressed appears (snapshots: any change), for scheduled
+    /// scans that alert on change.
+    #[arg(long)]
+    pub exit_on_change: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct GateArgs {
+    /// The target environment's snapshot.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: PathBuf,
+    /// The source environment's snapshot (e.g. qa when promoting to uat): checks parity.
+    #[arg(long, value_name = "FILE")]
+    pub from_snapshot: Option<PathBuf>,
+    /// The source environment [default: the one before --env in dev → qa → uat → prod].
+    #[arg(long)]
+    pub from_env: Option<String>,
+    #[command(flatten)]
+    pub audit: AuditArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The evidence directory written by `evaluate --evidence DIR`.
+    pub dir: PathBuf,
 }
 
 /// How to reach the AWS account (or an emulator).

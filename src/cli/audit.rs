@@ -20,37 +20,68 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// A snapshot as read from disk, with the hash of its bytes.
+/// A file's bytes and the label it is named by in messages and reports (its path as given,
+/// or `builtin:...`). Evidence bundles store both, so a re-evaluation names things alike.
+#[derive(Debug, Clone)]
+pub struct LabelledBytes {
+    pub label: String,
+    pub bytes: Vec<u8>,
+}
+
+impl LabelledBytes {
+    pub fn read(path: &Path, what: &str) -> anyhow::Result<LabelledBytes> {
+        let bytes = std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
+        Ok(LabelledBytes { label: path.display().to_string(), bytes })
+    }
+
+    pub fn text(&self, what: &str) -> anyhow::Result<&str> {
+        std::str::from_utf8(&self.bytes).with_context(|| format!("{what} {} is not UTF-8", self.label))
+    }
+
+    pub fn sha256(&self) -> String {
+        sha256_hex(&self.bytes)
+    }
+}
+
+/// A snapshot as read, with the bytes it was parsed from.
 pub struct LoadedSnapshot {
     pub snapshot: Snapshot,
-    pub sha256: String,
+    pub source: LabelledBytes,
+}
+
+impl LoadedSnapshot {
+    pub fn parse(source: LabelledBytes) -> anyhow::Result<LoadedSnapshot> {
+        let snapshot = Snapshot::from_json(source.text("snapshot")?).with_context(|| format!("snapshot {}", source.label))?;
+        Ok(LoadedSnapshot { snapshot, source })
+    }
 }
 
 pub fn load_snapshot(path: &Path) -> anyhow::Result<LoadedSnapshot> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read snapshot {}", path.display()))?;
-    let text = std::str::from_utf8(&bytes).with_context(|| format!("snapshot {} is not UTF-8", path.display()))?;
-    let snapshot = Snapshot::from_json(text).with_context(|| format!("snapshot {}", path.display()))?;
-    Ok(LoadedSnapshot { snapshot, sha256: sha256_hex(&bytes) })
+    LoadedSnapshot::parse(LabelledBytes::read(path, "snapshot")?)
 }
 
-/// The baseline and the hash of the text it was parsed from.
+/// The baseline and the bytes it was parsed from.
 pub struct LoadedBaseline {
     pub baseline: Baseline,
-    pub sha256: String,
+    pub source: LabelledBytes,
+}
+
+impl LoadedBaseline {
+    pub fn parse(source: LabelledBytes) -> anyhow::Result<LoadedBaseline> {
+        let baseline = Baseline::from_str_named(source.text("baseline")?, &source.label).map_err(|e| anyhow::anyhow!("{e}"))?;
+        Ok(LoadedBaseline { baseline, source })
+    }
 }
 
 pub fn load_baseline(path: Option<&Path>) -> anyhow::Result<LoadedBaseline> {
-    match path {
-        Some(p) => {
-            let bytes = std::fs::read(p).with_context(|| format!("cannot read baseline {}", p.display()))?;
-            let baseline = Baseline::load(p).map_err(|e| anyhow::anyhow!("{e}"))?;
-            Ok(LoadedBaseline { baseline, sha256: sha256_hex(&bytes) })
-        }
-        None => {
-            let baseline = Baseline::builtin().map_err(|e| anyhow::anyhow!("built-in baseline: {e}"))?;
-            Ok(LoadedBaseline { baseline, sha256: sha256_hex(crate::baseline::BUILTIN_BASELINE.as_bytes()) })
-        }
-    }
+    let source = match path {
+        Some(p) => LabelledBytes::read(p, "baseline")?,
+        None => LabelledBytes {
+            label: crate::baseline::BUILTIN_BASELINE_NAME.to_owned(),
+            bytes: crate::baseline::BUILTIN_BASELINE.as_bytes().to_vec(),
+        },
+    };
+    LoadedBaseline::parse(source)
 }
 
 pub fn load_catalog(dir: Option<&Path>) -> anyhow::Result<Catalog> {
@@ -65,15 +96,52 @@ pub fn load_catalog(dir: Option<&Path>) -> anyhow::Result<Catalog> {
     }
 }
 
-/// Everything one audit needs, loaded and validated.
+/// Everything one audit needs, loaded: the files as bytes with their labels.
 pub struct AuditInputs {
     pub snapshot: LoadedSnapshot,
     pub baseline: LoadedBaseline,
     pub catalog: Catalog,
+    pub waivers: Option<LabelledBytes>,
+    pub expected_from: Option<LabelledBytes>,
+}
+
+impl AuditInputs {
+    /// Loads every input an [`AuditArgs`] names, around an already loaded snapshot.
+    pub fn load(snapshot: LoadedSnapshot, args: &AuditArgs) -> anyhow::Result<AuditInputs> {
+        Ok(AuditInputs {
+            snapshot,
+            baseline: load_baseline(args.baseline.as_deref())?,
+            catalog: load_catalog(args.policies.as_deref())?,
+            waivers: args.waivers.as_deref().map(|p| LabelledBytes::read(p, "waiver file")).transpose()?,
+            expected_from: args.expected_from.as_deref().map(|p| LabelledBytes::read(p, "Terraform state")).transpose()?,
+        })
+    }
 }
 
 /// Runs the engine, the gate and assembles the report (nothing written yet).
 pub fn audit(inputs: &AuditInputs, args: &AuditArgs) -> anyhow::Result<AuditReport> {
+    audit_with(inputs, args, &[])
+}
+
+/// The gate thresholds: the environment's defaults from the baseline, then CLI overrides.
+pub fn gate_policy(view: &crate::baseline::EnvView, args: &AuditArgs) -> anyhow::Result<GatePolicy> {
+    let fail_on_drift = match &args.fail_on_drift {
+        None => view.gate.fail_on_drift.clone(),
+        Some(list) if list.iter().any(|s| s.eq_ignore_ascii_case("none")) => Vec::new(),
+        Some(list) => list
+            .iter()
+            .map(|s| s.parse::<crate::model::DriftState>().map_err(|e| anyhow::anyhow!("--fail-on-drift: {e}")))
+            .collect::<anyhow::Result<Vec<_>>>()?,
+    };
+    Ok(GatePolicy {
+        fail_on: args.fail_on.unwrap_or(view.gate.fail_on),
+        require_complete_audit: args.require_complete_audit.unwrap_or(view.gate.require_complete_audit),
+        fail_on_drift,
+    })
+}
+
+/// [`audit`] with extra blocking reasons decided by the caller (promotion parity).
+pub fn audit_with(inputs: &AuditInputs, args: &AuditArgs, extra_gate_reasons: &[String]) -> anyhow::Result<AuditReport> {
     let snap = &inputs.snapshot.snapshot;
     let view = inputs
         .baseline
@@ -83,8 +151,8 @@ pub fn audit(inputs: &AuditInputs, args: &AuditArgs) -> anyhow::Result<AuditRepo
     let mut eval = engine::evaluate(snap, &inputs.catalog, view.to_json())?;
     let mut extra_reasons = Vec::new();
     let mut waiver_notes = Vec::new();
-    if let Some(path) = &args.waivers {
-        let waivers = gate::waivers::load(path)?;
+    if let Some(file) = &inputs.waivers {
+        let waivers = gate::waivers::parse(&file.label, file.text("waiver file")?)?;
         let today = gate::waivers::as_of(&snap.collected_at)
             .with_context(|| format!("snapshot collected_at {:?} is not an RFC 3339 date; waivers cannot be judged", snap.collected_at))?;
         let tags: std::collections::HashMap<&str, &std::collections::BTreeMap<String, String>> =
@@ -96,13 +164,14 @@ pub fn audit(inputs: &AuditInputs, args: &AuditArgs) -> anyhow::Result<AuditRepo
             }
         }
     }
-    let gate_cfg = &view.gate;
-    let policy = GatePolicy {
-        fail_on: args.fail_on.unwrap_or(gate_cfg.fail_on),
-        require_complete_audit: args.require_complete_audit.unwrap_or(gate_cfg.require_complete_audit),
-        fail_on_drift: gate_cfg.fail_on_drift.clone(),
+    let tf = match &inputs.expected_from {
+        Some(f) => Some(crate::drift::TfState::parse(f.text("Terraform state")?, &f.label).map_err(|e| anyhow::anyhow!("{e}"))?),
+        None => None,
     };
-    let decision = gate::decide(&policy, &eval.results, None, extra_reasons);
+    let drift = crate::drift::compute(snap, &view, tf.as_ref());
+    let policy = gate_policy(&view, args)?;
+    extra_reasons.extend(extra_gate_reasons.iter().cloned());
+    let decision = gate::decide(&policy, &eval.results, Some(&drift), extra_reasons);
     let summary = engine::summarize(&eval);
     Ok(AuditReport {
         report_schema_version: REPORT_SCHEMA_VERSION,
@@ -113,8 +182,8 @@ pub fn audit(inputs: &AuditInputs, args: &AuditArgs) -> anyhow::Result<AuditRepo
         collected_at: snap.collected_at.clone(),
         provenance: Provenance {
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-            snapshot_sha256: inputs.snapshot.sha256.clone(),
-            baseline_sha256: inputs.baseline.sha256.clone(),
+            snapshot_sha256: inputs.snapshot.source.sha256(),
+            baseline_sha256: inputs.baseline.source.sha256(),
             catalog_sha256: inputs.catalog.sha256(),
             catalog_checks: eval.checks.len(),
         },
@@ -124,7 +193,7 @@ pub fn audit(inputs: &AuditInputs, args: &AuditArgs) -> anyhow::Result<AuditRepo
         results: eval.results,
         collection_errors: snap.collection_errors.clone(),
         waivers: waiver_notes,
-        drift: None,
+        drift: Some(drift),
     })
 }
 

@@ -5,13 +5,12 @@ use super::audit::{self, AuditInputs};
 use super::{EXIT_GATE_FAILED, EXIT_OK};
 
 pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
-    let inputs = AuditInputs {
-        snapshot: audit::load_snapshot(&args.snapshot)?,
-        baseline: audit::load_baseline(args.audit.baseline.as_deref())?,
-        catalog: audit::load_catalog(args.audit.policies.as_deref())?,
-    };
+    let inputs = AuditInputs::load(audit::load_snapshot(&args.snapshot)?, &args.audit)?;
     let report = audit::audit(&inputs, &args.audit)?;
-    let paths = audit::write_reports(&report, &args.audit.format, &args.audit.out)?;
+    let mut paths = audit::write_reports(&report, &args.audit.format, &args.audit.out)?;
+    if let Some(dir) = &args.evidence {
+        paths.push(super::evidence::write_bundle(dir, &inputs, &args.audit, &report)?);
+    }
     if args.audit.quiet {
         for p in &paths {
             println!("{}", p.display());

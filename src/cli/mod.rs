@@ -8,6 +8,9 @@
 
 mod args;
 mod audit;
+mod diff;
+mod evidence;
+mod promote;
 mod evaluate;
 mod misc;
 mod scan;
@@ -64,6 +67,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Collect(a) => scan::collect(a),
         Command::Scan(a) => scan::scan(a),
         Command::IamPolicy => scan::iam_policy(),
+        Command::Diff(a) => diff::diff(a),
+        Command::Gate(a) => promote::gate(a),
+        Command::VerifyEvidence(a) => evidence::verify(a),
         Command::Policy(p) => misc::policy(p),
         Command::Baseline(b) => misc::baseline(b),
     }

@@ -12,7 +12,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 use super::args::{CollectArgs, ConnectArgs, ScanArgs};
-use super::audit::{self, AuditInputs, LoadedSnapshot};
+use super::audit::{self, AuditInputs, LabelledBytes, LoadedSnapshot};
 use super::{EXIT_GATE_FAILED, EXIT_OK};
 use crate::aws::ConnectOptions;
 use crate::collect::{self, CollectOptions, Progress};
@@ -91,15 +91,18 @@ pub fn collect(args: CollectArgs) -> anyhow::Result<u8> {
 
 pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     // Load the local inputs first: a typo in --baseline should not cost a full collection.
-    let baseline = audit::load_baseline(args.audit.baseline.as_deref())?;
-    let catalog = audit::load_catalog(args.audit.policies.as_deref())?;
+    // An empty stand-in snapshot lets the other inputs load before the collection runs.
+    let placeholder = LoadedSnapshot { snapshot: Snapshot::default(), source: LabelledBytes { label: String::new(), bytes: Vec::new() } };
+    let mut inputs = AuditInputs::load(placeholder, &args.audit)?;
     let (_, bytes) = run_collect(&args.connect)?;
-    if let Some(path) = &args.save_snapshot {
-        write_file(path, &bytes)?;
-    }
-    let text = std::str::from_utf8(&bytes).context("snapshot encoding")?;
-    let snapshot = Snapshot::from_json(text).context("re-reading the collected snapshot")?;
-    let inputs = AuditInputs { snapshot: LoadedSnapshot { snapshot, sha256: audit::sha256_hex(&bytes) }, baseline, catalog };
+    let label = match &args.save_snapshot {
+        Some(path) => {
+            write_file(path, &bytes)?;
+            path.display().to_string()
+        }
+        None => "collected snapshot".to_owned(),
+    };
+    inputs.snapshot = LoadedSnapshot::parse(LabelledBytes { label, bytes })?;
     let report = audit::audit(&inputs, &args.audit)?;
     let paths = audit::write_reports(&report, &args.audit.format, &args.audit.out)?;
     if args.audit.quiet {

@@ -199,7 +199,7 @@ fn judge_check(
     let output = match output {
         Ok(o) => o,
         Err(e) => {
-            let message = format!("check failed to evaluate: {e}");
+            let message = format!("check failed to evaluate: {}", e.trim());
             if resources.is_empty() {
                 let arn = check_arn(&snapshot.partition, &snapshot.account_id, &meta.id);
                 results.push(mk(Status::Error, &arn, &meta.id, "global", message.clone(), Vec::new()));
@@ -207,7 +207,7 @@ fn judge_check(
             for r in resources {
                 results.push(mk(Status::Error, &r.arn, &r.name, &r.region, message.clone(), Vec::new()));
             }
-            return (CheckRun { meta: meta.clone(), error: Some(e) }, results);
+            return (CheckRun { meta: meta.clone(), error: Some(e.trim().to_owned()) }, results);
         }
     };
 

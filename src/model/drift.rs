@@ -17,6 +17,20 @@ pub enum DriftState {
     Unmanaged,
 }
 
+impl std::str::FromStr for DriftState {
+    type Err = String;
+    /// Parses the gate spelling (`missing`, `changed`, `unmanaged`, `in_sync`), any case.
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().replace('-', "_").as_str() {
+            "missing" => Ok(DriftState::Missing),
+            "changed" => Ok(DriftState::Changed),
+            "unmanaged" => Ok(DriftState::Unmanaged),
+            "in_sync" => Ok(DriftState::InSync),
+            other => Err(format!("unknown drift state {other:?} (expected missing, changed or unmanaged)")),
+        }
+    }
+}
+
 impl DriftState {
     pub fn as_str(self) -> &'static str {
         match self {

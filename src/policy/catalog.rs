@@ -123,6 +123,18 @@ impl Catalog {
         }
     }
 
+    /// Rebuilds a catalog from files exported with [`Catalog::files`] (an evidence bundle),
+    /// keeping their original labels and origins, so that the catalog hash, every check's
+    /// `source` and so every report are reproduced exactly.
+    pub fn from_exported(files: Vec<(String, String, Origin, String)>) -> Result<Catalog, CatalogError> {
+        Catalog::from_files(
+            files
+                .into_iter()
+                .map(|(rel_path, source, origin, text)| RawFile { rel_path, source, origin, text })
+                .collect(),
+        )
+    }
+
     fn from_files(files: Vec<RawFile>) -> Result<Catalog, CatalogError> {
         let mut problems = Vec::new();
         let mut checks: Vec<Check> = Vec::new();

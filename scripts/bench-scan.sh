@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Benchmark of a live scan against the moto emulator: seeds N buckets, N IAM roles and N
+# security groups (default 1000 each), runs the release `flowforge-audit scan` under
+# /usr/bin/time -v, and prints wall time, peak RSS, the API calls by operation and the calls
+# per resource against the minimum the snapshot needs.
+#
+# Usage: scripts/bench-scan.sh [N]      (FLOWFORGE_BENCH_BIN=path skips the release build)
+# Loopback only: moto listens on 127.0.0.1 and every AWS call goes there.
+set -euo pipefail
+
+N="${1:-1000}"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${FLOWFORGE_MOTO_VENV:-$REPO_ROOT/.venv-moto}"
+"$REPO_ROOT/scripts/setup-moto.sh" >/dev/null
+
+BIN="${FLOWFORGE_BENCH_BIN:-}"
+if [[ -z "$BIN" ]]; then
+  (cd "$REPO_ROOT" && cargo build --release --quiet --bin flowforge-audit)
+  BIN="$REPO_ROOT/target/release/flowforge-audit"
+fi
+
+WORK="$(mktemp -d)"
+PORT="$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+ENDPOINT="http://127.0.0.1:$PORT"
+MOTO_EC2_LOAD_DEFAULT_AMIS=false "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$WORK/moto.log" 2>&1 &
+MOTO_PID=$!
+cleanup() { kill "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true; rm -rf "$WORK"; }
+trap cleanup EXIT
+for _ in $(seq 1 100); do
+  curl -sf "$ENDPOINT/moto-api/data.json" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+
+echo "seeding $N buckets, $N roles, $N security groups into moto at $ENDPOINT ..."
+SEED_START=$(date +%s)
+"$VENV/bin/python" "$REPO_ROOT/scripts/bench_seed.py" "$ENDPOINT" "$N"
+echo "seeding took $(( $(date +%s) - SEED_START )) s"
+
+echo "scanning ..."
+set +e
+env -i PATH="$PATH" HOME="$WORK" \
+  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
+  AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
+  /usr/bin/time -v -o "$WORK/time.txt" \
+  "$BIN" scan --env prod --endpoint-url "$ENDPOINT" --region us-east-1 --no-progress --quiet \
+    --format json --out "$WORK/reports" --save-snapshot "$WORK/snapshot.json" --api-stats "$WORK/calls.json" \
+    >"$WORK/scan.out" 2>"$WORK/scan.err"
+STATUS=$?
+set -e
+if [[ ! -s "$WORK/snapshot.json" ]]; then
+  echo "scan failed (exit $STATUS):" >&2; cat "$WORK/scan.err" >&2; exit 2
+fi
+
+echo
+echo "== flowforge-audit scan (exit $STATUS: the gate's verdict, not a failure of the benchmark)"
+grep -E "Elapsed \(wall clock\)|Maximum resident set size|User time|System time" "$WORK/time.txt" | sed 's/^\s*/  /'
+"$VENV/bin/python" "$REPO_ROOT/scripts/bench_report.py" "$WORK/snapshot.json" "$WORK/calls.json"

@@ -1,0 +1,68 @@
+"""Prints the API calls of a scan by operation next to the fewest calls that snapshot
+needs (the same page sizes as collect::minimum_calls), and calls per resource.
+
+Usage: bench_report.py SNAPSHOT.json CALLS.json
+"""
+
+import json
+import math
+import sys
+
+snap = json.load(open(sys.argv[1]))
+calls = json.load(open(sys.argv[2]))
+
+
+def pages(n, size):
+    return max(1, math.ceil(n / size))
+
+
+def count(service, coll):
+    return len(snap.get(service, {}).get(coll, []))
+
+
+m = {"sts:GetCallerIdentity": 1}
+regions = len(snap["regions"])
+for op, (svc, coll) in {
+    "DescribeVpcs": ("ec2", "vpcs"), "DescribeSubnets": ("ec2", "subnets"),
+    "DescribeRouteTables": ("ec2", "route_tables"), "DescribeInternetGateways": ("ec2", "internet_gateways"),
+    "DescribeNatGateways": ("ec2", "nat_gateways"), "DescribeSecurityGroups": ("ec2", "security_groups"),
+    "DescribeVpcEndpoints": ("ec2", "vpc_endpoints"), "DescribeFlowLogs": ("ec2", "flow_logs"),
+    "DescribeInstances": ("ec2", "instances"),
+}.items():
+    m[f"ec2:{op}"] = pages(count(svc, coll), 1000)
+m["ec2:GetEbsEncryptionByDefault"] = regions
+m["ec2:GetEbsDefaultKmsKeyId"] = regions
+b = count("s3", "buckets")
+m["s3:ListBuckets"] = pages(b, 10000)
+m["s3:GetAccountPublicAccessBlock"] = 1
+for op in ["GetBucketEncryption", "GetBucketPolicy", "GetBucketVersioning", "GetBucketPublicAccessBlock",
+           "GetBucketLogging", "GetBucketTagging"]:
+    m[f"s3:{op}"] = b
+iam = sum(count("iam", c) for c in ["roles", "users", "groups", "policies"])
+m["iam:GetAccountAuthorizationDetails"] = pages(iam, 1000)
+m["iam:GetAccountPasswordPolicy"] = 1
+m["rds:DescribeDBInstances"] = pages(count("rds", "db_instances"), 100)
+m["rds:DescribeDBClusters"] = pages(count("rds", "db_clusters"), 100)
+s = count("secretsmanager", "secrets")
+m["secretsmanager:ListSecrets"] = pages(s, 100)
+m["secretsmanager:GetResourcePolicy"] = s
+for op in ["DescribeConfigurationRecorders", "DescribeConfigurationRecorderStatus", "DescribeDeliveryChannels"]:
+    m[f"config:{op}"] = regions
+lbs = count("elbv2", "load_balancers")
+m["elasticloadbalancing:DescribeLoadBalancers"] = pages(lbs, 400)
+m["eks:ListClusters"] = pages(count("eks", "clusters"), 100)
+m = {k: v for k, v in m.items() if v}
+
+resources = sum(len(v) for svc in snap.values() if isinstance(svc, dict) for v in svc.values() if isinstance(v, list))
+keys = sorted(set(calls) | set(m))
+w = max(len(k) for k in keys)
+print(f"\n== API calls by operation\n  {'operation':<{w}}  {'calls':>7}  {'minimum':>7}")
+for k in keys:
+    print(f"  {k:<{w}}  {calls.get(k, 0):>7}  {m.get(k, 0):>7}")
+total, minimum = sum(calls.values()), sum(m.values())
+print(f"  {'total':<{w}}  {total:>7}  {minimum:>7}")
+print(f"\n  resources in snapshot: {resources}; calls per resource: {total / max(resources, 1):.3f} "
+      f"(minimum {minimum / max(resources, 1):.3f}); collection errors: {len(snap.get('collection_errors', []))}")
+for k in keys:
+    if calls.get(k, 0) > m.get(k, 0):
+        print(f"  above minimum: {k} (+{calls.get(k, 0) - m.get(k, 0)})")
