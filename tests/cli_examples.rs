@@ -256,3 +256,119 @@ fn help_lists_every_command() {
     let o = run(&["evaluate", "--snapshot"]);
     assert_eq!(o.status.code(), Some(2), "usage error is exit 2");
 }
+
+/// The drift section: the compliant example is 100 % in sync, the drifted one lists exactly
+/// its architecture, network and least-privilege drift.
+#[test]
+fn drift_section_on_examples() {
+    let a = tempfile::tempdir().unwrap();
+    evaluate("examples/snapshots/prod-compliant.json", a.path(), &[]);
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(a.path().join("flowforge-audit.json")).unwrap()).unwrap();
+    assert_eq!(r["drift"]["architecture_coverage_percent"], 100.0);
+    assert_eq!(r["drift"]["items"].as_array().unwrap().len(), 0);
+
+    let b = tempfile::tempdir().unwrap();
+    evaluate("examples/snapshots/prod-drifted.json", b.path(), &[]);
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(b.path().join("flowforge-audit.json")).unwrap()).unwrap();
+    let mut items: Vec<String> = r["drift"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| format!("{} {} {} {}", i["state"].as_str().unwrap(), i["kind"].as_str().unwrap(), i["element"].as_str().unwrap(), i["attribute"].as_str().unwrap_or("-")))
+        .collect();
+    items.sort();
+    assert_eq!(
+        items,
+        vec![
+            "CHANGED architecture bucket:landing encryption.rules[0].sse_algorithm",
+            "CHANGED architecture database multi_az",
+            "CHANGED least-privilege role:prefect-worker action:s3:*",
+            "MISSING architecture vpc_endpoint:secretsmanager -",
+            "UNMANAGED network flow:internet->database port:5432",
+        ]
+    );
+    // --fail-on-drift none removes only the drift reasons.
+    let c = tempfile::tempdir().unwrap();
+    let o = evaluate("examples/snapshots/prod-drifted.json", c.path(), &["--fail-on-drift", "none"]);
+    assert!(!text(&o).contains("drift item(s)"), "{}", text(&o));
+}
+
+/// `diff` of two reports finds the regressions, and `--exit-on-change` turns them into exit 1;
+/// two identical reports exit 0.
+#[test]
+fn diff_reports_and_exit_on_change() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    evaluate("examples/snapshots/prod-compliant.json", a.path(), &[]);
+    evaluate("examples/snapshots/prod-drifted.json", b.path(), &[]);
+    let old = a.path().join("flowforge-audit.json");
+    let new = b.path().join("flowforge-audit.json");
+    let o = run(&["diff", old.to_str().unwrap(), new.to_str().unwrap(), "--format", "json", "--exit-on-change"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(d["regressed"].as_array().unwrap().len(), 9, "{d}");
+    let o = run(&["diff", old.to_str().unwrap(), old.to_str().unwrap(), "--exit-on-change"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let snap = repo("examples/snapshots/prod-compliant.json");
+    let o = run(&["diff", snap.to_str().unwrap(), new.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "a snapshot and a report cannot be compared: {}", text(&o));
+}
+
+/// The promotion gate: a compliant environment with parity is allowed; the drifted one is
+/// blocked with every reason, including parity breaks against the source.
+#[test]
+fn promotion_gate_decisions() {
+    let out = tempfile::tempdir().unwrap();
+    let good = repo("examples/snapshots/prod-compliant.json");
+    let bad = repo("examples/snapshots/prod-drifted.json");
+    let o = run(&["gate", "--env", "prod", "--snapshot", good.to_str().unwrap(), "--from-snapshot", good.to_str().unwrap(), "--from-env", "prod", "--out", out.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("ALLOWED"));
+    let o = run(&["gate", "--env", "prod", "--snapshot", bad.to_str().unwrap(), "--from-snapshot", good.to_str().unwrap(), "--from-env", "prod", "--out", out.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let t = text(&o);
+    for reason in ["BLOCKED", "FAIL result(s)", "the audit is incomplete", "parity: architecture vpc_endpoint:secretsmanager is in sync in prod but MISSING", "parity: architecture database (multi_az)"] {
+        assert!(t.contains(reason), "missing {reason:?} in:\n{t}");
+    }
+    // In dev nothing but the FAILs at or above high block; a complete audit is still required.
+    let o = run(&["gate", "--env", "dev", "--snapshot", bad.to_str().unwrap(), "--require-complete-audit", "false", "--fail-on", "critical", "--fail-on-drift", "none", "--out", out.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("FF-NET-002"), "{}", text(&o));
+    // Promoting to dev has no predecessor: asking for parity without --from-env is an input error.
+    let o = run(&["gate", "--env", "dev", "--snapshot", good.to_str().unwrap(), "--from-snapshot", good.to_str().unwrap(), "--out", out.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+/// An evidence bundle verifies and reproduces its reports byte for byte; a modified, added or
+/// removed file is detected.
+#[test]
+fn evidence_round_trip_and_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = dir.path().join("waivers.yaml");
+    std::fs::write(&w, "waivers:\n  - check: FF-EC2-002\n    resource: \"*\"\n    reason: r\n    owner: o\n    expires: 2027-06-30\n").unwrap();
+    let ev = dir.path().join("evidence");
+    let o = evaluate("examples/snapshots/prod-drifted.json", &dir.path().join("out"), &["--format", "all", "--waivers", w.to_str().unwrap(), "--evidence", ev.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let verify = || run(&["verify-evidence", ev.to_str().unwrap()]);
+    let o = verify();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("7 reports reproduced"), "{}", text(&o));
+
+    let report = ev.join("reports/flowforge-audit.csv");
+    let original = std::fs::read(&report).unwrap();
+    std::fs::write(&report, b"finding_id\n").unwrap();
+    let o = verify();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("reports/flowforge-audit.csv: SHA-256 differs"), "{}", text(&o));
+    std::fs::write(&report, &original).unwrap();
+    std::fs::write(ev.join("inputs/extra.txt"), b"x").unwrap();
+    let o = verify();
+    assert!(text(&o).contains("inputs/extra.txt: not listed"), "{}", text(&o));
+    std::fs::remove_file(ev.join("inputs/extra.txt")).unwrap();
+    std::fs::remove_file(ev.join("inputs/waivers.yaml")).unwrap();
+    let o = verify();
+    assert!(text(&o).contains("inputs/waivers.yaml: missing"), "{}", text(&o));
+    // Refuses to write into a non-empty directory.
+    let o = evaluate("examples/snapshots/prod-drifted.json", &dir.path().join("out2"), &["--evidence", ev.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
