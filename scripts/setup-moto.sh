@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-#! Installs the moto AWS emulator (pinned) into a local virtualenv for the emulator-backed
-#! tests, the benchmark and the demo. Idempotent: a venv that already has the pinned version
-#! is left alone.
+# Installs the moto AWS emulator (pinned) into a local virtualenv for the emulator-backed
+# tests, the benchmark and the demo. Idempotent: a venv that already has the pinned version
+# is left alone.
 #
 # Where: $FLOWFORGE_MOTO_VENV, else <repo>/.venv-moto.
 # Why pinned: the tests assert exact emulator answers; a new moto can change them.

@@ -253,7 +253,7 @@ async fn seeded_account_is_collected_exactly() {
     assert_observed_calls_are_in_policy(&out.calls);
     assert_eq!(out.calls.get("iam:GetAccountAuthorizationDetails"), Some(&1));
     assert_eq!(out.calls.get("s3:GetBucketPolicy"), Some(&5));
-    assert_eq!(out.calls.get("rds:DescribeDBParameters").copied().unwrap_or(0) >= 1, true);
+    assert!(out.calls.get("rds:DescribeDBParameters").copied().unwrap_or(0) >= 1, "force_ssl needs the group's parameters");
     assert!(!out.calls.keys().any(|k| k.contains("GetSecretValue")));
 }
 
@@ -371,5 +371,46 @@ async fn drift_helpers_change_the_collected_snapshot() {
     for drift in seed::Drift::ALL {
         let arn = s.drifted_arn(drift);
         assert!(snap.resource_metas().iter().any(|(_, m)| m.arn == arn), "{drift:?}: {arn}");
+    }
+}
+
+/// Listings page to the end: 120 secrets take two ListSecrets pages of 100 and all are
+/// collected, each with its own GetResourcePolicy call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listings_page_to_the_end() {
+    let moto = Moto::start();
+    let clients = Clients::new(&moto.endpoint, "testing", "testing").await;
+    for i in 0..120 {
+        clients.sm.create_secret().name(format!("paging/{i:03}")).secret_string("x").send().await.expect("secret");
+    }
+    let out = collect_as(&moto, "testing", "testing").await;
+    assert_eq!(out.snapshot.collection_errors, vec![]);
+    assert_eq!(out.snapshot.secretsmanager.secrets.len(), 120);
+    assert_eq!(out.calls.get("secretsmanager:ListSecrets"), Some(&2));
+    assert_eq!(out.calls.get("secretsmanager:GetResourcePolicy"), Some(&120));
+    let names: BTreeSet<&str> = out.snapshot.secretsmanager.secrets.iter().map(|s| s.meta.name.as_str()).collect();
+    assert_eq!(names.len(), 120, "no page read twice");
+}
+
+/// Seeds the demo account of `scripts/demo-scan.sh` into the moto that script started
+/// (`FLOWFORGE_SEED_ENDPOINT`), with the drifts listed in `FLOWFORGE_SEED_DRIFTS`; fails on
+/// any seeding error or unknown drift name. Not part of the suite: the script runs it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "run by scripts/demo-scan.sh against the moto it starts"]
+async fn seed_demo_account() {
+    let endpoint = std::env::var("FLOWFORGE_SEED_ENDPOINT").expect("FLOWFORGE_SEED_ENDPOINT (set by scripts/demo-scan.sh)");
+    assert!(endpoint.starts_with("http://127.0.0.1:"), "the demo seeds a loopback emulator only, not {endpoint}");
+    let env = std::env::var("FLOWFORGE_SEED_ENV").unwrap_or_else(|_| "prod".to_owned());
+    let drifts: Vec<seed::Drift> = std::env::var("FLOWFORGE_SEED_DRIFTS")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|d| !d.trim().is_empty())
+        .map(|d| seed::Drift::from_name(d).unwrap_or_else(|| panic!("unknown drift {d:?}; known: tls, encryption, vpc-endpoint, multi-az, iam, network, rotation")))
+        .collect();
+    let clients = Clients::new(&endpoint, "testing", "testing").await;
+    let seeded = seed::seed(&clients, &env).await;
+    for d in drifts {
+        seeded.inject(&clients, d).await;
+        println!("injected drift {:?} on {}", d, seeded.drifted_arn(d));
     }
 }

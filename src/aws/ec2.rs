@@ -342,7 +342,7 @@ impl Ec2Api {
                 let unimplemented = self.emulator
                     && matches!(super::error::raw_body(&e), Some((500, body)) if !body.contains("<Code>"));
                 if unimplemented {
-                    tracing::warn!("the endpoint does not implement GetEbsDefaultKmsKeyId; recording no default key");
+                    tracing::info!("the endpoint does not implement GetEbsDefaultKmsKeyId; recording no default key");
                     Ok(None)
                 } else {
                     Err(CallError::from_sdk(SVC, "GetEbsDefaultKmsKeyId", e))

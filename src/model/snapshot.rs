@@ -326,6 +326,19 @@ impl Snapshot {
     }
 }
 
+/// Where the snapshot's JSON Schema is committed (generated from these types).
+pub const SNAPSHOT_SCHEMA_PATH: &str = "schemas/snapshot.schema.json";
+
+/// The JSON Schema of the snapshot document, generated from the model types.
+pub fn snapshot_schema() -> serde_json::Value {
+    let mut schema = schemars::schema_for!(Snapshot);
+    schema.insert(
+        "description".to_owned(),
+        "A flowforge-audit inventory snapshot: one AWS account, normalised. See docs/snapshot.md.".into(),
+    );
+    schema.to_value()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -343,17 +356,4 @@ mod tests {
         let err = Snapshot::from_json("{\n  \"schema_version\": 1,\n  oops\n}").unwrap_err();
         assert!(err.to_string().contains("line 3"), "{err}");
     }
-}
-
-/// Where the snapshot's JSON Schema is committed (generated from these types).
-pub const SNAPSHOT_SCHEMA_PATH: &str = "schemas/snapshot.schema.json";
-
-/// The JSON Schema of the snapshot document, generated from the model types.
-pub fn snapshot_schema() -> serde_json::Value {
-    let mut schema = schemars::schema_for!(Snapshot);
-    schema.insert(
-        "description".to_owned(),
-        "A flowforge-audit inventory snapshot: one AWS account, normalised. See docs/snapshot.md.".into(),
-    );
-    schema.to_value()
 }

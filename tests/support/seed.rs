@@ -44,6 +44,24 @@ impl Drift {
     pub const ALL: [Drift; 7] =
         [Drift::Tls, Drift::Encryption, Drift::VpcEndpoint, Drift::MultiAz, Drift::IamScope, Drift::NetworkTier, Drift::Rotation];
 
+    /// The drift's name in `FLOWFORGE_SEED_DRIFTS` (`tls`, `encryption`, `vpc-endpoint`,
+    /// `multi-az`, `iam`, `network`, `rotation`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Drift::Tls => "tls",
+            Drift::Encryption => "encryption",
+            Drift::VpcEndpoint => "vpc-endpoint",
+            Drift::MultiAz => "multi-az",
+            Drift::IamScope => "iam",
+            Drift::NetworkTier => "network",
+            Drift::Rotation => "rotation",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Drift> {
+        Drift::ALL.into_iter().find(|d| d.name() == name.trim())
+    }
+
     /// The policy-area tag of the checks this drift must fail.
     pub fn area(self) -> &'static str {
         match self {

@@ -36,7 +36,21 @@ qualifying_resources := {b.arn: rs |
 		some op in ["Bool", "BoolIfExists"]
 		some v in s.Condition[op]["aws:securetransport"]
 		lower(v) == "false"
+		unconditional_but_tls(s)
 		some r in s.Resource
+	}
+}
+
+# IAM applies a Deny only when every condition matches: any further condition (say, on
+# aws:SourceVpce) narrows the Deny, so it no longer blocks every plain-HTTP request. A
+# NotPrincipal exempts principals likewise.
+unconditional_but_tls(s) if {
+	object.get(s, "NotPrincipal", null) == null
+	every op, keys in s.Condition {
+		op in {"Bool", "BoolIfExists"}
+		every k, _ in keys {
+			k == "aws:securetransport"
+		}
 	}
 }
 
@@ -106,6 +120,11 @@ first_missing(b, tls, everyone, qualifying) := {
 	count(everyone) == 0
 } else := {"missing": "all_actions", "detail": "the Deny on aws:SecureTransport = false does not cover s3:*"} if {
 	count(qualifying) == 0
+} else := {
+	"missing": "unconditional_deny",
+	"detail": "the Deny on aws:SecureTransport = false carries further conditions or a NotPrincipal that narrow it",
+} if {
+	count([s | some s in qualifying; unconditional_but_tls(s)]) == 0
 } else := {"missing": "bucket_resource", "detail": sprintf("the Deny does not cover the bucket ARN %s", [b.arn])} if {
 	not [b.arn, "bucket"] in covered
 } else := {"missing": "object_resource", "detail": sprintf("the Deny does not cover the objects %s/*", [b.arn])}

@@ -63,3 +63,13 @@ test_fail_objects_not_covered if {
 test_fail_bucket_not_covered if {
 	missing({"Statement": [stmt({"Resource": [concat("", [arn, "/*"])]})]}) == {"bucket_resource"}
 }
+
+test_fail_deny_narrowed_by_extra_condition if {
+	s := stmt({"Condition": {"Bool": {"aws:securetransport": ["false"]}, "StringNotEquals": {"aws:sourcevpce": ["vpce-1"]}}})
+	missing({"Statement": [s]}) == {"unconditional_deny"}
+}
+
+test_fail_deny_with_not_principal if {
+	s := stmt({"NotPrincipal": {"AWS": ["arn:aws:iam::123456789012:role/etl"]}})
+	missing({"Statement": [s]}) == {"unconditional_deny"}
+}
