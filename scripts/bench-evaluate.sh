@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 N="${1:-100000}"
 WORK="${BENCH_DIR:-$(mktemp -d)}"
+mkdir -p "$WORK"
 cargo build --release --quiet --bin flowforge-audit --example generate_snapshot
 TARGET="${CARGO_TARGET_DIR:-target}"
 "$TARGET/release/examples/generate_snapshot" scale "$N" > "$WORK/snapshot.json"

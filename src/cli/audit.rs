@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use sha2::{Digest, Sha256};
 
 use crate::baseline::Baseline;
 use crate::engine;
@@ -15,10 +14,7 @@ use crate::report;
 
 use super::args::AuditArgs;
 
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::model::sha256_hex;
 
 /// A file's bytes and the label it is named by in messages and reports (its path as given,
 /// or `builtin:...`). Evidence bundles store both, so a re-evaluation names things alike.
@@ -43,21 +39,41 @@ impl LabelledBytes {
     }
 }
 
-/// A snapshot as read, with the bytes it was parsed from.
+/// A snapshot as read: the model, its label and hash, the bytes when an evidence bundle will
+/// need them, and its Rego input when the file is canonical (see `engine::parse_snapshot`),
+/// taken by the evaluation so that it is freed before the reports are built.
 pub struct LoadedSnapshot {
     pub snapshot: Snapshot,
-    pub source: LabelledBytes,
+    pub label: String,
+    pub sha256: String,
+    pub bytes: Option<Vec<u8>>,
+    pub rego_input: std::cell::Cell<Option<crate::policy::RegoInput>>,
 }
 
 impl LoadedSnapshot {
-    pub fn parse(source: LabelledBytes) -> anyhow::Result<LoadedSnapshot> {
-        let snapshot = Snapshot::from_json(source.text("snapshot")?).with_context(|| format!("snapshot {}", source.label))?;
-        Ok(LoadedSnapshot { snapshot, source })
+    pub fn parse(source: LabelledBytes, keep_bytes: bool) -> anyhow::Result<LoadedSnapshot> {
+        let parsed = engine::parse_snapshot(source.text("snapshot")?).with_context(|| format!("snapshot {}", source.label))?;
+        Ok(LoadedSnapshot {
+            snapshot: parsed.snapshot,
+            label: source.label,
+            sha256: parsed.sha256,
+            bytes: keep_bytes.then_some(source.bytes),
+            rego_input: std::cell::Cell::new(parsed.rego_input),
+        })
+    }
+
+    /// An empty stand-in, for loading the other inputs before a collection runs.
+    pub fn placeholder() -> LoadedSnapshot {
+        LoadedSnapshot { snapshot: Snapshot::default(), label: String::new(), sha256: String::new(), bytes: None, rego_input: std::cell::Cell::new(None) }
     }
 }
 
-pub fn load_snapshot(path: &Path) -> anyhow::Result<LoadedSnapshot> {
-    LoadedSnapshot::parse(LabelledBytes::read(path, "snapshot")?)
+/// Reads and parses a snapshot file; `keep_bytes` keeps its bytes (for an evidence bundle).
+pub fn load_snapshot(path: &Path, keep_bytes: bool) -> anyhow::Result<LoadedSnapshot> {
+    let started = std::time::Instant::now();
+    let loaded = LoadedSnapshot::parse(LabelledBytes::read(path, "snapshot")?, keep_bytes)?;
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "snapshot read");
+    Ok(loaded)
 }
 
 /// The baseline and the bytes it was parsed from.
@@ -148,7 +164,9 @@ pub fn audit_with(inputs: &AuditInputs, args: &AuditArgs, extra_gate_reasons: &[
         .baseline
         .env_view(&args.env, &snap.account_id, &snap.partition)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut eval = engine::evaluate(snap, &inputs.catalog, view.to_json())?;
+    let prepared = inputs.snapshot.rego_input.take();
+    let mut eval = engine::evaluate(snap, prepared.as_ref(), &inputs.catalog, view.to_json())?;
+    drop(prepared);
     let mut extra_reasons = Vec::new();
     let mut waiver_notes = Vec::new();
     if let Some(file) = &inputs.waivers {
@@ -168,7 +186,9 @@ pub fn audit_with(inputs: &AuditInputs, args: &AuditArgs, extra_gate_reasons: &[
         Some(f) => Some(crate::drift::TfState::parse(f.text("Terraform state")?, &f.label).map_err(|e| anyhow::anyhow!("{e}"))?),
         None => None,
     };
+    let started = std::time::Instant::now();
     let drift = crate::drift::compute(snap, &view, tf.as_ref());
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, items = drift.items.len(), "drift computed");
     let policy = gate_policy(&view, args)?;
     extra_reasons.extend(extra_gate_reasons.iter().cloned());
     let decision = gate::decide(&policy, &eval.results, Some(&drift), extra_reasons);
@@ -182,7 +202,7 @@ pub fn audit_with(inputs: &AuditInputs, args: &AuditArgs, extra_gate_reasons: &[
         collected_at: snap.collected_at.clone(),
         provenance: Provenance {
             tool_version: env!("CARGO_PKG_VERSION").to_owned(),
-            snapshot_sha256: inputs.snapshot.source.sha256(),
+            snapshot_sha256: inputs.snapshot.sha256.clone(),
             baseline_sha256: inputs.baseline.source.sha256(),
             catalog_sha256: inputs.catalog.sha256(),
             catalog_checks: eval.checks.len(),
@@ -199,9 +219,12 @@ pub fn audit_with(inputs: &AuditInputs, args: &AuditArgs, extra_gate_reasons: &[
 
 /// Writes the requested formats into `out`; returns the paths written.
 pub fn write_reports(report: &AuditReport, formats: &[String], out: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let started = std::time::Instant::now();
     let formats = report::Format::parse_list(&formats.join(",")).map_err(|e| anyhow::anyhow!("--format: {e}"))?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create report directory {}", out.display()))?;
-    report::render_all(report, &formats, out).map_err(|e| anyhow::anyhow!("writing reports to {}: {e}", out.display()))
+    let paths = report::render_all(report, &formats, out).map_err(|e| anyhow::anyhow!("writing reports to {}: {e}", out.display()))?;
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "reports written");
+    Ok(paths)
 }
 
 /// The one-screen summary printed on stdout after an audit.

@@ -5,7 +5,7 @@ use super::audit::{self, AuditInputs};
 use super::{EXIT_GATE_FAILED, EXIT_OK};
 
 pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
-    let inputs = AuditInputs::load(audit::load_snapshot(&args.snapshot)?, &args.audit)?;
+    let inputs = AuditInputs::load(audit::load_snapshot(&args.snapshot, args.evidence.is_some())?, &args.audit)?;
     let report = audit::audit(&inputs, &args.audit)?;
     let mut paths = audit::write_reports(&report, &args.audit.format, &args.audit.out)?;
     if let Some(dir) = &args.evidence {
@@ -18,5 +18,7 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
     } else {
         audit::print_summary(&report, &paths);
     }
-    Ok(if report.gate.passed { EXIT_OK } else { EXIT_GATE_FAILED })
+    let code = if report.gate.passed { EXIT_OK } else { EXIT_GATE_FAILED };
+    super::exit_soon(inputs, report);
+    Ok(code)
 }

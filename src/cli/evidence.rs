@@ -78,7 +78,8 @@ pub fn write_bundle(dir: &Path, inputs: &AuditInputs, args: &AuditArgs, report: 
         bail!("evidence directory {} is not empty: refusing to mix two runs' evidence", dir.display());
     }
     let mut files = BTreeMap::new();
-    put(dir, "inputs/snapshot.json", &inputs.snapshot.source.bytes, &mut files)?;
+    let snapshot_bytes = inputs.snapshot.bytes.as_deref().context("internal: the snapshot's bytes were not kept for the evidence bundle")?;
+    put(dir, "inputs/snapshot.json", snapshot_bytes, &mut files)?;
     put(dir, "inputs/baseline.yaml", &inputs.baseline.source.bytes, &mut files)?;
     let waivers = match &inputs.waivers {
         Some(w) => {
@@ -117,7 +118,7 @@ pub fn write_bundle(dir: &Path, inputs: &AuditInputs, args: &AuditArgs, report: 
             fail_on_drift: args.fail_on_drift.clone(),
             waiver_warn_days: args.waiver_warn_days,
         },
-        snapshot: BundledFile { path: "inputs/snapshot.json".into(), label: inputs.snapshot.source.label.clone() },
+        snapshot: BundledFile { path: "inputs/snapshot.json".into(), label: inputs.snapshot.label.clone() },
         baseline: BundledFile { path: "inputs/baseline.yaml".into(), label: inputs.baseline.source.label.clone() },
         waivers,
         expected_from,
@@ -194,7 +195,7 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
     }
     let catalog = Catalog::from_exported(policy_files).map_err(|e| anyhow::anyhow!("bundled policy catalog: {e}"))?;
     let inputs = AuditInputs {
-        snapshot: LoadedSnapshot::parse(read(&manifest.snapshot)?)?,
+        snapshot: LoadedSnapshot::parse(read(&manifest.snapshot)?, false)?,
         baseline: LoadedBaseline::parse(read(&manifest.baseline)?)?,
         catalog,
         waivers: manifest.waivers.as_ref().map(&read).transpose()?,

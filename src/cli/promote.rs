@@ -26,7 +26,7 @@ pub fn gate(args: GateArgs) -> anyhow::Result<u8> {
     if audit_args.require_complete_audit.is_none() {
         audit_args.require_complete_audit = Some(true);
     }
-    let inputs = AuditInputs::load(audit::load_snapshot(&args.snapshot)?, &audit_args)?;
+    let inputs = AuditInputs::load(audit::load_snapshot(&args.snapshot, false)?, &audit_args)?;
 
     let mut parity = Vec::new();
     if let Some(from) = &args.from_snapshot {
@@ -37,7 +37,7 @@ pub fn gate(args: GateArgs) -> anyhow::Result<u8> {
                 _ => bail!("--from-snapshot: cannot tell the source environment of {:?}; give --from-env", audit_args.env),
             },
         };
-        let source = audit::load_snapshot(from)?;
+        let source = audit::load_snapshot(from, false)?;
         let s = &source.snapshot;
         let source_view = inputs.baseline.baseline.env_view(&from_env, &s.account_id, &s.partition).map_err(|e| anyhow::anyhow!("{e}"))?;
         let source_drift = crate::drift::compute(s, &source_view, None);

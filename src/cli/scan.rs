@@ -92,7 +92,7 @@ pub fn collect(args: CollectArgs) -> anyhow::Result<u8> {
 pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     // Load the local inputs first: a typo in --baseline should not cost a full collection.
     // An empty stand-in snapshot lets the other inputs load before the collection runs.
-    let placeholder = LoadedSnapshot { snapshot: Snapshot::default(), source: LabelledBytes { label: String::new(), bytes: Vec::new() } };
+    let placeholder = LoadedSnapshot::placeholder();
     let mut inputs = AuditInputs::load(placeholder, &args.audit)?;
     let (_, bytes) = run_collect(&args.connect)?;
     let label = match &args.save_snapshot {
@@ -102,7 +102,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
         }
         None => "collected snapshot".to_owned(),
     };
-    inputs.snapshot = LoadedSnapshot::parse(LabelledBytes { label, bytes })?;
+    inputs.snapshot = LoadedSnapshot::parse(LabelledBytes { label, bytes }, false)?;
     let report = audit::audit(&inputs, &args.audit)?;
     let paths = audit::write_reports(&report, &args.audit.format, &args.audit.out)?;
     if args.audit.quiet {
@@ -112,7 +112,9 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     } else {
         audit::print_summary(&report, &paths);
     }
-    Ok(if report.gate.passed { EXIT_OK } else { EXIT_GATE_FAILED })
+    let code = if report.gate.passed { EXIT_OK } else { EXIT_GATE_FAILED };
+    super::exit_soon(inputs, report);
+    Ok(code)
 }
 
 pub fn iam_policy() -> anyhow::Result<u8> {

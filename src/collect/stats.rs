@@ -14,7 +14,8 @@ fn pages(n: usize, page: usize) -> u64 {
 
 /// The fewest calls per `service:Operation` that yield this snapshot.
 ///
-/// Page sizes: EC2 Describe* 1000, ListBuckets 10000, RDS 100, IAM
+/// Page sizes: EC2 Describe* unbounded (without a page size EC2 answers everything at once,
+/// which is how the collector asks), ListBuckets 10000, RDS 100, IAM
 /// GetAccountAuthorizationDetails 1000, ListSecrets 100, DescribeLoadBalancers 400,
 /// DescribeTags 20 ARNs, ListClusters 100. Bucket settings, secret policies, balancer
 /// attributes and listeners, and cluster descriptions have no batch API: one call each.
@@ -34,15 +35,15 @@ pub fn minimum_calls(s: &Snapshot) -> BTreeMap<String, u64> {
                 count($coll.iter().map(|x| x.meta.region.as_str()).collect())
             };
         }
-        add("ec2:DescribeVpcs", pages(n!(s.ec2.vpcs), 1000));
-        add("ec2:DescribeSubnets", pages(n!(s.ec2.subnets), 1000));
-        add("ec2:DescribeRouteTables", pages(n!(s.ec2.route_tables), 1000));
-        add("ec2:DescribeInternetGateways", pages(n!(s.ec2.internet_gateways), 1000));
-        add("ec2:DescribeNatGateways", pages(n!(s.ec2.nat_gateways), 1000));
-        add("ec2:DescribeSecurityGroups", pages(n!(s.ec2.security_groups), 1000));
-        add("ec2:DescribeVpcEndpoints", pages(n!(s.ec2.vpc_endpoints), 1000));
-        add("ec2:DescribeFlowLogs", pages(n!(s.ec2.flow_logs), 1000));
-        add("ec2:DescribeInstances", pages(n!(s.ec2.instances), 1000));
+        add("ec2:DescribeVpcs", pages(n!(s.ec2.vpcs), usize::MAX));
+        add("ec2:DescribeSubnets", pages(n!(s.ec2.subnets), usize::MAX));
+        add("ec2:DescribeRouteTables", pages(n!(s.ec2.route_tables), usize::MAX));
+        add("ec2:DescribeInternetGateways", pages(n!(s.ec2.internet_gateways), usize::MAX));
+        add("ec2:DescribeNatGateways", pages(n!(s.ec2.nat_gateways), usize::MAX));
+        add("ec2:DescribeSecurityGroups", pages(n!(s.ec2.security_groups), usize::MAX));
+        add("ec2:DescribeVpcEndpoints", pages(n!(s.ec2.vpc_endpoints), usize::MAX));
+        add("ec2:DescribeFlowLogs", pages(n!(s.ec2.flow_logs), usize::MAX));
+        add("ec2:DescribeInstances", pages(n!(s.ec2.instances), usize::MAX));
         add("ec2:GetEbsEncryptionByDefault", 1);
         add("ec2:GetEbsDefaultKmsKeyId", 1);
         let instances = n!(s.rds.db_instances);

@@ -15,6 +15,7 @@
 //! style references), so a policy author cannot forget to declare them.
 
 mod deps;
+mod input;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -23,9 +24,10 @@ use serde_json::{json, Value};
 use crate::model::{
     collection_info, finding_id, CheckResult, CheckRun, CollectionError, ResourceMeta, Snapshot, Status,
 };
-use crate::policy::{Catalog, CheckOutput, Deny, PolicyEngine};
+use crate::policy::{Catalog, CheckOutput, Deny, PolicyEngine, RegoInput};
 
 pub use deps::collections_read;
+pub use input::{parse_snapshot, ParsedSnapshot};
 
 /// What `evaluate` produces: the checks as run and one result per (check, resource).
 #[derive(Debug, Clone, Default)]
@@ -57,50 +59,75 @@ pub fn check_arn(partition: &str, account: &str, check_id: &str) -> String {
 ///
 /// Checks are spread over the available cores (each thread owns a clone of the compiled
 /// engine). The returned results are sorted by (check id, resource ARN).
-pub fn evaluate(snapshot: &Snapshot, catalog: &Catalog, baseline_view: Value) -> Result<Evaluation, EngineError> {
-    let input = serde_json::to_value(snapshot).map_err(|e| EngineError::Input(e.to_string()))?;
+///
+/// `prepared` is the snapshot's Rego input when [`parse_snapshot`] could take it from the
+/// file's own text; without it the snapshot is converted here.
+pub fn evaluate(snapshot: &Snapshot, prepared: Option<&RegoInput>, catalog: &Catalog, baseline_view: Value) -> Result<Evaluation, EngineError> {
+    let started = std::time::Instant::now();
     let mut engine = PolicyEngine::new(catalog, baseline_view).map_err(|e| EngineError::Prepare(e.to_string()))?;
-    engine.set_input(&input).map_err(|e| EngineError::Prepare(e.to_string()))?;
-    drop(input);
+    match prepared {
+        Some(input) => engine.set_input_prepared(input),
+        None => {
+            // The typed snapshot (defaults filled in) is what the policies see.
+            let input = serde_json::to_string(snapshot).map_err(|e| EngineError::Input(e.to_string()))?;
+            engine.set_input_text(&input).map_err(|e| EngineError::Prepare(e.to_string()))?;
+        }
+    }
 
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "policies compiled, input converted");
     let index = ResourceIndex::new(snapshot);
     let checks: Vec<_> = catalog.checks().iter().collect();
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8).min(checks.len().max(1));
-    let chunk = checks.len().div_ceil(threads.max(1)).max(1);
 
-    let outputs: Vec<(usize, Result<CheckOutput, String>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = checks
-            .chunks(chunk)
-            .enumerate()
-            .map(|(n, part)| {
+    // Workers take the next check from a shared counter (checks differ a lot in cost), then
+    // judge its results themselves, so both phases run on every core.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut judged: Vec<(usize, CheckRun, Vec<CheckResult>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
                 let mut engine = engine.clone();
+                let (next, checks, index) = (&next, &checks, &index);
                 scope.spawn(move || {
-                    part.iter()
-                        .enumerate()
-                        .map(|(i, check)| (n * chunk + i, engine.evaluate(&check.meta.id)))
-                        .collect::<Vec<_>>()
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(check) = checks.get(i) else { break };
+                        let t = std::time::Instant::now();
+                        let output = engine.evaluate(&check.meta.id);
+                        let deps = collections_read(&check.file.text);
+                        let (run, mut results) = judge_check(snapshot, index, &check.meta, &deps, output);
+                        results.sort_by(|a, b| a.resource_arn.cmp(&b.resource_arn));
+                        tracing::debug!(check = %check.meta.id, elapsed_ms = t.elapsed().as_millis() as u64, results = results.len(), "check done");
+                        done.push((i, run, results));
+                    }
+                    done
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|_| Vec::new()))
-            .collect()
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
     });
-    let mut by_index: HashMap<usize, Result<CheckOutput, String>> = outputs.into_iter().collect();
+    judged.sort_by_key(|(i, _, _)| *i);
 
     let mut eval = Evaluation::default();
-    for (i, check) in checks.iter().enumerate() {
-        let output = by_index
-            .remove(&i)
-            .unwrap_or_else(|| Err("the evaluation thread for this check stopped unexpectedly".to_owned()));
-        let deps = collections_read(&check.file.text);
-        let (run, results) = judge_check(snapshot, &index, &check.meta, &deps, output);
+    let mut seen = BTreeSet::new();
+    for (i, run, results) in judged {
+        seen.insert(i);
         eval.checks.push(run);
         eval.results.extend(results);
     }
+    // A worker that died (a bug, not bad input) must not make its checks vanish.
+    for (i, check) in checks.iter().enumerate() {
+        if !seen.contains(&i) {
+            let (run, results) = judge_check(snapshot, &index, &check.meta, &BTreeSet::new(), Err("the evaluation thread for this check stopped unexpectedly".to_owned()));
+            eval.checks.push(run);
+            eval.results.extend(results);
+        }
+    }
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, results = eval.results.len(), "checks evaluated and judged");
     eval.checks.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
-    eval.results.sort_by(|a, b| (a.check_id.as_str(), a.resource_arn.as_str()).cmp(&(b.check_id.as_str(), b.resource_arn.as_str())));
+    // Checks are in id order and each check's results in ARN order: a stable sort by check id
+    // only restores the order after the rare fallback above.
+    eval.results.sort_by(|a, b| a.check_id.cmp(&b.check_id));
     Ok(eval)
 }
 

@@ -181,6 +181,12 @@ pub struct WaiverNote {
     pub message: String,
 }
 
+/// SHA-256 of `bytes` as lowercase hex (file hashes in provenance, manifests, ids).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Computes the stable finding id for a check and a resource.
 pub fn finding_id(check_id: &str, resource_arn: &str) -> String {
     use sha2::{Digest, Sha256};

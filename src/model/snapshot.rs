@@ -197,7 +197,7 @@ pub const COLLECTIONS: &[CollectionInfo] = &[
     CollectionInfo { name: "secretsmanager.secrets", service: "secretsmanager", list_operations: &["ListSecrets"], detail_operations: &["DescribeSecret", "GetResourcePolicy"] },
     CollectionInfo { name: "config.recorders", service: "config", list_operations: &["DescribeConfigurationRecorders", "DescribeConfigurationRecorderStatus"], detail_operations: &[] },
     CollectionInfo { name: "config.delivery_channels", service: "config", list_operations: &["DescribeDeliveryChannels"], detail_operations: &[] },
-    CollectionInfo { name: "elbv2.load_balancers", service: "elasticloadbalancing", list_operations: &["DescribeLoadBalancers"], detail_operations: &["DescribeLoadBalancerAttributes"] },
+    CollectionInfo { name: "elbv2.load_balancers", service: "elasticloadbalancing", list_operations: &["DescribeLoadBalancers"], detail_operations: &["DescribeLoadBalancerAttributes", "DescribeTags"] },
     CollectionInfo { name: "elbv2.listeners", service: "elasticloadbalancing", list_operations: &["DescribeLoadBalancers", "DescribeListeners"], detail_operations: &[] },
     CollectionInfo { name: "eks.clusters", service: "eks", list_operations: &["ListClusters"], detail_operations: &["DescribeCluster"] },
 ];

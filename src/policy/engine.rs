@@ -75,6 +75,24 @@ impl std::fmt::Debug for PolicyEngine {
     }
 }
 
+/// A snapshot already converted to the engine's representation (reference counted, so
+/// handing it to several engines copies nothing).
+#[derive(Clone)]
+pub struct RegoInput(Value);
+
+impl RegoInput {
+    /// Parses JSON text straight into the engine's compact representation.
+    pub fn from_json_text(text: &str) -> Result<RegoInput, EngineError> {
+        Value::from_json_str(text).map(RegoInput).map_err(|e| EngineError::Input(e.to_string()))
+    }
+}
+
+impl std::fmt::Debug for RegoInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RegoInput(..)")
+    }
+}
+
 /// Converts JSON to a regorus value through text, which gives regorus's compact frozen
 /// representation (faster to evaluate than a value built node by node).
 pub(crate) fn to_rego_value(json: &Json) -> Result<Value, String> {
@@ -141,6 +159,19 @@ impl PolicyEngine {
         let value = to_rego_value(snapshot_json).map_err(EngineError::Input)?;
         self.set_input_value(value);
         Ok(())
+    }
+
+    /// Sets `input` from JSON text (the cheapest path: regorus parses it straight into its
+    /// compact representation, with no intermediate `serde_json::Value`).
+    pub fn set_input_text(&mut self, snapshot_json: &str) -> Result<(), EngineError> {
+        let value = Value::from_json_str(snapshot_json).map_err(|e| EngineError::Input(e.to_string()))?;
+        self.set_input_value(value);
+        Ok(())
+    }
+
+    /// Sets `input` to a value prepared with [`RegoInput::from_json_text`] (shared, not copied).
+    pub fn set_input_prepared(&mut self, input: &RegoInput) {
+        self.set_input_value(input.0.clone());
     }
 
     /// Sets `input` to an already converted value (cheap: the value is reference counted).
