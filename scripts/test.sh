@@ -18,4 +18,14 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
-cargo test --locked "$@"
+# Library, binary and integration tests (doc tests: none; benches are run by their scripts).
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+cargo test --locked --lib --bins --tests --examples "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line for the whole run, summed over every test binary.
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed;?$/) p += $i; if ($(i+1) ~ /^failed;?$/) f += $i } }
+     END { printf "all tests: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
