@@ -87,8 +87,9 @@ async fn compliant_account_has_no_fail() {
     assert_eq!(out.status.code(), Some(0), "gate must pass; stdout:\n{}", String::from_utf8_lossy(&out.stdout));
 }
 
-/// One drift: the FAILs are exactly on the drifted resource, from checks of the drift's area.
-async fn drift_fails_exactly(drift: Drift, areas: &[&str]) {
+/// One drift: the FAILs are exactly the expected checks, on the drifted resource only, and
+/// those checks belong to the drift's policy area.
+async fn drift_fails_exactly(drift: Drift, areas: &[&str], checks: &[&str]) {
     let moto = Moto::start();
     let (clients, s) = seeded(&moto).await;
     s.inject(&clients, drift).await;
@@ -110,6 +111,9 @@ async fn drift_fails_exactly(drift: Drift, areas: &[&str]) {
         let area = check_area.get(id).copied().unwrap_or_default();
         assert!(areas.contains(&area), "{drift:?}: {id} (area {area}) is not a check of {areas:?}");
     }
+    let mut failed: Vec<&str> = fails.iter().filter_map(|f| f["check_id"].as_str()).collect();
+    failed.sort_unstable();
+    assert_eq!(failed, checks, "{drift:?}: the FAILing checks");
     assert!(results_with(&report, "UNKNOWN").is_empty());
     assert_eq!(out.status.code(), Some(1), "a prod FAIL fails the gate");
 }
@@ -117,43 +121,43 @@ async fn drift_fails_exactly(drift: Drift, areas: &[&str]) {
 /// TLS: the landing bucket without its TLS-only Deny fails on that bucket.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drift_tls() {
-    drift_fails_exactly(Drift::Tls, &["tls"]).await;
+    drift_fails_exactly(Drift::Tls, &["tls"], &["FF-S3-001"]).await;
 }
 
 /// Encryption: the bronze bucket on AES256 fails on that bucket.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drift_encryption() {
-    drift_fails_exactly(Drift::Encryption, &["encryption"]).await;
+    drift_fails_exactly(Drift::Encryption, &["encryption"], &["FF-S3-002"]).await;
 }
 
 /// VPC endpoints: without the Secrets Manager endpoint the VPC fails.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drift_vpc_endpoint() {
-    drift_fails_exactly(Drift::VpcEndpoint, &["vpc-endpoints"]).await;
+    drift_fails_exactly(Drift::VpcEndpoint, &["vpc-endpoints"], &["FF-VPC-002"]).await;
 }
 
 /// Multi-AZ: a single-AZ metadata database fails in prod.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drift_multi_az() {
-    drift_fails_exactly(Drift::MultiAz, &["multi-az"]).await;
+    drift_fails_exactly(Drift::MultiAz, &["multi-az"], &["FF-RDS-003"]).await;
 }
 
 /// IAM scope: `s3:*` on `*` for prefect-worker fails on that role.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drift_iam_scope() {
-    drift_fails_exactly(Drift::IamScope, &["iam"]).await;
+    drift_fails_exactly(Drift::IamScope, &["iam"], &["FF-IAM-003"]).await;
 }
 
 /// Network tiers: 5432 open to the world fails on the database security group.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drift_network_tier() {
-    drift_fails_exactly(Drift::NetworkTier, &["network"]).await;
+    drift_fails_exactly(Drift::NetworkTier, &["network"], &["FF-NET-002", "FF-NET-003"]).await;
 }
 
 /// Rotation: a secret without rotation fails on that secret.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drift_rotation() {
-    drift_fails_exactly(Drift::Rotation, &["encryption", "hygiene", "rotation"]).await;
+    drift_fails_exactly(Drift::Rotation, &["hygiene"], &["FF-SM-002"]).await;
 }
 
 /// A denied service makes its checks UNKNOWN (never PASS) and fails the prod gate (exit 1).

@@ -227,6 +227,21 @@ pub fn write_reports(report: &AuditReport, formats: &[String], out: &Path) -> an
     Ok(paths)
 }
 
+/// Prints the outcome (the report paths only, with `quiet`), releases the audit's large
+/// structures and returns the exit code the gate decided.
+pub fn finish(inputs: AuditInputs, report: AuditReport, paths: &[PathBuf], quiet: bool) -> u8 {
+    if quiet {
+        for p in paths {
+            println!("{}", p.display());
+        }
+    } else {
+        print_summary(&report, paths);
+    }
+    let code = if report.gate.passed { super::EXIT_OK } else { super::EXIT_GATE_FAILED };
+    super::exit_soon(inputs, report);
+    code
+}
+
 /// The one-screen summary printed on stdout after an audit.
 pub fn print_summary(report: &AuditReport, paths: &[PathBuf]) {
     let s = &report.summary;

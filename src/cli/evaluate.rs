@@ -2,7 +2,6 @@
 
 use super::args::EvaluateArgs;
 use super::audit::{self, AuditInputs};
-use super::{EXIT_GATE_FAILED, EXIT_OK};
 
 pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
     let inputs = AuditInputs::load(audit::load_snapshot(&args.snapshot, args.evidence.is_some())?, &args.audit)?;
@@ -11,14 +10,5 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
     if let Some(dir) = &args.evidence {
         paths.push(super::evidence::write_bundle(dir, &inputs, &args.audit, &report)?);
     }
-    if args.audit.quiet {
-        for p in &paths {
-            println!("{}", p.display());
-        }
-    } else {
-        audit::print_summary(&report, &paths);
-    }
-    let code = if report.gate.passed { EXIT_OK } else { EXIT_GATE_FAILED };
-    super::exit_soon(inputs, report);
-    Ok(code)
+    Ok(audit::finish(inputs, report, &paths, args.audit.quiet))
 }

@@ -13,7 +13,7 @@ use anyhow::Context;
 
 use super::args::{CollectArgs, ConnectArgs, ScanArgs};
 use super::audit::{self, AuditInputs, LabelledBytes, LoadedSnapshot};
-use super::{EXIT_GATE_FAILED, EXIT_OK};
+use super::EXIT_OK;
 use crate::aws::ConnectOptions;
 use crate::collect::{self, CollectOptions, Progress};
 use crate::model::Snapshot;
@@ -105,16 +105,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     inputs.snapshot = LoadedSnapshot::parse(LabelledBytes { label, bytes }, false)?;
     let report = audit::audit(&inputs, &args.audit)?;
     let paths = audit::write_reports(&report, &args.audit.format, &args.audit.out)?;
-    if args.audit.quiet {
-        for p in &paths {
-            println!("{}", p.display());
-        }
-    } else {
-        audit::print_summary(&report, &paths);
-    }
-    let code = if report.gate.passed { EXIT_OK } else { EXIT_GATE_FAILED };
-    super::exit_soon(inputs, report);
-    Ok(code)
+    Ok(audit::finish(inputs, report, &paths, args.audit.quiet))
 }
 
 pub fn iam_policy() -> anyhow::Result<u8> {
