@@ -372,3 +372,54 @@ fn evidence_round_trip_and_tampering() {
     let o = evaluate("examples/snapshots/prod-drifted.json", &dir.path().join("out2"), &["--evidence", ev.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
+
+/// `--expected-from` compares the account with a Terraform state: the shipped state manages
+/// part of the example account, and the drifted example changed or lost three of its resources.
+#[test]
+fn terraform_state_as_expected_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let tf = repo("examples/terraform/prod.tfstate");
+    let o = evaluate("examples/snapshots/prod-drifted.json", dir.path(), &["--expected-from", tf.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("flowforge-audit.json")).unwrap()).unwrap();
+    let iac = &r["drift"]["iac"];
+    assert_eq!((iac["managed_in_sync"].as_u64(), iac["changed"].as_u64(), iac["missing"].as_u64()), (Some(5), Some(2), Some(1)), "{iac}");
+    assert_eq!(iac["unknown_types"]["aws_cloudwatch_log_group"], 2);
+    let mut items: Vec<String> = r["drift"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == "iac" && i["state"] != "UNMANAGED")
+        .map(|i| format!("{} {} {}", i["state"].as_str().unwrap(), i["element"].as_str().unwrap(), i["attribute"].as_str().unwrap_or("-")))
+        .collect();
+    items.sort();
+    assert_eq!(
+        items,
+        vec![
+            "CHANGED aws_db_instance.metadata multi_az",
+            "CHANGED aws_s3_bucket.landing encryption.rules[0].sse_algorithm",
+            "MISSING aws_vpc_endpoint.secretsmanager -",
+        ]
+    );
+    // A state file of another format version is an input error.
+    let bad = dir.path().join("v3.tfstate");
+    std::fs::write(&bad, r#"{"version": 3, "resources": []}"#).unwrap();
+    let o = evaluate("examples/snapshots/prod-compliant.json", &dir.path().join("o"), &["--expected-from", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+}
+
+/// `iam-policy` prints the shipped read-only policy: JSON, List/Describe/Get only, never
+/// secretsmanager:GetSecretValue.
+#[test]
+fn iam_policy_is_read_only() {
+    let o = run(&["iam-policy"]);
+    assert_eq!(o.status.code(), Some(0));
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let actions: Vec<&str> = doc["Statement"].as_array().unwrap().iter().flat_map(|s| s["Action"].as_array().unwrap()).filter_map(|a| a.as_str()).collect();
+    assert!(actions.len() > 20, "{actions:?}");
+    for a in &actions {
+        let verb = a.split(':').nth(1).unwrap();
+        assert!(["List", "Describe", "Get"].iter().any(|p| verb.starts_with(p)), "{a} is not read-only");
+        assert_ne!(*a, "secretsmanager:GetSecretValue");
+    }
+}
