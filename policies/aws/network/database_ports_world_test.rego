@@ -23,3 +23,19 @@ test_fail_world_postgres if {
 test_fail_all_traffic if {
 	count(findings(rule("-1", null, null, ["0.0.0.0/0"]))) == 1
 }
+
+# Edge cases of the prefilter in front of the exact test.
+
+test_fail_range_containing_port if {
+	some f in findings(rule("tcp", 5000, 6000, ["0.0.0.0/0"]))
+	f.evidence.ports == [5432]
+	f.evidence.rule == "tcp 5000-6000"
+}
+
+test_pass_world_https if {
+	count(findings(rule("tcp", 443, 443, ["0.0.0.0/0"]))) == 0
+}
+
+test_fail_all_traffic_without_port_fields if {
+	count(findings({"protocol": "-1", "ipv4_ranges": ["0.0.0.0/0"], "ipv6_ranges": []})) == 1
+}

@@ -30,3 +30,11 @@ test_fail_rotation_too_rare if {
 test_fail_enabled_without_rules if {
 	count(findings(secret(true, null))) == 1
 }
+
+test_fail_days_not_a_number if {
+	count(findings(secret(true, {"automatically_after_days": "30", "schedule_expression": null}))) == 1
+}
+
+test_pass_days_not_a_number_with_schedule if {
+	count(findings(secret(true, {"automatically_after_days": "30", "schedule_expression": "rate(10 days)"}))) == 0
+}
