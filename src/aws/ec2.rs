@@ -12,6 +12,8 @@ use crate::model::{
     SecurityGroup, SgRule, Subnet, Vpc, VpcEndpoint,
 };
 
+use super::s;
+
 const SVC: &str = "ec2";
 
 /// EC2 in one region.
@@ -29,9 +31,6 @@ fn tags(tags: &[Tag]) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn s(v: Option<&str>) -> String {
-    v.unwrap_or_default().to_owned()
-}
 
 fn o(v: Option<&str>) -> Option<String> {
     v.map(str::to_owned)

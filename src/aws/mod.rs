@@ -462,3 +462,8 @@ pub(crate) fn policy(
 
 #[cfg(test)]
 mod tests;
+
+/// An optional SDK string as an owned string, empty when absent.
+pub(crate) fn s(v: Option<&str>) -> String {
+    v.unwrap_or_default().to_owned()
+}

@@ -9,6 +9,8 @@ use aws_sdk_rds::Client;
 use super::{CallError, Ctx};
 use crate::model::{DbCluster, DbInstance, DbParameterGroup, DbSubnetGroup};
 
+use super::s;
+
 const SVC: &str = "rds";
 
 /// The parameters kept in a snapshot.
@@ -27,9 +29,6 @@ fn tags(tags: &[Tag]) -> BTreeMap<String, String> {
         .collect()
 }
 
-fn s(v: Option<&str>) -> String {
-    v.unwrap_or_default().to_owned()
-}
 
 impl RdsApi {
     pub(crate) fn new(client: Client, ctx: Ctx) -> Self {
