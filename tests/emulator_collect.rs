@@ -283,39 +283,9 @@ async fn denied_service_becomes_collection_errors() {
     let (clients, s) = seeded(&moto).await;
 
     // A scanner user whose policy is the shipped one without RDS.
-    let policy: serde_json::Value = serde_json::from_str(aws::SCANNER_POLICY).expect("policy");
-    let mut no_rds = policy.clone();
-    let actions: Vec<serde_json::Value> = policy["Statement"][0]["Action"]
-        .as_array()
-        .expect("actions")
-        .iter()
-        .filter(|a| !a.as_str().unwrap_or_default().starts_with("rds:"))
-        .cloned()
-        .collect();
-    let mut actions = actions;
-    // moto authorises three calls under other names than the IAM actions AWS documents
-    // (and the shipped policy keeps): bucket GetBucketEncryption and GetPublicAccessBlock fall
-    // through its action map to s3:ListBucket, and s3control's GetPublicAccessBlock is checked
-    // as s3:GetPublicAccessBlock instead of s3:GetAccountPublicAccessBlock.
-    for alias in ["s3:ListBucket", "s3:GetPublicAccessBlock"] {
-        actions.push(serde_json::Value::from(alias));
-    }
-    no_rds["Statement"][0]["Action"] = serde_json::Value::Array(actions);
-    clients.iam.create_user().user_name("scanner").send().await.expect("user");
-    clients
-        .iam
-        .put_user_policy()
-        .user_name("scanner")
-        .policy_name("scanner-without-rds")
-        .policy_document(no_rds.to_string())
-        .send()
-        .await
-        .expect("user policy");
-    let key = clients.iam.create_access_key().user_name("scanner").send().await.expect("key");
-    let key = key.access_key().expect("access key");
-    moto.enforce_iam();
+    let (key_id, secret) = support::scanner_denied(&clients, &moto, "rds").await;
 
-    let out = collect_as(&moto, key.access_key_id(), key.secret_access_key()).await;
+    let out = collect_as(&moto, &key_id, &secret).await;
     let snap = &out.snapshot;
     let rds_errors: Vec<_> = snap.collection_errors.iter().filter(|e| e.service == "rds").collect();
     let ops: BTreeSet<&str> = rds_errors.iter().map(|e| e.operation.as_str()).collect();

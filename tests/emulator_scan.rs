@@ -165,25 +165,10 @@ async fn drift_rotation() {
 async fn denied_service_is_unknown_and_fails_prod_gate() {
     let moto = Moto::start();
     let (clients, _s) = seeded(&moto).await;
-    let policy: Value = serde_json::from_str(flowforge_audit::aws::SCANNER_POLICY).expect("policy");
-    let mut actions: Vec<Value> = policy["Statement"][0]["Action"]
-        .as_array()
-        .expect("actions")
-        .iter()
-        .filter(|a| !a.as_str().unwrap_or_default().starts_with("rds:"))
-        .cloned()
-        .collect();
-    // moto's names for three S3 calls (see emulator_collect.rs).
-    actions.extend(["s3:ListBucket", "s3:GetPublicAccessBlock"].map(Value::from));
-    let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]});
-    clients.iam.create_user().user_name("scanner").send().await.expect("user");
-    clients.iam.put_user_policy().user_name("scanner").policy_name("no-rds").policy_document(doc.to_string()).send().await.expect("policy");
-    let key = clients.iam.create_access_key().user_name("scanner").send().await.expect("key");
-    let key = key.access_key().expect("key");
-    moto.enforce_iam();
+    let (key_id, secret) = support::scanner_denied(&clients, &moto, "rds").await;
 
     let dir = tempfile::tempdir().expect("tempdir");
-    let (out, report) = scan(&moto, key.access_key_id(), key.secret_access_key(), dir.path(), &["--format", "json"]);
+    let (out, report) = scan(&moto, &key_id, &secret, dir.path(), &["--format", "json"]);
     let unknown = results_with(&report, "UNKNOWN");
     let rds_checks: BTreeSet<&str> = report["checks"]
         .as_array()
