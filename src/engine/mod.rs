@@ -265,15 +265,19 @@ fn judge_check(
     }
     let mut seen: BTreeSet<&str> = BTreeSet::new();
 
+    // Collection-level failures of the blocking collections, per region (few regions, many
+    // resources: computed once per region, not per resource).
+    let mut blocking_errors: HashMap<&str, Vec<&CollectionError>> = HashMap::new();
     for r in resources {
         seen.insert(r.arn.as_str());
         let mut errs: Vec<&CollectionError> = index.resource_errors.get(r.arn.as_str()).cloned().unwrap_or_default();
-        for coll in &blocking {
-            errs.extend(index.list_errors_for(coll, &r.region).into_iter().filter(|e| {
-                // Per-resource detail failures are handled above; here only list-level ones.
-                collection_info(coll).is_some_and(|i| i.list_operations.contains(&e.operation.as_str()) || i.detail_operations.contains(&e.operation.as_str()))
-            }));
-        }
+        errs.extend(
+            blocking_errors
+                .entry(r.region.as_str())
+                .or_insert_with(|| blocking.iter().flat_map(|coll| index.list_errors_for(coll, &r.region)).collect())
+                .iter()
+                .copied(),
+        );
         if !errs.is_empty() {
             results.push(mk(Status::Unknown, &r.arn, &r.name, &r.region, unknown_message(&errs), error_evidence(&errs)));
         } else if !output.applies {

@@ -110,11 +110,11 @@ fn waiver(file: &str, item: &RawNode, problems: &mut Vec<String>) -> Option<Waiv
     let before = problems.len();
     let mut fields: BTreeMap<&str, &RawNode> = BTreeMap::new();
     for (k, v) in entries {
-        match &k.value {
-            RawValue::Str(s) if KEYS.contains(&s.as_str()) => {
-                fields.insert(KEYS[KEYS.iter().position(|x| x == s).unwrap_or(0)], v);
+        match (&k.value, KEYS.iter().find(|key| matches!(&k.value, RawValue::Str(s) if s == **key))) {
+            (_, Some(key)) => {
+                fields.insert(key, v);
             }
-            other => problems.push(at(k.pos, format!("unknown key {} (expected one of: {})", show(other), KEYS.join(", ")))),
+            (other, None) => problems.push(at(k.pos, format!("unknown key {} (expected one of: {})", show(other), KEYS.join(", ")))),
         }
     }
     let string = |key: &str, required: bool, problems: &mut Vec<String>| -> Option<String> {
