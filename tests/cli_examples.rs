@@ -134,6 +134,13 @@ fn waivers_apply_and_expire() {
     assert!(r.iter().any(|(s, c, _)| s == "WAIVED" && c == "FF-EC2-002"), "{r:?}");
     assert!(r.iter().any(|(s, c, _)| s == "FAIL" && c == "FF-SM-002"), "expired waiver must not apply: {r:?}");
     assert!(text(&o).contains("expired waiver"), "{}", text(&o));
+    // The expired waiver is listed for attention in the Markdown summary too.
+    let md = std::fs::read_to_string(out.join("flowforge-audit.md")).unwrap();
+    assert!(md.contains("## Waivers needing attention (1)") && md.contains("| EXPIRED | FF-SM-002 |"), "{md}");
+    // A waiver that matches nothing is reported as stale on stderr.
+    std::fs::write(&w, "waivers:\n  - check: FF-S3-004\n    resource: \"*\"\n    reason: r\n    owner: o\n    expires: 2027-01-01\n").unwrap();
+    let o = evaluate("examples/snapshots/prod-drifted.json", &out, &["--waivers", w.to_str().unwrap()]);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("matches no FAIL result"), "{}", text(&o));
 }
 
 /// Every bad input is exit 2 with a message naming the file (and position where there is one).

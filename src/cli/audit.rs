@@ -179,8 +179,14 @@ pub fn audit_with(inputs: &AuditInputs, args: &AuditArgs, extra_gate_reasons: &[
             snap.resource_metas().into_iter().map(|(_, m)| (m.arn.as_str(), &m.tags)).collect();
         waiver_notes = gate::waivers::apply(&waivers, &args.env, today, args.waiver_warn_days, &mut eval.results, &|arn| tags.get(arn).map(|t| (*t).clone()));
         for n in &waiver_notes {
-            if n.state == crate::model::WaiverState::Expired {
-                extra_reasons.push(format!("expired waiver {} ({} {}): {}", n.location, n.check_id, n.selector, n.message));
+            match n.state {
+                crate::model::WaiverState::Expired => {
+                    extra_reasons.push(format!("expired waiver {} ({} {}): {}", n.location, n.check_id, n.selector, n.message));
+                }
+                crate::model::WaiverState::Expiring | crate::model::WaiverState::Stale => {
+                    eprintln!("warning: waiver {} ({} {}): {}", n.location, n.check_id, n.selector, n.message);
+                }
+                crate::model::WaiverState::Applied => {}
             }
         }
     }

@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::model::{AuditReport, CheckResult, Status};
+use crate::model::{AuditReport, CheckResult, Status, WaiverState};
 
 use super::common::{
     checks_by_id, fail_counts_by_severity, framework_coverage, is_drift_finding, status_counts, waiver_owner,
@@ -106,6 +106,34 @@ fn render_markdown(report: &AuditReport) -> String {
         let _ = writeln!(out, "| {} | {n} |", sev.as_str());
     }
     out.push('\n');
+
+    // Waivers that need attention: expired (no longer applied), expiring soon, stale.
+    let attention: Vec<_> = report.waivers.iter().filter(|w| w.state != WaiverState::Applied).collect();
+    if !attention.is_empty() {
+        let _ = writeln!(out, "## Waivers needing attention ({})
+
+| State | Check | Selector | Owner | Expires | Note |
+| --- | --- | --- | --- | --- | --- |", attention.len());
+        for w in attention.iter().take(MAX_ROWS) {
+            let state = match w.state {
+                WaiverState::Expired => "EXPIRED",
+                WaiverState::Expiring => "EXPIRING",
+                WaiverState::Stale => "STALE",
+                WaiverState::Applied => "APPLIED",
+            };
+            let _ = writeln!(
+                out,
+                "| {state} | {} | {} | {} | {} | {} |",
+                escape(&w.check_id),
+                escape(&w.selector),
+                escape(&w.owner),
+                escape(&w.expires),
+                escape(&w.message)
+            );
+        }
+        more(&mut out, attention.len().min(MAX_ROWS), attention.len());
+        out.push('\n');
+    }
 
     // Failed checks, most severe first, then by id.
     let mut failed: BTreeMap<&str, Vec<&CheckResult>> = BTreeMap::new();
