@@ -40,7 +40,7 @@ impl LabelledBytes {
 }
 
 /// A snapshot as read: the model, its label and hash, the bytes when an evidence bundle will
-/// need them, and its Rego input when the file is canonical (see `engine::parse_snapshot`),
+/// need them, and its Rego input (see `engine::parse_snapshot`),
 /// taken by the evaluation so that it is freed before the reports are built.
 pub struct LoadedSnapshot {
     pub snapshot: Snapshot,
@@ -58,7 +58,7 @@ impl LoadedSnapshot {
             label: source.label,
             sha256: parsed.sha256,
             bytes: keep_bytes.then_some(source.bytes),
-            rego_input: std::cell::Cell::new(parsed.rego_input),
+            rego_input: std::cell::Cell::new(Some(parsed.rego_input)),
         })
     }
 
@@ -72,7 +72,7 @@ impl LoadedSnapshot {
 pub fn load_snapshot(path: &Path, keep_bytes: bool) -> anyhow::Result<LoadedSnapshot> {
     let started = std::time::Instant::now();
     let loaded = LoadedSnapshot::parse(LabelledBytes::read(path, "snapshot")?, keep_bytes)?;
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "snapshot read");
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, rss_mib = engine::rss_mib(), "snapshot read");
     Ok(loaded)
 }
 
@@ -196,7 +196,7 @@ pub fn audit_with(inputs: &AuditInputs, args: &AuditArgs, extra_gate_reasons: &[
     };
     let started = std::time::Instant::now();
     let drift = crate::drift::compute(snap, &view, tf.as_ref());
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, items = drift.items.len(), "drift computed");
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, items = drift.items.len(), rss_mib = engine::rss_mib(), "drift computed");
     let policy = gate_policy(&view, args)?;
     extra_reasons.extend(extra_gate_reasons.iter().cloned());
     let decision = gate::decide(&policy, &eval.results, Some(&drift), extra_reasons);
@@ -231,7 +231,7 @@ pub fn write_reports(report: &AuditReport, formats: &[String], out: &Path) -> an
     let formats = report::Format::parse_list(&formats.join(",")).map_err(|e| anyhow::anyhow!("--format: {e}"))?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create report directory {}", out.display()))?;
     let paths = report::render_all(report, &formats, out).map_err(|e| anyhow::anyhow!("writing reports to {}: {e}", out.display()))?;
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "reports written");
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, rss_mib = engine::rss_mib(), peak_rss_mib = engine::peak_rss_mib(), "reports written");
     Ok(paths)
 }
 

@@ -1,73 +1,201 @@
-//! Reading a snapshot file and its Rego input in one go.
+//! Reading a snapshot file: the typed model, the policies' input and the file's hash, with
+//! the work spread over the cores.
 //!
 //! The policies must see the snapshot as the typed model serialises it (every field present,
 //! defaults filled in), not a hand-written file that may omit fields: a missing field makes a
-//! Rego rule undefined, which would read as PASS. Converting the typed snapshot costs a second
-//! serialisation and parse, which dominates on large accounts. So the file's text is parsed for
-//! the engine on a second core while serde parses it into the model, and that parse is used only
-//! when the file is canonical: byte for byte what the model serialises to (every snapshot this
-//! tool writes is). The comparison streams the serialisation against the text, without
-//! allocating a copy. Anything else falls back to converting the typed snapshot.
+//! Rego rule undefined, which would read as PASS. So the input is always converted from the
+//! typed model ([`RegoInput::from_serialize`], no JSON text in between).
+//!
+//! On a large account the parse and the conversion dominate the run time, so the top-level
+//! object is split first (each collection's text is borrowed, not copied) and every service
+//! is parsed and converted on its own task, the largest first, on one thread per core, while
+//! another thread hashes the file. Anything the split cannot handle (malformed JSON, a
+//! duplicate key, a shape error) goes to the plain one-pass parse, whose error names the line
+//! and column in the whole file.
 
-use std::io::Write;
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::value::RawValue;
 
-use crate::model::{sha256_hex, Snapshot, SnapshotError};
+use crate::model::{
+    sha256_hex, CollectionError, ConfigService, Ec2, Eks, Elbv2, Iam, Rds, SecretsManager, Snapshot, SnapshotError, S3,
+};
 use crate::policy::RegoInput;
 
 /// A snapshot file, parsed.
 pub struct ParsedSnapshot {
     pub snapshot: Snapshot,
-    /// Its Rego input, when the text is canonical.
-    pub rego_input: Option<RegoInput>,
+    /// Its Rego input (the typed snapshot, converted).
+    pub rego_input: RegoInput,
     /// SHA-256 (hex) of the text, for the report's provenance.
     pub sha256: String,
 }
 
-/// Parses a snapshot file's text: the model, the Rego input (when canonical) and the hash,
-/// the engine's parse on a second core (it is the slower one, so the hash and the canonical
-/// check fit in its shadow).
+/// Parses a snapshot file's text: the model, the Rego input and the hash.
 pub fn parse_snapshot(text: &str) -> Result<ParsedSnapshot, SnapshotError> {
-    let (snapshot, input, sha256) = std::thread::scope(|scope| {
-        let rego = scope.spawn(|| RegoInput::from_json_text(text).ok());
-        let snapshot = Snapshot::from_json(text);
-        let sha256 = sha256_hex(text.as_bytes());
-        let canonical = snapshot.as_ref().is_ok_and(|s| is_canonical(s, text.as_bytes()));
-        let input = rego.join().ok().flatten().filter(|_| canonical);
-        (snapshot, input, sha256)
-    });
-    Ok(ParsedSnapshot { snapshot: snapshot?, rego_input: input, sha256 })
+    std::thread::scope(|scope| {
+        let sha256 = scope.spawn(|| sha256_hex(text.as_bytes()));
+        let parsed = match parse_split(text) {
+            Some(parsed) => Ok(parsed),
+            None => parse_whole(text),
+        };
+        let sha256 = sha256.join().unwrap_or_else(|_| sha256_hex(text.as_bytes()));
+        parsed.map(|(snapshot, rego_input)| ParsedSnapshot { snapshot, rego_input, sha256 })
+    })
 }
 
+/// The one-pass route: exact error positions, conversion on this thread.
+fn parse_whole(text: &str) -> Result<(Snapshot, RegoInput), SnapshotError> {
+    let snapshot = Snapshot::from_json(text)?;
+    let input = RegoInput::from_serialize(&snapshot).map_err(|e| SnapshotError::Shape(e.to_string()))?;
+    Ok((snapshot, input))
+}
 
-/// True when serialising `snapshot` the way the tool writes it gives exactly `text`.
-fn is_canonical(snapshot: &Snapshot, text: &[u8]) -> bool {
-    let mut cmp = Compare { expected: text, pos: 0 };
-    if serde_json::to_writer_pretty(&mut cmp, snapshot).is_err() {
-        return false;
+/// The top-level members in document order, values as borrowed raw text.
+struct Members<'a>(Vec<(String, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Members<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Members<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
+                let mut members = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, &'de RawValue>()? {
+                    members.push((k, v));
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(V)
     }
-    let rest = &text[cmp.pos.min(text.len())..];
-    rest.is_empty() || rest == b"\n"
 }
 
-/// A writer that compares what is written with `expected` and fails at the first difference.
-struct Compare<'a> {
-    expected: &'a [u8],
-    pos: usize,
+/// One service's collections, typed.
+enum Part {
+    Ec2(Ec2),
+    S3(S3),
+    Rds(Rds),
+    Iam(Iam),
+    SecretsManager(SecretsManager),
+    Config(ConfigService),
+    Elbv2(Elbv2),
+    Eks(Eks),
+    Errors(Vec<CollectionError>),
 }
 
-impl Write for Compare<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        let end = self.pos + buf.len();
-        if self.expected.get(self.pos..end) == Some(buf) {
-            self.pos = end;
-            Ok(buf.len())
-        } else {
-            Err(std::io::Error::other("differs"))
+impl Part {
+    /// Parses and converts the member `key` when it is a collection part (`None` for header
+    /// fields; `Some(Err)` when it does not parse).
+    fn parse(key: &str, raw: &str) -> Option<Result<(Part, regorus::Value), ()>> {
+        fn go<T: DeserializeOwned + Serialize>(raw: &str, wrap: fn(T) -> Part) -> Result<(Part, regorus::Value), ()> {
+            let typed: T = serde_json::from_str(raw).map_err(|_| ())?;
+            let value = crate::policy::rego_value::to_value(&typed).map_err(|_| ())?;
+            Ok((wrap(typed), value))
+        }
+        Some(match key {
+            "ec2" => go(raw, Part::Ec2),
+            "s3" => go(raw, Part::S3),
+            "rds" => go(raw, Part::Rds),
+            "iam" => go(raw, Part::Iam),
+            "secretsmanager" => go(raw, Part::SecretsManager),
+            "config" => go(raw, Part::Config),
+            "elbv2" => go(raw, Part::Elbv2),
+            "eks" => go(raw, Part::Eks),
+            "collection_errors" => go(raw, Part::Errors),
+            _ => return None,
+        })
+    }
+
+    fn install(self, s: &mut Snapshot) {
+        match self {
+            Part::Ec2(v) => s.ec2 = v,
+            Part::S3(v) => s.s3 = v,
+            Part::Rds(v) => s.rds = v,
+            Part::Iam(v) => s.iam = v,
+            Part::SecretsManager(v) => s.secretsmanager = v,
+            Part::Config(v) => s.config = v,
+            Part::Elbv2(v) => s.elbv2 = v,
+            Part::Eks(v) => s.eks = v,
+            Part::Errors(v) => s.collection_errors = v,
         }
     }
+}
 
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+/// The split route; `None` whenever the one-pass route must decide (it gives the error).
+fn parse_split(text: &str) -> Option<(Snapshot, RegoInput)> {
+    let Members(members) = serde_json::from_str(text).ok()?;
+    let mut keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
+    keys.sort_unstable();
+    if keys.windows(2).any(|w| w[0] == w[1]) {
+        return None; // the typed parse rejects duplicate fields: let it say so
+    }
+    // The header (everything that is not a collection part), parsed as a snapshot without
+    // collections: the schema version and the required fields are checked as usual.
+    let header: Vec<String> = members
+        .iter()
+        .filter(|(k, _)| !Part::is_part(k))
+        .map(|(k, v)| format!("{}:{}", serde_json::to_string(k).unwrap_or_default(), v.get()))
+        .collect();
+    let mut snapshot = Snapshot::from_json(&format!("{{{}}}", header.join(","))).ok()?;
+
+    let mut parts: Vec<(&str, &str)> =
+        members.iter().filter(|(k, _)| Part::is_part(k)).map(|(k, v)| (k.as_str(), v.get())).collect();
+    parts.sort_by_key(|(_, raw)| std::cmp::Reverse(raw.len()));
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, parts.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: Vec<(&str, Option<(Part, regorus::Value)>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let (next, parts) = (&next, &parts);
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    while let Some((key, raw)) = parts.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                        done.push((*key, Part::parse(key, raw).and_then(Result::ok)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+    });
+    if done.len() != parts.len() {
+        return None;
+    }
+    let mut values = Vec::with_capacity(done.len());
+    for (key, part) in done {
+        let (part, value) = part?;
+        part.install(&mut snapshot);
+        values.push((key, value));
+    }
+    // The header with empty collections, then each converted collection put in its place.
+    let mut input = RegoInput::from_serialize(&snapshot_header(&snapshot)).ok()?;
+    for (key, value) in values {
+        input.insert(key, value).ok()?;
+    }
+    Some((snapshot, input))
+}
+
+impl Part {
+    fn is_part(key: &str) -> bool {
+        matches!(key, "ec2" | "s3" | "rds" | "iam" | "secretsmanager" | "config" | "elbv2" | "eks" | "collection_errors")
+    }
+}
+
+/// The snapshot's header fields with every collection empty (what the collection parts are
+/// inserted into).
+fn snapshot_header(s: &Snapshot) -> Snapshot {
+    Snapshot {
+        schema_version: s.schema_version,
+        tool_version: s.tool_version.clone(),
+        account_id: s.account_id.clone(),
+        partition: s.partition.clone(),
+        regions: s.regions.clone(),
+        collected_at: s.collected_at.clone(),
+        ..Default::default()
     }
 }
 
@@ -79,23 +207,57 @@ mod tests {
         Snapshot { schema_version: 1, account_id: "123456789012".into(), partition: "aws".into(), collected_at: "2026-01-01T00:00:00Z".into(), ..Default::default() }
     }
 
-    /// A file the tool wrote is used as the engine's input directly.
-    #[test]
-    fn canonical_text_gives_prepared_input() {
-        let mut text = serde_json::to_string_pretty(&minimal()).unwrap();
-        text.push('\n');
-        let p = parse_snapshot(&text).unwrap();
-        assert_eq!(p.snapshot, minimal());
-        assert!(p.rego_input.is_some());
+    fn text_route(s: &Snapshot) -> regorus::Value {
+        regorus::Value::from_json_str(&serde_json::to_string(s).unwrap()).unwrap()
     }
 
-    /// A hand-written file that omits fields must not reach the policies as written: the
-    /// missing fields would make rules undefined (a silent PASS).
+    /// The split route gives the same model and the same input as the one-pass route, on the
+    /// shipped examples and on a generated snapshot with every collection populated.
     #[test]
-    fn non_canonical_text_falls_back() {
-        let text = r#"{"schema_version": 1, "tool_version": "", "account_id": "123456789012", "partition": "aws", "regions": [], "collected_at": "2026-01-01T00:00:00Z"}"#;
+    fn split_route_equals_the_whole_route() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        for name in ["prod-compliant.json", "prod-drifted.json"] {
+            let text = std::fs::read_to_string(format!("{root}/examples/snapshots/{name}")).unwrap();
+            let (split, split_input) = parse_split(&text).expect("the split route takes a tool-written file");
+            let (whole, whole_input) = parse_whole(&text).unwrap();
+            assert_eq!(split, whole, "{name}");
+            assert!(split_input.value() == whole_input.value(), "{name}: inputs differ");
+            assert!(split_input.value() == &text_route(&whole), "{name}: input differs from the JSON text route");
+            let p = parse_snapshot(&text).unwrap();
+            assert_eq!(p.sha256, sha256_hex(text.as_bytes()));
+        }
+    }
+
+    /// A hand-written file that omits fields reaches the policies with the defaults filled
+    /// in (the missing fields would make rules undefined: a silent PASS).
+    #[test]
+    fn omitted_fields_are_filled_in() {
+        let text = r#"{"schema_version": 1, "tool_version": "", "account_id": "123456789012", "partition": "aws", "regions": [], "collected_at": "2026-01-01T00:00:00Z", "s3": {"buckets": [{"arn": "arn:aws:s3:::b", "id": "b", "name": "b", "region": "eu-west-1", "account_id": "123456789012"}]}}"#;
         let p = parse_snapshot(text).unwrap();
         assert_eq!(p.snapshot.account_id, "123456789012");
-        assert!(p.rego_input.is_none());
+        assert!(p.rego_input.value() == &text_route(&p.snapshot));
+        let bucket = &p.rego_input.value()["s3"]["buckets"][0];
+        assert!(bucket["versioning"] != regorus::Value::Undefined, "defaults are present: {bucket}");
+        assert!(p.rego_input.value()["iam"]["roles"] != regorus::Value::Undefined);
+    }
+
+    /// What the split cannot judge gets the one-pass route's message, with the position in
+    /// the whole file.
+    #[test]
+    fn errors_come_from_the_whole_file() {
+        let mut good = serde_json::to_string_pretty(&minimal()).unwrap();
+        good.push('\n');
+        assert!(parse_snapshot(&good).is_ok());
+        let broken = good.replacen("\"buckets\": []", "\"buckets\": [}", 1);
+        let err = parse_snapshot(&broken).err().expect("malformed JSON is refused").to_string();
+        let line = broken.lines().position(|l| l.contains("[}")).unwrap() + 1;
+        assert!(err.contains(&format!("line {line}")), "{err}");
+        let dup = good.replacen("\"s3\": {", "\"s3\": {}, \"s3\": {", 1);
+        let err = parse_snapshot(&dup).err().expect("a duplicate member is refused").to_string();
+        assert!(err.contains("duplicate field"), "{err}");
+        let wrong = good.replacen("\"buckets\": []", "\"buckets\": 7", 1);
+        assert!(parse_snapshot(&wrong).is_err());
+        let version = good.replacen("\"schema_version\": 1", "\"schema_version\": 9", 1);
+        assert!(parse_snapshot(&version).err().unwrap().to_string().contains("schema_version 9"));
     }
 }

@@ -81,9 +81,28 @@ impl std::fmt::Debug for PolicyEngine {
 pub struct RegoInput(Value);
 
 impl RegoInput {
-    /// Parses JSON text straight into the engine's compact representation.
-    pub fn from_json_text(text: &str) -> Result<RegoInput, EngineError> {
-        Value::from_json_str(text).map(RegoInput).map_err(|e| EngineError::Input(e.to_string()))
+    /// Converts any serialisable document (the snapshot, or a part of it) to the engine's
+    /// value, exactly as its JSON serialisation would read (see [`super::rego_value`]).
+    pub fn from_serialize<T: serde::Serialize + ?Sized>(value: &T) -> Result<RegoInput, EngineError> {
+        super::rego_value::to_value(value).map(RegoInput).map_err(|e| EngineError::Input(e.to_string()))
+    }
+
+    /// Wraps an already converted value.
+    pub fn from_value(value: Value) -> RegoInput {
+        RegoInput(value)
+    }
+
+    /// The converted value.
+    pub fn value(&self) -> &Value {
+        &self.0
+    }
+
+    /// Sets the top-level field `key` of an object value (the snapshot's collections are
+    /// converted apart and put in place).
+    pub fn insert(&mut self, key: &str, value: Value) -> Result<(), EngineError> {
+        let object = self.0.as_object_mut().map_err(|e| EngineError::Input(e.to_string()))?;
+        object.insert(Value::from(key), value);
+        Ok(())
     }
 }
 
@@ -91,13 +110,6 @@ impl std::fmt::Debug for RegoInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("RegoInput(..)")
     }
-}
-
-/// Converts JSON to a regorus value through text, which gives regorus's compact frozen
-/// representation (faster to evaluate than a value built node by node).
-pub(crate) fn to_rego_value(json: &Json) -> Result<Value, String> {
-    let text = serde_json::to_string(json).map_err(|e| e.to_string())?;
-    Value::from_json_str(&text).map_err(|e| e.to_string())
 }
 
 /// A regorus engine with the helper libraries and `data` loaded; `Err` when a library is
@@ -123,7 +135,7 @@ impl PolicyEngine {
         if !baseline.is_object() {
             return Err(EngineError::BaselineNotObject(baseline.to_string()));
         }
-        let data = to_rego_value(&serde_json::json!({ "baseline": baseline })).map_err(EngineError::Data)?;
+        let data = super::rego_value::to_value(&serde_json::json!({ "baseline": baseline })).map_err(|e| EngineError::Data(e.to_string()))?;
         let base = base_engine(catalog, Some(data));
         let mut slots = BTreeMap::new();
         for check in catalog.checks() {
@@ -153,23 +165,14 @@ impl PolicyEngine {
         Ok(PolicyEngine { slots })
     }
 
-    /// Sets `input` to the snapshot (as serialised by `model::Snapshot`). The conversion is
-    /// done once and shared by every check.
-    pub fn set_input(&mut self, snapshot_json: &Json) -> Result<(), EngineError> {
-        let value = to_rego_value(snapshot_json).map_err(EngineError::Input)?;
-        self.set_input_value(value);
+    /// Sets `input` to `document` (the snapshot as `model::Snapshot` serialises it). The
+    /// conversion is done once and shared by every check.
+    pub fn set_input<T: serde::Serialize + ?Sized>(&mut self, document: &T) -> Result<(), EngineError> {
+        self.set_input_prepared(&RegoInput::from_serialize(document)?);
         Ok(())
     }
 
-    /// Sets `input` from JSON text (the cheapest path: regorus parses it straight into its
-    /// compact representation, with no intermediate `serde_json::Value`).
-    pub fn set_input_text(&mut self, snapshot_json: &str) -> Result<(), EngineError> {
-        let value = Value::from_json_str(snapshot_json).map_err(|e| EngineError::Input(e.to_string()))?;
-        self.set_input_value(value);
-        Ok(())
-    }
-
-    /// Sets `input` to a value prepared with [`RegoInput::from_json_text`] (shared, not copied).
+    /// Sets `input` to a converted value (shared, not copied).
     pub fn set_input_prepared(&mut self, input: &RegoInput) {
         self.set_input_value(input.0.clone());
     }

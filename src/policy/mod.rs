@@ -11,6 +11,7 @@ mod catalog;
 mod diag;
 mod engine;
 mod metadata;
+pub mod rego_value;
 mod testing;
 
 pub use catalog::{Catalog, Check, Origin, RegoFile};

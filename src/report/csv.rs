@@ -44,8 +44,8 @@ impl Renderer for CsvRenderer {
     fn file_name(&self) -> &'static str {
         "flowforge-audit.csv"
     }
-    fn render(&self, report: &AuditReport) -> Result<Vec<u8>, ReportError> {
-        let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(Vec::new());
+    fn write(&self, report: &AuditReport, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
+        let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(out);
         w.write_record(COLUMNS)?;
         let checks = checks_by_id(report);
         for r in &report.results {
@@ -88,7 +88,8 @@ impl Renderer for CsvRenderer {
                 w.write_record(drift_row(item).iter().map(|c| neutralise(c).into_owned()))?;
             }
         }
-        w.into_inner().map_err(|e| ReportError::Csv(::csv::Error::from(e.into_error())))
+        w.flush()?;
+        Ok(())
     }
 }
 

@@ -44,8 +44,8 @@ impl Renderer for HtmlRenderer {
     fn file_name(&self) -> &'static str {
         "flowforge-audit.html"
     }
-    fn render(&self, report: &AuditReport) -> Result<Vec<u8>, ReportError> {
-        Ok(render_html(report)?.into_string().into_bytes())
+    fn write(&self, report: &AuditReport, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
+        Ok(out.write_all(render_html(report)?.into_string().as_bytes())?)
     }
 }
 

@@ -5,6 +5,8 @@
 //! committed as `schemas/report.schema.json`; a test keeps the committed file in step with the
 //! types, so a change to the contract shows up in review as a schema diff.
 
+use std::io::Write;
+
 use crate::model::AuditReport;
 
 use super::{Format, Renderer, ReportError};
@@ -23,8 +25,8 @@ impl Renderer for JsonRenderer {
     fn file_name(&self) -> &'static str {
         "flowforge-audit.json"
     }
-    fn render(&self, report: &AuditReport) -> Result<Vec<u8>, ReportError> {
-        to_pretty_json("JSON", report)
+    fn write(&self, report: &AuditReport, out: &mut dyn Write) -> Result<(), ReportError> {
+        write_pretty_json("JSON", report, out)
     }
 }
 
@@ -40,9 +42,19 @@ pub fn report_schema() -> Result<Vec<u8>, ReportError> {
 
 /// Pretty JSON with a trailing newline (what every JSON output of the tool looks like).
 pub(crate) fn to_pretty_json<T: serde::Serialize>(format: &'static str, value: &T) -> Result<Vec<u8>, ReportError> {
-    let mut out = serde_json::to_vec_pretty(value).map_err(|source| ReportError::Json { format, source })?;
-    out.push(b'\n');
+    let mut out = Vec::new();
+    write_pretty_json(format, value, &mut out)?;
     Ok(out)
+}
+
+/// [`to_pretty_json`], streamed into `out`.
+pub(crate) fn write_pretty_json<T: serde::Serialize>(format: &'static str, value: &T, out: &mut dyn Write) -> Result<(), ReportError> {
+    serde_json::to_writer_pretty(&mut *out, value).map_err(|source| match source.io_error_kind() {
+        Some(_) => ReportError::Write(source.into()),
+        None => ReportError::Json { format, source },
+    })?;
+    out.write_all(b"\n")?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -28,8 +28,8 @@ impl Renderer for JunitRenderer {
     fn file_name(&self) -> &'static str {
         "flowforge-audit.junit.xml"
     }
-    fn render(&self, report: &AuditReport) -> Result<Vec<u8>, ReportError> {
-        Ok(render_junit(report).into_bytes())
+    fn write(&self, report: &AuditReport, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
+        Ok(out.write_all(render_junit(report).as_bytes())?)
     }
 }
 

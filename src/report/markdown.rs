@@ -37,8 +37,8 @@ impl Renderer for MarkdownRenderer {
     fn file_name(&self) -> &'static str {
         "flowforge-audit.md"
     }
-    fn render(&self, report: &AuditReport) -> Result<Vec<u8>, ReportError> {
-        Ok(render_markdown(report).into_bytes())
+    fn write(&self, report: &AuditReport, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
+        Ok(out.write_all(render_markdown(report).as_bytes())?)
     }
 }
 

@@ -40,11 +40,27 @@ pub enum ReportError {
     #[error("could not serialise the {format} report: {source}")]
     Json { format: &'static str, source: serde_json::Error },
     #[error("could not write the CSV report: {0}")]
-    Csv(#[from] ::csv::Error),
+    Csv(::csv::Error),
     #[error("the report's collected_at {value:?} is not an RFC 3339 timestamp: {source}")]
     Timestamp { value: String, source: chrono::ParseError },
     #[error("could not write {path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    /// A write into the renderer's output failed (the caller adds the path).
+    #[error("could not write the report: {0}")]
+    Write(#[from] std::io::Error),
+}
+
+impl From<::csv::Error> for ReportError {
+    /// A failed write through the CSV writer is a write error (the caller names the file).
+    fn from(e: ::csv::Error) -> Self {
+        if !e.is_io_error() {
+            return ReportError::Csv(e);
+        }
+        match e.into_kind() {
+            ::csv::ErrorKind::Io(io) => ReportError::Write(io),
+            _ => ReportError::Write(std::io::Error::other("CSV write failed")),
+        }
+    }
 }
 
 /// A report format the tool can write.
@@ -143,44 +159,81 @@ pub trait Renderer {
     fn format(&self) -> Format;
     /// The default file name, e.g. `flowforge-audit.sarif`.
     fn file_name(&self) -> &'static str;
-    /// Renders the whole report. Deterministic: the same report gives the same bytes.
-    fn render(&self, report: &AuditReport) -> Result<Vec<u8>, ReportError>;
+    /// Writes the whole report into `out` (streamed: a large report is never held in memory
+    /// as a whole). Deterministic: the same report gives the same bytes.
+    fn write(&self, report: &AuditReport, out: &mut dyn Write) -> Result<(), ReportError>;
+
+    /// Renders the whole report into memory.
+    fn render(&self, report: &AuditReport) -> Result<Vec<u8>, ReportError> {
+        let mut bytes = Vec::new();
+        self.write(report, &mut bytes)?;
+        Ok(bytes)
+    }
 }
 
 /// Renders `report` in every format of `formats` into `out_dir` (created if missing), each
 /// under its default file name, atomically. Returns the written paths in `formats` order.
+///
+/// Formats are independent, so they are written on up to one thread per core; the first error
+/// (in `formats` order) is returned, and every format that did render is still written.
 pub fn render_all(report: &AuditReport, formats: &[Format], out_dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
     std::fs::create_dir_all(out_dir).map_err(|source| ReportError::Io { path: out_dir.to_path_buf(), source })?;
-    let mut written = Vec::with_capacity(formats.len());
-    for format in formats {
-        let renderer = format.renderer();
-        let bytes = renderer.render(report)?;
-        let path = out_dir.join(renderer.file_name());
-        write_atomically(&path, &bytes)?;
-        written.push(path);
+    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, formats.len().max(1));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, Result<PathBuf, ReportError>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let next = &next;
+                scope.spawn(move || {
+                    let mut done = Vec::new();
+                    while let Some(format) = formats.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+                        let renderer = format.renderer();
+                        let path = out_dir.join(renderer.file_name());
+                        let result = write_atomically_with(&path, |out| renderer.write(report, out)).map(|()| path);
+                        done.push((formats.iter().position(|f| f == format).unwrap_or(usize::MAX), result));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+    });
+    if done.len() != formats.len() {
+        return Err(ReportError::Write(std::io::Error::other("a report writer thread stopped unexpectedly")));
     }
-    Ok(written)
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it and renames it over `path`, so a
 /// reader sees either the old file or the whole new one.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    write_atomically_with(path, |out| out.write_all(bytes).map_err(ReportError::Write))
+}
+
+/// [`write_atomically`] for content produced by `fill` (buffered, streamed to the file).
+pub fn write_atomically_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>) -> Result<(), ReportError> {
     let io_err = |source| ReportError::Io { path: path.to_path_buf(), source };
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
+        let file = std::fs::File::create(&tmp).map_err(io_err)?;
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+        fill(&mut out).map_err(|e| match e {
+            ReportError::Write(source) => io_err(source),
+            other => other,
+        })?;
+        let file = out.into_inner().map_err(|e| io_err(e.into_error()))?;
+        file.sync_all().map_err(io_err)?;
         drop(file);
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp, path).map_err(io_err)
     })();
     if result.is_err() {
         // Best effort: do not leave a stray temporary file behind.
         let _ = std::fs::remove_file(&tmp);
     }
-    result.map_err(io_err)
+    result
 }
 
 #[cfg(test)]

@@ -28,8 +28,8 @@ impl Renderer for OcsfRenderer {
     fn file_name(&self) -> &'static str {
         "flowforge-audit.ocsf.json"
     }
-    fn render(&self, report: &AuditReport) -> Result<Vec<u8>, ReportError> {
-        super::json::to_pretty_json("OCSF", &events(report)?)
+    fn write(&self, report: &AuditReport, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
+        super::json::write_pretty_json("OCSF", &events(report)?, out)
     }
 }
 

@@ -41,8 +41,8 @@ impl Renderer for SarifRenderer {
     fn file_name(&self) -> &'static str {
         "flowforge-audit.sarif"
     }
-    fn render(&self, report: &AuditReport) -> Result<Vec<u8>, ReportError> {
-        super::json::to_pretty_json("SARIF", &build(report))
+    fn write(&self, report: &AuditReport, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
+        super::json::write_pretty_json("SARIF", &build(report), out)
     }
 }
 
