@@ -20,16 +20,19 @@ package flowforge.aws.iam.no_admin
 import data.flowforge.lib.iam
 import rego.v1
 
-# Roles granted admin access, found with set lookups only (no per-role function calls).
+# Roles granted admin access, found with set lookups and cheap inline tests (the lookup set is
+# bound before the loop; a function runs only for the candidates the inline test lets through).
 admin_roles contains role.arn if {
+	admin_arns := data.flowforge.lib.iam.admin_policy_arns
 	some role in input.iam.roles
 	some a in role.attached_policies
-	a.policy_arn in data.flowforge.lib.iam.admin_policy_arns
+	a.policy_arn in admin_arns
 }
 
 admin_roles contains role.arn if {
 	some role in input.iam.roles
 	some a in role.attached_policies
+	endswith(a.policy_arn, ":iam::aws:policy/AdministratorAccess")
 	iam.is_aws_admin_policy(a.policy_arn)
 }
 
@@ -37,6 +40,9 @@ admin_roles contains role.arn if {
 	some role in input.iam.roles
 	some p in role.inline_policies
 	some s in p.document.Statement
+	"*" in s.Resource
+	some wildcard in ["*", "*:*"]
+	wildcard in s.Action
 	iam.is_admin_statement(s)
 }
 
@@ -58,7 +64,8 @@ deny contains {
 	"message": sprintf("role %s has full administrative privileges via %v", [role.name, sources]),
 	"evidence": {"admin_policies": sources},
 } if {
+	admins := admin_roles
 	some role in input.iam.roles
-	role.arn in admin_roles
+	role.arn in admins
 	sources := admin_sources(role)
 }

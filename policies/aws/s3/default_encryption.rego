@@ -32,8 +32,9 @@ deny contains {
 	"evidence": {"sse_algorithms": algorithms, "required": kms_algorithms},
 } if {
 	data.baseline.requirements.s3_kms_required == true
+	kms := kms_algorithms
 	some b in input.s3.buckets
 	some rule in b.encryption.rules
-	not rule.sse_algorithm in kms_algorithms
+	not rule.sse_algorithm in kms
 	algorithms := [r.sse_algorithm | some r in b.encryption.rules]
 }

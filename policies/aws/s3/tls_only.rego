@@ -23,22 +23,36 @@ package flowforge.aws.s3.tls_only
 import data.flowforge.lib
 import rego.v1
 
-# The resources of every qualifying Deny (every principal, s3:*, insecure transport), by
-# bucket ARN: one pass with inline tests, so a compliant bucket costs two set lookups.
-qualifying_resources := {b.arn: rs |
+# Buckets whose policy holds the statement the remediation asks for, word for word: the
+# common case, found with a few equality tests per statement (the constants are bound before
+# the loop, so they are built once). Every other bucket goes through the exact test below.
+canonical_compliant contains b.arn if {
+	tls_condition := {"Bool": {"aws:securetransport": ["false"]}}
+	everyone := {"AWS": ["*"]}
 	some b in input.s3.buckets
-	rs := {r |
-		some s in b.policy.Statement
-		s.Effect == "Deny"
-		"*" in s.Principal.AWS
-		some a in s.Action
-		lower(a) in {"s3:*", "*"}
-		some op in ["Bool", "BoolIfExists"]
-		some v in s.Condition[op]["aws:securetransport"]
-		lower(v) == "false"
-		unconditional_but_tls(s)
-		some r in s.Resource
-	}
+	some s in b.policy.Statement
+	s.Condition == tls_condition
+	s.Effect == "Deny"
+	s.Principal == everyone
+	s.NotPrincipal == null
+	"s3:*" in s.Action
+	b.arn in s.Resource
+	concat("", [b.arn, "/*"]) in s.Resource
+}
+
+# The resources of every qualifying Deny of a bucket's policy (every principal, s3:*,
+# insecure transport, no narrowing condition).
+qualifying_resources(b) := {r |
+	some s in b.policy.Statement
+	s.Effect == "Deny"
+	"*" in s.Principal.AWS
+	some a in s.Action
+	lower(a) in {"s3:*", "*"}
+	some op in ["Bool", "BoolIfExists"]
+	some v in s.Condition[op]["aws:securetransport"]
+	lower(v) == "false"
+	unconditional_but_tls(s)
+	some r in s.Resource
 }
 
 # IAM applies a Deny only when every condition matches: any further condition (say, on
@@ -63,21 +77,18 @@ part_covered(rs, arn) if {
 	lib.pattern_covers(r, arn)
 }
 
-# A compliant bucket (the common case) costs one object lookup and two set lookups, inline;
-# `not` sends every other bucket to the exact test and the evidence.
 deny contains {"arn": b.arn, "message": msg, "evidence": ev} if {
-	qualifying := qualifying_resources
+	compliant := canonical_compliant
 	some b in input.s3.buckets
-	not [b.arn in qualifying[b.arn], concat("", [b.arn, "/*"]) in qualifying[b.arn]] == [true, true]
+	not b.arn in compliant
 	not fully_covered(b)
 	ev := problem(b)
 	msg := sprintf("bucket %s does not deny non-TLS requests: %s", [b.name, ev.detail])
 }
 
-# The bucket ARN and its objects are both covered by a qualifying Deny (per bucket, so that a
-# failing bucket does not make every bucket's coverage be computed).
+# The bucket ARN and its objects are both covered by a qualifying Deny.
 fully_covered(b) if {
-	rs := qualifying_resources[b.arn]
+	rs := qualifying_resources(b)
 	part_covered(rs, b.arn)
 	part_covered(rs, concat("", [b.arn, "/*"]))
 }
@@ -123,5 +134,5 @@ first_missing(b, tls, everyone, qualifying) := {
 } if {
 	count([s | some s in qualifying; unconditional_but_tls(s)]) == 0
 } else := {"missing": "bucket_resource", "detail": sprintf("the Deny does not cover the bucket ARN %s", [b.arn])} if {
-	not part_covered(qualifying_resources[b.arn], b.arn)
+	not part_covered(qualifying_resources(b), b.arn)
 } else := {"missing": "object_resource", "detail": sprintf("the Deny does not cover the objects %s/*", [b.arn])}

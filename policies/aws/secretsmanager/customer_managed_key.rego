@@ -16,19 +16,22 @@ package flowforge.aws.secretsmanager.customer_managed_key
 
 import rego.v1
 
-aws_managed(key) if key == null
+# Two cheap passes (no function call per secret): no key at all means the AWS managed key,
+# and so does a key id or ARN naming the alias aws/secretsmanager.
+deny contains finding(s) if {
+	some s in input.secretsmanager.secrets
+	s.kms_key_id == null
+}
 
-aws_managed(key) if {
+deny contains finding(s) if {
+	some s in input.secretsmanager.secrets
+	key := s.kms_key_id
 	is_string(key)
 	endswith(key, "alias/aws/secretsmanager")
 }
 
-deny contains {
+finding(s) := {
 	"arn": s.arn,
 	"message": sprintf("secret %s is encrypted with the AWS managed key aws/secretsmanager", [s.name]),
-	"evidence": {"kms_key_id": key},
-} if {
-	some s in input.secretsmanager.secrets
-	key := object.get(s, "kms_key_id", null)
-	aws_managed(key)
+	"evidence": {"kms_key_id": s.kms_key_id},
 }
