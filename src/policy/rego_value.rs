@@ -35,7 +35,10 @@ impl ser::Error for ConvertError {
     }
 }
 
-/// Conversion state: the interned object keys.
+/// String values up to this length are interned like keys.
+const SHARED_STRING_MAX: usize = 40;
+
+/// Conversion state: the interned object keys and short string values.
 #[derive(Default)]
 pub struct Converter {
     keys: HashMap<String, Value>,
@@ -123,7 +126,8 @@ impl<'a> ser::Serializer for &'a mut Converter {
         Ok(Value::from(v.to_string()))
     }
     fn serialize_str(self, v: &str) -> Result<Value, ConvertError> {
-        Ok(Value::from(v))
+        // Short strings repeat (regions, account ids, effects, actions, tag values): shared.
+        Ok(if v.len() <= SHARED_STRING_MAX { self.key(v) } else { Value::from(v) })
     }
     fn serialize_bytes(self, v: &[u8]) -> Result<Value, ConvertError> {
         Ok(Value::from(v.iter().map(|b| Value::from(u64::from(*b))).collect::<Vec<_>>()))
