@@ -240,6 +240,30 @@ pub fn write_atomically_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> R
 mod tests {
     use super::*;
 
+    /// Formats are written in parallel: every file equals its in-memory rendering, the paths
+    /// come back in `formats` order, and a format that cannot be written is an error naming
+    /// its file while the others are still written (and no temporary file is left behind).
+    #[test]
+    fn render_all_writes_every_format_and_names_the_one_that_fails() {
+        let report = fixture::sample_report();
+        let dir = tempfile::tempdir().unwrap();
+        let paths = render_all(&report, &Format::ALL, dir.path()).unwrap();
+        assert_eq!(paths.len(), Format::ALL.len());
+        for (format, path) in Format::ALL.iter().zip(&paths) {
+            assert_eq!(path.file_name().unwrap().to_str(), Some(format.renderer().file_name()));
+            assert_eq!(std::fs::read(path).unwrap(), format.renderer().render(&report).unwrap(), "{format}");
+        }
+
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("flowforge-audit.csv")).unwrap();
+        let err = render_all(&report, &[Format::Json, Format::Csv, Format::Markdown], dir.path()).unwrap_err().to_string();
+        assert!(err.contains("flowforge-audit.csv"), "{err}");
+        assert!(dir.path().join("flowforge-audit.json").is_file());
+        assert!(dir.path().join("flowforge-audit.md").is_file());
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains(".tmp-")).collect();
+        assert!(left.is_empty(), "temporary files left: {left:?}");
+    }
+
     /// The CLI passes `--format` straight to `parse_list`: names, aliases, `all` and errors.
     #[test]
     fn format_list_parses_names_and_rejects_unknown_ones() {
