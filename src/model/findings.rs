@@ -166,6 +166,23 @@ pub enum WaiverState {
     Stale,
 }
 
+impl WaiverState {
+    /// The name used in every report (`APPLIED`, `EXPIRING`, `EXPIRED`, `STALE`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WaiverState::Applied => "APPLIED",
+            WaiverState::Expiring => "EXPIRING",
+            WaiverState::Expired => "EXPIRED",
+            WaiverState::Stale => "STALE",
+        }
+    }
+
+    /// True when the waiver needs its owner's attention (every state but `APPLIED`).
+    pub fn needs_attention(self) -> bool {
+        self != WaiverState::Applied
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct WaiverNote {
     /// `file:line` of the waiver.

@@ -9,7 +9,7 @@
 //! `check_id` is `DRIFT-<STATE>`, `status` is the drift state, `finding_id` the drift id and
 //! `resource_name` the baseline element; `evidence` holds kind, attribute, expected and actual.
 
-use crate::model::{AuditReport, DriftItem, DriftState};
+use crate::model::{AuditReport, DriftItem, DriftState, WaiverNote, WaiverState};
 
 use super::common::{checks_by_id, compact_json, waiver_owner};
 use super::{Format, Renderer, ReportError};
@@ -88,6 +88,9 @@ impl Renderer for CsvRenderer {
                 w.write_record(drift_row(item).iter().map(|c| neutralise(c).into_owned()))?;
             }
         }
+        for note in report.waivers.iter().filter(|n| n.state.needs_attention()) {
+            w.write_record(waiver_row(note).iter().map(|c| neutralise(c).into_owned()))?;
+        }
         w.flush()?;
         Ok(())
     }
@@ -125,6 +128,35 @@ fn drift_row(item: &DriftItem) -> [String; 15] {
     ]
 }
 
+/// A waiver that needs attention (expired, expiring, stale), as a row after the results and
+/// the drift: `check_id` is `WAIVER-<STATE>`, the waived check is in `title`, the waiver's
+/// location in `resource_name`, and its owner, reason and expiry in their columns.
+fn waiver_row(note: &WaiverNote) -> [String; 15] {
+    let remediation = match note.state {
+        WaiverState::Expired => "Fix the finding, or renew the waiver with a new expiry date and a reason.",
+        WaiverState::Expiring => "Fix the finding before the waiver expires, or renew it.",
+        WaiverState::Stale => "Remove the waiver: it matches no FAIL.",
+        WaiverState::Applied => "",
+    };
+    [
+        format!("waiver:{}", note.location),
+        format!("WAIVER-{}", note.state.as_str()),
+        format!("waiver of {} for {}", note.check_id, note.selector),
+        String::new(),
+        note.state.as_str().to_string(),
+        String::new(),
+        note.location.clone(),
+        String::new(),
+        note.message.clone(),
+        compact_json(&serde_json::json!({"check_id": note.check_id, "selector": note.selector, "matched": note.matched})),
+        remediation.to_string(),
+        String::new(),
+        note.reason.clone(),
+        note.owner.clone(),
+        note.expires.clone(),
+    ]
+}
+
 /// Prefixes a single quote to a cell a spreadsheet would evaluate as a formula.
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     match cell.chars().next() {
@@ -158,7 +190,9 @@ mod tests {
         assert_eq!(rdr.headers().unwrap().iter().collect::<Vec<_>>(), COLUMNS);
         let rows: Vec<::csv::StringRecord> = rdr.records().collect::<Result<_, _>>().unwrap();
         let drift_items = report.drift.as_ref().map(|d| d.items.len()).unwrap_or(0);
-        assert_eq!(rows.len(), report.results.len() + drift_items);
+        let attention = report.waivers.iter().filter(|w| w.state.needs_attention()).count();
+        assert_eq!(attention, 3, "the fixture has an expiring, an expired and a stale waiver");
+        assert_eq!(rows.len(), report.results.len() + drift_items + attention);
         for row in &rows {
             for cell in row.iter() {
                 assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "formula cell {cell:?}");
@@ -169,5 +203,10 @@ mod tests {
         let waived = rows.iter().find(|r| &r[4] == "WAIVED").unwrap();
         assert_eq!(&waived[13], "platform-team@example.com (SEC-1234)");
         assert!(rows.iter().any(|r| &r[1] == "DRIFT-MISSING" && &r[6] == "vpc_endpoint:secretsmanager"));
+        // Waivers needing attention: one row each, the applied one has none.
+        let states: Vec<&str> = rows.iter().filter(|r| r[1].starts_with("WAIVER-")).map(|r| &r[4]).collect();
+        assert_eq!(states, ["EXPIRING", "EXPIRED", "STALE"]);
+        let stale = rows.iter().find(|r| &r[1] == "WAIVER-STALE").unwrap();
+        assert_eq!((&stale[6], &stale[13]), ("waivers.yaml:21", format!("'{HOSTILE_FORMULA}").as_str()));
     }
 }

@@ -12,8 +12,8 @@ use serde_json::json;
 
 use crate::model::{
     finding_id, AppliedWaiver, AuditReport, CheckMeta, CheckResult, CheckRun, CollectionError, DriftItem,
-    DriftReport, DriftState, GateDecision, IacSummary, Provenance, Severity, Status, Summary,
-    REPORT_SCHEMA_VERSION,
+    DriftReport, DriftState, GateDecision, IacSummary, Provenance, Severity, Status, Summary, WaiverNote,
+    WaiverState, REPORT_SCHEMA_VERSION,
 };
 
 /// A resource name that would run script if an HTML report did not escape it.
@@ -304,9 +304,31 @@ pub fn sample_report() -> AuditReport {
         checks,
         results,
         collection_errors,
-        waivers: Vec::new(),
+        waivers: sample_waiver_notes(),
         drift: Some(drift),
     }
+}
+
+/// One waiver note of each state: the applied one behind the WAIVED result, an expiring one,
+/// an expired one with a hostile owner, and a stale one.
+fn sample_waiver_notes() -> Vec<WaiverNote> {
+    let note = |line: u32, check: &str, selector: &str, owner: &str, expires: &str, state: WaiverState, matched: usize, message: &str| WaiverNote {
+        location: format!("waivers.yaml:{line}"),
+        check_id: check.to_string(),
+        selector: selector.to_string(),
+        owner: owner.to_string(),
+        reason: "accepted risk".to_string(),
+        expires: expires.to_string(),
+        state,
+        matched,
+        message: message.to_string(),
+    };
+    vec![
+        note(3, "FF-S3-001", "arn:aws:s3:::flowforge-prod-logs", "platform-team@example.com", "2099-12-31", WaiverState::Applied, 1, "applied to 1 FAIL result"),
+        note(9, "FF-S3-002", "arn:aws:s3:::flowforge-prod-gold", "data-team@example.com", "2026-12-01", WaiverState::Expiring, 1, "expires in 5 days"),
+        note(15, "FF-RDS-001", "tag:team=reporting", HOSTILE_SCRIPT, "2026-01-31", WaiverState::Expired, 0, "expired on 2026-01-31: its findings count again"),
+        note(21, "FF-IAM-001", "arn:aws:iam::123456789012:role/gone", HOSTILE_FORMULA, "2099-12-31", WaiverState::Stale, 0, "matches no FAIL result: remove it"),
+    ]
 }
 
 /// A report with no results, no checks and no drift: every format must still render it.

@@ -318,6 +318,25 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                             }
                         }
                     }
+                    @let attention: Vec<_> = report.waivers.iter().filter(|w| w.state.needs_attention()).collect();
+                    @if !attention.is_empty() {
+                        section #waivers {
+                            h2 { "Waivers needing attention " span.n { "(" (attention.len()) ")" } }
+                            p.note { "An EXPIRED waiver no longer applies (its findings count again and it blocks the gate); an EXPIRING one ends soon; a STALE one matches no FAIL and can be removed." }
+                            table {
+                                thead { tr { th { "State" } th { "Check" } th { "Selector" } th { "Owner" } th { "Expires" } th { "Where" } th { "Note" } } }
+                                tbody {
+                                    @for w in &attention {
+                                        tr {
+                                            td { span class=(format!("badge waiver-{}", w.state.as_str())) { (w.state.as_str()) } }
+                                            td.mono { (w.check_id) } td.mono { (w.selector) } td { (w.owner) } td { (w.expires) }
+                                            td.mono { (w.location) } td.msg { (w.message) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                     section.cards #counts {
                         @for s in Status::ALL {
                             div class=(format!("card st-{}", s.as_str())) {
@@ -559,6 +578,28 @@ mod tests {
         }
         assert!(html.contains(&script_hash()));
         assert!(html.contains("@media print"));
+    }
+
+    /// Waivers needing attention are listed (the applied one is not), with hostile text escaped.
+    #[test]
+    fn html_lists_waivers_needing_attention() {
+        let html = String::from_utf8(HtmlRenderer.render(&sample_report()).unwrap()).unwrap();
+        let section = &html[html.find("<section id=\"waivers\">").expect("waiver section")..];
+        let section = &section[..section.find("</section>").unwrap()];
+        assert!(section.contains("(3)"), "{section}");
+        for state in ["EXPIRING", "EXPIRED", "STALE"] {
+            assert!(section.contains(&format!("waiver-{state}")), "{state}");
+        }
+        assert!(!section.contains("waivers.yaml:3<"), "the applied waiver is not listed");
+        assert!(section.contains("waivers.yaml:15") && section.contains("&lt;script&gt;"));
+        let empty = String::from_utf8(HtmlRenderer.render(&empty_report_without_waivers()).unwrap()).unwrap();
+        assert!(!empty.contains("id=\"waivers\""));
+    }
+
+    fn empty_report_without_waivers() -> AuditReport {
+        let mut r = empty_report();
+        r.waivers.clear();
+        r
     }
 
     /// An empty report still renders a complete page.

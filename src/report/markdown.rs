@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::model::{AuditReport, CheckResult, Status, WaiverState};
+use crate::model::{AuditReport, CheckResult, Status};
 
 use super::common::{
     checks_by_id, fail_counts_by_severity, framework_coverage, is_drift_finding, status_counts, waiver_owner,
@@ -108,19 +108,14 @@ fn render_markdown(report: &AuditReport) -> String {
     out.push('\n');
 
     // Waivers that need attention: expired (no longer applied), expiring soon, stale.
-    let attention: Vec<_> = report.waivers.iter().filter(|w| w.state != WaiverState::Applied).collect();
+    let attention: Vec<_> = report.waivers.iter().filter(|w| w.state.needs_attention()).collect();
     if !attention.is_empty() {
         let _ = writeln!(out, "## Waivers needing attention ({})
 
 | State | Check | Selector | Owner | Expires | Note |
 | --- | --- | --- | --- | --- | --- |", attention.len());
         for w in attention.iter().take(MAX_ROWS) {
-            let state = match w.state {
-                WaiverState::Expired => "EXPIRED",
-                WaiverState::Expiring => "EXPIRING",
-                WaiverState::Stale => "STALE",
-                WaiverState::Applied => "APPLIED",
-            };
+            let state = w.state.as_str();
             let _ = writeln!(
                 out,
                 "| {state} | {} | {} | {} | {} | {} |",
