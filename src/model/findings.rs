@@ -201,7 +201,18 @@ pub struct WaiverNote {
 /// SHA-256 of `bytes` as lowercase hex (file hashes in provenance, manifests, ids).
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lowercase hex of `bytes` (one allocation: ids are computed for every result).
+fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }
 
 /// Computes the stable finding id for a check and a resource.
@@ -212,7 +223,7 @@ pub fn finding_id(check_id: &str, resource_arn: &str) -> String {
     h.update(b"\n");
     h.update(resource_arn.as_bytes());
     let digest = h.finalize();
-    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+    hex(&digest[..8])
 }
 
 /// The status of a check as a whole (whether its Rego ran).
@@ -296,6 +307,9 @@ mod tests {
         assert_eq!(finding_id("FF-S3-001", "arn:aws:s3:::b"), finding_id("FF-S3-001", "arn:aws:s3:::b"));
         assert_ne!(finding_id("FF-S3-001", "arn:aws:s3:::b"), finding_id("FF-S3-002", "arn:aws:s3:::b"));
         assert_eq!(finding_id("FF-S3-001", "arn:aws:s3:::b").len(), 16);
+        // Pinned: ids are keys of waivers and diffs across versions.
+        assert_eq!(sha256_hex(b"abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(finding_id("FF-S3-001", "arn:aws:s3:::b"), sha256_hex(b"FF-S3-001\narn:aws:s3:::b")[..16]);
     }
 
     /// `--fail-on` relies on this order.
