@@ -7,7 +7,7 @@
 //! - [`model`]: the snapshot and the result types; imports nothing else of ours.
 //! - [`policy`]: the Rego catalog; [`baseline`]: the expected architecture;
 //!   [`engine`]: evaluation; [`drift`]; [`gate`]: thresholds and waivers; [`report`]: formats.
-//! - [`cli`]: argument parsing and the subcommands.
+//! - [`cli`]: argument parsing and the subcommands; `parallel`: work spread over the cores.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -19,5 +19,6 @@ pub mod drift;
 pub mod engine;
 pub mod gate;
 pub mod model;
+mod parallel;
 pub mod policy;
 pub mod report;

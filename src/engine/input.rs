@@ -87,29 +87,33 @@ enum Part {
     Errors(Vec<CollectionError>),
 }
 
-impl Part {
-    /// Parses and converts the member `key` when it is a collection part (`None` for header
-    /// fields; `Some(Err)` when it does not parse).
-    fn parse(key: &str, raw: &str) -> Option<Result<(Part, regorus::Value), ()>> {
-        fn go<T: DeserializeOwned + Serialize>(raw: &str, wrap: fn(T) -> Part) -> Result<(Part, regorus::Value), ()> {
-            let typed: T = serde_json::from_str(raw).map_err(|_| ())?;
-            let value = crate::policy::rego_value::to_value(&typed).map_err(|_| ())?;
-            Ok((wrap(typed), value))
-        }
-        Some(match key {
-            "ec2" => go(raw, Part::Ec2),
-            "s3" => go(raw, Part::S3),
-            "rds" => go(raw, Part::Rds),
-            "iam" => go(raw, Part::Iam),
-            "secretsmanager" => go(raw, Part::SecretsManager),
-            "config" => go(raw, Part::Config),
-            "elbv2" => go(raw, Part::Elbv2),
-            "eks" => go(raw, Part::Eks),
-            "collection_errors" => go(raw, Part::Errors),
-            _ => return None,
-        })
-    }
+/// Parses one member's raw text into its part and converts it for the engine.
+type PartParser = fn(&str) -> Result<(Part, regorus::Value), ()>;
 
+/// The snapshot's collection members, each with its parser; every other member is header.
+const PARTS: [(&str, PartParser); 9] = [
+    ("ec2", |raw| convert(raw, Part::Ec2)),
+    ("s3", |raw| convert(raw, Part::S3)),
+    ("rds", |raw| convert(raw, Part::Rds)),
+    ("iam", |raw| convert(raw, Part::Iam)),
+    ("secretsmanager", |raw| convert(raw, Part::SecretsManager)),
+    ("config", |raw| convert(raw, Part::Config)),
+    ("elbv2", |raw| convert(raw, Part::Elbv2)),
+    ("eks", |raw| convert(raw, Part::Eks)),
+    ("collection_errors", |raw| convert(raw, Part::Errors)),
+];
+
+fn part_parser(key: &str) -> Option<PartParser> {
+    PARTS.iter().find(|(k, _)| *k == key).map(|(_, parse)| *parse)
+}
+
+fn convert<T: DeserializeOwned + Serialize>(raw: &str, wrap: fn(T) -> Part) -> Result<(Part, regorus::Value), ()> {
+    let typed: T = serde_json::from_str(raw).map_err(|_| ())?;
+    let value = crate::policy::rego_value::to_value(&typed).map_err(|_| ())?;
+    Ok((wrap(typed), value))
+}
+
+impl Part {
     fn install(self, s: &mut Snapshot) {
         match self {
             Part::Ec2(v) => s.ec2 = v,
@@ -133,70 +137,27 @@ fn parse_split(text: &str) -> Option<(Snapshot, RegoInput)> {
     if keys.windows(2).any(|w| w[0] == w[1]) {
         return None; // the typed parse rejects duplicate fields: let it say so
     }
-    // The header (everything that is not a collection part), parsed as a snapshot without
+    // The header (every member that is not a collection part), parsed as a snapshot without
     // collections: the schema version and the required fields are checked as usual.
     let header: Vec<String> = members
         .iter()
-        .filter(|(k, _)| !Part::is_part(k))
+        .filter(|(k, _)| part_parser(k).is_none())
         .map(|(k, v)| format!("{}:{}", serde_json::to_string(k).unwrap_or_default(), v.get()))
         .collect();
     let mut snapshot = Snapshot::from_json(&format!("{{{}}}", header.join(","))).ok()?;
+    // Converted now, while every collection is still empty; each part is put in its place below.
+    let mut input = RegoInput::from_serialize(&snapshot).ok()?;
 
-    let mut parts: Vec<(&str, &str)> =
-        members.iter().filter(|(k, _)| Part::is_part(k)).map(|(k, v)| (k.as_str(), v.get())).collect();
-    parts.sort_by_key(|(_, raw)| std::cmp::Reverse(raw.len()));
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, parts.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let done: Vec<(&str, Option<(Part, regorus::Value)>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                let (next, parts) = (&next, &parts);
-                scope.spawn(move || {
-                    let mut done = Vec::new();
-                    while let Some((key, raw)) = parts.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                        done.push((*key, Part::parse(key, raw).and_then(Result::ok)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
-    });
-    if done.len() != parts.len() {
-        return None;
-    }
-    let mut values = Vec::with_capacity(done.len());
-    for (key, part) in done {
-        let (part, value) = part?;
+    let mut parts: Vec<(&str, &str, PartParser)> =
+        members.iter().filter_map(|(k, v)| part_parser(k).map(|parse| (k.as_str(), v.get(), parse))).collect();
+    parts.sort_by_key(|(_, raw, _)| std::cmp::Reverse(raw.len()));
+    let done = crate::parallel::map_on_cores(&parts, usize::MAX, || (), |_, (_, raw, parse)| parse(raw).ok());
+    for ((key, _, _), part) in parts.iter().zip(done) {
+        let (part, value) = part.flatten()?;
         part.install(&mut snapshot);
-        values.push((key, value));
-    }
-    // The header with empty collections, then each converted collection put in its place.
-    let mut input = RegoInput::from_serialize(&snapshot_header(&snapshot)).ok()?;
-    for (key, value) in values {
         input.insert(key, value).ok()?;
     }
     Some((snapshot, input))
-}
-
-impl Part {
-    fn is_part(key: &str) -> bool {
-        matches!(key, "ec2" | "s3" | "rds" | "iam" | "secretsmanager" | "config" | "elbv2" | "eks" | "collection_errors")
-    }
-}
-
-/// The snapshot's header fields with every collection empty (what the collection parts are
-/// inserted into).
-fn snapshot_header(s: &Snapshot) -> Snapshot {
-    Snapshot {
-        schema_version: s.schema_version,
-        tool_version: s.tool_version.clone(),
-        account_id: s.account_id.clone(),
-        partition: s.partition.clone(),
-        regions: s.regions.clone(),
-        collected_at: s.collected_at.clone(),
-        ..Default::default()
-    }
 }
 
 #[cfg(test)]

@@ -74,57 +74,30 @@ pub fn evaluate(snapshot: &Snapshot, prepared: Option<&RegoInput>, catalog: &Cat
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "policies compiled, input converted");
     let index = ResourceIndex::new(snapshot);
     let checks: Vec<_> = catalog.checks().iter().collect();
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, 8).min(checks.len().max(1));
-
-    // Workers take the next check from a shared counter (checks differ a lot in cost), then
-    // judge its results themselves, so both phases run on every core.
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut judged: Vec<(usize, CheckRun, Vec<CheckResult>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..threads)
-            .map(|_| {
-                let mut engine = engine.clone();
-                let (next, checks, index) = (&next, &checks, &index);
-                scope.spawn(move || {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(check) = checks.get(i) else { break };
-                        let t = std::time::Instant::now();
-                        let output = engine.evaluate(&check.meta.id);
-                        let deps = collections_read(&check.file.text);
-                        let (run, mut results) = judge_check(snapshot, index, &check.meta, &deps, output);
-                        results.sort_by(|a, b| a.resource_arn.cmp(&b.resource_arn));
-                        tracing::debug!(check = %check.meta.id, elapsed_ms = t.elapsed().as_millis() as u64, results = results.len(), "check done");
-                        done.push((i, run, results));
-                    }
-                    done
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    // Each worker judges the results of the check it evaluated, so both phases run on every
+    // core; at most 8 workers, each with its own clone of the compiled engine.
+    let judged = crate::parallel::map_on_cores(&checks, 8, || engine.clone(), |engine, check| {
+        let t = std::time::Instant::now();
+        let output = engine.evaluate(&check.meta.id);
+        let deps = collections_read(&check.file.text);
+        let (run, mut results) = judge_check(snapshot, &index, &check.meta, &deps, output);
+        results.sort_by(|a, b| a.resource_arn.cmp(&b.resource_arn));
+        tracing::debug!(check = %check.meta.id, elapsed_ms = t.elapsed().as_millis() as u64, results = results.len(), "check done");
+        (run, results)
     });
-    judged.sort_by_key(|(i, _, _)| *i);
 
     let mut eval = Evaluation::default();
-    let mut seen = BTreeSet::new();
-    for (i, run, results) in judged {
-        seen.insert(i);
+    for (check, judged) in checks.iter().zip(judged) {
+        // A worker that died (a bug, not bad input) must not make its checks vanish.
+        let (run, results) = judged.unwrap_or_else(|| {
+            judge_check(snapshot, &index, &check.meta, &BTreeSet::new(), Err("the evaluation thread for this check stopped unexpectedly".to_owned()))
+        });
         eval.checks.push(run);
         eval.results.extend(results);
     }
-    // A worker that died (a bug, not bad input) must not make its checks vanish.
-    for (i, check) in checks.iter().enumerate() {
-        if !seen.contains(&i) {
-            let (run, results) = judge_check(snapshot, &index, &check.meta, &BTreeSet::new(), Err("the evaluation thread for this check stopped unexpectedly".to_owned()));
-            eval.checks.push(run);
-            eval.results.extend(results);
-        }
-    }
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, results = eval.results.len(), rss_mib = rss_mib(), "checks evaluated and judged");
-    eval.checks.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
-    // Checks are in id order and each check's results in ARN order: a stable sort by check id
-    // only restores the order after the rare fallback above.
-    eval.results.sort_by(|a, b| a.check_id.cmp(&b.check_id));
+    // The catalog's checks come sorted by id and each check's results by ARN, in that order:
+    // the results are sorted by (check id, ARN) as they stand.
     Ok(eval)
 }
 
@@ -356,4 +329,27 @@ fn proc_status_kib(field: &str) -> u64 {
         .ok()
         .and_then(|s| s.lines().find_map(|l| l.strip_prefix(field).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())))
         .unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Checks come back in id order and results in (check id, ARN) order, with every check
+    /// present: the reports rely on it and the engine does not sort afterwards.
+    #[test]
+    fn checks_and_results_come_back_sorted() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/snapshots/prod-drifted.json")).unwrap();
+        let snapshot = Snapshot::from_json(&text).unwrap();
+        let catalog = Catalog::builtin().unwrap();
+        let view = crate::baseline::Baseline::builtin().unwrap().env_view("prod", &snapshot.account_id, &snapshot.partition).unwrap();
+        let eval = evaluate(&snapshot, None, &catalog, view.to_json()).unwrap();
+        let ids: Vec<&str> = eval.checks.iter().map(|c| c.meta.id.as_str()).collect();
+        let catalog_ids: Vec<&str> = catalog.checks().iter().map(|c| c.meta.id.as_str()).collect();
+        assert_eq!(ids, catalog_ids);
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+        let keys: Vec<(&str, &str)> = eval.results.iter().map(|r| (r.check_id.as_str(), r.resource_arn.as_str())).collect();
+        assert!(keys.windows(2).all(|w| w[0] <= w[1]), "results out of order");
+        assert!(ids.iter().all(|id| keys.iter().any(|(c, _)| c == id)), "a check has no result");
+    }
 }

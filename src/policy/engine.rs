@@ -87,11 +87,6 @@ impl RegoInput {
         super::rego_value::to_value(value).map(RegoInput).map_err(|e| EngineError::Input(e.to_string()))
     }
 
-    /// Wraps an already converted value.
-    pub fn from_value(value: Value) -> RegoInput {
-        RegoInput(value)
-    }
-
     /// The converted value.
     pub fn value(&self) -> &Value {
         &self.0

@@ -178,31 +178,15 @@ pub trait Renderer {
 /// (in `formats` order) is returned, and every format that did render is still written.
 pub fn render_all(report: &AuditReport, formats: &[Format], out_dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
     std::fs::create_dir_all(out_dir).map_err(|source| ReportError::Io { path: out_dir.to_path_buf(), source })?;
-    let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).clamp(1, formats.len().max(1));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let mut done: Vec<(usize, Result<PathBuf, ReportError>)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                let next = &next;
-                scope.spawn(move || {
-                    let mut done = Vec::new();
-                    while let Some(format) = formats.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-                        let renderer = format.renderer();
-                        let path = out_dir.join(renderer.file_name());
-                        let result = write_atomically_with(&path, |out| renderer.write(report, out)).map(|()| path);
-                        done.push((formats.iter().position(|f| f == format).unwrap_or(usize::MAX), result));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
+    let written = crate::parallel::map_on_cores(formats, usize::MAX, || (), |_, format| {
+        let renderer = format.renderer();
+        let path = out_dir.join(renderer.file_name());
+        write_atomically_with(&path, |out| renderer.write(report, out)).map(|()| path)
     });
-    if done.len() != formats.len() {
-        return Err(ReportError::Write(std::io::Error::other("a report writer thread stopped unexpectedly")));
-    }
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
+    written
+        .into_iter()
+        .map(|w| w.unwrap_or_else(|| Err(ReportError::Write(std::io::Error::other("a report writer thread stopped unexpectedly")))))
+        .collect()
 }
 
 /// Writes `bytes` to a temporary file beside `path`, syncs it and renames it over `path`, so a
