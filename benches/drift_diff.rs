@@ -22,7 +22,8 @@ fn meta(service: &str, kind: &str, id: &str) -> ResourceMeta {
         name: format!("flowforge-prod-{id}"),
         region: "us-east-1".into(),
         account_id: "123456789012".into(),
-        tags: [("flowforge:app".to_owned(), "flowforge".to_owned()), ("flowforge:env".to_owned(), "prod".to_owned())].into(),
+        tags: [("flowforge:app".to_owned(), "flowforge".to_owned()), ("flowforge:env".to_owned(), "prod".to_owned())]
+            .into(),
     }
 }
 

@@ -74,7 +74,10 @@ fn role(name: &str, role_key: &str, trust: &str, inline: Vec<(&str, &str)>, atta
         create_date: Some("2026-01-15T09:00:00Z".into()),
         assume_role_policy: doc(trust),
         inline_policies: inline.into_iter().map(|(n, d)| InlinePolicy { name: n.into(), document: doc(d) }).collect(),
-        attached_policies: attached.iter().map(|(n, a)| AttachedPolicy { policy_name: n.to_string(), policy_arn: a.to_string() }).collect(),
+        attached_policies: attached
+            .iter()
+            .map(|(n, a)| AttachedPolicy { policy_name: n.to_string(), policy_arn: a.to_string() })
+            .collect(),
         permissions_boundary_arn: None,
     }
 }
@@ -101,7 +104,13 @@ fn compliant() -> Snapshot {
         collected_at: "2026-11-20T06:00:00Z".into(),
         ..Default::default()
     };
-    s.ec2.vpcs.push(Vpc { meta: ec2_meta("vpc", vpc_id, "flowforge-prod-vpc", &[]), cidr_block: "10.40.0.0/16".into(), ipv6_cidr_blocks: vec![], is_default: false, state: "available".into() });
+    s.ec2.vpcs.push(Vpc {
+        meta: ec2_meta("vpc", vpc_id, "flowforge-prod-vpc", &[]),
+        cidr_block: "10.40.0.0/16".into(),
+        ipv6_cidr_blocks: vec![],
+        is_default: false,
+        state: "available".into(),
+    });
 
     // Subnets: a public, control-plane, data-plane and database subnet in each of two AZs.
     let layout = [("public", 0), ("control-plane", 10), ("data-plane", 20), ("database", 30)];
@@ -121,7 +130,10 @@ fn compliant() -> Snapshot {
         }
     }
     let igw = "igw-0f10f0f0000000001";
-    s.ec2.internet_gateways.push(InternetGateway { meta: ec2_meta("internet-gateway", igw, "flowforge-prod-igw", &[]), attached_vpc_ids: vec![vpc_id.into()] });
+    s.ec2.internet_gateways.push(InternetGateway {
+        meta: ec2_meta("internet-gateway", igw, "flowforge-prod-igw", &[]),
+        attached_vpc_ids: vec![vpc_id.into()],
+    });
     let route = |cidr: &str, gw: Option<&str>, nat: Option<&str>| Route {
         destination_cidr_block: Some(cidr.into()),
         gateway_id: gw.map(str::to_owned),
@@ -153,16 +165,29 @@ fn compliant() -> Snapshot {
             state: "available".into(),
             connectivity_type: "public".into(),
         });
-        let private: Vec<String> = ["control-plane", "data-plane", "database"].iter().map(|t| subnet_ids[&(t.to_string(), az)].clone()).collect();
+        let private: Vec<String> = ["control-plane", "data-plane", "database"]
+            .iter()
+            .map(|t| subnet_ids[&(t.to_string(), az)].clone())
+            .collect();
         s.ec2.route_tables.push(RouteTable {
-            meta: ec2_meta("route-table", &format!("rtb-0f10f0f00000000{az}1"), &format!("flowforge-prod-private-{az}"), &[]),
+            meta: ec2_meta(
+                "route-table",
+                &format!("rtb-0f10f0f00000000{az}1"),
+                &format!("flowforge-prod-private-{az}"),
+                &[],
+            ),
             vpc_id: vpc_id.into(),
             main: false,
             subnet_ids: private,
             routes: vec![
                 route("10.40.0.0/16", Some("local"), None),
                 route("0.0.0.0/0", None, Some(&nat)),
-                Route { destination_prefix_list_id: Some("pl-6da54004".into()), gateway_id: Some("vpce-0f10f0f00000000s3".into()), state: Some("active".into()), ..Default::default() },
+                Route {
+                    destination_prefix_list_id: Some("pl-6da54004".into()),
+                    gateway_id: Some("vpce-0f10f0f00000000s3".into()),
+                    state: Some("active".into()),
+                    ..Default::default()
+                },
             ],
         });
     }
@@ -176,13 +201,29 @@ fn compliant() -> Snapshot {
         ingress,
         egress: egress_all(),
     };
-    let (alb, cp, dp, db) = ("sg-0f10f0f0000000a1b", "sg-0f10f0f0000000c9e", "sg-0f10f0f0000000d9e", "sg-0f10f0f0000000db5");
+    let (alb, cp, dp, db) =
+        ("sg-0f10f0f0000000a1b", "sg-0f10f0f0000000c9e", "sg-0f10f0f0000000d9e", "sg-0f10f0f0000000db5");
     let mut alb_ingress = vec![rule("tcp", Some(443), &["0.0.0.0/0"], &[]), rule("tcp", Some(80), &["0.0.0.0/0"], &[])];
     alb_ingress[0].ipv6_ranges = vec!["::/0".into()];
     s.ec2.security_groups.push(sg(alb, "flowforge-prod-alb", "public", alb_ingress));
-    s.ec2.security_groups.push(sg(cp, "flowforge-prod-control-plane", "control-plane", vec![rule("tcp", Some(3000), &[], &[alb])]));
-    s.ec2.security_groups.push(sg(dp, "flowforge-prod-data-plane", "data-plane", vec![rule("tcp", Some(4200), &[], &[alb, cp])]));
-    s.ec2.security_groups.push(sg(db, "flowforge-prod-database", "database", vec![rule("tcp", Some(5432), &[], &[dp])]));
+    s.ec2.security_groups.push(sg(
+        cp,
+        "flowforge-prod-control-plane",
+        "control-plane",
+        vec![rule("tcp", Some(3000), &[], &[alb])],
+    ));
+    s.ec2.security_groups.push(sg(
+        dp,
+        "flowforge-prod-data-plane",
+        "data-plane",
+        vec![rule("tcp", Some(4200), &[], &[alb, cp])],
+    ));
+    s.ec2.security_groups.push(sg(
+        db,
+        "flowforge-prod-database",
+        "database",
+        vec![rule("tcp", Some(5432), &[], &[dp])],
+    ));
 
     s.ec2.vpc_endpoints.push(VpcEndpoint {
         meta: ec2_meta("vpc-endpoint", "vpce-0f10f0f00000000s3", "flowforge-prod-s3", &[]),
@@ -192,7 +233,9 @@ fn compliant() -> Snapshot {
         private_dns_enabled: false,
         state: "available".into(),
         route_table_ids: vec!["rtb-0f10f0f00000000a1".into(), "rtb-0f10f0f00000000b1".into()],
-        policy: Some(doc(r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#)),
+        policy: Some(doc(
+            r#"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#,
+        )),
         ..Default::default()
     });
     s.ec2.vpc_endpoints.push(VpcEndpoint {
@@ -202,7 +245,10 @@ fn compliant() -> Snapshot {
         endpoint_type: "Interface".into(),
         private_dns_enabled: true,
         state: "available".into(),
-        subnet_ids: vec![subnet_ids[&("data-plane".into(), 'a')].clone(), subnet_ids[&("data-plane".into(), 'b')].clone()],
+        subnet_ids: vec![
+            subnet_ids[&("data-plane".into(), 'a')].clone(),
+            subnet_ids[&("data-plane".into(), 'b')].clone(),
+        ],
         security_group_ids: vec![dp.into()],
         ..Default::default()
     });
@@ -217,7 +263,12 @@ fn compliant() -> Snapshot {
     for (i, az) in ['a', 'b'].into_iter().enumerate() {
         let id = format!("i-0f10f0f000000000{i}");
         s.ec2.instances.push(Instance {
-            meta: ec2_meta("instance", &id, &format!("flowforge-prod-eks-node-{az}"), &[("flowforge:tier", "data-plane")]),
+            meta: ec2_meta(
+                "instance",
+                &id,
+                &format!("flowforge-prod-eks-node-{az}"),
+                &[("flowforge:tier", "data-plane")],
+            ),
             vpc_id: Some(vpc_id.into()),
             subnet_id: Some(subnet_ids[&("data-plane".into(), az)].clone()),
             state: "running".into(),
@@ -225,11 +276,20 @@ fn compliant() -> Snapshot {
             iam_instance_profile_arn: Some(format!("arn:aws:iam::{ACCOUNT}:instance-profile/flowforge-prod-eks-node")),
             public_ip_address: None,
             security_group_ids: vec![dp.into()],
-            metadata_options: InstanceMetadataOptions { http_tokens: "required".into(), http_endpoint: "enabled".into(), http_put_response_hop_limit: Some(2) },
+            metadata_options: InstanceMetadataOptions {
+                http_tokens: "required".into(),
+                http_endpoint: "enabled".into(),
+                http_put_response_hop_limit: Some(2),
+            },
         });
     }
     s.ec2.ebs_encryption_by_default.push(EbsDefaultEncryption {
-        meta: meta(format!("arn:aws:ec2:{REGION}:{ACCOUNT}:ebs-encryption-by-default"), "ebs-encryption-by-default", "ebs-encryption-by-default", BTreeMap::new()),
+        meta: meta(
+            format!("arn:aws:ec2:{REGION}:{ACCOUNT}:ebs-encryption-by-default"),
+            "ebs-encryption-by-default",
+            "ebs-encryption-by-default",
+            BTreeMap::new(),
+        ),
         enabled: true,
         kms_key_id: Some(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/0f10f0f0-ebs0-4000-8000-000000000001")),
     });
@@ -248,21 +308,51 @@ fn compliant() -> Snapshot {
                 tags: tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV), ("flowforge:layer", layer)]),
             },
             creation_date: Some("2026-01-15T09:00:00Z".into()),
-            encryption: Some(BucketEncryption { rules: vec![BucketEncryptionRule { sse_algorithm: "aws:kms".into(), kms_master_key_id: Some(kms.clone()), bucket_key_enabled: true }] }),
+            encryption: Some(BucketEncryption {
+                rules: vec![BucketEncryptionRule {
+                    sse_algorithm: "aws:kms".into(),
+                    kms_master_key_id: Some(kms.clone()),
+                    bucket_key_enabled: true,
+                }],
+            }),
             policy: Some(tls_policy(&name)),
             versioning: BucketVersioning { status: Some("Enabled".into()), mfa_delete: None },
-            public_access_block: Some(PublicAccessBlock { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true }),
-            logging: Some(BucketLogging { target_bucket: "acme-log-archive-123456789012".into(), target_prefix: format!("s3/{name}/") }),
+            public_access_block: Some(PublicAccessBlock {
+                block_public_acls: true,
+                ignore_public_acls: true,
+                block_public_policy: true,
+                restrict_public_buckets: true,
+            }),
+            logging: Some(BucketLogging {
+                target_bucket: "acme-log-archive-123456789012".into(),
+                target_prefix: format!("s3/{name}/"),
+            }),
         });
     }
     s.s3.account_public_access_block.push(AccountPublicAccessBlock {
-        meta: meta(format!("arn:aws:s3:::account/{ACCOUNT}/public-access-block"), ACCOUNT, "account-public-access-block", BTreeMap::new()).global(),
-        public_access_block: Some(PublicAccessBlock { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true }),
+        meta: meta(
+            format!("arn:aws:s3:::account/{ACCOUNT}/public-access-block"),
+            ACCOUNT,
+            "account-public-access-block",
+            BTreeMap::new(),
+        )
+        .global(),
+        public_access_block: Some(PublicAccessBlock {
+            block_public_acls: true,
+            ignore_public_acls: true,
+            block_public_policy: true,
+            restrict_public_buckets: true,
+        }),
     });
 
     // The metadata database (guide, step 3: Multi-AZ for production).
     s.rds.db_instances.push(DbInstance {
-        meta: meta(format!("arn:aws:rds:{REGION}:{ACCOUNT}:db:flowforge-prod-metadata"), "flowforge-prod-metadata", "flowforge-prod-metadata", tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV), ("flowforge:tier", "database")])),
+        meta: meta(
+            format!("arn:aws:rds:{REGION}:{ACCOUNT}:db:flowforge-prod-metadata"),
+            "flowforge-prod-metadata",
+            "flowforge-prod-metadata",
+            tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV), ("flowforge:tier", "database")]),
+        ),
         engine: "postgres".into(),
         engine_version: "16.4".into(),
         instance_class: "db.r6g.large".into(),
@@ -272,7 +362,14 @@ fn compliant() -> Snapshot {
         publicly_accessible: false,
         availability_zone: Some(format!("{REGION}a")),
         secondary_availability_zone: Some(format!("{REGION}b")),
-        db_subnet_group: Some(DbSubnetGroup { name: "flowforge-prod-database".into(), vpc_id: vpc_id.into(), subnet_ids: vec![subnet_ids[&("database".into(), 'a')].clone(), subnet_ids[&("database".into(), 'b')].clone()] }),
+        db_subnet_group: Some(DbSubnetGroup {
+            name: "flowforge-prod-database".into(),
+            vpc_id: vpc_id.into(),
+            subnet_ids: vec![
+                subnet_ids[&("database".into(), 'a')].clone(),
+                subnet_ids[&("database".into(), 'b')].clone(),
+            ],
+        }),
         vpc_security_group_ids: vec![db.into()],
         parameter_groups: vec!["flowforge-prod-pg16".into()],
         db_cluster_identifier: None,
@@ -283,21 +380,36 @@ fn compliant() -> Snapshot {
         status: "available".into(),
     });
     s.rds.parameter_groups.push(DbParameterGroup {
-        meta: meta(format!("arn:aws:rds:{REGION}:{ACCOUNT}:pg:flowforge-prod-pg16"), "flowforge-prod-pg16", "flowforge-prod-pg16", tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV)])),
+        meta: meta(
+            format!("arn:aws:rds:{REGION}:{ACCOUNT}:pg:flowforge-prod-pg16"),
+            "flowforge-prod-pg16",
+            "flowforge-prod-pg16",
+            tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV)]),
+        ),
         kind: "instance".into(),
         family: "postgres16".into(),
-        parameters: [("rds.force_ssl", "1"), ("ssl_min_protocol_version", "TLSv1.2"), ("log_connections", "1")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        parameters: [("rds.force_ssl", "1"), ("ssl_min_protocol_version", "TLSv1.2"), ("log_connections", "1")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
     });
 
     // Secrets (guide, "Secrets Handling": rotation schedules).
     let sm_key = format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/0f10f0f0-5e30-4000-8000-000000000001");
     for (suffix, name) in [("AbCdEf", "flowforge/prod/database"), ("GhIjKl", "flowforge/prod/prefect-api")] {
         s.secretsmanager.secrets.push(Secret {
-            meta: meta(format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-{suffix}"), name, name, tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV)])),
+            meta: meta(
+                format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-{suffix}"),
+                name,
+                name,
+                tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV)]),
+            ),
             description: Some("FlowForge credentials".into()),
             kms_key_id: Some(sm_key.clone()),
             rotation_enabled: true,
-            rotation_lambda_arn: Some(format!("arn:aws:lambda:{REGION}:{ACCOUNT}:function:flowforge-prod-secret-rotation")),
+            rotation_lambda_arn: Some(format!(
+                "arn:aws:lambda:{REGION}:{ACCOUNT}:function:flowforge-prod-secret-rotation"
+            )),
             rotation_rules: Some(RotationRules { automatically_after_days: Some(30), schedule_expression: None }),
             last_rotated_date: Some("2026-11-01T00:00:00Z".into()),
             last_changed_date: Some("2026-11-01T00:00:00Z".into()),
@@ -306,7 +418,9 @@ fn compliant() -> Snapshot {
     }
 
     // IAM roles within their least-privilege baselines.
-    let root_trust = format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"sts:AssumeRole","Condition":{{"Bool":{{"aws:MultiFactorAuthPresent":"true"}}}}}}]}}"#);
+    let root_trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"sts:AssumeRole","Condition":{{"Bool":{{"aws:MultiFactorAuthPresent":"true"}}}}}}]}}"#
+    );
     let worker_policy_arn = format!("arn:aws:iam::{ACCOUNT}:policy/flowforge-prod-prefect-worker-data-lake");
     s.iam.policies.push(ManagedPolicy {
         meta: meta(worker_policy_arn.clone(), "ANPA0F10F0F000000001", "flowforge-prod-prefect-worker-data-lake", tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV)])).global(),
@@ -319,7 +433,9 @@ fn compliant() -> Snapshot {
     s.iam.roles.push(role("flowforge-prod-devops", "devops", &root_trust, vec![("operate", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:Describe*","eks:Describe*","eks:List*","rds:Describe*","rds:CreateDBSnapshot","logs:Describe*","cloudwatch:PutMetricAlarm","ecs:UpdateService"],"Resource":"*"}]}"#)], &[]));
     s.iam.roles.push(role("flowforge-prod-data-engineer", "data-engineer", &root_trust, vec![("data-lake", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":"arn:aws:s3:::flowforge-prod-*"},{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":["arn:aws:s3:::flowforge-prod-silver/*","arn:aws:s3:::flowforge-prod-gold/*"]}]}"#)], &[]));
     s.iam.roles.push(role("flowforge-prod-auditor", "auditor", &root_trust, vec![("read-only-audit", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:Describe*","s3:GetBucket*","s3:ListAllMyBuckets","rds:Describe*","iam:Get*","iam:List*","config:Describe*","elasticloadbalancing:Describe*","eks:Describe*","eks:List*","secretsmanager:DescribeSecret","secretsmanager:ListSecrets"],"Resource":"*"}]}"#)], &[]));
-    let irsa_trust = format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0:sub":"system:serviceaccount:prefect:prefect-worker"}}}}}}]}}"#);
+    let irsa_trust = format!(
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0:sub":"system:serviceaccount:prefect:prefect-worker"}}}}}}]}}"#
+    );
     s.iam.roles.push(role(
         "flowforge-prod-prefect-worker",
         "prefect-worker",
@@ -335,14 +451,35 @@ fn compliant() -> Snapshot {
         &[],
     ));
     s.iam.password_policy.push(AccountPasswordPolicy {
-        meta: meta(format!("arn:aws:iam::{ACCOUNT}:account-password-policy"), "account-password-policy", "account-password-policy", BTreeMap::new()).global(),
-        policy: Some(PasswordPolicy { minimum_password_length: Some(14), require_symbols: true, require_numbers: true, require_uppercase_characters: true, require_lowercase_characters: true, max_password_age: Some(90), password_reuse_prevention: Some(24) }),
+        meta: meta(
+            format!("arn:aws:iam::{ACCOUNT}:account-password-policy"),
+            "account-password-policy",
+            "account-password-policy",
+            BTreeMap::new(),
+        )
+        .global(),
+        policy: Some(PasswordPolicy {
+            minimum_password_length: Some(14),
+            require_symbols: true,
+            require_numbers: true,
+            require_uppercase_characters: true,
+            require_lowercase_characters: true,
+            max_password_age: Some(90),
+            password_reuse_prevention: Some(24),
+        }),
     });
 
     // AWS Config.
     s.config.recorders.push(ConfigRecorder {
-        meta: meta(format!("arn:aws:config:{REGION}:{ACCOUNT}:config-recorder/default"), "default", "default", BTreeMap::new()),
-        role_arn: Some(format!("arn:aws:iam::{ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig")),
+        meta: meta(
+            format!("arn:aws:config:{REGION}:{ACCOUNT}:config-recorder/default"),
+            "default",
+            "default",
+            BTreeMap::new(),
+        ),
+        role_arn: Some(format!(
+            "arn:aws:iam::{ACCOUNT}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
+        )),
         all_supported: true,
         include_global_resource_types: true,
         resource_types: vec![],
@@ -350,16 +487,27 @@ fn compliant() -> Snapshot {
         last_status: Some("SUCCESS".into()),
     });
     s.config.delivery_channels.push(DeliveryChannel {
-        meta: meta(format!("arn:aws:config:{REGION}:{ACCOUNT}:delivery-channel/default"), "default", "default", BTreeMap::new()),
+        meta: meta(
+            format!("arn:aws:config:{REGION}:{ACCOUNT}:delivery-channel/default"),
+            "default",
+            "default",
+            BTreeMap::new(),
+        ),
         s3_bucket_name: Some("acme-config-archive-123456789012".into()),
         sns_topic_arn: None,
         delivery_frequency: Some("TwentyFour_Hours".into()),
     });
 
     // The ALB fronting the control plane (guide, "Perimeter").
-    let lb_arn = format!("arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/flowforge-prod-alb/0f10f0f000000001");
+    let lb_arn =
+        format!("arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:loadbalancer/app/flowforge-prod-alb/0f10f0f000000001");
     s.elbv2.load_balancers.push(LoadBalancer {
-        meta: meta(lb_arn.clone(), "flowforge-prod-alb", "flowforge-prod-alb", tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV), ("flowforge:tier", "public")])),
+        meta: meta(
+            lb_arn.clone(),
+            "flowforge-prod-alb",
+            "flowforge-prod-alb",
+            tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV), ("flowforge:tier", "public")]),
+        ),
         dns_name: format!("flowforge-prod-alb-1.{REGION}.elb.amazonaws.com"),
         scheme: "internet-facing".into(),
         lb_type: "application".into(),
@@ -367,9 +515,13 @@ fn compliant() -> Snapshot {
         security_group_ids: vec![alb.into()],
         availability_zones: vec![format!("{REGION}a"), format!("{REGION}b")],
         state: "active".into(),
-        attributes: [("routing.http.drop_invalid_header_fields.enabled", "true")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        attributes: [("routing.http.drop_invalid_header_fields.enabled", "true")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
     });
-    let listener = |port: i32, protocol: &str, ssl: Option<&str>, action: ListenerAction| Listener {
+    let listener = |port: i32, protocol: &str, ssl: Option<&str>, action: ListenerAction| {
+        Listener {
         meta: meta(
             format!("arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:listener/app/flowforge-prod-alb/0f10f0f000000001/00000000000{port}"),
             &format!("00000000000{port}"),
@@ -382,23 +534,59 @@ fn compliant() -> Snapshot {
         ssl_policy: ssl.map(str::to_owned),
         certificate_arns: if ssl.is_some() { vec![format!("arn:aws:acm:{REGION}:{ACCOUNT}:certificate/0f10f0f0-ac30-4000-8000-000000000001")] } else { vec![] },
         default_actions: vec![action],
+    }
     };
-    s.elbv2.listeners.push(listener(443, "HTTPS", Some("ELBSecurityPolicy-TLS13-1-2-2021-06"), ListenerAction { action_type: "forward".into(), target_group_arn: Some(format!("arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/flowforge-prod-ui/0f10f0f000000001")), redirect: None }));
-    s.elbv2.listeners.push(listener(80, "HTTP", None, ListenerAction { action_type: "redirect".into(), target_group_arn: None, redirect: Some(RedirectConfig { protocol: Some("HTTPS".into()), port: Some("443".into()), status_code: "HTTP_301".into() }) }));
+    s.elbv2.listeners.push(listener(
+        443,
+        "HTTPS",
+        Some("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+        ListenerAction {
+            action_type: "forward".into(),
+            target_group_arn: Some(format!(
+                "arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/flowforge-prod-ui/0f10f0f000000001"
+            )),
+            redirect: None,
+        },
+    ));
+    s.elbv2.listeners.push(listener(
+        80,
+        "HTTP",
+        None,
+        ListenerAction {
+            action_type: "redirect".into(),
+            target_group_arn: None,
+            redirect: Some(RedirectConfig {
+                protocol: Some("HTTPS".into()),
+                port: Some("443".into()),
+                status_code: "HTTP_301".into(),
+            }),
+        },
+    ));
 
     // The data plane (guide, step 2).
     s.eks.clusters.push(EksCluster {
-        meta: meta(format!("arn:aws:eks:{REGION}:{ACCOUNT}:cluster/flowforge-prod-data-plane"), "flowforge-prod-data-plane", "flowforge-prod-data-plane", tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV), ("flowforge:tier", "data-plane")])),
+        meta: meta(
+            format!("arn:aws:eks:{REGION}:{ACCOUNT}:cluster/flowforge-prod-data-plane"),
+            "flowforge-prod-data-plane",
+            "flowforge-prod-data-plane",
+            tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV), ("flowforge:tier", "data-plane")]),
+        ),
         version: "1.31".into(),
         status: "ACTIVE".into(),
         role_arn: Some(format!("arn:aws:iam::{ACCOUNT}:role/flowforge-prod-eks-cluster")),
         vpc_id: Some(vpc_id.into()),
-        subnet_ids: vec![subnet_ids[&("data-plane".into(), 'a')].clone(), subnet_ids[&("data-plane".into(), 'b')].clone()],
+        subnet_ids: vec![
+            subnet_ids[&("data-plane".into(), 'a')].clone(),
+            subnet_ids[&("data-plane".into(), 'b')].clone(),
+        ],
         security_group_ids: vec![dp.into()],
         endpoint_public_access: false,
         endpoint_private_access: true,
         public_access_cidrs: vec![],
-        encryption_config: vec![EksEncryptionConfig { resources: vec!["secrets".into()], provider_key_arn: Some(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/0f10f0f0-e350-4000-8000-000000000001")) }],
+        encryption_config: vec![EksEncryptionConfig {
+            resources: vec!["secrets".into()],
+            provider_key_arn: Some(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/0f10f0f0-e350-4000-8000-000000000001")),
+        }],
         enabled_log_types: vec!["api".into(), "audit".into(), "authenticator".into()],
     });
     s.sort();
@@ -411,11 +599,19 @@ fn drifted() -> Snapshot {
     s.collected_at = "2026-11-21T06:00:00Z".into();
     // TLS: the silver bucket's policy was replaced by an Allow that only *mentions* TLS.
     if let Some(b) = s.s3.buckets.iter_mut().find(|b| b.meta.id == "flowforge-prod-silver") {
-        b.policy = Some(doc(r#"{"Version":"2012-10-17","Statement":[{"Sid":"AllowTlsOnly","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"s3:*","Resource":["arn:aws:s3:::flowforge-prod-silver","arn:aws:s3:::flowforge-prod-silver/*"],"Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}"#));
+        b.policy = Some(doc(
+            r#"{"Version":"2012-10-17","Statement":[{"Sid":"AllowTlsOnly","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"s3:*","Resource":["arn:aws:s3:::flowforge-prod-silver","arn:aws:s3:::flowforge-prod-silver/*"],"Condition":{"Bool":{"aws:SecureTransport":"true"}}}]}"#,
+        ));
     }
     // Encryption: the landing bucket fell back to S3-managed keys.
     if let Some(b) = s.s3.buckets.iter_mut().find(|b| b.meta.id == "flowforge-prod-landing") {
-        b.encryption = Some(BucketEncryption { rules: vec![BucketEncryptionRule { sse_algorithm: "AES256".into(), kms_master_key_id: None, bucket_key_enabled: false }] });
+        b.encryption = Some(BucketEncryption {
+            rules: vec![BucketEncryptionRule {
+                sse_algorithm: "AES256".into(),
+                kms_master_key_id: None,
+                bucket_key_enabled: false,
+            }],
+        });
     }
     // VPC endpoints: the Secrets Manager endpoint was deleted to save cost.
     s.ec2.vpc_endpoints.retain(|e| !e.service_name.ends_with(".secretsmanager"));
@@ -426,11 +622,19 @@ fn drifted() -> Snapshot {
     }
     // IAM scope: the worker got s3:* on everything "temporarily".
     if let Some(r) = s.iam.roles.iter_mut().find(|r| r.meta.id == "flowforge-prod-prefect-worker") {
-        r.inline_policies.push(InlinePolicy { name: "debug-temp".into(), document: doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#) });
+        r.inline_policies.push(InlinePolicy {
+            name: "debug-temp".into(),
+            document: doc(
+                r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+            ),
+        });
     }
     // Network: the database port opened to the world for a migration.
     if let Some(sg) = s.ec2.security_groups.iter_mut().find(|g| g.group_name == "flowforge-prod-database") {
-        sg.ingress.push(SgRule { description: Some("temp migration".into()), ..rule("tcp", Some(5432), &["0.0.0.0/0"], &[]) });
+        sg.ingress.push(SgRule {
+            description: Some("temp migration".into()),
+            ..rule("tcp", Some(5432), &["0.0.0.0/0"], &[])
+        });
     }
     // Rotation: rotation was switched off on the Prefect API secret.
     if let Some(sec) = s.secretsmanager.secrets.iter_mut().find(|x| x.meta.id == "flowforge/prod/prefect-api") {
@@ -464,7 +668,14 @@ fn scale(n: usize) -> Snapshot {
     for i in 0..per {
         let name = format!("tenant-data-{i:06}");
         let mut b = s.s3.buckets[0].clone();
-        b.meta = ResourceMeta { arn: format!("arn:aws:s3:::{name}"), id: name.clone(), name: name.clone(), region: REGION.into(), account_id: ACCOUNT.into(), tags: tags(&[("team", "analytics")]) };
+        b.meta = ResourceMeta {
+            arn: format!("arn:aws:s3:::{name}"),
+            id: name.clone(),
+            name: name.clone(),
+            region: REGION.into(),
+            account_id: ACCOUNT.into(),
+            tags: tags(&[("team", "analytics")]),
+        };
         b.policy = if i % 3 == 0 { None } else { Some(tls_policy(&name)) };
         if i % 5 == 0 {
             b.encryption = None;
@@ -503,7 +714,8 @@ fn scale(n: usize) -> Snapshot {
 
         let sec = format!("tenant/{i:06}");
         let mut x = s.secretsmanager.secrets[0].clone();
-        x.meta = meta(format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{sec}-AbCdEf"), &sec, &sec, BTreeMap::new());
+        x.meta =
+            meta(format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{sec}-AbCdEf"), &sec, &sec, BTreeMap::new());
         x.rotation_enabled = i % 2 == 0;
         s.secretsmanager.secrets.push(x);
     }

@@ -54,16 +54,26 @@ mod tests {
     #[test]
     fn results_in_order_and_lost_work_is_visible() {
         let items: Vec<u32> = (0..100).collect();
-        let out = map_on_cores(&items, 4, || 0u32, |seen, x| {
-            *seen += 1;
-            x * 2
-        });
+        let out = map_on_cores(
+            &items,
+            4,
+            || 0u32,
+            |seen, x| {
+                *seen += 1;
+                x * 2
+            },
+        );
         assert_eq!(out, items.iter().map(|x| Some(x * 2)).collect::<Vec<_>>());
 
-        let out = map_on_cores(&items, 1, || (), |_, x| {
-            assert!(*x != 7, "worker stops at 7");
-            *x
-        });
+        let out = map_on_cores(
+            &items,
+            1,
+            || (),
+            |_, x| {
+                assert!(*x != 7, "worker stops at 7");
+                *x
+            },
+        );
         assert_eq!(out.len(), 100);
         assert_eq!(out[6], Some(6));
         assert!(out[7..].iter().all(Option::is_none), "the stopped worker's items are reported");

@@ -22,19 +22,36 @@ fn text(o: &Output) -> String {
 
 fn evaluate(snapshot: &str, out: &Path, extra: &[&str]) -> Output {
     let snap = repo(snapshot);
-    let mut args = vec!["evaluate", "--snapshot", snap.to_str().unwrap(), "--env", "prod", "--out", out.to_str().unwrap(), "--format", "json,csv,md"];
+    let mut args = vec![
+        "evaluate",
+        "--snapshot",
+        snap.to_str().unwrap(),
+        "--env",
+        "prod",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json,csv,md",
+    ];
     args.extend_from_slice(extra);
     run(&args)
 }
 
 fn results(out: &Path) -> Vec<(String, String, String)> {
-    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("flowforge-audit.json")).unwrap()).unwrap();
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("flowforge-audit.json")).unwrap()).unwrap();
     let mut v: Vec<(String, String, String)> = report["results"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|r| !matches!(r["status"].as_str(), Some("PASS") | Some("NOT_APPLICABLE")))
-        .map(|r| (r["status"].as_str().unwrap().to_owned(), r["check_id"].as_str().unwrap().to_owned(), r["resource_arn"].as_str().unwrap().to_owned()))
+        .map(|r| {
+            (
+                r["status"].as_str().unwrap().to_owned(),
+                r["check_id"].as_str().unwrap().to_owned(),
+                r["resource_arn"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     v.sort();
     v
@@ -83,9 +100,20 @@ fn drifted_example_has_exact_findings() {
 fn environment_changes_requirements() {
     let dir = tempfile::tempdir().unwrap();
     let snap = repo("examples/snapshots/prod-drifted.json");
-    let o = run(&["evaluate", "--snapshot", snap.to_str().unwrap(), "--env", "dev", "--out", dir.path().to_str().unwrap(), "--format", "json"]);
+    let o = run(&[
+        "evaluate",
+        "--snapshot",
+        snap.to_str().unwrap(),
+        "--env",
+        "dev",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("flowforge-audit.json")).unwrap()).unwrap();
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("flowforge-audit.json")).unwrap()).unwrap();
     let rds = report["results"].as_array().unwrap().iter().find(|r| r["check_id"] == "FF-RDS-003").unwrap();
     assert_eq!(rds["status"], "NOT_APPLICABLE");
     assert_eq!(report["gate"]["require_complete_audit"], false);
@@ -110,7 +138,11 @@ fn reports_are_byte_identical_across_runs() {
 #[test]
 fn fail_on_threshold_and_completeness() {
     let dir = tempfile::tempdir().unwrap();
-    let o = evaluate("examples/snapshots/prod-drifted.json", dir.path(), &["--fail-on", "critical", "--require-complete-audit", "false"]);
+    let o = evaluate(
+        "examples/snapshots/prod-drifted.json",
+        dir.path(),
+        &["--fail-on", "critical", "--require-complete-audit", "false"],
+    );
     // FF-NET-002 is critical: still blocks.
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("FF-NET-002"), "{}", text(&o));
@@ -138,7 +170,11 @@ fn waivers_apply_and_expire() {
     let md = std::fs::read_to_string(out.join("flowforge-audit.md")).unwrap();
     assert!(md.contains("## Waivers needing attention (1)") && md.contains("| EXPIRED | FF-SM-002 |"), "{md}");
     // A waiver that matches nothing is reported as stale on stderr.
-    std::fs::write(&w, "waivers:\n  - check: FF-S3-004\n    resource: \"*\"\n    reason: r\n    owner: o\n    expires: 2027-01-01\n").unwrap();
+    std::fs::write(
+        &w,
+        "waivers:\n  - check: FF-S3-004\n    resource: \"*\"\n    reason: r\n    owner: o\n    expires: 2027-01-01\n",
+    )
+    .unwrap();
     let o = evaluate("examples/snapshots/prod-drifted.json", &out, &["--waivers", w.to_str().unwrap()]);
     assert!(String::from_utf8_lossy(&o.stderr).contains("matches no FAIL result"), "{}", text(&o));
 }
@@ -158,7 +194,8 @@ fn bad_inputs_exit_2_with_clear_messages() {
     std::fs::write(&bad_waivers, "waivers:\n  - check: FF-S3-001\n    resource: x\n").unwrap();
     let bad_policies = d.join("policies/aws/s3");
     std::fs::create_dir_all(&bad_policies).unwrap();
-    std::fs::write(bad_policies.join("broken.rego"), "package flowforge.aws.s3.broken\n deny contains x if {\n").unwrap();
+    std::fs::write(bad_policies.join("broken.rego"), "package flowforge.aws.s3.broken\n deny contains x if {\n")
+        .unwrap();
     let good = repo("examples/snapshots/prod-compliant.json");
     let good = good.to_str().unwrap();
     let out = d.join("out");
@@ -169,9 +206,18 @@ fn bad_inputs_exit_2_with_clear_messages() {
         (vec!["--snapshot".into(), bad_json.display().to_string()], vec!["bad.json", "line 3"]),
         (vec!["--snapshot".into(), future.display().to_string()], vec!["future.json", "schema_version 7"]),
         (vec!["--snapshot".into(), good.into(), "--env".into(), "staging".into()], vec!["staging", "prod"]),
-        (vec!["--snapshot".into(), good.into(), "--baseline".into(), bad_baseline.display().to_string()], vec!["baseline.yaml:2", "baseline.yaml:3"]),
-        (vec!["--snapshot".into(), good.into(), "--waivers".into(), bad_waivers.display().to_string()], vec!["w.yaml:2", "reason"]),
-        (vec!["--snapshot".into(), good.into(), "--policies".into(), d.join("policies").display().to_string()], vec!["broken.rego"]),
+        (
+            vec!["--snapshot".into(), good.into(), "--baseline".into(), bad_baseline.display().to_string()],
+            vec!["baseline.yaml:2", "baseline.yaml:3"],
+        ),
+        (
+            vec!["--snapshot".into(), good.into(), "--waivers".into(), bad_waivers.display().to_string()],
+            vec!["w.yaml:2", "reason"],
+        ),
+        (
+            vec!["--snapshot".into(), good.into(), "--policies".into(), d.join("policies").display().to_string()],
+            vec!["broken.rego"],
+        ),
         (vec!["--snapshot".into(), good.into(), "--format".into(), "pdf".into()], vec!["pdf"]),
     ];
     for (args, needles) in cases {
@@ -209,7 +255,8 @@ fn policy_test_failure_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("lib");
     std::fs::create_dir_all(&p).unwrap();
-    std::fs::write(p.join("always_test.rego"), "package flowforge.lib.always_test\n\ntest_fails if {\n  1 == 2\n}\n").unwrap();
+    std::fs::write(p.join("always_test.rego"), "package flowforge.lib.always_test\n\ntest_fails if {\n  1 == 2\n}\n")
+        .unwrap();
     let o = run(&["policy", "test", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("test_fails"), "{}", text(&o));
@@ -239,12 +286,17 @@ fn snapshot_schema_matches_model_and_validates_examples() {
         std::fs::write(&path, &generated).unwrap();
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(committed == generated, "{} is out of date; regenerate with FLOWFORGE_UPDATE_SCHEMAS=1 cargo test --test cli_examples", path.display());
+    assert!(
+        committed == generated,
+        "{} is out of date; regenerate with FLOWFORGE_UPDATE_SCHEMAS=1 cargo test --test cli_examples",
+        path.display()
+    );
     let schema: serde_json::Value = serde_json::from_str(&committed).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
     for example in ["examples/snapshots/prod-compliant.json", "examples/snapshots/prod-drifted.json"] {
         let instance: serde_json::Value = serde_json::from_slice(&std::fs::read(repo(example)).unwrap()).unwrap();
-        let errors: Vec<String> = validator.iter_errors(&instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+        let errors: Vec<String> =
+            validator.iter_errors(&instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
         assert!(errors.is_empty(), "{example}: {errors:?}");
         let mut bad = instance.clone();
         bad["s3"]["buckets"][0]["arn"] = serde_json::json!(42);
@@ -270,18 +322,28 @@ fn help_lists_every_command() {
 fn drift_section_on_examples() {
     let a = tempfile::tempdir().unwrap();
     evaluate("examples/snapshots/prod-compliant.json", a.path(), &[]);
-    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(a.path().join("flowforge-audit.json")).unwrap()).unwrap();
+    let r: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.path().join("flowforge-audit.json")).unwrap()).unwrap();
     assert_eq!(r["drift"]["architecture_coverage_percent"], 100.0);
     assert_eq!(r["drift"]["items"].as_array().unwrap().len(), 0);
 
     let b = tempfile::tempdir().unwrap();
     evaluate("examples/snapshots/prod-drifted.json", b.path(), &[]);
-    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(b.path().join("flowforge-audit.json")).unwrap()).unwrap();
+    let r: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(b.path().join("flowforge-audit.json")).unwrap()).unwrap();
     let mut items: Vec<String> = r["drift"]["items"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|i| format!("{} {} {} {}", i["state"].as_str().unwrap(), i["kind"].as_str().unwrap(), i["element"].as_str().unwrap(), i["attribute"].as_str().unwrap_or("-")))
+        .map(|i| {
+            format!(
+                "{} {} {} {}",
+                i["state"].as_str().unwrap(),
+                i["kind"].as_str().unwrap(),
+                i["element"].as_str().unwrap(),
+                i["attribute"].as_str().unwrap_or("-")
+            )
+        })
         .collect();
     items.sort();
     assert_eq!(
@@ -328,21 +390,75 @@ fn promotion_gate_decisions() {
     let out = tempfile::tempdir().unwrap();
     let good = repo("examples/snapshots/prod-compliant.json");
     let bad = repo("examples/snapshots/prod-drifted.json");
-    let o = run(&["gate", "--env", "prod", "--snapshot", good.to_str().unwrap(), "--from-snapshot", good.to_str().unwrap(), "--from-env", "prod", "--out", out.path().to_str().unwrap()]);
+    let o = run(&[
+        "gate",
+        "--env",
+        "prod",
+        "--snapshot",
+        good.to_str().unwrap(),
+        "--from-snapshot",
+        good.to_str().unwrap(),
+        "--from-env",
+        "prod",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("ALLOWED"));
-    let o = run(&["gate", "--env", "prod", "--snapshot", bad.to_str().unwrap(), "--from-snapshot", good.to_str().unwrap(), "--from-env", "prod", "--out", out.path().to_str().unwrap()]);
+    let o = run(&[
+        "gate",
+        "--env",
+        "prod",
+        "--snapshot",
+        bad.to_str().unwrap(),
+        "--from-snapshot",
+        good.to_str().unwrap(),
+        "--from-env",
+        "prod",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let t = text(&o);
-    for reason in ["BLOCKED", "FAIL result(s)", "the audit is incomplete", "parity: architecture vpc_endpoint:secretsmanager is in sync in prod but MISSING", "parity: architecture database (multi_az)"] {
+    for reason in [
+        "BLOCKED",
+        "FAIL result(s)",
+        "the audit is incomplete",
+        "parity: architecture vpc_endpoint:secretsmanager is in sync in prod but MISSING",
+        "parity: architecture database (multi_az)",
+    ] {
         assert!(t.contains(reason), "missing {reason:?} in:\n{t}");
     }
     // In dev nothing but the FAILs at or above high block; a complete audit is still required.
-    let o = run(&["gate", "--env", "dev", "--snapshot", bad.to_str().unwrap(), "--require-complete-audit", "false", "--fail-on", "critical", "--fail-on-drift", "none", "--out", out.path().to_str().unwrap()]);
+    let o = run(&[
+        "gate",
+        "--env",
+        "dev",
+        "--snapshot",
+        bad.to_str().unwrap(),
+        "--require-complete-audit",
+        "false",
+        "--fail-on",
+        "critical",
+        "--fail-on-drift",
+        "none",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("FF-NET-002"), "{}", text(&o));
     // Promoting to dev has no predecessor: asking for parity without --from-env is an input error.
-    let o = run(&["gate", "--env", "dev", "--snapshot", good.to_str().unwrap(), "--from-snapshot", good.to_str().unwrap(), "--out", out.path().to_str().unwrap()]);
+    let o = run(&[
+        "gate",
+        "--env",
+        "dev",
+        "--snapshot",
+        good.to_str().unwrap(),
+        "--from-snapshot",
+        good.to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
 
@@ -352,9 +468,17 @@ fn promotion_gate_decisions() {
 fn evidence_round_trip_and_tampering() {
     let dir = tempfile::tempdir().unwrap();
     let w = dir.path().join("waivers.yaml");
-    std::fs::write(&w, "waivers:\n  - check: FF-EC2-002\n    resource: \"*\"\n    reason: r\n    owner: o\n    expires: 2027-06-30\n").unwrap();
+    std::fs::write(
+        &w,
+        "waivers:\n  - check: FF-EC2-002\n    resource: \"*\"\n    reason: r\n    owner: o\n    expires: 2027-06-30\n",
+    )
+    .unwrap();
     let ev = dir.path().join("evidence");
-    let o = evaluate("examples/snapshots/prod-drifted.json", &dir.path().join("out"), &["--format", "all", "--waivers", w.to_str().unwrap(), "--evidence", ev.to_str().unwrap()]);
+    let o = evaluate(
+        "examples/snapshots/prod-drifted.json",
+        &dir.path().join("out"),
+        &["--format", "all", "--waivers", w.to_str().unwrap(), "--evidence", ev.to_str().unwrap()],
+    );
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let verify = || run(&["verify-evidence", ev.to_str().unwrap()]);
     let o = verify();
@@ -376,7 +500,11 @@ fn evidence_round_trip_and_tampering() {
     let o = verify();
     assert!(text(&o).contains("inputs/waivers.yaml: missing"), "{}", text(&o));
     // Refuses to write into a non-empty directory.
-    let o = evaluate("examples/snapshots/prod-drifted.json", &dir.path().join("out2"), &["--evidence", ev.to_str().unwrap()]);
+    let o = evaluate(
+        "examples/snapshots/prod-drifted.json",
+        &dir.path().join("out2"),
+        &["--evidence", ev.to_str().unwrap()],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
 
@@ -388,16 +516,28 @@ fn terraform_state_as_expected_source() {
     let tf = repo("examples/terraform/prod.tfstate");
     let o = evaluate("examples/snapshots/prod-drifted.json", dir.path(), &["--expected-from", tf.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
-    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join("flowforge-audit.json")).unwrap()).unwrap();
+    let r: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("flowforge-audit.json")).unwrap()).unwrap();
     let iac = &r["drift"]["iac"];
-    assert_eq!((iac["managed_in_sync"].as_u64(), iac["changed"].as_u64(), iac["missing"].as_u64()), (Some(5), Some(2), Some(1)), "{iac}");
+    assert_eq!(
+        (iac["managed_in_sync"].as_u64(), iac["changed"].as_u64(), iac["missing"].as_u64()),
+        (Some(5), Some(2), Some(1)),
+        "{iac}"
+    );
     assert_eq!(iac["unknown_types"]["aws_cloudwatch_log_group"], 2);
     let mut items: Vec<String> = r["drift"]["items"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|i| i["kind"] == "iac" && i["state"] != "UNMANAGED")
-        .map(|i| format!("{} {} {}", i["state"].as_str().unwrap(), i["element"].as_str().unwrap(), i["attribute"].as_str().unwrap_or("-")))
+        .map(|i| {
+            format!(
+                "{} {} {}",
+                i["state"].as_str().unwrap(),
+                i["element"].as_str().unwrap(),
+                i["attribute"].as_str().unwrap_or("-")
+            )
+        })
         .collect();
     items.sort();
     assert_eq!(
@@ -411,7 +551,11 @@ fn terraform_state_as_expected_source() {
     // A state file of another format version is an input error.
     let bad = dir.path().join("v3.tfstate");
     std::fs::write(&bad, r#"{"version": 3, "resources": []}"#).unwrap();
-    let o = evaluate("examples/snapshots/prod-compliant.json", &dir.path().join("o"), &["--expected-from", bad.to_str().unwrap()]);
+    let o = evaluate(
+        "examples/snapshots/prod-compliant.json",
+        &dir.path().join("o"),
+        &["--expected-from", bad.to_str().unwrap()],
+    );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
 
@@ -422,7 +566,13 @@ fn iam_policy_is_read_only() {
     let o = run(&["iam-policy"]);
     assert_eq!(o.status.code(), Some(0));
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let actions: Vec<&str> = doc["Statement"].as_array().unwrap().iter().flat_map(|s| s["Action"].as_array().unwrap()).filter_map(|a| a.as_str()).collect();
+    let actions: Vec<&str> = doc["Statement"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["Action"].as_array().unwrap())
+        .filter_map(|a| a.as_str())
+        .collect();
     assert!(actions.len() > 20, "{actions:?}");
     for a in &actions {
         let verb = a.split(':').nth(1).unwrap();

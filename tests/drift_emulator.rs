@@ -113,10 +113,14 @@ async fn drift_from_compliant_to_broken_account() {
     // The state fixture describes the seeded account: everything it declares is in sync.
     let iac = drift::compute(&before, &view, Some(&tf));
     let summary = iac.iac.clone().expect("iac summary");
-    let not_unmanaged: Vec<_> = iac.items.iter().filter(|i| i.kind == "iac" && i.state != DriftState::Unmanaged).collect();
+    let not_unmanaged: Vec<_> =
+        iac.items.iter().filter(|i| i.kind == "iac" && i.state != DriftState::Unmanaged).collect();
     assert!(not_unmanaged.is_empty(), "{not_unmanaged:#?}");
     assert_eq!((summary.managed_in_sync, summary.changed, summary.missing), (16, 0, 0));
-    assert_eq!(summary.unknown_types.iter().map(|(k, v)| (k.as_str(), *v)).collect::<Vec<_>>(), vec![("aws_kms_key", 1), ("aws_route_table", 1)]);
+    assert_eq!(
+        summary.unknown_types.iter().map(|(k, v)| (k.as_str(), *v)).collect::<Vec<_>>(),
+        vec![("aws_kms_key", 1), ("aws_route_table", 1)]
+    );
     let unmanaged: BTreeSet<&str> = iac.items.iter().filter(|i| i.kind == "iac").map(|i| i.element.as_str()).collect();
     assert!(unmanaged.contains(format!("s3.buckets:logs-{ACCOUNT_ID}").as_str()), "{unmanaged:?}");
     assert!(!unmanaged.iter().any(|e| e.contains("flowforge-prod-gold")), "declared resources are managed");
@@ -136,12 +140,21 @@ async fn drift_from_compliant_to_broken_account() {
         ]
     );
     let db = report.items.iter().find(|i| i.element == "database").expect("database item");
-    assert_eq!((db.expected.clone(), db.actual.clone()), (Some(serde_json::json!(true)), Some(serde_json::json!(false))));
+    assert_eq!(
+        (db.expected.clone(), db.actual.clone()),
+        (Some(serde_json::json!(true)), Some(serde_json::json!(false)))
+    );
     assert_eq!(db.resource_arn.as_deref(), Some(seeded.db_instance_arn.as_str()));
-    assert_eq!(rows(&report, "network"), vec![("flow:internet->database".into(), DriftState::Unmanaged, Some("port:5432".into()))]);
+    assert_eq!(
+        rows(&report, "network"),
+        vec![("flow:internet->database".into(), DriftState::Unmanaged, Some("port:5432".into()))]
+    );
     let net = report.items.iter().find(|i| i.kind == "network").expect("network item");
     assert_eq!(net.severity, Severity::Critical);
-    assert_eq!(rows(&report, "least-privilege"), vec![("role:prefect-worker".into(), DriftState::Changed, Some("action:s3:*".into()))]);
+    assert_eq!(
+        rows(&report, "least-privilege"),
+        vec![("role:prefect-worker".into(), DriftState::Changed, Some("action:s3:*".into()))]
+    );
     let lp = report.items.iter().find(|i| i.kind == "least-privilege").expect("lp item");
     assert_eq!(lp.actual, Some(serde_json::json!(["*"])));
     assert_eq!(rows(&report, "trust"), vec![]);
@@ -160,7 +173,9 @@ async fn drift_from_compliant_to_broken_account() {
     );
     let summary = report.iac.clone().expect("iac summary");
     assert_eq!((summary.managed_in_sync, summary.changed, summary.missing), (11, 3, 2));
-    assert!(report.items.iter().any(|i| i.kind == "iac" && i.element == "s3.buckets:flowforge-prod-scratch" && i.state == DriftState::Unmanaged));
+    assert!(report.items.iter().any(|i| i.kind == "iac"
+        && i.element == "s3.buckets:flowforge-prod-scratch"
+        && i.state == DriftState::Unmanaged));
 
     // 3. The diff between the two scans shows the same changes, by ARN and attribute path.
     let diff = diff_snapshots(&before, &after);

@@ -60,7 +60,11 @@ async fn seeded_account_is_collected_exactly() {
     assert_eq!(snap.regions, vec![REGION.to_owned()]);
     assert_eq!(snap.schema_version, flowforge_audit::model::SNAPSHOT_SCHEMA_VERSION);
     assert!(chrono::DateTime::parse_from_rfc3339(&snap.collected_at).is_ok(), "{}", snap.collected_at);
-    assert!(snap.collected_at.ends_with('Z') && !snap.collected_at.contains('.'), "seconds, UTC: {}", snap.collected_at);
+    assert!(
+        snap.collected_at.ends_with('Z') && !snap.collected_at.contains('.'),
+        "seconds, UTC: {}",
+        snap.collected_at
+    );
 
     // ---- network
     let vpc = snap.ec2.vpcs.iter().find(|v| v.meta.id == s.vpc_id).expect("seeded vpc");
@@ -71,7 +75,8 @@ async fn seeded_account_is_collected_exactly() {
     let subnets: Vec<_> = snap.ec2.subnets.iter().filter(|x| x.vpc_id == s.vpc_id).collect();
     assert_eq!(subnets.len(), 8);
     for tier in seed::TIERS {
-        let of_tier: Vec<_> = subnets.iter().filter(|x| x.meta.tags.get("flowforge:tier").map(String::as_str) == Some(tier)).collect();
+        let of_tier: Vec<_> =
+            subnets.iter().filter(|x| x.meta.tags.get("flowforge:tier").map(String::as_str) == Some(tier)).collect();
         assert_eq!(of_tier.len(), 2, "{tier}");
         let azs: BTreeSet<_> = of_tier.iter().map(|x| x.availability_zone.as_str()).collect();
         assert_eq!(azs, BTreeSet::from(seed::AZS), "{tier} spans both AZs");
@@ -84,7 +89,8 @@ async fn seeded_account_is_collected_exactly() {
     let igw = snap.ec2.internet_gateways.iter().find(|g| g.meta.id == s.igw_id).expect("igw");
     assert_eq!(igw.attached_vpc_ids, vec![s.vpc_id.clone()]);
     let public_rt = snap.ec2.route_tables.iter().find(|r| r.meta.id == s.public_route_table).expect("public rt");
-    assert!(public_rt.routes.iter().any(|r| r.destination_cidr_block.as_deref() == Some("0.0.0.0/0") && r.gateway_id.as_deref() == Some(s.igw_id.as_str())));
+    assert!(public_rt.routes.iter().any(|r| r.destination_cidr_block.as_deref() == Some("0.0.0.0/0")
+        && r.gateway_id.as_deref() == Some(s.igw_id.as_str())));
     assert_eq!(public_rt.subnet_ids.len(), 2);
     for (rt_id, nat_id) in s.private_route_tables.iter().zip(&s.nat_ids) {
         let rt = snap.ec2.route_tables.iter().find(|r| &r.meta.id == rt_id).expect("private rt");
@@ -94,7 +100,8 @@ async fn seeded_account_is_collected_exactly() {
 
     let sg = |tier: &str| snap.ec2.security_groups.iter().find(|g| g.meta.id == s.security_groups[tier]).expect("sg");
     let alb_sg = sg("public");
-    let world_ports: BTreeSet<_> = alb_sg.ingress.iter().filter(|r| r.ipv4_ranges == ["0.0.0.0/0"]).filter_map(|r| r.from_port).collect();
+    let world_ports: BTreeSet<_> =
+        alb_sg.ingress.iter().filter(|r| r.ipv4_ranges == ["0.0.0.0/0"]).filter_map(|r| r.from_port).collect();
     assert_eq!(world_ports, BTreeSet::from([80, 443]));
     let db_sg = sg("database");
     assert_eq!(db_sg.meta.tags["flowforge:tier"], "database");
@@ -114,7 +121,10 @@ async fn seeded_account_is_collected_exactly() {
     assert!(sme.private_dns_enabled, "interface endpoint keeps private DNS");
     assert_eq!(sme.subnet_ids.len(), 2);
     let fl = snap.ec2.flow_logs.iter().find(|f| f.meta.id == s.flow_log_id).expect("flow log");
-    assert_eq!((fl.resource_id.as_str(), fl.traffic_type.as_str(), fl.log_destination_type.as_str()), (s.vpc_id.as_str(), "ALL", "s3"));
+    assert_eq!(
+        (fl.resource_id.as_str(), fl.traffic_type.as_str(), fl.log_destination_type.as_str()),
+        (s.vpc_id.as_str(), "ALL", "s3")
+    );
     let inst = snap.ec2.instances.iter().find(|i| i.meta.id == s.instance_id).expect("instance");
     assert_eq!(inst.meta.name, "flowforge-prod-node-a");
     assert_eq!(inst.metadata_options.http_tokens, "required", "IMDSv2 only");
@@ -138,7 +148,9 @@ async fn seeded_account_is_collected_exactly() {
         assert_eq!(enc.rules[0].kms_master_key_id.as_deref(), Some(s.kms_key_arn.as_str()));
         assert_eq!(b.versioning.status.as_deref(), Some("Enabled"));
         let pab = b.public_access_block.as_ref().expect("pab");
-        assert!(pab.block_public_acls && pab.ignore_public_acls && pab.block_public_policy && pab.restrict_public_buckets);
+        assert!(
+            pab.block_public_acls && pab.ignore_public_acls && pab.block_public_policy && pab.restrict_public_buckets
+        );
         let policy = b.policy.as_ref().expect("policy");
         assert_eq!(policy.statement.len(), 1);
         let st = &policy.statement[0];
@@ -166,7 +178,10 @@ async fn seeded_account_is_collected_exactly() {
     assert_eq!(db.db_subnet_group.as_ref().map(|g| g.subnet_ids.len()), Some(2));
     assert_eq!(snap.rds.parameter_groups.len(), 1, "only the group in use is read");
     let pg = &snap.rds.parameter_groups[0];
-    assert_eq!((pg.meta.id.as_str(), pg.kind.as_str(), pg.family.as_str()), (s.db_parameter_group.as_str(), "instance", "postgres16"));
+    assert_eq!(
+        (pg.meta.id.as_str(), pg.kind.as_str(), pg.family.as_str()),
+        (s.db_parameter_group.as_str(), "instance", "postgres16")
+    );
     assert_eq!(pg.parameters.get("rds.force_ssl").map(String::as_str), Some("1"));
     assert!(pg.parameters.keys().all(|k| aws::AUDITED_PARAMETERS.contains(&k.as_str())), "{:?}", pg.parameters);
 
@@ -253,14 +268,18 @@ async fn seeded_account_is_collected_exactly() {
     assert_observed_calls_are_in_policy(&out.calls);
     assert_eq!(out.calls.get("iam:GetAccountAuthorizationDetails"), Some(&1));
     assert_eq!(out.calls.get("s3:GetBucketPolicy"), Some(&5));
-    assert!(out.calls.get("rds:DescribeDBParameters").copied().unwrap_or(0) >= 1, "force_ssl needs the group's parameters");
+    assert!(
+        out.calls.get("rds:DescribeDBParameters").copied().unwrap_or(0) >= 1,
+        "force_ssl needs the group's parameters"
+    );
     assert!(!out.calls.keys().any(|k| k.contains("GetSecretValue")));
 }
 
 /// Every operation observed on the wire is declared and granted by the shipped policy.
 fn assert_observed_calls_are_in_policy(calls: &BTreeMap<String, u64>) {
     let policy: serde_json::Value = serde_json::from_str(aws::SCANNER_POLICY).expect("policy json");
-    let granted: BTreeSet<&str> = policy["Statement"][0]["Action"].as_array().expect("actions").iter().filter_map(|a| a.as_str()).collect();
+    let granted: BTreeSet<&str> =
+        policy["Statement"][0]["Action"].as_array().expect("actions").iter().filter_map(|a| a.as_str()).collect();
     assert!(!calls.is_empty());
     for key in calls.keys() {
         let (service, name) = key.split_once(':').expect("service:Operation");
@@ -268,8 +287,15 @@ fn assert_observed_calls_are_in_policy(calls: &BTreeMap<String, u64>) {
             .iter()
             .find(|o| (o.service == service || (service == "s3" && o.service == "s3control")) && o.name == name)
             .unwrap_or_else(|| panic!("observed call {key} is not declared in aws::OPERATIONS"));
-        assert!(granted.contains(op.iam_action), "observed call {key} needs {} which iam/scanner-policy.json lacks", op.iam_action);
-        for verb in ["Create", "Put", "Delete", "Update", "Modify", "Attach", "Detach", "Tag", "Untag", "Start", "Stop", "Rotate"] {
+        assert!(
+            granted.contains(op.iam_action),
+            "observed call {key} needs {} which iam/scanner-policy.json lacks",
+            op.iam_action
+        );
+        for verb in [
+            "Create", "Put", "Delete", "Update", "Modify", "Attach", "Detach", "Tag", "Untag", "Start", "Stop",
+            "Rotate",
+        ] {
             assert!(!name.starts_with(verb), "mutating call observed: {key}");
         }
     }
@@ -302,8 +328,10 @@ async fn denied_service_becomes_collection_errors() {
         e.service == "eks" && e.operation == "ListClusters" && e.error_code == "SignatureDoesNotMatch"
     };
     let others: Vec<_> = snap.collection_errors.iter().filter(|e| e.service != "rds" && !eks_quirk(e)).collect();
-    let summary: Vec<String> =
-        others.iter().map(|e| format!("{}:{} {} {:?}: {}", e.service, e.operation, e.error_code, e.resource, e.message)).collect();
+    let summary: Vec<String> = others
+        .iter()
+        .map(|e| format!("{}:{} {} {:?}: {}", e.service, e.operation, e.error_code, e.resource, e.message))
+        .collect();
     assert!(others.is_empty(), "the scanner policy must suffice for every other service:\n{}", summary.join("\n"));
     // Everything else is there.
     assert_eq!(snap.s3.buckets.len(), 5);
@@ -330,13 +358,22 @@ async fn drift_helpers_change_the_collected_snapshot() {
     let bucket = |layer: &str| snap.s3.buckets.iter().find(|b| b.meta.id == s.buckets[layer]).expect("bucket");
     assert!(bucket("landing").policy.as_ref().is_some_and(|p| p.statement.iter().all(|st| st.effect != "Deny")));
     assert_eq!(bucket("bronze").encryption.as_ref().map(|e| e.rules[0].sse_algorithm.as_str()), Some("AES256"));
-    assert!(!snap.ec2.vpc_endpoints.iter().any(|e| e.meta.id == s.secrets_endpoint_id && e.state.eq_ignore_ascii_case("available")));
+    assert!(!snap
+        .ec2
+        .vpc_endpoints
+        .iter()
+        .any(|e| e.meta.id == s.secrets_endpoint_id && e.state.eq_ignore_ascii_case("available")));
     assert!(!snap.rds.db_instances[0].multi_az);
     let worker = snap.iam.roles.iter().find(|r| r.meta.arn == s.roles["prefect-worker"]).expect("worker");
-    assert!(worker.inline_policies.iter().any(|p| p.document.statement.iter().any(|st| st.action == ["s3:*"] && st.resource == ["*"])));
+    assert!(worker.inline_policies.iter().any(|p| p
+        .document
+        .statement
+        .iter()
+        .any(|st| st.action == ["s3:*"] && st.resource == ["*"])));
     let db_sg = snap.ec2.security_groups.iter().find(|g| g.meta.id == s.security_groups["database"]).expect("db sg");
     assert!(db_sg.ingress.iter().any(|r| r.ipv4_ranges.contains(&"0.0.0.0/0".to_owned()) && r.from_port == Some(5432)));
-    let db_secret = snap.secretsmanager.secrets.iter().find(|x| x.meta.name == "flowforge/prod/database").expect("secret");
+    let db_secret =
+        snap.secretsmanager.secrets.iter().find(|x| x.meta.name == "flowforge/prod/database").expect("secret");
     assert!(!db_secret.rotation_enabled);
     for drift in seed::Drift::ALL {
         let arn = s.drifted_arn(drift);
@@ -368,14 +405,19 @@ async fn listings_page_to_the_end() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "run by scripts/demo-scan.sh against the moto it starts"]
 async fn seed_demo_account() {
-    let endpoint = std::env::var("FLOWFORGE_SEED_ENDPOINT").expect("FLOWFORGE_SEED_ENDPOINT (set by scripts/demo-scan.sh)");
+    let endpoint =
+        std::env::var("FLOWFORGE_SEED_ENDPOINT").expect("FLOWFORGE_SEED_ENDPOINT (set by scripts/demo-scan.sh)");
     assert!(endpoint.starts_with("http://127.0.0.1:"), "the demo seeds a loopback emulator only, not {endpoint}");
     let env = std::env::var("FLOWFORGE_SEED_ENV").unwrap_or_else(|_| "prod".to_owned());
     let drifts: Vec<seed::Drift> = std::env::var("FLOWFORGE_SEED_DRIFTS")
         .unwrap_or_default()
         .split(',')
         .filter(|d| !d.trim().is_empty())
-        .map(|d| seed::Drift::from_name(d).unwrap_or_else(|| panic!("unknown drift {d:?}; known: tls, encryption, vpc-endpoint, multi-az, iam, network, rotation")))
+        .map(|d| {
+            seed::Drift::from_name(d).unwrap_or_else(|| {
+                panic!("unknown drift {d:?}; known: tls, encryption, vpc-endpoint, multi-az, iam, network, rotation")
+            })
+        })
         .collect();
     let clients = Clients::new(&endpoint, "testing", "testing").await;
     let seeded = seed::seed(&clients, &env).await;

@@ -186,7 +186,12 @@ async fn denied_service_is_unknown_and_fails_prod_gate() {
         .collect();
     assert!(rds_pass.is_empty(), "a denied service never PASSes:\n{}", describe(&rds_pass));
     assert!(!results_with(&report, "PASS").is_empty(), "the other services were audited");
-    assert_eq!(out.status.code(), Some(1), "prod requires a complete audit; stdout:\n{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "prod requires a complete audit; stdout:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 /// `evaluate` on the snapshot `scan` saved gives byte-identical reports in every format.
@@ -208,12 +213,14 @@ async fn scan_and_evaluate_of_saved_snapshot_agree_byte_for_byte() {
         .output()
         .expect("evaluate");
     assert_eq!(scan_out.status.code(), eval_out.status.code(), "same gate decision");
-    let mut names: Vec<_> = std::fs::read_dir(&reports).expect("reports").map(|e| e.expect("entry").file_name()).collect();
+    let mut names: Vec<_> =
+        std::fs::read_dir(&reports).expect("reports").map(|e| e.expect("entry").file_name()).collect();
     names.sort();
     assert!(names.len() >= 3, "{names:?}");
     for name in names {
         let a = std::fs::read(reports.join(&name)).expect("scan report");
-        let b = std::fs::read(eval_dir.path().join(&name)).unwrap_or_else(|e| panic!("evaluate did not write {name:?}: {e}"));
+        let b = std::fs::read(eval_dir.path().join(&name))
+            .unwrap_or_else(|e| panic!("evaluate did not write {name:?}: {e}"));
         assert!(a == b, "{name:?} differs between scan and evaluate of the saved snapshot");
     }
 }

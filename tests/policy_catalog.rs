@@ -7,11 +7,36 @@ use flowforge_audit::policy::{is_valid_check_id, render_text, run_tests, test_ru
 
 /// The checks the audit promises (README / docs/policies.md); removing one is a breaking change.
 const REQUIRED_IDS: &[&str] = &[
-    "FF-CFG-001", "FF-CFG-002", "FF-EC2-001", "FF-EC2-002", "FF-EKS-001", "FF-EKS-002", "FF-ELB-001",
-    "FF-IAM-001", "FF-IAM-002", "FF-IAM-003", "FF-IAM-004", "FF-NET-001", "FF-NET-002", "FF-NET-003",
-    "FF-RDS-001", "FF-RDS-002", "FF-RDS-003", "FF-RDS-004", "FF-S3-001", "FF-S3-002", "FF-S3-003",
-    "FF-S3-004", "FF-S3-005", "FF-SM-001", "FF-SM-002", "FF-VPC-001", "FF-VPC-002", "FF-VPC-003",
-    "FF-VPC-004", "FF-VPC-005",
+    "FF-CFG-001",
+    "FF-CFG-002",
+    "FF-EC2-001",
+    "FF-EC2-002",
+    "FF-EKS-001",
+    "FF-EKS-002",
+    "FF-ELB-001",
+    "FF-IAM-001",
+    "FF-IAM-002",
+    "FF-IAM-003",
+    "FF-IAM-004",
+    "FF-NET-001",
+    "FF-NET-002",
+    "FF-NET-003",
+    "FF-RDS-001",
+    "FF-RDS-002",
+    "FF-RDS-003",
+    "FF-RDS-004",
+    "FF-S3-001",
+    "FF-S3-002",
+    "FF-S3-003",
+    "FF-S3-004",
+    "FF-S3-005",
+    "FF-SM-001",
+    "FF-SM-002",
+    "FF-VPC-001",
+    "FF-VPC-002",
+    "FF-VPC-003",
+    "FF-VPC-004",
+    "FF-VPC-005",
 ];
 
 /// Every Rego unit test of the builtin catalog passes, and there are enough of them.
@@ -26,7 +51,10 @@ fn builtin_rego_tests_all_pass() {
     // Coverage is reported for every check file, and every check is exercised.
     let coverage = summary.coverage.as_ref().unwrap();
     for check in catalog.checks() {
-        let file = coverage.iter().find(|f| f.file == check.file.source).unwrap_or_else(|| panic!("no coverage for {}", check.file.source));
+        let file = coverage
+            .iter()
+            .find(|f| f.file == check.file.source)
+            .unwrap_or_else(|| panic!("no coverage for {}", check.file.source));
         assert!(file.percent > 50.0, "{} is barely covered ({:.1}%)", file.file, file.percent);
     }
 }
@@ -53,8 +81,18 @@ fn every_check_has_pass_and_fail_tests() {
     for check in catalog.checks() {
         let test = check.test.as_ref().unwrap_or_else(|| panic!("{} has no test file", check.meta.id));
         let names = test_rule_names(&test.text);
-        assert!(names.iter().any(|n| n.starts_with("test_pass_")), "{}: no test_pass_* in {}", check.meta.id, test.source);
-        assert!(names.iter().any(|n| n.starts_with("test_fail_")), "{}: no test_fail_* in {}", check.meta.id, test.source);
+        assert!(
+            names.iter().any(|n| n.starts_with("test_pass_")),
+            "{}: no test_pass_* in {}",
+            check.meta.id,
+            test.source
+        );
+        assert!(
+            names.iter().any(|n| n.starts_with("test_fail_")),
+            "{}: no test_fail_* in {}",
+            check.meta.id,
+            test.source
+        );
     }
 }
 

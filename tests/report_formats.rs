@@ -25,7 +25,8 @@ fn validator(schema: &serde_json::Value) -> jsonschema::Validator {
 
 fn validate(schema: &serde_json::Value, instance: &serde_json::Value, what: &str) {
     let validator = validator(schema);
-    let errors: Vec<String> = validator.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    let errors: Vec<String> =
+        validator.iter_errors(instance).map(|e| format!("{} at {}", e, e.instance_path())).collect();
     assert!(errors.is_empty(), "{what} does not validate:\n{}", errors.join("\n"));
 }
 
@@ -128,7 +129,8 @@ fn parse_junit(xml: &str) -> Counts {
                     "testsuite" => {
                         c.suites += 1;
                         let attr = e.try_get_attribute("name").unwrap().unwrap();
-                        c.suite_names.push(attr.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned());
+                        c.suite_names
+                            .push(attr.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned());
                     }
                     "testcase" => c.cases += 1,
                     "failure" => c.failures += 1,

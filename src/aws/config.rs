@@ -42,7 +42,12 @@ impl ConfigApi {
                 let name = r.name().unwrap_or_default();
                 let group = r.recording_group();
                 ConfigRecorder {
-                    meta: self.ctx.meta(self.ctx.arn(SVC, &format!("config-recorder/{name}")), name, name, BTreeMap::new()),
+                    meta: self.ctx.meta(
+                        self.ctx.arn(SVC, &format!("config-recorder/{name}")),
+                        name,
+                        name,
+                        BTreeMap::new(),
+                    ),
                     role_arn: r.role_arn().map(str::to_owned),
                     all_supported: group.map(|g| g.all_supported()).unwrap_or(false),
                     include_global_resource_types: group.map(|g| g.include_global_resource_types()).unwrap_or(false),
@@ -86,7 +91,12 @@ impl ConfigApi {
             .map(|c| {
                 let name = c.name().unwrap_or_default();
                 DeliveryChannel {
-                    meta: self.ctx.meta(self.ctx.arn(SVC, &format!("delivery-channel/{name}")), name, name, BTreeMap::new()),
+                    meta: self.ctx.meta(
+                        self.ctx.arn(SVC, &format!("delivery-channel/{name}")),
+                        name,
+                        name,
+                        BTreeMap::new(),
+                    ),
                     s3_bucket_name: c.s3_bucket_name().map(str::to_owned),
                     sns_topic_arn: c.sns_topic_arn().map(str::to_owned),
                     delivery_frequency: c

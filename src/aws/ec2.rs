@@ -26,11 +26,8 @@ pub struct Ec2Api {
 }
 
 fn tags(tags: &[Tag]) -> BTreeMap<String, String> {
-    tags.iter()
-        .filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or_default().to_owned())))
-        .collect()
+    tags.iter().filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or_default().to_owned()))).collect()
 }
-
 
 fn o(v: Option<&str>) -> Option<String> {
     v.map(str::to_owned)
@@ -308,7 +305,10 @@ impl Ec2Api {
                     public_ip_address: o(x.public_ip_address()),
                     security_group_ids: x.security_groups().iter().filter_map(|g| o(g.group_id())).collect(),
                     metadata_options: InstanceMetadataOptions {
-                        http_tokens: md.and_then(|m| m.http_tokens()).map(|v| v.as_str().to_owned()).unwrap_or_default(),
+                        http_tokens: md
+                            .and_then(|m| m.http_tokens())
+                            .map(|v| v.as_str().to_owned())
+                            .unwrap_or_default(),
                         http_endpoint: md
                             .and_then(|m| m.http_endpoint())
                             .map(|v| v.as_str().to_owned())

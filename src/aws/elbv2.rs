@@ -52,7 +52,11 @@ impl Elbv2Api {
                     lb_type: x.r#type().map(|v| v.as_str().to_owned()).unwrap_or_default(),
                     vpc_id: x.vpc_id().map(str::to_owned),
                     security_group_ids: x.security_groups().to_vec(),
-                    availability_zones: x.availability_zones().iter().filter_map(|z| z.zone_name().map(str::to_owned)).collect(),
+                    availability_zones: x
+                        .availability_zones()
+                        .iter()
+                        .filter_map(|z| z.zone_name().map(str::to_owned))
+                        .collect(),
                     state: x.state().and_then(|s| s.code()).map(|c| c.as_str().to_owned()).unwrap_or_default(),
                     attributes: BTreeMap::new(),
                 }
@@ -122,7 +126,11 @@ impl Elbv2Api {
                     port,
                     protocol: l.protocol().map(|p| p.as_str().to_owned()).unwrap_or_default(),
                     ssl_policy: l.ssl_policy().map(str::to_owned).filter(|p| !p.is_empty()),
-                    certificate_arns: l.certificates().iter().filter_map(|c| c.certificate_arn().map(str::to_owned)).collect(),
+                    certificate_arns: l
+                        .certificates()
+                        .iter()
+                        .filter_map(|c| c.certificate_arn().map(str::to_owned))
+                        .collect(),
                     default_actions: l
                         .default_actions()
                         .iter()

@@ -68,7 +68,9 @@ impl CallError {
     {
         let (code, message) = match &err {
             SdkError::TimeoutError(_) => ("Timeout".to_owned(), "the call exceeded its timeout".to_owned()),
-            SdkError::DispatchFailure(d) if d.is_timeout() => ("Timeout".to_owned(), DisplayErrorContext(&err).to_string()),
+            SdkError::DispatchFailure(d) if d.is_timeout() => {
+                ("Timeout".to_owned(), DisplayErrorContext(&err).to_string())
+            }
             SdkError::DispatchFailure(_) => ("Transport".to_owned(), DisplayErrorContext(&err).to_string()),
             SdkError::ServiceError(_) => match err.code() {
                 Some(code) => (
@@ -82,7 +84,9 @@ impl CallError {
                 }
             },
             SdkError::ResponseError(_) => ("ResponseError".to_owned(), DisplayErrorContext(&err).to_string()),
-            SdkError::ConstructionFailure(_) => ("ConstructionFailure".to_owned(), DisplayErrorContext(&err).to_string()),
+            SdkError::ConstructionFailure(_) => {
+                ("ConstructionFailure".to_owned(), DisplayErrorContext(&err).to_string())
+            }
             _ => ("Unknown".to_owned(), DisplayErrorContext(&err).to_string()),
         };
         tracing::debug!(service, operation, %code, %message, "call failed");

@@ -37,8 +37,8 @@ pub use ec2::Ec2Api;
 pub use eks::EksApi;
 pub use elbv2::{Elbv2Api, TAGS_BATCH as ELB_TAGS_BATCH};
 pub use error::CallError;
-pub use iam::IamApi;
 pub use iam::AuthorizationDetails;
+pub use iam::IamApi;
 pub use rds::{RdsApi, AUDITED_PARAMETERS};
 pub use s3::{BucketRef, S3Api};
 pub use secretsmanager::SecretsManagerApi;
@@ -262,10 +262,9 @@ pub async fn connect(opts: &ConnectOptions) -> Result<Session, ConnectError> {
     let provider = base
         .credentials_provider()
         .ok_or_else(|| ConnectError::NoCredentials("no credential provider configured".into()))?;
-    provider
-        .provide_credentials()
-        .await
-        .map_err(|e| ConnectError::NoCredentials(aws_smithy_types::error::display::DisplayErrorContext(&e).to_string()))?;
+    provider.provide_credentials().await.map_err(|e| {
+        ConnectError::NoCredentials(aws_smithy_types::error::display::DisplayErrorContext(&e).to_string())
+    })?;
 
     let mut regions: Vec<String> = Vec::new();
     for r in &opts.regions {
@@ -281,9 +280,7 @@ pub async fn connect(opts: &ConnectOptions) -> Result<Session, ConnectError> {
     }
 
     let counter = CallCounter::default();
-    let sts_conf = aws_sdk_sts::config::Builder::from(&base)
-        .interceptor(counter.interceptor("sts"))
-        .build();
+    let sts_conf = aws_sdk_sts::config::Builder::from(&base).interceptor(counter.interceptor("sts")).build();
     let sts = aws_sdk_sts::Client::from_conf(sts_conf);
     let who = sts
         .get_caller_identity()
@@ -358,9 +355,7 @@ impl Session {
 
     /// IAM is global: the session's first region signs the calls.
     pub fn iam(&self) -> IamApi {
-        let conf = aws_sdk_iam::config::Builder::from(&self.base)
-            .interceptor(self.counter.interceptor("iam"))
-            .build();
+        let conf = aws_sdk_iam::config::Builder::from(&self.base).interceptor(self.counter.interceptor("iam")).build();
         IamApi::new(aws_sdk_iam::Client::from_conf(conf), self.ctx(GLOBAL_REGION))
     }
 

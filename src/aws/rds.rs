@@ -24,11 +24,8 @@ pub struct RdsApi {
 }
 
 fn tags(tags: &[Tag]) -> BTreeMap<String, String> {
-    tags.iter()
-        .filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or_default().to_owned())))
-        .collect()
+    tags.iter().filter_map(|t| Some((t.key()?.to_owned(), t.value().unwrap_or_default().to_owned()))).collect()
 }
-
 
 impl RdsApi {
     pub(crate) fn new(client: Client, ctx: Ctx) -> Self {
@@ -54,10 +51,8 @@ impl RdsApi {
             .iter()
             .map(|x| {
                 let id = s(x.db_instance_identifier());
-                let arn = x
-                    .db_instance_arn()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| self.ctx.arn("rds", &format!("db:{id}")));
+                let arn =
+                    x.db_instance_arn().map(str::to_owned).unwrap_or_else(|| self.ctx.arn("rds", &format!("db:{id}")));
                 DbInstance {
                     meta: self.ctx.meta(arn, &id, &id, tags(x.tag_list())),
                     engine: s(x.engine()),
@@ -72,7 +67,11 @@ impl RdsApi {
                     db_subnet_group: x.db_subnet_group().map(|g| DbSubnetGroup {
                         name: s(g.db_subnet_group_name()),
                         vpc_id: s(g.vpc_id()),
-                        subnet_ids: g.subnets().iter().filter_map(|n| n.subnet_identifier().map(str::to_owned)).collect(),
+                        subnet_ids: g
+                            .subnets()
+                            .iter()
+                            .filter_map(|n| n.subnet_identifier().map(str::to_owned))
+                            .collect(),
                     }),
                     vpc_security_group_ids: x
                         .vpc_security_groups()

@@ -9,8 +9,8 @@ use aws_sdk_s3control::config::endpoint::{Endpoint, EndpointFuture, Params, Reso
 
 use super::{CallError, Ctx};
 use crate::model::{
-    AccountPublicAccessBlock, BucketEncryption, BucketEncryptionRule, BucketLogging, BucketVersioning,
-    PolicyDocument, PublicAccessBlock,
+    AccountPublicAccessBlock, BucketEncryption, BucketEncryptionRule, BucketLogging, BucketVersioning, PolicyDocument,
+    PublicAccessBlock,
 };
 
 const SVC: &str = "s3";
@@ -130,7 +130,11 @@ impl S3Api {
             },
             Err(e) => {
                 let e = CallError::from_sdk(SVC, "GetBucketPolicy", e);
-                if e.is_code(&["NoSuchBucketPolicy"]) { Ok(None) } else { Err(e) }
+                if e.is_code(&["NoSuchBucketPolicy"]) {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
             }
         }
     }
@@ -165,7 +169,11 @@ impl S3Api {
             })),
             Err(e) => {
                 let e = CallError::from_sdk(SVC, "GetBucketPublicAccessBlock", e);
-                if e.is_code(&["NoSuchPublicAccessBlockConfiguration"]) { Ok(None) } else { Err(e) }
+                if e.is_code(&["NoSuchPublicAccessBlockConfiguration"]) {
+                    Ok(None)
+                } else {
+                    Err(e)
+                }
             }
         }
     }
@@ -189,7 +197,11 @@ impl S3Api {
             Ok(out) => Ok(out.tag_set().iter().map(|t| (t.key().to_owned(), t.value().to_owned())).collect()),
             Err(e) => {
                 let e = CallError::from_sdk(SVC, "GetBucketTagging", e);
-                if e.is_code(&["NoSuchTagSet", "NoSuchTagSetError"]) { Ok(BTreeMap::new()) } else { Err(e) }
+                if e.is_code(&["NoSuchTagSet", "NoSuchTagSetError"]) {
+                    Ok(BTreeMap::new())
+                } else {
+                    Err(e)
+                }
             }
         }
     }
@@ -216,7 +228,12 @@ impl S3Api {
         let mut ctx = self.ctx.clone();
         ctx.region = super::GLOBAL_REGION.to_owned();
         Ok(AccountPublicAccessBlock {
-            meta: ctx.meta(format!("arn:{}:s3:::{id}", ctx.partition), &id, "account-public-access-block", BTreeMap::new()),
+            meta: ctx.meta(
+                format!("arn:{}:s3:::{id}", ctx.partition),
+                &id,
+                "account-public-access-block",
+                BTreeMap::new(),
+            ),
             public_access_block: block,
         })
     }

@@ -7,10 +7,49 @@ use super::*;
 
 /// Verbs of AWS operations that change something (or reveal a secret's value).
 const MUTATING_PREFIXES: &[&str] = &[
-    "create", "put", "delete", "update", "modify", "attach", "detach", "tag", "untag", "start", "stop", "run",
-    "terminate", "rotate", "restore", "reboot", "authorize", "revoke", "associate", "disassociate", "enable",
-    "disable", "set", "upload", "assume", "invoke", "copy", "replace", "reset", "register", "deregister", "accept",
-    "reject", "cancel", "import", "add", "remove", "restore", "promote", "failover", "purge", "send", "upgrade",
+    "create",
+    "put",
+    "delete",
+    "update",
+    "modify",
+    "attach",
+    "detach",
+    "tag",
+    "untag",
+    "start",
+    "stop",
+    "run",
+    "terminate",
+    "rotate",
+    "restore",
+    "reboot",
+    "authorize",
+    "revoke",
+    "associate",
+    "disassociate",
+    "enable",
+    "disable",
+    "set",
+    "upload",
+    "assume",
+    "invoke",
+    "copy",
+    "replace",
+    "reset",
+    "register",
+    "deregister",
+    "accept",
+    "reject",
+    "cancel",
+    "import",
+    "add",
+    "remove",
+    "restore",
+    "promote",
+    "failover",
+    "purge",
+    "send",
+    "upgrade",
 ];
 
 /// Verbs that read. An SDK call in the source must start with one of these.
@@ -123,7 +162,13 @@ fn source_calls_match_the_operations_table() {
         }
     }
     for op in OPERATIONS {
-        assert!(found.contains(op.method), "aws::OPERATIONS declares {} ({}) but no source calls `.{}()`", op.name, op.service, op.method);
+        assert!(
+            found.contains(op.method),
+            "aws::OPERATIONS declares {} ({}) but no source calls `.{}()`",
+            op.name,
+            op.service,
+            op.method
+        );
     }
 }
 

@@ -59,11 +59,8 @@ pub enum BaselineError {
 }
 
 fn render_problems(problems: &[Problem]) -> String {
-    let mut out = format!(
-        "the baseline is invalid ({} problem{}):",
-        problems.len(),
-        if problems.len() == 1 { "" } else { "s" }
-    );
+    let mut out =
+        format!("the baseline is invalid ({} problem{}):", problems.len(), if problems.len() == 1 { "" } else { "s" });
     for p in problems {
         out.push_str("\n  ");
         out.push_str(&p.to_string());

@@ -230,7 +230,9 @@ mod drift_kinds {
         let names = Vec::<String>::deserialize(d)?;
         names
             .iter()
-            .map(|n| super::parse_drift_kind(n).ok_or_else(|| serde::de::Error::custom(format!("unknown drift kind {n:?}"))))
+            .map(|n| {
+                super::parse_drift_kind(n).ok_or_else(|| serde::de::Error::custom(format!("unknown drift kind {n:?}")))
+            })
             .collect()
     }
 }

@@ -23,7 +23,12 @@ pub(crate) fn validate(root: &RawNode, file: &str) -> Result<Baseline, Vec<Probl
         _ => {
             if problems.is_empty() {
                 // Defensive: a None without a reported problem would be a bug in this module.
-                problems.push(Problem { file: file.to_owned(), line: 1, col: 1, message: "the baseline is invalid".into() });
+                problems.push(Problem {
+                    file: file.to_owned(),
+                    line: 1,
+                    col: 1,
+                    message: "the baseline is invalid".into(),
+                });
             }
             Err(problems)
         }
@@ -38,7 +43,12 @@ struct Ctx<'f> {
 
 impl Ctx<'_> {
     fn err(&mut self, pos: Pos, message: impl Into<String>) {
-        self.problems.push(Problem { file: self.file.to_owned(), line: pos.line, col: pos.col, message: message.into() });
+        self.problems.push(Problem {
+            file: self.file.to_owned(),
+            line: pos.line,
+            col: pos.col,
+            message: message.into(),
+        });
     }
 }
 
@@ -71,7 +81,13 @@ fn shown(path: &str) -> &str {
 }
 
 /// A mapping; `allowed = None` accepts any key (names chosen by the author).
-fn map<'n>(cx: &mut Ctx, node: &'n RawNode, path: &str, allowed: Option<&[&str]>, required: &[&str]) -> Option<Map<'n>> {
+fn map<'n>(
+    cx: &mut Ctx,
+    node: &'n RawNode,
+    path: &str,
+    allowed: Option<&[&str]>,
+    required: &[&str],
+) -> Option<Map<'n>> {
     let RawValue::Map(entries) = &node.value else {
         cx.err(node.pos, format!("{}: expected a mapping, found {}", shown(path), node.value.type_name()));
         return None;
@@ -85,7 +101,10 @@ fn map<'n>(cx: &mut Ctx, node: &'n RawNode, path: &str, allowed: Option<&[&str]>
         if let Some(allowed) = allowed {
             if !allowed.contains(&key.as_str()) {
                 let hint = suggest(key, allowed).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
-                cx.err(k.pos, format!("unknown key `{key}` in {}: {hint}expected one of {}", shown(path), allowed.join(", ")));
+                cx.err(
+                    k.pos,
+                    format!("unknown key `{key}` in {}: {hint}expected one of {}", shown(path), allowed.join(", ")),
+                );
                 continue;
             }
         }
@@ -141,7 +160,11 @@ fn pattern(cx: &mut Ctx, node: &RawNode, path: &str, allow_layer: bool) -> Optio
         let name = &after[..close];
         let known = matches!(name, "env" | "account_id" | "partition") || (allow_layer && name == "layer");
         if !known {
-            let list = if allow_layer { "{env}, {account_id}, {partition}, {layer}" } else { "{env}, {account_id}, {partition}" };
+            let list = if allow_layer {
+                "{env}, {account_id}, {partition}, {layer}"
+            } else {
+                "{env}, {account_id}, {partition}"
+            };
             cx.err(node.pos, format!("{path}: unknown placeholder {{{name}}} (known: {list})"));
             ok = false;
         }
@@ -337,7 +360,10 @@ fn defaults(cx: &mut Ctx, node: &RawNode) -> Option<Defaults> {
             Ok(r) => Some(r),
             Err(missing) => {
                 for k in missing {
-                    cx.err(n.pos, format!("defaults.requirements: missing key `{k}` (defaults must set every requirement)"));
+                    cx.err(
+                        n.pos,
+                        format!("defaults.requirements: missing key `{k}` (defaults must set every requirement)"),
+                    );
                 }
                 None
             }
@@ -382,8 +408,15 @@ fn requirements(cx: &mut Ctx, node: &RawNode, path: &str) -> Option<Requirements
         };
         let p = join_path(path, key);
         let Some(kind) = RequirementsOverride::kind_of(key) else {
-            let hint = suggest(key, RequirementsOverride::KEYS).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
-            cx.err(k.pos, format!("unknown requirement `{key}` in {path}: {hint}known requirements are {}", RequirementsOverride::KEYS.join(", ")));
+            let hint =
+                suggest(key, RequirementsOverride::KEYS).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
+            cx.err(
+                k.pos,
+                format!(
+                    "unknown requirement `{key}` in {path}: {hint}known requirements are {}",
+                    RequirementsOverride::KEYS.join(", ")
+                ),
+            );
             ok = false;
             continue;
         };
@@ -495,8 +528,17 @@ fn environments(cx: &mut Ctx, node: &RawNode) -> Option<BTreeMap<String, Environ
 }
 
 const ARCH_KEYS: &[&str] = &[
-    "vpc", "tiers", "flows", "admin_ports", "database_ports", "data_lake", "database", "secrets", "load_balancer",
-    "eks_cluster", "config_recorder",
+    "vpc",
+    "tiers",
+    "flows",
+    "admin_ports",
+    "database_ports",
+    "data_lake",
+    "database",
+    "secrets",
+    "load_balancer",
+    "eks_cluster",
+    "config_recorder",
 ];
 
 fn architecture(cx: &mut Ctx, node: &RawNode) -> Option<Architecture> {
@@ -571,7 +613,8 @@ fn vpc(cx: &mut Ctx, node: &RawNode) -> Option<VpcSpec> {
         Some(n) => {
             let rp = format!("{p}.required_endpoints");
             list(cx, n, &rp, false, |cx, item, ip| {
-                let e = map(cx, item, ip, Some(&["service", "type", "private_dns", "environments"]), &["service", "type"])?;
+                let e =
+                    map(cx, item, ip, Some(&["service", "type", "private_dns", "environments"]), &["service", "type"])?;
                 let service = e.get("service").and_then(|n| string(cx, n, &format!("{ip}.service")));
                 let endpoint_type = e.get("type").and_then(|n| {
                     let s = string(cx, n, &format!("{ip}.type"))?;
@@ -579,7 +622,10 @@ fn vpc(cx: &mut Ctx, node: &RawNode) -> Option<VpcSpec> {
                         "Gateway" => Some(EndpointType::Gateway),
                         "Interface" => Some(EndpointType::Interface),
                         _ => {
-                            cx.err(n.pos, format!("{ip}.type: unknown endpoint type {s:?} (expected Gateway or Interface)"));
+                            cx.err(
+                                n.pos,
+                                format!("{ip}.type: unknown endpoint type {s:?} (expected Gateway or Interface)"),
+                            );
                             None
                         }
                     }
@@ -595,10 +641,16 @@ fn vpc(cx: &mut Ctx, node: &RawNode) -> Option<VpcSpec> {
                     }
                 }
                 let environments = env_list(cx, &e, ip);
-                Some(EndpointSpec { service: service?, endpoint_type: endpoint_type?, private_dns, environments: environments? })
+                Some(EndpointSpec {
+                    service: service?,
+                    endpoint_type: endpoint_type?,
+                    private_dns,
+                    environments: environments?,
+                })
             })
             .and_then(|eps| {
-                let with_pos: Vec<(String, Pos)> = eps.iter().map(|e| e.service.clone()).zip(item_positions(n)).collect();
+                let with_pos: Vec<(String, Pos)> =
+                    eps.iter().map(|e| e.service.clone()).zip(item_positions(n)).collect();
                 no_duplicates(cx, &with_pos, &rp, "endpoint service").then_some(eps)
             })
         }
@@ -721,7 +773,13 @@ fn roles(cx: &mut Ctx, node: &RawNode) -> Option<BTreeMap<String, RoleBaseline>>
     for (key, _, body) in &m.entries {
         let p = format!("roles.{key}");
         let role = (|| {
-            let r = map(cx, body, &p, Some(&["name", "trusted_principals", "allow", "environments"]), &["name", "trusted_principals", "allow"])?;
+            let r = map(
+                cx,
+                body,
+                &p,
+                Some(&["name", "trusted_principals", "allow", "environments"]),
+                &["name", "trusted_principals", "allow"],
+            )?;
             let name = r.get("name").and_then(|n| {
                 let s = pattern(cx, n, &format!("{p}.name"), false)?;
                 names.push((s.clone(), n.pos));
@@ -803,7 +861,8 @@ mod tests {
     /// Placeholders are a closed set: a typo like {enviroment} would silently never match.
     #[test]
     fn unknown_placeholder_is_reported() {
-        let text = crate::baseline::BUILTIN_BASELINE.replace("name: \"flowforge-{env}-vpc\"", "name: \"flowforge-{enviroment}-vpc\"");
+        let text = crate::baseline::BUILTIN_BASELINE
+            .replace("name: \"flowforge-{env}-vpc\"", "name: \"flowforge-{enviroment}-vpc\"");
         let p = problems(&text);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].contains("unknown placeholder {enviroment}"), "{p:?}");
@@ -812,7 +871,8 @@ mod tests {
     /// A flow between tiers that do not exist can never be checked: it is a load error.
     #[test]
     fn flow_to_unknown_tier_is_reported() {
-        let text = crate::baseline::BUILTIN_BASELINE.replace("to: database, ports: [5432]", "to: databse, ports: [5432]");
+        let text =
+            crate::baseline::BUILTIN_BASELINE.replace("to: database, ports: [5432]", "to: databse, ports: [5432]");
         let p = problems(&text);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].contains("unknown tier `databse`"), "{p:?}");
@@ -830,7 +890,8 @@ mod tests {
     /// Duplicate layers would give two expectations for one bucket.
     #[test]
     fn duplicate_layer_is_reported() {
-        let text = crate::baseline::BUILTIN_BASELINE.replace("[landing, bronze, silver, gold]", "[landing, bronze, silver, bronze]");
+        let text = crate::baseline::BUILTIN_BASELINE
+            .replace("[landing, bronze, silver, gold]", "[landing, bronze, silver, bronze]");
         let p = problems(&text);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].contains("duplicate layer `bronze`"), "{p:?}");

@@ -69,7 +69,10 @@ fn applies(envs: &Option<Vec<String>>, env: &str) -> bool {
 
 pub(crate) fn build(b: &Baseline, env: &str, account_id: &str, partition: &str) -> Result<EnvView, BaselineError> {
     let Some(environment) = b.environments.get(env) else {
-        return Err(BaselineError::UnknownEnvironment { env: env.to_owned(), known: b.environments.keys().cloned().collect() });
+        return Err(BaselineError::UnknownEnvironment {
+            env: env.to_owned(),
+            known: b.environments.keys().cloned().collect(),
+        });
     };
     let vars = [("{env}", env), ("{account_id}", account_id), ("{partition}", partition)];
 
@@ -170,7 +173,9 @@ mod tests {
         assert_eq!(v.gate.fail_on, crate::model::Severity::High);
         assert_eq!(v.gate.fail_on_drift, vec![crate::model::DriftState::Missing]);
         assert_eq!(v.roles["auditor"].name, "flowforge-dev-auditor");
-        assert!(v.roles["prefect-worker"].trusted_principals["Federated"][0].starts_with("arn:aws-cn:iam::111111111111:"));
+        assert!(
+            v.roles["prefect-worker"].trusted_principals["Federated"][0].starts_with("arn:aws-cn:iam::111111111111:")
+        );
     }
 
     /// A typo in --env must list the environments that exist.

@@ -52,7 +52,8 @@ pub struct LoadedSnapshot {
 
 impl LoadedSnapshot {
     pub fn parse(source: LabelledBytes, keep_bytes: bool) -> anyhow::Result<LoadedSnapshot> {
-        let parsed = engine::parse_snapshot(source.text("snapshot")?).with_context(|| format!("snapshot {}", source.label))?;
+        let parsed =
+            engine::parse_snapshot(source.text("snapshot")?).with_context(|| format!("snapshot {}", source.label))?;
         Ok(LoadedSnapshot {
             snapshot: parsed.snapshot,
             label: source.label,
@@ -64,7 +65,13 @@ impl LoadedSnapshot {
 
     /// An empty stand-in, for loading the other inputs before a collection runs.
     pub fn placeholder() -> LoadedSnapshot {
-        LoadedSnapshot { snapshot: Snapshot::default(), label: String::new(), sha256: String::new(), bytes: None, rego_input: std::cell::Cell::new(None) }
+        LoadedSnapshot {
+            snapshot: Snapshot::default(),
+            label: String::new(),
+            sha256: String::new(),
+            bytes: None,
+            rego_input: std::cell::Cell::new(None),
+        }
     }
 }
 
@@ -84,7 +91,8 @@ pub struct LoadedBaseline {
 
 impl LoadedBaseline {
     pub fn parse(source: LabelledBytes) -> anyhow::Result<LoadedBaseline> {
-        let baseline = Baseline::from_str_named(source.text("baseline")?, &source.label).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let baseline =
+            Baseline::from_str_named(source.text("baseline")?, &source.label).map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(LoadedBaseline { baseline, source })
     }
 }
@@ -129,7 +137,11 @@ impl AuditInputs {
             baseline: load_baseline(args.baseline.as_deref())?,
             catalog: load_catalog(args.policies.as_deref())?,
             waivers: args.waivers.as_deref().map(|p| LabelledBytes::read(p, "waiver file")).transpose()?,
-            expected_from: args.expected_from.as_deref().map(|p| LabelledBytes::read(p, "Terraform state")).transpose()?,
+            expected_from: args
+                .expected_from
+                .as_deref()
+                .map(|p| LabelledBytes::read(p, "Terraform state"))
+                .transpose()?,
         })
     }
 }
@@ -157,7 +169,11 @@ pub fn gate_policy(view: &crate::baseline::EnvView, args: &AuditArgs) -> anyhow:
 }
 
 /// [`audit`] with extra blocking reasons decided by the caller (promotion parity).
-pub fn audit_with(inputs: &AuditInputs, args: &AuditArgs, extra_gate_reasons: &[String]) -> anyhow::Result<AuditReport> {
+pub fn audit_with(
+    inputs: &AuditInputs,
+    args: &AuditArgs,
+    extra_gate_reasons: &[String],
+) -> anyhow::Result<AuditReport> {
     let snap = &inputs.snapshot.snapshot;
     let view = inputs
         .baseline
@@ -173,15 +189,20 @@ pub fn audit_with(inputs: &AuditInputs, args: &AuditArgs, extra_gate_reasons: &[
     let mut waiver_notes = Vec::new();
     if let Some(file) = &inputs.waivers {
         let waivers = gate::waivers::parse(&file.label, file.text("waiver file")?)?;
-        let today = gate::waivers::as_of(&snap.collected_at)
-            .with_context(|| format!("snapshot collected_at {:?} is not an RFC 3339 date; waivers cannot be judged", snap.collected_at))?;
+        let today = gate::waivers::as_of(&snap.collected_at).with_context(|| {
+            format!("snapshot collected_at {:?} is not an RFC 3339 date; waivers cannot be judged", snap.collected_at)
+        })?;
         let tags: std::collections::HashMap<&str, &std::collections::BTreeMap<String, String>> =
             snap.resource_metas().into_iter().map(|(_, m)| (m.arn.as_str(), &m.tags)).collect();
-        waiver_notes = gate::waivers::apply(&waivers, &args.env, today, args.waiver_warn_days, &mut eval.results, &|arn| tags.get(arn).map(|t| (*t).clone()));
+        waiver_notes =
+            gate::waivers::apply(&waivers, &args.env, today, args.waiver_warn_days, &mut eval.results, &|arn| {
+                tags.get(arn).map(|t| (*t).clone())
+            });
         for n in &waiver_notes {
             match n.state {
                 crate::model::WaiverState::Expired => {
-                    extra_reasons.push(format!("expired waiver {} ({} {}): {}", n.location, n.check_id, n.selector, n.message));
+                    extra_reasons
+                        .push(format!("expired waiver {} ({} {}): {}", n.location, n.check_id, n.selector, n.message));
                 }
                 crate::model::WaiverState::Expiring | crate::model::WaiverState::Stale => {
                     eprintln!("warning: waiver {} ({} {}): {}", n.location, n.check_id, n.selector, n.message);
@@ -191,12 +212,19 @@ pub fn audit_with(inputs: &AuditInputs, args: &AuditArgs, extra_gate_reasons: &[
         }
     }
     let tf = match &inputs.expected_from {
-        Some(f) => Some(crate::drift::TfState::parse(f.text("Terraform state")?, &f.label).map_err(|e| anyhow::anyhow!("{e}"))?),
+        Some(f) => Some(
+            crate::drift::TfState::parse(f.text("Terraform state")?, &f.label).map_err(|e| anyhow::anyhow!("{e}"))?,
+        ),
         None => None,
     };
     let started = std::time::Instant::now();
     let drift = crate::drift::compute(snap, &view, tf.as_ref());
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, items = drift.items.len(), rss_mib = engine::rss_mib(), "drift computed");
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        items = drift.items.len(),
+        rss_mib = engine::rss_mib(),
+        "drift computed"
+    );
     let policy = gate_policy(&view, args)?;
     extra_reasons.extend(extra_gate_reasons.iter().cloned());
     let decision = gate::decide(&policy, &eval.results, Some(&drift), extra_reasons);
@@ -230,8 +258,14 @@ pub fn write_reports(report: &AuditReport, formats: &[String], out: &Path) -> an
     let started = std::time::Instant::now();
     let formats = report::Format::parse_list(&formats.join(",")).map_err(|e| anyhow::anyhow!("--format: {e}"))?;
     std::fs::create_dir_all(out).with_context(|| format!("cannot create report directory {}", out.display()))?;
-    let paths = report::render_all(report, &formats, out).map_err(|e| anyhow::anyhow!("writing reports to {}: {e}", out.display()))?;
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, rss_mib = engine::rss_mib(), peak_rss_mib = engine::peak_rss_mib(), "reports written");
+    let paths = report::render_all(report, &formats, out)
+        .map_err(|e| anyhow::anyhow!("writing reports to {}: {e}", out.display()))?;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        rss_mib = engine::rss_mib(),
+        peak_rss_mib = engine::peak_rss_mib(),
+        "reports written"
+    );
     Ok(paths)
 }
 

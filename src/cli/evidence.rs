@@ -73,12 +73,21 @@ fn put(dir: &Path, rel: &str, bytes: &[u8], files: &mut BTreeMap<String, String>
 }
 
 /// Writes the bundle for one evaluated run; returns the manifest path.
-pub fn write_bundle(dir: &Path, inputs: &AuditInputs, args: &AuditArgs, report: &AuditReport) -> anyhow::Result<PathBuf> {
+pub fn write_bundle(
+    dir: &Path,
+    inputs: &AuditInputs,
+    args: &AuditArgs,
+    report: &AuditReport,
+) -> anyhow::Result<PathBuf> {
     if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false) {
         bail!("evidence directory {} is not empty: refusing to mix two runs' evidence", dir.display());
     }
     let mut files = BTreeMap::new();
-    let snapshot_bytes = inputs.snapshot.bytes.as_deref().context("internal: the snapshot's bytes were not kept for the evidence bundle")?;
+    let snapshot_bytes = inputs
+        .snapshot
+        .bytes
+        .as_deref()
+        .context("internal: the snapshot's bytes were not kept for the evidence bundle")?;
     put(dir, "inputs/snapshot.json", snapshot_bytes, &mut files)?;
     put(dir, "inputs/baseline.yaml", &inputs.baseline.source.bytes, &mut files)?;
     let waivers = match &inputs.waivers {
@@ -99,7 +108,12 @@ pub fn write_bundle(dir: &Path, inputs: &AuditInputs, args: &AuditArgs, report: 
     for f in inputs.catalog.files() {
         let path = format!("policies/{}", f.rel_path);
         put(dir, &path, f.text.as_bytes(), &mut files)?;
-        policies.push(BundledPolicy { path, rel_path: f.rel_path.clone(), label: f.source.clone(), builtin: f.origin == Origin::Builtin });
+        policies.push(BundledPolicy {
+            path,
+            rel_path: f.rel_path.clone(),
+            label: f.source.clone(),
+            builtin: f.origin == Origin::Builtin,
+        });
     }
     let reports_dir = dir.join("reports");
     for p in audit::write_reports(report, &args.format, &reports_dir)? {
@@ -152,8 +166,10 @@ fn list_files(dir: &Path, base: &Path, out: &mut Vec<String>) -> anyhow::Result<
 pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
     let dir = &args.dir;
     let manifest_path = dir.join(MANIFEST);
-    let text = std::fs::read_to_string(&manifest_path).with_context(|| format!("cannot read {}", manifest_path.display()))?;
-    let manifest: Manifest = serde_json::from_str(&text).with_context(|| format!("{} is not an evidence manifest", manifest_path.display()))?;
+    let text =
+        std::fs::read_to_string(&manifest_path).with_context(|| format!("cannot read {}", manifest_path.display()))?;
+    let manifest: Manifest = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not an evidence manifest", manifest_path.display()))?;
     if manifest.bundle_version != BUNDLE_VERSION {
         bail!("{}: unsupported bundle_version {}", manifest_path.display(), manifest.bundle_version);
     }
@@ -180,7 +196,11 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
         return Ok(EXIT_GATE_FAILED);
     }
     if manifest.tool_version != env!("CARGO_PKG_VERSION") {
-        println!("note: bundle written by flowforge-audit {}, verifying with {}", manifest.tool_version, env!("CARGO_PKG_VERSION"));
+        println!(
+            "note: bundle written by flowforge-audit {}, verifying with {}",
+            manifest.tool_version,
+            env!("CARGO_PKG_VERSION")
+        );
     }
 
     // Re-evaluate from the bundle alone.
@@ -191,7 +211,12 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
     let mut policy_files = Vec::new();
     for p in &manifest.policies {
         let text = std::fs::read_to_string(dir.join(&p.path)).with_context(|| format!("cannot read {}", p.path))?;
-        policy_files.push((p.rel_path.clone(), p.label.clone(), if p.builtin { Origin::Builtin } else { Origin::Overlay }, text));
+        policy_files.push((
+            p.rel_path.clone(),
+            p.label.clone(),
+            if p.builtin { Origin::Builtin } else { Origin::Overlay },
+            text,
+        ));
     }
     let catalog = Catalog::from_exported(policy_files).map_err(|e| anyhow::anyhow!("bundled policy catalog: {e}"))?;
     let inputs = AuditInputs {
@@ -231,7 +256,11 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
     }
     let _ = std::fs::remove_dir_all(&scratch);
     if mismatches.is_empty() {
-        println!("evidence {}: VERIFIED ({} files hashed, {count} reports reproduced byte for byte)", dir.display(), manifest.files.len());
+        println!(
+            "evidence {}: VERIFIED ({} files hashed, {count} reports reproduced byte for byte)",
+            dir.display(),
+            manifest.files.len()
+        );
         Ok(EXIT_OK)
     } else {
         println!("evidence {}: NOT REPRODUCED: {}", dir.display(), mismatches.join(", "));

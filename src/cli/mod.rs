@@ -9,10 +9,10 @@
 mod args;
 mod audit;
 mod diff;
-mod evidence;
-mod promote;
 mod evaluate;
+mod evidence;
 mod misc;
+mod promote;
 mod scan;
 
 use std::process::ExitCode;
@@ -57,7 +57,11 @@ fn init_tracing(verbose: u8) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("FLOWFORGE_AUDIT_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("flowforge_audit={level}")));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
 }
 
 /// Hands the audit's large structures to the operating system instead of freeing them one

@@ -34,15 +34,26 @@ pub fn gate(args: GateArgs) -> anyhow::Result<u8> {
             Some(e) => e.clone(),
             None => match ORDER.iter().position(|e| *e == audit_args.env) {
                 Some(i) if i > 0 => ORDER[i - 1].to_owned(),
-                _ => bail!("--from-snapshot: cannot tell the source environment of {:?}; give --from-env", audit_args.env),
+                _ => bail!(
+                    "--from-snapshot: cannot tell the source environment of {:?}; give --from-env",
+                    audit_args.env
+                ),
             },
         };
         let source = audit::load_snapshot(from, false)?;
         let s = &source.snapshot;
-        let source_view = inputs.baseline.baseline.env_view(&from_env, &s.account_id, &s.partition).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let source_view = inputs
+            .baseline
+            .baseline
+            .env_view(&from_env, &s.account_id, &s.partition)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let source_drift = crate::drift::compute(s, &source_view, None);
         let t = &inputs.snapshot.snapshot;
-        let target_view = inputs.baseline.baseline.env_view(&audit_args.env, &t.account_id, &t.partition).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let target_view = inputs
+            .baseline
+            .baseline
+            .env_view(&audit_args.env, &t.account_id, &t.partition)
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let target_drift = crate::drift::compute(t, &target_view, None);
         let drifted_in_source: BTreeSet<(&str, &str, Option<&str>)> =
             source_drift.items.iter().map(|i| (i.kind.as_str(), i.element.as_str(), i.attribute.as_deref())).collect();

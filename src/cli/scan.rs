@@ -37,7 +37,11 @@ impl Progress for TerminalProgress {
 
 fn collect_options(c: &ConnectArgs) -> CollectOptions {
     let progress: Option<Arc<dyn Progress>> =
-        if std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() && !c.no_progress { Some(Arc::new(TerminalProgress)) } else { None };
+        if std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() && !c.no_progress {
+            Some(Arc::new(TerminalProgress))
+        } else {
+            None
+        };
     CollectOptions {
         connect: ConnectOptions {
             profile: c.profile.clone(),
@@ -59,7 +63,8 @@ fn run_collect(c: &ConnectArgs) -> anyhow::Result<(Snapshot, Vec<u8>)> {
     if let Some(path) = &c.api_stats {
         let mut text = serde_json::to_string_pretty(&outcome.calls).context("API statistics")?;
         text.push('\n');
-        write_file(path, text.as_bytes()).with_context(|| format!("cannot write API statistics to {}", path.display()))?;
+        write_file(path, text.as_bytes())
+            .with_context(|| format!("cannot write API statistics to {}", path.display()))?;
     }
     let errors = outcome.snapshot.collection_errors.len();
     if errors > 0 {

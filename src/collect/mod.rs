@@ -255,7 +255,12 @@ mod tests {
         let got: Option<u8> = errs.ok(
             "eu-west-1",
             Some("arn:aws:s3:::b"),
-            Err(CallError { service: "s3", operation: "GetBucketPolicy", code: "AccessDenied".into(), message: "no".into() }),
+            Err(CallError {
+                service: "s3",
+                operation: "GetBucketPolicy",
+                code: "AccessDenied".into(),
+                message: "no".into(),
+            }),
         );
         assert_eq!(got, None);
         let v = errs.take();

@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 use futures::stream::{self, StreamExt};
 
 use super::Errors;
-use crate::aws::{self, BucketRef, ConfigApi, Ec2Api, EksApi, Elbv2Api, IamApi, RdsApi, S3Api, SecretsManagerApi, Session};
+use crate::aws::{
+    self, BucketRef, ConfigApi, Ec2Api, EksApi, Elbv2Api, IamApi, RdsApi, S3Api, SecretsManagerApi, Session,
+};
 use crate::model::{Bucket, DbParameterGroup, ResourceMeta, Snapshot};
 
 pub(crate) async fn iam(api: IamApi, errs: Arc<Errors>) -> Snapshot {
@@ -177,10 +179,18 @@ pub(crate) async fn rds(api: RdsApi, concurrency: usize, errs: Arc<Errors>) -> S
         out.rds.db_clusters.iter().filter_map(|c| c.parameter_group.clone()).collect();
     let (groups, cluster_pgs) = futures::join!(
         async {
-            if instance_groups.is_empty() { Ok(Vec::new()) } else { api.db_parameter_groups().await }
+            if instance_groups.is_empty() {
+                Ok(Vec::new())
+            } else {
+                api.db_parameter_groups().await
+            }
         },
         async {
-            if cluster_groups.is_empty() { Ok(Vec::new()) } else { api.db_cluster_parameter_groups().await }
+            if cluster_groups.is_empty() {
+                Ok(Vec::new())
+            } else {
+                api.db_cluster_parameter_groups().await
+            }
         },
     );
     let groups: Vec<DbParameterGroup> = errs
@@ -236,8 +246,7 @@ pub(crate) async fn secretsmanager(api: SecretsManagerApi, concurrency: usize, e
 
 pub(crate) async fn config(api: ConfigApi, errs: Arc<Errors>) -> Snapshot {
     let r = api.region().to_owned();
-    let (recorders, status, channels) =
-        futures::join!(api.recorders(), api.recorder_status(), api.delivery_channels());
+    let (recorders, status, channels) = futures::join!(api.recorders(), api.recorder_status(), api.delivery_channels());
     let mut out = Snapshot::default();
     let status = errs.ok(&r, None, status).unwrap_or_default();
     out.config.recorders = errs
@@ -266,21 +275,22 @@ pub(crate) async fn elbv2(api: Elbv2Api, concurrency: usize, errs: Arc<Errors>) 
     let api = &api;
     let errs = &errs;
     let rr = r.as_str();
-    let tag_batches: Vec<BTreeMap<String, BTreeMap<String, String>>> = stream::iter(arns.chunks(aws::ELB_TAGS_BATCH).map(<[String]>::to_vec))
-        .map(|chunk: Vec<String>| async move {
-            match api.tags(&chunk).await {
-                Ok(t) => t,
-                Err(e) => {
-                    for arn in &chunk {
-                        errs.record(rr, Some(arn), e.clone());
+    let tag_batches: Vec<BTreeMap<String, BTreeMap<String, String>>> =
+        stream::iter(arns.chunks(aws::ELB_TAGS_BATCH).map(<[String]>::to_vec))
+            .map(|chunk: Vec<String>| async move {
+                match api.tags(&chunk).await {
+                    Ok(t) => t,
+                    Err(e) => {
+                        for arn in &chunk {
+                            errs.record(rr, Some(arn), e.clone());
+                        }
+                        BTreeMap::new()
                     }
-                    BTreeMap::new()
                 }
-            }
-        })
-        .buffer_unordered(concurrency)
-        .collect()
-        .await;
+            })
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
     let tags: BTreeMap<String, BTreeMap<String, String>> = tag_batches.into_iter().flatten().collect();
     let results: Vec<_> = stream::iter(lbs)
         .map(|mut lb| {

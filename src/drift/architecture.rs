@@ -109,10 +109,18 @@ fn gone(state: &str) -> bool {
 }
 
 fn missing(element: &str, severity: Severity, what: &str) -> DriftItem {
-    Item::new(KIND, element, DriftState::Missing, severity).message(format!("{what} is declared but not in the account"))
+    Item::new(KIND, element, DriftState::Missing, severity)
+        .message(format!("{what} is declared but not in the account"))
 }
 
-fn changed(element: &str, m: &ResourceMeta, severity: Severity, attr: &str, expected: Value, actual: Value) -> DriftItem {
+fn changed(
+    element: &str,
+    m: &ResourceMeta,
+    severity: Severity,
+    attr: &str,
+    expected: Value,
+    actual: Value,
+) -> DriftItem {
     let msg = format!("{} `{}`: {attr} is {actual}, expected {expected}", element, display_name(m));
     Item::new(KIND, element, DriftState::Changed, severity).arn(&m.arn).attr(attr, expected, actual).message(msg)
 }
@@ -127,7 +135,8 @@ fn display_name(m: &ResourceMeta) -> &str {
 
 /// A resource found by tags under another name: the declared name is drift.
 fn name_drift(element: &str, m: &ResourceMeta, expected: &str) -> Option<DriftItem> {
-    (m.name != expected && m.id != expected).then(|| changed(element, m, Severity::Low, "name", json!(expected), json!(m.name)))
+    (m.name != expected && m.id != expected)
+        .then(|| changed(element, m, Severity::Low, "name", json!(expected), json!(m.name)))
 }
 
 pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
@@ -145,7 +154,12 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
     };
 
     // VPC and what lives in it.
-    let vpc = run.find(&s.ec2.vpcs, |v| &v.meta, &arch.vpc.name, Some((view.recognise.app_tag.key.as_str(), view.recognise.app_tag.value.as_str())));
+    let vpc = run.find(
+        &s.ec2.vpcs,
+        |v| &v.meta,
+        &arch.vpc.name,
+        Some((view.recognise.app_tag.key.as_str(), view.recognise.app_tag.value.as_str())),
+    );
     match vpc {
         None => {
             let item = run.absent("ec2.vpcs", missing("vpc", Severity::High, &format!("VPC `{}`", arch.vpc.name)));
@@ -164,7 +178,8 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
             .iter()
             .filter(|e| Some(&e.vpc_id) == vpc_id.as_ref() && e.service_name.ends_with(&suffix) && !gone(&e.state))
             .collect();
-        let found = candidates.iter().find(|e| e.endpoint_type == ep.endpoint_type.as_str()).or(candidates.first()).copied();
+        let found =
+            candidates.iter().find(|e| e.endpoint_type == ep.endpoint_type.as_str()).or(candidates.first()).copied();
         let mut drift = Vec::new();
         match found {
             None => drift.extend(run.absent(
@@ -178,11 +193,25 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
             Some(e) => {
                 run.matched.insert(e.meta.arn.as_str());
                 if e.endpoint_type != ep.endpoint_type.as_str() {
-                    drift.push(changed(&element, &e.meta, Severity::Medium, "endpoint_type", json!(ep.endpoint_type.as_str()), json!(e.endpoint_type)));
+                    drift.push(changed(
+                        &element,
+                        &e.meta,
+                        Severity::Medium,
+                        "endpoint_type",
+                        json!(ep.endpoint_type.as_str()),
+                        json!(e.endpoint_type),
+                    ));
                 }
                 if let Some(dns) = ep.private_dns {
                     if ep.endpoint_type == EndpointType::Interface && e.private_dns_enabled != dns {
-                        drift.push(changed(&element, &e.meta, Severity::Medium, "private_dns_enabled", json!(dns), json!(e.private_dns_enabled)));
+                        drift.push(changed(
+                            &element,
+                            &e.meta,
+                            Severity::Medium,
+                            "private_dns_enabled",
+                            json!(dns),
+                            json!(e.private_dns_enabled),
+                        ));
                     }
                 }
             }
@@ -196,20 +225,39 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
         let layer_tag = Some((view.recognise.layer_tag.as_str(), layer));
         let mut drift = Vec::new();
         match run.find(&s.s3.buckets, |b| &b.meta, name, layer_tag) {
-            None => drift.extend(run.absent("s3.buckets", missing(&element, Severity::High, &format!("bucket `{name}` ({layer} layer)")))),
+            None => {
+                drift.extend(run.absent(
+                    "s3.buckets",
+                    missing(&element, Severity::High, &format!("bucket `{name}` ({layer} layer)")),
+                ))
+            }
             Some(b) => {
                 drift.extend(name_drift(&element, &b.meta, name));
                 if req.s3_kms_required && run.can_judge(&b.meta.arn, "GetBucketEncryption") {
                     let alg = b.encryption.as_ref().and_then(|e| e.rules.first()).map(|r| r.sse_algorithm.as_str());
                     if !alg.is_some_and(|a| a.starts_with("aws:kms")) {
-                        drift.push(changed(&element, &b.meta, Severity::High, "encryption.rules[0].sse_algorithm", json!("aws:kms"), json!(alg)));
+                        drift.push(changed(
+                            &element,
+                            &b.meta,
+                            Severity::High,
+                            "encryption.rules[0].sse_algorithm",
+                            json!("aws:kms"),
+                            json!(alg),
+                        ));
                     }
                 }
                 if req.s3_versioning_required
                     && run.can_judge(&b.meta.arn, "GetBucketVersioning")
                     && b.versioning.status.as_deref() != Some("Enabled")
                 {
-                    drift.push(changed(&element, &b.meta, Severity::Medium, "versioning.status", json!("Enabled"), json!(b.versioning.status)));
+                    drift.push(changed(
+                        &element,
+                        &b.meta,
+                        Severity::Medium,
+                        "versioning.status",
+                        json!("Enabled"),
+                        json!(b.versioning.status),
+                    ));
                 }
             }
         }
@@ -221,10 +269,20 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
         let element = "database";
         let mut drift = Vec::new();
         match run.find(&s.rds.db_instances, |d| &d.meta, &db.identifier, None) {
-            None => drift.extend(run.absent("rds.db_instances", missing(element, Severity::High, &format!("RDS instance `{}`", db.identifier)))),
+            None => drift.extend(run.absent(
+                "rds.db_instances",
+                missing(element, Severity::High, &format!("RDS instance `{}`", db.identifier)),
+            )),
             Some(d) => {
                 if !d.engine.contains(&db.engine) {
-                    drift.push(changed(element, &d.meta, Severity::Medium, "engine", json!(db.engine), json!(d.engine)));
+                    drift.push(changed(
+                        element,
+                        &d.meta,
+                        Severity::Medium,
+                        "engine",
+                        json!(db.engine),
+                        json!(d.engine),
+                    ));
                 }
                 if let Some(port) = d.port {
                     if port != i32::from(db.port) {
@@ -232,7 +290,14 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
                     }
                 }
                 if db.storage_encrypted && !d.storage_encrypted {
-                    drift.push(changed(element, &d.meta, Severity::High, "storage_encrypted", json!(true), json!(false)));
+                    drift.push(changed(
+                        element,
+                        &d.meta,
+                        Severity::High,
+                        "storage_encrypted",
+                        json!(true),
+                        json!(false),
+                    ));
                 }
                 if req.rds_multi_az && !d.multi_az {
                     drift.push(changed(element, &d.meta, Severity::Medium, "multi_az", json!(true), json!(false)));
@@ -249,7 +314,14 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
                     }
                     if let Some(v) = value {
                         if v.as_deref() != Some("1") {
-                            drift.push(changed(element, &d.meta, Severity::High, "parameters.rds.force_ssl", json!("1"), json!(v)));
+                            drift.push(changed(
+                                element,
+                                &d.meta,
+                                Severity::High,
+                                "parameters.rds.force_ssl",
+                                json!("1"),
+                                json!(v),
+                            ));
                         }
                     }
                 }
@@ -261,7 +333,10 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
     for name in &arch.secrets {
         let element = format!("secret:{name}");
         let drift = match run.find(&s.secretsmanager.secrets, |x| &x.meta, name, None) {
-            None => run.absent("secretsmanager.secrets", missing(&element, Severity::Medium, &format!("secret `{name}`"))).into_iter().collect(),
+            None => run
+                .absent("secretsmanager.secrets", missing(&element, Severity::Medium, &format!("secret `{name}`")))
+                .into_iter()
+                .collect(),
             Some(_) => Vec::new(),
         };
         run.element(&element, drift);
@@ -271,22 +346,37 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
         let found = run.find(&s.elbv2.load_balancers, |l| &l.meta, &lb.name, None);
         let drift = match found {
             None => run
-                .absent("elbv2.load_balancers", missing("load_balancer", Severity::Medium, &format!("load balancer `{}`", lb.name)))
+                .absent(
+                    "elbv2.load_balancers",
+                    missing("load_balancer", Severity::Medium, &format!("load balancer `{}`", lb.name)),
+                )
                 .into_iter()
                 .collect(),
             Some(_) => Vec::new(),
         };
         run.element("load_balancer", drift);
         let element = "load_balancer:https_listener";
-        let listener = found.and_then(|l| s.elbv2.listeners.iter().find(|x| x.load_balancer_arn == l.meta.arn && x.protocol == "HTTPS"));
+        let listener = found.and_then(|l| {
+            s.elbv2.listeners.iter().find(|x| x.load_balancer_arn == l.meta.arn && x.protocol == "HTTPS")
+        });
         let mut drift = Vec::new();
         match listener {
-            None => drift.extend(run.absent("elbv2.listeners", missing(element, Severity::Medium, &format!("HTTPS listener on `{}`", lb.name)))),
+            None => drift.extend(run.absent(
+                "elbv2.listeners",
+                missing(element, Severity::Medium, &format!("HTTPS listener on `{}`", lb.name)),
+            )),
             Some(x) => {
                 run.matched.insert(x.meta.arn.as_str());
                 let policy = x.ssl_policy.as_deref().unwrap_or("");
                 if !lb.allowed_ssl_policies.is_empty() && !lb.allowed_ssl_policies.iter().any(|p| p == policy) {
-                    drift.push(changed(element, &x.meta, Severity::High, "ssl_policy", json!(lb.allowed_ssl_policies), json!(x.ssl_policy)));
+                    drift.push(changed(
+                        element,
+                        &x.meta,
+                        Severity::High,
+                        "ssl_policy",
+                        json!(lb.allowed_ssl_policies),
+                        json!(x.ssl_policy),
+                    ));
                 }
             }
         }
@@ -296,10 +386,23 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
     if let Some(eks) = &arch.eks_cluster {
         let mut drift = Vec::new();
         match run.find(&s.eks.clusters, |c| &c.meta, &eks.name, None) {
-            None => drift.extend(run.absent("eks.clusters", missing("eks_cluster", Severity::High, &format!("EKS cluster `{}`", eks.name)))),
+            None => drift.extend(run.absent(
+                "eks.clusters",
+                missing("eks_cluster", Severity::High, &format!("EKS cluster `{}`", eks.name)),
+            )),
             Some(c) => {
-                if !req.eks_public_endpoint_allowed && run.can_judge(&c.meta.arn, "DescribeCluster") && c.endpoint_public_access {
-                    drift.push(changed("eks_cluster", &c.meta, Severity::High, "endpoint_public_access", json!(false), json!(true)));
+                if !req.eks_public_endpoint_allowed
+                    && run.can_judge(&c.meta.arn, "DescribeCluster")
+                    && c.endpoint_public_access
+                {
+                    drift.push(changed(
+                        "eks_cluster",
+                        &c.meta,
+                        Severity::High,
+                        "endpoint_public_access",
+                        json!(false),
+                        json!(true),
+                    ));
                 }
             }
         }
@@ -310,8 +413,11 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
     if let Some(vpc) = vpc {
         let subnets: Vec<&Subnet> = s.ec2.subnets.iter().filter(|x| x.vpc_id == vpc.meta.id).collect();
         let public = public_subnets(s, view, &vpc.meta.id, &subnets);
-        let private_azs: BTreeSet<&str> =
-            subnets.iter().filter(|x| !public.contains(x.meta.id.as_str())).map(|x| x.availability_zone.as_str()).collect();
+        let private_azs: BTreeSet<&str> = subnets
+            .iter()
+            .filter(|x| !public.contains(x.meta.id.as_str()))
+            .map(|x| x.availability_zone.as_str())
+            .collect();
         let want = req.min_private_subnet_azs as usize;
         if run.gaps.list_failed("ec2.subnets") || run.gaps.list_failed("ec2.route_tables") {
             run.unknown = true;
@@ -321,7 +427,14 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
         } else if private_azs.is_empty() && want > 0 {
             vec![missing("private_subnets", Severity::High, &format!("private subnets in VPC `{}`", vpc.meta.name))]
         } else if private_azs.len() < want {
-            vec![changed("private_subnets", &vpc.meta, Severity::Medium, "availability_zone_count", json!(want), json!(private_azs.len()))]
+            vec![changed(
+                "private_subnets",
+                &vpc.meta,
+                Severity::Medium,
+                "availability_zone_count",
+                json!(want),
+                json!(private_azs.len()),
+            )]
         } else {
             Vec::new()
         };
@@ -339,7 +452,10 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
                 });
                 let drift = match nat {
                     None => run
-                        .absent("ec2.nat_gateways", missing(&element, Severity::Medium, &format!("NAT gateway in {az}")))
+                        .absent(
+                            "ec2.nat_gateways",
+                            missing(&element, Severity::Medium, &format!("NAT gateway in {az}")),
+                        )
                         .into_iter()
                         .collect(),
                     Some(_) => Vec::new(),
@@ -351,8 +467,13 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
 
     if arch.config_recorder && req.config_recorder_required {
         let drift = match s.config.recorders.iter().find(|r| r.recording).or(s.config.recorders.first()) {
-            None => run.absent("config.recorders", missing("config_recorder", Severity::Medium, "AWS Config recorder")).into_iter().collect(),
-            Some(r) if !r.recording => vec![changed("config_recorder", &r.meta, Severity::Medium, "recording", json!(true), json!(false))],
+            None => run
+                .absent("config.recorders", missing("config_recorder", Severity::Medium, "AWS Config recorder"))
+                .into_iter()
+                .collect(),
+            Some(r) if !r.recording => {
+                vec![changed("config_recorder", &r.meta, Severity::Medium, "recording", json!(true), json!(false))]
+            }
             Some(_) => Vec::new(),
         };
         run.element("config_recorder", drift);
@@ -362,7 +483,10 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
         let element = format!("role:{key}");
         let tag = Some((view.recognise.role_tag.as_str(), key.as_str()));
         let drift = match run.find(&s.iam.roles, |r| &r.meta, &role.name, tag) {
-            None => run.absent("iam.roles", missing(&element, Severity::Medium, &format!("IAM role `{}`", role.name))).into_iter().collect(),
+            None => run
+                .absent("iam.roles", missing(&element, Severity::Medium, &format!("IAM role `{}`", role.name)))
+                .into_iter()
+                .collect(),
             Some(r) => name_drift(&element, &r.meta, &role.name).into_iter().collect(),
         };
         run.element(&element, drift);
@@ -377,7 +501,9 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
 /// Without route tables for the VPC, falls back to the tier tag, then `map_public_ip_on_launch`.
 fn public_subnets<'a>(s: &'a Snapshot, view: &EnvView, vpc_id: &str, subnets: &[&'a Subnet]) -> BTreeSet<&'a str> {
     let tables: Vec<_> = s.ec2.route_tables.iter().filter(|t| t.vpc_id == vpc_id).collect();
-    let to_igw = |t: &crate::model::RouteTable| t.routes.iter().any(|r| r.gateway_id.as_deref().is_some_and(|g| g.starts_with("igw-")));
+    let to_igw = |t: &crate::model::RouteTable| {
+        t.routes.iter().any(|r| r.gateway_id.as_deref().is_some_and(|g| g.starts_with("igw-")))
+    };
     let mut out = BTreeSet::new();
     for x in subnets {
         let public = if tables.is_empty() {
@@ -504,7 +630,10 @@ mod tests {
         assert_eq!(o.items[1].actual, Some(json!("AES256")));
         assert_eq!(o.items[2].expected, Some(json!(true)));
         assert_eq!(o.items[2].actual, Some(json!(false)));
-        assert_eq!(o.items[2].resource_arn.as_deref(), Some("arn:aws:rds:us-east-1:123456789012:db/flowforge-prod-metadata"));
+        assert_eq!(
+            o.items[2].resource_arn.as_deref(),
+            Some("arn:aws:rds:us-east-1:123456789012:db/flowforge-prod-metadata")
+        );
     }
 
     /// dev does not require Multi-AZ or a NAT per AZ: the same account has less declared.
@@ -553,7 +682,10 @@ mod tests {
         let mut s = compliant_snapshot();
         s.ec2.subnets.retain(|x| x.meta.id != "subnet-xb");
         let o = run(&s);
-        assert_eq!(summary(&o.items), vec![("private_subnets".into(), DriftState::Changed, Some("availability_zone_count".into()))]);
+        assert_eq!(
+            summary(&o.items),
+            vec![("private_subnets".into(), DriftState::Changed, Some("availability_zone_count".into()))]
+        );
         assert_eq!(o.items[0].actual, Some(json!(1)));
     }
 
@@ -584,7 +716,10 @@ mod tests {
         });
         let o = run(&s);
         assert!(o.items.is_empty(), "{:#?}", o.items);
-        assert_eq!(o.unverified, vec!["bucket:silver", "secret:flowforge/prod/database", "secret:flowforge/prod/prefect-api"]);
+        assert_eq!(
+            o.unverified,
+            vec!["bucket:silver", "secret:flowforge/prod/database", "secret:flowforge/prod/prefect-api"]
+        );
         assert_eq!((o.declared, o.in_sync), (22, 19));
     }
 }

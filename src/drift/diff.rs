@@ -66,16 +66,27 @@ impl DiffInput {
             report_schema_version: Option<u32>,
             schema_version: Option<u32>,
         }
-        let json_err = |e: serde_json::Error| DiffError::Json { path: name.to_owned(), line: e.line(), col: e.column(), message: e.to_string() };
+        let json_err = |e: serde_json::Error| DiffError::Json {
+            path: name.to_owned(),
+            line: e.line(),
+            col: e.column(),
+            message: e.to_string(),
+        };
         let probe: Probe = serde_json::from_str(text).map_err(json_err)?;
         match (probe.report_schema_version, probe.schema_version) {
-            (Some(v), _) if v != REPORT_SCHEMA_VERSION => {
-                Err(DiffError::SchemaVersion { path: name.to_owned(), what: "report", found: v, expected: REPORT_SCHEMA_VERSION })
-            }
+            (Some(v), _) if v != REPORT_SCHEMA_VERSION => Err(DiffError::SchemaVersion {
+                path: name.to_owned(),
+                what: "report",
+                found: v,
+                expected: REPORT_SCHEMA_VERSION,
+            }),
             (Some(_), _) => Ok(DiffInput::Report(Box::new(serde_json::from_str(text).map_err(json_err)?))),
-            (None, Some(v)) if v != SNAPSHOT_SCHEMA_VERSION => {
-                Err(DiffError::SchemaVersion { path: name.to_owned(), what: "snapshot", found: v, expected: SNAPSHOT_SCHEMA_VERSION })
-            }
+            (None, Some(v)) if v != SNAPSHOT_SCHEMA_VERSION => Err(DiffError::SchemaVersion {
+                path: name.to_owned(),
+                what: "snapshot",
+                found: v,
+                expected: SNAPSHOT_SCHEMA_VERSION,
+            }),
             (None, Some(_)) => Ok(DiffInput::Snapshot(Box::new(serde_json::from_str(text).map_err(json_err)?))),
             (None, None) => Err(DiffError::UnknownKind { path: name.to_owned() }),
         }
@@ -171,19 +182,39 @@ macro_rules! has_meta {
 }
 
 has_meta!(
-    crate::model::Vpc, crate::model::Subnet, crate::model::RouteTable, crate::model::InternetGateway,
-    crate::model::NatGateway, crate::model::SecurityGroup, crate::model::VpcEndpoint, crate::model::FlowLog,
-    crate::model::Instance, crate::model::EbsDefaultEncryption, crate::model::Bucket,
-    crate::model::AccountPublicAccessBlock, crate::model::DbInstance, crate::model::DbCluster,
-    crate::model::DbParameterGroup, crate::model::Role, crate::model::ManagedPolicy, crate::model::User,
-    crate::model::Group, crate::model::AccountPasswordPolicy, crate::model::Secret, crate::model::ConfigRecorder,
-    crate::model::DeliveryChannel, crate::model::LoadBalancer, crate::model::Listener, crate::model::EksCluster,
+    crate::model::Vpc,
+    crate::model::Subnet,
+    crate::model::RouteTable,
+    crate::model::InternetGateway,
+    crate::model::NatGateway,
+    crate::model::SecurityGroup,
+    crate::model::VpcEndpoint,
+    crate::model::FlowLog,
+    crate::model::Instance,
+    crate::model::EbsDefaultEncryption,
+    crate::model::Bucket,
+    crate::model::AccountPublicAccessBlock,
+    crate::model::DbInstance,
+    crate::model::DbCluster,
+    crate::model::DbParameterGroup,
+    crate::model::Role,
+    crate::model::ManagedPolicy,
+    crate::model::User,
+    crate::model::Group,
+    crate::model::AccountPasswordPolicy,
+    crate::model::Secret,
+    crate::model::ConfigRecorder,
+    crate::model::DeliveryChannel,
+    crate::model::LoadBalancer,
+    crate::model::Listener,
+    crate::model::EksCluster,
 );
 
 fn diff_collection<T: HasMeta + PartialEq + Serialize>(name: &str, old: &[T], new: &[T], out: &mut SnapshotDiff) {
     let before: HashMap<&str, &T> = old.iter().map(|r| (r.meta().arn.as_str(), r)).collect();
     let mut seen: BTreeSet<&str> = BTreeSet::new();
-    let r#ref = |m: &ResourceMeta| ResourceRef { collection: name.to_owned(), arn: m.arn.clone(), name: m.name.clone() };
+    let r#ref =
+        |m: &ResourceMeta| ResourceRef { collection: name.to_owned(), arn: m.arn.clone(), name: m.name.clone() };
     for r in new {
         let arn = r.meta().arn.as_str();
         seen.insert(arn);
@@ -191,10 +222,16 @@ fn diff_collection<T: HasMeta + PartialEq + Serialize>(name: &str, old: &[T], ne
             None => out.added.push(r#ref(r.meta())),
             Some(o) if *o != r => {
                 let mut changes = Vec::new();
-                let (a, b) = (serde_json::to_value(o).unwrap_or(Value::Null), serde_json::to_value(r).unwrap_or(Value::Null));
+                let (a, b) =
+                    (serde_json::to_value(o).unwrap_or(Value::Null), serde_json::to_value(r).unwrap_or(Value::Null));
                 value_diff("", &a, &b, &mut changes);
                 if !changes.is_empty() {
-                    out.changed.push(ResourceChange { collection: name.to_owned(), arn: arn.to_owned(), name: r.meta().name.clone(), changes });
+                    out.changed.push(ResourceChange {
+                        collection: name.to_owned(),
+                        arn: arn.to_owned(),
+                        name: r.meta().name.clone(),
+                        changes,
+                    });
                 }
             }
             Some(_) => {}
@@ -226,7 +263,12 @@ fn value_diff(path: &str, a: &Value, b: &Value, out: &mut Vec<AttributeChange>) 
         }
         (Value::Array(x), Value::Array(y)) if !(x.iter().all(is_scalar) && y.iter().all(is_scalar)) => {
             for i in 0..x.len().max(y.len()) {
-                value_diff(&format!("{path}[{i}]"), x.get(i).unwrap_or(&Value::Null), y.get(i).unwrap_or(&Value::Null), out);
+                value_diff(
+                    &format!("{path}[{i}]"),
+                    x.get(i).unwrap_or(&Value::Null),
+                    y.get(i).unwrap_or(&Value::Null),
+                    out,
+                );
             }
         }
         _ if a != b => out.push(AttributeChange { path: path.to_owned(), old: a.clone(), new: b.clone() }),
@@ -361,10 +403,17 @@ pub fn diff_reports(old: &AuditReport, new: &AuditReport) -> ReportDiff {
         let ids_b: BTreeSet<&str> = b.items.iter().map(|i| i.drift_id.as_str()).collect();
         let real = |i: &&DriftItem| i.state != crate::model::DriftState::InSync;
         d.drift_new = b.items.iter().filter(real).filter(|i| !ids_a.contains(i.drift_id.as_str())).cloned().collect();
-        d.drift_resolved = a.items.iter().filter(real).filter(|i| !ids_b.contains(i.drift_id.as_str())).cloned().collect();
+        d.drift_resolved =
+            a.items.iter().filter(real).filter(|i| !ids_b.contains(i.drift_id.as_str())).cloned().collect();
     }
     for list in [&mut d.new, &mut d.regressed, &mut d.resolved, &mut d.still_failing, &mut d.now_unknown] {
-        list.sort_by(|a, b| (std::cmp::Reverse(a.severity), &a.check_id, &a.resource_arn).cmp(&(std::cmp::Reverse(b.severity), &b.check_id, &b.resource_arn)));
+        list.sort_by(|a, b| {
+            (std::cmp::Reverse(a.severity), &a.check_id, &a.resource_arn).cmp(&(
+                std::cmp::Reverse(b.severity),
+                &b.check_id,
+                &b.resource_arn,
+            ))
+        });
     }
     d
 }
@@ -392,7 +441,13 @@ impl SnapshotDiff {
         let mut md = String::new();
         let _ = writeln!(md, "## Snapshot diff\n");
         let _ = writeln!(md, "Old: {} · New: {}\n", cell(&self.old_collected_at), cell(&self.new_collected_at));
-        let _ = writeln!(md, "| Added | Removed | Changed |\n| ---: | ---: | ---: |\n| {} | {} | {} |\n", self.added.len(), self.removed.len(), self.changed.len());
+        let _ = writeln!(
+            md,
+            "| Added | Removed | Changed |\n| ---: | ---: | ---: |\n| {} | {} | {} |\n",
+            self.added.len(),
+            self.removed.len(),
+            self.changed.len()
+        );
         for (title, list) in [("Added", &self.added), ("Removed", &self.removed)] {
             if list.is_empty() {
                 continue;
@@ -404,11 +459,22 @@ impl SnapshotDiff {
             md.push('\n');
         }
         if !self.changed.is_empty() {
-            let _ = writeln!(md, "### Changed\n\n| Collection | Name | Attribute | Old | New |\n| --- | --- | --- | --- | --- |");
+            let _ = writeln!(
+                md,
+                "### Changed\n\n| Collection | Name | Attribute | Old | New |\n| --- | --- | --- | --- | --- |"
+            );
             for r in &self.changed {
                 for c in &r.changes {
                     let name = if r.name.is_empty() { &r.arn } else { &r.name };
-                    let _ = writeln!(md, "| {} | {} | `{}` | {} | {} |", r.collection, cell(name), cell(&c.path), json_cell(&c.old), json_cell(&c.new));
+                    let _ = writeln!(
+                        md,
+                        "| {} | {} | `{}` | {} | {} |",
+                        r.collection,
+                        cell(name),
+                        cell(&c.path),
+                        json_cell(&c.old),
+                        json_cell(&c.new)
+                    );
                 }
             }
             md.push('\n');
@@ -442,7 +508,10 @@ impl ReportDiff {
             if list.is_empty() {
                 continue;
             }
-            let _ = writeln!(md, "### {title}\n\n| Severity | Check | Resource | Was | Now |\n| --- | --- | --- | --- | --- |");
+            let _ = writeln!(
+                md,
+                "### {title}\n\n| Severity | Check | Resource | Was | Now |\n| --- | --- | --- | --- | --- |"
+            );
             for f in list {
                 let _ = writeln!(
                     md,
@@ -461,7 +530,10 @@ impl ReportDiff {
                 if list.is_empty() {
                     continue;
                 }
-                let _ = writeln!(md, "### {title}\n\n| Severity | Kind | Element | State | Attribute |\n| --- | --- | --- | --- | --- |");
+                let _ = writeln!(
+                    md,
+                    "### {title}\n\n| Severity | Kind | Element | State | Attribute |\n| --- | --- | --- | --- | --- |"
+                );
                 for i in list {
                     let _ = writeln!(
                         md,
@@ -500,8 +572,11 @@ mod tests {
         assert_eq!(d.added.iter().map(|r| r.arn.as_str()).collect::<Vec<_>>(), vec!["arn:aws:s3:::extra"]);
         assert_eq!(d.removed.len(), 1);
         assert_eq!(d.removed[0].collection, "ec2.vpc_endpoints");
-        let paths: Vec<(&str, &str)> =
-            d.changed.iter().flat_map(|c| c.changes.iter().map(move |x| (c.collection.as_str(), x.path.as_str()))).collect();
+        let paths: Vec<(&str, &str)> = d
+            .changed
+            .iter()
+            .flat_map(|c| c.changes.iter().map(move |x| (c.collection.as_str(), x.path.as_str())))
+            .collect();
         assert_eq!(
             paths,
             vec![
@@ -581,7 +656,8 @@ mod tests {
             None,
         );
         let d = diff_reports(&old, &new);
-        let arns = |l: &[FindingChange]| l.iter().map(|f| format!("{}:{}", f.check_id, f.resource_arn)).collect::<Vec<_>>();
+        let arns =
+            |l: &[FindingChange]| l.iter().map(|f| format!("{}:{}", f.check_id, f.resource_arn)).collect::<Vec<_>>();
         assert_eq!(arns(&d.regressed), vec!["A:r1", "A:r5"]);
         assert_eq!(arns(&d.still_failing), vec!["A:r2"]);
         assert_eq!(arns(&d.resolved), vec!["A:r3", "A:r6"]);

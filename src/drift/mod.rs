@@ -31,7 +31,9 @@ use serde_json::Value;
 use crate::baseline::EnvView;
 use crate::model::{collection_info, CollectionError, DriftItem, DriftReport, DriftState, Severity, Snapshot};
 
-pub use diff::{diff_files, diff_inputs, diff_reports, diff_snapshots, DiffError, DiffInput, DiffOutcome, ReportDiff, SnapshotDiff};
+pub use diff::{
+    diff_files, diff_inputs, diff_reports, diff_snapshots, DiffError, DiffInput, DiffOutcome, ReportDiff, SnapshotDiff,
+};
 pub use tfstate::{TfState, TfStateError};
 
 /// Computes the drift section of a report. `tf` adds the Terraform-state comparison.
@@ -78,9 +80,9 @@ impl<'a> Gaps<'a> {
     /// The collection (`s3.buckets`) could not be listed, in some region.
     pub(crate) fn list_failed(&self, collection: &str) -> bool {
         let Some(info) = collection_info(collection) else { return false };
-        self.errors
-            .iter()
-            .any(|e| e.resource.is_none() && e.service == info.service && info.list_operations.contains(&e.operation.as_str()))
+        self.errors.iter().any(|e| {
+            e.resource.is_none() && e.service == info.service && info.list_operations.contains(&e.operation.as_str())
+        })
     }
 
     /// `operation` failed for the resource `arn`.
@@ -136,7 +138,16 @@ pub(crate) struct Item {
 
 impl Item {
     pub(crate) fn new(kind: &'static str, element: impl Into<String>, state: DriftState, severity: Severity) -> Self {
-        Item { kind, element: element.into(), state, severity, arn: None, attribute: None, expected: None, actual: None }
+        Item {
+            kind,
+            element: element.into(),
+            state,
+            severity,
+            arn: None,
+            attribute: None,
+            expected: None,
+            actual: None,
+        }
     }
     pub(crate) fn arn(mut self, arn: impl Into<String>) -> Self {
         self.arn = Some(arn.into());
@@ -182,7 +193,10 @@ mod tests {
     /// Drift ids key the diff between scans: they must depend on the attribute, not the order.
     #[test]
     fn drift_id_is_stable_and_distinct() {
-        assert_eq!(drift_id("architecture", "database", Some("multi_az")), drift_id("architecture", "database", Some("multi_az")));
+        assert_eq!(
+            drift_id("architecture", "database", Some("multi_az")),
+            drift_id("architecture", "database", Some("multi_az"))
+        );
         assert_ne!(drift_id("architecture", "database", Some("multi_az")), drift_id("architecture", "database", None));
         assert_eq!(drift_id("a", "b", None).len(), 16);
     }

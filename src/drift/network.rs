@@ -62,8 +62,12 @@ impl Edge {
 /// The reachability graph: each edge with the ARNs of the groups that open it.
 pub(crate) fn graph(s: &Snapshot, view: &EnvView, vpc_id: Option<&str>) -> BTreeMap<Edge, BTreeSet<String>> {
     let in_scope = |g: &SecurityGroup| vpc_id.is_none_or(|v| g.vpc_id == v);
-    let tier_by_id: BTreeMap<&str, &str> =
-        s.ec2.security_groups.iter().filter_map(|g| view.tier_of(&g.meta.tags).map(|t| (g.meta.id.as_str(), t))).collect();
+    let tier_by_id: BTreeMap<&str, &str> = s
+        .ec2
+        .security_groups
+        .iter()
+        .filter_map(|g| view.tier_of(&g.meta.tags).map(|t| (g.meta.id.as_str(), t)))
+        .collect();
     let mut edges: BTreeMap<Edge, BTreeSet<String>> = BTreeMap::new();
     for g in s.ec2.security_groups.iter().filter(|g| in_scope(g)) {
         let Some(to) = view.tier_of(&g.meta.tags) else { continue };
@@ -153,7 +157,10 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView, vpc_id: Option<&str>) -> Vec<D
                 items.push(
                     Item::new(KIND, element, DriftState::Missing, Severity::Low)
                         .attr(format!("port:{port}"), json!(port), json!(null))
-                        .message(format!("declared flow {} -> {} on port {port} is not open in any security group", f.from, f.to)),
+                        .message(format!(
+                            "declared flow {} -> {} on port {port} is not open in any security group",
+                            f.from, f.to
+                        )),
                 );
             }
         }
@@ -218,7 +225,11 @@ mod tests {
     fn ranges_and_cidrs() {
         let mut s = compliant_snapshot();
         let cp = s.ec2.security_groups.iter_mut().find(|g| g.meta.id == "sg-cp").unwrap();
-        cp.ingress.push(SgRule { protocol: "-1".into(), ipv4_ranges: vec!["10.0.0.0/16".into()], ..Default::default() });
+        cp.ingress.push(SgRule {
+            protocol: "-1".into(),
+            ipv4_ranges: vec!["10.0.0.0/16".into()],
+            ..Default::default()
+        });
         let items = items_for(&s);
         assert_eq!(items.len(), 1, "{items:#?}");
         assert_eq!(items[0].element, "flow:cidr:10.0.0.0/16->control-plane");

@@ -164,7 +164,11 @@ fn permissions(s: &Snapshot, key: &str, rb: &RoleBaseline, role: &Role) -> Vec<D
             "role {} is granted {action} on {} beyond its least-privilege baseline{}",
             rb.name,
             scopes.join(", "),
-            if expected.is_empty() { " (the baseline grants no such action)".to_owned() } else { format!(" (baseline: {})", expected.join(", ")) }
+            if expected.is_empty() {
+                " (the baseline grants no such action)".to_owned()
+            } else {
+                format!(" (baseline: {})", expected.join(", "))
+            }
         );
         items.push(
             Item::new("least-privilege", &element, DriftState::Changed, severity)
@@ -213,7 +217,8 @@ fn trust(view: &EnvView, key: &str, rb: &RoleBaseline, role: &Role) -> Vec<Drift
     found
         .into_iter()
         .map(|((ty, v), severity)| {
-            let expected = rb.trusted_principals.get(ty.trim_start_matches("NotPrincipal:")).cloned().unwrap_or_default();
+            let expected =
+                rb.trusted_principals.get(ty.trim_start_matches("NotPrincipal:")).cloned().unwrap_or_default();
             Item::new("trust", &element, DriftState::Changed, severity)
                 .arn(&role.meta.arn)
                 .attr(format!("principal:{ty}:{v}"), json!(expected), json!(v))
@@ -266,13 +271,19 @@ mod tests {
     /// A baseline action on a wider resource is a resource-scope excess.
     #[test]
     fn wider_resource_scope_is_excess() {
-        let s = with_policy(json!([{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::flowforge-prod-landing/*"}]));
+        let s = with_policy(
+            json!([{"Effect": "Allow", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::flowforge-prod-landing/*"}]),
+        );
         let items = run(&s);
         assert_eq!(attrs(&items), vec!["action:s3:PutObject"]);
         assert_eq!(items[0].actual, Some(json!(["arn:aws:s3:::flowforge-prod-landing/*"])));
         assert_eq!(
             items[0].expected,
-            Some(json!(["arn:aws:s3:::flowforge-prod-bronze/*", "arn:aws:s3:::flowforge-prod-gold/*", "arn:aws:s3:::flowforge-prod-silver/*"]))
+            Some(json!([
+                "arn:aws:s3:::flowforge-prod-bronze/*",
+                "arn:aws:s3:::flowforge-prod-gold/*",
+                "arn:aws:s3:::flowforge-prod-silver/*"
+            ]))
         );
     }
 
@@ -314,7 +325,8 @@ mod tests {
         });
         let role = s.iam.roles.iter_mut().find(|r| r.meta.name == "flowforge-prod-auditor").unwrap();
         role.attached_policies.push(AttachedPolicy { policy_name: "wide".into(), policy_arn: arn });
-        role.attached_policies.push(AttachedPolicy { policy_name: "gone".into(), policy_arn: "arn:aws:iam::aws:policy/Gone".into() });
+        role.attached_policies
+            .push(AttachedPolicy { policy_name: "gone".into(), policy_arn: "arn:aws:iam::aws:policy/Gone".into() });
         let items = run(&s);
         assert_eq!(attrs(&items), vec!["attached_policy:arn:aws:iam::aws:policy/Gone", "action:*"]);
         assert_eq!(items[1].severity, Severity::Critical);

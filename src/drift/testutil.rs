@@ -14,8 +14,10 @@ pub(crate) fn prod_view() -> EnvView {
 }
 
 pub(crate) fn tags(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    let mut t: BTreeMap<String, String> =
-        [("flowforge:app", "flowforge"), ("flowforge:env", "prod")].iter().map(|(k, v)| ((*k).into(), (*v).into())).collect();
+    let mut t: BTreeMap<String, String> = [("flowforge:app", "flowforge"), ("flowforge:env", "prod")]
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect();
     t.extend(pairs.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
     t
 }
@@ -74,7 +76,11 @@ pub(crate) fn compliant_snapshot() -> Snapshot {
         collected_at: "2026-01-01T00:00:00Z".into(),
         ..Default::default()
     };
-    s.ec2.vpcs.push(Vpc { meta: meta("ec2", "vpc", "vpc-1", "flowforge-prod-vpc", &[]), cidr_block: "10.0.0.0/16".into(), ..Default::default() });
+    s.ec2.vpcs.push(Vpc {
+        meta: meta("ec2", "vpc", "vpc-1", "flowforge-prod-vpc", &[]),
+        cidr_block: "10.0.0.0/16".into(),
+        ..Default::default()
+    });
     for (id, az, tier) in [
         ("subnet-pa", "us-east-1a", "public"),
         ("subnet-pb", "us-east-1b", "public"),
@@ -93,7 +99,11 @@ pub(crate) fn compliant_snapshot() -> Snapshot {
         meta: meta("ec2", "route-table", "rtb-public", "flowforge-prod-public", &[]),
         vpc_id: "vpc-1".into(),
         subnet_ids: vec!["subnet-pa".into(), "subnet-pb".into()],
-        routes: vec![Route { destination_cidr_block: Some("0.0.0.0/0".into()), gateway_id: Some("igw-1".into()), ..Default::default() }],
+        routes: vec![Route {
+            destination_cidr_block: Some("0.0.0.0/0".into()),
+            gateway_id: Some("igw-1".into()),
+            ..Default::default()
+        }],
         ..Default::default()
     });
     s.ec2.route_tables.push(RouteTable {
@@ -140,7 +150,11 @@ pub(crate) fn compliant_snapshot() -> Snapshot {
         s.s3.buckets.push(Bucket {
             meta: meta("s3", "", name, name, &[("flowforge:layer", layer)]),
             encryption: Some(BucketEncryption {
-                rules: vec![BucketEncryptionRule { sse_algorithm: "aws:kms".into(), kms_master_key_id: Some("k".into()), bucket_key_enabled: true }],
+                rules: vec![BucketEncryptionRule {
+                    sse_algorithm: "aws:kms".into(),
+                    kms_master_key_id: Some("k".into()),
+                    bucket_key_enabled: true,
+                }],
             }),
             versioning: BucketVersioning { status: Some("Enabled".into()), mfa_delete: None },
             ..Default::default()
@@ -163,7 +177,9 @@ pub(crate) fn compliant_snapshot() -> Snapshot {
         parameters: [("rds.force_ssl".to_owned(), "1".to_owned())].into(),
     });
     for name in ["flowforge/prod/database", "flowforge/prod/prefect-api"] {
-        s.secretsmanager.secrets.push(Secret { meta: meta("secretsmanager", "secret", name, name, &[]), ..Default::default() });
+        s.secretsmanager
+            .secrets
+            .push(Secret { meta: meta("secretsmanager", "secret", name, name, &[]), ..Default::default() });
     }
     let lb = LoadBalancer {
         meta: meta("elasticloadbalancing", "loadbalancer/app", "flowforge-prod-alb/1", "flowforge-prod-alb", &[]),
@@ -199,7 +215,10 @@ pub(crate) fn compliant_snapshot() -> Snapshot {
     for (key, rb) in &view.roles {
         let mut principal = serde_json::Map::new();
         for (ty, pats) in &rb.trusted_principals {
-            let vals: Vec<String> = pats.iter().map(|p| p.replace("oidc.eks.*", "oidc.eks.us-east-1").replace("/id/*", "/id/ABC")).collect();
+            let vals: Vec<String> = pats
+                .iter()
+                .map(|p| p.replace("oidc.eks.*", "oidc.eks.us-east-1").replace("/id/*", "/id/ABC"))
+                .collect();
             principal.insert(ty.clone(), serde_json::json!(vals));
         }
         let statements: Vec<serde_json::Value> = rb
@@ -210,8 +229,13 @@ pub(crate) fn compliant_snapshot() -> Snapshot {
         s.iam.roles.push(Role {
             meta: meta("iam", "role", &rb.name, &rb.name, &[("flowforge:role", key)]),
             path: "/".into(),
-            assume_role_policy: policy(serde_json::json!([{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}])),
-            inline_policies: vec![InlinePolicy { name: "baseline".into(), document: policy(serde_json::json!(statements)) }],
+            assume_role_policy: policy(
+                serde_json::json!([{"Effect": "Allow", "Principal": principal, "Action": "sts:AssumeRole"}]),
+            ),
+            inline_policies: vec![InlinePolicy {
+                name: "baseline".into(),
+                document: policy(serde_json::json!(statements)),
+            }],
             ..Default::default()
         });
     }

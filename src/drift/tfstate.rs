@@ -17,7 +17,9 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use super::Item;
-use crate::model::{DriftItem, DriftState, IacSummary, PolicyDocument, ResourceMeta, SecurityGroup, Severity, SgRule, Snapshot};
+use crate::model::{
+    DriftItem, DriftState, IacSummary, PolicyDocument, ResourceMeta, SecurityGroup, Severity, SgRule, Snapshot,
+};
 
 /// Why a state file could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +84,9 @@ impl TfState {
         };
         let mut resources = Vec::new();
         for (i, r) in list.iter().enumerate() {
-            let field = |k: &str| r.get(k).and_then(Value::as_str).ok_or_else(|| shape(format!("resources[{i}]: missing string `{k}`")));
+            let field = |k: &str| {
+                r.get(k).and_then(Value::as_str).ok_or_else(|| shape(format!("resources[{i}]: missing string `{k}`")))
+            };
             let mode = field("mode")?;
             let ty = field("type")?;
             let rname = field("name")?;
@@ -99,11 +103,9 @@ impl TfState {
                 .and_then(Value::as_array)
                 .ok_or_else(|| shape(format!("resources[{i}] ({base}): missing `instances` array")))?;
             for (j, inst) in instances.iter().enumerate() {
-                let attributes = inst
-                    .get("attributes")
-                    .and_then(Value::as_object)
-                    .cloned()
-                    .ok_or_else(|| shape(format!("resources[{i}].instances[{j}] ({base}): missing `attributes` object")))?;
+                let attributes = inst.get("attributes").and_then(Value::as_object).cloned().ok_or_else(|| {
+                    shape(format!("resources[{i}].instances[{j}] ({base}): missing `attributes` object"))
+                })?;
                 let address = match inst.get("index_key") {
                     Some(Value::String(k)) => format!("{base}[{k:?}]"),
                     Some(Value::Number(n)) => format!("{base}[{n}]"),
@@ -122,14 +124,32 @@ impl TfState {
 
 /// Types matched to a snapshot resource.
 const TOP_TYPES: &[&str] = &[
-    "aws_vpc", "aws_subnet", "aws_security_group", "aws_vpc_endpoint", "aws_s3_bucket", "aws_db_instance", "aws_iam_role",
-    "aws_iam_policy", "aws_secretsmanager_secret", "aws_lb", "aws_alb", "aws_lb_listener", "aws_alb_listener", "aws_eks_cluster",
+    "aws_vpc",
+    "aws_subnet",
+    "aws_security_group",
+    "aws_vpc_endpoint",
+    "aws_s3_bucket",
+    "aws_db_instance",
+    "aws_iam_role",
+    "aws_iam_policy",
+    "aws_secretsmanager_secret",
+    "aws_lb",
+    "aws_alb",
+    "aws_lb_listener",
+    "aws_alb_listener",
+    "aws_eks_cluster",
 ];
 /// Types folded into their parent.
 const PART_TYPES: &[&str] = &[
-    "aws_security_group_rule", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule",
-    "aws_s3_bucket_server_side_encryption_configuration", "aws_s3_bucket_versioning", "aws_s3_bucket_public_access_block",
-    "aws_s3_bucket_policy", "aws_iam_role_policy", "aws_iam_role_policy_attachment",
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+    "aws_s3_bucket_server_side_encryption_configuration",
+    "aws_s3_bucket_versioning",
+    "aws_s3_bucket_public_access_block",
+    "aws_s3_bucket_policy",
+    "aws_iam_role_policy",
+    "aws_iam_role_policy_attachment",
 ];
 
 fn s<'a>(attrs: &'a serde_json::Map<String, Value>, k: &str) -> &'a str {
@@ -159,14 +179,20 @@ fn doc_value(doc: Option<&PolicyDocument>) -> Value {
 }
 
 /// One ingress permission as a comparable string: `tcp 5432-5432 from sg-123`.
-fn rule_strings(protocol: &str, from: Option<i64>, to: Option<i64>, sources: impl IntoIterator<Item = String>) -> Vec<String> {
+fn rule_strings(
+    protocol: &str,
+    from: Option<i64>,
+    to: Option<i64>,
+    sources: impl IntoIterator<Item = String>,
+) -> Vec<String> {
     let proto = match protocol.to_ascii_lowercase().as_str() {
         "-1" | "all" => "all".to_owned(),
         "6" => "tcp".to_owned(),
         "17" => "udp".to_owned(),
         p => p.to_owned(),
     };
-    let ports = if proto == "all" { "all".to_owned() } else { format!("{}-{}", from.unwrap_or(0), to.unwrap_or(65535)) };
+    let ports =
+        if proto == "all" { "all".to_owned() } else { format!("{}-{}", from.unwrap_or(0), to.unwrap_or(65535)) };
     sources.into_iter().map(|src| format!("{proto} {ports} from {src}")).collect()
 }
 
@@ -175,7 +201,8 @@ fn live_rules(g: &SecurityGroup) -> BTreeSet<String> {
 }
 
 fn live_rule(r: &SgRule) -> Vec<String> {
-    let sources = r.ipv4_ranges.iter().chain(&r.ipv6_ranges).chain(&r.referenced_group_ids).chain(&r.prefix_list_ids).cloned();
+    let sources =
+        r.ipv4_ranges.iter().chain(&r.ipv6_ranges).chain(&r.referenced_group_ids).chain(&r.prefix_list_ids).cloned();
     rule_strings(&r.protocol, r.from_port.map(i64::from), r.to_port.map(i64::from), sources)
 }
 
@@ -197,7 +224,12 @@ fn state_rule(sg_id: &str, a: &serde_json::Map<String, Value>) -> Vec<String> {
     if a.get("self").and_then(Value::as_bool) == Some(true) {
         sources.push(sg_id.to_owned());
     }
-    rule_strings(s(a, "protocol"), a.get("from_port").and_then(Value::as_i64), a.get("to_port").and_then(Value::as_i64), sources)
+    rule_strings(
+        s(a, "protocol"),
+        a.get("from_port").and_then(Value::as_i64),
+        a.get("to_port").and_then(Value::as_i64),
+        sources,
+    )
 }
 
 /// Rules from an `aws_vpc_security_group_ingress_rule`.
@@ -206,7 +238,12 @@ fn vpc_rule(a: &serde_json::Map<String, Value>) -> Vec<String> {
     sources.extend(strs(a.get("cidr_ipv6")));
     sources.extend(strs(a.get("referenced_security_group_id")));
     sources.extend(strs(a.get("prefix_list_id")));
-    rule_strings(s(a, "ip_protocol"), a.get("from_port").and_then(Value::as_i64), a.get("to_port").and_then(Value::as_i64), sources)
+    rule_strings(
+        s(a, "ip_protocol"),
+        a.get("from_port").and_then(Value::as_i64),
+        a.get("to_port").and_then(Value::as_i64),
+        sources,
+    )
 }
 
 fn first_block<'a>(a: &'a serde_json::Map<String, Value>, k: &str) -> Option<&'a serde_json::Map<String, Value>> {
@@ -230,7 +267,9 @@ fn gather_parts(tf: &TfState) -> Parts {
             "aws_security_group" => {
                 let id = s(a, "id");
                 let set = p.sg_rules.entry(id.to_owned()).or_default();
-                for block in a.get("ingress").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_object) {
+                for block in
+                    a.get("ingress").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_object)
+                {
                     set.extend(state_rule(id, block));
                 }
             }
@@ -246,12 +285,18 @@ fn gather_parts(tf: &TfState) -> Parts {
                     .and_then(|rule| first_block(rule, "apply_server_side_encryption_by_default"))
                     .map(|d| s(d, "sse_algorithm").to_owned());
                 if let Some(alg) = alg {
-                    p.bucket.entry(s(a, "bucket").to_owned()).or_default().push(("encryption.rules[0].sse_algorithm".into(), json!(alg)));
+                    p.bucket
+                        .entry(s(a, "bucket").to_owned())
+                        .or_default()
+                        .push(("encryption.rules[0].sse_algorithm".into(), json!(alg)));
                 }
             }
             "aws_s3_bucket_versioning" => {
                 if let Some(v) = first_block(a, "versioning_configuration") {
-                    p.bucket.entry(s(a, "bucket").to_owned()).or_default().push(("versioning.status".into(), json!(s(v, "status"))));
+                    p.bucket
+                        .entry(s(a, "bucket").to_owned())
+                        .or_default()
+                        .push(("versioning.status".into(), json!(s(v, "status"))));
                 }
             }
             "aws_s3_bucket_public_access_block" => {
@@ -261,11 +306,17 @@ fn gather_parts(tf: &TfState) -> Parts {
                 }
             }
             "aws_s3_bucket_policy" => {
-                p.bucket.entry(s(a, "bucket").to_owned()).or_default().push(("policy".into(), policy_value(s(a, "policy"))));
+                p.bucket
+                    .entry(s(a, "bucket").to_owned())
+                    .or_default()
+                    .push(("policy".into(), policy_value(s(a, "policy"))));
             }
             "aws_iam_role_policy" => {
                 // `role` is the role name; `id` is "role:policy".
-                p.role_inline.entry(s(a, "role").to_owned()).or_default().insert(s(a, "name").to_owned(), policy_value(s(a, "policy")));
+                p.role_inline
+                    .entry(s(a, "role").to_owned())
+                    .or_default()
+                    .insert(s(a, "name").to_owned(), policy_value(s(a, "policy")));
             }
             "aws_iam_role_policy_attachment" => {
                 p.role_attached.entry(s(a, "role").to_owned()).or_default().insert(s(a, "policy_arn").to_owned());
@@ -298,39 +349,59 @@ pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftIt
         let a = &r.attributes;
         // (live resource meta, [(attribute, state value, live value)])
         let found: Option<(&ResourceMeta, Vec<Comparison>)> = match ty {
-            "aws_vpc" => snap.ec2.vpcs.iter().find(|v| v.meta.id == s(a, "id")).map(|v| {
-                (&v.meta, vec![("cidr_block".into(), json!(s(a, "cidr_block")), json!(v.cidr_block))])
-            }),
+            "aws_vpc" => snap
+                .ec2
+                .vpcs
+                .iter()
+                .find(|v| v.meta.id == s(a, "id"))
+                .map(|v| (&v.meta, vec![("cidr_block".into(), json!(s(a, "cidr_block")), json!(v.cidr_block))])),
             "aws_subnet" => snap.ec2.subnets.iter().find(|x| x.meta.id == s(a, "id")).map(|x| {
                 (
                     &x.meta,
                     vec![
                         ("cidr_block".into(), json!(s(a, "cidr_block")), json!(x.cidr_block)),
                         ("availability_zone".into(), json!(s(a, "availability_zone")), json!(x.availability_zone)),
-                        ("map_public_ip_on_launch".into(), a.get("map_public_ip_on_launch").cloned().unwrap_or(json!(false)), json!(x.map_public_ip_on_launch)),
+                        (
+                            "map_public_ip_on_launch".into(),
+                            a.get("map_public_ip_on_launch").cloned().unwrap_or(json!(false)),
+                            json!(x.map_public_ip_on_launch),
+                        ),
                     ],
                 )
             }),
             "aws_security_group" => snap.ec2.security_groups.iter().find(|g| g.meta.id == s(a, "id")).map(|g| {
-                let expected: Vec<String> = parts.sg_rules.get(s(a, "id")).map(|r| r.iter().cloned().collect()).unwrap_or_default();
+                let expected: Vec<String> =
+                    parts.sg_rules.get(s(a, "id")).map(|r| r.iter().cloned().collect()).unwrap_or_default();
                 let actual: Vec<String> = live_rules(g).into_iter().collect();
-                (&g.meta, vec![("group_name".into(), json!(s(a, "name")), json!(g.group_name)), ("ingress".into(), json!(expected), json!(actual))])
+                (
+                    &g.meta,
+                    vec![
+                        ("group_name".into(), json!(s(a, "name")), json!(g.group_name)),
+                        ("ingress".into(), json!(expected), json!(actual)),
+                    ],
+                )
             }),
             "aws_vpc_endpoint" => snap
                 .ec2
                 .vpc_endpoints
                 .iter()
-                .find(|e| e.meta.id == s(a, "id") && !matches!(e.state.to_ascii_lowercase().as_str(), "deleted" | "deleting"))
+                .find(|e| {
+                    e.meta.id == s(a, "id") && !matches!(e.state.to_ascii_lowercase().as_str(), "deleted" | "deleting")
+                })
                 .map(|e| {
-                let mut c = vec![
-                    ("service_name".into(), json!(s(a, "service_name")), json!(e.service_name)),
-                    ("endpoint_type".into(), json!(s(a, "vpc_endpoint_type")), json!(e.endpoint_type)),
-                ];
-                if e.endpoint_type == "Interface" {
-                    c.push(("private_dns_enabled".into(), a.get("private_dns_enabled").cloned().unwrap_or(json!(false)), json!(e.private_dns_enabled)));
-                }
-                (&e.meta, c)
-            }),
+                    let mut c = vec![
+                        ("service_name".into(), json!(s(a, "service_name")), json!(e.service_name)),
+                        ("endpoint_type".into(), json!(s(a, "vpc_endpoint_type")), json!(e.endpoint_type)),
+                    ];
+                    if e.endpoint_type == "Interface" {
+                        c.push((
+                            "private_dns_enabled".into(),
+                            a.get("private_dns_enabled").cloned().unwrap_or(json!(false)),
+                            json!(e.private_dns_enabled),
+                        ));
+                    }
+                    (&e.meta, c)
+                }),
             "aws_s3_bucket" => {
                 let name = if s(a, "bucket").is_empty() { s(a, "id") } else { s(a, "bucket") };
                 snap.s3.buckets.iter().find(|b| b.meta.name == name).map(|b| {
@@ -351,7 +422,12 @@ pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftIt
             "aws_db_instance" => snap.rds.db_instances.iter().find(|d| d.meta.id == s(a, "identifier")).map(|d| {
                 let live = serde_json::to_value(d).unwrap_or(Value::Null);
                 let mut c: Vec<(String, Value, Value)> = [
-                    "engine", "multi_az", "storage_encrypted", "publicly_accessible", "deletion_protection", "backup_retention_period",
+                    "engine",
+                    "multi_az",
+                    "storage_encrypted",
+                    "publicly_accessible",
+                    "deletion_protection",
+                    "backup_retention_period",
                     "iam_database_authentication_enabled",
                 ]
                 .iter()
@@ -377,9 +453,14 @@ pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftIt
                         let got = doc_value(x.inline_policies.iter().find(|p| &p.name == pname).map(|p| &p.document));
                         c.push((format!("inline_policies.{pname}"), doc.clone(), got));
                     }
-                    let extra: Vec<&str> = x.inline_policies.iter().map(|p| p.name.as_str()).filter(|n| !want.contains_key(*n)).collect();
+                    let extra: Vec<&str> =
+                        x.inline_policies.iter().map(|p| p.name.as_str()).filter(|n| !want.contains_key(*n)).collect();
                     if !extra.is_empty() {
-                        c.push(("inline_policies".into(), json!(want.keys().collect::<Vec<_>>()), json!(x.inline_policies.iter().map(|p| &p.name).collect::<Vec<_>>())));
+                        c.push((
+                            "inline_policies".into(),
+                            json!(want.keys().collect::<Vec<_>>()),
+                            json!(x.inline_policies.iter().map(|p| &p.name).collect::<Vec<_>>()),
+                        ));
                     }
                 }
                 if let Some(want) = parts.role_attached.get(role) {
@@ -406,7 +487,11 @@ pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftIt
                     )
                 }),
             "aws_lb" | "aws_alb" => snap.elbv2.load_balancers.iter().find(|l| l.meta.arn == s(a, "arn")).map(|l| {
-                let scheme = if a.get("internal").and_then(Value::as_bool) == Some(true) { "internal" } else { "internet-facing" };
+                let scheme = if a.get("internal").and_then(Value::as_bool) == Some(true) {
+                    "internal"
+                } else {
+                    "internet-facing"
+                };
                 (
                     &l.meta,
                     vec![
@@ -415,24 +500,29 @@ pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftIt
                     ],
                 )
             }),
-            "aws_lb_listener" | "aws_alb_listener" => snap.elbv2.listeners.iter().find(|l| l.meta.arn == s(a, "arn")).map(|l| {
-                let port = a.get("port").cloned().map(|p| match p {
-                    Value::String(s) => s.parse::<i64>().map(|n| json!(n)).unwrap_or(Value::String(s)),
-                    other => other,
-                });
-                (
-                    &l.meta,
-                    vec![
-                        ("port".into(), port.unwrap_or(Value::Null), json!(l.port)),
-                        ("protocol".into(), json!(s(a, "protocol")), json!(l.protocol)),
-                        ("ssl_policy".into(), json!(s(a, "ssl_policy")), json!(l.ssl_policy)),
-                    ],
-                )
-            }),
+            "aws_lb_listener" | "aws_alb_listener" => {
+                snap.elbv2.listeners.iter().find(|l| l.meta.arn == s(a, "arn")).map(|l| {
+                    let port = a.get("port").cloned().map(|p| match p {
+                        Value::String(s) => s.parse::<i64>().map(|n| json!(n)).unwrap_or(Value::String(s)),
+                        other => other,
+                    });
+                    (
+                        &l.meta,
+                        vec![
+                            ("port".into(), port.unwrap_or(Value::Null), json!(l.port)),
+                            ("protocol".into(), json!(s(a, "protocol")), json!(l.protocol)),
+                            ("ssl_policy".into(), json!(s(a, "ssl_policy")), json!(l.ssl_policy)),
+                        ],
+                    )
+                })
+            }
             "aws_eks_cluster" => snap.eks.clusters.iter().find(|c| c.meta.name == s(a, "name")).map(|c| {
                 let mut out = vec![("version".into(), json!(s(a, "version")), json!(c.version))];
                 if let Some(vc) = first_block(a, "vpc_config") {
-                    for (k, live) in [("endpoint_public_access", c.endpoint_public_access), ("endpoint_private_access", c.endpoint_private_access)] {
+                    for (k, live) in [
+                        ("endpoint_public_access", c.endpoint_public_access),
+                        ("endpoint_private_access", c.endpoint_private_access),
+                    ] {
                         if let Some(v) = vc.get(k) {
                             out.push((k.to_owned(), v.clone(), json!(live)));
                         }
@@ -460,24 +550,40 @@ pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftIt
                 }
                 for (attr, want, got) in diffs {
                     let msg = format!("{}: {attr} is {got} in the account, {want} in the Terraform state", r.address);
-                    items.push(Item::new("iac", &r.address, DriftState::Changed, Severity::Medium).arn(&m.arn).attr(attr, want, got).message(msg));
+                    items.push(
+                        Item::new("iac", &r.address, DriftState::Changed, Severity::Medium)
+                            .arn(&m.arn)
+                            .attr(attr, want, got)
+                            .message(msg),
+                    );
                 }
             }
         }
     }
 
     // Unmanaged: live resources of the covered collections that no state resource matched.
-    let default_vpcs: BTreeSet<&str> = snap.ec2.vpcs.iter().filter(|v| v.is_default).map(|v| v.meta.id.as_str()).collect();
+    let default_vpcs: BTreeSet<&str> =
+        snap.ec2.vpcs.iter().filter(|v| v.is_default).map(|v| v.meta.id.as_str()).collect();
     let mut live: Vec<(&str, &ResourceMeta)> = Vec::new();
     live.extend(snap.ec2.vpcs.iter().filter(|v| !v.is_default).map(|v| ("ec2.vpcs", &v.meta)));
-    live.extend(snap.ec2.subnets.iter().filter(|x| !default_vpcs.contains(x.vpc_id.as_str())).map(|x| ("ec2.subnets", &x.meta)));
-    live.extend(snap.ec2.security_groups.iter().filter(|g| g.group_name != "default").map(|g| ("ec2.security_groups", &g.meta)));
     live.extend(
-        snap.ec2.vpc_endpoints.iter().filter(|e| !matches!(e.state.to_ascii_lowercase().as_str(), "deleted" | "deleting")).map(|e| ("ec2.vpc_endpoints", &e.meta)),
+        snap.ec2.subnets.iter().filter(|x| !default_vpcs.contains(x.vpc_id.as_str())).map(|x| ("ec2.subnets", &x.meta)),
+    );
+    live.extend(
+        snap.ec2.security_groups.iter().filter(|g| g.group_name != "default").map(|g| ("ec2.security_groups", &g.meta)),
+    );
+    live.extend(
+        snap.ec2
+            .vpc_endpoints
+            .iter()
+            .filter(|e| !matches!(e.state.to_ascii_lowercase().as_str(), "deleted" | "deleting"))
+            .map(|e| ("ec2.vpc_endpoints", &e.meta)),
     );
     live.extend(snap.s3.buckets.iter().map(|b| ("s3.buckets", &b.meta)));
     live.extend(snap.rds.db_instances.iter().map(|d| ("rds.db_instances", &d.meta)));
-    live.extend(snap.iam.roles.iter().filter(|r| !r.path.starts_with("/aws-service-role/")).map(|r| ("iam.roles", &r.meta)));
+    live.extend(
+        snap.iam.roles.iter().filter(|r| !r.path.starts_with("/aws-service-role/")).map(|r| ("iam.roles", &r.meta)),
+    );
     live.extend(snap.iam.policies.iter().filter(|p| !p.aws_managed).map(|p| ("iam.policies", &p.meta)));
     live.extend(snap.secretsmanager.secrets.iter().map(|x| ("secretsmanager.secrets", &x.meta)));
     live.extend(snap.elbv2.load_balancers.iter().map(|l| ("elbv2.load_balancers", &l.meta)));
@@ -561,20 +667,34 @@ mod tests {
     fn changed_missing_unmanaged() {
         let mut s = compliant_snapshot();
         s.rds.db_instances[0].multi_az = false;
-        s.s3.buckets.iter_mut().find(|b| b.meta.name == "flowforge-prod-gold").unwrap().encryption.as_mut().unwrap().rules[0].sse_algorithm =
-            "AES256".into();
+        s.s3.buckets
+            .iter_mut()
+            .find(|b| b.meta.name == "flowforge-prod-gold")
+            .unwrap()
+            .encryption
+            .as_mut()
+            .unwrap()
+            .rules[0]
+            .sse_algorithm = "AES256".into();
         s.ec2.vpc_endpoints.retain(|e| e.meta.id != "vpce-sm");
         let sg = s.ec2.security_groups.iter_mut().find(|g| g.meta.id == "sg-db").unwrap();
         sg.ingress.push(sg_rule(5432, &["0.0.0.0/0"], &[]));
         let (sum, items) = compare(&state(), &s);
-        let got: Vec<(String, DriftState, Option<String>)> =
-            items.iter().filter(|i| i.state != DriftState::Unmanaged).map(|i| (i.element.clone(), i.state, i.attribute.clone())).collect();
+        let got: Vec<(String, DriftState, Option<String>)> = items
+            .iter()
+            .filter(|i| i.state != DriftState::Unmanaged)
+            .map(|i| (i.element.clone(), i.state, i.attribute.clone()))
+            .collect();
         assert_eq!(
             got,
             vec![
                 ("aws_security_group.database".into(), DriftState::Changed, Some("ingress".into())),
                 ("aws_vpc_endpoint.secretsmanager".into(), DriftState::Missing, None),
-                ("module.lake.aws_s3_bucket.layer[\"gold\"]".into(), DriftState::Changed, Some("encryption.rules[0].sse_algorithm".into())),
+                (
+                    "module.lake.aws_s3_bucket.layer[\"gold\"]".into(),
+                    DriftState::Changed,
+                    Some("encryption.rules[0].sse_algorithm".into())
+                ),
                 ("aws_db_instance.metadata".into(), DriftState::Changed, Some("multi_az".into())),
             ]
         );
@@ -588,7 +708,9 @@ mod tests {
         assert!(e.contains("old.tfstate") && e.contains("version 3"), "{e}");
         let e = TfState::parse("{\"version\": 4,\n \"resources\": [", "cut.tfstate").unwrap_err().to_string();
         assert!(e.starts_with("cut.tfstate:2:"), "{e}");
-        let e = TfState::parse(r#"{"version": 4, "resources": [{"mode": "managed", "type": "aws_vpc"}]}"#, "x").unwrap_err().to_string();
+        let e = TfState::parse(r#"{"version": 4, "resources": [{"mode": "managed", "type": "aws_vpc"}]}"#, "x")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("resources[0]: missing string `name`"), "{e}");
     }
 }

@@ -165,7 +165,13 @@ mod tests {
     use super::*;
 
     fn minimal() -> Snapshot {
-        Snapshot { schema_version: 1, account_id: "123456789012".into(), partition: "aws".into(), collected_at: "2026-01-01T00:00:00Z".into(), ..Default::default() }
+        Snapshot {
+            schema_version: 1,
+            account_id: "123456789012".into(),
+            partition: "aws".into(),
+            collected_at: "2026-01-01T00:00:00Z".into(),
+            ..Default::default()
+        }
     }
 
     fn text_route(s: &Snapshot) -> regorus::Value {

@@ -62,7 +62,12 @@ pub fn check_arn(partition: &str, account: &str, check_id: &str) -> String {
 ///
 /// `prepared` is the snapshot's Rego input when the caller has it (see [`parse_snapshot`]);
 /// without it the snapshot is converted here.
-pub fn evaluate(snapshot: &Snapshot, prepared: Option<&RegoInput>, catalog: &Catalog, baseline_view: Value) -> Result<Evaluation, EngineError> {
+pub fn evaluate(
+    snapshot: &Snapshot,
+    prepared: Option<&RegoInput>,
+    catalog: &Catalog,
+    baseline_view: Value,
+) -> Result<Evaluation, EngineError> {
     let started = std::time::Instant::now();
     let mut engine = PolicyEngine::new(catalog, baseline_view).map_err(|e| EngineError::Prepare(e.to_string()))?;
     match prepared {
@@ -76,26 +81,42 @@ pub fn evaluate(snapshot: &Snapshot, prepared: Option<&RegoInput>, catalog: &Cat
     let checks: Vec<_> = catalog.checks().iter().collect();
     // Each worker judges the results of the check it evaluated, so both phases run on every
     // core; at most 8 workers, each with its own clone of the compiled engine.
-    let judged = crate::parallel::map_on_cores(&checks, 8, || engine.clone(), |engine, check| {
-        let t = std::time::Instant::now();
-        let output = engine.evaluate(&check.meta.id);
-        let deps = collections_read(&check.file.text);
-        let (run, mut results) = judge_check(snapshot, &index, &check.meta, &deps, output);
-        results.sort_by(|a, b| a.resource_arn.cmp(&b.resource_arn));
-        tracing::debug!(check = %check.meta.id, elapsed_ms = t.elapsed().as_millis() as u64, results = results.len(), "check done");
-        (run, results)
-    });
+    let judged = crate::parallel::map_on_cores(
+        &checks,
+        8,
+        || engine.clone(),
+        |engine, check| {
+            let t = std::time::Instant::now();
+            let output = engine.evaluate(&check.meta.id);
+            let deps = collections_read(&check.file.text);
+            let (run, mut results) = judge_check(snapshot, &index, &check.meta, &deps, output);
+            results.sort_by(|a, b| a.resource_arn.cmp(&b.resource_arn));
+            tracing::debug!(check = %check.meta.id, elapsed_ms = t.elapsed().as_millis() as u64, results = results.len(), "check done");
+            (run, results)
+        },
+    );
 
     let mut eval = Evaluation::default();
     for (check, judged) in checks.iter().zip(judged) {
         // A worker that died (a bug, not bad input) must not make its checks vanish.
         let (run, results) = judged.unwrap_or_else(|| {
-            judge_check(snapshot, &index, &check.meta, &BTreeSet::new(), Err("the evaluation thread for this check stopped unexpectedly".to_owned()))
+            judge_check(
+                snapshot,
+                &index,
+                &check.meta,
+                &BTreeSet::new(),
+                Err("the evaluation thread for this check stopped unexpectedly".to_owned()),
+            )
         });
         eval.checks.push(run);
         eval.results.extend(results);
     }
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, results = eval.results.len(), rss_mib = rss_mib(), "checks evaluated and judged");
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        results = eval.results.len(),
+        rss_mib = rss_mib(),
+        "checks evaluated and judged"
+    );
     // The catalog's checks come sorted by id and each check's results by ARN, in that order:
     // the results are sorted by (check id, ARN) as they stand.
     Ok(eval)
@@ -163,7 +184,8 @@ fn error_evidence(errors: &[&CollectionError]) -> Vec<Value> {
 }
 
 fn unknown_message(errors: &[&CollectionError]) -> String {
-    let ops: BTreeSet<String> = errors.iter().map(|e| format!("{}:{} ({})", e.service, e.operation, e.error_code)).collect();
+    let ops: BTreeSet<String> =
+        errors.iter().map(|e| format!("{}:{} ({})", e.service, e.operation, e.error_code)).collect();
     format!("could not be audited: {} failed", ops.into_iter().collect::<Vec<_>>().join(", "))
 }
 
@@ -178,7 +200,8 @@ fn judge_check(
     deps: &BTreeSet<&'static str>,
     output: Result<CheckOutput, String>,
 ) -> (CheckRun, Vec<CheckResult>) {
-    let resources: &[&ResourceMeta] = index.by_collection.get(meta.collection.as_str()).map(Vec::as_slice).unwrap_or(&[]);
+    let resources: &[&ResourceMeta] =
+        index.by_collection.get(meta.collection.as_str()).map(Vec::as_slice).unwrap_or(&[]);
     let mut results = Vec::with_capacity(resources.len());
     let mk = |status: Status, arn: &str, name: &str, region: &str, message: String, evidence: Vec<Value>| CheckResult {
         finding_id: finding_id(&meta.id, arn),
@@ -217,7 +240,10 @@ fn judge_check(
         let mut regions: BTreeMap<&str, Vec<&CollectionError>> = BTreeMap::new();
         for ((coll, region), errs) in &index.list_errors {
             if *coll == info.name {
-                regions.entry(region).or_default().extend(errs.iter().copied().filter(|e| info.list_operations.contains(&e.operation.as_str())));
+                regions
+                    .entry(region)
+                    .or_default()
+                    .extend(errs.iter().copied().filter(|e| info.list_operations.contains(&e.operation.as_str())));
             }
         }
         for (region, errs) in regions {
@@ -249,9 +275,17 @@ fn judge_check(
                 .copied(),
         );
         if !errs.is_empty() {
-            results.push(mk(Status::Unknown, &r.arn, &r.name, &r.region, unknown_message(&errs), error_evidence(&errs)));
+            results.push(mk(
+                Status::Unknown,
+                &r.arn,
+                &r.name,
+                &r.region,
+                unknown_message(&errs),
+                error_evidence(&errs),
+            ));
         } else if !output.applies {
-            let reason = output.not_applicable_reason.clone().unwrap_or_else(|| "not required in this environment".to_owned());
+            let reason =
+                output.not_applicable_reason.clone().unwrap_or_else(|| "not required in this environment".to_owned());
             results.push(mk(Status::NotApplicable, &r.arn, &r.name, &r.region, reason, Vec::new()));
         } else if let Some(found) = denies.get(r.arn.as_str()) {
             results.push(fail_result(meta, &r.arn, &r.name, &r.region, found));
@@ -263,7 +297,8 @@ fn judge_check(
     }
     // A deny on an ARN that is not in the collection is still a finding: never dropped.
     if output.applies {
-        let mut extra: Vec<(&str, &Vec<&Deny>)> = denies.iter().filter(|(arn, _)| !seen.contains(*arn)).map(|(a, d)| (*a, d)).collect();
+        let mut extra: Vec<(&str, &Vec<&Deny>)> =
+            denies.iter().filter(|(arn, _)| !seen.contains(*arn)).map(|(a, d)| (*a, d)).collect();
         extra.sort_by_key(|(a, _)| *a);
         for (arn, found) in extra {
             results.push(fail_result(meta, arn, arn, &region_of_arn(arn), found));
@@ -274,7 +309,9 @@ fn judge_check(
 
 fn fail_result(meta: &crate::model::CheckMeta, arn: &str, name: &str, region: &str, found: &[&Deny]) -> CheckResult {
     let mut found: Vec<&&Deny> = found.iter().collect();
-    found.sort_by(|a, b| (a.message.as_str(), a.evidence.to_string()).cmp(&(b.message.as_str(), b.evidence.to_string())));
+    found.sort_by(|a, b| {
+        (a.message.as_str(), a.evidence.to_string()).cmp(&(b.message.as_str(), b.evidence.to_string()))
+    });
     found.dedup_by(|a, b| a.message == b.message && a.evidence == b.evidence);
     let mut messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
     messages.dedup();
@@ -327,7 +364,10 @@ pub fn peak_rss_mib() -> u64 {
 fn proc_status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find_map(|l| l.strip_prefix(field).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())))
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix(field).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()))
+        })
         .unwrap_or(0)
 }
 
@@ -339,16 +379,22 @@ mod tests {
     /// present: the reports rely on it and the engine does not sort afterwards.
     #[test]
     fn checks_and_results_come_back_sorted() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/snapshots/prod-drifted.json")).unwrap();
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/snapshots/prod-drifted.json"))
+                .unwrap();
         let snapshot = Snapshot::from_json(&text).unwrap();
         let catalog = Catalog::builtin().unwrap();
-        let view = crate::baseline::Baseline::builtin().unwrap().env_view("prod", &snapshot.account_id, &snapshot.partition).unwrap();
+        let view = crate::baseline::Baseline::builtin()
+            .unwrap()
+            .env_view("prod", &snapshot.account_id, &snapshot.partition)
+            .unwrap();
         let eval = evaluate(&snapshot, None, &catalog, view.to_json()).unwrap();
         let ids: Vec<&str> = eval.checks.iter().map(|c| c.meta.id.as_str()).collect();
         let catalog_ids: Vec<&str> = catalog.checks().iter().map(|c| c.meta.id.as_str()).collect();
         assert_eq!(ids, catalog_ids);
         assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
-        let keys: Vec<(&str, &str)> = eval.results.iter().map(|r| (r.check_id.as_str(), r.resource_arn.as_str())).collect();
+        let keys: Vec<(&str, &str)> =
+            eval.results.iter().map(|r| (r.check_id.as_str(), r.resource_arn.as_str())).collect();
         assert!(keys.windows(2).all(|w| w[0] <= w[1]), "results out of order");
         assert!(ids.iter().all(|id| keys.iter().any(|(c, _)| c == id)), "a check has no result");
     }

@@ -25,10 +25,16 @@ const LIST_LIMIT: usize = 10;
 
 /// Decides the gate. `extra_reasons` carries blocking reasons found elsewhere (expired
 /// waivers, promotion parity).
-pub fn decide(policy: &GatePolicy, results: &[CheckResult], drift: Option<&DriftReport>, extra_reasons: Vec<String>) -> GateDecision {
+pub fn decide(
+    policy: &GatePolicy,
+    results: &[CheckResult],
+    drift: Option<&DriftReport>,
+    extra_reasons: Vec<String>,
+) -> GateDecision {
     let mut reasons = Vec::new();
 
-    let failing: Vec<&CheckResult> = results.iter().filter(|r| r.status == Status::Fail && r.severity >= policy.fail_on).collect();
+    let failing: Vec<&CheckResult> =
+        results.iter().filter(|r| r.status == Status::Fail && r.severity >= policy.fail_on).collect();
     if !failing.is_empty() {
         reasons.push(listed(
             &format!("{} FAIL result(s) at or above severity {}", failing.len(), policy.fail_on),
@@ -39,13 +45,19 @@ pub fn decide(policy: &GatePolicy, results: &[CheckResult], drift: Option<&Drift
     if !errors.is_empty() {
         let mut ids: Vec<&str> = errors.iter().map(|r| r.check_id.as_str()).collect();
         ids.dedup();
-        reasons.push(listed(&format!("{} check(s) could not be evaluated (ERROR)", ids.len()), ids.into_iter().map(str::to_owned)));
+        reasons.push(listed(
+            &format!("{} check(s) could not be evaluated (ERROR)", ids.len()),
+            ids.into_iter().map(str::to_owned),
+        ));
     }
     if policy.require_complete_audit {
         let unknown: Vec<&CheckResult> = results.iter().filter(|r| r.status == Status::Unknown).collect();
         if !unknown.is_empty() {
             reasons.push(listed(
-                &format!("the audit is incomplete: {} UNKNOWN result(s) and this environment requires a complete audit", unknown.len()),
+                &format!(
+                    "the audit is incomplete: {} UNKNOWN result(s) and this environment requires a complete audit",
+                    unknown.len()
+                ),
                 unknown.iter().map(|r| format!("{} {}", r.check_id, r.resource_arn)),
             ));
         }
@@ -58,7 +70,8 @@ pub fn decide(policy: &GatePolicy, results: &[CheckResult], drift: Option<&Drift
             }
         }
         for (state, items) in by_state {
-            reasons.push(listed(&format!("{} drift item(s) in state {}", items.len(), state.as_str()), items.into_iter()));
+            reasons
+                .push(listed(&format!("{} drift item(s) in state {}", items.len(), state.as_str()), items.into_iter()));
         }
     }
     reasons.extend(extra_reasons);
@@ -117,7 +130,10 @@ mod tests {
     /// UNKNOWN blocks only where a complete audit is required; WAIVED never blocks.
     #[test]
     fn unknown_blocks_only_when_complete_audit_required() {
-        let r = vec![result("FF-S3-001", Severity::High, Status::Unknown), result("FF-S3-002", Severity::Critical, Status::Waived)];
+        let r = vec![
+            result("FF-S3-001", Severity::High, Status::Unknown),
+            result("FF-S3-002", Severity::Critical, Status::Waived),
+        ];
         assert!(decide(&policy(Severity::Low, false), &r, None, vec![]).passed);
         assert!(!decide(&policy(Severity::Low, true), &r, None, vec![]).passed);
     }

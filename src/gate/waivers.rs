@@ -17,8 +17,8 @@ use chrono::NaiveDate;
 use globset::{Glob, GlobMatcher};
 
 use crate::baseline::raw::{self, Pos, RawNode, RawValue};
-use crate::policy::is_valid_check_id;
 use crate::model::{AppliedWaiver, CheckResult, Status, WaiverNote, WaiverState};
+use crate::policy::is_valid_check_id;
 
 /// One validated waiver.
 #[derive(Debug, Clone)]
@@ -50,7 +50,8 @@ const KEYS: &[&str] = &["check", "resource", "tags", "environments", "reason", "
 
 /// Loads and validates a waiver file.
 pub fn load(path: &Path) -> Result<Vec<Waiver>, WaiverError> {
-    let text = std::fs::read_to_string(path).map_err(|source| WaiverError::Read { path: path.display().to_string(), source })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|source| WaiverError::Read { path: path.display().to_string(), source })?;
     parse(&path.display().to_string(), &text)
 }
 
@@ -60,7 +61,12 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Waiver>, WaiverError> {
     let at = |pos: Pos, msg: String| format!("{file}:{}:{}: {msg}", pos.line, pos.col);
     let root = raw::parse(text).map_err(|e| WaiverError::Invalid { problems: vec![at(e.pos, e.message)] })?;
     let RawValue::Map(top) = &root.value else {
-        return Err(WaiverError::Invalid { problems: vec![at(root.pos, format!("expected a mapping with a `waivers:` list, found {}", root.value.type_name()))] });
+        return Err(WaiverError::Invalid {
+            problems: vec![at(
+                root.pos,
+                format!("expected a mapping with a `waivers:` list, found {}", root.value.type_name()),
+            )],
+        });
     };
     let mut list: Option<&RawNode> = None;
     for (k, v) in top {
@@ -114,7 +120,9 @@ fn waiver(file: &str, item: &RawNode, problems: &mut Vec<String>) -> Option<Waiv
             (_, Some(key)) => {
                 fields.insert(key, v);
             }
-            (other, None) => problems.push(at(k.pos, format!("unknown key {} (expected one of: {})", show(other), KEYS.join(", ")))),
+            (other, None) => {
+                problems.push(at(k.pos, format!("unknown key {} (expected one of: {})", show(other), KEYS.join(", "))))
+            }
         }
     }
     let string = |key: &str, required: bool, problems: &mut Vec<String>| -> Option<String> {
@@ -182,7 +190,8 @@ fn waiver(file: &str, item: &RawNode, problems: &mut Vec<String>) -> Option<Waiv
         }
         Some((other, pos)) => problems.push(at(pos, format!("`tags` must be a mapping, found {}", other.type_name()))),
     }
-    if resource_pattern.is_none() && tags.is_empty() && !fields.contains_key("resource") && !fields.contains_key("tags") {
+    if resource_pattern.is_none() && tags.is_empty() && !fields.contains_key("resource") && !fields.contains_key("tags")
+    {
         problems.push(at(item.pos, "a waiver needs a resource selector: `resource` (ARN glob) and/or `tags`".into()));
     }
     let mut environments = Vec::new();
@@ -192,11 +201,15 @@ fn waiver(file: &str, item: &RawNode, problems: &mut Vec<String>) -> Option<Waiv
             for i in items {
                 match &i.value {
                     RawValue::Str(s) => environments.push(s.clone()),
-                    other => problems.push(at(i.pos, format!("environment names are strings, found {}", other.type_name()))),
+                    other => {
+                        problems.push(at(i.pos, format!("environment names are strings, found {}", other.type_name())))
+                    }
                 }
             }
         }
-        Some((other, pos)) => problems.push(at(pos, format!("`environments` must be a list, found {}", other.type_name()))),
+        Some((other, pos)) => {
+            problems.push(at(pos, format!("`environments` must be a list, found {}", other.type_name())))
+        }
     }
     if problems.len() > before {
         return None;
@@ -278,11 +291,20 @@ pub fn apply(
         }
         let days_left = (w.expires - today).num_days();
         let (state, message) = if expired {
-            (WaiverState::Expired, format!("expired on {} ({} day(s) ago); it no longer applies to {matched} FAIL result(s)", w.expires, -days_left))
+            (
+                WaiverState::Expired,
+                format!(
+                    "expired on {} ({} day(s) ago); it no longer applies to {matched} FAIL result(s)",
+                    w.expires, -days_left
+                ),
+            )
         } else if matched == 0 {
             (WaiverState::Stale, "matches no FAIL result: remove it or fix its selector".to_owned())
         } else if days_left <= warn_days {
-            (WaiverState::Expiring, format!("expires on {} (in {days_left} day(s)); waives {matched} result(s)", w.expires))
+            (
+                WaiverState::Expiring,
+                format!("expires on {} (in {days_left} day(s)); waives {matched} result(s)", w.expires),
+            )
         } else {
             (WaiverState::Applied, format!("waives {matched} result(s) until {}", w.expires))
         };
@@ -345,7 +367,10 @@ mod tests {
     #[test]
     fn waiver_applies() {
         let w = parse("w.yaml", FILE).unwrap();
-        let mut r = vec![fail("FF-S3-005", "arn:aws:s3:::flowforge-prod-gold"), fail("FF-S3-001", "arn:aws:s3:::flowforge-prod-gold")];
+        let mut r = vec![
+            fail("FF-S3-005", "arn:aws:s3:::flowforge-prod-gold"),
+            fail("FF-S3-001", "arn:aws:s3:::flowforge-prod-gold"),
+        ];
         let notes = apply(&w, "prod", day("2026-11-01"), 14, &mut r, &|_| None);
         assert_eq!(r[0].status, Status::Waived);
         assert_eq!(r[0].waiver.as_ref().unwrap().owner, "data-platform");
@@ -372,7 +397,9 @@ mod tests {
     fn tag_selector() {
         let w = parse("w.yaml", "waivers:\n  - check: FF-S3-005\n    tags: {\"flowforge:layer\": landing}\n    reason: r\n    owner: o\n    expires: 2030-01-01\n").unwrap();
         let mut r = vec![fail("FF-S3-005", "arn:aws:s3:::a"), fail("FF-S3-005", "arn:aws:s3:::b")];
-        let tags = |arn: &str| (arn == "arn:aws:s3:::a").then(|| BTreeMap::from([("flowforge:layer".to_string(), "landing".to_string())]));
+        let tags = |arn: &str| {
+            (arn == "arn:aws:s3:::a").then(|| BTreeMap::from([("flowforge:layer".to_string(), "landing".to_string())]))
+        };
         apply(&w, "prod", day("2026-11-01"), 14, &mut r, &tags);
         assert_eq!((r[0].status, r[1].status), (Status::Waived, Status::Fail));
     }
@@ -380,9 +407,21 @@ mod tests {
     /// Every problem of a malformed file is listed with its line.
     #[test]
     fn malformed_file_lists_every_problem() {
-        let err = parse("w.yaml", "waivers:\n  - check: nope\n    resource: \"a\"\n    owner: o\n    expires: tomorrow\n    colour: red\n").unwrap_err();
+        let err = parse(
+            "w.yaml",
+            "waivers:\n  - check: nope\n    resource: \"a\"\n    owner: o\n    expires: tomorrow\n    colour: red\n",
+        )
+        .unwrap_err();
         let text = err.to_string();
-        for needle in ["w.yaml:2:", "not a check id", "missing required key `reason`", "w.yaml:5:", "YYYY-MM-DD", "w.yaml:6:", "unknown key `colour`"] {
+        for needle in [
+            "w.yaml:2:",
+            "not a check id",
+            "missing required key `reason`",
+            "w.yaml:5:",
+            "YYYY-MM-DD",
+            "w.yaml:6:",
+            "unknown key `colour`",
+        ] {
             assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
         }
     }

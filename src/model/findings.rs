@@ -24,7 +24,8 @@ pub enum Severity {
 }
 
 impl Severity {
-    pub const ALL: [Severity; 5] = [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
+    pub const ALL: [Severity; 5] =
+        [Severity::Critical, Severity::High, Severity::Medium, Severity::Low, Severity::Info];
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Info => "info",
@@ -75,7 +76,8 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 6] = [Status::Fail, Status::Unknown, Status::Error, Status::Waived, Status::Pass, Status::NotApplicable];
+    pub const ALL: [Status; 6] =
+        [Status::Fail, Status::Unknown, Status::Error, Status::Waived, Status::Pass, Status::NotApplicable];
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Pass => "PASS",

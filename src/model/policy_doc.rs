@@ -79,14 +79,14 @@ impl PolicyDocument {
 
     /// Normalises an already decoded JSON value in AWS's loose shape.
     pub fn from_value(value: &Value) -> Result<Self, PolicyDocError> {
-        let obj = value
-            .as_object()
-            .ok_or_else(|| PolicyDocError::Shape("expected a JSON object".into()))?;
+        let obj = value.as_object().ok_or_else(|| PolicyDocError::Shape("expected a JSON object".into()))?;
         let statements = match obj.get("Statement") {
             None | Some(Value::Null) => Vec::new(),
             Some(Value::Array(items)) => items.iter().collect(),
             Some(single @ Value::Object(_)) => vec![single],
-            Some(other) => return Err(PolicyDocError::Shape(format!("Statement must be an object or array, found {other}"))),
+            Some(other) => {
+                return Err(PolicyDocError::Shape(format!("Statement must be an object or array, found {other}")))
+            }
         };
         let statement = statements
             .into_iter()
@@ -103,11 +103,7 @@ impl PolicyDocument {
 
 fn statement_from_value(value: &Value) -> Result<Statement, String> {
     let obj = value.as_object().ok_or("expected an object")?;
-    let effect = obj
-        .get("Effect")
-        .and_then(Value::as_str)
-        .ok_or("missing Effect")?
-        .to_owned();
+    let effect = obj.get("Effect").and_then(Value::as_str).ok_or("missing Effect")?.to_owned();
     if effect != "Allow" && effect != "Deny" {
         return Err(format!("Effect must be Allow or Deny, found {effect:?}"));
     }

@@ -32,447 +32,510 @@ macro_rules! record {
 
 // ---------------------------------------------------------------- EC2 / VPC
 
-resource!(pub struct Vpc {
-    pub cidr_block: String,
-    #[serde(default)]
-    pub ipv6_cidr_blocks: Vec<String>,
-    #[serde(default)]
-    pub is_default: bool,
-    #[serde(default)]
-    pub state: String,
-});
+resource!(
+    pub struct Vpc {
+        pub cidr_block: String,
+        #[serde(default)]
+        pub ipv6_cidr_blocks: Vec<String>,
+        #[serde(default)]
+        pub is_default: bool,
+        #[serde(default)]
+        pub state: String,
+    }
+);
 
-resource!(pub struct Subnet {
-    pub vpc_id: String,
-    pub availability_zone: String,
-    pub cidr_block: String,
-    #[serde(default)]
-    pub map_public_ip_on_launch: bool,
-});
+resource!(
+    pub struct Subnet {
+        pub vpc_id: String,
+        pub availability_zone: String,
+        pub cidr_block: String,
+        #[serde(default)]
+        pub map_public_ip_on_launch: bool,
+    }
+);
 
-resource!(pub struct RouteTable {
-    pub vpc_id: String,
-    /// True for the VPC's main route table (used by subnets without an explicit association).
-    #[serde(default)]
-    pub main: bool,
-    /// Subnets explicitly associated with this table.
-    #[serde(default)]
-    pub subnet_ids: Vec<String>,
-    #[serde(default)]
-    pub routes: Vec<Route>,
-});
+resource!(
+    pub struct RouteTable {
+        pub vpc_id: String,
+        /// True for the VPC's main route table (used by subnets without an explicit association).
+        #[serde(default)]
+        pub main: bool,
+        /// Subnets explicitly associated with this table.
+        #[serde(default)]
+        pub subnet_ids: Vec<String>,
+        #[serde(default)]
+        pub routes: Vec<Route>,
+    }
+);
 
-record!(pub struct Route {
-    #[serde(default)]
-    pub destination_cidr_block: Option<String>,
-    #[serde(default)]
-    pub destination_ipv6_cidr_block: Option<String>,
-    #[serde(default)]
-    pub destination_prefix_list_id: Option<String>,
-    /// `igw-...`, `local`, `vpce-...` (gateway endpoints) or null.
-    #[serde(default)]
-    pub gateway_id: Option<String>,
-    #[serde(default)]
-    pub nat_gateway_id: Option<String>,
-    #[serde(default)]
-    pub transit_gateway_id: Option<String>,
-    #[serde(default)]
-    pub vpc_peering_connection_id: Option<String>,
-    #[serde(default)]
-    pub state: Option<String>,
-});
+record!(
+    pub struct Route {
+        #[serde(default)]
+        pub destination_cidr_block: Option<String>,
+        #[serde(default)]
+        pub destination_ipv6_cidr_block: Option<String>,
+        #[serde(default)]
+        pub destination_prefix_list_id: Option<String>,
+        /// `igw-...`, `local`, `vpce-...` (gateway endpoints) or null.
+        #[serde(default)]
+        pub gateway_id: Option<String>,
+        #[serde(default)]
+        pub nat_gateway_id: Option<String>,
+        #[serde(default)]
+        pub transit_gateway_id: Option<String>,
+        #[serde(default)]
+        pub vpc_peering_connection_id: Option<String>,
+        #[serde(default)]
+        pub state: Option<String>,
+    }
+);
 
-resource!(pub struct InternetGateway {
-    #[serde(default)]
-    pub attached_vpc_ids: Vec<String>,
-});
+resource!(
+    pub struct InternetGateway {
+        #[serde(default)]
+        pub attached_vpc_ids: Vec<String>,
+    }
+);
 
-resource!(pub struct NatGateway {
-    pub vpc_id: String,
-    pub subnet_id: String,
-    /// AZ of the NAT gateway's subnet (resolved by the collector).
-    #[serde(default)]
-    pub availability_zone: Option<String>,
-    pub state: String,
-    /// `public` or `private`.
-    #[serde(default)]
-    pub connectivity_type: String,
-});
+resource!(
+    pub struct NatGateway {
+        pub vpc_id: String,
+        pub subnet_id: String,
+        /// AZ of the NAT gateway's subnet (resolved by the collector).
+        #[serde(default)]
+        pub availability_zone: Option<String>,
+        pub state: String,
+        /// `public` or `private`.
+        #[serde(default)]
+        pub connectivity_type: String,
+    }
+);
 
-resource!(pub struct SecurityGroup {
-    pub group_name: String,
-    pub vpc_id: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub ingress: Vec<SgRule>,
-    #[serde(default)]
-    pub egress: Vec<SgRule>,
-});
+resource!(
+    pub struct SecurityGroup {
+        pub group_name: String,
+        pub vpc_id: String,
+        #[serde(default)]
+        pub description: String,
+        #[serde(default)]
+        pub ingress: Vec<SgRule>,
+        #[serde(default)]
+        pub egress: Vec<SgRule>,
+    }
+);
 
 record!(
     /// One IpPermission: a protocol and port range and every source it admits.
     pub struct SgRule {
-    /// `tcp`, `udp`, `icmp`, `icmpv6` or `-1` (all).
-    pub protocol: String,
-    /// Null when the protocol is `-1` (all ports).
-    #[serde(default)]
-    pub from_port: Option<i32>,
-    #[serde(default)]
-    pub to_port: Option<i32>,
-    #[serde(default)]
-    pub ipv4_ranges: Vec<String>,
-    #[serde(default)]
-    pub ipv6_ranges: Vec<String>,
-    /// Security groups referenced as source (ingress) or destination (egress).
-    #[serde(default)]
-    pub referenced_group_ids: Vec<String>,
-    #[serde(default)]
-    pub prefix_list_ids: Vec<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-});
+        /// `tcp`, `udp`, `icmp`, `icmpv6` or `-1` (all).
+        pub protocol: String,
+        /// Null when the protocol is `-1` (all ports).
+        #[serde(default)]
+        pub from_port: Option<i32>,
+        #[serde(default)]
+        pub to_port: Option<i32>,
+        #[serde(default)]
+        pub ipv4_ranges: Vec<String>,
+        #[serde(default)]
+        pub ipv6_ranges: Vec<String>,
+        /// Security groups referenced as source (ingress) or destination (egress).
+        #[serde(default)]
+        pub referenced_group_ids: Vec<String>,
+        #[serde(default)]
+        pub prefix_list_ids: Vec<String>,
+        #[serde(default)]
+        pub description: Option<String>,
+    }
+);
 
-resource!(pub struct VpcEndpoint {
-    pub vpc_id: String,
-    /// e.g. `com.amazonaws.us-east-1.s3`.
-    pub service_name: String,
-    /// `Gateway`, `Interface` or `GatewayLoadBalancer`.
-    pub endpoint_type: String,
-    #[serde(default)]
-    pub private_dns_enabled: bool,
-    #[serde(default)]
-    pub state: String,
-    #[serde(default)]
-    pub subnet_ids: Vec<String>,
-    #[serde(default)]
-    pub route_table_ids: Vec<String>,
-    #[serde(default)]
-    pub security_group_ids: Vec<String>,
-    #[serde(default)]
-    pub policy: Option<PolicyDocument>,
-});
+resource!(
+    pub struct VpcEndpoint {
+        pub vpc_id: String,
+        /// e.g. `com.amazonaws.us-east-1.s3`.
+        pub service_name: String,
+        /// `Gateway`, `Interface` or `GatewayLoadBalancer`.
+        pub endpoint_type: String,
+        #[serde(default)]
+        pub private_dns_enabled: bool,
+        #[serde(default)]
+        pub state: String,
+        #[serde(default)]
+        pub subnet_ids: Vec<String>,
+        #[serde(default)]
+        pub route_table_ids: Vec<String>,
+        #[serde(default)]
+        pub security_group_ids: Vec<String>,
+        #[serde(default)]
+        pub policy: Option<PolicyDocument>,
+    }
+);
 
-resource!(pub struct FlowLog {
-    /// The VPC, subnet or ENI the flow log watches.
-    pub resource_id: String,
-    /// `ACCEPT`, `REJECT` or `ALL`.
-    pub traffic_type: String,
-    #[serde(default)]
-    pub log_destination_type: String,
-    #[serde(default)]
-    pub log_destination: Option<String>,
-    /// `ACTIVE` when delivering.
-    #[serde(default)]
-    pub status: String,
-});
+resource!(
+    pub struct FlowLog {
+        /// The VPC, subnet or ENI the flow log watches.
+        pub resource_id: String,
+        /// `ACCEPT`, `REJECT` or `ALL`.
+        pub traffic_type: String,
+        #[serde(default)]
+        pub log_destination_type: String,
+        #[serde(default)]
+        pub log_destination: Option<String>,
+        /// `ACTIVE` when delivering.
+        #[serde(default)]
+        pub status: String,
+    }
+);
 
-resource!(pub struct Instance {
-    #[serde(default)]
-    pub vpc_id: Option<String>,
-    #[serde(default)]
-    pub subnet_id: Option<String>,
-    #[serde(default)]
-    pub state: String,
-    #[serde(default)]
-    pub instance_type: String,
-    #[serde(default)]
-    pub iam_instance_profile_arn: Option<String>,
-    #[serde(default)]
-    pub public_ip_address: Option<String>,
-    #[serde(default)]
-    pub security_group_ids: Vec<String>,
-    #[serde(default)]
-    pub metadata_options: InstanceMetadataOptions,
-});
+resource!(
+    pub struct Instance {
+        #[serde(default)]
+        pub vpc_id: Option<String>,
+        #[serde(default)]
+        pub subnet_id: Option<String>,
+        #[serde(default)]
+        pub state: String,
+        #[serde(default)]
+        pub instance_type: String,
+        #[serde(default)]
+        pub iam_instance_profile_arn: Option<String>,
+        #[serde(default)]
+        pub public_ip_address: Option<String>,
+        #[serde(default)]
+        pub security_group_ids: Vec<String>,
+        #[serde(default)]
+        pub metadata_options: InstanceMetadataOptions,
+    }
+);
 
-record!(pub struct InstanceMetadataOptions {
-    /// `required` (IMDSv2 only) or `optional`.
-    #[serde(default)]
-    pub http_tokens: String,
-    /// `enabled` or `disabled`.
-    #[serde(default)]
-    pub http_endpoint: String,
-    #[serde(default)]
-    pub http_put_response_hop_limit: Option<i32>,
-});
+record!(
+    pub struct InstanceMetadataOptions {
+        /// `required` (IMDSv2 only) or `optional`.
+        #[serde(default)]
+        pub http_tokens: String,
+        /// `enabled` or `disabled`.
+        #[serde(default)]
+        pub http_endpoint: String,
+        #[serde(default)]
+        pub http_put_response_hop_limit: Option<i32>,
+    }
+);
 
 resource!(
     /// The per-region EBS encryption-by-default setting
     /// (synthetic ARN `arn:<partition>:ec2:<region>:<account>:ebs-encryption-by-default`).
     pub struct EbsDefaultEncryption {
-    pub enabled: bool,
-    #[serde(default)]
-    pub kms_key_id: Option<String>,
-});
+        pub enabled: bool,
+        #[serde(default)]
+        pub kms_key_id: Option<String>,
+    }
+);
 
 // ---------------------------------------------------------------- S3
 
-resource!(pub struct Bucket {
-    #[serde(default)]
-    pub creation_date: Option<String>,
-    /// Default encryption; null when the bucket has no rule.
-    #[serde(default)]
-    pub encryption: Option<BucketEncryption>,
-    /// The bucket policy, parsed; null when the bucket has none.
-    #[serde(default)]
-    pub policy: Option<PolicyDocument>,
-    #[serde(default)]
-    pub versioning: BucketVersioning,
-    /// Bucket-level public access block; null when not configured.
-    #[serde(default)]
-    pub public_access_block: Option<PublicAccessBlock>,
-    /// Server access logging; null when disabled.
-    #[serde(default)]
-    pub logging: Option<BucketLogging>,
-});
+resource!(
+    pub struct Bucket {
+        #[serde(default)]
+        pub creation_date: Option<String>,
+        /// Default encryption; null when the bucket has no rule.
+        #[serde(default)]
+        pub encryption: Option<BucketEncryption>,
+        /// The bucket policy, parsed; null when the bucket has none.
+        #[serde(default)]
+        pub policy: Option<PolicyDocument>,
+        #[serde(default)]
+        pub versioning: BucketVersioning,
+        /// Bucket-level public access block; null when not configured.
+        #[serde(default)]
+        pub public_access_block: Option<PublicAccessBlock>,
+        /// Server access logging; null when disabled.
+        #[serde(default)]
+        pub logging: Option<BucketLogging>,
+    }
+);
 
-record!(pub struct BucketEncryption {
-    #[serde(default)]
-    pub rules: Vec<BucketEncryptionRule>,
-});
+record!(
+    pub struct BucketEncryption {
+        #[serde(default)]
+        pub rules: Vec<BucketEncryptionRule>,
+    }
+);
 
-record!(pub struct BucketEncryptionRule {
-    /// `AES256`, `aws:kms` or `aws:kms:dsse`.
-    pub sse_algorithm: String,
-    #[serde(default)]
-    pub kms_master_key_id: Option<String>,
-    #[serde(default)]
-    pub bucket_key_enabled: bool,
-});
+record!(
+    pub struct BucketEncryptionRule {
+        /// `AES256`, `aws:kms` or `aws:kms:dsse`.
+        pub sse_algorithm: String,
+        #[serde(default)]
+        pub kms_master_key_id: Option<String>,
+        #[serde(default)]
+        pub bucket_key_enabled: bool,
+    }
+);
 
-record!(pub struct BucketVersioning {
-    /// `Enabled`, `Suspended` or null (never enabled).
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub mfa_delete: Option<String>,
-});
+record!(
+    pub struct BucketVersioning {
+        /// `Enabled`, `Suspended` or null (never enabled).
+        #[serde(default)]
+        pub status: Option<String>,
+        #[serde(default)]
+        pub mfa_delete: Option<String>,
+    }
+);
 
-record!(pub struct PublicAccessBlock {
-    pub block_public_acls: bool,
-    pub ignore_public_acls: bool,
-    pub block_public_policy: bool,
-    pub restrict_public_buckets: bool,
-});
+record!(
+    pub struct PublicAccessBlock {
+        pub block_public_acls: bool,
+        pub ignore_public_acls: bool,
+        pub block_public_policy: bool,
+        pub restrict_public_buckets: bool,
+    }
+);
 
-record!(pub struct BucketLogging {
-    pub target_bucket: String,
-    #[serde(default)]
-    pub target_prefix: String,
-});
+record!(
+    pub struct BucketLogging {
+        pub target_bucket: String,
+        #[serde(default)]
+        pub target_prefix: String,
+    }
+);
 
 resource!(
     /// The account-level S3 public access block
     /// (synthetic ARN `arn:<partition>:s3:::account/<account>/public-access-block`).
     pub struct AccountPublicAccessBlock {
-    /// Null when the account has no account-level block configured.
-    #[serde(default)]
-    pub public_access_block: Option<PublicAccessBlock>,
-});
+        /// Null when the account has no account-level block configured.
+        #[serde(default)]
+        pub public_access_block: Option<PublicAccessBlock>,
+    }
+);
 
 // ---------------------------------------------------------------- RDS
 
-resource!(pub struct DbInstance {
-    pub engine: String,
-    #[serde(default)]
-    pub engine_version: String,
-    #[serde(default)]
-    pub instance_class: String,
-    #[serde(default)]
-    pub multi_az: bool,
-    #[serde(default)]
-    pub storage_encrypted: bool,
-    #[serde(default)]
-    pub kms_key_id: Option<String>,
-    #[serde(default)]
-    pub publicly_accessible: bool,
-    #[serde(default)]
-    pub availability_zone: Option<String>,
-    #[serde(default)]
-    pub secondary_availability_zone: Option<String>,
-    #[serde(default)]
-    pub db_subnet_group: Option<DbSubnetGroup>,
-    #[serde(default)]
-    pub vpc_security_group_ids: Vec<String>,
-    /// Names of the DB parameter groups applied.
-    #[serde(default)]
-    pub parameter_groups: Vec<String>,
-    #[serde(default)]
-    pub db_cluster_identifier: Option<String>,
-    #[serde(default)]
-    pub port: Option<i32>,
-    #[serde(default)]
-    pub backup_retention_period: i32,
-    #[serde(default)]
-    pub deletion_protection: bool,
-    #[serde(default)]
-    pub iam_database_authentication_enabled: bool,
-    #[serde(default)]
-    pub status: String,
-});
+resource!(
+    pub struct DbInstance {
+        pub engine: String,
+        #[serde(default)]
+        pub engine_version: String,
+        #[serde(default)]
+        pub instance_class: String,
+        #[serde(default)]
+        pub multi_az: bool,
+        #[serde(default)]
+        pub storage_encrypted: bool,
+        #[serde(default)]
+        pub kms_key_id: Option<String>,
+        #[serde(default)]
+        pub publicly_accessible: bool,
+        #[serde(default)]
+        pub availability_zone: Option<String>,
+        #[serde(default)]
+        pub secondary_availability_zone: Option<String>,
+        #[serde(default)]
+        pub db_subnet_group: Option<DbSubnetGroup>,
+        #[serde(default)]
+        pub vpc_security_group_ids: Vec<String>,
+        /// Names of the DB parameter groups applied.
+        #[serde(default)]
+        pub parameter_groups: Vec<String>,
+        #[serde(default)]
+        pub db_cluster_identifier: Option<String>,
+        #[serde(default)]
+        pub port: Option<i32>,
+        #[serde(default)]
+        pub backup_retention_period: i32,
+        #[serde(default)]
+        pub deletion_protection: bool,
+        #[serde(default)]
+        pub iam_database_authentication_enabled: bool,
+        #[serde(default)]
+        pub status: String,
+    }
+);
 
-record!(pub struct DbSubnetGroup {
-    pub name: String,
-    #[serde(default)]
-    pub vpc_id: String,
-    #[serde(default)]
-    pub subnet_ids: Vec<String>,
-});
+record!(
+    pub struct DbSubnetGroup {
+        pub name: String,
+        #[serde(default)]
+        pub vpc_id: String,
+        #[serde(default)]
+        pub subnet_ids: Vec<String>,
+    }
+);
 
-resource!(pub struct DbCluster {
-    pub engine: String,
-    #[serde(default)]
-    pub engine_version: String,
-    #[serde(default)]
-    pub multi_az: bool,
-    #[serde(default)]
-    pub storage_encrypted: bool,
-    #[serde(default)]
-    pub kms_key_id: Option<String>,
-    #[serde(default)]
-    pub availability_zones: Vec<String>,
-    #[serde(default)]
-    pub parameter_group: Option<String>,
-    #[serde(default)]
-    pub members: Vec<String>,
-    #[serde(default)]
-    pub vpc_security_group_ids: Vec<String>,
-    #[serde(default)]
-    pub port: Option<i32>,
-    #[serde(default)]
-    pub deletion_protection: bool,
-});
+resource!(
+    pub struct DbCluster {
+        pub engine: String,
+        #[serde(default)]
+        pub engine_version: String,
+        #[serde(default)]
+        pub multi_az: bool,
+        #[serde(default)]
+        pub storage_encrypted: bool,
+        #[serde(default)]
+        pub kms_key_id: Option<String>,
+        #[serde(default)]
+        pub availability_zones: Vec<String>,
+        #[serde(default)]
+        pub parameter_group: Option<String>,
+        #[serde(default)]
+        pub members: Vec<String>,
+        #[serde(default)]
+        pub vpc_security_group_ids: Vec<String>,
+        #[serde(default)]
+        pub port: Option<i32>,
+        #[serde(default)]
+        pub deletion_protection: bool,
+    }
+);
 
-resource!(pub struct DbParameterGroup {
-    /// `instance` (DB parameter group) or `cluster` (DB cluster parameter group).
-    pub kind: String,
-    #[serde(default)]
-    pub family: String,
-    /// The parameters that matter to the audit (`rds.force_ssl`, `ssl_min_protocol_version`,
-    /// `log_connections`, ...), name to value, as DescribeDBParameters reports them.
-    #[serde(default)]
-    pub parameters: BTreeMap<String, String>,
-});
+resource!(
+    pub struct DbParameterGroup {
+        /// `instance` (DB parameter group) or `cluster` (DB cluster parameter group).
+        pub kind: String,
+        #[serde(default)]
+        pub family: String,
+        /// The parameters that matter to the audit (`rds.force_ssl`, `ssl_min_protocol_version`,
+        /// `log_connections`, ...), name to value, as DescribeDBParameters reports them.
+        #[serde(default)]
+        pub parameters: BTreeMap<String, String>,
+    }
+);
 
 // ---------------------------------------------------------------- IAM
 
-record!(pub struct InlinePolicy {
-    pub name: String,
-    pub document: PolicyDocument,
-});
+record!(
+    pub struct InlinePolicy {
+        pub name: String,
+        pub document: PolicyDocument,
+    }
+);
 
-record!(pub struct AttachedPolicy {
-    pub policy_name: String,
-    pub policy_arn: String,
-});
+record!(
+    pub struct AttachedPolicy {
+        pub policy_name: String,
+        pub policy_arn: String,
+    }
+);
 
-resource!(pub struct Role {
-    #[serde(default)]
-    pub path: String,
-    #[serde(default)]
-    pub create_date: Option<String>,
-    /// The trust policy (URL-decoded and parsed).
-    pub assume_role_policy: PolicyDocument,
-    #[serde(default)]
-    pub inline_policies: Vec<InlinePolicy>,
-    #[serde(default)]
-    pub attached_policies: Vec<AttachedPolicy>,
-    #[serde(default)]
-    pub permissions_boundary_arn: Option<String>,
-});
+resource!(
+    pub struct Role {
+        #[serde(default)]
+        pub path: String,
+        #[serde(default)]
+        pub create_date: Option<String>,
+        /// The trust policy (URL-decoded and parsed).
+        pub assume_role_policy: PolicyDocument,
+        #[serde(default)]
+        pub inline_policies: Vec<InlinePolicy>,
+        #[serde(default)]
+        pub attached_policies: Vec<AttachedPolicy>,
+        #[serde(default)]
+        pub permissions_boundary_arn: Option<String>,
+    }
+);
 
-resource!(pub struct ManagedPolicy {
-    #[serde(default)]
-    pub path: String,
-    #[serde(default)]
-    pub default_version_id: String,
-    #[serde(default)]
-    pub attachment_count: i32,
-    /// True for AWS managed policies (`arn:aws:iam::aws:policy/...`).
-    #[serde(default)]
-    pub aws_managed: bool,
-    /// The default version's document.
-    #[serde(default)]
-    pub document: Option<PolicyDocument>,
-});
+resource!(
+    pub struct ManagedPolicy {
+        #[serde(default)]
+        pub path: String,
+        #[serde(default)]
+        pub default_version_id: String,
+        #[serde(default)]
+        pub attachment_count: i32,
+        /// True for AWS managed policies (`arn:aws:iam::aws:policy/...`).
+        #[serde(default)]
+        pub aws_managed: bool,
+        /// The default version's document.
+        #[serde(default)]
+        pub document: Option<PolicyDocument>,
+    }
+);
 
-resource!(pub struct User {
-    #[serde(default)]
-    pub path: String,
-    #[serde(default)]
-    pub inline_policies: Vec<InlinePolicy>,
-    #[serde(default)]
-    pub attached_policies: Vec<AttachedPolicy>,
-    #[serde(default)]
-    pub groups: Vec<String>,
-});
+resource!(
+    pub struct User {
+        #[serde(default)]
+        pub path: String,
+        #[serde(default)]
+        pub inline_policies: Vec<InlinePolicy>,
+        #[serde(default)]
+        pub attached_policies: Vec<AttachedPolicy>,
+        #[serde(default)]
+        pub groups: Vec<String>,
+    }
+);
 
-resource!(pub struct Group {
-    #[serde(default)]
-    pub path: String,
-    #[serde(default)]
-    pub inline_policies: Vec<InlinePolicy>,
-    #[serde(default)]
-    pub attached_policies: Vec<AttachedPolicy>,
-});
+resource!(
+    pub struct Group {
+        #[serde(default)]
+        pub path: String,
+        #[serde(default)]
+        pub inline_policies: Vec<InlinePolicy>,
+        #[serde(default)]
+        pub attached_policies: Vec<AttachedPolicy>,
+    }
+);
 
 resource!(
     /// The account password policy (synthetic ARN `arn:<partition>:iam::<account>:account-password-policy`).
     pub struct AccountPasswordPolicy {
-    /// Null when the account has no password policy.
-    #[serde(default)]
-    pub policy: Option<PasswordPolicy>,
-});
+        /// Null when the account has no password policy.
+        #[serde(default)]
+        pub policy: Option<PasswordPolicy>,
+    }
+);
 
-record!(pub struct PasswordPolicy {
-    #[serde(default)]
-    pub minimum_password_length: Option<i32>,
-    #[serde(default)]
-    pub require_symbols: bool,
-    #[serde(default)]
-    pub require_numbers: bool,
-    #[serde(default)]
-    pub require_uppercase_characters: bool,
-    #[serde(default)]
-    pub require_lowercase_characters: bool,
-    #[serde(default)]
-    pub max_password_age: Option<i32>,
-    #[serde(default)]
-    pub password_reuse_prevention: Option<i32>,
-});
+record!(
+    pub struct PasswordPolicy {
+        #[serde(default)]
+        pub minimum_password_length: Option<i32>,
+        #[serde(default)]
+        pub require_symbols: bool,
+        #[serde(default)]
+        pub require_numbers: bool,
+        #[serde(default)]
+        pub require_uppercase_characters: bool,
+        #[serde(default)]
+        pub require_lowercase_characters: bool,
+        #[serde(default)]
+        pub max_password_age: Option<i32>,
+        #[serde(default)]
+        pub password_reuse_prevention: Option<i32>,
+    }
+);
 
 // ---------------------------------------------------------------- Secrets Manager
 
 resource!(
     /// A secret's metadata. The value is never read (`GetSecretValue` is not called).
     pub struct Secret {
-    #[serde(default)]
-    pub description: Option<String>,
-    /// Null when the secret uses the AWS managed key `aws/secretsmanager`.
-    #[serde(default)]
-    pub kms_key_id: Option<String>,
-    #[serde(default)]
-    pub rotation_enabled: bool,
-    #[serde(default)]
-    pub rotation_lambda_arn: Option<String>,
-    #[serde(default)]
-    pub rotation_rules: Option<RotationRules>,
-    #[serde(default)]
-    pub last_rotated_date: Option<String>,
-    #[serde(default)]
-    pub last_changed_date: Option<String>,
-    /// The resource policy, parsed; null when none.
-    #[serde(default)]
-    pub policy: Option<PolicyDocument>,
-});
+        #[serde(default)]
+        pub description: Option<String>,
+        /// Null when the secret uses the AWS managed key `aws/secretsmanager`.
+        #[serde(default)]
+        pub kms_key_id: Option<String>,
+        #[serde(default)]
+        pub rotation_enabled: bool,
+        #[serde(default)]
+        pub rotation_lambda_arn: Option<String>,
+        #[serde(default)]
+        pub rotation_rules: Option<RotationRules>,
+        #[serde(default)]
+        pub last_rotated_date: Option<String>,
+        #[serde(default)]
+        pub last_changed_date: Option<String>,
+        /// The resource policy, parsed; null when none.
+        #[serde(default)]
+        pub policy: Option<PolicyDocument>,
+    }
+);
 
-record!(pub struct RotationRules {
-    #[serde(default)]
-    pub automatically_after_days: Option<i64>,
-    #[serde(default)]
-    pub schedule_expression: Option<String>,
-});
+record!(
+    pub struct RotationRules {
+        #[serde(default)]
+        pub automatically_after_days: Option<i64>,
+        #[serde(default)]
+        pub schedule_expression: Option<String>,
+    }
+);
 
 // ---------------------------------------------------------------- AWS Config
 
@@ -480,118 +543,132 @@ resource!(
     /// A configuration recorder and its status
     /// (synthetic ARN `arn:<partition>:config:<region>:<account>:config-recorder/<name>`).
     pub struct ConfigRecorder {
-    #[serde(default)]
-    pub role_arn: Option<String>,
-    #[serde(default)]
-    pub all_supported: bool,
-    #[serde(default)]
-    pub include_global_resource_types: bool,
-    #[serde(default)]
-    pub resource_types: Vec<String>,
-    /// From DescribeConfigurationRecorderStatus.
-    #[serde(default)]
-    pub recording: bool,
-    #[serde(default)]
-    pub last_status: Option<String>,
-});
+        #[serde(default)]
+        pub role_arn: Option<String>,
+        #[serde(default)]
+        pub all_supported: bool,
+        #[serde(default)]
+        pub include_global_resource_types: bool,
+        #[serde(default)]
+        pub resource_types: Vec<String>,
+        /// From DescribeConfigurationRecorderStatus.
+        #[serde(default)]
+        pub recording: bool,
+        #[serde(default)]
+        pub last_status: Option<String>,
+    }
+);
 
 resource!(
     /// (synthetic ARN `arn:<partition>:config:<region>:<account>:delivery-channel/<name>`)
     pub struct DeliveryChannel {
-    #[serde(default)]
-    pub s3_bucket_name: Option<String>,
-    #[serde(default)]
-    pub sns_topic_arn: Option<String>,
-    #[serde(default)]
-    pub delivery_frequency: Option<String>,
-});
+        #[serde(default)]
+        pub s3_bucket_name: Option<String>,
+        #[serde(default)]
+        pub sns_topic_arn: Option<String>,
+        #[serde(default)]
+        pub delivery_frequency: Option<String>,
+    }
+);
 
 // ---------------------------------------------------------------- ELBv2
 
-resource!(pub struct LoadBalancer {
-    #[serde(default)]
-    pub dns_name: String,
-    /// `internet-facing` or `internal`.
-    #[serde(default)]
-    pub scheme: String,
-    /// `application`, `network` or `gateway`.
-    #[serde(default)]
-    pub lb_type: String,
-    #[serde(default)]
-    pub vpc_id: Option<String>,
-    #[serde(default)]
-    pub security_group_ids: Vec<String>,
-    #[serde(default)]
-    pub availability_zones: Vec<String>,
-    #[serde(default)]
-    pub state: String,
-    /// Selected attributes (`routing.http.drop_invalid_header_fields.enabled`, ...).
-    #[serde(default)]
-    pub attributes: BTreeMap<String, String>,
-});
+resource!(
+    pub struct LoadBalancer {
+        #[serde(default)]
+        pub dns_name: String,
+        /// `internet-facing` or `internal`.
+        #[serde(default)]
+        pub scheme: String,
+        /// `application`, `network` or `gateway`.
+        #[serde(default)]
+        pub lb_type: String,
+        #[serde(default)]
+        pub vpc_id: Option<String>,
+        #[serde(default)]
+        pub security_group_ids: Vec<String>,
+        #[serde(default)]
+        pub availability_zones: Vec<String>,
+        #[serde(default)]
+        pub state: String,
+        /// Selected attributes (`routing.http.drop_invalid_header_fields.enabled`, ...).
+        #[serde(default)]
+        pub attributes: BTreeMap<String, String>,
+    }
+);
 
-resource!(pub struct Listener {
-    pub load_balancer_arn: String,
-    pub port: i32,
-    /// `HTTP`, `HTTPS`, `TCP`, `TLS`, ...
-    pub protocol: String,
-    #[serde(default)]
-    pub ssl_policy: Option<String>,
-    #[serde(default)]
-    pub certificate_arns: Vec<String>,
-    #[serde(default)]
-    pub default_actions: Vec<ListenerAction>,
-});
+resource!(
+    pub struct Listener {
+        pub load_balancer_arn: String,
+        pub port: i32,
+        /// `HTTP`, `HTTPS`, `TCP`, `TLS`, ...
+        pub protocol: String,
+        #[serde(default)]
+        pub ssl_policy: Option<String>,
+        #[serde(default)]
+        pub certificate_arns: Vec<String>,
+        #[serde(default)]
+        pub default_actions: Vec<ListenerAction>,
+    }
+);
 
-record!(pub struct ListenerAction {
-    /// `forward`, `redirect`, `fixed-response`, `authenticate-oidc`, ...
-    pub action_type: String,
-    #[serde(default)]
-    pub target_group_arn: Option<String>,
-    #[serde(default)]
-    pub redirect: Option<RedirectConfig>,
-});
+record!(
+    pub struct ListenerAction {
+        /// `forward`, `redirect`, `fixed-response`, `authenticate-oidc`, ...
+        pub action_type: String,
+        #[serde(default)]
+        pub target_group_arn: Option<String>,
+        #[serde(default)]
+        pub redirect: Option<RedirectConfig>,
+    }
+);
 
-record!(pub struct RedirectConfig {
-    #[serde(default)]
-    pub protocol: Option<String>,
-    #[serde(default)]
-    pub port: Option<String>,
-    #[serde(default)]
-    pub status_code: String,
-});
+record!(
+    pub struct RedirectConfig {
+        #[serde(default)]
+        pub protocol: Option<String>,
+        #[serde(default)]
+        pub port: Option<String>,
+        #[serde(default)]
+        pub status_code: String,
+    }
+);
 
 // ---------------------------------------------------------------- EKS
 
-resource!(pub struct EksCluster {
-    #[serde(default)]
-    pub version: String,
-    #[serde(default)]
-    pub status: String,
-    #[serde(default)]
-    pub role_arn: Option<String>,
-    #[serde(default)]
-    pub vpc_id: Option<String>,
-    #[serde(default)]
-    pub subnet_ids: Vec<String>,
-    #[serde(default)]
-    pub security_group_ids: Vec<String>,
-    #[serde(default)]
-    pub endpoint_public_access: bool,
-    #[serde(default)]
-    pub endpoint_private_access: bool,
-    #[serde(default)]
-    pub public_access_cidrs: Vec<String>,
-    #[serde(default)]
-    pub encryption_config: Vec<EksEncryptionConfig>,
-    /// Control-plane log types that are enabled (`api`, `audit`, `authenticator`, ...).
-    #[serde(default)]
-    pub enabled_log_types: Vec<String>,
-});
+resource!(
+    pub struct EksCluster {
+        #[serde(default)]
+        pub version: String,
+        #[serde(default)]
+        pub status: String,
+        #[serde(default)]
+        pub role_arn: Option<String>,
+        #[serde(default)]
+        pub vpc_id: Option<String>,
+        #[serde(default)]
+        pub subnet_ids: Vec<String>,
+        #[serde(default)]
+        pub security_group_ids: Vec<String>,
+        #[serde(default)]
+        pub endpoint_public_access: bool,
+        #[serde(default)]
+        pub endpoint_private_access: bool,
+        #[serde(default)]
+        pub public_access_cidrs: Vec<String>,
+        #[serde(default)]
+        pub encryption_config: Vec<EksEncryptionConfig>,
+        /// Control-plane log types that are enabled (`api`, `audit`, `authenticator`, ...).
+        #[serde(default)]
+        pub enabled_log_types: Vec<String>,
+    }
+);
 
-record!(pub struct EksEncryptionConfig {
-    #[serde(default)]
-    pub resources: Vec<String>,
-    #[serde(default)]
-    pub provider_key_arn: Option<String>,
-});
+record!(
+    pub struct EksEncryptionConfig {
+        #[serde(default)]
+        pub resources: Vec<String>,
+        #[serde(default)]
+        pub provider_key_arn: Option<String>,
+    }
+);

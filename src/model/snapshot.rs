@@ -175,31 +175,164 @@ pub struct CollectionInfo {
 /// Every collection of the snapshot model.
 pub const COLLECTIONS: &[CollectionInfo] = &[
     CollectionInfo { name: "ec2.vpcs", service: "ec2", list_operations: &["DescribeVpcs"], detail_operations: &[] },
-    CollectionInfo { name: "ec2.subnets", service: "ec2", list_operations: &["DescribeSubnets"], detail_operations: &[] },
-    CollectionInfo { name: "ec2.route_tables", service: "ec2", list_operations: &["DescribeRouteTables"], detail_operations: &[] },
-    CollectionInfo { name: "ec2.internet_gateways", service: "ec2", list_operations: &["DescribeInternetGateways"], detail_operations: &[] },
-    CollectionInfo { name: "ec2.nat_gateways", service: "ec2", list_operations: &["DescribeNatGateways"], detail_operations: &[] },
-    CollectionInfo { name: "ec2.security_groups", service: "ec2", list_operations: &["DescribeSecurityGroups"], detail_operations: &[] },
-    CollectionInfo { name: "ec2.vpc_endpoints", service: "ec2", list_operations: &["DescribeVpcEndpoints"], detail_operations: &[] },
-    CollectionInfo { name: "ec2.flow_logs", service: "ec2", list_operations: &["DescribeFlowLogs"], detail_operations: &[] },
-    CollectionInfo { name: "ec2.instances", service: "ec2", list_operations: &["DescribeInstances"], detail_operations: &[] },
-    CollectionInfo { name: "ec2.ebs_encryption_by_default", service: "ec2", list_operations: &["GetEbsEncryptionByDefault", "GetEbsDefaultKmsKeyId"], detail_operations: &[] },
-    CollectionInfo { name: "s3.buckets", service: "s3", list_operations: &["ListBuckets"], detail_operations: &["GetBucketEncryption", "GetBucketPolicy", "GetBucketVersioning", "GetBucketPublicAccessBlock", "GetBucketLogging", "GetBucketTagging", "GetBucketLocation"] },
-    CollectionInfo { name: "s3.account_public_access_block", service: "s3", list_operations: &["GetAccountPublicAccessBlock"], detail_operations: &[] },
-    CollectionInfo { name: "rds.db_instances", service: "rds", list_operations: &["DescribeDBInstances"], detail_operations: &[] },
-    CollectionInfo { name: "rds.db_clusters", service: "rds", list_operations: &["DescribeDBClusters"], detail_operations: &[] },
-    CollectionInfo { name: "rds.parameter_groups", service: "rds", list_operations: &["DescribeDBParameterGroups", "DescribeDBClusterParameterGroups"], detail_operations: &["DescribeDBParameters", "DescribeDBClusterParameters"] },
-    CollectionInfo { name: "iam.roles", service: "iam", list_operations: &["GetAccountAuthorizationDetails"], detail_operations: &[] },
-    CollectionInfo { name: "iam.policies", service: "iam", list_operations: &["GetAccountAuthorizationDetails"], detail_operations: &[] },
-    CollectionInfo { name: "iam.users", service: "iam", list_operations: &["GetAccountAuthorizationDetails"], detail_operations: &[] },
-    CollectionInfo { name: "iam.groups", service: "iam", list_operations: &["GetAccountAuthorizationDetails"], detail_operations: &[] },
-    CollectionInfo { name: "iam.password_policy", service: "iam", list_operations: &["GetAccountPasswordPolicy"], detail_operations: &[] },
-    CollectionInfo { name: "secretsmanager.secrets", service: "secretsmanager", list_operations: &["ListSecrets"], detail_operations: &["DescribeSecret", "GetResourcePolicy"] },
-    CollectionInfo { name: "config.recorders", service: "config", list_operations: &["DescribeConfigurationRecorders", "DescribeConfigurationRecorderStatus"], detail_operations: &[] },
-    CollectionInfo { name: "config.delivery_channels", service: "config", list_operations: &["DescribeDeliveryChannels"], detail_operations: &[] },
-    CollectionInfo { name: "elbv2.load_balancers", service: "elasticloadbalancing", list_operations: &["DescribeLoadBalancers"], detail_operations: &["DescribeLoadBalancerAttributes", "DescribeTags"] },
-    CollectionInfo { name: "elbv2.listeners", service: "elasticloadbalancing", list_operations: &["DescribeLoadBalancers", "DescribeListeners"], detail_operations: &[] },
-    CollectionInfo { name: "eks.clusters", service: "eks", list_operations: &["ListClusters"], detail_operations: &["DescribeCluster"] },
+    CollectionInfo {
+        name: "ec2.subnets",
+        service: "ec2",
+        list_operations: &["DescribeSubnets"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "ec2.route_tables",
+        service: "ec2",
+        list_operations: &["DescribeRouteTables"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "ec2.internet_gateways",
+        service: "ec2",
+        list_operations: &["DescribeInternetGateways"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "ec2.nat_gateways",
+        service: "ec2",
+        list_operations: &["DescribeNatGateways"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "ec2.security_groups",
+        service: "ec2",
+        list_operations: &["DescribeSecurityGroups"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "ec2.vpc_endpoints",
+        service: "ec2",
+        list_operations: &["DescribeVpcEndpoints"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "ec2.flow_logs",
+        service: "ec2",
+        list_operations: &["DescribeFlowLogs"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "ec2.instances",
+        service: "ec2",
+        list_operations: &["DescribeInstances"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "ec2.ebs_encryption_by_default",
+        service: "ec2",
+        list_operations: &["GetEbsEncryptionByDefault", "GetEbsDefaultKmsKeyId"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "s3.buckets",
+        service: "s3",
+        list_operations: &["ListBuckets"],
+        detail_operations: &[
+            "GetBucketEncryption",
+            "GetBucketPolicy",
+            "GetBucketVersioning",
+            "GetBucketPublicAccessBlock",
+            "GetBucketLogging",
+            "GetBucketTagging",
+            "GetBucketLocation",
+        ],
+    },
+    CollectionInfo {
+        name: "s3.account_public_access_block",
+        service: "s3",
+        list_operations: &["GetAccountPublicAccessBlock"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "rds.db_instances",
+        service: "rds",
+        list_operations: &["DescribeDBInstances"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "rds.db_clusters",
+        service: "rds",
+        list_operations: &["DescribeDBClusters"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "rds.parameter_groups",
+        service: "rds",
+        list_operations: &["DescribeDBParameterGroups", "DescribeDBClusterParameterGroups"],
+        detail_operations: &["DescribeDBParameters", "DescribeDBClusterParameters"],
+    },
+    CollectionInfo {
+        name: "iam.roles",
+        service: "iam",
+        list_operations: &["GetAccountAuthorizationDetails"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "iam.policies",
+        service: "iam",
+        list_operations: &["GetAccountAuthorizationDetails"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "iam.users",
+        service: "iam",
+        list_operations: &["GetAccountAuthorizationDetails"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "iam.groups",
+        service: "iam",
+        list_operations: &["GetAccountAuthorizationDetails"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "iam.password_policy",
+        service: "iam",
+        list_operations: &["GetAccountPasswordPolicy"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "secretsmanager.secrets",
+        service: "secretsmanager",
+        list_operations: &["ListSecrets"],
+        detail_operations: &["DescribeSecret", "GetResourcePolicy"],
+    },
+    CollectionInfo {
+        name: "config.recorders",
+        service: "config",
+        list_operations: &["DescribeConfigurationRecorders", "DescribeConfigurationRecorderStatus"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "config.delivery_channels",
+        service: "config",
+        list_operations: &["DescribeDeliveryChannels"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "elbv2.load_balancers",
+        service: "elasticloadbalancing",
+        list_operations: &["DescribeLoadBalancers"],
+        detail_operations: &["DescribeLoadBalancerAttributes", "DescribeTags"],
+    },
+    CollectionInfo {
+        name: "elbv2.listeners",
+        service: "elasticloadbalancing",
+        list_operations: &["DescribeLoadBalancers", "DescribeListeners"],
+        detail_operations: &[],
+    },
+    CollectionInfo {
+        name: "eks.clusters",
+        service: "eks",
+        list_operations: &["ListClusters"],
+        detail_operations: &["DescribeCluster"],
+    },
 ];
 
 /// Looks up a collection by its `service.collection` name.
@@ -269,14 +402,32 @@ impl Snapshot {
             ($($coll:expr),*) => { $( $coll.sort_by(|a, b| a.meta.arn.cmp(&b.meta.arn)); )* };
         }
         s!(
-            self.ec2.vpcs, self.ec2.subnets, self.ec2.route_tables, self.ec2.internet_gateways,
-            self.ec2.nat_gateways, self.ec2.security_groups, self.ec2.vpc_endpoints,
-            self.ec2.flow_logs, self.ec2.instances, self.ec2.ebs_encryption_by_default,
-            self.s3.buckets, self.s3.account_public_access_block, self.rds.db_instances,
-            self.rds.db_clusters, self.rds.parameter_groups, self.iam.roles, self.iam.policies,
-            self.iam.users, self.iam.groups, self.iam.password_policy,
-            self.secretsmanager.secrets, self.config.recorders, self.config.delivery_channels,
-            self.elbv2.load_balancers, self.elbv2.listeners, self.eks.clusters
+            self.ec2.vpcs,
+            self.ec2.subnets,
+            self.ec2.route_tables,
+            self.ec2.internet_gateways,
+            self.ec2.nat_gateways,
+            self.ec2.security_groups,
+            self.ec2.vpc_endpoints,
+            self.ec2.flow_logs,
+            self.ec2.instances,
+            self.ec2.ebs_encryption_by_default,
+            self.s3.buckets,
+            self.s3.account_public_access_block,
+            self.rds.db_instances,
+            self.rds.db_clusters,
+            self.rds.parameter_groups,
+            self.iam.roles,
+            self.iam.policies,
+            self.iam.users,
+            self.iam.groups,
+            self.iam.password_policy,
+            self.secretsmanager.secrets,
+            self.config.recorders,
+            self.config.delivery_channels,
+            self.elbv2.load_balancers,
+            self.elbv2.listeners,
+            self.eks.clusters
         );
         self.regions.sort();
         self.regions.dedup();
@@ -304,9 +455,14 @@ impl Snapshot {
         struct Header {
             schema_version: Option<serde_json::Value>,
         }
-        let json_err = |e: serde_json::Error| SnapshotError::Json { line: e.line(), column: e.column(), message: e.to_string() };
+        let json_err =
+            |e: serde_json::Error| SnapshotError::Json { line: e.line(), column: e.column(), message: e.to_string() };
         let header: Header = serde_json::from_str(text).map_err(|e| {
-            if e.is_data() { SnapshotError::Shape("the document must be a JSON object".into()) } else { json_err(e) }
+            if e.is_data() {
+                SnapshotError::Shape("the document must be a JSON object".into())
+            } else {
+                json_err(e)
+            }
         })?;
         match header.schema_version {
             None => return Err(SnapshotError::Shape("missing schema_version".into())),
@@ -316,13 +472,15 @@ impl Snapshot {
                 None => return Err(SnapshotError::Shape(format!("schema_version must be a number, found {v}"))),
             },
         }
-        serde_json::from_str(text).map_err(|e| {
-            if e.is_data() {
-                SnapshotError::Shape(format!("{e}"))
-            } else {
-                json_err(e)
-            }
-        })
+        serde_json::from_str(text).map_err(
+            |e| {
+                if e.is_data() {
+                    SnapshotError::Shape(format!("{e}"))
+                } else {
+                    json_err(e)
+                }
+            },
+        )
     }
 }
 

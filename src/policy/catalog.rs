@@ -167,7 +167,11 @@ impl Catalog {
                         ));
                     }
                     if !is_rego_ident(service) || !is_rego_ident(name) {
-                        problems.push(Problem::new(&raw.source, 1, "service and check file names must be lower_snake_case"));
+                        problems.push(Problem::new(
+                            &raw.source,
+                            1,
+                            "service and check file names must be lower_snake_case",
+                        ));
                     }
                     if name.ends_with("_test") {
                         tests.insert(raw.rel_path, file);
@@ -254,19 +258,16 @@ impl Catalog {
 
     /// Every test file: the checks' tests, then the others (library tests), sorted by path.
     pub fn test_files(&self) -> Vec<&RegoFile> {
-        let mut out: Vec<&RegoFile> = self.checks.iter().filter_map(|c| c.test.as_ref()).chain(self.other_tests.iter()).collect();
+        let mut out: Vec<&RegoFile> =
+            self.checks.iter().filter_map(|c| c.test.as_ref()).chain(self.other_tests.iter()).collect();
         out.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
         out
     }
 
     /// Every file of the catalog, sorted by source label.
     pub fn files(&self) -> Vec<&RegoFile> {
-        let mut out: Vec<&RegoFile> = self
-            .libs
-            .iter()
-            .chain(self.checks.iter().map(|c| &c.file))
-            .chain(self.test_files())
-            .collect();
+        let mut out: Vec<&RegoFile> =
+            self.libs.iter().chain(self.checks.iter().map(|c| &c.file)).chain(self.test_files()).collect();
         out.sort_by(|a, b| a.source.cmp(&b.source));
         out
     }
@@ -303,7 +304,12 @@ fn collect_builtin(dir: &Dir<'static>, out: &mut Vec<RawFile>) {
         // The builtin files are ours and UTF-8; a non-UTF-8 file is skipped rather than
         // panicking, and the missing-test/missing-check validation then names it.
         if let Some(text) = f.contents_utf8() {
-            out.push(RawFile { source: format!("builtin:policies/{rel}"), rel_path: rel, origin: Origin::Builtin, text: text.to_owned() });
+            out.push(RawFile {
+                source: format!("builtin:policies/{rel}"),
+                rel_path: rel,
+                origin: Origin::Builtin,
+                text: text.to_owned(),
+            });
         }
     }
     for d in dir.dirs() {
@@ -389,9 +395,17 @@ mod tests {
     fn overlay_overrides_and_adds() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        write(d, "aws/s3/custom_tls.rego", &check_text("FF-S3-001", "flowforge.aws.s3.custom_tls", "deny contains x if { false; x := 1 }"));
+        write(
+            d,
+            "aws/s3/custom_tls.rego",
+            &check_text("FF-S3-001", "flowforge.aws.s3.custom_tls", "deny contains x if { false; x := 1 }"),
+        );
         write(d, "aws/s3/custom_tls_test.rego", "package flowforge.aws.s3.custom_tls_test\n\ntest_pass_x if true\n");
-        write(d, "aws/s3/extra.rego", &check_text("FF-S3-900", "flowforge.aws.s3.extra", "deny contains x if { false; x := 1 }"));
+        write(
+            d,
+            "aws/s3/extra.rego",
+            &check_text("FF-S3-900", "flowforge.aws.s3.extra", "deny contains x if { false; x := 1 }"),
+        );
         write(d, "aws/s3/extra_test.rego", "package flowforge.aws.s3.extra_test\n\ntest_pass_x if true\n");
         let builtin = Catalog::builtin().unwrap();
         let cat = Catalog::with_overlay(d).unwrap();
@@ -410,9 +424,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
         // Duplicate of another overlay id, wrong package, no test file.
-        write(d, "aws/s3/a.rego", &check_text("FF-S3-901", "flowforge.aws.s3.a", "deny contains x if { false; x := 1 }"));
+        write(
+            d,
+            "aws/s3/a.rego",
+            &check_text("FF-S3-901", "flowforge.aws.s3.a", "deny contains x if { false; x := 1 }"),
+        );
         write(d, "aws/s3/a_test.rego", "package flowforge.aws.s3.a_test\n");
-        write(d, "aws/s3/b.rego", &check_text("FF-S3-901", "flowforge.aws.s3.wrong", "deny contains x if { false; x := 1 }"));
+        write(
+            d,
+            "aws/s3/b.rego",
+            &check_text("FF-S3-901", "flowforge.aws.s3.wrong", "deny contains x if { false; x := 1 }"),
+        );
         let err = Catalog::with_overlay(d).unwrap_err();
         let CatalogError::Invalid(problems) = &err else { panic!("{err}") };
         let text = err.to_string();

@@ -130,7 +130,8 @@ impl PolicyEngine {
         if !baseline.is_object() {
             return Err(EngineError::BaselineNotObject(baseline.to_string()));
         }
-        let data = super::rego_value::to_value(&serde_json::json!({ "baseline": baseline })).map_err(|e| EngineError::Data(e.to_string()))?;
+        let data = super::rego_value::to_value(&serde_json::json!({ "baseline": baseline }))
+            .map_err(|e| EngineError::Data(e.to_string()))?;
         let base = base_engine(catalog, Some(data));
         let mut slots = BTreeMap::new();
         for check in catalog.checks() {
@@ -144,7 +145,9 @@ impl PolicyEngine {
             };
             slot.engine = base.clone().and_then(|mut engine| {
                 engine.add_policy(source.clone(), check.file.text.clone()).map_err(|e| e.to_string())?;
-                let declared = |e: &regorus::Engine, rule: &str| e.has_declared_rule_rooted_at(&source, rule).map_err(|e| e.to_string());
+                let declared = |e: &regorus::Engine, rule: &str| {
+                    e.has_declared_rule_rooted_at(&source, rule).map_err(|e| e.to_string())
+                };
                 if !declared(&engine, "deny")? {
                     return Err(format!("{source}: the check declares no `deny` rule"));
                 }
@@ -210,7 +213,9 @@ impl PolicyEngine {
                     match eval("not_applicable_reason")? {
                         Value::String(s) => out.not_applicable_reason = Some(s.to_string()),
                         Value::Undefined => {}
-                        other => return Err(format!("{check_id}: not_applicable_reason must be a string, found {other}")),
+                        other => {
+                            return Err(format!("{check_id}: not_applicable_reason must be a string, found {other}"))
+                        }
                     }
                 }
                 return Ok(out);
@@ -292,10 +297,15 @@ mod tests {
         let good = check("FF-S3-901", "good", "deny contains {\"arn\": b.arn, \"message\": \"bad\", \"evidence\": {\"n\": b.name}} if { some b in input.s3.buckets; b.name == \"a\" }");
         let unsafe_var = check("FF-S3-902", "broken", "deny contains f if { f := {\"arn\": x, \"message\": \"m\"} }");
         let syntax = check("FF-S3-903", "syntax", "deny contains f if {{ ");
-        let runtime = check("FF-S3-904", "runtime", "deny contains f if { some b in input.s3.buckets; f := {\"arn\": b.arn, \"message\": 1 / 0} }");
+        let runtime = check(
+            "FF-S3-904",
+            "runtime",
+            "deny contains f if { some b in input.s3.buckets; f := {\"arn\": b.arn, \"message\": 1 / 0} }",
+        );
         let no_arn = check("FF-S3-905", "no_arn", "deny contains {\"message\": \"m\"} if true");
         let all = [good, unsafe_var, syntax, runtime, no_arn];
-        let files: Vec<(&str, &str)> = all.iter().flat_map(|(a, b, c, d)| [(a.as_str(), b.as_str()), (c.as_str(), d.as_str())]).collect();
+        let files: Vec<(&str, &str)> =
+            all.iter().flat_map(|(a, b, c, d)| [(a.as_str(), b.as_str()), (c.as_str(), d.as_str())]).collect();
         let (_dir, cat) = overlay_catalog(&files);
         let mut engine = PolicyEngine::new(&cat, json!({"environment": "prod"})).unwrap();
         engine.set_input(&input()).unwrap();
@@ -326,7 +336,12 @@ mod tests {
             "scoped",
             "in_scope contains b.arn if { some b in input.s3.buckets; b.name == \"b\" }\ndeny contains {\"arn\": \"arn:aws:s3:::b\", \"message\": \"m\"} if true",
         );
-        let files = [(na.0.as_str(), na.1.as_str()), (na.2.as_str(), na.3.as_str()), (scoped.0.as_str(), scoped.1.as_str()), (scoped.2.as_str(), scoped.3.as_str())];
+        let files = [
+            (na.0.as_str(), na.1.as_str()),
+            (na.2.as_str(), na.3.as_str()),
+            (scoped.0.as_str(), scoped.1.as_str()),
+            (scoped.2.as_str(), scoped.3.as_str()),
+        ];
         let (_dir, cat) = overlay_catalog(&files);
         let mut engine = PolicyEngine::new(&cat, json!({"requirements": {"x": false}})).unwrap();
         engine.set_input(&input()).unwrap();

@@ -122,7 +122,13 @@ impl Ctx<'_> {
     }
 }
 
-fn parse_yaml(file: &str, yaml: &str, marker_line: usize, package: &PackageDecl, problems: &mut Vec<Problem>) -> Option<CheckMeta> {
+fn parse_yaml(
+    file: &str,
+    yaml: &str,
+    marker_line: usize,
+    package: &PackageDecl,
+    problems: &mut Vec<Problem>,
+) -> Option<CheckMeta> {
     let ctx = Ctx { file, offset: marker_line, marker_line };
     let docs = match MarkedYaml::load_from_str(yaml) {
         Ok(docs) => docs,
@@ -156,7 +162,8 @@ fn parse_yaml(file: &str, yaml: &str, marker_line: usize, package: &PackageDecl,
         match s.parse::<Severity>() {
             Ok(sev) if sev.as_str() == s => Some(sev),
             _ => {
-                problems.push(ctx.problem(node, format!("severity {s:?} is not one of critical, high, medium, low, info")));
+                problems
+                    .push(ctx.problem(node, format!("severity {s:?} is not one of critical, high, medium, low, info")));
                 None
             }
         }
@@ -164,7 +171,9 @@ fn parse_yaml(file: &str, yaml: &str, marker_line: usize, package: &PackageDecl,
     let collection = required_string(&ctx, &custom, custom_node, "collection", problems);
     if let (Some(c), Some(node)) = (&collection, custom.get("collection")) {
         if collection_info(c).is_none() {
-            problems.push(ctx.problem(node, format!("collection {c:?} is not a snapshot collection (see model::COLLECTIONS)")));
+            problems.push(
+                ctx.problem(node, format!("collection {c:?} is not a snapshot collection (see model::COLLECTIONS)")),
+            );
         }
     }
     let remediation = required_string(&ctx, &custom, custom_node, "remediation", problems);
@@ -214,7 +223,10 @@ fn mapping<'a, 'y>(
         match &k.data {
             YamlData::Value(Scalar::String(key)) => {
                 if !allowed.contains(&key.as_ref()) {
-                    problems.push(ctx.problem(k, format!("unknown key `{key}` in `{what}` (expected one of: {})", allowed.join(", "))));
+                    problems.push(ctx.problem(
+                        k,
+                        format!("unknown key `{key}` in `{what}` (expected one of: {})", allowed.join(", ")),
+                    ));
                 }
                 out.insert(key.to_string(), v);
             }
@@ -248,7 +260,11 @@ fn required_string(
     }
 }
 
-fn frameworks(ctx: &Ctx<'_>, node: &MarkedYaml<'_>, problems: &mut Vec<Problem>) -> Option<BTreeMap<String, Vec<String>>> {
+fn frameworks(
+    ctx: &Ctx<'_>,
+    node: &MarkedYaml<'_>,
+    problems: &mut Vec<Problem>,
+) -> Option<BTreeMap<String, Vec<String>>> {
     let map = mapping(ctx, node, "frameworks", &FRAMEWORKS, problems)?;
     let mut out = BTreeMap::new();
     for (name, list) in map {
@@ -262,7 +278,9 @@ fn frameworks(ctx: &Ctx<'_>, node: &MarkedYaml<'_>, problems: &mut Vec<Problem>)
                 YamlData::Value(Scalar::String(s)) if !s.trim().is_empty() => ids.push(s.trim().to_owned()),
                 _ => problems.push(ctx.problem(
                     item,
-                    format!("control ids in `frameworks.{name}` must be non-empty strings (quote numbers such as \"1.10\")"),
+                    format!(
+                        "control ids in `frameworks.{name}` must be non-empty strings (quote numbers such as \"1.10\")"
+                    ),
                 )),
             }
         }
@@ -318,7 +336,11 @@ import rego.v1
             .replace("collection: s3.buckets", "collection: s3.bukkits");
         let problems = parse_check_metadata("p.rego", &text).unwrap_err();
         let rendered: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        assert!(rendered.contains(&"p.rego:7: severity \"urgent\" is not one of critical, high, medium, low, info".to_owned()), "{rendered:?}");
+        assert!(
+            rendered
+                .contains(&"p.rego:7: severity \"urgent\" is not one of critical, high, medium, low, info".to_owned()),
+            "{rendered:?}"
+        );
         assert!(rendered.iter().any(|p| p.starts_with("p.rego:8: collection \"s3.bukkits\"")), "{rendered:?}");
         assert!(rendered.iter().any(|p| p.starts_with("p.rego:15: unknown key `owner`")), "{rendered:?}");
         assert_eq!(problems.len(), 3, "{rendered:?}");

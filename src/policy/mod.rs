@@ -18,4 +18,6 @@ pub use catalog::{Catalog, Check, Origin, RegoFile};
 pub use diag::{CatalogError, Problem};
 pub use engine::{CheckOutput, Deny, EngineError, PolicyEngine, RegoInput};
 pub use metadata::{is_valid_check_id, package_decl, parse_check_metadata, PackageDecl, AREAS, FRAMEWORKS};
-pub use testing::{render_list, render_text, run_tests, test_rule_names, FileCoverage, TestOutcome, TestResult, TestSummary};
+pub use testing::{
+    render_list, render_text, run_tests, test_rule_names, FileCoverage, TestOutcome, TestResult, TestSummary,
+};

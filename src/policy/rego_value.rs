@@ -65,7 +65,11 @@ fn int(v: i64) -> Value {
 
 fn float(v: f64) -> Value {
     // serde_json writes a non-finite float as null.
-    if v.is_finite() { Value::from(v) } else { Value::Null }
+    if v.is_finite() {
+        Value::from(v)
+    } else {
+        Value::Null
+    }
 }
 
 impl<'a> ser::Serializer for &'a mut Converter {
@@ -144,10 +148,19 @@ impl<'a> ser::Serializer for &'a mut Converter {
     fn serialize_unit_struct(self, _name: &'static str) -> Result<Value, ConvertError> {
         Ok(Value::Null)
     }
-    fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> Result<Value, ConvertError> {
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<Value, ConvertError> {
         Ok(Value::from(variant))
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _name: &'static str, value: &T) -> Result<Value, ConvertError> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<Value, ConvertError> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -402,10 +415,19 @@ impl ser::Serializer for KeySerializer<'_> {
     fn serialize_unit_struct(self, _name: &'static str) -> Result<Value, ConvertError> {
         Err(key_error())
     }
-    fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> Result<Value, ConvertError> {
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> Result<Value, ConvertError> {
         self.text(variant)
     }
-    fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _name: &'static str, value: &T) -> Result<Value, ConvertError> {
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<Value, ConvertError> {
         value.serialize(self)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -423,7 +445,11 @@ impl ser::Serializer for KeySerializer<'_> {
     fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple, ConvertError> {
         Err(key_error())
     }
-    fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeTupleStruct, ConvertError> {
+    fn serialize_tuple_struct(
+        self,
+        _name: &'static str,
+        _len: usize,
+    ) -> Result<Self::SerializeTupleStruct, ConvertError> {
         Err(key_error())
     }
     fn serialize_tuple_variant(

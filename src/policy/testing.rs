@@ -108,7 +108,12 @@ pub fn run_tests(catalog: &Catalog, filter: Option<&str>, coverage: bool) -> Tes
                 Ok(_) => TestOutcome::Fail,
                 Err(e) => TestOutcome::Error(e.to_string()),
             };
-            summary.results.push(TestResult { name: full(n), file: test_file.source.clone(), outcome, duration: started.elapsed() });
+            summary.results.push(TestResult {
+                name: full(n),
+                file: test_file.source.clone(),
+                outcome,
+                duration: started.elapsed(),
+            });
         }
         if coverage {
             if let Ok(report) = engine.get_coverage_report() {
@@ -122,8 +127,12 @@ pub fn run_tests(catalog: &Catalog, filter: Option<&str>, coverage: bool) -> Tes
     }
     if coverage {
         let test_sources: BTreeSet<&str> = catalog.test_files().iter().map(|t| t.source.as_str()).collect();
-        let policy_files: Vec<&str> =
-            catalog.libs().iter().map(|l| l.source.as_str()).chain(catalog.checks().iter().map(|c| c.file.source.as_str())).collect();
+        let policy_files: Vec<&str> = catalog
+            .libs()
+            .iter()
+            .map(|l| l.source.as_str())
+            .chain(catalog.checks().iter().map(|c| c.file.source.as_str()))
+            .collect();
         let mut files = Vec::new();
         for path in policy_files {
             if test_sources.contains(path) {
@@ -133,7 +142,12 @@ pub fn run_tests(catalog: &Catalog, filter: Option<&str>, coverage: bool) -> Tes
             let not_covered: Vec<u32> = not_covered.difference(&covered).copied().collect();
             let total = covered.len() + not_covered.len();
             let percent = if total == 0 { 100.0 } else { covered.len() as f64 * 100.0 / total as f64 };
-            files.push(FileCoverage { file: path.to_owned(), covered_lines: covered.len(), not_covered_lines: not_covered, percent });
+            files.push(FileCoverage {
+                file: path.to_owned(),
+                covered_lines: covered.len(),
+                not_covered_lines: not_covered,
+                percent,
+            });
         }
         files.sort_by(|a, b| a.file.cmp(&b.file));
         summary.coverage = Some(files);
@@ -169,7 +183,11 @@ pub fn test_rule_names(text: &str) -> Vec<String> {
         }
         let name: String = line.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
         let rest = line[name.len()..].trim_start();
-        let is_head = rest.is_empty() || rest.starts_with("if") || rest.starts_with('{') || rest.starts_with(":=") || rest.starts_with('=');
+        let is_head = rest.is_empty()
+            || rest.starts_with("if")
+            || rest.starts_with('{')
+            || rest.starts_with(":=")
+            || rest.starts_with('=');
         if is_head && !out.contains(&name) {
             out.push(name);
         }
@@ -274,7 +292,17 @@ pub fn render_list(catalog: &Catalog) -> String {
     }
     let mut out = String::new();
     for row in std::iter::once(&header).chain(rows.iter()) {
-        let _ = writeln!(out, "{:<w0$}  {:<w1$}  {:<w2$}  {}", row[0], row[1], row[2], row[3], w0 = widths[0], w1 = widths[1], w2 = widths[2]);
+        let _ = writeln!(
+            out,
+            "{:<w0$}  {:<w1$}  {:<w2$}  {}",
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2]
+        );
     }
     out
 }
@@ -293,11 +321,19 @@ mod tests {
     /// The summary line follows `opa test`: PASS n/n when green, FAIL k/n otherwise.
     #[test]
     fn render_text_summarises_like_opa() {
-        let r = |name: &str, outcome| TestResult { name: name.into(), file: "f.rego".into(), outcome, duration: Duration::from_micros(1200) };
+        let r = |name: &str, outcome| TestResult {
+            name: name.into(),
+            file: "f.rego".into(),
+            outcome,
+            duration: Duration::from_micros(1200),
+        };
         let green = TestSummary { results: vec![r("data.a.test_x", TestOutcome::Pass)], coverage: None };
         assert_eq!(render_text(&green, false), "PASS: 1/1\n");
         assert!(render_text(&green, true).contains("data.a.test_x: PASS (1.2ms)"));
-        let red = TestSummary { results: vec![r("data.a.test_x", TestOutcome::Pass), r("data.a.test_y", TestOutcome::Fail)], coverage: None };
+        let red = TestSummary {
+            results: vec![r("data.a.test_x", TestOutcome::Pass), r("data.a.test_y", TestOutcome::Fail)],
+            coverage: None,
+        };
         let text = render_text(&red, false);
         assert!(text.contains("f.rego:\ndata.a.test_y: FAIL (1.2ms)\n"), "{text}");
         assert!(text.ends_with("PASS: 1/2\nFAIL: 1/2\n"), "{text}");

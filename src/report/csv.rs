@@ -148,7 +148,9 @@ fn waiver_row(note: &WaiverNote) -> [String; 15] {
         note.location.clone(),
         String::new(),
         note.message.clone(),
-        compact_json(&serde_json::json!({"check_id": note.check_id, "selector": note.selector, "matched": note.matched})),
+        compact_json(
+            &serde_json::json!({"check_id": note.check_id, "selector": note.selector, "matched": note.matched}),
+        ),
         remediation.to_string(),
         String::new(),
         note.reason.clone(),

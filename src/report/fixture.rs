@@ -11,9 +11,9 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use crate::model::{
-    finding_id, AppliedWaiver, AuditReport, CheckMeta, CheckResult, CheckRun, CollectionError, DriftItem,
-    DriftReport, DriftState, GateDecision, IacSummary, Provenance, Severity, Status, Summary, WaiverNote,
-    WaiverState, REPORT_SCHEMA_VERSION,
+    finding_id, AppliedWaiver, AuditReport, CheckMeta, CheckResult, CheckRun, CollectionError, DriftItem, DriftReport,
+    DriftState, GateDecision, IacSummary, Provenance, Severity, Status, Summary, WaiverNote, WaiverState,
+    REPORT_SCHEMA_VERSION,
 };
 
 /// A resource name that would run script if an HTML report did not escape it.
@@ -110,50 +110,168 @@ pub fn summarise(checks: &[CheckRun], results: &[CheckResult]) -> Summary {
 
 /// The sample report (see the module comment).
 pub fn sample_report() -> AuditReport {
-    let s3_tls = check("FF-S3-001", "s3", "tls_only", "S3 buckets deny requests without TLS", Severity::Critical, "s3.buckets", "tls");
-    let s3_enc = check("FF-S3-002", "s3", "kms_encryption", "S3 buckets are encrypted with KMS", Severity::High, "s3.buckets", "encryption");
-    let rds_ssl = check("FF-RDS-001", "rds", "force_ssl", "RDS instances force SSL", Severity::High, "rds.instances", "tls");
-    let iam_star = check("FF-IAM-001", "iam", "no_admin_star", "No IAM policy allows * on *", Severity::Critical, "iam.roles", "iam");
-    let ec2_imds = check("FF-EC2-001", "ec2", "imdsv2_required", "EC2 instances require IMDSv2", Severity::Medium, "ec2.instances", "hygiene");
-    let sm_rot = check("FF-SECRETS-001", "secretsmanager", "rotation_enabled", "Secrets rotate automatically", Severity::Low, "secretsmanager.secrets", "hygiene");
-    let cfg_rec = check("FF-CONFIG-001", "config", "recorder_on", "AWS Config records all resources", Severity::Info, "config.recorders", "hygiene");
-    let mut eks_pub = check("FF-EKS-001", "eks", "endpoint_private", "EKS API endpoint is not public", Severity::Medium, "eks.clusters", "network");
+    let s3_tls = check(
+        "FF-S3-001",
+        "s3",
+        "tls_only",
+        "S3 buckets deny requests without TLS",
+        Severity::Critical,
+        "s3.buckets",
+        "tls",
+    );
+    let s3_enc = check(
+        "FF-S3-002",
+        "s3",
+        "kms_encryption",
+        "S3 buckets are encrypted with KMS",
+        Severity::High,
+        "s3.buckets",
+        "encryption",
+    );
+    let rds_ssl =
+        check("FF-RDS-001", "rds", "force_ssl", "RDS instances force SSL", Severity::High, "rds.instances", "tls");
+    let iam_star = check(
+        "FF-IAM-001",
+        "iam",
+        "no_admin_star",
+        "No IAM policy allows * on *",
+        Severity::Critical,
+        "iam.roles",
+        "iam",
+    );
+    let ec2_imds = check(
+        "FF-EC2-001",
+        "ec2",
+        "imdsv2_required",
+        "EC2 instances require IMDSv2",
+        Severity::Medium,
+        "ec2.instances",
+        "hygiene",
+    );
+    let sm_rot = check(
+        "FF-SECRETS-001",
+        "secretsmanager",
+        "rotation_enabled",
+        "Secrets rotate automatically",
+        Severity::Low,
+        "secretsmanager.secrets",
+        "hygiene",
+    );
+    let cfg_rec = check(
+        "FF-CONFIG-001",
+        "config",
+        "recorder_on",
+        "AWS Config records all resources",
+        Severity::Info,
+        "config.recorders",
+        "hygiene",
+    );
+    let mut eks_pub = check(
+        "FF-EKS-001",
+        "eks",
+        "endpoint_private",
+        "EKS API endpoint is not public",
+        Severity::Medium,
+        "eks.clusters",
+        "network",
+    );
     eks_pub.error = Some("policies/aws/eks/endpoint_private.rego:12: undefined var `input.eks.cluster`".to_string());
 
     let bucket = |n: &str| format!("arn:aws:s3:::{n}");
     let mut results = Vec::new();
 
     // FF-CONFIG-001: one PASS.
-    results.push(result(&cfg_rec, Status::Pass, "arn:aws:config:eu-west-1:123456789012:config-recorder/default", "default", "eu-west-1", ""));
+    results.push(result(
+        &cfg_rec,
+        Status::Pass,
+        "arn:aws:config:eu-west-1:123456789012:config-recorder/default",
+        "default",
+        "eu-west-1",
+        "",
+    ));
 
     // FF-EC2-001: many FAILs (list caps), one PASS.
     for i in 0..14 {
         let arn = format!("arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/i-0{i:015x}");
         let name = if i == 0 { HOSTILE_FORMULA.to_string() } else { format!("flowforge-prod-worker-{i:02}") };
-        let mut r = result(&ec2_imds, Status::Fail, &arn, &name, "eu-west-1", "IMDSv1 is allowed (http_tokens = optional)");
+        let mut r =
+            result(&ec2_imds, Status::Fail, &arn, &name, "eu-west-1", "IMDSv1 is allowed (http_tokens = optional)");
         r.evidence = vec![json!({"http_tokens": "optional", "tags": {"Name": name}})];
         results.push(r);
     }
-    results.push(result(&ec2_imds, Status::Pass, &format!("arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/i-0ffffffffffffff0"), "flowforge-prod-bastion", "eu-west-1", ""));
+    results.push(result(
+        &ec2_imds,
+        Status::Pass,
+        &format!("arn:aws:ec2:eu-west-1:{ACCOUNT}:instance/i-0ffffffffffffff0"),
+        "flowforge-prod-bastion",
+        "eu-west-1",
+        "",
+    ));
 
     // FF-EKS-001: broken check → ERROR.
     results.push(result(&eks_pub, Status::Error, &format!("arn:aws:eks:eu-west-1:{ACCOUNT}:cluster/flowforge-prod"), "flowforge-prod", "eu-west-1", "the check could not be evaluated: policies/aws/eks/endpoint_private.rego:12: undefined var `input.eks.cluster`"));
 
     // FF-IAM-001: UNKNOWN (collection error) and FAIL with a hostile name.
-    let mut unknown = result(&iam_star, Status::Unknown, &format!("arn:aws:iam::{ACCOUNT}:role/flowforge-prod-devops"), "flowforge-prod-devops", "global", "iam.roles could not be collected: AccessDenied on ListRolePolicies");
-    unknown.evidence = vec![json!({"service": "iam", "operation": "ListRolePolicies", "region": "global", "error_code": "AccessDenied"})];
+    let mut unknown = result(
+        &iam_star,
+        Status::Unknown,
+        &format!("arn:aws:iam::{ACCOUNT}:role/flowforge-prod-devops"),
+        "flowforge-prod-devops",
+        "global",
+        "iam.roles could not be collected: AccessDenied on ListRolePolicies",
+    );
+    unknown.evidence = vec![
+        json!({"service": "iam", "operation": "ListRolePolicies", "region": "global", "error_code": "AccessDenied"}),
+    ];
     results.push(unknown);
-    let mut iam_fail = result(&iam_star, Status::Fail, &format!("arn:aws:iam::{ACCOUNT}:role/flowforge-prod-worker"), HOSTILE_SCRIPT, "global", "inline policy `worker|admin` allows Action * on Resource *");
-    iam_fail.evidence = vec![json!({"policy": "worker|admin", "statement": {"Effect": "Allow", "Action": ["*"], "Resource": ["*"]}, "tags": {"owner": "<script>alert(1)</script>"}})];
+    let mut iam_fail = result(
+        &iam_star,
+        Status::Fail,
+        &format!("arn:aws:iam::{ACCOUNT}:role/flowforge-prod-worker"),
+        HOSTILE_SCRIPT,
+        "global",
+        "inline policy `worker|admin` allows Action * on Resource *",
+    );
+    iam_fail.evidence = vec![
+        json!({"policy": "worker|admin", "statement": {"Effect": "Allow", "Action": ["*"], "Resource": ["*"]}, "tags": {"owner": "<script>alert(1)</script>"}}),
+    ];
     results.push(iam_fail);
 
     // FF-RDS-001: FAIL, NOT_APPLICABLE.
-    results.push(result(&rds_ssl, Status::Fail, &format!("arn:aws:rds:eu-west-1:{ACCOUNT}:db:flowforge-prod-metadata"), "flowforge-prod-metadata", "eu-west-1", "rds.force_ssl is 0"));
-    results.push(result(&rds_ssl, Status::NotApplicable, &format!("arn:aws:rds:eu-west-1:{ACCOUNT}:db:reporting-legacy"), "reporting-legacy", "eu-west-1", "not a FlowForge database (out of scope)"));
+    results.push(result(
+        &rds_ssl,
+        Status::Fail,
+        &format!("arn:aws:rds:eu-west-1:{ACCOUNT}:db:flowforge-prod-metadata"),
+        "flowforge-prod-metadata",
+        "eu-west-1",
+        "rds.force_ssl is 0",
+    ));
+    results.push(result(
+        &rds_ssl,
+        Status::NotApplicable,
+        &format!("arn:aws:rds:eu-west-1:{ACCOUNT}:db:reporting-legacy"),
+        "reporting-legacy",
+        "eu-west-1",
+        "not a FlowForge database (out of scope)",
+    ));
 
     // FF-S3-001: FAIL with a hostile name, WAIVED, PASS.
-    results.push(result(&s3_tls, Status::Fail, &bucket("flowforge-prod-landing"), HOSTILE_IMG, "eu-west-1", "bucket policy has no Deny on aws:SecureTransport = false"));
-    let mut waived = result(&s3_tls, Status::Waived, &bucket("flowforge-prod-logs"), "flowforge-prod-logs", "eu-west-1", "bucket policy has no Deny on aws:SecureTransport = false");
+    results.push(result(
+        &s3_tls,
+        Status::Fail,
+        &bucket("flowforge-prod-landing"),
+        HOSTILE_IMG,
+        "eu-west-1",
+        "bucket policy has no Deny on aws:SecureTransport = false",
+    ));
+    let mut waived = result(
+        &s3_tls,
+        Status::Waived,
+        &bucket("flowforge-prod-logs"),
+        "flowforge-prod-logs",
+        "eu-west-1",
+        "bucket policy has no Deny on aws:SecureTransport = false",
+    );
     waived.waiver = Some(AppliedWaiver {
         reason: "Log delivery service cannot use TLS-only policy until migration".to_string(),
         owner: "platform-team@example.com".to_string(),
@@ -161,18 +279,55 @@ pub fn sample_report() -> AuditReport {
         expires: "2099-12-31".to_string(),
     });
     results.push(waived);
-    results.push(result(&s3_tls, Status::Pass, &bucket("flowforge-prod-silver"), "flowforge-prod-silver", "eu-west-1", ""));
+    results.push(result(
+        &s3_tls,
+        Status::Pass,
+        &bucket("flowforge-prod-silver"),
+        "flowforge-prod-silver",
+        "eu-west-1",
+        "",
+    ));
 
     // FF-S3-002: FAIL with a Markdown-hostile message, PASS.
-    let mut enc = result(&s3_enc, Status::Fail, &bucket("flowforge-prod-gold"), "flowforge-prod-gold", "eu-west-1", "default encryption is `AES256` | expected aws:kms");
+    let mut enc = result(
+        &s3_enc,
+        Status::Fail,
+        &bucket("flowforge-prod-gold"),
+        "flowforge-prod-gold",
+        "eu-west-1",
+        "default encryption is `AES256` | expected aws:kms",
+    );
     enc.evidence = vec![json!({"sse_algorithm": "AES256", "expected": "aws:kms", "note": "+cmd|' /C calc'!A0"})];
     results.push(enc);
-    results.push(result(&s3_enc, Status::Pass, &bucket("flowforge-prod-silver"), "flowforge-prod-silver", "eu-west-1", ""));
+    results.push(result(
+        &s3_enc,
+        Status::Pass,
+        &bucket("flowforge-prod-silver"),
+        "flowforge-prod-silver",
+        "eu-west-1",
+        "",
+    ));
 
     // FF-SECRETS-001: FAIL, UNKNOWN.
-    results.push(result(&sm_rot, Status::Fail, &format!("arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:flowforge-prod/db-AbCdEf"), "@SUM(1+1)", "eu-west-1", "rotation is disabled"));
-    let mut sm_unknown = result(&sm_rot, Status::Unknown, &format!("arn:aws:secretsmanager:eu-central-1:{ACCOUNT}:secret:flowforge-prod/api-XyZ123"), "flowforge-prod/api", "eu-central-1", "secretsmanager.secrets could not be collected in eu-central-1: Throttling");
-    sm_unknown.evidence = vec![json!({"service": "secretsmanager", "operation": "ListSecrets", "region": "eu-central-1", "error_code": "Throttling"})];
+    results.push(result(
+        &sm_rot,
+        Status::Fail,
+        &format!("arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:flowforge-prod/db-AbCdEf"),
+        "@SUM(1+1)",
+        "eu-west-1",
+        "rotation is disabled",
+    ));
+    let mut sm_unknown = result(
+        &sm_rot,
+        Status::Unknown,
+        &format!("arn:aws:secretsmanager:eu-central-1:{ACCOUNT}:secret:flowforge-prod/api-XyZ123"),
+        "flowforge-prod/api",
+        "eu-central-1",
+        "secretsmanager.secrets could not be collected in eu-central-1: Throttling",
+    );
+    sm_unknown.evidence = vec![
+        json!({"service": "secretsmanager", "operation": "ListSecrets", "region": "eu-central-1", "error_code": "Throttling"}),
+    ];
     results.push(sm_unknown);
 
     let mut checks = vec![s3_tls, s3_enc, rds_ssl, iam_star, ec2_imds, sm_rot, cfg_rec, eks_pub];
@@ -312,7 +467,14 @@ pub fn sample_report() -> AuditReport {
 /// One waiver note of each state: the applied one behind the WAIVED result, an expiring one,
 /// an expired one with a hostile owner, and a stale one.
 fn sample_waiver_notes() -> Vec<WaiverNote> {
-    let note = |line: u32, check: &str, selector: &str, owner: &str, expires: &str, state: WaiverState, matched: usize, message: &str| WaiverNote {
+    let note = |line: u32,
+                check: &str,
+                selector: &str,
+                owner: &str,
+                expires: &str,
+                state: WaiverState,
+                matched: usize,
+                message: &str| WaiverNote {
         location: format!("waivers.yaml:{line}"),
         check_id: check.to_string(),
         selector: selector.to_string(),
@@ -324,10 +486,46 @@ fn sample_waiver_notes() -> Vec<WaiverNote> {
         message: message.to_string(),
     };
     vec![
-        note(3, "FF-S3-001", "arn:aws:s3:::flowforge-prod-logs", "platform-team@example.com", "2099-12-31", WaiverState::Applied, 1, "applied to 1 FAIL result"),
-        note(9, "FF-S3-002", "arn:aws:s3:::flowforge-prod-gold", "data-team@example.com", "2026-12-01", WaiverState::Expiring, 1, "expires in 5 days"),
-        note(15, "FF-RDS-001", "tag:team=reporting", HOSTILE_SCRIPT, "2026-01-31", WaiverState::Expired, 0, "expired on 2026-01-31: its findings count again"),
-        note(21, "FF-IAM-001", "arn:aws:iam::123456789012:role/gone", HOSTILE_FORMULA, "2099-12-31", WaiverState::Stale, 0, "matches no FAIL result: remove it"),
+        note(
+            3,
+            "FF-S3-001",
+            "arn:aws:s3:::flowforge-prod-logs",
+            "platform-team@example.com",
+            "2099-12-31",
+            WaiverState::Applied,
+            1,
+            "applied to 1 FAIL result",
+        ),
+        note(
+            9,
+            "FF-S3-002",
+            "arn:aws:s3:::flowforge-prod-gold",
+            "data-team@example.com",
+            "2026-12-01",
+            WaiverState::Expiring,
+            1,
+            "expires in 5 days",
+        ),
+        note(
+            15,
+            "FF-RDS-001",
+            "tag:team=reporting",
+            HOSTILE_SCRIPT,
+            "2026-01-31",
+            WaiverState::Expired,
+            0,
+            "expired on 2026-01-31: its findings count again",
+        ),
+        note(
+            21,
+            "FF-IAM-001",
+            "arn:aws:iam::123456789012:role/gone",
+            HOSTILE_FORMULA,
+            "2099-12-31",
+            WaiverState::Stale,
+            0,
+            "matches no FAIL result: remove it",
+        ),
     ]
 }
 
@@ -339,6 +537,7 @@ pub fn empty_report() -> AuditReport {
     report.collection_errors.clear();
     report.drift = None;
     report.summary = summarise(&[], &[]);
-    report.gate = GateDecision { passed: true, fail_on: "high".to_string(), require_complete_audit: true, reasons: Vec::new() };
+    report.gate =
+        GateDecision { passed: true, fail_on: "high".to_string(), require_complete_audit: true, reasons: Vec::new() };
     report
 }

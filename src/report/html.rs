@@ -208,7 +208,9 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
     };
     // Most important first: status, then severity, then the engine's order.
     rows.sort_by(|a, b| {
-        status_rank(b.status).cmp(&status_rank(a.status)).then(severity_rank(b.severity).cmp(&severity_rank(a.severity)))
+        status_rank(b.status)
+            .cmp(&status_rank(a.status))
+            .then(severity_rank(b.severity).cmp(&severity_rank(a.severity)))
     });
     let data = PageData {
         rows: rows
@@ -252,7 +254,10 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
     }
     let svc_bars: Vec<Bar> = by_service
         .into_iter()
-        .map(|(label, [fail, unk, ok])| Bar { label, segments: vec![(fail, "#dc2626"), (unk, "#d97706"), (ok, "#16a34a")] })
+        .map(|(label, [fail, unk, ok])| Bar {
+            label,
+            segments: vec![(fail, "#dc2626"), (unk, "#d97706"), (ok, "#16a34a")],
+        })
         .collect();
     let coverage = framework_coverage(report);
     let mut controls: Vec<(String, usize)> = coverage

@@ -48,7 +48,11 @@ pub(crate) fn to_pretty_json<T: serde::Serialize>(format: &'static str, value: &
 }
 
 /// [`to_pretty_json`], streamed into `out`.
-pub(crate) fn write_pretty_json<T: serde::Serialize>(format: &'static str, value: &T, out: &mut dyn Write) -> Result<(), ReportError> {
+pub(crate) fn write_pretty_json<T: serde::Serialize>(
+    format: &'static str,
+    value: &T,
+    out: &mut dyn Write,
+) -> Result<(), ReportError> {
     serde_json::to_writer_pretty(&mut *out, value).map_err(|source| match source.io_error_kind() {
         Some(_) => ReportError::Write(source.into()),
         None => ReportError::Json { format, source },

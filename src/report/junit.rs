@@ -205,7 +205,11 @@ fn render_junit(report: &AuditReport) -> String {
                     let body = compact_json(&serde_json::json!({
                         "resource_arn": i.resource_arn, "expected": i.expected, "actual": i.actual
                     }));
-                    Outcome::Failure { message: format!("{}: {}", i.state.as_str(), i.message), kind: i.severity.as_str().to_string(), body }
+                    Outcome::Failure {
+                        message: format!("{}: {}", i.state.as_str(), i.message),
+                        kind: i.severity.as_str().to_string(),
+                        body,
+                    }
                 };
                 Case { name, classname: format!("drift.{}", i.kind), outcome }
             })

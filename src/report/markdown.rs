@@ -110,10 +110,14 @@ fn render_markdown(report: &AuditReport) -> String {
     // Waivers that need attention: expired (no longer applied), expiring soon, stale.
     let attention: Vec<_> = report.waivers.iter().filter(|w| w.state.needs_attention()).collect();
     if !attention.is_empty() {
-        let _ = writeln!(out, "## Waivers needing attention ({})
+        let _ = writeln!(
+            out,
+            "## Waivers needing attention ({})
 
 | State | Check | Selector | Owner | Expires | Note |
-| --- | --- | --- | --- | --- | --- |", attention.len());
+| --- | --- | --- | --- | --- | --- |",
+            attention.len()
+        );
         for w in attention.iter().take(MAX_ROWS) {
             let state = w.state.as_str();
             let _ = writeln!(
@@ -207,7 +211,8 @@ fn render_markdown(report: &AuditReport) -> String {
         if !unknown.is_empty() {
             out.push_str("| Check | Resource | Message |\n| --- | --- | --- |\n");
             for r in unknown.iter().take(MAX_ROWS) {
-                let _ = writeln!(out, "| {} | {} | {} |", escape(&r.check_id), escape(&r.resource_arn), escape(&r.message));
+                let _ =
+                    writeln!(out, "| {} | {} | {} |", escape(&r.check_id), escape(&r.resource_arn), escape(&r.message));
             }
             more(&mut out, MAX_ROWS, unknown.len());
             out.push('\n');
@@ -276,7 +281,9 @@ fn render_markdown(report: &AuditReport) -> String {
             drift.declared_elements
         );
         if !findings.is_empty() {
-            out.push_str("| State | Severity | Kind | Element | Attribute | Message |\n| --- | --- | --- | --- | --- | --- |\n");
+            out.push_str(
+                "| State | Severity | Kind | Element | Attribute | Message |\n| --- | --- | --- | --- | --- | --- |\n",
+            );
             for i in findings.iter().take(MAX_ROWS) {
                 let _ = writeln!(
                     out,

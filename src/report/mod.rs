@@ -19,6 +19,7 @@ use std::str::FromStr;
 
 use crate::model::AuditReport;
 
+mod common;
 pub mod csv;
 #[doc(hidden)]
 pub mod fixture;
@@ -28,7 +29,6 @@ pub mod junit;
 pub mod markdown;
 pub mod ocsf;
 pub mod sarif;
-mod common;
 
 /// Why a report could not be rendered or written.
 #[derive(Debug, thiserror::Error)]
@@ -178,14 +178,23 @@ pub trait Renderer {
 /// (in `formats` order) is returned, and every format that did render is still written.
 pub fn render_all(report: &AuditReport, formats: &[Format], out_dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
     std::fs::create_dir_all(out_dir).map_err(|source| ReportError::Io { path: out_dir.to_path_buf(), source })?;
-    let written = crate::parallel::map_on_cores(formats, usize::MAX, || (), |_, format| {
-        let renderer = format.renderer();
-        let path = out_dir.join(renderer.file_name());
-        write_atomically_with(&path, |out| renderer.write(report, out)).map(|()| path)
-    });
+    let written = crate::parallel::map_on_cores(
+        formats,
+        usize::MAX,
+        || (),
+        |_, format| {
+            let renderer = format.renderer();
+            let path = out_dir.join(renderer.file_name());
+            write_atomically_with(&path, |out| renderer.write(report, out)).map(|()| path)
+        },
+    );
     written
         .into_iter()
-        .map(|w| w.unwrap_or_else(|| Err(ReportError::Write(std::io::Error::other("a report writer thread stopped unexpectedly")))))
+        .map(|w| {
+            w.unwrap_or_else(|| {
+                Err(ReportError::Write(std::io::Error::other("a report writer thread stopped unexpectedly")))
+            })
+        })
         .collect()
 }
 
@@ -196,7 +205,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
 }
 
 /// [`write_atomically`] for content produced by `fill` (buffered, streamed to the file).
-pub fn write_atomically_with(path: &Path, fill: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>) -> Result<(), ReportError> {
+pub fn write_atomically_with(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
+) -> Result<(), ReportError> {
     let io_err = |source| ReportError::Io { path: path.to_path_buf(), source };
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -240,11 +252,16 @@ mod tests {
 
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("flowforge-audit.csv")).unwrap();
-        let err = render_all(&report, &[Format::Json, Format::Csv, Format::Markdown], dir.path()).unwrap_err().to_string();
+        let err =
+            render_all(&report, &[Format::Json, Format::Csv, Format::Markdown], dir.path()).unwrap_err().to_string();
         assert!(err.contains("flowforge-audit.csv"), "{err}");
         assert!(dir.path().join("flowforge-audit.json").is_file());
         assert!(dir.path().join("flowforge-audit.md").is_file());
-        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().contains(".tmp-")).collect();
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+            .collect();
         assert!(left.is_empty(), "temporary files left: {left:?}");
     }
 

@@ -135,7 +135,10 @@ mod tests {
         assert_eq!(e["severity_id"], 5);
         assert_eq!(e["time"], 1_741_944_413_000_i64);
         assert_eq!(e["resources"][0]["uid"], "arn:aws:s3:::flowforge-prod-landing");
-        assert_eq!(e["finding_info"]["uid"], crate::model::finding_id("FF-S3-001", "arn:aws:s3:::flowforge-prod-landing"));
+        assert_eq!(
+            e["finding_info"]["uid"],
+            crate::model::finding_id("FF-S3-001", "arn:aws:s3:::flowforge-prod-landing")
+        );
         assert_eq!(e["metadata"]["product"]["name"], "flowforge-audit");
     }
 

@@ -66,7 +66,18 @@ fn level(severity: Severity) -> Level {
 }
 
 /// Characters that cannot appear raw in a URI reference path.
-const PATH: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'<').add(b'>').add(b'?').add(b'`').add(b'{').add(b'}').add(b'\\');
+const PATH: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}')
+    .add(b'\\');
 
 fn artifact_uri(source: &str) -> String {
     let path = rego_path(source);
@@ -80,7 +91,8 @@ fn artifact_uri(source: &str) -> String {
 
 fn rule_for(check: &CheckRun) -> Rule {
     let m = &check.meta;
-    let mut tags = vec!["security".to_string(), "flowforge".to_string(), m.area.clone(), service_of(&m.id, Some(check))];
+    let mut tags =
+        vec!["security".to_string(), "flowforge".to_string(), m.area.clone(), service_of(&m.id, Some(check))];
     tags.sort();
     tags.dedup();
     tags.retain(|t| !t.is_empty());
@@ -95,7 +107,10 @@ fn rule_for(check: &CheckRun) -> Rule {
         name: m.package.rsplit('.').next().unwrap_or(&m.id).to_string(),
         short_description: Text::plain(m.title.clone()),
         full_description: Text::plain(m.description.clone()),
-        help: Text { text: format!("{}\n\nGuide section: {}", m.remediation, m.guide_section), markdown: Some(help_md) },
+        help: Text {
+            text: format!("{}\n\nGuide section: {}", m.remediation, m.guide_section),
+            markdown: Some(help_md),
+        },
         default_configuration: Configuration { level: level(m.severity) },
         properties: RuleProperties {
             tags,
@@ -144,7 +159,10 @@ fn drift_rule(state: DriftState, severity: Severity) -> Rule {
 fn resource_location(uri: String, arn: &str, name: &str) -> Location {
     let fqn = if arn.is_empty() { name } else { arn };
     Location {
-        physical_location: PhysicalLocation { artifact_location: ArtifactLocation { uri }, region: Region { start_line: 1 } },
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation { uri },
+            region: Region { start_line: 1 },
+        },
         logical_locations: vec![LogicalLocation {
             name: if name.is_empty() { fqn.to_string() } else { name.to_string() },
             fully_qualified_name: fqn.to_string(),
@@ -196,7 +214,9 @@ fn drift_result(item: &DriftItem, rule_index: Option<usize>) -> SarifResult {
     properties.insert("kind".to_string(), json!(item.kind));
     properties.insert("element".to_string(), json!(item.element));
     properties.insert("severity".to_string(), json!(item.severity.as_str()));
-    for (k, v) in [("attribute", json!(item.attribute)), ("expected", json!(item.expected)), ("actual", json!(item.actual))] {
+    for (k, v) in
+        [("attribute", json!(item.attribute)), ("expected", json!(item.expected)), ("actual", json!(item.actual))]
+    {
         if !v.is_null() {
             properties.insert(k.to_string(), v);
         }
@@ -314,9 +334,15 @@ mod tests {
         assert_eq!(results.len(), count(Status::Fail) + count(Status::Unknown) + count(Status::Waived) + drift);
         let fail = results.iter().find(|r| r["ruleId"] == "FF-S3-001" && r["suppressions"].is_null()).unwrap();
         assert_eq!(fail["level"], "error");
-        assert_eq!(fail["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "policies/aws/s3/tls_only.rego");
+        assert_eq!(
+            fail["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "policies/aws/s3/tls_only.rego"
+        );
         assert_eq!(fail["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
-        assert_eq!(fail["locations"][0]["logicalLocations"][0]["fullyQualifiedName"], "arn:aws:s3:::flowforge-prod-landing");
+        assert_eq!(
+            fail["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+            "arn:aws:s3:::flowforge-prod-landing"
+        );
         let id = crate::model::finding_id("FF-S3-001", "arn:aws:s3:::flowforge-prod-landing");
         assert_eq!(fail["partialFingerprints"][FINGERPRINT_KEY], id.as_str());
         let rule_index = fail["ruleIndex"].as_u64().unwrap() as usize;

@@ -41,7 +41,13 @@ pub fn http(port: u16, method: &str, path: &str, body: &str) -> std::io::Result<
 }
 
 /// [`http`] with extra headers.
-pub fn http_with(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> std::io::Result<(String, String)> {
+pub fn http_with(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> std::io::Result<(String, String)> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(30)))?;
     let extra: String = headers.iter().map(|(k, v)| format!("{k}: {v}\r\n")).collect();
@@ -96,8 +102,8 @@ impl Moto {
         }
         // Lambda without Docker: functions "run" in-process and always succeed (secret
         // rotation invokes its Lambda).
-        let (status, body) =
-            http(port, "POST", "/moto-api/config", r#"{"lambda": {"use_docker": false}}"#).expect("POST /moto-api/config");
+        let (status, body) = http(port, "POST", "/moto-api/config", r#"{"lambda": {"use_docker": false}}"#)
+            .expect("POST /moto-api/config");
         assert!(status.contains(" 20"), "moto config answered {status}: {body}");
         moto
     }

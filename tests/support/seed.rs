@@ -41,8 +41,15 @@ pub enum Drift {
 }
 
 impl Drift {
-    pub const ALL: [Drift; 7] =
-        [Drift::Tls, Drift::Encryption, Drift::VpcEndpoint, Drift::MultiAz, Drift::IamScope, Drift::NetworkTier, Drift::Rotation];
+    pub const ALL: [Drift; 7] = [
+        Drift::Tls,
+        Drift::Encryption,
+        Drift::VpcEndpoint,
+        Drift::MultiAz,
+        Drift::IamScope,
+        Drift::NetworkTier,
+        Drift::Rotation,
+    ];
 
     /// The drift's name in `FLOWFORGE_SEED_DRIFTS` (`tls`, `encryption`, `vpc-endpoint`,
     /// `multi-az`, `iam`, `network`, `rotation`).
@@ -232,7 +239,12 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
                 .vpc_id(&s.vpc_id)
                 .cidr_block(format!("10.0.{n}.0/24"))
                 .availability_zone(az)
-                .tag_specifications(ec2_tags(ec2t::ResourceType::Subnet, &format!("{p}-{tier}-{suffix}"), env, Some(tier)))
+                .tag_specifications(ec2_tags(
+                    ec2t::ResourceType::Subnet,
+                    &format!("{p}-{tier}-{suffix}"),
+                    env,
+                    Some(tier),
+                ))
                 .send()
                 .await
                 .expect("create subnet");
@@ -288,7 +300,12 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
             .create_nat_gateway()
             .subnet_id(&s.subnets["public"][i])
             .allocation_id(eip.allocation_id().expect("allocation id"))
-            .tag_specifications(ec2_tags(ec2t::ResourceType::Natgateway, &format!("{p}-nat-{suffix}"), env, Some("public")))
+            .tag_specifications(ec2_tags(
+                ec2t::ResourceType::Natgateway,
+                &format!("{p}-nat-{suffix}"),
+                env,
+                Some("public"),
+            ))
             .send()
             .await
             .expect("nat");
@@ -297,7 +314,12 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
             .ec2
             .create_route_table()
             .vpc_id(&s.vpc_id)
-            .tag_specifications(ec2_tags(ec2t::ResourceType::RouteTable, &format!("{p}-private-rt-{suffix}"), env, None))
+            .tag_specifications(ec2_tags(
+                ec2t::ResourceType::RouteTable,
+                &format!("{p}-private-rt-{suffix}"),
+                env,
+                None,
+            ))
             .send()
             .await
             .expect("private rt");
@@ -532,23 +554,23 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
     s.rotation_lambda_arn = create_rotation_lambda(c).await;
     for secret in ["database", "prefect-api"] {
         let name = format!("flowforge/{env}/{secret}");
-        let out = c
-            .sm
-            .create_secret()
-            .name(&name)
-            .kms_key_id(&s.kms_key_arn)
-            .secret_string("{\"placeholder\":true}")
-            .tags(aws_sdk_secretsmanager::types::Tag::builder().key("flowforge:app").value("flowforge").build())
-            .tags(aws_sdk_secretsmanager::types::Tag::builder().key("flowforge:env").value(env).build())
-            .send()
-            .await
-            .expect("secret");
+        let out =
+            c.sm.create_secret()
+                .name(&name)
+                .kms_key_id(&s.kms_key_arn)
+                .secret_string("{\"placeholder\":true}")
+                .tags(aws_sdk_secretsmanager::types::Tag::builder().key("flowforge:app").value("flowforge").build())
+                .tags(aws_sdk_secretsmanager::types::Tag::builder().key("flowforge:env").value(env).build())
+                .send()
+                .await
+                .expect("secret");
         let secret_arn = out.arn().expect("secret arn").to_owned();
-        c.sm
-            .rotate_secret()
+        c.sm.rotate_secret()
             .secret_id(&secret_arn)
             .rotation_lambda_arn(&s.rotation_lambda_arn)
-            .rotation_rules(aws_sdk_secretsmanager::types::RotationRulesType::builder().automatically_after_days(30).build())
+            .rotation_rules(
+                aws_sdk_secretsmanager::types::RotationRulesType::builder().automatically_after_days(30).build(),
+            )
             .rotate_immediately(false)
             .send()
             .await
@@ -626,7 +648,12 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
     c.elb
         .modify_load_balancer_attributes()
         .load_balancer_arn(&s.alb_arn)
-        .attributes(elbt::LoadBalancerAttribute::builder().key("routing.http.drop_invalid_header_fields.enabled").value("true").build())
+        .attributes(
+            elbt::LoadBalancerAttribute::builder()
+                .key("routing.http.drop_invalid_header_fields.enabled")
+                .value("true")
+                .build(),
+        )
         .send()
         .await
         .expect("alb attributes");
@@ -649,8 +676,14 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
         .protocol(elbt::ProtocolEnum::Https)
         .port(443)
         .ssl_policy(TLS_POLICY)
-        .certificates(elbt::Certificate::builder().certificate_arn(format!("arn:aws:iam::{ACCOUNT_ID}:server-certificate/{p}")).build())
-        .default_actions(elbt::Action::builder().r#type(elbt::ActionTypeEnum::Forward).target_group_arn(&tg_arn).build())
+        .certificates(
+            elbt::Certificate::builder()
+                .certificate_arn(format!("arn:aws:iam::{ACCOUNT_ID}:server-certificate/{p}"))
+                .build(),
+        )
+        .default_actions(
+            elbt::Action::builder().r#type(elbt::ActionTypeEnum::Forward).target_group_arn(&tg_arn).build(),
+        )
         .send()
         .await
         .expect("https listener");
@@ -728,7 +761,9 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
         .configuration_recorder(
             aws_sdk_config::types::ConfigurationRecorder::builder()
                 .name(&s.config_recorder)
-                .role_arn(format!("arn:aws:iam::{ACCOUNT_ID}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"))
+                .role_arn(format!(
+                    "arn:aws:iam::{ACCOUNT_ID}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
+                ))
                 .recording_group(
                     aws_sdk_config::types::RecordingGroup::builder()
                         .all_supported(true)
@@ -779,7 +814,9 @@ async fn create_rotation_lambda(c: &Clients) -> String {
     })
     .to_string();
     let port: u16 = c.endpoint.rsplit(':').next().and_then(|p| p.parse().ok()).expect("endpoint port");
-    let auth = format!("AWS4-HMAC-SHA256 Credential=testing/20260101/{REGION}/lambda/aws4_request, SignedHeaders=host, Signature=0");
+    let auth = format!(
+        "AWS4-HMAC-SHA256 Credential=testing/20260101/{REGION}/lambda/aws4_request, SignedHeaders=host, Signature=0"
+    );
     let (status, answer) = super::moto::http_with(
         port,
         "POST",
@@ -797,8 +834,7 @@ async fn create_rotation_lambda(c: &Clients) -> String {
 async fn harden_bucket(c: &Clients, name: &str, kms_key: &str, tags: &[(&str, &str)]) {
     use aws_sdk_s3::types as s3t;
     c.s3.create_bucket().bucket(name).send().await.expect("create bucket");
-    c.s3
-        .put_bucket_encryption()
+    c.s3.put_bucket_encryption()
         .bucket(name)
         .server_side_encryption_configuration(
             s3t::ServerSideEncryptionConfiguration::builder()
@@ -820,16 +856,16 @@ async fn harden_bucket(c: &Clients, name: &str, kms_key: &str, tags: &[(&str, &s
         .send()
         .await
         .expect("bucket encryption");
-    c.s3
-        .put_bucket_versioning()
+    c.s3.put_bucket_versioning()
         .bucket(name)
-        .versioning_configuration(s3t::VersioningConfiguration::builder().status(s3t::BucketVersioningStatus::Enabled).build())
+        .versioning_configuration(
+            s3t::VersioningConfiguration::builder().status(s3t::BucketVersioningStatus::Enabled).build(),
+        )
         .send()
         .await
         .expect("versioning");
     c.s3.put_bucket_policy().bucket(name).policy(tls_only_policy(name)).send().await.expect("bucket policy");
-    c.s3
-        .put_public_access_block()
+    c.s3.put_public_access_block()
         .bucket(name)
         .public_access_block_configuration(
             s3t::PublicAccessBlockConfiguration::builder()
@@ -845,8 +881,7 @@ async fn harden_bucket(c: &Clients, name: &str, kms_key: &str, tags: &[(&str, &s
     if !tags.is_empty() {
         let set: Vec<s3t::Tag> =
             tags.iter().map(|(k, v)| s3t::Tag::builder().key(*k).value(*v).build().expect("tag")).collect();
-        c.s3
-            .put_bucket_tagging()
+        c.s3.put_bucket_tagging()
             .bucket(name)
             .tagging(s3t::Tagging::builder().set_tag_set(Some(set)).build().expect("tagging"))
             .send()
@@ -902,8 +937,7 @@ impl Seeded {
             }
             Drift::Encryption => {
                 use aws_sdk_s3::types as s3t;
-                c.s3
-                    .put_bucket_encryption()
+                c.s3.put_bucket_encryption()
                     .bucket(&self.buckets["bronze"])
                     .server_side_encryption_configuration(
                         s3t::ServerSideEncryptionConfiguration::builder()
@@ -925,7 +959,12 @@ impl Seeded {
                     .expect("drift encryption");
             }
             Drift::VpcEndpoint => {
-                c.ec2.delete_vpc_endpoints().vpc_endpoint_ids(&self.secrets_endpoint_id).send().await.expect("drift endpoint");
+                c.ec2
+                    .delete_vpc_endpoints()
+                    .vpc_endpoint_ids(&self.secrets_endpoint_id)
+                    .send()
+                    .await
+                    .expect("drift endpoint");
             }
             Drift::MultiAz => {
                 c.rds
@@ -966,8 +1005,7 @@ impl Seeded {
                     .expect("drift network");
             }
             Drift::Rotation => {
-                c.sm
-                    .cancel_rotate_secret()
+                c.sm.cancel_rotate_secret()
                     .secret_id(&self.secrets[&format!("flowforge/{env}/database")])
                     .send()
                     .await
