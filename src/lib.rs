@@ -7,10 +7,12 @@
 //! - [`model`]: the snapshot and the result types; imports nothing else of ours.
 //! - [`policy`]: the Rego catalog; [`baseline`]: the expected architecture;
 //!   [`engine`]: evaluation; [`drift`]; [`gate`]: thresholds and waivers; [`report`]: formats.
+//! - [`audit`]: the pipeline as a library API (options in, report out), used by every command.
 //! - [`cli`]: argument parsing and the subcommands; `parallel`: work spread over the cores.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod audit;
 pub mod aws;
 pub mod baseline;
 pub mod cli;

@@ -103,3 +103,25 @@ fn missing_file_is_an_io_error() {
     let err = Baseline::load("/nonexistent/baseline.yaml").unwrap_err();
     assert!(err.to_string().contains("/nonexistent/baseline.yaml"), "{err}");
 }
+
+/// The promotion order defaults to the order environments are declared in; `promotion_order`
+/// replaces it, and a name that is not an environment, or one listed twice, is a problem.
+#[test]
+fn promotion_order_is_declared_order_or_the_key() {
+    let shipped = Baseline::builtin().unwrap();
+    assert_eq!(shipped.promotion_order, vec!["dev", "qa", "uat", "prod"]);
+    assert_eq!(shipped.previous_environment("uat"), Some("qa"));
+    assert_eq!(shipped.previous_environment("dev"), None);
+
+    let text = flowforge_audit::baseline::BUILTIN_BASELINE;
+    let custom = text.replacen("environments:\n", "promotion_order: [dev, uat, prod]\nenvironments:\n", 1);
+    let b = Baseline::from_str_named(&custom, "custom.yaml").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(b.previous_environment("prod"), Some("uat"));
+    assert_eq!(b.previous_environment("uat"), Some("dev"));
+    assert_eq!(b.previous_environment("qa"), None, "qa is left out of the order");
+
+    let bad = text.replacen("environments:\n", "promotion_order: [dev, staging, dev]\nenvironments:\n", 1);
+    let err = Baseline::from_str_named(&bad, "bad.yaml").unwrap_err().to_string();
+    assert!(err.contains("unknown environment `staging`"), "{err}");
+    assert!(err.contains("environment `dev` is listed twice"), "{err}");
+}

@@ -580,3 +580,35 @@ fn iam_policy_is_read_only() {
         assert_ne!(*a, "secretsmanager:GetSecretValue");
     }
 }
+
+/// `gate` states the source environment it checked parity against, and refuses a source
+/// snapshot whose own environment tags contradict the environment it is judged as (a prod
+/// snapshot silently judged as uat reported wrong parity breaks), unless told to go on.
+#[test]
+fn gate_refuses_a_source_snapshot_of_another_environment() {
+    let out = tempfile::tempdir().unwrap();
+    let good = repo("examples/snapshots/prod-compliant.json");
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "gate",
+            "--env",
+            "prod",
+            "--snapshot",
+            good.to_str().unwrap(),
+            "--from-snapshot",
+            good.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ];
+        a.extend_from_slice(extra);
+        run(&a)
+    };
+    let o = args(&[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("is judged as uat, but its resources' flowforge:env tags say prod"), "{}", text(&o));
+    let o = args(&["--allow-env-mismatch"]);
+    assert!(text(&o).contains("parity: checked against uat"), "{}", text(&o));
+    let o = args(&["--from-env", "prod"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("parity: checked against prod"), "{}", text(&o));
+}

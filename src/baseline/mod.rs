@@ -92,7 +92,6 @@ impl Baseline {
         })?;
         let mut baseline = validate::validate(&tree, file).map_err(|problems| BaselineError::Invalid { problems })?;
         baseline.source = file.to_owned();
-        baseline.sha256 = sha256_hex(text.as_bytes());
         Ok(baseline)
     }
 
@@ -106,18 +105,17 @@ impl Baseline {
         &self.source
     }
 
-    /// SHA-256 (hex) of the baseline text as read, for report provenance.
-    pub fn sha256(&self) -> &str {
-        &self.sha256
-    }
-
     /// The environment's view: defaults merged with its overrides, placeholders resolved.
     pub fn env_view(&self, env: &str, account_id: &str, partition: &str) -> Result<EnvView, BaselineError> {
         view::build(self, env, account_id, partition)
     }
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+impl Baseline {
+    /// The environment a release reaches `env` from: the one before it in
+    /// [`Baseline::promotion_order`]; `None` for the first one or one not in the order.
+    pub fn previous_environment(&self, env: &str) -> Option<&str> {
+        let i = self.promotion_order.iter().position(|e| e == env)?;
+        i.checked_sub(1).map(|p| self.promotion_order[p].as_str())
+    }
 }

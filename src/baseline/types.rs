@@ -23,8 +23,10 @@ pub struct Baseline {
     pub architecture: Architecture,
     /// Role key (`devops`, `prefect-worker`, ...) → its least-privilege baseline.
     pub roles: BTreeMap<String, RoleBaseline>,
+    /// Environments in promotion order (`promotion_order`, else the order they are declared
+    /// in): a promotion goes from each one to the next.
+    pub promotion_order: Vec<String>,
     pub(crate) source: String,
-    pub(crate) sha256: String,
 }
 
 /// How FlowForge resources are recognised in an account.

@@ -291,7 +291,8 @@ fn env_list(cx: &mut Ctx, m: &Map, path: &str) -> Option<Option<Vec<String>>> {
 
 // ------------------------------------------------------------------ sections
 
-const TOP_KEYS: &[&str] = &["version", "recognise", "defaults", "environments", "architecture", "roles"];
+const TOP_KEYS: &[&str] =
+    &["version", "recognise", "defaults", "environments", "promotion_order", "architecture", "roles"];
 
 fn baseline(cx: &mut Ctx, root: &RawNode) -> Option<Baseline> {
     let m = map(cx, root, "", Some(TOP_KEYS), &["version", "recognise", "defaults", "environments", "architecture"])?;
@@ -315,6 +316,20 @@ fn baseline(cx: &mut Ctx, root: &RawNode) -> Option<Baseline> {
         Some(n) => roles(cx, n),
         None => Some(BTreeMap::new()),
     };
+    let promotion_order = match m.get("promotion_order") {
+        Some(n) => promotion_order(cx, n),
+        // The order the environments are declared in.
+        None => Some(match m.get("environments").map(|n| &n.value) {
+            Some(RawValue::Map(entries)) => entries
+                .iter()
+                .filter_map(|(k, _)| match &k.value {
+                    RawValue::Str(name) if cx.envs.contains(name) => Some(name.clone()),
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        }),
+    };
     Some(Baseline {
         version: version?,
         recognise: recognise?,
@@ -322,9 +337,29 @@ fn baseline(cx: &mut Ctx, root: &RawNode) -> Option<Baseline> {
         environments: environments?,
         architecture: architecture?,
         roles: roles?,
+        promotion_order: promotion_order?,
         source: String::new(),
-        sha256: String::new(),
     })
+}
+
+/// `promotion_order`: environments of the file, each at most once, in the order a release
+/// goes through them. An environment left out has no source to be promoted from.
+fn promotion_order(cx: &mut Ctx, node: &RawNode) -> Option<Vec<String>> {
+    let p = "promotion_order";
+    let names = list(cx, node, p, false, string)?;
+    let mut ok = true;
+    let mut seen = std::collections::BTreeSet::new();
+    for (name, pos) in names.iter().zip(item_positions(node)) {
+        if !cx.envs.contains(name) {
+            let known: Vec<&str> = cx.envs.iter().map(String::as_str).collect();
+            cx.err(pos, format!("{p}: unknown environment `{name}` (known: {})", known.join(", ")));
+            ok = false;
+        } else if !seen.insert(name.as_str()) {
+            cx.err(pos, format!("{p}: environment `{name}` is listed twice"));
+            ok = false;
+        }
+    }
+    ok.then_some(names)
 }
 
 fn recognise(cx: &mut Ctx, node: &RawNode) -> Option<Recognise> {

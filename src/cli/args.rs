@@ -89,6 +89,37 @@ pub struct AuditArgs {
     pub quiet: bool,
 }
 
+impl AuditArgs {
+    /// The library's options for these arguments (no promotion source).
+    pub fn options(&self) -> anyhow::Result<crate::audit::AuditOptions> {
+        let formats =
+            crate::report::Format::parse_list(&self.format.join(",")).map_err(|e| anyhow::anyhow!("--format: {e}"))?;
+        let fail_on_drift = match &self.fail_on_drift {
+            None => None,
+            Some(list) if list.iter().any(|s| s.eq_ignore_ascii_case("none")) => Some(Vec::new()),
+            Some(list) => Some(
+                list.iter()
+                    .map(|s| s.parse::<crate::model::DriftState>().map_err(|e| anyhow::anyhow!("--fail-on-drift: {e}")))
+                    .collect::<anyhow::Result<Vec<_>>>()?,
+            ),
+        };
+        Ok(crate::audit::AuditOptions {
+            env: self.env.clone(),
+            baseline: self.baseline.clone(),
+            policies: self.policies.clone(),
+            waivers: self.waivers.clone(),
+            expected_from: self.expected_from.clone(),
+            fail_on: self.fail_on,
+            require_complete_audit: self.require_complete_audit,
+            fail_on_drift,
+            waiver_warn_days: self.waiver_warn_days,
+            promotion: None,
+            formats,
+            out: self.out.clone(),
+        })
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct EvaluateArgs {
     /// The snapshot file written by `collect` or `scan --save-snapshot`.
@@ -128,9 +159,14 @@ pub struct GateArgs {
     /// The source environment's snapshot (e.g. qa when promoting to uat): checks parity.
     #[arg(long, value_name = "FILE")]
     pub from_snapshot: Option<PathBuf>,
-    /// The source environment [default: the one before --env in dev → qa → uat → prod].
+    /// The source environment [default: the one before --env in the baseline's
+    /// `promotion_order`, by default the order environments are declared in: dev → qa → uat → prod].
     #[arg(long)]
     pub from_env: Option<String>,
+    /// Judge a snapshot whose resources' environment tags name another environment anyway
+    /// (by default a promotion refuses such a contradiction, exit 2).
+    #[arg(long)]
+    pub allow_env_mismatch: bool,
     #[command(flatten)]
     pub audit: AuditArgs,
 }

@@ -1,14 +1,19 @@
 //! `flowforge-audit evaluate`: the engine on a saved snapshot, no AWS access.
 
 use super::args::EvaluateArgs;
-use super::audit::{self, AuditInputs};
+use super::output;
+use crate::audit::{self, Inputs, LoadedSnapshot};
 
 pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
-    let inputs = AuditInputs::load(audit::load_snapshot(&args.snapshot, args.evidence.is_some())?, &args.audit)?;
-    let report = audit::audit(&inputs, &args.audit)?;
-    let mut paths = audit::write_reports(&report, &args.audit.format, &args.audit.out)?;
+    let opts = args.audit.options()?;
+    let inputs = Inputs::load(&opts)?;
+    let mut snapshot = LoadedSnapshot::load(&args.snapshot, args.evidence.is_some())?;
+    let audit = audit::run(&inputs, &mut snapshot, &opts)?;
+    output::warnings(&audit);
+    let mut paths = audit::write_reports(&audit.report, &opts.formats, &opts.out)?;
     if let Some(dir) = &args.evidence {
-        paths.push(super::evidence::write_bundle(dir, &inputs, &args.audit, &report)?);
+        paths.push(super::evidence::write_bundle(dir, &inputs, &snapshot, &opts, &audit.report)?);
     }
-    Ok(audit::finish(inputs, report, &paths, args.audit.quiet))
+    std::mem::forget((inputs, snapshot));
+    Ok(output::finish(audit, &paths, args.audit.quiet))
 }

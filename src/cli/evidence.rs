@@ -13,11 +13,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 
-use super::args::{AuditArgs, VerifyArgs};
-use super::audit::{self, AuditInputs, LabelledBytes, LoadedBaseline, LoadedSnapshot};
+use super::args::VerifyArgs;
 use super::{EXIT_GATE_FAILED, EXIT_OK};
-use crate::model::{AuditReport, Severity};
+use crate::audit::{self, AuditOptions, Inputs, LabelledBytes, LoadedBaseline, LoadedSnapshot};
+use crate::model::{sha256_hex, AuditReport, DriftState, Severity};
 use crate::policy::{Catalog, Origin};
+use crate::report::Format;
 
 const MANIFEST: &str = "manifest.json";
 const BUNDLE_VERSION: u32 = 1;
@@ -68,26 +69,24 @@ fn put(dir: &Path, rel: &str, bytes: &[u8], files: &mut BTreeMap<String, String>
         std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
     std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
-    files.insert(rel.to_owned(), audit::sha256_hex(bytes));
+    files.insert(rel.to_owned(), sha256_hex(bytes));
     Ok(())
 }
 
 /// Writes the bundle for one evaluated run; returns the manifest path.
 pub fn write_bundle(
     dir: &Path,
-    inputs: &AuditInputs,
-    args: &AuditArgs,
+    inputs: &Inputs,
+    snapshot: &LoadedSnapshot,
+    opts: &AuditOptions,
     report: &AuditReport,
 ) -> anyhow::Result<PathBuf> {
     if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false) {
         bail!("evidence directory {} is not empty: refusing to mix two runs' evidence", dir.display());
     }
     let mut files = BTreeMap::new();
-    let snapshot_bytes = inputs
-        .snapshot
-        .bytes
-        .as_deref()
-        .context("internal: the snapshot's bytes were not kept for the evidence bundle")?;
+    let snapshot_bytes =
+        snapshot.bytes.as_deref().context("internal: the snapshot's bytes were not kept for the evidence bundle")?;
     put(dir, "inputs/snapshot.json", snapshot_bytes, &mut files)?;
     put(dir, "inputs/baseline.yaml", &inputs.baseline.source.bytes, &mut files)?;
     let waivers = match &inputs.waivers {
@@ -116,23 +115,23 @@ pub fn write_bundle(
         });
     }
     let reports_dir = dir.join("reports");
-    for p in audit::write_reports(report, &args.format, &reports_dir)? {
+    for p in audit::write_reports(report, &opts.formats, &reports_dir)? {
         let bytes = std::fs::read(&p).with_context(|| format!("cannot read back {}", p.display()))?;
         let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        files.insert(format!("reports/{name}"), audit::sha256_hex(&bytes));
+        files.insert(format!("reports/{name}"), sha256_hex(&bytes));
     }
     let manifest = Manifest {
         bundle_version: BUNDLE_VERSION,
         tool_version: env!("CARGO_PKG_VERSION").to_owned(),
         options: RunOptions {
-            environment: args.env.clone(),
-            formats: args.format.clone(),
-            fail_on: args.fail_on,
-            require_complete_audit: args.require_complete_audit,
-            fail_on_drift: args.fail_on_drift.clone(),
-            waiver_warn_days: args.waiver_warn_days,
+            environment: opts.env.clone(),
+            formats: opts.formats.iter().map(|f| f.name().to_owned()).collect(),
+            fail_on: opts.fail_on,
+            require_complete_audit: opts.require_complete_audit,
+            fail_on_drift: opts.fail_on_drift.as_ref().map(|v| v.iter().map(|s| s.as_str().to_owned()).collect()),
+            waiver_warn_days: opts.waiver_warn_days,
         },
-        snapshot: BundledFile { path: "inputs/snapshot.json".into(), label: inputs.snapshot.label.clone() },
+        snapshot: BundledFile { path: "inputs/snapshot.json".into(), label: snapshot.label.clone() },
         baseline: BundledFile { path: "inputs/baseline.yaml".into(), label: inputs.baseline.source.label.clone() },
         waivers,
         expected_from,
@@ -183,7 +182,7 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
     }
     for (rel, want) in &manifest.files {
         match std::fs::read(dir.join(rel)) {
-            Ok(bytes) if &audit::sha256_hex(&bytes) == want => {}
+            Ok(bytes) if &sha256_hex(&bytes) == want => {}
             Ok(_) => problems.push(format!("{rel}: SHA-256 differs from the manifest (modified)")),
             Err(_) => problems.push(format!("{rel}: missing")),
         }
@@ -219,32 +218,39 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
         ));
     }
     let catalog = Catalog::from_exported(policy_files).map_err(|e| anyhow::anyhow!("bundled policy catalog: {e}"))?;
-    let inputs = AuditInputs {
-        snapshot: LoadedSnapshot::parse(read(&manifest.snapshot)?, false)?,
+    let inputs = Inputs {
         baseline: LoadedBaseline::parse(read(&manifest.baseline)?)?,
         catalog,
         waivers: manifest.waivers.as_ref().map(&read).transpose()?,
         expected_from: manifest.expected_from.as_ref().map(&read).transpose()?,
+        source: None,
     };
+    let mut snapshot = LoadedSnapshot::parse(read(&manifest.snapshot)?, false)?;
     let o = &manifest.options;
-    let audit_args = AuditArgs {
-        env: o.environment.clone(),
-        baseline: None,
-        policies: None,
-        format: o.formats.clone(),
-        out: PathBuf::new(),
+    let formats = Format::parse_list(&o.formats.join(",")).map_err(|e| anyhow::anyhow!("manifest formats: {e}"))?;
+    let fail_on_drift = match &o.fail_on_drift {
+        None => None,
+        // Bundles written before the options were typed say `none`.
+        Some(list) if list.iter().any(|s| s == "none") => Some(Vec::new()),
+        Some(list) => Some(
+            list.iter()
+                .map(|s| s.parse::<DriftState>().map_err(|e| anyhow::anyhow!("manifest fail_on_drift: {e}")))
+                .collect::<anyhow::Result<Vec<_>>>()?,
+        ),
+    };
+    let opts = AuditOptions {
         fail_on: o.fail_on,
         require_complete_audit: o.require_complete_audit,
-        expected_from: None,
-        fail_on_drift: o.fail_on_drift.clone(),
-        waivers: None,
+        fail_on_drift,
         waiver_warn_days: o.waiver_warn_days,
-        quiet: true,
+        formats,
+        out: PathBuf::new(),
+        ..AuditOptions::new(o.environment.clone())
     };
-    let report = audit::audit(&inputs, &audit_args)?;
+    let report = audit::run(&inputs, &mut snapshot, &opts)?.report;
     let scratch = tempfile_dir()?;
     let mut mismatches = Vec::new();
-    let written = audit::write_reports(&report, &o.formats, &scratch)?;
+    let written = audit::write_reports(&report, &opts.formats, &scratch)?;
     let count = written.len();
     for p in written {
         let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

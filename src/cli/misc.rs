@@ -1,14 +1,13 @@
 //! `policy list`, `policy test` and `baseline validate`.
 
 use super::args::{BaselineCommand, PolicyCommand};
-use super::audit;
 use super::{EXIT_GATE_FAILED, EXIT_OK};
 use crate::policy::{self, Catalog};
 
 pub fn policy(cmd: PolicyCommand) -> anyhow::Result<u8> {
     match cmd {
         PolicyCommand::List { policies } => {
-            let catalog = audit::load_catalog(policies.as_deref())?;
+            let catalog = crate::audit::load_catalog(policies.as_deref())?;
             print!("{}", policy::render_list(&catalog));
             Ok(EXIT_OK)
         }
@@ -27,7 +26,7 @@ pub fn policy(cmd: PolicyCommand) -> anyhow::Result<u8> {
 pub fn baseline(cmd: BaselineCommand) -> anyhow::Result<u8> {
     match cmd {
         BaselineCommand::Validate { file } => {
-            let loaded = audit::load_baseline(file.as_deref())?;
+            let loaded = crate::audit::LoadedBaseline::load(file.as_deref())?;
             let envs = loaded.baseline.environments();
             println!(
                 "{}: valid; environments: {}",

@@ -7,11 +7,11 @@
 //! [`run`] as an `anyhow::Error` with the file and position in its message.
 
 mod args;
-mod audit;
 mod diff;
 mod evaluate;
 mod evidence;
 mod misc;
+mod output;
 mod promote;
 mod scan;
 
@@ -62,14 +62,6 @@ fn init_tracing(verbose: u8) {
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .try_init();
-}
-
-/// Hands the audit's large structures to the operating system instead of freeing them one
-/// by one: the process exits right after, and dropping a 100,000-resource snapshot, its Rego
-/// input and report costs about half a second of pure deallocation.
-fn exit_soon(inputs: audit::AuditInputs, report: crate::model::AuditReport) {
-    std::mem::forget(inputs);
-    std::mem::forget(report);
 }
 
 /// Runs one parsed command; `Ok(code)` for the decided exit code.

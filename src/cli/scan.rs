@@ -1,8 +1,9 @@
 //! `flowforge-audit collect`, `scan` and `iam-policy`: the commands that talk to AWS.
 //!
-//! `scan` is `collect` then `evaluate` in one run. The snapshot it evaluates is the exact bytes
-//! it saves with `--save-snapshot`, so `evaluate` on the saved file reproduces its reports
-//! byte for byte.
+//! `scan` is `collect` then `evaluate` in one run. The collected snapshot goes straight to the
+//! evaluation (no round trip through text); its hash is that of the bytes `--save-snapshot`
+//! writes, computed as they are written, so `evaluate` on the saved file reproduces the
+//! reports byte for byte.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -12,18 +13,11 @@ use std::time::Duration;
 use anyhow::Context;
 
 use super::args::{CollectArgs, ConnectArgs, ScanArgs};
-use super::audit::{self, AuditInputs, LabelledBytes, LoadedSnapshot};
-use super::EXIT_OK;
+use super::{output, EXIT_OK};
+use crate::audit::{self, Inputs, LoadedSnapshot};
 use crate::aws::ConnectOptions;
 use crate::collect::{self, CollectOptions, Progress};
 use crate::model::Snapshot;
-
-/// Serialises a snapshot the one way the tool writes it (pretty JSON, trailing newline).
-pub fn snapshot_bytes(snapshot: &Snapshot) -> anyhow::Result<Vec<u8>> {
-    let mut bytes = serde_json::to_vec_pretty(snapshot).context("cannot serialise the snapshot")?;
-    bytes.push(b'\n');
-    Ok(bytes)
-}
 
 /// Prints per-service progress on stderr, only when stderr is a terminal (silent in CI).
 struct TerminalProgress;
@@ -58,32 +52,44 @@ fn collect_options(c: &ConnectArgs) -> CollectOptions {
     }
 }
 
-fn run_collect(c: &ConnectArgs) -> anyhow::Result<(Snapshot, Vec<u8>)> {
+fn run_collect(c: &ConnectArgs) -> anyhow::Result<Snapshot> {
     let outcome = collect::run_blocking(&collect_options(c)).context("cannot collect the account")?;
     if let Some(path) = &c.api_stats {
         let mut text = serde_json::to_string_pretty(&outcome.calls).context("API statistics")?;
         text.push('\n');
-        write_file(path, text.as_bytes())
+        create_parent(path)?;
+        crate::report::write_atomically(path, text.as_bytes())
             .with_context(|| format!("cannot write API statistics to {}", path.display()))?;
     }
     let errors = outcome.snapshot.collection_errors.len();
     if errors > 0 {
         eprintln!("warning: {errors} API call(s) failed; the affected checks are UNKNOWN (see collection_errors)");
     }
-    let bytes = snapshot_bytes(&outcome.snapshot)?;
-    Ok((outcome.snapshot, bytes))
+    Ok(outcome.snapshot)
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+fn create_parent(path: &Path) -> anyhow::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    crate::report::write_atomically(path, bytes).map_err(|e| anyhow::anyhow!("{e}"))
+    Ok(())
+}
+
+/// Writes the snapshot file (atomically); returns the SHA-256 of the bytes written.
+fn save_snapshot(path: &Path, snapshot: &Snapshot) -> anyhow::Result<String> {
+    create_parent(path)?;
+    let mut sha256 = String::new();
+    crate::report::write_atomically_with(path, |out| {
+        sha256 = audit::write_snapshot(snapshot, out).map_err(crate::report::ReportError::Write)?;
+        Ok(())
+    })
+    .with_context(|| format!("cannot write the snapshot to {}", path.display()))?;
+    Ok(sha256)
 }
 
 pub fn collect(args: CollectArgs) -> anyhow::Result<u8> {
-    let (snapshot, bytes) = run_collect(&args.connect)?;
-    write_file(&args.out, &bytes)?;
+    let snapshot = run_collect(&args.connect)?;
+    save_snapshot(&args.out, &snapshot)?;
     println!(
         "snapshot: {} ({} resources, {} failed calls, account {})",
         args.out.display(),
@@ -96,21 +102,19 @@ pub fn collect(args: CollectArgs) -> anyhow::Result<u8> {
 
 pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     // Load the local inputs first: a typo in --baseline should not cost a full collection.
-    // An empty stand-in snapshot lets the other inputs load before the collection runs.
-    let placeholder = LoadedSnapshot::placeholder();
-    let mut inputs = AuditInputs::load(placeholder, &args.audit)?;
-    let (_, bytes) = run_collect(&args.connect)?;
-    let label = match &args.save_snapshot {
-        Some(path) => {
-            write_file(path, &bytes)?;
-            path.display().to_string()
-        }
-        None => "collected snapshot".to_owned(),
+    let opts = args.audit.options()?;
+    let inputs = Inputs::load(&opts)?;
+    let collected = run_collect(&args.connect)?;
+    let (label, sha256) = match &args.save_snapshot {
+        Some(path) => (path.display().to_string(), save_snapshot(path, &collected)?),
+        None => ("collected snapshot".to_owned(), audit::write_snapshot(&collected, &mut std::io::sink())?),
     };
-    inputs.snapshot = LoadedSnapshot::parse(LabelledBytes { label, bytes }, false)?;
-    let report = audit::audit(&inputs, &args.audit)?;
-    let paths = audit::write_reports(&report, &args.audit.format, &args.audit.out)?;
-    Ok(audit::finish(inputs, report, &paths, args.audit.quiet))
+    let mut snapshot = LoadedSnapshot::collected(collected, label, sha256)?;
+    let audit = audit::run(&inputs, &mut snapshot, &opts)?;
+    output::warnings(&audit);
+    let paths = audit::write_reports(&audit.report, &opts.formats, &opts.out)?;
+    std::mem::forget((inputs, snapshot));
+    Ok(output::finish(audit, &paths, args.audit.quiet))
 }
 
 pub fn iam_policy() -> anyhow::Result<u8> {

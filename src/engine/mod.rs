@@ -329,6 +329,12 @@ fn fail_result(meta: &crate::model::CheckMeta, arn: &str, name: &str, region: &s
     }
 }
 
+/// The policies' input for a snapshot already in memory (a collection's, handed over without
+/// a round trip through text).
+pub fn rego_input(snapshot: &Snapshot) -> Result<RegoInput, EngineError> {
+    RegoInput::from_serialize(snapshot).map_err(|e| EngineError::Input(e.to_string()))
+}
+
 /// Counts for the report summary: every status and severity present, zero or not.
 pub fn summarize(eval: &Evaluation) -> crate::model::Summary {
     let mut by_status: BTreeMap<String, usize> = Status::ALL.iter().map(|s| (s.as_str().to_owned(), 0)).collect();

@@ -3,6 +3,7 @@
 //! The gate reads results, never the account: it says PASS or BLOCK and lists every reason
 //! it blocks, so a CI log or a release manager sees all of them at once, not the first.
 
+pub mod parity;
 pub mod waivers;
 
 use std::collections::BTreeMap;

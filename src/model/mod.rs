@@ -15,12 +15,16 @@
 
 mod drift;
 mod findings;
+mod meta;
 mod policy_doc;
+mod report;
 mod resources;
 mod snapshot;
 
 pub use drift::*;
 pub use findings::*;
+pub use meta::*;
 pub use policy_doc::*;
+pub use report::*;
 pub use resources::*;
 pub use snapshot::*;

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::meta::ResourceMeta;
 use super::policy_doc::PolicyDocument;
-use super::snapshot::ResourceMeta;
 
 macro_rules! resource {
     ($(#[$m:meta])* pub struct $name:ident { $($body:tt)* }) => {

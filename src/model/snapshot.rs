@@ -1,10 +1,9 @@
 //! The snapshot document: header, the per-service collections and the collection errors.
 
-use std::collections::BTreeMap;
-
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::meta::ResourceMeta;
 use super::resources::*;
 
 /// The snapshot schema version this build reads and writes.
@@ -338,23 +337,6 @@ pub const COLLECTIONS: &[CollectionInfo] = &[
 /// Looks up a collection by its `service.collection` name.
 pub fn collection_info(name: &str) -> Option<&'static CollectionInfo> {
     COLLECTIONS.iter().find(|c| c.name == name)
-}
-
-/// The shared identity of every resource.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq, Eq)]
-pub struct ResourceMeta {
-    /// The resource ARN (for account settings without an ARN of their own, a documented
-    /// synthetic ARN, see `docs/snapshot.md`).
-    pub arn: String,
-    /// The service's own identifier (`vpc-0abc`, bucket name, role name, ...).
-    pub id: String,
-    /// The human name: the `Name` tag for EC2 resources, else the service's name.
-    pub name: String,
-    /// Region of the resource; `global` for IAM.
-    pub region: String,
-    pub account_id: String,
-    #[serde(default)]
-    pub tags: BTreeMap<String, String>,
 }
 
 impl Snapshot {

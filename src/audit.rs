@@ -1,0 +1,466 @@
+//! The audit pipeline as a library API: options in, report out.
+//!
+//! `evaluate`, `scan`, `gate` and `verify-evidence` (and a future organisation-wide scan) all
+//! run the same steps: load the inputs ([`Inputs::load`]), take a snapshot (read from a file
+//! with [`LoadedSnapshot::load`] or handed over by a collection with
+//! [`LoadedSnapshot::collected`]), [`run`] the policies, drift, waivers, promotion parity and
+//! the gate on it, and [`write_reports`]. The CLI parses arguments into [`AuditOptions`] and
+//! maps the outcome to an exit code; nothing here knows about clap or prints.
+//!
+//! Inputs are loaded before the snapshot exists so that a typo in `--baseline` does not cost a
+//! full collection. Every input keeps its bytes and the label it is named by, so an evidence
+//! bundle can store exactly what was evaluated.
+
+use std::path::{Path, PathBuf};
+
+use crate::baseline::{Baseline, EnvView};
+use crate::drift::{self, TfState};
+use crate::engine;
+use crate::gate::{self, parity, GatePolicy};
+use crate::model::{
+    sha256_hex, AuditReport, DriftReport, DriftState, Provenance, Severity, Snapshot, WaiverState,
+    REPORT_SCHEMA_VERSION,
+};
+use crate::policy::{Catalog, RegoInput};
+use crate::report::{self, Format};
+
+/// Why an audit could not be run: an input that cannot be read or is invalid, or the engine
+/// could not start. (A broken check is not an error: it is ERROR data in the report.)
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    #[error("cannot read {what} {path}: {source}")]
+    Read {
+        what: &'static str,
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// An input that was read but is not valid; the message names the file and position.
+    #[error("{what} {label}: {message}")]
+    Invalid { what: &'static str, label: String, message: String },
+    /// An input that is valid on its own but does not fit the run (unknown environment, no
+    /// source environment for parity, ...).
+    #[error("{0}")]
+    Options(String),
+    #[error(transparent)]
+    Engine(#[from] engine::EngineError),
+    #[error("writing reports to {dir}: {message}")]
+    Report { dir: String, message: String },
+}
+
+fn invalid(what: &'static str, label: &str, e: impl std::fmt::Display) -> AuditError {
+    AuditError::Invalid { what, label: label.to_owned(), message: e.to_string() }
+}
+
+/// Everything that shapes one audit, whatever command runs it.
+#[derive(Debug, Clone)]
+pub struct AuditOptions {
+    /// The environment of the baseline the account is judged against.
+    pub env: String,
+    /// The baseline file; `None` for the built-in one.
+    pub baseline: Option<PathBuf>,
+    /// A directory of extra checks overlaid on the built-in catalog.
+    pub policies: Option<PathBuf>,
+    pub waivers: Option<PathBuf>,
+    /// A Terraform state to compare the account with.
+    pub expected_from: Option<PathBuf>,
+    /// Gate overrides; `None` takes the environment's defaults from the baseline.
+    pub fail_on: Option<Severity>,
+    pub require_complete_audit: Option<bool>,
+    /// Drift states that block; `Some(vec![])` blocks on none.
+    pub fail_on_drift: Option<Vec<DriftState>>,
+    /// Waivers expiring within this many days of the snapshot date are reported.
+    pub waiver_warn_days: i64,
+    /// Promotion parity against a source environment's snapshot (`gate --from-snapshot`).
+    pub promotion: Option<PromotionSource>,
+    /// Report formats and where they are written.
+    pub formats: Vec<Format>,
+    pub out: PathBuf,
+}
+
+impl AuditOptions {
+    /// Options for `env` with every default: built-in baseline and catalog, the environment's
+    /// gate, JSON, CSV and Markdown into `reports/`.
+    pub fn new(env: impl Into<String>) -> AuditOptions {
+        AuditOptions {
+            env: env.into(),
+            baseline: None,
+            policies: None,
+            waivers: None,
+            expected_from: None,
+            fail_on: None,
+            require_complete_audit: None,
+            fail_on_drift: None,
+            waiver_warn_days: 14,
+            promotion: None,
+            formats: vec![Format::Json, Format::Csv, Format::Markdown],
+            out: PathBuf::from("reports"),
+        }
+    }
+}
+
+/// Where a promotion comes from.
+#[derive(Debug, Clone)]
+pub struct PromotionSource {
+    /// The source environment's snapshot file.
+    pub snapshot: PathBuf,
+    /// The source environment; `None` for the one before the target in the baseline's
+    /// `promotion_order`.
+    pub env: Option<String>,
+    /// Judge snapshots whose own environment tags name another environment anyway.
+    pub allow_env_mismatch: bool,
+}
+
+/// A file's bytes and the label it is named by in messages and reports (its path as given,
+/// or `builtin:...`). Evidence bundles store both, so a re-evaluation names things alike.
+#[derive(Debug, Clone)]
+pub struct LabelledBytes {
+    pub label: String,
+    pub bytes: Vec<u8>,
+}
+
+impl LabelledBytes {
+    pub fn read(path: &Path, what: &'static str) -> Result<LabelledBytes, AuditError> {
+        let bytes = std::fs::read(path).map_err(|source| AuditError::Read {
+            what,
+            path: path.display().to_string(),
+            source,
+        })?;
+        Ok(LabelledBytes { label: path.display().to_string(), bytes })
+    }
+
+    pub fn text(&self, what: &'static str) -> Result<&str, AuditError> {
+        std::str::from_utf8(&self.bytes).map_err(|e| invalid(what, &self.label, format!("not UTF-8 ({e})")))
+    }
+
+    pub fn sha256(&self) -> String {
+        sha256_hex(&self.bytes)
+    }
+}
+
+/// A snapshot ready for evaluation: the model, its label and hash, its bytes when an evidence
+/// bundle will need them, and its Rego input until the evaluation takes it (so that it is
+/// freed before the reports are built).
+pub struct LoadedSnapshot {
+    pub snapshot: Snapshot,
+    pub label: String,
+    /// SHA-256 of the snapshot file (for a collected snapshot: of the bytes the tool writes
+    /// for it, whether or not they are saved).
+    pub sha256: String,
+    pub bytes: Option<Vec<u8>>,
+    rego_input: Option<RegoInput>,
+}
+
+impl LoadedSnapshot {
+    /// Parses a snapshot file's bytes; `keep_bytes` keeps them (for an evidence bundle).
+    pub fn parse(source: LabelledBytes, keep_bytes: bool) -> Result<LoadedSnapshot, AuditError> {
+        let parsed =
+            engine::parse_snapshot(source.text("snapshot")?).map_err(|e| invalid("snapshot", &source.label, e))?;
+        Ok(LoadedSnapshot {
+            snapshot: parsed.snapshot,
+            label: source.label,
+            sha256: parsed.sha256,
+            bytes: keep_bytes.then_some(source.bytes),
+            rego_input: Some(parsed.rego_input),
+        })
+    }
+
+    /// Reads and parses a snapshot file.
+    pub fn load(path: &Path, keep_bytes: bool) -> Result<LoadedSnapshot, AuditError> {
+        let started = std::time::Instant::now();
+        let loaded = LoadedSnapshot::parse(LabelledBytes::read(path, "snapshot")?, keep_bytes)?;
+        tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, rss_mib = engine::rss_mib(), "snapshot read");
+        Ok(loaded)
+    }
+
+    /// A snapshot a collection just produced, handed over without a round trip through text.
+    /// `sha256` is the hash of the bytes the tool writes for it ([`write_snapshot`]), so
+    /// `evaluate` on a saved copy reproduces the reports byte for byte.
+    pub fn collected(snapshot: Snapshot, label: String, sha256: String) -> Result<LoadedSnapshot, AuditError> {
+        let rego_input = engine::rego_input(&snapshot)?;
+        Ok(LoadedSnapshot { snapshot, label, sha256, bytes: None, rego_input: Some(rego_input) })
+    }
+}
+
+/// Serialises a snapshot the one way the tool writes it (pretty JSON, trailing newline) into
+/// `out`, hashing the bytes as they are written; returns their SHA-256.
+pub fn write_snapshot(snapshot: &Snapshot, out: &mut dyn std::io::Write) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    struct Hashing<'a> {
+        out: &'a mut dyn std::io::Write,
+        hash: Sha256,
+    }
+    impl std::io::Write for Hashing<'_> {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            let n = self.out.write(buf)?;
+            self.hash.update(&buf[..n]);
+            Ok(n)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            self.out.flush()
+        }
+    }
+    let mut w = Hashing { out, hash: Sha256::new() };
+    serde_json::to_writer_pretty(&mut w, snapshot).map_err(std::io::Error::other)?;
+    std::io::Write::write_all(&mut w, b"\n")?;
+    Ok(crate::model::hex(&w.hash.finalize()))
+}
+
+/// The baseline and the bytes it was parsed from.
+pub struct LoadedBaseline {
+    pub baseline: Baseline,
+    pub source: LabelledBytes,
+}
+
+impl LoadedBaseline {
+    pub fn parse(source: LabelledBytes) -> Result<LoadedBaseline, AuditError> {
+        // The baseline's own errors already name the file and the position.
+        let baseline = Baseline::from_str_named(source.text("baseline")?, &source.label)
+            .map_err(|e| AuditError::Options(e.to_string()))?;
+        Ok(LoadedBaseline { baseline, source })
+    }
+
+    /// The file, or the built-in baseline.
+    pub fn load(path: Option<&Path>) -> Result<LoadedBaseline, AuditError> {
+        let source = match path {
+            Some(p) => LabelledBytes::read(p, "baseline")?,
+            None => LabelledBytes {
+                label: crate::baseline::BUILTIN_BASELINE_NAME.to_owned(),
+                bytes: crate::baseline::BUILTIN_BASELINE.as_bytes().to_vec(),
+            },
+        };
+        LoadedBaseline::parse(source)
+    }
+}
+
+/// The built-in catalog, with the checks of `dir` overlaid when given.
+pub fn load_catalog(dir: Option<&Path>) -> Result<Catalog, AuditError> {
+    match dir {
+        None => Catalog::builtin().map_err(|e| AuditError::Options(format!("built-in policy catalog: {e}"))),
+        Some(d) if !d.is_dir() => Err(AuditError::Options(format!("--policies {}: not a directory", d.display()))),
+        Some(d) => Catalog::with_overlay(d).map_err(|e| AuditError::Options(e.to_string())),
+    }
+}
+
+/// The source side of a promotion, loaded.
+pub struct LoadedSource {
+    pub env: String,
+    pub snapshot: LoadedSnapshot,
+}
+
+/// Everything an audit needs besides the snapshot, loaded and checked.
+pub struct Inputs {
+    pub baseline: LoadedBaseline,
+    pub catalog: Catalog,
+    pub waivers: Option<LabelledBytes>,
+    pub expected_from: Option<LabelledBytes>,
+    /// The promotion source, when parity is checked.
+    pub source: Option<LoadedSource>,
+}
+
+impl Inputs {
+    /// Loads every input the options name. The source environment of a promotion is resolved
+    /// here, so a missing one is an error before any evaluation.
+    pub fn load(opts: &AuditOptions) -> Result<Inputs, AuditError> {
+        let baseline = LoadedBaseline::load(opts.baseline.as_deref())?;
+        let known = baseline.baseline.environments();
+        if !known.contains(&opts.env.as_str()) {
+            return Err(AuditError::Options(format!(
+                "unknown environment {:?}: the baseline defines {}",
+                opts.env,
+                known.join(", ")
+            )));
+        }
+        let source = match &opts.promotion {
+            None => None,
+            Some(p) => {
+                let env = match &p.env {
+                    Some(e) => e.clone(),
+                    None => baseline.baseline.previous_environment(&opts.env).map(str::to_owned).ok_or_else(|| {
+                        AuditError::Options(format!(
+                            "--from-snapshot: {:?} has no environment before it in the baseline's promotion order ({}); give --from-env",
+                            opts.env,
+                            baseline.baseline.promotion_order.join(" → ")
+                        ))
+                    })?,
+                };
+                Some(LoadedSource { env, snapshot: LoadedSnapshot::load(&p.snapshot, false)? })
+            }
+        };
+        Ok(Inputs {
+            catalog: load_catalog(opts.policies.as_deref())?,
+            waivers: opts.waivers.as_deref().map(|p| LabelledBytes::read(p, "waiver file")).transpose()?,
+            expected_from: opts
+                .expected_from
+                .as_deref()
+                .map(|p| LabelledBytes::read(p, "Terraform state"))
+                .transpose()?,
+            baseline,
+            source,
+        })
+    }
+}
+
+/// An audit's result: the report (nothing written yet) and what the caller should tell the
+/// user besides (waivers needing attention, environment hints). Strings from the account are
+/// raw here: the caller escapes them for its output.
+pub struct Audit {
+    pub report: AuditReport,
+    pub warnings: Vec<String>,
+}
+
+/// The gate thresholds: the environment's defaults from the baseline, then the overrides.
+pub fn gate_policy(view: &EnvView, opts: &AuditOptions) -> GatePolicy {
+    GatePolicy {
+        fail_on: opts.fail_on.unwrap_or(view.gate.fail_on),
+        require_complete_audit: opts.require_complete_audit.unwrap_or(view.gate.require_complete_audit),
+        fail_on_drift: opts.fail_on_drift.clone().unwrap_or_else(|| view.gate.fail_on_drift.clone()),
+    }
+}
+
+/// Holds a snapshot's own environment tags against the environment it is judged as. A
+/// promotion refuses a contradiction (unless allowed); other audits warn.
+fn check_environment(
+    snapshot: &LoadedSnapshot,
+    judged_as: &str,
+    baseline: &Baseline,
+    refuse: bool,
+    warnings: &mut Vec<String>,
+) -> Result<(), AuditError> {
+    let tag = &baseline.recognise.environment_tag;
+    let Some(hint) = parity::environment_hint(&snapshot.snapshot, tag) else { return Ok(()) };
+    if hint == judged_as {
+        return Ok(());
+    }
+    let message =
+        format!("snapshot {} is judged as {judged_as}, but its resources' {tag} tags say {hint}", snapshot.label);
+    if refuse {
+        Err(AuditError::Options(format!("{message}; name the right environment, or pass --allow-env-mismatch")))
+    } else {
+        warnings.push(message);
+        Ok(())
+    }
+}
+
+/// Runs the policies, drift, waivers, parity and the gate on `snapshot`, and assembles the
+/// report. The snapshot's Rego input is consumed.
+pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) -> Result<Audit, AuditError> {
+    let mut warnings = Vec::new();
+    let baseline = &inputs.baseline.baseline;
+    let refuse_mismatch = opts.promotion.as_ref().is_some_and(|p| !p.allow_env_mismatch);
+    check_environment(snapshot, &opts.env, baseline, refuse_mismatch, &mut warnings)?;
+    let snap = &snapshot.snapshot;
+    let view = baseline
+        .env_view(&opts.env, &snap.account_id, &snap.partition)
+        .map_err(|e| AuditError::Options(e.to_string()))?;
+
+    let prepared = snapshot.rego_input.take();
+    let mut eval = engine::evaluate(snap, prepared.as_ref(), &inputs.catalog, view.to_json())?;
+    // Freeing the engine's copy of a large snapshot takes a tenth of a second: do it off the
+    // critical path.
+    std::thread::spawn(move || drop(prepared));
+
+    let mut reasons = Vec::new();
+    let mut waiver_notes = Vec::new();
+    if let Some(file) = &inputs.waivers {
+        let waivers = gate::waivers::parse(&file.label, file.text("waiver file")?)
+            .map_err(|e| AuditError::Options(e.to_string()))?;
+        let today = gate::waivers::as_of(&snap.collected_at).ok_or_else(|| {
+            invalid(
+                "snapshot",
+                &snapshot.label,
+                format!("collected_at {:?} is not an RFC 3339 date; waivers cannot be judged", snap.collected_at),
+            )
+        })?;
+        let tags: std::collections::HashMap<&str, &std::collections::BTreeMap<String, String>> =
+            snap.resource_metas().into_iter().map(|(_, m)| (m.arn.as_str(), &m.tags)).collect();
+        waiver_notes =
+            gate::waivers::apply(&waivers, &opts.env, today, opts.waiver_warn_days, &mut eval.results, &|arn| {
+                tags.get(arn).map(|t| (*t).clone())
+            });
+        for n in &waiver_notes {
+            let text = format!("waiver {} ({} {}): {}", n.location, n.check_id, n.selector, n.message);
+            match n.state {
+                WaiverState::Expired => reasons.push(format!("expired {text}")),
+                WaiverState::Expiring | WaiverState::Stale => warnings.push(text),
+                WaiverState::Applied => {}
+            }
+        }
+    }
+    let tf = match &inputs.expected_from {
+        Some(f) => {
+            Some(TfState::parse(f.text("Terraform state")?, &f.label).map_err(|e| AuditError::Options(e.to_string()))?)
+        }
+        None => None,
+    };
+    let started = std::time::Instant::now();
+    let drift = drift::compute(snap, &view, tf.as_ref());
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        items = drift.items.len(),
+        rss_mib = engine::rss_mib(),
+        "drift computed"
+    );
+    if let Some(source) = &inputs.source {
+        reasons.extend(parity_breaks(source, baseline, opts, &drift, &mut warnings)?);
+    }
+    let decision = gate::decide(&gate_policy(&view, opts), &eval.results, Some(&drift), reasons);
+    let summary = engine::summarize(&eval);
+    Ok(Audit {
+        report: AuditReport {
+            report_schema_version: REPORT_SCHEMA_VERSION,
+            environment: opts.env.clone(),
+            account_id: snap.account_id.clone(),
+            partition: snap.partition.clone(),
+            regions: snap.regions.clone(),
+            collected_at: snap.collected_at.clone(),
+            provenance: Provenance {
+                tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+                snapshot_sha256: snapshot.sha256.clone(),
+                baseline_sha256: inputs.baseline.source.sha256(),
+                catalog_sha256: inputs.catalog.sha256(),
+                catalog_checks: eval.checks.len(),
+            },
+            summary,
+            gate: decision,
+            checks: eval.checks,
+            results: eval.results,
+            collection_errors: snap.collection_errors.clone(),
+            waivers: waiver_notes,
+            drift: Some(drift),
+        },
+        warnings,
+    })
+}
+
+/// The source environment's drift (against its own baseline view) compared with the
+/// target's.
+fn parity_breaks(
+    source: &LoadedSource,
+    baseline: &Baseline,
+    opts: &AuditOptions,
+    target: &DriftReport,
+    warnings: &mut Vec<String>,
+) -> Result<Vec<String>, AuditError> {
+    let allow = opts.promotion.as_ref().is_some_and(|p| p.allow_env_mismatch);
+    check_environment(&source.snapshot, &source.env, baseline, !allow, warnings)?;
+    let s = &source.snapshot.snapshot;
+    let view =
+        baseline.env_view(&source.env, &s.account_id, &s.partition).map_err(|e| AuditError::Options(e.to_string()))?;
+    let source_drift = drift::compute(s, &view, None);
+    Ok(parity::breaks(&source.env, &source_drift, &opts.env, target))
+}
+
+/// Writes the report in every format of `formats` into `out`; returns the paths written.
+pub fn write_reports(report: &AuditReport, formats: &[Format], out: &Path) -> Result<Vec<PathBuf>, AuditError> {
+    let started = std::time::Instant::now();
+    let paths = report::render_all(report, formats, out)
+        .map_err(|e| AuditError::Report { dir: out.display().to_string(), message: e.to_string() })?;
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        rss_mib = engine::rss_mib(),
+        peak_rss_mib = engine::peak_rss_mib(),
+        "reports written"
+    );
+    Ok(paths)
+}

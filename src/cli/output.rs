@@ -1,0 +1,70 @@
+//! What an audit prints: the one-screen summary on stdout, warnings on stderr, and the exit
+//! code the gate decided. The library returns data; only this file turns it into lines.
+
+use std::path::PathBuf;
+
+use crate::audit::Audit;
+use crate::model::AuditReport;
+
+/// Prints the warnings of an audit on stderr.
+pub fn warnings(audit: &Audit) {
+    for w in &audit.warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+/// Prints the outcome (the report paths only, with `quiet`), releases the audit's large
+/// structures and returns the exit code the gate decided.
+pub fn finish(audit: Audit, paths: &[PathBuf], quiet: bool) -> u8 {
+    if quiet {
+        for p in paths {
+            println!("{}", p.display());
+        }
+    } else {
+        summary(&audit.report, paths);
+    }
+    let code = if audit.report.gate.passed { super::EXIT_OK } else { super::EXIT_GATE_FAILED };
+    // The process exits right after: hand the large structures to the operating system
+    // instead of freeing them one by one (about half a second on 100,000 resources).
+    std::mem::forget(audit);
+    code
+}
+
+/// The one-screen summary printed on stdout after an audit.
+pub fn summary(report: &AuditReport, paths: &[PathBuf]) {
+    let s = &report.summary;
+    let count = |k: &str| s.by_status.get(k).copied().unwrap_or(0);
+    println!(
+        "flowforge-audit: account {} env {} — {} checks, {} resources: {} FAIL, {} UNKNOWN, {} ERROR, {} WAIVED, {} PASS, {} NOT_APPLICABLE",
+        report.account_id,
+        report.environment,
+        s.checks,
+        s.resources,
+        count("FAIL"),
+        count("UNKNOWN"),
+        count("ERROR"),
+        count("WAIVED"),
+        count("PASS"),
+        count("NOT_APPLICABLE")
+    );
+    if report.gate.passed {
+        println!("gate: PASSED (fail-on {})", report.gate.fail_on);
+    } else {
+        println!("gate: FAILED");
+        reasons(report);
+    }
+    report_paths(paths);
+}
+
+/// Every blocking reason, one per line.
+pub fn reasons(report: &AuditReport) {
+    for r in &report.gate.reasons {
+        println!("  - {r}");
+    }
+}
+
+pub fn report_paths(paths: &[PathBuf]) {
+    for p in paths {
+        println!("report: {}", p.display());
+    }
+}

@@ -1,0 +1,77 @@
+//! The audit report: what one evaluation produced, as every report format renders it.
+//!
+//! It gathers the findings, the drift and the snapshot's collection errors, so it is the one
+//! type here that imports the others (`findings`, `drift` and `snapshot` import none of it).
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::drift::DriftReport;
+use super::findings::{CheckResult, CheckRun, WaiverNote};
+use super::snapshot::CollectionError;
+
+/// The JSON report schema version.
+pub const REPORT_SCHEMA_VERSION: u32 = 1;
+
+/// Counts by status and by severity (FAIL only) for summaries.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Summary {
+    pub checks: usize,
+    pub resources: usize,
+    pub results: usize,
+    /// Status → count (all six statuses present).
+    pub by_status: BTreeMap<String, usize>,
+    /// Severity → number of FAIL results.
+    pub failed_by_severity: BTreeMap<String, usize>,
+}
+
+/// The gate's decision and every reason it blocks.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct GateDecision {
+    pub passed: bool,
+    pub fail_on: String,
+    pub require_complete_audit: bool,
+    pub reasons: Vec<String>,
+}
+
+/// Hashes and versions that identify exactly what produced a report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Provenance {
+    pub tool_version: String,
+    /// SHA-256 of the snapshot file as read.
+    pub snapshot_sha256: String,
+    /// SHA-256 of the baseline file as read.
+    pub baseline_sha256: String,
+    /// SHA-256 over the sorted (source, text) pairs of the policy catalog used.
+    pub catalog_sha256: String,
+    pub catalog_checks: usize,
+}
+
+/// The whole result of an evaluation: what every report format renders.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct AuditReport {
+    pub report_schema_version: u32,
+    pub environment: String,
+    pub account_id: String,
+    pub partition: String,
+    pub regions: Vec<String>,
+    /// From the snapshot, so the same inputs give byte-identical reports.
+    pub collected_at: String,
+    pub provenance: Provenance,
+    pub summary: Summary,
+    pub gate: GateDecision,
+    /// Sorted by check id.
+    pub checks: Vec<CheckRun>,
+    /// Sorted by (check id, resource ARN).
+    pub results: Vec<CheckResult>,
+    /// Copied from the snapshot so a report stands alone.
+    pub collection_errors: Vec<CollectionError>,
+    /// What happened to each waiver of `--waivers` (applied, expired, expiring, stale).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waivers: Vec<WaiverNote>,
+    /// Drift against the expected architecture, when computed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drift: Option<DriftReport>,
+}
