@@ -52,8 +52,9 @@ pub struct LoadedSnapshot {
 
 impl LoadedSnapshot {
     pub fn parse(source: LabelledBytes, keep_bytes: bool) -> anyhow::Result<LoadedSnapshot> {
+        // Every problem names the file (`label:line:col: error[S...]`): no context needed.
         let parsed =
-            engine::parse_snapshot(source.text("snapshot")?).with_context(|| format!("snapshot {}", source.label))?;
+            engine::parse_snapshot(source.text("snapshot")?, &source.label).map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(LoadedSnapshot {
             snapshot: parsed.snapshot,
             label: source.label,
