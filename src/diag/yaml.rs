@@ -74,13 +74,13 @@ pub fn mismatch(node: &RawNode, wrong_type: Code) -> Code {
 /// a `Null` document. A syntax error stops the reading: what follows it cannot be trusted.
 pub fn parse(text: &str, file: &str) -> Result<RawNode, Problem> {
     let docs = MarkedYamlOwned::load_from_str(text).map_err(|e| {
-        Problem::new(
-            Code::YamlSyntax,
-            file,
-            e.marker().line().max(1),
-            e.marker().col() + 1,
-            format!("YAML syntax error: {}", e.info()),
-        )
+        // At the end of the input saphyr may point at the line after the last one: a
+        // position that is not in the file is moved to the end of the text.
+        let (line, col) = match e.marker().line() {
+            l if l > text.split('\n').count() => super::line_col(text, text.len()),
+            l => (l.max(1), e.marker().col() + 1),
+        };
+        Problem::new(Code::YamlSyntax, file, line, col, format!("YAML syntax error: {}", e.info()))
     })?;
     let mut docs = docs.into_iter();
     let first = match docs.next() {
@@ -183,6 +183,14 @@ mod tests {
         assert!(matches!(&entries[2].1.value, RawValue::Unsupported(_)), "{entries:?}");
         assert_eq!(mismatch(&entries[0].1, Code::BaselineWrongType), Code::YamlUnsupported);
         assert_eq!(mismatch(&entries[1].1, Code::BaselineWrongType), Code::BaselineWrongType);
+    }
+
+    /// Found by tests/parser_properties.rs: a syntax error at the end of a one-line file
+    /// was placed on line 2, outside the file.
+    #[test]
+    fn syntax_error_at_end_of_input_stays_inside_the_file() {
+        let err = parse("%\u{1208}a", "t.yaml").unwrap_err();
+        assert_eq!((err.code, err.line), (Code::YamlSyntax, 1), "{err}");
     }
 
     /// A UTF-8 byte order mark (Windows editors write one) is not content.
