@@ -87,24 +87,18 @@ fn check_problems(problems: &[Problem], rendered: &str, text: &str) -> Result<()
 }
 
 fn baseline(text: &str) -> Result<(), TestCaseError> {
-    match Baseline::from_str_named(text, LABEL) {
-        Ok(_) => Ok(()),
-        Err(e @ BaselineError::Invalid { .. }) => {
-            let BaselineError::Invalid { problems } = &e else { unreachable!() };
-            check_problems(problems, &e.to_string(), text)
-        }
-        Err(e) => Err(TestCaseError::fail(format!("unexpected error kind: {e}"))),
+    let Err(e) = Baseline::from_str_named(text, LABEL) else { return Ok(()) };
+    match &e {
+        BaselineError::Invalid { problems } => check_problems(problems, &e.to_string(), text),
+        other => Err(TestCaseError::fail(format!("unexpected error kind: {other}"))),
     }
 }
 
 fn waiver_file(text: &str) -> Result<(), TestCaseError> {
-    match waivers::parse(LABEL, text) {
-        Ok(_) => Ok(()),
-        Err(e @ WaiverError::Invalid { .. }) => {
-            let WaiverError::Invalid { problems } = &e else { unreachable!() };
-            check_problems(problems, &e.to_string(), text)
-        }
-        Err(e) => Err(TestCaseError::fail(format!("unexpected error kind: {e}"))),
+    let Err(e) = waivers::parse(LABEL, text) else { return Ok(()) };
+    match &e {
+        WaiverError::Invalid { problems } => check_problems(problems, &e.to_string(), text),
+        other => Err(TestCaseError::fail(format!("unexpected error kind: {other}"))),
     }
 }
 
@@ -119,13 +113,10 @@ fn metadata(text: &str) -> Result<(), TestCaseError> {
 }
 
 fn tfstate(text: &str) -> Result<(), TestCaseError> {
-    match TfState::parse(text, LABEL) {
-        Ok(_) => Ok(()),
-        Err(e @ TfStateError::Invalid { .. }) => {
-            let TfStateError::Invalid { problems } = &e else { unreachable!() };
-            check_problems(problems, &e.to_string(), text)
-        }
-        Err(e) => Err(TestCaseError::fail(format!("unexpected error kind: {e}"))),
+    let Err(e) = TfState::parse(text, LABEL) else { return Ok(()) };
+    match &e {
+        TfStateError::Invalid { problems } => check_problems(problems, &e.to_string(), text),
+        other => Err(TestCaseError::fail(format!("unexpected error kind: {other}"))),
     }
 }
 
