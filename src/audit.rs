@@ -38,10 +38,11 @@ pub enum AuditError {
     /// An input that was read but is not valid; the message names the file and position.
     #[error("{what} {label}: {message}")]
     Invalid { what: &'static str, label: String, message: String },
-    /// An input that is valid on its own but does not fit the run (unknown environment, no
+    /// An input problem whose message names the file and position itself (the diagnostics
+    /// of `crate::diag`), or options that do not fit the inputs (an unknown environment, no
     /// source environment for parity, ...).
     #[error("{0}")]
-    Options(String),
+    Input(String),
     #[error(transparent)]
     Engine(#[from] engine::EngineError),
     #[error("writing reports to {dir}: {message}")]
@@ -154,8 +155,9 @@ pub struct LoadedSnapshot {
 impl LoadedSnapshot {
     /// Parses a snapshot file's bytes; `keep_bytes` keeps them (for an evidence bundle).
     pub fn parse(source: LabelledBytes, keep_bytes: bool) -> Result<LoadedSnapshot, AuditError> {
-        let parsed =
-            engine::parse_snapshot(source.text("snapshot")?).map_err(|e| invalid("snapshot", &source.label, e))?;
+        // Every problem names the file (`label:line:col: error[S...]`).
+        let parsed = engine::parse_snapshot(source.text("snapshot")?, &source.label)
+            .map_err(|e| AuditError::Input(e.to_string()))?;
         Ok(LoadedSnapshot {
             snapshot: parsed.snapshot,
             label: source.label,
@@ -216,7 +218,7 @@ impl LoadedBaseline {
     pub fn parse(source: LabelledBytes) -> Result<LoadedBaseline, AuditError> {
         // The baseline's own errors already name the file and the position.
         let baseline = Baseline::from_str_named(source.text("baseline")?, &source.label)
-            .map_err(|e| AuditError::Options(e.to_string()))?;
+            .map_err(|e| AuditError::Input(e.to_string()))?;
         Ok(LoadedBaseline { baseline, source })
     }
 
@@ -236,9 +238,9 @@ impl LoadedBaseline {
 /// The built-in catalog, with the checks of `dir` overlaid when given.
 pub fn load_catalog(dir: Option<&Path>) -> Result<Catalog, AuditError> {
     match dir {
-        None => Catalog::builtin().map_err(|e| AuditError::Options(format!("built-in policy catalog: {e}"))),
-        Some(d) if !d.is_dir() => Err(AuditError::Options(format!("--policies {}: not a directory", d.display()))),
-        Some(d) => Catalog::with_overlay(d).map_err(|e| AuditError::Options(e.to_string())),
+        None => Catalog::builtin().map_err(|e| AuditError::Input(format!("built-in policy catalog: {e}"))),
+        Some(d) if !d.is_dir() => Err(AuditError::Input(format!("--policies {}: not a directory", d.display()))),
+        Some(d) => Catalog::with_overlay(d).map_err(|e| AuditError::Input(e.to_string())),
     }
 }
 
@@ -265,7 +267,7 @@ impl Inputs {
         let baseline = LoadedBaseline::load(opts.baseline.as_deref())?;
         let known = baseline.baseline.environments();
         if !known.contains(&opts.env.as_str()) {
-            return Err(AuditError::Options(format!(
+            return Err(AuditError::Input(format!(
                 "unknown environment {:?}: the baseline defines {}",
                 opts.env,
                 known.join(", ")
@@ -277,7 +279,7 @@ impl Inputs {
                 let env = match &p.env {
                     Some(e) => e.clone(),
                     None => baseline.baseline.previous_environment(&opts.env).map(str::to_owned).ok_or_else(|| {
-                        AuditError::Options(format!(
+                        AuditError::Input(format!(
                             "--from-snapshot: {:?} has no environment before it in the baseline's promotion order ({}); give --from-env",
                             opts.env,
                             baseline.baseline.promotion_order.join(" → ")
@@ -335,7 +337,7 @@ fn check_environment(
     let message =
         format!("snapshot {} is judged as {judged_as}, but its resources' {tag} tags say {hint}", snapshot.label);
     if refuse {
-        Err(AuditError::Options(format!("{message}; name the right environment, or pass --allow-env-mismatch")))
+        Err(AuditError::Input(format!("{message}; name the right environment, or pass --allow-env-mismatch")))
     } else {
         warnings.push(message);
         Ok(())
@@ -352,7 +354,7 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
     let snap = &snapshot.snapshot;
     let view = baseline
         .env_view(&opts.env, &snap.account_id, &snap.partition)
-        .map_err(|e| AuditError::Options(e.to_string()))?;
+        .map_err(|e| AuditError::Input(e.to_string()))?;
 
     let prepared = snapshot.rego_input.take();
     let mut eval = engine::evaluate(snap, prepared.as_ref(), &inputs.catalog, view.to_json())?;
@@ -364,7 +366,7 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
     let mut waiver_notes = Vec::new();
     if let Some(file) = &inputs.waivers {
         let waivers = gate::waivers::parse(&file.label, file.text("waiver file")?)
-            .map_err(|e| AuditError::Options(e.to_string()))?;
+            .map_err(|e| AuditError::Input(e.to_string()))?;
         let today = gate::waivers::as_of(&snap.collected_at).ok_or_else(|| {
             invalid(
                 "snapshot",
@@ -389,7 +391,7 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
     }
     let tf = match &inputs.expected_from {
         Some(f) => {
-            Some(TfState::parse(f.text("Terraform state")?, &f.label).map_err(|e| AuditError::Options(e.to_string()))?)
+            Some(TfState::parse(f.text("Terraform state")?, &f.label).map_err(|e| AuditError::Input(e.to_string()))?)
         }
         None => None,
     };
@@ -446,7 +448,7 @@ fn parity_breaks(
     check_environment(&source.snapshot, &source.env, baseline, !allow, warnings)?;
     let s = &source.snapshot.snapshot;
     let view =
-        baseline.env_view(&source.env, &s.account_id, &s.partition).map_err(|e| AuditError::Options(e.to_string()))?;
+        baseline.env_view(&source.env, &s.account_id, &s.partition).map_err(|e| AuditError::Input(e.to_string()))?;
     let source_drift = drift::compute(s, &view, None);
     Ok(parity::breaks(&source.env, &source_drift, &opts.env, target))
 }

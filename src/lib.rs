@@ -9,6 +9,8 @@
 //!   [`engine`]: evaluation; [`drift`]; [`gate`]: thresholds and waivers; [`report`]: formats.
 //! - [`audit`]: the pipeline as a library API (options in, report out), used by every command.
 //! - [`cli`]: argument parsing and the subcommands; `parallel`: work spread over the cores.
+//! - [`diag`]: the one problem type for every input file (codes in `docs/diagnostics.md`) and the
+//!   shared positioned-YAML reader; a leaf that imports nothing of ours, so any layer can use it.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -17,6 +19,7 @@ pub mod aws;
 pub mod baseline;
 pub mod cli;
 pub mod collect;
+pub mod diag;
 pub mod drift;
 pub mod engine;
 pub mod gate;

@@ -2,6 +2,7 @@
 //! and a broken file is rejected with every problem listed at its line and column.
 
 use flowforge_audit::baseline::{Baseline, BaselineError};
+use flowforge_audit::diag::Code;
 
 const BROKEN: &str = r#"version: 1
 recognise:
@@ -79,10 +80,12 @@ fn broken_baseline_lists_every_problem_with_position() {
     expect_at(39, "expected a port number (1-65535), found a string");
     expect_at(40, "unknown environment `staging`");
     assert_eq!(problems.len(), 6, "{err}");
-    // The Display lists them all, as `file:line:col: message`, in file order.
+    // The Display lists them all, as `file:line:col: error[CODE]: message`, in file order.
     let text = err.to_string();
-    assert!(text.starts_with("the baseline is invalid (6 problems):"), "{text}");
-    assert!(text.contains("\n  broken.yaml:22:14: defaults.gate.fail_on: unknown severity"), "{text}");
+    assert!(text.starts_with("the baseline is invalid (6 errors):"), "{text}");
+    assert!(text.contains("\n  broken.yaml:22:14: error[B004]: defaults.gate.fail_on: unknown severity"), "{text}");
+    let codes: Vec<&str> = problems.iter().map(|p| p.code.as_str()).collect();
+    assert_eq!(codes, ["B004", "B004", "B001", "B001", "B003", "B005"], "{text}");
     let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();
     let mut sorted = lines.clone();
     sorted.sort();
@@ -93,8 +96,10 @@ fn broken_baseline_lists_every_problem_with_position() {
 #[test]
 fn syntax_error_names_file_and_line() {
     let err = Baseline::from_str_named("version: 1\nrecognise: [\n", "bad.yaml").unwrap_err();
-    assert!(matches!(err, BaselineError::Syntax { .. }), "{err}");
-    assert!(err.to_string().starts_with("bad.yaml:"), "{err}");
+    let BaselineError::Invalid { problems } = &err else { panic!("expected Invalid, got {err}") };
+    assert_eq!(problems.len(), 1, "{err}");
+    assert_eq!(problems[0].code, Code::YamlSyntax, "{err}");
+    assert!(problems[0].to_string().starts_with("bad.yaml:"), "{err}");
 }
 
 /// A missing file is an I/O error naming the path, not a panic.

@@ -203,7 +203,7 @@ fn bad_inputs_exit_2_with_clear_messages() {
 
     let cases: Vec<(Vec<String>, Vec<&str>)> = vec![
         (vec!["--snapshot".into(), d.join("missing.json").display().to_string()], vec!["missing.json"]),
-        (vec!["--snapshot".into(), bad_json.display().to_string()], vec!["bad.json", "line 3"]),
+        (vec!["--snapshot".into(), bad_json.display().to_string()], vec!["bad.json:3:", "error[S001]"]),
         (vec!["--snapshot".into(), future.display().to_string()], vec!["future.json", "schema_version 7"]),
         (vec!["--snapshot".into(), good.into(), "--env".into(), "staging".into()], vec!["staging", "prod"]),
         (

@@ -2,20 +2,21 @@
 //!
 //! A baseline (`baselines/flowforge.yaml`, documented key by key in `baselines/README.md`)
 //! says what a FlowForge deployment should look like in each environment. Loading it is two
-//! steps, as in cargo-deny's `cfg.rs`: [`raw`] turns text into a positioned YAML tree, then
-//! `validate` turns that tree into the typed [`Baseline`], collecting *every* problem as
-//! `file:line:col: message` so a person fixes the file in one pass. A valid [`Baseline`] is then
+//! steps, as in cargo-deny's `cfg.rs`: the shared reader [`crate::diag::yaml`] turns text into
+//! a positioned YAML tree, then `validate` turns that tree into the typed [`Baseline`],
+//! collecting *every* problem as a [`Problem`] (`file:line:col: error[B...]: message`) so a
+//! person fixes the file in one pass. A valid [`Baseline`] is then
 //! narrowed to one environment with [`Baseline::env_view`]: defaults merged with the
 //! environment's overrides, placeholders resolved. That [`EnvView`] is what drift works on and,
 //! as JSON ([`EnvView::to_json`]), what the Rego policies see as `data.baseline`.
 
-pub mod raw;
 mod types;
 mod validate;
 mod view;
 
-use std::fmt;
 use std::path::Path;
+
+pub use crate::diag::Problem;
 
 pub use types::*;
 pub use view::EnvView;
@@ -24,21 +25,6 @@ pub use view::EnvView;
 pub const BUILTIN_BASELINE: &str = include_str!("../../baselines/flowforge.yaml");
 /// How the built-in baseline is named in messages.
 pub const BUILTIN_BASELINE_NAME: &str = "builtin:baselines/flowforge.yaml";
-
-/// One validation problem, anchored in the file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Problem {
-    pub file: String,
-    pub line: usize,
-    pub col: usize,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)
-    }
-}
 
 /// Why a baseline could not be loaded or narrowed to an environment.
 #[derive(Debug, thiserror::Error)]
@@ -49,23 +35,12 @@ pub enum BaselineError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{file}:{line}:{col}: YAML syntax error: {message}")]
-    Syntax { file: String, line: usize, col: usize, message: String },
-    /// Every problem found, in file order.
-    #[error("{}", render_problems(problems))]
+    /// Every problem found, in file order (a YAML syntax error is the only one found: the
+    /// reading stops there).
+    #[error("{}", crate::diag::render("the baseline", problems))]
     Invalid { problems: Vec<Problem> },
     #[error("unknown environment {env:?}: the baseline defines {}", known.join(", "))]
     UnknownEnvironment { env: String, known: Vec<String> },
-}
-
-fn render_problems(problems: &[Problem]) -> String {
-    let mut out =
-        format!("the baseline is invalid ({} problem{}):", problems.len(), if problems.len() == 1 { "" } else { "s" });
-    for p in problems {
-        out.push_str("\n  ");
-        out.push_str(&p.to_string());
-    }
-    out
 }
 
 impl Baseline {
@@ -84,12 +59,7 @@ impl Baseline {
 
     /// Validates baseline text; `file` names it in every message.
     pub fn from_str_named(text: &str, file: &str) -> Result<Baseline, BaselineError> {
-        let tree = raw::parse(text).map_err(|e| BaselineError::Syntax {
-            file: file.to_owned(),
-            line: e.pos.line,
-            col: e.pos.col,
-            message: e.message,
-        })?;
+        let tree = crate::diag::yaml::parse(text, file).map_err(|p| BaselineError::Invalid { problems: vec![p] })?;
         let mut baseline = validate::validate(&tree, file).map_err(|problems| BaselineError::Invalid { problems })?;
         baseline.source = file.to_owned();
         Ok(baseline)

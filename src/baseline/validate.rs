@@ -4,31 +4,27 @@
 //! caller carries on with the siblings, so one pass finds all problems. Cross-references
 //! (flows naming tiers, overrides naming requirements, `environments:` lists naming
 //! environments) are checked here too: a valid baseline never needs re-checking downstream.
+//! Problems carry the baseline codes of `docs/diagnostics.md` (`B...`, and `Y003` for YAML
+//! the reader refuses).
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::raw::{Pos, RawNode, RawValue};
 use super::types::*;
-use super::Problem;
+use crate::diag::yaml::{self, Pos, RawNode, RawValue};
+use crate::diag::{self, Code, Problem};
 use crate::model::Severity;
 
 pub(crate) fn validate(root: &RawNode, file: &str) -> Result<Baseline, Vec<Problem>> {
     let mut cx = Ctx { file, problems: Vec::new(), envs: BTreeSet::new() };
     let baseline = baseline(&mut cx, root);
     let mut problems = cx.problems;
-    problems.sort_by_key(|p| (p.line, p.col));
-    problems.dedup();
+    diag::sort(&mut problems);
     match baseline {
         Some(b) if problems.is_empty() => Ok(b),
         _ => {
             if problems.is_empty() {
                 // Defensive: a None without a reported problem would be a bug in this module.
-                problems.push(Problem {
-                    file: file.to_owned(),
-                    line: 1,
-                    col: 1,
-                    message: "the baseline is invalid".into(),
-                });
+                problems.push(Problem::new(Code::BaselineInvalidValue, file, 1, 1, "the baseline is invalid"));
             }
             Err(problems)
         }
@@ -42,13 +38,13 @@ struct Ctx<'f> {
 }
 
 impl Ctx<'_> {
-    fn err(&mut self, pos: Pos, message: impl Into<String>) {
-        self.problems.push(Problem {
-            file: self.file.to_owned(),
-            line: pos.line,
-            col: pos.col,
-            message: message.into(),
-        });
+    fn err(&mut self, code: Code, pos: Pos, message: impl Into<String>) {
+        self.problems.push(Problem::new(code, self.file, pos.line, pos.col, message));
+    }
+
+    /// "Expected X, found `node`": a wrong type, or YAML the reader refuses.
+    fn mismatch(&mut self, node: &RawNode, message: impl Into<String>) {
+        self.err(yaml::mismatch(node, Code::BaselineWrongType), node.pos, message);
     }
 }
 
@@ -89,19 +85,20 @@ fn map<'n>(
     required: &[&str],
 ) -> Option<Map<'n>> {
     let RawValue::Map(entries) = &node.value else {
-        cx.err(node.pos, format!("{}: expected a mapping, found {}", shown(path), node.value.type_name()));
+        cx.mismatch(node, format!("{}: expected a mapping, found {}", shown(path), node.value.type_name()));
         return None;
     };
     let mut out = Map { pos: node.pos, entries: Vec::new() };
     for (k, v) in entries {
         let RawValue::Str(key) = &k.value else {
-            cx.err(k.pos, format!("{}: keys must be strings, found {}", shown(path), k.value.type_name()));
+            cx.mismatch(k, format!("{}: keys must be strings, found {}", shown(path), k.value.type_name()));
             continue;
         };
         if let Some(allowed) = allowed {
             if !allowed.contains(&key.as_str()) {
                 let hint = suggest(key, allowed).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
                 cx.err(
+                    Code::BaselineUnknownKey,
                     k.pos,
                     format!("unknown key `{key}` in {}: {hint}expected one of {}", shown(path), allowed.join(", ")),
                 );
@@ -112,7 +109,7 @@ fn map<'n>(
     }
     for r in required {
         if out.get(r).is_none() {
-            cx.err(node.pos, format!("{}: missing key `{r}`", shown(path)));
+            cx.err(Code::BaselineMissingKey, node.pos, format!("{}: missing key `{r}`", shown(path)));
         }
     }
     Some(out)
@@ -138,12 +135,12 @@ fn suggest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
 fn string(cx: &mut Ctx, node: &RawNode, path: &str) -> Option<String> {
     match &node.value {
         RawValue::Str(s) if s.trim().is_empty() => {
-            cx.err(node.pos, format!("{path}: must not be empty"));
+            cx.err(Code::BaselineInvalidValue, node.pos, format!("{path}: must not be empty"));
             None
         }
         RawValue::Str(s) => Some(s.clone()),
         other => {
-            cx.err(node.pos, format!("{path}: expected a string, found {}", other.type_name()));
+            cx.mismatch(node, format!("{path}: expected a string, found {}", other.type_name()));
             None
         }
     }
@@ -156,7 +153,15 @@ fn pattern(cx: &mut Ctx, node: &RawNode, path: &str, allow_layer: bool) -> Optio
     let mut ok = true;
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
-        let Some(close) = after.find('}') else { break };
+        // An unclosed `{env` would never be substituted and never match a live name.
+        let Some(close) = after.find('}') else {
+            cx.err(
+                Code::BaselineUnknownReference,
+                node.pos,
+                format!("{path}: unclosed placeholder `{{{after}` (placeholders look like {{env}})"),
+            );
+            return None;
+        };
         let name = &after[..close];
         let known = matches!(name, "env" | "account_id" | "partition") || (allow_layer && name == "layer");
         if !known {
@@ -165,7 +170,11 @@ fn pattern(cx: &mut Ctx, node: &RawNode, path: &str, allow_layer: bool) -> Optio
             } else {
                 "{env}, {account_id}, {partition}"
             };
-            cx.err(node.pos, format!("{path}: unknown placeholder {{{name}}} (known: {list})"));
+            cx.err(
+                Code::BaselineUnknownReference,
+                node.pos,
+                format!("{path}: unknown placeholder {{{name}}} (known: {list})"),
+            );
             ok = false;
         }
         rest = &after[close + 1..];
@@ -177,7 +186,7 @@ fn boolean(cx: &mut Ctx, node: &RawNode, path: &str) -> Option<bool> {
     match &node.value {
         RawValue::Bool(b) => Some(*b),
         other => {
-            cx.err(node.pos, format!("{path}: expected a boolean (true or false), found {}", other.type_name()));
+            cx.mismatch(node, format!("{path}: expected a boolean (true or false), found {}", other.type_name()));
             None
         }
     }
@@ -188,12 +197,16 @@ fn count(cx: &mut Ctx, node: &RawNode, path: &str) -> Option<u32> {
         RawValue::Int(i) => match u32::try_from(*i) {
             Ok(n) => Some(n),
             Err(_) => {
-                cx.err(node.pos, format!("{path}: expected a non-negative integer, found {i}"));
+                cx.err(
+                    Code::BaselineInvalidValue,
+                    node.pos,
+                    format!("{path}: expected a non-negative integer, found {i}"),
+                );
                 None
             }
         },
         other => {
-            cx.err(node.pos, format!("{path}: expected a non-negative integer, found {}", other.type_name()));
+            cx.mismatch(node, format!("{path}: expected a non-negative integer, found {}", other.type_name()));
             None
         }
     }
@@ -203,11 +216,11 @@ fn port(cx: &mut Ctx, node: &RawNode, path: &str) -> Option<u16> {
     match &node.value {
         RawValue::Int(i) if (1..=65535).contains(i) => u16::try_from(*i).ok(),
         RawValue::Int(i) => {
-            cx.err(node.pos, format!("{path}: port {i} is out of range (1-65535)"));
+            cx.err(Code::BaselineInvalidValue, node.pos, format!("{path}: port {i} is out of range (1-65535)"));
             None
         }
         other => {
-            cx.err(node.pos, format!("{path}: expected a port number (1-65535), found {}", other.type_name()));
+            cx.mismatch(node, format!("{path}: expected a port number (1-65535), found {}", other.type_name()));
             None
         }
     }
@@ -216,12 +229,12 @@ fn port(cx: &mut Ctx, node: &RawNode, path: &str) -> Option<u16> {
 fn seq<'n>(cx: &mut Ctx, node: &'n RawNode, path: &str, non_empty: bool) -> Option<&'n [RawNode]> {
     match &node.value {
         RawValue::Seq(items) if non_empty && items.is_empty() => {
-            cx.err(node.pos, format!("{path}: must not be empty"));
+            cx.err(Code::BaselineInvalidValue, node.pos, format!("{path}: must not be empty"));
             None
         }
         RawValue::Seq(items) => Some(items),
         other => {
-            cx.err(node.pos, format!("{path}: expected a list, found {}", other.type_name()));
+            cx.mismatch(node, format!("{path}: expected a list, found {}", other.type_name()));
             None
         }
     }
@@ -253,7 +266,7 @@ fn no_duplicates<T: Ord + std::fmt::Display>(cx: &mut Ctx, items: &[(T, Pos)], p
     let mut ok = true;
     for (item, pos) in items {
         if !seen.insert(item) {
-            cx.err(*pos, format!("{path}: duplicate {what} `{item}`"));
+            cx.err(Code::BaselineDuplicate, *pos, format!("{path}: duplicate {what} `{item}`"));
             ok = false;
         }
     }
@@ -282,7 +295,11 @@ fn env_list(cx: &mut Ctx, m: &Map, path: &str) -> Option<Option<Vec<String>>> {
     for (name, pos) in names.iter().zip(item_positions(node)) {
         if !cx.envs.contains(name) {
             let known: Vec<&str> = cx.envs.iter().map(String::as_str).collect();
-            cx.err(pos, format!("{p}: unknown environment `{name}` (known: {})", known.join(", ")));
+            cx.err(
+                Code::BaselineUnknownReference,
+                pos,
+                format!("{p}: unknown environment `{name}` (known: {})", known.join(", ")),
+            );
             ok = false;
         }
     }
@@ -299,11 +316,15 @@ fn baseline(cx: &mut Ctx, root: &RawNode) -> Option<Baseline> {
     let version = m.get("version").and_then(|n| match &n.value {
         RawValue::Int(1) => Some(1),
         RawValue::Int(v) => {
-            cx.err(n.pos, format!("version: unsupported baseline version {v} (this build reads version 1)"));
+            cx.err(
+                Code::BaselineInvalidValue,
+                n.pos,
+                format!("version: unsupported baseline version {v} (this build reads version 1)"),
+            );
             None
         }
         other => {
-            cx.err(n.pos, format!("version: expected an integer, found {}", other.type_name()));
+            cx.mismatch(n, format!("version: expected an integer, found {}", other.type_name()));
             None
         }
     });
@@ -352,10 +373,14 @@ fn promotion_order(cx: &mut Ctx, node: &RawNode) -> Option<Vec<String>> {
     for (name, pos) in names.iter().zip(item_positions(node)) {
         if !cx.envs.contains(name) {
             let known: Vec<&str> = cx.envs.iter().map(String::as_str).collect();
-            cx.err(pos, format!("{p}: unknown environment `{name}` (known: {})", known.join(", ")));
+            cx.err(
+                Code::BaselineUnknownReference,
+                pos,
+                format!("{p}: unknown environment `{name}` (known: {})", known.join(", ")),
+            );
             ok = false;
         } else if !seen.insert(name.as_str()) {
-            cx.err(pos, format!("{p}: environment `{name}` is listed twice"));
+            cx.err(Code::BaselineDuplicate, pos, format!("{p}: environment `{name}` is listed twice"));
             ok = false;
         }
     }
@@ -396,6 +421,7 @@ fn defaults(cx: &mut Ctx, node: &RawNode) -> Option<Defaults> {
             Err(missing) => {
                 for k in missing {
                     cx.err(
+                        Code::BaselineMissingKey,
                         n.pos,
                         format!("defaults.requirements: missing key `{k}` (defaults must set every requirement)"),
                     );
@@ -417,7 +443,7 @@ fn defaults(cx: &mut Ctx, node: &RawNode) -> Option<Defaults> {
             missing.push("fail_on_drift");
         }
         for k in &missing {
-            cx.err(n.pos, format!("defaults.gate: missing key `{k}`"));
+            cx.err(Code::BaselineMissingKey, n.pos, format!("defaults.gate: missing key `{k}`"));
         }
         Some(Gate {
             fail_on: g.fail_on?,
@@ -430,14 +456,14 @@ fn defaults(cx: &mut Ctx, node: &RawNode) -> Option<Defaults> {
 
 fn requirements(cx: &mut Ctx, node: &RawNode, path: &str) -> Option<RequirementsOverride> {
     let RawValue::Map(entries) = &node.value else {
-        cx.err(node.pos, format!("{path}: expected a mapping, found {}", node.value.type_name()));
+        cx.mismatch(node, format!("{path}: expected a mapping, found {}", node.value.type_name()));
         return None;
     };
     let mut out = RequirementsOverride::default();
     let mut ok = true;
     for (k, v) in entries {
         let RawValue::Str(key) = &k.value else {
-            cx.err(k.pos, format!("{path}: keys must be strings, found {}", k.value.type_name()));
+            cx.mismatch(k, format!("{path}: keys must be strings, found {}", k.value.type_name()));
             ok = false;
             continue;
         };
@@ -446,6 +472,7 @@ fn requirements(cx: &mut Ctx, node: &RawNode, path: &str) -> Option<Requirements
             let hint =
                 suggest(key, RequirementsOverride::KEYS).map(|s| format!("did you mean `{s}`? ")).unwrap_or_default();
             cx.err(
+                Code::BaselineUnknownKey,
                 k.pos,
                 format!(
                     "unknown requirement `{key}` in {path}: {hint}known requirements are {}",
@@ -462,7 +489,7 @@ fn requirements(cx: &mut Ctx, node: &RawNode, path: &str) -> Option<Requirements
         match value.map(|val| out.set(key, val)) {
             Some(Ok(())) => {}
             Some(Err(e)) => {
-                cx.err(v.pos, format!("{p}: {e}"));
+                cx.err(Code::BaselineInvalidValue, v.pos, format!("{p}: {e}"));
                 ok = false;
             }
             None => ok = false,
@@ -476,7 +503,7 @@ fn severity(cx: &mut Ctx, node: &RawNode, path: &str) -> Option<Severity> {
     match s.parse::<Severity>() {
         Ok(sev) => Some(sev),
         Err(e) => {
-            cx.err(node.pos, format!("{path}: {e}"));
+            cx.err(Code::BaselineInvalidValue, node.pos, format!("{path}: {e}"));
             None
         }
     }
@@ -500,7 +527,11 @@ fn gate(cx: &mut Ctx, node: &RawNode, path: &str) -> Option<GateOverride> {
             let s = string(cx, item, ip)?;
             let kind = parse_drift_kind(&s);
             if kind.is_none() {
-                cx.err(item.pos, format!("{ip}: unknown drift kind {s:?} (expected missing, changed or unmanaged)"));
+                cx.err(
+                    Code::BaselineInvalidValue,
+                    item.pos,
+                    format!("{ip}: unknown drift kind {s:?} (expected missing, changed or unmanaged)"),
+                );
             }
             kind
         });
@@ -516,7 +547,7 @@ fn gate(cx: &mut Ctx, node: &RawNode, path: &str) -> Option<GateOverride> {
 fn environments(cx: &mut Ctx, node: &RawNode) -> Option<BTreeMap<String, Environment>> {
     let m = map(cx, node, "environments", None, &[])?;
     if m.entries.is_empty() {
-        cx.err(m.pos, "environments: at least one environment is required");
+        cx.err(Code::BaselineInvalidValue, m.pos, "environments: at least one environment is required");
         return None;
     }
     // Names first, so that references inside the file can be checked whatever the order.
@@ -526,7 +557,7 @@ fn environments(cx: &mut Ctx, node: &RawNode) -> Option<BTreeMap<String, Environ
         if valid {
             cx.envs.insert((*name).to_owned());
         } else {
-            cx.err(*pos, format!("environments: invalid environment name `{name}` (lower-case letters, digits and `-`, starting with a letter)"));
+            cx.err(Code::BaselineInvalidValue, *pos, format!("environments: invalid environment name `{name}` (lower-case letters, digits and `-`, starting with a letter)"));
         }
     }
     let mut out = BTreeMap::new();
@@ -658,6 +689,7 @@ fn vpc(cx: &mut Ctx, node: &RawNode) -> Option<VpcSpec> {
                         "Interface" => Some(EndpointType::Interface),
                         _ => {
                             cx.err(
+                                Code::BaselineInvalidValue,
                                 n.pos,
                                 format!("{ip}.type: unknown endpoint type {s:?} (expected Gateway or Interface)"),
                             );
@@ -671,7 +703,11 @@ fn vpc(cx: &mut Ctx, node: &RawNode) -> Option<VpcSpec> {
                 };
                 if private_dns == Some(true) && endpoint_type == Some(EndpointType::Gateway) {
                     if let Some(n) = e.get("private_dns") {
-                        cx.err(n.pos, format!("{ip}.private_dns: only Interface endpoints have private DNS"));
+                        cx.err(
+                            Code::BaselineInvalidValue,
+                            n.pos,
+                            format!("{ip}.private_dns: only Interface endpoints have private DNS"),
+                        );
                         return None;
                     }
                 }
@@ -701,7 +737,11 @@ fn tiers(cx: &mut Ctx, node: &RawNode) -> Option<BTreeMap<String, TierSpec>> {
     for (name, pos, body) in &m.entries {
         let p = format!("architecture.tiers.{name}");
         if *name == INTERNET || name.starts_with("cidr:") {
-            cx.err(*pos, format!("{p}: `{name}` is reserved (it names traffic from outside the VPC)"));
+            cx.err(
+                Code::BaselineInvalidValue,
+                *pos,
+                format!("{p}: `{name}` is reserved (it names traffic from outside the VPC)"),
+            );
             ok = false;
             continue;
         }
@@ -717,7 +757,11 @@ fn tiers(cx: &mut Ctx, node: &RawNode) -> Option<BTreeMap<String, TierSpec>> {
                     "public" => Some(SubnetVisibility::Public),
                     "private" => Some(SubnetVisibility::Private),
                     _ => {
-                        cx.err(n.pos, format!("{p}.subnet_visibility: expected public or private, found {s:?}"));
+                        cx.err(
+                            Code::BaselineInvalidValue,
+                            n.pos,
+                            format!("{p}.subnet_visibility: expected public or private, found {s:?}"),
+                        );
                         None
                     }
                 }
@@ -747,7 +791,11 @@ fn flows(cx: &mut Ctx, node: &RawNode, tiers: &BTreeSet<String>, tiers_valid: bo
                 if allow_internet {
                     names.push(INTERNET);
                 }
-                cx.err(n.pos, format!("{ip}.{key}: unknown tier `{s}` (known: {})", names.join(", ")));
+                cx.err(
+                    Code::BaselineUnknownReference,
+                    n.pos,
+                    format!("{ip}.{key}: unknown tier `{s}` (known: {})", names.join(", ")),
+                );
                 return None;
             }
             Some(s)
@@ -774,7 +822,11 @@ fn data_lake(cx: &mut Ctx, node: &RawNode) -> Option<DataLakeSpec> {
     let bucket_name = m.get("bucket_name").and_then(|n| {
         let s = pattern(cx, n, &format!("{p}.bucket_name"), true)?;
         if !s.contains("{layer}") {
-            cx.err(n.pos, format!("{p}.bucket_name: must contain {{layer}} (one bucket per layer)"));
+            cx.err(
+                Code::BaselineInvalidValue,
+                n.pos,
+                format!("{p}.bucket_name: must contain {{layer}} (one bucket per layer)"),
+            );
             return None;
         }
         Some(s)
@@ -834,7 +886,7 @@ fn roles(cx: &mut Ctx, node: &RawNode) -> Option<BTreeMap<String, RoleBaseline>>
                     }
                 }
                 if out.is_empty() && ok {
-                    cx.err(n.pos, format!("{tp}: at least one principal type is required"));
+                    cx.err(Code::BaselineMissingKey, n.pos, format!("{tp}: at least one principal type is required"));
                     return None;
                 }
                 ok.then_some(out)
@@ -850,7 +902,7 @@ fn roles(cx: &mut Ctx, node: &RawNode) -> Option<BTreeMap<String, RoleBaseline>>
                                     !svc.is_empty() && !act.is_empty() && svc.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
                                 });
                             if !well_formed {
-                                cx.err(i.pos, format!("{ap}: {s:?} is not an IAM action (expected `service:Action`, wildcards allowed, or `*`)"));
+                                cx.err(Code::BaselineInvalidValue, i.pos, format!("{ap}: {s:?} is not an IAM action (expected `service:Action`, wildcards allowed, or `*`)"));
                                 return None;
                             }
                             Some(s)
@@ -878,11 +930,11 @@ fn roles(cx: &mut Ctx, node: &RawNode) -> Option<BTreeMap<String, RoleBaseline>>
 
 #[cfg(test)]
 mod tests {
-    use super::super::raw;
     use super::*;
+    use crate::baseline::BUILTIN_BASELINE;
 
     fn problems(text: &str) -> Vec<String> {
-        let tree = raw::parse(text).unwrap();
+        let tree = yaml::parse(text, "t.yaml").unwrap();
         validate(&tree, "t.yaml").unwrap_err().iter().map(ToString::to_string).collect()
     }
 
@@ -896,18 +948,36 @@ mod tests {
     /// Placeholders are a closed set: a typo like {enviroment} would silently never match.
     #[test]
     fn unknown_placeholder_is_reported() {
-        let text = crate::baseline::BUILTIN_BASELINE
-            .replace("name: \"flowforge-{env}-vpc\"", "name: \"flowforge-{enviroment}-vpc\"");
+        let text = BUILTIN_BASELINE.replace("name: \"flowforge-{env}-vpc\"", "name: \"flowforge-{enviroment}-vpc\"");
         let p = problems(&text);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].contains("unknown placeholder {enviroment}"), "{p:?}");
     }
 
+    /// `baseline validate` once accepted the unclosed placeholder `{env-vpc`: it is a problem
+    /// naming the path, with the unknown-reference code.
+    #[test]
+    fn unclosed_placeholder_is_refused() {
+        let text = BUILTIN_BASELINE.replace("name: \"flowforge-{env}-vpc\"", "name: \"flowforge-{env-vpc\"");
+        let p = problems(&text);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("error[B005]") && p[0].contains("unclosed placeholder `{env-vpc`"), "{p:?}");
+    }
+
+    /// `baseline validate` once accepted unknown YAML tags (`!env prod`), silently dropping the
+    /// tag: it is now a problem at the tagged value, with the YAML code.
+    #[test]
+    fn unknown_yaml_tag_is_refused() {
+        let text = BUILTIN_BASELINE.replace("name: \"flowforge-{env}-vpc\"", "name: !env \"flowforge-{env}-vpc\"");
+        let p = problems(&text);
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].contains("error[Y003]") && p[0].contains("unknown YAML tag `!env`"), "{p:?}");
+    }
+
     /// A flow between tiers that do not exist can never be checked: it is a load error.
     #[test]
     fn flow_to_unknown_tier_is_reported() {
-        let text =
-            crate::baseline::BUILTIN_BASELINE.replace("to: database, ports: [5432]", "to: databse, ports: [5432]");
+        let text = BUILTIN_BASELINE.replace("to: database, ports: [5432]", "to: databse, ports: [5432]");
         let p = problems(&text);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].contains("unknown tier `databse`"), "{p:?}");
@@ -916,7 +986,7 @@ mod tests {
     /// Defaults must define every requirement, or an environment's view would have holes.
     #[test]
     fn defaults_missing_requirement_is_reported() {
-        let text = crate::baseline::BUILTIN_BASELINE.replace("    imdsv2_required: true\n", "");
+        let text = BUILTIN_BASELINE.replace("    imdsv2_required: true\n", "");
         let p = problems(&text);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].contains("missing key `imdsv2_required`"), "{p:?}");
@@ -925,8 +995,7 @@ mod tests {
     /// Duplicate layers would give two expectations for one bucket.
     #[test]
     fn duplicate_layer_is_reported() {
-        let text = crate::baseline::BUILTIN_BASELINE
-            .replace("[landing, bronze, silver, gold]", "[landing, bronze, silver, bronze]");
+        let text = BUILTIN_BASELINE.replace("[landing, bronze, silver, gold]", "[landing, bronze, silver, bronze]");
         let p = problems(&text);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].contains("duplicate layer `bronze`"), "{p:?}");

@@ -17,6 +17,7 @@ use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 
+use crate::diag::Code;
 use crate::model::{
     sha256_hex, CollectionError, ConfigService, Ec2, Eks, Elbv2, Iam, Rds, SecretsManager, Snapshot, SnapshotError, S3,
 };
@@ -31,13 +32,15 @@ pub struct ParsedSnapshot {
     pub sha256: String,
 }
 
-/// Parses a snapshot file's text: the model, the Rego input and the hash.
-pub fn parse_snapshot(text: &str) -> Result<ParsedSnapshot, SnapshotError> {
+/// Parses a snapshot file's text: the model, the Rego input and the hash (of the text as
+/// given, byte order mark included). `file` names the file in every problem.
+pub fn parse_snapshot(text: &str, file: &str) -> Result<ParsedSnapshot, SnapshotError> {
     std::thread::scope(|scope| {
         let sha256 = scope.spawn(|| sha256_hex(text.as_bytes()));
-        let parsed = match parse_split(text) {
+        let body = crate::diag::strip_bom(text);
+        let parsed = match parse_split(body) {
             Some(parsed) => Ok(parsed),
-            None => parse_whole(text),
+            None => parse_whole(body, file),
         };
         let sha256 = sha256.join().unwrap_or_else(|_| sha256_hex(text.as_bytes()));
         parsed.map(|(snapshot, rego_input)| ParsedSnapshot { snapshot, rego_input, sha256 })
@@ -45,9 +48,11 @@ pub fn parse_snapshot(text: &str) -> Result<ParsedSnapshot, SnapshotError> {
 }
 
 /// The one-pass route: exact error positions, conversion on this thread.
-fn parse_whole(text: &str) -> Result<(Snapshot, RegoInput), SnapshotError> {
-    let snapshot = Snapshot::from_json(text)?;
-    let input = RegoInput::from_serialize(&snapshot).map_err(|e| SnapshotError::Shape(e.to_string()))?;
+fn parse_whole(text: &str, file: &str) -> Result<(Snapshot, RegoInput), SnapshotError> {
+    let snapshot = Snapshot::from_json_named(text, file)?;
+    let input = RegoInput::from_serialize(&snapshot).map_err(|e| {
+        SnapshotError::in_file(Code::SnapshotShape, file, format!("not a flowforge-audit snapshot: {e}"))
+    })?;
     Ok((snapshot, input))
 }
 
@@ -186,11 +191,11 @@ mod tests {
         for name in ["prod-compliant.json", "prod-drifted.json"] {
             let text = std::fs::read_to_string(format!("{root}/examples/snapshots/{name}")).unwrap();
             let (split, split_input) = parse_split(&text).expect("the split route takes a tool-written file");
-            let (whole, whole_input) = parse_whole(&text).unwrap();
+            let (whole, whole_input) = parse_whole(&text, name).unwrap();
             assert_eq!(split, whole, "{name}");
             assert!(split_input.value() == whole_input.value(), "{name}: inputs differ");
             assert!(split_input.value() == &text_route(&whole), "{name}: input differs from the JSON text route");
-            let p = parse_snapshot(&text).unwrap();
+            let p = parse_snapshot(&text, name).unwrap();
             assert_eq!(p.sha256, sha256_hex(text.as_bytes()));
         }
     }
@@ -200,7 +205,7 @@ mod tests {
     #[test]
     fn omitted_fields_are_filled_in() {
         let text = r#"{"schema_version": 1, "tool_version": "", "account_id": "123456789012", "partition": "aws", "regions": [], "collected_at": "2026-01-01T00:00:00Z", "s3": {"buckets": [{"arn": "arn:aws:s3:::b", "id": "b", "name": "b", "region": "eu-west-1", "account_id": "123456789012"}]}}"#;
-        let p = parse_snapshot(text).unwrap();
+        let p = parse_snapshot(text, "t.json").unwrap();
         assert_eq!(p.snapshot.account_id, "123456789012");
         assert!(p.rego_input.value() == &text_route(&p.snapshot));
         let bucket = &p.rego_input.value()["s3"]["buckets"][0];
@@ -214,17 +219,20 @@ mod tests {
     fn errors_come_from_the_whole_file() {
         let mut good = serde_json::to_string_pretty(&minimal()).unwrap();
         good.push('\n');
-        assert!(parse_snapshot(&good).is_ok());
+        assert!(parse_snapshot(&good, "s.json").is_ok());
         let broken = good.replacen("\"buckets\": []", "\"buckets\": [}", 1);
-        let err = parse_snapshot(&broken).err().expect("malformed JSON is refused").to_string();
+        let err = parse_snapshot(&broken, "s.json").err().expect("malformed JSON is refused").to_string();
         let line = broken.lines().position(|l| l.contains("[}")).unwrap() + 1;
-        assert!(err.contains(&format!("line {line}")), "{err}");
+        assert!(err.contains(&format!("s.json:{line}:")), "{err}");
         let dup = good.replacen("\"s3\": {", "\"s3\": {}, \"s3\": {", 1);
-        let err = parse_snapshot(&dup).err().expect("a duplicate member is refused").to_string();
+        let err = parse_snapshot(&dup, "s.json").err().expect("a duplicate member is refused").to_string();
         assert!(err.contains("duplicate field"), "{err}");
         let wrong = good.replacen("\"buckets\": []", "\"buckets\": 7", 1);
-        assert!(parse_snapshot(&wrong).is_err());
+        assert!(parse_snapshot(&wrong, "s.json").is_err());
         let version = good.replacen("\"schema_version\": 1", "\"schema_version\": 9", 1);
-        assert!(parse_snapshot(&version).err().unwrap().to_string().contains("schema_version 9"));
+        assert!(parse_snapshot(&version, "s.json").err().unwrap().to_string().contains("schema_version 9"));
+        let with_bom = format!("\u{feff}{good}");
+        let p = parse_snapshot(&with_bom, "s.json").expect("a byte order mark is accepted");
+        assert_eq!(p.sha256, sha256_hex(with_bom.as_bytes()), "the hash is of the file as read");
     }
 }

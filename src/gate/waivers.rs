@@ -7,8 +7,9 @@
 //! snapshot gives the same answer: an expired waiver no longer applies and blocks the gate; one
 //! expiring within `warn_days` is a warning; one that matches no result is stale.
 //!
-//! The file is parsed with the positioned YAML tree of the baseline loader and validated in one
-//! pass: every problem is reported with its line, and any problem is an input error (exit 2).
+//! The file is read with the shared positioned-YAML reader ([`crate::diag::yaml`]) and
+//! validated in one pass: every problem is a [`Problem`] with its line, column and a `W...`
+//! code, and any problem is an input error (exit 2).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -16,7 +17,8 @@ use std::path::Path;
 use chrono::NaiveDate;
 use globset::{Glob, GlobMatcher};
 
-use crate::baseline::raw::{self, Pos, RawNode, RawValue};
+use crate::diag::yaml::{self, Pos, RawNode, RawValue};
+use crate::diag::{self, Code, Problem};
 use crate::model::{AppliedWaiver, CheckResult, Status, WaiverNote, WaiverState};
 use crate::policy::is_valid_check_id;
 
@@ -37,13 +39,14 @@ pub struct Waiver {
     pub expires: NaiveDate,
 }
 
-/// Every problem of a waiver file.
+/// Why a waiver file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum WaiverError {
     #[error("cannot read waiver file {path}: {source}")]
     Read { path: String, source: std::io::Error },
-    #[error("invalid waiver file:\n{}", .problems.join("\n"))]
-    Invalid { problems: Vec<String> },
+    /// Every problem of the file, in file order.
+    #[error("{}", diag::render("the waiver file", problems))]
+    Invalid { problems: Vec<Problem> },
 }
 
 const KEYS: &[&str] = &["check", "resource", "tags", "environments", "reason", "owner", "ticket", "expires"];
@@ -55,18 +58,30 @@ pub fn load(path: &Path) -> Result<Vec<Waiver>, WaiverError> {
     parse(&path.display().to_string(), &text)
 }
 
+/// Collects problems for one file.
+struct Ctx<'f> {
+    file: &'f str,
+    problems: Vec<Problem>,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, code: Code, pos: Pos, message: impl Into<String>) {
+        self.problems.push(Problem::new(code, self.file, pos.line, pos.col, message));
+    }
+
+    /// "Must be X, found `node`": a wrong type, or YAML the reader refuses.
+    fn mismatch(&mut self, node: &RawNode, message: impl Into<String>) {
+        self.err(yaml::mismatch(node, Code::WaiverWrongType), node.pos, message);
+    }
+}
+
 /// Parses waiver YAML; `file` names it in messages.
 pub fn parse(file: &str, text: &str) -> Result<Vec<Waiver>, WaiverError> {
-    let mut problems = Vec::new();
-    let at = |pos: Pos, msg: String| format!("{file}:{}:{}: {msg}", pos.line, pos.col);
-    let root = raw::parse(text).map_err(|e| WaiverError::Invalid { problems: vec![at(e.pos, e.message)] })?;
+    let root = yaml::parse(text, file).map_err(|p| WaiverError::Invalid { problems: vec![p] })?;
+    let mut cx = Ctx { file, problems: Vec::new() };
     let RawValue::Map(top) = &root.value else {
-        return Err(WaiverError::Invalid {
-            problems: vec![at(
-                root.pos,
-                format!("expected a mapping with a `waivers:` list, found {}", root.value.type_name()),
-            )],
-        });
+        cx.mismatch(&root, format!("expected a mapping with a `waivers:` list, found {}", root.value.type_name()));
+        return Err(WaiverError::Invalid { problems: cx.problems });
     };
     let mut list: Option<&RawNode> = None;
     for (k, v) in top {
@@ -74,29 +89,34 @@ pub fn parse(file: &str, text: &str) -> Result<Vec<Waiver>, WaiverError> {
             RawValue::Str(s) if s == "waivers" => list = Some(v),
             RawValue::Str(s) if s == "version" => {
                 if v.value != RawValue::Int(1) {
-                    problems.push(at(v.pos, "unsupported waiver file version (expected 1)".into()));
+                    cx.err(Code::WaiverInvalidValue, v.pos, "unsupported waiver file version (expected 1)");
                 }
             }
-            other => problems.push(at(k.pos, format!("unknown key {} (expected `version` or `waivers`)", show(other)))),
+            other => cx.err(
+                Code::WaiverUnknownKey,
+                k.pos,
+                format!("unknown key {} (expected `version` or `waivers`)", show(other)),
+            ),
         }
     }
     let mut out = Vec::new();
-    match list.map(|n| (&n.value, n.pos)) {
-        None => problems.push(at(root.pos, "missing `waivers:` list".into())),
-        Some((RawValue::Seq(items), _)) => {
+    match list {
+        None => cx.err(Code::WaiverMissingKey, root.pos, "missing `waivers:` list"),
+        Some(RawNode { value: RawValue::Seq(items), .. }) => {
             for item in items {
-                if let Some(w) = waiver(file, item, &mut problems) {
+                if let Some(w) = waiver(&mut cx, item) {
                     out.push(w);
                 }
             }
         }
-        Some((RawValue::Null, _)) => {}
-        Some((other, pos)) => problems.push(at(pos, format!("`waivers` must be a list, found {}", other.type_name()))),
+        Some(RawNode { value: RawValue::Null, .. }) => {}
+        Some(node) => cx.mismatch(node, format!("`waivers` must be a list, found {}", node.value.type_name())),
     }
-    if problems.is_empty() {
+    if cx.problems.is_empty() {
         Ok(out)
     } else {
-        Err(WaiverError::Invalid { problems })
+        diag::sort(&mut cx.problems);
+        Err(WaiverError::Invalid { problems: cx.problems })
     }
 }
 
@@ -107,59 +127,60 @@ fn show(v: &RawValue) -> String {
     }
 }
 
-fn waiver(file: &str, item: &RawNode, problems: &mut Vec<String>) -> Option<Waiver> {
-    let at = |pos: Pos, msg: String| format!("{file}:{}:{}: {msg}", pos.line, pos.col);
+fn waiver(cx: &mut Ctx, item: &RawNode) -> Option<Waiver> {
     let RawValue::Map(entries) = &item.value else {
-        problems.push(at(item.pos, format!("a waiver must be a mapping, found {}", item.value.type_name())));
+        cx.mismatch(item, format!("a waiver must be a mapping, found {}", item.value.type_name()));
         return None;
     };
-    let before = problems.len();
+    let before = cx.problems.len();
     let mut fields: BTreeMap<&str, &RawNode> = BTreeMap::new();
     for (k, v) in entries {
         match (&k.value, KEYS.iter().find(|key| matches!(&k.value, RawValue::Str(s) if s == **key))) {
             (_, Some(key)) => {
                 fields.insert(key, v);
             }
-            (other, None) => {
-                problems.push(at(k.pos, format!("unknown key {} (expected one of: {})", show(other), KEYS.join(", "))))
-            }
+            (other, None) => cx.err(
+                Code::WaiverUnknownKey,
+                k.pos,
+                format!("unknown key {} (expected one of: {})", show(other), KEYS.join(", ")),
+            ),
         }
     }
-    let string = |key: &str, required: bool, problems: &mut Vec<String>| -> Option<String> {
-        match fields.get(key).map(|n| (&n.value, n.pos)) {
-            Some((RawValue::Str(s), pos)) if s.trim().is_empty() => {
-                problems.push(at(pos, format!("`{key}` must not be empty")));
+    let string = |key: &str, required: bool, cx: &mut Ctx| -> Option<String> {
+        match fields.get(key) {
+            Some(RawNode { value: RawValue::Str(s), pos }) if s.trim().is_empty() => {
+                cx.err(Code::WaiverInvalidValue, *pos, format!("`{key}` must not be empty"));
                 None
             }
-            Some((RawValue::Str(s), _)) => Some(s.clone()),
-            Some((other, pos)) => {
-                problems.push(at(pos, format!("`{key}` must be a string, found {}", other.type_name())));
+            Some(RawNode { value: RawValue::Str(s), .. }) => Some(s.clone()),
+            Some(node) => {
+                cx.mismatch(node, format!("`{key}` must be a string, found {}", node.value.type_name()));
                 None
             }
             None if required => {
-                problems.push(at(item.pos, format!("missing required key `{key}`")));
+                cx.err(Code::WaiverMissingKey, item.pos, format!("missing required key `{key}`"));
                 None
             }
             None => None,
         }
     };
-    let check = string("check", true, problems);
-    let reason = string("reason", true, problems);
-    let owner = string("owner", true, problems);
-    let ticket = string("ticket", false, problems);
-    let resource_pattern = string("resource", false, problems);
-    let expires_text = string("expires", true, problems);
+    let check = string("check", true, cx);
+    let reason = string("reason", true, cx);
+    let owner = string("owner", true, cx);
+    let ticket = string("ticket", false, cx);
+    let resource_pattern = string("resource", false, cx);
+    let expires_text = string("expires", true, cx);
 
     if let (Some(c), Some(node)) = (&check, fields.get("check")) {
         if !is_valid_check_id(c) {
-            problems.push(at(node.pos, format!("`check` {c:?} is not a check id (like FF-S3-001)")));
+            cx.err(Code::WaiverInvalidValue, node.pos, format!("`check` {c:?} is not a check id (like FF-S3-001)"));
         }
     }
     let expires = match (&expires_text, fields.get("expires")) {
         (Some(t), Some(node)) => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
             Ok(d) => Some(d),
             Err(_) => {
-                problems.push(at(node.pos, format!("`expires` must be a date YYYY-MM-DD, found {t:?}")));
+                cx.err(Code::WaiverInvalidValue, node.pos, format!("`expires` must be a date YYYY-MM-DD, found {t:?}"));
                 None
             }
         },
@@ -169,53 +190,54 @@ fn waiver(file: &str, item: &RawNode, problems: &mut Vec<String>) -> Option<Waiv
         (Some(p), Some(node)) => match Glob::new(p) {
             Ok(g) => Some(g.compile_matcher()),
             Err(e) => {
-                problems.push(at(node.pos, format!("`resource` is not a valid glob: {e}")));
+                cx.err(Code::WaiverInvalidValue, node.pos, format!("`resource` is not a valid glob: {e}"));
                 None
             }
         },
         _ => None,
     };
     let mut tags = BTreeMap::new();
-    match fields.get("tags").map(|n| (&n.value, n.pos)) {
+    match fields.get("tags") {
         None => {}
-        Some((RawValue::Map(pairs), _)) => {
+        Some(RawNode { value: RawValue::Map(pairs), .. }) => {
             for (k, v) in pairs {
                 match (&k.value, &v.value) {
                     (RawValue::Str(k), RawValue::Str(v)) => {
                         tags.insert(k.clone(), v.clone());
                     }
-                    _ => problems.push(at(k.pos, "tags must map strings to strings".into())),
+                    (RawValue::Str(_), _) => cx.mismatch(v, "tags must map strings to strings"),
+                    _ => cx.mismatch(k, "tags must map strings to strings"),
                 }
             }
         }
-        Some((other, pos)) => problems.push(at(pos, format!("`tags` must be a mapping, found {}", other.type_name()))),
+        Some(node) => cx.mismatch(node, format!("`tags` must be a mapping, found {}", node.value.type_name())),
     }
     if resource_pattern.is_none() && tags.is_empty() && !fields.contains_key("resource") && !fields.contains_key("tags")
     {
-        problems.push(at(item.pos, "a waiver needs a resource selector: `resource` (ARN glob) and/or `tags`".into()));
+        cx.err(
+            Code::WaiverNoSelector,
+            item.pos,
+            "a waiver needs a resource selector: `resource` (ARN glob) and/or `tags`",
+        );
     }
     let mut environments = Vec::new();
-    match fields.get("environments").map(|n| (&n.value, n.pos)) {
+    match fields.get("environments") {
         None => {}
-        Some((RawValue::Seq(items), _)) => {
+        Some(RawNode { value: RawValue::Seq(items), .. }) => {
             for i in items {
                 match &i.value {
                     RawValue::Str(s) => environments.push(s.clone()),
-                    other => {
-                        problems.push(at(i.pos, format!("environment names are strings, found {}", other.type_name())))
-                    }
+                    other => cx.mismatch(i, format!("environment names are strings, found {}", other.type_name())),
                 }
             }
         }
-        Some((other, pos)) => {
-            problems.push(at(pos, format!("`environments` must be a list, found {}", other.type_name())))
-        }
+        Some(node) => cx.mismatch(node, format!("`environments` must be a list, found {}", node.value.type_name())),
     }
-    if problems.len() > before {
+    if cx.problems.len() > before {
         return None;
     }
     Some(Waiver {
-        location: format!("{file}:{}", item.pos.line),
+        location: format!("{}:{}", cx.file, item.pos.line),
         check: check?,
         resource,
         resource_pattern,
@@ -414,15 +436,44 @@ mod tests {
         .unwrap_err();
         let text = err.to_string();
         for needle in [
-            "w.yaml:2:",
+            "w.yaml:2:12: error[W004]:",
             "not a check id",
             "missing required key `reason`",
             "w.yaml:5:",
             "YYYY-MM-DD",
-            "w.yaml:6:",
-            "unknown key `colour`",
+            "w.yaml:6:5: error[W001]: unknown key `colour`",
+            "error[W002]: missing required key `reason`",
         ] {
             assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
         }
+    }
+
+    /// A multi-document waiver file was once called "a baseline file": the message is the
+    /// YAML reader's, about this file, with the file's name.
+    #[test]
+    fn multi_document_waiver_file_is_not_called_a_baseline() {
+        let err = parse("w.yaml", "waivers: []\n---\nwaivers: []\n").unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("the waiver file is invalid (1 error):"), "{text}");
+        assert!(text.contains("w.yaml:3:1: error[Y002]"), "{text}");
+        assert!(!text.contains("baseline"), "{text}");
+    }
+
+    /// Every waiver of a file is judged: problems in the first and the last entry both appear.
+    #[test]
+    fn problems_of_every_waiver_are_listed() {
+        let text = "version: 2\nwaivers:\n  - check: FF-S3-001\n    owner: o\n    reason: r\n    expires: 2030-01-01\n  - check: FF-S3-001\n    resource: x\n    owner: !me o\n    reason: r\n    expires: soon\n";
+        let WaiverError::Invalid { problems } = parse("w.yaml", text).unwrap_err() else { panic!("not Invalid") };
+        let got: Vec<(Code, usize)> = problems.iter().map(|p| (p.code, p.line)).collect();
+        assert_eq!(
+            got,
+            vec![
+                (Code::WaiverInvalidValue, 1),
+                (Code::WaiverNoSelector, 3),
+                (Code::YamlUnsupported, 9),
+                (Code::WaiverInvalidValue, 11)
+            ],
+            "{problems:?}"
+        );
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! Everything after collection works on these types only: the live collector writes a
 //! [`Snapshot`], the engine reads one, and an auditor can re-run the engine offline on a
-//! saved file. This module imports no other module of the crate.
+//! saved file. This module imports no other module of the crate but the leaf [`crate::diag`],
+//! through which a malformed snapshot file is reported like every other input.
 //!
 //! Normalisation rules (documented in `docs/snapshot.md`, enforced by the JSON Schema in
 //! `schemas/snapshot.schema.json`):

@@ -2,9 +2,11 @@
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 use super::meta::ResourceMeta;
 use super::resources::*;
+use crate::diag::{Code, Problem};
 
 /// The snapshot schema version this build reads and writes.
 pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
@@ -418,51 +420,129 @@ impl Snapshot {
     }
 }
 
-/// Why a snapshot file could not be read.
+/// Why a snapshot file could not be read: every problem found (`S...` codes), with its position.
 #[derive(Debug, thiserror::Error)]
-pub enum SnapshotError {
-    #[error("not valid JSON at line {line}, column {column}: {message}")]
-    Json { line: usize, column: usize, message: String },
-    #[error("unsupported snapshot schema_version {found} (this build reads version {SNAPSHOT_SCHEMA_VERSION}); re-collect it with a matching flowforge-audit")]
-    Version { found: u64 },
-    #[error("not a flowforge-audit snapshot: {0}")]
-    Shape(String),
+#[error("{}", crate::diag::render("the snapshot", problems))]
+pub struct SnapshotError {
+    pub problems: Vec<Problem>,
 }
 
+impl SnapshotError {
+    /// One problem about the whole file.
+    pub fn in_file(code: Code, file: &str, message: impl Into<String>) -> SnapshotError {
+        SnapshotError { problems: vec![Problem::in_file(code, file, message)] }
+    }
+}
+
+/// How [`Snapshot::from_json`] names the document it was given.
+pub const UNNAMED_SNAPSHOT: &str = "<snapshot>";
+
 impl Snapshot {
-    /// Parses a snapshot document, checking its schema version before its shape so that a
-    /// snapshot from another version gets a message about the version, not about a field.
+    /// [`Snapshot::from_json_named`] for text that has no file name.
     pub fn from_json(text: &str) -> Result<Snapshot, SnapshotError> {
+        Self::from_json_named(text, UNNAMED_SNAPSHOT)
+    }
+
+    /// Parses a snapshot document; `file` names it in every problem. The schema version is
+    /// checked before the shape, so that a snapshot from another version gets a message about
+    /// the version, not about a field. `collected_at` must be an RFC 3339 timestamp: reports
+    /// are stamped with it and waiver expiry is judged against it. A UTF-8 byte order mark is
+    /// accepted.
+    pub fn from_json_named(text: &str, file: &str) -> Result<Snapshot, SnapshotError> {
+        /// The members checked before the whole document, as raw text (for their position).
         #[derive(Deserialize)]
-        struct Header {
-            schema_version: Option<serde_json::Value>,
+        struct Header<'a> {
+            #[serde(borrow)]
+            schema_version: Option<&'a RawValue>,
+            #[serde(borrow)]
+            collected_at: Option<&'a RawValue>,
         }
-        let json_err =
-            |e: serde_json::Error| SnapshotError::Json { line: e.line(), column: e.column(), message: e.to_string() };
-        let header: Header = serde_json::from_str(text).map_err(|e| {
+        let text = crate::diag::strip_bom(text);
+        let fail = |problems: Vec<Problem>| SnapshotError { problems };
+        let from_serde = |e: serde_json::Error| {
+            let message = json_message(&e);
             if e.is_data() {
-                SnapshotError::Shape("the document must be a JSON object".into())
+                Problem::new(
+                    Code::SnapshotShape,
+                    file,
+                    e.line(),
+                    e.column(),
+                    format!("not a flowforge-audit snapshot: {message}"),
+                )
             } else {
-                json_err(e)
+                Problem::new(Code::SnapshotJson, file, e.line(), e.column(), format!("not valid JSON: {message}"))
+            }
+        };
+        let at = |code: Code, raw: &RawValue, message: String| match crate::diag::offset_in(text, raw.get()) {
+            Some(offset) => Problem::at_offset(code, file, text, offset, message),
+            None => Problem::in_file(code, file, message),
+        };
+        let header: Header = serde_json::from_str(text).map_err(|e| {
+            if e.is_data() && !text.trim_start().starts_with('{') {
+                fail(vec![Problem::in_file(
+                    Code::SnapshotShape,
+                    file,
+                    "not a flowforge-audit snapshot: the document must be a JSON object",
+                )])
+            } else {
+                fail(vec![from_serde(e)])
             }
         })?;
-        match header.schema_version {
-            None => return Err(SnapshotError::Shape("missing schema_version".into())),
-            Some(v) => match v.as_u64() {
-                Some(n) if n == u64::from(SNAPSHOT_SCHEMA_VERSION) => {}
-                Some(n) => return Err(SnapshotError::Version { found: n }),
-                None => return Err(SnapshotError::Shape(format!("schema_version must be a number, found {v}"))),
-            },
+        let Some(version) = header.schema_version else {
+            return Err(SnapshotError::in_file(
+                Code::SnapshotShape,
+                file,
+                "not a flowforge-audit snapshot: missing schema_version",
+            ));
+        };
+        match serde_json::from_str::<serde_json::Value>(version.get()).ok().as_ref().map(|v| (v.as_u64(), v)) {
+            Some((Some(n), _)) if n == u64::from(SNAPSHOT_SCHEMA_VERSION) => {}
+            Some((Some(n), _)) => {
+                return Err(fail(vec![at(
+                    Code::SnapshotVersion,
+                    version,
+                    format!("unsupported snapshot schema_version {n} (this build reads version {SNAPSHOT_SCHEMA_VERSION}); re-collect it with a matching flowforge-audit"),
+                )]))
+            }
+            _ => {
+                return Err(fail(vec![at(
+                    Code::SnapshotShape,
+                    version,
+                    format!("not a flowforge-audit snapshot: schema_version must be a number, found {}", version.get()),
+                )]))
+            }
         }
-        serde_json::from_str(text).map_err(
-            |e| {
-                if e.is_data() {
-                    SnapshotError::Shape(format!("{e}"))
-                } else {
-                    json_err(e)
+        let mut problems = Vec::new();
+        // Judged on its own, so that a shape error elsewhere does not hide it.
+        if let Some(raw) = header.collected_at {
+            if let Ok(stamp) = serde_json::from_str::<String>(raw.get()) {
+                if let Err(e) = chrono::DateTime::parse_from_rfc3339(&stamp) {
+                    problems.push(at(
+                        Code::SnapshotCollectedAt,
+                        raw,
+                        format!("collected_at {stamp:?} is not an RFC 3339 timestamp ({e}); expected e.g. 2026-01-31T09:30:00Z"),
+                    ));
                 }
-            },
-        )
+            }
+        }
+        match serde_json::from_str::<Snapshot>(text) {
+            Ok(snapshot) if problems.is_empty() => Ok(snapshot),
+            Ok(_) => Err(fail(problems)),
+            Err(e) => {
+                problems.push(from_serde(e));
+                crate::diag::sort(&mut problems);
+                Err(fail(problems))
+            }
+        }
+    }
+}
+
+/// serde_json's message without its " at line L column C" tail (the problem carries those).
+fn json_message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(i) => text[..i].to_owned(),
+        None => text,
     }
 }
 
@@ -487,13 +567,50 @@ mod tests {
     #[test]
     fn future_schema_version_is_refused_first() {
         let err = Snapshot::from_json(r#"{"schema_version": 99, "ec2": 5}"#).unwrap_err();
-        assert!(matches!(err, SnapshotError::Version { found: 99 }), "{err}");
+        let codes: Vec<Code> = err.problems.iter().map(|p| p.code).collect();
+        assert_eq!(codes, vec![Code::SnapshotVersion], "{err}");
+        assert!(err.to_string().contains("<snapshot>:1:20: error[S002]"), "{err}");
     }
 
-    /// Malformed JSON names the line and column.
+    /// Malformed JSON names the file, line and column.
     #[test]
     fn malformed_json_names_position() {
-        let err = Snapshot::from_json("{\n  \"schema_version\": 1,\n  oops\n}").unwrap_err();
-        assert!(err.to_string().contains("line 3"), "{err}");
+        let err = Snapshot::from_json_named("{\n  \"schema_version\": 1,\n  oops\n}", "s.json").unwrap_err();
+        assert!(err.to_string().contains("s.json:3:3: error[S001]"), "{err}");
+    }
+
+    fn header(collected_at: &str) -> String {
+        format!(
+            "{{\"schema_version\": 1, \"tool_version\": \"\", \"account_id\": \"123456789012\", \"partition\": \"aws\",\n \"regions\": [], \"collected_at\": {collected_at}}}"
+        )
+    }
+
+    /// Issue 10: "yesterday", an impossible date and "" stamped the reports and judged waiver
+    /// expiry. Each is refused at the value's position in the named file.
+    #[test]
+    fn invalid_collected_at_is_refused() {
+        for bad in ["\"yesterday\"", "\"2026-13-45T99:00:00Z\"", "\"\"", "\"2026-01-01\""] {
+            let err = Snapshot::from_json_named(&header(bad), "s.json").unwrap_err();
+            let got: Vec<(Code, usize, usize)> = err.problems.iter().map(|p| (p.code, p.line, p.col)).collect();
+            assert_eq!(got, vec![(Code::SnapshotCollectedAt, 2, 33)], "{bad}: {err}");
+        }
+        assert!(Snapshot::from_json(&header("\"2026-01-01T00:00:00Z\"")).is_ok());
+        assert!(Snapshot::from_json(&header("\"2026-01-01T00:00:00.5+02:00\"")).is_ok());
+    }
+
+    /// A bad timestamp and a shape error elsewhere are both reported in one pass.
+    #[test]
+    fn collected_at_and_shape_errors_come_together() {
+        let text = header("\"yesterday\"").replace("\"regions\": []", "\"regions\": 5");
+        let err = Snapshot::from_json_named(&text, "s.json").unwrap_err();
+        let codes: Vec<Code> = err.problems.iter().map(|p| p.code).collect();
+        assert_eq!(codes, vec![Code::SnapshotShape, Code::SnapshotCollectedAt], "{err}");
+    }
+
+    /// A UTF-8 byte order mark (as Windows editors write) was refused as invalid JSON.
+    #[test]
+    fn snapshot_with_byte_order_mark_is_accepted() {
+        let text = header("\"2026-01-01T00:00:00Z\"");
+        assert_eq!(Snapshot::from_json(&format!("\u{feff}{text}")).unwrap(), Snapshot::from_json(&text).unwrap());
     }
 }

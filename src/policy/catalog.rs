@@ -8,7 +8,9 @@
 //! - `lib/*.rego`: shared helpers, packages under `flowforge.lib`.
 //!
 //! Loading validates everything (id format and uniqueness, metadata, package vs path, a test
-//! file per check) and reports every problem at once with its file and line. The builtin
+//! file per check) and reports every problem at once with its file, line and code: each rule
+//! is judged on its own (a check whose METADATA is broken is still asked for its test file),
+//! so fixing the listed problems never reveals new ones. The builtin
 //! catalog is validated by `tests/policy_catalog.rs`, so [`Catalog::builtin`] failing means a
 //! broken build, but it still returns an error rather than panicking.
 
@@ -18,8 +20,9 @@ use std::path::{Path, PathBuf};
 use include_dir::{include_dir, Dir};
 use sha2::{Digest, Sha256};
 
-use super::diag::{CatalogError, Problem};
+use super::diag::CatalogError;
 use super::metadata::{package_decl, parse_check_metadata};
+use crate::diag::{self, Code, Problem};
 use crate::model::CheckMeta;
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/policies");
@@ -108,7 +111,7 @@ impl Catalog {
             Ok(c) => Ok(c),
             Err(CatalogError::Invalid(mut more)) => {
                 problems.append(&mut more);
-                problems.sort();
+                diag::sort(&mut problems);
                 Err(CatalogError::Invalid(problems))
             }
             Err(e) => Err(e),
@@ -140,6 +143,32 @@ impl Catalog {
         let mut checks: Vec<Check> = Vec::new();
         let mut libs = Vec::new();
         let mut tests: BTreeMap<String, RegoFile> = BTreeMap::new();
+        // Which checks and tests exist is decided by path alone, so that a file whose package
+        // or METADATA is broken is still asked for its test (and its test is not an orphan).
+        let paths: BTreeSet<&str> = files.iter().map(|f| f.rel_path.as_str()).collect();
+        for raw in files.iter().filter(|f| f.rel_path.starts_with("aws/") && f.rel_path.split('/').count() == 3) {
+            let rel = raw.rel_path.as_str();
+            if let Some(check_rel) = rel.strip_suffix("_test.rego") {
+                let check = format!("{check_rel}.rego");
+                if !paths.contains(check.as_str()) {
+                    problems.push(Problem::new(
+                        Code::PolicyOrphanTest,
+                        &raw.source,
+                        0,
+                        0,
+                        format!("test file without a check beside it (expected {check})"),
+                    ));
+                }
+            } else if !paths.contains(test_path_of(rel).as_str()) {
+                problems.push(Problem::new(
+                    Code::PolicyMissingTest,
+                    &raw.source,
+                    0,
+                    0,
+                    format!("check has no test file {} beside it", test_path_of(rel)),
+                ));
+            }
+        }
         for raw in files {
             let decl = match package_decl(&raw.source, &raw.text) {
                 Ok(d) => d,
@@ -161,15 +190,19 @@ impl Catalog {
                     let expected = format!("flowforge.aws.{service}.{name}");
                     if decl.name != expected {
                         problems.push(Problem::new(
+                            Code::PolicyPackagePath,
                             &raw.source,
                             decl.line,
+                            decl.col,
                             format!("package `{}` does not match the path; expected `package {expected}`", decl.name),
                         ));
                     }
                     if !is_rego_ident(service) || !is_rego_ident(name) {
                         problems.push(Problem::new(
+                            Code::PolicyLocation,
                             &raw.source,
-                            1,
+                            0,
+                            0,
                             "service and check file names must be lower_snake_case",
                         ));
                     }
@@ -185,8 +218,10 @@ impl Catalog {
                 ["lib", ..] => {
                     if decl.name != "flowforge.lib" && !decl.name.starts_with("flowforge.lib.") {
                         problems.push(Problem::new(
+                            Code::PolicyPackagePath,
                             &raw.source,
                             decl.line,
+                            decl.col,
                             format!("library package `{}` must be `flowforge.lib` or below it", decl.name),
                         ));
                     }
@@ -197,38 +232,33 @@ impl Catalog {
                     }
                 }
                 _ => problems.push(Problem::new(
+                    Code::PolicyLocation,
                     &raw.source,
-                    1,
+                    0,
+                    0,
                     "unexpected location: checks go in aws/<service>/<check>.rego, helpers in lib/",
                 )),
             }
         }
-        // Attach tests, check ids.
+        // Attach tests, check ids (a missing test was reported above).
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for check in &mut checks {
             if let Some(first) = seen.insert(check.meta.id.clone(), check.meta.source.clone()) {
+                let (line, col) = id_position(&check.file.text);
                 problems.push(Problem::new(
+                    Code::PolicyDuplicateId,
                     &check.meta.source,
-                    id_line(&check.file.text),
+                    line,
+                    col,
                     format!("duplicate check id {} (also used by {first})", check.meta.id),
                 ));
             }
-            let test_rel = test_path_of(&check.file.rel_path);
-            match tests.remove(&test_rel) {
-                Some(t) => check.test = Some(t),
-                None => problems.push(Problem::new(
-                    &check.meta.source,
-                    1,
-                    format!("check {} has no test file {test_rel} beside it", check.meta.id),
-                )),
-            }
+            check.test = tests.remove(&test_path_of(&check.file.rel_path));
         }
-        for orphan in tests.values().filter(|t| t.rel_path.starts_with("aws/")) {
-            problems.push(Problem::new(&orphan.source, 1, "test file without a check beside it"));
-        }
+        // Tests of checks that did not load are not "other tests": drop them with their check.
+        tests.retain(|rel, _| !rel.starts_with("aws/"));
         if !problems.is_empty() {
-            problems.sort();
-            problems.dedup();
+            diag::sort(&mut problems);
             return Err(CatalogError::Invalid(problems));
         }
         checks.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
@@ -357,9 +387,15 @@ fn is_rego_ident(s: &str) -> bool {
         && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
-/// Line of the `id:` key in the METADATA block (for duplicate-id problems).
-fn id_line(text: &str) -> usize {
-    text.lines().position(|l| l.trim_start_matches(['#', ' ']).starts_with("id:")).map_or(1, |i| i + 1)
+/// Line and column of the `id:` key in the METADATA block (for duplicate-id problems).
+fn id_position(text: &str) -> (usize, usize) {
+    text.lines()
+        .enumerate()
+        .find_map(|(i, l)| {
+            let key = l.trim_start_matches(['#', ' ']);
+            key.starts_with("id:").then(|| (i + 1, l.chars().count() - key.chars().count() + 1))
+        })
+        .unwrap_or((1, 1))
 }
 
 #[cfg(test)]
@@ -438,10 +474,43 @@ mod tests {
         let err = Catalog::with_overlay(d).unwrap_err();
         let CatalogError::Invalid(problems) = &err else { panic!("{err}") };
         let text = err.to_string();
-        assert!(problems.iter().any(|p| p.message.contains("does not match the path") && p.line == 12), "{text}");
-        assert!(problems.iter().any(|p| p.message.contains("no test file")), "{text}");
-        assert!(problems.iter().any(|p| p.message.contains("duplicate check id FF-S3-901") && p.line == 5), "{text}");
-        assert!(text.contains("b.rego:12:"), "{text}");
+        assert!(problems.iter().any(|p| p.code == Code::PolicyPackagePath && p.line == 12), "{text}");
+        assert!(problems.iter().any(|p| p.code == Code::PolicyMissingTest), "{text}");
+        assert!(problems.iter().any(|p| p.code == Code::PolicyDuplicateId && p.line == 5), "{text}");
+        assert!(text.contains("b.rego:12:1: error[P002]"), "{text}");
+    }
+
+    /// Issue 9: a check with a bad severity, a wrong package and no test file used to report
+    /// two problems, the missing test only after they were fixed. All three come in one pass.
+    #[test]
+    fn bad_severity_wrong_package_and_missing_test_are_reported_together() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let text = check_text("FF-S3-902", "flowforge.aws.s3.wrong", "deny contains x if { false; x := 1 }")
+            .replace("severity: high", "severity: urgent");
+        write(d, "aws/s3/bad.rego", &text);
+        let err = Catalog::with_overlay(d).unwrap_err();
+        let CatalogError::Invalid(problems) = &err else { panic!("{err}") };
+        let mut codes: Vec<Code> = problems.iter().map(|p| p.code).collect();
+        codes.sort();
+        assert_eq!(codes, vec![Code::PolicyPackagePath, Code::PolicyMissingTest, Code::MetadataInvalidValue], "{err}");
+        assert!(problems.iter().all(|p| p.file.ends_with("bad.rego")), "{err}");
+        assert!(err.to_string().starts_with("the policy catalog is invalid (3 errors):"), "{err}");
+    }
+
+    /// A test file whose check is broken is not also called an orphan (a second, wrong problem).
+    #[test]
+    fn test_of_a_broken_check_is_not_an_orphan() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let text = check_text("FF-S3-903", "flowforge.aws.s3.c", "deny contains x if { false; x := 1 }")
+            .replace("area: tls", "area: nowhere");
+        write(d, "aws/s3/c.rego", &text);
+        write(d, "aws/s3/c_test.rego", "package flowforge.aws.s3.c_test\n");
+        write(d, "aws/s3/lonely_test.rego", "package flowforge.aws.s3.lonely_test\n");
+        let CatalogError::Invalid(problems) = Catalog::with_overlay(d).unwrap_err() else { panic!("not Invalid") };
+        let got: Vec<(Code, bool)> = problems.iter().map(|p| (p.code, p.file.ends_with("lonely_test.rego"))).collect();
+        assert_eq!(got, vec![(Code::MetadataInvalidValue, false), (Code::PolicyOrphanTest, true)], "{problems:?}");
     }
 
     /// A missing overlay directory is an I/O error naming the path, not an empty overlay.

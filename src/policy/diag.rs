@@ -1,37 +1,16 @@
-//! Problems found while loading a policy catalog, each naming a file and a line.
+//! Why a policy catalog could not be loaded: every problem of every file, or an I/O error.
 //!
 //! Loading validates the whole catalog before it fails, so an author sees every problem at
-//! once (as cargo-deny does for its config) instead of fixing them one run at a time.
+//! once (as cargo-deny does for its config) instead of fixing them one run at a time. The
+//! problems are the shared [`Problem`]s (`P...` codes for the layout, `M...` for METADATA).
 
-use std::fmt;
-
-/// One thing wrong with one policy file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Problem {
-    /// The file's source label: `builtin:policies/aws/s3/tls_only.rego` or a path on disk.
-    pub file: String,
-    /// 1-based line; the line of the `package` or `# METADATA` comment when no better one exists.
-    pub line: usize,
-    pub message: String,
-}
-
-impl Problem {
-    pub fn new(file: &str, line: usize, message: impl Into<String>) -> Self {
-        Problem { file: file.to_owned(), line, message: message.into() }
-    }
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.file, self.line, self.message)
-    }
-}
+pub use crate::diag::Problem;
 
 /// Why a catalog could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
     /// The files were read but are not a valid catalog; every problem is listed, sorted.
-    #[error("invalid policy catalog ({} problem(s)):\n{}", .0.len(), render_problems(.0))]
+    #[error("{}", crate::diag::render("the policy catalog", .0))]
     Invalid(Vec<Problem>),
     /// A policy directory or file could not be read.
     #[error("cannot read policy path {path}: {source}")]
@@ -40,8 +19,4 @@ pub enum CatalogError {
         #[source]
         source: std::io::Error,
     },
-}
-
-fn render_problems(problems: &[Problem]) -> String {
-    problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
 }

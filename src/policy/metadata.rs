@@ -3,14 +3,15 @@
 //!
 //! Metadata lives beside the logic (as in trivy-checks) so that one file is the whole check.
 //! Parsing is strict: a missing key, an unknown key or a value of the wrong shape is a
-//! [`Problem`] naming the file and the line of the offending YAML, and every problem of a
-//! block is reported, not only the first.
+//! [`Problem`] (`M...` codes) naming the file, line and column of the offending YAML, and
+//! every problem of a block is reported, not only the first. The block is read with the shared
+//! positioned-YAML reader ([`crate::diag::yaml`]) after the comment markers are cut off, and
+//! positions are mapped back to the Rego file.
 
 use std::collections::BTreeMap;
 
-use saphyr::{LoadableYamlNode, MarkedYaml, Scalar, YamlData};
-
-use super::diag::Problem;
+use crate::diag::yaml::{self, RawNode, RawValue};
+use crate::diag::{self, Code, Problem};
 use crate::model::{collection_info, CheckMeta, Severity};
 
 /// The policy areas a check may be tagged with.
@@ -29,27 +30,37 @@ pub struct PackageDecl {
     pub name: String,
     /// 1-based line of the `package` keyword.
     pub line: usize,
+    /// 1-based column of the `package` keyword.
+    pub col: usize,
 }
 
 /// Finds the `package` line: the first line that, outside comments, starts with `package`.
 pub fn package_decl(file: &str, text: &str) -> Result<PackageDecl, Problem> {
+    let text = diag::strip_bom(text);
     for (idx, raw) in text.lines().enumerate() {
         let line = raw.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
+        let col = raw.chars().take_while(|c| c.is_whitespace()).count() + 1;
         if let Some(rest) = line.strip_prefix("package") {
             if rest.starts_with(char::is_whitespace) {
                 let name = rest.split('#').next().unwrap_or_default().trim().to_owned();
                 if name.is_empty() {
-                    return Err(Problem::new(file, idx + 1, "`package` without a name"));
+                    return Err(Problem::new(Code::PolicyPackage, file, idx + 1, col, "`package` without a name"));
                 }
-                return Ok(PackageDecl { name, line: idx + 1 });
+                return Ok(PackageDecl { name, line: idx + 1, col });
             }
         }
-        return Err(Problem::new(file, idx + 1, "expected the `package` declaration before any rule or import"));
+        return Err(Problem::new(
+            Code::PolicyPackage,
+            file,
+            idx + 1,
+            col,
+            "expected the `package` declaration before any rule or import",
+        ));
     }
-    Err(Problem::new(file, 1, "no `package` declaration"))
+    Err(Problem::new(Code::PolicyPackage, file, 1, 1, "no `package` declaration"))
 }
 
 /// Returns true when `id` has the form `FF-<AREA>-<NNN>` (AREA: upper-case letters and digits,
@@ -69,29 +80,43 @@ pub fn is_valid_check_id(id: &str) -> bool {
 /// `file` is the label used in problems and becomes [`CheckMeta::source`].
 pub fn parse_check_metadata(file: &str, text: &str) -> Result<CheckMeta, Vec<Problem>> {
     let package = package_decl(file, text).map_err(|p| vec![p])?;
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = diag::strip_bom(text).lines().collect();
     // The contiguous comment block right above `package`.
     let mut start = package.line - 1; // 0-based index of the package line
     while start > 0 && lines.get(start - 1).is_some_and(|l| l.trim_start().starts_with('#')) {
         start -= 1;
     }
-    let block = &lines[start..package.line - 1];
+    let block = lines.get(start..package.line - 1).unwrap_or_default();
     let Some(marker) = block.iter().position(|l| comment_body(l).trim() == "METADATA") else {
         return Err(vec![Problem::new(
+            Code::MetadataMissing,
             file,
             package.line,
+            package.col,
             "no `# METADATA` comment block right above `package` (see docs/policies.md)",
         )]);
     };
     // File line (1-based) of the `# METADATA` marker; YAML line k is file line marker_line + k.
     let marker_line = start + marker + 1;
-    let yaml: String = block[marker + 1..].iter().map(|l| format!("{}\n", comment_body(l))).collect();
-    let mut problems = Vec::new();
-    let meta = parse_yaml(file, &yaml, marker_line, &package, &mut problems);
+    let yaml_lines = &block[marker + 1..];
+    let yaml: String = yaml_lines.iter().map(|l| format!("{}\n", comment_body(l))).collect();
+    // Characters cut off each line (indentation, `#`, one space): added back to YAML columns.
+    let prefixes = yaml_lines.iter().map(|l| l.chars().count() - comment_body(l).chars().count()).collect();
+    let mut cx = Ctx { file, marker_line, prefixes, problems: Vec::new() };
+    let meta = match yaml::parse(&yaml, file) {
+        Ok(root) => parse_yaml(&mut cx, &root, &package),
+        Err(mut p) => {
+            (p.line, p.col) = cx.position(p.line, p.col);
+            p.message = format!("METADATA is not valid YAML: {}", p.message);
+            cx.problems.push(p);
+            None
+        }
+    };
+    let mut problems = cx.problems;
     match meta {
         Some(meta) if problems.is_empty() => Ok(meta),
         _ => {
-            problems.sort();
+            diag::sort(&mut problems);
             Err(problems)
         }
     }
@@ -105,91 +130,93 @@ fn comment_body(line: &str) -> &str {
 
 struct Ctx<'a> {
     file: &'a str,
-    offset: usize,
     marker_line: usize,
+    prefixes: Vec<usize>,
+    problems: Vec<Problem>,
 }
 
 impl Ctx<'_> {
-    fn line(&self, node: &MarkedYaml<'_>) -> usize {
-        // A default span (line 0) means the node was synthesised; point at the marker.
-        match node.span.start.line() {
-            0 => self.marker_line,
-            l => self.offset + l,
+    /// The Rego file's line and column of a position in the METADATA YAML.
+    fn position(&self, line: usize, col: usize) -> (usize, usize) {
+        match line {
+            0 => (self.marker_line, 0),
+            l => (self.marker_line + l, col + self.prefixes.get(l - 1).copied().unwrap_or(0)),
         }
     }
-    fn problem(&self, node: &MarkedYaml<'_>, msg: impl Into<String>) -> Problem {
-        Problem::new(self.file, self.line(node), msg)
+
+    fn err(&mut self, code: Code, node: &RawNode, msg: impl Into<String>) {
+        let (line, col) = self.position(node.pos.line, node.pos.col);
+        self.problems.push(Problem::new(code, self.file, line, col, msg));
+    }
+
+    /// A wrong type at `node`, or YAML the reader refuses.
+    fn mismatch(&mut self, node: &RawNode, msg: impl Into<String>) {
+        self.err(yaml::mismatch(node, Code::MetadataWrongType), node, msg);
     }
 }
 
-fn parse_yaml(
-    file: &str,
-    yaml: &str,
-    marker_line: usize,
-    package: &PackageDecl,
-    problems: &mut Vec<Problem>,
-) -> Option<CheckMeta> {
-    let ctx = Ctx { file, offset: marker_line, marker_line };
-    let docs = match MarkedYaml::load_from_str(yaml) {
-        Ok(docs) => docs,
-        Err(e) => {
-            let line = marker_line + e.marker().line();
-            problems.push(Problem::new(file, line, format!("METADATA is not valid YAML: {}", e.info())));
-            return None;
-        }
-    };
-    let Some(root) = docs.first() else {
-        problems.push(Problem::new(file, marker_line, "METADATA block is empty"));
+fn parse_yaml(cx: &mut Ctx, root: &RawNode, package: &PackageDecl) -> Option<CheckMeta> {
+    if root.value == RawValue::Null {
+        cx.problems.push(Problem::new(Code::MetadataMissing, cx.file, cx.marker_line, 0, "METADATA block is empty"));
+        return None;
+    }
+    let top = mapping(cx, root, "METADATA", &TOP_KEYS)?;
+    let title = required_string(cx, &top, root, "title");
+    let description = required_string(cx, &top, root, "description");
+    let Some(custom_node) = top.get("custom").copied() else {
+        cx.err(Code::MetadataMissingKey, root, "missing key `custom`");
         return None;
     };
-    let top = mapping(&ctx, root, "METADATA", &TOP_KEYS, problems)?;
-    let title = required_string(&ctx, &top, root, "title", problems);
-    let description = required_string(&ctx, &top, root, "description", problems);
-    let Some(custom_node) = top.get("custom") else {
-        problems.push(ctx.problem(root, "missing key `custom`"));
-        return None;
-    };
-    let custom = mapping(&ctx, custom_node, "custom", &CUSTOM_KEYS, problems)?;
+    let custom = mapping(cx, custom_node, "custom", &CUSTOM_KEYS)?;
 
-    let id = required_string(&ctx, &custom, custom_node, "id", problems);
+    let id = required_string(cx, &custom, custom_node, "id");
     if let (Some(id), Some(node)) = (&id, custom.get("id")) {
         if !is_valid_check_id(id) {
-            problems.push(ctx.problem(node, format!("id {id:?} is not of the form FF-<AREA>-<NNN>, e.g. FF-S3-001")));
+            cx.err(
+                Code::MetadataInvalidValue,
+                node,
+                format!("id {id:?} is not of the form FF-<AREA>-<NNN>, e.g. FF-S3-001"),
+            );
         }
     }
-    let severity = required_string(&ctx, &custom, custom_node, "severity", problems).and_then(|s| {
+    let severity = required_string(cx, &custom, custom_node, "severity").and_then(|s| {
         let node = custom.get("severity")?;
         match s.parse::<Severity>() {
             Ok(sev) if sev.as_str() == s => Some(sev),
             _ => {
-                problems
-                    .push(ctx.problem(node, format!("severity {s:?} is not one of critical, high, medium, low, info")));
+                cx.err(
+                    Code::MetadataInvalidValue,
+                    node,
+                    format!("severity {s:?} is not one of critical, high, medium, low, info"),
+                );
                 None
             }
         }
     });
-    let collection = required_string(&ctx, &custom, custom_node, "collection", problems);
+    let collection = required_string(cx, &custom, custom_node, "collection");
     if let (Some(c), Some(node)) = (&collection, custom.get("collection")) {
         if collection_info(c).is_none() {
-            problems.push(
-                ctx.problem(node, format!("collection {c:?} is not a snapshot collection (see model::COLLECTIONS)")),
+            cx.err(
+                Code::MetadataInvalidValue,
+                node,
+                format!("collection {c:?} is not a snapshot collection (see model::COLLECTIONS)"),
             );
         }
     }
-    let remediation = required_string(&ctx, &custom, custom_node, "remediation", problems);
-    let guide_section = required_string(&ctx, &custom, custom_node, "guide_section", problems);
-    let area = required_string(&ctx, &custom, custom_node, "area", problems);
+    let remediation = required_string(cx, &custom, custom_node, "remediation");
+    let guide_section = required_string(cx, &custom, custom_node, "guide_section");
+    let area = required_string(cx, &custom, custom_node, "area");
     if let (Some(a), Some(node)) = (&area, custom.get("area")) {
         if !AREAS.contains(&a.as_str()) {
-            problems.push(ctx.problem(node, format!("area {a:?} is not one of {}", AREAS.join(", "))));
+            cx.err(Code::MetadataInvalidValue, node, format!("area {a:?} is not one of {}", AREAS.join(", ")));
         }
     }
     let frameworks = match custom.get("frameworks") {
         None => {
-            problems.push(ctx.problem(custom_node, "missing key `custom.frameworks`"));
+            cx.err(Code::MetadataMissingKey, custom_node, "missing key `custom.frameworks`");
             None
         }
-        Some(node) => frameworks(&ctx, node, problems),
+        Some(node) => frameworks(cx, node),
     };
     Some(CheckMeta {
         id: id?,
@@ -202,91 +229,82 @@ fn parse_yaml(
         frameworks: frameworks?,
         guide_section: guide_section?,
         area: area?,
-        source: file.to_owned(),
+        source: cx.file.to_owned(),
     })
 }
 
 /// A mapping with string keys, checked against the allowed keys (unknown keys are problems).
-fn mapping<'a, 'y>(
-    ctx: &Ctx<'_>,
-    node: &'a MarkedYaml<'y>,
-    what: &str,
-    allowed: &[&str],
-    problems: &mut Vec<Problem>,
-) -> Option<BTreeMap<String, &'a MarkedYaml<'y>>> {
-    let YamlData::Mapping(map) = &node.data else {
-        problems.push(ctx.problem(node, format!("`{what}` must be a mapping")));
+fn mapping<'n>(cx: &mut Ctx, node: &'n RawNode, what: &str, allowed: &[&str]) -> Option<BTreeMap<String, &'n RawNode>> {
+    let RawValue::Map(map) = &node.value else {
+        cx.mismatch(node, format!("`{what}` must be a mapping, found {}", node.value.type_name()));
         return None;
     };
     let mut out = BTreeMap::new();
     for (k, v) in map {
-        match &k.data {
-            YamlData::Value(Scalar::String(key)) => {
-                if !allowed.contains(&key.as_ref()) {
-                    problems.push(ctx.problem(
+        match &k.value {
+            RawValue::Str(key) => {
+                if !allowed.contains(&key.as_str()) {
+                    cx.err(
+                        Code::MetadataUnknownKey,
                         k,
                         format!("unknown key `{key}` in `{what}` (expected one of: {})", allowed.join(", ")),
-                    ));
+                    );
                 }
-                out.insert(key.to_string(), v);
+                out.insert(key.clone(), v);
             }
-            _ => problems.push(ctx.problem(k, format!("keys of `{what}` must be strings"))),
+            _ => cx.mismatch(k, format!("keys of `{what}` must be strings, found {}", k.value.type_name())),
         }
     }
     Some(out)
 }
 
-fn required_string(
-    ctx: &Ctx<'_>,
-    map: &BTreeMap<String, &MarkedYaml<'_>>,
-    parent: &MarkedYaml<'_>,
-    key: &str,
-    problems: &mut Vec<Problem>,
-) -> Option<String> {
+fn required_string(cx: &mut Ctx, map: &BTreeMap<String, &RawNode>, parent: &RawNode, key: &str) -> Option<String> {
     let Some(node) = map.get(key) else {
-        problems.push(ctx.problem(parent, format!("missing key `{key}`")));
+        cx.err(Code::MetadataMissingKey, parent, format!("missing key `{key}`"));
         return None;
     };
-    match &node.data {
-        YamlData::Value(Scalar::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        YamlData::Value(Scalar::String(_)) => {
-            problems.push(ctx.problem(node, format!("`{key}` must not be empty")));
+    match &node.value {
+        RawValue::Str(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        RawValue::Str(_) => {
+            cx.err(Code::MetadataWrongType, node, format!("`{key}` must not be empty"));
             None
         }
-        _ => {
-            problems.push(ctx.problem(node, format!("`{key}` must be a string")));
+        other => {
+            cx.mismatch(node, format!("`{key}` must be a string, found {}", other.type_name()));
             None
         }
     }
 }
 
-fn frameworks(
-    ctx: &Ctx<'_>,
-    node: &MarkedYaml<'_>,
-    problems: &mut Vec<Problem>,
-) -> Option<BTreeMap<String, Vec<String>>> {
-    let map = mapping(ctx, node, "frameworks", &FRAMEWORKS, problems)?;
+fn frameworks(cx: &mut Ctx, node: &RawNode) -> Option<BTreeMap<String, Vec<String>>> {
+    let map = mapping(cx, node, "frameworks", &FRAMEWORKS)?;
     let mut out = BTreeMap::new();
+    let mut ok = true;
     for (name, list) in map {
-        let YamlData::Sequence(items) = &list.data else {
-            problems.push(ctx.problem(list, format!("`frameworks.{name}` must be a list of control ids")));
+        let RawValue::Seq(items) = &list.value else {
+            cx.mismatch(list, format!("`frameworks.{name}` must be a list of control ids"));
+            ok = false;
             continue;
         };
         let mut ids = Vec::new();
         for item in items {
-            match &item.data {
-                YamlData::Value(Scalar::String(s)) if !s.trim().is_empty() => ids.push(s.trim().to_owned()),
-                _ => problems.push(ctx.problem(
-                    item,
-                    format!(
-                        "control ids in `frameworks.{name}` must be non-empty strings (quote numbers such as \"1.10\")"
-                    ),
-                )),
+            match &item.value {
+                RawValue::Str(s) if !s.trim().is_empty() => ids.push(s.trim().to_owned()),
+                _ => {
+                    ok = false;
+                    cx.err(
+                        yaml::mismatch(item, Code::MetadataInvalidValue),
+                        item,
+                        format!(
+                            "control ids in `frameworks.{name}` must be non-empty strings (quote numbers such as \"1.10\")"
+                        ),
+                    )
+                }
             }
         }
         out.insert(name, ids);
     }
-    Some(out)
+    ok.then_some(out)
 }
 
 #[cfg(test)]
@@ -327,7 +345,8 @@ import rego.v1
         assert_eq!(meta.source, "builtin:policies/aws/s3/tls_only.rego");
     }
 
-    /// Problems name the file line of the offending YAML, and all of them are reported.
+    /// Problems name the file line and column of the offending YAML, with their code, and all
+    /// of them are reported.
     #[test]
     fn bad_metadata_reports_every_problem_with_its_line() {
         let text = GOOD
@@ -337,13 +356,30 @@ import rego.v1
         let problems = parse_check_metadata("p.rego", &text).unwrap_err();
         let rendered: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
         assert!(
-            rendered
-                .contains(&"p.rego:7: severity \"urgent\" is not one of critical, high, medium, low, info".to_owned()),
+            rendered.contains(
+                &"p.rego:7:15: error[M005]: severity \"urgent\" is not one of critical, high, medium, low, info"
+                    .to_owned()
+            ),
             "{rendered:?}"
         );
-        assert!(rendered.iter().any(|p| p.starts_with("p.rego:8: collection \"s3.bukkits\"")), "{rendered:?}");
-        assert!(rendered.iter().any(|p| p.starts_with("p.rego:15: unknown key `owner`")), "{rendered:?}");
+        assert!(
+            rendered.iter().any(|p| p.starts_with("p.rego:8:17: error[M005]: collection \"s3.bukkits\"")),
+            "{rendered:?}"
+        );
+        assert!(
+            rendered.iter().any(|p| p.starts_with("p.rego:15:5: error[M002]: unknown key `owner`")),
+            "{rendered:?}"
+        );
         assert_eq!(problems.len(), 3, "{rendered:?}");
+    }
+
+    /// A tag in METADATA (`!ref`) is refused by the shared reader's rule, at its position.
+    #[test]
+    fn unknown_tag_in_metadata_is_refused() {
+        let text = GOOD.replace("area: tls", "area: !ref tls");
+        let problems = parse_check_metadata("p.rego", &text).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!((problems[0].code, problems[0].line), (Code::YamlUnsupported, 14), "{problems:?}");
     }
 
     /// A missing key is an error located at its parent mapping.
@@ -364,18 +400,22 @@ import rego.v1
             .replace("aws-fsbp: [S3.5]", "aws-fsbp: [3.10]\n#     soc2: [CC6.1]");
         let problems = parse_check_metadata("p.rego", &text).unwrap_err();
         let msgs: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
-        assert!(msgs.iter().any(|m| m.starts_with("p.rego:6: id \"FF-s3-1\"")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("p.rego:11: control ids in `frameworks.aws-fsbp`")), "{msgs:?}");
-        assert!(msgs.iter().any(|m| m.starts_with("p.rego:12: unknown key `soc2`")), "{msgs:?}");
+        assert!(msgs.iter().any(|m| m.starts_with("p.rego:6:9: error[M005]: id \"FF-s3-1\"")), "{msgs:?}");
+        assert!(
+            msgs.iter().any(|m| m.starts_with("p.rego:11:18: error[M005]: control ids in `frameworks.aws-fsbp`")),
+            "{msgs:?}"
+        );
+        assert!(msgs.iter().any(|m| m.starts_with("p.rego:12:7: error[M002]: unknown key `soc2`")), "{msgs:?}");
     }
 
     /// A check without a METADATA block, or with broken YAML, is rejected with a line.
     #[test]
     fn missing_block_and_bad_yaml_are_reported() {
         let problems = parse_check_metadata("p.rego", "# just a comment\npackage x\n").unwrap_err();
-        assert_eq!(problems[0].line, 2);
+        assert_eq!((problems[0].line, problems[0].code), (2, Code::MetadataMissing));
         let problems = parse_check_metadata("p.rego", "# METADATA\n# title: [unclosed\npackage x\n").unwrap_err();
         assert!(problems[0].message.contains("not valid YAML"), "{problems:?}");
+        assert_eq!(problems[0].code, Code::YamlSyntax, "{problems:?}");
         assert!(problems[0].line >= 2, "{problems:?}");
     }
 
