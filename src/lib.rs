@@ -7,6 +7,7 @@
 //! - [`model`]: the snapshot and the result types; imports nothing else of ours.
 //! - [`policy`]: the Rego catalog; [`baseline`]: the expected architecture;
 //!   [`engine`]: evaluation; [`drift`]; [`gate`]: thresholds and waivers; [`report`]: formats.
+//! - [`evidence`]: evidence bundles (layout, strict reading, manifest signatures).
 //! - [`cli`]: argument parsing and the subcommands; `parallel`: work spread over the cores.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
@@ -17,6 +18,7 @@ pub mod cli;
 pub mod collect;
 pub mod drift;
 pub mod engine;
+pub mod evidence;
 pub mod gate;
 pub mod model;
 mod parallel;

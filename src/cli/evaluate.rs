@@ -8,7 +8,7 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
     let report = audit::audit(&inputs, &args.audit)?;
     let mut paths = audit::write_reports(&report, &args.audit.format, &args.audit.out)?;
     if let Some(dir) = &args.evidence {
-        paths.push(super::evidence::write_bundle(dir, &inputs, &args.audit, &report)?);
+        paths.push(super::evidence::write_bundle(dir, &inputs, &args.audit, &report, args.sign_key.as_deref())?);
     }
     Ok(audit::finish(inputs, report, &paths, args.audit.quiet))
 }
