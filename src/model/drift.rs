@@ -81,7 +81,6 @@ pub struct DriftReport {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct IacSummary {
-    /// The state file's name, without its directory.
     pub state_file: String,
     pub managed_in_sync: usize,
     pub changed: usize,
