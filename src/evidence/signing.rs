@@ -352,6 +352,32 @@ mod tests {
         public.verify(MESSAGE, &ours).unwrap();
     }
 
+    /// Damaged key and signature files never panic the parsers, and a damaged signature
+    /// line never verifies.
+    #[test]
+    fn damaged_files_never_panic() {
+        let key = SecretKey::generate().unwrap();
+        let texts = [key.to_file_text(), key.public().to_file_text(), key.sign(b"m")];
+        let mut seed = 0x2545_f491_4f6c_dd1d;
+        for round in 0..600 {
+            let i = round % texts.len();
+            let good = &texts[i];
+            let mut bytes = good.clone().into_bytes();
+            let at = (crate::evidence::tests::xorshift(&mut seed) as usize) % bytes.len();
+            // A non-zero ASCII mask keeps the text ASCII and always changes the byte.
+            bytes[at] ^= (crate::evidence::tests::xorshift(&mut seed) as u8 | 1) & 0x7f;
+            let Ok(text) = String::from_utf8(bytes) else { continue };
+            let _ = SecretKey::parse("k", &text);
+            let _ = PublicKey::parse("p", &text);
+            let verified = key.public().verify(b"m", &text);
+            // Only the untrusted comment (line 1) and the final newline may change and still verify.
+            let first_line = good.lines().next().map_or(0, str::len);
+            if i == 2 && at > first_line && at + 1 < good.len() {
+                assert!(verified.is_err(), "a damaged signature verified: {text:?}");
+            }
+        }
+    }
+
     /// Malformed key text is an error naming the file, never a panic.
     #[test]
     fn malformed_keys_are_errors() {
