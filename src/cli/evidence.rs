@@ -33,8 +33,17 @@ fn put(dir: &Path, rel: &str, bytes: &[u8], files: &mut BTreeMap<String, String>
         bail!("cannot put {rel:?} into an evidence bundle: {why}");
     }
     let path = dir.join(rel);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    // Each directory inside the bundle is ours: created here, or checked to be a directory and
+    // not a link someone put in its place.
+    let mut at = dir.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => bail!("{} is not a directory (a link?): refusing to write through it", at.display()),
+            Err(_) => std::fs::create_dir(&at).with_context(|| format!("cannot create {}", at.display()))?,
+        }
     }
     bundle::create_new(&path, bytes, 0o644).with_context(|| format!("cannot write {}", path.display()))?;
     files.insert(rel.to_owned(), audit::sha256_hex(bytes));
