@@ -8,6 +8,7 @@
 //! - [`policy`]: the Rego catalog; [`baseline`]: the expected architecture;
 //!   [`engine`]: evaluation; [`drift`]; [`gate`]: thresholds and waivers; [`report`]: formats.
 //! - [`audit`]: the pipeline as a library API (options in, report out), used by every command.
+//! - [`evidence`]: evidence bundles (layout, strict reading, manifest signatures).
 //! - [`cli`]: argument parsing and the subcommands; `parallel`: work spread over the cores.
 //! - [`diag`]: the one problem type for every input file (codes in `docs/diagnostics.md`) and the
 //!   shared positioned-YAML reader; a leaf that imports nothing of ours, so any layer can use it.
@@ -22,6 +23,7 @@ pub mod collect;
 pub mod diag;
 pub mod drift;
 pub mod engine;
+pub mod evidence;
 pub mod gate;
 pub mod model;
 mod parallel;

@@ -496,9 +496,9 @@ fn evidence_round_trip_and_tampering() {
     let o = verify();
     assert!(text(&o).contains("inputs/extra.txt: not listed"), "{}", text(&o));
     std::fs::remove_file(ev.join("inputs/extra.txt")).unwrap();
-    std::fs::remove_file(ev.join("inputs/waivers.yaml")).unwrap();
+    std::fs::remove_file(ev.join("inputs/waivers/waivers.yaml")).unwrap();
     let o = verify();
-    assert!(text(&o).contains("inputs/waivers.yaml: missing"), "{}", text(&o));
+    assert!(text(&o).contains("inputs/waivers/waivers.yaml: missing"), "{}", text(&o));
     // Refuses to write into a non-empty directory.
     let o = evaluate(
         "examples/snapshots/prod-drifted.json",

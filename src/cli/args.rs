@@ -38,6 +38,9 @@ pub enum Command {
     Gate(GateArgs),
     /// Check an evidence bundle's hashes and re-evaluate it: the reports must be reproduced byte for byte.
     VerifyEvidence(VerifyArgs),
+    /// Evidence bundles: create the key pair that signs them.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
     /// Work with the policy catalog: list the checks, run the Rego unit tests.
     #[command(subcommand)]
     Policy(PolicyCommand),
@@ -131,6 +134,10 @@ pub struct EvaluateArgs {
     /// policy catalog, with a SHA-256 manifest.
     #[arg(long, value_name = "DIR")]
     pub evidence: Option<PathBuf>,
+    /// Sign the evidence manifest with this secret key: writes `manifest.json.sig` (minisign
+    /// format; create the key with `evidence keygen`).
+    #[arg(long, value_name = "FILE", requires = "evidence")]
+    pub sign_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -175,6 +182,20 @@ pub struct GateArgs {
 pub struct VerifyArgs {
     /// The evidence directory written by `evaluate --evidence DIR`.
     pub dir: PathBuf,
+    /// Require a valid signature of the manifest by this public key (minisign format, from
+    /// `evidence keygen` or `minisign -G`).
+    #[arg(long, value_name = "FILE")]
+    pub verify_key: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Create an Ed25519 key pair for signing evidence bundles: PREFIX.key (secret, created
+    /// with mode 0600, never printed) and PREFIX.pub (minisign formats). Refuses to replace a file.
+    Keygen {
+        #[arg(long, value_name = "PREFIX")]
+        out: PathBuf,
+    },
 }
 
 /// How to reach the AWS account (or an emulator).

@@ -12,7 +12,14 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
     output::warnings(&audit);
     let mut paths = audit::write_reports(&audit.report, &opts.formats, &opts.out)?;
     if let Some(dir) = &args.evidence {
-        paths.push(super::evidence::write_bundle(dir, &inputs, &snapshot, &opts, &audit.report)?);
+        paths.push(super::evidence::write_bundle(
+            dir,
+            &inputs,
+            &snapshot,
+            &opts,
+            &audit.report,
+            args.sign_key.as_deref(),
+        )?);
     }
     std::mem::forget((inputs, snapshot));
     Ok(output::finish(audit, &paths, args.audit.quiet))

@@ -1,281 +1,283 @@
-//! Evidence bundles: everything an auditor needs to reproduce a result.
+//! `evaluate --evidence DIR`, `verify-evidence DIR` and `evidence keygen`: everything an
+//! auditor needs to reproduce a result, and the check that it does.
 //!
-//! `evaluate --evidence DIR` writes the snapshot, the baseline, the waivers, the Terraform
-//! state, the exact policy catalog (every Rego file, with its original label) and the reports,
-//! plus `manifest.json` with the options of the run and a SHA-256 of every file.
-//! `verify-evidence DIR` checks that no file was changed, added or removed, re-evaluates from
-//! the bundle alone, and requires byte-identical reports. Exit 0 when everything holds, 1 when
-//! the bundle was tampered with or does not reproduce, 2 when it cannot be read.
+//! The bundle's layout and manifest are [`crate::evidence`]. Verification trusts the files,
+//! not the manifest's claims: it reads the bundle once without following a link, requires
+//! the manifest to list exactly the files present with their SHA-256 (and, with
+//! `--verify-key`, a valid signature of the manifest), rebuilds every input from the bundle
+//! alone and re-renders every report file present, each of which must come out byte for byte.
+//! Reports are rendered in memory: verification writes nothing anywhere.
+//! Exit 0 when everything holds, 1 when the bundle was tampered with or does not reproduce,
+//! 2 when it cannot be read or was written by another version of the tool.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use serde::{Deserialize, Serialize};
+use clap::Parser;
 
-use super::args::VerifyArgs;
+use super::args::{AuditArgs, VerifyArgs};
 use super::{EXIT_GATE_FAILED, EXIT_OK};
 use crate::audit::{self, AuditOptions, Inputs, LabelledBytes, LoadedBaseline, LoadedSnapshot};
-use crate::model::{sha256_hex, AuditReport, DriftState, Severity};
-use crate::policy::{Catalog, Origin};
-use crate::report::Format;
+use crate::evidence::signing::{self, PublicKey, SecretKey};
+use crate::evidence::{self as bundle, Manifest, Role, RunOptions, MANIFEST, SIGNATURE};
+use crate::model::{sha256_hex, AuditReport};
+use crate::policy::Catalog;
 
-const MANIFEST: &str = "manifest.json";
-const BUNDLE_VERSION: u32 = 1;
+const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// A bundled input: where it is in the bundle and the label it had in the original run.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct BundledFile {
-    path: String,
-    label: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct BundledPolicy {
-    path: String,
-    rel_path: String,
-    label: String,
-    builtin: bool,
-}
-
-/// The options that shape the reports, as resolved in the original run.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct RunOptions {
-    environment: String,
-    formats: Vec<String>,
-    fail_on: Option<Severity>,
-    require_complete_audit: Option<bool>,
-    fail_on_drift: Option<Vec<String>>,
-    waiver_warn_days: i64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Manifest {
-    bundle_version: u32,
-    tool_version: String,
-    options: RunOptions,
-    snapshot: BundledFile,
-    baseline: BundledFile,
-    waivers: Option<BundledFile>,
-    expected_from: Option<BundledFile>,
-    policies: Vec<BundledPolicy>,
-    /// Every file of the bundle but the manifest: path → SHA-256.
-    files: BTreeMap<String, String>,
-}
-
+/// Writes `bytes` at `rel` inside the bundle (a new file, never through a link) and records its hash.
 fn put(dir: &Path, rel: &str, bytes: &[u8], files: &mut BTreeMap<String, String>) -> anyhow::Result<()> {
-    let path = dir.join(rel);
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    if let Err(why) = bundle::check_relative_path(rel) {
+        bail!("cannot put {rel:?} into an evidence bundle: {why}");
     }
-    std::fs::write(&path, bytes).with_context(|| format!("cannot write {}", path.display()))?;
+    let path = dir.join(rel);
+    // Each directory inside the bundle is ours: created here, or checked to be a directory and
+    // not a link someone put in its place.
+    let mut at = dir.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => bail!("{} is not a directory (a link?): refusing to write through it", at.display()),
+            Err(_) => std::fs::create_dir(&at).with_context(|| format!("cannot create {}", at.display()))?,
+        }
+    }
+    bundle::create_new(&path, bytes, 0o644).with_context(|| format!("cannot write {}", path.display()))?;
     files.insert(rel.to_owned(), sha256_hex(bytes));
     Ok(())
 }
 
-/// Writes the bundle for one evaluated run; returns the manifest path.
+/// Writes the bundle for one evaluated run, signed when `sign_key` is given; returns the
+/// manifest path.
 pub fn write_bundle(
     dir: &Path,
     inputs: &Inputs,
     snapshot: &LoadedSnapshot,
     opts: &AuditOptions,
     report: &AuditReport,
+    sign_key: Option<&Path>,
 ) -> anyhow::Result<PathBuf> {
-    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(false) {
+    let key = sign_key.map(SecretKey::read).transpose()?;
+    if dir.exists() && !dir.is_dir() {
+        bail!("evidence directory {} is not a directory", dir.display());
+    }
+    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
         bail!("evidence directory {} is not empty: refusing to mix two runs' evidence", dir.display());
     }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let mut files = BTreeMap::new();
-    let snapshot_bytes =
-        snapshot.bytes.as_deref().context("internal: the snapshot's bytes were not kept for the evidence bundle")?;
-    put(dir, "inputs/snapshot.json", snapshot_bytes, &mut files)?;
-    put(dir, "inputs/baseline.yaml", &inputs.baseline.source.bytes, &mut files)?;
-    let waivers = match &inputs.waivers {
-        Some(w) => {
-            put(dir, "inputs/waivers.yaml", &w.bytes, &mut files)?;
-            Some(BundledFile { path: "inputs/waivers.yaml".into(), label: w.label.clone() })
-        }
-        None => None,
+    let snapshot_bytes = snapshot
+        .bytes
+        .as_deref()
+        .with_context(|| format!("internal: the bytes of snapshot {} were not kept for the bundle", snapshot.label))?;
+    put(dir, bundle::SNAPSHOT, snapshot_bytes, &mut files)?;
+    put(dir, bundle::BASELINE, &inputs.baseline.source.bytes, &mut files)?;
+    // Reports name the waiver file and the Terraform state by their file names: the bundle
+    // keeps the names.
+    let name = |f: &LabelledBytes, default: &'static str| {
+        Path::new(&f.label).file_name().and_then(|n| n.to_str()).unwrap_or(default).to_owned()
     };
-    let expected_from = match &inputs.expected_from {
-        Some(t) => {
-            put(dir, "inputs/expected.tfstate", &t.bytes, &mut files)?;
-            Some(BundledFile { path: "inputs/expected.tfstate".into(), label: t.label.clone() })
-        }
-        None => None,
-    };
-    let mut policies = Vec::new();
-    for f in inputs.catalog.files() {
-        let path = format!("policies/{}", f.rel_path);
-        put(dir, &path, f.text.as_bytes(), &mut files)?;
-        policies.push(BundledPolicy {
-            path,
-            rel_path: f.rel_path.clone(),
-            label: f.source.clone(),
-            builtin: f.origin == Origin::Builtin,
-        });
+    if let Some(w) = &inputs.waivers {
+        put(dir, &format!("{}{}", bundle::WAIVERS_DIR, name(w, "waivers.yaml")), &w.bytes, &mut files)?;
     }
-    let reports_dir = dir.join("reports");
-    for p in audit::write_reports(report, &opts.formats, &reports_dir)? {
-        let bytes = std::fs::read(&p).with_context(|| format!("cannot read back {}", p.display()))?;
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        files.insert(format!("reports/{name}"), sha256_hex(&bytes));
+    if let Some(t) = &inputs.expected_from {
+        put(dir, &format!("{}{}", bundle::EXPECTED_DIR, name(t, "expected.tfstate")), &t.bytes, &mut files)?;
+    }
+    for f in inputs.catalog.files() {
+        put(dir, &bundle::policy_path(f.origin, &f.rel_path), f.text.as_bytes(), &mut files)?;
+    }
+    for &format in &opts.formats {
+        let bytes = format.renderer().render(report).map_err(|e| anyhow::anyhow!("{format} report: {e}"))?;
+        put(dir, &bundle::report_path(format), &bytes, &mut files)?;
     }
     let manifest = Manifest {
-        bundle_version: BUNDLE_VERSION,
-        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        bundle_version: bundle::BUNDLE_VERSION,
+        tool_version: TOOL_VERSION.to_owned(),
         options: RunOptions {
             environment: opts.env.clone(),
-            formats: opts.formats.iter().map(|f| f.name().to_owned()).collect(),
             fail_on: opts.fail_on,
             require_complete_audit: opts.require_complete_audit,
             fail_on_drift: opts.fail_on_drift.as_ref().map(|v| v.iter().map(|s| s.as_str().to_owned()).collect()),
             waiver_warn_days: opts.waiver_warn_days,
         },
-        snapshot: BundledFile { path: "inputs/snapshot.json".into(), label: snapshot.label.clone() },
-        baseline: BundledFile { path: "inputs/baseline.yaml".into(), label: inputs.baseline.source.label.clone() },
-        waivers,
-        expected_from,
-        policies,
         files,
     };
-    let mut text = serde_json::to_string_pretty(&manifest)?;
-    text.push('\n');
+    let text = manifest.to_canonical();
     let path = dir.join(MANIFEST);
-    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    bundle::create_new(&path, &text, 0o644).with_context(|| format!("cannot write {}", path.display()))?;
+    if let Some(key) = key {
+        let sig = dir.join(SIGNATURE);
+        bundle::create_new(&sig, key.sign(&text).as_bytes(), 0o644)
+            .with_context(|| format!("cannot write {}", sig.display()))?;
+    }
     Ok(path)
 }
 
-/// Every file under `dir` (relative, `/`-separated), the manifest excepted.
-fn list_files(dir: &Path, base: &Path, out: &mut Vec<String>) -> anyhow::Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))? {
-        let entry = entry?;
-        let path = entry.path();
-        if path.is_dir() {
-            list_files(&path, base, out)?;
-        } else {
-            let rel = path.strip_prefix(base).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            if rel != MANIFEST {
-                out.push(rel);
-            }
-        }
+/// `evidence keygen --out PREFIX`.
+pub fn keygen(prefix: &Path) -> anyhow::Result<u8> {
+    let (secret, public, key) = signing::write_key_pair(prefix)?;
+    println!("secret key: {} (mode 0600: whoever holds it can sign bundles as you)", secret.display());
+    println!("public key: {} (give it to whoever verifies: verify-evidence DIR --verify-key FILE)", public.display());
+    print!("{}", key.to_file_text());
+    Ok(EXIT_OK)
+}
+
+/// The audit options of the original run, parsed as the command line would be, so that an
+/// option added later takes its default here too.
+#[derive(Parser)]
+#[command(no_binary_name = true)]
+struct Rerun {
+    #[command(flatten)]
+    audit: AuditArgs,
+}
+
+fn rerun_args(o: &RunOptions) -> anyhow::Result<AuditArgs> {
+    let mut argv = vec![format!("--env={}", o.environment), "--quiet".to_owned()];
+    if let Some(s) = o.fail_on {
+        argv.push(format!("--fail-on={s}"));
     }
-    Ok(())
+    if let Some(b) = o.require_complete_audit {
+        argv.push(format!("--require-complete-audit={b}"));
+    }
+    if let Some(states) = &o.fail_on_drift {
+        let list = if states.is_empty() { "none".to_owned() } else { states.join(",") };
+        argv.push(format!("--fail-on-drift={list}"));
+    }
+    argv.push(format!("--waiver-warn-days={}", o.waiver_warn_days));
+    let parsed = Rerun::try_parse_from(&argv).with_context(|| format!("{MANIFEST}: options"))?;
+    Ok(parsed.audit)
+}
+
+fn tampered(dir: &Path, problems: &[String]) -> u8 {
+    println!("evidence {}: TAMPERED", dir.display());
+    for p in problems {
+        println!("  - {p}");
+    }
+    EXIT_GATE_FAILED
 }
 
 pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
     let dir = &args.dir;
-    let manifest_path = dir.join(MANIFEST);
-    let text =
-        std::fs::read_to_string(&manifest_path).with_context(|| format!("cannot read {}", manifest_path.display()))?;
-    let manifest: Manifest = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not an evidence manifest", manifest_path.display()))?;
-    if manifest.bundle_version != BUNDLE_VERSION {
-        bail!("{}: unsupported bundle_version {}", manifest_path.display(), manifest.bundle_version);
+    let key = args.verify_key.as_deref().map(PublicKey::read).transpose()?;
+    let mut tree = bundle::read_tree(dir)?;
+    let mut problems = std::mem::take(&mut tree.refused);
+    let Some(manifest_bytes) = tree.files.remove(MANIFEST) else {
+        if !problems.is_empty() {
+            return Ok(tampered(dir, &problems));
+        }
+        bail!("{}: no {MANIFEST}: not an evidence bundle (`evaluate --evidence DIR` writes one)", dir.display());
+    };
+    let signature = tree.files.remove(SIGNATURE);
+    let (manifest, manifest_problems) = Manifest::parse(&manifest_bytes)?;
+    problems.extend(manifest_problems);
+    let mut signed_by = None;
+    match (&key, &signature) {
+        (Some(key), Some(sig)) => {
+            match std::str::from_utf8(sig)
+                .map_err(|_| "not text".to_owned())
+                .and_then(|t| key.verify(&manifest_bytes, t))
+            {
+                Ok(()) => signed_by = Some(key),
+                Err(why) => problems.push(format!("{SIGNATURE}: {why}")),
+            }
+        }
+        (Some(_), None) => problems.push(format!("{SIGNATURE}: missing, and --verify-key requires a valid signature")),
+        (None, Some(_)) => println!("note: {SIGNATURE} not checked: pass --verify-key FILE to check who signed it"),
+        (None, None) => {}
     }
-    let mut problems = Vec::new();
-    let mut present = Vec::new();
-    list_files(dir, dir, &mut present)?;
-    for rel in &present {
+    for rel in tree.files.keys() {
         if !manifest.files.contains_key(rel) {
             problems.push(format!("{rel}: not listed in the manifest (added after the run)"));
+        } else if bundle::role(rel).is_none() {
+            problems.push(format!("{rel}: not a file flowforge-audit writes into a bundle"));
         }
     }
     for (rel, want) in &manifest.files {
-        match std::fs::read(dir.join(rel)) {
-            Ok(bytes) if &sha256_hex(&bytes) == want => {}
-            Ok(_) => problems.push(format!("{rel}: SHA-256 differs from the manifest (modified)")),
-            Err(_) => problems.push(format!("{rel}: missing")),
+        match tree.files.get(rel) {
+            Some(bytes) if &sha256_hex(bytes) == want => {}
+            Some(_) => problems.push(format!("{rel}: SHA-256 differs from the manifest (modified)")),
+            None => problems.push(format!("{rel}: missing")),
         }
+    }
+    let roles: Vec<(Role, &String)> = tree.files.keys().filter_map(|rel| bundle::role(rel).map(|r| (r, rel))).collect();
+    for (required, what) in [(Role::Snapshot, bundle::SNAPSHOT), (Role::Baseline, bundle::BASELINE)] {
+        if !roles.iter().any(|(r, _)| *r == required) {
+            problems.push(format!("{what}: missing (every bundle holds it)"));
+        }
+    }
+    if !roles.iter().any(|(r, _)| matches!(r, Role::Report(_))) {
+        problems.push("reports/: no report to reproduce".to_owned());
+    }
+    if roles.iter().filter(|(r, _)| matches!(r, Role::Waivers(_))).count() > 1 {
+        problems.push(format!("{}: more than one waiver file", bundle::WAIVERS_DIR));
+    }
+    if roles.iter().filter(|(r, _)| matches!(r, Role::Expected(_))).count() > 1 {
+        problems.push(format!("{}: more than one Terraform state", bundle::EXPECTED_DIR));
     }
     if !problems.is_empty() {
-        println!("evidence {}: TAMPERED", dir.display());
-        for p in &problems {
-            println!("  - {p}");
-        }
-        return Ok(EXIT_GATE_FAILED);
+        return Ok(tampered(dir, &problems));
     }
-    if manifest.tool_version != env!("CARGO_PKG_VERSION") {
-        println!(
-            "note: bundle written by flowforge-audit {}, verifying with {}",
-            manifest.tool_version,
-            env!("CARGO_PKG_VERSION")
+    if manifest.tool_version != TOOL_VERSION {
+        bail!(
+            "{}: written by flowforge-audit {}; its reports are reproducible only by that version (this is {TOOL_VERSION})",
+            dir.join(MANIFEST).display(),
+            manifest.tool_version
         );
     }
 
-    // Re-evaluate from the bundle alone.
-    let read = |f: &BundledFile| -> anyhow::Result<LabelledBytes> {
-        let bytes = std::fs::read(dir.join(&f.path)).with_context(|| format!("cannot read {}", f.path))?;
-        Ok(LabelledBytes { label: f.label.clone(), bytes })
-    };
-    let mut policy_files = Vec::new();
-    for p in &manifest.policies {
-        let text = std::fs::read_to_string(dir.join(&p.path)).with_context(|| format!("cannot read {}", p.path))?;
-        policy_files.push((
-            p.rel_path.clone(),
-            p.label.clone(),
-            if p.builtin { Origin::Builtin } else { Origin::Overlay },
-            text,
-        ));
-    }
-    let catalog = Catalog::from_exported(policy_files).map_err(|e| anyhow::anyhow!("bundled policy catalog: {e}"))?;
-    let inputs = Inputs {
-        baseline: LoadedBaseline::parse(read(&manifest.baseline)?)?,
-        catalog,
-        waivers: manifest.waivers.as_ref().map(&read).transpose()?,
-        expected_from: manifest.expected_from.as_ref().map(&read).transpose()?,
-        source: None,
-    };
-    let mut snapshot = LoadedSnapshot::parse(read(&manifest.snapshot)?, false)?;
-    let o = &manifest.options;
-    let formats = Format::parse_list(&o.formats.join(",")).map_err(|e| anyhow::anyhow!("manifest formats: {e}"))?;
-    let fail_on_drift = match &o.fail_on_drift {
-        None => None,
-        // Bundles written before the options were typed say `none`.
-        Some(list) if list.iter().any(|s| s == "none") => Some(Vec::new()),
-        Some(list) => Some(
-            list.iter()
-                .map(|s| s.parse::<DriftState>().map_err(|e| anyhow::anyhow!("manifest fail_on_drift: {e}")))
-                .collect::<anyhow::Result<Vec<_>>>()?,
-        ),
-    };
-    let opts = AuditOptions {
-        fail_on: o.fail_on,
-        require_complete_audit: o.require_complete_audit,
-        fail_on_drift,
-        waiver_warn_days: o.waiver_warn_days,
-        formats,
-        out: PathBuf::new(),
-        ..AuditOptions::new(o.environment.clone())
-    };
-    let report = audit::run(&inputs, &mut snapshot, &opts)?.report;
-    let scratch = tempfile_dir()?;
-    let mut mismatches = Vec::new();
-    let written = audit::write_reports(&report, &opts.formats, &scratch)?;
-    let count = written.len();
-    for p in written {
-        let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let fresh = std::fs::read(&p)?;
-        let bundled = std::fs::read(dir.join("reports").join(&name)).unwrap_or_default();
-        if fresh != bundled {
-            mismatches.push(name);
+    // Re-evaluate from the bytes read above, and nothing else.
+    let mut snapshot = None;
+    let mut baseline = None;
+    let mut waivers = None;
+    let mut expected_from = None;
+    let mut policies = Vec::new();
+    let mut reports = Vec::new();
+    for (rel, bytes) in std::mem::take(&mut tree.files) {
+        let labelled = |bytes| LabelledBytes { label: rel.clone(), bytes };
+        match bundle::role(&rel) {
+            Some(Role::Snapshot) => snapshot = Some(labelled(bytes)),
+            Some(Role::Baseline) => baseline = Some(labelled(bytes)),
+            Some(Role::Waivers(_)) => waivers = Some(labelled(bytes)),
+            Some(Role::Expected(_)) => expected_from = Some(labelled(bytes)),
+            Some(Role::Policy { origin, rel_path }) => {
+                let text = String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{rel}: not UTF-8"))?;
+                policies.push((origin, rel_path, text, rel.clone()));
+            }
+            Some(Role::Report(format)) => reports.push((format, rel.clone(), bytes)),
+            None => {}
         }
     }
-    let _ = std::fs::remove_dir_all(&scratch);
+    let (Some(snapshot), Some(baseline)) = (snapshot, baseline) else {
+        bail!("internal: the bundle's snapshot or baseline went missing after it was checked");
+    };
+    let catalog = Catalog::from_exported(policies).map_err(|e| anyhow::anyhow!("bundled policy catalog: {e}"))?;
+    let inputs = Inputs { baseline: LoadedBaseline::parse(baseline)?, catalog, waivers, expected_from, source: None };
+    let mut snapshot = LoadedSnapshot::parse(snapshot, false)?;
+    let opts = rerun_args(&manifest.options)?.options()?;
+    let report = audit::run(&inputs, &mut snapshot, &opts)?.report;
+    let mut mismatches = Vec::new();
+    for (format, rel, bundled) in &reports {
+        let fresh = format.renderer().render(&report).map_err(|e| anyhow::anyhow!("{format} report: {e}"))?;
+        if &fresh != bundled {
+            mismatches.push(rel.clone());
+        }
+    }
     if mismatches.is_empty() {
+        let signature = match signed_by {
+            Some(key) => format!(", manifest signed by key {}", key.key_id_hex()),
+            None => String::new(),
+        };
         println!(
-            "evidence {}: VERIFIED ({} files hashed, {count} reports reproduced byte for byte)",
+            "evidence {}: VERIFIED ({} files hashed, {} reports reproduced byte for byte{signature})",
             dir.display(),
-            manifest.files.len()
+            manifest.files.len(),
+            reports.len()
         );
         Ok(EXIT_OK)
     } else {
         println!("evidence {}: NOT REPRODUCED: {}", dir.display(), mismatches.join(", "));
         Ok(EXIT_GATE_FAILED)
     }
-}
-
-fn tempfile_dir() -> anyhow::Result<PathBuf> {
-    let base = std::env::temp_dir().join(format!("flowforge-audit-verify-{}", std::process::id()));
-    std::fs::create_dir_all(&base).with_context(|| format!("cannot create {}", base.display()))?;
-    Ok(base)
 }

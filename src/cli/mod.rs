@@ -74,6 +74,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Diff(a) => diff::diff(a),
         Command::Gate(a) => promote::gate(a),
         Command::VerifyEvidence(a) => evidence::verify(a),
+        Command::Evidence(args::EvidenceCommand::Keygen { out }) => evidence::keygen(&out),
         Command::Policy(p) => misc::policy(p),
         Command::Baseline(b) => misc::baseline(b),
     }

@@ -404,7 +404,9 @@ type Comparison = (String, Value, Value);
 /// Compares the state with the snapshot.
 pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftItem>) {
     let parts = gather_parts(tf);
-    let mut summary = IacSummary { state_file: tf.source.clone(), ..Default::default() };
+    // The file's name only: reports must not depend on how its path was spelled (issue 10).
+    let name = std::path::Path::new(&tf.source).file_name().and_then(|n| n.to_str()).unwrap_or(&tf.source);
+    let mut summary = IacSummary { state_file: name.to_owned(), ..Default::default() };
     let mut items = Vec::new();
     let mut managed: BTreeSet<&str> = BTreeSet::new();
 

@@ -25,7 +25,8 @@ use crate::policy::is_valid_check_id;
 /// One validated waiver.
 #[derive(Debug, Clone)]
 pub struct Waiver {
-    /// `file:line` of the waiver's entry, used to name it in notes.
+    /// `name:line` of the waiver's entry (the file's name without its directory), used to name
+    /// it in notes and reports: reports must not depend on how the file's path was spelled.
     pub location: String,
     pub check: String,
     pub resource: Option<GlobMatcher>,
@@ -237,7 +238,11 @@ fn waiver(cx: &mut Ctx, item: &RawNode) -> Option<Waiver> {
         return None;
     }
     Some(Waiver {
-        location: format!("{}:{}", cx.file, item.pos.line),
+        location: format!(
+            "{}:{}",
+            Path::new(cx.file).file_name().and_then(|n| n.to_str()).unwrap_or(cx.file),
+            item.pos.line
+        ),
         check: check?,
         resource,
         resource_pattern,
@@ -398,6 +403,17 @@ mod tests {
         assert_eq!(r[0].waiver.as_ref().unwrap().owner, "data-platform");
         assert_eq!(r[1].status, Status::Fail, "another check is not waived");
         assert_eq!(notes[0].state, WaiverState::Applied);
+    }
+
+    /// A waiver is located by its file's name and line, however the path was spelled, so
+    /// reports do not depend on it (issue 10); the file is named in full in problems.
+    #[test]
+    fn location_ignores_the_directory() {
+        for spelling in ["w.yaml", "./w.yaml", "/abs/dir/../dir/w.yaml"] {
+            assert_eq!(parse(spelling, FILE).unwrap()[0].location, "w.yaml:2", "{spelling}");
+        }
+        let err = parse("/abs/dir/w.yaml", "waivers: 3\n").unwrap_err().to_string();
+        assert!(err.contains("/abs/dir/w.yaml"), "{err}");
     }
 
     /// An expired waiver no longer applies and says so; an expiring one warns; another env is untouched.

@@ -39,8 +39,11 @@ pub enum Origin {
 pub struct RegoFile {
     /// Path relative to the catalog root with `/` separators, e.g. `aws/s3/tls_only.rego`.
     pub rel_path: String,
-    /// Label used in messages, metadata and the engine: `builtin:policies/aws/s3/tls_only.rego`
-    /// for builtin files, the path on disk for overlay files.
+    /// Label used in reports, metadata and the engine ([`Catalog::label`]):
+    /// `builtin:policies/aws/s3/tls_only.rego` or `overlay:aws/s3/custom.rego`. It depends on
+    /// the file's place in its catalog only, never on how `--policies DIR` was spelled, so
+    /// reports and evidence bundles are the same wherever the directory is. Problems found while
+    /// loading name the file on disk instead.
     pub source: String,
     pub origin: Origin,
     /// The Rego package declared by the file (without `data.`).
@@ -92,12 +95,12 @@ impl Catalog {
         let overlay_ids: BTreeSet<String> = overlay
             .iter()
             .filter(|f| is_check_path(&f.rel_path))
-            .filter_map(|f| parse_check_metadata(&f.source, &f.text).ok().map(|m| m.id))
+            .filter_map(|f| parse_check_metadata(&f.path, &f.text).ok().map(|m| m.id))
             .collect();
         let replaced: Vec<String> = files
             .values()
             .filter(|f| is_check_path(&f.rel_path))
-            .filter(|f| parse_check_metadata(&f.source, &f.text).is_ok_and(|m| overlay_ids.contains(&m.id)))
+            .filter(|f| parse_check_metadata(&f.path, &f.text).is_ok_and(|m| overlay_ids.contains(&m.id)))
             .map(|f| f.rel_path.clone())
             .collect();
         for rel in replaced {
@@ -126,21 +129,38 @@ impl Catalog {
         }
     }
 
-    /// Rebuilds a catalog from files exported with [`Catalog::files`] (an evidence bundle),
-    /// keeping their original labels and origins, so that the catalog hash, every check's
-    /// `source` and so every report are reproduced exactly.
-    pub fn from_exported(files: Vec<(String, String, Origin, String)>) -> Result<Catalog, CatalogError> {
+    /// Rebuilds a catalog from files exported with [`Catalog::files`] (an evidence bundle):
+    /// `(origin, rel_path, text, path)`, where `path` names the file in problems. Labels derive
+    /// from origin and relative path, so the catalog hash, every check's `source` and so every
+    /// report are reproduced exactly.
+    pub fn from_exported(files: Vec<(Origin, String, String, String)>) -> Result<Catalog, CatalogError> {
         Catalog::from_files(
             files
                 .into_iter()
-                .map(|(rel_path, source, origin, text)| RawFile { rel_path, source, origin, text })
+                .map(|(origin, rel_path, text, path)| RawFile {
+                    source: Catalog::label(origin, &rel_path),
+                    rel_path,
+                    origin,
+                    text,
+                    path,
+                })
                 .collect(),
         )
+    }
+
+    /// The label of a catalog file: `builtin:policies/<rel>` or `overlay:<rel>`.
+    pub fn label(origin: Origin, rel_path: &str) -> String {
+        match origin {
+            Origin::Builtin => format!("builtin:policies/{rel_path}"),
+            Origin::Overlay => format!("overlay:{rel_path}"),
+        }
     }
 
     fn from_files(files: Vec<RawFile>) -> Result<Catalog, CatalogError> {
         let mut problems = Vec::new();
         let mut checks: Vec<Check> = Vec::new();
+        // The file on disk of each check, for problems found after parsing.
+        let mut check_paths: BTreeMap<String, String> = BTreeMap::new();
         let mut libs = Vec::new();
         let mut tests: BTreeMap<String, RegoFile> = BTreeMap::new();
         // Which checks and tests exist is decided by path alone, so that a file whose package
@@ -153,7 +173,7 @@ impl Catalog {
                 if !paths.contains(check.as_str()) {
                     problems.push(Problem::new(
                         Code::PolicyOrphanTest,
-                        &raw.source,
+                        &raw.path,
                         0,
                         0,
                         format!("test file without a check beside it (expected {check})"),
@@ -162,7 +182,7 @@ impl Catalog {
             } else if !paths.contains(test_path_of(rel).as_str()) {
                 problems.push(Problem::new(
                     Code::PolicyMissingTest,
-                    &raw.source,
+                    &raw.path,
                     0,
                     0,
                     format!("check has no test file {} beside it", test_path_of(rel)),
@@ -170,7 +190,7 @@ impl Catalog {
             }
         }
         for raw in files {
-            let decl = match package_decl(&raw.source, &raw.text) {
+            let decl = match package_decl(&raw.path, &raw.text) {
                 Ok(d) => d,
                 Err(p) => {
                     problems.push(p);
@@ -191,7 +211,7 @@ impl Catalog {
                     if decl.name != expected {
                         problems.push(Problem::new(
                             Code::PolicyPackagePath,
-                            &raw.source,
+                            &raw.path,
                             decl.line,
                             decl.col,
                             format!("package `{}` does not match the path; expected `package {expected}`", decl.name),
@@ -200,7 +220,7 @@ impl Catalog {
                     if !is_rego_ident(service) || !is_rego_ident(name) {
                         problems.push(Problem::new(
                             Code::PolicyLocation,
-                            &raw.source,
+                            &raw.path,
                             0,
                             0,
                             "service and check file names must be lower_snake_case",
@@ -209,8 +229,12 @@ impl Catalog {
                     if name.ends_with("_test") {
                         tests.insert(raw.rel_path, file);
                     } else {
-                        match parse_check_metadata(&raw.source, &file.text) {
-                            Ok(meta) => checks.push(Check { meta, file, test: None }),
+                        match parse_check_metadata(&raw.path, &file.text) {
+                            Ok(mut meta) => {
+                                meta.source = raw.source.clone();
+                                check_paths.insert(raw.source, raw.path);
+                                checks.push(Check { meta, file, test: None })
+                            }
                             Err(mut p) => problems.append(&mut p),
                         }
                     }
@@ -219,7 +243,7 @@ impl Catalog {
                     if decl.name != "flowforge.lib" && !decl.name.starts_with("flowforge.lib.") {
                         problems.push(Problem::new(
                             Code::PolicyPackagePath,
-                            &raw.source,
+                            &raw.path,
                             decl.line,
                             decl.col,
                             format!("library package `{}` must be `flowforge.lib` or below it", decl.name),
@@ -233,7 +257,7 @@ impl Catalog {
                 }
                 _ => problems.push(Problem::new(
                     Code::PolicyLocation,
-                    &raw.source,
+                    &raw.path,
                     0,
                     0,
                     "unexpected location: checks go in aws/<service>/<check>.rego, helpers in lib/",
@@ -243,11 +267,12 @@ impl Catalog {
         // Attach tests, check ids (a missing test was reported above).
         let mut seen: BTreeMap<String, String> = BTreeMap::new();
         for check in &mut checks {
-            if let Some(first) = seen.insert(check.meta.id.clone(), check.meta.source.clone()) {
+            let path = check_paths.get(&check.meta.source).cloned().unwrap_or_else(|| check.meta.source.clone());
+            if let Some(first) = seen.insert(check.meta.id.clone(), path.clone()) {
                 let (line, col) = id_position(&check.file.text);
                 problems.push(Problem::new(
                     Code::PolicyDuplicateId,
-                    &check.meta.source,
+                    &path,
                     line,
                     col,
                     format!("duplicate check id {} (also used by {first})", check.meta.id),
@@ -302,14 +327,19 @@ impl Catalog {
         out
     }
 
-    /// SHA-256 over the sorted (source label, text) pairs, as lower-case hex. Stable across
-    /// runs and platforms; any change to any file (or to which files are used) changes it.
+    /// SHA-256 over the (label, text) pairs sorted by label, as lower-case hex. Labels are
+    /// built from each file's origin and path within its catalog, so the hash depends on the
+    /// catalog's content only: not on where an overlay directory is or how it was spelled.
+    /// Any change to any file (or to which files are used) changes it.
     pub fn sha256(&self) -> String {
+        let mut files: Vec<(String, &str)> =
+            self.files().into_iter().map(|f| (Catalog::label(f.origin, &f.rel_path), f.text.as_str())).collect();
+        files.sort();
         let mut h = Sha256::new();
-        for f in self.files() {
-            h.update(f.source.as_bytes());
+        for (label, text) in files {
+            h.update(label.as_bytes());
             h.update([0u8]);
-            h.update(f.text.as_bytes());
+            h.update(text.as_bytes());
             h.update([0u8]);
         }
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
@@ -320,9 +350,12 @@ impl Catalog {
 #[derive(Debug, Clone)]
 struct RawFile {
     rel_path: String,
+    /// The label ([`Catalog::label`]).
     source: String,
     origin: Origin,
     text: String,
+    /// Names the file in problems: the label for builtin files, the path on disk otherwise.
+    path: String,
 }
 
 fn collect_builtin(dir: &Dir<'static>, out: &mut Vec<RawFile>) {
@@ -334,8 +367,10 @@ fn collect_builtin(dir: &Dir<'static>, out: &mut Vec<RawFile>) {
         // The builtin files are ours and UTF-8; a non-UTF-8 file is skipped rather than
         // panicking, and the missing-test/missing-check validation then names it.
         if let Some(text) = f.contents_utf8() {
+            let source = Catalog::label(Origin::Builtin, &rel);
             out.push(RawFile {
-                source: format!("builtin:policies/{rel}"),
+                path: source.clone(),
+                source,
                 rel_path: rel,
                 origin: Origin::Builtin,
                 text: text.to_owned(),
@@ -366,7 +401,13 @@ fn read_dir_files(root: &Path) -> Result<Vec<RawFile>, CatalogError> {
                     .map(|c| c.as_os_str().to_string_lossy().into_owned())
                     .collect::<Vec<_>>()
                     .join("/");
-                out.push(RawFile { rel_path: rel, source: path.display().to_string(), origin: Origin::Overlay, text });
+                out.push(RawFile {
+                    source: Catalog::label(Origin::Overlay, &rel),
+                    rel_path: rel,
+                    origin: Origin::Overlay,
+                    text,
+                    path: path.display().to_string(),
+                });
             }
         }
     }
@@ -511,6 +552,42 @@ mod tests {
         let CatalogError::Invalid(problems) = Catalog::with_overlay(d).unwrap_err() else { panic!("not Invalid") };
         let got: Vec<(Code, bool)> = problems.iter().map(|p| (p.code, p.file.ends_with("lonely_test.rego"))).collect();
         assert_eq!(got, vec![(Code::MetadataInvalidValue, false), (Code::PolicyOrphanTest, true)], "{problems:?}");
+    }
+
+    /// The catalog hash and every label depend on the overlay's content, not on how or where
+    /// its directory was spelled (issue 10: `--policies policies` vs `--policies $PWD/policies`);
+    /// problems still name the file on disk.
+    #[test]
+    fn overlay_hash_and_labels_ignore_the_directory_spelling() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("custom");
+        write(
+            &d,
+            "aws/s3/extra.rego",
+            &check_text("FF-S3-900", "flowforge.aws.s3.extra", "deny contains x if { false; x := 1 }"),
+        );
+        write(&d, "aws/s3/extra_test.rego", "package flowforge.aws.s3.extra_test\n\ntest_pass_x if true\n");
+        let a = Catalog::with_overlay(&d).unwrap();
+        let b = Catalog::with_overlay(&dir.path().join("custom/../custom/.")).unwrap();
+        assert_eq!(a.sha256(), b.sha256());
+        assert_eq!(a, b);
+        assert_eq!(a.check("FF-S3-900").unwrap().meta.source, "overlay:aws/s3/extra.rego");
+        // The same content elsewhere is the same catalog.
+        let elsewhere = tempfile::tempdir().unwrap();
+        write(elsewhere.path(), "aws/s3/extra.rego", &std::fs::read_to_string(d.join("aws/s3/extra.rego")).unwrap());
+        write(
+            elsewhere.path(),
+            "aws/s3/extra_test.rego",
+            &std::fs::read_to_string(d.join("aws/s3/extra_test.rego")).unwrap(),
+        );
+        assert_eq!(Catalog::with_overlay(elsewhere.path()).unwrap().sha256(), a.sha256());
+        // One byte of content changes it.
+        write(&d, "aws/s3/extra_test.rego", "package flowforge.aws.s3.extra_test\n\ntest_pass_x if true \n");
+        assert_ne!(Catalog::with_overlay(&d).unwrap().sha256(), a.sha256());
+        // Problems name the file on disk.
+        write(&d, "aws/s3/orphan_test.rego", "package flowforge.aws.s3.orphan_test\n");
+        let err = Catalog::with_overlay(&d).unwrap_err().to_string();
+        assert!(err.contains(&d.join("aws/s3/orphan_test.rego").display().to_string()), "{err}");
     }
 
     /// A missing overlay directory is an I/O error naming the path, not an empty overlay.

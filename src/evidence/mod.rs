@@ -1,0 +1,410 @@
+//! Evidence bundles as data: the manifest, the bundle's layout, and reading a bundle without
+//! ever leaving it.
+//!
+//! A bundle is self-contained and its layout alone says what each file is, so that
+//! verification derives everything it re-runs from the files and trusts no claim of the
+//! manifest it could check instead:
+//!
+//! ```text
+//! manifest.json               bundle_version, tool_version, run options, SHA-256 of every other file
+//! manifest.json.sig           optional minisign signature of manifest.json (see `signing`)
+//! inputs/snapshot.json        inputs/baseline.yaml
+//! inputs/waivers/<file name>  (optional; reports name a waiver `<file name>:<line>`)
+//! inputs/tfstate/<file name>  (optional `--expected-from`; reports name it by its file name)
+//! policies/builtin/<rel>.rego, policies/overlay/<rel>.rego   the exact catalog used
+//! reports/flowforge-audit.<ext>                              one file per format written
+//! ```
+//!
+//! Every path is a relative path of normal components; symbolic links and special files are
+//! refused, not followed. The manifest carries no labels: reports name files by content-derived
+//! labels (`builtin:…`, `overlay:…`, a waiver file's name), so nothing in it can be edited to
+//! change what a re-run means. It must be in the canonical form this module writes, so that
+//! every byte of it is either checked or reproduced.
+
+pub mod signing;
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::{Component, Path};
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Severity;
+use crate::policy::Origin;
+use crate::report::Format;
+
+pub const MANIFEST: &str = "manifest.json";
+pub const SIGNATURE: &str = "manifest.json.sig";
+/// 2: no labels in the manifest, layout-derived roles, formats derived from `reports/`.
+pub const BUNDLE_VERSION: u32 = 2;
+
+pub const SNAPSHOT: &str = "inputs/snapshot.json";
+pub const BASELINE: &str = "inputs/baseline.yaml";
+pub const WAIVERS_DIR: &str = "inputs/waivers/";
+pub const EXPECTED_DIR: &str = "inputs/tfstate/";
+const BUILTIN_DIR: &str = "policies/builtin/";
+const OVERLAY_DIR: &str = "policies/overlay/";
+const REPORTS_DIR: &str = "reports/";
+
+/// Why a bundle cannot be read at all (exit 2); a bundle that can be read but does not hold
+/// up is a list of problems instead.
+#[derive(Debug, thiserror::Error)]
+pub enum EvidenceError {
+    #[error("cannot read {path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}: {message}")]
+    Manifest { path: String, message: String },
+}
+
+/// The options that shape the reports, as resolved in the original run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunOptions {
+    pub environment: String,
+    pub fail_on: Option<Severity>,
+    pub require_complete_audit: Option<bool>,
+    pub fail_on_drift: Option<Vec<String>>,
+    pub waiver_warn_days: i64,
+}
+
+/// `manifest.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub bundle_version: u32,
+    /// Must equal the verifying tool's version: reports are only reproducible by the version
+    /// that wrote them (the JSON report carries it too).
+    pub tool_version: String,
+    pub options: RunOptions,
+    /// Every file of the bundle but the manifest and its signature: path → SHA-256.
+    pub files: BTreeMap<String, String>,
+}
+
+impl Manifest {
+    /// The manifest's bytes in canonical form (the only form [`Manifest::parse`] accepts).
+    pub fn to_canonical(&self) -> Vec<u8> {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text.into_bytes()
+    }
+
+    /// Parses a manifest; `Ok` with problems when it reads but is not canonical or names a
+    /// path a bundle cannot hold.
+    pub fn parse(bytes: &[u8]) -> Result<(Manifest, Vec<String>), EvidenceError> {
+        let err = |message: String| EvidenceError::Manifest { path: MANIFEST.into(), message };
+        let version: serde_json::Value =
+            serde_json::from_slice(bytes).map_err(|e| err(format!("not an evidence manifest: {e}")))?;
+        match version.get("bundle_version").and_then(serde_json::Value::as_u64) {
+            Some(v) if v == u64::from(BUNDLE_VERSION) => {}
+            Some(v) => {
+                return Err(err(format!(
+                    "bundle_version {v} is not supported (this tool reads version {BUNDLE_VERSION}); verify it with the flowforge-audit that wrote it"
+                )))
+            }
+            None => return Err(err("no bundle_version: not an evidence manifest".into())),
+        }
+        let manifest: Manifest =
+            serde_json::from_value(version).map_err(|e| err(format!("not an evidence manifest: {e}")))?;
+        let mut problems = Vec::new();
+        if manifest.to_canonical() != bytes {
+            problems.push(format!("{MANIFEST}: not in the canonical form flowforge-audit writes (edited?)"));
+        }
+        for path in manifest.files.keys() {
+            if let Err(why) = check_relative_path(path) {
+                problems.push(format!("{MANIFEST}: file {path:?}: {why}"));
+            }
+        }
+        Ok((manifest, problems))
+    }
+}
+
+/// A path inside a bundle: relative, `/`-separated, normal components only (no `..`, `.`,
+/// empty component, root, drive or backslash).
+pub fn check_relative_path(path: &str) -> Result<(), &'static str> {
+    if path.is_empty() {
+        return Err("empty path");
+    }
+    if path.contains('\\') || path.contains('\0') {
+        return Err("backslash or NUL in a path");
+    }
+    for part in path.split('/') {
+        if part.is_empty() || part == "." || part == ".." {
+            return Err("not a relative path of normal components (no `..`, `.`, `//`, leading `/`)");
+        }
+    }
+    if !Path::new(path).components().all(|c| matches!(c, Component::Normal(_))) {
+        return Err("not a relative path of normal components");
+    }
+    Ok(())
+}
+
+/// What a file of the bundle is, from its path alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Role {
+    Snapshot,
+    Baseline,
+    /// The waiver file, by its original file name.
+    Waivers(String),
+    /// The Terraform state, by its original file name.
+    Expected(String),
+    Policy {
+        origin: Origin,
+        rel_path: String,
+    },
+    Report(Format),
+}
+
+/// The role of `path`; `None` for a file the tool never writes into a bundle.
+pub fn role(path: &str) -> Option<Role> {
+    match path {
+        SNAPSHOT => return Some(Role::Snapshot),
+        BASELINE => return Some(Role::Baseline),
+        _ => {}
+    }
+    if let Some(name) = path.strip_prefix(WAIVERS_DIR) {
+        return (!name.contains('/')).then(|| Role::Waivers(name.to_owned()));
+    }
+    if let Some(name) = path.strip_prefix(EXPECTED_DIR) {
+        return (!name.contains('/')).then(|| Role::Expected(name.to_owned()));
+    }
+    for (dir, origin) in [(BUILTIN_DIR, Origin::Builtin), (OVERLAY_DIR, Origin::Overlay)] {
+        if let Some(rel) = path.strip_prefix(dir) {
+            return rel.ends_with(".rego").then(|| Role::Policy { origin, rel_path: rel.to_owned() });
+        }
+    }
+    let name = path.strip_prefix(REPORTS_DIR)?;
+    Format::ALL.into_iter().find(|f| f.renderer().file_name() == name).map(Role::Report)
+}
+
+/// Where a policy file goes in a bundle.
+pub fn policy_path(origin: Origin, rel_path: &str) -> String {
+    match origin {
+        Origin::Builtin => format!("{BUILTIN_DIR}{rel_path}"),
+        Origin::Overlay => format!("{OVERLAY_DIR}{rel_path}"),
+    }
+}
+
+/// Where a report of `format` goes in a bundle.
+pub fn report_path(format: Format) -> String {
+    format!("{REPORTS_DIR}{}", format.renderer().file_name())
+}
+
+/// Every regular file of a bundle, read once, and every entry refused.
+#[derive(Debug, Default)]
+pub struct Tree {
+    /// Relative `/`-separated path → bytes.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// Symbolic links, special files and unusable names, each with why it was refused.
+    pub refused: Vec<String>,
+}
+
+/// Reads every file under `dir` without following a symbolic link: a link (to a file or to a
+/// directory), a FIFO, a socket or a device is refused and listed, never opened. Files are read
+/// here once; verification works on these bytes only, so nothing can swap a file between its
+/// hash check and its use.
+pub fn read_tree(dir: &Path) -> Result<Tree, EvidenceError> {
+    let mut tree = Tree::default();
+    let meta = std::fs::metadata(dir).map_err(|source| io(dir, source))?;
+    if !meta.is_dir() {
+        return Err(io(dir, std::io::Error::other("not a directory")));
+    }
+    walk(dir, "", &mut tree)?;
+    tree.refused.sort();
+    Ok(tree)
+}
+
+fn io(path: &Path, source: std::io::Error) -> EvidenceError {
+    EvidenceError::Io { path: path.display().to_string(), source }
+}
+
+fn walk(dir: &Path, prefix: &str, tree: &mut Tree) -> Result<(), EvidenceError> {
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|source| io(dir, source))? {
+        entries.push(entry.map_err(|source| io(dir, source))?);
+    }
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+            tree.refused
+                .push(format!("{prefix}{}: a file name that is not UTF-8", entry.file_name().to_string_lossy()));
+            continue;
+        };
+        let rel = format!("{prefix}{name}");
+        // `DirEntry::file_type` does not follow symbolic links.
+        let kind = entry.file_type().map_err(|source| io(&path, source))?;
+        if kind.is_symlink() {
+            tree.refused.push(format!("{rel}: a symbolic link (refused, not followed: a bundle is self-contained)"));
+        } else if kind.is_dir() {
+            walk(&path, &format!("{rel}/"), tree)?;
+        } else if kind.is_file() {
+            let bytes = read_no_follow(&path)?;
+            tree.files.insert(rel, bytes);
+        } else {
+            tree.refused.push(format!("{rel}: not a regular file (refused)"));
+        }
+    }
+    Ok(())
+}
+
+/// Reads a regular file, refusing to open it through a symbolic link that replaced it since
+/// the directory was listed, or to block on a FIFO put in its place.
+fn read_no_follow(path: &Path) -> Result<Vec<u8>, EvidenceError> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut opts, libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    let mut file = opts.open(path).map_err(|source| io(path, source))?;
+    let meta = file.metadata().map_err(|source| io(path, source))?;
+    if !meta.is_file() {
+        return Err(io(path, std::io::Error::other("not a regular file")));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.read_to_end(&mut bytes).map_err(|source| io(path, source))?;
+    Ok(bytes)
+}
+
+/// Creates `path` with `mode` from the start (a secret key is never readable by others, not
+/// even for a moment); never replaces an existing file and never writes through a symbolic
+/// link, dangling or not (`O_CREAT | O_EXCL`).
+pub fn create_new(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, mode);
+    #[cfg(not(unix))]
+    let _ = mode;
+    let mut file = opts.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only relative paths of normal components are bundle paths.
+    #[test]
+    fn bundle_paths_are_relative_and_normal() {
+        for ok in ["inputs/snapshot.json", "policies/overlay/aws/s3/x.rego", "a"] {
+            assert_eq!(check_relative_path(ok), Ok(()), "{ok}");
+        }
+        for bad in ["", "/etc/passwd", "../x", "inputs/../../x", "./a", "a//b", "a/", "a\\b", "C:\\x", "a/./b"] {
+            assert!(check_relative_path(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// Roles come from the layout; anything else is not a bundle file.
+    #[test]
+    fn roles_from_paths() {
+        assert_eq!(role("inputs/snapshot.json"), Some(Role::Snapshot));
+        assert_eq!(role("inputs/waivers/prod.yaml"), Some(Role::Waivers("prod.yaml".into())));
+        assert_eq!(role("reports/flowforge-audit.md"), Some(Role::Report(Format::Markdown)));
+        assert_eq!(
+            role("policies/overlay/aws/s3/x.rego"),
+            Some(Role::Policy { origin: Origin::Overlay, rel_path: "aws/s3/x.rego".into() })
+        );
+        for none in ["reports/notes.txt", "inputs/extra.txt", "inputs/waivers/a/b.yaml", "policies/builtin/x.txt"] {
+            assert_eq!(role(none), None, "{none}");
+        }
+    }
+
+    fn sample() -> Manifest {
+        Manifest {
+            bundle_version: BUNDLE_VERSION,
+            tool_version: "0.1.0".into(),
+            options: RunOptions {
+                environment: "prod".into(),
+                fail_on: Some(Severity::High),
+                require_complete_audit: Some(true),
+                fail_on_drift: Some(vec!["missing".into()]),
+                waiver_warn_days: 14,
+            },
+            files: BTreeMap::from([("inputs/snapshot.json".to_owned(), "ab".repeat(32))]),
+        }
+    }
+
+    /// A small deterministic generator (xorshift), so that a failure is reproducible.
+    pub(super) fn xorshift(seed: &mut u64) -> u64 {
+        *seed ^= *seed << 13;
+        *seed ^= *seed >> 7;
+        *seed ^= *seed << 17;
+        *seed
+    }
+
+    /// Byte-level damage of every kind (flip, cut, insert, delete) never panics the manifest
+    /// parser, and each error names the manifest.
+    #[test]
+    fn damaged_manifests_never_panic() {
+        let good = sample().to_canonical();
+        let mut seed = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..3000 {
+            let mut bytes = good.clone();
+            for _ in 0..=xorshift(&mut seed) % 3 {
+                let at = (xorshift(&mut seed) as usize) % bytes.len().max(1);
+                match xorshift(&mut seed) % 4 {
+                    0 if !bytes.is_empty() => bytes[at] = xorshift(&mut seed) as u8,
+                    1 => bytes.truncate(at),
+                    2 => bytes.insert(at.min(bytes.len()), b"{}[]\",:0\\-\xff"[(xorshift(&mut seed) % 11) as usize]),
+                    _ if !bytes.is_empty() => {
+                        bytes.remove(at);
+                    }
+                    _ => {}
+                }
+            }
+            match Manifest::parse(&bytes) {
+                // Accepted without a problem only in canonical form: no byte goes unchecked.
+                Ok((m, problems)) if problems.is_empty() => assert_eq!(m.to_canonical(), bytes),
+                Ok(_) => {}
+                Err(e) => assert!(e.to_string().starts_with("manifest.json: "), "{e}"),
+            }
+        }
+    }
+
+    /// A manifest must be canonical and name only bundle paths; an unknown field or another
+    /// bundle version is an error.
+    #[test]
+    fn manifest_is_strict() {
+        let m = Manifest {
+            bundle_version: BUNDLE_VERSION,
+            tool_version: "0.1.0".into(),
+            options: RunOptions {
+                environment: "prod".into(),
+                fail_on: None,
+                require_complete_audit: None,
+                fail_on_drift: None,
+                waiver_warn_days: 14,
+            },
+            files: BTreeMap::from([("../x".to_owned(), "00".to_owned())]),
+        };
+        let bytes = m.to_canonical();
+        let (back, problems) = Manifest::parse(&bytes).unwrap();
+        assert_eq!(back, m);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("\"../x\""), "{problems:?}");
+        let spaced = String::from_utf8(bytes.clone()).unwrap().replace("\n", "\n ");
+        let (_, problems) = Manifest::parse(spaced.as_bytes()).unwrap();
+        assert!(problems.iter().any(|p| p.contains("canonical")), "{problems:?}");
+        let extra = String::from_utf8(bytes.clone()).unwrap().replacen('{', "{\"labels\": 1,", 1);
+        assert!(Manifest::parse(extra.as_bytes()).is_err());
+        let v1 = String::from_utf8(bytes).unwrap().replace("\"bundle_version\": 2", "\"bundle_version\": 1");
+        assert!(Manifest::parse(v1.as_bytes()).unwrap_err().to_string().contains("bundle_version 1"));
+    }
+
+    /// Reading a bundle refuses symbolic links to files and directories instead of following them.
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_are_refused_not_followed() {
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret"), b"s").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("inputs")).unwrap();
+        std::fs::write(dir.path().join("inputs/a"), b"a").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret"), dir.path().join("inputs/link")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("dirlink")).unwrap();
+        let tree = read_tree(dir.path()).unwrap();
+        assert_eq!(tree.files.keys().collect::<Vec<_>>(), ["inputs/a"]);
+        assert_eq!(tree.refused.len(), 2, "{:?}", tree.refused);
+        assert!(tree.refused.iter().all(|r| r.contains("symbolic link")), "{:?}", tree.refused);
+    }
+}
