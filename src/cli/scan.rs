@@ -112,11 +112,3 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     let paths = audit::write_reports(&report, &args.audit.format, &args.audit.out)?;
     Ok(audit::finish(inputs, report, &paths, args.audit.quiet))
 }
-
-pub fn iam_policy() -> anyhow::Result<u8> {
-    print!("{}", crate::aws::SCANNER_POLICY);
-    if !crate::aws::SCANNER_POLICY.ends_with('\n') {
-        println!();
-    }
-    Ok(EXIT_OK)
-}
