@@ -30,16 +30,18 @@ pub(crate) async fn collect(session: &Session, region: &str, _concurrency: usize
         api.ebs_encryption_enabled(),
         api.ebs_default_kms_key(),
     );
-    let mut e = Part::default();
-    e.vpcs = errs.ok(r, None, vpcs).unwrap_or_default();
-    e.subnets = errs.ok(r, None, subnets).unwrap_or_default();
-    e.route_tables = errs.ok(r, None, route_tables).unwrap_or_default();
-    e.internet_gateways = errs.ok(r, None, igws).unwrap_or_default();
-    e.nat_gateways = errs.ok(r, None, nats).unwrap_or_default();
-    e.security_groups = errs.ok(r, None, sgs).unwrap_or_default();
-    e.vpc_endpoints = errs.ok(r, None, endpoints).unwrap_or_default();
-    e.flow_logs = errs.ok(r, None, flow_logs).unwrap_or_default();
-    e.instances = errs.ok(r, None, instances).unwrap_or_default();
+    let mut e = Part {
+        vpcs: errs.ok(r, None, vpcs).unwrap_or_default(),
+        subnets: errs.ok(r, None, subnets).unwrap_or_default(),
+        route_tables: errs.ok(r, None, route_tables).unwrap_or_default(),
+        internet_gateways: errs.ok(r, None, igws).unwrap_or_default(),
+        nat_gateways: errs.ok(r, None, nats).unwrap_or_default(),
+        security_groups: errs.ok(r, None, sgs).unwrap_or_default(),
+        vpc_endpoints: errs.ok(r, None, endpoints).unwrap_or_default(),
+        flow_logs: errs.ok(r, None, flow_logs).unwrap_or_default(),
+        instances: errs.ok(r, None, instances).unwrap_or_default(),
+        ebs_encryption_by_default: Vec::new(),
+    };
     // A NAT gateway's AZ is its subnet's.
     let az: BTreeMap<&str, &str> =
         e.subnets.iter().map(|s| (s.meta.id.as_str(), s.availability_zone.as_str())).collect();

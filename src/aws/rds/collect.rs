@@ -21,9 +21,11 @@ pub(crate) async fn collect(session: &Session, region: &str, concurrency: usize,
     let api = api(session, region);
     let (instances, clusters) = futures::join!(api.db_instances(), api.db_clusters());
     let r = region;
-    let mut out = Part::default();
-    out.db_instances = errs.ok(r, None, instances).unwrap_or_default();
-    out.db_clusters = errs.ok(r, None, clusters).unwrap_or_default();
+    let mut out = Part {
+        db_instances: errs.ok(r, None, instances).unwrap_or_default(),
+        db_clusters: errs.ok(r, None, clusters).unwrap_or_default(),
+        parameter_groups: Vec::new(),
+    };
 
     let instance_groups: BTreeSet<String> =
         out.db_instances.iter().flat_map(|i| i.parameter_groups.iter().cloned()).collect();
