@@ -6,7 +6,6 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::resources::*;
-use crate::aws::ServicePart;
 
 /// The snapshot schema version this build reads and writes.
 pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
@@ -41,21 +40,14 @@ macro_rules! snapshot {
         }
 
         impl Snapshot {
-            /// Every resource of every collection as `(collection name, meta)`, in snapshot order.
-            pub fn resource_metas(&self) -> Vec<(&'static str, &ResourceMeta)> {
-                let mut out: Vec<(&'static str, &ResourceMeta)> = Vec::new();
-                $( ServicePart::metas(&self.$svc, &mut out); )*
-                out
+            /// Appends every resource of every service member, in registry order.
+            fn service_metas<'a>(&'a self, out: &mut Vec<(&'static str, &'a ResourceMeta)>) {
+                $( $crate::aws::ServicePart::metas(&self.$svc, out); )*
             }
 
-            /// Sorts every collection by ARN and the errors, so that equal inventories serialise
-            /// to equal bytes whatever order the API returned them in.
-            pub fn sort(&mut self) {
-                $( ServicePart::sort(&mut self.$svc); )*
-                self.regions.sort();
-                self.regions.dedup();
-                self.collection_errors.sort();
-                self.collection_errors.dedup();
+            /// Sorts every collection of every service member by ARN.
+            fn sort_services(&mut self) {
+                $( $crate::aws::ServicePart::sort(&mut self.$svc); )*
             }
         }
     };
@@ -210,6 +202,25 @@ pub struct ResourceMeta {
     pub account_id: String,
     #[serde(default)]
     pub tags: BTreeMap<String, String>,
+}
+
+impl Snapshot {
+    /// Every resource of every collection as `(collection name, meta)`, in snapshot order.
+    pub fn resource_metas(&self) -> Vec<(&'static str, &ResourceMeta)> {
+        let mut out: Vec<(&'static str, &ResourceMeta)> = Vec::new();
+        self.service_metas(&mut out);
+        out
+    }
+
+    /// Sorts every collection by ARN and the errors, so that equal inventories serialise
+    /// to equal bytes whatever order the API returned them in.
+    pub fn sort(&mut self) {
+        self.sort_services();
+        self.regions.sort();
+        self.regions.dedup();
+        self.collection_errors.sort();
+        self.collection_errors.dedup();
+    }
 }
 
 /// Why a snapshot file could not be read.
