@@ -5,6 +5,9 @@
 //! When the SDK cannot read an error body (an unmodelled shape: moto's RDS denials wrap the
 //! error in `<Errors>`), the code is read leniently from the raw body, then from the HTTP
 //! status, so a denial is still recorded as `AccessDenied`, not `Unknown`.
+//!
+//! [`Errors`] collects the failed calls of one service task as `collection_errors`: failures
+//! are data, the scan goes on.
 
 use std::sync::Mutex;
 
