@@ -3,7 +3,9 @@
 //!
 //! Data flows one way: collect → snapshot → evaluate → findings (+ drift) → gate → render.
 //!
-//! - [`aws`]: the only seam to the AWS SDK; [`collect`]: fan-out, paging, errors as data.
+//! - [`aws`]: the service registry and the only seam to the AWS SDK; [`collect`]: fan-out,
+//!   paging, errors as data. The SDK half of both is the `aws` feature (default on): without
+//!   it the crate evaluates saved snapshots and compiles no AWS crate.
 //! - [`model`]: the snapshot and the result types; imports nothing else of ours.
 //! - [`policy`]: the Rego catalog; [`baseline`]: the expected architecture;
 //!   [`engine`]: evaluation; [`drift`]; [`gate`]: thresholds and waivers; [`report`]: formats.
@@ -19,6 +21,7 @@ pub mod audit;
 pub mod aws;
 pub mod baseline;
 pub mod cli;
+#[cfg(feature = "aws")]
 pub mod collect;
 pub mod diag;
 pub mod drift;

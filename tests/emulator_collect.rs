@@ -344,6 +344,63 @@ async fn denied_service_becomes_collection_errors() {
     assert_eq!(snap.s3.account_public_access_block.len(), 1);
 }
 
+/// STS, the first service added under the registry: the snapshot names the identity the scan
+/// ran as (the one the session connected with), and its call is on the wire and in the policy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn caller_identity_is_collected() {
+    let moto = Moto::start();
+    let opts = options(&moto.endpoint, "testing", "testing");
+    let session = aws::connect(&opts.connect).await.expect("connect");
+    let out = collect::collect(&session, &opts).await;
+    let ids = &out.snapshot.sts.caller_identity;
+    assert_eq!(ids.len(), 1, "{ids:#?}");
+    let id = &ids[0];
+    assert_eq!(id.meta.arn, session.caller_arn);
+    assert_eq!(id.meta.account_id, ACCOUNT_ID);
+    assert_eq!(id.meta.region, aws::GLOBAL_REGION);
+    assert!(!id.user_id.is_empty() && id.meta.id == id.user_id, "{id:?}");
+    assert_eq!(out.snapshot.collection_errors, vec![]);
+    // Once when the session connected, once for the collection.
+    assert_eq!(out.calls.get("sts:GetCallerIdentity"), Some(&2), "{:?}", out.calls);
+    assert_observed_calls_are_in_policy(&out.calls);
+}
+
+/// The UNKNOWN path of `sts.caller_identity`: when GetCallerIdentity fails during the
+/// collection (the scanner's key is revoked after the session connected: moto, like AWS,
+/// never denies this call by policy), the failure is a collection error of the operation that
+/// makes the collection UNKNOWN, the collection stays empty, and the scan still ends with a
+/// snapshot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_caller_identity_becomes_a_collection_error() {
+    let moto = Moto::start();
+    let clients = Clients::new(&moto.endpoint, "testing", "testing").await;
+    // The scanner user with the whole shipped policy: it may connect.
+    let (key_id, secret) = support::scanner_denied(&clients, &moto, "none").await;
+    let opts = options(&moto.endpoint, &key_id, &secret);
+    let session = aws::connect(&opts.connect).await.expect("connect as the scanner");
+    // Revoke the key while moto does not check, then check again.
+    let (status, body) =
+        support::moto::http(moto.port, "POST", "/moto-api/reset-auth", "1000000").expect("POST /moto-api/reset-auth");
+    assert!(status.contains(" 200"), "reset-auth answered {status}: {body}");
+    clients.iam.delete_access_key().user_name("scanner").access_key_id(&key_id).send().await.expect("revoke key");
+    moto.enforce_iam();
+
+    let out = collect::collect(&session, &opts).await;
+    let snap = &out.snapshot;
+    assert!(snap.sts.caller_identity.is_empty(), "{:?}", snap.sts.caller_identity);
+    let sts_errors: Vec<_> = snap.collection_errors.iter().filter(|e| e.service == "sts").collect();
+    assert_eq!(sts_errors.len(), 1, "{sts_errors:#?}");
+    let e = sts_errors[0];
+    assert_eq!((e.operation.as_str(), e.region.as_str(), e.resource.as_deref()), ("GetCallerIdentity", "global", None));
+    assert_eq!(e.error_code, "InvalidClientTokenId", "{e:?}");
+    // The engine reads this error as "sts.caller_identity could not be listed": UNKNOWN.
+    let info = flowforge_audit::model::collection_info("sts.caller_identity").expect("declared collection");
+    assert!(info.service == e.service && info.list_operations.contains(&e.operation.as_str()), "{info:?}");
+    // Failures are data: every other service recorded its own and the snapshot is complete.
+    assert!(snap.collection_errors.iter().any(|e| e.service == "iam"), "{:#?}", snap.collection_errors);
+    assert_eq!(snap.account_id, ACCOUNT_ID);
+}
+
 /// Each drift helper changes what the collector sees, on the resource it names (the scan
 /// tests rely on these helpers being right).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

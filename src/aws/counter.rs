@@ -12,6 +12,8 @@ use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 
+use super::iam_prefix;
+
 /// Shared call counts; cheap to clone.
 #[derive(Debug, Clone, Default)]
 pub struct CallCounter {
@@ -68,13 +70,5 @@ impl Intercept for CountingInterceptor {
         tracing::debug!(call = %key, "aws call");
         CallCounter { counts: self.counts.clone() }.add(key);
         Ok(())
-    }
-}
-
-/// The IAM prefix of a client label.
-pub(crate) fn iam_prefix(label: &str) -> &str {
-    match label {
-        "s3control" => "s3",
-        other => other,
     }
 }

@@ -5,11 +5,18 @@
 //! When the SDK cannot read an error body (an unmodelled shape: moto's RDS denials wrap the
 //! error in `<Errors>`), the code is read leniently from the raw body, then from the HTTP
 //! status, so a denial is still recorded as `AccessDenied`, not `Unknown`.
+//!
+//! [`Errors`] collects the failed calls of one service task as `collection_errors`: failures
+//! are data, the scan goes on.
+
+use std::sync::Mutex;
 
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
+use crate::model::CollectionError;
 
 /// One failed call (after the SDK's retries).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -99,9 +106,80 @@ impl CallError {
     }
 }
 
+/// Failed calls of one service task, recorded as they happen (shared by the task's
+/// concurrent sub-calls), then taken into the snapshot's `collection_errors`.
+#[derive(Debug, Default)]
+pub(crate) struct Errors(Mutex<Vec<CollectionError>>);
+
+impl Errors {
+    pub(crate) fn record(&self, region: &str, resource: Option<&str>, e: CallError) {
+        tracing::debug!(service = e.service, operation = e.operation, region, resource, code = %e.code, "recorded collection error");
+        let err = CollectionError {
+            service: e.service.to_owned(),
+            operation: e.operation.to_owned(),
+            region: region.to_owned(),
+            resource: resource.map(str::to_owned),
+            error_code: e.code,
+            message: e.message,
+        };
+        match self.0.lock() {
+            Ok(mut g) => g.push(err),
+            Err(p) => p.into_inner().push(err),
+        }
+    }
+
+    /// The value, or `None` with the error recorded.
+    pub(crate) fn ok<T>(&self, region: &str, resource: Option<&str>, r: Result<T, CallError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.record(region, resource, e);
+                None
+            }
+        }
+    }
+
+    /// The errors recorded so far.
+    pub(crate) fn take(&self) -> Vec<CollectionError> {
+        match self.0.lock() {
+            Ok(mut g) => std::mem::take(&mut *g),
+            Err(p) => std::mem::take(&mut *p.into_inner()),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A recorded error keeps the service, IAM operation name, region, resource and code.
+    #[test]
+    fn errors_record_every_field() {
+        let errs = Errors::default();
+        let got: Option<u8> = errs.ok(
+            "eu-west-1",
+            Some("arn:aws:s3:::b"),
+            Err(CallError {
+                service: "s3",
+                operation: "GetBucketPolicy",
+                code: "AccessDenied".into(),
+                message: "no".into(),
+            }),
+        );
+        assert_eq!(got, None);
+        let v = errs.take();
+        assert_eq!(
+            v,
+            vec![CollectionError {
+                service: "s3".into(),
+                operation: "GetBucketPolicy".into(),
+                region: "eu-west-1".into(),
+                resource: Some("arn:aws:s3:::b".into()),
+                error_code: "AccessDenied".into(),
+                message: "no".into(),
+            }]
+        );
+    }
 
     /// moto's RDS denial (`<ErrorResponse><Errors><Error>`) still yields AccessDenied.
     #[test]

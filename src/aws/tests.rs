@@ -1,7 +1,7 @@
-//! Read-only by construction: the source of this module, the [`OPERATIONS`] table and the
+//! Read-only by construction: the source of each service, its declared operations and the
 //! shipped IAM policy must agree, and none of them may name a mutating call.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::*;
 
@@ -55,21 +55,34 @@ const MUTATING_PREFIXES: &[&str] = &[
 /// Verbs that read. An SDK call in the source must start with one of these.
 const READ_PREFIXES: &[&str] = &["get", "list", "describe"];
 
-/// The non-test source files of this module, with their names.
-fn sources() -> Vec<(&'static str, &'static str)> {
-    vec![
-        ("mod.rs", include_str!("mod.rs")),
-        ("config.rs", include_str!("config.rs")),
-        ("counter.rs", include_str!("counter.rs")),
-        ("ec2.rs", include_str!("ec2.rs")),
-        ("eks.rs", include_str!("eks.rs")),
-        ("elbv2.rs", include_str!("elbv2.rs")),
-        ("error.rs", include_str!("error.rs")),
-        ("iam.rs", include_str!("iam.rs")),
-        ("rds.rs", include_str!("rds.rs")),
-        ("s3.rs", include_str!("s3.rs")),
-        ("secretsmanager.rs", include_str!("secretsmanager.rs")),
-    ]
+/// The non-test source files of `src/aws`, read from the tree: `(service, path, text)`, the
+/// service being the folder's name (`None` for the shared files at the top). Read from disk
+/// so that a file added to a service is checked without being listed here.
+fn sources() -> Vec<(Option<String>, String, String)> {
+    fn rust_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+        let mut out: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "rs") && !p.ends_with("tests.rs"))
+            .collect();
+        out.sort();
+        out
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/aws");
+    let mut out = Vec::new();
+    for path in rust_files(&root) {
+        out.push((None, path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+    }
+    let mut dirs: Vec<_> =
+        std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    dirs.sort();
+    for dir in dirs {
+        let service = dir.file_name().unwrap().to_string_lossy().into_owned();
+        for path in rust_files(&dir) {
+            out.push((Some(service.clone()), path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+    out
 }
 
 /// Splits Rust source into identifiers, `::` and single punctuation characters.
@@ -145,30 +158,63 @@ fn policy_actions() -> BTreeSet<String> {
     out
 }
 
-/// Every SDK call in the source is declared in OPERATIONS, and every declared one is called.
+/// Each service's folder calls exactly the SDK operations its `service!` declares (and the
+/// shared files exactly the session's), nothing mutating, and never a secret value: a call
+/// added without its declaration, or a declaration whose call was removed, fails here.
 #[test]
-fn source_calls_match_the_operations_table() {
-    let mut found = BTreeSet::new();
-    for (file, src) in sources() {
-        for call in sdk_calls(src) {
+fn each_service_calls_exactly_its_declared_operations() {
+    let mut called: BTreeMap<Option<String>, BTreeSet<String>> = BTreeMap::new();
+    for (service, file, src) in sources() {
+        for call in sdk_calls(&src) {
             let verb = call.split('_').next().unwrap_or_default();
-            assert!(!MUTATING_PREFIXES.contains(&verb), "src/aws/{file} makes a mutating call: `.{call}()`");
-            assert_ne!(call, "get_secret_value", "src/aws/{file} reads a secret value");
-            assert!(
-                OPERATIONS.iter().any(|o| o.method == call),
-                "src/aws/{file} calls `.{call}()`, which is not declared in aws::OPERATIONS (and so not in iam/scanner-policy.json)"
-            );
-            found.insert(call);
+            assert!(!MUTATING_PREFIXES.contains(&verb), "{file} makes a mutating call: `.{call}()`");
+            assert_ne!(call, "get_secret_value", "{file} reads a secret value");
+            called.entry(service.clone()).or_default().insert(call);
         }
     }
-    for op in OPERATIONS {
+    let declared = |ops: &[Operation]| -> BTreeSet<String> { ops.iter().map(|o| o.method.to_owned()).collect() };
+    let shared = called.remove(&None).unwrap_or_default();
+    assert_eq!(
+        shared,
+        declared(CONNECT_OPERATIONS),
+        "the SDK calls of the files at the top of src/aws must be exactly aws::CONNECT_OPERATIONS"
+    );
+    for service in SERVICES {
+        let calls = called.remove(&Some(service.part.to_owned())).unwrap_or_default();
+        let declared = declared(service.operations);
+        let undeclared: Vec<_> = calls.difference(&declared).collect();
+        let uncalled: Vec<_> = declared.difference(&calls).collect();
         assert!(
-            found.contains(op.method),
-            "aws::OPERATIONS declares {} ({}) but no source calls `.{}()`",
-            op.name,
-            op.service,
-            op.method
+            undeclared.is_empty(),
+            "src/aws/{}/ calls {undeclared:?}, which its service! does not declare (so iam/scanner-policy.json may lack them)",
+            service.part
         );
+        assert!(uncalled.is_empty(), "src/aws/{}/ declares {uncalled:?} but never calls them", service.part);
+    }
+    assert!(called.is_empty(), "folders of src/aws that are not in the registry: {:?}", called.keys());
+}
+
+/// Each registry word names its service's module and snapshot member, and names are unique:
+/// the registry, the snapshot and the engine agree on every member.
+#[test]
+fn registry_names_are_the_services_members() {
+    for (word, part) in REGISTRY_NAMES {
+        assert_eq!(word, part, "the registry's `{word}` declares the snapshot member `{part}`");
+    }
+    let parts: BTreeSet<&str> = SERVICES.iter().map(|s| s.part).collect();
+    assert_eq!(parts.len(), SERVICES.len(), "duplicate service");
+    let collections: BTreeSet<&str> = COLLECTIONS.iter().map(|c| c.name).collect();
+    assert_eq!(collections.len(), COLLECTIONS.len(), "duplicate collection name");
+    for c in COLLECTIONS {
+        let (member, _) = c.name.split_once('.').unwrap();
+        assert!(parts.contains(member), "{} is not under a service member", c.name);
+    }
+    let members = serde_json::to_value(crate::model::Snapshot::default()).unwrap();
+    for service in SERVICES {
+        for c in service.collections {
+            let (member, field) = c.name.split_once('.').unwrap();
+            assert!(members[member][field].is_array(), "{} is not a list in the snapshot", c.name);
+        }
     }
 }
 
@@ -212,7 +258,7 @@ fn recorded_operation_names_are_known_to_the_model() {
     // Not tied to one collection: identity, and ELB tags (recognition only).
     let exempt = [("sts", "GetCallerIdentity"), ("elasticloadbalancing", "DescribeTags")];
     for op in OPERATIONS {
-        let service = counter::iam_prefix(op.service);
+        let service = iam_prefix(op.service);
         if exempt.contains(&(service, op.name)) {
             continue;
         }

@@ -25,8 +25,10 @@ pub enum Command {
     /// Evaluate a saved snapshot: policies, drift, reports and the gate (no AWS access).
     Evaluate(EvaluateArgs),
     /// Inventory a live AWS account into a snapshot file (read-only API calls).
+    #[cfg(feature = "aws")]
     Collect(CollectArgs),
     /// Collect and evaluate in one run: inventory, policies, drift, reports and the gate.
+    #[cfg(feature = "aws")]
     Scan(ScanArgs),
     /// Print the minimal IAM policy the scanner needs (List/Describe/Get only).
     IamPolicy,
@@ -199,6 +201,7 @@ pub enum EvidenceCommand {
 }
 
 /// How to reach the AWS account (or an emulator).
+#[cfg(feature = "aws")]
 #[derive(Debug, Clone, Args)]
 pub struct ConnectArgs {
     /// A named profile of the shared AWS config files [default: the standard credential chain].
@@ -233,6 +236,7 @@ pub struct ConnectArgs {
     pub no_progress: bool,
 }
 
+#[cfg(feature = "aws")]
 #[derive(Debug, Args)]
 pub struct CollectArgs {
     /// Where to write the snapshot (JSON).
@@ -242,6 +246,7 @@ pub struct CollectArgs {
     pub connect: ConnectArgs,
 }
 
+#[cfg(feature = "aws")]
 #[derive(Debug, Args)]
 pub struct ScanArgs {
     #[command(flatten)]

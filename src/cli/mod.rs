@@ -13,6 +13,7 @@ mod evidence;
 mod misc;
 mod output;
 mod promote;
+#[cfg(feature = "aws")]
 mod scan;
 
 use std::process::ExitCode;
@@ -68,9 +69,11 @@ fn init_tracing(verbose: u8) {
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Evaluate(a) => evaluate::evaluate(a),
+        #[cfg(feature = "aws")]
         Command::Collect(a) => scan::collect(a),
+        #[cfg(feature = "aws")]
         Command::Scan(a) => scan::scan(a),
-        Command::IamPolicy => scan::iam_policy(),
+        Command::IamPolicy => iam_policy(),
         Command::Diff(a) => diff::diff(a),
         Command::Gate(a) => promote::gate(a),
         Command::VerifyEvidence(a) => evidence::verify(a),
@@ -78,4 +81,14 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Policy(p) => misc::policy(p),
         Command::Baseline(b) => misc::baseline(b),
     }
+}
+
+/// `iam-policy`: needs no SDK, so it is here rather than with `collect` and `scan` (which
+/// the `aws` feature gates).
+fn iam_policy() -> anyhow::Result<u8> {
+    print!("{}", crate::aws::SCANNER_POLICY);
+    if !crate::aws::SCANNER_POLICY.ends_with('\n') {
+        println!();
+    }
+    Ok(EXIT_OK)
 }

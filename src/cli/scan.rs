@@ -116,11 +116,3 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     std::mem::forget((inputs, snapshot));
     Ok(output::finish(audit, &paths, args.audit.quiet))
 }
-
-pub fn iam_policy() -> anyhow::Result<u8> {
-    print!("{}", crate::aws::SCANNER_POLICY);
-    if !crate::aws::SCANNER_POLICY.ends_with('\n') {
-        println!();
-    }
-    Ok(EXIT_OK)
-}

@@ -9,16 +9,15 @@
 //!
 //! This module never sees an SDK type: it orchestrates the typed calls of [`crate::aws`].
 
-mod services;
 mod stats;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use futures::future::BoxFuture;
 use futures::FutureExt;
 
-use crate::aws::{self, CallError, ConnectError, ConnectOptions, Session};
+use crate::aws::{self, ConnectError, ConnectOptions, Errors, ServicePart, Session};
 use crate::model::{CollectionError, Snapshot, SNAPSHOT_SCHEMA_VERSION};
 
 pub use stats::{minimum_calls, stats_table};
@@ -92,46 +91,6 @@ pub fn run_blocking(opts: &CollectOptions) -> Result<CollectOutcome, CollectErro
     rt.block_on(run(opts))
 }
 
-/// Failed calls of one service task, recorded as they happen.
-#[derive(Debug, Default)]
-pub(crate) struct Errors(Mutex<Vec<CollectionError>>);
-
-impl Errors {
-    pub(crate) fn record(&self, region: &str, resource: Option<&str>, e: CallError) {
-        tracing::debug!(service = e.service, operation = e.operation, region, resource, code = %e.code, "recorded collection error");
-        let err = CollectionError {
-            service: e.service.to_owned(),
-            operation: e.operation.to_owned(),
-            region: region.to_owned(),
-            resource: resource.map(str::to_owned),
-            error_code: e.code,
-            message: e.message,
-        };
-        match self.0.lock() {
-            Ok(mut g) => g.push(err),
-            Err(p) => p.into_inner().push(err),
-        }
-    }
-
-    /// The value, or `None` with the error recorded.
-    pub(crate) fn ok<T>(&self, region: &str, resource: Option<&str>, r: Result<T, CallError>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(e) => {
-                self.record(region, resource, e);
-                None
-            }
-        }
-    }
-
-    fn take(self) -> Vec<CollectionError> {
-        match self.0.into_inner() {
-            Ok(v) => v,
-            Err(p) => p.into_inner(),
-        }
-    }
-}
-
 /// One service's contribution to the snapshot: a partial snapshot and its errors.
 struct Part {
     service: &'static str,
@@ -156,13 +115,8 @@ where
         }
         let errors = Arc::new(Errors::default());
         let snapshot = body(errors.clone()).await;
-        let errors = Arc::try_unwrap(errors).map(Errors::take).unwrap_or_else(|shared| {
-            // Every sub-task has finished; a leftover clone can only be read.
-            match shared.0.lock() {
-                Ok(g) => g.clone(),
-                Err(p) => p.into_inner().clone(),
-            }
-        });
+        // Every sub-task has finished: nothing records any more.
+        let errors = errors.take();
         let resources = snapshot.resource_metas().len();
         if let Some(p) = &opts.progress {
             p.service_finished(service, &region, resources, errors.len());
@@ -173,25 +127,37 @@ where
     .boxed()
 }
 
+macro_rules! services {
+    ($($svc:ident)*) => {
+        /// One task per service of the registry (per region for a regional service), each
+        /// filling its own member of an otherwise empty snapshot.
+        fn tasks<'a>(session: &'a Session, opts: &'a CollectOptions) -> Vec<BoxFuture<'a, Part>> {
+            let n = opts.s3_concurrency.max(1);
+            let mut tasks = Vec::new();
+            $(
+                let service = aws::$svc::SERVICE;
+                for region in service.scope.regions(&session.regions) {
+                    tasks.push(task(opts, service.prefix, region.clone(), move |errs| async move {
+                        let part = aws::$svc::collect(session, &region, n, errs).await;
+                        Snapshot { $svc: part, ..Snapshot::default() }
+                    }));
+                }
+            )*
+            tasks
+        }
+
+        /// Appends every collection of `from` to `into`.
+        fn merge(into: &mut Snapshot, from: Snapshot) {
+            $( into.$svc.append(from.$svc); )*
+            into.collection_errors.extend(from.collection_errors);
+        }
+    };
+}
+aws::registry!(services);
+
 /// Collects with an open session (the emulator tests and the benchmark reuse a session).
 pub async fn collect(session: &Session, opts: &CollectOptions) -> CollectOutcome {
-    let n = opts.s3_concurrency.max(1);
-    let mut tasks: Vec<BoxFuture<'_, Part>> = Vec::new();
-    tasks.push(task(opts, "iam", aws::GLOBAL_REGION.to_owned(), |errs| services::iam(session.iam(), errs)));
-    tasks.push(task(opts, "s3", aws::GLOBAL_REGION.to_owned(), move |errs| services::s3(session, n, errs)));
-    for region in &session.regions {
-        let r = region.as_str();
-        tasks.push(task(opts, "ec2", r.to_owned(), |errs| services::ec2(session.ec2(r), errs)));
-        tasks.push(task(opts, "rds", r.to_owned(), move |errs| services::rds(session.rds(r), n, errs)));
-        tasks.push(task(opts, "secretsmanager", r.to_owned(), move |errs| {
-            services::secretsmanager(session.secretsmanager(r), n, errs)
-        }));
-        tasks.push(task(opts, "config", r.to_owned(), |errs| services::config(session.config(r), errs)));
-        tasks.push(task(opts, "elasticloadbalancing", r.to_owned(), move |errs| {
-            services::elbv2(session.elbv2(r), n, errs)
-        }));
-        tasks.push(task(opts, "eks", r.to_owned(), move |errs| services::eks(session.eks(r), n, errs)));
-    }
+    let tasks = tasks(session, opts);
     let parts = futures::future::join_all(tasks).await;
 
     let mut snapshot = Snapshot {
@@ -212,70 +178,9 @@ pub async fn collect(session: &Session, opts: &CollectOptions) -> CollectOutcome
     CollectOutcome { snapshot, calls: session.calls() }
 }
 
-/// Appends every collection of `from` to `into`.
-fn merge(into: &mut Snapshot, from: Snapshot) {
-    let Snapshot { ec2, s3, rds, iam, secretsmanager, config, elbv2, eks, collection_errors, .. } = from;
-    into.ec2.vpcs.extend(ec2.vpcs);
-    into.ec2.subnets.extend(ec2.subnets);
-    into.ec2.route_tables.extend(ec2.route_tables);
-    into.ec2.internet_gateways.extend(ec2.internet_gateways);
-    into.ec2.nat_gateways.extend(ec2.nat_gateways);
-    into.ec2.security_groups.extend(ec2.security_groups);
-    into.ec2.vpc_endpoints.extend(ec2.vpc_endpoints);
-    into.ec2.flow_logs.extend(ec2.flow_logs);
-    into.ec2.instances.extend(ec2.instances);
-    into.ec2.ebs_encryption_by_default.extend(ec2.ebs_encryption_by_default);
-    into.s3.buckets.extend(s3.buckets);
-    into.s3.account_public_access_block.extend(s3.account_public_access_block);
-    into.rds.db_instances.extend(rds.db_instances);
-    into.rds.db_clusters.extend(rds.db_clusters);
-    into.rds.parameter_groups.extend(rds.parameter_groups);
-    into.iam.roles.extend(iam.roles);
-    into.iam.policies.extend(iam.policies);
-    into.iam.users.extend(iam.users);
-    into.iam.groups.extend(iam.groups);
-    into.iam.password_policy.extend(iam.password_policy);
-    into.secretsmanager.secrets.extend(secretsmanager.secrets);
-    into.config.recorders.extend(config.recorders);
-    into.config.delivery_channels.extend(config.delivery_channels);
-    into.elbv2.load_balancers.extend(elbv2.load_balancers);
-    into.elbv2.listeners.extend(elbv2.listeners);
-    into.eks.clusters.extend(eks.clusters);
-    into.collection_errors.extend(collection_errors);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A recorded error keeps the service, IAM operation name, region, resource and code.
-    #[test]
-    fn errors_record_every_field() {
-        let errs = Errors::default();
-        let got: Option<u8> = errs.ok(
-            "eu-west-1",
-            Some("arn:aws:s3:::b"),
-            Err(CallError {
-                service: "s3",
-                operation: "GetBucketPolicy",
-                code: "AccessDenied".into(),
-                message: "no".into(),
-            }),
-        );
-        assert_eq!(got, None);
-        let v = errs.take();
-        assert_eq!(
-            v,
-            vec![CollectionError {
-                service: "s3".into(),
-                operation: "GetBucketPolicy".into(),
-                region: "eu-west-1".into(),
-                resource: Some("arn:aws:s3:::b".into()),
-                error_code: "AccessDenied".into(),
-                message: "no".into(),
-            }]
-        );
-    }
 
     /// Merging keeps every resource of every part (nothing is dropped between services).
     #[test]

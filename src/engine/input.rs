@@ -18,9 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::value::RawValue;
 
 use crate::diag::Code;
-use crate::model::{
-    sha256_hex, CollectionError, ConfigService, Ec2, Eks, Elbv2, Iam, Rds, SecretsManager, Snapshot, SnapshotError, S3,
-};
+use crate::model::{sha256_hex, Snapshot, SnapshotError};
 use crate::policy::RegoInput;
 
 /// A snapshot file, parsed.
@@ -79,59 +77,70 @@ impl<'de> Deserialize<'de> for Members<'de> {
     }
 }
 
-/// One service's collections, typed.
-enum Part {
-    Ec2(Ec2),
-    S3(S3),
-    Rds(Rds),
-    Iam(Iam),
-    SecretsManager(SecretsManager),
-    Config(ConfigService),
-    Elbv2(Elbv2),
-    Eks(Eks),
-    Errors(Vec<CollectionError>),
+/// Puts one parsed member into its place in the snapshot.
+type Install = Box<dyn FnOnce(&mut Snapshot) + Send>;
+
+/// Parses one member's raw text into its typed value and converts it for the engine.
+type PartParser = fn(&str) -> Result<(Install, regorus::Value), ()>;
+
+// One parser per service member of the registry (`crate::aws::registry!`), plus the errors.
+macro_rules! parts {
+    ($($svc:ident)*) => {
+        /// The snapshot's collection members, each with its parser; every other member is header.
+        const PARTS: &[(&str, PartParser)] = &[
+            $( (stringify!($svc), |raw| convert(raw, |s: &mut Snapshot, v| s.$svc = v)), )*
+            ("collection_errors", |raw| convert(raw, |s: &mut Snapshot, v| s.collection_errors = v)),
+        ];
+    };
 }
+crate::aws::registry!(parts);
 
-/// Parses one member's raw text into its part and converts it for the engine.
-type PartParser = fn(&str) -> Result<(Part, regorus::Value), ()>;
+/// Converts one collection member of a typed snapshot for the engine.
+type PartConverter = fn(&Snapshot) -> Result<regorus::Value, crate::policy::rego_value::ConvertError>;
 
-/// The snapshot's collection members, each with its parser; every other member is header.
-const PARTS: [(&str, PartParser); 9] = [
-    ("ec2", |raw| convert(raw, Part::Ec2)),
-    ("s3", |raw| convert(raw, Part::S3)),
-    ("rds", |raw| convert(raw, Part::Rds)),
-    ("iam", |raw| convert(raw, Part::Iam)),
-    ("secretsmanager", |raw| convert(raw, Part::SecretsManager)),
-    ("config", |raw| convert(raw, Part::Config)),
-    ("elbv2", |raw| convert(raw, Part::Elbv2)),
-    ("eks", |raw| convert(raw, Part::Eks)),
-    ("collection_errors", |raw| convert(raw, Part::Errors)),
-];
+// The same members, for a snapshot already in memory.
+macro_rules! converters {
+    ($($svc:ident)*) => {
+        const CONVERTERS: &[(&str, PartConverter)] = &[
+            $( (stringify!($svc), |s| crate::policy::rego_value::to_value(&s.$svc)), )*
+            ("collection_errors", |s| crate::policy::rego_value::to_value(&s.collection_errors)),
+        ];
+    };
+}
+crate::aws::registry!(converters);
+
+/// The Rego input of a snapshot already in memory (a collection's): the header, then every
+/// member converted on its own task, on one thread per core, as files read from disk are.
+pub fn convert_snapshot(snapshot: &Snapshot) -> Result<RegoInput, String> {
+    let header = Snapshot {
+        schema_version: snapshot.schema_version,
+        tool_version: snapshot.tool_version.clone(),
+        account_id: snapshot.account_id.clone(),
+        partition: snapshot.partition.clone(),
+        regions: snapshot.regions.clone(),
+        collected_at: snapshot.collected_at.clone(),
+        ..Snapshot::default()
+    };
+    let mut input = RegoInput::from_serialize(&header).map_err(|e| e.to_string())?;
+    let done = crate::parallel::map_on_cores(CONVERTERS, usize::MAX, || (), |_, (_, convert)| convert(snapshot));
+    for ((key, _), value) in CONVERTERS.iter().zip(done) {
+        let value = value.ok_or("a conversion thread stopped unexpectedly")?.map_err(|e| e.to_string())?;
+        input.insert(key, value).map_err(|e| e.to_string())?;
+    }
+    Ok(input)
+}
 
 fn part_parser(key: &str) -> Option<PartParser> {
     PARTS.iter().find(|(k, _)| *k == key).map(|(_, parse)| *parse)
 }
 
-fn convert<T: DeserializeOwned + Serialize>(raw: &str, wrap: fn(T) -> Part) -> Result<(Part, regorus::Value), ()> {
+fn convert<T: DeserializeOwned + Serialize + Send + 'static>(
+    raw: &str,
+    install: fn(&mut Snapshot, T),
+) -> Result<(Install, regorus::Value), ()> {
     let typed: T = serde_json::from_str(raw).map_err(|_| ())?;
     let value = crate::policy::rego_value::to_value(&typed).map_err(|_| ())?;
-    Ok((wrap(typed), value))
-}
-
-impl Part {
-    fn install(self, s: &mut Snapshot) {
-        match self {
-            Part::Ec2(v) => s.ec2 = v,
-            Part::S3(v) => s.s3 = v,
-            Part::Rds(v) => s.rds = v,
-            Part::Iam(v) => s.iam = v,
-            Part::SecretsManager(v) => s.secretsmanager = v,
-            Part::Config(v) => s.config = v,
-            Part::Elbv2(v) => s.elbv2 = v,
-            Part::Eks(v) => s.eks = v,
-            Part::Errors(v) => s.collection_errors = v,
-        }
-    }
+    Ok((Box::new(move |s: &mut Snapshot| install(s, typed)), value))
 }
 
 /// The split route; `None` whenever the one-pass route must decide (it gives the error).
@@ -158,8 +167,8 @@ fn parse_split(text: &str) -> Option<(Snapshot, RegoInput)> {
     parts.sort_by_key(|(_, raw, _)| std::cmp::Reverse(raw.len()));
     let done = crate::parallel::map_on_cores(&parts, usize::MAX, || (), |_, (_, raw, parse)| parse(raw).ok());
     for ((key, _, _), part) in parts.iter().zip(done) {
-        let (part, value) = part.flatten()?;
-        part.install(&mut snapshot);
+        let (install, value) = part.flatten()?;
+        install(&mut snapshot);
         input.insert(key, value).ok()?;
     }
     Some((snapshot, input))
@@ -197,6 +206,20 @@ mod tests {
             assert!(split_input.value() == &text_route(&whole), "{name}: input differs from the JSON text route");
             let p = parse_snapshot(&text, name).unwrap();
             assert_eq!(p.sha256, sha256_hex(text.as_bytes()));
+        }
+    }
+
+    /// A snapshot in memory (a scan's) reaches the policies exactly as the same snapshot read
+    /// from a file: every header field and every member.
+    #[test]
+    fn in_memory_conversion_equals_the_file_route() {
+        let root = env!("CARGO_MANIFEST_DIR");
+        for name in ["prod-compliant.json", "prod-drifted.json"] {
+            let text = std::fs::read_to_string(format!("{root}/examples/snapshots/{name}")).unwrap();
+            let p = parse_snapshot(&text, name).unwrap();
+            let converted = convert_snapshot(&p.snapshot).unwrap();
+            assert!(converted.value() == p.rego_input.value(), "{name}");
+            assert!(converted.value() == &text_route(&p.snapshot), "{name}");
         }
     }
 

@@ -332,7 +332,7 @@ fn fail_result(meta: &crate::model::CheckMeta, arn: &str, name: &str, region: &s
 /// The policies' input for a snapshot already in memory (a collection's, handed over without
 /// a round trip through text).
 pub fn rego_input(snapshot: &Snapshot) -> Result<RegoInput, EngineError> {
-    RegoInput::from_serialize(snapshot).map_err(|e| EngineError::Input(e.to_string()))
+    input::convert_snapshot(snapshot).map_err(EngineError::Input)
 }
 
 /// Counts for the report summary: every status and severity present, zero or not.

@@ -11,42 +11,49 @@ use crate::diag::{Code, Problem};
 /// The snapshot schema version this build reads and writes.
 pub const SNAPSHOT_SCHEMA_VERSION: u32 = 1;
 
-/// One inventory of one AWS account, as collected (or as written by hand for a test).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct Snapshot {
-    /// Version of this document's shape; a reader refuses versions it does not know.
-    pub schema_version: u32,
-    /// Version of the flowforge-audit that wrote the snapshot.
-    pub tool_version: String,
-    /// The 12-digit AWS account id.
-    pub account_id: String,
-    /// The AWS partition (`aws`, `aws-cn`, `aws-us-gov`).
-    pub partition: String,
-    /// Regions that were inventoried.
-    pub regions: Vec<String>,
-    /// When collection finished (RFC 3339, UTC). Reports take their timestamp from here.
-    pub collected_at: String,
-    #[serde(default)]
-    pub ec2: Ec2,
-    #[serde(default)]
-    pub s3: S3,
-    #[serde(default)]
-    pub rds: Rds,
-    #[serde(default)]
-    pub iam: Iam,
-    #[serde(default)]
-    pub secretsmanager: SecretsManager,
-    #[serde(default)]
-    pub config: ConfigService,
-    #[serde(default)]
-    pub elbv2: Elbv2,
-    #[serde(default)]
-    pub eks: Eks,
-    /// Every call that failed during collection. A check that depends on a failed call is
-    /// UNKNOWN, never PASS.
-    #[serde(default)]
-    pub collection_errors: Vec<CollectionError>,
+// The snapshot's service members come from the service registry (`crate::aws::registry!`),
+// in its order: a new service adds its member here without an edit to this file.
+macro_rules! snapshot {
+    ($($svc:ident)*) => {
+        /// One inventory of one AWS account, as collected (or as written by hand for a test).
+        #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+        pub struct Snapshot {
+            /// Version of this document's shape; a reader refuses versions it does not know.
+            pub schema_version: u32,
+            /// Version of the flowforge-audit that wrote the snapshot.
+            pub tool_version: String,
+            /// The 12-digit AWS account id.
+            pub account_id: String,
+            /// The AWS partition (`aws`, `aws-cn`, `aws-us-gov`).
+            pub partition: String,
+            /// Regions that were inventoried.
+            pub regions: Vec<String>,
+            /// When collection finished (RFC 3339, UTC). Reports take their timestamp from here.
+            pub collected_at: String,
+            $(
+                #[serde(default)]
+                pub $svc: crate::aws::$svc::Part,
+            )*
+            /// Every call that failed during collection. A check that depends on a failed call is
+            /// UNKNOWN, never PASS.
+            #[serde(default)]
+            pub collection_errors: Vec<CollectionError>,
+        }
+
+        impl Snapshot {
+            /// Appends every resource of every service member, in registry order.
+            fn service_metas<'a>(&'a self, out: &mut Vec<(&'static str, &'a ResourceMeta)>) {
+                $( $crate::aws::ServicePart::metas(&self.$svc, out); )*
+            }
+
+            /// Sorts every collection of every service member by ARN.
+            fn sort_services(&mut self) {
+                $( $crate::aws::ServicePart::sort(&mut self.$svc); )*
+            }
+        }
+    };
 }
+crate::aws::registry!(snapshot);
 
 /// A failed API call recorded during collection.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema, PartialEq, Eq, PartialOrd, Ord)]
@@ -173,168 +180,8 @@ pub struct CollectionInfo {
     pub detail_operations: &'static [&'static str],
 }
 
-/// Every collection of the snapshot model.
-pub const COLLECTIONS: &[CollectionInfo] = &[
-    CollectionInfo { name: "ec2.vpcs", service: "ec2", list_operations: &["DescribeVpcs"], detail_operations: &[] },
-    CollectionInfo {
-        name: "ec2.subnets",
-        service: "ec2",
-        list_operations: &["DescribeSubnets"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "ec2.route_tables",
-        service: "ec2",
-        list_operations: &["DescribeRouteTables"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "ec2.internet_gateways",
-        service: "ec2",
-        list_operations: &["DescribeInternetGateways"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "ec2.nat_gateways",
-        service: "ec2",
-        list_operations: &["DescribeNatGateways"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "ec2.security_groups",
-        service: "ec2",
-        list_operations: &["DescribeSecurityGroups"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "ec2.vpc_endpoints",
-        service: "ec2",
-        list_operations: &["DescribeVpcEndpoints"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "ec2.flow_logs",
-        service: "ec2",
-        list_operations: &["DescribeFlowLogs"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "ec2.instances",
-        service: "ec2",
-        list_operations: &["DescribeInstances"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "ec2.ebs_encryption_by_default",
-        service: "ec2",
-        list_operations: &["GetEbsEncryptionByDefault", "GetEbsDefaultKmsKeyId"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "s3.buckets",
-        service: "s3",
-        list_operations: &["ListBuckets"],
-        detail_operations: &[
-            "GetBucketEncryption",
-            "GetBucketPolicy",
-            "GetBucketVersioning",
-            "GetBucketPublicAccessBlock",
-            "GetBucketLogging",
-            "GetBucketTagging",
-            "GetBucketLocation",
-        ],
-    },
-    CollectionInfo {
-        name: "s3.account_public_access_block",
-        service: "s3",
-        list_operations: &["GetAccountPublicAccessBlock"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "rds.db_instances",
-        service: "rds",
-        list_operations: &["DescribeDBInstances"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "rds.db_clusters",
-        service: "rds",
-        list_operations: &["DescribeDBClusters"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "rds.parameter_groups",
-        service: "rds",
-        list_operations: &["DescribeDBParameterGroups", "DescribeDBClusterParameterGroups"],
-        detail_operations: &["DescribeDBParameters", "DescribeDBClusterParameters"],
-    },
-    CollectionInfo {
-        name: "iam.roles",
-        service: "iam",
-        list_operations: &["GetAccountAuthorizationDetails"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "iam.policies",
-        service: "iam",
-        list_operations: &["GetAccountAuthorizationDetails"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "iam.users",
-        service: "iam",
-        list_operations: &["GetAccountAuthorizationDetails"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "iam.groups",
-        service: "iam",
-        list_operations: &["GetAccountAuthorizationDetails"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "iam.password_policy",
-        service: "iam",
-        list_operations: &["GetAccountPasswordPolicy"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "secretsmanager.secrets",
-        service: "secretsmanager",
-        list_operations: &["ListSecrets"],
-        detail_operations: &["DescribeSecret", "GetResourcePolicy"],
-    },
-    CollectionInfo {
-        name: "config.recorders",
-        service: "config",
-        list_operations: &["DescribeConfigurationRecorders", "DescribeConfigurationRecorderStatus"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "config.delivery_channels",
-        service: "config",
-        list_operations: &["DescribeDeliveryChannels"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "elbv2.load_balancers",
-        service: "elasticloadbalancing",
-        list_operations: &["DescribeLoadBalancers"],
-        detail_operations: &["DescribeLoadBalancerAttributes", "DescribeTags"],
-    },
-    CollectionInfo {
-        name: "elbv2.listeners",
-        service: "elasticloadbalancing",
-        list_operations: &["DescribeLoadBalancers", "DescribeListeners"],
-        detail_operations: &[],
-    },
-    CollectionInfo {
-        name: "eks.clusters",
-        service: "eks",
-        list_operations: &["ListClusters"],
-        detail_operations: &["DescribeCluster"],
-    },
-];
+/// Every collection of the snapshot: each service declares its own (see [`crate::aws`]).
+pub use crate::aws::COLLECTIONS;
 
 /// Looks up a collection by its `service.collection` name.
 pub fn collection_info(name: &str) -> Option<&'static CollectionInfo> {
@@ -345,74 +192,14 @@ impl Snapshot {
     /// Every resource of every collection as `(collection name, meta)`, in snapshot order.
     pub fn resource_metas(&self) -> Vec<(&'static str, &ResourceMeta)> {
         let mut out: Vec<(&'static str, &ResourceMeta)> = Vec::new();
-        macro_rules! push {
-            ($name:literal, $coll:expr) => {
-                out.extend($coll.iter().map(|r| ($name, &r.meta)))
-            };
-        }
-        push!("ec2.vpcs", self.ec2.vpcs);
-        push!("ec2.subnets", self.ec2.subnets);
-        push!("ec2.route_tables", self.ec2.route_tables);
-        push!("ec2.internet_gateways", self.ec2.internet_gateways);
-        push!("ec2.nat_gateways", self.ec2.nat_gateways);
-        push!("ec2.security_groups", self.ec2.security_groups);
-        push!("ec2.vpc_endpoints", self.ec2.vpc_endpoints);
-        push!("ec2.flow_logs", self.ec2.flow_logs);
-        push!("ec2.instances", self.ec2.instances);
-        push!("ec2.ebs_encryption_by_default", self.ec2.ebs_encryption_by_default);
-        push!("s3.buckets", self.s3.buckets);
-        push!("s3.account_public_access_block", self.s3.account_public_access_block);
-        push!("rds.db_instances", self.rds.db_instances);
-        push!("rds.db_clusters", self.rds.db_clusters);
-        push!("rds.parameter_groups", self.rds.parameter_groups);
-        push!("iam.roles", self.iam.roles);
-        push!("iam.policies", self.iam.policies);
-        push!("iam.users", self.iam.users);
-        push!("iam.groups", self.iam.groups);
-        push!("iam.password_policy", self.iam.password_policy);
-        push!("secretsmanager.secrets", self.secretsmanager.secrets);
-        push!("config.recorders", self.config.recorders);
-        push!("config.delivery_channels", self.config.delivery_channels);
-        push!("elbv2.load_balancers", self.elbv2.load_balancers);
-        push!("elbv2.listeners", self.elbv2.listeners);
-        push!("eks.clusters", self.eks.clusters);
+        self.service_metas(&mut out);
         out
     }
 
     /// Sorts every collection by ARN and the errors, so that equal inventories serialise
     /// to equal bytes whatever order the API returned them in.
     pub fn sort(&mut self) {
-        macro_rules! s {
-            ($($coll:expr),*) => { $( $coll.sort_by(|a, b| a.meta.arn.cmp(&b.meta.arn)); )* };
-        }
-        s!(
-            self.ec2.vpcs,
-            self.ec2.subnets,
-            self.ec2.route_tables,
-            self.ec2.internet_gateways,
-            self.ec2.nat_gateways,
-            self.ec2.security_groups,
-            self.ec2.vpc_endpoints,
-            self.ec2.flow_logs,
-            self.ec2.instances,
-            self.ec2.ebs_encryption_by_default,
-            self.s3.buckets,
-            self.s3.account_public_access_block,
-            self.rds.db_instances,
-            self.rds.db_clusters,
-            self.rds.parameter_groups,
-            self.iam.roles,
-            self.iam.policies,
-            self.iam.users,
-            self.iam.groups,
-            self.iam.password_policy,
-            self.secretsmanager.secrets,
-            self.config.recorders,
-            self.config.delivery_channels,
-            self.elbv2.load_balancers,
-            self.elbv2.listeners,
-            self.eks.clusters
-        );
+        self.sort_services();
         self.regions.sort();
         self.regions.dedup();
         self.collection_errors.sort();

@@ -1,0 +1,288 @@
+//! Opening a session: one SDK configuration (standard credential chain, optional profile,
+//! assume-role, adaptive retry, a timeout per call, an emulator endpoint), the account id and
+//! partition from STS, and the call counter every client reports to. Also the helpers the
+//! service wrappers share (ARNs and metadata, timestamps, policy documents).
+//!
+//! Each service builds its own client from [`Session::sdk_config`] in its module (see the
+//! registry in [`crate::aws`]), so adding a service does not touch this file.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+
+use super::{CallCounter, CallError};
+
+/// How to reach AWS (or an emulator).
+#[derive(Debug, Clone)]
+pub struct ConnectOptions {
+    /// A named profile of the shared config files; `None` uses the standard chain.
+    pub profile: Option<String>,
+    /// Regions to inventory; empty means the region of the AWS configuration.
+    pub regions: Vec<String>,
+    /// Audit another account through this role.
+    pub assume_role_arn: Option<String>,
+    pub external_id: Option<String>,
+    /// An emulator or VPC endpoint; `None` falls back to `AWS_ENDPOINT_URL`.
+    pub endpoint_url: Option<String>,
+    /// Upper bound for one operation, retries included.
+    pub timeout_per_call: Duration,
+    /// Attempts per operation under the SDK's adaptive retry (throttling backs off).
+    pub max_attempts: u32,
+    /// Fixed keys instead of the standard chain: for emulators and tests, where several
+    /// identities are used in one process. The CLI leaves it `None`.
+    pub static_credentials: Option<StaticCredentials>,
+}
+
+/// An access key pair (and optional session token).
+#[derive(Clone, PartialEq, Eq)]
+pub struct StaticCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: Option<String>,
+}
+
+impl std::fmt::Debug for StaticCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the secret.
+        f.debug_struct("StaticCredentials").field("access_key_id", &self.access_key_id).finish_non_exhaustive()
+    }
+}
+
+impl Default for ConnectOptions {
+    fn default() -> Self {
+        ConnectOptions {
+            profile: None,
+            regions: Vec::new(),
+            assume_role_arn: None,
+            external_id: None,
+            endpoint_url: None,
+            timeout_per_call: Duration::from_secs(60),
+            max_attempts: 5,
+            static_credentials: None,
+        }
+    }
+}
+
+/// Why no session could be opened: nothing can be audited.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("no AWS credentials found ({0}); set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login`")]
+    NoCredentials(String),
+    #[error("no region given and none configured; pass --region or set AWS_REGION")]
+    NoRegion,
+    #[error("STS GetCallerIdentity failed: {0}")]
+    Sts(CallError),
+    #[error("STS returned an unusable identity: {0}")]
+    BadIdentity(String),
+}
+
+/// An open session: the configuration, who we are, and the call counter.
+#[derive(Clone)]
+pub struct Session {
+    base: SdkConfig,
+    endpoint_url: Option<String>,
+    /// Regions to inventory (deduplicated, in the order given).
+    pub regions: Vec<String>,
+    pub account_id: String,
+    pub partition: String,
+    /// The caller's ARN (user, assumed role, ...).
+    pub caller_arn: String,
+    counter: CallCounter,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("regions", &self.regions)
+            .field("account_id", &self.account_id)
+            .field("partition", &self.partition)
+            .field("caller_arn", &self.caller_arn)
+            .field("endpoint_url", &self.endpoint_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The endpoint to use: the option, else `AWS_ENDPOINT_URL` (the SDK honours it too; we need
+/// to know it for S3 path-style addressing and the s3control endpoint).
+fn effective_endpoint(opts: &ConnectOptions) -> Option<String> {
+    opts.endpoint_url
+        .clone()
+        .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+/// Opens a session: loads the configuration, resolves credentials and asks STS who we are.
+pub async fn connect(opts: &ConnectOptions) -> Result<Session, ConnectError> {
+    let endpoint_url = effective_endpoint(opts);
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1)))
+        .timeout_config(TimeoutConfig::builder().operation_timeout(opts.timeout_per_call).build());
+    if let Some(profile) = &opts.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = opts.regions.first() {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(url) = &endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    if let Some(c) = &opts.static_credentials {
+        loader = loader.credentials_provider(aws_credential_types::Credentials::new(
+            c.access_key_id.clone(),
+            c.secret_access_key.clone(),
+            c.session_token.clone(),
+            None,
+            "flowforge-static",
+        ));
+    }
+    let mut base = loader.load().await;
+
+    if let Some(role_arn) = &opts.assume_role_arn {
+        let mut builder = AssumeRoleProvider::builder(role_arn.clone()).session_name("flowforge-audit");
+        if let Some(external_id) = &opts.external_id {
+            builder = builder.external_id(external_id.clone());
+        }
+        let provider = builder.configure(&base).build().await;
+        base = base.into_builder().credentials_provider(SharedCredentialsProvider::new(provider)).build();
+    }
+
+    let provider = base
+        .credentials_provider()
+        .ok_or_else(|| ConnectError::NoCredentials("no credential provider configured".into()))?;
+    provider.provide_credentials().await.map_err(|e| {
+        ConnectError::NoCredentials(aws_smithy_types::error::display::DisplayErrorContext(&e).to_string())
+    })?;
+
+    let mut regions: Vec<String> = Vec::new();
+    for r in &opts.regions {
+        if !regions.contains(r) {
+            regions.push(r.clone());
+        }
+    }
+    if regions.is_empty() {
+        match base.region() {
+            Some(r) => regions.push(r.to_string()),
+            None => return Err(ConnectError::NoRegion),
+        }
+    }
+
+    let counter = CallCounter::default();
+    let sts_conf = aws_sdk_sts::config::Builder::from(&base).interceptor(counter.interceptor("sts")).build();
+    let sts = aws_sdk_sts::Client::from_conf(sts_conf);
+    let who = sts
+        .get_caller_identity()
+        .send()
+        .await
+        .map_err(|e| ConnectError::Sts(CallError::from_sdk("sts", "GetCallerIdentity", e)))?;
+    let caller_arn = who.arn().unwrap_or_default().to_owned();
+    let account_id = who.account().unwrap_or_default().to_owned();
+    let partition = caller_arn.split(':').nth(1).unwrap_or_default().to_owned();
+    if account_id.is_empty() || partition.is_empty() {
+        return Err(ConnectError::BadIdentity(format!("account {account_id:?}, ARN {caller_arn:?}")));
+    }
+    tracing::debug!(%account_id, %partition, %caller_arn, ?regions, "connected");
+    Ok(Session { base, endpoint_url, regions, account_id, partition, caller_arn, counter })
+}
+
+impl Session {
+    /// API calls made so far, by `service:Operation` (attempts, retries included).
+    pub fn calls(&self) -> std::collections::BTreeMap<String, u64> {
+        self.counter.snapshot()
+    }
+
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+
+    /// The SDK configuration for a client of `region` (`None`: the session's first region),
+    /// and the interceptor that counts its calls under the client label `service`: what a
+    /// service module passes to its SDK's `config::Builder::from(...)`.
+    pub(crate) fn sdk_config(&self, region: Option<&str>) -> SdkConfig {
+        match region {
+            Some(r) => self.base.clone().into_builder().region(Region::new(r.to_owned())).build(),
+            None => self.base.clone(),
+        }
+    }
+
+    /// Counts the calls of one client under `service` (its label in [`super::OPERATIONS`]).
+    pub(crate) fn counter(&self, service: &'static str) -> super::counter::CountingInterceptor {
+        self.counter.interceptor(service)
+    }
+
+    pub(crate) fn ctx(&self, region: &str) -> Ctx {
+        Ctx { region: region.to_owned(), account_id: self.account_id.clone(), partition: self.partition.clone() }
+    }
+}
+
+/// What every service wrapper needs to build ARNs and resource metadata.
+#[derive(Debug, Clone)]
+pub(crate) struct Ctx {
+    pub region: String,
+    pub account_id: String,
+    pub partition: String,
+}
+
+impl Ctx {
+    /// `arn:<partition>:<service>:<region>:<account>:<resource>`.
+    pub fn arn(&self, service: &str, resource: &str) -> String {
+        format!("arn:{}:{}:{}:{}:{}", self.partition, service, self.region, self.account_id, resource)
+    }
+
+    pub fn meta(
+        &self,
+        arn: String,
+        id: &str,
+        name: &str,
+        tags: std::collections::BTreeMap<String, String>,
+    ) -> crate::model::ResourceMeta {
+        crate::model::ResourceMeta {
+            arn,
+            id: id.to_owned(),
+            name: name.to_owned(),
+            region: self.region.clone(),
+            account_id: self.account_id.clone(),
+            tags,
+        }
+    }
+
+    /// EC2 convention: the `Name` tag, else the id.
+    pub fn ec2_meta(
+        &self,
+        kind: &str,
+        id: &str,
+        tags: std::collections::BTreeMap<String, String>,
+    ) -> crate::model::ResourceMeta {
+        let name = tags.get("Name").cloned().unwrap_or_else(|| id.to_owned());
+        self.meta(self.arn("ec2", &format!("{kind}/{id}")), id, &name, tags)
+    }
+}
+
+/// RFC 3339 (UTC) for an SDK timestamp.
+pub(crate) fn time(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
+    t.and_then(|t| t.fmt(aws_smithy_types::date_time::Format::DateTime).ok())
+}
+
+/// Parses a policy document; an unparsable one is reported (the caller records it) rather
+/// than silently dropped.
+pub(crate) fn policy(
+    service: &'static str,
+    operation: &'static str,
+    text: &str,
+) -> Result<crate::model::PolicyDocument, CallError> {
+    crate::model::PolicyDocument::parse_aws(text).map_err(|e| CallError {
+        service,
+        operation,
+        code: "MalformedPolicyDocument".into(),
+        message: e.to_string(),
+    })
+}
+
+/// An optional SDK string as an owned string, empty when absent.
+pub(crate) fn s(v: Option<&str>) -> String {
+    v.unwrap_or_default().to_owned()
+}
