@@ -7,7 +7,8 @@
 //! - [`model`]: the snapshot and the result types; imports nothing else of ours.
 //! - [`policy`]: the Rego catalog; [`baseline`]: the expected architecture;
 //!   [`engine`]: evaluation; [`drift`]; [`gate`]: thresholds and waivers; [`report`]: formats.
-//! - [`cli`]: argument parsing and the subcommands; `parallel`: work spread over the cores.
+//! - [`cli`]: argument parsing and the subcommands; `parallel`: work spread over the cores;
+//!   [`fsio`]: the one bounded way to read an input file.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -17,6 +18,7 @@ pub mod cli;
 pub mod collect;
 pub mod drift;
 pub mod engine;
+pub mod fsio;
 pub mod gate;
 pub mod model;
 mod parallel;

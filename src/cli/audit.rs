@@ -26,7 +26,7 @@ pub struct LabelledBytes {
 
 impl LabelledBytes {
     pub fn read(path: &Path, what: &str) -> anyhow::Result<LabelledBytes> {
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
+        let bytes = crate::fsio::read(path).with_context(|| format!("cannot read {what} {}", path.display()))?;
         Ok(LabelledBytes { label: path.display().to_string(), bytes })
     }
 

@@ -56,7 +56,7 @@ impl DiffInput {
     /// Reads a snapshot or a JSON report, telling them apart by their version field.
     pub fn load(path: &Path) -> Result<DiffInput, DiffError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| DiffError::Io { path: name.clone(), source })?;
+        let text = crate::fsio::read_to_string(path).map_err(|source| DiffError::Io { path: name.clone(), source })?;
         Self::parse(&text, &name)
     }
 

@@ -50,7 +50,7 @@ const KEYS: &[&str] = &["check", "resource", "tags", "environments", "reason", "
 
 /// Loads and validates a waiver file.
 pub fn load(path: &Path) -> Result<Vec<Waiver>, WaiverError> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::fsio::read_to_string(path)
         .map_err(|source| WaiverError::Read { path: path.display().to_string(), source })?;
     parse(&path.display().to_string(), &text)
 }
