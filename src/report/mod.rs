@@ -29,6 +29,7 @@ pub mod junit;
 pub mod markdown;
 pub mod ocsf;
 pub mod sarif;
+pub mod text;
 
 /// Why a report could not be rendered or written.
 #[derive(Debug, thiserror::Error)]
