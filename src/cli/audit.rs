@@ -205,7 +205,8 @@ pub fn audit_with(
                         .push(format!("expired waiver {} ({} {}): {}", n.location, n.check_id, n.selector, n.message));
                 }
                 crate::model::WaiverState::Expiring | crate::model::WaiverState::Stale => {
-                    eprintln!("warning: waiver {} ({} {}): {}", n.location, n.check_id, n.selector, n.message);
+                    let line = format!("waiver {} ({} {}): {}", n.location, n.check_id, n.selector, n.message);
+                    errln!("warning: {}", report::text::terminal(&line));
                 }
                 crate::model::WaiverState::Applied => {}
             }
@@ -274,7 +275,7 @@ pub fn write_reports(report: &AuditReport, formats: &[String], out: &Path) -> an
 pub fn finish(inputs: AuditInputs, report: AuditReport, paths: &[PathBuf], quiet: bool) -> u8 {
     if quiet {
         for p in paths {
-            println!("{}", p.display());
+            outln!("{}", report::text::terminal(&p.display().to_string()));
         }
     } else {
         print_summary(&report, paths);
@@ -288,20 +289,20 @@ pub fn finish(inputs: AuditInputs, report: AuditReport, paths: &[PathBuf], quiet
 pub fn print_summary(report: &AuditReport, paths: &[PathBuf]) {
     let s = &report.summary;
     let count = |k: &str| s.by_status.get(k).copied().unwrap_or(0);
-    println!(
+    outln!(
         "flowforge-audit: account {} env {} — {} checks, {} resources: {} FAIL, {} UNKNOWN, {} ERROR, {} WAIVED, {} PASS, {} NOT_APPLICABLE",
-        report.account_id, report.environment, s.checks, s.resources,
+        report::text::terminal(&report.account_id), report::text::terminal(&report.environment), s.checks, s.resources,
         count("FAIL"), count("UNKNOWN"), count("ERROR"), count("WAIVED"), count("PASS"), count("NOT_APPLICABLE")
     );
     if report.gate.passed {
-        println!("gate: PASSED (fail-on {})", report.gate.fail_on);
+        outln!("gate: PASSED (fail-on {})", report.gate.fail_on);
     } else {
-        println!("gate: FAILED");
+        outln!("gate: FAILED");
         for r in &report.gate.reasons {
-            println!("  - {r}");
+            outln!("  - {}", report::text::terminal(r));
         }
     }
     for p in paths {
-        println!("report: {}", p.display());
+        outln!("report: {}", report::text::terminal(&p.display().to_string()));
     }
 }

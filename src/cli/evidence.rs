@@ -189,14 +189,14 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
         }
     }
     if !problems.is_empty() {
-        println!("evidence {}: TAMPERED", dir.display());
+        outln!("evidence {}: TAMPERED", dir.display());
         for p in &problems {
-            println!("  - {p}");
+            outln!("  - {p}");
         }
         return Ok(EXIT_GATE_FAILED);
     }
     if manifest.tool_version != env!("CARGO_PKG_VERSION") {
-        println!(
+        outln!(
             "note: bundle written by flowforge-audit {}, verifying with {}",
             manifest.tool_version,
             env!("CARGO_PKG_VERSION")
@@ -256,14 +256,14 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
     }
     let _ = std::fs::remove_dir_all(&scratch);
     if mismatches.is_empty() {
-        println!(
+        outln!(
             "evidence {}: VERIFIED ({} files hashed, {count} reports reproduced byte for byte)",
             dir.display(),
             manifest.files.len()
         );
         Ok(EXIT_OK)
     } else {
-        println!("evidence {}: NOT REPRODUCED: {}", dir.display(), mismatches.join(", "));
+        outln!("evidence {}: NOT REPRODUCED: {}", dir.display(), mismatches.join(", "));
         Ok(EXIT_GATE_FAILED)
     }
 }

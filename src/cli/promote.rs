@@ -78,15 +78,15 @@ pub fn gate(args: GateArgs) -> anyhow::Result<u8> {
     let report = audit::audit_with(&inputs, &audit_args, &parity).context("evaluating the target environment")?;
     let paths = audit::write_reports(&report, &audit_args.format, &audit_args.out)?;
     if report.gate.passed {
-        println!("promotion to {}: ALLOWED", audit_args.env);
+        outln!("promotion to {}: ALLOWED", audit_args.env);
     } else {
-        println!("promotion to {}: BLOCKED ({} reason(s))", audit_args.env, report.gate.reasons.len());
+        outln!("promotion to {}: BLOCKED ({} reason(s))", audit_args.env, report.gate.reasons.len());
         for r in &report.gate.reasons {
-            println!("  - {r}");
+            outln!("  - {}", crate::report::text::terminal(r));
         }
     }
     for p in &paths {
-        println!("report: {}", p.display());
+        outln!("report: {}", crate::report::text::terminal(&p.display().to_string()));
     }
     Ok(if report.gate.passed { EXIT_OK } else { EXIT_GATE_FAILED })
 }

@@ -31,7 +31,7 @@ struct TerminalProgress;
 impl Progress for TerminalProgress {
     fn service_finished(&self, service: &str, region: &str, resources: usize, errors: usize) {
         let errs = if errors > 0 { format!(", {errors} failed call(s)") } else { String::new() };
-        eprintln!("  {service:<16} {region:<16} {resources:>6} resource(s){errs}");
+        errln!("  {service:<16} {region:<16} {resources:>6} resource(s){errs}");
     }
 }
 
@@ -68,7 +68,7 @@ fn run_collect(c: &ConnectArgs) -> anyhow::Result<(Snapshot, Vec<u8>)> {
     }
     let errors = outcome.snapshot.collection_errors.len();
     if errors > 0 {
-        eprintln!("warning: {errors} API call(s) failed; the affected checks are UNKNOWN (see collection_errors)");
+        errln!("warning: {errors} API call(s) failed; the affected checks are UNKNOWN (see collection_errors)");
     }
     let bytes = snapshot_bytes(&outcome.snapshot)?;
     Ok((outcome.snapshot, bytes))
@@ -84,7 +84,7 @@ fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
 pub fn collect(args: CollectArgs) -> anyhow::Result<u8> {
     let (snapshot, bytes) = run_collect(&args.connect)?;
     write_file(&args.out, &bytes)?;
-    println!(
+    outln!(
         "snapshot: {} ({} resources, {} failed calls, account {})",
         args.out.display(),
         snapshot.resource_metas().len(),
@@ -114,9 +114,9 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
 }
 
 pub fn iam_policy() -> anyhow::Result<u8> {
-    print!("{}", crate::aws::SCANNER_POLICY);
+    out!("{}", crate::aws::SCANNER_POLICY);
     if !crate::aws::SCANNER_POLICY.ends_with('\n') {
-        println!();
+        outln!();
     }
     Ok(EXIT_OK)
 }
