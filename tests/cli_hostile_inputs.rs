@@ -246,3 +246,32 @@ fn diff_of_reports_counts_pass_to_unknown_and_exits_1() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(String::from_utf8_lossy(&o.stdout).contains("| 0 | 0 | 0 | 0 | 1 |"), "{}", text(&o));
 }
+
+/// Item 5: a ~400k-character waiver `resource` glob panicked inside globset; it is now a
+/// waiver problem with its line and exit 2.
+#[test]
+fn huge_waiver_glob_is_exit_2_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let waivers = dir.path().join("waivers.yaml");
+    let glob = "[^a]".repeat(100_000);
+    std::fs::write(
+        &waivers,
+        format!(
+            "waivers:\n  - check: FF-S3-005\n    resource: \"{glob}\"\n    reason: r\n    owner: o\n    expires: 2027-01-31\n"
+        ),
+    )
+    .unwrap();
+    let snap = repo("examples/snapshots/prod-compliant.json");
+    let out = dir.path().join("out");
+    let o = run(&[
+        evaluate_args(snap.to_str().unwrap(), out.to_str().unwrap()),
+        vec!["--waivers", waivers.to_str().unwrap()],
+    ]
+    .concat());
+    assert_eq!(o.status.code(), Some(2), "{:.2000}", text(&o));
+    let msg = text(&o);
+    assert!(
+        !msg.contains("panicked") && msg.contains("waivers.yaml:3:") && msg.contains("more than 2048"),
+        "{msg:.2000}"
+    );
+}
