@@ -122,7 +122,7 @@ pub struct LabelledBytes {
 
 impl LabelledBytes {
     pub fn read(path: &Path, what: &'static str) -> Result<LabelledBytes, AuditError> {
-        let bytes = std::fs::read(path).map_err(|source| AuditError::Read {
+        let bytes = crate::fsio::read(path).map_err(|source| AuditError::Read {
             what,
             path: path.display().to_string(),
             source,

@@ -14,6 +14,7 @@
 //! - [`cli`]: argument parsing and the subcommands; `parallel`: work spread over the cores.
 //! - [`diag`]: the one problem type for every input file (codes in `docs/diagnostics.md`) and the
 //!   shared positioned-YAML reader; a leaf that imports nothing of ours, so any layer can use it.
+//! - `fsio`: the one bounded way to read an input file.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -27,6 +28,7 @@ pub mod diag;
 pub mod drift;
 pub mod engine;
 pub mod evidence;
+pub mod fsio;
 pub mod gate;
 pub mod model;
 mod parallel;

@@ -197,5 +197,5 @@ async fn drift_from_compliant_to_broken_account() {
     assert!(paths(&seeded.roles["prefect-worker"]).iter().any(|p| p.starts_with("inline_policies")));
     let outcome = DiffOutcome::Snapshots(diff);
     assert!(outcome.has_new_or_regressed());
-    assert!(outcome.to_markdown().contains("`multi_az` | true | false"));
+    assert!(outcome.to_markdown().contains("| multi\\_az | true | false |"));
 }

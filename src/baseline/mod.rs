@@ -47,7 +47,7 @@ impl Baseline {
     /// Reads and validates a baseline file.
     pub fn load(path: impl AsRef<Path>) -> Result<Baseline, BaselineError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path)
+        let text = crate::fsio::read_to_string(path)
             .map_err(|source| BaselineError::Io { path: path.display().to_string(), source })?;
         Self::from_str_named(&text, &path.display().to_string())
     }

@@ -1,16 +1,20 @@
 //! `flowforge-audit diff OLD NEW`: what changed between two scans.
+//!
+//! Both inputs are account data: the Markdown goes through the report's escaper and the JSON
+//! through `report::text::json`, so neither carries a raw terminal control to the screen.
 
 use anyhow::bail;
 
 use super::args::DiffArgs;
 use super::{EXIT_GATE_FAILED, EXIT_OK};
+use crate::report::text;
 
 pub fn diff(args: DiffArgs) -> anyhow::Result<u8> {
     let outcome = crate::drift::diff_files(&args.old, &args.new).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut text = match args.format.as_str() {
         "md" | "markdown" => outcome.to_markdown(),
-        "json" => serde_json::to_string_pretty(&outcome.to_json())?,
-        other => bail!("--format {other:?}: expected md or json"),
+        "json" => text::json(&serde_json::to_string_pretty(&outcome.to_json())?).into_owned(),
+        other => bail!("--format {:?}: expected md or json", text::terminal(other)),
     };
     if !text.ends_with('\n') {
         text.push('\n');
@@ -18,9 +22,9 @@ pub fn diff(args: DiffArgs) -> anyhow::Result<u8> {
     match &args.out {
         Some(path) => {
             crate::report::write_atomically(path, text.as_bytes()).map_err(|e| anyhow::anyhow!("{e}"))?;
-            println!("diff: {}", path.display());
+            outln!("diff: {}", text::terminal(&path.display().to_string()));
         }
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(if args.exit_on_change && outcome.has_new_or_regressed() { EXIT_GATE_FAILED } else { EXIT_OK })
 }

@@ -118,9 +118,9 @@ pub fn write_bundle(
 /// `evidence keygen --out PREFIX`.
 pub fn keygen(prefix: &Path) -> anyhow::Result<u8> {
     let (secret, public, key) = signing::write_key_pair(prefix)?;
-    println!("secret key: {} (mode 0600: whoever holds it can sign bundles as you)", secret.display());
-    println!("public key: {} (give it to whoever verifies: verify-evidence DIR --verify-key FILE)", public.display());
-    print!("{}", key.to_file_text());
+    outln!("secret key: {} (mode 0600: whoever holds it can sign bundles as you)", secret.display());
+    outln!("public key: {} (give it to whoever verifies: verify-evidence DIR --verify-key FILE)", public.display());
+    out!("{}", key.to_file_text());
     Ok(EXIT_OK)
 }
 
@@ -151,9 +151,9 @@ fn rerun_args(o: &RunOptions) -> anyhow::Result<AuditArgs> {
 }
 
 fn tampered(dir: &Path, problems: &[String]) -> u8 {
-    println!("evidence {}: TAMPERED", dir.display());
+    outln!("evidence {}: TAMPERED", dir.display());
     for p in problems {
-        println!("  - {p}");
+        outln!("  - {p}");
     }
     EXIT_GATE_FAILED
 }
@@ -184,7 +184,7 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
             }
         }
         (Some(_), None) => problems.push(format!("{SIGNATURE}: missing, and --verify-key requires a valid signature")),
-        (None, Some(_)) => println!("note: {SIGNATURE} not checked: pass --verify-key FILE to check who signed it"),
+        (None, Some(_)) => outln!("note: {SIGNATURE} not checked: pass --verify-key FILE to check who signed it"),
         (None, None) => {}
     }
     for rel in tree.files.keys() {
@@ -269,7 +269,7 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
             Some(key) => format!(", manifest signed by key {}", key.key_id_hex()),
             None => String::new(),
         };
-        println!(
+        outln!(
             "evidence {}: VERIFIED ({} files hashed, {} reports reproduced byte for byte{signature})",
             dir.display(),
             manifest.files.len(),
@@ -277,7 +277,7 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
         );
         Ok(EXIT_OK)
     } else {
-        println!("evidence {}: NOT REPRODUCED: {}", dir.display(), mismatches.join(", "));
+        outln!("evidence {}: NOT REPRODUCED: {}", dir.display(), mismatches.join(", "));
         Ok(EXIT_GATE_FAILED)
     }
 }

@@ -8,7 +8,7 @@ pub fn policy(cmd: PolicyCommand) -> anyhow::Result<u8> {
     match cmd {
         PolicyCommand::List { policies } => {
             let catalog = crate::audit::load_catalog(policies.as_deref())?;
-            print!("{}", policy::render_list(&catalog));
+            out!("{}", policy::render_list(&catalog));
             Ok(EXIT_OK)
         }
         PolicyCommand::Test { dir, run, coverage, verbose_tests } => {
@@ -17,7 +17,7 @@ pub fn policy(cmd: PolicyCommand) -> anyhow::Result<u8> {
                 None => Catalog::builtin().map_err(|e| anyhow::anyhow!("built-in policy catalog: {e}"))?,
             };
             let summary = policy::run_tests(&catalog, run.as_deref(), coverage);
-            print!("{}", policy::render_text(&summary, verbose_tests));
+            out!("{}", policy::render_text(&summary, verbose_tests));
             Ok(if summary.failed() == 0 { EXIT_OK } else { EXIT_GATE_FAILED })
         }
     }
@@ -28,7 +28,7 @@ pub fn baseline(cmd: BaselineCommand) -> anyhow::Result<u8> {
         BaselineCommand::Validate { file } => {
             let loaded = crate::audit::LoadedBaseline::load(file.as_deref())?;
             let envs = loaded.baseline.environments();
-            println!(
+            outln!(
                 "{}: valid; environments: {}",
                 file.as_deref().map(|p| p.display().to_string()).unwrap_or_else(|| "built-in baseline".into()),
                 envs.join(", ")

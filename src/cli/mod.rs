@@ -4,8 +4,12 @@
 //! Exit codes (README, "Exit codes"): 0 the gate passed (or the command succeeded),
 //! 1 the gate failed (or `policy test` / `diff --exit-on-change` found something),
 //! 2 usage, input or tool error. Nothing here panics on bad input: every error reaches
-//! [`run`] as an `anyhow::Error` with the file and position in its message.
+//! [`run`] as an `anyhow::Error` with the file and position in its message, and no output
+//! path panics on a closed pipe ([`out`]).
 
+// First, so that every command module below can use its macros.
+#[macro_use]
+mod out;
 mod args;
 mod diff;
 mod evaluate;
@@ -41,13 +45,19 @@ pub fn main() -> ExitCode {
         }
     };
     init_tracing(cli.verbose);
-    match run(cli) {
-        Ok(code) => ExitCode::from(code),
+    let code = match run(cli) {
+        Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(EXIT_ERROR)
+            // Messages quote input files and account data: no raw terminal controls.
+            errln!("error: {}", crate::report::text::terminal_lines(&format!("{e:#}")));
+            EXIT_ERROR
         }
+    };
+    if let Some(failure) = out::failure() {
+        errln!("error: cannot write to standard output: {failure}");
+        return ExitCode::from(EXIT_ERROR);
     }
+    ExitCode::from(code)
 }
 
 fn init_tracing(verbose: u8) {
@@ -86,9 +96,9 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
 /// `iam-policy`: needs no SDK, so it is here rather than with `collect` and `scan` (which
 /// the `aws` feature gates).
 fn iam_policy() -> anyhow::Result<u8> {
-    print!("{}", crate::aws::SCANNER_POLICY);
+    out!("{}", crate::aws::SCANNER_POLICY);
     if !crate::aws::SCANNER_POLICY.ends_with('\n') {
-        println!();
+        outln!();
     }
     Ok(EXIT_OK)
 }

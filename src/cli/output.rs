@@ -1,15 +1,22 @@
 //! What an audit prints: the one-screen summary on stdout, warnings on stderr, and the exit
 //! code the gate decided. The library returns data; only this file turns it into lines.
+//! Account strings (ARNs, names, reasons quoting them) are hostile: every one goes through
+//! [`terminal`], which escapes control characters, CR/LF and bidi overrides.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::audit::Audit;
 use crate::model::AuditReport;
+use crate::report::text::terminal;
+
+fn path(p: &Path) -> String {
+    terminal(&p.display().to_string()).into_owned()
+}
 
 /// Prints the warnings of an audit on stderr.
 pub fn warnings(audit: &Audit) {
     for w in &audit.warnings {
-        eprintln!("warning: {w}");
+        errln!("warning: {}", terminal(w));
     }
 }
 
@@ -18,7 +25,7 @@ pub fn warnings(audit: &Audit) {
 pub fn finish(audit: Audit, paths: &[PathBuf], quiet: bool) -> u8 {
     if quiet {
         for p in paths {
-            println!("{}", p.display());
+            outln!("{}", path(p));
         }
     } else {
         summary(&audit.report, paths);
@@ -34,10 +41,10 @@ pub fn finish(audit: Audit, paths: &[PathBuf], quiet: bool) -> u8 {
 pub fn summary(report: &AuditReport, paths: &[PathBuf]) {
     let s = &report.summary;
     let count = |k: &str| s.by_status.get(k).copied().unwrap_or(0);
-    println!(
+    outln!(
         "flowforge-audit: account {} env {} — {} checks, {} resources: {} FAIL, {} UNKNOWN, {} ERROR, {} WAIVED, {} PASS, {} NOT_APPLICABLE",
-        report.account_id,
-        report.environment,
+        terminal(&report.account_id),
+        terminal(&report.environment),
         s.checks,
         s.resources,
         count("FAIL"),
@@ -48,9 +55,9 @@ pub fn summary(report: &AuditReport, paths: &[PathBuf]) {
         count("NOT_APPLICABLE")
     );
     if report.gate.passed {
-        println!("gate: PASSED (fail-on {})", report.gate.fail_on);
+        outln!("gate: PASSED (fail-on {})", report.gate.fail_on);
     } else {
-        println!("gate: FAILED");
+        outln!("gate: FAILED");
         reasons(report);
     }
     report_paths(paths);
@@ -59,12 +66,12 @@ pub fn summary(report: &AuditReport, paths: &[PathBuf]) {
 /// Every blocking reason, one per line.
 pub fn reasons(report: &AuditReport) {
     for r in &report.gate.reasons {
-        println!("  - {r}");
+        outln!("  - {}", terminal(r));
     }
 }
 
 pub fn report_paths(paths: &[PathBuf]) {
     for p in paths {
-        println!("report: {}", p.display());
+        outln!("report: {}", path(p));
     }
 }

@@ -14,6 +14,7 @@ use super::args::GateArgs;
 use super::output;
 use super::{EXIT_GATE_FAILED, EXIT_OK};
 use crate::audit::{self, Inputs, LoadedSnapshot, PromotionSource};
+use crate::report::text::terminal;
 
 pub fn gate(args: GateArgs) -> anyhow::Result<u8> {
     let mut opts = args.audit.options()?;
@@ -35,15 +36,15 @@ pub fn gate(args: GateArgs) -> anyhow::Result<u8> {
     let paths = audit::write_reports(&audit.report, &opts.formats, &opts.out)?;
     match &inputs.source {
         Some(source) => {
-            println!("parity: checked against {} (source snapshot {})", source.env, source.snapshot.label)
+            outln!("parity: checked against {} (source snapshot {})", source.env, terminal(&source.snapshot.label))
         }
-        None => println!("parity: not checked (no --from-snapshot)"),
+        None => outln!("parity: not checked (no --from-snapshot)"),
     }
     let report = &audit.report;
     if report.gate.passed {
-        println!("promotion to {}: ALLOWED", opts.env);
+        outln!("promotion to {}: ALLOWED", terminal(&opts.env));
     } else {
-        println!("promotion to {}: BLOCKED ({} reason(s))", opts.env, report.gate.reasons.len());
+        outln!("promotion to {}: BLOCKED ({} reason(s))", terminal(&opts.env), report.gate.reasons.len());
         output::reasons(report);
     }
     output::report_paths(&paths);

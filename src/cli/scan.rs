@@ -25,7 +25,7 @@ struct TerminalProgress;
 impl Progress for TerminalProgress {
     fn service_finished(&self, service: &str, region: &str, resources: usize, errors: usize) {
         let errs = if errors > 0 { format!(", {errors} failed call(s)") } else { String::new() };
-        eprintln!("  {service:<16} {region:<16} {resources:>6} resource(s){errs}");
+        errln!("  {service:<16} {region:<16} {resources:>6} resource(s){errs}");
     }
 }
 
@@ -63,7 +63,7 @@ fn run_collect(c: &ConnectArgs) -> anyhow::Result<Snapshot> {
     }
     let errors = outcome.snapshot.collection_errors.len();
     if errors > 0 {
-        eprintln!("warning: {errors} API call(s) failed; the affected checks are UNKNOWN (see collection_errors)");
+        errln!("warning: {errors} API call(s) failed; the affected checks are UNKNOWN (see collection_errors)");
     }
     Ok(outcome.snapshot)
 }
@@ -90,7 +90,7 @@ fn save_snapshot(path: &Path, snapshot: &Snapshot) -> anyhow::Result<String> {
 pub fn collect(args: CollectArgs) -> anyhow::Result<u8> {
     let snapshot = run_collect(&args.connect)?;
     save_snapshot(&args.out, &snapshot)?;
-    println!(
+    outln!(
         "snapshot: {} ({} resources, {} failed calls, account {})",
         args.out.display(),
         snapshot.resource_metas().len(),

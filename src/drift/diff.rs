@@ -2,6 +2,12 @@
 //! keyed by ARN) or two JSON reports (findings new, regressed, resolved, still failing, keyed
 //! by the stable finding id; drift items new and resolved, keyed by drift id).
 //!
+//! A failure to collect is never read as a change: a resource missing from a snapshot whose
+//! listing of that collection failed (see `collection_errors` and the collection → operations
+//! table `model::COLLECTIONS`) is "not seen", not removed or added, and the collection errors
+//! of both snapshots are part of the diff. Likewise a finding that becomes UNKNOWN or ERROR is
+//! news (coverage lost), whatever it was before.
+//!
 //! Scheduled scans alert on change with [`DiffOutcome::has_new_or_regressed`]. The snapshot
 //! diff compares typed resources first (cheap `PartialEq`) and only turns the ones that differ
 //! into JSON to find the changed paths, which keeps two 100,000-resource snapshots well under
@@ -14,10 +20,12 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::Gaps;
 use crate::model::{
-    AuditReport, CheckResult, DriftItem, ResourceMeta, Severity, Snapshot, Status, REPORT_SCHEMA_VERSION,
-    SNAPSHOT_SCHEMA_VERSION,
+    AuditReport, CheckResult, CollectionError, DriftItem, ResourceMeta, Severity, Snapshot, Status,
+    REPORT_SCHEMA_VERSION, SNAPSHOT_SCHEMA_VERSION,
 };
+use crate::report::markdown::escape;
 
 /// Why two files could not be compared.
 #[derive(Debug, thiserror::Error)]
@@ -56,7 +64,7 @@ impl DiffInput {
     /// Reads a snapshot or a JSON report, telling them apart by their version field.
     pub fn load(path: &Path) -> Result<DiffInput, DiffError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| DiffError::Io { path: name.clone(), source })?;
+        let text = crate::fsio::read_to_string(path).map_err(|source| DiffError::Io { path: name.clone(), source })?;
         Self::parse(&text, &name)
     }
 
@@ -115,12 +123,21 @@ pub fn diff_inputs(old: &DiffInput, new: &DiffInput) -> Result<DiffOutcome, Diff
 }
 
 impl DiffOutcome {
-    /// For `--exit-on-change`: snapshots: any resource added, removed or changed; reports: a
-    /// new or regressed finding, or a new drift item.
+    /// For `--exit-on-change`: snapshots: any resource added, removed, changed or no longer
+    /// seen, or a collection error the old snapshot did not have; reports: a new or regressed
+    /// finding, a finding that became UNKNOWN or ERROR, or a new drift item.
     pub fn has_new_or_regressed(&self) -> bool {
         match self {
-            DiffOutcome::Snapshots(d) => !(d.added.is_empty() && d.removed.is_empty() && d.changed.is_empty()),
-            DiffOutcome::Reports(d) => !(d.new.is_empty() && d.regressed.is_empty() && d.drift_new.is_empty()),
+            DiffOutcome::Snapshots(d) => {
+                !(d.added.is_empty()
+                    && d.removed.is_empty()
+                    && d.changed.is_empty()
+                    && d.not_seen_in_new.is_empty()
+                    && d.new_collection_errors.iter().all(|e| d.old_collection_errors.contains(e)))
+            }
+            DiffOutcome::Reports(d) => {
+                !(d.new.is_empty() && d.regressed.is_empty() && d.now_unknown.is_empty() && d.drift_new.is_empty())
+            }
         }
     }
 
@@ -171,6 +188,15 @@ pub struct SnapshotDiff {
     pub added: Vec<ResourceRef>,
     pub removed: Vec<ResourceRef>,
     pub changed: Vec<ResourceChange>,
+    /// In the old snapshot and absent from the new one, whose collection could not be listed
+    /// in the new one: not known to be removed.
+    pub not_seen_in_new: Vec<ResourceRef>,
+    /// In the new snapshot and absent from the old one, whose collection could not be listed
+    /// in the old one: not known to be added.
+    pub not_seen_in_old: Vec<ResourceRef>,
+    /// The `collection_errors` of each snapshot, as recorded.
+    pub old_collection_errors: Vec<CollectionError>,
+    pub new_collection_errors: Vec<CollectionError>,
 }
 
 trait HasMeta {
@@ -210,7 +236,22 @@ has_meta!(
     crate::model::EksCluster,
 );
 
-fn diff_collection<T: HasMeta + PartialEq + Serialize>(name: &str, old: &[T], new: &[T], out: &mut SnapshotDiff) {
+/// Whether each snapshot could list each collection (any list failure, in any region, counts:
+/// a global listing such as `ListBuckets` is recorded in one region for buckets of all regions,
+/// so a region match would call a bucket elsewhere "removed").
+struct Listed<'a> {
+    old: Gaps<'a>,
+    new: Gaps<'a>,
+}
+
+fn diff_collection<T: HasMeta + PartialEq + Serialize>(
+    name: &str,
+    old: &[T],
+    new: &[T],
+    listed: &Listed<'_>,
+    out: &mut SnapshotDiff,
+) {
+    let (old_unlisted, new_unlisted) = (listed.old.list_failed(name), listed.new.list_failed(name));
     let before: HashMap<&str, &T> = old.iter().map(|r| (r.meta().arn.as_str(), r)).collect();
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     let r#ref =
@@ -219,6 +260,7 @@ fn diff_collection<T: HasMeta + PartialEq + Serialize>(name: &str, old: &[T], ne
         let arn = r.meta().arn.as_str();
         seen.insert(arn);
         match before.get(arn) {
+            None if old_unlisted => out.not_seen_in_old.push(r#ref(r.meta())),
             None => out.added.push(r#ref(r.meta())),
             Some(o) if *o != r => {
                 let mut changes = Vec::new();
@@ -238,7 +280,12 @@ fn diff_collection<T: HasMeta + PartialEq + Serialize>(name: &str, old: &[T], ne
         }
     }
     for r in old {
-        if !seen.contains(r.meta().arn.as_str()) {
+        if seen.contains(r.meta().arn.as_str()) {
+            continue;
+        }
+        if new_unlisted {
+            out.not_seen_in_new.push(r#ref(r.meta()));
+        } else {
             out.removed.push(r#ref(r.meta()));
         }
     }
@@ -286,10 +333,15 @@ pub fn diff_snapshots(old: &Snapshot, new: &Snapshot) -> SnapshotDiff {
         added: Vec::new(),
         removed: Vec::new(),
         changed: Vec::new(),
+        not_seen_in_new: Vec::new(),
+        not_seen_in_old: Vec::new(),
+        old_collection_errors: old.collection_errors.clone(),
+        new_collection_errors: new.collection_errors.clone(),
     };
+    let listed = Listed { old: Gaps::new(old), new: Gaps::new(new) };
     macro_rules! each {
         ($($name:literal => $($field:ident).+),* $(,)?) => {
-            $( diff_collection($name, &old.$($field).+, &new.$($field).+, &mut out); )*
+            $( diff_collection($name, &old.$($field).+, &new.$($field).+, &listed, &mut out); )*
         };
     }
     each!(
@@ -307,6 +359,8 @@ pub fn diff_snapshots(old: &Snapshot, new: &Snapshot) -> SnapshotDiff {
     );
     out.added.sort();
     out.removed.sort();
+    out.not_seen_in_new.sort();
+    out.not_seen_in_old.sort();
     out.changed.sort_by(|a, b| (&a.collection, &a.arn).cmp(&(&b.collection, &b.arn)));
     out
 }
@@ -338,7 +392,9 @@ pub struct ReportDiff {
     pub resolved: Vec<FindingChange>,
     /// FAIL before and now.
     pub still_failing: Vec<FindingChange>,
-    /// FAIL before; UNKNOWN or ERROR now: not resolved, no longer known.
+    /// UNKNOWN or ERROR now, and something else (or absent) before: coverage lost. A FAIL
+    /// that became UNKNOWN is not resolved, and a PASS that became UNKNOWN is no longer known
+    /// to pass.
     pub now_unknown: Vec<FindingChange>,
     /// Whether both reports had a drift section (otherwise the drift lists are empty).
     pub drift_compared: bool,
@@ -378,21 +434,27 @@ pub fn diff_reports(old: &AuditReport, new: &AuditReport) -> ReportDiff {
     };
     for r in &new.results {
         let was = before.get(r.finding_id.as_str()).map(|o| o.status);
-        if r.status == Status::Fail {
-            let c = change(r, was, Some(r.status));
-            match was {
-                Some(Status::Pass | Status::Waived) => d.regressed.push(c),
-                Some(Status::Fail) => d.still_failing.push(c),
-                _ => d.new.push(c),
+        match r.status {
+            Status::Fail => {
+                let c = change(r, was, Some(r.status));
+                match was {
+                    Some(Status::Pass | Status::Waived) => d.regressed.push(c),
+                    Some(Status::Fail) => d.still_failing.push(c),
+                    _ => d.new.push(c),
+                }
             }
+            Status::Unknown | Status::Error if was != Some(r.status) => {
+                d.now_unknown.push(change(r, was, Some(r.status)));
+            }
+            _ => {}
         }
     }
     for o in old.results.iter().filter(|o| o.status == Status::Fail) {
         match after.get(o.finding_id.as_str()) {
             None => d.resolved.push(change(o, Some(o.status), None)),
             Some(n) => match n.status {
-                Status::Fail => {}
-                Status::Unknown | Status::Error => d.now_unknown.push(change(n, Some(o.status), Some(n.status))),
+                // Still failing, or counted above as no longer known.
+                Status::Fail | Status::Unknown | Status::Error => {}
                 _ => d.resolved.push(change(n, Some(o.status), Some(n.status))),
             },
         }
@@ -420,13 +482,14 @@ pub fn diff_reports(old: &AuditReport, new: &AuditReport) -> ReportDiff {
 
 // ------------------------------------------------------------------ Markdown
 
-/// A table cell: pipes escaped, newlines flattened, long values cut.
+/// A table cell: account data cut to 120 characters, then escaped by the Markdown report's
+/// escaper (tables, HTML, links, code spans, terminal controls: one rule for both).
 fn cell(s: &str) -> String {
-    let mut out: String = s.replace('|', "\\|").replace(['\n', '\r'], " ");
-    if out.chars().count() > 120 {
-        out = out.chars().take(117).collect::<String>() + "...";
+    if s.chars().count() > 120 {
+        escape(&(s.chars().take(117).collect::<String>() + "..."))
+    } else {
+        escape(s)
     }
-    out
 }
 
 fn json_cell(v: &Value) -> String {
@@ -443,18 +506,45 @@ impl SnapshotDiff {
         let _ = writeln!(md, "Old: {} · New: {}\n", cell(&self.old_collected_at), cell(&self.new_collected_at));
         let _ = writeln!(
             md,
-            "| Added | Removed | Changed |\n| ---: | ---: | ---: |\n| {} | {} | {} |\n",
+            "| Added | Removed | Changed | Not seen |\n| ---: | ---: | ---: | ---: |\n| {} | {} | {} | {} |\n",
             self.added.len(),
             self.removed.len(),
-            self.changed.len()
+            self.changed.len(),
+            self.not_seen_in_new.len() + self.not_seen_in_old.len()
         );
-        for (title, list) in [("Added", &self.added), ("Removed", &self.removed)] {
+        for (title, list) in [
+            ("Added", &self.added),
+            ("Removed", &self.removed),
+            ("Not seen in the new snapshot (its collection could not be listed)", &self.not_seen_in_new),
+            ("Not seen in the old snapshot (its collection could not be listed)", &self.not_seen_in_old),
+        ] {
             if list.is_empty() {
                 continue;
             }
             let _ = writeln!(md, "### {title}\n\n| Collection | Name | ARN |\n| --- | --- | --- |");
             for r in list {
-                let _ = writeln!(md, "| {} | {} | `{}` |", r.collection, cell(&r.name), cell(&r.arn));
+                let _ = writeln!(md, "| {} | {} | {} |", r.collection, cell(&r.name), cell(&r.arn));
+            }
+            md.push('\n');
+        }
+        if !(self.old_collection_errors.is_empty() && self.new_collection_errors.is_empty()) {
+            let _ = writeln!(
+                md,
+                "### Collection errors\n\n| Snapshot | Service | Operation | Region | Resource | Error | Message |\n| --- | --- | --- | --- | --- | --- | --- |"
+            );
+            for (side, list) in [("old", &self.old_collection_errors), ("new", &self.new_collection_errors)] {
+                for e in list {
+                    let _ = writeln!(
+                        md,
+                        "| {side} | {} | {} | {} | {} | {} | {} |",
+                        cell(&e.service),
+                        cell(&e.operation),
+                        cell(&e.region),
+                        cell(e.resource.as_deref().unwrap_or("")),
+                        cell(&e.error_code),
+                        cell(&e.message)
+                    );
+                }
             }
             md.push('\n');
         }
@@ -468,7 +558,7 @@ impl SnapshotDiff {
                     let name = if r.name.is_empty() { &r.arn } else { &r.name };
                     let _ = writeln!(
                         md,
-                        "| {} | {} | `{}` | {} | {} |",
+                        "| {} | {} | {} | {} | {} |",
                         r.collection,
                         cell(name),
                         cell(&c.path),
@@ -515,7 +605,7 @@ impl ReportDiff {
             for f in list {
                 let _ = writeln!(
                     md,
-                    "| {} | {} | `{}` | {} | {} |",
+                    "| {} | {} | {} | {} | {} |",
                     f.severity,
                     cell(&f.check_id),
                     cell(&f.resource_arn),
@@ -590,7 +680,7 @@ mod tests {
         let outcome = DiffOutcome::Snapshots(d);
         assert!(outcome.has_new_or_regressed());
         let md = outcome.to_markdown();
-        assert!(md.contains("| rds.db_instances | flowforge-prod-metadata | `multi_az` | true | false |"), "{md}");
+        assert!(md.contains("| rds.db_instances | flowforge-prod-metadata | multi\\_az | true | false |"), "{md}");
         assert!(!DiffOutcome::Snapshots(diff_snapshots(&old, &old)).has_new_or_regressed());
     }
 
@@ -700,5 +790,135 @@ mod tests {
         let err = DiffInput::parse("{\n  \"x\": [1,\n", "d.json").unwrap_err().to_string();
         assert!(err.starts_with("d.json:"), "{err}");
         assert!(matches!(DiffInput::parse("{}", "e.json"), Err(DiffError::UnknownKind { .. })));
+    }
+
+    fn list_error(service: &str, operation: &str, region: &str) -> CollectionError {
+        CollectionError {
+            service: service.into(),
+            operation: operation.into(),
+            region: region.into(),
+            resource: None,
+            error_code: "AccessDenied".into(),
+            message: "not authorized".into(),
+        }
+    }
+
+    /// A resource missing from a snapshot whose listing of its collection failed (in any
+    /// region) is "not seen", not removed or added; the errors are in the diff and its
+    /// Markdown, and losing a listing alone fires `--exit-on-change`.
+    #[test]
+    fn failed_listing_is_not_seen_not_removed() {
+        let old = compliant_snapshot();
+        let mut new = old.clone();
+        let buckets = std::mem::take(&mut new.s3.buckets);
+        new.collection_errors.push(list_error("s3", "ListBuckets", "eu-central-1"));
+        let d = diff_snapshots(&old, &new);
+        assert!(d.removed.is_empty(), "{:?}", d.removed);
+        assert_eq!(d.not_seen_in_new.len(), buckets.len());
+        assert_eq!(d.new_collection_errors.len(), 1);
+        let md = d.to_markdown();
+        assert!(md.contains(&format!("| 0 | 0 | 0 | {} |", buckets.len())), "{md}");
+        assert!(md.contains("### Not seen in the new snapshot"), "{md}");
+        assert!(md.contains("| new | s3 | ListBuckets | eu-central-1 |  | AccessDenied | not authorized |"), "{md}");
+        assert!(DiffOutcome::Snapshots(d).has_new_or_regressed());
+
+        // The other way round: what the old snapshot could not list is not "added".
+        let d = diff_snapshots(&new, &old);
+        assert!(d.added.is_empty() && d.not_seen_in_new.is_empty());
+        assert_eq!(d.not_seen_in_old.len(), buckets.len());
+        // A listing that works again is no alert; an error both snapshots share is none either.
+        assert!(!DiffOutcome::Snapshots(d).has_new_or_regressed());
+        assert!(!DiffOutcome::Snapshots(diff_snapshots(&new, &new)).has_new_or_regressed());
+
+        // An error of another collection does not hide a removal.
+        let mut other = old.clone();
+        other.s3.buckets.pop();
+        other.collection_errors.push(list_error("ec2", "DescribeFlowLogs", REGION));
+        let d = diff_snapshots(&old, &other);
+        assert_eq!((d.removed.len(), d.not_seen_in_new.len()), (1, 0));
+    }
+
+    /// Every transition into UNKNOWN or ERROR is news, whatever came before, and alone fires
+    /// `--exit-on-change`; staying UNKNOWN is not.
+    #[test]
+    fn every_transition_into_unknown_or_error_is_counted() {
+        let old = report(
+            vec![
+                result("A", "r1", Status::Pass),
+                result("A", "r2", Status::Unknown),
+                result("A", "r3", Status::Error),
+                result("A", "r4", Status::NotApplicable),
+                result("A", "r5", Status::Waived),
+            ],
+            None,
+        );
+        let new = report(
+            vec![
+                result("A", "r1", Status::Unknown),
+                result("A", "r2", Status::Unknown),
+                result("A", "r3", Status::Unknown),
+                result("A", "r4", Status::Error),
+                result("A", "r5", Status::Unknown),
+                result("A", "r6", Status::Error),
+            ],
+            None,
+        );
+        let d = diff_reports(&old, &new);
+        let got: Vec<(String, Option<Status>, Option<Status>)> =
+            d.now_unknown.iter().map(|f| (f.resource_arn.clone(), f.old_status, f.new_status)).collect();
+        assert_eq!(
+            got,
+            vec![
+                ("r1".into(), Some(Status::Pass), Some(Status::Unknown)),
+                ("r3".into(), Some(Status::Error), Some(Status::Unknown)),
+                ("r4".into(), Some(Status::NotApplicable), Some(Status::Error)),
+                ("r5".into(), Some(Status::Waived), Some(Status::Unknown)),
+                ("r6".into(), None, Some(Status::Error)),
+            ]
+        );
+        assert!(d.to_markdown().contains("| 0 | 0 | 0 | 0 | 5 |"));
+        let only_pass_to_unknown = diff_reports(
+            &report(vec![result("A", "r1", Status::Pass)], None),
+            &report(vec![result("A", "r1", Status::Unknown)], None),
+        );
+        assert!(DiffOutcome::Reports(only_pass_to_unknown).has_new_or_regressed());
+        let still_unknown = diff_reports(
+            &report(vec![result("A", "r1", Status::Unknown)], None),
+            &report(vec![result("A", "r1", Status::Unknown)], None),
+        );
+        assert!(!DiffOutcome::Reports(still_unknown).has_new_or_regressed());
+    }
+
+    /// Hostile names and ARNs cannot open HTML, links or code spans, break a table row or
+    /// carry terminal controls into `diff --format md`.
+    #[test]
+    fn markdown_diff_escapes_hostile_names() {
+        let old = compliant_snapshot();
+        let mut new = old.clone();
+        let hostile = [
+            "<img src=x onerror=alert(1)>",
+            "[click](javascript:alert(1))",
+            "x\u{1b}]0;pwned\u{7}\u{1b}[2J",
+            "a|b\r\ngate: PASSED",
+            "`code`\u{202e}LIAF",
+            "\u{9b}31m",
+        ];
+        for (i, h) in hostile.iter().enumerate() {
+            let mut b = new.s3.buckets[0].clone();
+            b.meta.arn = format!("arn:aws:s3:::{h}{i}");
+            b.meta.name = (*h).to_owned();
+            new.s3.buckets.push(b);
+        }
+        new.rds.db_instances[0].meta.name = "<script>alert(1)</script>".into();
+        new.rds.db_instances[0].multi_az = false;
+        let md = diff_snapshots(&old, &new).to_markdown();
+        for bad in ["<img", "<script", "[click](javascript", "\u{1b}", "\u{7}", "\r", "\u{202e}", "\u{9b}", "`code`"] {
+            assert!(!md.contains(bad), "{bad:?} in\n{md}");
+        }
+        for line in md.lines().filter(|l| l.starts_with("| s3.buckets")) {
+            assert_eq!(line.replace("\\|", "").matches('|').count(), 4, "{line}");
+        }
+        assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{md}");
+        assert!(md.contains("\\[click\\](javascript:alert(1))"), "{md}");
     }
 }

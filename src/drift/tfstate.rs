@@ -58,7 +58,8 @@ impl TfState {
     pub fn load(path: impl AsRef<Path>) -> Result<TfState, TfStateError> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| TfStateError::Io { path: name.clone(), source })?;
+        let text =
+            crate::fsio::read_to_string(path).map_err(|source| TfStateError::Io { path: name.clone(), source })?;
         Self::parse(&text, &name)
     }
 

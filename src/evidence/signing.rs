@@ -264,7 +264,7 @@ impl SecretKey {
 fn read_text(path: &Path) -> Result<String, SigningError> {
     // Key files are a few hundred bytes; anything larger is not a key.
     let bytes =
-        std::fs::read(path).map_err(|source| SigningError::Read { path: path.display().to_string(), source })?;
+        crate::fsio::read(path).map_err(|source| SigningError::Read { path: path.display().to_string(), source })?;
     if bytes.len() > 4096 {
         return Err(format_err(&path.display().to_string(), "too large for a key file"));
     }

@@ -50,11 +50,17 @@ pub enum WaiverError {
     Invalid { problems: Vec<Problem> },
 }
 
+/// The longest `resource` glob accepted. globset panics instead of returning an error when a
+/// pattern's regex outgrows the regex size limit (a ~400k-character glob); no ARN is longer
+/// than 2048 characters, and at this length even the costliest syntax (`[^…]` classes,
+/// `{…}` alternations) compiles well inside the limit (see the test).
+const MAX_RESOURCE_GLOB_CHARS: usize = 2048;
+
 const KEYS: &[&str] = &["check", "resource", "tags", "environments", "reason", "owner", "ticket", "expires"];
 
 /// Loads and validates a waiver file.
 pub fn load(path: &Path) -> Result<Vec<Waiver>, WaiverError> {
-    let text = std::fs::read_to_string(path)
+    let text = crate::fsio::read_to_string(path)
         .map_err(|source| WaiverError::Read { path: path.display().to_string(), source })?;
     parse(&path.display().to_string(), &text)
 }
@@ -188,6 +194,17 @@ fn waiver(cx: &mut Ctx, item: &RawNode) -> Option<Waiver> {
         _ => None,
     };
     let resource = match (&resource_pattern, fields.get("resource")) {
+        (Some(p), Some(node)) if p.chars().count() > MAX_RESOURCE_GLOB_CHARS => {
+            cx.err(
+                Code::WaiverInvalidValue,
+                node.pos,
+                format!(
+                    "`resource` glob is {} characters long, more than {MAX_RESOURCE_GLOB_CHARS} (the longest ARN AWS allows)",
+                    p.chars().count()
+                ),
+            );
+            None
+        }
         (Some(p), Some(node)) => match Glob::new(p) {
             Ok(g) => Some(g.compile_matcher()),
             Err(e) => {
@@ -491,5 +508,20 @@ mod tests {
             ],
             "{problems:?}"
         );
+    }
+
+    /// A huge `resource` glob is a waiver problem with its line, not a panic inside globset;
+    /// the costliest globs at the bound still compile.
+    #[test]
+    fn oversized_resource_glob_is_a_problem_not_a_panic() {
+        let huge = "[^a]".repeat(100_000);
+        let text = FILE.replace("arn:aws:s3:::flowforge-prod-*", &huge);
+        let err = parse("w.yaml", &text).unwrap_err().to_string();
+        assert!(err.contains("w.yaml:3:") && err.contains("more than 2048"), "{err}");
+        for unit in ["[^a]", "{a,b}", "[!a-z]", "**/", "?*"] {
+            let at_bound = unit.repeat(MAX_RESOURCE_GLOB_CHARS / unit.len());
+            let text = FILE.replace("arn:aws:s3:::flowforge-prod-*", &at_bound);
+            assert!(parse("w.yaml", &text).is_ok(), "{unit}");
+        }
     }
 }

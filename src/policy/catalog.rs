@@ -393,7 +393,7 @@ fn read_dir_files(root: &Path) -> Result<Vec<RawFile>, CatalogError> {
             if path.is_dir() {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "rego") {
-                let text = std::fs::read_to_string(&path).map_err(|e| io(&path, e))?;
+                let text = crate::fsio::read_to_string(&path).map_err(|e| io(&path, e))?;
                 let rel = path
                     .strip_prefix(root)
                     .unwrap_or(&path)

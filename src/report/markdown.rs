@@ -42,7 +42,10 @@ impl Renderer for MarkdownRenderer {
     }
 }
 
-/// Escapes account data for a GitHub-flavoured Markdown paragraph or table cell.
+/// Escapes account data for a GitHub-flavoured Markdown paragraph or table cell. The one
+/// Markdown escaper: the report and `diff --format md` both use it. Characters that must not
+/// reach a terminal raw ([`super::text::is_unsafe`]: ESC, C1 controls, bidi overrides) are
+/// written as visible `\u{..}` escapes.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -55,7 +58,9 @@ pub fn escape(s: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
+            c if super::text::is_unsafe(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
             c => out.push(c),
         }
     }
@@ -343,6 +348,8 @@ mod tests {
         assert_eq!(escape("`x`"), "\\`x\\`");
         assert_eq!(escape("[a](http://e)"), "\\[a\\](http://e)");
         assert_eq!(escape("l1\nl2"), "l1 l2");
+        assert_eq!(escape("a\u{1b}]0;t\u{7}\u{202e}b"), "a\\u{1b}\\]0;t\\u{7}\\u{202e}b");
+        assert_eq!(escape("[x](javascript:alert(1))"), "\\[x\\](javascript:alert(1))");
     }
 
     /// The summary shows the verdict, counts, capped failures, UNKNOWN causes, coverage and drift.

@@ -10,7 +10,10 @@
 //! table syntax, XML, HTML) and the tests feed them hostile fixtures.
 //!
 //! Files are written atomically (a temporary file in the output directory, then a rename), so a
-//! CI step never uploads a half-written SARIF file.
+//! CI step never uploads a half-written SARIF file. The temporary file has a random name and is
+//! created exclusively (`tempfile`), so nothing planted in `--out` (a symlink at a guessable
+//! name) can redirect the write; the rename replaces a symlink at the final path instead of
+//! following it.
 
 use std::fmt;
 use std::io::Write;
@@ -29,6 +32,7 @@ pub mod junit;
 pub mod markdown;
 pub mod ocsf;
 pub mod sarif;
+pub mod text;
 
 /// Why a report could not be rendered or written.
 #[derive(Debug, thiserror::Error)]
@@ -212,24 +216,23 @@ pub fn write_atomically_with(
     let io_err = |source| ReportError::Io { path: path.to_path_buf(), source };
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let file = std::fs::File::create(&tmp).map_err(io_err)?;
-        let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
-        fill(&mut out).map_err(|e| match e {
-            ReportError::Write(source) => io_err(source),
-            other => other,
-        })?;
-        let file = out.into_inner().map_err(|e| io_err(e.into_error()))?;
-        file.sync_all().map_err(io_err)?;
-        drop(file);
-        std::fs::rename(&tmp, path).map_err(io_err)
-    })();
-    if result.is_err() {
-        // Best effort: do not leave a stray temporary file behind.
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let prefix = format!(".{name}.");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    // tempfile creates 0600 files; a report is meant to be read by others (as with File::create).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644));
+    // Dropped on every error path, which deletes the temporary file.
+    let tmp = builder.tempfile_in(dir).map_err(io_err)?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, tmp);
+    fill(&mut out).map_err(|e| match e {
+        ReportError::Write(source) => io_err(source),
+        other => other,
+    })?;
+    let tmp = out.into_inner().map_err(|e| io_err(e.into_error()))?;
+    tmp.as_file().sync_all().map_err(io_err)?;
+    tmp.persist(path).map_err(|e| io_err(e.error))?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -260,7 +263,7 @@ mod tests {
         let left: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().contains(".tmp-"))
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(left.is_empty(), "temporary files left: {left:?}");
     }
@@ -320,5 +323,28 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"new");
         let entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(entries.len(), 1);
+    }
+
+    /// A symlink planted at the final path or at the old guessable temporary name never
+    /// redirects the write: the target outside `--out` is untouched and the report is a
+    /// regular file.
+    #[cfg(unix)]
+    #[test]
+    fn atomic_write_never_follows_a_planted_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim_dir = tempfile::tempdir().unwrap();
+        let victim = victim_dir.path().join("victim");
+        std::fs::write(&victim, b"precious").unwrap();
+        let path = dir.path().join("flowforge-audit.json");
+        std::os::unix::fs::symlink(
+            &victim,
+            dir.path().join(format!(".flowforge-audit.json.tmp-{}", std::process::id())),
+        )
+        .unwrap();
+        std::os::unix::fs::symlink(&victim, &path).unwrap();
+        write_atomically(&path, b"report").unwrap();
+        assert_eq!(std::fs::read(&victim).unwrap(), b"precious");
+        assert!(std::fs::symlink_metadata(&path).unwrap().file_type().is_file());
+        assert_eq!(std::fs::read(&path).unwrap(), b"report");
     }
 }

@@ -1,0 +1,194 @@
+//! Reading an input file (snapshot, baseline, waivers, Terraform state, policy files, `diff`
+//! inputs) the one safe way: regular files only, and never more than a known number of bytes.
+//!
+//! Every input comes from a path a user or a CI step gave, so it may be `/dev/zero` (grows
+//! without end), a FIFO (blocks forever on open) or a file larger than the machine can parse.
+//! [`read`] refuses anything that is not a regular file *before* opening it, checks again on
+//! the opened handle, and reads at most [`max_input_bytes`] bytes, so the worst case is a clear
+//! error naming the file instead of a hang or an out-of-memory kill. The limit is
+//! [`DEFAULT_MAX_INPUT_BYTES`] unless `FLOWFORGE_AUDIT_MAX_INPUT_BYTES` says otherwise.
+//!
+//! Errors are `std::io::Error`s so that every caller keeps its own typed error (which names
+//! the file); the messages say what was wrong and what to do.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+
+/// The largest input read by default: 1 GiB, twice the largest snapshot benchmarked (500 MB,
+/// see the README's benchmark table). Larger inputs need `FLOWFORGE_AUDIT_MAX_INPUT_BYTES`.
+pub const DEFAULT_MAX_INPUT_BYTES: u64 = 1 << 30;
+
+/// The environment variable that overrides [`DEFAULT_MAX_INPUT_BYTES`]: a number of bytes,
+/// optionally with a binary suffix (`K`, `M`, `G`: `2G` is 2 GiB).
+pub const MAX_INPUT_ENV: &str = "FLOWFORGE_AUDIT_MAX_INPUT_BYTES";
+
+/// The input size limit in force: [`MAX_INPUT_ENV`] if set, else [`DEFAULT_MAX_INPUT_BYTES`].
+pub fn max_input_bytes() -> io::Result<u64> {
+    match std::env::var(MAX_INPUT_ENV) {
+        Err(std::env::VarError::NotPresent) => Ok(DEFAULT_MAX_INPUT_BYTES),
+        Ok(v) => parse_size(&v).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{MAX_INPUT_ENV}={v:?} is not a size (a number of bytes, optionally with K, M or G)"),
+            )
+        }),
+        Err(e) => Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{MAX_INPUT_ENV}: {e}"))),
+    }
+}
+
+/// `1048576`, `512K`, `800M`, `2G` (binary multiples; case-insensitive; `0` is refused).
+fn parse_size(text: &str) -> Option<u64> {
+    let t = text.trim();
+    let (digits, shift) = match t.char_indices().last()? {
+        (i, 'k' | 'K') => (&t[..i], 10),
+        (i, 'm' | 'M') => (&t[..i], 20),
+        (i, 'g' | 'G') => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    let n: u64 = digits.trim().parse().ok()?;
+    n.checked_mul(1u64 << shift).filter(|n| *n > 0)
+}
+
+/// What a non-regular file is, for the error message.
+fn kind_name(ft: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if ft.is_char_device() {
+            return "a character device";
+        }
+        if ft.is_block_device() {
+            return "a block device";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+    }
+    if ft.is_dir() {
+        "a directory"
+    } else {
+        "a special file"
+    }
+}
+
+fn not_regular(ft: &std::fs::FileType) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidInput,
+        format!("it is {}, not a regular file (inputs are read from regular files only)", kind_name(ft)),
+    )
+}
+
+/// `size` is the file's length, or with `at_least` what was read before the limit stopped it.
+fn too_large(size: u64, limit: u64, at_least: bool) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::FileTooLarge,
+        format!(
+            "{}{size} bytes, more than the {limit}-byte input limit (set {MAX_INPUT_ENV} to raise it)",
+            if at_least { "at least " } else { "" }
+        ),
+    )
+}
+
+/// Reads a whole input file: regular files only, at most [`max_input_bytes`] bytes.
+pub fn read(path: &Path) -> io::Result<Vec<u8>> {
+    read_bounded(path, max_input_bytes()?)
+}
+
+/// [`read`], as UTF-8 text.
+pub fn read_to_string(path: &Path) -> io::Result<String> {
+    String::from_utf8(read(path)?)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("not UTF-8 text: {}", e.utf8_error())))
+}
+
+/// [`read`] with an explicit limit.
+pub fn read_bounded(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    // Checked on the path first because opening a FIFO for reading blocks until a writer
+    // comes; checked again on the handle in case the path was swapped in between.
+    let ft = std::fs::metadata(path)?.file_type();
+    if !ft.is_file() {
+        return Err(not_regular(&ft));
+    }
+    let file = File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.file_type().is_file() {
+        return Err(not_regular(&meta.file_type()));
+    }
+    if meta.len() > limit {
+        return Err(too_large(meta.len(), limit, false));
+    }
+    // Sized from the metadata so that a 500 MB snapshot is one allocation, not a doubling
+    // series that peaks at twice its size; the `take` bounds a file that grows meanwhile (or
+    // reports length 0, as /proc files do).
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0).saturating_add(1));
+    file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64, limit, true));
+    }
+    Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A regular file is read whole; one byte over the limit is refused with the limit named.
+    #[test]
+    fn reads_regular_files_within_the_limit_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("s.json");
+        std::fs::write(&p, b"0123456789").unwrap();
+        assert_eq!(read_bounded(&p, 10).unwrap(), b"0123456789");
+        let err = read_bounded(&p, 9).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::FileTooLarge);
+        assert!(err.to_string().contains("10 bytes, more than the 9-byte input limit"), "{err}");
+        assert!(err.to_string().contains(MAX_INPUT_ENV), "{err}");
+    }
+
+    /// `/dev/zero` (endless) and directories are refused before a byte is read.
+    #[cfg(unix)]
+    #[test]
+    fn devices_and_directories_are_refused() {
+        let err = read_bounded(Path::new("/dev/zero"), 1 << 30).unwrap_err();
+        assert!(err.to_string().contains("it is a character device, not a regular file"), "{err}");
+        let dir = tempfile::tempdir().unwrap();
+        let err = read_bounded(dir.path(), 1 << 30).unwrap_err();
+        assert!(err.to_string().contains("a directory"), "{err}");
+    }
+
+    /// A FIFO with no writer is refused at once instead of blocking on open.
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("snap.json");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let err = read_bounded(&fifo, 1 << 30).unwrap_err();
+        assert!(err.to_string().contains("a FIFO"), "{err}");
+    }
+
+    /// A regular file that reports length 0 but has content (as `/proc` files do) is still
+    /// bounded by the limit while reading.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_file_longer_than_its_metadata_is_bounded_while_reading() {
+        let err = read_bounded(Path::new("/proc/self/status"), 8).unwrap_err();
+        assert!(err.to_string().contains("at least 9 bytes"), "{err}");
+    }
+
+    /// The override accepts bytes and binary suffixes and refuses nonsense and zero.
+    #[test]
+    fn size_override_parses_suffixes() {
+        assert_eq!(parse_size("1048576"), Some(1 << 20));
+        assert_eq!(parse_size("512k"), Some(512 << 10));
+        assert_eq!(parse_size(" 2G "), Some(2 << 30));
+        assert_eq!(parse_size("800M"), Some(800 << 20));
+        for bad in ["", "G", "-1", "1.5G", "0", "99999999999999999999G", "1T"] {
+            assert_eq!(parse_size(bad), None, "{bad:?}");
+        }
+    }
+}
