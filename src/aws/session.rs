@@ -9,6 +9,7 @@
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
+use aws_sdk_sts::config::retry::{RetryPartition, TokenBucket};
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -92,6 +93,7 @@ pub struct Session {
     /// The caller's ARN (user, assumed role, ...).
     pub caller_arn: String,
     counter: CallCounter,
+    retry_partition: RetryPartition,
 }
 
 impl std::fmt::Debug for Session {
@@ -116,11 +118,35 @@ fn effective_endpoint(opts: &ConnectOptions) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// The first retry waits up to this long (a random share of it), each later one up to twice
+/// the one before, capped at [`MAX_BACKOFF`]. The SDK's defaults (1 s, 20 s) let one call that
+/// keeps failing with 5xx hold a scan for up to 15 s over 5 attempts while everything else has
+/// finished; with these, the retries of one call wait at most 1.5 s in all. Sustained
+/// throttling is slowed down by adaptive mode's client-side rate limiter, not by long sleeps.
+const INITIAL_BACKOFF: Duration = Duration::from_millis(100);
+const MAX_BACKOFF: Duration = Duration::from_secs(2);
+
+/// One retry budget for a whole scan: every client of a session draws its retries from one
+/// token bucket (the SDK's standard retry quota: 500 tokens, 5 per retry, 10 per retry after a
+/// timeout). When an account fails everywhere at once, the scan stops retrying once the
+/// bucket is empty and records the failures (those checks are UNKNOWN) instead of multiplying
+/// the wait by the number of calls. Each session gets its own bucket.
+fn retry_budget() -> RetryPartition {
+    static SESSIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = SESSIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    RetryPartition::custom(format!("flowforge-audit-session-{n}")).token_bucket(TokenBucket::default()).build()
+}
+
 /// Opens a session: loads the configuration, resolves credentials and asks STS who we are.
 pub async fn connect(opts: &ConnectOptions) -> Result<Session, ConnectError> {
     let endpoint_url = effective_endpoint(opts);
     let mut loader = aws_config::defaults(BehaviorVersion::latest())
-        .retry_config(RetryConfig::adaptive().with_max_attempts(opts.max_attempts.max(1)))
+        .retry_config(
+            RetryConfig::adaptive()
+                .with_max_attempts(opts.max_attempts.max(1))
+                .with_initial_backoff(INITIAL_BACKOFF)
+                .with_max_backoff(MAX_BACKOFF),
+        )
         .timeout_config(TimeoutConfig::builder().operation_timeout(opts.timeout_per_call).build());
     if let Some(profile) = &opts.profile {
         loader = loader.profile_name(profile);
@@ -172,7 +198,11 @@ pub async fn connect(opts: &ConnectOptions) -> Result<Session, ConnectError> {
     }
 
     let counter = CallCounter::default();
-    let sts_conf = aws_sdk_sts::config::Builder::from(&base).interceptor(counter.interceptor("sts")).build();
+    let retry_partition = retry_budget();
+    let sts_conf = aws_sdk_sts::config::Builder::from(&base)
+        .interceptor(counter.interceptor("sts"))
+        .retry_partition(retry_partition.clone())
+        .build();
     let sts = aws_sdk_sts::Client::from_conf(sts_conf);
     let who = sts
         .get_caller_identity()
@@ -186,10 +216,15 @@ pub async fn connect(opts: &ConnectOptions) -> Result<Session, ConnectError> {
         return Err(ConnectError::BadIdentity(format!("account {account_id:?}, ARN {caller_arn:?}")));
     }
     tracing::debug!(%account_id, %partition, %caller_arn, ?regions, "connected");
-    Ok(Session { base, endpoint_url, regions, account_id, partition, caller_arn, counter })
+    Ok(Session { base, endpoint_url, regions, account_id, partition, caller_arn, counter, retry_partition })
 }
 
 impl Session {
+    /// The scan's retry budget: every service client takes it (see [`retry_budget`]).
+    pub(crate) fn retry_partition(&self) -> RetryPartition {
+        self.retry_partition.clone()
+    }
+
     /// API calls made so far, by `service:Operation` (attempts, retries included).
     pub fn calls(&self) -> std::collections::BTreeMap<String, u64> {
         self.counter.snapshot()

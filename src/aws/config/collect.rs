@@ -8,6 +8,7 @@ use crate::aws::{Errors, Session};
 fn api(session: &Session, region: &str) -> ConfigApi {
     let conf = aws_sdk_config::config::Builder::from(&session.sdk_config(Some(region)))
         .interceptor(session.counter("config"))
+        .retry_partition(session.retry_partition())
         .build();
     ConfigApi::new(aws_sdk_config::Client::from_conf(conf), session.ctx(region))
 }

@@ -10,6 +10,7 @@ use crate::aws::{Errors, Session};
 fn api(session: &Session, region: &str) -> Ec2Api {
     let conf = aws_sdk_ec2::config::Builder::from(&session.sdk_config(Some(region)))
         .interceptor(session.counter("ec2"))
+        .retry_partition(session.retry_partition())
         .build();
     Ec2Api::new(aws_sdk_ec2::Client::from_conf(conf), session.ctx(region), session.endpoint_url().is_some())
 }

@@ -11,6 +11,7 @@ use crate::aws::{Errors, Session};
 fn api(session: &Session, region: &str) -> EksApi {
     let conf = aws_sdk_eks::config::Builder::from(&session.sdk_config(Some(region)))
         .interceptor(session.counter("eks"))
+        .retry_partition(session.retry_partition())
         .build();
     EksApi::new(aws_sdk_eks::Client::from_conf(conf), session.ctx(region))
 }

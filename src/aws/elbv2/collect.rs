@@ -12,6 +12,7 @@ use crate::aws::{Errors, Session};
 fn api(session: &Session, region: &str) -> Elbv2Api {
     let conf = aws_sdk_elasticloadbalancingv2::config::Builder::from(&session.sdk_config(Some(region)))
         .interceptor(session.counter("elasticloadbalancing"))
+        .retry_partition(session.retry_partition())
         .build();
     Elbv2Api::new(aws_sdk_elasticloadbalancingv2::Client::from_conf(conf), session.ctx(region))
 }

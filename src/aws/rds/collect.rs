@@ -13,6 +13,7 @@ use crate::model::DbParameterGroup;
 fn api(session: &Session, region: &str) -> RdsApi {
     let conf = aws_sdk_rds::config::Builder::from(&session.sdk_config(Some(region)))
         .interceptor(session.counter("rds"))
+        .retry_partition(session.retry_partition())
         .build();
     RdsApi::new(aws_sdk_rds::Client::from_conf(conf), session.ctx(region))
 }

@@ -11,6 +11,7 @@ use crate::aws::{Errors, Session};
 fn api(session: &Session, region: &str) -> SecretsManagerApi {
     let conf = aws_sdk_secretsmanager::config::Builder::from(&session.sdk_config(Some(region)))
         .interceptor(session.counter("secretsmanager"))
+        .retry_partition(session.retry_partition())
         .build();
     SecretsManagerApi::new(aws_sdk_secretsmanager::Client::from_conf(conf), session.ctx(region))
 }
