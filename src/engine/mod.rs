@@ -5,16 +5,21 @@
 //!   the check's collection (or of a collection its Rego reads) failed in the resource's
 //!   region; a failed list call also yields one UNKNOWN on a synthetic collection ARN,
 //!   because the resources it would have returned are not in the snapshot;
+//! - UNKNOWN on a synthetic collection ARN when the check's collection is one the environment
+//!   requires (`data.flowforge.lib.coverage.required`) and nothing was collected for it, with no
+//!   error to say why (a snapshot with only its header must not pass);
 //! - NOT_APPLICABLE when the check's `applies` rule is not true for this environment, or the
 //!   check defines `in_scope` and the resource is not in it;
 //! - FAIL when `deny` names the resource (all of its violations merged in one result);
+//! - UNKNOWN when the check's `unknown` rule names it (a field the collector could not read);
 //! - PASS otherwise;
-//! - ERROR for every resource of a check whose Rego failed: that check alone, the run goes on.
+//! - ERROR for every resource of a check whose Rego failed, recursed or went over its limits
+//!   (`--check-timeout`): that check alone, the run goes on.
 //!
-//! Dependencies on other collections are read from the check's Rego text (`input.s3.buckets`
-//! style references), so a policy author cannot forget to declare them.
+//! The collections a check reads (its own, and those its Rego reads directly or through
+//! `policies/lib` rules) are computed once when the catalog is loaded (`Check::reads`), so a
+//! policy author cannot forget to declare them.
 
-mod deps;
 mod input;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -24,9 +29,9 @@ use serde_json::{json, Value};
 use crate::model::{
     collection_info, finding_id, CheckResult, CheckRun, CollectionError, ResourceMeta, Snapshot, Status,
 };
-use crate::policy::{Catalog, CheckOutput, Deny, PolicyEngine, RegoInput};
+use crate::policy::{Catalog, CheckOutput, Deny, Limits, PolicyEngine, RegoInput};
 
-pub use deps::collections_read;
+pub use crate::policy::EngineError;
 pub use input::{parse_snapshot, ParsedSnapshot};
 
 /// What `evaluate` produces: the checks as run and one result per (check, resource).
@@ -34,15 +39,6 @@ pub use input::{parse_snapshot, ParsedSnapshot};
 pub struct Evaluation {
     pub checks: Vec<CheckRun>,
     pub results: Vec<CheckResult>,
-}
-
-/// Errors that stop the evaluation as a whole (not a broken check: that is ERROR data).
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    #[error("cannot prepare the policy engine: {0}")]
-    Prepare(String),
-    #[error("cannot serialise the snapshot for the policies: {0}")]
-    Input(String),
 }
 
 /// Synthetic ARN for a collection that could not be listed in a region.
@@ -68,12 +64,24 @@ pub fn evaluate(
     catalog: &Catalog,
     baseline_view: Value,
 ) -> Result<Evaluation, EngineError> {
+    evaluate_with(snapshot, prepared, catalog, baseline_view, Limits::default())
+}
+
+/// [`evaluate`] with each check bounded by `limits` (`--check-timeout`).
+pub fn evaluate_with(
+    snapshot: &Snapshot,
+    prepared: Option<&RegoInput>,
+    catalog: &Catalog,
+    baseline_view: Value,
+    limits: Limits,
+) -> Result<Evaluation, EngineError> {
     let started = std::time::Instant::now();
-    let mut engine = PolicyEngine::new(catalog, baseline_view).map_err(|e| EngineError::Prepare(e.to_string()))?;
+    let required = required_collections(catalog, &baseline_view);
+    let mut engine = PolicyEngine::with_limits(catalog, baseline_view, limits)?;
     match prepared {
         Some(input) => engine.set_input_prepared(input),
         // The typed snapshot (defaults filled in) is what the policies see.
-        None => engine.set_input(snapshot).map_err(|e| EngineError::Input(e.to_string()))?,
+        None => engine.set_input(snapshot)?,
     }
 
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "policies compiled, input converted");
@@ -88,8 +96,8 @@ pub fn evaluate(
         |engine, check| {
             let t = std::time::Instant::now();
             let output = engine.evaluate(&check.meta.id);
-            let deps = collections_read(&check.file.text);
-            let (run, mut results) = judge_check(snapshot, &index, &check.meta, &deps, output);
+            let cx = Judge { snapshot, index: &index, required: &required };
+            let (run, mut results) = judge_check(&cx, &check.meta, &check.reads.collections, output);
             results.sort_by(|a, b| a.resource_arn.cmp(&b.resource_arn));
             tracing::debug!(check = %check.meta.id, elapsed_ms = t.elapsed().as_millis() as u64, results = results.len(), "check done");
             (run, results)
@@ -101,8 +109,7 @@ pub fn evaluate(
         // A worker that died (a bug, not bad input) must not make its checks vanish.
         let (run, results) = judged.unwrap_or_else(|| {
             judge_check(
-                snapshot,
-                &index,
+                &Judge { snapshot, index: &index, required: &required },
                 &check.meta,
                 &BTreeSet::new(),
                 Err("the evaluation thread for this check stopped unexpectedly".to_owned()),
@@ -189,17 +196,47 @@ fn unknown_message(errors: &[&CollectionError]) -> String {
     format!("could not be audited: {} failed", ops.into_iter().collect::<Vec<_>>().join(", "))
 }
 
+fn unknown_reason(reasons: &[&str]) -> String {
+    let mut reasons: Vec<&str> = reasons.to_vec();
+    reasons.sort_unstable();
+    reasons.dedup();
+    format!("could not be audited: {}", reasons.join("; "))
+}
+
 fn region_of_arn(arn: &str) -> String {
     arn.split(':').nth(3).filter(|r| !r.is_empty()).unwrap_or("global").to_owned()
 }
 
+/// The collections the environment requires to be non-empty, from the library rule
+/// `data.flowforge.lib.coverage.required` (empty when the catalog's libraries do not define it
+/// or it cannot be evaluated: then only the checks themselves say what is unknown).
+fn required_collections(catalog: &Catalog, baseline_view: &Value) -> BTreeSet<String> {
+    let Ok(data) = crate::policy::rego_value::to_value(&json!({ "baseline": baseline_view })) else {
+        return BTreeSet::new();
+    };
+    let Ok(mut engine) = crate::policy::PolicyEngine::library_engine(catalog, data) else { return BTreeSet::new() };
+    match engine.eval_rule("data.flowforge.lib.coverage.required".to_owned()) {
+        Ok(regorus::Value::Set(items)) => {
+            items.iter().filter_map(|v| v.as_string().ok().map(|s| s.to_string())).collect()
+        }
+        _ => BTreeSet::new(),
+    }
+}
+
+/// What every check is judged against.
+struct Judge<'s, 'i> {
+    snapshot: &'s Snapshot,
+    index: &'i ResourceIndex<'s>,
+    required: &'i BTreeSet<String>,
+}
+
 fn judge_check(
-    snapshot: &Snapshot,
-    index: &ResourceIndex<'_>,
+    cx: &Judge<'_, '_>,
     meta: &crate::model::CheckMeta,
     deps: &BTreeSet<&'static str>,
     output: Result<CheckOutput, String>,
 ) -> (CheckRun, Vec<CheckResult>) {
+    let (snapshot, index) = (cx.snapshot, cx.index);
     let resources: &[&ResourceMeta] =
         index.by_collection.get(meta.collection.as_str()).map(Vec::as_slice).unwrap_or(&[]);
     let mut results = Vec::with_capacity(resources.len());
@@ -246,14 +283,31 @@ fn judge_check(
                     .extend(errs.iter().copied().filter(|e| info.list_operations.contains(&e.operation.as_str())));
             }
         }
+        let mut listed_errors = false;
         for (region, errs) in regions {
             if errs.is_empty() {
                 continue;
             }
+            listed_errors = true;
             let arn = collection_arn(&snapshot.partition, region, &snapshot.account_id, info.name);
             results.push(mk(Status::Unknown, &arn, info.name, region, unknown_message(&errs), error_evidence(&errs)));
         }
+        // Nothing collected, no error to say why, for a collection the environment requires:
+        // the snapshot is incomplete (or hand-trimmed), and an empty list is not a PASS.
+        if resources.is_empty() && !listed_errors && output.applies && cx.required.contains(info.name) {
+            let arn = collection_arn(&snapshot.partition, "global", &snapshot.account_id, info.name);
+            let message = format!(
+                "could not be audited: nothing was collected for {}, which this environment requires \
+                 (an empty list in the snapshot, and no collection error to explain it)",
+                info.name
+            );
+            results.push(mk(Status::Unknown, &arn, info.name, "global", message, Vec::new()));
+        }
     }
+    let unknowns: HashMap<&str, Vec<&str>> = output.unknowns.iter().fold(HashMap::new(), |mut m, u| {
+        m.entry(u.arn.as_str()).or_default().push(u.reason.as_str());
+        m
+    });
 
     let mut denies: HashMap<&str, Vec<&Deny>> = HashMap::new();
     for d in &output.denies {
@@ -291,6 +345,8 @@ fn judge_check(
             results.push(fail_result(meta, &r.arn, &r.name, &r.region, found));
         } else if output.in_scope.as_ref().is_some_and(|s| !s.contains(&r.arn)) {
             results.push(mk(Status::NotApplicable, &r.arn, &r.name, &r.region, "outside the check's scope (the check judges only the resources its `in_scope` rule selects; see its description)".to_owned(), Vec::new()));
+        } else if let Some(reasons) = unknowns.get(r.arn.as_str()) {
+            results.push(mk(Status::Unknown, &r.arn, &r.name, &r.region, unknown_reason(reasons), Vec::new()));
         } else {
             results.push(mk(Status::Pass, &r.arn, &r.name, &r.region, String::new(), Vec::new()));
         }
@@ -302,6 +358,17 @@ fn judge_check(
         extra.sort_by_key(|(a, _)| *a);
         for (arn, found) in extra {
             results.push(fail_result(meta, arn, arn, &region_of_arn(arn), found));
+        }
+        // Likewise an UNKNOWN the check reports about something outside its collection (a
+        // region with no setting, an account-level document that is missing).
+        let mut extra: Vec<(&str, &Vec<&str>)> = unknowns
+            .iter()
+            .filter(|(arn, _)| !seen.contains(*arn) && !denies.contains_key(*arn))
+            .map(|(a, r)| (*a, r))
+            .collect();
+        extra.sort_by_key(|(a, _)| *a);
+        for (arn, reasons) in extra {
+            results.push(mk(Status::Unknown, arn, arn, &region_of_arn(arn), unknown_reason(reasons), Vec::new()));
         }
     }
     (CheckRun { meta: meta.clone(), error: None }, results)

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{include_dir, Dir};
 use sha2::{Digest, Sha256};
 
+use super::deps::{Libraries, Reads};
 use super::diag::{CatalogError, Problem};
 use super::metadata::{package_decl, parse_check_metadata};
 use crate::model::CheckMeta;
@@ -52,6 +53,8 @@ pub struct Check {
     pub file: RegoFile,
     /// `<check>_test.rego` beside the check (validated to exist when loading).
     pub test: Option<RegoFile>,
+    /// What its Rego reads (through the libraries too), computed once per catalog load.
+    pub reads: Reads,
 }
 
 /// A validated set of checks, helper libraries and test files.
@@ -177,7 +180,7 @@ impl Catalog {
                         tests.insert(raw.rel_path, file);
                     } else {
                         match parse_check_metadata(&raw.source, &file.text) {
-                            Ok(meta) => checks.push(Check { meta, file, test: None }),
+                            Ok(meta) => checks.push(Check { meta, file, test: None, reads: Reads::default() }),
                             Err(mut p) => problems.append(&mut p),
                         }
                     }
@@ -233,6 +236,10 @@ impl Catalog {
         }
         checks.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
         libs.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+        let parsed = Libraries::parse(libs.iter().map(|l| (l.source.as_str(), l.text.as_str())));
+        for check in &mut checks {
+            check.reads = parsed.analyse((&check.file.source, &check.file.text));
+        }
         Ok(Catalog { checks, libs, other_tests: tests.into_values().collect() })
     }
 
