@@ -181,7 +181,8 @@ pub fn audit_with(
         .env_view(&args.env, &snap.account_id, &snap.partition)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let prepared = inputs.snapshot.rego_input.take();
-    let mut eval = engine::evaluate(snap, prepared.as_ref(), &inputs.catalog, view.to_json())?;
+    let limits = crate::policy::Limits::with_timeout(args.check_timeout);
+    let mut eval = engine::evaluate_with(snap, prepared.as_ref(), &inputs.catalog, view.to_json(), limits)?;
     // Freeing the engine's copy of a large snapshot takes a tenth of a second: do it off the
     // critical path.
     std::thread::spawn(move || drop(prepared));

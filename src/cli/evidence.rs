@@ -240,6 +240,7 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
         waivers: None,
         waiver_warn_days: o.waiver_warn_days,
         quiet: true,
+        check_timeout: crate::policy::DEFAULT_CHECK_TIMEOUT,
     };
     let report = audit::audit(&inputs, &audit_args)?;
     let scratch = tempfile_dir()?;
