@@ -465,4 +465,122 @@ mod tests {
         assert!(keys.windows(2).all(|w| w[0] <= w[1]), "results out of order");
         assert!(ids.iter().all(|id| keys.iter().any(|(c, _)| c == id)), "a check has no result");
     }
+
+    fn example(name: &str) -> (Snapshot, Value) {
+        let path = format!("{}/examples/snapshots/{name}.json", env!("CARGO_MANIFEST_DIR"));
+        let snapshot = Snapshot::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let view = crate::baseline::Baseline::builtin()
+            .unwrap()
+            .env_view("prod", &snapshot.account_id, &snapshot.partition)
+            .unwrap()
+            .to_json();
+        (snapshot, view)
+    }
+
+    /// Issue 10 item 1: the route tables that `lib/vpc.rego` reads are dependencies of the
+    /// checks that call it, and no builtin check recurses.
+    #[test]
+    fn builtin_reads_include_library_reads() {
+        let catalog = Catalog::builtin().unwrap();
+        for id in ["FF-VPC-003", "FF-VPC-004"] {
+            let reads = &catalog.check(id).unwrap().reads;
+            assert!(reads.collections.contains("ec2.route_tables"), "{id}: {reads:?}");
+            assert!(reads.collections.contains("ec2.subnets"), "{id}: {reads:?}");
+        }
+        for check in catalog.checks() {
+            assert_eq!(check.reads.recursion, None, "{}", check.meta.id);
+            assert!(check.reads.collections.contains(check.meta.collection.as_str()), "{}", check.meta.id);
+        }
+    }
+
+    /// The computed reads are complete at run time: emptying every collection a check is not
+    /// said to read leaves its output unchanged, on both shipped examples. A collection read
+    /// that the analysis missed would show here as a changed output.
+    #[test]
+    fn reads_are_complete_against_what_the_rego_reads() {
+        let catalog = Catalog::builtin().unwrap();
+        for name in ["prod-drifted", "prod-compliant"] {
+            let (snapshot, view) = example(name);
+            let full = serde_json::to_value(&snapshot).unwrap();
+            let mut engine = PolicyEngine::new(&catalog, view).unwrap();
+            for check in catalog.checks() {
+                engine.set_input(&full).unwrap();
+                let want = engine.evaluate(&check.meta.id).unwrap();
+                let mut trimmed = full.clone();
+                let mut emptied = 0;
+                for info in crate::model::COLLECTIONS {
+                    if check.reads.collections.contains(info.name) {
+                        continue;
+                    }
+                    let (svc, coll) = info.name.split_once('.').unwrap();
+                    if let Some(list) = trimmed.get_mut(svc).and_then(|s| s.get_mut(coll)) {
+                        emptied += list.as_array().map_or(0, Vec::len);
+                        *list = json!([]);
+                    }
+                }
+                assert!(emptied > 0, "{}: nothing was emptied, the test proves nothing", check.meta.id);
+                engine.set_input(&trimmed).unwrap();
+                let got = engine.evaluate(&check.meta.id).unwrap();
+                assert_eq!(
+                    got, want,
+                    "{} on {name} reads a collection outside {:?}",
+                    check.meta.id, check.reads.collections
+                );
+            }
+        }
+    }
+
+    /// The `unknown` rule contract: an ARN it names is UNKNOWN with the reason unless the
+    /// check FAILs it; an ARN outside the collection still gets its result; a required
+    /// collection that is empty without an error is one "nothing collected" UNKNOWN, and not
+    /// when a collection error explains it.
+    #[test]
+    fn unknown_contract_and_nothing_collected() {
+        let (mut snapshot, view) = example("prod-compliant");
+        let db = snapshot.rds.db_instances[0].meta.arn.clone();
+        let catalog = Catalog::builtin().unwrap();
+        let meta = catalog.check("FF-RDS-004").unwrap().meta.clone();
+        let required: BTreeSet<String> = required_collections(&catalog, &view);
+        assert!(required.contains("rds.db_instances") && required.contains("ec2.ebs_encryption_by_default"));
+        let index = ResourceIndex::new(&snapshot);
+        let cx = Judge { snapshot: &snapshot, index: &index, required: &required };
+        let unknown = |arn: &str| crate::policy::Unknown { arn: arn.to_owned(), reason: "r".to_owned() };
+        let output = CheckOutput {
+            applies: true,
+            unknowns: vec![unknown(&db), unknown("arn:aws:rds:eu-west-1:1:db:other")],
+            ..CheckOutput::default()
+        };
+        let (_, results) = judge_check(&cx, &meta, &BTreeSet::new(), Ok(output.clone()));
+        let got: Vec<(&str, Status)> = results.iter().map(|r| (r.resource_arn.as_str(), r.status)).collect();
+        assert_eq!(got, vec![(db.as_str(), Status::Unknown), ("arn:aws:rds:eu-west-1:1:db:other", Status::Unknown)]);
+        assert_eq!(results[0].message, "could not be audited: r");
+        let deny = Deny { arn: db.clone(), message: "m".to_owned(), evidence: json!({}) };
+        let failing = CheckOutput { denies: vec![deny], ..output };
+        let (_, results) = judge_check(&cx, &meta, &BTreeSet::new(), Ok(failing));
+        assert_eq!(results[0].status, Status::Fail);
+
+        snapshot.rds.db_instances.clear();
+        let index = ResourceIndex::new(&snapshot);
+        let cx = Judge { snapshot: &snapshot, index: &index, required: &required };
+        let applies = CheckOutput { applies: true, ..CheckOutput::default() };
+        let (_, results) = judge_check(&cx, &meta, &BTreeSet::new(), Ok(applies.clone()));
+        assert_eq!(results.len(), 1);
+        assert_eq!(results[0].status, Status::Unknown);
+        assert!(results[0].message.contains("nothing was collected for rds.db_instances"), "{}", results[0].message);
+        assert!(results[0].resource_arn.ends_with(":collection/rds.db_instances"));
+
+        snapshot.collection_errors.push(CollectionError {
+            service: "rds".to_owned(),
+            operation: "DescribeDBInstances".to_owned(),
+            region: "eu-west-1".to_owned(),
+            resource: None,
+            error_code: "AccessDenied".to_owned(),
+            message: "denied".to_owned(),
+        });
+        let index = ResourceIndex::new(&snapshot);
+        let cx = Judge { snapshot: &snapshot, index: &index, required: &required };
+        let (_, results) = judge_check(&cx, &meta, &BTreeSet::new(), Ok(applies));
+        assert_eq!(results.len(), 1, "{results:?}");
+        assert!(results[0].message.contains("DescribeDBInstances (AccessDenied)"), "{}", results[0].message);
+    }
 }
