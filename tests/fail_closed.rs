@@ -123,7 +123,8 @@ fn absent_security_fields_are_unknown() {
 }
 
 /// Issue 10 item 2: an empty `account_public_access_block` or `ebs_encryption_by_default` list
-/// gives an UNKNOWN result (it gave no result at all).
+/// gives an UNKNOWN result (it gave no result at all); the bucket checks that also read the
+/// account block are UNKNOWN too.
 #[test]
 fn empty_account_settings_are_unknown() {
     let mut snap = compliant();
@@ -136,11 +137,30 @@ fn empty_account_settings_are_unknown() {
             .unwrap()
             .iter()
             .filter(|r| r["status"] == "UNKNOWN" && r["message"].as_str().unwrap_or("").contains(collection))
+            .filter(|r| r["resource_arn"].as_str().unwrap_or("").ends_with(&format!("collection/{collection}")))
             .collect();
         assert_eq!(hits.len(), 1, "{collection}: {}", text(&o));
-        assert!(hits[0]["resource_arn"].as_str().unwrap().ends_with(&format!("collection/{collection}")));
     }
+    assert_eq!(statuses(&report, "FF-S3-003").iter().filter(|(st, _)| st == "UNKNOWN").count(), 4);
     assert_eq!(o.status.code(), Some(1));
+}
+
+/// Issue 10 items 1 and 2 together: route tables that are simply absent (no error recorded)
+/// are "nothing collected" for the checks that read them, not an all-private network.
+#[test]
+fn empty_required_collection_read_through_a_library_is_unknown() {
+    let mut snap = compliant();
+    snap["ec2"]["route_tables"] = json!([]);
+    let (o, report) = evaluate(&snap, &[]);
+    for check in ["FF-VPC-003", "FF-VPC-004"] {
+        let s = statuses(&report, check);
+        assert!(
+            !s.is_empty()
+                && s.iter().all(|(st, m)| st == "UNKNOWN" && m.contains("nothing was collected for ec2.route_tables")),
+            "{check}: {s:?}"
+        );
+    }
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
 }
 
 /// Issue 10 item 2: a snapshot with only its header does not pass the prod gate, even with

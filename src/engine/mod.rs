@@ -7,7 +7,8 @@
 //!   because the resources it would have returned are not in the snapshot;
 //! - UNKNOWN on a synthetic collection ARN when the check's collection is one the environment
 //!   requires (`data.flowforge.lib.coverage.required`) and nothing was collected for it, with no
-//!   error to say why (a snapshot with only its header must not pass);
+//!   error to say why (a snapshot with only its header must not pass); UNKNOWN for each
+//!   resource when another required collection the check reads is empty in the same way;
 //! - NOT_APPLICABLE when the check's `applies` rule is not true for this environment, or the
 //!   check defines `in_scope` and the resource is not in it;
 //! - FAIL when `deny` names the resource (all of its violations merged in one result);
@@ -318,6 +319,21 @@ fn judge_check(
     // Collection-level failures of the blocking collections, per region (few regions, many
     // resources: computed once per region, not per resource).
     let mut blocking_errors: HashMap<&str, Vec<&CollectionError>> = HashMap::new();
+    // Collections the check reads that the environment requires and that hold nothing, with
+    // no error to explain it: its verdicts would rest on data that was never collected.
+    let missing: Vec<&str> = deps
+        .iter()
+        .copied()
+        .filter(|c| {
+            cx.required.contains(*c)
+                && !index.by_collection.contains_key(c)
+                && !index.list_errors.keys().any(|(coll, _)| coll == c)
+        })
+        .collect();
+    let missing_message = format!(
+        "could not be audited: nothing was collected for {}, which this environment requires and the check reads",
+        missing.join(", ")
+    );
     for r in resources {
         seen.insert(r.arn.as_str());
         let mut errs: Vec<&CollectionError> = index.resource_errors.get(r.arn.as_str()).cloned().unwrap_or_default();
@@ -337,6 +353,8 @@ fn judge_check(
                 unknown_message(&errs),
                 error_evidence(&errs),
             ));
+        } else if !missing.is_empty() {
+            results.push(mk(Status::Unknown, &r.arn, &r.name, &r.region, missing_message.clone(), Vec::new()));
         } else if !output.applies {
             let reason =
                 output.not_applicable_reason.clone().unwrap_or_else(|| "not required in this environment".to_owned());
