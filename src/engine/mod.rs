@@ -77,7 +77,7 @@ pub fn evaluate_with(
     limits: Limits,
 ) -> Result<Evaluation, EngineError> {
     let started = std::time::Instant::now();
-    let required = required_collections(catalog, &baseline_view);
+    let required = crate::policy::required_collections(catalog, &baseline_view, &limits)?;
     let mut engine = PolicyEngine::with_limits(catalog, baseline_view, limits)?;
     match prepared {
         Some(input) => engine.set_input_prepared(input),
@@ -206,22 +206,6 @@ fn unknown_reason(reasons: &[&str]) -> String {
 
 fn region_of_arn(arn: &str) -> String {
     arn.split(':').nth(3).filter(|r| !r.is_empty()).unwrap_or("global").to_owned()
-}
-
-/// The collections the environment requires to be non-empty, from the library rule
-/// `data.flowforge.lib.coverage.required` (empty when the catalog's libraries do not define it
-/// or it cannot be evaluated: then only the checks themselves say what is unknown).
-fn required_collections(catalog: &Catalog, baseline_view: &Value) -> BTreeSet<String> {
-    let Ok(data) = crate::policy::rego_value::to_value(&json!({ "baseline": baseline_view })) else {
-        return BTreeSet::new();
-    };
-    let Ok(mut engine) = crate::policy::PolicyEngine::library_engine(catalog, data) else { return BTreeSet::new() };
-    match engine.eval_rule("data.flowforge.lib.coverage.required".to_owned()) {
-        Ok(regorus::Value::Set(items)) => {
-            items.iter().filter_map(|v| v.as_string().ok().map(|s| s.to_string())).collect()
-        }
-        _ => BTreeSet::new(),
-    }
 }
 
 /// What every check is judged against.
@@ -558,7 +542,7 @@ mod tests {
         let db = snapshot.rds.db_instances[0].meta.arn.clone();
         let catalog = Catalog::builtin().unwrap();
         let meta = catalog.check("FF-RDS-004").unwrap().meta.clone();
-        let required: BTreeSet<String> = required_collections(&catalog, &view);
+        let required = crate::policy::required_collections(&catalog, &view, &Limits::default()).unwrap();
         assert!(required.contains("rds.db_instances") && required.contains("ec2.ebs_encryption_by_default"));
         let index = ResourceIndex::new(&snapshot);
         let cx = Judge { snapshot: &snapshot, index: &index, required: &required };

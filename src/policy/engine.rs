@@ -99,6 +99,48 @@ pub enum EngineError {
     Data(String),
     #[error("cannot convert the snapshot to a Rego value: {0}")]
     Input(String),
+    #[error("policy library: {0}")]
+    Library(String),
+}
+
+/// The library rule that lists the collections an environment requires (`lib/coverage.rego`).
+pub const REQUIRED_COLLECTIONS_RULE: &str = "data.flowforge.lib.coverage.required";
+
+/// The collections the environment (`baseline`, the `data.baseline` view) requires to be
+/// non-empty, from [`REQUIRED_COLLECTIONS_RULE`]; empty when the libraries do not define it or
+/// do not parse (then every check is ERROR anyway). The rule runs within `limits` like a check:
+/// an overlay library that recurses, runs away or errors there stops the evaluation with the
+/// reason rather than hanging it or silently requiring nothing.
+pub fn required_collections(
+    catalog: &Catalog,
+    baseline: &Json,
+    limits: &Limits,
+) -> Result<BTreeSet<String>, EngineError> {
+    let libs = super::deps::Libraries::parse(catalog.libs().iter().map(|l| (l.source.as_str(), l.text.as_str())));
+    let probe = format!("package flowforge.lib.coverage_probe\nimport rego.v1\nx := {REQUIRED_COLLECTIONS_RULE}\n");
+    if let Some(cycle) = libs.analyse(("<required collections>", &probe)).recursion {
+        return Err(EngineError::Library(cycle));
+    }
+    let data = super::rego_value::to_value(&serde_json::json!({ "baseline": baseline }))
+        .map_err(|e| EngineError::Data(e.to_string()))?;
+    let Ok(mut engine) = base_engine(catalog, Some(data), limits) else { return Ok(BTreeSet::new()) };
+    if let Some(interval) = NonZeroU32::new(TIMER_CHECK_INTERVAL) {
+        engine
+            .set_execution_timer_config(ExecutionTimerConfig { limit: limits.check_timeout, check_interval: interval });
+    }
+    let fail = |what: String| EngineError::Library(format!("{REQUIRED_COLLECTIONS_RULE}: {what}"));
+    match engine.eval_rule(REQUIRED_COLLECTIONS_RULE.to_owned()) {
+        Ok(Value::Undefined) => Ok(BTreeSet::new()),
+        Ok(Value::Set(items)) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => Ok(s.to_string()),
+                other => Err(fail(format!("must contain collection names, found {other}"))),
+            })
+            .collect(),
+        Ok(other) => Err(fail(format!("must be a set of collection names, found {other}"))),
+        Err(e) => Err(fail(e.to_string())),
+    }
 }
 
 #[derive(Clone)]
@@ -222,12 +264,6 @@ impl PolicyEngine {
             slots.insert(check.meta.id.clone(), slot);
         }
         Ok(PolicyEngine { slots, limits })
-    }
-
-    /// An engine with the catalog's libraries and `data` only (no check), for library rules
-    /// the evaluator reads once (e.g. `data.flowforge.lib.coverage.required`).
-    pub fn library_engine(catalog: &Catalog, data: Value) -> Result<regorus::Engine, String> {
-        base_engine(catalog, Some(data), &Limits::default())
     }
 
     /// Sets `input` to `document` (the snapshot as `model::Snapshot` serialises it). The
@@ -553,6 +589,26 @@ mod tests {
         assert!(err.contains("300000000 elements exceed the bound"), "{err}");
         assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
         assert!(engine.evaluate("FF-S3-001").is_ok());
+    }
+
+    /// An overlay `lib/coverage.rego` that recurses or runs away stops the evaluation with the
+    /// reason (it neither hangs nor silently requires nothing); the builtin one answers.
+    #[test]
+    fn required_collections_rule_runs_within_limits() {
+        let view = json!({"environment": "prod", "requirements": {}, "architecture": {"database": {}}});
+        let (_dir, cat) = overlay_catalog(&[]);
+        let required = required_collections(&cat, &view, &Limits::default()).unwrap();
+        assert!(required.contains("rds.db_instances") && !required.contains("eks.clusters"), "{required:?}");
+        let recursive =
+            "package flowforge.lib.coverage\nimport rego.v1\nf(x) := f(x)\nrequired contains y if y := f(1)\n";
+        let cube = "package flowforge.lib.coverage\nimport rego.v1\nn := numbers.range(1, 3000)\n\
+                    required contains sprintf(\"%d\", [count([1 | some a in n; some b in n; some c in n])])\n";
+        let limits = Limits::with_timeout(Duration::from_millis(300));
+        for (text, reason) in [(recursive, "recursion"), (cube, "time limit")] {
+            let (_dir, cat) = overlay_catalog(&[("lib/coverage.rego", text)]);
+            let err = required_collections(&cat, &view, &limits).unwrap_err().to_string();
+            assert!(err.contains(reason), "{err}");
+        }
     }
 
     /// The bounded `numbers.range` / `numbers.range_step` give what regorus's builtins give.
