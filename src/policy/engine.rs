@@ -425,8 +425,14 @@ fn bounded_range(args: &[Value], step: Option<&Value>, max: u64) -> anyhow::Resu
     if count > u128::from(max) {
         anyhow::bail!("{name}: {count} elements exceed the bound of {max} elements per call (a check's values are bounded, see docs/policies.md)");
     }
-    let dir = if b >= a { 1 } else { -1 };
-    let values: Vec<Value> = (0..count as i64).map(|i| Value::from(a + dir * i * step)).collect();
+    // In i128: every element lies between `a` and `b`, but `i * step` alone may not fit an i64.
+    let dir: i128 = if b >= a { 1 } else { -1 };
+    let values = (0..count)
+        .map(|i| {
+            let v = i128::from(a) + dir * (i as i128) * i128::from(step);
+            i64::try_from(v).map(Value::from).map_err(|_| anyhow::anyhow!("{name}: {v} is out of range"))
+        })
+        .collect::<anyhow::Result<Vec<Value>>>()?;
     Ok(Value::from(values))
 }
 
@@ -631,6 +637,10 @@ mod tests {
             assert_eq!(got.ok(), want.ok(), "{q}");
         }
         assert!(bounded.eval_query("numbers.range_step(0, 10, 0)".to_owned(), false).is_err());
+        // Extreme operands neither overflow nor panic (the builtin cannot compute this one).
+        let q = "count(numbers.range_step(-9223372036854775808, 9223372036854775807, 4611686018427387904))";
+        let got = bounded.eval_query(q.to_owned(), false).map(|r| format!("{:?}", r.result[0].expressions[0].value));
+        assert_eq!(got.ok().as_deref(), Some("Number(4)"));
     }
 
     /// The lead evaluates on worker threads: the engine must be Send.
