@@ -217,13 +217,15 @@ fn find_cycle(graph: &Graph, within: &BTreeSet<Vec<String>>) -> Option<String> {
 
 /// Adds the rules of `module` to `graph`; returns their paths.
 fn add_module(graph: &mut Graph, module: &Module) -> Vec<Vec<String>> {
+    // `package flowforge.aws.s3.tls_only` → data.flowforge.aws.s3.tls_only (a package path is
+    // static: the parser accepts names and string keys only).
     let mut package = vec!["data".to_owned()];
-    if let Some(p) = ref_path(&module.package.refr) {
-        package.extend(p.1.into_iter().map(|s| match s {
-            Seg::Name(n) => n,
-            Seg::Dynamic => String::new(),
+    if let Some((root, segs)) = ref_path(&module.package.refr) {
+        package.push(root);
+        package.extend(segs.into_iter().filter_map(|s| match s {
+            Seg::Name(n) => Some(n),
+            Seg::Dynamic => None,
         }));
-        package.insert(1, p.0);
     }
     // Import aliases: `import data.flowforge.lib` → `lib`; `import data.x.y as z` → `z`.
     let mut aliases: BTreeMap<String, (String, Vec<Seg>)> = BTreeMap::new();
