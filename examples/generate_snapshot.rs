@@ -356,10 +356,10 @@ fn compliant() -> Snapshot {
         engine: "postgres".into(),
         engine_version: "16.4".into(),
         instance_class: "db.r6g.large".into(),
-        multi_az: true,
-        storage_encrypted: true,
+        multi_az: Some(true),
+        storage_encrypted: Some(true),
         kms_key_id: Some(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/0f10f0f0-4d50-4000-8000-000000000001")),
-        publicly_accessible: false,
+        publicly_accessible: Some(false),
         availability_zone: Some(format!("{REGION}a")),
         secondary_availability_zone: Some(format!("{REGION}b")),
         db_subnet_group: Some(DbSubnetGroup {
@@ -580,7 +580,7 @@ fn compliant() -> Snapshot {
             subnet_ids[&("data-plane".into(), 'b')].clone(),
         ],
         security_group_ids: vec![dp.into()],
-        endpoint_public_access: false,
+        endpoint_public_access: Some(false),
         endpoint_private_access: true,
         public_access_cidrs: vec![],
         encryption_config: vec![EksEncryptionConfig {
@@ -617,7 +617,7 @@ fn drifted() -> Snapshot {
     s.ec2.vpc_endpoints.retain(|e| !e.service_name.ends_with(".secretsmanager"));
     // Multi-AZ: the database was restored single-AZ after an incident.
     if let Some(db) = s.rds.db_instances.first_mut() {
-        db.multi_az = false;
+        db.multi_az = Some(false);
         db.secondary_availability_zone = None;
     }
     // IAM scope: the worker got s3:* on everything "temporarily".

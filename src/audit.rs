@@ -21,7 +21,7 @@ use crate::model::{
     sha256_hex, AuditReport, DriftReport, DriftState, Provenance, Severity, Snapshot, WaiverState,
     REPORT_SCHEMA_VERSION,
 };
-use crate::policy::{Catalog, RegoInput};
+use crate::policy::{Catalog, Limits, RegoInput};
 use crate::report::{self, Format};
 
 /// Why an audit could not be run: an input that cannot be read or is invalid, or the engine
@@ -72,6 +72,8 @@ pub struct AuditOptions {
     pub fail_on_drift: Option<Vec<DriftState>>,
     /// Waivers expiring within this many days of the snapshot date are reported.
     pub waiver_warn_days: i64,
+    /// Bounds on each check's evaluation (`--check-timeout`): a check over them is ERROR.
+    pub limits: Limits,
     /// Promotion parity against a source environment's snapshot (`gate --from-snapshot`).
     pub promotion: Option<PromotionSource>,
     /// Report formats and where they are written.
@@ -93,6 +95,7 @@ impl AuditOptions {
             require_complete_audit: None,
             fail_on_drift: None,
             waiver_warn_days: 14,
+            limits: Limits::default(),
             promotion: None,
             formats: vec![Format::Json, Format::Csv, Format::Markdown],
             out: PathBuf::from("reports"),
@@ -357,7 +360,7 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
         .map_err(|e| AuditError::Input(e.to_string()))?;
 
     let prepared = snapshot.rego_input.take();
-    let mut eval = engine::evaluate(snap, prepared.as_ref(), &inputs.catalog, view.to_json())?;
+    let mut eval = engine::evaluate_with(snap, prepared.as_ref(), &inputs.catalog, view.to_json(), opts.limits)?;
     // Freeing the engine's copy of a large snapshot takes a tenth of a second: do it off the
     // critical path.
     std::thread::spawn(move || drop(prepared));

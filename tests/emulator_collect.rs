@@ -172,7 +172,8 @@ async fn seeded_account_is_collected_exactly() {
     assert_eq!(db.meta.arn, s.db_instance_arn);
     assert_eq!(db.meta.id, "flowforge-prod-metadata");
     assert_eq!(db.engine, "postgres");
-    assert!(db.multi_az && db.storage_encrypted && !db.publicly_accessible && db.deletion_protection);
+    assert_eq!((db.multi_az, db.storage_encrypted, db.publicly_accessible), (Some(true), Some(true), Some(false)));
+    assert!(db.deletion_protection);
     assert_eq!(db.parameter_groups, vec![s.db_parameter_group.clone()]);
     assert_eq!(db.vpc_security_group_ids, vec![s.security_groups["database"].clone()]);
     assert_eq!(db.db_subnet_group.as_ref().map(|g| g.subnet_ids.len()), Some(2));
@@ -255,7 +256,7 @@ async fn seeded_account_is_collected_exactly() {
     assert_eq!(snap.eks.clusters.len(), 1);
     let eks = &snap.eks.clusters[0];
     assert_eq!(eks.meta.arn, s.eks_cluster_arn);
-    assert!(eks.endpoint_private_access && !eks.endpoint_public_access);
+    assert!(eks.endpoint_private_access && eks.endpoint_public_access == Some(false));
     assert_eq!(eks.encryption_config.len(), 1);
     assert_eq!(eks.encryption_config[0].resources, vec!["secrets"]);
     assert_eq!(eks.encryption_config[0].provider_key_arn.as_deref(), Some(s.kms_key_arn.as_str()));
@@ -420,7 +421,7 @@ async fn drift_helpers_change_the_collected_snapshot() {
         .vpc_endpoints
         .iter()
         .any(|e| e.meta.id == s.secrets_endpoint_id && e.state.eq_ignore_ascii_case("available")));
-    assert!(!snap.rds.db_instances[0].multi_az);
+    assert_eq!(snap.rds.db_instances[0].multi_az, Some(false));
     let worker = snap.iam.roles.iter().find(|r| r.meta.arn == s.roles["prefect-worker"]).expect("worker");
     assert!(worker.inline_policies.iter().any(|p| p
         .document

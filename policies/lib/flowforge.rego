@@ -63,3 +63,11 @@ port_range(rule) := sprintf("%s %d-%d", [rule.protocol, rule.from_port, rule.to_
 # characters, so they can only be absorbed by `outer`'s wildcards (s3:Get* ⊆ s3:*, but
 # s3:* ⊄ s3:GetObject).
 pattern_covers(outer, inner) if glob.match(lower(outer), null, lower(inner))
+
+# True when the collector could not read `field` of `resource` (absent or null in the
+# snapshot). A check turns it into `unknown contains {"arn": ..., "reason": ...}`, never into
+# PASS or FAIL (docs/policies.md, "Unknown").
+unreported(resource, field) if object.get(resource, field, null) == null
+
+# The reason an `unknown` result gives for an unreported field.
+unreported_reason(field, operation) := sprintf("%s was not reported by %s (null in the snapshot)", [field, operation])

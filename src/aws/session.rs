@@ -9,11 +9,11 @@
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
-use aws_sdk_sts::config::retry::{RetryPartition, TokenBucket};
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_sdk_sts::config::retry::{RetryPartition, TokenBucket};
 
 use super::{CallCounter, CallError};
 

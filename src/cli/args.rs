@@ -92,6 +92,18 @@ pub struct AuditArgs {
     /// Print nothing on stdout but the report paths.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Time limit per check in seconds; a check over it (or over a builtin size bound) is
+    /// ERROR for that check alone and the run goes on.
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_check_timeout)]
+    pub check_timeout: std::time::Duration,
+}
+
+/// `--check-timeout`: positive seconds, fractions allowed.
+pub fn parse_check_timeout(s: &str) -> Result<std::time::Duration, String> {
+    match s.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 && secs <= 86_400.0 => Ok(std::time::Duration::from_secs_f64(secs)),
+        _ => Err(format!("expected a number of seconds between 0 and 86400, found {s:?}")),
+    }
 }
 
 impl AuditArgs {
@@ -118,6 +130,7 @@ impl AuditArgs {
             require_complete_audit: self.require_complete_audit,
             fail_on_drift,
             waiver_warn_days: self.waiver_warn_days,
+            limits: crate::policy::Limits::with_timeout(self.check_timeout),
             promotion: None,
             formats,
             out: self.out.clone(),
@@ -278,6 +291,9 @@ pub enum PolicyCommand {
         /// List every test, not only failures.
         #[arg(long = "verbose-tests")]
         verbose_tests: bool,
+        /// Time limit per test in seconds; a test over it fails with the reason.
+        #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_check_timeout)]
+        check_timeout: std::time::Duration,
     },
 }
 

@@ -11,12 +11,13 @@ pub fn policy(cmd: PolicyCommand) -> anyhow::Result<u8> {
             out!("{}", policy::render_list(&catalog));
             Ok(EXIT_OK)
         }
-        PolicyCommand::Test { dir, run, coverage, verbose_tests } => {
+        PolicyCommand::Test { dir, run, coverage, verbose_tests, check_timeout } => {
             let catalog = match dir {
                 Some(d) => Catalog::with_overlay(&d).map_err(|e| anyhow::anyhow!("{e}"))?,
                 None => Catalog::builtin().map_err(|e| anyhow::anyhow!("built-in policy catalog: {e}"))?,
             };
-            let summary = policy::run_tests(&catalog, run.as_deref(), coverage);
+            let limits = policy::Limits::with_timeout(check_timeout);
+            let summary = policy::run_tests_with_limits(&catalog, run.as_deref(), coverage, &limits);
             out!("{}", policy::render_text(&summary, verbose_tests));
             Ok(if summary.failed() == 0 { EXIT_OK } else { EXIT_GATE_FAILED })
         }

@@ -85,6 +85,7 @@ codes! {
     PolicyMissingTest = "P004", Error, "policy file: a check without its `_test.rego` file";
     PolicyOrphanTest = "P005", Error, "policy file: a test file without its check";
     PolicyDuplicateId = "P006", Error, "policy file: two checks with one id";
+    PolicyTooDeep = "P007", Error, "policy file: brackets nested deeper than the parser can take in bounded time";
     MetadataMissing = "M001", Error, "METADATA: no `# METADATA` block above `package`, or an empty one";
     MetadataUnknownKey = "M002", Error, "METADATA: a key the format does not have";
     MetadataMissingKey = "M003", Error, "METADATA: a required key is missing";

@@ -289,18 +289,19 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
                         drift.push(changed(element, &d.meta, Severity::Low, "port", json!(db.port), json!(port)));
                     }
                 }
-                if db.storage_encrypted && !d.storage_encrypted {
+                // Not reported (null) is not in sync either: the value shows as null.
+                if db.storage_encrypted && d.storage_encrypted != Some(true) {
                     drift.push(changed(
                         element,
                         &d.meta,
                         Severity::High,
                         "storage_encrypted",
                         json!(true),
-                        json!(false),
+                        json!(d.storage_encrypted),
                     ));
                 }
-                if req.rds_multi_az && !d.multi_az {
-                    drift.push(changed(element, &d.meta, Severity::Medium, "multi_az", json!(true), json!(false)));
+                if req.rds_multi_az && d.multi_az != Some(true) {
+                    drift.push(changed(element, &d.meta, Severity::Medium, "multi_az", json!(true), json!(d.multi_az)));
                 }
                 if db.force_ssl {
                     // Judged only when the parameter group was collected.
@@ -393,7 +394,7 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
             Some(c) => {
                 if !req.eks_public_endpoint_allowed
                     && run.can_judge(&c.meta.arn, "DescribeCluster")
-                    && c.endpoint_public_access
+                    && c.endpoint_public_access != Some(false)
                 {
                     drift.push(changed(
                         "eks_cluster",
@@ -401,7 +402,7 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
                         Severity::High,
                         "endpoint_public_access",
                         json!(false),
-                        json!(true),
+                        json!(c.endpoint_public_access),
                     ));
                 }
             }
@@ -613,7 +614,7 @@ mod tests {
     #[test]
     fn changed_attributes_have_paths_and_values() {
         let mut s = compliant_snapshot();
-        s.rds.db_instances[0].multi_az = false;
+        s.rds.db_instances[0].multi_az = Some(false);
         let silver = s.s3.buckets.iter_mut().find(|b| b.meta.name == "flowforge-prod-silver").unwrap();
         silver.encryption.as_mut().unwrap().rules[0].sse_algorithm = "AES256".into();
         s.ec2.vpc_endpoints.iter_mut().find(|e| e.endpoint_type == "Interface").unwrap().private_dns_enabled = false;
@@ -640,7 +641,7 @@ mod tests {
     #[test]
     fn environment_requirements_change_what_is_compared() {
         let mut s = compliant_snapshot();
-        s.rds.db_instances[0].multi_az = false;
+        s.rds.db_instances[0].multi_az = Some(false);
         let view = crate::baseline::Baseline::builtin().unwrap().env_view("prod", ACCOUNT, "aws").unwrap();
         let mut dev = view.clone();
         dev.requirements.rds_multi_az = false;

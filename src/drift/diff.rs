@@ -653,7 +653,7 @@ mod tests {
     fn snapshot_diff_reports_paths() {
         let old = compliant_snapshot();
         let mut new = old.clone();
-        new.rds.db_instances[0].multi_az = false;
+        new.rds.db_instances[0].multi_az = Some(false);
         new.s3.buckets[0].encryption.as_mut().unwrap().rules[0].sse_algorithm = "AES256".into();
         new.ec2.vpc_endpoints.retain(|e| e.endpoint_type != "Interface");
         new.s3.buckets.push(Bucket { meta: meta("s3", "", "extra", "extra", &[]), ..Default::default() });
@@ -768,7 +768,7 @@ mod tests {
         let view = prod_view();
         let clean = super::super::compute(&s, &view, None);
         let mut broken = s.clone();
-        broken.rds.db_instances[0].multi_az = false;
+        broken.rds.db_instances[0].multi_az = Some(false);
         let drifted = super::super::compute(&broken, &view, None);
         let d = diff_reports(&report(vec![], Some(clean.clone())), &report(vec![], Some(drifted)));
         assert!(d.drift_compared);
@@ -910,7 +910,7 @@ mod tests {
             new.s3.buckets.push(b);
         }
         new.rds.db_instances[0].meta.name = "<script>alert(1)</script>".into();
-        new.rds.db_instances[0].multi_az = false;
+        new.rds.db_instances[0].multi_az = Some(false);
         let md = diff_snapshots(&old, &new).to_markdown();
         for bad in ["<img", "<script", "[click](javascript", "\u{1b}", "\u{7}", "\r", "\u{202e}", "\u{9b}", "`code`"] {
             assert!(!md.contains(bad), "{bad:?} in\n{md}");

@@ -163,8 +163,9 @@ pub(crate) fn compliant_snapshot() -> Snapshot {
     s.rds.db_instances.push(DbInstance {
         meta: meta("rds", "db", "flowforge-prod-metadata", "flowforge-prod-metadata", &[]),
         engine: "postgres".into(),
-        multi_az: true,
-        storage_encrypted: true,
+        multi_az: Some(true),
+        storage_encrypted: Some(true),
+        publicly_accessible: Some(false),
         port: Some(5432),
         parameter_groups: vec!["flowforge-prod-pg".into()],
         status: "available".into(),
@@ -204,6 +205,7 @@ pub(crate) fn compliant_snapshot() -> Snapshot {
         status: "ACTIVE".into(),
         vpc_id: Some("vpc-1".into()),
         endpoint_private_access: true,
+        endpoint_public_access: Some(false),
         ..Default::default()
     });
     s.config.recorders.push(ConfigRecorder {

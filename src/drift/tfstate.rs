@@ -595,7 +595,7 @@ pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftIt
                 if let Some(vc) = first_block(a, "vpc_config") {
                     for (k, live) in [
                         ("endpoint_public_access", c.endpoint_public_access),
-                        ("endpoint_private_access", c.endpoint_private_access),
+                        ("endpoint_private_access", Some(c.endpoint_private_access)),
                     ] {
                         if let Some(v) = vc.get(k) {
                             out.push((k.to_owned(), v.clone(), json!(live)));
@@ -740,7 +740,7 @@ mod tests {
     #[test]
     fn changed_missing_unmanaged() {
         let mut s = compliant_snapshot();
-        s.rds.db_instances[0].multi_az = false;
+        s.rds.db_instances[0].multi_az = Some(false);
         s.s3.buckets
             .iter_mut()
             .find(|b| b.meta.name == "flowforge-prod-gold")

@@ -5,16 +5,22 @@
 //!   the check's collection (or of a collection its Rego reads) failed in the resource's
 //!   region; a failed list call also yields one UNKNOWN on a synthetic collection ARN,
 //!   because the resources it would have returned are not in the snapshot;
+//! - UNKNOWN on a synthetic collection ARN when the check's collection is one the environment
+//!   requires (`data.flowforge.lib.coverage.required`) and nothing was collected for it, with no
+//!   error to say why (a snapshot with only its header must not pass); UNKNOWN for each
+//!   resource when another required collection the check reads is empty in the same way;
 //! - NOT_APPLICABLE when the check's `applies` rule is not true for this environment, or the
 //!   check defines `in_scope` and the resource is not in it;
 //! - FAIL when `deny` names the resource (all of its violations merged in one result);
+//! - UNKNOWN when the check's `unknown` rule names it (a field the collector could not read);
 //! - PASS otherwise;
-//! - ERROR for every resource of a check whose Rego failed: that check alone, the run goes on.
+//! - ERROR for every resource of a check whose Rego failed, recursed or went over its limits
+//!   (`--check-timeout`): that check alone, the run goes on.
 //!
-//! Dependencies on other collections are read from the check's Rego text (`input.s3.buckets`
-//! style references), so a policy author cannot forget to declare them.
+//! The collections a check reads (its own, and those its Rego reads directly or through
+//! `policies/lib` rules) are computed once when the catalog is loaded (`Check::reads`), so a
+//! policy author cannot forget to declare them.
 
-mod deps;
 mod input;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -24,9 +30,9 @@ use serde_json::{json, Value};
 use crate::model::{
     collection_info, finding_id, CheckResult, CheckRun, CollectionError, ResourceMeta, Snapshot, Status,
 };
-use crate::policy::{Catalog, CheckOutput, Deny, PolicyEngine, RegoInput};
+use crate::policy::{Catalog, CheckOutput, Deny, Limits, PolicyEngine, RegoInput};
 
-pub use deps::collections_read;
+pub use crate::policy::EngineError;
 pub use input::{parse_snapshot, ParsedSnapshot};
 
 /// What `evaluate` produces: the checks as run and one result per (check, resource).
@@ -34,15 +40,6 @@ pub use input::{parse_snapshot, ParsedSnapshot};
 pub struct Evaluation {
     pub checks: Vec<CheckRun>,
     pub results: Vec<CheckResult>,
-}
-
-/// Errors that stop the evaluation as a whole (not a broken check: that is ERROR data).
-#[derive(Debug, thiserror::Error)]
-pub enum EngineError {
-    #[error("cannot prepare the policy engine: {0}")]
-    Prepare(String),
-    #[error("cannot serialise the snapshot for the policies: {0}")]
-    Input(String),
 }
 
 /// Synthetic ARN for a collection that could not be listed in a region.
@@ -68,12 +65,24 @@ pub fn evaluate(
     catalog: &Catalog,
     baseline_view: Value,
 ) -> Result<Evaluation, EngineError> {
+    evaluate_with(snapshot, prepared, catalog, baseline_view, Limits::default())
+}
+
+/// [`evaluate`] with each check bounded by `limits` (`--check-timeout`).
+pub fn evaluate_with(
+    snapshot: &Snapshot,
+    prepared: Option<&RegoInput>,
+    catalog: &Catalog,
+    baseline_view: Value,
+    limits: Limits,
+) -> Result<Evaluation, EngineError> {
     let started = std::time::Instant::now();
-    let mut engine = PolicyEngine::new(catalog, baseline_view).map_err(|e| EngineError::Prepare(e.to_string()))?;
+    let required = crate::policy::required_collections(catalog, &baseline_view, &limits)?;
+    let mut engine = PolicyEngine::with_limits(catalog, baseline_view, limits)?;
     match prepared {
         Some(input) => engine.set_input_prepared(input),
         // The typed snapshot (defaults filled in) is what the policies see.
-        None => engine.set_input(snapshot).map_err(|e| EngineError::Input(e.to_string()))?,
+        None => engine.set_input(snapshot)?,
     }
 
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "policies compiled, input converted");
@@ -88,8 +97,8 @@ pub fn evaluate(
         |engine, check| {
             let t = std::time::Instant::now();
             let output = engine.evaluate(&check.meta.id);
-            let deps = collections_read(&check.file.text);
-            let (run, mut results) = judge_check(snapshot, &index, &check.meta, &deps, output);
+            let cx = Judge { snapshot, index: &index, required: &required };
+            let (run, mut results) = judge_check(&cx, &check.meta, &check.reads.collections, output);
             results.sort_by(|a, b| a.resource_arn.cmp(&b.resource_arn));
             tracing::debug!(check = %check.meta.id, elapsed_ms = t.elapsed().as_millis() as u64, results = results.len(), "check done");
             (run, results)
@@ -101,8 +110,7 @@ pub fn evaluate(
         // A worker that died (a bug, not bad input) must not make its checks vanish.
         let (run, results) = judged.unwrap_or_else(|| {
             judge_check(
-                snapshot,
-                &index,
+                &Judge { snapshot, index: &index, required: &required },
                 &check.meta,
                 &BTreeSet::new(),
                 Err("the evaluation thread for this check stopped unexpectedly".to_owned()),
@@ -189,17 +197,31 @@ fn unknown_message(errors: &[&CollectionError]) -> String {
     format!("could not be audited: {} failed", ops.into_iter().collect::<Vec<_>>().join(", "))
 }
 
+fn unknown_reason(reasons: &[&str]) -> String {
+    let mut reasons: Vec<&str> = reasons.to_vec();
+    reasons.sort_unstable();
+    reasons.dedup();
+    format!("could not be audited: {}", reasons.join("; "))
+}
+
 fn region_of_arn(arn: &str) -> String {
     arn.split(':').nth(3).filter(|r| !r.is_empty()).unwrap_or("global").to_owned()
 }
 
+/// What every check is judged against.
+struct Judge<'s, 'i> {
+    snapshot: &'s Snapshot,
+    index: &'i ResourceIndex<'s>,
+    required: &'i BTreeSet<String>,
+}
+
 fn judge_check(
-    snapshot: &Snapshot,
-    index: &ResourceIndex<'_>,
+    cx: &Judge<'_, '_>,
     meta: &crate::model::CheckMeta,
     deps: &BTreeSet<&'static str>,
     output: Result<CheckOutput, String>,
 ) -> (CheckRun, Vec<CheckResult>) {
+    let (snapshot, index) = (cx.snapshot, cx.index);
     let resources: &[&ResourceMeta] =
         index.by_collection.get(meta.collection.as_str()).map(Vec::as_slice).unwrap_or(&[]);
     let mut results = Vec::with_capacity(resources.len());
@@ -246,14 +268,31 @@ fn judge_check(
                     .extend(errs.iter().copied().filter(|e| info.list_operations.contains(&e.operation.as_str())));
             }
         }
+        let mut listed_errors = false;
         for (region, errs) in regions {
             if errs.is_empty() {
                 continue;
             }
+            listed_errors = true;
             let arn = collection_arn(&snapshot.partition, region, &snapshot.account_id, info.name);
             results.push(mk(Status::Unknown, &arn, info.name, region, unknown_message(&errs), error_evidence(&errs)));
         }
+        // Nothing collected, no error to say why, for a collection the environment requires:
+        // the snapshot is incomplete (or hand-trimmed), and an empty list is not a PASS.
+        if resources.is_empty() && !listed_errors && output.applies && cx.required.contains(info.name) {
+            let arn = collection_arn(&snapshot.partition, "global", &snapshot.account_id, info.name);
+            let message = format!(
+                "could not be audited: nothing was collected for {}, which this environment requires \
+                 (an empty list in the snapshot, and no collection error to explain it)",
+                info.name
+            );
+            results.push(mk(Status::Unknown, &arn, info.name, "global", message, Vec::new()));
+        }
     }
+    let unknowns: HashMap<&str, Vec<&str>> = output.unknowns.iter().fold(HashMap::new(), |mut m, u| {
+        m.entry(u.arn.as_str()).or_default().push(u.reason.as_str());
+        m
+    });
 
     let mut denies: HashMap<&str, Vec<&Deny>> = HashMap::new();
     for d in &output.denies {
@@ -264,6 +303,21 @@ fn judge_check(
     // Collection-level failures of the blocking collections, per region (few regions, many
     // resources: computed once per region, not per resource).
     let mut blocking_errors: HashMap<&str, Vec<&CollectionError>> = HashMap::new();
+    // Collections the check reads that the environment requires and that hold nothing, with
+    // no error to explain it: its verdicts would rest on data that was never collected.
+    let missing: Vec<&str> = deps
+        .iter()
+        .copied()
+        .filter(|c| {
+            cx.required.contains(*c)
+                && !index.by_collection.contains_key(c)
+                && !index.list_errors.keys().any(|(coll, _)| coll == c)
+        })
+        .collect();
+    let missing_message = format!(
+        "could not be audited: nothing was collected for {}, which this environment requires and the check reads",
+        missing.join(", ")
+    );
     for r in resources {
         seen.insert(r.arn.as_str());
         let mut errs: Vec<&CollectionError> = index.resource_errors.get(r.arn.as_str()).cloned().unwrap_or_default();
@@ -283,6 +337,8 @@ fn judge_check(
                 unknown_message(&errs),
                 error_evidence(&errs),
             ));
+        } else if !missing.is_empty() {
+            results.push(mk(Status::Unknown, &r.arn, &r.name, &r.region, missing_message.clone(), Vec::new()));
         } else if !output.applies {
             let reason =
                 output.not_applicable_reason.clone().unwrap_or_else(|| "not required in this environment".to_owned());
@@ -291,6 +347,8 @@ fn judge_check(
             results.push(fail_result(meta, &r.arn, &r.name, &r.region, found));
         } else if output.in_scope.as_ref().is_some_and(|s| !s.contains(&r.arn)) {
             results.push(mk(Status::NotApplicable, &r.arn, &r.name, &r.region, "outside the check's scope (the check judges only the resources its `in_scope` rule selects; see its description)".to_owned(), Vec::new()));
+        } else if let Some(reasons) = unknowns.get(r.arn.as_str()) {
+            results.push(mk(Status::Unknown, &r.arn, &r.name, &r.region, unknown_reason(reasons), Vec::new()));
         } else {
             results.push(mk(Status::Pass, &r.arn, &r.name, &r.region, String::new(), Vec::new()));
         }
@@ -302,6 +360,17 @@ fn judge_check(
         extra.sort_by_key(|(a, _)| *a);
         for (arn, found) in extra {
             results.push(fail_result(meta, arn, arn, &region_of_arn(arn), found));
+        }
+        // Likewise an UNKNOWN the check reports about something outside its collection (a
+        // region with no setting, an account-level document that is missing).
+        let mut extra: Vec<(&str, &Vec<&str>)> = unknowns
+            .iter()
+            .filter(|(arn, _)| !seen.contains(*arn) && !denies.contains_key(*arn))
+            .map(|(a, r)| (*a, r))
+            .collect();
+        extra.sort_by_key(|(a, _)| *a);
+        for (arn, reasons) in extra {
+            results.push(mk(Status::Unknown, arn, arn, &region_of_arn(arn), unknown_reason(reasons), Vec::new()));
         }
     }
     (CheckRun { meta: meta.clone(), error: None }, results)
@@ -403,5 +472,123 @@ mod tests {
             eval.results.iter().map(|r| (r.check_id.as_str(), r.resource_arn.as_str())).collect();
         assert!(keys.windows(2).all(|w| w[0] <= w[1]), "results out of order");
         assert!(ids.iter().all(|id| keys.iter().any(|(c, _)| c == id)), "a check has no result");
+    }
+
+    fn example(name: &str) -> (Snapshot, Value) {
+        let path = format!("{}/examples/snapshots/{name}.json", env!("CARGO_MANIFEST_DIR"));
+        let snapshot = Snapshot::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let view = crate::baseline::Baseline::builtin()
+            .unwrap()
+            .env_view("prod", &snapshot.account_id, &snapshot.partition)
+            .unwrap()
+            .to_json();
+        (snapshot, view)
+    }
+
+    /// Issue 10 item 1: the route tables that `lib/vpc.rego` reads are dependencies of the
+    /// checks that call it, and no builtin check recurses.
+    #[test]
+    fn builtin_reads_include_library_reads() {
+        let catalog = Catalog::builtin().unwrap();
+        for id in ["FF-VPC-003", "FF-VPC-004"] {
+            let reads = &catalog.check(id).unwrap().reads;
+            assert!(reads.collections.contains("ec2.route_tables"), "{id}: {reads:?}");
+            assert!(reads.collections.contains("ec2.subnets"), "{id}: {reads:?}");
+        }
+        for check in catalog.checks() {
+            assert_eq!(check.reads.recursion, None, "{}", check.meta.id);
+            assert!(check.reads.collections.contains(check.meta.collection.as_str()), "{}", check.meta.id);
+        }
+    }
+
+    /// The computed reads are complete at run time: emptying every collection a check is not
+    /// said to read leaves its output unchanged, on both shipped examples. A collection read
+    /// that the analysis missed would show here as a changed output.
+    #[test]
+    fn reads_are_complete_against_what_the_rego_reads() {
+        let catalog = Catalog::builtin().unwrap();
+        for name in ["prod-drifted", "prod-compliant"] {
+            let (snapshot, view) = example(name);
+            let full = serde_json::to_value(&snapshot).unwrap();
+            let mut engine = PolicyEngine::new(&catalog, view).unwrap();
+            for check in catalog.checks() {
+                engine.set_input(&full).unwrap();
+                let want = engine.evaluate(&check.meta.id).unwrap();
+                let mut trimmed = full.clone();
+                let mut emptied = 0;
+                for info in crate::model::COLLECTIONS {
+                    if check.reads.collections.contains(info.name) {
+                        continue;
+                    }
+                    let (svc, coll) = info.name.split_once('.').unwrap();
+                    if let Some(list) = trimmed.get_mut(svc).and_then(|s| s.get_mut(coll)) {
+                        emptied += list.as_array().map_or(0, Vec::len);
+                        *list = json!([]);
+                    }
+                }
+                assert!(emptied > 0, "{}: nothing was emptied, the test proves nothing", check.meta.id);
+                engine.set_input(&trimmed).unwrap();
+                let got = engine.evaluate(&check.meta.id).unwrap();
+                assert_eq!(
+                    got, want,
+                    "{} on {name} reads a collection outside {:?}",
+                    check.meta.id, check.reads.collections
+                );
+            }
+        }
+    }
+
+    /// The `unknown` rule contract: an ARN it names is UNKNOWN with the reason unless the
+    /// check FAILs it; an ARN outside the collection still gets its result; a required
+    /// collection that is empty without an error is one "nothing collected" UNKNOWN, and not
+    /// when a collection error explains it.
+    #[test]
+    fn unknown_contract_and_nothing_collected() {
+        let (mut snapshot, view) = example("prod-compliant");
+        let db = snapshot.rds.db_instances[0].meta.arn.clone();
+        let catalog = Catalog::builtin().unwrap();
+        let meta = catalog.check("FF-RDS-004").unwrap().meta.clone();
+        let required = crate::policy::required_collections(&catalog, &view, &Limits::default()).unwrap();
+        assert!(required.contains("rds.db_instances") && required.contains("ec2.ebs_encryption_by_default"));
+        let index = ResourceIndex::new(&snapshot);
+        let cx = Judge { snapshot: &snapshot, index: &index, required: &required };
+        let unknown = |arn: &str| crate::policy::Unknown { arn: arn.to_owned(), reason: "r".to_owned() };
+        let output = CheckOutput {
+            applies: true,
+            unknowns: vec![unknown(&db), unknown("arn:aws:rds:eu-west-1:1:db:other")],
+            ..CheckOutput::default()
+        };
+        let (_, results) = judge_check(&cx, &meta, &BTreeSet::new(), Ok(output.clone()));
+        let got: Vec<(&str, Status)> = results.iter().map(|r| (r.resource_arn.as_str(), r.status)).collect();
+        assert_eq!(got, vec![(db.as_str(), Status::Unknown), ("arn:aws:rds:eu-west-1:1:db:other", Status::Unknown)]);
+        assert_eq!(results[0].message, "could not be audited: r");
+        let deny = Deny { arn: db.clone(), message: "m".to_owned(), evidence: json!({}) };
+        let failing = CheckOutput { denies: vec![deny], ..output };
+        let (_, results) = judge_check(&cx, &meta, &BTreeSet::new(), Ok(failing));
+        assert_eq!(results[0].status, Status::Fail);
+
+        snapshot.rds.db_instances.clear();
+        let index = ResourceIndex::new(&snapshot);
+        let cx = Judge { snapshot: &snapshot, index: &index, required: &required };
+        let applies = CheckOutput { applies: true, ..CheckOutput::default() };
+        let (_, results) = judge_check(&cx, &meta, &BTreeSet::new(), Ok(applies.clone()));
+        assert_eq!(results.len(), 1);
+        assert_eq!(results[0].status, Status::Unknown);
+        assert!(results[0].message.contains("nothing was collected for rds.db_instances"), "{}", results[0].message);
+        assert!(results[0].resource_arn.ends_with(":collection/rds.db_instances"));
+
+        snapshot.collection_errors.push(CollectionError {
+            service: "rds".to_owned(),
+            operation: "DescribeDBInstances".to_owned(),
+            region: "eu-west-1".to_owned(),
+            resource: None,
+            error_code: "AccessDenied".to_owned(),
+            message: "denied".to_owned(),
+        });
+        let index = ResourceIndex::new(&snapshot);
+        let cx = Judge { snapshot: &snapshot, index: &index, required: &required };
+        let (_, results) = judge_check(&cx, &meta, &BTreeSet::new(), Ok(applies));
+        assert_eq!(results.len(), 1, "{results:?}");
+        assert!(results[0].message.contains("DescribeDBInstances (AccessDenied)"), "{}", results[0].message);
     }
 }

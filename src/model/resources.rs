@@ -317,14 +317,17 @@ resource!(
         pub engine_version: String,
         #[serde(default)]
         pub instance_class: String,
+        /// Multi-AZ deployment; null when DescribeDBInstances did not report it.
         #[serde(default)]
-        pub multi_az: bool,
+        pub multi_az: Option<bool>,
+        /// null when not reported (unknown, never read as `false`).
         #[serde(default)]
-        pub storage_encrypted: bool,
+        pub storage_encrypted: Option<bool>,
         #[serde(default)]
         pub kms_key_id: Option<String>,
+        /// null when not reported: the checks say UNKNOWN, not PASS.
         #[serde(default)]
-        pub publicly_accessible: bool,
+        pub publicly_accessible: Option<bool>,
         #[serde(default)]
         pub availability_zone: Option<String>,
         #[serde(default)]
@@ -366,10 +369,12 @@ resource!(
         pub engine: String,
         #[serde(default)]
         pub engine_version: String,
+        /// null when DescribeDBClusters did not report it.
         #[serde(default)]
-        pub multi_az: bool,
+        pub multi_az: Option<bool>,
+        /// null when not reported.
         #[serde(default)]
-        pub storage_encrypted: bool,
+        pub storage_encrypted: Option<bool>,
         #[serde(default)]
         pub kms_key_id: Option<String>,
         #[serde(default)]
@@ -650,8 +655,9 @@ resource!(
         pub subnet_ids: Vec<String>,
         #[serde(default)]
         pub security_group_ids: Vec<String>,
+        /// null when DescribeCluster returned no VPC configuration: UNKNOWN, not PASS.
         #[serde(default)]
-        pub endpoint_public_access: bool,
+        pub endpoint_public_access: Option<bool>,
         #[serde(default)]
         pub endpoint_private_access: bool,
         #[serde(default)]

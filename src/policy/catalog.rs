@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use include_dir::{include_dir, Dir};
 use sha2::{Digest, Sha256};
 
+use super::deps::{Libraries, Reads};
 use super::diag::CatalogError;
 use super::metadata::{package_decl, parse_check_metadata};
 use crate::diag::{self, Code, Problem};
@@ -58,6 +59,8 @@ pub struct Check {
     pub file: RegoFile,
     /// `<check>_test.rego` beside the check (validated to exist when loading).
     pub test: Option<RegoFile>,
+    /// What its Rego reads (through the libraries too), computed once per catalog load.
+    pub reads: Reads,
 }
 
 /// A validated set of checks, helper libraries and test files.
@@ -190,6 +193,17 @@ impl Catalog {
             }
         }
         for raw in files {
+            // Refused before anything parses it: see `MAX_NESTING`.
+            if let Some((line, col)) = too_deep(&raw.text) {
+                problems.push(Problem::new(
+                    Code::PolicyTooDeep,
+                    &raw.path,
+                    line,
+                    col,
+                    format!("brackets nested more than {MAX_NESTING} deep; split the expression"),
+                ));
+                continue;
+            }
             let decl = match package_decl(&raw.path, &raw.text) {
                 Ok(d) => d,
                 Err(p) => {
@@ -233,7 +247,7 @@ impl Catalog {
                             Ok(mut meta) => {
                                 meta.source = raw.source.clone();
                                 check_paths.insert(raw.source, raw.path);
-                                checks.push(Check { meta, file, test: None })
+                                checks.push(Check { meta, file, test: None, reads: Reads::default() })
                             }
                             Err(mut p) => problems.append(&mut p),
                         }
@@ -288,6 +302,10 @@ impl Catalog {
         }
         checks.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));
         libs.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+        let parsed = Libraries::parse(libs.iter().map(|l| (l.source.as_str(), l.text.as_str())));
+        for check in &mut checks {
+            check.reads = parsed.analyse((&check.file.source, &check.file.text));
+        }
         Ok(Catalog { checks, libs, other_tests: tests.into_values().collect() })
     }
 
@@ -344,6 +362,59 @@ impl Catalog {
         }
         h.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
+}
+
+/// The deepest bracket nesting a policy file may have. regorus 0.14 parses nested brackets
+/// in time exponential in the depth (16 levels take 1.4 s, 20 take 34 s) before any check
+/// time limit can apply, so a hostile overlay could stall every command that loads the
+/// catalog; the built-in catalog nests at most 9 deep.
+pub const MAX_NESTING: usize = 12;
+
+/// Where a file's brackets first nest deeper than [`MAX_NESTING`] (1-based line and column),
+/// outside comments and strings.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut col) = (0usize, 1usize, 0usize);
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        col += 1;
+        match c {
+            '\n' => {
+                line += 1;
+                col = 0;
+            }
+            '#' => {
+                // A comment runs to the end of the line.
+                while chars.peek().is_some_and(|&n| n != '\n') {
+                    chars.next();
+                }
+            }
+            '"' | '`' => {
+                // A string: `"..."` with escapes, or a raw string in backquotes.
+                while let Some(n) = chars.next() {
+                    col += 1;
+                    if n == '\n' {
+                        line += 1;
+                        col = 0;
+                    }
+                    if c == '"' && n == '\\' {
+                        chars.next();
+                        col += 1;
+                    } else if n == c {
+                        break;
+                    }
+                }
+            }
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some((line, col));
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// A file as read, before validation.
@@ -588,6 +659,30 @@ mod tests {
         write(&d, "aws/s3/orphan_test.rego", "package flowforge.aws.s3.orphan_test\n");
         let err = Catalog::with_overlay(&d).unwrap_err().to_string();
         assert!(err.contains(&d.join("aws/s3/orphan_test.rego").display().to_string()), "{err}");
+    }
+
+    /// A policy nested deeper than the parser can take in bounded time is refused at once
+    /// (issue 10: a custom policy must not stall the run), with its position; brackets in
+    /// strings and comments do not count, and the built-in catalog stays well inside the bound.
+    #[test]
+    fn deeply_nested_policy_is_refused_before_parsing() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let deep = format!("x := {}1{}", "[".repeat(40), "]".repeat(40));
+        let text = check_text("FF-S3-904", "flowforge.aws.s3.deep", &format!("deny contains x if {{ false; {deep} }}"));
+        write(d, "aws/s3/deep.rego", &text);
+        write(d, "aws/s3/deep_test.rego", "package flowforge.aws.s3.deep_test\n");
+        let started = std::time::Instant::now();
+        let CatalogError::Invalid(problems) = Catalog::with_overlay(d).unwrap_err() else { panic!("not Invalid") };
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "took {:?}", started.elapsed());
+        assert!(problems.iter().any(|p| p.code == Code::PolicyTooDeep && p.line > 1), "{problems:?}");
+        let harmless = format!("# {}\nx := \"{}\"\ny := `{}`\n", "[".repeat(40), "(".repeat(40), "{".repeat(40));
+        assert_eq!(too_deep(&harmless), None);
+        assert_eq!(too_deep(&format!("{}{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING))), None);
+        assert_eq!(too_deep(&"{".repeat(MAX_NESTING + 1)), Some((1, MAX_NESTING + 1)));
+        for f in Catalog::builtin().unwrap().files() {
+            assert_eq!(too_deep(&f.text), None, "{}", f.source);
+        }
     }
 
     /// A missing overlay directory is an I/O error naming the path, not an empty overlay.

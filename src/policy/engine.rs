@@ -11,10 +11,21 @@
 //! - `deny contains finding`, finding = `{"arn": string, "message": string, "evidence": object}`;
 //! - optional `applies` (boolean): when defined and not `true`, the check does not apply;
 //! - optional `not_applicable_reason` (string), reported when it does not apply;
-//! - optional `in_scope contains arn`: resources of the collection outside it do not apply.
+//! - optional `in_scope contains arn`: resources of the collection outside it do not apply;
+//! - optional `unknown contains {"arn": string, "reason": string}`: what the check could not
+//!   judge (a field the collector could not read is `null`); UNKNOWN, never PASS.
+//!
+//! A check runs within [`Limits`]: a wall-clock budget enforced by regorus's cooperative
+//! execution timer, and size bounds on the builtins that build a large value in one call
+//! (which the timer cannot interrupt). Recursion, which regorus does not detect for functions
+//! and which would overflow the stack, is refused before the check runs (see `deps.rs`). A
+//! check over a limit is an `Err` for that check alone, with the reason.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::num::NonZeroU32;
+use std::time::{Duration, Instant};
 
+use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::Value;
 use serde_json::Value as Json;
 
@@ -40,9 +51,46 @@ pub struct CheckOutput {
     pub in_scope: Option<BTreeSet<String>>,
     /// Sorted by (arn, message); empty when the check does not apply.
     pub denies: Vec<Deny>,
+    /// What the check says it could not judge, sorted by (arn, reason); empty when it does
+    /// not apply.
+    pub unknowns: Vec<Unknown>,
 }
 
-/// Why the engine could not be built at all (as opposed to one check failing).
+/// A resource the check could not judge, and why (its `unknown` rule).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Unknown {
+    pub arn: String,
+    pub reason: String,
+}
+
+/// How much one check may consume.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Wall-clock budget for all of a check's rules together (`--check-timeout`).
+    pub check_timeout: Duration,
+    /// Most elements `numbers.range` / `numbers.range_step` may build in one call.
+    pub max_range_elements: u64,
+}
+
+/// The default `--check-timeout`: the slowest builtin check takes well under a second on a
+/// 100,000-resource snapshot (README, "Performance").
+pub const DEFAULT_CHECK_TIMEOUT: Duration = Duration::from_secs(10);
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { check_timeout: DEFAULT_CHECK_TIMEOUT, max_range_elements: 1_000_000 }
+    }
+}
+
+impl Limits {
+    /// The default limits with another time budget.
+    pub fn with_timeout(check_timeout: Duration) -> Limits {
+        Limits { check_timeout, ..Limits::default() }
+    }
+}
+
+/// Why the evaluation could not run at all (as opposed to one check failing, which is ERROR
+/// data for that check). The one error type of evaluation: `engine::evaluate` returns it too.
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
     #[error("data.baseline must be a JSON object, found {0}")]
@@ -51,6 +99,48 @@ pub enum EngineError {
     Data(String),
     #[error("cannot convert the snapshot to a Rego value: {0}")]
     Input(String),
+    #[error("policy library: {0}")]
+    Library(String),
+}
+
+/// The library rule that lists the collections an environment requires (`lib/coverage.rego`).
+pub const REQUIRED_COLLECTIONS_RULE: &str = "data.flowforge.lib.coverage.required";
+
+/// The collections the environment (`baseline`, the `data.baseline` view) requires to be
+/// non-empty, from [`REQUIRED_COLLECTIONS_RULE`]; empty when the libraries do not define it or
+/// do not parse (then every check is ERROR anyway). The rule runs within `limits` like a check:
+/// an overlay library that recurses, runs away or errors there stops the evaluation with the
+/// reason rather than hanging it or silently requiring nothing.
+pub fn required_collections(
+    catalog: &Catalog,
+    baseline: &Json,
+    limits: &Limits,
+) -> Result<BTreeSet<String>, EngineError> {
+    let libs = super::deps::Libraries::parse(catalog.libs().iter().map(|l| (l.source.as_str(), l.text.as_str())));
+    let probe = format!("package flowforge.lib.coverage_probe\nimport rego.v1\nx := {REQUIRED_COLLECTIONS_RULE}\n");
+    if let Some(cycle) = libs.analyse(("<required collections>", &probe)).recursion {
+        return Err(EngineError::Library(cycle));
+    }
+    let data = super::rego_value::to_value(&serde_json::json!({ "baseline": baseline }))
+        .map_err(|e| EngineError::Data(e.to_string()))?;
+    let Ok(mut engine) = base_engine(catalog, Some(data), limits) else { return Ok(BTreeSet::new()) };
+    if let Some(interval) = NonZeroU32::new(TIMER_CHECK_INTERVAL) {
+        engine
+            .set_execution_timer_config(ExecutionTimerConfig { limit: limits.check_timeout, check_interval: interval });
+    }
+    let fail = |what: String| EngineError::Library(format!("{REQUIRED_COLLECTIONS_RULE}: {what}"));
+    match engine.eval_rule(REQUIRED_COLLECTIONS_RULE.to_owned()) {
+        Ok(Value::Undefined) => Ok(BTreeSet::new()),
+        Ok(Value::Set(items)) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => Ok(s.to_string()),
+                other => Err(fail(format!("must contain collection names, found {other}"))),
+            })
+            .collect(),
+        Ok(other) => Err(fail(format!("must be a set of collection names, found {other}"))),
+        Err(e) => Err(fail(e.to_string())),
+    }
 }
 
 #[derive(Clone)]
@@ -61,12 +151,14 @@ struct Slot {
     has_applies: bool,
     has_reason: bool,
     has_in_scope: bool,
+    has_unknown: bool,
 }
 
 /// Every check of a catalog, compiled, with `data.baseline` loaded.
 #[derive(Clone)]
 pub struct PolicyEngine {
     slots: BTreeMap<String, Slot>,
+    limits: Limits,
 }
 
 impl std::fmt::Debug for PolicyEngine {
@@ -109,8 +201,9 @@ impl std::fmt::Debug for RegoInput {
 
 /// A regorus engine with the helper libraries and `data` loaded; `Err` when a library is
 /// broken (then every check reports that error).
-pub(crate) fn base_engine(catalog: &Catalog, data: Option<Value>) -> Result<regorus::Engine, String> {
+pub(crate) fn base_engine(catalog: &Catalog, data: Option<Value>, limits: &Limits) -> Result<regorus::Engine, String> {
     let mut engine = regorus::Engine::new();
+    add_bounded_builtins(&mut engine, limits)?;
     if let Some(data) = data {
         engine.add_data(data).map_err(|e| format!("cannot load data: {e}"))?;
     }
@@ -127,12 +220,17 @@ impl PolicyEngine {
     /// view). A check that does not compile is kept and reports its error from
     /// [`PolicyEngine::evaluate`].
     pub fn new(catalog: &Catalog, baseline: Json) -> Result<PolicyEngine, EngineError> {
+        PolicyEngine::with_limits(catalog, baseline, Limits::default())
+    }
+
+    /// [`PolicyEngine::new`] with the limits every check runs within.
+    pub fn with_limits(catalog: &Catalog, baseline: Json, limits: Limits) -> Result<PolicyEngine, EngineError> {
         if !baseline.is_object() {
             return Err(EngineError::BaselineNotObject(baseline.to_string()));
         }
         let data = super::rego_value::to_value(&serde_json::json!({ "baseline": baseline }))
             .map_err(|e| EngineError::Data(e.to_string()))?;
-        let base = base_engine(catalog, Some(data));
+        let base = base_engine(catalog, Some(data), &limits);
         let mut slots = BTreeMap::new();
         for check in catalog.checks() {
             let source = check.file.source.clone();
@@ -142,8 +240,12 @@ impl PolicyEngine {
                 has_applies: false,
                 has_reason: false,
                 has_in_scope: false,
+                has_unknown: false,
             };
             slot.engine = base.clone().and_then(|mut engine| {
+                if let Some(cycle) = &check.reads.recursion {
+                    return Err(format!("{source}: {cycle}"));
+                }
                 engine.add_policy(source.clone(), check.file.text.clone()).map_err(|e| e.to_string())?;
                 let declared = |e: &regorus::Engine, rule: &str| {
                     e.has_declared_rule_rooted_at(&source, rule).map_err(|e| e.to_string())
@@ -154,13 +256,14 @@ impl PolicyEngine {
                 slot.has_applies = declared(&engine, "applies")?;
                 slot.has_reason = declared(&engine, "not_applicable_reason")?;
                 slot.has_in_scope = declared(&engine, "in_scope")?;
+                slot.has_unknown = declared(&engine, "unknown")?;
                 // Analyse and schedule now, so that a compile error is found once, here.
                 engine.eval_query("true".to_owned(), false).map_err(|e| format!("{source} does not compile: {e}"))?;
                 Ok(engine)
             });
             slots.insert(check.meta.id.clone(), slot);
         }
-        Ok(PolicyEngine { slots })
+        Ok(PolicyEngine { slots, limits })
     }
 
     /// Sets `input` to `document` (the snapshot as `model::Snapshot` serialises it). The
@@ -201,8 +304,21 @@ impl PolicyEngine {
         let slot = self.slots.get_mut(check_id).ok_or_else(|| format!("unknown check {check_id}"))?;
         let pkg = format!("data.{}", slot.package);
         let engine = slot.engine.as_mut().map_err(|e| e.clone())?;
+        let budget = self.limits.check_timeout;
+        let started = Instant::now();
+        // One budget for all the rules of the check: each rule gets what is left of it.
         let mut eval = |rule: &str| -> Result<Value, String> {
-            engine.eval_rule(format!("{pkg}.{rule}")).map_err(|e| format!("{check_id}: evaluating {rule}: {e}"))
+            let left = budget.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                return Err(over_time(check_id, budget));
+            }
+            if let Some(interval) = NonZeroU32::new(TIMER_CHECK_INTERVAL) {
+                engine.set_execution_timer_config(ExecutionTimerConfig { limit: left, check_interval: interval });
+            }
+            engine.eval_rule(format!("{pkg}.{rule}")).map_err(|e| match e.downcast_ref::<regorus::LimitError>() {
+                Some(regorus::LimitError::TimeLimitExceeded { .. }) => over_time(check_id, budget),
+                _ => format!("{check_id}: evaluating {rule}: {e}"),
+            })
         };
         let mut out = CheckOutput { applies: true, ..CheckOutput::default() };
         if slot.has_applies {
@@ -241,8 +357,94 @@ impl PolicyEngine {
         };
         out.denies = denies;
         out.denies.sort_by(|a, b| (&a.arn, &a.message).cmp(&(&b.arn, &b.message)));
+        if slot.has_unknown {
+            out.unknowns = match eval("unknown")? {
+                Value::Undefined => Vec::new(),
+                Value::Set(items) => items.iter().map(|v| to_unknown(check_id, v)).collect::<Result<Vec<_>, _>>()?,
+                other => {
+                    return Err(format!(
+                        "{check_id}: unknown must be a set (`unknown contains {{\"arn\": ..., \"reason\": ...}}`), found {other}"
+                    ))
+                }
+            };
+            out.unknowns.sort();
+        }
         Ok(out)
     }
+}
+
+/// Work units (statements, loop iterations) between two reads of the clock: cheap enough to
+/// be invisible in the benchmarks, frequent enough to stop a runaway loop within milliseconds.
+const TIMER_CHECK_INTERVAL: u32 = 64;
+
+fn over_time(check_id: &str, budget: Duration) -> String {
+    format!(
+        "{check_id}: the check exceeded its time limit of {} s (--check-timeout) and was stopped",
+        budget.as_secs_f64()
+    )
+}
+
+/// Registers size-bounded versions of the builtins that build a whole value in one call
+/// (`numbers.range(1, 300000000)` took 15 s and 6.9 GB, and regorus's timer cannot stop a
+/// builtin midway). Regorus looks extensions up before builtins, so these replace them.
+fn add_bounded_builtins(engine: &mut regorus::Engine, limits: &Limits) -> Result<(), String> {
+    let max = limits.max_range_elements;
+    engine
+        .add_extension("numbers.range".to_owned(), 2, Box::new(move |args: Vec<Value>| bounded_range(&args, None, max)))
+        .and_then(|()| {
+            engine.add_extension(
+                "numbers.range_step".to_owned(),
+                3,
+                Box::new(move |args: Vec<Value>| bounded_range(&args[..2.min(args.len())], args.get(2), max)),
+            )
+        })
+        .map_err(|e| format!("cannot register the bounded builtins: {e}"))
+}
+
+/// `numbers.range(a, b)` (step `None`) or `numbers.range_step(a, b, step)`, as regorus computes
+/// them, refusing more than `max` elements.
+fn bounded_range(args: &[Value], step: Option<&Value>, max: u64) -> anyhow::Result<Value> {
+    let name = if step.is_some() { "numbers.range_step" } else { "numbers.range" };
+    let int = |v: &Value| -> anyhow::Result<i64> {
+        match v {
+            Value::Number(n) if n.is_integer() => {
+                n.as_i64().ok_or_else(|| anyhow::anyhow!("{name}: {v} is out of range"))
+            }
+            other => anyhow::bail!("{name}: operands must be integers, found {other}"),
+        }
+    };
+    let (Some(a), Some(b)) = (args.first(), args.get(1)) else { anyhow::bail!("{name}: two operands expected") };
+    let (a, b) = (int(a)?, int(b)?);
+    let step = match step.map(int).transpose()? {
+        None => 1,
+        Some(s) if s > 0 => s,
+        Some(_) => anyhow::bail!("{name}: step must be a positive integer"),
+    };
+    let span = (i128::from(b) - i128::from(a)).unsigned_abs();
+    let count = span / step.unsigned_abs() as u128 + 1;
+    if count > u128::from(max) {
+        anyhow::bail!("{name}: {count} elements exceed the bound of {max} elements per call (a check's values are bounded, see docs/policies.md)");
+    }
+    // In i128: every element lies between `a` and `b`, but `i * step` alone may not fit an i64.
+    let dir: i128 = if b >= a { 1 } else { -1 };
+    let values = (0..count)
+        .map(|i| {
+            let v = i128::from(a) + dir * (i as i128) * i128::from(step);
+            i64::try_from(v).map(Value::from).map_err(|_| anyhow::anyhow!("{name}: {v} is out of range"))
+        })
+        .collect::<anyhow::Result<Vec<Value>>>()?;
+    Ok(Value::from(values))
+}
+
+fn to_unknown(check_id: &str, v: &Value) -> Result<Unknown, String> {
+    let Value::Object(obj) = v else {
+        return Err(format!("{check_id}: an unknown must be an object {{arn, reason}}, found {v}"));
+    };
+    let text = |name: &str| match obj.get(&Value::from(name)).cloned().unwrap_or(Value::Undefined) {
+        Value::String(s) if !s.is_empty() => Ok(s.to_string()),
+        other => Err(format!("{check_id}: an unknown has no string `{name}` (found {other}) in {v}")),
+    };
+    Ok(Unknown { arn: text("arn")?, reason: text("reason")? })
 }
 
 fn to_deny(check_id: &str, v: &Value) -> Result<Deny, String> {
@@ -265,6 +467,7 @@ fn to_deny(check_id: &str, v: &Value) -> Result<Deny, String> {
 mod tests {
     use super::*;
     use serde_json::json;
+    use std::time::{Duration, Instant};
 
     fn overlay_catalog(files: &[(&str, &str)]) -> (tempfile::TempDir, Catalog) {
         let dir = tempfile::tempdir().unwrap();
@@ -353,6 +556,91 @@ mod tests {
         assert!(out.applies);
         assert_eq!(out.in_scope, Some(BTreeSet::from(["arn:aws:s3:::b".to_owned()])));
         assert_eq!(out.denies[0].evidence, json!({}));
+    }
+
+    /// Issue 10 item 4: a recursive function (stack overflow, exit 134), a 3000³
+    /// comprehension (never ends) and `numbers.range(1, 300000000)` (15 s, 6.9 GB) are each an
+    /// ERROR for their check alone, with the reason, within the time limit; a healthy check
+    /// beside them still runs.
+    #[test]
+    fn runaway_checks_are_stopped_with_the_reason() {
+        let rec = check(
+            "FF-S3-911",
+            "recursive",
+            "f(x) := f(x)\ndeny contains {\"arn\": \"a\", \"message\": sprintf(\"%v\", [f(1)])} if true",
+        );
+        let cube = check(
+            "FF-S3-912",
+            "cube",
+            "n := numbers.range(1, 3000)\ndeny contains {\"arn\": \"a\", \"message\": sprintf(\"%d\", [count([1 | some a in n; some b in n; some c in n])])} if true",
+        );
+        let range = check(
+            "FF-S3-913",
+            "range",
+            "deny contains {\"arn\": \"a\", \"message\": sprintf(\"%d\", [count(numbers.range(1, 300000000))])} if true",
+        );
+        let all = [rec, cube, range];
+        let files: Vec<(&str, &str)> =
+            all.iter().flat_map(|(a, b, c, d)| [(a.as_str(), b.as_str()), (c.as_str(), d.as_str())]).collect();
+        let (_dir, cat) = overlay_catalog(&files);
+        let limits = Limits::with_timeout(Duration::from_millis(300));
+        let mut engine = PolicyEngine::with_limits(&cat, json!({"environment": "prod"}), limits).unwrap();
+        engine.set_input(&input()).unwrap();
+        let started = Instant::now();
+        let err = engine.evaluate("FF-S3-911").unwrap_err();
+        assert!(err.contains("recursion") && err.contains("recursive.f"), "{err}");
+        let err = engine.evaluate("FF-S3-912").unwrap_err();
+        assert!(err.contains("exceeded its time limit of 0.3 s"), "{err}");
+        let err = engine.evaluate("FF-S3-913").unwrap_err();
+        assert!(err.contains("300000000 elements exceed the bound"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+        assert!(engine.evaluate("FF-S3-001").is_ok());
+    }
+
+    /// An overlay `lib/coverage.rego` that recurses or runs away stops the evaluation with the
+    /// reason (it neither hangs nor silently requires nothing); the builtin one answers.
+    #[test]
+    fn required_collections_rule_runs_within_limits() {
+        let view = json!({"environment": "prod", "requirements": {}, "architecture": {"database": {}}});
+        let (_dir, cat) = overlay_catalog(&[]);
+        let required = required_collections(&cat, &view, &Limits::default()).unwrap();
+        assert!(required.contains("rds.db_instances") && !required.contains("eks.clusters"), "{required:?}");
+        let recursive =
+            "package flowforge.lib.coverage\nimport rego.v1\nf(x) := f(x)\nrequired contains y if y := f(1)\n";
+        let cube = "package flowforge.lib.coverage\nimport rego.v1\nn := numbers.range(1, 3000)\n\
+                    required contains sprintf(\"%d\", [count([1 | some a in n; some b in n; some c in n])])\n";
+        let limits = Limits::with_timeout(Duration::from_millis(300));
+        for (text, reason) in [(recursive, "recursion"), (cube, "time limit")] {
+            let (_dir, cat) = overlay_catalog(&[("lib/coverage.rego", text)]);
+            let err = required_collections(&cat, &view, &limits).unwrap_err().to_string();
+            assert!(err.contains(reason), "{err}");
+        }
+    }
+
+    /// The bounded `numbers.range` / `numbers.range_step` give what regorus's builtins give.
+    #[test]
+    fn bounded_ranges_match_the_builtins() {
+        let (_dir, cat) = overlay_catalog(&[]);
+        let mut bounded = base_engine(&cat, None, &Limits::default()).unwrap();
+        let mut builtin = regorus::Engine::new();
+        for q in [
+            "numbers.range(1, 5)",
+            "numbers.range(5, 1)",
+            "numbers.range(-2, -2)",
+            "numbers.range(1.5, 3)",
+            "numbers.range_step(0, 10, 3)",
+            "numbers.range_step(10, 0, 3)",
+            "numbers.range_step(0, 10, 20)",
+        ] {
+            let got = bounded.eval_query(q.to_owned(), false).map(|r| format!("{:?}", r.result));
+            let want = builtin.eval_query(q.to_owned(), false).map(|r| format!("{:?}", r.result));
+            assert_eq!(got.ok(), want.ok(), "{q}");
+        }
+        assert!(bounded.eval_query("numbers.range_step(0, 10, 0)".to_owned(), false).is_err());
+        // Extreme operands neither overflow nor panic (the builtin cannot compute this one).
+        let q = "count(numbers.range_step(-9223372036854775808, 9223372036854775807, 4611686018427387904))";
+        let got = bounded.eval_query(q.to_owned(), false).map(|r| format!("{:?}", r.result[0].expressions[0].value));
+        assert_eq!(got.ok().as_deref(), Some("Number(4)"));
     }
 
     /// The lead evaluates on worker threads: the engine must be Send.

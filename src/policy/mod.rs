@@ -8,6 +8,7 @@
 //! `docs/policies.md`.
 
 mod catalog;
+mod deps;
 mod diag;
 mod engine;
 mod metadata;
@@ -15,9 +16,14 @@ pub mod rego_value;
 mod testing;
 
 pub use catalog::{Catalog, Check, Origin, RegoFile};
+pub use deps::Reads;
 pub use diag::{CatalogError, Problem};
-pub use engine::{CheckOutput, Deny, EngineError, PolicyEngine, RegoInput};
+pub use engine::{
+    required_collections, CheckOutput, Deny, EngineError, Limits, PolicyEngine, RegoInput, Unknown,
+    DEFAULT_CHECK_TIMEOUT,
+};
 pub use metadata::{is_valid_check_id, package_decl, parse_check_metadata, PackageDecl, AREAS, FRAMEWORKS};
 pub use testing::{
-    render_list, render_text, run_tests, test_rule_names, FileCoverage, TestOutcome, TestResult, TestSummary,
+    render_list, render_text, run_tests, run_tests_with_limits, test_rule_names, FileCoverage, TestOutcome, TestResult,
+    TestSummary,
 };

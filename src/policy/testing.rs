@@ -6,13 +6,19 @@
 //! a broken check or test file turns its own tests into ERRORs and leaves the others running.
 //! A test passes when its rule evaluates to `true`; `false` or undefined is a FAIL, an
 //! evaluation error an ERROR (counted as a failure).
+//!
+//! Tests run within the same [`Limits`] as checks: a test over its time budget, a bounded
+//! builtin over its size, or a file whose rules recurse is an ERROR with the reason, and the
+//! other tests run on (a custom policy must not abort or stall `policy test`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
+use regorus::utils::limits::ExecutionTimerConfig;
+
 use super::catalog::{Catalog, RegoFile};
-use super::engine::base_engine;
+use super::engine::{base_engine, Limits};
 
 /// The outcome of one test rule.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +81,11 @@ impl TestSummary {
 
 /// Runs every test of `catalog` whose full name contains `filter` (all when `None`).
 pub fn run_tests(catalog: &Catalog, filter: Option<&str>, coverage: bool) -> TestSummary {
+    run_tests_with_limits(catalog, filter, coverage, &Limits::default())
+}
+
+/// [`run_tests`] with each test bounded by `limits` (its time budget is `check_timeout`).
+pub fn run_tests_with_limits(catalog: &Catalog, filter: Option<&str>, coverage: bool, limits: &Limits) -> TestSummary {
     let mut summary = TestSummary::default();
     let mut cov: BTreeMap<String, (BTreeSet<u32>, BTreeSet<u32>)> = BTreeMap::new();
     for test_file in catalog.test_files() {
@@ -86,7 +97,7 @@ pub fn run_tests(catalog: &Catalog, filter: Option<&str>, coverage: bool) -> Tes
             continue;
         }
         let full = |n: &str| format!("data.{}.{n}", test_file.package);
-        let engine = test_engine(catalog, test_file, coverage);
+        let engine = test_engine(catalog, test_file, coverage, limits);
         let mut engine = match engine {
             Ok(e) => e,
             Err(msg) => {
@@ -103,10 +114,22 @@ pub fn run_tests(catalog: &Catalog, filter: Option<&str>, coverage: bool) -> Tes
         };
         for n in &names {
             let started = Instant::now();
+            if let Some(interval) = std::num::NonZeroU32::new(64) {
+                engine.set_execution_timer_config(ExecutionTimerConfig {
+                    limit: limits.check_timeout,
+                    check_interval: interval,
+                });
+            }
             let outcome = match engine.eval_rule(full(n)) {
                 Ok(regorus::Value::Bool(true)) => TestOutcome::Pass,
                 Ok(_) => TestOutcome::Fail,
-                Err(e) => TestOutcome::Error(e.to_string()),
+                Err(e) => match e.downcast_ref::<regorus::LimitError>() {
+                    Some(regorus::LimitError::TimeLimitExceeded { .. }) => TestOutcome::Error(format!(
+                        "the test exceeded its time limit of {} s and was stopped",
+                        limits.check_timeout.as_secs_f64()
+                    )),
+                    _ => TestOutcome::Error(e.to_string()),
+                },
             };
             summary.results.push(TestResult {
                 name: full(n),
@@ -156,9 +179,24 @@ pub fn run_tests(catalog: &Catalog, filter: Option<&str>, coverage: bool) -> Tes
 }
 
 /// An engine with the libraries, the check the file tests (if any) and the test file.
-fn test_engine(catalog: &Catalog, test_file: &RegoFile, coverage: bool) -> Result<regorus::Engine, String> {
-    let mut engine = base_engine(catalog, None)?;
+fn test_engine(
+    catalog: &Catalog,
+    test_file: &RegoFile,
+    coverage: bool,
+    limits: &Limits,
+) -> Result<regorus::Engine, String> {
+    let mut engine = base_engine(catalog, None, limits)?;
     let tested = catalog.checks().iter().find(|c| c.test.as_ref().is_some_and(|t| t.source == test_file.source));
+    // Regorus does not detect a function that calls itself: it would overflow the stack.
+    let files = catalog
+        .libs()
+        .iter()
+        .chain(tested.map(|c| &c.file))
+        .chain([test_file])
+        .map(|f| (f.source.as_str(), f.text.as_str()));
+    if let Some(cycle) = super::deps::recursion_in(files) {
+        return Err(cycle);
+    }
     if let Some(check) = tested {
         engine
             .add_policy(check.file.source.clone(), check.file.text.clone())

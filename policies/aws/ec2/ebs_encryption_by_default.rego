@@ -24,3 +24,14 @@ deny contains {
 	some s in input.ec2.ebs_encryption_by_default
 	s.enabled != true
 }
+
+# A region the snapshot covers without a setting for it was not collected there (an empty list
+# altogether is the engine's "nothing collected" UNKNOWN).
+unknown contains {
+	"arn": sprintf("arn:%s:ec2:%s:%s:ebs-encryption-by-default", [input.partition, region, input.account_id]),
+	"reason": sprintf("no EBS encryption-by-default setting was collected for %s", [region]),
+} if {
+	count(input.ec2.ebs_encryption_by_default) > 0
+	some region in input.regions
+	not region in {s.region | some s in input.ec2.ebs_encryption_by_default}
+}

@@ -40,3 +40,8 @@ deny contains {
 	open := {x | some x in c.public_access_cidrs; x in lib.world_cidrs}
 	count(open) > 0
 }
+
+unknown contains {"arn": c.arn, "reason": lib.unreported_reason("endpoint_public_access", "DescribeCluster")} if {
+	some c in input.eks.clusters
+	lib.unreported(c, "endpoint_public_access")
+}

@@ -25,3 +25,10 @@ test_fail_public_not_allowed if {
 test_fail_public_allowed_but_world_open if {
 	count(findings(inp(true, ["0.0.0.0/0"]), true)) == 1
 }
+
+# A cluster whose endpoint_public_access was not reported is UNKNOWN, whatever the baseline allows.
+test_unknown_when_unreported if {
+	count(findings(inp(null, []), false)) == 0
+	count(check.unknown) == 1 with input as inp(null, [])
+	count(check.unknown) == 0 with input as inp(false, [])
+}

@@ -16,6 +16,7 @@
 #   area: multi-az
 package flowforge.aws.rds.multi_az
 
+import data.flowforge.lib
 import rego.v1
 
 default applies := false
@@ -36,5 +37,11 @@ deny contains {
 } if {
 	some db in input.rds.db_instances
 	object.get(db, "db_cluster_identifier", null) == null
-	db.multi_az != true
+	db.multi_az == false
+}
+
+unknown contains {"arn": db.arn, "reason": lib.unreported_reason("multi_az", "DescribeDBInstances")} if {
+	some db in input.rds.db_instances
+	object.get(db, "db_cluster_identifier", null) == null
+	lib.unreported(db, "multi_az")
 }

@@ -18,3 +18,10 @@ test_pass_not_required_in_dev if {
 	not check.applies with data.baseline as testing.with_requirements({"rds_multi_az": false})
 	check.not_applicable_reason == "requirements.rds_multi_az is false for this environment"
 }
+
+# Multi-AZ that was not reported is UNKNOWN (for instances outside a cluster).
+test_unknown_when_unreported if {
+	count(check.deny) == 0 with input as inp(null) with data.baseline as testing.baseline
+	count(check.unknown) == 1 with input as inp(null) with data.baseline as testing.baseline
+	count(check.unknown) == 0 with input as inp(true) with data.baseline as testing.baseline
+}

@@ -14,6 +14,7 @@
 #   area: network
 package flowforge.aws.rds.not_publicly_accessible
 
+import data.flowforge.lib
 import rego.v1
 
 deny contains {
@@ -23,4 +24,9 @@ deny contains {
 } if {
 	some db in input.rds.db_instances
 	db.publicly_accessible == true
+}
+
+unknown contains {"arn": db.arn, "reason": lib.unreported_reason("publicly_accessible", "DescribeDBInstances")} if {
+	some db in input.rds.db_instances
+	lib.unreported(db, "publicly_accessible")
 }

@@ -16,6 +16,7 @@
 #   area: encryption
 package flowforge.aws.rds.storage_encrypted
 
+import data.flowforge.lib
 import rego.v1
 
 deny contains {
@@ -24,5 +25,10 @@ deny contains {
 	"evidence": {"storage_encrypted": false},
 } if {
 	some db in input.rds.db_instances
-	db.storage_encrypted != true
+	db.storage_encrypted == false
+}
+
+unknown contains {"arn": db.arn, "reason": lib.unreported_reason("storage_encrypted", "DescribeDBInstances")} if {
+	some db in input.rds.db_instances
+	lib.unreported(db, "storage_encrypted")
 }

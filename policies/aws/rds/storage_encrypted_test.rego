@@ -12,3 +12,10 @@ test_pass_encrypted if {
 test_fail_unencrypted if {
 	count(check.deny) == 1 with input as inp(false)
 }
+
+# Storage encryption that was not reported is UNKNOWN, not a FAIL and not a PASS.
+test_unknown_when_unreported if {
+	count(check.deny) == 0 with input as inp(null)
+	count(check.unknown) == 1 with input as inp(null)
+	count(check.unknown) == 0 with input as inp(false)
+}

@@ -82,7 +82,7 @@ impl EksApi {
             vpc_id: vpc.and_then(|v| v.vpc_id()).map(str::to_owned),
             subnet_ids: vpc.map(|v| v.subnet_ids().to_vec()).unwrap_or_default(),
             security_group_ids: vpc.map(|v| v.security_group_ids().to_vec()).unwrap_or_default(),
-            endpoint_public_access: vpc.map(|v| v.endpoint_public_access()).unwrap_or(false),
+            endpoint_public_access: vpc.map(|v| v.endpoint_public_access()),
             endpoint_private_access: vpc.map(|v| v.endpoint_private_access()).unwrap_or(false),
             public_access_cidrs: vpc.map(|v| v.public_access_cidrs().to_vec()).unwrap_or_default(),
             #[allow(deprecated)] // still what the API returns; the model records it

@@ -1,0 +1,45 @@
+# What the audited environment requires to be collected: the snapshot collections that cannot
+# be empty in an account that runs the environment's architecture. The engine reads
+# `required` once per evaluation; a check whose collection is required and holds nothing
+# (and no collection error explains why) gets one UNKNOWN "nothing collected" result, so a
+# snapshot with only its header cannot pass a gate that requires a complete audit
+# (docs/policies.md, "Unknown"). Derived from data.baseline, so an environment that declares
+# less requires less.
+package flowforge.lib.coverage
+
+import rego.v1
+
+arch := object.get(data.baseline, "architecture", {})
+
+# Account and region settings exist in every account: an empty list means not collected.
+required contains "s3.account_public_access_block"
+
+required contains "ec2.ebs_encryption_by_default"
+
+required contains name if {
+	object.get(arch, "vpc", null) != null
+	some name in {"ec2.vpcs", "ec2.subnets", "ec2.route_tables", "ec2.security_groups"}
+}
+
+required contains "ec2.vpc_endpoints" if count(object.get(object.get(arch, "vpc", {}), "required_endpoints", [])) > 0
+
+required contains "ec2.nat_gateways" if data.baseline.requirements.nat_gateway_per_az == true
+
+required contains "ec2.flow_logs" if data.baseline.requirements.flow_logs_required == true
+
+required contains "s3.buckets" if object.get(arch, "data_lake", null) != null
+
+required contains "rds.db_instances" if object.get(arch, "database", null) != null
+
+required contains "secretsmanager.secrets" if count(object.get(arch, "secrets", [])) > 0
+
+required contains name if {
+	object.get(arch, "load_balancer", null) != null
+	some name in {"elbv2.load_balancers", "elbv2.listeners"}
+}
+
+required contains "eks.clusters" if object.get(arch, "eks_cluster", null) != null
+
+required contains "config.recorders" if object.get(arch, "config_recorder", false) == true
+
+required contains "iam.roles" if count(object.get(data.baseline, "roles", {})) > 0

@@ -1,0 +1,20 @@
+package flowforge.lib.coverage_test
+
+import data.flowforge.lib.testing
+import rego.v1
+
+# Settings every account has, and what the prod fixture declares (load balancer, roles, NAT per
+# AZ, flow logs), are required.
+test_pass_prod_requires_declared_collections if {
+	required := data.flowforge.lib.coverage.required with data.baseline as testing.baseline
+	want := {"s3.account_public_access_block", "ec2.ebs_encryption_by_default", "elbv2.load_balancers", "elbv2.listeners", "iam.roles", "ec2.nat_gateways", "ec2.flow_logs"}
+	want & required == want
+}
+
+# What the environment does not declare (no database, no EKS cluster, no NAT per AZ) is not required.
+test_pass_undeclared_is_not_required if {
+	required := data.flowforge.lib.coverage.required with data.baseline as testing.with_requirements({"nat_gateway_per_az": false})
+	not "rds.db_instances" in required
+	not "eks.clusters" in required
+	not "ec2.nat_gateways" in required
+}

@@ -1,0 +1,254 @@
+//! Regression tests for issue 10 ("fail closed"), items 1, 2 and 4, through the binary: what
+//! the scanner could not see is UNKNOWN and blocks the prod gate, and a runaway custom policy is
+//! an ERROR for that check alone, never a crash or a hang.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+fn repo(p: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
+}
+
+fn compliant() -> Value {
+    serde_json::from_slice(&std::fs::read(repo("examples/snapshots/prod-compliant.json")).unwrap()).unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// Runs `evaluate --env prod` on `snapshot`; returns the output and the JSON report.
+fn evaluate(snapshot: &Value, extra: &[&str]) -> (Output, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = dir.path().join("snapshot.json");
+    std::fs::write(&snap, serde_json::to_vec(snapshot).unwrap()).unwrap();
+    let out = dir.path().join("out");
+    let mut args = vec![
+        "evaluate",
+        "--snapshot",
+        snap.to_str().unwrap(),
+        "--env",
+        "prod",
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let o = Command::new(env!("CARGO_BIN_EXE_flowforge-audit")).args(&args).output().unwrap();
+    let report = std::fs::read(out.join("flowforge-audit.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or(Value::Null);
+    (o, report)
+}
+
+/// (status, message) of every result of `check`.
+fn statuses(report: &Value, check: &str) -> Vec<(String, String)> {
+    report["results"]
+        .as_array()
+        .map(|rs| {
+            rs.iter()
+                .filter(|r| r["check_id"] == check)
+                .map(|r| {
+                    (r["status"].as_str().unwrap_or("").to_owned(), r["message"].as_str().unwrap_or("").to_owned())
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn only_status(report: &Value, check: &str) -> String {
+    let s = statuses(report, check);
+    assert_eq!(s.len(), 1, "{check}: {s:?}");
+    s[0].0.clone()
+}
+
+/// Issue 10 item 1: private subnets in one AZ FAIL FF-VPC-003; when DescribeRouteTables was
+/// denied (route tables read only through `lib/vpc.rego`), FF-VPC-003 and FF-VPC-004 are UNKNOWN,
+/// not PASS, and the prod gate fails.
+#[test]
+fn route_tables_read_through_a_library_make_vpc_checks_unknown() {
+    let mut snap = compliant();
+    for s in snap["ec2"]["subnets"].as_array_mut().unwrap() {
+        if s["id"] != "subnet-0pb0000000000001" {
+            s["availability_zone"] = json!("eu-west-1a");
+        }
+    }
+    let (o, report) = evaluate(&snap, &[]);
+    assert_eq!(only_status(&report, "FF-VPC-003"), "FAIL", "{}", text(&o));
+
+    snap["ec2"]["route_tables"] = json!([]);
+    snap["collection_errors"] = json!([{
+        "service": "ec2", "operation": "DescribeRouteTables", "region": "eu-west-1",
+        "error_code": "UnauthorizedOperation", "message": "You are not authorized to perform this operation."
+    }]);
+    let (o, report) = evaluate(&snap, &[]);
+    for check in ["FF-VPC-003", "FF-VPC-004"] {
+        let s = statuses(&report, check);
+        assert!(
+            !s.is_empty() && s.iter().all(|(st, m)| st == "UNKNOWN" && m.contains("DescribeRouteTables")),
+            "{check}: {s:?}"
+        );
+    }
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+}
+
+/// Issue 10 item 2: an RDS instance without `publicly_accessible` (or `storage_encrypted`) and an
+/// EKS cluster without `endpoint_public_access` are UNKNOWN, not PASS, and block the prod gate.
+#[test]
+fn absent_security_fields_are_unknown() {
+    let (o, report) = evaluate(&compliant(), &[]);
+    assert_eq!(o.status.code(), Some(0), "the compliant example passes: {}", text(&o));
+    assert_eq!(only_status(&report, "FF-RDS-004"), "PASS");
+
+    let mut snap = compliant();
+    let db = snap["rds"]["db_instances"][0].as_object_mut().unwrap();
+    db.remove("publicly_accessible");
+    db.insert("storage_encrypted".to_owned(), Value::Null);
+    snap["eks"]["clusters"][0].as_object_mut().unwrap().remove("endpoint_public_access");
+    let (o, report) = evaluate(&snap, &[]);
+    for (check, field) in [
+        ("FF-RDS-004", "publicly_accessible"),
+        ("FF-RDS-002", "storage_encrypted"),
+        ("FF-EKS-002", "endpoint_public_access"),
+    ] {
+        let s = statuses(&report, check);
+        assert!(s.len() == 1 && s[0].0 == "UNKNOWN" && s[0].1.contains(field), "{check}: {s:?}");
+    }
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+}
+
+/// Issue 10 item 2: an empty `account_public_access_block` or `ebs_encryption_by_default` list
+/// gives an UNKNOWN result (it gave no result at all); the bucket checks that also read the
+/// account block are UNKNOWN too.
+#[test]
+fn empty_account_settings_are_unknown() {
+    let mut snap = compliant();
+    snap["s3"]["account_public_access_block"] = json!([]);
+    snap["ec2"]["ebs_encryption_by_default"] = json!([]);
+    let (o, report) = evaluate(&snap, &[]);
+    for collection in ["s3.account_public_access_block", "ec2.ebs_encryption_by_default"] {
+        let hits: Vec<&Value> = report["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["status"] == "UNKNOWN" && r["message"].as_str().unwrap_or("").contains(collection))
+            .filter(|r| r["resource_arn"].as_str().unwrap_or("").ends_with(&format!("collection/{collection}")))
+            .collect();
+        assert_eq!(hits.len(), 1, "{collection}: {}", text(&o));
+    }
+    assert_eq!(statuses(&report, "FF-S3-003").iter().filter(|(st, _)| st == "UNKNOWN").count(), 4);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+/// Issue 10 items 1 and 2 together: route tables that are simply absent (no error recorded)
+/// are "nothing collected" for the checks that read them, not an all-private network.
+#[test]
+fn empty_required_collection_read_through_a_library_is_unknown() {
+    let mut snap = compliant();
+    snap["ec2"]["route_tables"] = json!([]);
+    let (o, report) = evaluate(&snap, &[]);
+    for check in ["FF-VPC-003", "FF-VPC-004"] {
+        let s = statuses(&report, check);
+        assert!(
+            !s.is_empty()
+                && s.iter().all(|(st, m)| st == "UNKNOWN" && m.contains("nothing was collected for ec2.route_tables")),
+            "{check}: {s:?}"
+        );
+    }
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+}
+
+/// Issue 10 item 2: a snapshot with only its header does not pass the prod gate, even with
+/// `--fail-on-drift none`: every check whose collection prod requires says "nothing collected".
+#[test]
+fn header_only_snapshot_fails_the_prod_gate() {
+    let c = compliant();
+    let snap = json!({
+        "schema_version": c["schema_version"], "tool_version": c["tool_version"], "account_id": c["account_id"],
+        "partition": c["partition"], "regions": c["regions"], "collected_at": c["collected_at"],
+    });
+    let (o, report) = evaluate(&snap, &["--fail-on-drift", "none"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let unknown = report["summary"]["by_status"]["UNKNOWN"].as_u64().unwrap_or(0);
+    let checks = report["summary"]["checks"].as_u64().unwrap_or(0);
+    assert!(unknown >= checks - 2, "{unknown} UNKNOWN for {checks} checks");
+    assert_eq!(report["summary"]["by_status"]["PASS"], 0);
+    assert!(statuses(&report, "FF-RDS-004")[0].1.contains("nothing was collected for rds.db_instances"));
+}
+
+fn overlay_check(dir: &Path, id: &str, name: &str, body: &str) {
+    let d = dir.join("aws/s3");
+    std::fs::create_dir_all(&d).unwrap();
+    let text = format!(
+        "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: {id}\n#   severity: high\n#   collection: s3.buckets\n\
+         #   remediation: R\n#   frameworks: {{}}\n#   guide_section: G\n#   area: tls\npackage flowforge.aws.s3.{name}\n\nimport rego.v1\n\n{body}\n"
+    );
+    std::fs::write(d.join(format!("{name}.rego")), text).unwrap();
+    std::fs::write(
+        d.join(format!("{name}_test.rego")),
+        format!("package flowforge.aws.s3.{name}_test\n\nimport data.flowforge.aws.s3.{name} as check\nimport rego.v1\n\ntest_pass_runs if {{\n\tcount(check.deny) >= 0 with input as {{\"s3\": {{\"buckets\": [{{\"arn\": \"a\"}}]}}}}\n}}\n"),
+    )
+    .unwrap();
+}
+
+/// The three runaway policies of issue 10 item 4: `f(x) := f(x)` (stack overflow, exit 134), a
+/// 3000³ comprehension (no end) and `count(numbers.range(1, 300000000))` (15 s, 6.9 GB).
+fn runaway_overlay() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let deny = |expr: &str| {
+        format!(
+            "deny contains {{\"arn\": b.arn, \"message\": sprintf(\"%v\", [{expr}])}} if some b in input.s3.buckets"
+        )
+    };
+    overlay_check(dir.path(), "FF-S3-901", "recursive", &format!("f(x) := f(x)\n\n{}", deny("f(1)")));
+    overlay_check(
+        dir.path(),
+        "FF-S3-902",
+        "cube",
+        &format!("n := numbers.range(1, 3000)\n\n{}", deny("count([1 | some a in n; some c in n; some d in n])")),
+    );
+    overlay_check(dir.path(), "FF-S3-903", "huge_range", &deny("count(numbers.range(1, 300000000))"));
+    dir
+}
+
+/// Issue 10 item 4, `evaluate`: each runaway check is ERROR with its reason, the other checks
+/// run, the gate fails (exit 1, not 134), and the run takes about the time limit, not forever.
+#[test]
+fn runaway_custom_checks_are_errors_not_crashes() {
+    let overlay = runaway_overlay();
+    let started = Instant::now();
+    let (o, report) =
+        evaluate(&compliant(), &["--policies", overlay.path().to_str().unwrap(), "--check-timeout", "0.5"]);
+    assert!(started.elapsed() < Duration::from_secs(60), "{:?}", started.elapsed());
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    for (check, reason) in [
+        ("FF-S3-901", "recursion"),
+        ("FF-S3-902", "exceeded its time limit of 0.5 s"),
+        ("FF-S3-903", "elements exceed the bound"),
+    ] {
+        let s = statuses(&report, check);
+        assert!(!s.is_empty() && s.iter().all(|(st, m)| st == "ERROR" && m.contains(reason)), "{check}: {s:?}");
+    }
+    assert_eq!(only_status(&report, "FF-RDS-004"), "PASS");
+}
+
+/// Issue 10 item 4, `policy test`: the same policies make their tests fail with the reason
+/// (exit 1), without aborting or hanging the runner.
+#[test]
+fn runaway_custom_checks_fail_their_tests() {
+    let overlay = runaway_overlay();
+    let o = Command::new(env!("CARGO_BIN_EXE_flowforge-audit"))
+        .args(["policy", "test", overlay.path().to_str().unwrap(), "--run", "s3.", "--check-timeout", "0.5"])
+        .output()
+        .unwrap();
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    for reason in ["recursion", "exceeded its time limit of 0.5 s", "elements exceed the bound"] {
+        assert!(t.contains(reason), "{reason}: {t}");
+    }
+}
