@@ -345,6 +345,31 @@ async fn denied_service_becomes_collection_errors() {
     assert_eq!(snap.s3.account_public_access_block.len(), 1);
 }
 
+/// Issue 10 item 11: one call that keeps failing (moto's HTTP 500 for GetEbsDefaultKmsKeyId)
+/// held the scan for up to 15 s of backoff. The retries of one call now wait at most 1.5 s in
+/// all over the default 5 attempts, and each session (scan) draws on a retry budget of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn retries_are_bounded_per_call_and_budgeted_per_scan() {
+    let moto = Moto::start();
+    let mut opts = options(&moto.endpoint, "testing", "testing");
+    // The CLI's default number of attempts (the other tests here use fewer).
+    opts.connect.max_attempts = ConnectOptions::default().max_attempts;
+    let a = aws::connect(&opts.connect).await.expect("connect");
+    let b = aws::connect(&opts.connect).await.expect("connect again");
+    let (wait, budget_a) = a.retry_bounds();
+    assert!(wait <= std::time::Duration::from_millis(1500), "one call may wait {wait:?} between its attempts");
+    assert!(wait > std::time::Duration::ZERO, "retries are still on");
+    let (_, budget_b) = b.retry_bounds();
+    assert_ne!(budget_a, budget_b, "two scans share one retry budget");
+    // The scan still completes with the failing call recorded, not retried without end.
+    let out = collect::collect(&a, &opts).await;
+    assert!(
+        out.calls.get("ec2:GetEbsDefaultKmsKeyId").is_some_and(|n| *n <= u64::from(opts.connect.max_attempts)),
+        "{:?}",
+        out.calls
+    );
+}
+
 /// STS, the first service added under the registry: the snapshot names the identity the scan
 /// ran as (the one the session connected with), and its call is on the wire and in the policy.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -225,6 +225,17 @@ impl Session {
         self.retry_partition.clone()
     }
 
+    /// How long the retries of one call may wait in all, at most (the sum of the capped
+    /// exponential backoffs between its attempts), and the name of the scan's retry budget.
+    pub fn retry_bounds(&self) -> (Duration, String) {
+        let (attempts, initial, max) = match self.base.retry_config() {
+            Some(c) => (c.max_attempts(), c.initial_backoff(), c.max_backoff()),
+            None => (1, Duration::ZERO, Duration::ZERO),
+        };
+        let wait = (0..attempts.saturating_sub(1)).map(|i| (initial * 2u32.saturating_pow(i)).min(max)).sum();
+        (wait, self.retry_partition.to_string())
+    }
+
     /// API calls made so far, by `service:Operation` (attempts, retries included).
     pub fn calls(&self) -> std::collections::BTreeMap<String, u64> {
         self.counter.snapshot()

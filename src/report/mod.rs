@@ -180,8 +180,21 @@ pub trait Renderer {
 ///
 /// Formats are independent, so they are written on up to one thread per core; the first error
 /// (in `formats` order) is returned, and every format that did render is still written.
+///
+/// A run's reports are a set: a report of another format left in `out_dir` by an earlier run
+/// would contradict this one (an old Markdown "gate passed" beside a new JSON "failed"), so
+/// the files of the formats not written this time are removed first. Only the tool's own
+/// report names are touched (a link of that name is removed, never followed).
 pub fn render_all(report: &AuditReport, formats: &[Format], out_dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
     std::fs::create_dir_all(out_dir).map_err(|source| ReportError::Io { path: out_dir.to_path_buf(), source })?;
+    for stale in Format::ALL.iter().filter(|f| !formats.contains(f)) {
+        let path = out_dir.join(stale.renderer().file_name());
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(ReportError::Io { path, source }),
+        }
+    }
     let written = crate::parallel::map_on_cores(
         formats,
         usize::MAX,
@@ -269,6 +282,24 @@ mod tests {
     }
 
     /// The CLI passes `--format` straight to `parse_list`: names, aliases, `all` and errors.
+    /// Issue 10: reports of an earlier run left in `--out` could contradict the new ones. A
+    /// run writes its formats as a set: the other formats' files are removed, nothing else is.
+    #[test]
+    fn stale_reports_of_other_formats_are_removed() {
+        let report = fixture::sample_report();
+        let dir = tempfile::tempdir().unwrap();
+        render_all(&report, &Format::ALL, dir.path()).unwrap();
+        std::fs::write(dir.path().join("notes.md"), "mine").unwrap();
+        let paths = render_all(&report, &[Format::Json], dir.path()).unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, vec!["flowforge-audit.json".to_owned(), "notes.md".to_owned()]);
+        assert_eq!(paths, vec![dir.path().join("flowforge-audit.json")]);
+    }
+
     #[test]
     fn format_list_parses_names_and_rejects_unknown_ones() {
         assert_eq!(Format::parse_list("json, csv,md").unwrap(), vec![Format::Json, Format::Csv, Format::Markdown]);
