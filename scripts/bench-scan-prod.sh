@@ -17,17 +17,11 @@ if [[ -z $BIN ]]; then
   cargo build --release --quiet --bin flowforge-audit
   BIN="$TARGET/release/flowforge-audit"
 fi
-PORT="$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-ENDPOINT="http://127.0.0.1:$PORT"
-LOG="$(mktemp)"
+# shellcheck source=scripts/moto-lib.sh
+source scripts/moto-lib.sh
 OUT="$(mktemp -d)"
-MOTO_EC2_LOAD_DEFAULT_AMIS=false "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$LOG" 2>&1 &
-MOTO_PID=$!
-trap 'kill $MOTO_PID 2>/dev/null || true; wait $MOTO_PID 2>/dev/null || true; rm -rf "$LOG" "$OUT"' EXIT
-for _ in $(seq 1 100); do
-  curl -sf "$ENDPOINT/moto-api/data.json" >/dev/null 2>&1 && break
-  sleep 0.2
-done
+trap 'moto_stop; rm -rf "$OUT"' EXIT
+moto_start
 FLOWFORGE_SEED_ENDPOINT="$ENDPOINT" FLOWFORGE_SEED_DRIFTS=tls \
   cargo test --quiet --test emulator_collect seed_demo_account -- --ignored --exact >/dev/null
 for run in $(seq 1 "$RUNS"); do

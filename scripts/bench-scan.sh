@@ -20,16 +20,11 @@ if [[ -z "$BIN" ]]; then
 fi
 
 WORK="$(mktemp -d)"
-PORT="$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-ENDPOINT="http://127.0.0.1:$PORT"
-MOTO_EC2_LOAD_DEFAULT_AMIS=false "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$WORK/moto.log" 2>&1 &
-MOTO_PID=$!
-cleanup() { kill "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true; rm -rf "$WORK"; }
+# shellcheck source=scripts/moto-lib.sh
+source "$REPO_ROOT/scripts/moto-lib.sh"
+cleanup() { moto_stop; rm -rf "$WORK"; }
 trap cleanup EXIT
-for _ in $(seq 1 100); do
-  curl -sf "$ENDPOINT/moto-api/data.json" >/dev/null 2>&1 && break
-  sleep 0.2
-done
+moto_start
 
 echo "seeding $N buckets, $N roles, $N security groups into moto at $ENDPOINT ..."
 SEED_START=$(date +%s)

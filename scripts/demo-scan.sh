@@ -14,15 +14,10 @@ VENV="${FLOWFORGE_MOTO_VENV:-$REPO_ROOT/.venv-moto}"
 "$REPO_ROOT/scripts/setup-moto.sh" >/dev/null
 
 LOG="$(mktemp)"
-PORT="$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-ENDPOINT="http://127.0.0.1:$PORT"
-MOTO_EC2_LOAD_DEFAULT_AMIS=false "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$LOG" 2>&1 &
-MOTO_PID=$!
-trap 'kill $MOTO_PID 2>/dev/null || true; wait $MOTO_PID 2>/dev/null || true; rm -f "$LOG" "$LOG.seed"' EXIT
-for _ in $(seq 1 100); do
-  curl -sf "$ENDPOINT/moto-api/data.json" >/dev/null 2>&1 && break
-  sleep 0.2
-done
+# shellcheck source=scripts/moto-lib.sh
+source "$REPO_ROOT/scripts/moto-lib.sh"
+trap 'moto_stop; rm -f "$LOG" "$LOG.seed"' EXIT
+moto_start
 curl -sf -X POST "$ENDPOINT/moto-api/config" -d '{"lambda": {"use_docker": false}}' >/dev/null
 
 echo "seeding a FlowForge prod account into $ENDPOINT (drift: $DRIFTS) ..."

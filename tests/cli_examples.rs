@@ -1,24 +1,11 @@
 //! The binary on the shipped example snapshots: exact results, exit codes, byte-identical
 //! reports, and a clear exit-2 message for every kind of bad input.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_flowforge-audit"))
-}
-
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn run(args: &[&str]) -> Output {
-    bin().args(args).output().expect("the binary runs")
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
-}
+mod common;
+use common::{bin, repo, run, text};
 
 fn evaluate(snapshot: &str, out: &Path, extra: &[&str]) -> Output {
     let snap = repo(snapshot);

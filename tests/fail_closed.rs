@@ -2,22 +2,17 @@
 //! the scanner could not see is UNKNOWN and blocks the prod gate, and a runaway custom policy is
 //! an ERROR for that check alone, never a crash or a hang.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
+mod common;
+use common::{repo, text};
 
 fn compliant() -> Value {
     serde_json::from_slice(&std::fs::read(repo("examples/snapshots/prod-compliant.json")).unwrap()).unwrap()
-}
-
-fn text(o: &Output) -> String {
-    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
 /// Runs `evaluate --env prod` on `snapshot`; returns the output and the JSON report.

@@ -2,16 +2,11 @@
 //! `file:line:col: error[CODE]`, exit 2, and nothing written before the inputs are known good.
 //! Each test is named after the defect it pins (issues 9 and 10).
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Output;
 
-fn repo(p: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join(p)
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_flowforge-audit")).args(args).output().expect("the binary runs")
-}
+mod common;
+use common::{repo, run};
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
