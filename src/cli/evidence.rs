@@ -171,7 +171,7 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
     };
     let signature = tree.files.remove(SIGNATURE);
     let (manifest, manifest_problems) = Manifest::parse(&manifest_bytes)?;
-    problems.extend(manifest_problems);
+    problems.extend(manifest_problems.iter().map(ToString::to_string));
     let mut signed_by = None;
     match (&key, &signature) {
         (Some(key), Some(sig)) => {

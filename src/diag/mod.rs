@@ -98,6 +98,10 @@ codes! {
     SnapshotVersion = "S002", Error, "snapshot: a schema_version this build does not read";
     SnapshotShape = "S003", Error, "snapshot: valid JSON that is not a snapshot (missing or mistyped field)";
     SnapshotCollectedAt = "S004", Error, "snapshot: `collected_at` is not an RFC 3339 timestamp";
+    ManifestInvalid = "E001", Error, "evidence manifest: not JSON, or JSON that is not a manifest";
+    ManifestVersion = "E002", Error, "evidence manifest: a bundle_version this build does not read";
+    ManifestNotCanonical = "E003", Error, "evidence manifest: not in the exact form the tool writes (edited)";
+    ManifestPath = "E004", Error, "evidence manifest: a file path a self-contained bundle cannot hold";
 }
 
 impl fmt::Display for Code {
@@ -227,7 +231,7 @@ mod tests {
             assert!(seen.insert(s), "code {s} is used twice");
             let mut chars = s.chars();
             let letter = chars.next().unwrap_or(' ');
-            assert!("YBWPMTS".contains(letter), "{s}: unknown kind letter");
+            assert!("YBWPMTSE".contains(letter), "{s}: unknown kind letter");
             assert!(s.len() == 4 && chars.all(|c| c.is_ascii_digit()), "{s}: not <letter><3 digits>");
             assert!(!code.summary().is_empty(), "{s}: no summary");
         }

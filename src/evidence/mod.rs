@@ -23,6 +23,7 @@
 
 pub mod signing;
 
+use crate::diag::{Code, Problem};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Component, Path};
@@ -52,8 +53,9 @@ const REPORTS_DIR: &str = "reports/";
 pub enum EvidenceError {
     #[error("cannot read {path}: {source}")]
     Io { path: String, source: std::io::Error },
-    #[error("{path}: {message}")]
-    Manifest { path: String, message: String },
+    /// The manifest cannot be used at all (its problem names the file and the position).
+    #[error("{0}")]
+    Manifest(Problem),
 }
 
 /// The options that shape the reports, as resolved in the original run.
@@ -90,28 +92,43 @@ impl Manifest {
 
     /// Parses a manifest; `Ok` with problems when it reads but is not canonical or names a
     /// path a bundle cannot hold.
-    pub fn parse(bytes: &[u8]) -> Result<(Manifest, Vec<String>), EvidenceError> {
-        let err = |message: String| EvidenceError::Manifest { path: MANIFEST.into(), message };
-        let version: serde_json::Value =
-            serde_json::from_slice(bytes).map_err(|e| err(format!("not an evidence manifest: {e}")))?;
+    pub fn parse(bytes: &[u8]) -> Result<(Manifest, Vec<Problem>), EvidenceError> {
+        let fatal = |code, line, col, message: String| {
+            EvidenceError::Manifest(Problem::new(code, MANIFEST, line, col, message))
+        };
+        let invalid = |e: serde_json::Error| {
+            fatal(Code::ManifestInvalid, e.line(), e.column(), format!("not an evidence manifest: {e}"))
+        };
+        let version: serde_json::Value = serde_json::from_slice(bytes).map_err(invalid)?;
         match version.get("bundle_version").and_then(serde_json::Value::as_u64) {
             Some(v) if v == u64::from(BUNDLE_VERSION) => {}
             Some(v) => {
-                return Err(err(format!(
-                    "bundle_version {v} is not supported (this tool reads version {BUNDLE_VERSION}); verify it with the flowforge-audit that wrote it"
-                )))
+                return Err(fatal(
+                    Code::ManifestVersion,
+                    0,
+                    0,
+                    format!(
+                        "bundle_version {v} is not supported (this tool reads version {BUNDLE_VERSION}); verify it with the flowforge-audit that wrote it"
+                    ),
+                ))
             }
-            None => return Err(err("no bundle_version: not an evidence manifest".into())),
+            None => {
+                return Err(fatal(Code::ManifestInvalid, 0, 0, "no bundle_version: not an evidence manifest".into()))
+            }
         }
-        let manifest: Manifest =
-            serde_json::from_value(version).map_err(|e| err(format!("not an evidence manifest: {e}")))?;
+        // Re-read from the bytes (not the value) so that a shape error has its position.
+        let manifest: Manifest = serde_json::from_slice(bytes).map_err(invalid)?;
         let mut problems = Vec::new();
         if manifest.to_canonical() != bytes {
-            problems.push(format!("{MANIFEST}: not in the canonical form flowforge-audit writes (edited?)"));
+            problems.push(Problem::in_file(
+                Code::ManifestNotCanonical,
+                MANIFEST,
+                "not in the canonical form flowforge-audit writes (edited?)",
+            ));
         }
         for path in manifest.files.keys() {
             if let Err(why) = check_relative_path(path) {
-                problems.push(format!("{MANIFEST}: file {path:?}: {why}"));
+                problems.push(Problem::in_file(Code::ManifestPath, MANIFEST, format!("file {path:?}: {why}")));
             }
         }
         Ok((manifest, problems))
@@ -356,7 +373,10 @@ mod tests {
                 // Accepted without a problem only in canonical form: no byte goes unchecked.
                 Ok((m, problems)) if problems.is_empty() => assert_eq!(m.to_canonical(), bytes),
                 Ok(_) => {}
-                Err(e) => assert!(e.to_string().starts_with("manifest.json: "), "{e}"),
+                Err(e) => {
+                    let e = e.to_string();
+                    assert!(e.starts_with("manifest.json:") && e.contains(": error[E00"), "{e}")
+                }
             }
         }
     }
@@ -381,14 +401,17 @@ mod tests {
         let (back, problems) = Manifest::parse(&bytes).unwrap();
         assert_eq!(back, m);
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].contains("\"../x\""), "{problems:?}");
+        assert_eq!(problems[0].code, Code::ManifestPath, "{problems:?}");
+        assert!(problems[0].message.contains("\"../x\""), "{problems:?}");
         let spaced = String::from_utf8(bytes.clone()).unwrap().replace("\n", "\n ");
         let (_, problems) = Manifest::parse(spaced.as_bytes()).unwrap();
-        assert!(problems.iter().any(|p| p.contains("canonical")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.code == Code::ManifestNotCanonical), "{problems:?}");
         let extra = String::from_utf8(bytes.clone()).unwrap().replacen('{', "{\"labels\": 1,", 1);
-        assert!(Manifest::parse(extra.as_bytes()).is_err());
+        let err = Manifest::parse(extra.as_bytes()).unwrap_err().to_string();
+        assert!(err.starts_with("manifest.json:1:") && err.contains("error[E001]"), "{err}");
         let v1 = String::from_utf8(bytes).unwrap().replace("\"bundle_version\": 2", "\"bundle_version\": 1");
-        assert!(Manifest::parse(v1.as_bytes()).unwrap_err().to_string().contains("bundle_version 1"));
+        let err = Manifest::parse(v1.as_bytes()).unwrap_err().to_string();
+        assert!(err.contains("error[E002]") && err.contains("bundle_version 1"), "{err}");
     }
 
     /// Reading a bundle refuses symbolic links to files and directories instead of following them.
