@@ -268,14 +268,9 @@ impl Inputs {
     /// here, so a missing one is an error before any evaluation.
     pub fn load(opts: &AuditOptions) -> Result<Inputs, AuditError> {
         let baseline = LoadedBaseline::load(opts.baseline.as_deref())?;
-        let known = baseline.baseline.environments();
-        if !known.contains(&opts.env.as_str()) {
-            return Err(AuditError::Input(format!(
-                "unknown environment {:?}: the baseline defines {}",
-                opts.env,
-                known.join(", ")
-            )));
-        }
+        let known =
+            |env: &str| baseline.baseline.environment(env).map(drop).map_err(|e| AuditError::Input(e.to_string()));
+        known(&opts.env)?;
         let source = match &opts.promotion {
             None => None,
             Some(p) => {
@@ -289,6 +284,7 @@ impl Inputs {
                         ))
                     })?,
                 };
+                known(&env)?;
                 Some(LoadedSource { env, snapshot: LoadedSnapshot::load(&p.snapshot, false)? })
             }
         };

@@ -8,20 +8,7 @@ mod common;
 use common::{bin, repo, run, text};
 
 fn evaluate(snapshot: &str, out: &Path, extra: &[&str]) -> Output {
-    let snap = repo(snapshot);
-    let mut args = vec![
-        "evaluate",
-        "--snapshot",
-        snap.to_str().unwrap(),
-        "--env",
-        "prod",
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "json,csv,md",
-    ];
-    args.extend_from_slice(extra);
-    run(&args)
+    common::evaluate(&repo(snapshot), out, &[&["--format", "json,csv,md"], extra].concat())
 }
 
 fn results(out: &Path) -> Vec<(String, String, String)> {
@@ -603,4 +590,8 @@ fn gate_refuses_a_source_snapshot_of_another_environment() {
     let o = args(&["--from-env", "prod"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(text(&o).contains("parity: checked against prod"), "{}", text(&o));
+    // A source environment the baseline does not define is refused before any evaluation.
+    let o = args(&["--from-env", "staging"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("unknown environment \"staging\""), "{}", text(&o));
 }

@@ -21,19 +21,7 @@ fn evaluate(snapshot: &Value, extra: &[&str]) -> (Output, Value) {
     let snap = dir.path().join("snapshot.json");
     std::fs::write(&snap, serde_json::to_vec(snapshot).unwrap()).unwrap();
     let out = dir.path().join("out");
-    let mut args = vec![
-        "evaluate",
-        "--snapshot",
-        snap.to_str().unwrap(),
-        "--env",
-        "prod",
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "json",
-    ];
-    args.extend_from_slice(extra);
-    let o = Command::new(env!("CARGO_BIN_EXE_flowforge-audit")).args(&args).output().unwrap();
+    let o = common::evaluate(&snap, &out, &[&["--format", "json"], extra].concat());
     let report = std::fs::read(out.join("flowforge-audit.json"))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok())

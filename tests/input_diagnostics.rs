@@ -17,17 +17,7 @@ fn example() -> String {
 }
 
 fn evaluate_all_formats(snapshot: &Path, out: &Path) -> Output {
-    run(&[
-        "evaluate",
-        "--snapshot",
-        snapshot.to_str().unwrap(),
-        "--env",
-        "prod",
-        "--out",
-        out.to_str().unwrap(),
-        "--format",
-        "all",
-    ])
+    common::evaluate(snapshot, out, &["--format", "all"])
 }
 
 /// Issue 10: an invalid `collected_at` stamped the reports, and with `--format all` some were
@@ -156,17 +146,7 @@ fn tfstate_without_resources_is_refused_and_byte_order_mark_accepted() {
     let dir = tempfile::tempdir().unwrap();
     let snapshot = repo("examples/snapshots/prod-compliant.json");
     let evaluate = |state: &Path| {
-        run(&[
-            "evaluate",
-            "--snapshot",
-            snapshot.to_str().unwrap(),
-            "--env",
-            "prod",
-            "--out",
-            dir.path().join("out").to_str().unwrap(),
-            "--expected-from",
-            state.to_str().unwrap(),
-        ])
+        common::evaluate(&snapshot, &dir.path().join("out"), &["--expected-from", state.to_str().unwrap()])
     };
     let empty = dir.path().join("empty.tfstate");
     std::fs::write(&empty, "{\"version\": 4, \"terraform_version\": \"1.9.0\"}").unwrap();

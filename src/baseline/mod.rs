@@ -82,6 +82,14 @@ impl Baseline {
 }
 
 impl Baseline {
+    /// The environment `env` of the file, or the error naming the ones it defines.
+    pub fn environment(&self, env: &str) -> Result<&Environment, BaselineError> {
+        self.environments.get(env).ok_or_else(|| BaselineError::UnknownEnvironment {
+            env: env.to_owned(),
+            known: self.environments.keys().cloned().collect(),
+        })
+    }
+
     /// The environment a release reaches `env` from: the one before it in
     /// [`Baseline::promotion_order`]; `None` for the first one or one not in the order.
     pub fn previous_environment(&self, env: &str) -> Option<&str> {

@@ -68,12 +68,7 @@ fn applies(envs: &Option<Vec<String>>, env: &str) -> bool {
 }
 
 pub(crate) fn build(b: &Baseline, env: &str, account_id: &str, partition: &str) -> Result<EnvView, BaselineError> {
-    let Some(environment) = b.environments.get(env) else {
-        return Err(BaselineError::UnknownEnvironment {
-            env: env.to_owned(),
-            known: b.environments.keys().cloned().collect(),
-        });
-    };
+    let environment = b.environment(env)?;
     let vars = [("{env}", env), ("{account_id}", account_id), ("{partition}", partition)];
 
     let mut architecture = b.architecture.clone();

@@ -183,7 +183,7 @@ pub struct GateArgs {
     pub from_snapshot: Option<PathBuf>,
     /// The source environment [default: the one before --env in the baseline's
     /// `promotion_order`, by default the order environments are declared in: dev → qa → uat → prod].
-    #[arg(long)]
+    #[arg(long, requires = "from_snapshot")]
     pub from_env: Option<String>,
     /// Judge a snapshot whose resources' environment tags name another environment anyway
     /// (by default a promotion refuses such a contradiction, exit 2).

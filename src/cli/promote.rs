@@ -26,9 +26,6 @@ pub fn gate(args: GateArgs) -> anyhow::Result<u8> {
         env: args.from_env.clone(),
         allow_env_mismatch: args.allow_env_mismatch,
     });
-    if args.from_snapshot.is_none() && args.from_env.is_some() {
-        anyhow::bail!("--from-env needs --from-snapshot (the source environment's snapshot)");
-    }
     let inputs = Inputs::load(&opts)?;
     let mut snapshot = LoadedSnapshot::load(&args.snapshot, false)?;
     let audit = audit::run(&inputs, &mut snapshot, &opts).context("evaluating the target environment")?;

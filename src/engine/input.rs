@@ -83,31 +83,26 @@ type Install = Box<dyn FnOnce(&mut Snapshot) + Send>;
 /// Parses one member's raw text into its typed value and converts it for the engine.
 type PartParser = fn(&str) -> Result<(Install, regorus::Value), ()>;
 
-// One parser per service member of the registry (`crate::aws::registry!`), plus the errors.
+/// Converts one collection member of a typed snapshot for the engine.
+type PartConverter = fn(&Snapshot) -> Result<regorus::Value, crate::policy::rego_value::ConvertError>;
+
+// The snapshot's collection members (every service of the registry, then the errors), once
+// for a file's text and once for a snapshot already in memory.
 macro_rules! parts {
     ($($svc:ident)*) => {
-        /// The snapshot's collection members, each with its parser; every other member is header.
+        /// Each collection member with its parser; every other member is header.
         const PARTS: &[(&str, PartParser)] = &[
             $( (stringify!($svc), |raw| convert(raw, |s: &mut Snapshot, v| s.$svc = v)), )*
             ("collection_errors", |raw| convert(raw, |s: &mut Snapshot, v| s.collection_errors = v)),
         ];
-    };
-}
-crate::aws::registry!(parts);
-
-/// Converts one collection member of a typed snapshot for the engine.
-type PartConverter = fn(&Snapshot) -> Result<regorus::Value, crate::policy::rego_value::ConvertError>;
-
-// The same members, for a snapshot already in memory.
-macro_rules! converters {
-    ($($svc:ident)*) => {
+        /// Each collection member with its converter.
         const CONVERTERS: &[(&str, PartConverter)] = &[
             $( (stringify!($svc), |s| crate::policy::rego_value::to_value(&s.$svc)), )*
             ("collection_errors", |s| crate::policy::rego_value::to_value(&s.collection_errors)),
         ];
     };
 }
-crate::aws::registry!(converters);
+crate::aws::registry!(parts);
 
 /// The Rego input of a snapshot already in memory (a collection's): the header, then every
 /// member converted on its own task, on one thread per core, as files read from disk are.

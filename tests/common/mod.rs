@@ -24,3 +24,11 @@ pub fn run(args: &[&str]) -> Output {
 pub fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
+
+/// `evaluate --snapshot SNAPSHOT --env prod --out OUT` and `extra`.
+pub fn evaluate(snapshot: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args =
+        vec!["evaluate", "--snapshot", snapshot.to_str().unwrap(), "--env", "prod", "--out", out.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    run(&args)
+}
