@@ -10,6 +10,7 @@
 //! - [`policy`]: the Rego catalog; [`baseline`]: the expected architecture;
 //!   [`engine`]: evaluation; [`drift`]; [`gate`]: thresholds and waivers; [`report`]: formats.
 //! - [`audit`]: the pipeline as a library API (options in, report out), used by every command.
+//! - [`org`]: organisation scans (every account of an AWS Organization, sharded) and their summary.
 //! - [`evidence`]: evidence bundles (layout, strict reading, manifest signatures).
 //! - [`cli`]: argument parsing and the subcommands; `parallel`: work spread over the cores.
 //! - [`diag`]: the one problem type for every input file (codes in `docs/diagnostics.md`) and the
@@ -31,6 +32,7 @@ pub mod evidence;
 pub mod fsio;
 pub mod gate;
 pub mod model;
+pub mod org;
 mod parallel;
 pub mod policy;
 pub mod report;

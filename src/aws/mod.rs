@@ -47,6 +47,8 @@
 #[cfg(feature = "aws")]
 mod counter;
 #[cfg(feature = "aws")]
+pub mod org;
+#[cfg(feature = "aws")]
 pub(crate) mod error;
 #[cfg(feature = "aws")]
 mod session;
@@ -246,14 +248,53 @@ macro_rules! modules {
 registry!(modules);
 
 /// The operations the session itself calls when it connects, before any service: STS tells
-/// the account id and partition every ARN needs.
-pub const CONNECT_OPERATIONS: &[Operation] = &[Operation {
-    service: "sts",
-    method: "get_caller_identity",
-    api_name: "GetCallerIdentity",
-    name: "GetCallerIdentity",
-    iam_action: "sts:GetCallerIdentity",
-}];
+/// the account id and partition every ARN needs; EC2 DescribeRegions lists the account's
+/// enabled regions for `--region all`.
+pub const CONNECT_OPERATIONS: &[Operation] = &[
+    Operation {
+        service: "sts",
+        method: "get_caller_identity",
+        api_name: "GetCallerIdentity",
+        name: "GetCallerIdentity",
+        iam_action: "sts:GetCallerIdentity",
+    },
+    Operation {
+        service: "ec2",
+        method: "describe_regions",
+        api_name: "DescribeRegions",
+        name: "DescribeRegions",
+        iam_action: "ec2:DescribeRegions",
+    },
+];
+
+/// What `--region all` asks for: every region enabled in the account (EC2 DescribeRegions).
+pub const ALL_REGIONS: &str = "all";
+
+/// The operations an organisation scan (`scan --org`) calls with the management account's
+/// credentials (`src/aws/org.rs`): discovery, account tags and service control policies. They
+/// are not part of [`OPERATIONS`] (the member accounts' scanner role never needs them):
+/// `iam/org-policy.json` grants exactly these and `sts:AssumeRole` (tests keep them equal).
+pub const ORG_OPERATIONS: &[Operation] = &[
+    org_op("list_accounts", "ListAccounts", "organizations:ListAccounts"),
+    org_op("list_accounts_for_parent", "ListAccountsForParent", "organizations:ListAccountsForParent"),
+    org_op(
+        "list_organizational_units_for_parent",
+        "ListOrganizationalUnitsForParent",
+        "organizations:ListOrganizationalUnitsForParent",
+    ),
+    org_op("list_tags_for_resource", "ListTagsForResource", "organizations:ListTagsForResource"),
+    org_op("list_parents", "ListParents", "organizations:ListParents"),
+    org_op("list_policies_for_target", "ListPoliciesForTarget", "organizations:ListPoliciesForTarget"),
+    org_op("describe_policy", "DescribePolicy", "organizations:DescribePolicy"),
+];
+
+const fn org_op(method: &'static str, name: &'static str, iam_action: &'static str) -> Operation {
+    Operation { service: "organizations", method, api_name: name, name, iam_action }
+}
+
+/// The IAM policy the management-account principal of `scan --org` needs: [`ORG_OPERATIONS`]
+/// and `sts:AssumeRole` into the member accounts' audit role.
+pub const ORG_POLICY: &str = include_str!("../../iam/org-policy.json");
 
 const fn count_operations() -> usize {
     let (mut n, mut i) = (CONNECT_OPERATIONS.len(), 0);

@@ -79,6 +79,8 @@ pub enum ConnectError {
     Sts(CallError),
     #[error("STS returned an unusable identity: {0}")]
     BadIdentity(String),
+    #[error("--region all: EC2 DescribeRegions failed: {0}")]
+    Regions(CallError),
 }
 
 /// An open session: the configuration, who we are, and the call counter.
@@ -151,7 +153,7 @@ pub async fn connect(opts: &ConnectOptions) -> Result<Session, ConnectError> {
     if let Some(profile) = &opts.profile {
         loader = loader.profile_name(profile);
     }
-    if let Some(region) = opts.regions.first() {
+    if let Some(region) = opts.regions.first().filter(|r| *r != super::ALL_REGIONS) {
         loader = loader.region(Region::new(region.clone()));
     }
     if let Some(url) = &endpoint_url {
@@ -184,8 +186,9 @@ pub async fn connect(opts: &ConnectOptions) -> Result<Session, ConnectError> {
         ConnectError::NoCredentials(aws_smithy_types::error::display::DisplayErrorContext(&e).to_string())
     })?;
 
+    let all_regions = opts.regions.iter().any(|r| r == super::ALL_REGIONS);
     let mut regions: Vec<String> = Vec::new();
-    for r in &opts.regions {
+    for r in opts.regions.iter().filter(|r| *r != super::ALL_REGIONS) {
         if !regions.contains(r) {
             regions.push(r.clone());
         }
@@ -215,8 +218,42 @@ pub async fn connect(opts: &ConnectOptions) -> Result<Session, ConnectError> {
     if account_id.is_empty() || partition.is_empty() {
         return Err(ConnectError::BadIdentity(format!("account {account_id:?}, ARN {caller_arn:?}")));
     }
+    if all_regions {
+        regions = enabled_regions(&base, &counter, &retry_partition).await?;
+    }
     tracing::debug!(%account_id, %partition, %caller_arn, ?regions, "connected");
     Ok(Session { base, endpoint_url, regions, account_id, partition, caller_arn, counter, retry_partition })
+}
+
+/// `--region all`: the regions enabled in the account (DescribeRegions without `AllRegions`
+/// leaves out the opt-in regions the account has not enabled), sorted.
+async fn enabled_regions(
+    base: &SdkConfig,
+    counter: &CallCounter,
+    retry_partition: &RetryPartition,
+) -> Result<Vec<String>, ConnectError> {
+    let conf = aws_sdk_ec2::config::Builder::from(base)
+        .interceptor(counter.interceptor("ec2"))
+        .retry_partition(retry_partition.clone())
+        .build();
+    let ec2 = aws_sdk_ec2::Client::from_conf(conf);
+    let out = ec2
+        .describe_regions()
+        .send()
+        .await
+        .map_err(|e| ConnectError::Regions(CallError::from_sdk("ec2", "DescribeRegions", e)))?;
+    let mut regions: Vec<String> = out.regions().iter().filter_map(|r| r.region_name().map(str::to_owned)).collect();
+    regions.sort();
+    regions.dedup();
+    if regions.is_empty() {
+        return Err(ConnectError::Regions(CallError {
+            service: "ec2",
+            operation: "DescribeRegions",
+            code: "NoRegions".into(),
+            message: "the account has no enabled region".into(),
+        }));
+    }
+    Ok(regions)
 }
 
 impl Session {

@@ -174,10 +174,11 @@ fn each_service_calls_exactly_its_declared_operations() {
     }
     let declared = |ops: &[Operation]| -> BTreeSet<String> { ops.iter().map(|o| o.method.to_owned()).collect() };
     let shared = called.remove(&None).unwrap_or_default();
+    let mut session_and_org = declared(CONNECT_OPERATIONS);
+    session_and_org.extend(declared(ORG_OPERATIONS));
     assert_eq!(
-        shared,
-        declared(CONNECT_OPERATIONS),
-        "the SDK calls of the files at the top of src/aws must be exactly aws::CONNECT_OPERATIONS"
+        shared, session_and_org,
+        "the SDK calls of the files at the top of src/aws must be exactly aws::CONNECT_OPERATIONS and aws::ORG_OPERATIONS"
     );
     for service in SERVICES {
         let calls = called.remove(&Some(service.part.to_owned())).unwrap_or_default();
@@ -255,8 +256,8 @@ fn nothing_mutating_and_no_secret_values() {
 /// table knows, so a failed call makes the right checks UNKNOWN.
 #[test]
 fn recorded_operation_names_are_known_to_the_model() {
-    // Not tied to one collection: identity, and ELB tags (recognition only).
-    let exempt = [("sts", "GetCallerIdentity"), ("elasticloadbalancing", "DescribeTags")];
+    // Not tied to one collection: identity, region discovery, and ELB tags (recognition only).
+    let exempt = [("sts", "GetCallerIdentity"), ("ec2", "DescribeRegions"), ("elasticloadbalancing", "DescribeTags")];
     for op in OPERATIONS {
         let service = iam_prefix(op.service);
         if exempt.contains(&(service, op.name)) {
@@ -278,4 +279,34 @@ fn sdk_call_finder_follows_client_bindings() {
                let sts = aws_sdk_sts::Client::from_conf(c); sts.get_caller_identity(); }";
     let expected = ["describe_vpcs", "put_object", "get_caller_identity"].map(str::to_owned);
     assert_eq!(sdk_calls(src), BTreeSet::from(expected));
+}
+
+/// The management-account policy of `scan --org` grants exactly the organisation operations
+/// the code calls, read-only, plus `sts:AssumeRole` into the member accounts' audit role.
+#[test]
+fn org_policy_is_exactly_the_org_operations_and_assume_role() {
+    let doc: serde_json::Value = serde_json::from_str(ORG_POLICY).unwrap();
+    let mut granted = BTreeSet::new();
+    for st in doc["Statement"].as_array().unwrap() {
+        assert_eq!(st["Effect"], "Allow", "the org policy only allows");
+        match &st["Action"] {
+            serde_json::Value::String(a) => granted.insert(a.clone()),
+            other => {
+                for a in other.as_array().unwrap() {
+                    granted.insert(a.as_str().unwrap().to_owned());
+                }
+                true
+            }
+        };
+    }
+    let mut expected: BTreeSet<String> = ORG_OPERATIONS.iter().map(|o| o.iam_action.to_owned()).collect();
+    expected.insert("sts:AssumeRole".to_owned());
+    assert_eq!(granted, expected);
+    for op in ORG_OPERATIONS {
+        assert!(
+            READ_PREFIXES.iter().any(|p| op.method.starts_with(&format!("{p}_"))),
+            "{} is not a List/Describe/Get operation",
+            op.method
+        );
+    }
 }

@@ -49,14 +49,30 @@ pub enum Command {
     /// Work with the expected-architecture baseline.
     #[command(subcommand)]
     Baseline(BaselineCommand),
+    /// Join the output directories of `scan --org --shard I/N` runs into one organisation
+    /// summary, byte for byte what a single run writes (no AWS access).
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The `--out` directories of the shards (all N of one run).
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+    /// Where the organisation summary is written.
+    #[arg(long, value_name = "DIR", default_value = "reports")]
+    pub out: PathBuf,
+    /// Print nothing on stdout but the summary paths.
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 /// Options shared by every command that evaluates a snapshot.
 #[derive(Debug, Clone, Args)]
 pub struct AuditArgs {
     /// The FlowForge environment to audit against (dev, qa, uat, prod, or one the baseline defines).
-    #[arg(long)]
-    pub env: String,
+    #[arg(long, required = true)]
+    pub env: Option<String>,
     /// The expected-architecture baseline [default: the built-in baselines/flowforge.yaml].
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
@@ -121,7 +137,8 @@ impl AuditArgs {
             ),
         };
         Ok(crate::audit::AuditOptions {
-            env: self.env.clone(),
+            // Required by clap, except for `scan --org` (each account's own environment).
+            env: self.env.clone().unwrap_or_default(),
             baseline: self.baseline.clone(),
             policies: self.policies.clone(),
             waivers: self.waivers.clone(),
@@ -226,7 +243,8 @@ pub struct ConnectArgs {
     /// Audit another account through this role (sts:AssumeRole).
     #[arg(long, value_name = "ROLE_ARN")]
     pub assume_role: Option<String>,
-    /// The external id the role's trust policy requires.
+    /// The external id the role's trust policy requires (`--assume-role`, or each account's
+    /// `--role-name` with `--org`).
     #[arg(long, requires = "assume_role")]
     pub external_id: Option<String>,
     /// Send every call to this endpoint (an emulator such as moto) instead of AWS.
@@ -261,14 +279,51 @@ pub struct CollectArgs {
 
 #[cfg(feature = "aws")]
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("env", |a| a.required(false).required_unless_present("org")),
+    mut_arg("external_id", |a| a.requires(clap::builder::Resettable::<clap::Id>::Reset).requires("role_source")),
+    group(clap::ArgGroup::new("role_source").args(["assume_role", "org"]).multiple(true)),
+)]
 pub struct ScanArgs {
     #[command(flatten)]
     pub connect: ConnectArgs,
     #[command(flatten)]
     pub audit: AuditArgs,
     /// Also save the collected snapshot, for `evaluate` or an auditor to re-run later.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "org")]
     pub save_snapshot: Option<PathBuf>,
+    #[command(flatten)]
+    pub org: OrgArgs,
+}
+
+/// `scan --org`: every account of an AWS Organization (README, "Organisation scans").
+#[cfg(feature = "aws")]
+#[derive(Debug, Args)]
+pub struct OrgArgs {
+    /// Scan the organisation's active accounts (management-account credentials), each through
+    /// --role-name, into --out DIR/<account-id>/, with an organisation summary in DIR.
+    #[arg(long, conflicts_with_all = ["env", "assume_role"])]
+    pub org: bool,
+    /// Only the accounts under these OUs (or root ids), recursively; repeat or comma-separate.
+    #[arg(long, value_delimiter = ',', value_name = "OU_ID", requires = "org")]
+    pub ou: Vec<String>,
+    /// Only these accounts: comma-separated ids, or a file of `ACCOUNT_ID [ENVIRONMENT]` lines.
+    #[arg(long, value_name = "FILE|LIST", requires = "org")]
+    pub accounts: Option<String>,
+    /// Account → environment, a file of `ACCOUNT_ID ENVIRONMENT` lines [default: each account's
+    /// Organizations tag named by the baseline's recognise.environment_tag].
+    #[arg(long, value_name = "FILE", requires = "org")]
+    pub account_map: Option<PathBuf>,
+    /// The role assumed in every member account.
+    #[arg(long, default_value = "FlowForgeAudit", requires = "org")]
+    pub role_name: String,
+    /// Accounts audited at once (each with its own per-service concurrency and retry budget).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=256), requires = "org")]
+    pub max_accounts: u32,
+    /// This runner's share of the accounts, I/N with 0 <= I < N (stable by account id);
+    /// join the N outputs with `flowforge-audit merge`.
+    #[arg(long, value_name = "I/N", requires = "org")]
+    pub shard: Option<crate::org::accounts::Shard>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -14,7 +14,9 @@ mod args;
 mod diff;
 mod evaluate;
 mod evidence;
+mod merge;
 mod misc;
+mod org;
 mod output;
 mod promote;
 #[cfg(feature = "aws")]
@@ -90,6 +92,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Evidence(args::EvidenceCommand::Keygen { out }) => evidence::keygen(&out),
         Command::Policy(p) => misc::policy(p),
         Command::Baseline(b) => misc::baseline(b),
+        Command::Merge(a) => merge::merge(a),
     }
 }
 

@@ -101,6 +101,9 @@ pub fn collect(args: CollectArgs) -> anyhow::Result<u8> {
 }
 
 pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
+    if args.org.org {
+        return super::org::scan(args);
+    }
     // Load the local inputs first: a typo in --baseline should not cost a full collection.
     let opts = args.audit.options()?;
     let inputs = Inputs::load(&opts)?;

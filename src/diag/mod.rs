@@ -102,6 +102,11 @@ codes! {
     ManifestVersion = "E002", Error, "evidence manifest: a bundle_version this build does not read";
     ManifestNotCanonical = "E003", Error, "evidence manifest: not in the exact form the tool writes (edited)";
     ManifestPath = "E004", Error, "evidence manifest: a file path a self-contained bundle cannot hold";
+    AccountFileSyntax = "O001", Error, "account file: a line that is not `ACCOUNT_ID [ENVIRONMENT]`";
+    AccountFileId = "O002", Error, "account file: not an AWS account id (12 digits)";
+    AccountFileEnvironment = "O003", Error, "account file: an environment the baseline does not define";
+    AccountFileDuplicate = "O004", Error, "account file: an account listed twice";
+    OrgRecord = "O005", Error, "org scan output: an account record or shard file that cannot be merged";
 }
 
 impl fmt::Display for Code {
@@ -231,7 +236,7 @@ mod tests {
             assert!(seen.insert(s), "code {s} is used twice");
             let mut chars = s.chars();
             let letter = chars.next().unwrap_or(' ');
-            assert!("YBWPMTSE".contains(letter), "{s}: unknown kind letter");
+            assert!("YBWPMTSEO".contains(letter), "{s}: unknown kind letter");
             assert!(s.len() == 4 && chars.all(|c| c.is_ascii_digit()), "{s}: not <letter><3 digits>");
             assert!(!code.summary().is_empty(), "{s}: no summary");
         }

@@ -1,0 +1,364 @@
+//! `scan --org`: discover the accounts with the management account's credentials, then audit
+//! each one through its audit role, a bounded number at a time.
+//!
+//! Each account is the single-account pipeline ([`crate::collect`] then [`crate::audit`])
+//! with a session of its own: its own credentials (AssumeRole), its own retry budget and
+//! adaptive rate limiter (so one throttled account backs off alone and never slows the
+//! others), its own `--out DIR/<account-id>/`. An account's snapshot is written, evaluated,
+//! its reports and record written, and the snapshot dropped before the next account takes
+//! its slot: at most `--max-accounts` snapshots are in memory at once, whatever the size of
+//! the organisation. The summary is then built from the record files alone (as `merge` does).
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use futures::StreamExt;
+
+use super::accounts::{AccountFile, Shard};
+use super::summary::{
+    self, AccountRecord, AccountState, OrgSummary, Scp, ScpEvidence, ShardFile, SCPS_NOT_APPLIED,
+};
+use crate::audit::{self, AuditError, AuditOptions, Inputs, LoadedSnapshot};
+use crate::aws::org::{OrgAccount, OrgApi};
+use crate::aws::{self, CallError, ConnectError, ConnectOptions};
+use crate::collect::{self, CollectOptions};
+use crate::model::{CollectionError, PolicyDocument, Snapshot, SNAPSHOT_SCHEMA_VERSION};
+
+/// Which accounts, and how each one is reached and judged.
+#[derive(Debug, Clone)]
+pub struct OrgOptions {
+    /// The management account's connection; its `regions` are the member accounts' regions
+    /// (`all` for each account's enabled regions).
+    pub connect: ConnectOptions,
+    pub s3_concurrency: usize,
+    /// Only the accounts under these OUs (or roots), recursively; empty: every account.
+    pub ous: Vec<String>,
+    /// Only these accounts (`--accounts`), with the environments their lines name.
+    pub accounts: Option<AccountFile>,
+    /// Account → environment (`--account-map`), ahead of the account tags.
+    pub account_map: Option<AccountFile>,
+    /// The label environments from `accounts`/`account_map` are attributed to.
+    pub account_file_label: String,
+    /// The role assumed in each member account.
+    pub role_name: String,
+    pub external_id: Option<String>,
+    /// Accounts audited at once.
+    pub max_accounts: usize,
+    pub shard: Shard,
+    /// The audit of each account: `env` and `out` are set per account (`out` is the parent
+    /// directory of the accounts' directories).
+    pub audit: AuditOptions,
+}
+
+/// Why the organisation could not be scanned at all (one account's failure is data instead).
+#[derive(Debug, thiserror::Error)]
+pub enum OrgError {
+    #[error("management account: {0}")]
+    Connect(#[from] ConnectError),
+    #[error("cannot list the organisation's accounts: {0}")]
+    Discovery(CallError),
+    #[error(transparent)]
+    Audit(#[from] AuditError),
+    #[error("writing {path}: {message}")]
+    Write { path: String, message: String },
+    #[error("could not start the async runtime: {0}")]
+    Runtime(String),
+}
+
+fn write_err(path: &Path, e: impl std::fmt::Display) -> OrgError {
+    OrgError::Write { path: path.display().to_string(), message: e.to_string() }
+}
+
+/// A finished organisation scan.
+pub struct OrgOutcome {
+    pub summary: OrgSummary,
+    /// The summary files written.
+    pub paths: Vec<PathBuf>,
+    /// What to tell the user besides (environment hints, unmapped accounts).
+    pub warnings: Vec<String>,
+}
+
+/// One account to scan, with its environment resolved.
+#[derive(Debug, Clone)]
+struct Target {
+    account: OrgAccount,
+    env: Option<(String, String)>,
+}
+
+/// [`run`] on a runtime of its own.
+pub fn run_blocking(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, OrgError> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| OrgError::Runtime(e.to_string()))?;
+    rt.block_on(run(opts, inputs))
+}
+
+/// Scans this shard's accounts of the organisation into `opts.audit.out`.
+pub async fn run(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, OrgError> {
+    let out = opts.audit.out.clone();
+    std::fs::create_dir_all(&out).map_err(|e| write_err(&out, e))?;
+    let mut management = opts.connect.clone();
+    management.regions.retain(|r| r != aws::ALL_REGIONS);
+    management.assume_role_arn = None;
+    management.external_id = None;
+    let session = aws::connect(&management).await?;
+    let org = OrgApi::new(&session);
+
+    let accounts = discover(&org, opts).await?;
+    let tag = inputs.baseline.baseline.recognise.environment_tag.clone();
+    let mut warnings = Vec::new();
+    let mut targets = Vec::new();
+    for account in &accounts {
+        if !opts.shard.contains(&account.id) {
+            continue;
+        }
+        let from_file = opts
+            .account_map
+            .iter()
+            .chain(opts.accounts.iter())
+            .find_map(|f| f.get(&account.id).cloned().flatten())
+            .map(|env| (env, format!("account file {}", opts.account_file_label)));
+        let env = match from_file {
+            Some(e) => Some(e),
+            None => match org.tags(&account.id).await {
+                Ok(tags) => tags.get(&tag).map(|env| (env.clone(), format!("tag {tag}"))),
+                Err(e) => {
+                    warnings.push(format!("account {}: cannot read its tags ({e}); not judged", account.id));
+                    None
+                }
+            },
+        };
+        targets.push(Target { account: account.clone(), env });
+    }
+    let shard_file = ShardFile::new(opts.shard, accounts.iter().map(|a| a.id.clone()).collect());
+    summary::write_shard_file(&out, &shard_file).map_err(|e| write_err(&out, e))?;
+
+    let partition = session.partition.clone();
+    let policies: Arc<Mutex<HashMap<String, Result<PolicyDocument, String>>>> = Arc::default();
+    let results: Vec<Result<(AccountRecord, Vec<String>), OrgError>> = futures::stream::iter(targets)
+        .map(|t| {
+            let (org, inputs, policies, partition) = (&org, inputs.clone(), policies.clone(), partition.clone());
+            async move { scan_account(opts, org, inputs, policies, &partition, t).await }
+        })
+        .buffer_unordered(opts.max_accounts.max(1))
+        .collect()
+        .await;
+    let mut records = Vec::new();
+    for r in results {
+        let (record, w) = r?;
+        warnings.extend(w);
+        records.push(record);
+    }
+    records.sort_by(|a, b| a.account_id.cmp(&b.account_id));
+    for r in records.iter().filter(|r| r.state == AccountState::Unmapped) {
+        warnings.push(format!(
+            "account {} ({}) has no environment (no {tag} tag, not in an account file): listed, not judged",
+            r.account_id, r.name
+        ));
+    }
+    let summary = OrgSummary::from_records(records);
+    let paths = summary.write(&out).map_err(|e| write_err(&out, e))?;
+    Ok(OrgOutcome { summary, paths, warnings })
+}
+
+/// The active accounts to consider: the `--accounts` list, else those under `--ou`, else the
+/// whole organisation; sorted by id.
+async fn discover(org: &OrgApi, opts: &OrgOptions) -> Result<Vec<OrgAccount>, OrgError> {
+    let mut found: BTreeMap<String, OrgAccount> = BTreeMap::new();
+    if opts.ous.is_empty() {
+        for a in org.accounts().await.map_err(OrgError::Discovery)? {
+            found.insert(a.id.clone(), a);
+        }
+    } else {
+        for ou in &opts.ous {
+            for a in org.accounts_under(ou).await.map_err(OrgError::Discovery)? {
+                found.insert(a.id.clone(), a);
+            }
+        }
+    }
+    found.retain(|_, a| a.active);
+    if let Some(list) = &opts.accounts {
+        // An explicit list is taken as given: an account the listing does not show (or that
+        // Organizations could not be asked about) is still audited under its id.
+        return Ok(list
+            .keys()
+            .map(|id| found.remove(id).unwrap_or_else(|| OrgAccount { id: id.clone(), name: String::new(), active: true }))
+            .collect());
+    }
+    Ok(found.into_values().collect())
+}
+
+/// The SCPs that apply to `account`: those attached to it, to each OU above it, and to the
+/// root. A failed call makes the SCPs unknown (recorded), never "none".
+async fn scps(
+    org: &OrgApi,
+    account: &str,
+    cache: &Mutex<HashMap<String, Result<PolicyDocument, String>>>,
+) -> ScpEvidence {
+    let mut evidence =
+        ScpEvidence { applied: false, note: SCPS_NOT_APPLIED.to_owned(), policies: Vec::new(), error: None };
+    let mut targets = vec![account.to_owned()];
+    let mut child = account.to_owned();
+    // An organisation is at most 5 OUs deep; the bound guards against a cycle in an answer.
+    for _ in 0..8 {
+        match org.parent(&child).await {
+            Ok(Some(p)) => {
+                targets.push(p.id.clone());
+                if p.is_root {
+                    break;
+                }
+                child = p.id;
+            }
+            Ok(None) => break,
+            Err(e) => {
+                evidence.error = Some(e.to_string());
+                return evidence;
+            }
+        }
+    }
+    let mut found: BTreeMap<String, Scp> = BTreeMap::new();
+    for target in &targets {
+        let attached = match org.scps_of(target).await {
+            Ok(a) => a,
+            Err(e) => {
+                evidence.error = Some(e.to_string());
+                return evidence;
+            }
+        };
+        for p in attached {
+            if let Some(scp) = found.get_mut(&p.id) {
+                scp.attached_to.push(target.clone());
+                continue;
+            }
+            let cached = cache.lock().ok().and_then(|c| c.get(&p.id).cloned());
+            let document = match cached {
+                Some(d) => d,
+                None => {
+                    let d = org.policy_document(&p.id).await.map_err(|e| e.to_string());
+                    if let Ok(mut c) = cache.lock() {
+                        c.insert(p.id.clone(), d.clone());
+                    }
+                    d
+                }
+            };
+            match document {
+                Ok(document) => {
+                    found.insert(
+                        p.id.clone(),
+                        Scp {
+                            id: p.id,
+                            name: p.name,
+                            arn: p.arn,
+                            aws_managed: p.aws_managed,
+                            attached_to: vec![target.clone()],
+                            document,
+                        },
+                    );
+                }
+                Err(e) => {
+                    evidence.error = Some(e);
+                    return evidence;
+                }
+            }
+        }
+    }
+    evidence.policies = found.into_values().collect();
+    evidence
+}
+
+/// A snapshot of an account nothing could be read from: one error per collection, so every
+/// check is UNKNOWN.
+fn unreachable_snapshot(account: &str, partition: &str, regions: &[String], error: &str) -> Snapshot {
+    let mut snapshot = Snapshot {
+        schema_version: SNAPSHOT_SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        account_id: account.to_owned(),
+        partition: partition.to_owned(),
+        regions: regions.iter().filter(|r| *r != aws::ALL_REGIONS).cloned().collect(),
+        collected_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        ..Snapshot::default()
+    };
+    for c in crate::model::COLLECTIONS {
+        if let Some(op) = c.list_operations.first() {
+            snapshot.collection_errors.push(CollectionError {
+                service: c.service.to_owned(),
+                operation: (*op).to_owned(),
+                region: aws::GLOBAL_REGION.to_owned(),
+                resource: None,
+                error_code: "AssumeRoleFailed".to_owned(),
+                message: error.to_owned(),
+            });
+        }
+    }
+    snapshot
+}
+
+/// Collects, evaluates and records one account; its failures are in its record.
+async fn scan_account(
+    opts: &OrgOptions,
+    org: &OrgApi,
+    inputs: Arc<Inputs>,
+    policies: Arc<Mutex<HashMap<String, Result<PolicyDocument, String>>>>,
+    partition: &str,
+    target: Target,
+) -> Result<(AccountRecord, Vec<String>), OrgError> {
+    let id = target.account.id.clone();
+    let out = opts.audit.out.clone();
+    let scps = scps(org, &id, &policies).await;
+    let Some((env, source)) = target.env else {
+        let mut record = AccountRecord::new(&id, &target.account.name, AccountState::Unmapped, scps);
+        record.error = Some("no environment: not judged".to_owned());
+        summary::write_record(&out, &record).map_err(|e| write_err(&out, e))?;
+        return Ok((record, Vec::new()));
+    };
+    let mut connect = opts.connect.clone();
+    connect.assume_role_arn = Some(format!("arn:{partition}:iam::{id}:role/{}", opts.role_name));
+    connect.external_id = opts.external_id.clone();
+    let collect_opts = CollectOptions { connect, s3_concurrency: opts.s3_concurrency, progress: None };
+    let started = std::time::Instant::now();
+    let (snapshot, reached) = match aws::connect(&collect_opts.connect).await {
+        Ok(session) => (collect::collect(&session, &collect_opts).await.snapshot, Ok(())),
+        Err(e) => {
+            let message = format!("cannot assume {}: {e}", collect_opts.connect.assume_role_arn.as_deref().unwrap_or_default());
+            (unreachable_snapshot(&id, partition, &opts.connect.regions, &message), Err(message))
+        }
+    };
+    tracing::info!(account = %id, elapsed_ms = started.elapsed().as_millis() as u64, "account collected");
+    let account_dir = out.join(&id);
+    let mut audit_opts = opts.audit.clone();
+    audit_opts.env = env.clone();
+    audit_opts.out = account_dir.clone();
+    if reached.is_err() {
+        // Nothing was seen: the gate fails whatever the environment's completeness setting.
+        audit_opts.require_complete_audit = Some(true);
+    }
+    let name = target.account.name.clone();
+    // Evaluation is CPU work: off the async workers, so collections in flight keep going.
+    let joined = tokio::task::spawn_blocking(move || -> Result<(AccountRecord, Vec<String>), OrgError> {
+        std::fs::create_dir_all(&account_dir).map_err(|e| write_err(&account_dir, e))?;
+        let path = account_dir.join("snapshot.json");
+        let mut sha256 = String::new();
+        crate::report::write_atomically_with(&path, |w| {
+            sha256 = audit::write_snapshot(&snapshot, w).map_err(crate::report::ReportError::Write)?;
+            Ok(())
+        })
+        .map_err(|e| write_err(&path, e))?;
+        let mut loaded = LoadedSnapshot::collected(snapshot, path.display().to_string(), sha256)?;
+        let audit = audit::run(&inputs, &mut loaded, &audit_opts)?;
+        drop(loaded);
+        audit::write_reports(&audit.report, &audit_opts.formats, &audit_opts.out)?;
+        let state = if reached.is_ok() { AccountState::Audited } else { AccountState::Unreachable };
+        let mut record = AccountRecord::new(&id, &name, state, scps);
+        record.environment = Some(env);
+        record.environment_source = source;
+        record.take_report(&audit.report);
+        record.error = reached.err();
+        summary::write_record(&out, &record).map_err(|e| write_err(&out, e))?;
+        let warnings = audit.warnings.iter().map(|w| format!("account {id}: {w}")).collect();
+        Ok((record, warnings))
+    })
+    .await;
+    joined.map_err(|e| OrgError::Runtime(format!("an account's evaluation stopped: {e}")))?
+}
