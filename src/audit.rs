@@ -267,10 +267,22 @@ impl Inputs {
     /// Loads every input the options name. The source environment of a promotion is resolved
     /// here, so a missing one is an error before any evaluation.
     pub fn load(opts: &AuditOptions) -> Result<Inputs, AuditError> {
+        Inputs::load_with(opts, true)
+    }
+
+    /// [`Inputs::load`] for audits whose environment is decided per account afterwards (an
+    /// organisation scan): `opts.env` is not checked (each account's is, by [`run`]).
+    pub fn load_for_accounts(opts: &AuditOptions) -> Result<Inputs, AuditError> {
+        Inputs::load_with(opts, false)
+    }
+
+    fn load_with(opts: &AuditOptions, check_env: bool) -> Result<Inputs, AuditError> {
         let baseline = LoadedBaseline::load(opts.baseline.as_deref())?;
         let known =
             |env: &str| baseline.baseline.environment(env).map(drop).map_err(|e| AuditError::Input(e.to_string()));
-        known(&opts.env)?;
+        if check_env {
+            known(&opts.env)?;
+        }
         let source = match &opts.promotion {
             None => None,
             Some(p) => {

@@ -224,3 +224,227 @@ async fn scan_and_evaluate_of_saved_snapshot_agree_byte_for_byte() {
         assert!(a == b, "{name:?} differs between scan and evaluate of the saved snapshot");
     }
 }
+
+// ------------------------------------------------------------------ organisation scans
+
+/// The built-in baseline with a second production environment, `prod-b` (tenant B): bucket
+/// names are global, so a second prod account needs its own environment name.
+fn tenant_baseline(dir: &Path) -> std::path::PathBuf {
+    let builtin = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("baselines/flowforge.yaml"))
+        .expect("built-in baseline");
+    let marker = "\n# The expected architecture.";
+    let tenant = "  prod-b:\n    description: Tenant B production.\n    requirements:\n      rds_multi_az: true\n      nat_gateway_per_az: true\n      secret_rotation_max_days: 30\n    gate:\n      fail_on: medium\n      require_complete_audit: true\n      fail_on_drift: [missing, changed, unmanaged]\n";
+    assert!(builtin.contains(marker), "the built-in baseline changed shape");
+    let text = builtin.replacen(marker, &format!("{tenant}{marker}"), 1);
+    let path = dir.join("tenants.yaml");
+    std::fs::write(&path, text).expect("write baseline");
+    path
+}
+
+/// The organisation of the org tests: ids by role in the test.
+struct OrgFixture {
+    dev: String,
+    qa: String,
+    uat: String,
+    prod: String,
+    prod_b: String,
+    blocked: String,
+    scp_id: String,
+    /// moto behind a proxy that refuses AssumeRole into `blocked` (moto lets anyone assume
+    /// any role; its IAM enforcement breaks EKS signatures of assumed-role keys).
+    proxy: support::proxy::Proxy,
+}
+
+/// Six member accounts under one OU: dev, qa (TLS drift), uat, prod (an SCP denying
+/// s3:DeleteObject, which its prefect-worker role allows), prod-b (single-AZ database; its
+/// environment from the account file, no tag) and a qa account whose audit role cannot be
+/// assumed. The management account (untagged) is in the organisation too.
+async fn org_fixture(moto: &Moto) -> OrgFixture {
+    use support::seed_org::*;
+    let mgmt = Clients::new(&moto.endpoint, "testing", "testing").await;
+    let root = create_organisation(&mgmt).await;
+    let ou = create_ou(&mgmt, &root, "workloads").await;
+    let tag = |env: &'static str| vec![("flowforge:env", env)];
+    let dev = create_member(&mgmt, "ff-dev", &root, &ou, &tag("dev")).await;
+    let qa = create_member(&mgmt, "ff-qa", &root, &ou, &tag("qa")).await;
+    let uat = create_member(&mgmt, "ff-uat", &root, &ou, &tag("uat")).await;
+    let prod = create_member(&mgmt, "ff-prod", &root, &ou, &tag("prod")).await;
+    let prod_b = create_member(&mgmt, "ff-prod-b", &root, &ou, &[]).await;
+    let blocked = create_member(&mgmt, "ff-qa-2", &root, &ou, &tag("qa")).await;
+    for (id, env, drift) in [
+        (&dev, "dev", None),
+        (&qa, "qa", Some(Drift::Tls)),
+        (&uat, "uat", None),
+        (&prod, "prod", None),
+        (&prod_b, "prod-b", Some(Drift::MultiAz)),
+    ] {
+        let member = member_clients(&mgmt, id).await;
+        let seeded = seed::seed(&member, env).await;
+        if let Some(d) = drift {
+            seeded.inject(&member, d).await;
+        }
+        add_audit_role(&member).await;
+    }
+    let deny = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "NoDeletes", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}]});
+    let scp_id = attach_scp(&mgmt, "no-deletes", &deny, &prod).await;
+    let rules = support::proxy::Rules { deny_assume_role_into: vec![blocked.clone()], ..Default::default() };
+    let proxy = support::proxy::Proxy::start(moto.port, rules);
+    OrgFixture { dev, qa, uat, prod, prod_b, blocked, scp_id, proxy }
+}
+
+/// Runs `scan --org` with the management account's keys into `out`; returns the process output.
+fn org_scan(moto: &Moto, f: &OrgFixture, dir: &Path, out: &Path, extra: &[&str]) -> Output {
+    let map = dir.join("accounts.txt");
+    std::fs::write(&map, format!("# tenant B\n{} prod-b\n", f.prod_b)).expect("account file");
+    cli(moto, "testing", "testing")
+        .env("AWS_ENDPOINT_URL", &f.proxy.endpoint)
+        .args(["scan", "--org", "--endpoint-url", &f.proxy.endpoint, "--region", REGION, "--no-progress"])
+        .args(["--format", "json", "--max-accounts", "3", "--max-attempts", "2"])
+        .arg("--baseline")
+        .arg(tenant_baseline(dir))
+        .arg("--account-map")
+        .arg(&map)
+        .arg("--out")
+        .arg(out)
+        .args(extra)
+        .output()
+        .expect("run flowforge-audit")
+}
+
+fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn record<'a>(summary: &'a Value, id: &str) -> &'a Value {
+    summary["account_records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .find(|r| r["account_id"] == id)
+        .unwrap_or_else(|| panic!("no record of {id} in {summary:#}"))
+}
+
+/// `scan --org` audits every member account as its environment (tag or account file): the
+/// compliant ones pass, the drifted ones fail on their drift, the account whose role cannot be
+/// assumed is recorded and fails closed (every check UNKNOWN), the untagged management
+/// account is listed and not judged, the prod account's SCP is evidence marked "not applied",
+/// the run exits 1; two shards merged give the single run's summary byte for byte; and
+/// `gate --from-env` promotes one account's snapshot against another's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn org_scan_judges_every_account_and_shards_merge_byte_for_byte() {
+    let moto = Moto::start();
+    let f = org_fixture(&moto).await;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let full = tmp.path().join("full");
+    let out = org_scan(&moto, &f, tmp.path(), &full, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "an account fails: exit 1\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    let summary = read_json(&full.join("org-summary.json"));
+    assert_eq!(summary["accounts"], 7, "six members and the management account:\n{summary:#}");
+    assert_eq!(summary["passed"], false);
+
+    for id in [&f.dev, &f.uat, &f.prod] {
+        let r = record(&summary, id);
+        assert_eq!(r["gate_passed"], true, "{id} is compliant: {r:#}\nstderr:\n{stderr}");
+        let report = read_json(&full.join(id.as_str()).join("flowforge-audit.json"));
+        assert_eq!(r["unknown"], 0, "{id}:\n{}", describe(&results_with(&report, "UNKNOWN")));
+    }
+    let qa = record(&summary, &f.qa);
+    assert_eq!(qa["gate_passed"], false, "{qa:#}");
+    assert_eq!(qa["top_failing_checks"][0]["check_id"], "FF-S3-001", "{qa:#}");
+    let prod_b = record(&summary, &f.prod_b);
+    assert_eq!(prod_b["environment"], "prod-b");
+    assert!(prod_b["environment_source"].as_str().unwrap_or_default().starts_with("account file"), "{prod_b:#}");
+    assert_eq!(prod_b["gate_passed"], false, "{prod_b:#}");
+    assert_eq!(prod_b["top_failing_checks"][0]["check_id"], "FF-RDS-003", "{prod_b:#}");
+
+    // The account whose role cannot be assumed: recorded, every check UNKNOWN, gate FAIL.
+    let blocked = record(&summary, &f.blocked);
+    assert_eq!(blocked["state"], "unreachable", "{blocked:#}");
+    assert_eq!(blocked["gate_passed"], false);
+    assert!(blocked["error"].as_str().unwrap_or_default().contains("AccessDenied"), "{blocked:#}");
+    let report = read_json(&full.join(&f.blocked).join("flowforge-audit.json"));
+    assert!(results_with(&report, "PASS").is_empty(), "nothing of an unreachable account passes");
+    assert!(!results_with(&report, "UNKNOWN").is_empty());
+    assert_eq!(summary["environments"]["qa"]["worst_account"], f.blocked.as_str(), "{summary:#}");
+
+    // The management account has no environment: listed, not judged, not failing.
+    let mgmt = record(&summary, seed::ACCOUNT_ID);
+    assert_eq!(mgmt["state"], "unmapped");
+    assert_eq!(mgmt["gate_passed"], Value::Null);
+
+    // The SCP on prod: a parsed document, shown as not applied, while prefect-worker's own
+    // policy (in the prod snapshot) allows the action it denies.
+    let prod = record(&summary, &f.prod);
+    assert_eq!(prod["scps"]["applied"], false);
+    assert!(prod["scps"]["note"].as_str().unwrap_or_default().starts_with("SCPs not applied"));
+    let scp = prod["scps"]["policies"]
+        .as_array()
+        .expect("policies")
+        .iter()
+        .find(|p| p["id"] == f.scp_id.as_str())
+        .unwrap_or_else(|| panic!("the prod SCP is in the evidence: {prod:#}"));
+    assert_eq!(scp["attached_to"][0], f.prod.as_str());
+    let scp_text = scp["document"].to_string();
+    assert!(scp_text.contains("Deny") && scp_text.contains("s3:DeleteObject"), "{scp_text}");
+    let dev_scps = &record(&summary, &f.dev)["scps"]["policies"];
+    assert!(dev_scps.as_array().expect("dev SCPs").iter().all(|p| p["id"] != f.scp_id.as_str()), "{dev_scps}");
+    let prod_snapshot = std::fs::read_to_string(full.join(&f.prod).join("snapshot.json")).expect("prod snapshot");
+    assert!(prod_snapshot.contains("s3:DeleteObject"), "prefect-worker allows s3:DeleteObject");
+    assert!(full.join("org-summary.md").is_file() && full.join("org-summary.html").is_file());
+    let md = std::fs::read_to_string(full.join("org-summary.md")).expect("markdown");
+    assert!(md.contains("SCPs not applied"), "{md}");
+
+    // Two shards, then merge: the same summary, byte for byte.
+    let (s0, s1, merged) = (tmp.path().join("s0"), tmp.path().join("s1"), tmp.path().join("merged"));
+    for (shard, dir) in [("0/2", &s0), ("1/2", &s1)] {
+        let o = org_scan(&moto, &f, tmp.path(), dir, &["--shard", shard]);
+        assert!(o.status.code() == Some(0) || o.status.code() == Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let n0 = read_json(&s0.join("org-summary.json"))["accounts"].as_u64().unwrap_or(0);
+    let n1 = read_json(&s1.join("org-summary.json"))["accounts"].as_u64().unwrap_or(0);
+    assert_eq!(n0 + n1, 7, "the shards split the accounts");
+    assert!(n0 > 0 && n1 > 0, "both shards have accounts ({n0}, {n1})");
+    let m = Command::new(env!("CARGO_BIN_EXE_flowforge-audit"))
+        .arg("merge")
+        .arg(&s0)
+        .arg(&s1)
+        .arg("--out")
+        .arg(&merged)
+        .output()
+        .expect("merge");
+    assert_eq!(m.status.code(), Some(1), "merge decides like the full run: {}", String::from_utf8_lossy(&m.stderr));
+    for name in ["org-summary.json", "org-summary.md", "org-summary.html"] {
+        let a = std::fs::read(full.join(name)).expect("full");
+        let b = std::fs::read(merged.join(name)).expect("merged");
+        assert!(a == b, "{name} of the merged shards differs from the single run's");
+    }
+    // A shard missing: merge refuses (exit 2) instead of summarising half the organisation.
+    let half = Command::new(env!("CARGO_BIN_EXE_flowforge-audit"))
+        .arg("merge")
+        .arg(&s0)
+        .arg("--out")
+        .arg(tmp.path().join("half"))
+        .output()
+        .expect("merge");
+    assert_eq!(half.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&half.stderr).contains("O005"), "{}", String::from_utf8_lossy(&half.stderr));
+
+    // Promotion across accounts: the uat account's snapshot against the qa account's.
+    let g = cli(&moto, "testing", "testing")
+        .args(["gate", "--env", "uat", "--from-env", "qa", "--format", "json"])
+        .arg("--snapshot")
+        .arg(full.join(&f.uat).join("snapshot.json"))
+        .arg("--from-snapshot")
+        .arg(full.join(&f.qa).join("snapshot.json"))
+        .arg("--out")
+        .arg(tmp.path().join("promotion"))
+        .output()
+        .expect("gate");
+    let g_out = String::from_utf8_lossy(&g.stdout);
+    assert!(g_out.contains("parity: checked against qa"), "{g_out}\n{}", String::from_utf8_lossy(&g.stderr));
+    assert_eq!(g.status.code(), Some(0), "the uat account may be promoted:\n{g_out}");
+}

@@ -15,7 +15,7 @@ pub fn scan(args: super::args::ScanArgs) -> anyhow::Result<u8> {
     use crate::org::scan::{run_blocking, OrgOptions};
 
     let audit = args.audit.options()?;
-    let inputs = crate::audit::Inputs::load(&audit)?;
+    let inputs = crate::audit::Inputs::load_for_accounts(&audit)?;
     let environments: Vec<&str> = inputs.baseline.baseline.environments.keys().map(String::as_str).collect();
     let read_file = |path: &std::path::Path| -> anyhow::Result<AccountFile> {
         let label = path.display().to_string();

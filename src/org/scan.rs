@@ -83,7 +83,8 @@ pub struct OrgOutcome {
 #[derive(Debug, Clone)]
 struct Target {
     account: OrgAccount,
-    env: Option<(String, String)>,
+    /// The environment and where it came from, or why there is none.
+    env: Result<(String, String), String>,
 }
 
 /// [`run`] on a runtime of its own.
@@ -108,6 +109,7 @@ pub async fn run(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, O
 
     let accounts = discover(&org, opts).await?;
     let tag = inputs.baseline.baseline.recognise.environment_tag.clone();
+    let known = inputs.baseline.baseline.environments();
     let mut warnings = Vec::new();
     let mut targets = Vec::new();
     for account in &accounts {
@@ -121,13 +123,17 @@ pub async fn run(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, O
             .find_map(|f| f.get(&account.id).cloned().flatten())
             .map(|env| (env, format!("account file {}", opts.account_file_label)));
         let env = match from_file {
-            Some(e) => Some(e),
+            Some(e) => Ok(e),
             None => match org.tags(&account.id).await {
-                Ok(tags) => tags.get(&tag).map(|env| (env.clone(), format!("tag {tag}"))),
-                Err(e) => {
-                    warnings.push(format!("account {}: cannot read its tags ({e}); not judged", account.id));
-                    None
-                }
+                Ok(tags) => match tags.get(&tag) {
+                    Some(env) if known.contains(&env.as_str()) => Ok((env.clone(), format!("tag {tag}"))),
+                    Some(env) => Err(format!(
+                        "its {tag} tag names {env:?}, an environment the baseline does not define ({})",
+                        known.join(", ")
+                    )),
+                    None => Err(format!("no {tag} tag and not in an account file")),
+                },
+                Err(e) => Err(format!("its tags cannot be read ({e})")),
             },
         };
         targets.push(Target { account: account.clone(), env });
@@ -154,8 +160,10 @@ pub async fn run(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, O
     records.sort_by(|a, b| a.account_id.cmp(&b.account_id));
     for r in records.iter().filter(|r| r.state == AccountState::Unmapped) {
         warnings.push(format!(
-            "account {} ({}) has no environment (no {tag} tag, not in an account file): listed, not judged",
-            r.account_id, r.name
+            "account {} ({}) has no environment: {}; listed, not judged",
+            r.account_id,
+            r.name,
+            r.error.as_deref().unwrap_or_default()
         ));
     }
     let summary = OrgSummary::from_records(records);
@@ -163,9 +171,14 @@ pub async fn run(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, O
     Ok(OrgOutcome { summary, paths, warnings })
 }
 
-/// The active accounts to consider: the `--accounts` list, else those under `--ou`, else the
-/// whole organisation; sorted by id.
+/// The accounts to consider: the `--accounts` list, else the active accounts under `--ou`,
+/// else every active account of the organisation; sorted by id.
 async fn discover(org: &OrgApi, opts: &OrgOptions) -> Result<Vec<OrgAccount>, OrgError> {
+    if let Some(list) = &opts.accounts {
+        // An explicit list is taken as given, without listing the organisation (the
+        // management account may not be asked): each account is audited under its id.
+        return Ok(list.keys().map(|id| OrgAccount { id: id.clone(), name: String::new(), active: true }).collect());
+    }
     let mut found: BTreeMap<String, OrgAccount> = BTreeMap::new();
     if opts.ous.is_empty() {
         for a in org.accounts().await.map_err(OrgError::Discovery)? {
@@ -179,14 +192,6 @@ async fn discover(org: &OrgApi, opts: &OrgOptions) -> Result<Vec<OrgAccount>, Or
         }
     }
     found.retain(|_, a| a.active);
-    if let Some(list) = &opts.accounts {
-        // An explicit list is taken as given: an account the listing does not show (or that
-        // Organizations could not be asked about) is still audited under its id.
-        return Ok(list
-            .keys()
-            .map(|id| found.remove(id).unwrap_or_else(|| OrgAccount { id: id.clone(), name: String::new(), active: true }))
-            .collect());
-    }
     Ok(found.into_values().collect())
 }
 
@@ -307,11 +312,14 @@ async fn scan_account(
     let id = target.account.id.clone();
     let out = opts.audit.out.clone();
     let scps = scps(org, &id, &policies).await;
-    let Some((env, source)) = target.env else {
-        let mut record = AccountRecord::new(&id, &target.account.name, AccountState::Unmapped, scps);
-        record.error = Some("no environment: not judged".to_owned());
-        summary::write_record(&out, &record).map_err(|e| write_err(&out, e))?;
-        return Ok((record, Vec::new()));
+    let (env, source) = match target.env {
+        Ok(e) => e,
+        Err(why) => {
+            let mut record = AccountRecord::new(&id, &target.account.name, AccountState::Unmapped, scps);
+            record.error = Some(why);
+            summary::write_record(&out, &record).map_err(|e| write_err(&out, e))?;
+            return Ok((record, Vec::new()));
+        }
     };
     let mut connect = opts.connect.clone();
     connect.assume_role_arn = Some(format!("arn:{partition}:iam::{id}:role/{}", opts.role_name));

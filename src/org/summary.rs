@@ -169,11 +169,12 @@ impl AccountRecord {
         self.gate_passed == Some(false)
     }
 
-    /// Orders accounts worst first: failed gate, then FAILs by severity (critical first),
-    /// UNKNOWNs, drift items; ties go to the smaller account id.
-    fn badness(&self) -> (bool, Vec<usize>, usize, usize) {
+    /// Orders accounts worst first: failed gate, then unreachable (nothing is known of it),
+    /// then FAILs by severity (critical first), UNKNOWNs, drift items; ties go to the smaller
+    /// account id.
+    fn badness(&self) -> (bool, bool, Vec<usize>, usize, usize) {
         let fails = Severity::ALL.iter().map(|s| self.fail_by_severity.get(s.as_str()).copied().unwrap_or(0)).collect();
-        (self.fails(), fails, self.unknown, self.drift.values().sum())
+        (self.fails(), self.state == AccountState::Unreachable, fails, self.unknown, self.drift.values().sum())
     }
 }
 

@@ -4,7 +4,9 @@
 #![allow(dead_code)]
 
 pub mod moto;
+pub mod proxy;
 pub mod seed;
+pub mod seed_org;
 
 /// Creates the IAM user `scanner` whose policy is the shipped scanner policy without the
 /// actions of `service` (e.g. `rds`), turns on moto's IAM enforcement, and returns the user's

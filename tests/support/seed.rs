@@ -97,6 +97,9 @@ pub struct Clients {
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
     pub eks: aws_sdk_eks::Client,
     pub config: aws_sdk_config::Client,
+    /// The account the keys belong to (moto picks the account from the access key):
+    /// [`ACCOUNT_ID`], or a member account of an organisation (`seed_org`).
+    pub account_id: String,
 }
 
 /// s3control with an emulator: the account-id host prefix cannot resolve on 127.0.0.1.
@@ -138,6 +141,7 @@ impl Clients {
             config: aws_sdk_config::Client::new(&conf),
             endpoint: endpoint.to_owned(),
             conf,
+            account_id: ACCOUNT_ID.to_owned(),
         }
     }
 }
@@ -146,6 +150,7 @@ impl Clients {
 #[derive(Debug, Clone, Default)]
 pub struct Seeded {
     pub env: String,
+    pub account_id: String,
     pub vpc_id: String,
     /// tier → subnet ids (one per AZ, in [`AZS`] order).
     pub subnets: BTreeMap<String, Vec<String>>,
@@ -193,8 +198,8 @@ fn ec2_tags(kind: ec2t::ResourceType, name: &str, env: &str, tier: Option<&str>)
     ec2t::TagSpecification::builder().resource_type(kind).set_tags(Some(tags)).build()
 }
 
-fn arn(service: &str, resource: &str) -> String {
-    format!("arn:aws:{service}:{REGION}:{ACCOUNT_ID}:{resource}")
+fn arn(account: &str, service: &str, resource: &str) -> String {
+    format!("arn:aws:{service}:{REGION}:{account}:{resource}")
 }
 
 /// The TLS-only bucket policy (guide: "enable bucket policies").
@@ -215,9 +220,10 @@ pub fn tls_only_policy(bucket: &str) -> String {
 
 /// Seeds a compliant FlowForge account for `env`.
 pub async fn seed(c: &Clients, env: &str) -> Seeded {
-    let mut s = Seeded { env: env.to_owned(), ..Default::default() };
+    let mut s = Seeded { env: env.to_owned(), account_id: c.account_id.clone(), ..Default::default() };
+    let account = c.account_id.as_str();
     let p = format!("flowforge-{env}");
-    s.kms_key_arn = arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    s.kms_key_arn = arn(account, "kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab");
 
     // ------------------------------------------------------------ network
     let vpc = c
@@ -421,7 +427,7 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
         .expect("secretsmanager endpoint");
     s.secrets_endpoint_id = sme.vpc_endpoint().and_then(|e| e.vpc_endpoint_id()).expect("vpce id").to_owned();
 
-    s.logs_bucket = format!("logs-{ACCOUNT_ID}");
+    s.logs_bucket = format!("logs-{account}");
     harden_bucket(c, &s.logs_bucket, &s.kms_key_arn, &[]).await;
     let fl = c
         .ec2
@@ -469,7 +475,7 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
     }
     c.s3control
         .put_public_access_block()
-        .account_id(ACCOUNT_ID)
+        .account_id(account)
         .public_access_block_configuration(
             aws_sdk_s3control::types::PublicAccessBlockConfiguration::builder()
                 .block_public_acls(true)
@@ -579,12 +585,12 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
     }
 
     // ------------------------------------------------------------ IAM
-    let root = format!("arn:aws:iam::{ACCOUNT_ID}:root");
+    let root = format!("arn:aws:iam::{account}:root");
     for role in ROLES {
         let trust = match role {
             "prefect-worker" => serde_json::json!({"Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
-                 "Principal": {"Federated": format!("arn:aws:iam::{ACCOUNT_ID}:oidc-provider/oidc.eks.{REGION}.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")}}]}),
+                 "Principal": {"Federated": format!("arn:aws:iam::{account}:oidc-provider/oidc.eks.{REGION}.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")}}]}),
             "control-plane" => serde_json::json!({"Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]}),
             _ => serde_json::json!({"Version": "2012-10-17", "Statement": [
@@ -603,7 +609,7 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
             .await
             .expect("role");
         s.roles.insert(role.to_owned(), out.role().map(|r| r.arn().to_owned()).expect("role arn"));
-        let doc = role_policy(role, env);
+        let doc = role_policy_in(account, role, env);
         if role == "auditor" {
             // One managed policy, so the snapshot carries attached policies too.
             let pol = c
@@ -678,7 +684,7 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
         .ssl_policy(TLS_POLICY)
         .certificates(
             elbt::Certificate::builder()
-                .certificate_arn(format!("arn:aws:iam::{ACCOUNT_ID}:server-certificate/{p}"))
+                .certificate_arn(format!("arn:aws:iam::{account}:server-certificate/{p}"))
                 .build(),
         )
         .default_actions(
@@ -718,7 +724,7 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
         .create_cluster()
         .name(&s.eks_cluster)
         .version("1.31")
-        .role_arn(format!("arn:aws:iam::{ACCOUNT_ID}:role/eks-cluster-service-role"))
+        .role_arn(format!("arn:aws:iam::{account}:role/eks-cluster-service-role"))
         .resources_vpc_config(
             aws_sdk_eks::types::VpcConfigRequest::builder()
                 .set_subnet_ids(Some(s.subnets["data-plane"].clone()))
@@ -762,7 +768,7 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
             aws_sdk_config::types::ConfigurationRecorder::builder()
                 .name(&s.config_recorder)
                 .role_arn(format!(
-                    "arn:aws:iam::{ACCOUNT_ID}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
+                    "arn:aws:iam::{account}:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig"
                 ))
                 .recording_group(
                     aws_sdk_config::types::RecordingGroup::builder()
@@ -814,8 +820,14 @@ async fn create_rotation_lambda(c: &Clients) -> String {
     })
     .to_string();
     let port: u16 = c.endpoint.rsplit(':').next().and_then(|p| p.parse().ok()).expect("endpoint port");
+    // The clients' own access key: moto creates the function in the keys' account.
+    let key = {
+        use aws_credential_types::provider::ProvideCredentials;
+        let provider = c.conf.credentials_provider().expect("credentials provider");
+        provider.provide_credentials().await.expect("credentials").access_key_id().to_owned()
+    };
     let auth = format!(
-        "AWS4-HMAC-SHA256 Credential=testing/20260101/{REGION}/lambda/aws4_request, SignedHeaders=host, Signature=0"
+        "AWS4-HMAC-SHA256 Credential={key}/20260101/{REGION}/lambda/aws4_request, SignedHeaders=host, Signature=0"
     );
     let (status, answer) = super::moto::http_with(
         port,
@@ -892,7 +904,12 @@ async fn harden_bucket(c: &Clients, name: &str, kms_key: &str, tags: &[(&str, &s
 
 /// A role's permissions, within the baseline's `roles:` allowances.
 pub fn role_policy(role: &str, env: &str) -> serde_json::Value {
-    let secrets = format!("arn:aws:secretsmanager:*:{ACCOUNT_ID}:secret:flowforge/{env}/*");
+    role_policy_in(ACCOUNT_ID, role, env)
+}
+
+/// [`role_policy`] in `account`.
+pub fn role_policy_in(account: &str, role: &str, env: &str) -> serde_json::Value {
+    let secrets = format!("arn:aws:secretsmanager:*:{account}:secret:flowforge/{env}/*");
     let lake = format!("arn:aws:s3:::flowforge-{env}-*");
     let statements = match role {
         "devops" => serde_json::json!([
@@ -931,7 +948,7 @@ impl Seeded {
                 // The policy keeps a harmless statement but loses the TLS Deny.
                 let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [{
                     "Sid": "AllowAccountRead", "Effect": "Allow",
-                    "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT_ID}:root")},
+                    "Principal": {"AWS": format!("arn:aws:iam::{}:root", self.account_id)},
                     "Action": "s3:GetObject", "Resource": format!("arn:aws:s3:::{b}/*")}]});
                 c.s3.put_bucket_policy().bucket(b).policy(policy.to_string()).send().await.expect("drift tls");
             }
@@ -1021,10 +1038,12 @@ impl Seeded {
             Drift::Tls => format!("arn:aws:s3:::{}", self.buckets["landing"]),
             Drift::Encryption => format!("arn:aws:s3:::{}", self.buckets["bronze"]),
             // A missing endpoint fails on the VPC that lacks it.
-            Drift::VpcEndpoint => arn("ec2", &format!("vpc/{}", self.vpc_id)),
+            Drift::VpcEndpoint => arn(&self.account_id, "ec2", &format!("vpc/{}", self.vpc_id)),
             Drift::MultiAz => self.db_instance_arn.clone(),
             Drift::IamScope => self.roles["prefect-worker"].clone(),
-            Drift::NetworkTier => arn("ec2", &format!("security-group/{}", self.security_groups["database"])),
+            Drift::NetworkTier => {
+                arn(&self.account_id, "ec2", &format!("security-group/{}", self.security_groups["database"]))
+            }
             Drift::Rotation => self.secrets[&format!("flowforge/{env}/database")].clone(),
         }
     }
