@@ -448,3 +448,65 @@ async fn org_scan_judges_every_account_and_shards_merge_byte_for_byte() {
     assert!(g_out.contains("parity: checked against qa"), "{g_out}\n{}", String::from_utf8_lossy(&g.stderr));
     assert_eq!(g.status.code(), Some(0), "the uat account may be promoted:\n{g_out}");
 }
+
+/// Without an organisation to ask (`--accounts` given explicitly, Organizations not in use),
+/// an account's SCPs are UNKNOWN with the reason, never "none", and the account is still
+/// audited as the environment its account-file line names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn org_scan_without_organisation_access_has_unknown_scps() {
+    let moto = Moto::start();
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let accounts = tmp.path().join("accounts.txt");
+    std::fs::write(&accounts, "111111111111 dev\n").expect("account file");
+    let out_dir = tmp.path().join("out");
+    let out = cli(&moto, "testing", "testing")
+        .args(["scan", "--org", "--endpoint-url", &moto.endpoint, "--region", REGION, "--no-progress"])
+        .args(["--format", "json", "--max-attempts", "1"])
+        .arg("--accounts")
+        .arg(&accounts)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .expect("run flowforge-audit");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let summary = read_json(&out_dir.join("org-summary.json"));
+    let r = record(&summary, "111111111111");
+    assert_eq!(r["state"], "audited", "{r:#}\n{stderr}");
+    assert_eq!(r["environment"], "dev");
+    assert!(r["environment_source"].as_str().unwrap_or_default().starts_with("account file"), "{r:#}");
+    assert_eq!(r["scps"]["policies"], Value::Array(vec![]));
+    assert!(r["scps"]["error"].as_str().is_some_and(|e| !e.is_empty()), "SCPs unknown, not none: {r:#}");
+    let md = std::fs::read_to_string(out_dir.join("org-summary.md")).expect("markdown");
+    assert!(md.contains("- 111111111111: unknown: "), "{md}");
+    assert!(out_dir.join("111111111111").join("snapshot.json").is_file());
+}
+
+/// `--region all` collects every region EC2 DescribeRegions lists, and the global services
+/// once (IAM is listed once, a regional listing once per region).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn region_all_is_every_enabled_region_and_global_services_once() {
+    let moto = Moto::start();
+    let clients = Clients::new(&moto.endpoint, "testing", "testing").await;
+    let listed = clients.ec2.describe_regions().send().await.expect("describe regions");
+    let mut expected: Vec<String> = listed.regions().iter().filter_map(|r| r.region_name().map(str::to_owned)).collect();
+    expected.sort();
+    assert!(expected.len() > 1, "moto lists several regions: {expected:?}");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (snap, stats) = (tmp.path().join("snap.json"), tmp.path().join("calls.json"));
+    let out = cli(&moto, "testing", "testing")
+        .args(["collect", "--endpoint-url", &moto.endpoint, "--region", "all", "--no-progress"])
+        .arg("--out")
+        .arg(&snap)
+        .arg("--api-stats")
+        .arg(&stats)
+        .output()
+        .expect("collect");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let snapshot = read_json(&snap);
+    let regions: Vec<&str> = snapshot["regions"].as_array().expect("regions").iter().filter_map(Value::as_str).collect();
+    assert_eq!(regions, expected);
+    let calls = read_json(&stats);
+    assert_eq!(calls["ec2:DescribeRegions"], 1);
+    assert_eq!(calls["iam:GetAccountAuthorizationDetails"], 1, "a global service is collected once: {calls:#}");
+    assert_eq!(calls["ec2:DescribeVpcs"], expected.len(), "a regional one once per region: {calls:#}");
+}
