@@ -6,13 +6,20 @@ on the command line only (loopback).
 """
 
 import json
+import os
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
 
 endpoint, count = sys.argv[1], int(sys.argv[2])
-session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+# moto seeds the account the keys belong to: scripts/bench-org.sh passes a member account's
+# assumed-role keys.
+session = boto3.session.Session(
+    aws_access_key_id=os.environ.get("BENCH_ACCESS_KEY_ID", "testing"),
+    aws_secret_access_key=os.environ.get("BENCH_SECRET_ACCESS_KEY", "testing"),
+    region_name="us-east-1",
+)
 s3 = session.client("s3", endpoint_url=endpoint)
 iam = session.client("iam", endpoint_url=endpoint)
 ec2 = session.client("ec2", endpoint_url=endpoint)

@@ -227,15 +227,16 @@ async fn scan_and_evaluate_of_saved_snapshot_agree_byte_for_byte() {
 
 // ------------------------------------------------------------------ organisation scans
 
-/// The built-in baseline with a second production environment, `prod-b` (tenant B): bucket
+/// The built-in baseline with more production environments (`prod-b`: tenant B): bucket
 /// names are global, so a second prod account needs its own environment name.
-fn tenant_baseline(dir: &Path) -> std::path::PathBuf {
+fn tenant_baseline(dir: &Path, tenants: &[String]) -> std::path::PathBuf {
     let builtin = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("baselines/flowforge.yaml"))
         .expect("built-in baseline");
     let marker = "\n# The expected architecture.";
-    let tenant = "  prod-b:\n    description: Tenant B production.\n    requirements:\n      rds_multi_az: true\n      nat_gateway_per_az: true\n      secret_rotation_max_days: 30\n    gate:\n      fail_on: medium\n      require_complete_audit: true\n      fail_on_drift: [missing, changed, unmanaged]\n";
+    let tenant = |name: &str| format!("  {name}:\n    description: Tenant production.\n    requirements:\n      rds_multi_az: true\n      nat_gateway_per_az: true\n      secret_rotation_max_days: 30\n    gate:\n      fail_on: medium\n      require_complete_audit: true\n      fail_on_drift: [missing, changed, unmanaged]\n");
     assert!(builtin.contains(marker), "the built-in baseline changed shape");
-    let text = builtin.replacen(marker, &format!("{tenant}{marker}"), 1);
+    let added: String = tenants.iter().map(|t| tenant(t)).collect();
+    let text = builtin.replacen(marker, &format!("{added}{marker}"), 1);
     let path = dir.join("tenants.yaml");
     std::fs::write(&path, text).expect("write baseline");
     path
@@ -302,7 +303,7 @@ fn org_scan(moto: &Moto, f: &OrgFixture, dir: &Path, out: &Path, extra: &[&str])
         .args(["scan", "--org", "--endpoint-url", &f.proxy.endpoint, "--region", REGION, "--no-progress"])
         .args(["--format", "json", "--max-accounts", "3", "--max-attempts", "2"])
         .arg("--baseline")
-        .arg(tenant_baseline(dir))
+        .arg(tenant_baseline(dir, &["prod-b".to_owned()]))
         .arg("--account-map")
         .arg(&map)
         .arg("--out")
@@ -509,4 +510,47 @@ async fn region_all_is_every_enabled_region_and_global_services_once() {
     assert_eq!(calls["ec2:DescribeRegions"], 1);
     assert_eq!(calls["iam:GetAccountAuthorizationDetails"], 1, "a global service is collected once: {calls:#}");
     assert_eq!(calls["ec2:DescribeVpcs"], expected.len(), "a regional one once per region: {calls:#}");
+}
+
+/// Seeds the organisation of `scripts/bench-org.sh` into the moto that script started
+/// (`FLOWFORGE_SEED_ENDPOINT`): `FLOWFORGE_BENCH_ACCOUNTS` member accounts (default 20), each
+/// a FlowForge environment of its own (`t01`, ...), plus one empty member the script fills
+/// with 1,000 resources of each kind. Writes into `FLOWFORGE_BENCH_DIR`: `tenants.yaml` (the
+/// baseline), `seeded.txt` (the seeded accounts) and `big.txt` (the big account's id and
+/// keys). Not part of the suite: the script runs it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "run by scripts/bench-org.sh against the moto it starts"]
+async fn seed_bench_org() {
+    use support::seed_org::*;
+    let endpoint = std::env::var("FLOWFORGE_SEED_ENDPOINT").expect("FLOWFORGE_SEED_ENDPOINT (set by scripts/bench-org.sh)");
+    assert!(endpoint.starts_with("http://127.0.0.1:"), "the benchmark seeds a loopback emulator only, not {endpoint}");
+    let dir = std::path::PathBuf::from(std::env::var("FLOWFORGE_BENCH_DIR").expect("FLOWFORGE_BENCH_DIR"));
+    let n: usize = std::env::var("FLOWFORGE_BENCH_ACCOUNTS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
+    let mgmt = Clients::new(&endpoint, "testing", "testing").await;
+    let root = create_organisation(&mgmt).await;
+    let tenants: Vec<String> = (1..=n).map(|i| format!("t{i:02}")).collect();
+    tenant_baseline(&dir, &tenants);
+    let mut seeded = String::new();
+    for env in &tenants {
+        let id = create_member(&mgmt, &format!("ff-{env}"), &root, &root, &[("flowforge:env", env.as_str())]).await;
+        let member = member_clients(&mgmt, &id).await;
+        seed::seed(&member, env).await;
+        add_audit_role(&member).await;
+        seeded.push_str(&format!("{id}\n"));
+    }
+    std::fs::write(dir.join("seeded.txt"), seeded).expect("seeded.txt");
+    let big = create_member(&mgmt, "ff-big", &root, &root, &[("flowforge:env", "dev")]).await;
+    let member = member_clients(&mgmt, &big).await;
+    add_audit_role(&member).await;
+    let sts = aws_sdk_sts::Client::new(&mgmt.conf);
+    let creds = sts
+        .assume_role()
+        .role_arn(format!("arn:aws:iam::{big}:role/{AUDIT_ROLE}"))
+        .role_session_name("bench-seed")
+        .send()
+        .await
+        .expect("assume role");
+    let c = creds.credentials().expect("credentials");
+    std::fs::write(dir.join("big.txt"), format!("{big} {} {}\n", c.access_key_id(), c.secret_access_key()))
+        .expect("big.txt");
 }

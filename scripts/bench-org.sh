@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Benchmark of `scan --org` against the moto emulator: an organisation of N member accounts
+# (default 20), each a seeded FlowForge environment, plus one member with 1,000 buckets, roles
+# and security groups (scripts/bench_seed.py). Each run goes through a loopback proxy
+# (scripts/latency_proxy.py) that counts the API calls; the same runs are repeated with the
+# proxy adding 50 ms to every answer (a model of real AWS latency). Prints wall time, peak
+# RSS and API calls of each run, and the ratio the goal is about: N accounts with latency
+# take at most 3x one account with latency.
+#
+# Usage: scripts/bench-org.sh [N] [MAX_ACCOUNTS]   (FLOWFORGE_BENCH_BIN=path skips the release build)
+# Loopback only: moto and the proxy listen on 127.0.0.1 and every AWS call goes there.
+set -euo pipefail
+
+N="${1:-20}"
+MAX_ACCOUNTS="${2:-8}"
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="${FLOWFORGE_MOTO_VENV:-$REPO_ROOT/.venv-moto}"
+"$REPO_ROOT/scripts/setup-moto.sh" >/dev/null
+
+BIN="${FLOWFORGE_BENCH_BIN:-}"
+if [[ -z "$BIN" ]]; then
+  (cd "$REPO_ROOT" && cargo build --release --quiet --bin flowforge-audit)
+  BIN="$REPO_ROOT/target/release/flowforge-audit"
+fi
+
+WORK="$(mktemp -d)"
+# shellcheck source=scripts/moto-lib.sh
+source "$REPO_ROOT/scripts/moto-lib.sh"
+PROXY_PID=""
+cleanup() { [[ -n "$PROXY_PID" ]] && kill "$PROXY_PID" 2>/dev/null; moto_stop; rm -rf "$WORK"; }
+trap cleanup EXIT
+moto_start
+
+echo "seeding an organisation of $N FlowForge accounts and one with 1,000 resources of each kind ..."
+SEED_START=$(date +%s)
+(cd "$REPO_ROOT" && FLOWFORGE_SEED_ENDPOINT="$ENDPOINT" FLOWFORGE_BENCH_DIR="$WORK" FLOWFORGE_BENCH_ACCOUNTS="$N" \
+  cargo test --quiet --test emulator_scan seed_bench_org -- --ignored --exact >/dev/null)
+read -r BIG BIG_KEY BIG_SECRET <"$WORK/big.txt"
+BENCH_ACCESS_KEY_ID="$BIG_KEY" BENCH_SECRET_ACCESS_KEY="$BIG_SECRET" \
+  "$VENV/bin/python" "$REPO_ROOT/scripts/bench_seed.py" "$ENDPOINT" 1000
+echo "seeding took $(( $(date +%s) - SEED_START )) s"
+ONE="$(head -1 "$WORK/seeded.txt")"
+ALL_SEEDED="$(paste -sd, "$WORK/seeded.txt")"
+
+# run NAME DELAY_MS ACCOUNTS: one `scan --org` through a fresh proxy.
+run() {
+  local name="$1" delay="$2" accounts="$3" port status
+  port="$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  "$VENV/bin/python" "$REPO_ROOT/scripts/latency_proxy.py" "$port" "$ENDPOINT" "$delay" "$WORK/$name.calls" &
+  PROXY_PID=$!
+  # Wait for the proxy's port (a TCP connect, not a request: the proxy counts requests).
+  "$VENV/bin/python" -c 'import socket, sys, time
+for _ in range(100):
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close(); break
+    except OSError:
+        time.sleep(0.1)' "$port"
+  set +e
+  env -i PATH="$PATH" HOME="$WORK" \
+    AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
+    AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
+    /usr/bin/time -v -o "$WORK/$name.time" \
+    "$BIN" scan --org --accounts "$accounts" --baseline "$WORK/tenants.yaml" --max-accounts "$MAX_ACCOUNTS" \
+      --endpoint-url "http://127.0.0.1:$port" --region us-east-1 --no-progress --quiet --format json \
+      --out "$WORK/$name" >"$WORK/$name.out" 2>"$WORK/$name.err"
+  status=$?
+  set -e
+  kill "$PROXY_PID"; wait "$PROXY_PID" 2>/dev/null || true; PROXY_PID=""
+  if [[ ! -s "$WORK/$name/org-summary.json" ]]; then
+    echo "$name: scan failed (exit $status):" >&2; cat "$WORK/$name.err" >&2; exit 2
+  fi
+  local wall rss
+  wall="$(grep "Elapsed (wall clock)" "$WORK/$name.time" | awk '{print $NF}')"
+  rss="$(grep "Maximum resident set size" "$WORK/$name.time" | awk '{print $NF}')"
+  printf '%-34s %10s wall %8d MB peak RSS %7d API calls (exit %d)\n' \
+    "$name" "$wall" "$((rss / 1024))" "$(cat "$WORK/$name.calls" 2>/dev/null || echo 0)" "$status"
+  echo "$wall" >"$WORK/$name.wall"
+}
+
+secs() { awk -F: '{ if (NF == 3) print $1*3600+$2*60+$3; else print $1*60+$2 }' "$WORK/$1.wall"; }
+
+echo
+echo "== scan --org --max-accounts $MAX_ACCOUNTS (exit 1 is a gate verdict, not a failure of the benchmark)"
+run "1-account" 0 "$ONE"
+run "$N-accounts" 0 "$ALL_SEEDED"
+run "1,000-resources-account" 0 "$BIG"
+run "$N+1-accounts" 0 "$ALL_SEEDED,$BIG"
+run "1-account+50ms" 50 "$ONE"
+run "$N-accounts+50ms" 50 "$ALL_SEEDED"
+run "$N+1-accounts+50ms" 50 "$ALL_SEEDED,$BIG"
+echo
+awk -v a="$(secs "$N-accounts+50ms")" -v b="$(secs "1-account+50ms")" -v n="$N" \
+  'BEGIN { printf "with 50 ms latency: %d accounts / 1 account = %.2fx (goal: <= 3x)\n", n, a / b }'
