@@ -36,7 +36,7 @@ SEED_START=$(date +%s)
 (cd "$REPO_ROOT" && FLOWFORGE_SEED_ENDPOINT="$ENDPOINT" FLOWFORGE_BENCH_DIR="$WORK" FLOWFORGE_BENCH_ACCOUNTS="$N" \
   cargo test --quiet --test emulator_scan seed_bench_org -- --ignored --exact >/dev/null)
 read -r BIG BIG_KEY BIG_SECRET <"$WORK/big.txt"
-BENCH_ACCESS_KEY_ID="$BIG_KEY" BENCH_SECRET_ACCESS_KEY="$BIG_SECRET" \
+BENCH_ACCESS_KEY_ID="$BIG_KEY" BENCH_SECRET_ACCESS_KEY="$BIG_SECRET" BENCH_SEED_WORKERS=1 \
   "$VENV/bin/python" "$REPO_ROOT/scripts/bench_seed.py" "$ENDPOINT" 1000
 echo "seeding took $(( $(date +%s) - SEED_START )) s"
 ONE="$(head -1 "$WORK/seeded.txt")"

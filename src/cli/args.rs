@@ -31,7 +31,12 @@ pub enum Command {
     #[cfg(feature = "aws")]
     Scan(ScanArgs),
     /// Print the minimal IAM policy the scanner needs (List/Describe/Get only).
-    IamPolicy,
+    IamPolicy {
+        /// Print instead the policy of the management-account principal of `scan --org`
+        /// (Organizations List/Describe, sts:AssumeRole into the member accounts' audit role).
+        #[arg(long)]
+        org: bool,
+    },
     /// Compare two snapshots (resources added/removed/changed) or two JSON reports (findings
     /// new/resolved/regressed/still failing).
     Diff(DiffArgs),

@@ -85,7 +85,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Collect(a) => scan::collect(a),
         #[cfg(feature = "aws")]
         Command::Scan(a) => scan::scan(a),
-        Command::IamPolicy => iam_policy(),
+        Command::IamPolicy { org } => iam_policy(org),
         Command::Diff(a) => diff::diff(a),
         Command::Gate(a) => promote::gate(a),
         Command::VerifyEvidence(a) => evidence::verify(a),
@@ -98,9 +98,10 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
 
 /// `iam-policy`: needs no SDK, so it is here rather than with `collect` and `scan` (which
 /// the `aws` feature gates).
-fn iam_policy() -> anyhow::Result<u8> {
-    out!("{}", crate::aws::SCANNER_POLICY);
-    if !crate::aws::SCANNER_POLICY.ends_with('\n') {
+fn iam_policy(org: bool) -> anyhow::Result<u8> {
+    let policy = if org { crate::aws::ORG_POLICY } else { crate::aws::SCANNER_POLICY };
+    out!("{}", policy);
+    if !policy.ends_with('\n') {
         outln!();
     }
     Ok(EXIT_OK)

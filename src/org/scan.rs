@@ -79,14 +79,6 @@ pub struct OrgOutcome {
     pub warnings: Vec<String>,
 }
 
-/// One account to scan, with its environment resolved.
-#[derive(Debug, Clone)]
-struct Target {
-    account: OrgAccount,
-    /// The environment and where it came from, or why there is none.
-    env: Result<(String, String), String>,
-}
-
 /// [`run`] on a runtime of its own.
 pub fn run_blocking(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, OrgError> {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -108,49 +100,26 @@ pub async fn run(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, O
     let org = OrgApi::new(&session);
 
     let accounts = discover(&org, opts).await?;
-    let tag = inputs.baseline.baseline.recognise.environment_tag.clone();
-    let known = inputs.baseline.baseline.environments();
-    let mut warnings = Vec::new();
-    let mut targets = Vec::new();
-    for account in &accounts {
-        if !opts.shard.contains(&account.id) {
-            continue;
-        }
-        let from_file = opts
-            .account_map
-            .iter()
-            .chain(opts.accounts.iter())
-            .find_map(|f| f.get(&account.id).cloned().flatten())
-            .map(|env| (env, format!("account file {}", opts.account_file_label)));
-        let env = match from_file {
-            Some(e) => Ok(e),
-            None => match org.tags(&account.id).await {
-                Ok(tags) => match tags.get(&tag) {
-                    Some(env) if known.contains(&env.as_str()) => Ok((env.clone(), format!("tag {tag}"))),
-                    Some(env) => Err(format!(
-                        "its {tag} tag names {env:?}, an environment the baseline does not define ({})",
-                        known.join(", ")
-                    )),
-                    None => Err(format!("no {tag} tag and not in an account file")),
-                },
-                Err(e) => Err(format!("its tags cannot be read ({e})")),
-            },
-        };
-        targets.push(Target { account: account.clone(), env });
-    }
+    let targets: Vec<OrgAccount> = accounts.iter().filter(|a| opts.shard.contains(&a.id)).cloned().collect();
     let shard_file = ShardFile::new(opts.shard, accounts.iter().map(|a| a.id.clone()).collect());
     summary::write_shard_file(&out, &shard_file).map_err(|e| write_err(&out, e))?;
 
     let partition = session.partition.clone();
     let policies: Arc<Mutex<HashMap<String, Result<PolicyDocument, String>>>> = Arc::default();
+    // One evaluation at a time: an evaluation already spreads its checks over the cores, and
+    // evaluations sharing them would each run slower than their per-check time limit allows.
+    // Collections (waiting on the network) overlap with it.
+    let evaluation = Arc::new(tokio::sync::Semaphore::new(1));
     let results: Vec<Result<(AccountRecord, Vec<String>), OrgError>> = futures::stream::iter(targets)
         .map(|t| {
             let (org, inputs, policies, partition) = (&org, inputs.clone(), policies.clone(), partition.clone());
-            async move { scan_account(opts, org, inputs, policies, &partition, t).await }
+            let evaluation = evaluation.clone();
+            async move { scan_account(opts, org, inputs, policies, evaluation, &partition, t).await }
         })
         .buffer_unordered(opts.max_accounts.max(1))
         .collect()
         .await;
+    let mut warnings = Vec::new();
     let mut records = Vec::new();
     for r in results {
         let (record, w) = r?;
@@ -300,22 +269,43 @@ fn unreachable_snapshot(account: &str, partition: &str, regions: &[String], erro
     snapshot
 }
 
+/// The environment of an account and where it came from (an account file, else its tag), or
+/// why it has none.
+async fn environment(org: &OrgApi, opts: &OrgOptions, inputs: &Inputs, id: &str) -> Result<(String, String), String> {
+    let from_file = opts.account_map.iter().chain(opts.accounts.iter()).find_map(|f| f.get(id).cloned().flatten());
+    if let Some(env) = from_file {
+        return Ok((env, format!("account file {}", opts.account_file_label)));
+    }
+    let baseline = &inputs.baseline.baseline;
+    let tag = &baseline.recognise.environment_tag;
+    let tags = org.tags(id).await.map_err(|e| format!("its tags cannot be read ({e})"))?;
+    match tags.get(tag) {
+        Some(env) if baseline.environments.contains_key(env) => Ok((env.clone(), format!("tag {tag}"))),
+        Some(env) => Err(format!(
+            "its {tag} tag names {env:?}, an environment the baseline does not define ({})",
+            baseline.environments().join(", ")
+        )),
+        None => Err(format!("no {tag} tag and not in an account file")),
+    }
+}
+
 /// Collects, evaluates and records one account; its failures are in its record.
 async fn scan_account(
     opts: &OrgOptions,
     org: &OrgApi,
     inputs: Arc<Inputs>,
     policies: Arc<Mutex<HashMap<String, Result<PolicyDocument, String>>>>,
+    evaluation: Arc<tokio::sync::Semaphore>,
     partition: &str,
-    target: Target,
+    account: OrgAccount,
 ) -> Result<(AccountRecord, Vec<String>), OrgError> {
-    let id = target.account.id.clone();
+    let id = account.id.clone();
     let out = opts.audit.out.clone();
     let scps = scps(org, &id, &policies).await;
-    let (env, source) = match target.env {
+    let (env, source) = match environment(org, opts, &inputs, &id).await {
         Ok(e) => e,
         Err(why) => {
-            let mut record = AccountRecord::new(&id, &target.account.name, AccountState::Unmapped, scps);
+            let mut record = AccountRecord::new(&id, &account.name, AccountState::Unmapped, scps);
             record.error = Some(why);
             summary::write_record(&out, &record).map_err(|e| write_err(&out, e))?;
             return Ok((record, Vec::new()));
@@ -342,9 +332,11 @@ async fn scan_account(
         // Nothing was seen: the gate fails whatever the environment's completeness setting.
         audit_opts.require_complete_audit = Some(true);
     }
-    let name = target.account.name.clone();
+    let name = account.name.clone();
+    let permit = evaluation.acquire_owned().await.map_err(|e| OrgError::Runtime(e.to_string()))?;
     // Evaluation is CPU work: off the async workers, so collections in flight keep going.
     let joined = tokio::task::spawn_blocking(move || -> Result<(AccountRecord, Vec<String>), OrgError> {
+        let _permit = permit;
         std::fs::create_dir_all(&account_dir).map_err(|e| write_err(&account_dir, e))?;
         let path = account_dir.join("snapshot.json");
         let mut sha256 = String::new();
