@@ -233,7 +233,9 @@ fn tenant_baseline(dir: &Path, tenants: &[String]) -> std::path::PathBuf {
     let builtin = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("baselines/flowforge.yaml"))
         .expect("built-in baseline");
     let marker = "\n# The expected architecture.";
-    let tenant = |name: &str| format!("  {name}:\n    description: Tenant production.\n    requirements:\n      rds_multi_az: true\n      nat_gateway_per_az: true\n      secret_rotation_max_days: 30\n    gate:\n      fail_on: medium\n      require_complete_audit: true\n      fail_on_drift: [missing, changed, unmanaged]\n");
+    let tenant = |name: &str| {
+        format!("  {name}:\n    description: Tenant production.\n    requirements:\n      rds_multi_az: true\n      nat_gateway_per_az: true\n      secret_rotation_max_days: 30\n    gate:\n      fail_on: medium\n      require_complete_audit: true\n      fail_on_drift: [missing, changed, unmanaged]\n")
+    };
     assert!(builtin.contains(marker), "the built-in baseline changed shape");
     let added: String = tenants.iter().map(|t| tenant(t)).collect();
     let text = builtin.replacen(marker, &format!("{added}{marker}"), 1);
@@ -489,7 +491,8 @@ async fn region_all_is_every_enabled_region_and_global_services_once() {
     let moto = Moto::start();
     let clients = Clients::new(&moto.endpoint, "testing", "testing").await;
     let listed = clients.ec2.describe_regions().send().await.expect("describe regions");
-    let mut expected: Vec<String> = listed.regions().iter().filter_map(|r| r.region_name().map(str::to_owned)).collect();
+    let mut expected: Vec<String> =
+        listed.regions().iter().filter_map(|r| r.region_name().map(str::to_owned)).collect();
     expected.sort();
     assert!(expected.len() > 1, "moto lists several regions: {expected:?}");
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -504,7 +507,8 @@ async fn region_all_is_every_enabled_region_and_global_services_once() {
         .expect("collect");
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let snapshot = read_json(&snap);
-    let regions: Vec<&str> = snapshot["regions"].as_array().expect("regions").iter().filter_map(Value::as_str).collect();
+    let regions: Vec<&str> =
+        snapshot["regions"].as_array().expect("regions").iter().filter_map(Value::as_str).collect();
     assert_eq!(regions, expected);
     let calls = read_json(&stats);
     assert_eq!(calls["ec2:DescribeRegions"], 1);
@@ -522,7 +526,8 @@ async fn region_all_is_every_enabled_region_and_global_services_once() {
 #[ignore = "run by scripts/bench-org.sh against the moto it starts"]
 async fn seed_bench_org() {
     use support::seed_org::*;
-    let endpoint = std::env::var("FLOWFORGE_SEED_ENDPOINT").expect("FLOWFORGE_SEED_ENDPOINT (set by scripts/bench-org.sh)");
+    let endpoint =
+        std::env::var("FLOWFORGE_SEED_ENDPOINT").expect("FLOWFORGE_SEED_ENDPOINT (set by scripts/bench-org.sh)");
     assert!(endpoint.starts_with("http://127.0.0.1:"), "the benchmark seeds a loopback emulator only, not {endpoint}");
     let dir = std::path::PathBuf::from(std::env::var("FLOWFORGE_BENCH_DIR").expect("FLOWFORGE_BENCH_DIR"));
     let n: usize = std::env::var("FLOWFORGE_BENCH_ACCOUNTS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);

@@ -47,9 +47,9 @@
 #[cfg(feature = "aws")]
 mod counter;
 #[cfg(feature = "aws")]
-pub mod org;
-#[cfg(feature = "aws")]
 pub(crate) mod error;
+#[cfg(feature = "aws")]
+pub mod org;
 #[cfg(feature = "aws")]
 mod session;
 

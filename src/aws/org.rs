@@ -149,10 +149,10 @@ impl OrgApi {
             .send()
             .await
             .map_err(|e| CallError::from_sdk(SVC, "ListParents", e))?;
-        Ok(page.parents().first().map(|p| OrgParent {
-            id: s(p.id()),
-            is_root: matches!(p.r#type(), Some(ParentType::Root)),
-        }))
+        Ok(page
+            .parents()
+            .first()
+            .map(|p| OrgParent { id: s(p.id()), is_root: matches!(p.r#type(), Some(ParentType::Root)) }))
     }
 
     /// The service control policies attached directly to `target` (account, OU or root).

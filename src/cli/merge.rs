@@ -8,8 +8,7 @@ use crate::org::summary::{self, OrgSummary};
 pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
     let records = summary::read_run(&args.dirs)
         .map_err(|problems| anyhow::anyhow!(crate::diag::render("the shard outputs cannot be merged", &problems)))?;
-    std::fs::create_dir_all(&args.out)
-        .map_err(|e| anyhow::anyhow!("cannot create {}: {e}", args.out.display()))?;
+    std::fs::create_dir_all(&args.out).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", args.out.display()))?;
     let summary = OrgSummary::from_records(records);
     let paths = summary.write(&args.out)?;
     Ok(super::org::finish(&summary, &paths, args.quiet))

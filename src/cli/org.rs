@@ -90,7 +90,13 @@ pub fn finish(summary: &OrgSummary, paths: &[PathBuf], quiet: bool) -> u8 {
             );
         }
         for (env, e) in &summary.environments {
-            outln!("environment {}: {} account(s), {} failed, worst {}", terminal(env), e.accounts, e.failed, terminal(&e.worst_account));
+            outln!(
+                "environment {}: {} account(s), {} failed, worst {}",
+                terminal(env),
+                e.accounts,
+                e.failed,
+                terminal(&e.worst_account)
+            );
         }
         outln!(
             "organisation: {} ({} accounts, {} failed, {} unreachable, {} without an environment)",

@@ -30,10 +30,8 @@ pub fn parse_account_file(text: &str, file: &str, environments: &[&str]) -> Resu
     for (i, raw) in text.lines().enumerate() {
         let line = i + 1;
         let content = raw.split('#').next().unwrap_or_default();
-        let words: Vec<(usize, &str)> = content
-            .split_whitespace()
-            .map(|w| (crate::diag::offset_in(content, w).unwrap_or(0) + 1, w))
-            .collect();
+        let words: Vec<(usize, &str)> =
+            content.split_whitespace().map(|w| (crate::diag::offset_in(content, w).unwrap_or(0) + 1, w)).collect();
         let (col, id) = match words.first() {
             None => continue,
             Some(&w) => w,

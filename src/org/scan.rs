@@ -16,9 +16,7 @@ use std::sync::{Arc, Mutex};
 use futures::StreamExt;
 
 use super::accounts::{AccountFile, Shard};
-use super::summary::{
-    self, AccountRecord, AccountState, OrgSummary, Scp, ScpEvidence, ShardFile, SCPS_NOT_APPLIED,
-};
+use super::summary::{self, AccountRecord, AccountState, OrgSummary, Scp, ScpEvidence, ShardFile, SCPS_NOT_APPLIED};
 use crate::audit::{self, AuditError, AuditOptions, Inputs, LoadedSnapshot};
 use crate::aws::org::{OrgAccount, OrgApi};
 use crate::aws::{self, CallError, ConnectError, ConnectOptions};
@@ -70,6 +68,10 @@ fn write_err(path: &Path, e: impl std::fmt::Display) -> OrgError {
     OrgError::Write { path: path.display().to_string(), message: e.to_string() }
 }
 
+/// Service control policies already described, by id (the root's and the OUs' are shared by
+/// many accounts); a failure is kept too, so it is reported alike for every account.
+type PolicyCache = Mutex<HashMap<String, Result<PolicyDocument, String>>>;
+
 /// A finished organisation scan.
 pub struct OrgOutcome {
     pub summary: OrgSummary,
@@ -105,7 +107,7 @@ pub async fn run(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, O
     summary::write_shard_file(&out, &shard_file).map_err(|e| write_err(&out, e))?;
 
     let partition = session.partition.clone();
-    let policies: Arc<Mutex<HashMap<String, Result<PolicyDocument, String>>>> = Arc::default();
+    let policies: Arc<PolicyCache> = Arc::default();
     // One evaluation at a time: an evaluation already spreads its checks over the cores, and
     // evaluations sharing them would each run slower than their per-check time limit allows.
     // Collections (waiting on the network) overlap with it.
@@ -166,11 +168,7 @@ async fn discover(org: &OrgApi, opts: &OrgOptions) -> Result<Vec<OrgAccount>, Or
 
 /// The SCPs that apply to `account`: those attached to it, to each OU above it, and to the
 /// root. A failed call makes the SCPs unknown (recorded), never "none".
-async fn scps(
-    org: &OrgApi,
-    account: &str,
-    cache: &Mutex<HashMap<String, Result<PolicyDocument, String>>>,
-) -> ScpEvidence {
+async fn scps(org: &OrgApi, account: &str, cache: &PolicyCache) -> ScpEvidence {
     let mut evidence =
         ScpEvidence { applied: false, note: SCPS_NOT_APPLIED.to_owned(), policies: Vec::new(), error: None };
     let mut targets = vec![account.to_owned()];
@@ -294,7 +292,7 @@ async fn scan_account(
     opts: &OrgOptions,
     org: &OrgApi,
     inputs: Arc<Inputs>,
-    policies: Arc<Mutex<HashMap<String, Result<PolicyDocument, String>>>>,
+    policies: Arc<PolicyCache>,
     evaluation: Arc<tokio::sync::Semaphore>,
     partition: &str,
     account: OrgAccount,
@@ -319,7 +317,8 @@ async fn scan_account(
     let (snapshot, reached) = match aws::connect(&collect_opts.connect).await {
         Ok(session) => (collect::collect(&session, &collect_opts).await.snapshot, Ok(())),
         Err(e) => {
-            let message = format!("cannot assume {}: {e}", collect_opts.connect.assume_role_arn.as_deref().unwrap_or_default());
+            let message =
+                format!("cannot assume {}: {e}", collect_opts.connect.assume_role_arn.as_deref().unwrap_or_default());
             (unreachable_snapshot(&id, partition, &opts.connect.regions, &message), Err(message))
         }
     };

@@ -150,7 +150,9 @@ impl AccountRecord {
             .map(|(id, (severity, failures))| FailingCheck { check_id: id.to_owned(), severity, failures })
             .collect();
         // Most severe first, then most failures, then by id.
-        top.sort_by(|a, b| b.severity.cmp(&a.severity).then(b.failures.cmp(&a.failures)).then(a.check_id.cmp(&b.check_id)));
+        top.sort_by(|a, b| {
+            b.severity.cmp(&a.severity).then(b.failures.cmp(&a.failures)).then(a.check_id.cmp(&b.check_id))
+        });
         top.truncate(TOP_CHECKS);
         self.top_failing_checks = top;
         self.collection_errors = report.collection_errors.len();
@@ -284,7 +286,10 @@ impl OrgSummary {
             "{} accounts: {} audited, {} unreachable, {} without an environment; {} failed their gate.\n",
             self.accounts, self.audited, self.unreachable, self.unmapped, self.failed
         );
-        let _ = writeln!(md, "## Environments\n\n| environment | accounts | failed | worst account |\n| --- | --- | --- | --- |");
+        let _ = writeln!(
+            md,
+            "## Environments\n\n| environment | accounts | failed | worst account |\n| --- | --- | --- | --- |"
+        );
         for (env, e) in &self.environments {
             let _ = writeln!(md, "| {} | {} | {} | {} |", escape(env), e.accounts, e.failed, escape(&e.worst_account));
         }
@@ -294,9 +299,13 @@ impl OrgSummary {
         );
         for r in &self.account_records {
             let n = |s: &str| r.fail_by_severity.get(s).copied().unwrap_or(0);
-            let top: Vec<String> =
-                r.top_failing_checks.iter().map(|c| format!("{} ({}×{})", escape(&c.check_id), c.severity, c.failures)).collect();
-            let drift: Vec<String> = r.drift.iter().map(|(k, v)| format!("{} {v}", escape(&k.to_ascii_lowercase()))).collect();
+            let top: Vec<String> = r
+                .top_failing_checks
+                .iter()
+                .map(|c| format!("{} ({}×{})", escape(&c.check_id), c.severity, c.failures))
+                .collect();
+            let drift: Vec<String> =
+                r.drift.iter().map(|(k, v)| format!("{} {v}", escape(&k.to_ascii_lowercase()))).collect();
             let _ = writeln!(
                 md,
                 "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -323,7 +332,8 @@ impl OrgSummary {
         }
         let _ = writeln!(md, "\n## Service control policies\n\n{}\n", escape(SCPS_NOT_APPLIED));
         for r in &self.account_records {
-            let scps: Vec<String> = r.scps.policies.iter().map(|p| format!("{} ({})", escape(&p.name), escape(&p.id))).collect();
+            let scps: Vec<String> =
+                r.scps.policies.iter().map(|p| format!("{} ({})", escape(&p.name), escape(&p.id))).collect();
             let text = match &r.scps.error {
                 Some(e) => format!("unknown: {}", escape(e)),
                 None if scps.is_empty() => "none".to_owned(),
@@ -400,9 +410,11 @@ impl OrgSummary {
     /// Writes `org-summary.json`, `.md` and `.html` into `dir`; returns their paths.
     pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, crate::report::ReportError> {
         let mut paths = Vec::new();
-        for (name, text) in
-            [("org-summary.json", self.to_json()), ("org-summary.md", self.to_markdown()), ("org-summary.html", self.to_html())]
-        {
+        for (name, text) in [
+            ("org-summary.json", self.to_json()),
+            ("org-summary.md", self.to_markdown()),
+            ("org-summary.html", self.to_html()),
+        ] {
             let path = dir.join(name);
             crate::report::write_atomically(&path, text.as_bytes())?;
             paths.push(path);
@@ -421,7 +433,8 @@ fn gate_word(r: &AccountRecord) -> &'static str {
 
 /// Writes one record as `<dir>/<account-id>/account.json`.
 pub fn write_record(dir: &Path, record: &AccountRecord) -> Result<(), crate::report::ReportError> {
-    let mut text = serde_json::to_string_pretty(record).map_err(|e| crate::report::ReportError::Write(std::io::Error::other(e)))?;
+    let mut text = serde_json::to_string_pretty(record)
+        .map_err(|e| crate::report::ReportError::Write(std::io::Error::other(e)))?;
     text.push('\n');
     let account_dir = dir.join(&record.account_id);
     std::fs::create_dir_all(&account_dir).map_err(crate::report::ReportError::Write)?;
@@ -430,7 +443,8 @@ pub fn write_record(dir: &Path, record: &AccountRecord) -> Result<(), crate::rep
 
 /// Writes a shard file into `dir`.
 pub fn write_shard_file(dir: &Path, shard: &ShardFile) -> Result<(), crate::report::ReportError> {
-    let mut text = serde_json::to_string_pretty(shard).map_err(|e| crate::report::ReportError::Write(std::io::Error::other(e)))?;
+    let mut text =
+        serde_json::to_string_pretty(shard).map_err(|e| crate::report::ReportError::Write(std::io::Error::other(e)))?;
     text.push('\n');
     std::fs::create_dir_all(dir).map_err(crate::report::ReportError::Write)?;
     crate::report::write_atomically(&dir.join(SHARD_FILE), text.as_bytes())
@@ -438,9 +452,11 @@ pub fn write_shard_file(dir: &Path, shard: &ShardFile) -> Result<(), crate::repo
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Problem> {
     let label = path.display().to_string();
-    let bytes = crate::fsio::read(path).map_err(|e| Problem::in_file(Code::OrgRecord, &label, format!("cannot read: {e}")))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| Problem::new(Code::OrgRecord, &label, e.line(), e.column(), format!("not a file `scan --org` writes: {e}")))
+    let bytes =
+        crate::fsio::read(path).map_err(|e| Problem::in_file(Code::OrgRecord, &label, format!("cannot read: {e}")))?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Problem::new(Code::OrgRecord, &label, e.line(), e.column(), format!("not a file `scan --org` writes: {e}"))
+    })
 }
 
 /// Reads the records of one or more `scan --org` output directories (one per shard) and
@@ -566,7 +582,10 @@ mod tests {
     /// The summary does not depend on the order records come in.
     #[test]
     fn summary_is_order_independent() {
-        let a = vec![record("111111111111", Some("dev"), Some(true), 0), record("222222222222", Some("dev"), Some(false), 2)];
+        let a = vec![
+            record("111111111111", Some("dev"), Some(true), 0),
+            record("222222222222", Some("dev"), Some(false), 2),
+        ];
         let mut b = a.clone();
         b.reverse();
         assert_eq!(OrgSummary::from_records(a).to_json(), OrgSummary::from_records(b).to_json());

@@ -28,13 +28,7 @@ pub async fn create_organisation(c: &Clients) -> String {
 
 /// Creates an OU under `parent`; returns its id.
 pub async fn create_ou(c: &Clients, parent: &str, name: &str) -> String {
-    let out = org_client(c)
-        .create_organizational_unit()
-        .parent_id(parent)
-        .name(name)
-        .send()
-        .await
-        .expect("create OU");
+    let out = org_client(c).create_organizational_unit().parent_id(parent).name(name).send().await.expect("create OU");
     out.organizational_unit().and_then(|o| o.id()).expect("OU id").to_owned()
 }
 
@@ -51,7 +45,13 @@ pub async fn create_member(c: &Clients, name: &str, root: &str, parent: &str, ta
         .expect("create account");
     let id = out.create_account_status().and_then(|s| s.account_id()).expect("account id").to_owned();
     if parent != root {
-        org.move_account().account_id(&id).source_parent_id(root).destination_parent_id(parent).send().await.expect("move");
+        org.move_account()
+            .account_id(&id)
+            .source_parent_id(root)
+            .destination_parent_id(parent)
+            .send()
+            .await
+            .expect("move");
     }
     if !tags.is_empty() {
         let mut req = org.tag_resource().resource_id(&id);
