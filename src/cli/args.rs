@@ -29,7 +29,7 @@ pub enum Command {
     Collect(CollectArgs),
     /// Collect and evaluate in one run: inventory, policies, drift, reports and the gate.
     #[cfg(feature = "aws")]
-    Scan(ScanArgs),
+    Scan(Box<ScanArgs>),
     /// Print the minimal IAM policy the scanner needs (List/Describe/Get only).
     IamPolicy {
         /// Print instead the policy of the management-account principal of `scan --org`

@@ -84,7 +84,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         #[cfg(feature = "aws")]
         Command::Collect(a) => scan::collect(a),
         #[cfg(feature = "aws")]
-        Command::Scan(a) => scan::scan(a),
+        Command::Scan(a) => scan::scan(*a),
         Command::IamPolicy { org } => iam_policy(org),
         Command::Diff(a) => diff::diff(a),
         Command::Gate(a) => promote::gate(a),
