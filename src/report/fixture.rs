@@ -105,7 +105,14 @@ pub fn summarise(checks: &[CheckRun], results: &[CheckResult]) -> Summary {
     }
     resources.sort_unstable();
     resources.dedup();
-    Summary { checks: checks.len(), resources: resources.len(), results: results.len(), by_status, failed_by_severity }
+    Summary {
+        checks: checks.len(),
+        resources: resources.len(),
+        results: results.len(),
+        by_status,
+        failed_by_severity,
+        ..Default::default()
+    }
 }
 
 /// The sample report (see the module comment).
@@ -431,7 +438,7 @@ pub fn sample_report() -> AuditReport {
         }),
     };
 
-    AuditReport {
+    let mut report = AuditReport {
         report_schema_version: REPORT_SCHEMA_VERSION,
         environment: "prod".to_string(),
         account_id: ACCOUNT.to_string(),
@@ -461,7 +468,19 @@ pub fn sample_report() -> AuditReport {
         collection_errors,
         waivers: sample_waiver_notes(),
         drift: Some(drift),
-    }
+        compliance: Vec::new(),
+        history: Vec::new(),
+    };
+    with_compliance(&mut report);
+    report
+}
+
+/// Fills the report's compliance view and the richer summary from its checks and results,
+/// against the shipped framework definitions (as the audit does).
+pub fn with_compliance(report: &mut AuditReport) {
+    let defs = crate::compliance::builtin().unwrap_or_default();
+    report.compliance = crate::compliance::assess(&defs, &report.checks, &report.results);
+    crate::compliance::enrich_summary(&mut report.summary, &report.results, &report.compliance, report.drift.as_ref());
 }
 
 /// One waiver note of each state: the applied one behind the WAIVED result, an expiring one,
@@ -537,6 +556,7 @@ pub fn empty_report() -> AuditReport {
     report.collection_errors.clear();
     report.drift = None;
     report.summary = summarise(&[], &[]);
+    with_compliance(&mut report);
     report.gate =
         GateDecision { passed: true, fail_on: "high".to_string(), require_complete_audit: true, reasons: Vec::new() };
     report

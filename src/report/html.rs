@@ -20,7 +20,7 @@ use base64::Engine as _;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use sha2::{Digest, Sha256};
 
-use crate::model::{AuditReport, CheckResult, DriftState, Severity, Status};
+use crate::model::{AuditReport, CheckResult, ControlStatus, DriftState, Severity, Status};
 
 use super::common::{checks_by_id, compact_json, framework_coverage, service_of, waiver_owner};
 use super::{Format, Renderer, ReportError};
@@ -190,6 +190,66 @@ struct RowData<'a> {
 #[derive(serde::Serialize)]
 struct PageData<'a> {
     rows: Vec<RowData<'a>>,
+}
+
+/// The framework tab: one panel per framework (totals over its full control list and every
+/// control with its status and checks), a tab bar and a status/text filter that the script
+/// enables. Without the script (and in print) every panel shows; print keeps only the controls
+/// a check covers (the rest are NOT_ASSESSED or MANUAL by definition and listed in the JSON).
+fn compliance_section(report: &AuditReport) -> Markup {
+    html! {
+        section #compliance {
+            h2 { "Compliance by framework" }
+            @if report.compliance.is_empty() {
+                p.empty { "No framework definition or mapping." }
+            } @else {
+                div.tabs #fw-tabs role="tablist" hidden {
+                    @for (i, f) in report.compliance.iter().enumerate() {
+                        button type="button" role="tab" data-fw=(f.framework) aria-selected=(if i == 0 { "true" } else { "false" }) {
+                            (f.title) " " (f.version)
+                        }
+                    }
+                }
+                div.filters #fw-filters hidden {
+                    input #c-text type="search" placeholder="Filter by control, title or check" aria-label="Filter controls";
+                    select #c-status aria-label="Control status" {
+                        option value="" { "All statuses" }
+                        option value="covered" { "Covered by a check" }
+                        @for s in ControlStatus::ALL { option value=(s.as_str()) { (s.as_str()) } }
+                    }
+                    span.count { "Showing " span #c-shown { "" } " controls" }
+                }
+                @for f in &report.compliance {
+                    div.fw-panel data-fw=(f.framework) {
+                        h3 { (f.title) " " span.mono { (f.version) } }
+                        p.note { "Source: " (f.source) }
+                        div.fw-totals {
+                            span { strong { (f.totals.controls) } " controls" }
+                            @for s in ControlStatus::ALL {
+                                @let n = match s { ControlStatus::Pass => f.totals.pass, ControlStatus::Fail => f.totals.fail, ControlStatus::NotAssessed => f.totals.not_assessed, ControlStatus::Manual => f.totals.manual };
+                                span { span class=(format!("badge ctl-{}", s.as_str())) { (s.as_str()) } " " (n) }
+                            }
+                        }
+                        table.controls {
+                            thead { tr { th { "Control" } th { "Status" } th { "Title" } th { "Section" } th { "Checks" } th { "Results" } } }
+                            tbody {
+                                @for c in &f.controls {
+                                    tr.uncovered[c.checks.is_empty()] data-status=(c.status.as_str()) data-covered=(if c.checks.is_empty() { "0" } else { "1" }) {
+                                        td.mono { (c.id) }
+                                        td { span class=(format!("badge ctl-{}", c.status.as_str())) { (c.status.as_str()) } }
+                                        td { (c.title) @if c.unlisted { " " span.note { "(not in the framework definition)" } } }
+                                        td { (c.section) }
+                                        td.mono { (c.checks.join(", ")) }
+                                        td.mono { @for (k, (st, n)) in c.results.iter().enumerate() { @if k > 0 { ", " } (st) " " (n) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
@@ -515,22 +575,8 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                             }
                         }
                     }
+                    (compliance_section(report))
                     div.two {
-                        section #frameworks {
-                            h2 { "Framework coverage" }
-                            @if coverage.is_empty() {
-                                p.empty { "No check maps to a framework control." }
-                            } @else {
-                                table {
-                                    thead { tr { th { "Framework" } th { "Controls covered" } th { "With a FAIL" } } }
-                                    tbody {
-                                        @for (fw, ctl) in &coverage {
-                                            tr { td { (fw) } td { (ctl.len()) } td { (ctl.values().filter(|c| c.failed_results > 0).count()) } }
-                                        }
-                                    }
-                                }
-                            }
-                        }
                         section #provenance {
                             h2 { "Provenance" }
                             table.kv {

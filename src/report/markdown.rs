@@ -16,9 +16,7 @@ use std::fmt::Write as _;
 
 use crate::model::{AuditReport, CheckResult, Status};
 
-use super::common::{
-    checks_by_id, fail_counts_by_severity, framework_coverage, is_drift_finding, status_counts, waiver_owner,
-};
+use super::common::{checks_by_id, fail_counts_by_severity, is_drift_finding, status_counts, waiver_owner};
 use super::{Format, Renderer, ReportError};
 
 /// Resources listed per failed check before "… and N more".
@@ -255,23 +253,55 @@ fn render_markdown(report: &AuditReport) -> String {
         out.push('\n');
     }
 
-    // Framework coverage.
-    let coverage = framework_coverage(report);
-    if !coverage.is_empty() {
-        out.push_str("## Framework coverage\n\n| Framework | Controls covered | Controls with a FAIL | Failing controls |\n| --- | ---: | ---: | --- |\n");
-        for (framework, controls) in &coverage {
-            let failing: Vec<String> =
-                controls.iter().filter(|(_, c)| c.failed_results > 0).map(|(id, _)| escape(id)).collect();
+    // Compliance per framework: totals over each framework's full control list, then the
+    // controls a check covers (the full list is in the JSON report and `--compliance` CSV).
+    if !report.compliance.is_empty() {
+        out.push_str("## Compliance by framework\n\n| Framework | Version | Controls | PASS | FAIL | NOT_ASSESSED | MANUAL |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        for f in &report.compliance {
+            let t = &f.totals;
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} |",
-                escape(framework),
-                controls.len(),
-                failing.len(),
-                if failing.is_empty() { "—".to_string() } else { failing.join(", ") }
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                escape(&f.title),
+                escape(&f.version),
+                t.controls,
+                t.pass,
+                t.fail,
+                t.not_assessed,
+                t.manual
             );
         }
         out.push('\n');
+        for f in &report.compliance {
+            let covered: Vec<_> = f.controls.iter().filter(|c| !c.checks.is_empty()).collect();
+            let _ = writeln!(
+                out,
+                "### {} {}\n\n{} of {} controls covered by a check; the others are NOT_ASSESSED or MANUAL.\n",
+                escape(&f.title),
+                escape(&f.version),
+                covered.len(),
+                f.totals.controls
+            );
+            if covered.is_empty() {
+                continue;
+            }
+            out.push_str("| Control | Status | Title | Checks |\n| --- | --- | --- | --- |\n");
+            let mut sorted = covered.clone();
+            sorted.sort_by_key(|c| c.status);
+            for c in sorted.iter().take(MAX_ROWS * 2) {
+                let checks: Vec<String> = c.checks.iter().map(|id| escape(id)).collect();
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    escape(&c.id),
+                    c.status.as_str(),
+                    escape(&c.title),
+                    checks.join(", ")
+                );
+            }
+            more(&mut out, MAX_ROWS * 2, sorted.len());
+            out.push('\n');
+        }
     }
 
     // Drift.

@@ -3,9 +3,10 @@
 // builds markup from data (no innerHTML), so account strings stay text.
 (function () {
   "use strict";
+  compliance();
   var block = document.getElementById("ff-data");
   var tbody = document.getElementById("findings-body");
-  if (!block || !tbody) { return; }
+  if (!block || !tbody) { document.body.setAttribute("data-ready", "1"); return; }
   var rows = JSON.parse(block.textContent).rows;
   var els = {};
   Array.prototype.forEach.call(tbody.querySelectorAll("tr[data-i]"), function (tr) {
@@ -75,4 +76,50 @@
   document.getElementById("filters").hidden = false;
   apply();
   document.body.setAttribute("data-ready", "1");
+
+  // The framework tab: one panel shown at a time, its control rows filtered by status
+  // ("covered": a check maps to it) and text. Rows are existing markup, only hidden.
+  function compliance() {
+    var tabs = document.getElementById("fw-tabs");
+    var filters = document.getElementById("fw-filters");
+    if (!tabs || !filters) { return; }
+    var panels = document.querySelectorAll(".fw-panel");
+    var text = document.getElementById("c-text");
+    var status = document.getElementById("c-status");
+    var shown = document.getElementById("c-shown");
+    var current = panels.length ? panels[0].getAttribute("data-fw") : "";
+    function applyControls() {
+      var t = text.value.trim().toLowerCase();
+      var s = status.value;
+      var n = 0;
+      Array.prototype.forEach.call(panels, function (p) {
+        var on = p.getAttribute("data-fw") === current;
+        p.hidden = !on;
+        Array.prototype.forEach.call(p.querySelectorAll("tbody tr"), function (tr) {
+          var ok = (!s || (s === "covered" ? tr.getAttribute("data-covered") === "1" : tr.getAttribute("data-status") === s)) &&
+            (!t || tr.textContent.toLowerCase().indexOf(t) !== -1);
+          tr.hidden = !ok;
+          if (ok && on) { n += 1; }
+        });
+      });
+      shown.textContent = String(n);
+    }
+    Array.prototype.forEach.call(tabs.querySelectorAll("button[data-fw]"), function (b) {
+      b.addEventListener("click", function () {
+        current = b.getAttribute("data-fw");
+        Array.prototype.forEach.call(tabs.querySelectorAll("button[data-fw]"), function (o) {
+          o.setAttribute("aria-selected", o === b ? "true" : "false");
+        });
+        applyControls();
+      });
+    });
+    [text, status].forEach(function (el) { el.addEventListener("input", applyControls); el.addEventListener("change", applyControls); });
+    window.addEventListener("beforeprint", function () {
+      Array.prototype.forEach.call(panels, function (p) { p.hidden = false; });
+    });
+    window.addEventListener("afterprint", applyControls);
+    tabs.hidden = false;
+    filters.hidden = false;
+    applyControls();
+  }
 }());
