@@ -393,7 +393,9 @@ mod tests {
         assert!(md.contains("### FF-EC2-001 · medium · EC2 instances require IMDSv2"));
         assert!(md.contains("_… and 4 more_"));
         assert!(md.contains("AccessDenied"));
-        assert!(md.contains("| nist-800-53-r5 | 4 | 4 | AC-6, SC-28, SC-8, SC-8(1) |"), "{md}");
+        // Issue 15: totals over each framework's full control list, with its version.
+        assert!(md.contains("| CIS Amazon Web Services Foundations Benchmark | 3.0.0 | 62 | 0 | 2 | 52 | 8 |"), "{md}");
+        assert!(md.contains("| 2.1.1 | FAIL | Ensure S3 Bucket Policy is set to deny HTTP requests | FF-S3-001 |"), "{md}");
         assert!(md.contains("vpc\\_endpoint:secretsmanager"));
         assert!(md.contains("## Checks that could not run: ERROR (1)"));
         assert!(!md.contains(HOSTILE_SCRIPT));
