@@ -369,6 +369,7 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
 
     let mut reasons = Vec::new();
     let mut waiver_notes = Vec::new();
+    let mut drift_waivers = None;
     if let Some(file) = &inputs.waivers {
         let waivers = gate::waivers::parse(&file.label, file.text("waiver file")?)
             .map_err(|e| AuditError::Input(e.to_string()))?;
@@ -385,14 +386,7 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
             gate::waivers::apply(&waivers, &opts.env, today, opts.waiver_warn_days, &mut eval.results, &|arn| {
                 tags.get(arn).map(|t| (*t).clone())
             });
-        for n in &waiver_notes {
-            let text = format!("waiver {} ({} {}): {}", n.location, n.check_id, n.selector, n.message);
-            match n.state {
-                WaiverState::Expired => reasons.push(format!("expired {text}")),
-                WaiverState::Expiring | WaiverState::Stale => warnings.push(text),
-                WaiverState::Applied => {}
-            }
-        }
+        drift_waivers = Some((waivers, today));
     }
     let tf = match &inputs.expected_from {
         Some(f) => {
@@ -401,7 +395,24 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
         None => None,
     };
     let started = std::time::Instant::now();
-    let drift = drift::compute(snap, &view, tf.as_ref());
+    let mut drift = drift::compute(snap, &view, tf.as_ref());
+    if let Some((waivers, today)) = &drift_waivers {
+        waiver_notes.extend(gate::waivers::apply_drift(
+            waivers,
+            &opts.env,
+            *today,
+            opts.waiver_warn_days,
+            &mut drift.items,
+        ));
+    }
+    for n in &waiver_notes {
+        let text = format!("waiver {} ({} {}): {}", n.location, n.check_id, n.selector, n.message);
+        match n.state {
+            WaiverState::Expired => reasons.push(format!("expired {text}")),
+            WaiverState::Expiring | WaiverState::Stale => warnings.push(text),
+            WaiverState::Applied => {}
+        }
+    }
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         items = drift.items.len(),

@@ -377,6 +377,7 @@ pub fn sample_report() -> AuditReport {
                 expected: Some(json!("aws:kms")),
                 actual: Some(json!("AES256")),
                 message: "bucket gold is encrypted with AES256, the baseline expects aws:kms".to_string(),
+                waiver: None,
             },
             DriftItem {
                 drift_id: "1b2c3d4e5f607182".to_string(),
@@ -389,6 +390,7 @@ pub fn sample_report() -> AuditReport {
                 expected: None,
                 actual: None,
                 message: "in sync".to_string(),
+                waiver: None,
             },
             DriftItem {
                 drift_id: "2c3d4e5f60718293".to_string(),
@@ -401,6 +403,7 @@ pub fn sample_report() -> AuditReport {
                 expected: Some(json!({"type": "Interface", "private_dns": true})),
                 actual: None,
                 message: "no Secrets Manager interface endpoint in vpc flowforge-prod".to_string(),
+                waiver: None,
             },
             DriftItem {
                 drift_id: "3d4e5f60718293a4".to_string(),
@@ -413,6 +416,7 @@ pub fn sample_report() -> AuditReport {
                 expected: Some(json!([])),
                 actual: Some(json!(["iam:PassRole", "s3:DeleteBucket"])),
                 message: "role devops has 2 actions beyond its baseline".to_string(),
+                waiver: None,
             },
             DriftItem {
                 drift_id: "4e5f60718293a4b5".to_string(),
@@ -425,6 +429,7 @@ pub fn sample_report() -> AuditReport {
                 expected: None,
                 actual: Some(json!({"name": "<b>temp</b> debug", "ingress": ["0.0.0.0/0:5432"]})),
                 message: "security group `temp|debug` is not part of the FlowForge architecture".to_string(),
+                waiver: None,
             },
         ],
         iac: Some(IacSummary {
