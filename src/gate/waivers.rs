@@ -71,8 +71,19 @@ pub enum WaiverError {
 /// `{…}` alternations) compiles well inside the limit (see the test).
 const MAX_RESOURCE_GLOB_CHARS: usize = 2048;
 
-const KEYS: &[&str] =
-    &["check", "resource", "tags", "environments", "reason", "owner", "ticket", "expires", "drift_id", "kind", "element"];
+const KEYS: &[&str] = &[
+    "check",
+    "resource",
+    "tags",
+    "environments",
+    "reason",
+    "owner",
+    "ticket",
+    "expires",
+    "drift_id",
+    "kind",
+    "element",
+];
 
 /// Loads and validates a waiver file.
 pub fn load(path: &Path) -> Result<Vec<Waiver>, WaiverError> {
@@ -194,7 +205,9 @@ fn waiver(cx: &mut Ctx, item: &RawNode) -> Option<Waiver> {
                 cx.err(
                     Code::WaiverInvalidValue,
                     node.pos,
-                    format!("`{key}` is for check waivers; a drift waiver names `drift_id`, or `kind` and/or `element`"),
+                    format!(
+                        "`{key}` is for check waivers; a drift waiver names `drift_id`, or `kind` and/or `element`"
+                    ),
                 );
             }
         }

@@ -192,9 +192,46 @@ struct PageData<'a> {
     rows: Vec<RowData<'a>>,
 }
 
+/// The trend of the last runs (`--history`) as an inline SVG line chart: FAIL and UNKNOWN
+/// results per run, oldest left. Nothing without at least two runs.
+fn trend_chart(report: &AuditReport) -> Markup {
+    let h = &report.history;
+    if h.len() < 2 {
+        return html! {};
+    }
+    let (w, ht, pad) = (640.0_f64, 160.0_f64, 28.0_f64);
+    let val = |e: &crate::model::HistoryEntry, s: &str| e.by_status.get(s).copied().unwrap_or(0) as f64;
+    let max = h.iter().map(|e| val(e, "FAIL").max(val(e, "UNKNOWN"))).fold(1.0_f64, f64::max);
+    let x = |i: usize| pad + (w - 2.0 * pad) * i as f64 / (h.len() - 1) as f64;
+    let y = |v: f64| ht - pad - (ht - 2.0 * pad) * v / max;
+    let line = |s: &str| {
+        h.iter().enumerate().map(|(i, e)| format!("{:.1},{:.1}", x(i), y(val(e, s)))).collect::<Vec<_>>().join(" ")
+    };
+    html! {
+        section #trend {
+            h2 { "Trend " span.n { "(last " (h.len()) " runs)" } }
+            svg viewBox=(format!("0 0 {w} {ht}")) role="img" aria-label="FAIL and UNKNOWN results per run" {
+                line x1=(pad) y1=(ht - pad) x2=(w - pad) y2=(ht - pad) stroke="#cbd5e1" {}
+                polyline.trend-fail points=(line("FAIL")) fill="none" stroke="#dc2626" stroke-width="2" {}
+                polyline.trend-unknown points=(line("UNKNOWN")) fill="none" stroke="#d97706" stroke-width="2" {}
+                @for (i, e) in h.iter().enumerate() {
+                    circle cx=(format!("{:.1}", x(i))) cy=(format!("{:.1}", y(val(e, "FAIL")))) r="3" fill="#dc2626" {
+                        title { (e.collected_at) ": " (val(e, "FAIL")) " FAIL, " (val(e, "UNKNOWN")) " UNKNOWN, gate " @if e.gate_passed { "passed" } @else { "failed" } }
+                    }
+                }
+                text x=(pad) y=(ht - 8.0) { (h[0].collected_at.get(..10).unwrap_or("")) }
+                text x=(w - pad) y=(ht - 8.0) text-anchor="end" { (h[h.len() - 1].collected_at.get(..10).unwrap_or("")) }
+                text x="4" y=(pad) { (max) }
+            }
+            div.legend { span { i style="background:#dc2626" {} "FAIL" } span { i style="background:#d97706" {} "UNKNOWN" } }
+        }
+    }
+}
+
 /// The framework tab: one panel per framework (totals over its full control list and every
 /// control with its status and checks), a tab bar and a status/text filter that the script
-/// enables. Without the script (and in print) every panel shows; print keeps only the controls
+/// enables (a link can preselect them: `#fw=<framework>&status=<STATUS|covered>`). Without
+/// the script (and in print) every panel shows; print keeps only the controls
 /// a check covers (the rest are NOT_ASSESSED or MANUAL by definition and listed in the JSON).
 fn compliance_section(report: &AuditReport) -> Markup {
     html! {
@@ -234,7 +271,7 @@ fn compliance_section(report: &AuditReport) -> Markup {
                             thead { tr { th { "Control" } th { "Status" } th { "Title" } th { "Section" } th { "Checks" } th { "Results" } } }
                             tbody {
                                 @for c in &f.controls {
-                                    tr.uncovered[c.checks.is_empty()] data-status=(c.status.as_str()) data-covered=(if c.checks.is_empty() { "0" } else { "1" }) {
+                                    tr.uncovered[c.checks.is_empty()].ctl-pass[c.status == ControlStatus::Pass] data-control-status=(c.status.as_str()) data-covered=(if c.checks.is_empty() { "0" } else { "1" }) {
                                         td.mono { (c.id) }
                                         td { span class=(format!("badge ctl-{}", c.status.as_str())) { (c.status.as_str()) } }
                                         td { (c.title) @if c.unlisted { " " span.note { "(not in the framework definition)" } } }
@@ -431,6 +468,10 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                             }
                             span.count { "Showing " span #f-shown { (rows.len()) } " of " (rows.len()) }
                         }
+                        @let quiet = rows.iter().filter(|r| matches!(r.status, Status::Pass | Status::NotApplicable)).count();
+                        @if quiet > 0 {
+                            p.note.print-only { (quiet) " PASS and NOT_APPLICABLE rows are not printed; the cards count them and the JSON and CSV reports list them." }
+                        }
                         @if omitted > 0 {
                             p.note { (omitted) " PASS and NOT_APPLICABLE results are not listed (the table is capped at " (MAX_ROWS) " rows); the JSON and CSV reports have every result." }
                         }
@@ -450,7 +491,7 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                                 tbody #findings-body {
                                     @for (i, r) in rows.iter().enumerate() {
                                         @let check = checks.get(r.check_id.as_str());
-                                        tr data-i=(i) data-status=(r.status.as_str()) {
+                                        tr.quiet[matches!(r.status, Status::Pass | Status::NotApplicable)] data-i=(i) data-status=(r.status.as_str()) {
                                             td { span class=(format!("badge st-{}", r.status.as_str())) { (r.status.as_str()) } }
                                             td { span class=(format!("sev sev-{}", r.severity.as_str())) { (r.severity.as_str()) } }
                                             td { span.mono { (r.check_id) } @if let Some(c) = check { br; span.note { (c.meta.title) } } }
@@ -575,6 +616,7 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                             }
                         }
                     }
+                    (trend_chart(report))
                     (compliance_section(report))
                     div.two {
                         section #provenance {
@@ -658,5 +700,20 @@ mod tests {
     fn empty_report_renders() {
         let html = String::from_utf8(HtmlRenderer.render(&empty_report()).unwrap()).unwrap();
         assert!(html.contains("Gate passed") && html.contains("No results."));
+    }
+
+    /// Issue 15: with two or more runs of history, the page has an inline SVG trend (no chart
+    /// without a history).
+    #[test]
+    fn trend_chart_from_history() {
+        let mut report = crate::report::fixture::sample_report();
+        let html = String::from_utf8(HtmlRenderer.render(&report).unwrap()).unwrap();
+        assert!(!html.contains("id=\"trend\""));
+        let mut prev = crate::history::entry(&report);
+        prev.collected_at = "2025-03-13T09:00:00Z".into();
+        report.history = vec![prev, crate::history::entry(&report)];
+        let html = String::from_utf8(HtmlRenderer.render(&report).unwrap()).unwrap();
+        assert!(html.contains("id=\"trend\"") && html.contains("<polyline class=\"trend-fail\""), "{html}");
+        assert!(html.contains("2025-03-13"));
     }
 }

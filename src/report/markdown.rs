@@ -110,6 +110,22 @@ fn render_markdown(report: &AuditReport) -> String {
     }
     out.push('\n');
 
+    // Change since the previous run (`--history`).
+    if let [.., prev, cur] = report.history.as_slice() {
+        let _ = writeln!(out, "## Change since the previous run ({})\n", escape(&prev.collected_at));
+        out.push_str("| | Previous | Now | Change |\n| --- | ---: | ---: | ---: |\n");
+        let n = |m: &BTreeMap<String, usize>, k: &str| m.get(k).copied().unwrap_or(0);
+        for s in ["FAIL", "UNKNOWN", "ERROR", "WAIVED", "PASS"] {
+            let (a, b) = (n(&prev.by_status, s), n(&cur.by_status, s));
+            let _ = writeln!(out, "| {s} | {a} | {b} | {:+} |", b as i64 - a as i64);
+        }
+        if let (Some(a), Some(b)) = (prev.architecture_coverage_percent, cur.architecture_coverage_percent) {
+            let _ = writeln!(out, "| Architecture coverage | {a:.2}% | {b:.2}% | {:+.2} |", b - a);
+        }
+        let gate = |p: bool| if p { "passed" } else { "failed" };
+        let _ = writeln!(out, "| Gate | {} | {} | |\n", gate(prev.gate_passed), gate(cur.gate_passed));
+    }
+
     // Waivers that need attention: expired (no longer applied), expiring soon, stale.
     let attention: Vec<_> = report.waivers.iter().filter(|w| w.state.needs_attention()).collect();
     if !attention.is_empty() {
@@ -395,7 +411,10 @@ mod tests {
         assert!(md.contains("AccessDenied"));
         // Issue 15: totals over each framework's full control list, with its version.
         assert!(md.contains("| CIS Amazon Web Services Foundations Benchmark | 3.0.0 | 62 | 0 | 2 | 52 | 8 |"), "{md}");
-        assert!(md.contains("| 2.1.1 | FAIL | Ensure S3 Bucket Policy is set to deny HTTP requests | FF-S3-001 |"), "{md}");
+        assert!(
+            md.contains("| 2.1.1 | FAIL | Ensure S3 Bucket Policy is set to deny HTTP requests | FF-S3-001 |"),
+            "{md}"
+        );
         assert!(md.contains("vpc\\_endpoint:secretsmanager"));
         assert!(md.contains("## Checks that could not run: ERROR (1)"));
         assert!(!md.contains(HOSTILE_SCRIPT));
@@ -418,5 +437,19 @@ mod tests {
         assert!(md.contains("✅ **Gate passed**"));
         assert!(md.contains("| FAIL | 0 |"));
         assert!(!md.contains("## Drift"));
+    }
+
+    /// Issue 15: with a history, the summary shows the change since the previous run.
+    #[test]
+    fn change_since_previous_run() {
+        let mut report = sample_report();
+        assert!(!render_markdown(&report).contains("Change since the previous run"));
+        let mut prev = crate::history::entry(&report);
+        prev.collected_at = "2025-03-13T09:00:00Z".into();
+        prev.by_status.insert("FAIL".into(), 25);
+        report.history = vec![prev, crate::history::entry(&report)];
+        let md = render_markdown(&report);
+        assert!(md.contains("## Change since the previous run (2025-03-13T09:00:00Z)"), "{md}");
+        assert!(md.contains("| FAIL | 25 | 19 | -6 |"), "{md}");
     }
 }

@@ -387,7 +387,8 @@ mod tests {
         assert!(results.iter().any(|r| r["ruleId"] == "FF-IAM-001" && r["level"] == "note"));
         // Issue 15: each drift result sits under the rule of its own severity.
         for item in report.drift.iter().flat_map(|d| &d.items).filter(|i| i.state != DriftState::InSync) {
-            let r = results.iter().find(|r| r["partialFingerprints"][FINGERPRINT_KEY] == item.drift_id.as_str()).unwrap();
+            let r =
+                results.iter().find(|r| r["partialFingerprints"][FINGERPRINT_KEY] == item.drift_id.as_str()).unwrap();
             let rule = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
             assert_eq!(rule["id"], r["ruleId"]);
             assert_eq!(rule["properties"]["security-severity"], security_severity(item.severity), "{}", item.drift_id);
