@@ -287,6 +287,8 @@ pub struct ScanArgs {
 pub enum PolicyCommand {
     /// List the checks of the catalog (built-in plus --policies).
     List {
+        /// A directory of extra checks to list with the built-in ones (a check with a built-in
+        /// check's id replaces it), as `evaluate --policies DIR` would load them
         #[arg(long, value_name = "DIR")]
         policies: Option<PathBuf>,
     },
