@@ -487,12 +487,24 @@ fn evidence_round_trip_and_tampering() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
 
-/// `--expected-from` compares the account with a Terraform state: the shipped state manages
-/// part of the example account, and the drifted example changed or lost three of its resources.
+/// `--expected-from` compares the account with a Terraform state: the shipped state declares
+/// the compliant example (issue 15: in sync, nothing unmanaged, exit 0), and the drifted
+/// example changed three of its resources and lost one.
 #[test]
 fn terraform_state_as_expected_source() {
     let dir = tempfile::tempdir().unwrap();
     let tf = repo("examples/terraform/prod.tfstate");
+    let o = evaluate("examples/snapshots/prod-compliant.json", dir.path(), &["--expected-from", tf.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let r: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("flowforge-audit.json")).unwrap()).unwrap();
+    let iac = &r["drift"]["iac"];
+    assert_eq!(
+        (iac["changed"].as_u64(), iac["missing"].as_u64(), iac["unmanaged"].as_u64()),
+        (Some(0), Some(0), Some(0)),
+        "{iac}"
+    );
+    assert_eq!(iac["coverage_percent"], 100.0);
     let o = evaluate("examples/snapshots/prod-drifted.json", dir.path(), &["--expected-from", tf.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let r: serde_json::Value =
@@ -500,7 +512,7 @@ fn terraform_state_as_expected_source() {
     let iac = &r["drift"]["iac"];
     assert_eq!(
         (iac["managed_in_sync"].as_u64(), iac["changed"].as_u64(), iac["missing"].as_u64()),
-        (Some(5), Some(2), Some(1)),
+        (Some(28), Some(3), Some(1)),
         "{iac}"
     );
     assert_eq!(iac["unknown_types"]["aws_cloudwatch_log_group"], 2);
@@ -524,6 +536,7 @@ fn terraform_state_as_expected_source() {
         vec![
             "CHANGED aws_db_instance.metadata multi_az",
             "CHANGED aws_s3_bucket.landing encryption.rules[0].sse_algorithm",
+            "CHANGED aws_security_group.database ingress",
             "MISSING aws_vpc_endpoint.secretsmanager -",
         ]
     );

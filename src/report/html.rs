@@ -192,6 +192,15 @@ struct PageData<'a> {
     rows: Vec<RowData<'a>>,
 }
 
+/// Text whose backtick spans are shown as `<code>` (content escaped like all text).
+fn with_code(s: &str) -> Markup {
+    html! {
+        @for (part, code) in super::markdown::code_spans(s) {
+            @if code { code { (part) } } @else { (part) }
+        }
+    }
+}
+
 /// The trend of the last runs (`--history`) as an inline SVG line chart: FAIL and UNKNOWN
 /// results per run, oldest left. Nothing without at least two runs.
 fn trend_chart(report: &AuditReport) -> Markup {
@@ -513,7 +522,7 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                                                             div.k { "Check" }
                                                             div { (c.meta.description) }
                                                             div.k { "Remediation" }
-                                                            div { (c.meta.remediation) }
+                                                            div { (with_code(&c.meta.remediation)) }
                                                             div.k { "Guide section" }
                                                             div { (c.meta.guide_section) }
                                                         }
@@ -594,7 +603,7 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                                                 td { span class=(format!("sev sev-{}", item.severity.as_str())) { (item.severity.as_str()) } }
                                                 td { (item.kind) }
                                                 td.res { span.mono { (item.element) } @if let Some(a) = &item.resource_arn { br; span.arn.mono { (a) } } }
-                                                td.msg { (item.message) }
+                                                td.msg { (with_code(&item.message)) }
                                                 td {
                                                     details {
                                                         summary { "Expected / actual" }

@@ -65,6 +65,50 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Splits `s` at backtick pairs: `(text, is_code)` segments. An unpaired backtick stays text.
+/// Shared with the HTML report, so both render the same spans as code.
+pub fn code_spans(s: &str) -> Vec<(&str, bool)> {
+    let parts: Vec<&str> = s.split('`').collect();
+    let paired = if parts.len() % 2 == 1 { parts.len() } else { parts.len() - 1 };
+    let mut out = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i >= paired {
+            // The text after an unpaired backtick, with the backtick put back.
+            out.push(("`", false));
+            out.push((p, false));
+        } else if !p.is_empty() {
+            out.push((p, i % 2 == 1));
+        }
+    }
+    out
+}
+
+/// [`escape`], but the `code spans` of catalog or drift text (remediation, messages) stay code
+/// spans: their content is kept literal, with only what would break a table row or the span
+/// replaced (`|` → `\|`, a newline → a space, unsafe characters → `\u{..}`).
+pub fn escape_with_code(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for (part, code) in code_spans(s) {
+        if code {
+            out.push('`');
+            for c in part.chars() {
+                match c {
+                    '|' => out.push_str("\\|"),
+                    '\n' | '\r' | '\t' => out.push(' '),
+                    c if super::text::is_unsafe(c) => {
+                        let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+                    }
+                    c => out.push(c),
+                }
+            }
+            out.push('`');
+        } else {
+            out.push_str(&escape(part));
+        }
+    }
+    out
+}
+
 fn more(out: &mut String, shown: usize, total: usize) {
     if total > shown {
         let _ = writeln!(out, "\n_… and {} more_", total - shown);
@@ -188,7 +232,7 @@ fn render_markdown(report: &AuditReport) -> String {
             }
             more(&mut out, MAX_RESOURCES_PER_CHECK, results.len());
             if let Some(c) = checks.get(check_id) {
-                let _ = writeln!(out, "\n**Remediation:** {}\n", escape(&c.meta.remediation));
+                let _ = writeln!(out, "\n**Remediation:** {}\n", escape_with_code(&c.meta.remediation));
             } else {
                 out.push('\n');
             }
@@ -344,7 +388,7 @@ fn render_markdown(report: &AuditReport) -> String {
                     escape(&i.kind),
                     escape(&i.element),
                     escape(i.attribute.as_deref().unwrap_or("")),
-                    escape(&i.message)
+                    escape_with_code(&i.message)
                 );
             }
             more(&mut out, MAX_ROWS, findings.len());
@@ -451,5 +495,16 @@ mod tests {
         let md = render_markdown(&report);
         assert!(md.contains("## Change since the previous run (2025-03-13T09:00:00Z)"), "{md}");
         assert!(md.contains("| FAIL | 25 | 19 | -6 |"), "{md}");
+    }
+
+    /// Issue 15: code spans in remediation and drift messages render as code, their content
+    /// literal; an unpaired backtick is escaped text; a `|` inside cannot break the table.
+    #[test]
+    fn code_spans_stay_code() {
+        assert_eq!(escape_with_code("set `multi_az: true` now"), "set `multi_az: true` now");
+        assert_eq!(escape_with_code("a `x|y` b_c"), "a `x\\|y` b\\_c");
+        assert_eq!(escape_with_code("odd ` tick"), "odd \\` tick");
+        assert_eq!(escape_with_code("`<b>`"), "`<b>`");
+        assert_eq!(code_spans("a `b` c"), [("a ", false), ("b", true), (" c", false)]);
     }
 }
