@@ -646,4 +646,57 @@ mod tests {
             assert!(parse("w.yaml", &text).is_ok(), "{unit}");
         }
     }
+
+    fn drift_item(kind: &str, element: &str, state: crate::model::DriftState) -> crate::model::DriftItem {
+        crate::model::DriftItem {
+            drift_id: format!("id-{element}"),
+            kind: kind.into(),
+            element: element.into(),
+            state,
+            severity: Severity::High,
+            resource_arn: None,
+            attribute: None,
+            expected: None,
+            actual: None,
+            message: "m".into(),
+            waiver: None,
+        }
+    }
+
+    /// Issue 15: a waiver names drift items by `drift_id` or by kind/element glob; an accepted
+    /// item carries the waiver and no longer blocks the gate; an expired one does not apply;
+    /// one that matches nothing is stale; `check` cannot be mixed with drift keys.
+    #[test]
+    fn drift_waivers_accept_items_and_unblock_the_gate() {
+        use crate::model::DriftState;
+        let text = "waivers:\n  - kind: architecture\n    element: \"bucket:*\"\n    reason: r\n    owner: o\n    expires: 2030-01-01\n  - drift_id: id-database\n    reason: r\n    owner: o\n    expires: 2020-01-01\n  - drift_id: nothing\n    reason: r\n    owner: o\n    expires: 2030-01-01\n";
+        let waivers = parse("w.yaml", text).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let mut items = vec![
+            drift_item("architecture", "bucket:landing", DriftState::Changed),
+            drift_item("architecture", "database", DriftState::Changed),
+            drift_item("network", "bucket:x", DriftState::Unmanaged),
+        ];
+        let notes = apply_drift(&waivers, "prod", today, 14, &mut items);
+        let states: Vec<WaiverState> = notes.iter().map(|n| n.state).collect();
+        assert_eq!(states, [WaiverState::Applied, WaiverState::Expired, WaiverState::Stale]);
+        assert!(notes.iter().all(|n| n.check_id == "DRIFT"));
+        assert!(items[0].waiver.is_some() && items[1].waiver.is_none() && items[2].waiver.is_none());
+        // Check waivers leave drift waivers alone (no stale note for them).
+        assert!(apply(&waivers, "prod", today, 14, &mut [], &|_| None).is_empty());
+
+        let policy = crate::gate::GatePolicy {
+            fail_on: Severity::High,
+            require_complete_audit: false,
+            fail_on_drift: vec![DriftState::Changed],
+        };
+        let report = crate::model::DriftReport { items, ..Default::default() };
+        let d = crate::gate::decide(&policy, &[], Some(&report), vec![]);
+        assert_eq!(d.reasons.len(), 1, "{:?}", d.reasons);
+        assert!(d.reasons[0].contains("1 drift item(s) in state CHANGED: architecture database"), "{:?}", d.reasons);
+
+        let mixed = "waivers:\n  - check: FF-S3-001\n    kind: architecture\n    reason: r\n    owner: o\n    expires: 2030-01-01\n";
+        let err = parse("w.yaml", mixed).unwrap_err().to_string();
+        assert!(err.contains("w.yaml:2:") && err.contains("drift waiver"), "{err}");
+    }
 }

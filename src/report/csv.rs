@@ -173,9 +173,9 @@ fn drift_row(item: &DriftItem) -> [String; 15] {
         compact_json(&evidence),
         remediation.to_string(),
         String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
+        item.waiver.as_ref().map(|w| w.reason.clone()).unwrap_or_default(),
+        item.waiver.as_ref().map(waiver_owner).unwrap_or_default(),
+        item.waiver.as_ref().map(|w| w.expires.clone()).unwrap_or_default(),
     ]
 }
 

@@ -599,7 +599,10 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                                     tbody #drift-body {
                                         @for item in &findings {
                                             tr data-state=(item.state.as_str()) {
-                                                td { span class=(format!("badge st-{}", item.state.as_str())) { (item.state.as_str()) } }
+                                                td {
+                                                    span class=(format!("badge st-{}", item.state.as_str())) { (item.state.as_str()) }
+                                                    @if let Some(w) = &item.waiver { br; span class="badge st-WAIVED" title=(format!("{} — {}, expires {}", w.reason, waiver_owner(w), w.expires)) { "WAIVED" } }
+                                                }
                                                 td { span class=(format!("sev sev-{}", item.severity.as_str())) { (item.severity.as_str()) } }
                                                 td { (item.kind) }
                                                 td.res { span.mono { (item.element) } @if let Some(a) = &item.resource_arn { br; span.arn.mono { (a) } } }

@@ -383,7 +383,11 @@ fn render_markdown(report: &AuditReport) -> String {
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} | {} | {} |",
-                    i.state.as_str(),
+                    if i.waiver.is_some() {
+                        format!("{} (waived)", i.state.as_str())
+                    } else {
+                        i.state.as_str().to_owned()
+                    },
                     i.severity.as_str(),
                     escape(&i.kind),
                     escape(&i.element),
