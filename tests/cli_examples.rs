@@ -608,3 +608,38 @@ fn gate_refuses_a_source_snapshot_of_another_environment() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("unknown environment \"staging\""), "{}", text(&o));
 }
+
+/// Issue 15: `--compliance all` writes one CSV per framework with a row per control of its full
+/// list, `--history DIR` appends one line per run and the second run's Markdown shows the change
+/// since the first; an unknown framework is a usage error (exit 2); `policy list --help`
+/// describes `--policies`.
+#[test]
+fn compliance_csvs_history_and_policy_list_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let hist = dir.path().join("hist");
+    let args = ["--compliance", "all", "--history", hist.to_str().unwrap(), "--format", "json,md"];
+    for _ in 0..2 {
+        let o = evaluate("examples/snapshots/prod-drifted.json", &out, &args);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    }
+    for (framework, controls) in [("cis-aws-foundations", 62), ("aws-fsbp", 290), ("nist-800-53-r5", 1007)] {
+        let csv = std::fs::read_to_string(out.join(format!("flowforge-audit.compliance-{framework}.csv"))).unwrap();
+        assert_eq!(csv.lines().count(), controls + 1, "{framework}: a row per control and the header");
+    }
+    let lines = std::fs::read_to_string(hist.join("history.jsonl")).unwrap();
+    assert_eq!(lines.lines().count(), 2, "{lines}");
+    let md = std::fs::read_to_string(out.join("flowforge-audit.md")).unwrap();
+    assert!(md.contains("## Change since the previous run") && md.contains("| FAIL | 9 | 9 | +0 |"), "{md}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("flowforge-audit.json")).unwrap()).unwrap();
+    assert_eq!(json["summary"]["compliance"]["cis-aws-foundations"]["controls"], 62);
+    assert_eq!(json["history"].as_array().map(Vec::len), Some(2));
+
+    let o = evaluate("examples/snapshots/prod-drifted.json", &out, &["--compliance", "soc2"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("unknown framework \"soc2\""), "{}", text(&o));
+
+    let o = run(&["policy", "list", "--help"]);
+    assert!(text(&o).contains("A directory of extra checks"), "{}", text(&o));
+}
