@@ -628,9 +628,12 @@ fn compliance_csvs_history_and_policy_list_help() {
         assert_eq!(csv.lines().count(), controls + 1, "{framework}: a row per control and the header");
     }
     let lines = std::fs::read_to_string(hist.join("history.jsonl")).unwrap();
-    assert_eq!(lines.lines().count(), 2, "{lines}");
+    let runs: Vec<serde_json::Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(runs.len(), 2, "{lines}");
     let md = std::fs::read_to_string(out.join("flowforge-audit.md")).unwrap();
-    assert!(md.contains("## Change since the previous run") && md.contains("| FAIL | 9 | 9 | +0 |"), "{md}");
+    let (prev, now) = (&runs[0]["by_status"]["FAIL"], &runs[1]["by_status"]["FAIL"]);
+    let row = format!("| FAIL | {prev} | {now} | {:+} |", now.as_i64().unwrap() - prev.as_i64().unwrap());
+    assert!(md.contains("## Change since the previous run") && md.contains(&row), "{row}\n{md}");
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("flowforge-audit.json")).unwrap()).unwrap();
     assert_eq!(json["summary"]["compliance"]["cis-aws-foundations"]["controls"], 62);
