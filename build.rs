@@ -3,4 +3,5 @@
 fn main() {
     println!("cargo:rerun-if-changed=policies");
     println!("cargo:rerun-if-changed=baselines");
+    println!("cargo:rerun-if-changed=frameworks");
 }

@@ -79,6 +79,10 @@ pub struct AuditOptions {
     /// Report formats and where they are written.
     pub formats: Vec<Format>,
     pub out: PathBuf,
+    /// Frameworks whose compliance CSV is written into `out` (`--compliance`).
+    pub compliance: Vec<String>,
+    /// `--history DIR`: where each run's summary is appended.
+    pub history: Option<PathBuf>,
 }
 
 impl AuditOptions {
@@ -99,6 +103,8 @@ impl AuditOptions {
             promotion: None,
             formats: vec![Format::Json, Format::Csv, Format::Markdown],
             out: PathBuf::from("reports"),
+            compliance: Vec::new(),
+            history: None,
         }
     }
 }
@@ -375,6 +381,7 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
 
     let mut reasons = Vec::new();
     let mut waiver_notes = Vec::new();
+    let mut drift_waivers = None;
     if let Some(file) = &inputs.waivers {
         let waivers = gate::waivers::parse(&file.label, file.text("waiver file")?)
             .map_err(|e| AuditError::Input(e.to_string()))?;
@@ -391,14 +398,7 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
             gate::waivers::apply(&waivers, &opts.env, today, opts.waiver_warn_days, &mut eval.results, &|arn| {
                 tags.get(arn).map(|t| (*t).clone())
             });
-        for n in &waiver_notes {
-            let text = format!("waiver {} ({} {}): {}", n.location, n.check_id, n.selector, n.message);
-            match n.state {
-                WaiverState::Expired => reasons.push(format!("expired {text}")),
-                WaiverState::Expiring | WaiverState::Stale => warnings.push(text),
-                WaiverState::Applied => {}
-            }
-        }
+        drift_waivers = Some((waivers, today));
     }
     let tf = match &inputs.expected_from {
         Some(f) => {
@@ -407,7 +407,24 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
         None => None,
     };
     let started = std::time::Instant::now();
-    let drift = drift::compute(snap, &view, tf.as_ref());
+    let mut drift = drift::compute(snap, &view, tf.as_ref());
+    if let Some((waivers, today)) = &drift_waivers {
+        waiver_notes.extend(gate::waivers::apply_drift(
+            waivers,
+            &opts.env,
+            *today,
+            opts.waiver_warn_days,
+            &mut drift.items,
+        ));
+    }
+    for n in &waiver_notes {
+        let text = format!("waiver {} ({} {}): {}", n.location, n.check_id, n.selector, n.message);
+        match n.state {
+            WaiverState::Expired => reasons.push(format!("expired {text}")),
+            WaiverState::Expiring | WaiverState::Stale => warnings.push(text),
+            WaiverState::Applied => {}
+        }
+    }
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         items = drift.items.len(),
@@ -418,7 +435,10 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
         reasons.extend(parity_breaks(source, baseline, opts, &drift, &mut warnings)?);
     }
     let decision = gate::decide(&gate_policy(&view, opts), &eval.results, Some(&drift), reasons);
-    let summary = engine::summarize(&eval);
+    let mut summary = engine::summarize(&eval);
+    let frameworks = crate::compliance::builtin().map_err(|e| AuditError::Input(e.to_string()))?;
+    let compliance = crate::compliance::assess(&frameworks, &eval.checks, &eval.results);
+    crate::compliance::enrich_summary(&mut summary, &eval.results, &compliance, Some(&drift));
     Ok(Audit {
         report: AuditReport {
             report_schema_version: REPORT_SCHEMA_VERSION,
@@ -441,6 +461,8 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
             collection_errors: snap.collection_errors.clone(),
             waivers: waiver_notes,
             drift: Some(drift),
+            compliance,
+            history: Vec::new(),
         },
         warnings,
     })
@@ -475,5 +497,50 @@ pub fn write_reports(report: &AuditReport, formats: &[Format], out: &Path) -> Re
         peak_rss_mib = engine::peak_rss_mib(),
         "reports written"
     );
+    Ok(paths)
+}
+
+/// The frameworks `--compliance` names: known ids (`all` for every one), sorted, no duplicates.
+pub fn compliance_frameworks(names: &[String]) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for name in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        if name.eq_ignore_ascii_case("all") {
+            out.extend(crate::policy::FRAMEWORKS.iter().map(|f| (*f).to_owned()));
+        } else if let Some(f) = crate::policy::FRAMEWORKS.iter().find(|f| f.eq_ignore_ascii_case(name)) {
+            out.push((*f).to_owned());
+        } else {
+            return Err(format!(
+                "--compliance: unknown framework {name:?} (expected one of: {}, or all)",
+                crate::policy::FRAMEWORKS.join(", ")
+            ));
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Appends the run to `--history` (when given) and puts the trend into the report, so the
+/// reports written next show it. Returns the history file's path.
+pub fn record_history(report: &mut AuditReport, opts: &AuditOptions) -> Result<Option<PathBuf>, AuditError> {
+    let Some(dir) = &opts.history else { return Ok(None) };
+    crate::history::record(report, dir).map(Some).map_err(|e| AuditError::Input(e.to_string()))
+}
+
+/// Writes the `--compliance` CSVs into `out`; returns their paths.
+pub fn write_compliance(report: &AuditReport, opts: &AuditOptions) -> Result<Vec<PathBuf>, AuditError> {
+    let mut paths = Vec::new();
+    for framework in &opts.compliance {
+        let path = opts.out.join(report::csv::compliance_file_name(framework));
+        let mut found = true;
+        report::write_atomically_with(&path, |out| {
+            found = report::csv::write_compliance(report, framework, out)?.is_some();
+            Ok(())
+        })
+        .map_err(|e| AuditError::Report { dir: opts.out.display().to_string(), message: e.to_string() })?;
+        if found {
+            paths.push(path);
+        }
+    }
     Ok(paths)
 }

@@ -9,12 +9,14 @@
 //! - [`model`]: the snapshot and the result types; imports nothing else of ours.
 //! - [`policy`]: the Rego catalog; [`baseline`]: the expected architecture;
 //!   [`engine`]: evaluation; [`drift`]; [`gate`]: thresholds and waivers; [`report`]: formats.
+//! - [`compliance`]: the shipped framework definitions and the per-control view of a report.
 //! - [`audit`]: the pipeline as a library API (options in, report out), used by every command.
 //! - [`org`]: organisation scans (every account of an AWS Organization, sharded) and their summary.
 //! - [`evidence`]: evidence bundles (layout, strict reading, manifest signatures).
 //! - [`cli`]: argument parsing and the subcommands; `parallel`: work spread over the cores.
 //! - [`diag`]: the one problem type for every input file (codes in `docs/diagnostics.md`) and the
 //!   shared positioned-YAML reader; a leaf that imports nothing of ours, so any layer can use it.
+//! - [`history`]: `--history DIR`, each run's summary in a JSON Lines file, read back for the trend.
 //! - `fsio`: the one bounded way to read an input file.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
@@ -25,12 +27,14 @@ pub mod baseline;
 pub mod cli;
 #[cfg(feature = "aws")]
 pub mod collect;
+pub mod compliance;
 pub mod diag;
 pub mod drift;
 pub mod engine;
 pub mod evidence;
 pub mod fsio;
 pub mod gate;
+pub mod history;
 pub mod model;
 pub mod org;
 mod parallel;

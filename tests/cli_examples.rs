@@ -487,12 +487,24 @@ fn evidence_round_trip_and_tampering() {
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
 }
 
-/// `--expected-from` compares the account with a Terraform state: the shipped state manages
-/// part of the example account, and the drifted example changed or lost three of its resources.
+/// `--expected-from` compares the account with a Terraform state: the shipped state declares
+/// the compliant example (issue 15: in sync, nothing unmanaged, exit 0), and the drifted
+/// example changed three of its resources and lost one.
 #[test]
 fn terraform_state_as_expected_source() {
     let dir = tempfile::tempdir().unwrap();
     let tf = repo("examples/terraform/prod.tfstate");
+    let o = evaluate("examples/snapshots/prod-compliant.json", dir.path(), &["--expected-from", tf.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let r: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("flowforge-audit.json")).unwrap()).unwrap();
+    let iac = &r["drift"]["iac"];
+    assert_eq!(
+        (iac["changed"].as_u64(), iac["missing"].as_u64(), iac["unmanaged"].as_u64()),
+        (Some(0), Some(0), Some(0)),
+        "{iac}"
+    );
+    assert_eq!(iac["coverage_percent"], 100.0);
     let o = evaluate("examples/snapshots/prod-drifted.json", dir.path(), &["--expected-from", tf.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let r: serde_json::Value =
@@ -500,7 +512,7 @@ fn terraform_state_as_expected_source() {
     let iac = &r["drift"]["iac"];
     assert_eq!(
         (iac["managed_in_sync"].as_u64(), iac["changed"].as_u64(), iac["missing"].as_u64()),
-        (Some(5), Some(2), Some(1)),
+        (Some(28), Some(3), Some(1)),
         "{iac}"
     );
     assert_eq!(iac["unknown_types"]["aws_cloudwatch_log_group"], 2);
@@ -524,6 +536,7 @@ fn terraform_state_as_expected_source() {
         vec![
             "CHANGED aws_db_instance.metadata multi_az",
             "CHANGED aws_s3_bucket.landing encryption.rules[0].sse_algorithm",
+            "CHANGED aws_security_group.database ingress",
             "MISSING aws_vpc_endpoint.secretsmanager -",
         ]
     );
@@ -594,4 +607,42 @@ fn gate_refuses_a_source_snapshot_of_another_environment() {
     let o = args(&["--from-env", "staging"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(text(&o).contains("unknown environment \"staging\""), "{}", text(&o));
+}
+
+/// Issue 15: `--compliance all` writes one CSV per framework with a row per control of its full
+/// list, `--history DIR` appends one line per run and the second run's Markdown shows the change
+/// since the first; an unknown framework is a usage error (exit 2); `policy list --help`
+/// describes `--policies`.
+#[test]
+fn compliance_csvs_history_and_policy_list_help() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let hist = dir.path().join("hist");
+    let args = ["--compliance", "all", "--history", hist.to_str().unwrap(), "--format", "json,md"];
+    for _ in 0..2 {
+        let o = evaluate("examples/snapshots/prod-drifted.json", &out, &args);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    }
+    for (framework, controls) in [("cis-aws-foundations", 62), ("aws-fsbp", 290), ("nist-800-53-r5", 1007)] {
+        let csv = std::fs::read_to_string(out.join(format!("flowforge-audit.compliance-{framework}.csv"))).unwrap();
+        assert_eq!(csv.lines().count(), controls + 1, "{framework}: a row per control and the header");
+    }
+    let lines = std::fs::read_to_string(hist.join("history.jsonl")).unwrap();
+    let runs: Vec<serde_json::Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(runs.len(), 2, "{lines}");
+    let md = std::fs::read_to_string(out.join("flowforge-audit.md")).unwrap();
+    let (prev, now) = (&runs[0]["by_status"]["FAIL"], &runs[1]["by_status"]["FAIL"]);
+    let row = format!("| FAIL | {prev} | {now} | {:+} |", now.as_i64().unwrap() - prev.as_i64().unwrap());
+    assert!(md.contains("## Change since the previous run") && md.contains(&row), "{row}\n{md}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("flowforge-audit.json")).unwrap()).unwrap();
+    assert_eq!(json["summary"]["compliance"]["cis-aws-foundations"]["controls"], 62);
+    assert_eq!(json["history"].as_array().map(Vec::len), Some(2));
+
+    let o = evaluate("examples/snapshots/prod-drifted.json", &out, &["--compliance", "soc2"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("unknown framework \"soc2\""), "{}", text(&o));
+
+    let o = run(&["policy", "list", "--help"]);
+    assert!(text(&o).contains("A directory of extra checks"), "{}", text(&o));
 }

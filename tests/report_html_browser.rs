@@ -139,3 +139,105 @@ fn html_report_renders_safely_in_headless_chromium() {
     let bytes = std::fs::read(&png).unwrap_or_else(|e| panic!("no screenshot at {}: {e}", png.display()));
     assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 10_000, "screenshot is not a real PNG");
 }
+
+/// Pages of a PDF: its page objects (`/Type /Page`, not `/Pages`).
+fn pdf_pages(pdf: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(pdf);
+    let mut n = 0;
+    for pat in ["/Type /Page", "/Type/Page"] {
+        let mut rest = text.as_ref();
+        while let Some(i) = rest.find(pat) {
+            rest = &rest[i + pat.len()..];
+            if !rest.starts_with('s') {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+/// The HTML report of the shipped drifted example, as the binary writes it.
+fn drifted_example_html(out: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = out.join("drifted");
+    let status = Command::new(env!("CARGO_BIN_EXE_flowforge-audit"))
+        .args(["evaluate", "--snapshot"])
+        .arg(root.join("examples/snapshots/prod-drifted.json"))
+        .args(["--env", "prod", "--format", "html", "--quiet", "--out"])
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "the drifted example fails its gate");
+    dir.join("flowforge-audit.html")
+}
+
+/// Issue 15: printed to PDF, the drifted example (67 results) fits in at most 8 pages: PASS rows
+/// collapsed, ARNs wrapped (it was 28 pages with every row and its evidence expanded).
+#[test]
+fn drifted_example_prints_to_at_most_eight_pages() {
+    let out = output_dir();
+    let html = drifted_example_html(&out);
+    let pdf = out.join("prod-drifted.pdf");
+    let _ = std::fs::remove_file(&pdf);
+    let profile = tempfile::tempdir().unwrap();
+    run_chromium(
+        profile.path(),
+        &[format!("--print-to-pdf={}", pdf.display()), "--no-pdf-header-footer".to_string()],
+        &format!("file://{}", html.display()),
+    );
+    let bytes = std::fs::read(&pdf).unwrap_or_else(|e| panic!("no PDF at {}: {e}", pdf.display()));
+    assert!(bytes.starts_with(b"%PDF"), "not a PDF");
+    let pages = pdf_pages(&bytes);
+    eprintln!("prod-drifted.pdf: {pages} pages");
+    assert!((1..=8).contains(&pages), "the drifted example prints to {pages} pages (aim: at most 8)");
+}
+
+/// Issue 15: the framework tab in Chromium: tabs and filter shown, one framework's panel at a
+/// time, and a link (`#fw=…&status=…`) selects the framework and filters its controls.
+#[test]
+fn framework_tab_shows_one_framework_and_filters_controls() {
+    let out = output_dir();
+    let html = drifted_example_html(&out);
+    let profile = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", html.display());
+    let dom = run_chromium(profile.path(), &["--dump-dom".to_string()], &url);
+    let start_tag = |marker: &str| {
+        let at = dom.find(marker).unwrap_or_else(|| panic!("{marker} not in the page"));
+        let from = dom[..at].rfind('<').unwrap();
+        dom[from..at + dom[at..].find('>').unwrap()].to_string()
+    };
+    assert!(!start_tag("id=\"fw-tabs\"").contains("hidden"), "the framework tabs are hidden");
+    assert!(!start_tag("id=\"fw-filters\"").contains("hidden"), "the control filter is hidden");
+    let panels: Vec<&str> =
+        dom.match_indices("class=\"fw-panel\"").map(|(i, _)| &dom[dom[..i].rfind('<').unwrap()..i + 200]).collect();
+    assert_eq!(panels.len(), 3, "one panel per framework");
+    assert_eq!(panels.iter().filter(|p| !p[..p.find('>').unwrap()].contains("hidden")).count(), 1, "one panel shown");
+
+    // The CIS panel, filtered to FAIL: exactly the FAIL controls of the JSON report are shown.
+    let json_path = html.with_file_name("cis.json");
+    let status = Command::new(env!("CARGO_BIN_EXE_flowforge-audit"))
+        .args(["evaluate", "--snapshot"])
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/snapshots/prod-drifted.json"))
+        .args(["--env", "prod", "--format", "json", "--quiet", "--out"])
+        .arg(json_path.with_extension("d"))
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(json_path.with_extension("d").join("flowforge-audit.json")).unwrap())
+            .unwrap();
+    let cis_fail = json["summary"]["compliance"]["cis-aws-foundations"]["fail"].as_u64().unwrap();
+    assert!(cis_fail > 0, "the drifted example fails CIS controls");
+    let profile = tempfile::tempdir().unwrap();
+    let dom =
+        run_chromium(profile.path(), &["--dump-dom".to_string()], &format!("{url}#fw=cis-aws-foundations&status=FAIL"));
+    let shown: u64 = text_after(&dom, "id=\"c-shown\"").trim().parse().unwrap();
+    assert_eq!(shown, cis_fail, "FAIL controls shown in the CIS tab");
+    let cis = &dom[dom.find("class=\"fw-panel\" data-fw=\"cis-aws-foundations\"").unwrap()..];
+    let cis = &cis[..cis.find("</table>").unwrap()];
+    let visible_fail = cis.match_indices("<tr").filter(|(i, _)| {
+        let tag = &cis[*i..i + cis[*i..].find('>').unwrap()];
+        tag.contains("data-control-status=\"FAIL\"") && !tag.contains("hidden")
+    });
+    assert_eq!(visible_fail.count() as u64, cis_fail);
+}

@@ -117,6 +117,15 @@ pub struct AuditArgs {
     /// ERROR for that check alone and the run goes on.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_check_timeout)]
     pub check_timeout: std::time::Duration,
+    /// Also write one CSV per framework into --out (flowforge-audit.compliance-FRAMEWORK.csv):
+    /// every control of the framework's full list with its status (PASS, FAIL, NOT_ASSESSED,
+    /// MANUAL) and checks. cis-aws-foundations, aws-fsbp, nist-800-53-r5, or all
+    #[arg(long, value_delimiter = ',', value_name = "FRAMEWORK", env = "FLOWFORGE_AUDIT_COMPLIANCE")]
+    pub compliance: Vec<String>,
+    /// Append this run's summary to DIR/history.jsonl (JSON Lines) and show the trend of the
+    /// last runs in the HTML report and the change since the previous run in the Markdown report
+    #[arg(long, value_name = "DIR", env = "FLOWFORGE_AUDIT_HISTORY")]
+    pub history: Option<PathBuf>,
 }
 
 /// `--check-timeout`: positive seconds, fractions allowed.
@@ -141,6 +150,7 @@ impl AuditArgs {
                     .collect::<anyhow::Result<Vec<_>>>()?,
             ),
         };
+        let compliance = crate::audit::compliance_frameworks(&self.compliance).map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(crate::audit::AuditOptions {
             // Required by clap, except for `scan --org` (each account's own environment).
             env: self.env.clone().unwrap_or_default(),
@@ -156,6 +166,8 @@ impl AuditArgs {
             promotion: None,
             formats,
             out: self.out.clone(),
+            compliance,
+            history: self.history.clone(),
         })
     }
 }
@@ -335,6 +347,8 @@ pub struct OrgArgs {
 pub enum PolicyCommand {
     /// List the checks of the catalog (built-in plus --policies).
     List {
+        /// A directory of extra checks to list with the built-in ones (a check with a built-in
+        /// check's id replaces it), as `evaluate --policies DIR` would load them
         #[arg(long, value_name = "DIR")]
         policies: Option<PathBuf>,
     },

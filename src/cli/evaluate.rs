@@ -8,9 +8,14 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
     let opts = args.audit.options()?;
     let inputs = Inputs::load(&opts)?;
     let mut snapshot = LoadedSnapshot::load(&args.snapshot, args.evidence.is_some())?;
-    let audit = audit::run(&inputs, &mut snapshot, &opts)?;
+    let mut audit = audit::run(&inputs, &mut snapshot, &opts)?;
     output::warnings(&audit);
+    let history = audit::record_history(&mut audit.report, &opts)?;
     let mut paths = audit::write_reports(&audit.report, &opts.formats, &opts.out)?;
+    paths.extend(audit::write_compliance(&audit.report, &opts)?);
+    paths.extend(history);
+    // An evidence bundle reproduces its reports from its own inputs, which hold no history.
+    audit.report.history.clear();
     if let Some(dir) = &args.evidence {
         paths.push(super::evidence::write_bundle(
             dir,

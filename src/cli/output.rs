@@ -42,10 +42,11 @@ pub fn summary(report: &AuditReport, paths: &[PathBuf]) {
     let s = &report.summary;
     let count = |k: &str| s.by_status.get(k).copied().unwrap_or(0);
     outln!(
-        "flowforge-audit: account {} env {} — {} checks, {} resources: {} FAIL, {} UNKNOWN, {} ERROR, {} WAIVED, {} PASS, {} NOT_APPLICABLE",
+        "flowforge-audit: account {} env {} — {} checks, {} results on {} resources: {} FAIL, {} UNKNOWN, {} ERROR, {} WAIVED, {} PASS, {} NOT_APPLICABLE",
         terminal(&report.account_id),
         terminal(&report.environment),
         s.checks,
+        s.results,
         s.resources,
         count("FAIL"),
         count("UNKNOWN"),

@@ -28,9 +28,12 @@ pub fn gate(args: GateArgs) -> anyhow::Result<u8> {
     });
     let inputs = Inputs::load(&opts)?;
     let mut snapshot = LoadedSnapshot::load(&args.snapshot, false)?;
-    let audit = audit::run(&inputs, &mut snapshot, &opts).context("evaluating the target environment")?;
+    let mut audit = audit::run(&inputs, &mut snapshot, &opts).context("evaluating the target environment")?;
     output::warnings(&audit);
-    let paths = audit::write_reports(&audit.report, &opts.formats, &opts.out)?;
+    let history = audit::record_history(&mut audit.report, &opts)?;
+    let mut paths = audit::write_reports(&audit.report, &opts.formats, &opts.out)?;
+    paths.extend(audit::write_compliance(&audit.report, &opts)?);
+    paths.extend(history);
     match &inputs.source {
         Some(source) => {
             outln!("parity: checked against {} (source snapshot {})", source.env, terminal(&source.snapshot.label))

@@ -113,9 +113,12 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
         None => ("collected snapshot".to_owned(), audit::write_snapshot(&collected, &mut std::io::sink())?),
     };
     let mut snapshot = LoadedSnapshot::collected(collected, label, sha256)?;
-    let audit = audit::run(&inputs, &mut snapshot, &opts)?;
+    let mut audit = audit::run(&inputs, &mut snapshot, &opts)?;
     output::warnings(&audit);
-    let paths = audit::write_reports(&audit.report, &opts.formats, &opts.out)?;
+    let history = audit::record_history(&mut audit.report, &opts)?;
+    let mut paths = audit::write_reports(&audit.report, &opts.formats, &opts.out)?;
+    paths.extend(audit::write_compliance(&audit.report, &opts)?);
+    paths.extend(history);
     std::mem::forget((inputs, snapshot));
     Ok(output::finish(audit, &paths, args.audit.quiet))
 }

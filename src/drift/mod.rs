@@ -171,6 +171,7 @@ impl Item {
             expected: self.expected,
             actual: self.actual,
             message: message.into(),
+            waiver: None,
         }
     }
 }

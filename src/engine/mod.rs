@@ -423,6 +423,7 @@ pub fn summarize(eval: &Evaluation) -> crate::model::Summary {
         results: eval.results.len(),
         by_status,
         failed_by_severity,
+        ..Default::default()
     }
 }
 

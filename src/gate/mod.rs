@@ -66,7 +66,7 @@ pub fn decide(
     if let Some(drift) = drift {
         let mut by_state: BTreeMap<DriftState, Vec<String>> = BTreeMap::new();
         for item in &drift.items {
-            if policy.fail_on_drift.contains(&item.state) {
+            if policy.fail_on_drift.contains(&item.state) && item.waiver.is_none() {
                 by_state.entry(item.state).or_default().push(format!("{} {}", item.kind, item.element));
             }
         }

@@ -72,6 +72,7 @@ mod tests {
             expected: None,
             actual: None,
             message: String::new(),
+            waiver: None,
         }
     }
 

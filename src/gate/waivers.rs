@@ -10,6 +10,10 @@
 //! The file is read with the shared positioned-YAML reader ([`crate::diag::yaml`]) and
 //! validated in one pass: every problem is a [`Problem`] with its line, column and a `W...`
 //! code, and any problem is an input error (exit 2).
+//!
+//! A waiver names either a check's FAIL results (`check` and a resource selector) or drift
+//! items (`drift_id`, or `kind` and/or an `element` glob): an accepted drift item is WAIVED
+//! in every report and no longer blocks the gate, with the same expiry rules.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -38,6 +42,17 @@ pub struct Waiver {
     pub owner: String,
     pub ticket: Option<String>,
     pub expires: NaiveDate,
+    /// For a drift waiver (then `check` is empty): which drift items it accepts.
+    pub drift: Option<DriftSelector>,
+}
+
+/// The drift items a waiver accepts: by id, or by kind and/or element glob.
+#[derive(Debug, Clone)]
+pub struct DriftSelector {
+    pub drift_id: Option<String>,
+    pub kind: Option<String>,
+    pub element: Option<GlobMatcher>,
+    pub element_pattern: Option<String>,
 }
 
 /// Why a waiver file could not be used.
@@ -56,7 +71,19 @@ pub enum WaiverError {
 /// `{…}` alternations) compiles well inside the limit (see the test).
 const MAX_RESOURCE_GLOB_CHARS: usize = 2048;
 
-const KEYS: &[&str] = &["check", "resource", "tags", "environments", "reason", "owner", "ticket", "expires"];
+const KEYS: &[&str] = &[
+    "check",
+    "resource",
+    "tags",
+    "environments",
+    "reason",
+    "owner",
+    "ticket",
+    "expires",
+    "drift_id",
+    "kind",
+    "element",
+];
 
 /// Loads and validates a waiver file.
 pub fn load(path: &Path) -> Result<Vec<Waiver>, WaiverError> {
@@ -171,14 +198,45 @@ fn waiver(cx: &mut Ctx, item: &RawNode) -> Option<Waiver> {
             None => None,
         }
     };
-    let check = string("check", true, cx);
+    let is_drift = ["drift_id", "kind", "element"].iter().any(|k| fields.contains_key(k));
+    if is_drift {
+        for key in ["check", "resource", "tags"] {
+            if let Some(node) = fields.get(key) {
+                cx.err(
+                    Code::WaiverInvalidValue,
+                    node.pos,
+                    format!(
+                        "`{key}` is for check waivers; a drift waiver names `drift_id`, or `kind` and/or `element`"
+                    ),
+                );
+            }
+        }
+    }
+    let check = if is_drift { Some(String::new()) } else { string("check", true, cx) };
+    let drift_id = string("drift_id", false, cx);
+    let kind = string("kind", false, cx);
+    let element_pattern = string("element", false, cx);
+    let element = match (&element_pattern, fields.get("element")) {
+        (Some(p), Some(node)) => match Glob::new(p) {
+            Ok(g) if p.chars().count() <= MAX_RESOURCE_GLOB_CHARS => Some(g.compile_matcher()),
+            Ok(_) => {
+                cx.err(Code::WaiverInvalidValue, node.pos, "`element` glob is too long");
+                None
+            }
+            Err(e) => {
+                cx.err(Code::WaiverInvalidValue, node.pos, format!("`element` is not a valid glob: {e}"));
+                None
+            }
+        },
+        _ => None,
+    };
     let reason = string("reason", true, cx);
     let owner = string("owner", true, cx);
     let ticket = string("ticket", false, cx);
     let resource_pattern = string("resource", false, cx);
     let expires_text = string("expires", true, cx);
 
-    if let (Some(c), Some(node)) = (&check, fields.get("check")) {
+    if let (Some(c), Some(node)) = (check.as_ref().filter(|_| !is_drift), fields.get("check")) {
         if !is_valid_check_id(c) {
             cx.err(Code::WaiverInvalidValue, node.pos, format!("`check` {c:?} is not a check id (like FF-S3-001)"));
         }
@@ -230,7 +288,11 @@ fn waiver(cx: &mut Ctx, item: &RawNode) -> Option<Waiver> {
         }
         Some(node) => cx.mismatch(node, format!("`tags` must be a mapping, found {}", node.value.type_name())),
     }
-    if resource_pattern.is_none() && tags.is_empty() && !fields.contains_key("resource") && !fields.contains_key("tags")
+    if !is_drift
+        && resource_pattern.is_none()
+        && tags.is_empty()
+        && !fields.contains_key("resource")
+        && !fields.contains_key("tags")
     {
         cx.err(
             Code::WaiverNoSelector,
@@ -269,6 +331,7 @@ fn waiver(cx: &mut Ctx, item: &RawNode) -> Option<Waiver> {
         owner: owner?,
         ticket,
         expires: expires?,
+        drift: is_drift.then_some(DriftSelector { drift_id, kind, element, element_pattern }),
     })
 }
 
@@ -311,7 +374,7 @@ pub fn apply(
     tags_of: &dyn Fn(&str) -> Option<BTreeMap<String, String>>,
 ) -> Vec<WaiverNote> {
     let mut notes = Vec::new();
-    for w in waivers {
+    for w in waivers.iter().filter(|w| w.drift.is_none()) {
         let expired = w.expires < today;
         let mut matched = 0usize;
         for r in results.iter_mut() {
@@ -333,17 +396,66 @@ pub fn apply(
                 });
             }
         }
+        notes.push(note(w, today, warn_days, matched, "FAIL result"));
+    }
+    notes
+}
+
+/// Applies the drift waivers of `waivers` to drift items (an accepted item keeps its state and
+/// carries the waiver; the gate skips it); returns one note per drift waiver.
+pub fn apply_drift(
+    waivers: &[Waiver],
+    env: &str,
+    today: NaiveDate,
+    warn_days: i64,
+    items: &mut [crate::model::DriftItem],
+) -> Vec<WaiverNote> {
+    let mut notes = Vec::new();
+    for w in waivers {
+        let Some(sel) = &w.drift else { continue };
+        if !w.environments.is_empty() && !w.environments.iter().any(|e| e == env) {
+            notes.push(note(w, today, warn_days, 0, "drift item"));
+            continue;
+        }
+        let expired = w.expires < today;
+        let mut matched = 0usize;
+        for item in items.iter_mut().filter(|i| i.state != crate::model::DriftState::InSync) {
+            let ok = sel.drift_id.as_ref().is_none_or(|id| *id == item.drift_id)
+                && sel.kind.as_ref().is_none_or(|k| *k == item.kind)
+                && sel.element.as_ref().is_none_or(|g| g.is_match(&item.element));
+            if !ok {
+                continue;
+            }
+            matched += 1;
+            if !expired && item.waiver.is_none() {
+                item.waiver = Some(AppliedWaiver {
+                    reason: w.reason.clone(),
+                    owner: w.owner.clone(),
+                    ticket: w.ticket.clone(),
+                    expires: w.expires.to_string(),
+                });
+            }
+        }
+        notes.push(note(w, today, warn_days, matched, "drift item"));
+    }
+    notes
+}
+
+/// The note of a waiver that matched `matched` things (`what`: "FAIL result", "drift item").
+fn note(w: &Waiver, today: NaiveDate, warn_days: i64, matched: usize, what: &str) -> WaiverNote {
+    let expired = w.expires < today;
+    {
         let days_left = (w.expires - today).num_days();
         let (state, message) = if expired {
             (
                 WaiverState::Expired,
                 format!(
-                    "expired on {} ({} day(s) ago); it no longer applies to {matched} FAIL result(s)",
+                    "expired on {} ({} day(s) ago); it no longer applies to {matched} {what}(s)",
                     w.expires, -days_left
                 ),
             )
         } else if matched == 0 {
-            (WaiverState::Stale, "matches no FAIL result: remove it or fix its selector".to_owned())
+            (WaiverState::Stale, format!("matches no {what}: remove it or fix its selector"))
         } else if days_left <= warn_days {
             (
                 WaiverState::Expiring,
@@ -352,9 +464,9 @@ pub fn apply(
         } else {
             (WaiverState::Applied, format!("waives {matched} result(s) until {}", w.expires))
         };
-        notes.push(WaiverNote {
+        WaiverNote {
             location: w.location.clone(),
-            check_id: w.check.clone(),
+            check_id: if w.drift.is_some() { "DRIFT".to_owned() } else { w.check.clone() },
             selector: selector_text(w),
             owner: w.owner.clone(),
             reason: w.reason.clone(),
@@ -362,13 +474,23 @@ pub fn apply(
             state,
             matched,
             message,
-        });
+        }
     }
-    notes
 }
 
 fn selector_text(w: &Waiver) -> String {
     let mut parts = Vec::new();
+    if let Some(d) = &w.drift {
+        if let Some(id) = &d.drift_id {
+            parts.push(format!("drift_id={id}"));
+        }
+        if let Some(k) = &d.kind {
+            parts.push(format!("kind={k}"));
+        }
+        if let Some(e) = &d.element_pattern {
+            parts.push(format!("element={e}"));
+        }
+    }
     if let Some(p) = &w.resource_pattern {
         parts.push(format!("resource={p}"));
     }
@@ -523,5 +645,58 @@ mod tests {
             let text = FILE.replace("arn:aws:s3:::flowforge-prod-*", &at_bound);
             assert!(parse("w.yaml", &text).is_ok(), "{unit}");
         }
+    }
+
+    fn drift_item(kind: &str, element: &str, state: crate::model::DriftState) -> crate::model::DriftItem {
+        crate::model::DriftItem {
+            drift_id: format!("id-{element}"),
+            kind: kind.into(),
+            element: element.into(),
+            state,
+            severity: Severity::High,
+            resource_arn: None,
+            attribute: None,
+            expected: None,
+            actual: None,
+            message: "m".into(),
+            waiver: None,
+        }
+    }
+
+    /// Issue 15: a waiver names drift items by `drift_id` or by kind/element glob; an accepted
+    /// item carries the waiver and no longer blocks the gate; an expired one does not apply;
+    /// one that matches nothing is stale; `check` cannot be mixed with drift keys.
+    #[test]
+    fn drift_waivers_accept_items_and_unblock_the_gate() {
+        use crate::model::DriftState;
+        let text = "waivers:\n  - kind: architecture\n    element: \"bucket:*\"\n    reason: r\n    owner: o\n    expires: 2030-01-01\n  - drift_id: id-database\n    reason: r\n    owner: o\n    expires: 2020-01-01\n  - drift_id: nothing\n    reason: r\n    owner: o\n    expires: 2030-01-01\n";
+        let waivers = parse("w.yaml", text).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let mut items = vec![
+            drift_item("architecture", "bucket:landing", DriftState::Changed),
+            drift_item("architecture", "database", DriftState::Changed),
+            drift_item("network", "bucket:x", DriftState::Unmanaged),
+        ];
+        let notes = apply_drift(&waivers, "prod", today, 14, &mut items);
+        let states: Vec<WaiverState> = notes.iter().map(|n| n.state).collect();
+        assert_eq!(states, [WaiverState::Applied, WaiverState::Expired, WaiverState::Stale]);
+        assert!(notes.iter().all(|n| n.check_id == "DRIFT"));
+        assert!(items[0].waiver.is_some() && items[1].waiver.is_none() && items[2].waiver.is_none());
+        // Check waivers leave drift waivers alone (no stale note for them).
+        assert!(apply(&waivers, "prod", today, 14, &mut [], &|_| None).is_empty());
+
+        let policy = crate::gate::GatePolicy {
+            fail_on: Severity::High,
+            require_complete_audit: false,
+            fail_on_drift: vec![DriftState::Changed],
+        };
+        let report = crate::model::DriftReport { items, ..Default::default() };
+        let d = crate::gate::decide(&policy, &[], Some(&report), vec![]);
+        assert_eq!(d.reasons.len(), 1, "{:?}", d.reasons);
+        assert!(d.reasons[0].contains("1 drift item(s) in state CHANGED: architecture database"), "{:?}", d.reasons);
+
+        let mixed = "waivers:\n  - check: FF-S3-001\n    kind: architecture\n    reason: r\n    owner: o\n    expires: 2030-01-01\n";
+        let err = parse("w.yaml", mixed).unwrap_err().to_string();
+        assert!(err.contains("w.yaml:2:") && err.contains("drift waiver"), "{err}");
     }
 }

@@ -63,6 +63,9 @@ pub struct DriftItem {
     #[serde(default)]
     pub actual: Option<serde_json::Value>,
     pub message: String,
+    /// The waiver that accepts this item (it then no longer blocks the gate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<super::findings::AppliedWaiver>,
 }
 
 /// The drift section of a report.

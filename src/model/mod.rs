@@ -14,6 +14,7 @@
 //! - an optional configuration that is not set (no bucket policy, no encryption rule) is
 //!   `null`, never an error; a call that failed is recorded in `collection_errors`.
 
+mod compliance;
 mod drift;
 mod findings;
 mod meta;
@@ -22,6 +23,7 @@ mod report;
 mod resources;
 mod snapshot;
 
+pub use compliance::*;
 pub use drift::*;
 pub use findings::*;
 pub use meta::*;

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::compliance::{ComplianceTotals, FrameworkCompliance};
 use super::drift::DriftReport;
 use super::findings::{CheckResult, CheckRun, WaiverNote};
 use super::snapshot::CollectionError;
@@ -25,6 +26,15 @@ pub struct Summary {
     pub by_status: BTreeMap<String, usize>,
     /// Severity → number of FAIL results.
     pub failed_by_severity: BTreeMap<String, usize>,
+    /// Severity → number of results by status (every severity present; only statuses seen).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub by_severity: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Framework → control totals over its full control list (see `compliance`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub compliance: BTreeMap<String, ComplianceTotals>,
+    /// Drift state → number of drift items (when drift was computed).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub drift_by_state: BTreeMap<String, usize>,
 }
 
 /// The gate's decision and every reason it blocks.
@@ -74,4 +84,31 @@ pub struct AuditReport {
     /// Drift against the expected architecture, when computed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drift: Option<DriftReport>,
+    /// Per framework, every control of its full list and its status.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub compliance: Vec<FrameworkCompliance>,
+    /// Earlier runs' summaries from `--history DIR` (oldest first, this run last), for the
+    /// trend; empty without `--history`. Never part of an evidence bundle's reports.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<HistoryEntry>,
+}
+
+/// One run's summary, as appended to `--history DIR/history.jsonl` (one JSON object a line).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct HistoryEntry {
+    /// The snapshot's collection time (never the clock).
+    pub collected_at: String,
+    pub environment: String,
+    pub account_id: String,
+    pub catalog_sha256: String,
+    pub results: usize,
+    pub resources: usize,
+    /// Status → results.
+    pub by_status: BTreeMap<String, usize>,
+    /// Severity → FAIL results.
+    pub failed_by_severity: BTreeMap<String, usize>,
+    /// Declared architecture elements in sync, in percent (when drift was computed).
+    #[serde(default)]
+    pub architecture_coverage_percent: Option<f64>,
+    pub gate_passed: bool,
 }

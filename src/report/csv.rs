@@ -96,6 +96,57 @@ impl Renderer for CsvRenderer {
     }
 }
 
+/// The header of a per-framework compliance CSV (`--compliance FRAMEWORK`; documented in
+/// `docs/report.md`).
+pub const COMPLIANCE_COLUMNS: [&str; 10] = [
+    "framework",
+    "framework_version",
+    "control_id",
+    "control_title",
+    "section",
+    "status",
+    "checks",
+    "results",
+    "environment",
+    "account_id",
+];
+
+/// The file name of the compliance CSV of `framework`.
+pub fn compliance_file_name(framework: &str) -> String {
+    format!("flowforge-audit.compliance-{framework}.csv")
+}
+
+/// Writes one framework's compliance view as CSV: one row per control of its full list (the
+/// framework's own order), cells neutralised like the main CSV. `None` when the report has no
+/// such framework.
+pub fn write_compliance(
+    report: &AuditReport,
+    framework: &str,
+    out: &mut dyn std::io::Write,
+) -> Result<Option<()>, ReportError> {
+    let Some(f) = report.compliance.iter().find(|f| f.framework == framework) else { return Ok(None) };
+    let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(out);
+    w.write_record(COMPLIANCE_COLUMNS)?;
+    for c in &f.controls {
+        let results: Vec<String> = c.results.iter().map(|(s, n)| format!("{s}:{n}")).collect();
+        let row = [
+            f.framework.clone(),
+            f.version.clone(),
+            c.id.clone(),
+            c.title.clone(),
+            c.section.clone(),
+            c.status.as_str().to_owned(),
+            c.checks.join("; "),
+            results.join("; "),
+            report.environment.clone(),
+            report.account_id.clone(),
+        ];
+        w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
+    }
+    w.flush()?;
+    Ok(Some(()))
+}
+
 fn drift_row(item: &DriftItem) -> [String; 15] {
     let remediation = match item.state {
         DriftState::Missing => "Create the element the baseline declares, or remove it from the baseline.",
@@ -122,9 +173,9 @@ fn drift_row(item: &DriftItem) -> [String; 15] {
         compact_json(&evidence),
         remediation.to_string(),
         String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
+        item.waiver.as_ref().map(|w| w.reason.clone()).unwrap_or_default(),
+        item.waiver.as_ref().map(waiver_owner).unwrap_or_default(),
+        item.waiver.as_ref().map(|w| w.expires.clone()).unwrap_or_default(),
     ]
 }
 
@@ -210,5 +261,28 @@ mod tests {
         assert_eq!(states, ["EXPIRING", "EXPIRED", "STALE"]);
         let stale = rows.iter().find(|r| &r[1] == "WAIVER-STALE").unwrap();
         assert_eq!((&stale[6], &stale[13]), ("waivers.yaml:21", format!("'{HOSTILE_FORMULA}").as_str()));
+    }
+
+    /// `--compliance`: one row per control of the framework's full list, statuses as judged,
+    /// a framework the report lacks is `None`, and account strings cannot become formulas.
+    #[test]
+    fn compliance_csv_lists_every_control() {
+        let mut report = crate::report::fixture::sample_report();
+        let mut out = Vec::new();
+        assert!(write_compliance(&report, "cis-aws-foundations", &mut out).unwrap().is_some());
+        let text = String::from_utf8(out).unwrap();
+        let mut rd = ::csv::Reader::from_reader(text.as_bytes());
+        assert_eq!(rd.headers().unwrap().iter().collect::<Vec<_>>(), COMPLIANCE_COLUMNS);
+        let rows: Vec<::csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
+        let cis = report.compliance.iter().find(|f| f.framework == "cis-aws-foundations").unwrap();
+        assert_eq!(rows.len(), cis.totals.controls);
+        let tls = rows.iter().find(|r| &r[2] == "2.1.1").unwrap();
+        assert_eq!((&tls[1], &tls[5], &tls[6]), ("3.0.0", "FAIL", "FF-S3-001"));
+        assert!(rows.iter().any(|r| &r[5] == "MANUAL"));
+        assert!(write_compliance(&report, "soc2", &mut Vec::new()).unwrap().is_none());
+        report.account_id = "=HYPERLINK(1)".into();
+        let mut out = Vec::new();
+        write_compliance(&report, "aws-fsbp", &mut out).unwrap();
+        assert!(String::from_utf8(out).unwrap().contains("'=HYPERLINK(1)"));
     }
 }

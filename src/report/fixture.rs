@@ -105,7 +105,14 @@ pub fn summarise(checks: &[CheckRun], results: &[CheckResult]) -> Summary {
     }
     resources.sort_unstable();
     resources.dedup();
-    Summary { checks: checks.len(), resources: resources.len(), results: results.len(), by_status, failed_by_severity }
+    Summary {
+        checks: checks.len(),
+        resources: resources.len(),
+        results: results.len(),
+        by_status,
+        failed_by_severity,
+        ..Default::default()
+    }
 }
 
 /// The sample report (see the module comment).
@@ -370,6 +377,7 @@ pub fn sample_report() -> AuditReport {
                 expected: Some(json!("aws:kms")),
                 actual: Some(json!("AES256")),
                 message: "bucket gold is encrypted with AES256, the baseline expects aws:kms".to_string(),
+                waiver: None,
             },
             DriftItem {
                 drift_id: "1b2c3d4e5f607182".to_string(),
@@ -382,6 +390,7 @@ pub fn sample_report() -> AuditReport {
                 expected: None,
                 actual: None,
                 message: "in sync".to_string(),
+                waiver: None,
             },
             DriftItem {
                 drift_id: "2c3d4e5f60718293".to_string(),
@@ -394,6 +403,7 @@ pub fn sample_report() -> AuditReport {
                 expected: Some(json!({"type": "Interface", "private_dns": true})),
                 actual: None,
                 message: "no Secrets Manager interface endpoint in vpc flowforge-prod".to_string(),
+                waiver: None,
             },
             DriftItem {
                 drift_id: "3d4e5f60718293a4".to_string(),
@@ -406,6 +416,7 @@ pub fn sample_report() -> AuditReport {
                 expected: Some(json!([])),
                 actual: Some(json!(["iam:PassRole", "s3:DeleteBucket"])),
                 message: "role devops has 2 actions beyond its baseline".to_string(),
+                waiver: None,
             },
             DriftItem {
                 drift_id: "4e5f60718293a4b5".to_string(),
@@ -418,6 +429,7 @@ pub fn sample_report() -> AuditReport {
                 expected: None,
                 actual: Some(json!({"name": "<b>temp</b> debug", "ingress": ["0.0.0.0/0:5432"]})),
                 message: "security group `temp|debug` is not part of the FlowForge architecture".to_string(),
+                waiver: None,
             },
         ],
         iac: Some(IacSummary {
@@ -431,7 +443,7 @@ pub fn sample_report() -> AuditReport {
         }),
     };
 
-    AuditReport {
+    let mut report = AuditReport {
         report_schema_version: REPORT_SCHEMA_VERSION,
         environment: "prod".to_string(),
         account_id: ACCOUNT.to_string(),
@@ -461,7 +473,19 @@ pub fn sample_report() -> AuditReport {
         collection_errors,
         waivers: sample_waiver_notes(),
         drift: Some(drift),
-    }
+        compliance: Vec::new(),
+        history: Vec::new(),
+    };
+    with_compliance(&mut report);
+    report
+}
+
+/// Fills the report's compliance view and the richer summary from its checks and results,
+/// against the shipped framework definitions (as the audit does).
+pub fn with_compliance(report: &mut AuditReport) {
+    let defs = crate::compliance::builtin().unwrap_or_default();
+    report.compliance = crate::compliance::assess(&defs, &report.checks, &report.results);
+    crate::compliance::enrich_summary(&mut report.summary, &report.results, &report.compliance, report.drift.as_ref());
 }
 
 /// One waiver note of each state: the applied one behind the WAIVED result, an expiring one,
@@ -537,6 +561,7 @@ pub fn empty_report() -> AuditReport {
     report.collection_errors.clear();
     report.drift = None;
     report.summary = summarise(&[], &[]);
+    with_compliance(&mut report);
     report.gate =
         GateDecision { passed: true, fail_on: "high".to_string(), require_complete_audit: true, reasons: Vec::new() };
     report

@@ -20,7 +20,7 @@ use base64::Engine as _;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use sha2::{Digest, Sha256};
 
-use crate::model::{AuditReport, CheckResult, DriftState, Severity, Status};
+use crate::model::{AuditReport, CheckResult, ControlStatus, DriftState, Severity, Status};
 
 use super::common::{checks_by_id, compact_json, framework_coverage, service_of, waiver_owner};
 use super::{Format, Renderer, ReportError};
@@ -190,6 +190,112 @@ struct RowData<'a> {
 #[derive(serde::Serialize)]
 struct PageData<'a> {
     rows: Vec<RowData<'a>>,
+}
+
+/// Text whose backtick spans are shown as `<code>` (content escaped like all text).
+fn with_code(s: &str) -> Markup {
+    html! {
+        @for (part, code) in super::markdown::code_spans(s) {
+            @if code { code { (part) } } @else { (part) }
+        }
+    }
+}
+
+/// The trend of the last runs (`--history`) as an inline SVG line chart: FAIL and UNKNOWN
+/// results per run, oldest left. Nothing without at least two runs.
+fn trend_chart(report: &AuditReport) -> Markup {
+    let h = &report.history;
+    if h.len() < 2 {
+        return html! {};
+    }
+    let (w, ht, pad) = (640.0_f64, 160.0_f64, 28.0_f64);
+    let val = |e: &crate::model::HistoryEntry, s: &str| e.by_status.get(s).copied().unwrap_or(0) as f64;
+    let max = h.iter().map(|e| val(e, "FAIL").max(val(e, "UNKNOWN"))).fold(1.0_f64, f64::max);
+    let x = |i: usize| pad + (w - 2.0 * pad) * i as f64 / (h.len() - 1) as f64;
+    let y = |v: f64| ht - pad - (ht - 2.0 * pad) * v / max;
+    let line = |s: &str| {
+        h.iter().enumerate().map(|(i, e)| format!("{:.1},{:.1}", x(i), y(val(e, s)))).collect::<Vec<_>>().join(" ")
+    };
+    html! {
+        section #trend {
+            h2 { "Trend " span.n { "(last " (h.len()) " runs)" } }
+            svg viewBox=(format!("0 0 {w} {ht}")) role="img" aria-label="FAIL and UNKNOWN results per run" {
+                line x1=(pad) y1=(ht - pad) x2=(w - pad) y2=(ht - pad) stroke="#cbd5e1" {}
+                polyline.trend-fail points=(line("FAIL")) fill="none" stroke="#dc2626" stroke-width="2" {}
+                polyline.trend-unknown points=(line("UNKNOWN")) fill="none" stroke="#d97706" stroke-width="2" {}
+                @for (i, e) in h.iter().enumerate() {
+                    circle cx=(format!("{:.1}", x(i))) cy=(format!("{:.1}", y(val(e, "FAIL")))) r="3" fill="#dc2626" {
+                        title { (e.collected_at) ": " (val(e, "FAIL")) " FAIL, " (val(e, "UNKNOWN")) " UNKNOWN, gate " @if e.gate_passed { "passed" } @else { "failed" } }
+                    }
+                }
+                text x=(pad) y=(ht - 8.0) { (h[0].collected_at.get(..10).unwrap_or("")) }
+                text x=(w - pad) y=(ht - 8.0) text-anchor="end" { (h[h.len() - 1].collected_at.get(..10).unwrap_or("")) }
+                text x="4" y=(pad) { (max) }
+            }
+            div.legend { span { i style="background:#dc2626" {} "FAIL" } span { i style="background:#d97706" {} "UNKNOWN" } }
+        }
+    }
+}
+
+/// The framework tab: one panel per framework (totals over its full control list and every
+/// control with its status and checks), a tab bar and a status/text filter that the script
+/// enables (a link can preselect them: `#fw=<framework>&status=<STATUS|covered>`). Without
+/// the script (and in print) every panel shows; print keeps only the controls
+/// a check covers (the rest are NOT_ASSESSED or MANUAL by definition and listed in the JSON).
+fn compliance_section(report: &AuditReport) -> Markup {
+    html! {
+        section #compliance {
+            h2 { "Compliance by framework" }
+            @if report.compliance.is_empty() {
+                p.empty { "No framework definition or mapping." }
+            } @else {
+                div.tabs #fw-tabs role="tablist" hidden {
+                    @for (i, f) in report.compliance.iter().enumerate() {
+                        button type="button" role="tab" data-fw=(f.framework) aria-selected=(if i == 0 { "true" } else { "false" }) {
+                            (f.title) " " (f.version)
+                        }
+                    }
+                }
+                div.filters #fw-filters hidden {
+                    input #c-text type="search" placeholder="Filter by control, title or check" aria-label="Filter controls";
+                    select #c-status aria-label="Control status" {
+                        option value="" { "All statuses" }
+                        option value="covered" { "Covered by a check" }
+                        @for s in ControlStatus::ALL { option value=(s.as_str()) { (s.as_str()) } }
+                    }
+                    span.count { "Showing " span #c-shown { "" } " controls" }
+                }
+                @for f in &report.compliance {
+                    div.fw-panel data-fw=(f.framework) {
+                        h3 { (f.title) " " span.mono { (f.version) } }
+                        p.note { "Source: " (f.source) }
+                        div.fw-totals {
+                            span { strong { (f.totals.controls) } " controls" }
+                            @for s in ControlStatus::ALL {
+                                @let n = match s { ControlStatus::Pass => f.totals.pass, ControlStatus::Fail => f.totals.fail, ControlStatus::NotAssessed => f.totals.not_assessed, ControlStatus::Manual => f.totals.manual };
+                                span { span class=(format!("badge ctl-{}", s.as_str())) { (s.as_str()) } " " (n) }
+                            }
+                        }
+                        table.controls {
+                            thead { tr { th { "Control" } th { "Status" } th { "Title" } th { "Section" } th { "Checks" } th { "Results" } } }
+                            tbody {
+                                @for c in &f.controls {
+                                    tr.uncovered[c.checks.is_empty()].ctl-pass[c.status == ControlStatus::Pass] data-control-status=(c.status.as_str()) data-covered=(if c.checks.is_empty() { "0" } else { "1" }) {
+                                        td.mono { (c.id) }
+                                        td { span class=(format!("badge ctl-{}", c.status.as_str())) { (c.status.as_str()) } }
+                                        td { (c.title) @if c.unlisted { " " span.note { "(not in the framework definition)" } } }
+                                        td { (c.section) }
+                                        td.mono { (c.checks.join(", ")) }
+                                        td.mono { @for (k, (st, n)) in c.results.iter().enumerate() { @if k > 0 { ", " } (st) " " (n) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
@@ -371,6 +477,10 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                             }
                             span.count { "Showing " span #f-shown { (rows.len()) } " of " (rows.len()) }
                         }
+                        @let quiet = rows.iter().filter(|r| matches!(r.status, Status::Pass | Status::NotApplicable)).count();
+                        @if quiet > 0 {
+                            p.note.print-only { (quiet) " PASS and NOT_APPLICABLE rows are not printed; the cards count them and the JSON and CSV reports list them." }
+                        }
                         @if omitted > 0 {
                             p.note { (omitted) " PASS and NOT_APPLICABLE results are not listed (the table is capped at " (MAX_ROWS) " rows); the JSON and CSV reports have every result." }
                         }
@@ -390,7 +500,7 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                                 tbody #findings-body {
                                     @for (i, r) in rows.iter().enumerate() {
                                         @let check = checks.get(r.check_id.as_str());
-                                        tr data-i=(i) data-status=(r.status.as_str()) {
+                                        tr.quiet[matches!(r.status, Status::Pass | Status::NotApplicable)] data-i=(i) data-status=(r.status.as_str()) {
                                             td { span class=(format!("badge st-{}", r.status.as_str())) { (r.status.as_str()) } }
                                             td { span class=(format!("sev sev-{}", r.severity.as_str())) { (r.severity.as_str()) } }
                                             td { span.mono { (r.check_id) } @if let Some(c) = check { br; span.note { (c.meta.title) } } }
@@ -412,7 +522,7 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                                                             div.k { "Check" }
                                                             div { (c.meta.description) }
                                                             div.k { "Remediation" }
-                                                            div { (c.meta.remediation) }
+                                                            div { (with_code(&c.meta.remediation)) }
                                                             div.k { "Guide section" }
                                                             div { (c.meta.guide_section) }
                                                         }
@@ -489,11 +599,14 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                                     tbody #drift-body {
                                         @for item in &findings {
                                             tr data-state=(item.state.as_str()) {
-                                                td { span class=(format!("badge st-{}", item.state.as_str())) { (item.state.as_str()) } }
+                                                td {
+                                                    span class=(format!("badge st-{}", item.state.as_str())) { (item.state.as_str()) }
+                                                    @if let Some(w) = &item.waiver { br; span class="badge st-WAIVED" title=(format!("{} — {}, expires {}", w.reason, waiver_owner(w), w.expires)) { "WAIVED" } }
+                                                }
                                                 td { span class=(format!("sev sev-{}", item.severity.as_str())) { (item.severity.as_str()) } }
                                                 td { (item.kind) }
                                                 td.res { span.mono { (item.element) } @if let Some(a) = &item.resource_arn { br; span.arn.mono { (a) } } }
-                                                td.msg { (item.message) }
+                                                td.msg { (with_code(&item.message)) }
                                                 td {
                                                     details {
                                                         summary { "Expected / actual" }
@@ -515,22 +628,9 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                             }
                         }
                     }
+                    (trend_chart(report))
+                    (compliance_section(report))
                     div.two {
-                        section #frameworks {
-                            h2 { "Framework coverage" }
-                            @if coverage.is_empty() {
-                                p.empty { "No check maps to a framework control." }
-                            } @else {
-                                table {
-                                    thead { tr { th { "Framework" } th { "Controls covered" } th { "With a FAIL" } } }
-                                    tbody {
-                                        @for (fw, ctl) in &coverage {
-                                            tr { td { (fw) } td { (ctl.len()) } td { (ctl.values().filter(|c| c.failed_results > 0).count()) } }
-                                        }
-                                    }
-                                }
-                            }
-                        }
                         section #provenance {
                             h2 { "Provenance" }
                             table.kv {
@@ -612,5 +712,20 @@ mod tests {
     fn empty_report_renders() {
         let html = String::from_utf8(HtmlRenderer.render(&empty_report()).unwrap()).unwrap();
         assert!(html.contains("Gate passed") && html.contains("No results."));
+    }
+
+    /// Issue 15: with two or more runs of history, the page has an inline SVG trend (no chart
+    /// without a history).
+    #[test]
+    fn trend_chart_from_history() {
+        let mut report = crate::report::fixture::sample_report();
+        let html = String::from_utf8(HtmlRenderer.render(&report).unwrap()).unwrap();
+        assert!(!html.contains("id=\"trend\""));
+        let mut prev = crate::history::entry(&report);
+        prev.collected_at = "2025-03-13T09:00:00Z".into();
+        report.history = vec![prev, crate::history::entry(&report)];
+        let html = String::from_utf8(HtmlRenderer.render(&report).unwrap()).unwrap();
+        assert!(html.contains("id=\"trend\"") && html.contains("<polyline class=\"trend-fail\""), "{html}");
+        assert!(html.contains("2025-03-13"));
     }
 }

@@ -6,6 +6,10 @@
 //! results still gets one errored test case, so a broken check is never invisible. Drift is a
 //! suite named `drift` with a test case per element.
 //!
+//! CI systems show a suite's name and a failure's message and text, and hide `<properties>`:
+//! so a suite is named `<check id> <title>`, and a failure's message ends with the remediation
+//! while its text holds the evidence and the remediation.
+//!
 //! The XML is written by hand (it is a dozen element types) with one escaping function that
 //! covers text and attributes and replaces characters XML 1.0 cannot carry; the tests parse the
 //! output back with a real XML parser.
@@ -67,11 +71,20 @@ struct Case {
     outcome: Outcome,
 }
 
-fn outcome_of(r: &CheckResult) -> Outcome {
+fn outcome_of(r: &CheckResult, remediation: Option<&str>) -> Outcome {
     let body = if r.evidence.is_empty() { String::new() } else { compact_json(&r.evidence) };
     match r.status {
         Status::Pass => Outcome::Pass,
-        Status::Fail => Outcome::Failure { message: r.message.clone(), kind: r.severity.as_str().to_string(), body },
+        Status::Fail => {
+            let (message, body) = match remediation.filter(|s| !s.is_empty()) {
+                Some(fix) => (
+                    format!("{} | Remediation: {fix}", r.message),
+                    format!("Evidence: {}\nRemediation: {fix}", if body.is_empty() { "(none)" } else { &body }),
+                ),
+                None => (r.message.clone(), if body.is_empty() { body } else { format!("Evidence: {body}") }),
+            };
+            Outcome::Failure { message, kind: r.severity.as_str().to_string(), body }
+        }
         Status::Unknown | Status::Error => {
             Outcome::Error { message: r.message.clone(), kind: r.status.as_str().to_string(), body }
         }
@@ -158,7 +171,7 @@ fn render_junit(report: &AuditReport) -> String {
                     format!("{} ({})", r.resource_arn, r.resource_name)
                 },
                 classname: m.id.clone(),
-                outcome: outcome_of(r),
+                outcome: outcome_of(r, Some(&m.remediation)),
             })
             .collect();
         if cases.is_empty() {
@@ -177,14 +190,14 @@ fn render_junit(report: &AuditReport) -> String {
             ("source", m.source.clone()),
             ("remediation", m.remediation.clone()),
         ];
-        write_suite(&mut suites, &m.id, &props, &cases);
+        write_suite(&mut suites, &format!("{} {}", m.id, m.title), &props, &cases);
     }
     // Results whose check is not in the catalog list (should not happen) still appear.
     let orphans: Vec<Case> = report
         .results
         .iter()
         .filter(|r| !report.checks.iter().any(|c| c.meta.id == r.check_id))
-        .map(|r| Case { name: r.resource_arn.clone(), classname: r.check_id.clone(), outcome: outcome_of(r) })
+        .map(|r| Case { name: r.resource_arn.clone(), classname: r.check_id.clone(), outcome: outcome_of(r, None) })
         .collect();
     if !orphans.is_empty() {
         tally(&orphans);
@@ -243,5 +256,23 @@ mod tests {
     fn xml_escape_covers_markup_and_invalid_characters() {
         assert_eq!(xml_escape("<a href=\"x\">'&'</a>"), "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;");
         assert_eq!(xml_escape("a\nb\u{1}"), "a&#10;b\u{fffd}");
+    }
+
+    /// Issue 15: a suite names the check by id and title, and a failure carries the evidence
+    /// and the remediation where CI systems show them (message and text, not `<properties>`).
+    #[test]
+    fn suites_carry_titles_and_failures_carry_evidence_and_remediation() {
+        let report = crate::report::fixture::sample_report();
+        let xml = render_junit(&report);
+        let check = report.checks.iter().find(|c| c.meta.id == "FF-S3-001").unwrap();
+        let suite = format!("<testsuite name=\"{}\"", xml_escape(&format!("FF-S3-001 {}", check.meta.title)));
+        assert!(xml.contains(&suite), "{xml}");
+        let fail = report.results.iter().find(|r| r.check_id == "FF-S3-001" && r.status == Status::Fail).unwrap();
+        let Outcome::Failure { message, body, .. } = outcome_of(fail, Some(&check.meta.remediation)) else {
+            panic!("a FAIL is a failure")
+        };
+        assert!(message.ends_with(&format!("Remediation: {}", check.meta.remediation)), "{message}");
+        assert!(body.contains(&compact_json(&fail.evidence)) && body.contains(&check.meta.remediation), "{body}");
+        assert!(xml.contains(&xml_escape(&message)));
     }
 }

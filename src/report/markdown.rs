@@ -16,9 +16,7 @@ use std::fmt::Write as _;
 
 use crate::model::{AuditReport, CheckResult, Status};
 
-use super::common::{
-    checks_by_id, fail_counts_by_severity, framework_coverage, is_drift_finding, status_counts, waiver_owner,
-};
+use super::common::{checks_by_id, fail_counts_by_severity, is_drift_finding, status_counts, waiver_owner};
 use super::{Format, Renderer, ReportError};
 
 /// Resources listed per failed check before "… and N more".
@@ -62,6 +60,50 @@ pub fn escape(s: &str) -> String {
                 let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
             }
             c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Splits `s` at backtick pairs: `(text, is_code)` segments. An unpaired backtick stays text.
+/// Shared with the HTML report, so both render the same spans as code.
+pub fn code_spans(s: &str) -> Vec<(&str, bool)> {
+    let parts: Vec<&str> = s.split('`').collect();
+    let paired = if parts.len() % 2 == 1 { parts.len() } else { parts.len() - 1 };
+    let mut out = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i >= paired {
+            // The text after an unpaired backtick, with the backtick put back.
+            out.push(("`", false));
+            out.push((p, false));
+        } else if !p.is_empty() {
+            out.push((p, i % 2 == 1));
+        }
+    }
+    out
+}
+
+/// [`escape`], but the `code spans` of catalog or drift text (remediation, messages) stay code
+/// spans: their content is kept literal, with only what would break a table row or the span
+/// replaced (`|` → `\|`, a newline → a space, unsafe characters → `\u{..}`).
+pub fn escape_with_code(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for (part, code) in code_spans(s) {
+        if code {
+            out.push('`');
+            for c in part.chars() {
+                match c {
+                    '|' => out.push_str("\\|"),
+                    '\n' | '\r' | '\t' => out.push(' '),
+                    c if super::text::is_unsafe(c) => {
+                        let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+                    }
+                    c => out.push(c),
+                }
+            }
+            out.push('`');
+        } else {
+            out.push_str(&escape(part));
         }
     }
     out
@@ -111,6 +153,22 @@ fn render_markdown(report: &AuditReport) -> String {
         let _ = writeln!(out, "| {} | {n} |", sev.as_str());
     }
     out.push('\n');
+
+    // Change since the previous run (`--history`).
+    if let [.., prev, cur] = report.history.as_slice() {
+        let _ = writeln!(out, "## Change since the previous run ({})\n", escape(&prev.collected_at));
+        out.push_str("| | Previous | Now | Change |\n| --- | ---: | ---: | ---: |\n");
+        let n = |m: &BTreeMap<String, usize>, k: &str| m.get(k).copied().unwrap_or(0);
+        for s in ["FAIL", "UNKNOWN", "ERROR", "WAIVED", "PASS"] {
+            let (a, b) = (n(&prev.by_status, s), n(&cur.by_status, s));
+            let _ = writeln!(out, "| {s} | {a} | {b} | {:+} |", b as i64 - a as i64);
+        }
+        if let (Some(a), Some(b)) = (prev.architecture_coverage_percent, cur.architecture_coverage_percent) {
+            let _ = writeln!(out, "| Architecture coverage | {a:.2}% | {b:.2}% | {:+.2} |", b - a);
+        }
+        let gate = |p: bool| if p { "passed" } else { "failed" };
+        let _ = writeln!(out, "| Gate | {} | {} | |\n", gate(prev.gate_passed), gate(cur.gate_passed));
+    }
 
     // Waivers that need attention: expired (no longer applied), expiring soon, stale.
     let attention: Vec<_> = report.waivers.iter().filter(|w| w.state.needs_attention()).collect();
@@ -174,7 +232,7 @@ fn render_markdown(report: &AuditReport) -> String {
             }
             more(&mut out, MAX_RESOURCES_PER_CHECK, results.len());
             if let Some(c) = checks.get(check_id) {
-                let _ = writeln!(out, "\n**Remediation:** {}\n", escape(&c.meta.remediation));
+                let _ = writeln!(out, "\n**Remediation:** {}\n", escape_with_code(&c.meta.remediation));
             } else {
                 out.push('\n');
             }
@@ -255,23 +313,55 @@ fn render_markdown(report: &AuditReport) -> String {
         out.push('\n');
     }
 
-    // Framework coverage.
-    let coverage = framework_coverage(report);
-    if !coverage.is_empty() {
-        out.push_str("## Framework coverage\n\n| Framework | Controls covered | Controls with a FAIL | Failing controls |\n| --- | ---: | ---: | --- |\n");
-        for (framework, controls) in &coverage {
-            let failing: Vec<String> =
-                controls.iter().filter(|(_, c)| c.failed_results > 0).map(|(id, _)| escape(id)).collect();
+    // Compliance per framework: totals over each framework's full control list, then the
+    // controls a check covers (the full list is in the JSON report and `--compliance` CSV).
+    if !report.compliance.is_empty() {
+        out.push_str("## Compliance by framework\n\n| Framework | Version | Controls | PASS | FAIL | NOT_ASSESSED | MANUAL |\n| --- | --- | ---: | ---: | ---: | ---: | ---: |\n");
+        for f in &report.compliance {
+            let t = &f.totals;
             let _ = writeln!(
                 out,
-                "| {} | {} | {} | {} |",
-                escape(framework),
-                controls.len(),
-                failing.len(),
-                if failing.is_empty() { "—".to_string() } else { failing.join(", ") }
+                "| {} | {} | {} | {} | {} | {} | {} |",
+                escape(&f.title),
+                escape(&f.version),
+                t.controls,
+                t.pass,
+                t.fail,
+                t.not_assessed,
+                t.manual
             );
         }
         out.push('\n');
+        for f in &report.compliance {
+            let covered: Vec<_> = f.controls.iter().filter(|c| !c.checks.is_empty()).collect();
+            let _ = writeln!(
+                out,
+                "### {} {}\n\n{} of {} controls covered by a check; the others are NOT_ASSESSED or MANUAL.\n",
+                escape(&f.title),
+                escape(&f.version),
+                covered.len(),
+                f.totals.controls
+            );
+            if covered.is_empty() {
+                continue;
+            }
+            out.push_str("| Control | Status | Title | Checks |\n| --- | --- | --- | --- |\n");
+            let mut sorted = covered.clone();
+            sorted.sort_by_key(|c| c.status);
+            for c in sorted.iter().take(MAX_ROWS * 2) {
+                let checks: Vec<String> = c.checks.iter().map(|id| escape(id)).collect();
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {} | {} |",
+                    escape(&c.id),
+                    c.status.as_str(),
+                    escape(&c.title),
+                    checks.join(", ")
+                );
+            }
+            more(&mut out, MAX_ROWS * 2, sorted.len());
+            out.push('\n');
+        }
     }
 
     // Drift.
@@ -293,12 +383,16 @@ fn render_markdown(report: &AuditReport) -> String {
                 let _ = writeln!(
                     out,
                     "| {} | {} | {} | {} | {} | {} |",
-                    i.state.as_str(),
+                    if i.waiver.is_some() {
+                        format!("{} (waived)", i.state.as_str())
+                    } else {
+                        i.state.as_str().to_owned()
+                    },
                     i.severity.as_str(),
                     escape(&i.kind),
                     escape(&i.element),
                     escape(i.attribute.as_deref().unwrap_or("")),
-                    escape(&i.message)
+                    escape_with_code(&i.message)
                 );
             }
             more(&mut out, MAX_ROWS, findings.len());
@@ -363,7 +457,12 @@ mod tests {
         assert!(md.contains("### FF-EC2-001 · medium · EC2 instances require IMDSv2"));
         assert!(md.contains("_… and 4 more_"));
         assert!(md.contains("AccessDenied"));
-        assert!(md.contains("| nist-800-53-r5 | 4 | 4 | AC-6, SC-28, SC-8, SC-8(1) |"), "{md}");
+        // Issue 15: totals over each framework's full control list, with its version.
+        assert!(md.contains("| CIS Amazon Web Services Foundations Benchmark | 3.0.0 | 62 | 0 | 2 | 52 | 8 |"), "{md}");
+        assert!(
+            md.contains("| 2.1.1 | FAIL | Ensure S3 Bucket Policy is set to deny HTTP requests | FF-S3-001 |"),
+            "{md}"
+        );
         assert!(md.contains("vpc\\_endpoint:secretsmanager"));
         assert!(md.contains("## Checks that could not run: ERROR (1)"));
         assert!(!md.contains(HOSTILE_SCRIPT));
@@ -386,5 +485,30 @@ mod tests {
         assert!(md.contains("✅ **Gate passed**"));
         assert!(md.contains("| FAIL | 0 |"));
         assert!(!md.contains("## Drift"));
+    }
+
+    /// Issue 15: with a history, the summary shows the change since the previous run.
+    #[test]
+    fn change_since_previous_run() {
+        let mut report = sample_report();
+        assert!(!render_markdown(&report).contains("Change since the previous run"));
+        let mut prev = crate::history::entry(&report);
+        prev.collected_at = "2025-03-13T09:00:00Z".into();
+        prev.by_status.insert("FAIL".into(), 25);
+        report.history = vec![prev, crate::history::entry(&report)];
+        let md = render_markdown(&report);
+        assert!(md.contains("## Change since the previous run (2025-03-13T09:00:00Z)"), "{md}");
+        assert!(md.contains("| FAIL | 25 | 19 | -6 |"), "{md}");
+    }
+
+    /// Issue 15: code spans in remediation and drift messages render as code, their content
+    /// literal; an unpaired backtick is escaped text; a `|` inside cannot break the table.
+    #[test]
+    fn code_spans_stay_code() {
+        assert_eq!(escape_with_code("set `multi_az: true` now"), "set `multi_az: true` now");
+        assert_eq!(escape_with_code("a `x|y` b_c"), "a `x\\|y` b\\_c");
+        assert_eq!(escape_with_code("odd ` tick"), "odd \\` tick");
+        assert_eq!(escape_with_code("`<b>`"), "`<b>`");
+        assert_eq!(code_spans("a `b` c"), [("a ", false), ("b", true), (" c", false)]);
     }
 }

@@ -10,6 +10,12 @@
 //! (line 1) and a drift result at the baseline, while the AWS resource ARN is the logical
 //! location. `partialFingerprints` carries the stable finding id, so alerts keep their
 //! identity from one scan to the next.
+//!
+//! Every built-in rule has a `helpUri` (the check's `.rego` file, with its METADATA, at the
+//! tool's version in [`REPOSITORY`]). A drift item is rated by its own severity: drift rules are
+//! one per state and severity, with hierarchical ids (`DRIFT-CHANGED/medium`, SARIF §3.27.5),
+//! so a medium item never shows under a rule rated high. A waived FAIL is a `note` carrying
+//! its suppression, never an `error`.
 
 mod model;
 
@@ -26,6 +32,14 @@ use super::{Format, Renderer, ReportError};
 
 /// The file drift results point at (the report does not carry the baseline's path).
 pub const BASELINE_URI: &str = "baselines/flowforge.yaml";
+
+/// The repository `helpUri`s point into (the one the CI example installs from).
+pub const REPOSITORY: &str = "https://github.com/acme/flowforge-audit";
+
+/// The `helpUri` of a repository file at the tool's version.
+fn help_uri(version: &str, path: &str) -> String {
+    format!("{REPOSITORY}/blob/v{version}/{}", utf8_percent_encode(path, PATH))
+}
 
 /// The `partialFingerprints` key holding the finding id.
 pub const FINGERPRINT_KEY: &str = "flowforgeFindingId/v1";
@@ -89,7 +103,7 @@ fn artifact_uri(source: &str) -> String {
     }
 }
 
-fn rule_for(check: &CheckRun) -> Rule {
+fn rule_for(check: &CheckRun, version: &str) -> Rule {
     let m = &check.meta;
     let mut tags =
         vec!["security".to_string(), "flowforge".to_string(), m.area.clone(), service_of(&m.id, Some(check))];
@@ -111,6 +125,7 @@ fn rule_for(check: &CheckRun) -> Rule {
             text: format!("{}\n\nGuide section: {}", m.remediation, m.guide_section),
             markdown: Some(help_md),
         },
+        help_uri: m.source.strip_prefix("builtin:").map(|path| help_uri(version, path)),
         default_configuration: Configuration { level: level(m.severity) },
         properties: RuleProperties {
             tags,
@@ -121,7 +136,12 @@ fn rule_for(check: &CheckRun) -> Rule {
     }
 }
 
-fn drift_rule(state: DriftState, severity: Severity) -> Rule {
+/// The rule id of drift items in `state` rated `severity`.
+fn drift_rule_id(state: DriftState, severity: Severity) -> String {
+    format!("DRIFT-{}/{}", state.as_str(), severity.as_str())
+}
+
+fn drift_rule(state: DriftState, severity: Severity, version: &str) -> Rule {
     let (name, short, full) = match state {
         DriftState::Missing => (
             "drift-missing",
@@ -141,11 +161,12 @@ fn drift_rule(state: DriftState, severity: Severity) -> Rule {
     };
     let help = "Bring the account back to the baseline, or change the baseline if the difference is intended.";
     Rule {
-        id: format!("DRIFT-{}", state.as_str()),
+        id: drift_rule_id(state, severity),
         name: name.to_string(),
         short_description: Text::plain(short),
         full_description: Text::plain(full),
         help: Text::plain(help),
+        help_uri: Some(format!("{}#drift", help_uri(version, "docs/report.md"))),
         default_configuration: Configuration { level: level(severity) },
         properties: RuleProperties {
             tags: vec!["drift".to_string(), "flowforge".to_string(), "security".to_string()],
@@ -174,7 +195,8 @@ fn resource_location(uri: String, arn: &str, name: &str) -> Location {
 fn check_result(r: &CheckResult, check: Option<&CheckRun>, rule_index: Option<usize>) -> Option<SarifResult> {
     let (level, prefix) = match r.status {
         Status::Fail => (level(r.severity), ""),
-        Status::Waived => (level(r.severity), "Waived: "),
+        // Accepted by a waiver: shown, suppressed, and never an error.
+        Status::Waived => (Level::Note, "Waived: "),
         Status::Unknown => (Level::Note, "Not audited (UNKNOWN): "),
         _ => return None,
     };
@@ -222,7 +244,7 @@ fn drift_result(item: &DriftItem, rule_index: Option<usize>) -> SarifResult {
         }
     }
     SarifResult {
-        rule_id: format!("DRIFT-{}", item.state.as_str()),
+        rule_id: drift_rule_id(item.state, item.severity),
         rule_index,
         level: level(item.severity),
         message: Text::plain(format!("{}: {}", item.element, item.message)),
@@ -235,15 +257,18 @@ fn drift_result(item: &DriftItem, rule_index: Option<usize>) -> SarifResult {
 
 fn build(report: &AuditReport) -> Log {
     let checks = checks_by_id(report);
-    let mut rules: Vec<Rule> = report.checks.iter().map(rule_for).collect();
+    let version = report.provenance.tool_version.as_str();
+    let mut rules: Vec<Rule> = report.checks.iter().map(|c| rule_for(c, version)).collect();
 
-    // Drift rules: one per state present, rated by the most severe item in that state.
-    let mut drift_states: BTreeMap<DriftState, Severity> = BTreeMap::new();
-    for item in report.drift.iter().flat_map(|d| &d.items).filter(|i| i.state != DriftState::InSync) {
-        let sev = drift_states.entry(item.state).or_insert(item.severity);
-        *sev = (*sev).max(item.severity);
-    }
-    rules.extend(drift_states.iter().map(|(state, sev)| drift_rule(*state, *sev)));
+    // Drift rules: one per (state, severity) present, so each item is rated by its own severity.
+    let drift_rules: std::collections::BTreeSet<(DriftState, Severity)> = report
+        .drift
+        .iter()
+        .flat_map(|d| &d.items)
+        .filter(|i| i.state != DriftState::InSync)
+        .map(|i| (i.state, i.severity))
+        .collect();
+    rules.extend(drift_rules.iter().map(|(state, sev)| drift_rule(*state, *sev, version)));
     let index: BTreeMap<String, usize> = rules.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
 
     let mut results: Vec<SarifResult> = report
@@ -252,7 +277,7 @@ fn build(report: &AuditReport) -> Log {
         .filter_map(|r| check_result(r, checks.get(r.check_id.as_str()).copied(), index.get(&r.check_id).copied()))
         .collect();
     for item in report.drift.iter().flat_map(|d| &d.items).filter(|i| i.state != DriftState::InSync) {
-        let rule_id = format!("DRIFT-{}", item.state.as_str());
+        let rule_id = drift_rule_id(item.state, item.severity);
         results.push(drift_result(item, index.get(&rule_id).copied()));
     }
 
@@ -324,7 +349,19 @@ mod tests {
         let v: serde_json::Value = serde_json::from_slice(&SarifRenderer.render(&report).unwrap()).unwrap();
         let run = &v["runs"][0];
         let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
-        assert_eq!(rules.len(), report.checks.len() + 3);
+        let drift_rules: std::collections::BTreeSet<_> = report
+            .drift
+            .iter()
+            .flat_map(|d| &d.items)
+            .filter(|i| i.state != DriftState::InSync)
+            .map(|i| (i.state, i.severity))
+            .collect();
+        assert_eq!(rules.len(), report.checks.len() + drift_rules.len());
+        assert!(rules.iter().all(|r| r["helpUri"].as_str().is_some_and(|u| u.starts_with("https://"))), "helpUri");
+        assert_eq!(
+            rules.iter().find(|r| r["id"] == "FF-S3-001").unwrap()["helpUri"],
+            "https://github.com/acme/flowforge-audit/blob/v0.1.0/policies/aws/s3/tls_only.rego"
+        );
         let s3 = rules.iter().find(|r| r["id"] == "FF-S3-001").unwrap();
         assert_eq!(s3["properties"]["security-severity"], "9.5");
         assert_eq!(s3["defaultConfiguration"]["level"], "error");
@@ -348,9 +385,23 @@ mod tests {
         let rule_index = fail["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[rule_index]["id"], "FF-S3-001");
         assert!(results.iter().any(|r| r["ruleId"] == "FF-IAM-001" && r["level"] == "note"));
-        assert!(results.iter().any(|r| r["ruleId"] == "DRIFT-MISSING"));
-        let waived = results.iter().find(|r| r["suppressions"].is_array()).unwrap();
-        assert_eq!(waived["suppressions"][0]["status"], "accepted");
+        // Issue 15: each drift result sits under the rule of its own severity.
+        for item in report.drift.iter().flat_map(|d| &d.items).filter(|i| i.state != DriftState::InSync) {
+            let r =
+                results.iter().find(|r| r["partialFingerprints"][FINGERPRINT_KEY] == item.drift_id.as_str()).unwrap();
+            let rule = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
+            assert_eq!(rule["id"], r["ruleId"]);
+            assert_eq!(rule["properties"]["security-severity"], security_severity(item.severity), "{}", item.drift_id);
+            assert_eq!(r["level"], serde_json::to_value(level(item.severity)).unwrap());
+        }
+        assert!(results.iter().any(|r| r["ruleId"].as_str().unwrap().starts_with("DRIFT-MISSING/")));
+        // Issue 15: a waived result is a suppressed note, never an error.
+        let waived: Vec<_> = results.iter().filter(|r| r["suppressions"].is_array()).collect();
+        assert!(!waived.is_empty());
+        for w in waived {
+            assert_eq!(w["suppressions"][0]["status"], "accepted");
+            assert_eq!(w["level"], "note");
+        }
         let notes = run["invocations"][0]["toolExecutionNotifications"].as_array().unwrap();
         assert_eq!(notes.len(), 1 + report.collection_errors.len());
     }

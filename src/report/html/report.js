@@ -3,9 +3,10 @@
 // builds markup from data (no innerHTML), so account strings stay text.
 (function () {
   "use strict";
+  compliance();
   var block = document.getElementById("ff-data");
   var tbody = document.getElementById("findings-body");
-  if (!block || !tbody) { return; }
+  if (!block || !tbody) { document.body.setAttribute("data-ready", "1"); return; }
   var rows = JSON.parse(block.textContent).rows;
   var els = {};
   Array.prototype.forEach.call(tbody.querySelectorAll("tr[data-i]"), function (tr) {
@@ -69,10 +70,68 @@
     }
   });
   [q, st, sv].forEach(function (el) { el.addEventListener("input", apply); el.addEventListener("change", apply); });
+  // In print, the drift details are open; the findings' evidence column and PASS rows are
+  // left out by the print stylesheet (the JSON and CSV reports carry every row and its evidence).
   window.addEventListener("beforeprint", function () {
-    Array.prototype.forEach.call(document.querySelectorAll("details"), function (d) { d.open = true; });
+    Array.prototype.forEach.call(document.querySelectorAll("#drift details"), function (d) { d.open = true; });
   });
   document.getElementById("filters").hidden = false;
   apply();
   document.body.setAttribute("data-ready", "1");
+
+  // The framework tab: one panel shown at a time, its control rows filtered by status
+  // ("covered": a check maps to it) and text. Rows are existing markup, only hidden.
+  function compliance() {
+    var tabs = document.getElementById("fw-tabs");
+    var filters = document.getElementById("fw-filters");
+    if (!tabs || !filters) { return; }
+    var panels = document.querySelectorAll(".fw-panel");
+    var text = document.getElementById("c-text");
+    var status = document.getElementById("c-status");
+    var shown = document.getElementById("c-shown");
+    var current = panels.length ? panels[0].getAttribute("data-fw") : "";
+    // A link may preselect the framework and the status filter: #fw=aws-fsbp&status=FAIL.
+    location.hash.replace(/^#/, "").split("&").forEach(function (kv) {
+      var i = kv.indexOf("=");
+      if (i < 0) { return; }
+      var k = decodeURIComponent(kv.slice(0, i));
+      var v = decodeURIComponent(kv.slice(i + 1));
+      if (k === "fw" && document.querySelector(".fw-panel[data-fw=\"" + v.replace(/["\\]/g, "") + "\"]")) { current = v; }
+      if (k === "status") { status.value = v; }
+    });
+    function applyControls() {
+      var t = text.value.trim().toLowerCase();
+      var s = status.value;
+      var n = 0;
+      Array.prototype.forEach.call(panels, function (p) {
+        var on = p.getAttribute("data-fw") === current;
+        p.hidden = !on;
+        Array.prototype.forEach.call(p.querySelectorAll("tbody tr"), function (tr) {
+          var ok = (!s || (s === "covered" ? tr.getAttribute("data-covered") === "1" : tr.getAttribute("data-control-status") === s)) &&
+            (!t || tr.textContent.toLowerCase().indexOf(t) !== -1);
+          tr.hidden = !ok;
+          if (ok && on) { n += 1; }
+        });
+      });
+      shown.textContent = String(n);
+    }
+    Array.prototype.forEach.call(tabs.querySelectorAll("button[data-fw]"), function (b) {
+      b.setAttribute("aria-selected", b.getAttribute("data-fw") === current ? "true" : "false");
+      b.addEventListener("click", function () {
+        current = b.getAttribute("data-fw");
+        Array.prototype.forEach.call(tabs.querySelectorAll("button[data-fw]"), function (o) {
+          o.setAttribute("aria-selected", o === b ? "true" : "false");
+        });
+        applyControls();
+      });
+    });
+    [text, status].forEach(function (el) { el.addEventListener("input", applyControls); el.addEventListener("change", applyControls); });
+    window.addEventListener("beforeprint", function () {
+      Array.prototype.forEach.call(panels, function (p) { p.hidden = false; });
+    });
+    window.addEventListener("afterprint", applyControls);
+    tabs.hidden = false;
+    filters.hidden = false;
+    applyControls();
+  }
 }());

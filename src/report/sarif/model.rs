@@ -75,6 +75,9 @@ pub struct Rule {
     pub short_description: Text,
     pub full_description: Text,
     pub help: Text,
+    /// Where a person reads about the rule (absolute URI); absent for a `--policies` check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help_uri: Option<String>,
     pub default_configuration: Configuration,
     pub properties: RuleProperties,
 }
