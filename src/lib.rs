@@ -30,6 +30,7 @@ pub mod engine;
 pub mod evidence;
 pub mod fsio;
 pub mod gate;
+pub mod iam_eval;
 pub mod model;
 mod parallel;
 pub mod policy;
