@@ -434,7 +434,7 @@ fn compliant() -> Snapshot {
     s.iam.roles.push(role("flowforge-prod-data-engineer", "data-engineer", &root_trust, vec![("data-lake", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":"arn:aws:s3:::flowforge-prod-*"},{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":["arn:aws:s3:::flowforge-prod-silver/*","arn:aws:s3:::flowforge-prod-gold/*"]}]}"#)], &[]));
     s.iam.roles.push(role("flowforge-prod-auditor", "auditor", &root_trust, vec![("read-only-audit", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:Describe*","s3:GetBucket*","s3:ListAllMyBuckets","rds:Describe*","iam:Get*","iam:List*","config:Describe*","elasticloadbalancing:Describe*","eks:Describe*","eks:List*","secretsmanager:DescribeSecret","secretsmanager:ListSecrets"],"Resource":"*"}]}"#)], &[]));
     let irsa_trust = format!(
-        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0:sub":"system:serviceaccount:prefect:prefect-worker"}}}}}}]}}"#
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0:aud":"sts.amazonaws.com","oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0:sub":"system:serviceaccount:prefect:prefect-worker"}}}}}}]}}"#
     );
     s.iam.roles.push(role(
         "flowforge-prod-prefect-worker",

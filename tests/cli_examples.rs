@@ -52,6 +52,7 @@ fn drifted_example_has_exact_findings() {
     let mut expected: Vec<(String, String, String)> = [
         ("FAIL", "FF-EC2-002", format!("arn:aws:ec2:{r}:{a}:instance/i-0f10f0f0000000001")),
         ("FAIL", "FF-IAM-003", format!("arn:aws:iam::{a}:role/flowforge-prod-prefect-worker")),
+        ("FAIL", "FF-IAM-008", format!("arn:aws:iam::{a}:role/flowforge-prod-prefect-worker")),
         ("FAIL", "FF-NET-002", format!("arn:aws:ec2:{r}:{a}:security-group/sg-0f10f0f0000000db5")),
         ("FAIL", "FF-NET-003", format!("arn:aws:ec2:{r}:{a}:security-group/sg-0f10f0f0000000db5")),
         ("FAIL", "FF-RDS-003", format!("arn:aws:rds:{r}:{a}:db:flowforge-prod-metadata")),

@@ -10,6 +10,10 @@
 //! flags actions "without resource constraints": a permission scoped to named resources is a
 //! least-privilege question (FF-IAM-003), not a risk class. A combination (PassRole plus a
 //! compute-creating action) holds only when every action of it is allowed.
+//!
+//! Departure from Cloudsplaining: `rds:CreateDBSnapshot` is not a data-exfiltration probe here.
+//! A snapshot made in the same account moves no data out; sharing it needs
+//! `rds:ModifyDBSnapshotAttribute` (a resource-exposure probe) or `rds:CopyDBSnapshot`.
 
 use serde::Serialize;
 
@@ -86,7 +90,6 @@ const PROBES: &[(RiskClass, &[&str], &str)] = &[
     (RiskClass::DataExfiltration, &["ssm:GetParameters"], CLOUDSPLAINING),
     (RiskClass::DataExfiltration, &["ssm:GetParametersByPath"], CLOUDSPLAINING),
     (RiskClass::DataExfiltration, &["rds:CopyDBSnapshot"], CLOUDSPLAINING),
-    (RiskClass::DataExfiltration, &["rds:CreateDBSnapshot"], CLOUDSPLAINING),
     (RiskClass::DataExfiltration, &["kms:Decrypt"], CLOUDSPLAINING),
     (RiskClass::ResourceExposure, &["s3:PutBucketPolicy"], CLOUDSPLAINING),
     (RiskClass::ResourceExposure, &["s3:DeleteBucketPolicy"], CLOUDSPLAINING),

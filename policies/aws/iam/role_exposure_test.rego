@@ -11,9 +11,13 @@ risk(class, probe) := {"class": class, "probe": probe, "conditional": false, "gr
 
 run(facts) := {"iam": {"roles": [], "users": [], "groups": [], "policies": [], "roles": [principal]}, "derived": {"iam": {"principals": {arn: facts}}}}
 
-findings(facts) := check.deny with input as run(facts)
+findings(facts) := out if {
+	out := check.deny with input as run(facts)
+}
 
-unknowns(facts) := check.unknown with input as run(facts)
+unknowns(facts) := out if {
+	out := check.unknown with input as run(facts)
+}
 
 test_pass_only_admin_or_infra if {
 	count(findings({"risks": [risk("infrastructure-modification", "s3:PutObject")], "unknown": []})) == 0

@@ -11,9 +11,13 @@ risk(class, probe, conditional) := {"class": class, "probe": probe, "conditional
 
 run(facts) := {"iam": {"roles": [], "users": [], "groups": [], "policies": [], "users": [principal]}, "derived": {"iam": {"scp_note": "SCPs not applied", "principals": {arn: facts}}}}
 
-findings(facts) := check.deny with input as run(facts)
+findings(facts) := out if {
+	out := check.deny with input as run(facts)
+}
 
-unknowns(facts) := check.unknown with input as run(facts)
+unknowns(facts) := out if {
+	out := check.unknown with input as run(facts)
+}
 
 test_pass_no_risk if {
 	count(findings({"risks": [risk("infrastructure-modification", "ec2:CreateRoute", false)], "unknown": []})) == 0
