@@ -355,7 +355,7 @@ fn diff_reports_and_exit_on_change() {
     let o = run(&["diff", old.to_str().unwrap(), new.to_str().unwrap(), "--format", "json", "--exit-on-change"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(d["regressed"].as_array().unwrap().len(), 9, "{d}");
+    assert_eq!(d["regressed"].as_array().unwrap().len(), 10, "{d}");
     let o = run(&["diff", old.to_str().unwrap(), old.to_str().unwrap(), "--exit-on-change"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let snap = repo("examples/snapshots/prod-compliant.json");
