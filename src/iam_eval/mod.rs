@@ -492,17 +492,41 @@ pub fn effective(p: &PrincipalPolicies, cx: &Context) -> Vec<Permission> {
                 if !d.allowed {
                     continue;
                 }
-                // Only partly within a boundary/SCP or partly denied: still listed (fail
-                // closed for least privilege), with the notes saying why.
-                out.push(Permission {
-                    action: a.label(),
-                    resource: label.clone(),
-                    conditional: d.conditional || !s.st.condition.is_empty(),
-                    source: s.source.clone(),
-                    notes: d.notes,
-                    actions: Some(a.clone()),
-                    resource_pattern: pattern.clone(),
-                });
+                let mut push = |a: &Actions, d: Decision| {
+                    out.push(Permission {
+                        action: a.label(),
+                        resource: label.clone(),
+                        conditional: d.conditional || !s.st.condition.is_empty(),
+                        source: s.source.clone(),
+                        notes: d.notes,
+                        actions: Some(a.clone()),
+                        resource_pattern: pattern.clone(),
+                    })
+                };
+                // Only partly within the boundary: what is effective is the boundary's narrower
+                // action patterns that this statement covers (identity `*`, boundary
+                // `ec2:Describe*` gives `ec2:Describe*`).
+                let narrower: Vec<Actions> = match (&p.boundary, d.partial) {
+                    (Some(b), true) if !matches!(layer(b, a, pattern), Layer::Full(_)) => b
+                        .iter()
+                        .filter(|x| x.st.effect == "Allow" && x.st.not_action.is_empty())
+                        .flat_map(|x| x.st.action.iter().map(|bp| Actions::Pattern(bp.clone())))
+                        .filter(|bp| action_rel(&s.st, bp) == Rel::Covers)
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if narrower.is_empty() {
+                    // Partly denied or partly outside an SCP: still listed whole (fail closed
+                    // for least privilege), the notes saying why.
+                    push(a, d);
+                    continue;
+                }
+                for bp in narrower {
+                    let d = decide(&only, cx, &bp, pattern);
+                    if d.allowed {
+                        push(&bp, d);
+                    }
+                }
             }
         }
     }
