@@ -9,6 +9,8 @@
 //! - [`model`]: the snapshot and the result types; imports nothing else of ours.
 //! - [`policy`]: the Rego catalog; [`baseline`]: the expected architecture;
 //!   [`engine`]: evaluation; [`drift`]; [`gate`]: thresholds and waivers; [`report`]: formats.
+//! - [`iam_eval`]: the one IAM policy evaluation, shared by the IAM checks (as derived facts
+//!   in their input) and the least-privilege drift.
 //! - [`audit`]: the pipeline as a library API (options in, report out), used by every command.
 //! - [`evidence`]: evidence bundles (layout, strict reading, manifest signatures).
 //! - [`cli`]: argument parsing and the subcommands; `parallel`: work spread over the cores.
