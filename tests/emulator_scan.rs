@@ -245,7 +245,10 @@ async fn iam_corpus_through_scan() {
             .map(|r| r["status"].as_str().unwrap_or_default().to_owned())
             .unwrap_or_else(|| "no result".to_owned());
         if got != case.verdict {
-            wrong.push(format!("{}: {} on {} expected {}, scan says {got}", case.file, case.check, case.arn, case.verdict));
+            wrong.push(format!(
+                "{}: {} on {} expected {}, scan says {got}",
+                case.file, case.check, case.arn, case.verdict
+            ));
         }
     }
     assert!(wrong.is_empty(), "seeded corpus verdicts differ:\n{}", wrong.join("\n"));

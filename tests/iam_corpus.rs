@@ -54,7 +54,12 @@ fn identity_snapshot(case: &Value) -> (Snapshot, String) {
         .collect();
     let boundary = case.get("boundary").map(|b| {
         let m = meta("policy", "boundary");
-        s.iam.policies.push(ManagedPolicy { meta: m.clone(), document: Some(doc(b)), attachment_count: 1, ..Default::default() });
+        s.iam.policies.push(ManagedPolicy {
+            meta: m.clone(),
+            document: Some(doc(b)),
+            attachment_count: 1,
+            ..Default::default()
+        });
         m.arn
     });
     if case["principal"] == "user" {
@@ -62,19 +67,34 @@ fn identity_snapshot(case: &Value) -> (Snapshot, String) {
         if let Some(gp) = case.get("group_policies").and_then(Value::as_array) {
             s.iam.groups.push(Group {
                 meta: meta("group", "g"),
-                inline_policies: gp.iter().enumerate().map(|(i, d)| InlinePolicy { name: format!("g{i}"), document: doc(d) }).collect(),
+                inline_policies: gp
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| InlinePolicy { name: format!("g{i}"), document: doc(d) })
+                    .collect(),
                 ..Default::default()
             });
             groups.push("g".to_owned());
         }
         let m = meta("user", "u");
         let arn = m.arn.clone();
-        s.iam.users.push(User { meta: m, inline_policies: inline, groups, permissions_boundary_arn: boundary, ..Default::default() });
+        s.iam.users.push(User {
+            meta: m,
+            inline_policies: inline,
+            groups,
+            permissions_boundary_arn: boundary,
+            ..Default::default()
+        });
         (s, arn)
     } else {
         let m = meta("role", "r");
         let arn = m.arn.clone();
-        s.iam.roles.push(Role { meta: m, inline_policies: inline, permissions_boundary_arn: boundary, ..Default::default() });
+        s.iam.roles.push(Role {
+            meta: m,
+            inline_policies: inline,
+            permissions_boundary_arn: boundary,
+            ..Default::default()
+        });
         (s, arn)
     }
 }
@@ -115,7 +135,10 @@ fn every_corpus_case_gets_its_labelled_verdict() {
     for (name, case) in &cases {
         let reason = case["reason"].as_str().unwrap_or_default();
         let url = case["doc"].as_str().unwrap_or_default();
-        assert!(!reason.is_empty() && url.starts_with("https://docs.aws.amazon.com/"), "{name}: reason and AWS doc link");
+        assert!(
+            !reason.is_empty() && url.starts_with("https://docs.aws.amazon.com/"),
+            "{name}: reason and AWS doc link"
+        );
         let want = case["expect"]["verdict"].as_str().expect("verdict");
         let got = verdict(case);
         if got != want {

@@ -28,8 +28,11 @@ fn with_policy(snapshot: &mut Value, role: &str, statements: Value, boundary: Op
     }
 }
 
-/// (action, resources) of FF-IAM-003's evidence and of the drift items, for one role ARN.
-fn both(report: &Value, arn: &str) -> (BTreeSet<(String, Vec<String>)>, BTreeSet<(String, Vec<String>)>) {
+/// Excess as (action, resources beyond the baseline).
+type Excess = BTreeSet<(String, Vec<String>)>;
+
+/// The excess of FF-IAM-003's evidence and of the drift items, for one role ARN.
+fn both(report: &Value, arn: &str) -> (Excess, Excess) {
     let check = report["results"]
         .as_array()
         .expect("results")
@@ -37,7 +40,12 @@ fn both(report: &Value, arn: &str) -> (BTreeSet<(String, Vec<String>)>, BTreeSet
         .filter(|r| r["check_id"] == "FF-IAM-003" && r["resource_arn"] == arn)
         .flat_map(|r| r["evidence"].as_array().cloned().unwrap_or_default())
         .flat_map(|e| e["excess"].as_array().cloned().unwrap_or_default())
-        .map(|x| (x["action"].as_str().unwrap_or_default().to_owned(), serde_json::from_value(x["resources"].clone()).unwrap_or_default()))
+        .map(|x| {
+            (
+                x["action"].as_str().unwrap_or_default().to_owned(),
+                serde_json::from_value(x["resources"].clone()).unwrap_or_default(),
+            )
+        })
         .collect();
     let drift = report["drift"]["items"]
         .as_array()
@@ -82,7 +90,8 @@ fn ff_iam_003_and_drift_agree() {
     let out = dir.path().join("out");
     evaluate(&path, &out, &["--format", "json"]);
     let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("flowforge-audit.json")).expect("report")).expect("json");
+        serde_json::from_str(&std::fs::read_to_string(out.join("flowforge-audit.json")).expect("report"))
+            .expect("json");
     for role in ["flowforge-prod-data-engineer", "flowforge-prod-auditor"] {
         let arn = format!("arn:aws:iam::123456789012:role/{role}");
         let (check, drift) = both(&report, &arn);
@@ -96,5 +105,9 @@ fn ff_iam_003_and_drift_agree() {
     assert!(actions.contains("kms:Decrypt") && !actions.contains("iam:PassRole"), "{actions:?}");
     let (au, _) = both(&report, "arn:aws:iam::123456789012:role/flowforge-prod-auditor");
     let actions: BTreeSet<&str> = au.iter().map(|(a, _)| a.as_str()).collect();
-    assert_eq!(actions, BTreeSet::from(["secretsmanager:*"]), "Allow * narrowed to the boundary, ec2:Describe* is baseline");
+    assert_eq!(
+        actions,
+        BTreeSet::from(["secretsmanager:*"]),
+        "Allow * narrowed to the boundary, ec2:Describe* is baseline"
+    );
 }

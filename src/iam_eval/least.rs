@@ -113,7 +113,12 @@ pub fn least_privilege(
             .collect();
         out.insert(
             p.arn.clone(),
-            LeastPrivilege { baseline_role: key.clone(), role_name: rb.name.clone(), excess, unknown: p.unknown.clone() },
+            LeastPrivilege {
+                baseline_role: key.clone(),
+                role_name: rb.name.clone(),
+                excess,
+                unknown: p.unknown.clone(),
+            },
         );
     }
     out

@@ -77,7 +77,10 @@ fn stmts(policy: &str, doc: &PolicyDocument) -> Vec<Stmt> {
     doc.statement
         .iter()
         .enumerate()
-        .map(|(i, st)| Stmt { source: Source { policy: policy.to_owned(), statement: i, sid: st.sid.clone() }, st: st.clone() })
+        .map(|(i, st)| Stmt {
+            source: Source { policy: policy.to_owned(), statement: i, sid: st.sid.clone() },
+            st: st.clone(),
+        })
         .collect()
 }
 
@@ -620,7 +623,12 @@ pub fn derive(s: &Snapshot, roles: &BTreeMap<String, crate::baseline::RoleBaseli
             let admin_equivalent = risks.iter().any(|r| r.class.is_admin_equivalent() && !r.conditional);
             Some((
                 m.meta.arn.clone(),
-                ManagedPolicyFacts { arn: m.meta.arn.clone(), attachment_count: m.attachment_count, risks, admin_equivalent },
+                ManagedPolicyFacts {
+                    arn: m.meta.arn.clone(),
+                    attachment_count: m.attachment_count,
+                    risks,
+                    admin_equivalent,
+                },
             ))
         })
         .collect();

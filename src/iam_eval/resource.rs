@@ -47,7 +47,8 @@ fn fixed(st: &Statement) -> bool {
     st.condition.iter().any(|(op, keys)| {
         let base = op.trim_start_matches("ForAnyValue:");
         (base.starts_with("String") || base.starts_with("Arn")) && !base.contains("Not") && {
-            keys.iter().any(|(k, vals)| FIXING_KEYS.contains(&k.as_str()) && vals.iter().all(|v| !v.contains(['*', '?'])))
+            keys.iter()
+                .any(|(k, vals)| FIXING_KEYS.contains(&k.as_str()) && vals.iter().all(|v| !v.contains(['*', '?'])))
         }
     })
 }
@@ -94,7 +95,10 @@ pub fn resource_policies(s: &Snapshot) -> BTreeMap<String, ResourcePolicyFacts> 
     for b in &s.s3.buckets {
         if let Some(doc) = &b.policy {
             let account = if b.meta.account_id.is_empty() { &s.account_id } else { &b.meta.account_id };
-            out.insert(b.meta.arn.clone(), ResourcePolicyFacts { service: "s3", grants: external_grants(doc, account) });
+            out.insert(
+                b.meta.arn.clone(),
+                ResourcePolicyFacts { service: "s3", grants: external_grants(doc, account) },
+            );
         }
     }
     for sec in &s.secretsmanager.secrets {

@@ -74,10 +74,15 @@ fn scps_apply_when_given() {
     let p = principal(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]), None);
     let none = Context::default();
     assert_eq!(none.scp_note(), Some(SCPS_NOT_APPLIED));
-    let cx = Context { scps: Some(vec![("deny-iam".into(), doc(json!([
-        {"Effect": "Allow", "Action": "*", "Resource": "*"},
-        {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}
-    ])))]) };
+    let cx = Context {
+        scps: Some(vec![(
+            "deny-iam".into(),
+            doc(json!([
+                {"Effect": "Allow", "Action": "*", "Resource": "*"},
+                {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}
+            ])),
+        )]),
+    };
     assert_eq!(cx.scp_note(), None);
     assert!(!decide(&p, &cx, &Actions::Pattern("iam:CreateUser".into()), "*").allowed);
     assert!(decide(&p, &none, &Actions::Pattern("iam:CreateUser".into()), "*").allowed);
@@ -88,7 +93,8 @@ fn scps_apply_when_given() {
 fn passrole_needs_compute() {
     let p = principal(json!([{"Effect": "Allow", "Action": "iam:PassRole", "Resource": "*"}]), None);
     assert!(risk::classify(&p, &Context::default()).is_empty());
-    let p = principal(json!([{"Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "*"}]), None);
+    let p =
+        principal(json!([{"Effect": "Allow", "Action": ["iam:PassRole", "ec2:RunInstances"], "Resource": "*"}]), None);
     let risks = risk::classify(&p, &Context::default());
     assert!(risks.iter().any(|r| r.probe == "iam:PassRole + ec2:RunInstances"), "{risks:?}");
 }
@@ -118,13 +124,37 @@ fn trust_rules() {
         judge_trust(&role, "123456789012").issues.len()
     };
     assert_eq!(judge(json!([{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}])), 1);
-    assert_eq!(judge(json!([{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}])), 1);
-    assert_eq!(judge(json!([{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}}])), 0);
-    assert_eq!(judge(json!([{"Effect": "Allow", "Principal": {"AWS": "999999999999"}, "Action": "sts:AssumeRole"}])), 1);
-    assert_eq!(judge(json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}])), 0);
+    assert_eq!(
+        judge(
+            json!([{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}])
+        ),
+        1
+    );
+    assert_eq!(
+        judge(
+            json!([{"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole", "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc"}}}])
+        ),
+        0
+    );
+    assert_eq!(
+        judge(json!([{"Effect": "Allow", "Principal": {"AWS": "999999999999"}, "Action": "sts:AssumeRole"}])),
+        1
+    );
+    assert_eq!(
+        judge(
+            json!([{"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "sts:AssumeRole"}])
+        ),
+        0
+    );
     let gh = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com";
-    assert_eq!(judge(json!([{"Effect": "Allow", "Principal": {"Federated": gh}, "Action": "sts:AssumeRoleWithWebIdentity",
-        "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}, "StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/*"}}}])), 1);
-    assert_eq!(judge(json!([{"Effect": "Allow", "Principal": {"Federated": gh}, "Action": "sts:AssumeRoleWithWebIdentity",
-        "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}, "StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/etl:ref:refs/heads/*"}}}])), 0);
+    assert_eq!(
+        judge(json!([{"Effect": "Allow", "Principal": {"Federated": gh}, "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}, "StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/*"}}}])),
+        1
+    );
+    assert_eq!(
+        judge(json!([{"Effect": "Allow", "Principal": {"Federated": gh}, "Action": "sts:AssumeRoleWithWebIdentity",
+        "Condition": {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}, "StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/etl:ref:refs/heads/*"}}}])),
+        0
+    );
 }

@@ -39,7 +39,8 @@ pub struct TrustFacts {
     pub service_source_pinned: Vec<String>,
 }
 
-const IDENTITY_KEYS: &[&str] = &["aws:principalorgid", "aws:principalaccount", "aws:principalarn", "aws:principalorgpaths"];
+const IDENTITY_KEYS: &[&str] =
+    &["aws:principalorgid", "aws:principalaccount", "aws:principalarn", "aws:principalorgpaths"];
 
 /// A positive string/ARN operator (not `…Not…`, not `Null`).
 fn positive(op: &str) -> bool {
@@ -71,7 +72,8 @@ fn identity_pinned(st: &Statement) -> bool {
 }
 
 fn is_oidc(value: &str) -> bool {
-    value.contains(":oidc-provider/") || !value.starts_with("arn:") && !value.ends_with("cognito-identity.amazonaws.com")
+    value.contains(":oidc-provider/")
+        || !value.starts_with("arn:") && !value.ends_with("cognito-identity.amazonaws.com")
 }
 
 /// Is an OIDC subject specific to one workload?
@@ -85,6 +87,58 @@ fn specific_sub(v: &str) -> bool {
             && parts.next().is_some_and(|tail| !tail.is_empty());
     }
     !v.is_empty() && !v.contains(['*', '?'])
+}
+
+/// Why one principal of an Allow statement may assume the role unidentified (none: it may not).
+fn principal_issues(st: &Statement, ty: &str, v: &str, account: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    match ty {
+        "AWS" if v == "*" => {
+            if identity_pinned(st) {
+                return out;
+            }
+            out.push(
+                "any AWS principal may assume it: no condition pins aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn"
+                    .into(),
+            );
+        }
+        "AWS" => {
+            let acct = if v.len() == 12 && v.chars().all(|c| c.is_ascii_digit()) {
+                v
+            } else {
+                v.split(':').nth(4).unwrap_or_default()
+            };
+            if acct != account && !identity_pinned(st) && pinned(st, "sts:externalid").is_empty() {
+                out.push(format!(
+                    "account {acct} may assume it without sts:ExternalId or a condition on the caller's identity"
+                ));
+            }
+        }
+        "Federated" if v.contains(":saml-provider/") => {
+            if !pinned(st, "saml:aud").is_empty() {
+                return out;
+            }
+            out.push("SAML federation without a SAML:aud condition".into());
+        }
+        "Federated" if is_oidc(v) => {
+            let host = v.split_once(":oidc-provider/").map(|(_, h)| h).unwrap_or(v).to_ascii_lowercase();
+            let aud = pinned(st, &format!("{host}:aud"));
+            let sub = pinned(st, &format!("{host}:sub"));
+            if aud.is_empty() {
+                out.push(format!("OIDC trust does not pin {host}:aud"));
+            }
+            if sub.is_empty() {
+                out.push(format!("OIDC trust does not pin {host}:sub: every workload of the issuer may assume it"));
+            } else if !sub.iter().all(|s| specific_sub(s)) {
+                out.push(format!(
+                    "OIDC trust pins {host}:sub with a wildcard ({}): open to every matching workload",
+                    sub.join(", ")
+                ));
+            }
+        }
+        _ => {}
+    }
+    out
 }
 
 /// Judges a role's trust policy; `account` is the role's account.
@@ -110,46 +164,13 @@ pub fn judge_trust(role: &Role, account: &str) -> TrustFacts {
         for (ty, vals) in principals {
             for v in vals {
                 f.principals.push(format!("{ty}:{v}"));
-                match ty.as_str() {
-                    "AWS" if v == "*" => {
-                        if !identity_pinned(st) {
-                            issue(ty, v, "any AWS principal may assume it: no condition pins aws:PrincipalOrgID, aws:PrincipalAccount or aws:PrincipalArn".into());
-                        }
-                    }
-                    "AWS" => {
-                        let acct = if v.len() == 12 && v.chars().all(|c| c.is_ascii_digit()) {
-                            v.as_str()
-                        } else {
-                            v.split(':').nth(4).unwrap_or_default()
-                        };
-                        if acct != account && !identity_pinned(st) && pinned(st, "sts:externalid").is_empty() {
-                            issue(ty, v, format!("account {acct} may assume it without sts:ExternalId or a condition on the caller's identity"));
-                        }
-                    }
-                    "Federated" if v.contains(":saml-provider/") => {
-                        if pinned(st, "saml:aud").is_empty() {
-                            issue(ty, v, "SAML federation without a SAML:aud condition".into());
-                        }
-                    }
-                    "Federated" if is_oidc(v) => {
-                        let host = v.split_once(":oidc-provider/").map(|(_, h)| h).unwrap_or(v).to_ascii_lowercase();
-                        let aud = pinned(st, &format!("{host}:aud"));
-                        let sub = pinned(st, &format!("{host}:sub"));
-                        if aud.is_empty() {
-                            issue(ty, v, format!("OIDC trust does not pin {host}:aud"));
-                        }
-                        if sub.is_empty() {
-                            issue(ty, v, format!("OIDC trust does not pin {host}:sub: every workload of the issuer may assume it"));
-                        } else if !sub.iter().all(|s| specific_sub(s)) {
-                            issue(ty, v, format!("OIDC trust pins {host}:sub with a wildcard ({}): open to every matching workload", sub.join(", ")));
-                        }
-                    }
-                    "Service" => {
-                        if !pinned(st, "aws:sourceaccount").is_empty() || !pinned(st, "aws:sourcearn").is_empty() {
-                            f.service_source_pinned.push(v.clone());
-                        }
-                    }
-                    _ => {}
+                if ty == "Service"
+                    && (!pinned(st, "aws:sourceaccount").is_empty() || !pinned(st, "aws:sourcearn").is_empty())
+                {
+                    f.service_source_pinned.push(v.clone());
+                }
+                for reason in principal_issues(st, ty, v, account) {
+                    issue(ty, v, reason);
                 }
             }
         }

@@ -27,7 +27,10 @@ pub fn seed_cases() -> Vec<(String, Value)> {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .map(|p| {
             let text = std::fs::read_to_string(&p).expect("read case");
-            (p.file_name().expect("name").to_string_lossy().into_owned(), serde_json::from_str::<Value>(&text).expect("case"))
+            (
+                p.file_name().expect("name").to_string_lossy().into_owned(),
+                serde_json::from_str::<Value>(&text).expect("case"),
+            )
         })
         .filter(|(_, c)| c["seed"] == true)
         .collect();
