@@ -93,6 +93,37 @@ impl Global for ResourceMeta {
 }
 
 /// The compliant FlowForge prod account.
+/// An IAM group and a user in it (read-only CI), so the user and group checks have resources.
+fn iam_principals(s: &mut Snapshot) {
+    let read_only = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:Describe*","eks:Describe*","eks:List*"],"Resource":"*"}]}"#;
+    s.iam.groups.push(Group {
+        meta: meta(
+            format!("arn:aws:iam::{ACCOUNT}:group/ci-readers"),
+            "AGPA0F10F0F000000001",
+            "ci-readers",
+            BTreeMap::new(),
+        )
+        .global(),
+        path: "/".into(),
+        inline_policies: vec![InlinePolicy { name: "read-only".into(), document: doc(read_only) }],
+        attached_policies: Vec::new(),
+    });
+    s.iam.users.push(User {
+        meta: meta(
+            format!("arn:aws:iam::{ACCOUNT}:user/ci-reader"),
+            "AIDA0F10F0F000000001",
+            "ci-reader",
+            BTreeMap::new(),
+        )
+        .global(),
+        path: "/".into(),
+        inline_policies: Vec::new(),
+        attached_policies: Vec::new(),
+        groups: vec!["ci-readers".into()],
+        permissions_boundary_arn: None,
+    });
+}
+
 fn compliant() -> Snapshot {
     let vpc_id = "vpc-0f10f0f0000000001";
     let mut s = Snapshot {
@@ -450,6 +481,7 @@ fn compliant() -> Snapshot {
         vec![("control-plane", &format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["secretsmanager:GetSecretValue","secretsmanager:DescribeSecret"],"Resource":"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:flowforge/prod/*"}},{{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::flowforge-prod-gold","arn:aws:s3:::flowforge-prod-gold/*"]}},{{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}}]}}"#))],
         &[],
     ));
+    iam_principals(&mut s);
     s.iam.password_policy.push(AccountPasswordPolicy {
         meta: meta(
             format!("arn:aws:iam::{ACCOUNT}:account-password-policy"),
