@@ -471,7 +471,14 @@ pub struct Permission {
 /// what an unconditional Deny (or the boundary, or the SCPs) removes entirely.
 pub fn effective(p: &PrincipalPolicies, cx: &Context) -> Vec<Permission> {
     let mut out = Vec::new();
+    let denies: Vec<Stmt> = p.identity.iter().filter(|x| x.st.effect == "Deny").cloned().collect();
     for s in p.identity.iter().filter(|s| s.st.effect == "Allow") {
+        // Judged as this statement alone grants it: other Allows do not matter here.
+        let only = PrincipalPolicies {
+            identity: denies.iter().cloned().chain([s.clone()]).collect(),
+            boundary: p.boundary.clone(),
+            ..Default::default()
+        };
         let grants: Vec<Actions> = if s.st.not_action.is_empty() {
             s.st.action.iter().map(|a| Actions::Pattern(a.clone())).collect()
         } else {
@@ -486,11 +493,6 @@ pub fn effective(p: &PrincipalPolicies, cx: &Context) -> Vec<Permission> {
         };
         for a in &grants {
             for (pattern, label) in &resources {
-                // Judged as this statement alone grants it: other Allows do not matter here.
-                let only = PrincipalPolicies {
-                    identity: p.identity.iter().filter(|x| x.st.effect == "Deny").cloned().chain([s.clone()]).collect(),
-                    ..p.clone()
-                };
                 let d = decide(&only, cx, a, pattern);
                 if !d.allowed {
                     continue;
