@@ -93,6 +93,37 @@ impl Global for ResourceMeta {
 }
 
 /// The compliant FlowForge prod account.
+/// An IAM group and a user in it (read-only CI), so the user and group checks have resources.
+fn iam_principals(s: &mut Snapshot) {
+    let read_only = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:Describe*","eks:Describe*","eks:List*"],"Resource":"*"}]}"#;
+    s.iam.groups.push(Group {
+        meta: meta(
+            format!("arn:aws:iam::{ACCOUNT}:group/ci-readers"),
+            "AGPA0F10F0F000000001",
+            "ci-readers",
+            BTreeMap::new(),
+        )
+        .global(),
+        path: "/".into(),
+        inline_policies: vec![InlinePolicy { name: "read-only".into(), document: doc(read_only) }],
+        attached_policies: Vec::new(),
+    });
+    s.iam.users.push(User {
+        meta: meta(
+            format!("arn:aws:iam::{ACCOUNT}:user/ci-reader"),
+            "AIDA0F10F0F000000001",
+            "ci-reader",
+            BTreeMap::new(),
+        )
+        .global(),
+        path: "/".into(),
+        inline_policies: Vec::new(),
+        attached_policies: Vec::new(),
+        groups: vec!["ci-readers".into()],
+        permissions_boundary_arn: None,
+    });
+}
+
 fn compliant() -> Snapshot {
     let vpc_id = "vpc-0f10f0f0000000001";
     let mut s = Snapshot {
@@ -434,7 +465,7 @@ fn compliant() -> Snapshot {
     s.iam.roles.push(role("flowforge-prod-data-engineer", "data-engineer", &root_trust, vec![("data-lake", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":"arn:aws:s3:::flowforge-prod-*"},{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":["arn:aws:s3:::flowforge-prod-silver/*","arn:aws:s3:::flowforge-prod-gold/*"]}]}"#)], &[]));
     s.iam.roles.push(role("flowforge-prod-auditor", "auditor", &root_trust, vec![("read-only-audit", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:Describe*","s3:GetBucket*","s3:ListAllMyBuckets","rds:Describe*","iam:Get*","iam:List*","config:Describe*","elasticloadbalancing:Describe*","eks:Describe*","eks:List*","secretsmanager:DescribeSecret","secretsmanager:ListSecrets"],"Resource":"*"}]}"#)], &[]));
     let irsa_trust = format!(
-        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0:sub":"system:serviceaccount:prefect:prefect-worker"}}}}}}]}}"#
+        r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0:aud":"sts.amazonaws.com","oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0:sub":"system:serviceaccount:prefect:prefect-worker"}}}}}}]}}"#
     );
     s.iam.roles.push(role(
         "flowforge-prod-prefect-worker",
@@ -450,6 +481,7 @@ fn compliant() -> Snapshot {
         vec![("control-plane", &format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["secretsmanager:GetSecretValue","secretsmanager:DescribeSecret"],"Resource":"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:flowforge/prod/*"}},{{"Effect":"Allow","Action":["s3:ListBucket","s3:GetObject"],"Resource":["arn:aws:s3:::flowforge-prod-gold","arn:aws:s3:::flowforge-prod-gold/*"]}},{{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}}]}}"#))],
         &[],
     ));
+    iam_principals(&mut s);
     s.iam.password_policy.push(AccountPasswordPolicy {
         meta: meta(
             format!("arn:aws:iam::{ACCOUNT}:account-password-policy"),

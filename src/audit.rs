@@ -373,6 +373,10 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
         .env_view(&opts.env, &snap.account_id, &snap.partition)
         .map_err(|e| AuditError::Input(e.to_string()))?;
 
+    // The IAM evaluation takes SCPs from the organisation scan; none is wired yet.
+    if let Some(note) = crate::iam_eval::Context::default().scp_note() {
+        warnings.push(note.to_owned());
+    }
     let prepared = snapshot.rego_input.take();
     let mut eval = engine::evaluate_with(snap, prepared.as_ref(), &inputs.catalog, view.to_json(), opts.limits)?;
     // Freeing the engine's copy of a large snapshot takes a tenth of a second: do it off the

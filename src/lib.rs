@@ -10,6 +10,8 @@
 //! - [`policy`]: the Rego catalog; [`baseline`]: the expected architecture;
 //!   [`engine`]: evaluation; [`drift`]; [`gate`]: thresholds and waivers; [`report`]: formats.
 //! - [`compliance`]: the shipped framework definitions and the per-control view of a report.
+//! - [`iam_eval`]: the one IAM policy evaluation, shared by the IAM checks (as derived facts
+//!   in their input) and the least-privilege drift.
 //! - [`audit`]: the pipeline as a library API (options in, report out), used by every command.
 //! - [`org`]: organisation scans (every account of an AWS Organization, sharded) and their summary.
 //! - [`evidence`]: evidence bundles (layout, strict reading, manifest signatures).
@@ -35,6 +37,7 @@ pub mod evidence;
 pub mod fsio;
 pub mod gate;
 pub mod history;
+pub mod iam_eval;
 pub mod model;
 pub mod org;
 mod parallel;

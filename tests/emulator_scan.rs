@@ -142,10 +142,11 @@ async fn drift_multi_az() {
     drift_fails_exactly(Drift::MultiAz, &["multi-az"], &["FF-RDS-003"]).await;
 }
 
-/// IAM scope: `s3:*` on `*` for prefect-worker fails on that role.
+/// IAM scope: `s3:*` on `*` for prefect-worker fails on that role (least privilege, and
+/// unconstrained data exfiltration / resource exposure).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn drift_iam_scope() {
-    drift_fails_exactly(Drift::IamScope, &["iam"], &["FF-IAM-003"]).await;
+    drift_fails_exactly(Drift::IamScope, &["iam"], &["FF-IAM-003", "FF-IAM-008"]).await;
 }
 
 /// Network tiers: 5432 open to the world fails on the database security group.
@@ -558,4 +559,32 @@ async fn seed_bench_org() {
     let c = creds.credentials().expect("credentials");
     std::fs::write(dir.join("big.txt"), format!("{big} {} {}\n", c.access_key_id(), c.secret_access_key()))
         .expect("big.txt");
+}
+
+/// The seeded IAM corpus cases (`tests/data/corpus/iam/`, `seed: true`) get their labelled
+/// verdict through `scan`, by exact check id and role ARN.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn iam_corpus_through_scan() {
+    let moto = Moto::start();
+    let clients = Clients::new(&moto.endpoint, "testing", "testing").await;
+    let cases = support::seed_corpus_iam::seed_corpus_iam(&clients).await;
+    assert!(cases.len() >= 18, "at least 18 corpus cases are seeded, found {}", cases.len());
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, report) = scan(&moto, "testing", "testing", dir.path(), &["--format", "json"]);
+    let results = report["results"].as_array().expect("results");
+    let mut wrong = Vec::new();
+    for case in &cases {
+        let got = results
+            .iter()
+            .find(|r| r["check_id"] == case.check.as_str() && r["resource_arn"] == case.arn.as_str())
+            .map(|r| r["status"].as_str().unwrap_or_default().to_owned())
+            .unwrap_or_else(|| "no result".to_owned());
+        if got != case.verdict {
+            wrong.push(format!(
+                "{}: {} on {} expected {}, scan says {got}",
+                case.file, case.check, case.arn, case.verdict
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "seeded corpus verdicts differ:\n{}", wrong.join("\n"));
 }

@@ -49,9 +49,27 @@ test_fail_pattern_not_contained if {
 	not lib.pattern_covers("arn:aws:s3:::flowforge-prod-gold", "arn:aws:s3:::flowforge-prod-*")
 }
 
-test_pass_admin_statement if {
-	iam.is_admin_statement({"Effect": "Allow", "Action": ["*"], "Resource": ["*"]})
-	iam.is_admin_statement({"Effect": "Allow", "Action": ["*:*"], "Resource": ["*"]})
-	not iam.is_admin_statement({"Effect": "Deny", "Action": ["*"], "Resource": ["*"]})
-	not iam.is_admin_statement({"Effect": "Allow", "Action": ["s3:*"], "Resource": ["*"]})
+iam_input(risks) := {
+	"iam": {"roles": [], "users": [], "groups": [], "policies": []},
+	"derived": {"iam": {"scp_note": "SCPs not applied", "principals": {"arn:r": {"risks": risks, "unknown": ["u"]}}}},
+}
+
+test_pass_iam_facts_helpers if {
+	risks := [
+		{"class": "admin", "probe": "*", "granted_by": [{"policy": "inline:a", "statement": 0}]},
+		{"class": "data-exfiltration", "probe": "s3:GetObject", "granted_by": [{"policy": "arn:p", "statement": 1, "sid": "Read"}]},
+	]
+	admin := iam.admin_risks("arn:r") with input as iam_input(risks)
+	count(admin) == 1
+	exposure := iam.exposure_risks("arn:r") with input as iam_input(risks)
+	exposure[0].probe == "s3:GetObject"
+	iam.grant_labels(risks) == ["arn:p#Read", "inline:a#0"]
+	note := iam.scp_note with input as iam_input(risks)
+	note == "SCPs not applied"
+	reasons := iam.unknown_reasons("arn:r") with input as iam_input(risks)
+	reasons == ["u"]
+}
+
+test_fail_iam_facts_need_the_iam_collections if {
+	not iam.facts with input as {"derived": {"iam": {}}}
 }

@@ -21,7 +21,7 @@
 
 mod architecture;
 pub mod diff;
-pub mod glob;
+
 mod network;
 mod privilege;
 pub mod tfstate;

@@ -1,16 +1,12 @@
 //! Least-privilege and trust drift for the roles the baseline names.
 //!
-//! Permissions: every (action, resource) an Allow statement of the role's inline or attached
-//! managed policies grants must be contained in one `allow` entry of the role's baseline
-//! (wildcards compared as sets, see [`super::glob`]), unless an unconditional explicit Deny of
-//! the same policies covers it. What is left is listed per granted action with the resource
-//! scopes beyond the baseline. Conservative choices, so drift is never hidden:
-//! - an Allow with a Condition still counts as granted; a Deny with a Condition removes nothing;
-//! - `NotAction` in an Allow grants (almost) everything: it is contained only by a baseline `*`;
-//!   `NotAction` in a Deny denies every action that does not overlap the listed patterns;
-//! - `NotResource` in an Allow is treated as `*`;
-//! - permissions boundaries and SCPs are not applied;
-//! - an attached policy whose document is not in the snapshot is itself drift (unverifiable).
+//! Permissions come from the IAM evaluation engine ([`crate::iam_eval::least_privilege`]),
+//! the same function FF-IAM-003 reads through `input.derived.iam.least_privilege`: every
+//! effective permission of the role (explicit unconditional Denies, the permissions boundary
+//! and SCPs applied; conditional grants kept) must be contained in one `allow` entry of the
+//! role's baseline. What is left is listed per granted action with the resource scopes beyond
+//! the baseline and the statements that grant it. An attached policy whose document is not in
+//! the snapshot is itself drift (unverifiable).
 //!
 //! Trust: every principal an Allow statement of the trust policy names must match a pattern of
 //! `trusted_principals` for its type; a 12-digit account id is read as that account's root.
@@ -19,105 +15,36 @@ use std::collections::BTreeMap;
 
 use serde_json::json;
 
-use super::glob::{action_covers, action_overlaps, covers, overlaps};
 use super::Item;
 use crate::baseline::{EnvView, RoleBaseline};
-use crate::model::{DriftItem, DriftState, PolicyDocument, Role, Severity, Snapshot, Statement};
-
-/// What one Allow statement grants, per action pattern.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Grant {
-    Action(String),
-    /// Everything except these action patterns.
-    NotAction(Vec<String>),
-}
-
-impl Grant {
-    fn label(&self) -> String {
-        match self {
-            Grant::Action(a) => a.clone(),
-            Grant::NotAction(list) => format!("NotAction[{}]", list.join(",")),
-        }
-    }
-    /// The action pattern used for containment (NotAction ≈ everything).
-    fn pattern(&self) -> &str {
-        match self {
-            Grant::Action(a) => a,
-            Grant::NotAction(_) => "*",
-        }
-    }
-}
-
-/// The resource patterns a statement applies to (`NotResource` ≈ `*`).
-fn resources(st: &Statement) -> Vec<(String, String)> {
-    if !st.not_resource.is_empty() {
-        return vec![("*".into(), format!("NotResource[{}]", st.not_resource.join(",")))];
-    }
-    if st.resource.is_empty() {
-        return vec![("*".into(), "*".into())];
-    }
-    st.resource.iter().map(|r| (r.clone(), r.clone())).collect()
-}
-
-fn in_baseline(rb: &RoleBaseline, action: &str, resource: &str) -> bool {
-    rb.allow.iter().any(|a| {
-        a.actions.iter().any(|ba| action_covers(ba, action)) && a.resources.iter().any(|br| covers(br, resource))
-    })
-}
-
-fn denied(denies: &[&Statement], grant: &Grant, resource: &str) -> bool {
-    denies.iter().any(|d| {
-        if !d.condition.is_empty() {
-            return false;
-        }
-        let action_ok = if !d.not_action.is_empty() {
-            match grant {
-                Grant::Action(a) => d.not_action.iter().all(|x| !action_overlaps(x, a)),
-                Grant::NotAction(_) => false,
-            }
-        } else {
-            d.action.iter().any(|x| action_covers(x, grant.pattern()))
-        };
-        let resource_ok = if !d.not_resource.is_empty() {
-            d.not_resource.iter().all(|x| !overlaps(x, resource))
-        } else {
-            d.resource.is_empty() || d.resource.iter().any(|x| covers(x, resource))
-        };
-        action_ok && resource_ok
-    })
-}
-
-/// The baseline resources for the actions containing `action`: the "expected" of an item.
-fn baseline_scope(rb: &RoleBaseline, action: &str) -> Vec<String> {
-    let mut out: Vec<String> = rb
-        .allow
-        .iter()
-        .filter(|a| a.actions.iter().any(|ba| action_covers(ba, action)))
-        .flat_map(|a| a.resources.iter().cloned())
-        .collect();
-    out.sort();
-    out.dedup();
-    out
-}
+use crate::iam_eval::glob::{action_covers, covers};
+use crate::iam_eval::{least_privilege, principals, Context};
+use crate::model::{DriftItem, DriftState, Role, Severity, Snapshot};
 
 pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Vec<DriftItem> {
+    let ps = principals(s);
+    let lp = least_privilege(s, &ps, &view.roles, &Context::default());
     let mut items = Vec::new();
     for (key, rb) in &view.roles {
         let Some(role) = s.iam.roles.iter().find(|r| r.meta.name == rb.name) else { continue };
-        items.extend(permissions(s, key, rb, role));
+        items.extend(permissions(s, key, rb, role, lp.get(&role.meta.arn)));
         items.extend(trust(view, key, rb, role));
     }
     items
 }
 
-fn permissions(s: &Snapshot, key: &str, rb: &RoleBaseline, role: &Role) -> Vec<DriftItem> {
+fn permissions(
+    s: &Snapshot,
+    key: &str,
+    rb: &RoleBaseline,
+    role: &Role,
+    lp: Option<&crate::iam_eval::LeastPrivilege>,
+) -> Vec<DriftItem> {
     let element = format!("role:{key}");
     let mut items = Vec::new();
-    let mut docs: Vec<&PolicyDocument> = role.inline_policies.iter().map(|p| &p.document).collect();
     for att in &role.attached_policies {
-        match s.iam.policies.iter().find(|p| p.meta.arn == att.policy_arn).and_then(|p| p.document.as_ref()) {
-            Some(doc) => docs.push(doc),
-            None => items.push(
+        if s.iam.policies.iter().find(|p| p.meta.arn == att.policy_arn).and_then(|p| p.document.as_ref()).is_none() {
+            items.push(
                 Item::new("least-privilege", &element, DriftState::Changed, Severity::Medium)
                     .arn(&role.meta.arn)
                     .attr(format!("attached_policy:{}", att.policy_arn), json!(null), json!(att.policy_arn))
@@ -125,55 +52,31 @@ fn permissions(s: &Snapshot, key: &str, rb: &RoleBaseline, role: &Role) -> Vec<D
                         "role {} has attached policy {} whose document is not in the snapshot: its permissions cannot be verified",
                         rb.name, att.policy_arn
                     )),
-            ),
+            );
         }
     }
-    let statements: Vec<&Statement> = docs.iter().flat_map(|d| d.statement.iter()).collect();
-    let denies: Vec<&Statement> = statements.iter().copied().filter(|st| st.effect == "Deny").collect();
-
-    // granted action → resource labels beyond the baseline
-    let mut excess: BTreeMap<Grant, Vec<String>> = BTreeMap::new();
-    for st in statements.iter().filter(|st| st.effect == "Allow") {
-        let grants: Vec<Grant> = if st.not_action.is_empty() {
-            st.action.iter().map(|a| Grant::Action(a.clone())).collect()
-        } else {
-            vec![Grant::NotAction(st.not_action.clone())]
-        };
-        for grant in grants {
-            for (pattern, label) in resources(st) {
-                if in_baseline(rb, grant.pattern(), &pattern) || denied(&denies, &grant, &pattern) {
-                    continue;
-                }
-                let list = excess.entry(grant.clone()).or_default();
-                if !list.contains(&label) {
-                    list.push(label);
-                }
-            }
-        }
-    }
-    for (grant, mut scopes) in excess {
-        scopes.sort();
-        let action = grant.label();
-        let severity = match grant.pattern() {
-            "*" => Severity::Critical,
-            p if p.ends_with(":*") || p.to_ascii_lowercase().starts_with("iam:") => Severity::High,
+    for e in lp.map(|lp| lp.excess.as_slice()).unwrap_or_default() {
+        let severity = match e.severity {
+            "critical" => Severity::Critical,
+            "high" => Severity::High,
             _ => Severity::Medium,
         };
-        let expected = baseline_scope(rb, grant.pattern());
         let msg = format!(
-            "role {} is granted {action} on {} beyond its least-privilege baseline{}",
+            "role {} is granted {} on {} beyond its least-privilege baseline{} (granted by {})",
             rb.name,
-            scopes.join(", "),
-            if expected.is_empty() {
+            e.action,
+            e.resources.join(", "),
+            if e.expected.is_empty() {
                 " (the baseline grants no such action)".to_owned()
             } else {
-                format!(" (baseline: {})", expected.join(", "))
-            }
+                format!(" (baseline: {})", e.expected.join(", "))
+            },
+            e.granted_by.join(", ")
         );
         items.push(
             Item::new("least-privilege", &element, DriftState::Changed, severity)
                 .arn(&role.meta.arn)
-                .attr(format!("action:{action}"), json!(expected), json!(scopes))
+                .attr(format!("action:{}", e.action), json!(e.expected), json!(e.resources))
                 .message(msg),
         );
     }

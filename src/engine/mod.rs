@@ -78,12 +78,17 @@ pub fn evaluate_with(
 ) -> Result<Evaluation, EngineError> {
     let started = std::time::Instant::now();
     let required = crate::policy::required_collections(catalog, &baseline_view, &limits)?;
+    // The IAM evaluation's derived facts (`input.derived.iam`), computed once for every check.
+    let roles = serde_json::from_value(baseline_view.get("roles").cloned().unwrap_or(Value::Null)).unwrap_or_default();
+    let facts = crate::iam_eval::derive(snapshot, &roles, &crate::iam_eval::Context::default());
     let mut engine = PolicyEngine::with_limits(catalog, baseline_view, limits)?;
-    match prepared {
-        Some(input) => engine.set_input_prepared(input),
+    let mut input = match prepared {
+        Some(input) => input.clone(),
         // The typed snapshot (defaults filled in) is what the policies see.
-        None => engine.set_input(snapshot)?,
-    }
+        None => RegoInput::from_serialize(snapshot)?,
+    };
+    input.insert("derived", derived_value(&facts)?)?;
+    engine.set_input_prepared(&input);
 
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "policies compiled, input converted");
     let index = ResourceIndex::new(snapshot);
@@ -128,6 +133,15 @@ pub fn evaluate_with(
     // The catalog's checks come sorted by id and each check's results by ARN, in that order:
     // the results are sorted by (check id, ARN) as they stand.
     Ok(eval)
+}
+
+/// `input.derived`: facts the Rust semantics compute once for every check.
+fn derived_value(iam: &crate::iam_eval::IamFacts) -> Result<regorus::Value, EngineError> {
+    #[derive(serde::Serialize)]
+    struct Derived<'a> {
+        iam: &'a crate::iam_eval::IamFacts,
+    }
+    crate::policy::rego_value::to_value(&Derived { iam }).map_err(|e| EngineError::Input(e.to_string()))
 }
 
 /// Resources by collection, and the collection errors by what they affect.

@@ -465,6 +465,9 @@ resource!(
         pub attached_policies: Vec<AttachedPolicy>,
         #[serde(default)]
         pub groups: Vec<String>,
+        /// The user's permissions boundary (a managed policy ARN), when one is set.
+        #[serde(default)]
+        pub permissions_boundary_arn: Option<String>,
     }
 );
 

@@ -7,6 +7,7 @@ pub mod moto;
 pub mod proxy;
 pub mod seed;
 pub mod seed_org;
+pub mod seed_corpus_iam;
 
 /// Creates the IAM user `scanner` whose policy is the shipped scanner policy without the
 /// actions of `service` (e.g. `rds`), turns on moto's IAM enforcement, and returns the user's

@@ -590,7 +590,11 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
         let trust = match role {
             "prefect-worker" => serde_json::json!({"Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
-                 "Principal": {"Federated": format!("arn:aws:iam::{account}:oidc-provider/oidc.eks.{REGION}.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")}}]}),
+                 "Principal": {"Federated": format!("arn:aws:iam::{account}:oidc-provider/oidc.eks.{REGION}.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE")},
+                 // IRSA pins the audience and one service account (FF-IAM-002).
+                 "Condition": {"StringEquals": {
+                     format!("oidc.eks.{REGION}.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud"): "sts.amazonaws.com",
+                     format!("oidc.eks.{REGION}.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub"): format!("system:serviceaccount:prefect:flowforge-{env}-prefect-worker")}}}]}),
             "control-plane" => serde_json::json!({"Version": "2012-10-17", "Statement": [
                 {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]}),
             _ => serde_json::json!({"Version": "2012-10-17", "Statement": [

@@ -1,14 +1,22 @@
 # METADATA
-# title: IAM roles do not have full administrative privileges
+# title: IAM roles are not administrator or administrator-equivalent
 # description: >
-#   No role is granted "*" (or "*:*") on Resource "*" by an Allow statement of an inline or
-#   attached managed policy (looked up in iam.policies by ARN), and no role has the AWS
-#   managed AdministratorAccess policy attached.
+#   Scope: every IAM role of the account. FAIL when the IAM evaluation engine (src/iam_eval,
+#   AWS policy evaluation logic: explicit Deny wins, conditional Deny is not a full Deny,
+#   NotAction/NotResource, permissions boundary) finds that the role
+#   may perform "*" on "*" or hold a privilege-escalation edge on every resource: full IAM
+#   write, iam:CreatePolicyVersion/SetDefaultPolicyVersion, Attach*/Put*Policy,
+#   AddUserToGroup, UpdateAssumeRolePolicy, CreateAccessKey/LoginProfile on others,
+#   sts:AssumeRole on *, iam:PassRole with a compute-creating action, and others. Escalation
+#   edges from Rhino Security Labs' AWS IAM privilege escalation research and PMapper's edge
+#   checkers, categories from Cloudsplaining. Conditional grants count (conditions only narrow
+#   an Allow; evidence marks them). UNKNOWN when a policy the role uses is not in the
+#   snapshot. SCPs are applied only when the organisation scan provides them (evidence.scps).
 # custom:
 #   id: FF-IAM-001
 #   severity: critical
 #   collection: iam.roles
-#   remediation: Detach the administrative policy and grant the role's baseline permissions instead.
+#   remediation: Remove the administrative or escalation permissions; grant the role the actions and resources it needs, or attach a permissions boundary.
 #   frameworks:
 #     aws-fsbp: ["IAM.1"]
 #     cis-aws-foundations: ["1.16"]
@@ -20,52 +28,22 @@ package flowforge.aws.iam.no_admin
 import data.flowforge.lib.iam
 import rego.v1
 
-# Roles granted admin access, found with set lookups and cheap inline tests (the lookup set is
-# bound before the loop; a function runs only for the candidates the inline test lets through).
-admin_roles contains role.arn if {
-	admin_arns := data.flowforge.lib.iam.admin_policy_arns
-	some role in input.iam.roles
-	some a in role.attached_policies
-	a.policy_arn in admin_arns
-}
-
-admin_roles contains role.arn if {
-	some role in input.iam.roles
-	some a in role.attached_policies
-	endswith(a.policy_arn, ":iam::aws:policy/AdministratorAccess")
-	iam.is_aws_admin_policy(a.policy_arn)
-}
-
-admin_roles contains role.arn if {
-	some role in input.iam.roles
-	some p in role.inline_policies
-	some s in p.document.Statement
-	"*" in s.Resource
-	some wildcard in ["*", "*:*"]
-	wildcard in s.Action
-	iam.is_admin_statement(s)
-}
-
-# The evidence, computed for offending roles only.
-admin_sources(role) := {sprintf("inline:%s", [p.name]) |
-	some p in role.inline_policies
-	some s in p.document.Statement
-	iam.is_admin_statement(s)
-} | {a.policy_arn |
-	some a in role.attached_policies
-	a.policy_arn in data.flowforge.lib.iam.admin_policy_arns
-} | {a.policy_arn |
-	some a in role.attached_policies
-	iam.is_aws_admin_policy(a.policy_arn)
-}
-
 deny contains {
-	"arn": role.arn,
-	"message": sprintf("role %s has full administrative privileges via %v", [role.name, sources]),
-	"evidence": {"admin_policies": sources},
+	"arn": p.arn,
+	"message": sprintf("role %s is administrator or administrator-equivalent: %s (granted by %s)", [p.name, concat(", ", sort({r.probe | some r in risks})), concat(", ", iam.grant_labels(risks))]),
+	"evidence": {"risks": risks, "scps": iam.scp_note},
 } if {
-	admins := admin_roles
-	some role in input.iam.roles
-	role.arn in admins
-	sources := admin_sources(role)
+	principals := iam.principals
+	some p in input.iam.roles
+	risks := iam.admin_risks(p.arn)
+	count(risks) > 0
+}
+
+unknown contains {
+	"arn": p.arn,
+	"reason": sprintf("the role's permissions could not be fully evaluated: %s", [concat("; ", reasons)]),
+} if {
+	some p in input.iam.roles
+	reasons := iam.unknown_reasons(p.arn)
+	count(reasons) > 0
 }

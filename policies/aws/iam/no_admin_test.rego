@@ -3,37 +3,41 @@ package flowforge.aws.iam.no_admin_test
 import data.flowforge.aws.iam.no_admin as check
 import rego.v1
 
-admin_doc := {"Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": ["*"], "Condition": {}}]}
+arn := "arn:aws:iam::123456789012:role/p"
 
-narrow_doc := {"Statement": [{"Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["*"], "Condition": {}}]}
+principal := {"arn": arn, "name": "p"}
 
-role(inline, attached) := {"arn": "arn:aws:iam::1:role/r", "name": "r", "inline_policies": inline, "attached_policies": attached}
+risk(class, probe, conditional) := {"class": class, "probe": probe, "conditional": conditional, "granted_by": [{"policy": "inline:x", "statement": 0}], "reference": "r"}
 
-findings(r, policies) := f if {
-	f := check.deny with input as {"iam": {"roles": [r], "policies": policies}}
+run(facts) := {"iam": {"roles": [], "users": [], "groups": [], "policies": [], "roles": [principal]}, "derived": {"iam": {"scp_note": "SCPs not applied", "principals": {arn: facts}}}}
+
+findings(facts) := out if {
+	out := check.deny with input as run(facts)
 }
 
-test_pass_narrow_policies if {
-	p := {"arn": "arn:aws:iam::1:policy/p", "aws_managed": false, "document": narrow_doc}
-	count(findings(role([{"name": "i", "document": narrow_doc}], [{"policy_name": "p", "policy_arn": p.arn}]), [p])) == 0
+unknowns(facts) := out if {
+	out := check.unknown with input as run(facts)
 }
 
-test_fail_inline_admin if {
-	some f in findings(role([{"name": "everything", "document": admin_doc}], []), [])
-	f.evidence.admin_policies == {"inline:everything"}
+test_pass_no_risk if {
+	count(findings({"risks": [risk("infrastructure-modification", "ec2:CreateRoute", false)], "unknown": []})) == 0
+	count(unknowns({"risks": [], "unknown": []})) == 0
 }
 
-test_fail_attached_customer_admin if {
-	p := {"arn": "arn:aws:iam::1:policy/admin", "aws_managed": false, "document": {"Statement": [{"Effect": "Allow", "Action": ["*:*"], "Resource": ["*"]}]}}
-	count(findings(role([], [{"policy_name": "admin", "policy_arn": p.arn}]), [p])) == 1
+test_fail_admin if {
+	some f in findings({"risks": [risk("admin", "*", false)], "unknown": []})
+	f.arn == arn
+	f.evidence.scps == "SCPs not applied"
+	contains(f.message, "inline:x#0")
 }
 
-test_fail_aws_administrator_access if {
-	a := {"policy_name": "AdministratorAccess", "policy_arn": "arn:aws:iam::aws:policy/AdministratorAccess"}
-	count(findings(role([], [a]), [])) == 1
+test_fail_escalation_conditional_counts if {
+	some f in findings({"risks": [risk("privilege-escalation", "iam:PassRole + ec2:RunInstances", true)], "unknown": []})
+	f.evidence.risks[0].conditional == true
 }
 
-test_pass_deny_all_is_not_admin if {
-	doc := {"Statement": [{"Effect": "Deny", "Action": ["*"], "Resource": ["*"]}]}
-	count(findings(role([{"name": "i", "document": doc}], []), [])) == 0
+test_unknown_missing_document if {
+	some u in unknowns({"risks": [], "unknown": ["attached policy arn:aws:iam::1:policy/x has no document in the snapshot"]})
+	u.arn == arn
+	count(findings({"risks": [], "unknown": ["x"]})) == 0
 }

@@ -114,6 +114,10 @@ impl IamApi {
                     inline_policies: self.inline(&arn, u.user_policy_list(), &mut errors),
                     attached_policies: attached(u.attached_managed_policies()),
                     groups: u.group_list().to_vec(),
+                    permissions_boundary_arn: u
+                        .permissions_boundary()
+                        .and_then(|b| b.permissions_boundary_arn())
+                        .map(str::to_owned),
                 });
             }
             for g in page.group_detail_list() {

@@ -1,6 +1,6 @@
 //! IAM wildcard patterns (`*` any run of characters, `?` one character) compared as sets.
 //!
-//! Least-privilege drift needs two questions no glob crate answers: is everything pattern B
+//! The IAM evaluation engine needs two questions no glob crate answers: is everything pattern B
 //! matches also matched by pattern A (containment: `s3:*` ⊇ `s3:Get*` ⊇ `s3:GetObject`), and
 //! can two patterns match a common string (overlap: what a `NotAction` excludes). globset and
 //! friends match a pattern against a *string*; here both sides are patterns, so it is written

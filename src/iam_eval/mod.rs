@@ -1,0 +1,650 @@
+//! The one IAM policy evaluation of the tool: what a role, user or group may effectively do,
+//! which of it is only conditional, which risk classes that amounts to, who may assume a role,
+//! and what a baseline role holds beyond its least-privilege baseline. Every IAM check (through
+//! the derived facts in the policies' input, `input.derived.iam`) and the least-privilege drift
+//! read this module; nothing else evaluates IAM policies.
+//!
+//! It follows AWS's documented policy evaluation logic for identity-based policies ("Policy
+//! evaluation logic", IAM User Guide, `reference_policies_evaluation-logic.html`):
+//! - an explicit Deny in any policy that applies (identity policies, the permissions boundary,
+//!   SCPs) overrides every Allow; a Deny with a Condition is not a full Deny (it removes the
+//!   permission only for some requests), so the permission stays and is marked conditional;
+//! - SCPs (when given) and the permissions boundary limit what identity policies grant: an
+//!   action must be allowed by each of them;
+//! - conditions only narrow an Allow: a conditional Allow is reported as a conditional
+//!   permission, never dropped;
+//! - `Action`/`NotAction` and `Resource`/`NotResource` use IAM wildcards, compared as sets
+//!   (pattern against pattern, [`glob`]);
+//! - a user's permissions are its own inline and attached policies plus those of its groups;
+//!   managed policies contribute their default version only (the collector keeps that one).
+//!
+//! Fail closed: a policy the principal uses whose document is not in the snapshot (attached
+//! policy, boundary, group) is listed in `unknown`; checks turn it into UNKNOWN, never PASS.
+//!
+//! Service control policies are an input ([`Context::scps`]). Until the organisation scan
+//! provides them, [`Context::scp_note`] says they were not applied, and the report carries it.
+
+pub mod glob;
+mod least;
+mod resource;
+mod risk;
+mod trust;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::model::{AttachedPolicy, InlinePolicy, PolicyDocument, Snapshot, Statement};
+use glob::{action_covers, action_overlaps, covers, overlaps};
+
+pub use least::{least_privilege, Excess, LeastPrivilege};
+pub use resource::{external_grants, resource_policies, ExternalGrant, ResourcePolicyFacts};
+pub use risk::{Risk, RiskClass};
+pub use trust::{judge_trust, TrustFacts, TrustIssue};
+
+/// What the report says while no SCP was given to the engine.
+pub const SCPS_NOT_APPLIED: &str =
+    "SCPs not applied: service control policies were not provided to the IAM evaluation (no organisation scan)";
+
+/// Where a statement comes from: the policy (`inline:<name>`, a managed policy ARN, `group:<name>/…`,
+/// `boundary:<arn>`, `scp:<id>`) and its index in that policy.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Source {
+    pub policy: String,
+    pub statement: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sid: Option<String>,
+}
+
+impl Source {
+    /// `policy#index` (or `policy#sid`): how evidence names a statement.
+    pub fn label(&self) -> String {
+        match &self.sid {
+            Some(sid) => format!("{}#{sid}", self.policy),
+            None => format!("{}#{}", self.policy, self.statement),
+        }
+    }
+}
+
+/// A statement with its source.
+#[derive(Debug, Clone)]
+pub struct Stmt {
+    pub source: Source,
+    pub st: Statement,
+}
+
+fn stmts(policy: &str, doc: &PolicyDocument) -> Vec<Stmt> {
+    doc.statement
+        .iter()
+        .enumerate()
+        .map(|(i, st)| Stmt {
+            source: Source { policy: policy.to_owned(), statement: i, sid: st.sid.clone() },
+            st: st.clone(),
+        })
+        .collect()
+}
+
+/// What applies to one evaluation besides the principal's own policies.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The SCPs that apply to the account, when the organisation scan provided them; each
+    /// document is one SCP (`scp:<name>` in evidence).
+    pub scps: Option<Vec<(String, PolicyDocument)>>,
+}
+
+impl Context {
+    /// "SCPs not applied …" until SCPs are given; `None` once they are.
+    pub fn scp_note(&self) -> Option<&'static str> {
+        self.scps.is_none().then_some(SCPS_NOT_APPLIED)
+    }
+
+    fn scp_stmts(&self) -> Option<Vec<Stmt>> {
+        self.scps.as_ref().map(|list| list.iter().flat_map(|(name, doc)| stmts(&format!("scp:{name}"), doc)).collect())
+    }
+}
+
+/// The policies that decide what one principal may do.
+#[derive(Debug, Clone, Default)]
+pub struct PrincipalPolicies {
+    pub kind: &'static str,
+    pub name: String,
+    pub arn: String,
+    /// Identity policies: inline, attached managed (default version), and the groups' for a user.
+    pub identity: Vec<Stmt>,
+    /// The permissions boundary's statements, when one is set and its document is known.
+    pub boundary: Option<Vec<Stmt>>,
+    pub boundary_arn: Option<String>,
+    /// What could not be resolved from the snapshot (fail closed).
+    pub unknown: Vec<String>,
+}
+
+fn identity_of(
+    s: &Snapshot,
+    prefix: &str,
+    inline: &[InlinePolicy],
+    attached: &[AttachedPolicy],
+    unknown: &mut Vec<String>,
+) -> Vec<Stmt> {
+    let mut out = Vec::new();
+    for p in inline {
+        out.extend(stmts(&format!("{prefix}inline:{}", p.name), &p.document));
+    }
+    for a in attached {
+        match s.iam.policies.iter().find(|p| p.meta.arn == a.policy_arn).and_then(|p| p.document.as_ref()) {
+            Some(doc) => out.extend(stmts(&format!("{prefix}{}", a.policy_arn), doc)),
+            None => unknown.push(format!("attached policy {} has no document in the snapshot", a.policy_arn)),
+        }
+    }
+    out
+}
+
+fn boundary_of(s: &Snapshot, arn: Option<&String>, unknown: &mut Vec<String>) -> Option<Vec<Stmt>> {
+    let arn = arn?;
+    match s.iam.policies.iter().find(|p| &p.meta.arn == arn).and_then(|p| p.document.as_ref()) {
+        Some(doc) => Some(stmts(&format!("boundary:{arn}"), doc)),
+        None => {
+            unknown.push(format!("permissions boundary {arn} has no document in the snapshot"));
+            None
+        }
+    }
+}
+
+/// Every role, user and group of the snapshot with the policies that apply to it, sorted by ARN.
+pub fn principals(s: &Snapshot) -> Vec<PrincipalPolicies> {
+    let mut out = Vec::new();
+    for r in &s.iam.roles {
+        let mut unknown = Vec::new();
+        let identity = identity_of(s, "", &r.inline_policies, &r.attached_policies, &mut unknown);
+        let boundary = boundary_of(s, r.permissions_boundary_arn.as_ref(), &mut unknown);
+        out.push(PrincipalPolicies {
+            kind: "role",
+            name: r.meta.name.clone(),
+            arn: r.meta.arn.clone(),
+            identity,
+            boundary,
+            boundary_arn: r.permissions_boundary_arn.clone(),
+            unknown,
+        });
+    }
+    for g in &s.iam.groups {
+        let mut unknown = Vec::new();
+        let identity = identity_of(s, "", &g.inline_policies, &g.attached_policies, &mut unknown);
+        out.push(PrincipalPolicies {
+            kind: "group",
+            name: g.meta.name.clone(),
+            arn: g.meta.arn.clone(),
+            identity,
+            unknown,
+            ..Default::default()
+        });
+    }
+    for u in &s.iam.users {
+        let mut unknown = Vec::new();
+        let mut identity = identity_of(s, "", &u.inline_policies, &u.attached_policies, &mut unknown);
+        for gname in &u.groups {
+            match s.iam.groups.iter().find(|g| &g.meta.name == gname) {
+                Some(g) => identity.extend(identity_of(
+                    s,
+                    &format!("group:{gname}/"),
+                    &g.inline_policies,
+                    &g.attached_policies,
+                    &mut unknown,
+                )),
+                None => unknown.push(format!("group {gname} is not in the snapshot")),
+            }
+        }
+        let boundary = boundary_of(s, u.permissions_boundary_arn.as_ref(), &mut unknown);
+        out.push(PrincipalPolicies {
+            kind: "user",
+            name: u.meta.name.clone(),
+            arn: u.meta.arn.clone(),
+            identity,
+            boundary,
+            boundary_arn: u.permissions_boundary_arn.clone(),
+            unknown,
+        });
+    }
+    out.sort_by(|a, b| a.arn.cmp(&b.arn));
+    out
+}
+
+// ------------------------------------------------------------------ statement matching
+
+/// A set of actions a permission stands for: one pattern, or everything but some patterns
+/// (an Allow with `NotAction`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Actions {
+    Pattern(String),
+    AllExcept(Vec<String>),
+}
+
+impl Actions {
+    pub fn label(&self) -> String {
+        match self {
+            Actions::Pattern(p) => p.clone(),
+            Actions::AllExcept(list) => format!("NotAction[{}]", list.join(",")),
+        }
+    }
+}
+
+/// How a statement's action element relates to a set of actions.
+fn action_rel(st: &Statement, q: &Actions) -> Rel {
+    if !st.not_action.is_empty() {
+        return match q {
+            Actions::Pattern(p) => {
+                if st.not_action.iter().all(|x| !action_overlaps(x, p)) {
+                    Rel::Covers
+                } else if st.not_action.iter().any(|x| action_covers(x, p)) {
+                    Rel::Disjoint
+                } else {
+                    Rel::Overlaps
+                }
+            }
+            // Everything but X covers everything but Y when each X lies within some Y.
+            Actions::AllExcept(ys) => {
+                if st.not_action.iter().all(|x| ys.iter().any(|y| action_covers(y, x))) {
+                    Rel::Covers
+                } else {
+                    Rel::Overlaps
+                }
+            }
+        };
+    }
+    match q {
+        Actions::Pattern(p) => {
+            if st.action.iter().any(|a| action_covers(a, p)) {
+                Rel::Covers
+            } else if st.action.iter().any(|a| action_overlaps(a, p)) {
+                Rel::Overlaps
+            } else {
+                Rel::Disjoint
+            }
+        }
+        Actions::AllExcept(ys) => {
+            if st.action.iter().any(|a| action_covers(a, "*")) {
+                Rel::Covers
+            } else if st.action.iter().any(|a| !ys.iter().any(|y| action_covers(y, a))) {
+                Rel::Overlaps
+            } else {
+                Rel::Disjoint
+            }
+        }
+    }
+}
+
+/// How a statement's resource element relates to a resource pattern (no element: `*`).
+fn resource_rel(st: &Statement, r: &str) -> Rel {
+    if !st.not_resource.is_empty() {
+        return if st.not_resource.iter().all(|x| !overlaps(x, r)) {
+            Rel::Covers
+        } else if st.not_resource.iter().any(|x| covers(x, r)) {
+            Rel::Disjoint
+        } else {
+            Rel::Overlaps
+        };
+    }
+    if st.resource.is_empty() || st.resource.iter().any(|x| covers(x, r)) {
+        Rel::Covers
+    } else if st.resource.iter().any(|x| overlaps(x, r)) {
+        Rel::Overlaps
+    } else {
+        Rel::Disjoint
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rel {
+    Covers,
+    Overlaps,
+    Disjoint,
+}
+
+fn rel(st: &Statement, a: &Actions, r: &str) -> Rel {
+    match (action_rel(st, a), resource_rel(st, r)) {
+        (Rel::Disjoint, _) | (_, Rel::Disjoint) => Rel::Disjoint,
+        (Rel::Covers, Rel::Covers) => Rel::Covers,
+        _ => Rel::Overlaps,
+    }
+}
+
+/// The outcome of asking whether a principal may perform `actions` on `resource` (a pattern:
+/// `*` asks "on every resource").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    pub allowed: bool,
+    /// Allowed only for some requests: by a conditional Allow, or narrowed by a conditional or
+    /// partial Deny, or only partly within a boundary/SCP.
+    pub conditional: bool,
+    /// Allowed for only part of the request pattern: a Deny, the boundary or an SCP covers
+    /// some of its actions or resources (so `*` is not "every action" any more).
+    pub partial: bool,
+    /// The identity statements that grant it.
+    pub granted_by: Vec<Source>,
+    /// Why it is denied, not allowed, or only conditional.
+    pub notes: Vec<String>,
+}
+
+/// One allow layer (SCPs, boundary, identity): does some Allow cover the request?
+enum Layer {
+    Full(Vec<Source>),
+    Conditional(Vec<Source>),
+    Partial(Vec<Source>),
+    None,
+}
+
+fn layer(list: &[Stmt], a: &Actions, r: &str) -> Layer {
+    let mut full = Vec::new();
+    let mut cond = Vec::new();
+    let mut partial = Vec::new();
+    for s in list.iter().filter(|s| s.st.effect == "Allow") {
+        // An Allow with NotResource grants everything but a few resources: read as `*`, as
+        // least privilege reads it (fail closed: "all but one role" is not a resource scope).
+        let relation = if !s.st.not_resource.is_empty() && action_rel(&s.st, a) == Rel::Covers {
+            Rel::Covers
+        } else {
+            rel(&s.st, a, r)
+        };
+        match relation {
+            Rel::Covers if s.st.condition.is_empty() => full.push(s.source.clone()),
+            Rel::Covers => cond.push(s.source.clone()),
+            Rel::Overlaps => partial.push(s.source.clone()),
+            Rel::Disjoint => {}
+        }
+    }
+    if !full.is_empty() {
+        // The conditional grants are evidence too.
+        full.extend(cond);
+        Layer::Full(full)
+    } else if !cond.is_empty() {
+        Layer::Conditional(cond)
+    } else if !partial.is_empty() {
+        Layer::Partial(partial)
+    } else {
+        Layer::None
+    }
+}
+
+/// Decides one request pattern for a principal, following the evaluation logic in the module doc.
+pub fn decide(p: &PrincipalPolicies, cx: &Context, a: &Actions, r: &str) -> Decision {
+    let scps = cx.scp_stmts();
+    let mut d = Decision::default();
+    let all_denies = p
+        .identity
+        .iter()
+        .chain(p.boundary.iter().flatten())
+        .chain(scps.iter().flatten())
+        .filter(|s| s.st.effect == "Deny");
+    for s in all_denies {
+        match rel(&s.st, a, r) {
+            Rel::Covers if s.st.condition.is_empty() => {
+                d.notes.push(format!("explicitly denied by {}", s.source.label()));
+                return d;
+            }
+            Rel::Covers => {
+                d.conditional = true;
+                d.notes.push(format!("denied under a condition by {}", s.source.label()));
+            }
+            Rel::Overlaps => {
+                d.partial = true;
+                d.notes.push(format!("partly denied by {}", s.source.label()));
+            }
+            Rel::Disjoint => {}
+        }
+    }
+    let mut limit = |name: &str, list: &[Stmt]| -> bool {
+        match layer(list, a, r) {
+            Layer::Full(_) => true,
+            Layer::Conditional(src) => {
+                d.conditional = true;
+                let labels: Vec<String> = src.iter().map(Source::label).collect();
+                d.notes.push(format!("only conditionally allowed by the {name} ({})", labels.join(", ")));
+                true
+            }
+            Layer::Partial(src) => {
+                d.partial = true;
+                let labels: Vec<String> = src.iter().map(Source::label).collect();
+                d.notes.push(format!("only partly allowed by the {name} ({})", labels.join(", ")));
+                true
+            }
+            Layer::None => {
+                d.notes.push(format!("not allowed by the {name}"));
+                false
+            }
+        }
+    };
+    if let Some(scps) = &scps {
+        if !limit("SCPs", scps) {
+            return d;
+        }
+    }
+    if let Some(boundary) = &p.boundary {
+        if !limit("permissions boundary", boundary) {
+            return d;
+        }
+    }
+    match layer(&p.identity, a, r) {
+        Layer::Full(src) => {
+            d.allowed = true;
+            d.granted_by = src;
+        }
+        Layer::Conditional(src) => {
+            d.allowed = true;
+            d.conditional = true;
+            d.notes.push("granted only under a condition".into());
+            d.granted_by = src;
+        }
+        Layer::Partial(_) | Layer::None => {
+            d.notes.push("no identity policy grants it".into());
+            d.allowed = false;
+            d.conditional = false;
+            d.partial = false;
+        }
+    }
+    d.notes.sort();
+    d.notes.dedup();
+    d
+}
+
+// ------------------------------------------------------------------ effective permissions
+
+/// One effective permission: what an Allow statement grants that survives Denies, the
+/// boundary and SCPs.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Permission {
+    /// An action pattern, or `NotAction[...]`.
+    pub action: String,
+    /// A resource pattern, or `NotResource[...]`.
+    pub resource: String,
+    pub conditional: bool,
+    /// The granting statement.
+    pub source: Source,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    #[serde(skip)]
+    pub actions: Option<Actions>,
+    /// The resource pattern used for containment (`NotResource` is read as `*`).
+    #[serde(skip)]
+    pub resource_pattern: String,
+}
+
+/// What each Allow statement of the principal grants, statement element by element, minus
+/// what an unconditional Deny (or the boundary, or the SCPs) removes entirely.
+pub fn effective(p: &PrincipalPolicies, cx: &Context) -> Vec<Permission> {
+    let mut out = Vec::new();
+    let denies: Vec<Stmt> = p.identity.iter().filter(|x| x.st.effect == "Deny").cloned().collect();
+    for s in p.identity.iter().filter(|s| s.st.effect == "Allow") {
+        // Judged as this statement alone grants it: other Allows do not matter here.
+        let only = PrincipalPolicies {
+            identity: denies.iter().cloned().chain([s.clone()]).collect(),
+            boundary: p.boundary.clone(),
+            ..Default::default()
+        };
+        let grants: Vec<Actions> = if s.st.not_action.is_empty() {
+            s.st.action.iter().map(|a| Actions::Pattern(a.clone())).collect()
+        } else {
+            vec![Actions::AllExcept(s.st.not_action.clone())]
+        };
+        let resources: Vec<(String, String)> = if !s.st.not_resource.is_empty() {
+            vec![("*".into(), format!("NotResource[{}]", s.st.not_resource.join(",")))]
+        } else if s.st.resource.is_empty() {
+            vec![("*".into(), "*".into())]
+        } else {
+            s.st.resource.iter().map(|r| (r.clone(), r.clone())).collect()
+        };
+        for a in &grants {
+            for (pattern, label) in &resources {
+                let d = decide(&only, cx, a, pattern);
+                if !d.allowed {
+                    continue;
+                }
+                let mut push = |a: &Actions, d: Decision| {
+                    out.push(Permission {
+                        action: a.label(),
+                        resource: label.clone(),
+                        conditional: d.conditional || !s.st.condition.is_empty(),
+                        source: s.source.clone(),
+                        notes: d.notes,
+                        actions: Some(a.clone()),
+                        resource_pattern: pattern.clone(),
+                    })
+                };
+                // Only partly within the boundary: what is effective is the boundary's narrower
+                // action patterns that this statement covers (identity `*`, boundary
+                // `ec2:Describe*` gives `ec2:Describe*`).
+                let narrower: Vec<Actions> = match (&p.boundary, d.partial) {
+                    (Some(b), true) if !matches!(layer(b, a, pattern), Layer::Full(_)) => b
+                        .iter()
+                        .filter(|x| x.st.effect == "Allow" && x.st.not_action.is_empty())
+                        .flat_map(|x| x.st.action.iter().map(|bp| Actions::Pattern(bp.clone())))
+                        .filter(|bp| action_rel(&s.st, bp) == Rel::Covers)
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if narrower.is_empty() {
+                    // Partly denied or partly outside an SCP: still listed whole (fail closed
+                    // for least privilege), the notes saying why.
+                    push(a, d);
+                    continue;
+                }
+                for bp in narrower {
+                    let d = decide(&only, cx, &bp, pattern);
+                    if d.allowed {
+                        push(&bp, d);
+                    }
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+// ------------------------------------------------------------------ derived facts
+
+/// The facts for one principal, as the policies see them in `input.derived.iam.principals[arn]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrincipalFacts {
+    pub kind: &'static str,
+    pub name: String,
+    pub arn: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub permissions_boundary: Option<String>,
+    pub permissions: Vec<Permission>,
+    /// The permissions granted only under a condition.
+    pub conditional_permissions: Vec<Permission>,
+    pub risks: Vec<Risk>,
+    /// True when some risk of class `admin` or `privilege-escalation` holds unconditionally.
+    pub admin_equivalent: bool,
+    pub unknown: Vec<String>,
+}
+
+/// Facts for a customer managed policy judged on its own (as if attached to a principal
+/// with no other policy): risk classes, and how many principals use it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManagedPolicyFacts {
+    pub arn: String,
+    pub attachment_count: i32,
+    pub risks: Vec<Risk>,
+    pub admin_equivalent: bool,
+}
+
+/// Everything the engine derives from a snapshot: `input.derived.iam`.
+#[derive(Debug, Clone, Serialize)]
+pub struct IamFacts {
+    pub scps_applied: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scp_note: Option<String>,
+    pub principals: BTreeMap<String, PrincipalFacts>,
+    pub managed_policies: BTreeMap<String, ManagedPolicyFacts>,
+    pub trust: BTreeMap<String, TrustFacts>,
+    pub resource_policies: BTreeMap<String, ResourcePolicyFacts>,
+    /// Baseline role ARN → its least-privilege comparison (empty without a baseline).
+    pub least_privilege: BTreeMap<String, LeastPrivilege>,
+}
+
+/// Facts for one principal.
+pub fn principal_facts(p: &PrincipalPolicies, cx: &Context) -> PrincipalFacts {
+    let permissions = effective(p, cx);
+    let risks = risk::classify(p, cx);
+    let admin_equivalent = risks.iter().any(|r| r.class.is_admin_equivalent() && !r.conditional);
+    PrincipalFacts {
+        kind: p.kind,
+        name: p.name.clone(),
+        arn: p.arn.clone(),
+        permissions_boundary: p.boundary_arn.clone(),
+        conditional_permissions: permissions.iter().filter(|x| x.conditional).cloned().collect(),
+        permissions,
+        risks,
+        admin_equivalent,
+        unknown: p.unknown.clone(),
+    }
+}
+
+/// Derives every fact of `input.derived.iam` from a snapshot, the baseline's roles and the
+/// context (SCPs).
+pub fn derive(s: &Snapshot, roles: &BTreeMap<String, crate::baseline::RoleBaseline>, cx: &Context) -> IamFacts {
+    let ps = principals(s);
+    let principals: BTreeMap<String, PrincipalFacts> =
+        ps.iter().map(|p| (p.arn.clone(), principal_facts(p, cx))).collect();
+    let managed_policies = s
+        .iam
+        .policies
+        .iter()
+        .filter(|m| !m.aws_managed)
+        .filter_map(|m| {
+            let doc = m.document.as_ref()?;
+            let p = PrincipalPolicies {
+                kind: "policy",
+                name: m.meta.name.clone(),
+                arn: m.meta.arn.clone(),
+                identity: stmts(&m.meta.arn, doc),
+                ..Default::default()
+            };
+            let risks = risk::classify(&p, &Context::default());
+            let admin_equivalent = risks.iter().any(|r| r.class.is_admin_equivalent() && !r.conditional);
+            Some((
+                m.meta.arn.clone(),
+                ManagedPolicyFacts {
+                    arn: m.meta.arn.clone(),
+                    attachment_count: m.attachment_count,
+                    risks,
+                    admin_equivalent,
+                },
+            ))
+        })
+        .collect();
+    let trust = s.iam.roles.iter().map(|r| (r.meta.arn.clone(), judge_trust(r, &s.account_id))).collect();
+    IamFacts {
+        scps_applied: cx.scps.is_some(),
+        scp_note: cx.scp_note().map(str::to_owned),
+        principals,
+        managed_policies,
+        trust,
+        resource_policies: resource_policies(s),
+        least_privilege: least_privilege(s, &ps, roles, cx),
+    }
+}
+
+#[cfg(test)]
+mod tests;
