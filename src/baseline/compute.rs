@@ -1,8 +1,8 @@
 //! The `architecture.compute` section of a baseline: where the control plane runs (ECS/Fargate
 //! or App Runner), the ECR repositories images are built into, the IRSA identity of the
 //! Prefect workers and the EKS data plane (FlowForge Deployment Guide – AWS, "Deployment
-//! Steps / 2. Deploy Data Plane" and "4. Deploy Control Plane", "Configuration Notes /
-//! Containers"). Validated by `validate::compute`; read by the ECS, App Runner, ECR, EKS and
+//! Steps / 2. Deploy Data Plane", "4. Deploy Control Plane" and "5. Register Prefect
+//! Deployments"). Validated by `validate::compute`; read by the ECS, App Runner, ECR, EKS and
 //! IRSA checks as `data.baseline.architecture.compute` and by architecture drift.
 
 use serde::{Deserialize, Serialize};

@@ -1,6 +1,6 @@
 //! ECR, per region: the repositories FlowForge's UI and flow images are built into
-//! (FlowForge Deployment Guide – AWS, "Deployment Steps / 4. Deploy Control Plane" and
-//! "Configuration Notes / Containers"): scanning, tag immutability, encryption, lifecycle
+//! (FlowForge Deployment Guide – AWS, "Prerequisites", "Deployment Steps / 4. Deploy Control
+//! Plane" and "5. Register Prefect Deployments"): scanning, tag immutability, encryption, lifecycle
 //! policy and repository policy, and the registry's scanning mode.
 
 use schemars::JsonSchema;
