@@ -25,8 +25,6 @@ in_scope contains s.arn if {
 	lib.is_flowforge(s)
 }
 
-subnets := {s.id: s | some s in input.ec2.subnets}
-
 deny contains {
 	"arn": s.arn,
 	"message": sprintf("ECS service %s does not use awsvpc networking (no subnets or security groups of its own)", [s.name]),
@@ -55,19 +53,14 @@ deny contains {
 	some s in input.ecs.services
 	lib.is_flowforge(s)
 	s.network != null
-	known := subnets
-	vpcs := data.flowforge.lib.vpc.flowforge_vpcs
+	known := data.flowforge.lib.vpc.subnet_ids
+	private := data.flowforge.lib.vpc.private_flowforge_subnets
 	bad := sort([id |
 		some id in s.network.subnets
-		sub := known[id]
-		not private_in_flowforge_vpc(sub, vpcs)
+		id in known
+		not id in private
 	])
 	count(bad) > 0
-}
-
-private_in_flowforge_vpc(sub, vpcs) if {
-	sub.vpc_id in vpcs
-	data.flowforge.lib.vpc.private_subnet(sub)
 }
 
 unknown contains {"arn": s.arn, "reason": lib.unreported_reason("network.assign_public_ip", "DescribeServices")} if {
@@ -81,7 +74,7 @@ unknown contains {"arn": s.arn, "reason": sprintf("subnet %s of the service is n
 	some s in input.ecs.services
 	lib.is_flowforge(s)
 	s.network != null
-	known := subnets
+	known := data.flowforge.lib.vpc.subnet_ids
 	some id in s.network.subnets
-	not known[id]
+	not id in known
 }
