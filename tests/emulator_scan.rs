@@ -224,3 +224,50 @@ async fn scan_and_evaluate_of_saved_snapshot_agree_byte_for_byte() {
         assert!(a == b, "{name:?} differs between scan and evaluate of the saved snapshot");
     }
 }
+
+/// Compute (ECS, ECR, IRSA, EKS data plane): every compute drift at once, each on its own
+/// resource; each drifted resource FAILs exactly its checks, nothing else FAILs, and the prod
+/// gate fails. With the compliant seed (`compliant_account_has_no_fail`) the same checks PASS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compute_drifts_fail_exactly_their_checks() {
+    use support::seed_compute::ComputeDrift;
+    let moto = Moto::start();
+    let (clients, s) = seeded(&moto).await;
+    let mut expected: std::collections::BTreeMap<String, BTreeSet<&str>> = std::collections::BTreeMap::new();
+    for drift in ComputeDrift::ALL {
+        for (arn, checks) in s.compute.inject(&clients, &moto.apprunner, &s, drift).await {
+            expected.entry(arn).or_default().extend(checks);
+        }
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, report) = scan(&moto, "testing", "testing", dir.path(), &["--format", "json"]);
+    let mut failed: std::collections::BTreeMap<String, BTreeSet<&str>> = std::collections::BTreeMap::new();
+    for f in results_with(&report, "FAIL") {
+        let id = f["check_id"].as_str().unwrap_or_default();
+        failed.entry(f["resource_arn"].as_str().unwrap_or_default().to_owned()).or_default().insert(id);
+    }
+    assert_eq!(failed, expected, "FAILs by resource:\n{}", describe(&results_with(&report, "FAIL")));
+    let unknown = results_with(&report, "UNKNOWN");
+    assert!(unknown.is_empty(), "nothing may be UNKNOWN:\n{}", describe(&unknown));
+    assert_eq!(out.status.code(), Some(1), "a prod FAIL fails the gate");
+}
+
+/// Compute: a scanner denied ECR makes every ECR check and the ECS image check (which reads
+/// the repositories) UNKNOWN, never PASS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compute_denied_ecr_is_unknown() {
+    let moto = Moto::start();
+    let (clients, _s) = seeded(&moto).await;
+    let (key_id, secret) = support::scanner_denied(&clients, &moto, "ecr").await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, report) = scan(&moto, &key_id, &secret, dir.path(), &["--format", "json"]);
+    let ids = |status: &str| -> BTreeSet<String> {
+        results_with(&report, status).iter().filter_map(|r| r["check_id"].as_str().map(str::to_owned)).collect()
+    };
+    let unknown = ids("UNKNOWN");
+    for id in ["FF-ECR-001", "FF-ECR-002", "FF-ECR-003", "FF-ECR-004", "FF-ECR-005", "FF-ECS-004"] {
+        assert!(unknown.contains(id), "{id} must be UNKNOWN: {unknown:?}");
+        assert!(!ids("PASS").contains(id), "{id} must not PASS with ECR denied");
+    }
+    assert_eq!(out.status.code(), Some(1), "prod requires a complete audit");
+}

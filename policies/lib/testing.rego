@@ -66,6 +66,7 @@ compute := {
 		"cluster": "flowforge-prod-control-plane",
 		"service": "flowforge-prod-ui",
 		"task_role": "flowforge-prod-control-plane",
+		"execution_role": "flowforge-prod-ecs-execution",
 		"read_only_root_filesystem": true,
 		"non_privileged": true,
 	},

@@ -41,6 +41,10 @@ pub struct ControlPlaneSpec {
     pub service: String,
     /// The task (ECS) or instance (App Runner) role's name (pattern).
     pub task_role: String,
+    /// The ECS task execution role's name (pattern): pulls images and reads the secrets to
+    /// inject, separate from the task role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub execution_role: Option<String>,
     /// Containers must run with a read-only root filesystem.
     #[serde(default)]
     pub read_only_root_filesystem: bool,

@@ -3,8 +3,10 @@
 //! ([`seed`]).
 #![allow(dead_code)]
 
+pub mod apprunner;
 pub mod moto;
 pub mod seed;
+pub mod seed_compute;
 
 /// Creates the IAM user `scanner` whose policy is the shipped scanner policy without the
 /// actions of `service` (e.g. `rds`), turns on moto's IAM enforcement, and returns the user's

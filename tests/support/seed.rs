@@ -97,6 +97,8 @@ pub struct Clients {
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
     pub eks: aws_sdk_eks::Client,
     pub config: aws_sdk_config::Client,
+    pub ecs: aws_sdk_ecs::Client,
+    pub ecr: aws_sdk_ecr::Client,
 }
 
 /// s3control with an emulator: the account-id host prefix cannot resolve on 127.0.0.1.
@@ -136,6 +138,8 @@ impl Clients {
             elb: aws_sdk_elasticloadbalancingv2::Client::new(&conf),
             eks: aws_sdk_eks::Client::new(&conf),
             config: aws_sdk_config::Client::new(&conf),
+            ecs: aws_sdk_ecs::Client::new(&conf),
+            ecr: aws_sdk_ecr::Client::new(&conf),
             endpoint: endpoint.to_owned(),
             conf,
         }
@@ -179,6 +183,8 @@ pub struct Seeded {
     pub eks_cluster: String,
     pub eks_cluster_arn: String,
     pub config_recorder: String,
+    /// ECR, the ECS control plane, IRSA and the node group ([`super::seed_compute`]).
+    pub compute: super::seed_compute::SeededCompute,
 }
 
 fn tag(k: &str, v: &str) -> ec2t::Tag {
@@ -789,6 +795,7 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
         .send()
         .await
         .expect("start recorder");
+    s.compute = super::seed_compute::seed(c, &s).await;
     s
 }
 

@@ -4,7 +4,8 @@
 #   Scope: FlowForge ECS task definitions (the revisions services run). The task role is the
 #   baseline's architecture.compute.control_plane.task_role, and the execution role (which
 #   pulls images and reads the secrets to inject) is set and is not the task role, so the
-#   application never holds the rights to read every injected secret. Not applicable without
+#   application never holds the rights to read every injected secret; when the baseline names
+#   control_plane.execution_role, it is that role. Not applicable without
 #   architecture.compute in the baseline.
 # custom:
 #   id: FF-ECS-002
@@ -56,4 +57,9 @@ deny contains {
 separate_execution_role(t) if {
 	is_string(t.execution_role_arn)
 	t.execution_role_arn != object.get(t, "task_role_arn", null)
+	expected_execution_role(t.execution_role_arn)
 }
+
+expected_execution_role(_) if object.get(compute.spec.control_plane, "execution_role", null) == null
+
+expected_execution_role(arn) if compute.role_name(arn) == compute.spec.control_plane.execution_role

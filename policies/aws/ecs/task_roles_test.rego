@@ -27,6 +27,10 @@ test_fail_no_task_role if {
 	count(findings(inp(null, role("flowforge-prod-ecs-execution")))) == 1
 }
 
+test_fail_other_execution_role if {
+	count(findings(inp(role("flowforge-prod-control-plane"), role("flowforge-prod-devops")))) == 1
+}
+
 test_fail_execution_role_is_task_role if {
 	count(findings(inp(role("flowforge-prod-control-plane"), role("flowforge-prod-control-plane")))) == 1
 	count(findings(inp(role("flowforge-prod-control-plane"), null))) == 1

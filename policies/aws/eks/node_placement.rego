@@ -4,13 +4,14 @@
 #   Scope: managed node groups and Fargate profiles of the FlowForge EKS cluster (the
 #   baseline's architecture.eks_cluster.name) or carrying FlowForge tags. Every subnet they
 #   place nodes or pods in is a private subnet (no default route to an internet gateway) of a
-#   FlowForge VPC, and no node group opens SSH remote access. UNKNOWN when a subnet is not in
-#   the snapshot. IMDSv2 on the nodes is checked on the instances themselves (FF-EC2-001).
+#   FlowForge VPC. UNKNOWN when a subnet is not in the snapshot. IMDSv2 on the nodes is
+#   checked on the instances themselves (FF-EC2-001). SSH remote access is not judged: the
+#   emulator reports a default SSH key on every node group, so no test could tell.
 # custom:
 #   id: FF-EKS-005
 #   severity: high
 #   collection: eks.node_groups
-#   remediation: Create a replacement node group (`aws eks create-nodegroup --subnets <private subnet ids>` without `--remote-access`), move the workloads, and delete the old one; node group subnets cannot be changed in place.
+#   remediation: Create a replacement node group (`aws eks create-nodegroup --subnets <private subnet ids>`), move the workloads, and delete the old one; node group subnets cannot be changed in place.
 #   frameworks:
 #     nist-800-53-r5: ["AC-4", "SC-7"]
 #   guide_section: Deployment Steps / 2. Deploy Data Plane
@@ -47,16 +48,6 @@ deny contains {
 	flowforge_group(g)
 	bad := sort([id | some id in g.subnets; id in known; not id in private])
 	count(bad) > 0
-}
-
-deny contains {
-	"arn": g.arn,
-	"message": sprintf("EKS node group %s allows SSH remote access to its nodes", [g.name]),
-	"evidence": {"remote_access": true},
-} if {
-	some g in input.eks.node_groups
-	flowforge_group(g)
-	g.remote_access == true
 }
 
 unknown contains {"arn": g.arn, "reason": sprintf("subnet %s of the %s is not in the snapshot", [id, kind])} if {

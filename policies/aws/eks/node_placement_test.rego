@@ -4,9 +4,9 @@ import data.flowforge.aws.eks.node_placement as check
 import data.flowforge.lib.testing
 import rego.v1
 
-group(subnets, remote) := object.union(
+group(subnets) := object.union(
 	testing.meta("arn:aws:eks:us-east-1:123456789012:nodegroup/flowforge-prod-data-plane/flowforge-prod-workers/1", "flowforge-prod-workers", "flowforge-prod-workers", {}),
-	{"cluster_name": "flowforge-prod-data-plane", "subnets": subnets, "remote_access": remote},
+	{"cluster_name": "flowforge-prod-data-plane", "subnets": subnets},
 )
 
 profile(subnets) := object.union(
@@ -40,22 +40,18 @@ unknowns(i) := u if {
 }
 
 test_pass_private_subnets if {
-	i := inp([group(["subnet-priv"], false)], [profile(["subnet-priv"])])
+	i := inp([group(["subnet-priv"])], [profile(["subnet-priv"])])
 	count(findings(i)) == 0
 	count(unknowns(i)) == 0
 }
 
 test_fail_public_subnet if {
-	count(findings(inp([group(["subnet-priv", "subnet-pub"], false)], []))) == 1
+	count(findings(inp([group(["subnet-priv", "subnet-pub"])], []))) == 1
 	count(findings(inp([], [profile(["subnet-pub"])]))) == 1
 }
 
-test_fail_remote_access if {
-	count(findings(inp([group(["subnet-priv"], true)], []))) == 1
-}
-
 test_unknown_when_subnet_unseen if {
-	i := inp([group(["subnet-gone"], false)], [])
+	i := inp([group(["subnet-gone"])], [])
 	count(findings(i)) == 0
 	count(unknowns(i)) == 1
 }

@@ -71,8 +71,9 @@ covered(action, allow) if {
 }
 
 unknown contains {"arn": r.arn, "reason": sprintf("the document of attached policy %s is not in the snapshot", [a.policy_arn])} if {
+	docs := data.flowforge.lib.iam.policies_by_arn
 	some r in input.iam.roles
 	node_role(r)
 	some a in r.attached_policies
-	object.get(object.get(data.flowforge.lib.iam.policies_by_arn, a.policy_arn, {}), "document", null) == null
+	object.get(object.get(docs, a.policy_arn, {}), "document", null) == null
 }

@@ -150,7 +150,6 @@ impl EksApi {
                 name: l.name().map(str::to_owned),
                 version: l.version().map(str::to_owned),
             }),
-            remote_access: n.remote_access().is_some(),
         })
     }
 

@@ -55,9 +55,6 @@ pub struct EksNodeGroup {
     /// `ec2.instances` shows once they run); null when the node group uses EKS's own.
     #[serde(default)]
     pub launch_template: Option<EksLaunchTemplate>,
-    /// True when SSH remote access is configured on the nodes.
-    #[serde(default)]
-    pub remote_access: bool,
 }
 
 /// A node group's launch template reference.

@@ -97,7 +97,7 @@ pub(super) fn compute(cx: &mut Ctx, node: &RawNode) -> Option<ComputeSpec> {
 
 fn control_plane(cx: &mut Ctx, node: &RawNode) -> Option<ControlPlaneSpec> {
     let p = "architecture.compute.control_plane";
-    let keys = &["host", "cluster", "service", "task_role", "read_only_root_filesystem", "non_privileged"];
+    let keys = &["host", "cluster", "service", "task_role", "execution_role", "read_only_root_filesystem", "non_privileged"];
     let m = map(cx, node, p, Some(keys), &["host", "service", "task_role"])?;
     let host = m.get("host").and_then(|n| {
         let s = string(cx, n, &format!("{p}.host"))?;
@@ -117,6 +117,7 @@ fn control_plane(cx: &mut Ctx, node: &RawNode) -> Option<ControlPlaneSpec> {
     }
     let service = m.get("service").and_then(|n| pattern(cx, n, &format!("{p}.service"), false));
     let task_role = m.get("task_role").and_then(|n| pattern(cx, n, &format!("{p}.task_role"), false));
+    let execution_role = opt(m.get("execution_role"), |n| pattern(cx, n, &format!("{p}.execution_role"), false));
     let flag = |cx: &mut Ctx, k: &str| match m.get(k) {
         Some(n) => boolean(cx, n, &format!("{p}.{k}")),
         None => Some(false),
@@ -128,6 +129,7 @@ fn control_plane(cx: &mut Ctx, node: &RawNode) -> Option<ControlPlaneSpec> {
         cluster: cluster?,
         service: service?,
         task_role: task_role?,
+        execution_role: execution_role?,
         read_only_root_filesystem: read_only_root_filesystem?,
         non_privileged: non_privileged?,
     })
