@@ -71,7 +71,7 @@ compute := {
 		"non_privileged": true,
 	},
 	"ecr": {"repositories": ["flowforge-prod-ui", "flowforge-prod-flows"], "kms_required": true, "allowed_accounts": []},
-	"irsa": {"role": "flowforge-prod-prefect-worker", "service_accounts": ["system:serviceaccount:flowforge:prefect-worker"]},
+	"irsa": {"role": "flowforge-prod-prefect-worker", "service_accounts": ["system:serviceaccount:prefect:prefect-worker"]},
 	"node_groups": ["flowforge-prod-workers"],
 	"node_role": "flowforge-prod-eks-node",
 	"node_allowed_actions": ["ec2:Describe*", "eks:DescribeCluster", "ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],

@@ -96,7 +96,7 @@ pub fn worker_trust(provider_arn: &str, url: &str) -> serde_json::Value {
         "Action": "sts:AssumeRoleWithWebIdentity",
         "Condition": {"StringEquals": {
             format!("{url}:aud"): "sts.amazonaws.com",
-            format!("{url}:sub"): "system:serviceaccount:flowforge:prefect-worker"
+            format!("{url}:sub"): "system:serviceaccount:prefect:prefect-worker"
         }}
     }]})
 }

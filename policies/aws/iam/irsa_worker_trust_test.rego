@@ -18,7 +18,7 @@ good := {
 	"Action": ["sts:AssumeRoleWithWebIdentity"],
 	"Condition": {"StringEquals": {
 		sprintf("%s:aud", [key]): ["sts.amazonaws.com"],
-		sprintf("%s:sub", [key]): ["system:serviceaccount:flowforge:prefect-worker"],
+		sprintf("%s:sub", [key]): ["system:serviceaccount:prefect:prefect-worker"],
 	}},
 }
 
@@ -56,7 +56,7 @@ test_fail_wildcard_sub if {
 }
 
 test_fail_no_aud if {
-	s := object.union(json.remove(good, ["Condition"]), {"Condition": {"StringEquals": {sprintf("%s:sub", [key]): ["system:serviceaccount:flowforge:prefect-worker"]}}})
+	s := object.union(json.remove(good, ["Condition"]), {"Condition": {"StringEquals": {sprintf("%s:sub", [key]): ["system:serviceaccount:prefect:prefect-worker"]}}})
 	count(findings(inp([s], issuer))) == 1
 }
 
