@@ -72,6 +72,12 @@ fn tfstate_for(s: &Seeded) -> TfState {
         ("secrets_endpoint_id".into(), s.secrets_endpoint_id.clone()),
         ("alb_arn".into(), s.alb_arn.clone()),
         ("https_listener_arn".into(), s.https_listener_arn.clone()),
+        // The IRSA trust the compute seed pins (a JSON string inside the state's JSON).
+        ("worker_trust".into(), {
+            let trust = support::seed_compute::worker_trust(&s.compute.oidc_provider_arn, &s.compute.oidc_url);
+            let quoted = serde_json::to_string(&trust.to_string()).expect("trust");
+            quoted[1..quoted.len() - 1].to_owned()
+        }),
     ];
     for (tier, id) in &s.security_groups {
         vars.push((format!("sg:{tier}"), id.clone()));

@@ -601,9 +601,10 @@ mod tests {
         let o = run(&compliant_snapshot());
         assert!(o.items.is_empty(), "{:#?}", o.items);
         // vpc, 2 endpoints, 4 buckets, database, 2 secrets, lb, listener, eks, private subnets,
-        // 2 NATs, config recorder, 5 roles
-        assert_eq!(o.declared, 22);
-        assert_eq!(o.in_sync, 22);
+        // 2 NATs, config recorder, 5 roles; ECS cluster and service, execution and node roles,
+        // 2 ECR repositories, OIDC provider, node group
+        assert_eq!(o.declared, 30);
+        assert_eq!(o.in_sync, 30);
         assert_eq!(o.vpc_id.as_deref(), Some("vpc-1"));
     }
 
@@ -623,7 +624,7 @@ mod tests {
                 ("nat_gateway:us-east-1b".into(), DriftState::Missing, None),
             ]
         );
-        assert_eq!(o.in_sync, 19);
+        assert_eq!(o.in_sync, 27);
     }
 
     /// Declared attributes that differ are CHANGED with path, expected and actual.
@@ -737,7 +738,49 @@ mod tests {
             o.unverified,
             vec!["bucket:silver", "secret:flowforge/prod/database", "secret:flowforge/prod/prefect-api"]
         );
-        assert_eq!((o.declared, o.in_sync), (22, 19));
+        assert_eq!((o.declared, o.in_sync), (30, 27));
+    }
+
+    /// Compute: a deleted OIDC provider and node group are MISSING, a service running as
+    /// another role and a node group on another node role are CHANGED, a stray ECR repository
+    /// and App Runner service are UNMANAGED.
+    #[test]
+    fn compute_elements_drift() {
+        let mut s = compliant_snapshot();
+        s.iam.oidc_providers.clear();
+        s.eks.node_groups[0].node_role = Some("arn:aws:iam::123456789012:role/flowforge-prod-devops".into());
+        s.ecs.task_definitions[0].task_role_arn = Some("arn:aws:iam::123456789012:role/flowforge-prod-devops".into());
+        s.ecr.repositories.push(crate::aws::ecr::EcrRepository {
+            meta: meta("ecr", "repository", "flowforge-prod-scratch", "flowforge-prod-scratch", &[]),
+            ..Default::default()
+        });
+        s.apprunner.services.push(crate::aws::apprunner::AppRunnerService {
+            meta: meta("apprunner", "service", "flowforge-prod-ui-demo/1", "flowforge-prod-ui-demo", &[]),
+            ..Default::default()
+        });
+        let o = run(&s);
+        assert_eq!(
+            summary(&o.items),
+            vec![
+                ("ecs_service".into(), DriftState::Changed, Some("task_role".into())),
+                ("oidc_provider".into(), DriftState::Missing, None),
+                ("node_group:flowforge-prod-workers".into(), DriftState::Changed, Some("node_role".into())),
+                ("apprunner_service:flowforge-prod-ui-demo".into(), DriftState::Unmanaged, None),
+                ("ecr_repository:flowforge-prod-scratch".into(), DriftState::Unmanaged, None),
+            ]
+        );
+        assert_eq!((o.declared, o.in_sync), (30, 27));
+    }
+
+    /// Compute: a task definition that could not be described leaves the ECS service
+    /// unverified (its role unknown), not in sync and not CHANGED.
+    #[test]
+    fn compute_undescribed_task_definition_is_unverified() {
+        let mut s = compliant_snapshot();
+        s.ecs.task_definitions.clear();
+        let o = run(&s);
+        assert!(o.items.is_empty(), "{:#?}", o.items);
+        assert_eq!(o.unverified, vec!["ecs_service"]);
     }
 }
 

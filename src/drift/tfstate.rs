@@ -790,6 +790,39 @@ mod tests {
     }
 
     /// Only format 4 is read; anything else is a clear error, never a silent empty state.
+    /// Compute types: a node group in sync, an ECR repository whose tag mutability changed by
+    /// hand (CHANGED), an ECS service the state has and the account does not (MISSING).
+    #[test]
+    fn compute_types_are_mapped() {
+        let text = r#"{"version": 4, "resources": [
+          {"mode": "managed", "type": "aws_eks_node_group", "name": "workers", "instances": [{"attributes": {
+            "cluster_name": "flowforge-prod-data-plane", "node_group_name": "flowforge-prod-workers",
+            "node_role_arn": "arn:aws:iam::123456789012:role/flowforge-prod-eks-node"}}]},
+          {"mode": "managed", "type": "aws_ecr_repository", "name": "ui", "instances": [{"attributes": {
+            "name": "flowforge-prod-ui", "image_tag_mutability": "IMMUTABLE"}}]},
+          {"mode": "managed", "type": "aws_ecs_service", "name": "gone", "instances": [{"attributes": {
+            "id": "arn:aws:ecs:us-east-1:123456789012:service/flowforge-prod-control-plane/gone", "name": "gone"}}]}
+        ]}"#;
+        let mut s = compliant_snapshot();
+        s.ecr.repositories.iter_mut().find(|r| r.meta.name == "flowforge-prod-ui").unwrap().image_tag_mutability =
+            Some("MUTABLE".into());
+        let (sum, items) = compare(&TfState::parse(text, "c.tfstate").unwrap(), &s);
+        let drift: Vec<_> = items
+            .iter()
+            .filter(|i| i.state != DriftState::Unmanaged)
+            .map(|i| (i.element.as_str(), i.state, i.attribute.as_deref()))
+            .collect();
+        assert_eq!(
+            drift,
+            vec![
+                ("aws_ecr_repository.ui", DriftState::Changed, Some("image_tag_mutability")),
+                ("aws_ecs_service.gone", DriftState::Missing, None),
+            ]
+        );
+        assert_eq!((sum.managed_in_sync, sum.changed, sum.missing), (1, 1, 1));
+        assert!(items.iter().any(|i| i.element == "ecs.task_definitions:flowforge-prod-ui" && i.state == DriftState::Unmanaged));
+    }
+
     #[test]
     fn bad_state_files_are_errors() {
         let e = TfState::parse(r#"{"version": 3, "modules": []}"#, "old.tfstate").unwrap_err().to_string();

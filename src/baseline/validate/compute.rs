@@ -134,3 +134,51 @@ fn control_plane(cx: &mut Ctx, node: &RawNode) -> Option<ControlPlaneSpec> {
         non_privileged: non_privileged?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::baseline::{Baseline, BUILTIN_BASELINE};
+
+    fn problems(text: &str) -> String {
+        match Baseline::from_str_named(text, "b.yaml") {
+            Ok(_) => String::new(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    /// The shipped compute section is valid and resolves in the prod view.
+    #[test]
+    fn builtin_compute_section_resolves() {
+        let v = Baseline::builtin().unwrap().env_view("prod", "123456789012", "aws").unwrap();
+        let c = v.architecture.compute.expect("compute");
+        assert_eq!(c.control_plane.cluster.as_deref(), Some("flowforge-prod-control-plane"));
+        assert_eq!(c.ecr.repositories, ["flowforge-prod-ui", "flowforge-prod-flows"]);
+        assert_eq!(c.irsa.expect("irsa").service_accounts, ["system:serviceaccount:prefect:prefect-worker"]);
+    }
+
+    /// Every compute mistake is reported at once, each with its path.
+    #[test]
+    fn compute_mistakes_are_all_reported() {
+        let text = BUILTIN_BASELINE
+            .replace("      host: ecs\n", "      host: lambda\n")
+            .replace("[\"system:serviceaccount:prefect:prefect-worker\"]", "[\"system:serviceaccount:prefect:*\"]")
+            .replace("eks_log_types: [api, audit, authenticator]", "eks_log_types: [api, everything]")
+            .replace("allowed_accounts: []", "allowed_accounts: [\"12345\"]");
+        let p = problems(&text);
+        for want in [
+            "architecture.compute.control_plane.host: unknown host \"lambda\"",
+            "architecture.compute.irsa.service_accounts[0]: expected `system:serviceaccount:<namespace>:<name>` without wildcards",
+            "architecture.compute.eks_log_types[1]: unknown EKS log type \"everything\"",
+            "architecture.compute.ecr.allowed_accounts[0]: expected a 12-digit account id",
+        ] {
+            assert!(p.contains(want), "missing {want:?} in:\n{p}");
+        }
+    }
+
+    /// An ECS control plane must name its cluster.
+    #[test]
+    fn ecs_host_needs_a_cluster() {
+        let text = BUILTIN_BASELINE.replace("      cluster: \"flowforge-{env}-control-plane\"\n", "");
+        assert!(problems(&text).contains("host ecs needs `cluster`"), "{}", problems(&text));
+    }
+}
