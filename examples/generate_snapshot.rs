@@ -599,7 +599,9 @@ fn compliant() -> Snapshot {
 /// node group (guide, steps 2 and 4; baselines/flowforge.yaml, architecture.compute).
 fn compute(s: &mut Snapshot) {
     use flowforge_audit::aws::ecr::EcrRepository;
-    use flowforge_audit::aws::ecs::{EcsCluster, EcsContainer, EcsNetwork, EcsService, EcsTaskDefinition, EnvVar, SecretRef};
+    use flowforge_audit::aws::ecs::{
+        EcsCluster, EcsContainer, EcsNetwork, EcsService, EcsTaskDefinition, EnvVar, SecretRef,
+    };
     use flowforge_audit::aws::eks::{EksLaunchTemplate, EksNodeGroup};
     use flowforge_audit::aws::iam::OidcProvider;
     let ff = |extra: &[(&str, &str)]| {
@@ -608,7 +610,12 @@ fn compute(s: &mut Snapshot) {
         t
     };
     let subnets = |tier: &str| -> Vec<String> {
-        s.ec2.subnets.iter().filter(|x| x.meta.tags.get("flowforge:tier").map(String::as_str) == Some(tier)).map(|x| x.meta.id.clone()).collect()
+        s.ec2
+            .subnets
+            .iter()
+            .filter(|x| x.meta.tags.get("flowforge:tier").map(String::as_str) == Some(tier))
+            .map(|x| x.meta.id.clone())
+            .collect()
     };
     let (cp_subnets, dp_subnets) = (subnets("control-plane"), subnets("data-plane"));
     let kms = format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/0f10f0f0-ec70-4000-8000-000000000001");
@@ -626,11 +633,35 @@ fn compute(s: &mut Snapshot) {
             policy: None,
         });
     }
-    let trust = |service: &str| format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"{service}"}},"Action":"sts:AssumeRole"}}]}}"#);
-    let mut exec = role("flowforge-prod-ecs-execution", "ecs-execution", &trust("ecs-tasks.amazonaws.com"), vec![("pull-and-inject", &format!(r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:BatchGetImage","ecr:GetDownloadUrlForLayer","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}},{{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:flowforge/prod/*"}}]}}"#))], &[]);
+    let trust = |service: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"{service}"}},"Action":"sts:AssumeRole"}}]}}"#
+        )
+    };
+    let mut exec = role(
+        "flowforge-prod-ecs-execution",
+        "ecs-execution",
+        &trust("ecs-tasks.amazonaws.com"),
+        vec![(
+            "pull-and-inject",
+            &format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:BatchGetImage","ecr:GetDownloadUrlForLayer","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}},{{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:flowforge/prod/*"}}]}}"#
+            ),
+        )],
+        &[],
+    );
     exec.meta.tags.remove("flowforge:role");
     s.iam.roles.push(exec);
-    let mut node = role("flowforge-prod-eks-node", "eks-node", &trust("ec2.amazonaws.com"), vec![("node", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:DescribeInstances","ec2:DescribeSubnets","ec2:AssignPrivateIpAddresses","ec2:CreateNetworkInterface","eks:DescribeCluster","ecr:GetAuthorizationToken","ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"],"Resource":"*"}]}"#)], &[]);
+    let mut node = role(
+        "flowforge-prod-eks-node",
+        "eks-node",
+        &trust("ec2.amazonaws.com"),
+        vec![(
+            "node",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:DescribeInstances","ec2:DescribeSubnets","ec2:AssignPrivateIpAddresses","ec2:CreateNetworkInterface","eks:DescribeCluster","ecr:GetAuthorizationToken","ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"],"Resource":"*"}]}"#,
+        )],
+        &[],
+    );
     node.meta.tags.remove("flowforge:role");
     s.iam.roles.push(node);
     let url = format!("oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0");
@@ -664,13 +695,22 @@ fn compute(s: &mut Snapshot) {
         }],
     });
     s.ecs.services.push(EcsService {
-        meta: meta(format!("arn:aws:ecs:{REGION}:{ACCOUNT}:service/flowforge-prod-control-plane/flowforge-prod-ui"), "flowforge-prod-ui", "flowforge-prod-ui", ff(&[("flowforge:tier", "control-plane")])),
+        meta: meta(
+            format!("arn:aws:ecs:{REGION}:{ACCOUNT}:service/flowforge-prod-control-plane/flowforge-prod-ui"),
+            "flowforge-prod-ui",
+            "flowforge-prod-ui",
+            ff(&[("flowforge:tier", "control-plane")]),
+        ),
         cluster_arn,
         status: "ACTIVE".into(),
         launch_type: Some("FARGATE".into()),
         task_definition: Some(td_arn),
         desired_count: 2,
-        network: Some(EcsNetwork { subnets: cp_subnets, security_groups: vec!["sg-0f10f0f0000000c9e".into()], assign_public_ip: Some("DISABLED".into()) }),
+        network: Some(EcsNetwork {
+            subnets: cp_subnets,
+            security_groups: vec!["sg-0f10f0f0000000c9e".into()],
+            assign_public_ip: Some("DISABLED".into()),
+        }),
     });
     s.eks.node_groups.push(EksNodeGroup {
         meta: meta(format!("arn:aws:eks:{REGION}:{ACCOUNT}:nodegroup/flowforge-prod-data-plane/flowforge-prod-workers/0f10f0f0-0000-4000-8000-000000000001"), "flowforge-prod-workers", "flowforge-prod-workers", ff(&[("flowforge:tier", "data-plane")])),
@@ -683,7 +723,8 @@ fn compute(s: &mut Snapshot) {
 }
 
 /// Compute drifts of a year of hand-made changes: a hotfix image and a password in the UI's
-/// task definition, a loosened flows repository, a wildcard IRSA subject, audit logs off.
+/// task definition, a loosened flows repository, a wildcard IRSA subject, a demo copy of the UI
+/// on App Runner, audit logs off.
 fn compute_drifts(s: &mut Snapshot) {
     // ECS: the UI was redeployed from a locally built Docker Hub image with DB_PASSWORD inline.
     if let Some(t) = s.ecs.task_definitions.iter_mut().find(|t| t.family == "flowforge-prod-ui") {
@@ -703,6 +744,32 @@ fn compute_drifts(s: &mut Snapshot) {
             r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0:aud":"sts.amazonaws.com"}},"StringLike":{{"oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0:sub":"system:serviceaccount:prefect:*"}}}}}}]}}"#
         ));
     }
+    // App Runner: a demo copy of the UI, public egress, an ECR Public image, the database URL
+    // with its password in a plain variable (the collector keeps only the kind of value).
+    s.apprunner.services.push(flowforge_audit::aws::apprunner::AppRunnerService {
+        meta: meta(
+            format!(
+                "arn:aws:apprunner:{REGION}:{ACCOUNT}:service/flowforge-prod-ui-demo/4c2b1f0e9d8a4b6c8e7f6a5b4c3d2e1f"
+            ),
+            "4c2b1f0e9d8a4b6c8e7f6a5b4c3d2e1f",
+            "flowforge-prod-ui-demo",
+            BTreeMap::new(),
+        ),
+        status: "RUNNING".into(),
+        instance_role_arn: None,
+        egress_type: Some("DEFAULT".into()),
+        vpc_connector_arn: None,
+        image_identifier: Some("public.ecr.aws/flowforge/ui:latest".into()),
+        image_repository_type: Some("ECR_PUBLIC".into()),
+        environment: vec![
+            flowforge_audit::aws::ecs::EnvVar {
+                name: "DATABASE_URL".into(),
+                value_kind: Some("connection-string-with-password".into()),
+            },
+            flowforge_audit::aws::ecs::EnvVar { name: "NODE_ENV".into(), value_kind: None },
+        ],
+        secrets: vec![],
+    });
     // EKS: audit and authenticator logs switched off to save CloudWatch costs.
     if let Some(c) = s.eks.clusters.first_mut() {
         c.enabled_log_types = vec!["api".into()];

@@ -289,33 +289,63 @@ async fn compute_api_calls_per_resource_are_minimal() {
     let snap = dir.path().join("snapshot.json");
     let (stats_arg, snap_arg) = (stats.to_str().expect("utf-8").to_owned(), snap.to_str().expect("utf-8").to_owned());
     let reports = dir.path().join("reports");
-    scan(&moto, "testing", "testing", &reports, &["--format", "json", "--api-stats", &stats_arg, "--save-snapshot", &snap_arg]);
+    scan(
+        &moto,
+        "testing",
+        "testing",
+        &reports,
+        &["--format", "json", "--api-stats", &stats_arg, "--save-snapshot", &snap_arg],
+    );
     let calls: std::collections::BTreeMap<String, u64> =
         serde_json::from_str(&std::fs::read_to_string(&stats).expect("api stats")).expect("api stats JSON");
     let snap: Value = serde_json::from_str(&std::fs::read_to_string(&snap).expect("snapshot")).expect("snapshot JSON");
     let n = |path: &[&str]| path.iter().fold(&snap, |v, k| &v[*k]).as_array().map_or(0, Vec::len) as u64;
-    let (clusters, services, task_defs) = (n(&["ecs", "clusters"]), n(&["ecs", "services"]), n(&["ecs", "task_definitions"]));
+    let (clusters, services, task_defs) =
+        (n(&["ecs", "clusters"]), n(&["ecs", "services"]), n(&["ecs", "task_definitions"]));
     let (repos, runners) = (n(&["ecr", "repositories"]), n(&["apprunner", "services"]));
-    let (groups, profiles, providers) = (n(&["eks", "node_groups"]), n(&["eks", "fargate_profiles"]), n(&["iam", "oidc_providers"]));
+    let (groups, profiles, providers) =
+        (n(&["eks", "node_groups"]), n(&["eks", "fargate_profiles"]), n(&["iam", "oidc_providers"]));
     let eks_clusters = n(&["eks", "clusters"]);
     assert_eq!((clusters, services, task_defs, repos, runners, groups, providers), (1, 1, 1, 2, 1, 2, 1));
     let ops = [
-        "ecs:ListClusters", "ecs:DescribeClusters", "ecs:ListServices", "ecs:DescribeServices", "ecs:DescribeTaskDefinition",
-        "ecr:DescribeRepositories", "ecr:GetRegistryScanningConfiguration", "ecr:GetLifecyclePolicy", "ecr:GetRepositoryPolicy",
-        "apprunner:ListServices", "apprunner:DescribeService",
-        "eks:ListNodegroups", "eks:DescribeNodegroup", "eks:ListFargateProfiles", "eks:DescribeFargateProfile",
-        "iam:ListOpenIDConnectProviders", "iam:GetOpenIDConnectProvider",
+        "ecs:ListClusters",
+        "ecs:DescribeClusters",
+        "ecs:ListServices",
+        "ecs:DescribeServices",
+        "ecs:DescribeTaskDefinition",
+        "ecr:DescribeRepositories",
+        "ecr:GetRegistryScanningConfiguration",
+        "ecr:GetLifecyclePolicy",
+        "ecr:GetRepositoryPolicy",
+        "apprunner:ListServices",
+        "apprunner:DescribeService",
+        "eks:ListNodegroups",
+        "eks:DescribeNodegroup",
+        "eks:ListFargateProfiles",
+        "eks:DescribeFargateProfile",
+        "iam:ListOpenIDConnectProviders",
+        "iam:GetOpenIDConnectProvider",
     ];
     let made: u64 = ops.iter().map(|op| calls.get(*op).copied().unwrap_or(0)).sum();
     // What the APIs require: one listing per region (per cluster for services, node groups
     // and profiles), DescribeClusters per 100 clusters, DescribeServices per 10 services, one
     // description per task definition, App Runner service, node group, profile and provider,
     // and two policy reads per repository plus the registry's scanning mode.
-    let minimum = 1 + clusters.div_ceil(100) + clusters + services.div_ceil(10) + task_defs
-        + 1 + 1 + 2 * repos
-        + 1 + runners
-        + 2 * eks_clusters + groups + profiles
-        + 1 + providers;
+    let minimum = 1
+        + clusters.div_ceil(100)
+        + clusters
+        + services.div_ceil(10)
+        + task_defs
+        + 1
+        + 1
+        + 2 * repos
+        + 1
+        + runners
+        + 2 * eks_clusters
+        + groups
+        + profiles
+        + 1
+        + providers;
     let resources = clusters + services + task_defs + repos + runners + groups + profiles + providers;
     eprintln!(
         "compute: {made} calls for {resources} resources ({:.2} per resource), minimum {minimum} ({:.2}); {calls:?}",

@@ -159,7 +159,9 @@ fn header_only_snapshot_fails_the_prod_gate() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let unknown = report["summary"]["by_status"]["UNKNOWN"].as_u64().unwrap_or(0);
     let checks = report["summary"]["checks"].as_u64().unwrap_or(0);
-    assert!(unknown >= checks - 2, "{unknown} UNKNOWN for {checks} checks");
+    // Besides two checks with nothing to judge, App Runner's two: prod's control plane is on
+    // ECS, so App Runner services are not required and an empty list is an answer.
+    assert!(unknown >= checks - 4, "{unknown} UNKNOWN for {checks} checks");
     assert_eq!(report["summary"]["by_status"]["PASS"], 0);
     assert!(statuses(&report, "FF-RDS-004")[0].1.contains("nothing was collected for rds.db_instances"));
 }

@@ -7,8 +7,9 @@ package flowforge.lib.compute
 
 import rego.v1
 
-# The baseline's architecture.compute section (null when the baseline declares none).
-spec := object.get(object.get(data.baseline, "architecture", {}), "compute", null)
+# The baseline's architecture.compute section ({} when the baseline declares none, so that
+# object.get on it never meets null).
+spec := object.get(object.get(data.baseline, "architecture", {}), "compute", {})
 
 # A variable name that says it holds a credential: password, secret, token, credential,
 # or a key (API_KEY, ACCESS_KEY, PRIVATE_KEY, KEY, ...). Case-insensitive.

@@ -44,10 +44,9 @@ required contains "config.recorders" if object.get(arch, "config_recorder", fals
 
 required contains "iam.roles" if count(object.get(data.baseline, "roles", {})) > 0
 
-# architecture.compute: the control plane's host and the ECR repositories. Not node groups
-# (a Fargate-only data plane has none) nor OIDC providers (none at all is what FF-EKS-003
-# reports): an empty list of those is an answer, not a gap.
-compute := object.get(arch, "compute", null)
+# architecture.compute: the control plane's host, the ECR repositories and the declared node
+# groups. Not OIDC providers: none at all is what FF-EKS-003 reports, an answer, not a gap.
+compute := object.get(arch, "compute", {})
 
 required contains name if {
 	compute.control_plane.host == "ecs"
@@ -58,4 +57,4 @@ required contains "apprunner.services" if compute.control_plane.host == "apprunn
 
 required contains "ecr.repositories" if count(object.get(object.get(compute, "ecr", {}), "repositories", [])) > 0
 
-
+required contains "eks.node_groups" if count(object.get(compute, "node_groups", [])) > 0

@@ -665,7 +665,7 @@ mod tests {
         dev.requirements.nat_gateway_per_az = false;
         let o = check(&s, &dev);
         assert!(o.items.is_empty(), "{:#?}", o.items);
-        assert_eq!(o.declared, 20);
+        assert_eq!(o.declared, 28);
     }
 
     /// A FlowForge-tagged bucket nobody declared is UNMANAGED; another env's bucket is not.
@@ -870,10 +870,7 @@ fn compute<'a>(s: &'a Snapshot, view: &'a EnvView, run: &mut Run<'a>) {
         let element = format!("ecr_repository:{repo}");
         let drift = match run.find(&s.ecr.repositories, |r| &r.meta, repo, None) {
             None => run
-                .absent(
-                    "ecr.repositories",
-                    missing(&element, Severity::Medium, &format!("ECR repository `{repo}`")),
-                )
+                .absent("ecr.repositories", missing(&element, Severity::Medium, &format!("ECR repository `{repo}`")))
                 .into_iter()
                 .collect(),
             Some(_) => Vec::new(),
@@ -881,7 +878,8 @@ fn compute<'a>(s: &'a Snapshot, view: &'a EnvView, run: &mut Run<'a>) {
         run.element(&element, drift);
     }
     // The OIDC provider of the declared cluster's issuer (judged when the cluster is known).
-    let cluster = view.architecture.eks_cluster.as_ref().and_then(|e| s.eks.clusters.iter().find(|c| c.meta.name == e.name));
+    let cluster =
+        view.architecture.eks_cluster.as_ref().and_then(|e| s.eks.clusters.iter().find(|c| c.meta.name == e.name));
     if let (Some(_), Some(c)) = (&spec.irsa, cluster) {
         let mut drift = Vec::new();
         match c.oidc_issuer.as_deref().map(|i| i.trim_start_matches("https://")) {
@@ -905,14 +903,20 @@ fn compute<'a>(s: &'a Snapshot, view: &'a EnvView, run: &mut Run<'a>) {
         let element = format!("node_group:{name}");
         let mut drift = Vec::new();
         match run.find(&s.eks.node_groups, |g| &g.meta, name, None) {
-            None => drift.extend(run.absent(
-                "eks.node_groups",
-                missing(&element, Severity::High, &format!("EKS node group `{name}`")),
-            )),
+            None => drift.extend(
+                run.absent("eks.node_groups", missing(&element, Severity::High, &format!("EKS node group `{name}`"))),
+            ),
             Some(g) => {
                 if let (Some(want), Some(actual)) = (&spec.node_role, role_name(g.node_role.as_deref())) {
                     if &actual != want {
-                        drift.push(changed(&element, &g.meta, Severity::Medium, "node_role", json!(want), json!(actual)));
+                        drift.push(changed(
+                            &element,
+                            &g.meta,
+                            Severity::Medium,
+                            "node_role",
+                            json!(want),
+                            json!(actual),
+                        ));
                     }
                 }
             }

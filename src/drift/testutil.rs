@@ -264,7 +264,9 @@ fn compute(s: &mut Snapshot) {
         s.iam.roles.push(Role { meta: meta("iam", "role", name, name, &[]), path: "/".into(), ..Default::default() });
     }
     for name in ["flowforge-prod-ui", "flowforge-prod-flows"] {
-        s.ecr.repositories.push(ecr::EcrRepository { meta: meta("ecr", "repository", name, name, &[]), ..Default::default() });
+        s.ecr
+            .repositories
+            .push(ecr::EcrRepository { meta: meta("ecr", "repository", name, name, &[]), ..Default::default() });
     }
     let cluster = meta("ecs", "cluster", "flowforge-prod-control-plane", "flowforge-prod-control-plane", &[]);
     let td = meta("ecs", "task-definition", "flowforge-prod-ui:1", "flowforge-prod-ui", &[]);

@@ -820,7 +820,9 @@ mod tests {
             ]
         );
         assert_eq!((sum.managed_in_sync, sum.changed, sum.missing), (1, 1, 1));
-        assert!(items.iter().any(|i| i.element == "ecs.task_definitions:flowforge-prod-ui" && i.state == DriftState::Unmanaged));
+        assert!(items
+            .iter()
+            .any(|i| i.element == "ecs.task_definitions:flowforge-prod-ui" && i.state == DriftState::Unmanaged));
     }
 
     #[test]
@@ -879,7 +881,11 @@ fn compute_resource<'s>(
             .ecs
             .services
             .iter()
-            .find(|x| x.meta.arn == s(a, "id") || by_arn(&x.meta) || (x.meta.name == s(a, "name") && x.cluster_arn == s(a, "cluster")))
+            .find(|x| {
+                x.meta.arn == s(a, "id")
+                    || by_arn(&x.meta)
+                    || (x.meta.name == s(a, "name") && x.cluster_arn == s(a, "cluster"))
+            })
             .map(|x| {
                 let mut c = Vec::new();
                 if let Some(v) = a.get("desired_count") {
@@ -887,7 +893,8 @@ fn compute_resource<'s>(
                 }
                 if let Some(n) = first_block(a, "network_configuration") {
                     if let Some(v) = n.get("assign_public_ip") {
-                        let live = x.network.as_ref().and_then(|n| n.assign_public_ip.as_deref()).map(|p| p == "ENABLED");
+                        let live =
+                            x.network.as_ref().and_then(|n| n.assign_public_ip.as_deref()).map(|p| p == "ENABLED");
                         c.push(("assign_public_ip".into(), v.clone(), json!(live)));
                     }
                     if n.get("subnets").is_some() {
@@ -931,7 +938,9 @@ fn compute_resource<'s>(
             .eks
             .node_groups
             .iter()
-            .find(|g| by_arn(&g.meta) || (g.cluster_name == s(a, "cluster_name") && g.meta.name == s(a, "node_group_name")))
+            .find(|g| {
+                by_arn(&g.meta) || (g.cluster_name == s(a, "cluster_name") && g.meta.name == s(a, "node_group_name"))
+            })
             .map(|g| {
                 let mut c = Vec::new();
                 if let Some(v) = a.get("node_role_arn") {

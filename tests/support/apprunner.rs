@@ -131,7 +131,11 @@ fn handle(client: TcpStream, moto_port: u16, services: &Mutex<Vec<serde_json::Va
 
 /// ListServices and DescribeService over the services put; anything else is refused as
 /// AWS refuses an unknown operation.
-fn app_runner(target: &str, body: &[u8], services: &Mutex<Vec<serde_json::Value>>) -> (&'static str, serde_json::Value) {
+fn app_runner(
+    target: &str,
+    body: &[u8],
+    services: &Mutex<Vec<serde_json::Value>>,
+) -> (&'static str, serde_json::Value) {
     let services = services.lock().map(|s| s.clone()).unwrap_or_default();
     let input: serde_json::Value = serde_json::from_slice(body).unwrap_or_default();
     match target {

@@ -257,7 +257,9 @@ pub async fn seed(c: &Clients, s: &Seeded) -> SeededCompute {
         .essential(true)
         .port_mappings(ecst::PortMapping::builder().container_port(3000).build())
         .environment(ecst::KeyValuePair::builder().name("NODE_ENV").value("production").build())
-        .environment(ecst::KeyValuePair::builder().name("PREFECT_API_URL").value("http://prefect.internal:4200/api").build())
+        .environment(
+            ecst::KeyValuePair::builder().name("PREFECT_API_URL").value("http://prefect.internal:4200/api").build(),
+        )
         .secrets(
             ecst::Secret::builder()
                 .name("DATABASE_URL")
@@ -353,9 +355,15 @@ impl SeededCompute {
                     .environment(ecst::KeyValuePair::builder().name("DB_PASSWORD").value("hunter2").build())
                     .privileged(true)
                     .build();
-                let td =
-                    task_definition(c, &format!("{p}-ui-debug"), env, &s.roles["devops"], &self.execution_role_arn, container)
-                        .await;
+                let td = task_definition(
+                    c,
+                    &format!("{p}-ui-debug"),
+                    env,
+                    &s.roles["devops"],
+                    &self.execution_role_arn,
+                    container,
+                )
+                .await;
                 let svc = service(
                     c,
                     &self.ecs_cluster_arn,
@@ -411,7 +419,10 @@ impl SeededCompute {
                     .send()
                     .await
                     .expect("lifecycle policy");
-                vec![(r.repository().and_then(|x| x.repository_arn()).expect("arn").to_owned(), vec!["FF-ECR-001", "FF-ECR-003"])]
+                vec![(
+                    r.repository().and_then(|x| x.repository_arn()).expect("arn").to_owned(),
+                    vec!["FF-ECR-001", "FF-ECR-003"],
+                )]
             }
             ComputeDrift::WideIrsaTrust => {
                 let url = &self.oidc_url;
@@ -474,7 +485,8 @@ impl SeededCompute {
                 vec![(s.eks_cluster_arn.clone(), vec!["FF-EKS-004"])]
             }
             ComputeDrift::PublicNodeGroup => {
-                let arn = node_group(c, s, &format!("{p}-workers-public"), &s.subnets["public"], &self.node_role_arn).await;
+                let arn =
+                    node_group(c, s, &format!("{p}-workers-public"), &s.subnets["public"], &self.node_role_arn).await;
                 vec![(arn, vec!["FF-EKS-005"])]
             }
             ComputeDrift::AppRunnerDemo => {

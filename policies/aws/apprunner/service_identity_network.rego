@@ -23,7 +23,7 @@ import rego.v1
 
 default applies := false
 
-applies if compute.spec != null
+applies if count(compute.spec) > 0
 
 not_applicable_reason := "the baseline declares no architecture.compute"
 

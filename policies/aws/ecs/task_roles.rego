@@ -24,7 +24,7 @@ import rego.v1
 
 default applies := false
 
-applies if compute.spec != null
+applies if count(compute.spec) > 0
 
 not_applicable_reason := "the baseline declares no architecture.compute"
 
@@ -60,6 +60,6 @@ separate_execution_role(t) if {
 	expected_execution_role(t.execution_role_arn)
 }
 
-expected_execution_role(_) if object.get(compute.spec.control_plane, "execution_role", null) == null
+expected_execution_role(_) if object.get(object.get(compute.spec, "control_plane", {}), "execution_role", null) == null
 
 expected_execution_role(arn) if compute.role_name(arn) == compute.spec.control_plane.execution_role

@@ -23,9 +23,7 @@ import rego.v1
 
 default_types := ["api", "audit", "authenticator"]
 
-required := object.get(compute.spec, "eks_log_types", default_types) if compute.spec != null
-
-else := default_types
+required := object.get(compute.spec, "eks_log_types", default_types)
 
 in_scope contains c.arn if {
 	some c in input.eks.clusters

@@ -5,7 +5,8 @@ use crate::baseline::compute::{ComputeSpec, ControlPlaneSpec, EcrSpec, IrsaSpec}
 use crate::diag::yaml::RawNode;
 use crate::diag::Code;
 
-const KEYS: &[&str] = &["control_plane", "ecr", "irsa", "node_groups", "node_role", "node_allowed_actions", "eks_log_types"];
+const KEYS: &[&str] =
+    &["control_plane", "ecr", "irsa", "node_groups", "node_role", "node_allowed_actions", "eks_log_types"];
 const HOSTS: &[&str] = &["ecs", "apprunner"];
 const LOG_TYPES: &[&str] = &["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
@@ -16,8 +17,9 @@ pub(super) fn compute(cx: &mut Ctx, node: &RawNode) -> Option<ComputeSpec> {
     let ecr = m.get("ecr").and_then(|n| {
         let ep = format!("{p}.ecr");
         let e = map(cx, n, &ep, Some(&["repositories", "kms_required", "allowed_accounts"]), &["repositories"])?;
-        let repositories =
-            e.get("repositories").and_then(|n| list(cx, n, &format!("{ep}.repositories"), true, |cx, i, ip| pattern(cx, i, ip, false)));
+        let repositories = e
+            .get("repositories")
+            .and_then(|n| list(cx, n, &format!("{ep}.repositories"), true, |cx, i, ip| pattern(cx, i, ip, false)));
         let kms_required = match e.get("kms_required") {
             Some(n) => boolean(cx, n, &format!("{ep}.kms_required")),
             None => Some(false),
@@ -28,7 +30,11 @@ pub(super) fn compute(cx: &mut Ctx, node: &RawNode) -> Option<ComputeSpec> {
                 if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) || s == "{account_id}" {
                     Some(s)
                 } else {
-                    cx.err(Code::BaselineInvalidValue, i.pos, format!("{ip}: expected a 12-digit account id, found {s:?}"));
+                    cx.err(
+                        Code::BaselineInvalidValue,
+                        i.pos,
+                        format!("{ip}: expected a 12-digit account id, found {s:?}"),
+                    );
                     None
                 }
             }),
@@ -52,7 +58,9 @@ pub(super) fn compute(cx: &mut Ctx, node: &RawNode) -> Option<ComputeSpec> {
                     cx.err(
                         Code::BaselineInvalidValue,
                         item.pos,
-                        format!("{sp}: expected `system:serviceaccount:<namespace>:<name>` without wildcards, found {s:?}"),
+                        format!(
+                            "{sp}: expected `system:serviceaccount:<namespace>:<name>` without wildcards, found {s:?}"
+                        ),
                     );
                     return None;
                 }
@@ -97,14 +105,19 @@ pub(super) fn compute(cx: &mut Ctx, node: &RawNode) -> Option<ComputeSpec> {
 
 fn control_plane(cx: &mut Ctx, node: &RawNode) -> Option<ControlPlaneSpec> {
     let p = "architecture.compute.control_plane";
-    let keys = &["host", "cluster", "service", "task_role", "execution_role", "read_only_root_filesystem", "non_privileged"];
+    let keys =
+        &["host", "cluster", "service", "task_role", "execution_role", "read_only_root_filesystem", "non_privileged"];
     let m = map(cx, node, p, Some(keys), &["host", "service", "task_role"])?;
     let host = m.get("host").and_then(|n| {
         let s = string(cx, n, &format!("{p}.host"))?;
         if HOSTS.contains(&s.as_str()) {
             Some((s, n.pos))
         } else {
-            cx.err(Code::BaselineInvalidValue, n.pos, format!("{p}.host: unknown host {s:?} (expected ecs or apprunner)"));
+            cx.err(
+                Code::BaselineInvalidValue,
+                n.pos,
+                format!("{p}.host: unknown host {s:?} (expected ecs or apprunner)"),
+            );
             None
         }
     });
