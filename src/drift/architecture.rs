@@ -581,6 +581,147 @@ fn unmanaged(s: &Snapshot, view: &EnvView, run: &mut Run) {
     }
 }
 
+/// The compute elements of `architecture.compute`: the control plane (ECS cluster and
+/// service, or App Runner service) with its roles, the ECR repositories, the cluster's OIDC
+/// provider for IRSA, the node role and the node groups.
+fn compute<'a>(s: &'a Snapshot, view: &'a EnvView, run: &mut Run<'a>) {
+    let Some(spec) = &view.architecture.compute else { return };
+    let cp = &spec.control_plane;
+    let role_name = |arn: Option<&str>| arn.map(|a| a.rsplit('/').next().unwrap_or(a).to_owned());
+    if cp.host == "ecs" {
+        if let Some(cluster) = &cp.cluster {
+            let found = run.find(&s.ecs.clusters, |c| &c.meta, cluster, None);
+            let drift = match found {
+                None => run
+                    .absent("ecs.clusters", missing("ecs_cluster", Severity::High, &format!("ECS cluster `{cluster}`")))
+                    .into_iter()
+                    .collect(),
+                Some(_) => Vec::new(),
+            };
+            run.element("ecs_cluster", drift);
+        }
+        let mut drift = Vec::new();
+        match run.find(&s.ecs.services, |x| &x.meta, &cp.service, None) {
+            None => drift.extend(run.absent(
+                "ecs.services",
+                missing("ecs_service", Severity::High, &format!("ECS service `{}`", cp.service)),
+            )),
+            Some(svc) => {
+                let td = svc.task_definition.as_deref();
+                match s.ecs.task_definitions.iter().find(|t| Some(t.meta.arn.as_str()) == td) {
+                    Some(t) => {
+                        let actual = role_name(t.task_role_arn.as_deref());
+                        if actual.as_deref() != Some(cp.task_role.as_str()) {
+                            drift.push(changed(
+                                "ecs_service",
+                                &svc.meta,
+                                Severity::High,
+                                "task_role",
+                                json!(cp.task_role),
+                                json!(actual),
+                            ));
+                        }
+                    }
+                    // The revision could not be described: the role is not known.
+                    None => run.unknown = true,
+                }
+            }
+        }
+        run.element("ecs_service", drift);
+    } else {
+        let mut drift = Vec::new();
+        match run.find(&s.apprunner.services, |x| &x.meta, &cp.service, None) {
+            None => drift.extend(run.absent(
+                "apprunner.services",
+                missing("apprunner_service", Severity::High, &format!("App Runner service `{}`", cp.service)),
+            )),
+            Some(svc) => {
+                let actual = role_name(svc.instance_role_arn.as_deref());
+                if actual.as_deref() != Some(cp.task_role.as_str()) {
+                    drift.push(changed(
+                        "apprunner_service",
+                        &svc.meta,
+                        Severity::High,
+                        "instance_role",
+                        json!(cp.task_role),
+                        json!(actual),
+                    ));
+                }
+            }
+        }
+        run.element("apprunner_service", drift);
+    }
+    let named_roles = [("execution_role", cp.execution_role.as_ref()), ("node_role", spec.node_role.as_ref())];
+    for (element, name) in named_roles {
+        let Some(name) = name else { continue };
+        let drift = match run.find(&s.iam.roles, |r| &r.meta, name, None) {
+            None => run
+                .absent("iam.roles", missing(element, Severity::Medium, &format!("IAM role `{name}`")))
+                .into_iter()
+                .collect(),
+            Some(_) => Vec::new(),
+        };
+        run.element(element, drift);
+    }
+    for repo in &spec.ecr.repositories {
+        let element = format!("ecr_repository:{repo}");
+        let drift = match run.find(&s.ecr.repositories, |r| &r.meta, repo, None) {
+            None => run
+                .absent("ecr.repositories", missing(&element, Severity::Medium, &format!("ECR repository `{repo}`")))
+                .into_iter()
+                .collect(),
+            Some(_) => Vec::new(),
+        };
+        run.element(&element, drift);
+    }
+    // The OIDC provider of the declared cluster's issuer (judged when the cluster is known).
+    let cluster =
+        view.architecture.eks_cluster.as_ref().and_then(|e| s.eks.clusters.iter().find(|c| c.meta.name == e.name));
+    if let (Some(_), Some(c)) = (&spec.irsa, cluster) {
+        let mut drift = Vec::new();
+        match c.oidc_issuer.as_deref().map(|i| i.trim_start_matches("https://")) {
+            None => run.unknown = true,
+            Some(url) => {
+                let found = s.iam.oidc_providers.iter().find(|p| p.url.as_deref() == Some(url));
+                match found {
+                    Some(p) => {
+                        run.matched.insert(p.meta.arn.as_str());
+                    }
+                    None => drift.extend(run.absent(
+                        "iam.oidc_providers",
+                        missing("oidc_provider", Severity::High, &format!("IAM OIDC provider for `{url}`")),
+                    )),
+                }
+            }
+        }
+        run.element("oidc_provider", drift);
+    }
+    for name in &spec.node_groups {
+        let element = format!("node_group:{name}");
+        let mut drift = Vec::new();
+        match run.find(&s.eks.node_groups, |g| &g.meta, name, None) {
+            None => drift.extend(
+                run.absent("eks.node_groups", missing(&element, Severity::High, &format!("EKS node group `{name}`"))),
+            ),
+            Some(g) => {
+                if let (Some(want), Some(actual)) = (&spec.node_role, role_name(g.node_role.as_deref())) {
+                    if &actual != want {
+                        drift.push(changed(
+                            &element,
+                            &g.meta,
+                            Severity::Medium,
+                            "node_role",
+                            json!(want),
+                            json!(actual),
+                        ));
+                    }
+                }
+            }
+        }
+        run.element(&element, drift);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testutil::*;
@@ -781,146 +922,5 @@ mod tests {
         let o = run(&s);
         assert!(o.items.is_empty(), "{:#?}", o.items);
         assert_eq!(o.unverified, vec!["ecs_service"]);
-    }
-}
-
-/// The compute elements of `architecture.compute`: the control plane (ECS cluster and
-/// service, or App Runner service) with its roles, the ECR repositories, the cluster's OIDC
-/// provider for IRSA, the node role and the node groups.
-fn compute<'a>(s: &'a Snapshot, view: &'a EnvView, run: &mut Run<'a>) {
-    let Some(spec) = &view.architecture.compute else { return };
-    let cp = &spec.control_plane;
-    let role_name = |arn: Option<&str>| arn.map(|a| a.rsplit('/').next().unwrap_or(a).to_owned());
-    if cp.host == "ecs" {
-        if let Some(cluster) = &cp.cluster {
-            let found = run.find(&s.ecs.clusters, |c| &c.meta, cluster, None);
-            let drift = match found {
-                None => run
-                    .absent("ecs.clusters", missing("ecs_cluster", Severity::High, &format!("ECS cluster `{cluster}`")))
-                    .into_iter()
-                    .collect(),
-                Some(_) => Vec::new(),
-            };
-            run.element("ecs_cluster", drift);
-        }
-        let mut drift = Vec::new();
-        match run.find(&s.ecs.services, |x| &x.meta, &cp.service, None) {
-            None => drift.extend(run.absent(
-                "ecs.services",
-                missing("ecs_service", Severity::High, &format!("ECS service `{}`", cp.service)),
-            )),
-            Some(svc) => {
-                let td = svc.task_definition.as_deref();
-                match s.ecs.task_definitions.iter().find(|t| Some(t.meta.arn.as_str()) == td) {
-                    Some(t) => {
-                        let actual = role_name(t.task_role_arn.as_deref());
-                        if actual.as_deref() != Some(cp.task_role.as_str()) {
-                            drift.push(changed(
-                                "ecs_service",
-                                &svc.meta,
-                                Severity::High,
-                                "task_role",
-                                json!(cp.task_role),
-                                json!(actual),
-                            ));
-                        }
-                    }
-                    // The revision could not be described: the role is not known.
-                    None => run.unknown = true,
-                }
-            }
-        }
-        run.element("ecs_service", drift);
-    } else {
-        let mut drift = Vec::new();
-        match run.find(&s.apprunner.services, |x| &x.meta, &cp.service, None) {
-            None => drift.extend(run.absent(
-                "apprunner.services",
-                missing("apprunner_service", Severity::High, &format!("App Runner service `{}`", cp.service)),
-            )),
-            Some(svc) => {
-                let actual = role_name(svc.instance_role_arn.as_deref());
-                if actual.as_deref() != Some(cp.task_role.as_str()) {
-                    drift.push(changed(
-                        "apprunner_service",
-                        &svc.meta,
-                        Severity::High,
-                        "instance_role",
-                        json!(cp.task_role),
-                        json!(actual),
-                    ));
-                }
-            }
-        }
-        run.element("apprunner_service", drift);
-    }
-    let named_roles = [("execution_role", cp.execution_role.as_ref()), ("node_role", spec.node_role.as_ref())];
-    for (element, name) in named_roles {
-        let Some(name) = name else { continue };
-        let drift = match run.find(&s.iam.roles, |r| &r.meta, name, None) {
-            None => run
-                .absent("iam.roles", missing(element, Severity::Medium, &format!("IAM role `{name}`")))
-                .into_iter()
-                .collect(),
-            Some(_) => Vec::new(),
-        };
-        run.element(element, drift);
-    }
-    for repo in &spec.ecr.repositories {
-        let element = format!("ecr_repository:{repo}");
-        let drift = match run.find(&s.ecr.repositories, |r| &r.meta, repo, None) {
-            None => run
-                .absent("ecr.repositories", missing(&element, Severity::Medium, &format!("ECR repository `{repo}`")))
-                .into_iter()
-                .collect(),
-            Some(_) => Vec::new(),
-        };
-        run.element(&element, drift);
-    }
-    // The OIDC provider of the declared cluster's issuer (judged when the cluster is known).
-    let cluster =
-        view.architecture.eks_cluster.as_ref().and_then(|e| s.eks.clusters.iter().find(|c| c.meta.name == e.name));
-    if let (Some(_), Some(c)) = (&spec.irsa, cluster) {
-        let mut drift = Vec::new();
-        match c.oidc_issuer.as_deref().map(|i| i.trim_start_matches("https://")) {
-            None => run.unknown = true,
-            Some(url) => {
-                let found = s.iam.oidc_providers.iter().find(|p| p.url.as_deref() == Some(url));
-                match found {
-                    Some(p) => {
-                        run.matched.insert(p.meta.arn.as_str());
-                    }
-                    None => drift.extend(run.absent(
-                        "iam.oidc_providers",
-                        missing("oidc_provider", Severity::High, &format!("IAM OIDC provider for `{url}`")),
-                    )),
-                }
-            }
-        }
-        run.element("oidc_provider", drift);
-    }
-    for name in &spec.node_groups {
-        let element = format!("node_group:{name}");
-        let mut drift = Vec::new();
-        match run.find(&s.eks.node_groups, |g| &g.meta, name, None) {
-            None => drift.extend(
-                run.absent("eks.node_groups", missing(&element, Severity::High, &format!("EKS node group `{name}`"))),
-            ),
-            Some(g) => {
-                if let (Some(want), Some(actual)) = (&spec.node_role, role_name(g.node_role.as_deref())) {
-                    if &actual != want {
-                        drift.push(changed(
-                            &element,
-                            &g.meta,
-                            Severity::Medium,
-                            "node_role",
-                            json!(want),
-                            json!(actual),
-                        ));
-                    }
-                }
-            }
-        }
-        run.element(&element, drift);
     }
 }

@@ -717,6 +717,106 @@ fn lookup(v: &Value, path: &str) -> Value {
     cur.clone()
 }
 
+/// A live resource matched to a state resource, with (attribute, state value, live value).
+type Matched<'s> = (&'s ResourceMeta, Vec<(String, Value, Value)>);
+
+/// The compute resource types (ECS, ECR, OIDC provider, node group, App Runner): the live
+/// resource a state resource names, with the declared attributes to compare.
+fn compute_resource<'s>(kind: &str, a: &serde_json::Map<String, Value>, snap: &'s Snapshot) -> Option<Matched<'s>> {
+    let by_arn = |m: &ResourceMeta| !s(a, "arn").is_empty() && m.arn == s(a, "arn");
+    match kind {
+        "aws_ecs_cluster" => {
+            snap.ecs.clusters.iter().find(|c| by_arn(&c.meta) || c.meta.name == s(a, "name")).map(|c| (&c.meta, vec![]))
+        }
+        "aws_ecs_service" => snap
+            .ecs
+            .services
+            .iter()
+            .find(|x| {
+                x.meta.arn == s(a, "id")
+                    || by_arn(&x.meta)
+                    || (x.meta.name == s(a, "name") && x.cluster_arn == s(a, "cluster"))
+            })
+            .map(|x| {
+                let mut c = Vec::new();
+                if let Some(v) = a.get("desired_count") {
+                    c.push(("desired_count".into(), v.clone(), json!(x.desired_count)));
+                }
+                if let Some(n) = first_block(a, "network_configuration") {
+                    if let Some(v) = n.get("assign_public_ip") {
+                        let live =
+                            x.network.as_ref().and_then(|n| n.assign_public_ip.as_deref()).map(|p| p == "ENABLED");
+                        c.push(("assign_public_ip".into(), v.clone(), json!(live)));
+                    }
+                    if n.get("subnets").is_some() {
+                        let mut want = strs(n.get("subnets"));
+                        want.sort();
+                        let mut got = x.network.as_ref().map(|n| n.subnets.clone()).unwrap_or_default();
+                        got.sort();
+                        c.push(("subnets".into(), json!(want), json!(got)));
+                    }
+                }
+                (&x.meta, c)
+            }),
+        "aws_ecs_task_definition" => snap.ecs.task_definitions.iter().find(|t| by_arn(&t.meta)).map(|t| {
+            let c = [("task_role_arn", &t.task_role_arn), ("execution_role_arn", &t.execution_role_arn)]
+                .into_iter()
+                .filter_map(|(k, live)| a.get(k).map(|v| (k.to_owned(), v.clone(), json!(live))))
+                .collect();
+            (&t.meta, c)
+        }),
+        "aws_ecr_repository" => snap.ecr.repositories.iter().find(|r| r.meta.name == s(a, "name")).map(|r| {
+            let mut c = Vec::new();
+            if let Some(v) = a.get("image_tag_mutability") {
+                c.push(("image_tag_mutability".into(), v.clone(), json!(r.image_tag_mutability)));
+            }
+            if let Some(v) = first_block(a, "image_scanning_configuration").and_then(|b| b.get("scan_on_push")) {
+                c.push(("scan_on_push".into(), v.clone(), json!(r.scan_on_push)));
+            }
+            if let Some(v) = first_block(a, "encryption_configuration").and_then(|b| b.get("encryption_type")) {
+                c.push(("encryption_type".into(), v.clone(), json!(r.encryption_type)));
+            }
+            (&r.meta, c)
+        }),
+        "aws_iam_openid_connect_provider" => snap.iam.oidc_providers.iter().find(|p| by_arn(&p.meta)).map(|p| {
+            let mut want = strs(a.get("client_id_list"));
+            want.sort();
+            let mut got = p.client_ids.clone();
+            got.sort();
+            (&p.meta, vec![("client_id_list".into(), json!(want), json!(got))])
+        }),
+        "aws_eks_node_group" => snap
+            .eks
+            .node_groups
+            .iter()
+            .find(|g| {
+                by_arn(&g.meta) || (g.cluster_name == s(a, "cluster_name") && g.meta.name == s(a, "node_group_name"))
+            })
+            .map(|g| {
+                let mut c = Vec::new();
+                if let Some(v) = a.get("node_role_arn") {
+                    c.push(("node_role_arn".into(), v.clone(), json!(g.node_role)));
+                }
+                if a.get("subnet_ids").is_some() {
+                    let mut want = strs(a.get("subnet_ids"));
+                    want.sort();
+                    let mut got = g.subnets.clone();
+                    got.sort();
+                    c.push(("subnet_ids".into(), json!(want), json!(got)));
+                }
+                (&g.meta, c)
+            }),
+        "aws_apprunner_service" => snap.apprunner.services.iter().find(|x| by_arn(&x.meta)).map(|x| {
+            let c = first_block(a, "instance_configuration")
+                .and_then(|b| b.get("instance_role_arn"))
+                .map(|v| vec![("instance_role_arn".into(), v.clone(), json!(x.instance_role_arn))])
+                .unwrap_or_default();
+            (&x.meta, c)
+        }),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::testutil::*;
@@ -862,106 +962,5 @@ mod tests {
     fn tfstate_with_byte_order_mark_is_accepted() {
         let with_bom = format!("\u{feff}{FIXTURE}");
         assert_eq!(TfState::parse(&with_bom, "unit.tfstate").unwrap(), state());
-    }
-}
-
-/// The compute resource types (ECS, ECR, OIDC provider, node group, App Runner): the live
-/// resource a state resource names, with the declared attributes to compare.
-fn compute_resource<'s>(
-    kind: &str,
-    a: &serde_json::Map<String, Value>,
-    snap: &'s Snapshot,
-) -> Option<(&'s ResourceMeta, Vec<(String, Value, Value)>)> {
-    let by_arn = |m: &ResourceMeta| !s(a, "arn").is_empty() && m.arn == s(a, "arn");
-    match kind {
-        "aws_ecs_cluster" => {
-            snap.ecs.clusters.iter().find(|c| by_arn(&c.meta) || c.meta.name == s(a, "name")).map(|c| (&c.meta, vec![]))
-        }
-        "aws_ecs_service" => snap
-            .ecs
-            .services
-            .iter()
-            .find(|x| {
-                x.meta.arn == s(a, "id")
-                    || by_arn(&x.meta)
-                    || (x.meta.name == s(a, "name") && x.cluster_arn == s(a, "cluster"))
-            })
-            .map(|x| {
-                let mut c = Vec::new();
-                if let Some(v) = a.get("desired_count") {
-                    c.push(("desired_count".into(), v.clone(), json!(x.desired_count)));
-                }
-                if let Some(n) = first_block(a, "network_configuration") {
-                    if let Some(v) = n.get("assign_public_ip") {
-                        let live =
-                            x.network.as_ref().and_then(|n| n.assign_public_ip.as_deref()).map(|p| p == "ENABLED");
-                        c.push(("assign_public_ip".into(), v.clone(), json!(live)));
-                    }
-                    if n.get("subnets").is_some() {
-                        let mut want = strs(n.get("subnets"));
-                        want.sort();
-                        let mut got = x.network.as_ref().map(|n| n.subnets.clone()).unwrap_or_default();
-                        got.sort();
-                        c.push(("subnets".into(), json!(want), json!(got)));
-                    }
-                }
-                (&x.meta, c)
-            }),
-        "aws_ecs_task_definition" => snap.ecs.task_definitions.iter().find(|t| by_arn(&t.meta)).map(|t| {
-            let c = [("task_role_arn", &t.task_role_arn), ("execution_role_arn", &t.execution_role_arn)]
-                .into_iter()
-                .filter_map(|(k, live)| a.get(k).map(|v| (k.to_owned(), v.clone(), json!(live))))
-                .collect();
-            (&t.meta, c)
-        }),
-        "aws_ecr_repository" => snap.ecr.repositories.iter().find(|r| r.meta.name == s(a, "name")).map(|r| {
-            let mut c = Vec::new();
-            if let Some(v) = a.get("image_tag_mutability") {
-                c.push(("image_tag_mutability".into(), v.clone(), json!(r.image_tag_mutability)));
-            }
-            if let Some(v) = first_block(a, "image_scanning_configuration").and_then(|b| b.get("scan_on_push")) {
-                c.push(("scan_on_push".into(), v.clone(), json!(r.scan_on_push)));
-            }
-            if let Some(v) = first_block(a, "encryption_configuration").and_then(|b| b.get("encryption_type")) {
-                c.push(("encryption_type".into(), v.clone(), json!(r.encryption_type)));
-            }
-            (&r.meta, c)
-        }),
-        "aws_iam_openid_connect_provider" => snap.iam.oidc_providers.iter().find(|p| by_arn(&p.meta)).map(|p| {
-            let mut want = strs(a.get("client_id_list"));
-            want.sort();
-            let mut got = p.client_ids.clone();
-            got.sort();
-            (&p.meta, vec![("client_id_list".into(), json!(want), json!(got))])
-        }),
-        "aws_eks_node_group" => snap
-            .eks
-            .node_groups
-            .iter()
-            .find(|g| {
-                by_arn(&g.meta) || (g.cluster_name == s(a, "cluster_name") && g.meta.name == s(a, "node_group_name"))
-            })
-            .map(|g| {
-                let mut c = Vec::new();
-                if let Some(v) = a.get("node_role_arn") {
-                    c.push(("node_role_arn".into(), v.clone(), json!(g.node_role)));
-                }
-                if a.get("subnet_ids").is_some() {
-                    let mut want = strs(a.get("subnet_ids"));
-                    want.sort();
-                    let mut got = g.subnets.clone();
-                    got.sort();
-                    c.push(("subnet_ids".into(), json!(want), json!(got)));
-                }
-                (&g.meta, c)
-            }),
-        "aws_apprunner_service" => snap.apprunner.services.iter().find(|x| by_arn(&x.meta)).map(|x| {
-            let c = first_block(a, "instance_configuration")
-                .and_then(|b| b.get("instance_role_arn"))
-                .map(|v| vec![("instance_role_arn".into(), v.clone(), json!(x.instance_role_arn))])
-                .unwrap_or_default();
-            (&x.meta, c)
-        }),
-        _ => None,
     }
 }
