@@ -620,9 +620,192 @@ fn compliant() -> Snapshot {
             provider_key_arn: Some(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/0f10f0f0-e350-4000-8000-000000000001")),
         }],
         enabled_log_types: vec!["api".into(), "audit".into(), "authenticator".into()],
+        oidc_issuer: Some(format!("https://oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0")),
     });
+    compute(&mut s);
     s.sort();
     s
+}
+
+/// The control plane on ECS/Fargate with its images in ECR, and the data plane's IRSA and
+/// node group (guide, steps 2 and 4; baselines/flowforge.yaml, architecture.compute).
+fn compute(s: &mut Snapshot) {
+    use flowforge_audit::aws::ecr::EcrRepository;
+    use flowforge_audit::aws::ecs::{
+        EcsCluster, EcsContainer, EcsNetwork, EcsService, EcsTaskDefinition, EnvVar, SecretRef,
+    };
+    use flowforge_audit::aws::eks::{EksLaunchTemplate, EksNodeGroup};
+    use flowforge_audit::aws::iam::OidcProvider;
+    let ff = |extra: &[(&str, &str)]| {
+        let mut t = tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV)]);
+        t.extend(tags(extra));
+        t
+    };
+    let subnets = |tier: &str| -> Vec<String> {
+        s.ec2
+            .subnets
+            .iter()
+            .filter(|x| x.meta.tags.get("flowforge:tier").map(String::as_str) == Some(tier))
+            .map(|x| x.meta.id.clone())
+            .collect()
+    };
+    let (cp_subnets, dp_subnets) = (subnets("control-plane"), subnets("data-plane"));
+    let kms = format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/0f10f0f0-ec70-4000-8000-000000000001");
+    for repo in ["ui", "flows"] {
+        let name = format!("flowforge-prod-{repo}");
+        s.ecr.repositories.push(EcrRepository {
+            meta: meta(format!("arn:aws:ecr:{REGION}:{ACCOUNT}:repository/{name}"), &name, &name, BTreeMap::new()),
+            uri: format!("{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{name}"),
+            image_tag_mutability: Some("IMMUTABLE".into()),
+            scan_on_push: Some(true),
+            registry_scan_type: Some("BASIC".into()),
+            encryption_type: Some("KMS".into()),
+            kms_key: Some(kms.clone()),
+            has_lifecycle_policy: Some(true),
+            policy: None,
+        });
+    }
+    let trust = |service: &str| {
+        format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Service":"{service}"}},"Action":"sts:AssumeRole"}}]}}"#
+        )
+    };
+    let mut exec = role(
+        "flowforge-prod-ecs-execution",
+        "ecs-execution",
+        &trust("ecs-tasks.amazonaws.com"),
+        vec![(
+            "pull-and-inject",
+            &format!(
+                r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Action":["ecr:GetAuthorizationToken","ecr:BatchGetImage","ecr:GetDownloadUrlForLayer","logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"}},{{"Effect":"Allow","Action":"secretsmanager:GetSecretValue","Resource":"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:flowforge/prod/*"}}]}}"#
+            ),
+        )],
+        &[],
+    );
+    exec.meta.tags.remove("flowforge:role");
+    s.iam.roles.push(exec);
+    let mut node = role(
+        "flowforge-prod-eks-node",
+        "eks-node",
+        &trust("ec2.amazonaws.com"),
+        vec![(
+            "node",
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:DescribeInstances","ec2:DescribeSubnets","ec2:AssignPrivateIpAddresses","ec2:CreateNetworkInterface","eks:DescribeCluster","ecr:GetAuthorizationToken","ecr:BatchGetImage","ecr:GetDownloadUrlForLayer"],"Resource":"*"}]}"#,
+        )],
+        &[],
+    );
+    node.meta.tags.remove("flowforge:role");
+    s.iam.roles.push(node);
+    let url = format!("oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0");
+    s.iam.oidc_providers.push(OidcProvider {
+        meta: meta(format!("arn:aws:iam::{ACCOUNT}:oidc-provider/{url}"), &url, &url, ff(&[])).global(),
+        url: Some(url.clone()),
+        client_ids: vec!["sts.amazonaws.com".into()],
+        thumbprints: vec!["9e99a48a9960b14926bb7f3b02e22da2b0ab7280".into()],
+    });
+    let cluster_arn = format!("arn:aws:ecs:{REGION}:{ACCOUNT}:cluster/flowforge-prod-control-plane");
+    s.ecs.clusters.push(EcsCluster {
+        meta: meta(cluster_arn.clone(), "flowforge-prod-control-plane", "flowforge-prod-control-plane", ff(&[])),
+        status: "ACTIVE".into(),
+    });
+    let td_arn = format!("arn:aws:ecs:{REGION}:{ACCOUNT}:task-definition/flowforge-prod-ui:42");
+    s.ecs.task_definitions.push(EcsTaskDefinition {
+        meta: meta(td_arn.clone(), "flowforge-prod-ui:42", "flowforge-prod-ui", ff(&[])),
+        family: "flowforge-prod-ui".into(),
+        revision: 42,
+        task_role_arn: Some(format!("arn:aws:iam::{ACCOUNT}:role/flowforge-prod-control-plane")),
+        execution_role_arn: Some(format!("arn:aws:iam::{ACCOUNT}:role/flowforge-prod-ecs-execution")),
+        network_mode: Some("awsvpc".into()),
+        containers: vec![EcsContainer {
+            name: "ui".into(),
+            image: format!("{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/flowforge-prod-ui@sha256:3f0a9e4c1b2d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d4e3f"),
+            environment: ["NODE_ENV", "PREFECT_API_URL", "FLOWFORGE_BUCKET_GOLD"].into_iter().map(|n| EnvVar { name: n.into(), value_kind: None }).collect(),
+            secrets: vec![SecretRef { name: "DATABASE_URL".into(), value_from: format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:flowforge/prod/database-AbCdEf") }],
+            readonly_root_filesystem: Some(true),
+            privileged: Some(false),
+            log_driver: Some("awslogs".into()),
+        }],
+    });
+    s.ecs.services.push(EcsService {
+        meta: meta(
+            format!("arn:aws:ecs:{REGION}:{ACCOUNT}:service/flowforge-prod-control-plane/flowforge-prod-ui"),
+            "flowforge-prod-ui",
+            "flowforge-prod-ui",
+            ff(&[("flowforge:tier", "control-plane")]),
+        ),
+        cluster_arn,
+        status: "ACTIVE".into(),
+        launch_type: Some("FARGATE".into()),
+        task_definition: Some(td_arn),
+        desired_count: 2,
+        network: Some(EcsNetwork {
+            subnets: cp_subnets,
+            security_groups: vec!["sg-0f10f0f0000000c9e".into()],
+            assign_public_ip: Some("DISABLED".into()),
+        }),
+    });
+    s.eks.node_groups.push(EksNodeGroup {
+        meta: meta(format!("arn:aws:eks:{REGION}:{ACCOUNT}:nodegroup/flowforge-prod-data-plane/flowforge-prod-workers/0f10f0f0-0000-4000-8000-000000000001"), "flowforge-prod-workers", "flowforge-prod-workers", ff(&[("flowforge:tier", "data-plane")])),
+        cluster_name: "flowforge-prod-data-plane".into(),
+        status: "ACTIVE".into(),
+        subnets: dp_subnets,
+        node_role: Some(format!("arn:aws:iam::{ACCOUNT}:role/flowforge-prod-eks-node")),
+        launch_template: Some(EksLaunchTemplate { id: Some("lt-0f10f0f0000000001".into()), name: Some("flowforge-prod-workers".into()), version: Some("7".into()) }),
+    });
+}
+
+/// Compute drifts of a year of hand-made changes: a hotfix image and a password in the UI's
+/// task definition, a loosened flows repository, a wildcard IRSA subject, a demo copy of the UI
+/// on App Runner, audit logs off.
+fn compute_drifts(s: &mut Snapshot) {
+    // ECS: the UI was redeployed from a locally built Docker Hub image with DB_PASSWORD inline.
+    if let Some(t) = s.ecs.task_definitions.iter_mut().find(|t| t.family == "flowforge-prod-ui") {
+        for c in &mut t.containers {
+            c.image = "docker.io/flowforgedev/ui:hotfix".into();
+            c.environment.push(flowforge_audit::aws::ecs::EnvVar { name: "DB_PASSWORD".into(), value_kind: None });
+        }
+    }
+    // ECR: the flows repository made mutable and its lifecycle policy dropped to re-push a tag.
+    if let Some(r) = s.ecr.repositories.iter_mut().find(|r| r.meta.name == "flowforge-prod-flows") {
+        r.image_tag_mutability = Some("MUTABLE".into());
+        r.has_lifecycle_policy = Some(false);
+    }
+    // IRSA: the worker role trusts every service account of the prefect namespace.
+    if let Some(r) = s.iam.roles.iter_mut().find(|r| r.meta.id == "flowforge-prod-prefect-worker") {
+        r.assume_role_policy = doc(&format!(
+            r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"Federated":"arn:aws:iam::{ACCOUNT}:oidc-provider/oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0"}},"Action":"sts:AssumeRoleWithWebIdentity","Condition":{{"StringEquals":{{"oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0:aud":"sts.amazonaws.com"}},"StringLike":{{"oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0:sub":"system:serviceaccount:prefect:*"}}}}}}]}}"#
+        ));
+    }
+    // App Runner: a demo copy of the UI, public egress, an ECR Public image, the database URL
+    // with its password in a plain variable (the collector keeps only the kind of value).
+    s.apprunner.services.push(flowforge_audit::aws::apprunner::AppRunnerService {
+        meta: meta(
+            format!(
+                "arn:aws:apprunner:{REGION}:{ACCOUNT}:service/flowforge-prod-ui-demo/4c2b1f0e9d8a4b6c8e7f6a5b4c3d2e1f"
+            ),
+            "4c2b1f0e9d8a4b6c8e7f6a5b4c3d2e1f",
+            "flowforge-prod-ui-demo",
+            BTreeMap::new(),
+        ),
+        status: "RUNNING".into(),
+        instance_role_arn: None,
+        egress_type: Some("DEFAULT".into()),
+        vpc_connector_arn: None,
+        image_identifier: Some("public.ecr.aws/flowforge/ui:latest".into()),
+        image_repository_type: Some("ECR_PUBLIC".into()),
+        environment: vec![
+            flowforge_audit::aws::ecs::EnvVar {
+                name: "DATABASE_URL".into(),
+                value_kind: Some("connection-string-with-password".into()),
+            },
+            flowforge_audit::aws::ecs::EnvVar { name: "NODE_ENV".into(), value_kind: None },
+        ],
+        secrets: vec![],
+    });
+    // EKS: audit and authenticator logs switched off to save CloudWatch costs.
+    if let Some(c) = s.eks.clusters.first_mut() {
+        c.enabled_log_types = vec!["api".into()];
+    }
 }
 
 /// The same account after a year of hand-made changes: one realistic drift per policy area.
@@ -687,6 +870,7 @@ fn drifted() -> Snapshot {
         message: "You are not authorized to perform this operation.".into(),
     });
     s.ec2.flow_logs.clear();
+    compute_drifts(&mut s);
     s.sort();
     s
 }

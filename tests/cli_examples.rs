@@ -61,6 +61,24 @@ fn drifted_example_has_exact_findings() {
         ("FAIL", "FF-SM-002", format!("arn:aws:secretsmanager:{r}:{a}:secret:flowforge/prod/prefect-api-GhIjKl")),
         ("FAIL", "FF-VPC-002", format!("arn:aws:ec2:{r}:{a}:vpc/vpc-0f10f0f0000000001")),
         ("UNKNOWN", "FF-VPC-005", format!("arn:aws:ec2:{r}:{a}:vpc/vpc-0f10f0f0000000001")),
+        // Compute (issue 12): hotfix image and inline password, loosened flows repository,
+        // wildcard IRSA subject, a demo App Runner copy of the UI, audit logs off.
+        ("FAIL", "FF-ECS-003", format!("arn:aws:ecs:{r}:{a}:task-definition/flowforge-prod-ui:42")),
+        ("FAIL", "FF-ECS-004", format!("arn:aws:ecs:{r}:{a}:task-definition/flowforge-prod-ui:42")),
+        ("FAIL", "FF-ECR-002", format!("arn:aws:ecr:{r}:{a}:repository/flowforge-prod-flows")),
+        ("FAIL", "FF-ECR-004", format!("arn:aws:ecr:{r}:{a}:repository/flowforge-prod-flows")),
+        ("FAIL", "FF-IRSA-001", format!("arn:aws:iam::{a}:role/flowforge-prod-prefect-worker")),
+        ("FAIL", "FF-EKS-004", format!("arn:aws:eks:{r}:{a}:cluster/flowforge-prod-data-plane")),
+        (
+            "FAIL",
+            "FF-APPRUNNER-001",
+            format!("arn:aws:apprunner:{r}:{a}:service/flowforge-prod-ui-demo/4c2b1f0e9d8a4b6c8e7f6a5b4c3d2e1f"),
+        ),
+        (
+            "FAIL",
+            "FF-APPRUNNER-002",
+            format!("arn:aws:apprunner:{r}:{a}:service/flowforge-prod-ui-demo/4c2b1f0e9d8a4b6c8e7f6a5b4c3d2e1f"),
+        ),
     ]
     .into_iter()
     .map(|(s, c, arn)| (s.to_owned(), c.to_owned(), arn))
@@ -333,6 +351,7 @@ fn drift_section_on_examples() {
             "CHANGED architecture database multi_az",
             "CHANGED least-privilege role:prefect-worker action:s3:*",
             "MISSING architecture vpc_endpoint:secretsmanager -",
+            "UNMANAGED architecture apprunner_service:flowforge-prod-ui-demo -",
             "UNMANAGED network flow:internet->database port:5432",
         ]
     );
@@ -355,7 +374,8 @@ fn diff_reports_and_exit_on_change() {
     let o = run(&["diff", old.to_str().unwrap(), new.to_str().unwrap(), "--format", "json", "--exit-on-change"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(d["regressed"].as_array().unwrap().len(), 10, "{d}");
+    assert_eq!(d["regressed"].as_array().unwrap().len(), 15, "{d}");
+    assert_eq!(d["new"].as_array().unwrap().len(), 2, "the App Runner demo service is new: {d}");
     let o = run(&["diff", old.to_str().unwrap(), old.to_str().unwrap(), "--exit-on-change"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let snap = repo("examples/snapshots/prod-compliant.json");

@@ -72,6 +72,12 @@ fn tfstate_for(s: &Seeded) -> TfState {
         ("secrets_endpoint_id".into(), s.secrets_endpoint_id.clone()),
         ("alb_arn".into(), s.alb_arn.clone()),
         ("https_listener_arn".into(), s.https_listener_arn.clone()),
+        // The IRSA trust the compute seed pins (a JSON string inside the state's JSON).
+        ("worker_trust".into(), {
+            let trust = support::seed_compute::worker_trust(&s.compute.oidc_provider_arn, &s.compute.oidc_url);
+            let quoted = serde_json::to_string(&trust.to_string()).expect("trust");
+            quoted[1..quoted.len() - 1].to_owned()
+        }),
     ];
     for (tier, id) in &s.security_groups {
         vars.push((format!("sg:{tier}"), id.clone()));
@@ -108,7 +114,7 @@ async fn drift_from_compliant_to_broken_account() {
     let clean = drift::compute(&before, &view, None);
     assert_eq!(clean.items, vec![], "a compliant account has no drift");
     assert_eq!(clean.architecture_coverage_percent, 100.0);
-    assert_eq!((clean.declared_elements, clean.in_sync_elements), (22, 22));
+    assert_eq!((clean.declared_elements, clean.in_sync_elements), (30, 30));
 
     // The state fixture describes the seeded account: everything it declares is in sync.
     let iac = drift::compute(&before, &view, Some(&tf));
@@ -158,7 +164,7 @@ async fn drift_from_compliant_to_broken_account() {
     let lp = report.items.iter().find(|i| i.kind == "least-privilege").expect("lp item");
     assert_eq!(lp.actual, Some(serde_json::json!(["*"])));
     assert_eq!(rows(&report, "trust"), vec![]);
-    assert_eq!(report.architecture_coverage_percent, 86.36, "19 of 22 declared elements in sync");
+    assert_eq!(report.architecture_coverage_percent, 90.0, "27 of 30 declared elements in sync");
 
     let iac_rows: Vec<_> = rows(&report, "iac").into_iter().filter(|(_, st, _)| *st != DriftState::Unmanaged).collect();
     assert_eq!(

@@ -588,3 +588,134 @@ async fn iam_corpus_through_scan() {
     }
     assert!(wrong.is_empty(), "seeded corpus verdicts differ:\n{}", wrong.join("\n"));
 }
+
+/// Compute (ECS, ECR, IRSA, EKS data plane): every compute drift at once, each on its own
+/// resource; each drifted resource FAILs exactly its checks, nothing else FAILs, and the prod
+/// gate fails. With the compliant seed (`compliant_account_has_no_fail`) the same checks PASS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compute_drifts_fail_exactly_their_checks() {
+    use support::seed_compute::ComputeDrift;
+    let moto = Moto::start();
+    let (clients, s) = seeded(&moto).await;
+    let mut expected: std::collections::BTreeMap<String, BTreeSet<&str>> = std::collections::BTreeMap::new();
+    for drift in ComputeDrift::ALL {
+        for (arn, checks) in s.compute.inject(&clients, &moto.apprunner, &s, drift).await {
+            expected.entry(arn).or_default().extend(checks);
+        }
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, report) = scan(&moto, "testing", "testing", dir.path(), &["--format", "json"]);
+    let mut failed: std::collections::BTreeMap<String, BTreeSet<&str>> = std::collections::BTreeMap::new();
+    for f in results_with(&report, "FAIL") {
+        let id = f["check_id"].as_str().unwrap_or_default();
+        failed.entry(f["resource_arn"].as_str().unwrap_or_default().to_owned()).or_default().insert(id);
+    }
+    assert_eq!(failed, expected, "FAILs by resource:\n{}", describe(&results_with(&report, "FAIL")));
+    let unknown = results_with(&report, "UNKNOWN");
+    assert!(unknown.is_empty(), "nothing may be UNKNOWN:\n{}", describe(&unknown));
+    assert_eq!(out.status.code(), Some(1), "a prod FAIL fails the gate");
+}
+
+/// Compute: a scanner denied ECR makes every ECR check and the ECS image check (which reads
+/// the repositories) UNKNOWN, never PASS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compute_denied_ecr_is_unknown() {
+    let moto = Moto::start();
+    let (clients, _s) = seeded(&moto).await;
+    let (key_id, secret) = support::scanner_denied(&clients, &moto, "ecr").await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, report) = scan(&moto, &key_id, &secret, dir.path(), &["--format", "json"]);
+    let ids = |status: &str| -> BTreeSet<String> {
+        results_with(&report, status).iter().filter_map(|r| r["check_id"].as_str().map(str::to_owned)).collect()
+    };
+    let unknown = ids("UNKNOWN");
+    for id in ["FF-ECR-001", "FF-ECR-002", "FF-ECR-003", "FF-ECR-004", "FF-ECR-005", "FF-ECS-004"] {
+        assert!(unknown.contains(id), "{id} must be UNKNOWN: {unknown:?}");
+        assert!(!ids("PASS").contains(id), "{id} must not PASS with ECR denied");
+    }
+    assert_eq!(out.status.code(), Some(1), "prod requires a complete audit");
+}
+
+/// Compute: the ECS, ECR, App Runner, node-group and OIDC-provider collection makes exactly
+/// the calls the APIs require for the seeded account (batched descriptions, one call per
+/// resource only where the API has no batch form), so its calls per resource stay at the
+/// minimum, well within 1.3 times it (README, "Performance").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn compute_api_calls_per_resource_are_minimal() {
+    use support::seed_compute::ComputeDrift;
+    let moto = Moto::start();
+    let (clients, s) = seeded(&moto).await;
+    // A second node group and an App Runner service, so every listing returns something.
+    s.compute.inject(&clients, &moto.apprunner, &s, ComputeDrift::PublicNodeGroup).await;
+    s.compute.inject(&clients, &moto.apprunner, &s, ComputeDrift::AppRunnerDemo).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let stats = dir.path().join("calls.json");
+    let snap = dir.path().join("snapshot.json");
+    let (stats_arg, snap_arg) = (stats.to_str().expect("utf-8").to_owned(), snap.to_str().expect("utf-8").to_owned());
+    let reports = dir.path().join("reports");
+    scan(
+        &moto,
+        "testing",
+        "testing",
+        &reports,
+        &["--format", "json", "--api-stats", &stats_arg, "--save-snapshot", &snap_arg],
+    );
+    let calls: std::collections::BTreeMap<String, u64> =
+        serde_json::from_str(&std::fs::read_to_string(&stats).expect("api stats")).expect("api stats JSON");
+    let snap: Value = serde_json::from_str(&std::fs::read_to_string(&snap).expect("snapshot")).expect("snapshot JSON");
+    let n = |path: &[&str]| path.iter().fold(&snap, |v, k| &v[*k]).as_array().map_or(0, Vec::len) as u64;
+    let (clusters, services, task_defs) =
+        (n(&["ecs", "clusters"]), n(&["ecs", "services"]), n(&["ecs", "task_definitions"]));
+    let (repos, runners) = (n(&["ecr", "repositories"]), n(&["apprunner", "services"]));
+    let (groups, profiles, providers) =
+        (n(&["eks", "node_groups"]), n(&["eks", "fargate_profiles"]), n(&["iam", "oidc_providers"]));
+    let eks_clusters = n(&["eks", "clusters"]);
+    assert_eq!((clusters, services, task_defs, repos, runners, groups, providers), (1, 1, 1, 2, 1, 2, 1));
+    let ops = [
+        "ecs:ListClusters",
+        "ecs:DescribeClusters",
+        "ecs:ListServices",
+        "ecs:DescribeServices",
+        "ecs:DescribeTaskDefinition",
+        "ecr:DescribeRepositories",
+        "ecr:GetRegistryScanningConfiguration",
+        "ecr:GetLifecyclePolicy",
+        "ecr:GetRepositoryPolicy",
+        "apprunner:ListServices",
+        "apprunner:DescribeService",
+        "eks:ListNodegroups",
+        "eks:DescribeNodegroup",
+        "eks:ListFargateProfiles",
+        "eks:DescribeFargateProfile",
+        "iam:ListOpenIDConnectProviders",
+        "iam:GetOpenIDConnectProvider",
+    ];
+    let made: u64 = ops.iter().map(|op| calls.get(*op).copied().unwrap_or(0)).sum();
+    // What the APIs require: one listing per region (per cluster for services, node groups
+    // and profiles), DescribeClusters per 100 clusters, DescribeServices per 10 services, one
+    // description per task definition, App Runner service, node group, profile and provider,
+    // and two policy reads per repository plus the registry's scanning mode.
+    let minimum = 1
+        + clusters.div_ceil(100)
+        + clusters
+        + services.div_ceil(10)
+        + task_defs
+        + 1
+        + 1
+        + 2 * repos
+        + 1
+        + runners
+        + 2 * eks_clusters
+        + groups
+        + profiles
+        + 1
+        + providers;
+    let resources = clusters + services + task_defs + repos + runners + groups + profiles + providers;
+    eprintln!(
+        "compute: {made} calls for {resources} resources ({:.2} per resource), minimum {minimum} ({:.2}); {calls:?}",
+        made as f64 / resources as f64,
+        minimum as f64 / resources as f64
+    );
+    assert!(made * 10 <= minimum * 13, "{made} calls, minimum {minimum}: {calls:?}");
+    assert_eq!(made, minimum, "no call beyond what the APIs require: {calls:?}");
+}

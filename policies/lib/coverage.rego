@@ -43,3 +43,18 @@ required contains "eks.clusters" if object.get(arch, "eks_cluster", null) != nul
 required contains "config.recorders" if object.get(arch, "config_recorder", false) == true
 
 required contains "iam.roles" if count(object.get(data.baseline, "roles", {})) > 0
+
+# architecture.compute: the control plane's host, the ECR repositories and the declared node
+# groups. Not OIDC providers: none at all is what FF-EKS-003 reports, an answer, not a gap.
+compute := object.get(arch, "compute", {})
+
+required contains name if {
+	compute.control_plane.host == "ecs"
+	some name in {"ecs.clusters", "ecs.services", "ecs.task_definitions"}
+}
+
+required contains "apprunner.services" if compute.control_plane.host == "apprunner"
+
+required contains "ecr.repositories" if count(object.get(object.get(compute, "ecr", {}), "repositories", [])) > 0
+
+required contains "eks.node_groups" if count(object.get(compute, "node_groups", [])) > 0

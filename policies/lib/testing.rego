@@ -34,6 +34,7 @@ baseline := {
 	},
 	"gate": {"fail_on": "medium", "require_complete_audit": true, "fail_on_drift": ["missing", "changed", "unmanaged"]},
 	"architecture": {
+		"compute": compute,
 		"admin_ports": [22, 3389],
 		"database_ports": [5432],
 		"load_balancer": {
@@ -57,6 +58,28 @@ baseline := {
 		],
 	}},
 }
+
+# architecture.compute as the prod view resolves it (ECS control plane, IRSA, node group).
+compute := {
+	"control_plane": {
+		"host": "ecs",
+		"cluster": "flowforge-prod-control-plane",
+		"service": "flowforge-prod-ui",
+		"task_role": "flowforge-prod-control-plane",
+		"execution_role": "flowforge-prod-ecs-execution",
+		"read_only_root_filesystem": true,
+		"non_privileged": true,
+	},
+	"ecr": {"repositories": ["flowforge-prod-ui", "flowforge-prod-flows"], "kms_required": true, "allowed_accounts": []},
+	"irsa": {"role": "flowforge-prod-prefect-worker", "service_accounts": ["system:serviceaccount:prefect:prefect-worker"]},
+	"node_groups": ["flowforge-prod-workers"],
+	"node_role": "flowforge-prod-eks-node",
+	"node_allowed_actions": ["ec2:Describe*", "eks:DescribeCluster", "ecr:GetAuthorizationToken", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+	"eks_log_types": ["api", "audit", "authenticator"],
+}
+
+# The baseline with architecture.compute overridden.
+with_compute(overrides) := object.union(baseline, {"architecture": object.union(baseline.architecture, {"compute": object.union(compute, overrides)})})
 
 # The baseline with requirements overridden.
 with_requirements(overrides) := object.union(baseline, {"requirements": object.union(baseline.requirements, overrides)})

@@ -70,3 +70,14 @@ subnet_azs contains s.availability_zone if some s in input.ec2.subnets
 
 # The AZs in which a VPC has private subnets (O(#AZs · log n) per VPC).
 private_azs(vpc_id) := {az | some az in subnet_azs; [vpc_id, az] in private_subnet_azs}
+
+# Private subnets of FlowForge VPCs, by id (where the control plane, nodes and databases
+# belong).
+private_flowforge_subnets contains s.id if {
+	some s in input.ec2.subnets
+	s.vpc_id in flowforge_vpcs
+	private_subnet(s)
+}
+
+# Every subnet id in the snapshot.
+subnet_ids contains s.id if some s in input.ec2.subnets

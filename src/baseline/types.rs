@@ -263,6 +263,8 @@ pub struct Architecture {
     pub eks_cluster: Option<EksClusterSpec>,
     #[serde(default)]
     pub config_recorder: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compute: Option<super::compute::ComputeSpec>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

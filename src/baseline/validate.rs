@@ -7,6 +7,8 @@
 //! Problems carry the baseline codes of `docs/diagnostics.md` (`B...`, and `Y003` for YAML
 //! the reader refuses).
 
+mod compute;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::types::*;
@@ -605,6 +607,7 @@ const ARCH_KEYS: &[&str] = &[
     "load_balancer",
     "eks_cluster",
     "config_recorder",
+    "compute",
 ];
 
 fn architecture(cx: &mut Ctx, node: &RawNode) -> Option<Architecture> {
@@ -644,6 +647,7 @@ fn architecture(cx: &mut Ctx, node: &RawNode) -> Option<Architecture> {
         let name = e.get("name").and_then(|n| pattern(cx, n, &format!("{p}.name"), false));
         Some(EksClusterSpec { name: name? })
     });
+    let compute = opt(m.get("compute"), |n| compute::compute(cx, n));
     let config_recorder = match m.get("config_recorder") {
         Some(n) => boolean(cx, n, "architecture.config_recorder"),
         None => Some(false),
@@ -660,6 +664,7 @@ fn architecture(cx: &mut Ctx, node: &RawNode) -> Option<Architecture> {
         load_balancer: load_balancer?,
         eks_cluster: eks_cluster?,
         config_recorder: config_recorder?,
+        compute: compute?,
     })
 }
 

@@ -493,6 +493,7 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
         run.element(&element, drift);
     }
 
+    compute(s, view, &mut run);
     unmanaged(s, view, &mut run);
 
     Outcome { declared: run.declared, in_sync: run.in_sync, items: run.items, vpc_id, unverified: run.unverified }
@@ -552,6 +553,21 @@ fn unmanaged(s: &Snapshot, view: &EnvView, run: &mut Run) {
     for r in s.iam.roles.iter().filter(|r| looks(&r.meta)) {
         candidates.push((format!("role:{}", r.meta.name), Severity::Low, &r.meta));
     }
+    for c in s.ecs.clusters.iter().filter(|c| looks(&c.meta)) {
+        candidates.push((format!("ecs_cluster:{}", c.meta.name), Severity::Low, &c.meta));
+    }
+    for x in s.ecs.services.iter().filter(|x| looks(&x.meta)) {
+        candidates.push((format!("ecs_service:{}", x.meta.name), Severity::Medium, &x.meta));
+    }
+    for x in s.apprunner.services.iter().filter(|x| looks(&x.meta)) {
+        candidates.push((format!("apprunner_service:{}", x.meta.name), Severity::Medium, &x.meta));
+    }
+    for r in s.ecr.repositories.iter().filter(|r| looks(&r.meta)) {
+        candidates.push((format!("ecr_repository:{}", r.meta.name), Severity::Low, &r.meta));
+    }
+    for g in s.eks.node_groups.iter().filter(|g| looks(&g.meta)) {
+        candidates.push((format!("node_group:{}", g.meta.name), Severity::Medium, &g.meta));
+    }
     for (element, severity, m) in candidates {
         if run.matched.contains(m.arn.as_str()) {
             continue;
@@ -562,6 +578,147 @@ fn unmanaged(s: &Snapshot, view: &EnvView, run: &mut Run) {
             view.environment
         );
         run.items.push(Item::new(KIND, element, DriftState::Unmanaged, severity).arn(&m.arn).message(msg));
+    }
+}
+
+/// The compute elements of `architecture.compute`: the control plane (ECS cluster and
+/// service, or App Runner service) with its roles, the ECR repositories, the cluster's OIDC
+/// provider for IRSA, the node role and the node groups.
+fn compute<'a>(s: &'a Snapshot, view: &'a EnvView, run: &mut Run<'a>) {
+    let Some(spec) = &view.architecture.compute else { return };
+    let cp = &spec.control_plane;
+    let role_name = |arn: Option<&str>| arn.map(|a| a.rsplit('/').next().unwrap_or(a).to_owned());
+    if cp.host == "ecs" {
+        if let Some(cluster) = &cp.cluster {
+            let found = run.find(&s.ecs.clusters, |c| &c.meta, cluster, None);
+            let drift = match found {
+                None => run
+                    .absent("ecs.clusters", missing("ecs_cluster", Severity::High, &format!("ECS cluster `{cluster}`")))
+                    .into_iter()
+                    .collect(),
+                Some(_) => Vec::new(),
+            };
+            run.element("ecs_cluster", drift);
+        }
+        let mut drift = Vec::new();
+        match run.find(&s.ecs.services, |x| &x.meta, &cp.service, None) {
+            None => drift.extend(run.absent(
+                "ecs.services",
+                missing("ecs_service", Severity::High, &format!("ECS service `{}`", cp.service)),
+            )),
+            Some(svc) => {
+                let td = svc.task_definition.as_deref();
+                match s.ecs.task_definitions.iter().find(|t| Some(t.meta.arn.as_str()) == td) {
+                    Some(t) => {
+                        let actual = role_name(t.task_role_arn.as_deref());
+                        if actual.as_deref() != Some(cp.task_role.as_str()) {
+                            drift.push(changed(
+                                "ecs_service",
+                                &svc.meta,
+                                Severity::High,
+                                "task_role",
+                                json!(cp.task_role),
+                                json!(actual),
+                            ));
+                        }
+                    }
+                    // The revision could not be described: the role is not known.
+                    None => run.unknown = true,
+                }
+            }
+        }
+        run.element("ecs_service", drift);
+    } else {
+        let mut drift = Vec::new();
+        match run.find(&s.apprunner.services, |x| &x.meta, &cp.service, None) {
+            None => drift.extend(run.absent(
+                "apprunner.services",
+                missing("apprunner_service", Severity::High, &format!("App Runner service `{}`", cp.service)),
+            )),
+            Some(svc) => {
+                let actual = role_name(svc.instance_role_arn.as_deref());
+                if actual.as_deref() != Some(cp.task_role.as_str()) {
+                    drift.push(changed(
+                        "apprunner_service",
+                        &svc.meta,
+                        Severity::High,
+                        "instance_role",
+                        json!(cp.task_role),
+                        json!(actual),
+                    ));
+                }
+            }
+        }
+        run.element("apprunner_service", drift);
+    }
+    let named_roles = [("execution_role", cp.execution_role.as_ref()), ("node_role", spec.node_role.as_ref())];
+    for (element, name) in named_roles {
+        let Some(name) = name else { continue };
+        let drift = match run.find(&s.iam.roles, |r| &r.meta, name, None) {
+            None => run
+                .absent("iam.roles", missing(element, Severity::Medium, &format!("IAM role `{name}`")))
+                .into_iter()
+                .collect(),
+            Some(_) => Vec::new(),
+        };
+        run.element(element, drift);
+    }
+    for repo in &spec.ecr.repositories {
+        let element = format!("ecr_repository:{repo}");
+        let drift = match run.find(&s.ecr.repositories, |r| &r.meta, repo, None) {
+            None => run
+                .absent("ecr.repositories", missing(&element, Severity::Medium, &format!("ECR repository `{repo}`")))
+                .into_iter()
+                .collect(),
+            Some(_) => Vec::new(),
+        };
+        run.element(&element, drift);
+    }
+    // The OIDC provider of the declared cluster's issuer (judged when the cluster is known).
+    let cluster =
+        view.architecture.eks_cluster.as_ref().and_then(|e| s.eks.clusters.iter().find(|c| c.meta.name == e.name));
+    if let (Some(_), Some(c)) = (&spec.irsa, cluster) {
+        let mut drift = Vec::new();
+        match c.oidc_issuer.as_deref().map(|i| i.trim_start_matches("https://")) {
+            None => run.unknown = true,
+            Some(url) => {
+                let found = s.iam.oidc_providers.iter().find(|p| p.url.as_deref() == Some(url));
+                match found {
+                    Some(p) => {
+                        run.matched.insert(p.meta.arn.as_str());
+                    }
+                    None => drift.extend(run.absent(
+                        "iam.oidc_providers",
+                        missing("oidc_provider", Severity::High, &format!("IAM OIDC provider for `{url}`")),
+                    )),
+                }
+            }
+        }
+        run.element("oidc_provider", drift);
+    }
+    for name in &spec.node_groups {
+        let element = format!("node_group:{name}");
+        let mut drift = Vec::new();
+        match run.find(&s.eks.node_groups, |g| &g.meta, name, None) {
+            None => drift.extend(
+                run.absent("eks.node_groups", missing(&element, Severity::High, &format!("EKS node group `{name}`"))),
+            ),
+            Some(g) => {
+                if let (Some(want), Some(actual)) = (&spec.node_role, role_name(g.node_role.as_deref())) {
+                    if &actual != want {
+                        drift.push(changed(
+                            &element,
+                            &g.meta,
+                            Severity::Medium,
+                            "node_role",
+                            json!(want),
+                            json!(actual),
+                        ));
+                    }
+                }
+            }
+        }
+        run.element(&element, drift);
     }
 }
 
@@ -585,9 +742,10 @@ mod tests {
         let o = run(&compliant_snapshot());
         assert!(o.items.is_empty(), "{:#?}", o.items);
         // vpc, 2 endpoints, 4 buckets, database, 2 secrets, lb, listener, eks, private subnets,
-        // 2 NATs, config recorder, 5 roles
-        assert_eq!(o.declared, 22);
-        assert_eq!(o.in_sync, 22);
+        // 2 NATs, config recorder, 5 roles; ECS cluster and service, execution and node roles,
+        // 2 ECR repositories, OIDC provider, node group
+        assert_eq!(o.declared, 30);
+        assert_eq!(o.in_sync, 30);
         assert_eq!(o.vpc_id.as_deref(), Some("vpc-1"));
     }
 
@@ -607,7 +765,7 @@ mod tests {
                 ("nat_gateway:us-east-1b".into(), DriftState::Missing, None),
             ]
         );
-        assert_eq!(o.in_sync, 19);
+        assert_eq!(o.in_sync, 27);
     }
 
     /// Declared attributes that differ are CHANGED with path, expected and actual.
@@ -648,7 +806,7 @@ mod tests {
         dev.requirements.nat_gateway_per_az = false;
         let o = check(&s, &dev);
         assert!(o.items.is_empty(), "{:#?}", o.items);
-        assert_eq!(o.declared, 20);
+        assert_eq!(o.declared, 28);
     }
 
     /// A FlowForge-tagged bucket nobody declared is UNMANAGED; another env's bucket is not.
@@ -721,6 +879,48 @@ mod tests {
             o.unverified,
             vec!["bucket:silver", "secret:flowforge/prod/database", "secret:flowforge/prod/prefect-api"]
         );
-        assert_eq!((o.declared, o.in_sync), (22, 19));
+        assert_eq!((o.declared, o.in_sync), (30, 27));
+    }
+
+    /// Compute: a deleted OIDC provider and node group are MISSING, a service running as
+    /// another role and a node group on another node role are CHANGED, a stray ECR repository
+    /// and App Runner service are UNMANAGED.
+    #[test]
+    fn compute_elements_drift() {
+        let mut s = compliant_snapshot();
+        s.iam.oidc_providers.clear();
+        s.eks.node_groups[0].node_role = Some("arn:aws:iam::123456789012:role/flowforge-prod-devops".into());
+        s.ecs.task_definitions[0].task_role_arn = Some("arn:aws:iam::123456789012:role/flowforge-prod-devops".into());
+        s.ecr.repositories.push(crate::aws::ecr::EcrRepository {
+            meta: meta("ecr", "repository", "flowforge-prod-scratch", "flowforge-prod-scratch", &[]),
+            ..Default::default()
+        });
+        s.apprunner.services.push(crate::aws::apprunner::AppRunnerService {
+            meta: meta("apprunner", "service", "flowforge-prod-ui-demo/1", "flowforge-prod-ui-demo", &[]),
+            ..Default::default()
+        });
+        let o = run(&s);
+        assert_eq!(
+            summary(&o.items),
+            vec![
+                ("ecs_service".into(), DriftState::Changed, Some("task_role".into())),
+                ("oidc_provider".into(), DriftState::Missing, None),
+                ("node_group:flowforge-prod-workers".into(), DriftState::Changed, Some("node_role".into())),
+                ("apprunner_service:flowforge-prod-ui-demo".into(), DriftState::Unmanaged, None),
+                ("ecr_repository:flowforge-prod-scratch".into(), DriftState::Unmanaged, None),
+            ]
+        );
+        assert_eq!((o.declared, o.in_sync), (30, 27));
+    }
+
+    /// Compute: a task definition that could not be described leaves the ECS service
+    /// unverified (its role unknown), not in sync and not CHANGED.
+    #[test]
+    fn compute_undescribed_task_definition_is_unverified() {
+        let mut s = compliant_snapshot();
+        s.ecs.task_definitions.clear();
+        let o = run(&s);
+        assert!(o.items.is_empty(), "{:#?}", o.items);
+        assert_eq!(o.unverified, vec!["ecs_service"]);
     }
 }

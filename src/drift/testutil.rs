@@ -241,6 +241,52 @@ pub(crate) fn compliant_snapshot() -> Snapshot {
             ..Default::default()
         });
     }
+    compute(&mut s);
     s.sort();
     s
+}
+
+/// The baseline's `architecture.compute`: ECS control plane, ECR repositories, the cluster's
+/// OIDC provider, the execution and node roles, the node group.
+fn compute(s: &mut Snapshot) {
+    use crate::aws::{ecr, ecs, eks, iam};
+    let url = "oidc.eks.us-east-1.amazonaws.com/id/0F10F0F0";
+    for c in &mut s.eks.clusters {
+        c.oidc_issuer = Some(format!("https://{url}"));
+    }
+    s.iam.oidc_providers.push(iam::OidcProvider {
+        meta: meta("iam", "oidc-provider", url, url, &[]),
+        url: Some(url.into()),
+        client_ids: vec!["sts.amazonaws.com".into()],
+        ..Default::default()
+    });
+    for name in ["flowforge-prod-ecs-execution", "flowforge-prod-eks-node"] {
+        s.iam.roles.push(Role { meta: meta("iam", "role", name, name, &[]), path: "/".into(), ..Default::default() });
+    }
+    for name in ["flowforge-prod-ui", "flowforge-prod-flows"] {
+        s.ecr
+            .repositories
+            .push(ecr::EcrRepository { meta: meta("ecr", "repository", name, name, &[]), ..Default::default() });
+    }
+    let cluster = meta("ecs", "cluster", "flowforge-prod-control-plane", "flowforge-prod-control-plane", &[]);
+    let td = meta("ecs", "task-definition", "flowforge-prod-ui:1", "flowforge-prod-ui", &[]);
+    s.ecs.services.push(ecs::EcsService {
+        meta: meta("ecs", "service", "flowforge-prod-control-plane/flowforge-prod-ui", "flowforge-prod-ui", &[]),
+        cluster_arn: cluster.arn.clone(),
+        task_definition: Some(td.arn.clone()),
+        ..Default::default()
+    });
+    s.ecs.task_definitions.push(ecs::EcsTaskDefinition {
+        meta: td,
+        family: "flowforge-prod-ui".into(),
+        task_role_arn: Some(format!("arn:aws:iam::{ACCOUNT}:role/flowforge-prod-control-plane")),
+        ..Default::default()
+    });
+    s.ecs.clusters.push(ecs::EcsCluster { meta: cluster, status: "ACTIVE".into() });
+    s.eks.node_groups.push(eks::EksNodeGroup {
+        meta: meta("eks", "nodegroup", "flowforge-prod-workers", "flowforge-prod-workers", &[]),
+        cluster_name: "flowforge-prod-data-plane".into(),
+        node_role: Some(format!("arn:aws:iam::{ACCOUNT}:role/flowforge-prod-eks-node")),
+        ..Default::default()
+    });
 }

@@ -210,6 +210,13 @@ const TOP_TYPES: &[&str] = &[
     "aws_lb_listener",
     "aws_alb_listener",
     "aws_eks_cluster",
+    "aws_ecs_cluster",
+    "aws_ecs_service",
+    "aws_ecs_task_definition",
+    "aws_ecr_repository",
+    "aws_iam_openid_connect_provider",
+    "aws_eks_node_group",
+    "aws_apprunner_service",
 ];
 /// Types folded into their parent.
 const PART_TYPES: &[&str] = &[
@@ -604,7 +611,7 @@ pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftIt
                 }
                 (&c.meta, out)
             }),
-            _ => None,
+            other => compute_resource(other, a, snap),
         };
         match found {
             None => {
@@ -663,6 +670,13 @@ pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftIt
     live.extend(snap.elbv2.load_balancers.iter().map(|l| ("elbv2.load_balancers", &l.meta)));
     live.extend(snap.elbv2.listeners.iter().map(|l| ("elbv2.listeners", &l.meta)));
     live.extend(snap.eks.clusters.iter().map(|c| ("eks.clusters", &c.meta)));
+    live.extend(snap.ecs.clusters.iter().map(|c| ("ecs.clusters", &c.meta)));
+    live.extend(snap.ecs.services.iter().map(|x| ("ecs.services", &x.meta)));
+    live.extend(snap.ecs.task_definitions.iter().map(|x| ("ecs.task_definitions", &x.meta)));
+    live.extend(snap.ecr.repositories.iter().map(|x| ("ecr.repositories", &x.meta)));
+    live.extend(snap.iam.oidc_providers.iter().map(|x| ("iam.oidc_providers", &x.meta)));
+    live.extend(snap.eks.node_groups.iter().map(|x| ("eks.node_groups", &x.meta)));
+    live.extend(snap.apprunner.services.iter().map(|x| ("apprunner.services", &x.meta)));
     let mut matched_live = 0usize;
     for (collection, m) in &live {
         if managed.contains(m.arn.as_str()) {
@@ -701,6 +715,106 @@ fn lookup(v: &Value, path: &str) -> Value {
         }
     }
     cur.clone()
+}
+
+/// A live resource matched to a state resource, with (attribute, state value, live value).
+type Matched<'s> = (&'s ResourceMeta, Vec<(String, Value, Value)>);
+
+/// The compute resource types (ECS, ECR, OIDC provider, node group, App Runner): the live
+/// resource a state resource names, with the declared attributes to compare.
+fn compute_resource<'s>(kind: &str, a: &serde_json::Map<String, Value>, snap: &'s Snapshot) -> Option<Matched<'s>> {
+    let by_arn = |m: &ResourceMeta| !s(a, "arn").is_empty() && m.arn == s(a, "arn");
+    match kind {
+        "aws_ecs_cluster" => {
+            snap.ecs.clusters.iter().find(|c| by_arn(&c.meta) || c.meta.name == s(a, "name")).map(|c| (&c.meta, vec![]))
+        }
+        "aws_ecs_service" => snap
+            .ecs
+            .services
+            .iter()
+            .find(|x| {
+                x.meta.arn == s(a, "id")
+                    || by_arn(&x.meta)
+                    || (x.meta.name == s(a, "name") && x.cluster_arn == s(a, "cluster"))
+            })
+            .map(|x| {
+                let mut c = Vec::new();
+                if let Some(v) = a.get("desired_count") {
+                    c.push(("desired_count".into(), v.clone(), json!(x.desired_count)));
+                }
+                if let Some(n) = first_block(a, "network_configuration") {
+                    if let Some(v) = n.get("assign_public_ip") {
+                        let live =
+                            x.network.as_ref().and_then(|n| n.assign_public_ip.as_deref()).map(|p| p == "ENABLED");
+                        c.push(("assign_public_ip".into(), v.clone(), json!(live)));
+                    }
+                    if n.get("subnets").is_some() {
+                        let mut want = strs(n.get("subnets"));
+                        want.sort();
+                        let mut got = x.network.as_ref().map(|n| n.subnets.clone()).unwrap_or_default();
+                        got.sort();
+                        c.push(("subnets".into(), json!(want), json!(got)));
+                    }
+                }
+                (&x.meta, c)
+            }),
+        "aws_ecs_task_definition" => snap.ecs.task_definitions.iter().find(|t| by_arn(&t.meta)).map(|t| {
+            let c = [("task_role_arn", &t.task_role_arn), ("execution_role_arn", &t.execution_role_arn)]
+                .into_iter()
+                .filter_map(|(k, live)| a.get(k).map(|v| (k.to_owned(), v.clone(), json!(live))))
+                .collect();
+            (&t.meta, c)
+        }),
+        "aws_ecr_repository" => snap.ecr.repositories.iter().find(|r| r.meta.name == s(a, "name")).map(|r| {
+            let mut c = Vec::new();
+            if let Some(v) = a.get("image_tag_mutability") {
+                c.push(("image_tag_mutability".into(), v.clone(), json!(r.image_tag_mutability)));
+            }
+            if let Some(v) = first_block(a, "image_scanning_configuration").and_then(|b| b.get("scan_on_push")) {
+                c.push(("scan_on_push".into(), v.clone(), json!(r.scan_on_push)));
+            }
+            if let Some(v) = first_block(a, "encryption_configuration").and_then(|b| b.get("encryption_type")) {
+                c.push(("encryption_type".into(), v.clone(), json!(r.encryption_type)));
+            }
+            (&r.meta, c)
+        }),
+        "aws_iam_openid_connect_provider" => snap.iam.oidc_providers.iter().find(|p| by_arn(&p.meta)).map(|p| {
+            let mut want = strs(a.get("client_id_list"));
+            want.sort();
+            let mut got = p.client_ids.clone();
+            got.sort();
+            (&p.meta, vec![("client_id_list".into(), json!(want), json!(got))])
+        }),
+        "aws_eks_node_group" => snap
+            .eks
+            .node_groups
+            .iter()
+            .find(|g| {
+                by_arn(&g.meta) || (g.cluster_name == s(a, "cluster_name") && g.meta.name == s(a, "node_group_name"))
+            })
+            .map(|g| {
+                let mut c = Vec::new();
+                if let Some(v) = a.get("node_role_arn") {
+                    c.push(("node_role_arn".into(), v.clone(), json!(g.node_role)));
+                }
+                if a.get("subnet_ids").is_some() {
+                    let mut want = strs(a.get("subnet_ids"));
+                    want.sort();
+                    let mut got = g.subnets.clone();
+                    got.sort();
+                    c.push(("subnet_ids".into(), json!(want), json!(got)));
+                }
+                (&g.meta, c)
+            }),
+        "aws_apprunner_service" => snap.apprunner.services.iter().find(|x| by_arn(&x.meta)).map(|x| {
+            let c = first_block(a, "instance_configuration")
+                .and_then(|b| b.get("instance_role_arn"))
+                .map(|v| vec![("instance_role_arn".into(), v.clone(), json!(x.instance_role_arn))])
+                .unwrap_or_default();
+            (&x.meta, c)
+        }),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -776,6 +890,41 @@ mod tests {
     }
 
     /// Only format 4 is read; anything else is a clear error, never a silent empty state.
+    /// Compute types: a node group in sync, an ECR repository whose tag mutability changed by
+    /// hand (CHANGED), an ECS service the state has and the account does not (MISSING).
+    #[test]
+    fn compute_types_are_mapped() {
+        let text = r#"{"version": 4, "resources": [
+          {"mode": "managed", "type": "aws_eks_node_group", "name": "workers", "instances": [{"attributes": {
+            "cluster_name": "flowforge-prod-data-plane", "node_group_name": "flowforge-prod-workers",
+            "node_role_arn": "arn:aws:iam::123456789012:role/flowforge-prod-eks-node"}}]},
+          {"mode": "managed", "type": "aws_ecr_repository", "name": "ui", "instances": [{"attributes": {
+            "name": "flowforge-prod-ui", "image_tag_mutability": "IMMUTABLE"}}]},
+          {"mode": "managed", "type": "aws_ecs_service", "name": "gone", "instances": [{"attributes": {
+            "id": "arn:aws:ecs:us-east-1:123456789012:service/flowforge-prod-control-plane/gone", "name": "gone"}}]}
+        ]}"#;
+        let mut s = compliant_snapshot();
+        s.ecr.repositories.iter_mut().find(|r| r.meta.name == "flowforge-prod-ui").unwrap().image_tag_mutability =
+            Some("MUTABLE".into());
+        let (sum, items) = compare(&TfState::parse(text, "c.tfstate").unwrap(), &s);
+        let drift: Vec<_> = items
+            .iter()
+            .filter(|i| i.state != DriftState::Unmanaged)
+            .map(|i| (i.element.as_str(), i.state, i.attribute.as_deref()))
+            .collect();
+        assert_eq!(
+            drift,
+            vec![
+                ("aws_ecr_repository.ui", DriftState::Changed, Some("image_tag_mutability")),
+                ("aws_ecs_service.gone", DriftState::Missing, None),
+            ]
+        );
+        assert_eq!((sum.managed_in_sync, sum.changed, sum.missing), (1, 1, 1));
+        assert!(items
+            .iter()
+            .any(|i| i.element == "ecs.task_definitions:flowforge-prod-ui" && i.state == DriftState::Unmanaged));
+    }
+
     #[test]
     fn bad_state_files_are_errors() {
         let e = TfState::parse(r#"{"version": 3, "modules": []}"#, "old.tfstate").unwrap_err().to_string();

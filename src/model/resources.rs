@@ -670,6 +670,10 @@ resource!(
         /// Control-plane log types that are enabled (`api`, `audit`, `authenticator`, ...).
         #[serde(default)]
         pub enabled_log_types: Vec<String>,
+        /// The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`),
+        /// what IRSA roles trust through an IAM OIDC provider; null when not reported.
+        #[serde(default)]
+        pub oidc_issuer: Option<String>,
     }
 );
 

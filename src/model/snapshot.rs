@@ -132,6 +132,9 @@ pub struct Iam {
     /// password policy is set.
     #[serde(default)]
     pub password_policy: Vec<AccountPasswordPolicy>,
+    /// IAM OIDC identity providers (EKS clusters' issuers for IRSA).
+    #[serde(default)]
+    pub oidc_providers: Vec<crate::aws::iam::OidcProvider>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
@@ -160,6 +163,12 @@ pub struct Elbv2 {
 pub struct Eks {
     #[serde(default)]
     pub clusters: Vec<EksCluster>,
+    /// Managed node groups of every cluster (FlowForge's data plane).
+    #[serde(default)]
+    pub node_groups: Vec<crate::aws::eks::EksNodeGroup>,
+    /// Fargate profiles of every cluster.
+    #[serde(default)]
+    pub fargate_profiles: Vec<crate::aws::eks::EksFargateProfile>,
 }
 
 /// A collection of the snapshot, named as in policy METADATA (`s3.buckets`).

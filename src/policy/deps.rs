@@ -502,7 +502,7 @@ mod tests {
     fn dynamic_paths_read_everything_below_them() {
         let check = "package flowforge.aws.x.c\nimport rego.v1\ndeny contains k if { some k, _ in input.eks[name] ; name := \"clusters\" }";
         let r = analyse(("c.rego", check), []);
-        assert_eq!(names(&r), vec!["eks.clusters"]);
+        assert_eq!(names(&r), vec!["eks.clusters", "eks.fargate_profiles", "eks.node_groups"]);
         let bare = "package flowforge.aws.x.d\nimport rego.v1\ndeny contains k if { walk(input, [k, _]) }";
         assert_eq!(analyse(("c.rego", bare), []).collections.len(), COLLECTIONS.len());
     }

@@ -3,11 +3,13 @@
 //! ([`seed`]).
 #![allow(dead_code)]
 
+pub mod apprunner;
 pub mod moto;
 pub mod proxy;
 pub mod seed;
 pub mod seed_org;
 pub mod seed_corpus_iam;
+pub mod seed_compute;
 
 /// Creates the IAM user `scanner` whose policy is the shipped scanner policy without the
 /// actions of `service` (e.g. `rds`), turns on moto's IAM enforcement, and returns the user's

@@ -14,7 +14,10 @@ use std::time::{Duration, Instant};
 pub struct Moto {
     child: Child,
     pub port: u16,
+    /// What clients and scans use: moto behind the App Runner front ([`super::apprunner`]).
     pub endpoint: String,
+    /// App Runner, which moto lacks: put services here.
+    pub apprunner: super::apprunner::Front,
     log: PathBuf,
 }
 
@@ -86,7 +89,9 @@ impl Moto {
             .stderr(err_file)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {}: {e}; run `scripts/setup-moto.sh`", bin.display()));
-        let mut moto = Moto { child, port, endpoint: format!("http://127.0.0.1:{port}"), log };
+        let apprunner = super::apprunner::Front::start(port);
+        let endpoint = format!("http://127.0.0.1:{}", apprunner.port);
+        let mut moto = Moto { child, port, endpoint, apprunner, log };
         let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if let Ok((status, _)) = http(port, "GET", "/moto-api/data.json", "") {

@@ -100,6 +100,8 @@ pub struct Clients {
     /// The account the keys belong to (moto picks the account from the access key):
     /// [`ACCOUNT_ID`], or a member account of an organisation (`seed_org`).
     pub account_id: String,
+    pub ecs: aws_sdk_ecs::Client,
+    pub ecr: aws_sdk_ecr::Client,
 }
 
 /// s3control with an emulator: the account-id host prefix cannot resolve on 127.0.0.1.
@@ -139,6 +141,8 @@ impl Clients {
             elb: aws_sdk_elasticloadbalancingv2::Client::new(&conf),
             eks: aws_sdk_eks::Client::new(&conf),
             config: aws_sdk_config::Client::new(&conf),
+            ecs: aws_sdk_ecs::Client::new(&conf),
+            ecr: aws_sdk_ecr::Client::new(&conf),
             endpoint: endpoint.to_owned(),
             conf,
             account_id: ACCOUNT_ID.to_owned(),
@@ -184,6 +188,8 @@ pub struct Seeded {
     pub eks_cluster: String,
     pub eks_cluster_arn: String,
     pub config_recorder: String,
+    /// ECR, the ECS control plane, IRSA and the node group ([`super::seed_compute`]).
+    pub compute: super::seed_compute::SeededCompute,
 }
 
 fn tag(k: &str, v: &str) -> ec2t::Tag {
@@ -799,6 +805,7 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
         .send()
         .await
         .expect("start recorder");
+    s.compute = super::seed_compute::seed(c, &s).await;
     s
 }
 

@@ -5,8 +5,12 @@ use std::collections::BTreeMap;
 
 use aws_sdk_eks::Client;
 
-use super::{CallError, Ctx};
+use super::{CallError, Ctx, EksFargateProfile, EksLaunchTemplate, EksNodeGroup};
 use crate::model::{EksCluster, EksEncryptionConfig};
+
+fn tag_map(tags: Option<&std::collections::HashMap<String, String>>) -> BTreeMap<String, String> {
+    tags.map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()
+}
 
 const SVC: &str = "eks";
 
@@ -95,6 +99,101 @@ impl EksApi {
                 })
                 .collect(),
             enabled_log_types,
+            oidc_issuer: c.identity().and_then(|i| i.oidc()).and_then(|o| o.issuer()).map(str::to_owned),
+        })
+    }
+
+    pub async fn node_group_names(&self, cluster: &str) -> Result<Vec<String>, CallError> {
+        self.client
+            .list_nodegroups()
+            .cluster_name(cluster)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| CallError::from_sdk(SVC, "ListNodegroups", e))
+    }
+
+    /// The ARN a node group is recorded under when DescribeNodegroup fails (the real one
+    /// ends in a generated id the listing does not give).
+    pub fn node_group_ref(&self, cluster: &str, name: &str) -> String {
+        self.ctx.arn(SVC, &format!("nodegroup/{cluster}/{name}"))
+    }
+
+    pub async fn node_group(&self, cluster: &str, name: &str) -> Result<EksNodeGroup, CallError> {
+        let out = self
+            .client
+            .describe_nodegroup()
+            .cluster_name(cluster)
+            .nodegroup_name(name)
+            .send()
+            .await
+            .map_err(|e| CallError::from_sdk(SVC, "DescribeNodegroup", e))?;
+        let Some(n) = out.nodegroup() else {
+            return Err(CallError {
+                service: SVC,
+                operation: "DescribeNodegroup",
+                code: "EmptyResponse".into(),
+                message: format!("DescribeNodegroup returned no node group for {cluster}/{name}"),
+            });
+        };
+        let arn = n.nodegroup_arn().map(str::to_owned).unwrap_or_else(|| self.node_group_ref(cluster, name));
+        Ok(EksNodeGroup {
+            meta: self.ctx.meta(arn, name, name, tag_map(n.tags())),
+            cluster_name: cluster.to_owned(),
+            status: n.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            subnets: n.subnets().to_vec(),
+            node_role: n.node_role().map(str::to_owned),
+            launch_template: n.launch_template().map(|l| EksLaunchTemplate {
+                id: l.id().map(str::to_owned),
+                name: l.name().map(str::to_owned),
+                version: l.version().map(str::to_owned),
+            }),
+        })
+    }
+
+    pub async fn fargate_profile_names(&self, cluster: &str) -> Result<Vec<String>, CallError> {
+        self.client
+            .list_fargate_profiles()
+            .cluster_name(cluster)
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| CallError::from_sdk(SVC, "ListFargateProfiles", e))
+    }
+
+    /// The ARN a Fargate profile is recorded under when DescribeFargateProfile fails.
+    pub fn fargate_profile_ref(&self, cluster: &str, name: &str) -> String {
+        self.ctx.arn(SVC, &format!("fargateprofile/{cluster}/{name}"))
+    }
+
+    pub async fn fargate_profile(&self, cluster: &str, name: &str) -> Result<EksFargateProfile, CallError> {
+        let out = self
+            .client
+            .describe_fargate_profile()
+            .cluster_name(cluster)
+            .fargate_profile_name(name)
+            .send()
+            .await
+            .map_err(|e| CallError::from_sdk(SVC, "DescribeFargateProfile", e))?;
+        let Some(p) = out.fargate_profile() else {
+            return Err(CallError {
+                service: SVC,
+                operation: "DescribeFargateProfile",
+                code: "EmptyResponse".into(),
+                message: format!("DescribeFargateProfile returned no profile for {cluster}/{name}"),
+            });
+        };
+        let arn = p.fargate_profile_arn().map(str::to_owned).unwrap_or_else(|| self.fargate_profile_ref(cluster, name));
+        Ok(EksFargateProfile {
+            meta: self.ctx.meta(arn, name, name, tag_map(p.tags())),
+            cluster_name: cluster.to_owned(),
+            status: p.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+            subnets: p.subnets().to_vec(),
+            pod_execution_role_arn: p.pod_execution_role_arn().map(str::to_owned),
         })
     }
 }

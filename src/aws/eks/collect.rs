@@ -1,5 +1,6 @@
-//! How EKS is collected: the cluster names, then each cluster's description with bounded
-//! concurrency.
+//! How EKS is collected: the cluster names, then each cluster's description, node groups and
+//! Fargate profiles with bounded concurrency (one listing per cluster and kind, one
+//! description per node group or profile: the API has no batch form).
 
 use std::sync::Arc;
 
@@ -24,7 +25,7 @@ pub(crate) async fn collect(session: &Session, region: &str, concurrency: usize,
     };
     let api = &api;
     let errs = &errs;
-    let clusters: Vec<_> = stream::iter(names)
+    let clusters: Vec<_> = stream::iter(names.clone())
         .map(|name| async move {
             let res = api.cluster(&name).await;
             errs.ok(region, Some(&api.cluster_arn(&name)), res)
@@ -33,5 +34,34 @@ pub(crate) async fn collect(session: &Session, region: &str, concurrency: usize,
         .collect()
         .await;
     out.clusters = clusters.into_iter().flatten().collect();
+    let mut node_groups = Vec::new();
+    let mut profiles = Vec::new();
+    for cluster in &names {
+        let (ng, fp) = futures::join!(api.node_group_names(cluster), api.fargate_profile_names(cluster));
+        if let Some(ng) = errs.ok(region, None, ng) {
+            node_groups.extend(ng.into_iter().map(|n| (cluster.clone(), n)));
+        }
+        if let Some(fp) = errs.ok(region, None, fp) {
+            profiles.extend(fp.into_iter().map(|p| (cluster.clone(), p)));
+        }
+    }
+    let node_groups: Vec<_> = stream::iter(node_groups)
+        .map(|(cluster, name)| async move {
+            let res = api.node_group(&cluster, &name).await;
+            errs.ok(region, Some(&api.node_group_ref(&cluster, &name)), res)
+        })
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    out.node_groups = node_groups.into_iter().flatten().collect();
+    let profiles: Vec<_> = stream::iter(profiles)
+        .map(|(cluster, name)| async move {
+            let res = api.fargate_profile(&cluster, &name).await;
+            errs.ok(region, Some(&api.fargate_profile_ref(&cluster, &name)), res)
+        })
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    out.fargate_profiles = profiles.into_iter().flatten().collect();
     out
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use aws_sdk_iam::types::{AttachedPolicy as SdkAttached, PolicyDetail, Tag};
 use aws_sdk_iam::Client;
 
-use super::{CallError, Ctx};
+use super::{CallError, Ctx, OidcProvider};
 use crate::model::{
     AccountPasswordPolicy, AttachedPolicy, Group, InlinePolicy, ManagedPolicy, PasswordPolicy, Role, User,
 };
@@ -185,6 +185,34 @@ impl IamApi {
         Ok(AccountPasswordPolicy {
             meta: self.ctx.meta(arn, "account-password-policy", "account-password-policy", BTreeMap::new()),
             policy,
+        })
+    }
+
+    /// The ARNs of the account's OIDC identity providers.
+    pub async fn oidc_provider_arns(&self) -> Result<Vec<String>, CallError> {
+        let out = self
+            .client
+            .list_open_id_connect_providers()
+            .send()
+            .await
+            .map_err(|e| CallError::from_sdk(SVC, "ListOpenIDConnectProviders", e))?;
+        Ok(out.open_id_connect_provider_list().iter().filter_map(|p| p.arn().map(str::to_owned)).collect())
+    }
+
+    pub async fn oidc_provider(&self, arn: &str) -> Result<OidcProvider, CallError> {
+        let out = self
+            .client
+            .get_open_id_connect_provider()
+            .open_id_connect_provider_arn(arn)
+            .send()
+            .await
+            .map_err(|e| CallError::from_sdk(SVC, "GetOpenIDConnectProvider", e))?;
+        let id = arn.split_once(":oidc-provider/").map(|(_, u)| u).unwrap_or(arn);
+        Ok(OidcProvider {
+            meta: self.ctx.meta(arn.to_owned(), id, id, tags(out.tags())),
+            url: out.url().map(|u| u.trim_start_matches("https://").to_owned()),
+            client_ids: out.client_id_list().to_vec(),
+            thumbprints: out.thumbprint_list().to_vec(),
         })
     }
 }

@@ -1,7 +1,10 @@
-//! How IAM is collected: the authorization details and the password policy at once; a
-//! policy document that cannot be parsed is recorded against its resource.
+//! How IAM is collected: the authorization details, the password policy and the OIDC
+//! provider listing at once, then each OIDC provider; a policy document that cannot be
+//! parsed is recorded against its resource.
 
 use std::sync::Arc;
+
+use futures::stream::{self, StreamExt};
 
 use super::{IamApi, Part};
 use crate::aws::{Errors, Session, GLOBAL_REGION};
@@ -14,10 +17,11 @@ fn api(session: &Session) -> IamApi {
     IamApi::new(aws_sdk_iam::Client::from_conf(conf), session.ctx(GLOBAL_REGION))
 }
 
-pub(crate) async fn collect(session: &Session, _region: &str, _concurrency: usize, errs: Arc<Errors>) -> Part {
+pub(crate) async fn collect(session: &Session, _region: &str, concurrency: usize, errs: Arc<Errors>) -> Part {
     let api = api(session);
     let g = GLOBAL_REGION;
-    let (details, password) = futures::join!(api.authorization_details(), api.password_policy());
+    let (details, password, oidc) =
+        futures::join!(api.authorization_details(), api.password_policy(), api.oidc_provider_arns());
     let mut out = Part::default();
     if let Some(d) = errs.ok(g, None, details) {
         for (arn, e) in d.errors {
@@ -30,6 +34,18 @@ pub(crate) async fn collect(session: &Session, _region: &str, _concurrency: usiz
     }
     if let Some(p) = errs.ok(g, None, password) {
         out.password_policy.push(p);
+    }
+    if let Some(arns) = errs.ok(g, None, oidc) {
+        let (api, errs) = (&api, &errs);
+        let providers: Vec<_> = stream::iter(arns)
+            .map(|arn| async move {
+                let res = api.oidc_provider(&arn).await;
+                errs.ok(g, Some(&arn), res)
+            })
+            .buffer_unordered(concurrency)
+            .collect()
+            .await;
+        out.oidc_providers = providers.into_iter().flatten().collect();
     }
     out
 }

@@ -1,0 +1,27 @@
+package flowforge.aws.ecs.logging_test
+
+import data.flowforge.aws.ecs.logging as check
+import data.flowforge.lib.testing
+import rego.v1
+
+inp(driver) := {"ecs": {"task_definitions": [object.union(
+	testing.meta("arn:aws:ecs:us-east-1:123456789012:task-definition/flowforge-prod-ui:3", "flowforge-prod-ui:3", "flowforge-prod-ui", testing.ff_tags),
+	{"family": "flowforge-prod-ui", "containers": [{"name": "ui", "log_driver": driver}]},
+)]}}
+
+findings(i) := f if {
+	f := check.deny with input as i with data.baseline as testing.baseline
+}
+
+test_pass_awslogs_or_firelens if {
+	count(findings(inp("awslogs"))) == 0
+	count(findings(inp("awsfirelens"))) == 0
+}
+
+test_fail_no_logging if {
+	count(findings(inp(null))) == 1
+}
+
+test_fail_other_driver if {
+	count(findings(inp("json-file"))) == 1
+}

@@ -1,0 +1,36 @@
+package flowforge.aws.ecs.no_plaintext_secrets_test
+
+import data.flowforge.aws.ecs.no_plaintext_secrets as check
+import data.flowforge.lib.testing
+import rego.v1
+
+inp(env, secrets) := {"ecs": {"task_definitions": [object.union(
+	testing.meta("arn:aws:ecs:us-east-1:123456789012:task-definition/flowforge-prod-ui:3", "flowforge-prod-ui:3", "flowforge-prod-ui", testing.ff_tags),
+	{"family": "flowforge-prod-ui", "containers": [{"name": "ui", "environment": env, "secrets": secrets}]},
+)]}}
+
+sm := "arn:aws:secretsmanager:us-east-1:123456789012:secret:flowforge/prod/database-AbCdEf"
+
+findings(i) := f if {
+	f := check.deny with input as i with data.baseline as testing.baseline
+}
+
+test_pass_secrets_by_reference if {
+	env := [{"name": "NODE_ENV", "value_kind": null}, {"name": "PREFECT_API_URL", "value_kind": null}]
+	count(findings(inp(env, [{"name": "DATABASE_URL", "value_from": sm}, {"name": "API_KEY", "value_from": "/flowforge/prod/api-key"}]))) == 0
+}
+
+test_fail_credential_name if {
+	count(findings(inp([{"name": "DB_PASSWORD", "value_kind": null}], []))) == 1
+}
+
+test_fail_credential_value if {
+	f := findings(inp([{"name": "DATABASE_URL", "value_kind": "connection-string-with-password"}, {"name": "X", "value_kind": "aws-access-key-id"}], []))
+	count(f) == 1
+	some x in f
+	x.evidence.variables == ["DATABASE_URL", "X"]
+}
+
+test_fail_secret_from_elsewhere if {
+	count(findings(inp([], [{"name": "DB", "value_from": "arn:aws:s3:::flowforge-prod-config/db.env"}]))) == 1
+}
