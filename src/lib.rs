@@ -15,6 +15,9 @@
 //! - [`diag`]: the one problem type for every input file (codes in `docs/diagnostics.md`) and the
 //!   shared positioned-YAML reader; a leaf that imports nothing of ours, so any layer can use it.
 //! - `fsio`: the one bounded way to read an input file.
+//! - [`network`]: effective network reachability (security-group CIDR unions, NACL rule
+//!   order, tiers by tag or name): one home for the engine's derived facts and the drift graph.
+//! - [`defaults`]: the documented engine defaults applied where a parameter group is silent.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -22,6 +25,7 @@ pub mod audit;
 pub mod aws;
 pub mod baseline;
 pub mod cli;
+pub mod defaults;
 #[cfg(feature = "aws")]
 pub mod collect;
 pub mod diag;
@@ -31,6 +35,7 @@ pub mod evidence;
 pub mod fsio;
 pub mod gate;
 pub mod model;
+pub mod network;
 mod parallel;
 pub mod policy;
 pub mod report;

@@ -54,6 +54,8 @@ fn drifted_example_has_exact_findings() {
         ("FAIL", "FF-IAM-003", format!("arn:aws:iam::{a}:role/flowforge-prod-prefect-worker")),
         ("FAIL", "FF-NET-002", format!("arn:aws:ec2:{r}:{a}:security-group/sg-0f10f0f0000000db5")),
         ("FAIL", "FF-NET-003", format!("arn:aws:ec2:{r}:{a}:security-group/sg-0f10f0f0000000db5")),
+        ("FAIL", "FF-NET-004", format!("arn:aws:ec2:{r}:{a}:network-acl/acl-0f10f0f0000000001")),
+        ("FAIL", "FF-NET-005", format!("arn:aws:ec2:{r}:{a}:network-acl/acl-0f10f0f0000000002")),
         ("FAIL", "FF-RDS-003", format!("arn:aws:rds:{r}:{a}:db:flowforge-prod-metadata")),
         ("FAIL", "FF-S3-001", "arn:aws:s3:::flowforge-prod-silver".to_owned()),
         ("FAIL", "FF-S3-002", "arn:aws:s3:::flowforge-prod-landing".to_owned()),
@@ -354,7 +356,7 @@ fn diff_reports_and_exit_on_change() {
     let o = run(&["diff", old.to_str().unwrap(), new.to_str().unwrap(), "--format", "json", "--exit-on-change"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(d["regressed"].as_array().unwrap().len(), 9, "{d}");
+    assert_eq!(d["regressed"].as_array().unwrap().len(), 11, "{d}");
     let o = run(&["diff", old.to_str().unwrap(), old.to_str().unwrap(), "--exit-on-change"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let snap = repo("examples/snapshots/prod-compliant.json");

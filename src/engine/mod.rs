@@ -78,12 +78,14 @@ pub fn evaluate_with(
 ) -> Result<Evaluation, EngineError> {
     let started = std::time::Instant::now();
     let required = crate::policy::required_collections(catalog, &baseline_view, &limits)?;
-    let mut engine = PolicyEngine::with_limits(catalog, baseline_view, limits)?;
-    match prepared {
-        Some(input) => engine.set_input_prepared(input),
+    let mut input = match prepared {
+        Some(input) => input.clone(),
         // The typed snapshot (defaults filled in) is what the policies see.
-        None => engine.set_input(snapshot)?,
-    }
+        None => RegoInput::from_serialize(snapshot)?,
+    };
+    input::add_derived(&mut input, snapshot, &baseline_view).map_err(EngineError::Input)?;
+    let mut engine = PolicyEngine::with_limits(catalog, baseline_view, limits)?;
+    engine.set_input_prepared(&input);
 
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "policies compiled, input converted");
     let index = ResourceIndex::new(snapshot);

@@ -179,6 +179,8 @@ pub struct Seeded {
     pub eks_cluster: String,
     pub eks_cluster_arn: String,
     pub config_recorder: String,
+    /// The application and database network ACLs (`seed_corpus_network`).
+    pub network_acls: Vec<String>,
 }
 
 fn tag(k: &str, v: &str) -> ec2t::Tag {
@@ -789,6 +791,7 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
         .send()
         .await
         .expect("start recorder");
+    super::seed_corpus_network::seed_network_acls(c, &mut s).await;
     s
 }
 
