@@ -31,10 +31,34 @@ const PG_TLS: &str = "PostgreSQL documentation, \"Connections and Authentication
 /// The table. Engines as in a parameter group family (`postgres15` → `postgres`, 15).
 pub const TABLE: &[EngineDefault] = &[
     EngineDefault { engine: "postgres", majors: (9, 14), parameter: "rds.force_ssl", value: "0", source: RDS_SSL },
-    EngineDefault { engine: "postgres", majors: (15, u32::MAX), parameter: "rds.force_ssl", value: "1", source: RDS_SSL },
-    EngineDefault { engine: "postgres", majors: (9, u32::MAX), parameter: "log_connections", value: "0", source: PG_LOGGING },
-    EngineDefault { engine: "postgres", majors: (9, u32::MAX), parameter: "log_disconnections", value: "0", source: PG_LOGGING },
-    EngineDefault { engine: "postgres", majors: (12, u32::MAX), parameter: "ssl_min_protocol_version", value: "TLSv1.2", source: PG_TLS },
+    EngineDefault {
+        engine: "postgres",
+        majors: (15, u32::MAX),
+        parameter: "rds.force_ssl",
+        value: "1",
+        source: RDS_SSL,
+    },
+    EngineDefault {
+        engine: "postgres",
+        majors: (9, u32::MAX),
+        parameter: "log_connections",
+        value: "0",
+        source: PG_LOGGING,
+    },
+    EngineDefault {
+        engine: "postgres",
+        majors: (9, u32::MAX),
+        parameter: "log_disconnections",
+        value: "0",
+        source: PG_LOGGING,
+    },
+    EngineDefault {
+        engine: "postgres",
+        majors: (12, u32::MAX),
+        parameter: "ssl_min_protocol_version",
+        value: "TLSv1.2",
+        source: PG_TLS,
+    },
 ];
 
 /// The parameters the table and the checks care about.
@@ -91,8 +115,10 @@ pub fn facts(s: &Snapshot) -> Value {
     let mut instance = serde_json::Map::new();
     let mut cluster = serde_json::Map::new();
     for g in &s.rds.parameter_groups {
-        let params: serde_json::Map<String, Value> =
-            PARAMETERS.iter().map(|p| ((*p).to_owned(), effective_json(&effective(&g.family, &g.parameters, p)))).collect();
+        let params: serde_json::Map<String, Value> = PARAMETERS
+            .iter()
+            .map(|p| ((*p).to_owned(), effective_json(&effective(&g.family, &g.parameters, p))))
+            .collect();
         let entry = json!({"family": g.family, "parameters": params});
         if g.kind == "cluster" {
             cluster.insert(g.meta.name.clone(), entry);
@@ -116,14 +142,24 @@ mod tests {
     #[test]
     fn force_ssl_defaults_by_version() {
         let none = BTreeMap::new();
-        assert!(matches!(effective("postgres15", &none, "rds.force_ssl"), Effective::Default { ref value, .. } if value == "1"));
-        assert!(matches!(effective("postgres16", &none, "rds.force_ssl"), Effective::Default { ref value, .. } if value == "1"));
-        assert!(matches!(effective("postgres14", &none, "rds.force_ssl"), Effective::Default { ref value, .. } if value == "0"));
-        assert!(matches!(effective("postgres9.6", &none, "rds.force_ssl"), Effective::Default { ref value, .. } if value == "0"));
+        assert!(
+            matches!(effective("postgres15", &none, "rds.force_ssl"), Effective::Default { ref value, .. } if value == "1")
+        );
+        assert!(
+            matches!(effective("postgres16", &none, "rds.force_ssl"), Effective::Default { ref value, .. } if value == "1")
+        );
+        assert!(
+            matches!(effective("postgres14", &none, "rds.force_ssl"), Effective::Default { ref value, .. } if value == "0")
+        );
+        assert!(
+            matches!(effective("postgres9.6", &none, "rds.force_ssl"), Effective::Default { ref value, .. } if value == "0")
+        );
         let set: BTreeMap<String, String> = [("rds.force_ssl".to_owned(), "0".to_owned())].into();
         assert_eq!(effective("postgres16", &set, "rds.force_ssl"), Effective::Explicit("0".into()));
         assert!(matches!(effective("aurora-postgresql16", &none, "rds.force_ssl"), Effective::Unknown(_)));
         assert!(matches!(effective("", &none, "rds.force_ssl"), Effective::Unknown(_)));
-        assert!(matches!(effective("postgres16", &none, "log_connections"), Effective::Default { ref value, .. } if value == "0"));
+        assert!(
+            matches!(effective("postgres16", &none, "log_connections"), Effective::Default { ref value, .. } if value == "0")
+        );
     }
 }

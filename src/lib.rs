@@ -25,9 +25,9 @@ pub mod audit;
 pub mod aws;
 pub mod baseline;
 pub mod cli;
-pub mod defaults;
 #[cfg(feature = "aws")]
 pub mod collect;
+pub mod defaults;
 pub mod diag;
 pub mod drift;
 pub mod engine;

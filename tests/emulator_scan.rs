@@ -241,7 +241,9 @@ async fn net_semantics_corpus_cases_end_to_end() {
         let suffix = format!("security-group/{}", case.group_id);
         let got = results
             .iter()
-            .find(|r| r["check_id"] == case.check_id && r["resource_arn"].as_str().is_some_and(|a| a.ends_with(&suffix)))
+            .find(|r| {
+                r["check_id"] == case.check_id && r["resource_arn"].as_str().is_some_and(|a| a.ends_with(&suffix))
+            })
             .map(|r| r["status"].as_str().unwrap_or_default().to_owned());
         let want = if case.expect_fail { "FAIL" } else { "PASS" };
         if got.as_deref() != Some(want) {

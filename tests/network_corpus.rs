@@ -42,7 +42,10 @@ fn corpus_is_well_formed() {
         assert_eq!(format!("{}.json", c["id"].as_str().unwrap_or_default()), *file, "id names the file");
         assert!(matches!(c["kind"].as_str(), Some("security_group" | "network_acl")), "{file}: kind");
         let reason = c["reason"].as_str().unwrap_or_default();
-        assert!(reason.contains("Guide") || reason.contains("Reference") || reason.contains("RFC"), "{file}: the reason cites its source");
+        assert!(
+            reason.contains("Guide") || reason.contains("Reference") || reason.contains("RFC"),
+            "{file}: the reason cites its source"
+        );
         assert!(c["expected"].is_object() && c["input"].is_object(), "{file}");
     }
 }

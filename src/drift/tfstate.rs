@@ -777,7 +777,10 @@ mod tests {
         assert_eq!((acl[0].state, acl[0].attribute.as_deref()), (DriftState::Changed, Some("subnet_ids")));
         s.ec2.network_acls.clear();
         let (_, items) = compare(&tf, &s);
-        assert!(items.iter().any(|i| i.element == "aws_network_acl.db" && i.state == DriftState::Missing), "{items:#?}");
+        assert!(
+            items.iter().any(|i| i.element == "aws_network_acl.db" && i.state == DriftState::Missing),
+            "{items:#?}"
+        );
     }
 
     /// Changed, missing and unmanaged each land where they should.

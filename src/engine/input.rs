@@ -136,7 +136,8 @@ pub fn add_derived(input: &mut RegoInput, snapshot: &Snapshot, baseline: &serde_
         v @ regorus::Value::Object(_) => v.clone(),
         _ => regorus::Value::new_object(),
     };
-    let parameters = crate::policy::rego_value::to_value(&crate::defaults::facts(snapshot)).map_err(|e| e.to_string())?;
+    let parameters =
+        crate::policy::rego_value::to_value(&crate::defaults::facts(snapshot)).map_err(|e| e.to_string())?;
     let object = derived.as_object_mut().map_err(|e| e.to_string())?;
     object.insert(regorus::Value::from("network"), value);
     object.insert(regorus::Value::from("rds_parameters"), parameters);

@@ -20,7 +20,9 @@ use serde_json::{json, Value};
 
 use super::cidr::{AddrSet, Family};
 use super::tiers::TierRules;
-use super::{acl_of_subnet, nacl_admits, nacl_unjudgeable, nacl_world_open, sg_world_open, unparsed_ranges, Protocol, WorldOpen};
+use super::{
+    acl_of_subnet, nacl_admits, nacl_unjudgeable, nacl_world_open, sg_world_open, unparsed_ranges, Protocol, WorldOpen,
+};
 use crate::model::Snapshot;
 
 /// The collections the facts are derived from: a check reading `input.derived.network` reads
@@ -138,8 +140,7 @@ pub fn derive(s: &Snapshot, baseline: &Value) -> Value {
         );
     }
 
-    let data_plane =
-        [Family::V4, Family::V6].map(|f| tier_addresses(s, &rules, DATA_PLANE_TIER, f));
+    let data_plane = [Family::V4, Family::V6].map(|f| tier_addresses(s, &rules, DATA_PLANE_TIER, f));
     let mut acls = serde_json::Map::new();
     let mut sorted: Vec<_> = s.ec2.network_acls.iter().collect();
     sorted.sort_by(|a, b| a.meta.arn.cmp(&b.meta.arn));
@@ -148,7 +149,9 @@ pub fn derive(s: &Snapshot, baseline: &Value) -> Value {
             .ec2
             .subnets
             .iter()
-            .filter(|x| acl_of_subnet(&s.ec2.network_acls, &x.meta.id, &x.vpc_id).is_some_and(|a| a.meta.arn == acl.meta.arn))
+            .filter(|x| {
+                acl_of_subnet(&s.ec2.network_acls, &x.meta.id, &x.vpc_id).is_some_and(|a| a.meta.arn == acl.meta.arn)
+            })
             .collect();
         let db_subnets: Vec<&str> = filtered
             .iter()

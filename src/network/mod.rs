@@ -103,9 +103,7 @@ fn segments(spans: impl Iterator<Item = (u16, u16)>) -> Vec<(u16, u16)> {
         cuts.insert(u32::from(hi) + 1);
     }
     let cuts: Vec<u32> = cuts.into_iter().collect();
-    cuts.windows(2)
-        .filter_map(|w| Some((u16::try_from(w[0]).ok()?, u16::try_from(w[1] - 1).ok()?)))
-        .collect()
+    cuts.windows(2).filter_map(|w| Some((u16::try_from(w[0]).ok()?, u16::try_from(w[1] - 1).ok()?))).collect()
 }
 
 /// Merges adjacent runs with the same family and protocol.
@@ -402,7 +400,10 @@ mod tests {
     /// Representative ports cut a range where the rules do.
     #[test]
     fn nacl_ports() {
-        let acl = NetworkAcl { entries: vec![entry(100, "6", "allow", "0.0.0.0/0", Some((5432, 5432)))], ..Default::default() };
+        let acl = NetworkAcl {
+            entries: vec![entry(100, "6", "allow", "0.0.0.0/0", Some((5432, 5432)))],
+            ..Default::default()
+        };
         assert_eq!(nacl_ports_in(&acl, 5000, 6000), vec![5000, 5432, 5433]);
         assert_eq!(nacl_ports_in(&acl, 5432, 5432), vec![5432]);
     }

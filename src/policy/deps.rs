@@ -124,10 +124,8 @@ impl Libraries {
 
 /// The derived facts of the input (`input.derived.<name>`, computed by the engine) and the
 /// collections each is computed from.
-const DERIVED: &[(&str, &[&str])] = &[
-    ("derived.network", crate::network::facts::DERIVED_FROM),
-    ("derived.rds_parameters", &["rds.parameter_groups"]),
-];
+const DERIVED: &[(&str, &[&str])] =
+    &[("derived.network", crate::network::facts::DERIVED_FROM), ("derived.rds_parameters", &["rds.parameter_groups"])];
 
 /// [`Libraries::analyse`] for one check and its libraries.
 #[cfg(test)]

@@ -6,11 +6,21 @@ use aws_sdk_ec2::types as ec2t;
 
 use super::seed::{Clients, Seeded};
 
-fn entry(n: i32, protocol: &str, allow: bool, cidr: &str, ports: Option<(i32, i32)>) -> (i32, String, bool, String, Option<(i32, i32)>) {
+fn entry(
+    n: i32,
+    protocol: &str,
+    allow: bool,
+    cidr: &str,
+    ports: Option<(i32, i32)>,
+) -> (i32, String, bool, String, Option<(i32, i32)>) {
     (n, protocol.to_owned(), allow, cidr.to_owned(), ports)
 }
 
-async fn add_entry(c: &Clients, acl: &str, (n, protocol, allow, cidr, ports): &(i32, String, bool, String, Option<(i32, i32)>)) {
+async fn add_entry(
+    c: &Clients,
+    acl: &str,
+    (n, protocol, allow, cidr, ports): &(i32, String, bool, String, Option<(i32, i32)>),
+) {
     let mut req = c
         .ec2
         .create_network_acl_entry()
@@ -80,10 +90,8 @@ pub async fn seed_network_acls(c: &Clients, s: &mut Seeded) {
         add_entry(c, &app, &e).await;
     }
     let db = create_acl(c, s, &format!("{p}-database-nacl")).await;
-    let mut n = 100;
-    for cidr in tier_cidrs(c, s, "data-plane").await {
+    for (n, cidr) in (100..).zip(tier_cidrs(c, s, "data-plane").await) {
         add_entry(c, &db, &entry(n, "6", true, &cidr, Some((5432, 5432)))).await;
-        n += 1;
     }
     add_entry(c, &db, &entry(150, "6", false, "0.0.0.0/0", Some((5432, 5432)))).await;
     add_entry(c, &db, &entry(200, "6", true, vpc_cidr, Some((1024, 65535)))).await;
@@ -148,7 +156,8 @@ pub async fn seed_corpus(c: &Clients, s: &Seeded) -> Vec<SeededCase> {
     files.sort();
     let mut out = Vec::new();
     for path in files.iter().filter(|p| p.extension().is_some_and(|e| e == "json")) {
-        let case: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).expect("case")).expect("json");
+        let case: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).expect("case")).expect("json");
         if case["kind"] != "security_group" || case["query"]["protocol"] != "tcp" {
             continue;
         }
