@@ -487,6 +487,32 @@ mod tests {
         (snapshot, view)
     }
 
+    /// A failed DescribeNetworkAcls makes the NACL checks UNKNOWN, and FF-NET-001 too: it reads
+    /// `input.derived.network`, which is derived from the ACLs (never a PASS on facts computed
+    /// from a collection that could not be listed).
+    #[test]
+    fn failed_network_acl_listing_is_unknown_through_derived_facts() {
+        let (mut snapshot, view) = example("prod-compliant");
+        let catalog = Catalog::builtin().unwrap();
+        assert!(catalog.check("FF-NET-001").unwrap().reads.collections.contains("ec2.network_acls"));
+        let region = snapshot.regions[0].clone();
+        snapshot.ec2.network_acls.clear();
+        snapshot.collection_errors.push(CollectionError {
+            service: "ec2".into(),
+            operation: "DescribeNetworkAcls".into(),
+            region,
+            resource: None,
+            error_code: "UnauthorizedOperation".into(),
+            message: "denied".into(),
+        });
+        let eval = evaluate(&snapshot, None, &catalog, view).unwrap();
+        for id in ["FF-NET-001", "FF-NET-004", "FF-NET-005"] {
+            let mine: Vec<&CheckResult> = eval.results.iter().filter(|r| r.check_id == id).collect();
+            assert!(!mine.is_empty(), "{id} has results");
+            assert!(mine.iter().all(|r| r.status == Status::Unknown), "{id}: {mine:#?}");
+        }
+    }
+
     /// Issue 10 item 1: the route tables that `lib/vpc.rego` reads are dependencies of the
     /// checks that call it, and no builtin check recurses.
     #[test]
