@@ -124,6 +124,14 @@ pub async fn drift_nacl_database(c: &Clients, s: &Seeded) -> String {
     db.clone()
 }
 
+/// The database ACL admits 5432 from the internet before its data-plane allows (rule 90), as
+/// for a migration: with the security group opened too, internet -> database is open.
+pub async fn drift_nacl_open_database_port(c: &Clients, s: &Seeded) -> String {
+    let db = &s.network_acls[1];
+    add_entry(c, db, &entry(90, "6", true, "0.0.0.0/0", Some((5432, 5432)))).await;
+    db.clone()
+}
+
 /// One corpus case seeded as a security group: its id, the group id, the check that judges
 /// its port and whether that check must FAIL.
 #[derive(Debug, Clone)]
