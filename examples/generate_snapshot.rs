@@ -623,6 +623,7 @@ fn compliant() -> Snapshot {
         oidc_issuer: Some(format!("https://oidc.eks.{REGION}.amazonaws.com/id/0F10F0F0")),
     });
     compute(&mut s);
+    network_acls(&mut s, vpc_id);
     s.sort();
     s
 }
@@ -871,6 +872,7 @@ fn drifted() -> Snapshot {
     });
     s.ec2.flow_logs.clear();
     compute_drifts(&mut s);
+    drift_network_acls(&mut s);
     s.sort();
     s
 }
@@ -937,6 +939,98 @@ fn scale(n: usize) -> Snapshot {
     }
     s.sort();
     s
+}
+
+fn acl_entry(n: i32, protocol: &str, action: &str, cidr: &str, ports: Option<(i32, i32)>) -> NaclEntry {
+    NaclEntry {
+        rule_number: n,
+        egress: false,
+        protocol: protocol.into(),
+        rule_action: action.into(),
+        cidr_block: Some(cidr.into()),
+        ipv6_cidr_block: None,
+        from_port: ports.map(|p| p.0),
+        to_port: ports.map(|p| p.1),
+    }
+}
+
+/// Network ACLs isolating the tiers: the application subnets admit HTTP(S) and return traffic
+/// from the internet (RDP denied first), anything from the VPC; the database subnets admit
+/// 5432 only from the data-plane subnets (then deny it), return traffic from the VPC. The
+/// default ACL (allow all) is left with no subnet.
+fn network_acls(s: &mut Snapshot, vpc_id: &str) {
+    let ids = |tiers: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = s
+            .ec2
+            .subnets
+            .iter()
+            .filter(|x| x.meta.tags.get("flowforge:tier").is_some_and(|t| tiers.contains(&t.as_str())))
+            .map(|x| x.meta.id.clone())
+            .collect();
+        v.sort();
+        v
+    };
+    let dp: Vec<String> = s
+        .ec2
+        .subnets
+        .iter()
+        .filter(|x| x.meta.tags.get("flowforge:tier").is_some_and(|t| t == "data-plane"))
+        .map(|x| x.cidr_block.clone())
+        .collect();
+    let default_deny = || acl_entry(32767, "-1", "deny", "0.0.0.0/0", None);
+    let app = NetworkAcl {
+        meta: ec2_meta("network-acl", "acl-0f10f0f0000000001", "flowforge-prod-app-nacl", &[]),
+        vpc_id: vpc_id.into(),
+        is_default: false,
+        subnet_ids: ids(&["public", "control-plane", "data-plane"]),
+        entries: vec![
+            acl_entry(100, "6", "allow", "0.0.0.0/0", Some((443, 443))),
+            acl_entry(101, "6", "allow", "0.0.0.0/0", Some((80, 80))),
+            acl_entry(105, "6", "deny", "0.0.0.0/0", Some((3389, 3389))),
+            acl_entry(110, "6", "allow", "0.0.0.0/0", Some((1024, 65535))),
+            acl_entry(120, "-1", "allow", "10.40.0.0/16", None),
+            default_deny(),
+        ],
+    };
+    let mut db_entries: Vec<NaclEntry> =
+        dp.iter().enumerate().map(|(i, c)| acl_entry(100 + i as i32, "6", "allow", c, Some((5432, 5432)))).collect();
+    db_entries.push(acl_entry(150, "6", "deny", "0.0.0.0/0", Some((5432, 5432))));
+    db_entries.push(acl_entry(200, "6", "allow", "10.40.0.0/16", Some((1024, 65535))));
+    db_entries.push(default_deny());
+    let db = NetworkAcl {
+        meta: ec2_meta("network-acl", "acl-0f10f0f0000000002", "flowforge-prod-database-nacl", &[]),
+        vpc_id: vpc_id.into(),
+        is_default: false,
+        subnet_ids: ids(&["database"]),
+        entries: db_entries,
+    };
+    let default = NetworkAcl {
+        meta: meta(
+            format!("arn:aws:ec2:{REGION}:{ACCOUNT}:network-acl/acl-0f10f0f0000000000"),
+            "acl-0f10f0f0000000000",
+            "acl-0f10f0f0000000000",
+            BTreeMap::new(),
+        ),
+        vpc_id: vpc_id.into(),
+        is_default: true,
+        subnet_ids: vec![],
+        entries: vec![acl_entry(100, "-1", "allow", "0.0.0.0/0", None), default_deny()],
+    };
+    s.ec2.network_acls.extend([app, db, default]);
+}
+
+/// NACL drift: SSH opened to the world on the application subnets "for debugging", and the
+/// database ACL opened 5432 to the world for the same migration as the security group (rule 90,
+/// before the data-plane allows), so the internet -> database path is open in both layers.
+fn drift_network_acls(s: &mut Snapshot) {
+    for acl in &mut s.ec2.network_acls {
+        if acl.meta.name == "flowforge-prod-app-nacl" {
+            acl.entries.insert(0, acl_entry(90, "6", "allow", "0.0.0.0/0", Some((22, 22))));
+        }
+        if acl.meta.name == "flowforge-prod-database-nacl" {
+            acl.entries.insert(0, acl_entry(90, "6", "allow", "0.0.0.0/0", Some((5432, 5432))));
+        }
+    }
 }
 
 fn main() {

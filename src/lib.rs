@@ -20,6 +20,9 @@
 //!   shared positioned-YAML reader; a leaf that imports nothing of ours, so any layer can use it.
 //! - [`history`]: `--history DIR`, each run's summary in a JSON Lines file, read back for the trend.
 //! - `fsio`: the one bounded way to read an input file.
+//! - [`network`]: effective network reachability (security-group CIDR unions, NACL rule
+//!   order, tiers by tag or name): one home for the engine's derived facts and the drift graph.
+//! - [`defaults`]: the documented engine defaults applied where a parameter group is silent.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -30,6 +33,7 @@ pub mod cli;
 #[cfg(feature = "aws")]
 pub mod collect;
 pub mod compliance;
+pub mod defaults;
 pub mod diag;
 pub mod drift;
 pub mod engine;
@@ -40,6 +44,7 @@ pub mod history;
 pub mod iam_eval;
 pub mod model;
 pub mod org;
+pub mod network;
 mod parallel;
 pub mod policy;
 pub mod report;

@@ -130,3 +130,26 @@ fn promotion_order_is_declared_order_or_the_key() {
     assert!(err.contains("unknown environment `staging`"), "{err}");
     assert!(err.contains("environment `dev` is listed twice"), "{err}");
 }
+
+/// The `network` section: the shipped patterns resolve per environment; an unknown tier, a
+/// glob that does not compile and a non-boolean `nacl_isolation` are each a problem.
+#[test]
+fn network_section_is_validated() {
+    let shipped = Baseline::builtin().unwrap();
+    let view = shipped.env_view("prod", "123456789012", "aws").unwrap();
+    assert!(view.network.nacl_isolation);
+    assert_eq!(view.network.tier_name_patterns["database"][0], "flowforge-prod-database*");
+    let rules = view.tier_rules();
+    assert_eq!(rules.tier_of("flowforge-prod-database-sg", &Default::default()), Some("database"));
+
+    let text = flowforge_audit::baseline::BUILTIN_BASELINE;
+    let start = text.find("\nnetwork:\n").expect("the shipped baseline has a network section");
+    let bad = format!(
+        "{}\nnetwork:\n  tier_name_patterns:\n    storage: [\"x*\"]\n    database: [\"a[\"]\n  nacl_isolation: maybe\n",
+        &text[..start]
+    );
+    let err = Baseline::from_str_named(&bad, "bad.yaml").unwrap_err().to_string();
+    assert!(err.contains("unknown tier `storage`"), "{err}");
+    assert!(err.contains("not a glob"), "{err}");
+    assert!(err.contains("nacl_isolation"), "{err}");
+}

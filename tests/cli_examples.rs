@@ -55,6 +55,8 @@ fn drifted_example_has_exact_findings() {
         ("FAIL", "FF-IAM-008", format!("arn:aws:iam::{a}:role/flowforge-prod-prefect-worker")),
         ("FAIL", "FF-NET-002", format!("arn:aws:ec2:{r}:{a}:security-group/sg-0f10f0f0000000db5")),
         ("FAIL", "FF-NET-003", format!("arn:aws:ec2:{r}:{a}:security-group/sg-0f10f0f0000000db5")),
+        ("FAIL", "FF-NET-004", format!("arn:aws:ec2:{r}:{a}:network-acl/acl-0f10f0f0000000001")),
+        ("FAIL", "FF-NET-005", format!("arn:aws:ec2:{r}:{a}:network-acl/acl-0f10f0f0000000002")),
         ("FAIL", "FF-RDS-003", format!("arn:aws:rds:{r}:{a}:db:flowforge-prod-metadata")),
         ("FAIL", "FF-S3-001", "arn:aws:s3:::flowforge-prod-silver".to_owned()),
         ("FAIL", "FF-S3-002", "arn:aws:s3:::flowforge-prod-landing".to_owned()),

@@ -45,6 +45,9 @@ async fn break_account(c: &Clients, s: &Seeded) {
     s.inject(c, Drift::VpcEndpoint).await;
     s.inject(c, Drift::MultiAz).await;
     s.inject(c, Drift::NetworkTier).await;
+    // The database subnets' ACL must admit the world too, or the path stays closed (a path is
+    // open only when both layers allow it).
+    support::seed_corpus_network::drift_nacl_open_database_port(c, s).await;
     s.inject(c, Drift::IamScope).await;
     c.s3.delete_bucket().bucket(&s.buckets["gold"]).send().await.expect("delete gold bucket");
     use aws_sdk_s3::types as s3t;

@@ -27,6 +27,8 @@ const REQUIRED_IDS: &[&str] = &[
     "FF-NET-001",
     "FF-NET-002",
     "FF-NET-003",
+    "FF-NET-004",
+    "FF-NET-005",
     "FF-RDS-001",
     "FF-RDS-002",
     "FF-RDS-003",

@@ -11,6 +11,7 @@
 //! as JSON ([`EnvView::to_json`]), what the Rego policies see as `data.baseline`.
 
 mod compute;
+mod network;
 mod types;
 mod validate;
 mod view;
@@ -20,6 +21,7 @@ use std::path::Path;
 pub use crate::diag::Problem;
 
 pub use compute::*;
+pub use network::NetworkSpec;
 pub use types::*;
 pub use view::EnvView;
 

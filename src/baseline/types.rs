@@ -23,6 +23,8 @@ pub struct Baseline {
     pub architecture: Architecture,
     /// Role key (`devops`, `prefect-worker`, ...) → its least-privilege baseline.
     pub roles: BTreeMap<String, RoleBaseline>,
+    /// Tier recognition by name and NACL isolation (`network:`, optional).
+    pub network: super::network::NetworkSpec,
     /// Environments in promotion order (`promotion_order`, else the order they are declared
     /// in): a promotion goes from each one to the next.
     pub promotion_order: Vec<String>,

@@ -16,6 +16,8 @@ use crate::diag::yaml::{self, Pos, RawNode, RawValue};
 use crate::diag::{self, Code, Problem};
 use crate::model::Severity;
 
+mod network;
+
 pub(crate) fn validate(root: &RawNode, file: &str) -> Result<Baseline, Vec<Problem>> {
     let mut cx = Ctx { file, problems: Vec::new(), envs: BTreeSet::new() };
     let baseline = baseline(&mut cx, root);
@@ -311,7 +313,7 @@ fn env_list(cx: &mut Ctx, m: &Map, path: &str) -> Option<Option<Vec<String>>> {
 // ------------------------------------------------------------------ sections
 
 const TOP_KEYS: &[&str] =
-    &["version", "recognise", "defaults", "environments", "promotion_order", "architecture", "roles"];
+    &["version", "recognise", "defaults", "environments", "promotion_order", "architecture", "roles", "network"];
 
 fn baseline(cx: &mut Ctx, root: &RawNode) -> Option<Baseline> {
     let m = map(cx, root, "", Some(TOP_KEYS), &["version", "recognise", "defaults", "environments", "architecture"])?;
@@ -335,6 +337,13 @@ fn baseline(cx: &mut Ctx, root: &RawNode) -> Option<Baseline> {
     let recognise = m.get("recognise").and_then(|n| recognise(cx, n));
     let defaults = m.get("defaults").and_then(|n| defaults(cx, n));
     let architecture = m.get("architecture").and_then(|n| architecture(cx, n));
+    let network = match m.get("network") {
+        Some(n) => {
+            let tiers = architecture.as_ref().map(|a| a.tiers.keys().cloned().collect()).unwrap_or_default();
+            network::network(cx, n, &tiers)
+        }
+        None => Some(Default::default()),
+    };
     let roles = match m.get("roles") {
         Some(n) => roles(cx, n),
         None => Some(BTreeMap::new()),
@@ -360,6 +369,7 @@ fn baseline(cx: &mut Ctx, root: &RawNode) -> Option<Baseline> {
         environments: environments?,
         architecture: architecture?,
         roles: roles?,
+        network: network?,
         promotion_order: promotion_order?,
         source: String::new(),
     })

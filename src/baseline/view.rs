@@ -25,6 +25,7 @@ pub struct EnvView {
     pub gate: Gate,
     pub architecture: Architecture,
     pub roles: BTreeMap<String, RoleBaseline>,
+    pub network: super::NetworkSpec,
     /// The environment's description (not part of `data.baseline`).
     #[serde(skip)]
     pub description: Option<String>,
@@ -61,6 +62,11 @@ impl EnvView {
     pub fn tier_of<'t>(&self, tags: &'t BTreeMap<String, String>) -> Option<&'t str> {
         tags.get(&self.recognise.tier_tag).map(String::as_str)
     }
+
+    /// The tier rules (tag, else `network.tier_name_patterns`) of this environment.
+    pub fn tier_rules(&self) -> crate::network::tiers::TierRules {
+        crate::network::tiers::TierRules::new(&self.recognise.tier_tag, &self.network.tier_name_patterns)
+    }
 }
 
 fn applies(envs: &Option<Vec<String>>, env: &str) -> bool {
@@ -93,6 +99,8 @@ pub(crate) fn build(b: &Baseline, env: &str, account_id: &str, partition: &str) 
 
     let mut recognise = b.recognise.clone();
     resolve_all(&mut recognise, &vars);
+    let mut network = b.network.clone();
+    resolve_all(&mut network, &vars);
 
     Ok(EnvView {
         environment: env.to_owned(),
@@ -103,6 +111,7 @@ pub(crate) fn build(b: &Baseline, env: &str, account_id: &str, partition: &str) 
         gate: environment.gate.apply(&b.defaults.gate),
         architecture,
         roles,
+        network,
         description: environment.description.clone(),
     })
 }

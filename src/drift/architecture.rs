@@ -309,21 +309,27 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
                         .parameter_groups
                         .iter()
                         .find_map(|g| s.rds.parameter_groups.iter().find(|p| &p.meta.name == g || &p.meta.id == g))
-                        .map(|p| p.parameters.get("rds.force_ssl").cloned());
+                        .map(|p| match crate::defaults::effective(&p.family, &p.parameters, "rds.force_ssl") {
+                            // Not set: the engine's documented default (crate::defaults).
+                            crate::defaults::Effective::Explicit(v)
+                            | crate::defaults::Effective::Default { value: v, .. } => Some(v),
+                            crate::defaults::Effective::Unknown(_) => None,
+                        });
                     if value.is_none() && run.gaps.list_failed("rds.parameter_groups") {
                         run.unknown = true;
                     }
-                    if let Some(v) = value {
-                        if v.as_deref() != Some("1") {
-                            drift.push(changed(
-                                element,
-                                &d.meta,
-                                Severity::High,
-                                "parameters.rds.force_ssl",
-                                json!("1"),
-                                json!(v),
-                            ));
-                        }
+                    match value {
+                        // A silent group of an engine version without a documented default.
+                        Some(None) => run.unknown = true,
+                        Some(Some(v)) if v != "1" => drift.push(changed(
+                            element,
+                            &d.meta,
+                            Severity::High,
+                            "parameters.rds.force_ssl",
+                            json!("1"),
+                            json!(v),
+                        )),
+                        _ => {}
                     }
                 }
             }

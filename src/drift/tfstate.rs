@@ -199,6 +199,7 @@ const TOP_TYPES: &[&str] = &[
     "aws_vpc",
     "aws_subnet",
     "aws_security_group",
+    "aws_network_acl",
     "aws_vpc_endpoint",
     "aws_s3_bucket",
     "aws_db_instance",
@@ -459,6 +460,23 @@ pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftIt
                     vec![
                         ("group_name".into(), json!(s(a, "name")), json!(g.group_name)),
                         ("ingress".into(), json!(expected), json!(actual)),
+                    ],
+                )
+            }),
+            // A network ACL: its VPC and the subnets it filters (the rules are judged by the
+            // NACL checks, FF-NET-004/005).
+            "aws_network_acl" => snap.ec2.network_acls.iter().find(|x| x.meta.id == s(a, "id")).map(|x| {
+                let mut want: Vec<String> = a
+                    .get("subnet_ids")
+                    .and_then(|v| v.as_array())
+                    .map(|v| v.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+                    .unwrap_or_default();
+                want.sort();
+                (
+                    &x.meta,
+                    vec![
+                        ("vpc_id".into(), json!(s(a, "vpc_id")), json!(x.vpc_id)),
+                        ("subnet_ids".into(), json!(want), json!(x.subnet_ids)),
                     ],
                 )
             }),
@@ -848,6 +866,35 @@ mod tests {
         assert_eq!(sum.changed, 0);
         assert_eq!(sum.unknown_types.get("random_id"), Some(&1));
         assert_eq!(sum.unknown_types.get("aws_cloudwatch_log_group"), Some(&2));
+    }
+
+    /// `aws_network_acl` maps to the collected ACL: a subnet moved to another ACL is CHANGED
+    /// on `subnet_ids`, an ACL that is gone is MISSING.
+    #[test]
+    fn network_acl_subnets_and_presence() {
+        let text = r#"{"version": 4, "resources": [{"mode": "managed", "type": "aws_network_acl", "name": "db",
+            "instances": [{"attributes": {"id": "acl-db", "vpc_id": "vpc-1", "subnet_ids": ["subnet-db-b", "subnet-db-a"]}}]}]}"#;
+        let tf = TfState::parse(text, "acl.tfstate").unwrap();
+        let mut s = compliant_snapshot();
+        s.ec2.network_acls.push(crate::model::NetworkAcl {
+            meta: meta("ec2", "network-acl", "acl-db", "flowforge-prod-database-nacl", &[]),
+            vpc_id: "vpc-1".into(),
+            subnet_ids: vec!["subnet-db-a".into(), "subnet-db-b".into()],
+            ..Default::default()
+        });
+        let (_, items) = compare(&tf, &s);
+        assert!(items.iter().all(|i| i.element != "aws_network_acl.db"), "{items:#?}");
+        s.ec2.network_acls[0].subnet_ids.pop();
+        let (_, items) = compare(&tf, &s);
+        let acl: Vec<_> = items.iter().filter(|i| i.element == "aws_network_acl.db").collect();
+        assert_eq!(acl.len(), 1, "{items:#?}");
+        assert_eq!((acl[0].state, acl[0].attribute.as_deref()), (DriftState::Changed, Some("subnet_ids")));
+        s.ec2.network_acls.clear();
+        let (_, items) = compare(&tf, &s);
+        assert!(
+            items.iter().any(|i| i.element == "aws_network_acl.db" && i.state == DriftState::Missing),
+            "{items:#?}"
+        );
     }
 
     /// Changed, missing and unmanaged each land where they should.

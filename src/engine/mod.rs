@@ -81,13 +81,15 @@ pub fn evaluate_with(
     // The IAM evaluation's derived facts (`input.derived.iam`), computed once for every check.
     let roles = serde_json::from_value(baseline_view.get("roles").cloned().unwrap_or(Value::Null)).unwrap_or_default();
     let facts = crate::iam_eval::derive(snapshot, &roles, &crate::iam_eval::Context::default());
-    let mut engine = PolicyEngine::with_limits(catalog, baseline_view, limits)?;
     let mut input = match prepared {
         Some(input) => input.clone(),
         // The typed snapshot (defaults filled in) is what the policies see.
         None => RegoInput::from_serialize(snapshot)?,
     };
     input.insert("derived", derived_value(&facts)?)?;
+    // The network and parameter-default facts join `input.derived` (the IAM facts stay).
+    input::add_derived(&mut input, snapshot, &baseline_view).map_err(EngineError::Input)?;
+    let mut engine = PolicyEngine::with_limits(catalog, baseline_view, limits)?;
     engine.set_input_prepared(&input);
 
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "policies compiled, input converted");
@@ -498,6 +500,32 @@ mod tests {
             .unwrap()
             .to_json();
         (snapshot, view)
+    }
+
+    /// A failed DescribeNetworkAcls makes the NACL checks UNKNOWN, and FF-NET-001 too: it reads
+    /// `input.derived.network`, which is derived from the ACLs (never a PASS on facts computed
+    /// from a collection that could not be listed).
+    #[test]
+    fn failed_network_acl_listing_is_unknown_through_derived_facts() {
+        let (mut snapshot, view) = example("prod-compliant");
+        let catalog = Catalog::builtin().unwrap();
+        assert!(catalog.check("FF-NET-001").unwrap().reads.collections.contains("ec2.network_acls"));
+        let region = snapshot.regions[0].clone();
+        snapshot.ec2.network_acls.clear();
+        snapshot.collection_errors.push(CollectionError {
+            service: "ec2".into(),
+            operation: "DescribeNetworkAcls".into(),
+            region,
+            resource: None,
+            error_code: "UnauthorizedOperation".into(),
+            message: "denied".into(),
+        });
+        let eval = evaluate(&snapshot, None, &catalog, view).unwrap();
+        for id in ["FF-NET-001", "FF-NET-004", "FF-NET-005"] {
+            let mine: Vec<&CheckResult> = eval.results.iter().filter(|r| r.check_id == id).collect();
+            assert!(!mine.is_empty(), "{id} has results");
+            assert!(mine.iter().all(|r| r.status == Status::Unknown), "{id}: {mine:#?}");
+        }
     }
 
     /// Issue 10 item 1: the route tables that `lib/vpc.rego` reads are dependencies of the

@@ -149,6 +149,46 @@ record!(
 );
 
 resource!(
+    /// A network ACL: stateless subnet-level filtering, evaluated by rule number (lowest
+    /// first); the first rule that matches a packet decides, and the final `*` rule (rule number
+    /// 32767 in DescribeNetworkAcls) denies what no rule matched.
+    pub struct NetworkAcl {
+        pub vpc_id: String,
+        /// The VPC's default ACL (used by subnets without an explicit association).
+        #[serde(default)]
+        pub is_default: bool,
+        /// Subnets associated with this ACL.
+        #[serde(default)]
+        pub subnet_ids: Vec<String>,
+        #[serde(default)]
+        pub entries: Vec<NaclEntry>,
+    }
+);
+
+record!(
+    /// One NACL rule.
+    pub struct NaclEntry {
+        pub rule_number: i32,
+        /// True for an outbound rule.
+        #[serde(default)]
+        pub egress: bool,
+        /// IANA protocol number as a string (`6` TCP, `17` UDP, `1` ICMP, `58` ICMPv6) or `-1` (all).
+        pub protocol: String,
+        /// `allow` or `deny`.
+        pub rule_action: String,
+        #[serde(default)]
+        pub cidr_block: Option<String>,
+        #[serde(default)]
+        pub ipv6_cidr_block: Option<String>,
+        /// Null for protocols without ports (and `-1`: every port).
+        #[serde(default)]
+        pub from_port: Option<i32>,
+        #[serde(default)]
+        pub to_port: Option<i32>,
+    }
+);
+
+resource!(
     pub struct VpcEndpoint {
         pub vpc_id: String,
         /// e.g. `com.amazonaws.us-east-1.s3`.

@@ -87,6 +87,9 @@ pub struct Ec2 {
     pub nat_gateways: Vec<NatGateway>,
     #[serde(default)]
     pub security_groups: Vec<SecurityGroup>,
+    /// Network ACLs with their subnet associations.
+    #[serde(default)]
+    pub network_acls: Vec<NetworkAcl>,
     #[serde(default)]
     pub vpc_endpoints: Vec<VpcEndpoint>,
     #[serde(default)]

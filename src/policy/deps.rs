@@ -107,14 +107,25 @@ impl Libraries {
                 stack.extend(targets(&graph, &refs.data));
             }
         }
-        let collections = COLLECTIONS
+        let mut collections: BTreeSet<&'static str> = COLLECTIONS
             .iter()
             .filter(|info| input_paths.iter().any(|p| path_meets(p, info.name)))
             .map(|info| info.name)
             .collect();
+        // Derived facts read the collections they are computed from.
+        for (root, from) in DERIVED {
+            if input_paths.iter().any(|p| path_meets(p, root)) {
+                collections.extend(from.iter().copied());
+            }
+        }
         Reads { collections, recursion: find_cycle(&graph, &reached) }
     }
 }
+
+/// The derived facts of the input (`input.derived.<name>`, computed by the engine) and the
+/// collections each is computed from.
+const DERIVED: &[(&str, &[&str])] =
+    &[("derived.network", crate::network::facts::DERIVED_FROM), ("derived.rds_parameters", &["rds.parameter_groups"])];
 
 /// [`Libraries::analyse`] for one check and its libraries.
 #[cfg(test)]

@@ -190,6 +190,8 @@ pub struct Seeded {
     pub config_recorder: String,
     /// ECR, the ECS control plane, IRSA and the node group ([`super::seed_compute`]).
     pub compute: super::seed_compute::SeededCompute,
+    /// The application and database network ACLs (`seed_corpus_network`).
+    pub network_acls: Vec<String>,
 }
 
 fn tag(k: &str, v: &str) -> ec2t::Tag {
@@ -806,6 +808,7 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
         .await
         .expect("start recorder");
     s.compute = super::seed_compute::seed(c, &s).await;
+    super::seed_corpus_network::seed_network_acls(c, &mut s).await;
     s
 }
 

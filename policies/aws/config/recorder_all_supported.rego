@@ -1,6 +1,8 @@
 # METADATA
 # title: AWS Config recorders record all supported resources
-# description: Every configuration recorder is recording and records all supported resource types.
+# description: >
+#   Every configuration recorder is recording and records all supported resource types.
+#   Scope: every configuration recorder of every audited region (the account setting, FlowForge or not).
 # custom:
 #   id: FF-CFG-001
 #   severity: medium

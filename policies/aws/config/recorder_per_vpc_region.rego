@@ -3,6 +3,7 @@
 # description: >
 #   When requirements.config_recorder_required is true, each FlowForge VPC's region has a
 #   configuration recorder that is recording.
+#   Scope: the FlowForge VPCs, when requirements.config_recorder_required; otherwise NOT_APPLICABLE.
 # custom:
 #   id: FF-CFG-002
 #   severity: medium

@@ -1,6 +1,8 @@
 # METADATA
 # title: EBS encryption by default is enabled in every region
-# description: The account's EBS encryption-by-default setting is on in every audited region.
+# description: >
+#   The account's EBS encryption-by-default setting is on in every audited region.
+#   Scope: the account setting of every audited region.
 # custom:
 #   id: FF-EC2-001
 #   severity: medium

@@ -4,6 +4,7 @@
 #   Running and stopped instances require session tokens for the instance metadata service
 #   (http_tokens = required) or have the endpoint disabled. Applies when
 #   requirements.imdsv2_required.
+#   Scope: running and stopped instances, when requirements.imdsv2_required; otherwise NOT_APPLICABLE.
 # custom:
 #   id: FF-EC2-002
 #   severity: medium

@@ -4,6 +4,7 @@
 #   The cluster endpoint is private. Public access is accepted only when
 #   requirements.eks_public_endpoint_allowed is true and public_access_cidrs does not
 #   contain 0.0.0.0/0.
+#   Scope: every EKS cluster of the audited regions.
 # custom:
 #   id: FF-EKS-002
 #   severity: high

@@ -1,6 +1,8 @@
 # METADATA
 # title: EKS clusters encrypt Kubernetes secrets with KMS
-# description: Every EKS cluster has an encryption_config whose resources include "secrets".
+# description: >
+#   Every EKS cluster has an encryption_config whose resources include "secrets".
+#   Scope: every EKS cluster of the audited regions.
 # custom:
 #   id: FF-EKS-001
 #   severity: high

@@ -4,6 +4,7 @@
 #   HTTPS and TLS listeners use one of the environment's allowed SSL policies
 #   (architecture.load_balancer.allowed_ssl_policies). HTTP listeners only redirect to
 #   HTTPS: every default action is a redirect whose protocol is HTTPS.
+#   Scope: every HTTPS, TLS and HTTP listener of the audited load balancers.
 # custom:
 #   id: FF-ELB-001
 #   severity: high

@@ -1,13 +1,19 @@
 # METADATA
 # title: Security groups do not open database ports to the internet
 # description: >
-#   No ingress rule admits 0.0.0.0/0 or ::/0 to a database port
-#   (architecture.database_ports, e.g. PostgreSQL 5432).
+#   The verdict comes from the derived facts input.derived.network.security_groups (computed once
+#   by flowforge-audit's network module): a port is open to the internet when the union of the
+#   IPv4 ranges (separately the IPv6 ranges) of every ingress rule reaching it holds every public
+#   address, so 0.0.0.0/1 + 128.0.0.0/1 counts like 0.0.0.0/0. Database ports (architecture.database_ports: PostgreSQL 5432) are TCP services: a
+#   rule reaches them only with protocol tcp (6) or -1 (EC2 User Guide, "Security group rules").
+#   A rule naming a prefix list on such a port, or a range that does not parse, is UNKNOWN (the
+#   prefix list's entries are not collected).
+#   Scope: every security group of the snapshot (a world-open database port is a finding wherever it is).
 # custom:
 #   id: FF-NET-002
 #   severity: critical
 #   collection: ec2.security_groups
-#   remediation: Remove the world-open rule; admit the database port only from the data-plane security group.
+#   remediation: Remove the world-open rule(s); admit the database port only from the data-plane security group.
 #   frameworks:
 #     aws-fsbp: ["EC2.19"]
 #     nist-800-53-r5: ["AC-4", "SC-7", "SC-7(5)"]
@@ -17,46 +23,32 @@ package flowforge.aws.network.database_ports_world
 
 import rego.v1
 
-# The database ports as a set, bound to a local before the loop below (a rule reference inside
-# a loop over every ingress rule costs far more than a local lookup in regorus).
-database_port_set := {p | some p in data.baseline.architecture.database_ports}
-
-# One cheap inline test per ingress rule; the exact test and the evidence run only for the
-# rules that pass it. A rule of a port protocol whose range is the single port P admits a
-# database port only when P is one, so such rules (the bulk: 443, 80, ...) stop at the prefilter.
-# `not` keeps every rule the test cannot judge (protocol -1, port ranges, missing fields).
+# The derived facts hold every group; only the few with a world-open run go past `some w`.
 deny contains finding if {
-	ports := database_port_set
-	some sg in input.ec2.security_groups
-	some rule in sg.ingress
-	not [rule.protocol != "-1", rule.from_port == rule.to_port, rule.from_port in ports] == [true, true, false]
-	finding := world_open_database(sg, rule)
+	ports := data.baseline.architecture.database_ports
+	some arn, g in input.derived.network.security_groups
+	some w in g.world_open
+	w.protocol == "tcp"
+	hit := [p | some p in ports; w.from_port <= p; p <= w.to_port]
+	count(hit) > 0
+	finding := {
+		"arn": arn,
+		"message": sprintf("security group %s (%s) admits the whole %s internet (%v) to database port(s) %v", [g.id, g.group_name, w.family, w.sources, hit]),
+		"evidence": {"family": w.family, "sources": w.sources, "ports": hit, "open_ports": sprintf("tcp %d-%d", [w.from_port, w.to_port]), "layer": "security group"},
+	}
 }
 
-# The finding for a rule that admits the world to a database port (undefined otherwise). The two
-# bodies are lib.rule_covers_port and lib.port_range split by protocol: all traffic (-1)
-# covers every port and prints as "all"; a port protocol covers the ports of its range.
-world_open_database(sg, rule) := {
-	"arn": sg.arn,
-	"message": sprintf("security group %s (%s) admits %v to database port(s) %v (%s)", [sg.id, sg.group_name, world, ports, "all"]),
-	"evidence": {"sources": world, "ports": ports, "rule": "all"},
-} if {
-	rule.protocol == "-1"
-	ports := [p | some p in data.baseline.architecture.database_ports]
-	count(ports) > 0
-	world := {c | some c in rule.ipv4_ranges; c == "0.0.0.0/0"} | {c | some c in rule.ipv6_ranges; c == "::/0"}
-	count(world) > 0
+unknown contains {"arn": arn, "reason": sprintf("ingress range(s) %v could not be parsed", [g.unparsed])} if {
+	some arn, g in input.derived.network.security_groups
+	count(g.unparsed) > 0
 }
 
-world_open_database(sg, rule) := {
-	"arn": sg.arn,
-	"message": sprintf("security group %s (%s) admits %v to database port(s) %v (%s)", [sg.id, sg.group_name, world, ports, range]),
-	"evidence": {"sources": world, "ports": ports, "rule": range},
-} if {
-	rule.protocol in {"tcp", "udp", "6", "17"}
-	ports := [p | some p in data.baseline.architecture.database_ports; rule.from_port <= p; p <= rule.to_port]
-	count(ports) > 0
-	world := {c | some c in rule.ipv4_ranges; c == "0.0.0.0/0"} | {c | some c in rule.ipv6_ranges; c == "::/0"}
-	count(world) > 0
-	range := sprintf("%s %d-%d", [rule.protocol, rule.from_port, rule.to_port])
+unknown contains {"arn": arn, "reason": sprintf("prefix list(s) %v reach database port %d and their entries are not collected", [r.prefix_list_ids, p])} if {
+	ports := data.baseline.architecture.database_ports
+	some arn, g in input.derived.network.security_groups
+	some r in g.prefix_list_rules
+	r.protocol in {"tcp", "all"}
+	some p in ports
+	r.from_port <= p
+	p <= r.to_port
 }

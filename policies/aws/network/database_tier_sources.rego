@@ -1,9 +1,12 @@
 # METADATA
 # title: The database tier admits its port only from the data plane
 # description: >
-#   A security group tagged tier `database` admits its database ports
-#   (architecture.database_ports) only from security groups tagged tier `data-plane`
-#   (referenced_group_ids), never from CIDR ranges, prefix lists or other tiers.
+#   A security group of the `database` tier admits its database ports
+#   (architecture.database_ports) only from security groups of the `data-plane` tier
+#   (referenced_group_ids), never from CIDR ranges, prefix lists or other tiers. A group's tier is
+#   its tier tag, else its name matched against network.tier_name_patterns (derived once:
+#   input.derived.network.tiers). Scope: the database-tier security groups; the network ACL
+#   layer of the same path is FF-NET-005.
 # custom:
 #   id: FF-NET-003
 #   severity: high
@@ -18,16 +21,21 @@ package flowforge.aws.network.database_tier_sources
 import data.flowforge.lib
 import rego.v1
 
-tier_tag := data.baseline.recognise.tier_tag
+tiers := input.derived.network.tiers.security_groups
 
-data_plane_groups contains sg.id if {
-	some sg in input.ec2.security_groups
-	sg.tags[tier_tag] == "data-plane"
+data_plane_groups contains id if {
+	some id, tier in tiers
+	tier == "data-plane"
+}
+
+database_groups contains id if {
+	some id, tier in tiers
+	tier == "database"
 }
 
 in_scope contains sg.arn if {
 	some sg in input.ec2.security_groups
-	sg.tags[tier_tag] == "database"
+	sg.id in database_groups
 }
 
 offending(rule) := array.concat(
@@ -44,7 +52,7 @@ deny contains {
 	"evidence": {"ports": ports, "offending_sources": sources, "rule": lib.port_range(rule)},
 } if {
 	some sg in input.ec2.security_groups
-	sg.tags[tier_tag] == "database"
+	sg.id in database_groups
 	some rule in sg.ingress
 	ports := [p | some p in data.baseline.architecture.database_ports; lib.rule_covers_port(rule, p)]
 	count(ports) > 0

@@ -2,7 +2,12 @@
 # title: RDS PostgreSQL instances force SSL connections
 # description: >
 #   A PostgreSQL DB instance's DB parameter group (rds.parameter_groups, kind instance,
-#   matched by name) sets rds.force_ssl = 1. Other engines are not in scope.
+#   matched by name) makes rds.force_ssl 1. A group that does not list the parameter gets the
+#   engine's documented default for its family's major version (1 from RDS for PostgreSQL 15, 0
+#   before: Amazon RDS User Guide, "Using SSL with a PostgreSQL DB instance"), from the one
+#   defaults table (input.derived.rds_parameters); an engine version the table does not cover is
+#   UNKNOWN. A group that was not collected FAILs (nothing shows SSL is forced).
+#   Scope: RDS PostgreSQL and Aurora PostgreSQL instances; other engines are NOT_APPLICABLE.
 # custom:
 #   id: FF-RDS-001
 #   severity: high
@@ -22,11 +27,8 @@ postgres(db) if startswith(db.engine, "postgres")
 
 postgres(db) if db.engine == "aurora-postgresql"
 
-# force_ssl value by instance parameter group name (built once).
-force_ssl_by_group := {pg.name: object.get(pg.parameters, "rds.force_ssl", null) |
-	some pg in input.rds.parameter_groups
-	pg.kind == "instance"
-}
+# Effective rds.force_ssl by instance parameter group name (explicit or documented default).
+force_ssl_by_group := {name: g.parameters["rds.force_ssl"] | some name, g in input.derived.rds_parameters.instance_groups}
 
 in_scope contains db.arn if {
 	some db in input.rds.db_instances
@@ -41,9 +43,24 @@ deny contains {
 	some db in input.rds.db_instances
 	postgres(db)
 	not forces_ssl(db)
+	not undetermined(db)
 }
 
 forces_ssl(db) if {
 	some g in db.parameter_groups
-	force_ssl_by_group[g] == "1"
+	force_ssl_by_group[g].value == "1"
+}
+
+# A group whose rds.force_ssl has no explicit value and no documented default.
+undetermined(db) if {
+	some g in db.parameter_groups
+	force_ssl_by_group[g].source == "unknown"
+}
+
+unknown contains {"arn": db.arn, "reason": force_ssl_by_group[g].reason} if {
+	some db in input.rds.db_instances
+	postgres(db)
+	not forces_ssl(db)
+	some g in db.parameter_groups
+	force_ssl_by_group[g].source == "unknown"
 }

@@ -4,6 +4,7 @@
 #   When requirements.rds_multi_az is true (production), every DB instance is Multi-AZ.
 #   Instances that belong to an Aurora cluster get availability from the cluster and are
 #   out of scope.
+#   Scope: DB instances outside an Aurora cluster, when requirements.rds_multi_az; otherwise NOT_APPLICABLE.
 # custom:
 #   id: FF-RDS-003
 #   severity: high

@@ -1,6 +1,8 @@
 # METADATA
 # title: RDS DB instances are not publicly accessible
-# description: No DB instance has PubliclyAccessible set; the database tier stays private.
+# description: >
+#   No DB instance has PubliclyAccessible set; the database tier stays private.
+#   Scope: every DB instance (a public database is a finding wherever it is); an unreported flag is UNKNOWN.
 # custom:
 #   id: FF-RDS-004
 #   severity: critical

@@ -1,6 +1,8 @@
 # METADATA
 # title: RDS DB instances encrypt storage
-# description: Every DB instance has storage encryption enabled.
+# description: >
+#   Every DB instance has storage encryption enabled.
+#   Scope: every DB instance; an unreported flag is UNKNOWN.
 # custom:
 #   id: FF-RDS-002
 #   severity: high

@@ -1,6 +1,8 @@
 # METADATA
 # title: The account-level S3 public access block is fully enabled
-# description: All four account-level Block Public Access settings are true.
+# description: >
+#   All four account-level Block Public Access settings are true.
+#   Scope: the account-level setting (one per account).
 # custom:
 #   id: FF-S3-004
 #   severity: medium

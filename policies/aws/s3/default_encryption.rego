@@ -1,8 +1,15 @@
 # METADATA
-# title: S3 buckets have default encryption (KMS when required)
+# title: S3 buckets have default encryption (KMS where the baseline requires it)
 # description: >
-#   Every bucket has a default encryption rule. When the environment requires KMS
-#   (requirements.s3_kms_required), the rule uses aws:kms or aws:kms:dsse.
+#   Every bucket has a default encryption rule (the general rule: encrypted at all). When the
+#   environment requires KMS (requirements.s3_kms_required), the data-lake layer buckets the
+#   baseline declares (architecture.data_lake.buckets) use aws:kms or aws:kms:dsse. A bucket that
+#   receives server access logs (another bucket's logging.target_bucket) must use SSE-S3: S3
+#   server access logging supports only SSE-S3 on the target bucket, and with SSE-KMS no logs
+#   are delivered (Amazon S3 User Guide, "Enabling Amazon S3 server access logging"), so KMS is
+#   never required there and a KMS default FAILs.
+#   Scope: every bucket for "encrypted at all"; KMS only for the declared data-lake buckets;
+#   SSE-S3 for server-access-log target buckets.
 # custom:
 #   id: FF-S3-002
 #   severity: high
@@ -26,15 +33,46 @@ deny contains {"arn": b.arn, "message": sprintf("bucket %s has no default encryp
 	count(object.get(b, ["encryption", "rules"], [])) == 0
 }
 
+# The data-lake buckets the baseline declares (layer -> name).
+lake_buckets contains name if {
+	buckets := object.get(data.baseline, ["architecture", "data_lake", "buckets"], {})
+	is_object(buckets)
+	some name in buckets
+}
+
+# Buckets that receive another bucket's server access logs.
+log_targets contains t if {
+	some b in input.s3.buckets
+	t := object.get(b, ["logging", "target_bucket"], null)
+	is_string(t)
+}
+
 deny contains {
 	"arn": b.arn,
-	"message": sprintf("bucket %s default encryption is %v, KMS (aws:kms) is required", [b.name, algorithms]),
-	"evidence": {"sse_algorithms": algorithms, "required": kms_algorithms},
+	"message": sprintf("bucket %s default encryption is %v, KMS (aws:kms) is required for the data-lake buckets", [b.name, algorithms]),
+	"evidence": {"sse_algorithms": algorithms, "required": kms_algorithms, "scope": "data-lake bucket"},
 } if {
 	data.baseline.requirements.s3_kms_required == true
 	kms := kms_algorithms
+	lake := lake_buckets
+	targets := log_targets
 	some b in input.s3.buckets
+	b.name in lake
+	not b.name in targets
 	some rule in b.encryption.rules
 	not rule.sse_algorithm in kms
+	algorithms := [r.sse_algorithm | some r in b.encryption.rules]
+}
+
+deny contains {
+	"arn": b.arn,
+	"message": sprintf("bucket %s receives server access logs but its default encryption is %v: only SSE-S3 (AES256) is supported on a log target bucket, logs are not delivered", [b.name, algorithms]),
+	"evidence": {"sse_algorithms": algorithms, "required": ["AES256"], "scope": "server access log target"},
+} if {
+	targets := log_targets
+	some b in input.s3.buckets
+	b.name in targets
+	some rule in b.encryption.rules
+	rule.sse_algorithm != "AES256"
 	algorithms := [r.sse_algorithm | some r in b.encryption.rules]
 }

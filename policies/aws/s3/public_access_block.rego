@@ -3,6 +3,7 @@
 # description: >
 #   All four public access block settings are true at the bucket level, or the account-level
 #   block (input.s3.account_public_access_block) has all four set.
+#   Scope: every bucket (a public bucket is a finding wherever it is).
 # custom:
 #   id: FF-S3-003
 #   severity: high

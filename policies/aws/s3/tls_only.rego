@@ -4,6 +4,7 @@
 #   The bucket policy must contain a Deny statement for every principal ("*") covering s3:*
 #   on both the bucket and its objects, conditioned on aws:SecureTransport = false (Bool or
 #   BoolIfExists). An Allow conditioned on SecureTransport = true does not block plain HTTP.
+#   Scope: every bucket (S3 accepts plain HTTP on any bucket without such a Deny).
 # custom:
 #   id: FF-S3-001
 #   severity: high

@@ -3,6 +3,7 @@
 # description: >
 #   Versioning is Enabled on every bucket when the environment requires it
 #   (requirements.s3_versioning_required); the guide's backup/restore relies on it.
+#   Scope: every bucket, when requirements.s3_versioning_required; otherwise NOT_APPLICABLE.
 # custom:
 #   id: FF-S3-005
 #   severity: medium

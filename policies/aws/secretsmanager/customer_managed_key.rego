@@ -3,6 +3,7 @@
 # description: >
 #   Every secret names a KMS key (kms_key_id set) other than the AWS managed key
 #   alias/aws/secretsmanager, so that key policy and rotation are under the account's control.
+#   Scope: every secret of the audited regions.
 # custom:
 #   id: FF-SM-001
 #   severity: medium

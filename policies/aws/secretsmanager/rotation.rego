@@ -3,6 +3,7 @@
 # description: >
 #   Every secret has rotation enabled, with either a schedule expression or
 #   automatically_after_days no greater than requirements.secret_rotation_max_days.
+#   Scope: every secret of the audited regions.
 # custom:
 #   id: FF-SM-002
 #   severity: medium

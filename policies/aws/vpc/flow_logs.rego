@@ -3,6 +3,7 @@
 # description: >
 #   When requirements.flow_logs_required is true, every FlowForge VPC has a flow log whose
 #   resource_id is the VPC and whose status is ACTIVE.
+#   Scope: the FlowForge VPCs, when requirements.flow_logs_required; otherwise NOT_APPLICABLE.
 # custom:
 #   id: FF-VPC-005
 #   severity: medium

@@ -4,6 +4,7 @@
 #   When requirements.nat_gateway_per_az is true, every Availability Zone in which a
 #   FlowForge VPC has a private subnet also has an available public NAT gateway of that VPC,
 #   so losing one AZ does not cut the others' egress.
+#   Scope: the FlowForge VPCs, when requirements.nat_gateway_per_az; otherwise NOT_APPLICABLE.
 # custom:
 #   id: FF-VPC-004
 #   severity: medium

@@ -4,6 +4,7 @@
 #   A FlowForge VPC has private subnets (the route table that applies, explicit association
 #   or the VPC's main table, has no 0.0.0.0/0 route to an internet gateway) in at least
 #   requirements.min_private_subnet_azs Availability Zones.
+#   Scope: the FlowForge VPCs.
 # custom:
 #   id: FF-VPC-003
 #   severity: medium

@@ -3,6 +3,7 @@
 # description: >
 #   Every FlowForge VPC has a Gateway VPC endpoint for S3 (service name ending in `.s3`,
 #   state available or pending), so data-lake traffic stays off the internet.
+#   Scope: the FlowForge VPCs.
 # custom:
 #   id: FF-VPC-001
 #   severity: medium

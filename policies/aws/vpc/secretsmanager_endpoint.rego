@@ -4,6 +4,7 @@
 #   Every FlowForge VPC has an Interface VPC endpoint for Secrets Manager (service name
 #   ending in `.secretsmanager`, state available or pending) with private DNS enabled, so
 #   secret reads never leave the VPC.
+#   Scope: the FlowForge VPCs.
 # custom:
 #   id: FF-VPC-002
 #   severity: medium

@@ -8,8 +8,8 @@ use aws_sdk_ec2::Client;
 
 use super::{CallError, Ctx};
 use crate::model::{
-    EbsDefaultEncryption, FlowLog, Instance, InstanceMetadataOptions, InternetGateway, NatGateway, Route, RouteTable,
-    SecurityGroup, SgRule, Subnet, Vpc, VpcEndpoint,
+    EbsDefaultEncryption, FlowLog, Instance, InstanceMetadataOptions, InternetGateway, NaclEntry, NatGateway, NetworkAcl,
+    Route, RouteTable, SecurityGroup, SgRule, Subnet, Vpc, VpcEndpoint,
 };
 
 use super::s;
@@ -214,6 +214,58 @@ impl Ec2Api {
                     description: s(x.description()),
                     ingress: x.ip_permissions().iter().map(sg_rule).collect(),
                     egress: x.ip_permissions_egress().iter().map(sg_rule).collect(),
+                }
+            })
+            .collect())
+    }
+
+    /// Network ACLs with their entries (the default `*` rules included, as rule 32767) and
+    /// their subnet associations, sorted so the same ACL gives the same bytes.
+    pub async fn network_acls(&self) -> Result<Vec<NetworkAcl>, CallError> {
+        let items: Vec<_> = self
+            .client
+            .describe_network_acls()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| CallError::from_sdk(SVC, "DescribeNetworkAcls", e))?;
+        Ok(items
+            .iter()
+            .map(|x| {
+                let id = s(x.network_acl_id());
+                let mut subnet_ids: Vec<String> = x.associations().iter().filter_map(|a| o(a.subnet_id())).collect();
+                subnet_ids.sort();
+                subnet_ids.dedup();
+                let mut entries: Vec<NaclEntry> = x
+                    .entries()
+                    .iter()
+                    .map(|e| NaclEntry {
+                        rule_number: e.rule_number().unwrap_or(i32::MAX),
+                        egress: e.egress().unwrap_or(false),
+                        protocol: s(e.protocol()),
+                        rule_action: e.rule_action().map(|a| a.as_str().to_owned()).unwrap_or_default(),
+                        cidr_block: o(e.cidr_block()),
+                        ipv6_cidr_block: o(e.ipv6_cidr_block()),
+                        from_port: e.port_range().and_then(|r| r.from()),
+                        to_port: e.port_range().and_then(|r| r.to()),
+                    })
+                    .collect();
+                entries.sort_by(|a, b| {
+                    (a.egress, a.rule_number, &a.cidr_block, &a.ipv6_cidr_block).cmp(&(
+                        b.egress,
+                        b.rule_number,
+                        &b.cidr_block,
+                        &b.ipv6_cidr_block,
+                    ))
+                });
+                NetworkAcl {
+                    meta: self.ctx.ec2_meta("network-acl", &id, tags(x.tags())),
+                    vpc_id: s(x.vpc_id()),
+                    is_default: x.is_default().unwrap_or(false),
+                    subnet_ids,
+                    entries,
                 }
             })
             .collect())

@@ -18,13 +18,14 @@ fn api(session: &Session, region: &str) -> Ec2Api {
 pub(crate) async fn collect(session: &Session, region: &str, _concurrency: usize, errs: Arc<Errors>) -> Part {
     let api = api(session, region);
     let r = region;
-    let (vpcs, subnets, route_tables, igws, nats, sgs, endpoints, flow_logs, instances, ebs_on, ebs_key) = futures::join!(
+    let (vpcs, subnets, route_tables, igws, nats, sgs, nacls, endpoints, flow_logs, instances, ebs_on, ebs_key) = futures::join!(
         api.vpcs(),
         api.subnets(),
         api.route_tables(),
         api.internet_gateways(),
         api.nat_gateways(),
         api.security_groups(),
+        api.network_acls(),
         api.vpc_endpoints(),
         api.flow_logs(),
         api.instances(),
@@ -38,6 +39,7 @@ pub(crate) async fn collect(session: &Session, region: &str, _concurrency: usize
         internet_gateways: errs.ok(r, None, igws).unwrap_or_default(),
         nat_gateways: errs.ok(r, None, nats).unwrap_or_default(),
         security_groups: errs.ok(r, None, sgs).unwrap_or_default(),
+        network_acls: errs.ok(r, None, nacls).unwrap_or_default(),
         vpc_endpoints: errs.ok(r, None, endpoints).unwrap_or_default(),
         flow_logs: errs.ok(r, None, flow_logs).unwrap_or_default(),
         instances: errs.ok(r, None, instances).unwrap_or_default(),

@@ -1,5 +1,5 @@
 //! EC2 and VPC, per region: the network (VPCs, subnets, route tables, internet and NAT
-//! gateways, security groups, VPC endpoints, flow logs), the instances, and the account's EBS
+//! gateways, security groups, network ACLs, VPC endpoints, flow logs), the instances, and the account's EBS
 //! encryption-by-default setting.
 
 #[cfg(feature = "aws")]
@@ -25,6 +25,7 @@ super::service! {
         "ec2" describe_internet_gateways "DescribeInternetGateways" "DescribeInternetGateways" "ec2:DescribeInternetGateways";
         "ec2" describe_nat_gateways "DescribeNatGateways" "DescribeNatGateways" "ec2:DescribeNatGateways";
         "ec2" describe_security_groups "DescribeSecurityGroups" "DescribeSecurityGroups" "ec2:DescribeSecurityGroups";
+        "ec2" describe_network_acls "DescribeNetworkAcls" "DescribeNetworkAcls" "ec2:DescribeNetworkAcls";
         "ec2" describe_vpc_endpoints "DescribeVpcEndpoints" "DescribeVpcEndpoints" "ec2:DescribeVpcEndpoints";
         "ec2" describe_flow_logs "DescribeFlowLogs" "DescribeFlowLogs" "ec2:DescribeFlowLogs";
         "ec2" describe_instances "DescribeInstances" "DescribeInstances" "ec2:DescribeInstances";
@@ -38,6 +39,7 @@ super::service! {
         internet_gateways: list ["DescribeInternetGateways"] detail [];
         nat_gateways: list ["DescribeNatGateways"] detail [];
         security_groups: list ["DescribeSecurityGroups"] detail [];
+        network_acls: list ["DescribeNetworkAcls"] detail [];
         vpc_endpoints: list ["DescribeVpcEndpoints"] detail [];
         flow_logs: list ["DescribeFlowLogs"] detail [];
         instances: list ["DescribeInstances"] detail [];
