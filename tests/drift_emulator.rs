@@ -108,7 +108,7 @@ async fn drift_from_compliant_to_broken_account() {
     let clean = drift::compute(&before, &view, None);
     assert_eq!(clean.items, vec![], "a compliant account has no drift");
     assert_eq!(clean.architecture_coverage_percent, 100.0);
-    assert_eq!((clean.declared_elements, clean.in_sync_elements), (22, 22));
+    assert_eq!((clean.declared_elements, clean.in_sync_elements), (33, 33));
 
     // The state fixture describes the seeded account: everything it declares is in sync.
     let iac = drift::compute(&before, &view, Some(&tf));

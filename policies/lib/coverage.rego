@@ -43,3 +43,23 @@ required contains "eks.clusters" if object.get(arch, "eks_cluster", null) != nul
 required contains "config.recorders" if object.get(arch, "config_recorder", false) == true
 
 required contains "iam.roles" if count(object.get(data.baseline, "roles", {})) > 0
+
+# Perimeter and monitoring: what the environment requires must have been seen.
+required contains "wafv2.associations" if {
+	data.baseline.requirements.waf_required == true
+	object.get(arch, "load_balancer", null) != null
+}
+
+required contains "acm.certificates" if {
+	object.get(arch, "load_balancer", null) != null
+	object.get(arch, ["perimeter", "certificate"], null) != null
+}
+
+required contains "cloudwatch.alarms" if {
+	data.baseline.requirements.alarms_required == true
+	count(object.get(arch, ["perimeter", "alarms"], [])) > 0
+}
+
+required contains "sns.topics" if count(object.get(arch, ["perimeter", "alarm_topics"], [])) > 0
+
+required contains "logs.log_groups" if count(object.get(arch, ["perimeter", "log_groups"], [])) > 0

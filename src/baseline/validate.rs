@@ -14,6 +14,8 @@ use crate::diag::yaml::{self, Pos, RawNode, RawValue};
 use crate::diag::{self, Code, Problem};
 use crate::model::Severity;
 
+mod perimeter;
+
 pub(crate) fn validate(root: &RawNode, file: &str) -> Result<Baseline, Vec<Problem>> {
     let mut cx = Ctx { file, problems: Vec::new(), envs: BTreeSet::new() };
     let baseline = baseline(&mut cx, root);
@@ -605,6 +607,7 @@ const ARCH_KEYS: &[&str] = &[
     "load_balancer",
     "eks_cluster",
     "config_recorder",
+    "perimeter",
 ];
 
 fn architecture(cx: &mut Ctx, node: &RawNode) -> Option<Architecture> {
@@ -648,6 +651,7 @@ fn architecture(cx: &mut Ctx, node: &RawNode) -> Option<Architecture> {
         Some(n) => boolean(cx, n, "architecture.config_recorder"),
         None => Some(false),
     };
+    let perimeter = opt(m.get("perimeter"), |n| perimeter::perimeter(cx, n));
     Some(Architecture {
         vpc: vpc?,
         tiers: tiers?,
@@ -660,6 +664,7 @@ fn architecture(cx: &mut Ctx, node: &RawNode) -> Option<Architecture> {
         load_balancer: load_balancer?,
         eks_cluster: eks_cluster?,
         config_recorder: config_recorder?,
+        perimeter: perimeter?,
     })
 }
 
