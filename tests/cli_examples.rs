@@ -50,6 +50,9 @@ fn drifted_example_has_exact_findings() {
     let a = "123456789012";
     let r = "eu-west-1";
     let mut expected: Vec<(String, String, String)> = [
+        ("FAIL", "FF-ACM-001", format!("arn:aws:acm:{r}:{a}:certificate/0f10f0f0-ac30-4000-8000-000000000001")),
+        ("FAIL", "FF-CW-001", format!("arn:aws:cloudwatch:{r}:{a}:alarm:flowforge-prod-database-storage")),
+        ("FAIL", "FF-LOGS-001", format!("arn:aws:logs:{r}:{a}:log-group:/flowforge/prod/prefect")),
         ("FAIL", "FF-EC2-002", format!("arn:aws:ec2:{r}:{a}:instance/i-0f10f0f0000000001")),
         ("FAIL", "FF-IAM-003", format!("arn:aws:iam::{a}:role/flowforge-prod-prefect-worker")),
         ("FAIL", "FF-NET-002", format!("arn:aws:ec2:{r}:{a}:security-group/sg-0f10f0f0000000db5")),
@@ -330,7 +333,9 @@ fn drift_section_on_examples() {
         vec![
             "CHANGED architecture bucket:landing encryption.rules[0].sse_algorithm",
             "CHANGED architecture database multi_az",
+            "CHANGED architecture log_group:/flowforge/prod/prefect retention_in_days",
             "CHANGED least-privilege role:prefect-worker action:s3:*",
+            "MISSING architecture alarm:flowforge-prod-database-storage -",
             "MISSING architecture vpc_endpoint:secretsmanager -",
             "UNMANAGED network flow:internet->database port:5432",
         ]
@@ -354,7 +359,7 @@ fn diff_reports_and_exit_on_change() {
     let o = run(&["diff", old.to_str().unwrap(), new.to_str().unwrap(), "--format", "json", "--exit-on-change"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(d["regressed"].as_array().unwrap().len(), 9, "{d}");
+    assert_eq!(d["regressed"].as_array().unwrap().len(), 12, "{d}");
     let o = run(&["diff", old.to_str().unwrap(), old.to_str().unwrap(), "--exit-on-change"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let snap = repo("examples/snapshots/prod-compliant.json");
