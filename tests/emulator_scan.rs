@@ -247,7 +247,7 @@ async fn perimeter_compliant_seed_passes_each_check() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (_, report) = scan(&moto, "testing", "testing", dir.path(), &["--format", "json"]);
     for (id, drift) in PERIMETER {
-        let arn = s.drifted_arn(drift);
+        let arn = s.perimeter.compliant_arn(drift);
         let mine: Vec<&Value> = report["results"]
             .as_array()
             .expect("results")

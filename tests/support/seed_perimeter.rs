@@ -254,6 +254,15 @@ impl SeededPerimeter {
         }
     }
 
+    /// The ARN the drift's check judges in the compliant seed: the drifted resource, except
+    /// for the certificate drift, which swaps the served certificate for another one.
+    pub fn compliant_arn(&self, drift: Drift) -> String {
+        match drift {
+            Drift::Certificate => self.certificate_arn.clone(),
+            other => self.drifted_arn(other),
+        }
+    }
+
     /// The ARN of the resource a perimeter drift makes non-compliant.
     pub fn drifted_arn(&self, drift: Drift) -> String {
         match drift {
