@@ -158,7 +158,7 @@ async fn drift_from_compliant_to_broken_account() {
     let lp = report.items.iter().find(|i| i.kind == "least-privilege").expect("lp item");
     assert_eq!(lp.actual, Some(serde_json::json!(["*"])));
     assert_eq!(rows(&report, "trust"), vec![]);
-    assert_eq!(report.architecture_coverage_percent, 86.36, "19 of 22 declared elements in sync");
+    assert_eq!(report.architecture_coverage_percent, 90.91, "30 of 33 declared elements in sync");
 
     let iac_rows: Vec<_> = rows(&report, "iac").into_iter().filter(|(_, st, _)| *st != DriftState::Unmanaged).collect();
     assert_eq!(
