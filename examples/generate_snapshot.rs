@@ -607,7 +607,8 @@ const PERIMETER_KEY: &str = "0f10f0f0-e350-4000-8000-000000000002";
 /// declared alarms to an encrypted topic with a confirmed subscription, the log groups.
 fn perimeter_compliant(s: &mut Snapshot) {
     let kms = format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/{PERIMETER_KEY}");
-    let Some(alb) = s.elbv2.load_balancers.iter().find(|l| l.meta.name == "flowforge-prod-alb").map(|l| l.meta.arn.clone())
+    let Some(alb) =
+        s.elbv2.load_balancers.iter().find(|l| l.meta.name == "flowforge-prod-alb").map(|l| l.meta.arn.clone())
     else {
         return;
     };
@@ -630,7 +631,12 @@ fn perimeter_compliant(s: &mut Snapshot) {
     });
     let domain = "app.prod.flowforge.example.com";
     s.acm.certificates.push(Certificate {
-        meta: meta(format!("arn:aws:acm:{REGION}:{ACCOUNT}:certificate/{CERTIFICATE}"), CERTIFICATE, domain, BTreeMap::new()),
+        meta: meta(
+            format!("arn:aws:acm:{REGION}:{ACCOUNT}:certificate/{CERTIFICATE}"),
+            CERTIFICATE,
+            domain,
+            BTreeMap::new(),
+        ),
         domain_name: domain.into(),
         subject_alternative_names: vec![domain.into(), "api.prod.flowforge.example.com".into()],
         status: Some("ISSUED".into()),
@@ -651,8 +657,20 @@ fn perimeter_compliant(s: &mut Snapshot) {
     for (name, namespace, metric, dim, value) in [
         ("flowforge-prod-prefect-run-failures", "FlowForge/Prefect", "FlowRunsFailed", "Environment", ENV.to_owned()),
         ("flowforge-prod-api-latency", "AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", lb_dimension),
-        ("flowforge-prod-database-cpu", "AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", "flowforge-prod-metadata".into()),
-        ("flowforge-prod-database-storage", "AWS/RDS", "FreeStorageSpace", "DBInstanceIdentifier", "flowforge-prod-metadata".into()),
+        (
+            "flowforge-prod-database-cpu",
+            "AWS/RDS",
+            "CPUUtilization",
+            "DBInstanceIdentifier",
+            "flowforge-prod-metadata".into(),
+        ),
+        (
+            "flowforge-prod-database-storage",
+            "AWS/RDS",
+            "FreeStorageSpace",
+            "DBInstanceIdentifier",
+            "flowforge-prod-metadata".into(),
+        ),
     ] {
         s.cloudwatch.alarms.push(Alarm {
             meta: meta(format!("arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:{name}"), name, name, BTreeMap::new()),

@@ -259,7 +259,11 @@ async fn perimeter_compliant_seed_passes_each_check() {
             "{id} must PASS on {arn}:\n{}",
             describe(&mine)
         );
-        assert!(mine.iter().all(|r| r["status"] == "PASS"), "{id}: only PASS on the compliant seed:\n{}", describe(&mine));
+        assert!(
+            mine.iter().all(|r| r["status"] == "PASS"),
+            "{id}: only PASS on the compliant seed:\n{}",
+            describe(&mine)
+        );
     }
 }
 

@@ -102,9 +102,15 @@ fn perimeter_minimum(s: &Snapshot, region: &str, add: &mut impl FnMut(&str, u64)
     let albs = n(s.wafv2.associations.iter().map(|x| &x.meta).collect());
     add("wafv2:ListWebACLs", pages(acls, 100));
     add("wafv2:GetWebACL", acls as u64);
-    add("elasticloadbalancing:DescribeLoadBalancers", pages(n(s.elbv2.load_balancers.iter().map(|x| &x.meta).collect()), 400));
+    add(
+        "elasticloadbalancing:DescribeLoadBalancers",
+        pages(n(s.elbv2.load_balancers.iter().map(|x| &x.meta).collect()), 400),
+    );
     add("wafv2:GetWebACLForResource", albs as u64);
-    add("wafv2:ListLoggingConfigurations", pages(n(s.wafv2.logging_configurations.iter().map(|x| &x.meta).collect()), 100));
+    add(
+        "wafv2:ListLoggingConfigurations",
+        pages(n(s.wafv2.logging_configurations.iter().map(|x| &x.meta).collect()), 100),
+    );
     let certs = n(s.acm.certificates.iter().map(|x| &x.meta).collect());
     add("acm:ListCertificates", pages(certs, 1000));
     add("acm:DescribeCertificate", certs as u64);

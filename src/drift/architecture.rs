@@ -531,7 +531,11 @@ fn public_subnets<'a>(s: &'a Snapshot, view: &EnvView, vpc_id: &str, subnets: &[
 fn perimeter<'a>(s: &'a Snapshot, view: &EnvView, run: &mut Run<'a>) {
     let Some(p) = &view.architecture.perimeter else { return };
     let req = &view.requirements;
-    let lb = view.architecture.load_balancer.as_ref().and_then(|lb| s.elbv2.load_balancers.iter().find(|l| l.meta.name == lb.name));
+    let lb = view
+        .architecture
+        .load_balancer
+        .as_ref()
+        .and_then(|lb| s.elbv2.load_balancers.iter().find(|l| l.meta.name == lb.name));
 
     if let (true, Some(lb)) = (req.waf_required, lb) {
         let element = "waf_association";
@@ -554,7 +558,14 @@ fn perimeter<'a>(s: &'a Snapshot, view: &EnvView, run: &mut Run<'a>) {
                     let want: Vec<&String> = p.waf.iter().flat_map(|x| &x.rule_groups).collect();
                     let lacking = want.iter().any(|g| !w.managed_rule_groups.contains(g));
                     if lacking {
-                        vec![changed(element, &w.meta, Severity::Medium, "managed_rule_groups", json!(want), json!(w.managed_rule_groups))]
+                        vec![changed(
+                            element,
+                            &w.meta,
+                            Severity::Medium,
+                            "managed_rule_groups",
+                            json!(want),
+                            json!(w.managed_rule_groups),
+                        )]
                     } else {
                         Vec::new()
                     }
@@ -579,7 +590,10 @@ fn perimeter<'a>(s: &'a Snapshot, view: &EnvView, run: &mut Run<'a>) {
             let element = format!("certificate:{}", arn.rsplit('/').next().unwrap_or(arn));
             let drift = match s.acm.certificates.iter().find(|c| c.meta.arn == arn) {
                 None => run
-                    .absent("acm.certificates", missing(&element, Severity::Medium, &format!("ACM certificate `{arn}`")))
+                    .absent(
+                        "acm.certificates",
+                        missing(&element, Severity::Medium, &format!("ACM certificate `{arn}`")),
+                    )
                     .into_iter()
                     .collect(),
                 Some(c) => {
@@ -897,7 +911,8 @@ mod tests {
         s.wafv2.associations[0].web_acl_arn = None;
         s.cloudwatch.alarms.retain(|a| a.meta.name != "flowforge-prod-database-cpu");
         s.sns.topics[0].kms_key_id = None;
-        s.logs.log_groups.iter_mut().find(|g| g.meta.name == "/flowforge/prod/prefect").unwrap().retention_in_days = Some(7);
+        s.logs.log_groups.iter_mut().find(|g| g.meta.name == "/flowforge/prod/prefect").unwrap().retention_in_days =
+            Some(7);
         let mut extra = s.cloudwatch.alarms[0].clone();
         extra.meta.name = "flowforge-prod-debug".into();
         extra.meta.arn = "arn:aws:cloudwatch:us-east-1:123456789012:alarm:flowforge-prod-debug".into();

@@ -281,7 +281,10 @@ fn add_perimeter(s: &mut Snapshot) {
     });
     let topic = format!("arn:aws:sns:{REGION}:{ACCOUNT}:flowforge-prod-alerts");
     s.sns.topics.push(sns::Topic {
-        meta: ResourceMeta { arn: topic.clone(), ..meta("sns", "", "flowforge-prod-alerts", "flowforge-prod-alerts", &[]) },
+        meta: ResourceMeta {
+            arn: topic.clone(),
+            ..meta("sns", "", "flowforge-prod-alerts", "flowforge-prod-alerts", &[])
+        },
         kms_key_id: kms.clone(),
         subscriptions: vec![sns::Subscription { protocol: "email".into(), confirmed: true }],
     });

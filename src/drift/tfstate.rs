@@ -809,7 +809,11 @@ mod tests {
         ]}"#;
         let tf = TfState::parse(text, "p.tfstate").unwrap();
         let (sum, items) = compare(&tf, &with_log_groups(compliant_snapshot()));
-        let changed: Vec<_> = items.iter().filter(|i| i.state == DriftState::Changed).map(|i| (i.element.as_str(), i.attribute.as_deref())).collect();
+        let changed: Vec<_> = items
+            .iter()
+            .filter(|i| i.state == DriftState::Changed)
+            .map(|i| (i.element.as_str(), i.attribute.as_deref()))
+            .collect();
         assert_eq!(changed, vec![("aws_cloudwatch_log_group.g", Some("retention_in_days"))]);
         assert_eq!((sum.managed_in_sync, sum.changed), (1, 1));
     }

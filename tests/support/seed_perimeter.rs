@@ -52,14 +52,18 @@ fn visibility(metric: &str) -> waft::VisibilityConfig {
 }
 
 /// Seeds the perimeter of `env` around the ALB and HTTPS listener the main seed created.
-pub async fn seed(c: &Clients, env: &str, alb_arn: &str, https_listener_arn: &str, kms_key_arn: &str) -> SeededPerimeter {
+pub async fn seed(
+    c: &Clients,
+    env: &str,
+    alb_arn: &str,
+    https_listener_arn: &str,
+    kms_key_arn: &str,
+) -> SeededPerimeter {
     let p = format!("flowforge-{env}");
     let mut s = SeededPerimeter::default();
 
     // ------------------------------------------------------------ certificates
-    let import = |cert: &str, key: &str| {
-        c.acm.import_certificate().certificate(pem(cert)).private_key(pem(key)).send()
-    };
+    let import = |cert: &str, key: &str| c.acm.import_certificate().certificate(pem(cert)).private_key(pem(key)).send();
     s.certificate_arn = import(&format!("{env}.cert.pem"), &format!("{env}.key.pem"))
         .await
         .expect("import certificate")
@@ -100,7 +104,11 @@ pub async fn seed(c: &Clients, env: &str, alb_arn: &str, https_listener_arn: &st
                 .statement(
                     waft::Statement::builder()
                         .managed_rule_group_statement(
-                            waft::ManagedRuleGroupStatement::builder().vendor_name("AWS").name(*g).build().expect("mrg"),
+                            waft::ManagedRuleGroupStatement::builder()
+                                .vendor_name("AWS")
+                                .name(*g)
+                                .build()
+                                .expect("mrg"),
                         )
                         .build(),
                 )
@@ -185,12 +193,27 @@ async fn set_listener_certificate(c: &Clients, listener: &str, cert: &str) {
 }
 
 async fn create_log_group(c: &Clients, name: &str, kms: Option<&str>, days: i32) {
-    c.logs.create_log_group().log_group_name(name).set_kms_key_id(kms.map(str::to_owned)).send().await.expect("log group");
+    c.logs
+        .create_log_group()
+        .log_group_name(name)
+        .set_kms_key_id(kms.map(str::to_owned))
+        .send()
+        .await
+        .expect("log group");
     c.logs.put_retention_policy().log_group_name(name).retention_in_days(days).send().await.expect("retention");
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn put_alarm(c: &Clients, name: &str, namespace: &str, metric: &str, dim: &str, value: &str, topic: &str, enabled: bool) {
+async fn put_alarm(
+    c: &Clients,
+    name: &str,
+    namespace: &str,
+    metric: &str,
+    dim: &str,
+    value: &str,
+    topic: &str,
+    enabled: bool,
+) {
     c.cw.put_metric_alarm()
         .alarm_name(name)
         .namespace(namespace)
@@ -229,7 +252,8 @@ impl SeededPerimeter {
             Drift::Alarm => {
                 let (name, _) = &self.alarms[2];
                 let db = format!("{p}-metadata");
-                put_alarm(c, name, "AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", &db, &self.topic_arn, false).await;
+                put_alarm(c, name, "AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", &db, &self.topic_arn, false)
+                    .await;
             }
             Drift::AlarmTopic => {
                 c.sns
@@ -243,7 +267,13 @@ impl SeededPerimeter {
             }
             Drift::LogRetention => {
                 let (name, _) = &self.log_groups[1];
-                c.logs.put_retention_policy().log_group_name(name).retention_in_days(7).send().await.expect("drift retention");
+                c.logs
+                    .put_retention_policy()
+                    .log_group_name(name)
+                    .retention_in_days(7)
+                    .send()
+                    .await
+                    .expect("drift retention");
             }
             Drift::LogKms => {
                 let (name, _) = &self.log_groups[2];
