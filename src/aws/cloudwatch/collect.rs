@@ -14,7 +14,5 @@ fn api(session: &Session, region: &str) -> CloudWatchApi {
 }
 
 pub(crate) async fn collect(session: &Session, region: &str, _concurrency: usize, errs: Arc<Errors>) -> Part {
-    let mut out = Part::default();
-    out.alarms = errs.ok(region, None, api(session, region).alarms().await).unwrap_or_default();
-    out
+    Part { alarms: errs.ok(region, None, api(session, region).alarms().await).unwrap_or_default() }
 }

@@ -14,7 +14,5 @@ fn api(session: &Session, region: &str) -> LogsApi {
 }
 
 pub(crate) async fn collect(session: &Session, region: &str, _concurrency: usize, errs: Arc<Errors>) -> Part {
-    let mut out = Part::default();
-    out.log_groups = errs.ok(region, None, api(session, region).log_groups().await).unwrap_or_default();
-    out
+    Part { log_groups: errs.ok(region, None, api(session, region).log_groups().await).unwrap_or_default() }
 }
