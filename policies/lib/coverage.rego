@@ -50,6 +50,12 @@ required contains "wafv2.associations" if {
 	object.get(arch, "load_balancer", null) != null
 }
 
+# Where the web ACL must log, an account without any web ACL was most likely not read.
+required contains "wafv2.web_acls" if {
+	data.baseline.requirements.waf_logging_required == true
+	object.get(arch, "load_balancer", null) != null
+}
+
 required contains "acm.certificates" if {
 	object.get(arch, "load_balancer", null) != null
 	object.get(arch, ["perimeter", "certificate"], null) != null
