@@ -10,6 +10,11 @@
 
 use std::collections::BTreeMap;
 
+use flowforge_audit::aws::acm::Certificate;
+use flowforge_audit::aws::cloudwatch::Alarm;
+use flowforge_audit::aws::logs::LogGroup;
+use flowforge_audit::aws::sns::{Subscription, Topic};
+use flowforge_audit::aws::wafv2::{WafLoggingConfiguration, WebAcl, WebAclAssociation};
 use flowforge_audit::model::*;
 
 const ACCOUNT: &str = "123456789012";
@@ -624,6 +629,7 @@ fn compliant() -> Snapshot {
     });
     compute(&mut s);
     network_acls(&mut s, vpc_id);
+    perimeter_compliant(&mut s);
     s.sort();
     s
 }
@@ -809,6 +815,117 @@ fn compute_drifts(s: &mut Snapshot) {
     }
 }
 
+const CERTIFICATE: &str = "0f10f0f0-ac30-4000-8000-000000000001";
+const PERIMETER_KEY: &str = "0f10f0f0-e350-4000-8000-000000000002";
+
+/// The perimeter and monitoring (guide, "Reference Architecture / 3. Perimeter", steps 4 and 6,
+/// "Operations & Handover"): WAF on the ALB with logging, the listener's ACM certificate, the
+/// declared alarms to an encrypted topic with a confirmed subscription, the log groups.
+fn perimeter_compliant(s: &mut Snapshot) {
+    let kms = format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/{PERIMETER_KEY}");
+    let Some(alb) =
+        s.elbv2.load_balancers.iter().find(|l| l.meta.name == "flowforge-prod-alb").map(|l| l.meta.arn.clone())
+    else {
+        return;
+    };
+    let acl_id = "0f10f0f0-3af0-4000-8000-000000000001";
+    let acl_arn = format!("arn:aws:wafv2:{REGION}:{ACCOUNT}:regional/webacl/flowforge-prod-waf/{acl_id}");
+    s.wafv2.web_acls.push(WebAcl {
+        meta: meta(acl_arn.clone(), acl_id, "flowforge-prod-waf", BTreeMap::new()),
+        default_action: Some("ALLOW".into()),
+        managed_rule_groups: vec!["AWSManagedRulesCommonRuleSet".into(), "AWSManagedRulesKnownBadInputsRuleSet".into()],
+        rule_group_arns: vec![],
+    });
+    s.wafv2.associations.push(WebAclAssociation {
+        meta: meta(format!("{alb}/web-acl"), "flowforge-prod-alb", "flowforge-prod-alb", BTreeMap::new()),
+        resource_arn: alb.clone(),
+        web_acl_arn: Some(acl_arn.clone()),
+    });
+    s.wafv2.logging_configurations.push(WafLoggingConfiguration {
+        meta: meta(acl_arn.clone(), acl_id, "flowforge-prod-waf", BTreeMap::new()),
+        destinations: vec![format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:aws-waf-logs-flowforge-prod")],
+    });
+    let domain = "app.prod.flowforge.example.com";
+    s.acm.certificates.push(Certificate {
+        meta: meta(
+            format!("arn:aws:acm:{REGION}:{ACCOUNT}:certificate/{CERTIFICATE}"),
+            CERTIFICATE,
+            domain,
+            BTreeMap::new(),
+        ),
+        domain_name: domain.into(),
+        subject_alternative_names: vec![domain.into(), "api.prod.flowforge.example.com".into()],
+        status: Some("ISSUED".into()),
+        certificate_type: Some("AMAZON_ISSUED".into()),
+        key_algorithm: Some("RSA_2048".into()),
+        not_after: Some("2027-08-14T23:59:59Z".into()),
+    });
+    let topic = format!("arn:aws:sns:{REGION}:{ACCOUNT}:flowforge-prod-alerts");
+    s.sns.topics.push(Topic {
+        meta: meta(topic.clone(), "flowforge-prod-alerts", "flowforge-prod-alerts", BTreeMap::new()),
+        kms_key_id: Some(kms.clone()),
+        subscriptions: vec![
+            Subscription { protocol: "email".into(), confirmed: true },
+            Subscription { protocol: "https".into(), confirmed: true },
+        ],
+    });
+    let lb_dimension = alb.split_once(":loadbalancer/").map(|(_, d)| d.to_owned()).unwrap_or_default();
+    for (name, namespace, metric, dim, value) in [
+        ("flowforge-prod-prefect-run-failures", "FlowForge/Prefect", "FlowRunsFailed", "Environment", ENV.to_owned()),
+        ("flowforge-prod-api-latency", "AWS/ApplicationELB", "TargetResponseTime", "LoadBalancer", lb_dimension),
+        (
+            "flowforge-prod-database-cpu",
+            "AWS/RDS",
+            "CPUUtilization",
+            "DBInstanceIdentifier",
+            "flowforge-prod-metadata".into(),
+        ),
+        (
+            "flowforge-prod-database-storage",
+            "AWS/RDS",
+            "FreeStorageSpace",
+            "DBInstanceIdentifier",
+            "flowforge-prod-metadata".into(),
+        ),
+    ] {
+        s.cloudwatch.alarms.push(Alarm {
+            meta: meta(format!("arn:aws:cloudwatch:{REGION}:{ACCOUNT}:alarm:{name}"), name, name, BTreeMap::new()),
+            actions_enabled: Some(true),
+            alarm_actions: vec![topic.clone()],
+            namespace: Some(namespace.into()),
+            metric_name: Some(metric.into()),
+            dimensions: BTreeMap::from([(dim.to_owned(), value)]),
+            state: "OK".into(),
+        });
+    }
+    for name in [
+        "/aws/eks/flowforge-prod-data-plane/cluster",
+        "/ecs/flowforge-prod-control-plane",
+        "/flowforge/prod/prefect",
+        "/flowforge/prod/vpc-flow-logs",
+        "aws-waf-logs-flowforge-prod",
+    ] {
+        s.logs.log_groups.push(LogGroup {
+            meta: meta(format!("arn:aws:logs:{REGION}:{ACCOUNT}:log-group:{name}"), name, name, BTreeMap::new()),
+            retention_in_days: Some(400),
+            kms_key_id: Some(kms.clone()),
+        });
+    }
+}
+
+/// Perimeter drift a year brings: the certificate is 12 days from expiry (its DNS validation
+/// record was deleted, so ACM stopped renewing it), the storage alarm was deleted with an old
+/// stack, and the Prefect log group was recreated by hand with "never expire".
+fn perimeter_drifted(s: &mut Snapshot) {
+    if let Some(c) = s.acm.certificates.iter_mut().find(|c| c.meta.id == CERTIFICATE) {
+        c.not_after = Some("2026-12-03T12:00:00Z".into());
+    }
+    s.cloudwatch.alarms.retain(|a| a.meta.name != "flowforge-prod-database-storage");
+    if let Some(g) = s.logs.log_groups.iter_mut().find(|g| g.meta.name == "/flowforge/prod/prefect") {
+        g.retention_in_days = None;
+    }
+}
+
 /// The same account after a year of hand-made changes: one realistic drift per policy area.
 fn drifted() -> Snapshot {
     let mut s = compliant();
@@ -873,6 +990,7 @@ fn drifted() -> Snapshot {
     s.ec2.flow_logs.clear();
     compute_drifts(&mut s);
     drift_network_acls(&mut s);
+    perimeter_drifted(&mut s);
     s.sort();
     s
 }

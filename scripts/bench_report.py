@@ -51,6 +51,22 @@ for op in ["DescribeConfigurationRecorders", "DescribeConfigurationRecorderStatu
 lbs = count("elbv2", "load_balancers")
 m["elasticloadbalancing:DescribeLoadBalancers"] = pages(lbs, 400)
 m["eks:ListClusters"] = pages(count("eks", "clusters"), 100)
+# Perimeter and monitoring (WAF lists the load balancers itself: a second DescribeLoadBalancers).
+acls = count("wafv2", "web_acls")
+m["wafv2:ListWebACLs"] = regions * pages(acls, 100)
+m["wafv2:GetWebACL"] = acls
+m["elasticloadbalancing:DescribeLoadBalancers"] += pages(lbs, 400)
+m["wafv2:GetWebACLForResource"] = count("wafv2", "associations")
+m["wafv2:ListLoggingConfigurations"] = regions * pages(count("wafv2", "logging_configurations"), 100)
+certs = count("acm", "certificates")
+m["acm:ListCertificates"] = regions * pages(certs, 1000)
+m["acm:DescribeCertificate"] = certs
+m["cloudwatch:DescribeAlarms"] = regions * pages(count("cloudwatch", "alarms"), 100)
+topics = count("sns", "topics")
+m["sns:ListTopics"] = regions * pages(topics, 100)
+m["sns:GetTopicAttributes"] = topics
+m["sns:ListSubscriptionsByTopic"] = topics
+m["logs:DescribeLogGroups"] = regions * pages(count("logs", "log_groups"), 50)
 m = {k: v for k, v in m.items() if v}
 
 resources = sum(len(v) for svc in snap.values() if isinstance(svc, dict) for v in svc.values() if isinstance(v, list))

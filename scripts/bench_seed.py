@@ -1,5 +1,8 @@
 """Seeds the moto emulator for scripts/bench-scan.sh: N buckets (KMS-encrypted, tagged),
-N IAM roles (each with an inline policy) and N security groups (each with an ingress rule).
+N IAM roles (each with an inline policy) and N security groups (each with an ingress rule);
+and of the perimeter kinds N WAF web ACLs (one managed rule group each), N ACM certificates
+(requested, so PENDING_VALIDATION in moto), N CloudWatch alarms, N SNS topics (each with one
+subscription) and N CloudWatch Logs groups (retention and KMS key).
 
 Runs with the moto virtualenv's Python (boto3 comes with moto). Talks to the endpoint given
 on the command line only (loopback).
@@ -23,6 +26,12 @@ session = boto3.session.Session(
 s3 = session.client("s3", endpoint_url=endpoint)
 iam = session.client("iam", endpoint_url=endpoint)
 ec2 = session.client("ec2", endpoint_url=endpoint)
+waf = session.client("wafv2", endpoint_url=endpoint)
+acm = session.client("acm", endpoint_url=endpoint)
+cw = session.client("cloudwatch", endpoint_url=endpoint)
+sns = session.client("sns", endpoint_url=endpoint)
+logs = session.client("logs", endpoint_url=endpoint)
+KMS = "arn:aws:kms:us-east-1:123456789012:key/0f10f0f0-e350-4000-8000-00000000bench"
 
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ec2.amazonaws.com"}}]})
@@ -53,9 +62,39 @@ def group(i):
         {"IpProtocol": "tcp", "FromPort": 443, "ToPort": 443, "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
 
 
+def visibility(name):
+    return {"SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": name}
+
+
+def web_acl(i):
+    name = f"bench-waf-{i:05d}"
+    waf.create_web_acl(Name=name, Scope="REGIONAL", DefaultAction={"Allow": {}}, VisibilityConfig=visibility(name), Rules=[{
+        "Name": "common", "Priority": 0, "OverrideAction": {"None": {}}, "VisibilityConfig": visibility("common"),
+        "Statement": {"ManagedRuleGroupStatement": {"VendorName": "AWS", "Name": "AWSManagedRulesCommonRuleSet"}}}])
+
+
+def certificate(i):
+    acm.request_certificate(DomainName=f"bench-{i:05d}.example.com", ValidationMethod="DNS")
+
+
+def topic_and_alarm(i):
+    arn = sns.create_topic(Name=f"bench-topic-{i:05d}", Attributes={"KmsMasterKeyId": KMS})["TopicArn"]
+    sns.subscribe(TopicArn=arn, Protocol="email", Endpoint=f"bench-{i:05d}@example.com")
+    cw.put_metric_alarm(AlarmName=f"bench-alarm-{i:05d}", Namespace="AWS/RDS", MetricName="CPUUtilization",
+                        Dimensions=[{"Name": "DBInstanceIdentifier", "Value": f"bench-{i:05d}"}], Statistic="Average",
+                        Period=300, EvaluationPeriods=2, Threshold=80.0, ComparisonOperator="GreaterThanThreshold",
+                        AlarmActions=[arn], ActionsEnabled=True)
+
+
+def log_group(i):
+    name = f"/bench/{i:05d}"
+    logs.create_log_group(logGroupName=name, kmsKeyId=KMS)
+    logs.put_retention_policy(logGroupName=name, retentionInDays=365)
+
+
 # BENCH_SEED_WORKERS=1 for an account reached through assumed-role keys: moto answers some
 # concurrent CreateSecurityGroup calls there with HTTP 500.
 with ThreadPoolExecutor(max_workers=int(os.environ.get("BENCH_SEED_WORKERS", "8"))) as pool:
-    for fn in (bucket, role, group):
+    for fn in (bucket, role, group, web_acl, certificate, topic_and_alarm, log_group):
         list(pool.map(fn, range(count)))
-print(f"seeded {count} buckets, {count} roles, {count} security groups")
+print(f"seeded {count} each of buckets, roles, security groups, web ACLs, certificates, topics, alarms, log groups")

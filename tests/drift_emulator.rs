@@ -117,7 +117,7 @@ async fn drift_from_compliant_to_broken_account() {
     let clean = drift::compute(&before, &view, None);
     assert_eq!(clean.items, vec![], "a compliant account has no drift");
     assert_eq!(clean.architecture_coverage_percent, 100.0);
-    assert_eq!((clean.declared_elements, clean.in_sync_elements), (30, 30));
+    assert_eq!((clean.declared_elements, clean.in_sync_elements), (41, 41));
 
     // The state fixture describes the seeded account: everything it declares is in sync.
     let iac = drift::compute(&before, &view, Some(&tf));
@@ -167,7 +167,7 @@ async fn drift_from_compliant_to_broken_account() {
     let lp = report.items.iter().find(|i| i.kind == "least-privilege").expect("lp item");
     assert_eq!(lp.actual, Some(serde_json::json!(["*"])));
     assert_eq!(rows(&report, "trust"), vec![]);
-    assert_eq!(report.architecture_coverage_percent, 90.0, "27 of 30 declared elements in sync");
+    assert_eq!(report.architecture_coverage_percent, 92.68, "38 of 41 declared elements in sync");
 
     let iac_rows: Vec<_> = rows(&report, "iac").into_iter().filter(|(_, st, _)| *st != DriftState::Unmanaged).collect();
     assert_eq!(

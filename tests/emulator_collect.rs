@@ -498,7 +498,7 @@ async fn seed_demo_account() {
         .filter(|d| !d.trim().is_empty())
         .map(|d| {
             seed::Drift::from_name(d).unwrap_or_else(|| {
-                panic!("unknown drift {d:?}; known: tls, encryption, vpc-endpoint, multi-az, iam, network, rotation")
+                panic!("unknown drift {d:?}; known: tls, encryption, vpc-endpoint, multi-az, iam, network, rotation, waf, waf-logging, certificate, alarm, alarm-topic, log-retention, log-kms")
             })
         })
         .collect();

@@ -58,3 +58,28 @@ required contains "apprunner.services" if compute.control_plane.host == "apprunn
 required contains "ecr.repositories" if count(object.get(object.get(compute, "ecr", {}), "repositories", [])) > 0
 
 required contains "eks.node_groups" if count(object.get(compute, "node_groups", [])) > 0
+# Perimeter and monitoring: what the environment requires must have been seen.
+required contains "wafv2.associations" if {
+	data.baseline.requirements.waf_required == true
+	object.get(arch, "load_balancer", null) != null
+}
+
+# Where the web ACL must log, an account without any web ACL was most likely not read.
+required contains "wafv2.web_acls" if {
+	data.baseline.requirements.waf_logging_required == true
+	object.get(arch, "load_balancer", null) != null
+}
+
+required contains "acm.certificates" if {
+	object.get(arch, "load_balancer", null) != null
+	object.get(arch, ["perimeter", "certificate"], null) != null
+}
+
+required contains "cloudwatch.alarms" if {
+	data.baseline.requirements.alarms_required == true
+	count(object.get(arch, ["perimeter", "alarms"], [])) > 0
+}
+
+required contains "sns.topics" if count(object.get(arch, ["perimeter", "alarm_topics"], [])) > 0
+
+required contains "logs.log_groups" if count(object.get(arch, ["perimeter", "log_groups"], [])) > 0

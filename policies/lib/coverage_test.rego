@@ -18,3 +18,18 @@ test_pass_undeclared_is_not_required if {
 	not "eks.clusters" in required
 	not "ec2.nat_gateways" in required
 }
+
+test_perimeter_collections_required if {
+	required := data.flowforge.lib.coverage.required with data.baseline as testing.baseline
+	every c in {"wafv2.associations", "wafv2.web_acls", "acm.certificates", "cloudwatch.alarms", "sns.topics", "logs.log_groups"} {
+		c in required
+	}
+}
+
+test_perimeter_requirements_off_require_less if {
+	baseline := testing.with_requirements({"waf_required": false, "waf_logging_required": false, "alarms_required": false})
+	required := data.flowforge.lib.coverage.required with data.baseline as baseline
+	not "wafv2.associations" in required
+	not "wafv2.web_acls" in required
+	not "cloudwatch.alarms" in required
+}

@@ -31,6 +31,14 @@ baseline := {
 		"imdsv2_required": true,
 		"eks_public_endpoint_allowed": false,
 		"config_recorder_required": true,
+		"waf_required": true,
+		"waf_logging_required": true,
+		"certificate_expiry_days": 30,
+		"alarms_required": true,
+		"alarm_topics_kms_required": true,
+		"log_retention_min_days": 365,
+		"log_retention_max_days": 3653,
+		"log_groups_kms_required": true,
 	},
 	"gate": {"fail_on": "medium", "require_complete_audit": true, "fail_on_drift": ["missing", "changed", "unmanaged"]},
 	"architecture": {
@@ -46,6 +54,16 @@ baseline := {
 				"ELBSecurityPolicy-FS-1-2-Res-2020-10",
 				"ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
 			],
+		},
+		"perimeter": {
+			"waf": {"rule_groups": ["AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"]},
+			"certificate": {"domain": "*.prod.flowforge.example.com", "min_rsa_bits": 2048},
+			"alarm_topics": ["flowforge-prod-alerts"],
+			"alarms": [
+				{"name": "flowforge-prod-api-latency", "namespace": "AWS/ApplicationELB", "metric": "TargetResponseTime", "dimensions": {"LoadBalancer": "app/flowforge-prod-alb/*"}},
+				{"name": "flowforge-prod-database-cpu", "namespace": "AWS/RDS", "metric": "CPUUtilization", "dimensions": {"DBInstanceIdentifier": "flowforge-prod-metadata"}},
+			],
+			"log_groups": ["/ecs/flowforge-prod-control-plane", "/flowforge/prod/prefect"],
 		},
 	},
 	"roles": {"data-engineer": {

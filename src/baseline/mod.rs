@@ -12,6 +12,7 @@
 
 mod compute;
 mod network;
+mod perimeter;
 mod types;
 mod validate;
 mod view;
@@ -22,6 +23,7 @@ pub use crate::diag::Problem;
 
 pub use compute::*;
 pub use network::NetworkSpec;
+pub use perimeter::*;
 pub use types::*;
 pub use view::EnvView;
 

@@ -129,6 +129,22 @@ requirements! {
     imdsv2_required: bool,
     eks_public_endpoint_allowed: bool,
     config_recorder_required: bool,
+    /// A web ACL with `architecture.perimeter.waf.rule_groups` protects the load balancer.
+    waf_required: bool,
+    /// That web ACL logs.
+    waf_logging_required: bool,
+    /// A listener certificate expiring within this many days of the snapshot fails.
+    certificate_expiry_days: u32,
+    /// The alarms of `architecture.perimeter.alarms` exist and notify a confirmed subscriber.
+    alarms_required: bool,
+    /// The alarm topics are encrypted with KMS.
+    alarm_topics_kms_required: bool,
+    /// FlowForge log groups keep events at least this many days.
+    log_retention_min_days: u32,
+    /// ... and at most this many (0: no maximum; "never expire" fails when one is set).
+    log_retention_max_days: u32,
+    /// FlowForge log groups are encrypted with a KMS key.
+    log_groups_kms_required: bool,
 }
 
 /// The type of a requirement value, as validation sees it.
@@ -267,6 +283,7 @@ pub struct Architecture {
     pub config_recorder: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute: Option<super::compute::ComputeSpec>,
+    pub perimeter: Option<super::perimeter::PerimeterSpec>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -17,6 +17,7 @@ use crate::diag::{self, Code, Problem};
 use crate::model::Severity;
 
 mod network;
+mod perimeter;
 
 pub(crate) fn validate(root: &RawNode, file: &str) -> Result<Baseline, Vec<Problem>> {
     let mut cx = Ctx { file, problems: Vec::new(), envs: BTreeSet::new() };
@@ -618,6 +619,7 @@ const ARCH_KEYS: &[&str] = &[
     "eks_cluster",
     "config_recorder",
     "compute",
+    "perimeter",
 ];
 
 fn architecture(cx: &mut Ctx, node: &RawNode) -> Option<Architecture> {
@@ -662,6 +664,7 @@ fn architecture(cx: &mut Ctx, node: &RawNode) -> Option<Architecture> {
         Some(n) => boolean(cx, n, "architecture.config_recorder"),
         None => Some(false),
     };
+    let perimeter = opt(m.get("perimeter"), |n| perimeter::perimeter(cx, n));
     Some(Architecture {
         vpc: vpc?,
         tiers: tiers?,
@@ -675,6 +678,7 @@ fn architecture(cx: &mut Ctx, node: &RawNode) -> Option<Architecture> {
         eks_cluster: eks_cluster?,
         config_recorder: config_recorder?,
         compute: compute?,
+        perimeter: perimeter?,
     })
 }
 

@@ -73,6 +73,7 @@ pub fn minimum_calls(s: &Snapshot) -> BTreeMap<String, u64> {
         let clusters = n!(s.eks.clusters);
         add("eks:ListClusters", pages(clusters, 100));
         add("eks:DescribeCluster", clusters as u64);
+        perimeter_minimum(s, region, &mut add);
     }
     let b = s.s3.buckets.len() as u64;
     add("s3:ListBuckets", pages(s.s3.buckets.len(), 10_000));
@@ -91,6 +92,34 @@ pub fn minimum_calls(s: &Snapshot) -> BTreeMap<String, u64> {
     add("iam:GetAccountAuthorizationDetails", pages(iam, 1000));
     add("iam:GetAccountPasswordPolicy", 1);
     m
+}
+
+/// The perimeter services' fewest calls in one region (WAF, ACM, CloudWatch, SNS, Logs). WAF
+/// lists the region's load balancers itself (a second DescribeLoadBalancers).
+fn perimeter_minimum(s: &Snapshot, region: &str, add: &mut impl FnMut(&str, u64)) {
+    let n = |metas: Vec<&crate::model::ResourceMeta>| metas.into_iter().filter(|m| m.region == region).count();
+    let acls = n(s.wafv2.web_acls.iter().map(|x| &x.meta).collect());
+    let albs = n(s.wafv2.associations.iter().map(|x| &x.meta).collect());
+    add("wafv2:ListWebACLs", pages(acls, 100));
+    add("wafv2:GetWebACL", acls as u64);
+    add(
+        "elasticloadbalancing:DescribeLoadBalancers",
+        pages(n(s.elbv2.load_balancers.iter().map(|x| &x.meta).collect()), 400),
+    );
+    add("wafv2:GetWebACLForResource", albs as u64);
+    add(
+        "wafv2:ListLoggingConfigurations",
+        pages(n(s.wafv2.logging_configurations.iter().map(|x| &x.meta).collect()), 100),
+    );
+    let certs = n(s.acm.certificates.iter().map(|x| &x.meta).collect());
+    add("acm:ListCertificates", pages(certs, 1000));
+    add("acm:DescribeCertificate", certs as u64);
+    add("cloudwatch:DescribeAlarms", pages(n(s.cloudwatch.alarms.iter().map(|x| &x.meta).collect()), 100));
+    let topics = n(s.sns.topics.iter().map(|x| &x.meta).collect());
+    add("sns:ListTopics", pages(topics, 100));
+    add("sns:GetTopicAttributes", topics as u64);
+    add("sns:ListSubscriptionsByTopic", topics as u64);
+    add("logs:DescribeLogGroups", pages(n(s.logs.log_groups.iter().map(|x| &x.meta).collect()), 50));
 }
 
 /// A plain-text table: calls and minimum per operation, totals, and calls per resource.

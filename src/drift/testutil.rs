@@ -242,6 +242,7 @@ pub(crate) fn compliant_snapshot() -> Snapshot {
         });
     }
     compute(&mut s);
+    add_perimeter(&mut s);
     s.sort();
     s
 }
@@ -289,4 +290,74 @@ fn compute(s: &mut Snapshot) {
         node_role: Some(format!("arn:aws:iam::{ACCOUNT}:role/flowforge-prod-eks-node")),
         ..Default::default()
     });
+/// The declared perimeter (`architecture.perimeter` of the built-in baseline, prod): the ALB's
+/// web ACL with its logging, an issued certificate on the HTTPS listener, the alarms, their
+/// encrypted topic, and the log groups.
+fn add_perimeter(s: &mut Snapshot) {
+    use crate::aws::{acm, cloudwatch, logs, sns, wafv2};
+    let Some(lb) = s.elbv2.load_balancers.first().map(|l| l.meta.arn.clone()) else { return };
+    let kms = Some(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/k"));
+    let acl = meta("wafv2", "regional/webacl", "flowforge-prod-waf/1", "flowforge-prod-waf", &[]);
+    s.wafv2.web_acls.push(wafv2::WebAcl {
+        meta: acl.clone(),
+        default_action: Some("ALLOW".into()),
+        managed_rule_groups: vec!["AWSManagedRulesCommonRuleSet".into(), "AWSManagedRulesKnownBadInputsRuleSet".into()],
+        rule_group_arns: vec![],
+    });
+    s.wafv2.associations.push(wafv2::WebAclAssociation {
+        meta: ResourceMeta { arn: format!("{lb}/web-acl"), ..acl.clone() },
+        resource_arn: lb,
+        web_acl_arn: Some(acl.arn.clone()),
+    });
+    s.wafv2.logging_configurations.push(wafv2::WafLoggingConfiguration { meta: acl, destinations: vec!["d".into()] });
+    let cert = meta("acm", "certificate", "c1", "app.prod.flowforge.example.com", &[]);
+    for l in s.elbv2.listeners.iter_mut().filter(|l| l.protocol == "HTTPS") {
+        l.certificate_arns = vec![cert.arn.clone()];
+    }
+    s.acm.certificates.push(acm::Certificate {
+        meta: cert,
+        domain_name: "app.prod.flowforge.example.com".into(),
+        subject_alternative_names: vec![],
+        status: Some("ISSUED".into()),
+        certificate_type: Some("AMAZON_ISSUED".into()),
+        key_algorithm: Some("RSA_2048".into()),
+        not_after: Some("2027-01-01T00:00:00Z".into()),
+    });
+    let topic = format!("arn:aws:sns:{REGION}:{ACCOUNT}:flowforge-prod-alerts");
+    s.sns.topics.push(sns::Topic {
+        meta: ResourceMeta {
+            arn: topic.clone(),
+            ..meta("sns", "", "flowforge-prod-alerts", "flowforge-prod-alerts", &[])
+        },
+        kms_key_id: kms.clone(),
+        subscriptions: vec![sns::Subscription { protocol: "email".into(), confirmed: true }],
+    });
+    for (name, namespace, metric) in [
+        ("flowforge-prod-prefect-run-failures", "FlowForge/Prefect", "FlowRunsFailed"),
+        ("flowforge-prod-api-latency", "AWS/ApplicationELB", "TargetResponseTime"),
+        ("flowforge-prod-database-cpu", "AWS/RDS", "CPUUtilization"),
+        ("flowforge-prod-database-storage", "AWS/RDS", "FreeStorageSpace"),
+    ] {
+        s.cloudwatch.alarms.push(cloudwatch::Alarm {
+            meta: meta("cloudwatch", "alarm", name, name, &[]),
+            actions_enabled: Some(true),
+            alarm_actions: vec![topic.clone()],
+            namespace: Some(namespace.into()),
+            metric_name: Some(metric.into()),
+            dimensions: BTreeMap::new(),
+            state: "OK".into(),
+        });
+    }
+    for name in [
+        "/aws/eks/flowforge-prod-data-plane/cluster",
+        "/ecs/flowforge-prod-control-plane",
+        "/flowforge/prod/prefect",
+        "/flowforge/prod/vpc-flow-logs",
+    ] {
+        s.logs.log_groups.push(logs::LogGroup {
+            meta: meta("logs", "log-group", name, name, &[]),
+            retention_in_days: Some(400),
+            kms_key_id: kms.clone(),
+        });
+    }
 }

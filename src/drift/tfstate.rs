@@ -218,6 +218,12 @@ const TOP_TYPES: &[&str] = &[
     "aws_iam_openid_connect_provider",
     "aws_eks_node_group",
     "aws_apprunner_service",
+    "aws_wafv2_web_acl",
+    "aws_wafv2_web_acl_association",
+    "aws_acm_certificate",
+    "aws_cloudwatch_metric_alarm",
+    "aws_sns_topic",
+    "aws_cloudwatch_log_group",
 ];
 /// Types folded into their parent.
 const PART_TYPES: &[&str] = &[
@@ -629,7 +635,7 @@ pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftIt
                 }
                 (&c.meta, out)
             }),
-            other => compute_resource(other, a, snap),
+            other => compute_resource(other, a, snap).or_else(|| perimeter(other, a, snap)),
         };
         match found {
             None => {
@@ -695,6 +701,11 @@ pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftIt
     live.extend(snap.iam.oidc_providers.iter().map(|x| ("iam.oidc_providers", &x.meta)));
     live.extend(snap.eks.node_groups.iter().map(|x| ("eks.node_groups", &x.meta)));
     live.extend(snap.apprunner.services.iter().map(|x| ("apprunner.services", &x.meta)));
+    live.extend(snap.wafv2.web_acls.iter().map(|w| ("wafv2.web_acls", &w.meta)));
+    live.extend(snap.acm.certificates.iter().map(|c| ("acm.certificates", &c.meta)));
+    live.extend(snap.cloudwatch.alarms.iter().map(|a| ("cloudwatch.alarms", &a.meta)));
+    live.extend(snap.sns.topics.iter().map(|t| ("sns.topics", &t.meta)));
+    live.extend(snap.logs.log_groups.iter().map(|g| ("logs.log_groups", &g.meta)));
     let mut matched_live = 0usize;
     for (collection, m) in &live {
         if managed.contains(m.arn.as_str()) {
@@ -711,6 +722,64 @@ pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftIt
     }
     summary.coverage_percent = super::percent(matched_live, live.len());
     (summary, items)
+}
+
+/// The perimeter types (WAF, ACM, CloudWatch alarms, SNS, Logs): the live resource and the
+/// attributes compared. An attribute the state does not record is not compared; the
+/// provider's empty string or 0 for "not set" compares equal to the snapshot's null.
+fn perimeter<'s>(
+    ty: &str,
+    a: &serde_json::Map<String, Value>,
+    snap: &'s Snapshot,
+) -> Option<(&'s ResourceMeta, Vec<Comparison>)> {
+    let unset_is_null = |k: &str| match a.get(k) {
+        Some(Value::String(v)) if v.is_empty() => Some(Value::Null),
+        Some(Value::Number(n)) if n.as_i64() == Some(0) => Some(Value::Null),
+        other => other.cloned(),
+    };
+    let mut out: Vec<Comparison> = Vec::new();
+    let mut compare = |k: &str, live: Value| {
+        if let Some(want) = unset_is_null(k) {
+            out.push((k.to_owned(), want, live));
+        }
+    };
+    match ty {
+        "aws_wafv2_web_acl" => {
+            let w = snap.wafv2.web_acls.iter().find(|w| w.meta.arn == s(a, "arn"))?;
+            compare("name", json!(w.meta.name));
+            Some((&w.meta, out))
+        }
+        "aws_wafv2_web_acl_association" => {
+            let x = snap.wafv2.associations.iter().find(|x| x.resource_arn == s(a, "resource_arn"))?;
+            compare("web_acl_arn", json!(x.web_acl_arn));
+            Some((&x.meta, out))
+        }
+        "aws_acm_certificate" => {
+            let c = snap.acm.certificates.iter().find(|c| c.meta.arn == s(a, "arn"))?;
+            compare("domain_name", json!(c.domain_name));
+            compare("status", json!(c.status));
+            Some((&c.meta, out))
+        }
+        "aws_cloudwatch_metric_alarm" => {
+            let x = snap.cloudwatch.alarms.iter().find(|x| x.meta.name == s(a, "alarm_name"))?;
+            compare("namespace", json!(x.namespace));
+            compare("metric_name", json!(x.metric_name));
+            compare("actions_enabled", json!(x.actions_enabled));
+            Some((&x.meta, out))
+        }
+        "aws_sns_topic" => {
+            let t = snap.sns.topics.iter().find(|t| t.meta.arn == s(a, "arn"))?;
+            compare("kms_master_key_id", json!(t.kms_key_id));
+            Some((&t.meta, out))
+        }
+        "aws_cloudwatch_log_group" => {
+            let g = snap.logs.log_groups.iter().find(|g| g.meta.name == s(a, "name"))?;
+            compare("retention_in_days", json!(g.retention_in_days));
+            compare("kms_key_id", json!(g.kms_key_id));
+            Some((&g.meta, out))
+        }
+        _ => None,
+    }
 }
 
 /// Follows a dotted path with `[i]` indexes through a JSON value; Null when absent.
@@ -846,6 +915,41 @@ mod tests {
         TfState::parse(FIXTURE, "unit.tfstate").unwrap()
     }
 
+    /// The fixture's two log groups (`a`, `b`) in the account.
+    fn with_log_groups(mut s: Snapshot) -> Snapshot {
+        for name in ["a", "b"] {
+            s.logs.log_groups.push(crate::aws::logs::LogGroup {
+                meta: ResourceMeta {
+                    arn: format!("arn:aws:logs:us-east-1:123456789012:log-group:{name}"),
+                    id: name.into(),
+                    name: name.into(),
+                    ..Default::default()
+                },
+                retention_in_days: Some(30),
+                kms_key_id: None,
+            });
+        }
+        s
+    }
+
+    /// Perimeter types compare what the state records; the provider's "" and 0 are unset.
+    #[test]
+    fn perimeter_types_compare_recorded_attributes() {
+        let text = r#"{"version": 4, "resources": [
+            {"mode": "managed", "type": "aws_cloudwatch_log_group", "name": "g", "instances": [{"attributes": {"name": "a", "retention_in_days": 0, "kms_key_id": ""}}]},
+            {"mode": "managed", "type": "aws_cloudwatch_log_group", "name": "h", "instances": [{"attributes": {"name": "b", "retention_in_days": 30}}]}
+        ]}"#;
+        let tf = TfState::parse(text, "p.tfstate").unwrap();
+        let (sum, items) = compare(&tf, &with_log_groups(compliant_snapshot()));
+        let changed: Vec<_> = items
+            .iter()
+            .filter(|i| i.state == DriftState::Changed)
+            .map(|i| (i.element.as_str(), i.attribute.as_deref()))
+            .collect();
+        assert_eq!(changed, vec![("aws_cloudwatch_log_group.g", Some("retention_in_days"))]);
+        assert_eq!((sum.managed_in_sync, sum.changed), (1, 1));
+    }
+
     /// Addresses carry module and index keys; data sources are skipped.
     #[test]
     fn parses_addresses() {
@@ -859,13 +963,13 @@ mod tests {
     /// unknown types are counted.
     #[test]
     fn compliant_account_matches_state() {
-        let (sum, items) = compare(&state(), &compliant_snapshot());
+        let (sum, items) = compare(&state(), &with_log_groups(compliant_snapshot()));
         let not_unmanaged: Vec<_> = items.iter().filter(|i| i.state != DriftState::Unmanaged).collect();
         assert!(not_unmanaged.is_empty(), "{not_unmanaged:#?}");
         assert_eq!(sum.missing, 0);
         assert_eq!(sum.changed, 0);
         assert_eq!(sum.unknown_types.get("random_id"), Some(&1));
-        assert_eq!(sum.unknown_types.get("aws_cloudwatch_log_group"), Some(&2));
+        assert_eq!(sum.unknown_types.get("aws_cloudwatch_log_group"), None, "log groups are a covered type");
     }
 
     /// `aws_network_acl` maps to the collected ACL: a subnet moved to another ACL is CHANGED
@@ -900,7 +1004,8 @@ mod tests {
     /// Changed, missing and unmanaged each land where they should.
     #[test]
     fn changed_missing_unmanaged() {
-        let mut s = compliant_snapshot();
+        let mut s = with_log_groups(compliant_snapshot());
+        s.logs.log_groups.retain(|g| g.meta.name != "b");
         s.rds.db_instances[0].multi_az = Some(false);
         s.s3.buckets
             .iter_mut()
@@ -931,9 +1036,10 @@ mod tests {
                     Some("encryption.rules[0].sse_algorithm".into())
                 ),
                 ("aws_db_instance.metadata".into(), DriftState::Changed, Some("multi_az".into())),
+                ("aws_cloudwatch_log_group.flows[1]".into(), DriftState::Missing, None),
             ]
         );
-        assert_eq!((sum.missing, sum.changed), (1, 3));
+        assert_eq!((sum.missing, sum.changed), (2, 3));
     }
 
     /// Only format 4 is read; anything else is a clear error, never a silent empty state.

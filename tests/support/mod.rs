@@ -11,6 +11,7 @@ pub mod seed_org;
 pub mod seed_corpus_iam;
 pub mod seed_compute;
 pub mod seed_corpus_network;
+pub mod seed_perimeter;
 
 /// Creates the IAM user `scanner` whose policy is the shipped scanner policy without the
 /// actions of `service` (e.g. `rds`), turns on moto's IAM enforcement, and returns the user's
@@ -30,6 +31,11 @@ pub async fn scanner_denied(clients: &seed::Clients, moto: &moto::Moto, service:
     // through its action map to s3:ListBucket, and s3control's GetPublicAccessBlock is checked
     // as s3:GetPublicAccessBlock instead of s3:GetAccountPublicAccessBlock.
     actions.extend(["s3:ListBucket", "s3:GetPublicAccessBlock"].map(serde_json::Value::from));
+    // moto also authorises CloudWatch's query-protocol calls under the endpoint prefix
+    // (`monitoring:DescribeAlarms`) instead of the IAM service prefix `cloudwatch:`.
+    if service != "cloudwatch" {
+        actions.push(serde_json::Value::from("monitoring:DescribeAlarms"));
+    }
     let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]});
     clients.iam.create_user().user_name("scanner").send().await.expect("user");
     clients

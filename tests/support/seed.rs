@@ -3,8 +3,8 @@
 //! every id and ARN a test asserts on, [`Drift`] names the areas.
 //!
 //! Emulator notes: KMS keys are ARNs only (moto does not check them where they are used
-//! here); the HTTPS listener uses an IAM server-certificate ARN (moto validates ACM ARNs
-//! only); rotation is enabled with rotation rules and no Lambda (moto then needs no Docker).
+//! here); the HTTPS listener is created with an IAM server-certificate ARN (moto validates ACM ARNs
+//! only), which `seed_perimeter` then replaces with an imported ACM certificate; rotation is enabled with rotation rules and no Lambda (moto then needs no Docker).
 
 use std::collections::BTreeMap;
 
@@ -38,10 +38,24 @@ pub enum Drift {
     NetworkTier,
     /// Rotation of the database secret is cancelled.
     Rotation,
+    /// The ALB loses its web ACL (seed_perimeter).
+    Waf,
+    /// The web ACL stops logging.
+    WafLogging,
+    /// The HTTPS listener serves a certificate outside the FlowForge domain.
+    Certificate,
+    /// The database CPU alarm's actions are disabled.
+    Alarm,
+    /// The alarm topic loses its KMS key.
+    AlarmTopic,
+    /// The control-plane log group keeps events 7 days.
+    LogRetention,
+    /// The Prefect log group is recreated without a KMS key.
+    LogKms,
 }
 
 impl Drift {
-    pub const ALL: [Drift; 7] = [
+    pub const ALL: [Drift; 14] = [
         Drift::Tls,
         Drift::Encryption,
         Drift::VpcEndpoint,
@@ -49,10 +63,18 @@ impl Drift {
         Drift::IamScope,
         Drift::NetworkTier,
         Drift::Rotation,
+        Drift::Waf,
+        Drift::WafLogging,
+        Drift::Certificate,
+        Drift::Alarm,
+        Drift::AlarmTopic,
+        Drift::LogRetention,
+        Drift::LogKms,
     ];
 
     /// The drift's name in `FLOWFORGE_SEED_DRIFTS` (`tls`, `encryption`, `vpc-endpoint`,
-    /// `multi-az`, `iam`, `network`, `rotation`).
+    /// `multi-az`, `iam`, `network`, `rotation`, `waf`, `waf-logging`, `certificate`, `alarm`,
+    /// `alarm-topic`, `log-retention`, `log-kms`).
     pub fn name(self) -> &'static str {
         match self {
             Drift::Tls => "tls",
@@ -62,6 +84,13 @@ impl Drift {
             Drift::IamScope => "iam",
             Drift::NetworkTier => "network",
             Drift::Rotation => "rotation",
+            Drift::Waf => "waf",
+            Drift::WafLogging => "waf-logging",
+            Drift::Certificate => "certificate",
+            Drift::Alarm => "alarm",
+            Drift::AlarmTopic => "alarm-topic",
+            Drift::LogRetention => "log-retention",
+            Drift::LogKms => "log-kms",
         }
     }
 
@@ -79,6 +108,10 @@ impl Drift {
             Drift::IamScope => "iam",
             Drift::NetworkTier => "network",
             Drift::Rotation => "encryption",
+            Drift::Waf => "network",
+            Drift::WafLogging | Drift::Alarm | Drift::LogRetention => "hygiene",
+            Drift::Certificate => "tls",
+            Drift::AlarmTopic | Drift::LogKms => "encryption",
         }
     }
 }
@@ -102,6 +135,11 @@ pub struct Clients {
     pub account_id: String,
     pub ecs: aws_sdk_ecs::Client,
     pub ecr: aws_sdk_ecr::Client,
+    pub waf: aws_sdk_wafv2::Client,
+    pub acm: aws_sdk_acm::Client,
+    pub cw: aws_sdk_cloudwatch::Client,
+    pub sns: aws_sdk_sns::Client,
+    pub logs: aws_sdk_cloudwatchlogs::Client,
 }
 
 /// s3control with an emulator: the account-id host prefix cannot resolve on 127.0.0.1.
@@ -143,6 +181,11 @@ impl Clients {
             config: aws_sdk_config::Client::new(&conf),
             ecs: aws_sdk_ecs::Client::new(&conf),
             ecr: aws_sdk_ecr::Client::new(&conf),
+            waf: aws_sdk_wafv2::Client::new(&conf),
+            acm: aws_sdk_acm::Client::new(&conf),
+            cw: aws_sdk_cloudwatch::Client::new(&conf),
+            sns: aws_sdk_sns::Client::new(&conf),
+            logs: aws_sdk_cloudwatchlogs::Client::new(&conf),
             endpoint: endpoint.to_owned(),
             conf,
             account_id: ACCOUNT_ID.to_owned(),
@@ -192,6 +235,7 @@ pub struct Seeded {
     pub compute: super::seed_compute::SeededCompute,
     /// The application and database network ACLs (`seed_corpus_network`).
     pub network_acls: Vec<String>,
+    pub perimeter: super::seed_perimeter::SeededPerimeter,
 }
 
 fn tag(k: &str, v: &str) -> ec2t::Tag {
@@ -809,6 +853,7 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
         .expect("start recorder");
     s.compute = super::seed_compute::seed(c, &s).await;
     super::seed_corpus_network::seed_network_acls(c, &mut s).await;
+    s.perimeter = super::seed_perimeter::seed(c, env, &s.alb_arn, &s.https_listener_arn, &s.kms_key_arn).await;
     s
 }
 
@@ -1035,6 +1080,13 @@ impl Seeded {
                     .await
                     .expect("drift network");
             }
+            d @ (Drift::Waf
+            | Drift::WafLogging
+            | Drift::Certificate
+            | Drift::Alarm
+            | Drift::AlarmTopic
+            | Drift::LogRetention
+            | Drift::LogKms) => self.perimeter.inject(c, env, &self.https_listener_arn, d).await,
             Drift::Rotation => {
                 c.sm.cancel_rotate_secret()
                     .secret_id(&self.secrets[&format!("flowforge/{env}/database")])
@@ -1059,6 +1111,7 @@ impl Seeded {
                 arn(&self.account_id, "ec2", &format!("security-group/{}", self.security_groups["database"]))
             }
             Drift::Rotation => self.secrets[&format!("flowforge/{env}/database")].clone(),
+            d => self.perimeter.drifted_arn(d),
         }
     }
 }

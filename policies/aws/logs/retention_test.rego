@@ -1,0 +1,47 @@
+package flowforge.aws.logs.retention_test
+
+import data.flowforge.aws.logs.retention as check
+import data.flowforge.lib.testing
+import rego.v1
+
+group(name, days) := {"arn": concat("", ["arn:aws:logs:us-east-1:123456789012:log-group:", name]), "name": name, "retention_in_days": days, "kms_key_id": "k"}
+
+snapshot(ecs_days) := {"regions": ["us-east-1"], "elbv2": {"load_balancers": []}, "logs": {"log_groups": [
+	group("/ecs/flowforge-prod-control-plane", ecs_days),
+	group("/flowforge/prod/prefect", 400),
+	group("/other", 1),
+]}}
+
+findings(doc, baseline) := f if {
+	f := check.deny with input as doc with data.baseline as baseline
+}
+
+test_pass_within_bounds if count(findings(snapshot(365), testing.baseline)) == 0
+
+test_fail_too_short if count(findings(snapshot(30), testing.baseline)) == 1
+
+test_fail_too_long if count(findings(snapshot(5479), testing.baseline)) == 1
+
+test_fail_never_expire_with_max if count(findings(snapshot(null), testing.baseline)) == 1
+
+test_pass_never_expire_without_max if count(findings(snapshot(null), testing.with_requirements({"log_retention_max_days": 0}))) == 0
+
+test_fail_missing_group_on_expected_arn if {
+	doc := {"regions": ["us-east-1"], "elbv2": {"load_balancers": []}, "logs": {"log_groups": [group("/flowforge/prod/prefect", 400)]}}
+	f := findings(doc, testing.baseline)
+	count(f) == 1
+	some x in f
+	x.arn == "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/flowforge-prod-control-plane"
+}
+
+test_unknown_missing_group_when_listing_failed if {
+	doc := {"regions": ["us-east-1"], "elbv2": {"load_balancers": []}, "logs": {"log_groups": []}, "collection_errors": [{"service": "logs", "operation": "DescribeLogGroups", "region": "us-east-1", "resource": null}]}
+	count(findings(doc, testing.baseline)) == 0
+	u := check.unknown with input as doc with data.baseline as testing.baseline
+	count(u) == 2
+}
+
+test_other_groups_out_of_scope if {
+	s := check.in_scope with input as snapshot(365) with data.baseline as testing.baseline
+	count(s) == 2
+}

@@ -1,0 +1,50 @@
+//! CloudWatch Logs, per region: the log groups with their retention and KMS key, so the
+//! FlowForge log groups the baseline declares can be checked.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::model::ResourceMeta;
+
+#[cfg(feature = "aws")]
+mod api;
+#[cfg(feature = "aws")]
+mod collect;
+
+#[cfg(feature = "aws")]
+pub use api::LogsApi;
+#[cfg(feature = "aws")]
+pub(crate) use collect::collect;
+#[cfg(feature = "aws")]
+use super::{CallError, Ctx};
+
+/// The `logs` member of the snapshot.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Logs {
+    #[serde(default)]
+    pub log_groups: Vec<LogGroup>,
+}
+
+/// A log group: `arn` is its ARN without the trailing `:*`, `id` and `name` its name.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct LogGroup {
+    #[serde(flatten)]
+    pub meta: ResourceMeta,
+    /// Days events are kept; null means the group never expires its events (AWS reports no
+    /// retention for "never expire").
+    pub retention_in_days: Option<i32>,
+    /// The KMS key ARN encrypting the group; null when it uses CloudWatch Logs' own keys.
+    pub kms_key_id: Option<String>,
+}
+
+super::service! {
+    part: Logs = "logs",
+    prefix: "logs",
+    scope: Regional,
+    operations: [
+        "logs" describe_log_groups "DescribeLogGroups" "DescribeLogGroups" "logs:DescribeLogGroups";
+    ],
+    collections: [
+        log_groups: list ["DescribeLogGroups"] detail [];
+    ],
+}

@@ -1,0 +1,97 @@
+//! AWS WAF (v2), per region: the regional web ACLs with the rule groups they run, which web
+//! ACL protects each Application Load Balancer, and where each web ACL logs.
+//!
+//! The association is read from the load balancer's side (`GetWebACLForResource`, one call
+//! per balancer) rather than from the web ACL's (`ListResourcesForWebACL`): both are
+//! read-only, but the emulator implements only the first, and an ALB that no web ACL
+//! protects is exactly what the audit must see. The balancers are listed with ELBv2's
+//! `DescribeLoadBalancers`, declared here too because this folder calls it.
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::model::ResourceMeta;
+
+#[cfg(feature = "aws")]
+mod api;
+#[cfg(feature = "aws")]
+mod collect;
+
+#[cfg(feature = "aws")]
+pub use api::Wafv2Api;
+#[cfg(feature = "aws")]
+pub(crate) use collect::collect;
+#[cfg(feature = "aws")]
+use super::{CallError, Ctx};
+
+/// The `wafv2` member of the snapshot.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Wafv2 {
+    /// Regional web ACLs (scope `REGIONAL`, the scope an ALB can use).
+    #[serde(default)]
+    pub web_acls: Vec<WebAcl>,
+    /// One entry per Application Load Balancer: the web ACL protecting it, if any.
+    #[serde(default)]
+    pub associations: Vec<WebAclAssociation>,
+    /// One entry per web ACL that logs (`ListLoggingConfigurations`); a web ACL without an
+    /// entry does not log.
+    #[serde(default)]
+    pub logging_configurations: Vec<WafLoggingConfiguration>,
+}
+
+/// A regional web ACL: `id` is its id, `name` its name.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct WebAcl {
+    #[serde(flatten)]
+    pub meta: ResourceMeta,
+    /// `ALLOW` or `BLOCK`; null when GetWebACL did not say.
+    pub default_action: Option<String>,
+    /// Names of the managed rule groups its rules run (`AWSManagedRulesCommonRuleSet`), in rule
+
+    #[serde(default)]
+    pub managed_rule_groups: Vec<String>,
+    /// ARNs of the customer rule groups its rules reference.
+    #[serde(default)]
+    pub rule_group_arns: Vec<String>,
+}
+
+/// Which web ACL protects one load balancer. `arn` is the balancer's ARN followed by
+/// `/web-acl` (the association is a resource of its own, so its UNKNOWN or FAIL never lands
+/// on the balancer's results of other checks); `id` and `name` are the balancer's name.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct WebAclAssociation {
+    #[serde(flatten)]
+    pub meta: ResourceMeta,
+    /// The protected load balancer's ARN.
+    pub resource_arn: String,
+    /// The web ACL's ARN; null when no web ACL protects the balancer.
+    pub web_acl_arn: Option<String>,
+}
+
+/// Where one web ACL sends its logs. `arn`, `id` and `name` are the web ACL's.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct WafLoggingConfiguration {
+    #[serde(flatten)]
+    pub meta: ResourceMeta,
+    /// Log destinations (CloudWatch Logs group, S3 bucket or Firehose ARNs).
+    #[serde(default)]
+    pub destinations: Vec<String>,
+}
+
+super::service! {
+    part: Wafv2 = "wafv2",
+    prefix: "wafv2",
+    scope: Regional,
+    operations: [
+        "wafv2" list_web_acls "ListWebACLs" "ListWebACLs" "wafv2:ListWebACLs";
+        "wafv2" get_web_acl "GetWebACL" "GetWebACL" "wafv2:GetWebACL";
+        "elasticloadbalancing" describe_load_balancers "DescribeLoadBalancers" "DescribeLoadBalancers" "elasticloadbalancing:DescribeLoadBalancers";
+        "wafv2" get_web_acl_for_resource "GetWebACLForResource" "GetWebACLForResource" "wafv2:GetWebACLForResource";
+        "wafv2" list_logging_configurations "ListLoggingConfigurations" "ListLoggingConfigurations" "wafv2:ListLoggingConfigurations";
+    ],
+    collections: [
+        web_acls: list ["ListWebACLs"] detail ["GetWebACL"];
+        associations: list ["DescribeLoadBalancers"] detail ["GetWebACLForResource"];
+        logging_configurations: list ["ListLoggingConfigurations"] detail [];
+    ],
+}
