@@ -50,14 +50,19 @@ fn drifted_example_has_exact_findings() {
     let a = "123456789012";
     let r = "eu-west-1";
     let mut expected: Vec<(String, String, String)> = [
+        ("FAIL", "FF-CT-002", format!("arn:aws:cloudtrail:{r}:{a}:trail/flowforge-prod-trail")),
         ("FAIL", "FF-EC2-002", format!("arn:aws:ec2:{r}:{a}:instance/i-0f10f0f0000000001")),
         ("FAIL", "FF-IAM-003", format!("arn:aws:iam::{a}:role/flowforge-prod-prefect-worker")),
         ("FAIL", "FF-NET-002", format!("arn:aws:ec2:{r}:{a}:security-group/sg-0f10f0f0000000db5")),
         ("FAIL", "FF-NET-003", format!("arn:aws:ec2:{r}:{a}:security-group/sg-0f10f0f0000000db5")),
+        ("FAIL", "FF-KMS-002", format!("arn:aws:kms:{r}:{a}:key/0f10f0f0-5e30-4000-8000-000000000001")),
         ("FAIL", "FF-RDS-003", format!("arn:aws:rds:{r}:{a}:db:flowforge-prod-metadata")),
+        ("FAIL", "FF-RDS-005", format!("arn:aws:rds:{r}:{a}:db:flowforge-prod-metadata")),
+        ("FAIL", "FF-RDS-009", format!("arn:aws:rds:{r}:{a}:snapshot:flowforge-prod-metadata-pre-upgrade-16-4")),
         ("FAIL", "FF-S3-001", "arn:aws:s3:::flowforge-prod-silver".to_owned()),
         ("FAIL", "FF-S3-002", "arn:aws:s3:::flowforge-prod-landing".to_owned()),
         ("FAIL", "FF-SM-002", format!("arn:aws:secretsmanager:{r}:{a}:secret:flowforge/prod/prefect-api-GhIjKl")),
+        ("FAIL", "FF-SSM-001", format!("arn:aws:ssm:{r}:{a}:parameter/flowforge/prod/prefect-api-token")),
         ("FAIL", "FF-VPC-002", format!("arn:aws:ec2:{r}:{a}:vpc/vpc-0f10f0f0000000001")),
         ("UNKNOWN", "FF-VPC-005", format!("arn:aws:ec2:{r}:{a}:vpc/vpc-0f10f0f0000000001")),
     ]
@@ -354,7 +359,8 @@ fn diff_reports_and_exit_on_change() {
     let o = run(&["diff", old.to_str().unwrap(), new.to_str().unwrap(), "--format", "json", "--exit-on-change"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(d["regressed"].as_array().unwrap().len(), 9, "{d}");
+    // 9 of the first drifts, 5 of the backup, parameter, trail and key drifts.
+    assert_eq!(d["regressed"].as_array().unwrap().len(), 14, "{d}");
     let o = run(&["diff", old.to_str().unwrap(), old.to_str().unwrap(), "--exit-on-change"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let snap = repo("examples/snapshots/prod-compliant.json");
@@ -522,6 +528,7 @@ fn terraform_state_as_expected_source() {
     assert_eq!(
         items,
         vec![
+            "CHANGED aws_db_instance.metadata backup_retention_period",
             "CHANGED aws_db_instance.metadata multi_az",
             "CHANGED aws_s3_bucket.landing encryption.rules[0].sse_algorithm",
             "MISSING aws_vpc_endpoint.secretsmanager -",

@@ -173,7 +173,7 @@ async fn seeded_account_is_collected_exactly() {
     assert_eq!(db.meta.id, "flowforge-prod-metadata");
     assert_eq!(db.engine, "postgres");
     assert_eq!((db.multi_az, db.storage_encrypted, db.publicly_accessible), (Some(true), Some(true), Some(false)));
-    assert!(db.deletion_protection);
+    assert_eq!(db.deletion_protection, Some(true));
     assert_eq!(db.parameter_groups, vec![s.db_parameter_group.clone()]);
     assert_eq!(db.vpc_security_group_ids, vec![s.security_groups["database"].clone()]);
     assert_eq!(db.db_subnet_group.as_ref().map(|g| g.subnet_ids.len()), Some(2));

@@ -87,7 +87,7 @@ use crate::model::{CollectionInfo, ResourceMeta};
 /// the snapshot, the engine and the collector generate their per-service code.
 macro_rules! registry {
     ($then:ident) => {
-        $then! { ec2 s3 rds iam secretsmanager config elbv2 eks sts }
+        $then! { ec2 s3 rds iam secretsmanager config elbv2 eks sts ssm cloudtrail kms }
     };
 }
 pub(crate) use registry;

@@ -10,6 +10,7 @@
 //! environment's overrides, placeholders resolved. That [`EnvView`] is what drift works on and,
 //! as JSON ([`EnvView::to_json`]), what the Rego policies see as `data.baseline`.
 
+mod backups;
 mod types;
 mod validate;
 mod view;
@@ -18,6 +19,7 @@ use std::path::Path;
 
 pub use crate::diag::Problem;
 
+pub use backups::*;
 pub use types::*;
 pub use view::EnvView;
 

@@ -127,6 +127,18 @@ requirements! {
     imdsv2_required: bool,
     eks_public_endpoint_allowed: bool,
     config_recorder_required: bool,
+    /// RDS automated backups are kept at least this many days.
+    rds_backup_retention_days: u32,
+    /// RDS DB instances have deletion protection on.
+    rds_deletion_protection: bool,
+    /// Data-lake buckets expire or transition noncurrent versions with a lifecycle rule.
+    s3_noncurrent_version_lifecycle: bool,
+    /// SecureString parameters use a customer-managed KMS key (not `alias/aws/ssm`).
+    ssm_customer_managed_key: bool,
+    /// A multi-region CloudTrail trail logs the account.
+    cloudtrail_required: bool,
+    /// The customer-managed keys FlowForge uses rotate automatically.
+    kms_rotation_required: bool,
 }
 
 /// The type of a requirement value, as validation sees it.
@@ -263,6 +275,8 @@ pub struct Architecture {
     pub eks_cluster: Option<EksClusterSpec>,
     #[serde(default)]
     pub config_recorder: bool,
+    #[serde(flatten)]
+    pub backups: super::BackupsArchitecture,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

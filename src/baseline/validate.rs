@@ -9,6 +9,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod backups;
+
 use super::types::*;
 use crate::diag::yaml::{self, Pos, RawNode, RawValue};
 use crate::diag::{self, Code, Problem};
@@ -605,6 +607,8 @@ const ARCH_KEYS: &[&str] = &[
     "load_balancer",
     "eks_cluster",
     "config_recorder",
+    "parameter_store",
+    "audit_trail",
 ];
 
 fn architecture(cx: &mut Ctx, node: &RawNode) -> Option<Architecture> {
@@ -648,6 +652,7 @@ fn architecture(cx: &mut Ctx, node: &RawNode) -> Option<Architecture> {
         Some(n) => boolean(cx, n, "architecture.config_recorder"),
         None => Some(false),
     };
+    let backups = backups::backups(cx, &m);
     Some(Architecture {
         vpc: vpc?,
         tiers: tiers?,
@@ -660,6 +665,7 @@ fn architecture(cx: &mut Ctx, node: &RawNode) -> Option<Architecture> {
         load_balancer: load_balancer?,
         eks_cluster: eks_cluster?,
         config_recorder: config_recorder?,
+        backups: backups?,
     })
 }
 

@@ -169,6 +169,9 @@ pub(crate) fn compliant_snapshot() -> Snapshot {
         port: Some(5432),
         parameter_groups: vec!["flowforge-prod-pg".into()],
         status: "available".into(),
+        // As the unit state file has them (reported values, not "unreported").
+        backup_retention_period: Some(0),
+        deletion_protection: Some(false),
         ..Default::default()
     });
     s.rds.parameter_groups.push(DbParameterGroup {
