@@ -5,6 +5,7 @@
 
 pub mod moto;
 pub mod seed;
+pub mod seed_backups;
 
 /// Creates the IAM user `scanner` whose policy is the shipped scanner policy without the
 /// actions of `service` (e.g. `rds`), turns on moto's IAM enforcement, and returns the user's

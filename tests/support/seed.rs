@@ -2,9 +2,8 @@
 //! per policy area. The drift tests, the scan tests and the demo reuse it: [`Seeded`] holds
 //! every id and ARN a test asserts on, [`Drift`] names the areas.
 //!
-//! Emulator notes: KMS keys are ARNs only (moto does not check them where they are used
-//! here); the HTTPS listener uses an IAM server-certificate ARN (moto validates ACM ARNs
-//! only); rotation is enabled with rotation rules and no Lambda (moto then needs no Docker).
+//! Emulator notes: the KMS key is a real moto key (`seed_backups::kms_key`); the HTTPS
+//! listener uses an IAM server-certificate ARN (moto validates ACM ARNs only); rotation is enabled with rotation rules and no Lambda (moto then needs no Docker).
 
 use std::collections::BTreeMap;
 
@@ -97,6 +96,9 @@ pub struct Clients {
     pub elb: aws_sdk_elasticloadbalancingv2::Client,
     pub eks: aws_sdk_eks::Client,
     pub config: aws_sdk_config::Client,
+    pub ssm: aws_sdk_ssm::Client,
+    pub cloudtrail: aws_sdk_cloudtrail::Client,
+    pub kms: aws_sdk_kms::Client,
 }
 
 /// s3control with an emulator: the account-id host prefix cannot resolve on 127.0.0.1.
@@ -136,6 +138,9 @@ impl Clients {
             elb: aws_sdk_elasticloadbalancingv2::Client::new(&conf),
             eks: aws_sdk_eks::Client::new(&conf),
             config: aws_sdk_config::Client::new(&conf),
+            ssm: aws_sdk_ssm::Client::new(&conf),
+            cloudtrail: aws_sdk_cloudtrail::Client::new(&conf),
+            kms: aws_sdk_kms::Client::new(&conf),
             endpoint: endpoint.to_owned(),
             conf,
         }
@@ -217,7 +222,7 @@ pub fn tls_only_policy(bucket: &str) -> String {
 pub async fn seed(c: &Clients, env: &str) -> Seeded {
     let mut s = Seeded { env: env.to_owned(), ..Default::default() };
     let p = format!("flowforge-{env}");
-    s.kms_key_arn = arn("kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    s.kms_key_arn = super::seed_backups::kms_key(c, env).await;
 
     // ------------------------------------------------------------ network
     let vpc = c
@@ -789,6 +794,7 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
         .send()
         .await
         .expect("start recorder");
+    super::seed_backups::seed(c, &s).await;
     s
 }
 

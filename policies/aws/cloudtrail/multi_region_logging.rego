@@ -1,10 +1,10 @@
 # METADATA
 # title: A multi-region CloudTrail trail is logging
 # description: >
-#   When requirements.cloudtrail_required is true, the account has at least one multi-region
-#   trail that is logging (GetTrailStatus), so every API call in every region is recorded.
-#   The finding is on the account (`arn:<partition>:cloudtrail:global:<account>:account/multi-region-trail`).
-#   A multi-region trail whose status could not be read makes the result UNKNOWN, not FAIL.
+#   When requirements.cloudtrail_required is true, the account has a multi-region trail (else
+#   a finding on `arn:<partition>:cloudtrail:global:<account>:account/multi-region-trail`) and
+#   every multi-region trail is logging (GetTrailStatus), so every API call in every region is
+#   recorded. A status or scope that was not reported is UNKNOWN, not PASS.
 #   Trails are collected in their home region: scan that region. The guide does not name
 #   CloudTrail; auditors of a regulated data platform expect the account's own audit trail.
 # custom:
@@ -20,6 +20,7 @@
 #   area: hygiene
 package flowforge.aws.cloudtrail.multi_region_logging
 
+import data.flowforge.lib
 import rego.v1
 
 default applies := false
@@ -30,37 +31,59 @@ not_applicable_reason := "requirements.cloudtrail_required is false for this env
 
 account_arn := sprintf("arn:%s:cloudtrail:global:%s:account/multi-region-trail", [data.baseline.partition, data.baseline.account_id])
 
-logging_trails contains t.arn if {
-	some t in input.cloudtrail.trails
-	t.is_multi_region == true
-	t.is_logging == true
-}
-
-# Multi-region trails (or trails of unknown scope) whose status is not known.
-unsure contains t.arn if {
+# Multi-region trails, and trails whose scope was not reported.
+in_scope contains t.arn if {
 	some t in input.cloudtrail.trails
 	t.is_multi_region != false
-	object.get(t, "is_logging", null) == null
 }
 
-unsure contains t.arn if {
+multi_region contains t.arn if {
+	some t in input.cloudtrail.trails
+	t.is_multi_region == true
+}
+
+scope_unknown contains t.arn if {
 	some t in input.cloudtrail.trails
 	object.get(t, "is_multi_region", null) == null
 }
 
-# Only the account result: single trails are judged by the other CloudTrail checks.
-in_scope := {account_arn}
-
-deny contains {
-	"arn": account_arn,
-	"message": "no multi-region CloudTrail trail is logging",
-	"evidence": {"trails": [{"name": t.name, "multi_region": t.is_multi_region, "logging": object.get(t, "is_logging", null)} | some t in input.cloudtrail.trails]},
-} if {
-	count(logging_trails) == 0
-	count(unsure) == 0
+# The trail listing failed in some region: "no trail" would rest on what was not seen (the
+# engine makes the collection UNKNOWN; an account-level finding must not be raised over it).
+listing_failed if {
+	some e in input.collection_errors
+	e.service == "cloudtrail"
+	e.operation == "DescribeTrails"
 }
 
-unknown contains {"arn": account_arn, "reason": sprintf("the logging status or scope of trail(s) %v was not reported", [sort(unsure)])} if {
-	count(logging_trails) == 0
-	count(unsure) > 0
+# No multi-region trail at all: a finding on the account.
+deny contains {
+	"arn": account_arn,
+	"message": "the account has no multi-region CloudTrail trail",
+	"evidence": {"trails": [{"name": t.name, "multi_region": t.is_multi_region} | some t in input.cloudtrail.trails]},
+} if {
+	count(multi_region) == 0
+	count(scope_unknown) == 0
+	not listing_failed
+}
+
+# A multi-region trail that is not logging (stopped).
+deny contains {
+	"arn": t.arn,
+	"message": sprintf("multi-region trail %s is not logging", [t.name]),
+	"evidence": {"is_logging": false},
+} if {
+	some t in input.cloudtrail.trails
+	t.is_multi_region == true
+	t.is_logging == false
+}
+
+unknown contains {"arn": t.arn, "reason": lib.unreported_reason("is_logging", "GetTrailStatus")} if {
+	some t in input.cloudtrail.trails
+	t.is_multi_region == true
+	lib.unreported(t, "is_logging")
+}
+
+unknown contains {"arn": t.arn, "reason": lib.unreported_reason("is_multi_region", "DescribeTrails")} if {
+	some t in input.cloudtrail.trails
+	lib.unreported(t, "is_multi_region")
 }

@@ -22,19 +22,32 @@ test_fail_no_trail if {
 }
 
 test_fail_stopped_trail if {
-	count(check.deny) == 1 with input as {"cloudtrail": {"trails": [trail(true, false)]}} with data.baseline as baseline
+	f := check.deny with input as {"cloudtrail": {"trails": [trail(true, false)]}} with data.baseline as baseline
+	{x.arn | some x in f} == {"arn:aws:cloudtrail:us-east-1:123456789012:trail/t"}
 }
 
 test_fail_single_region_only if {
-	count(check.deny) == 1 with input as {"cloudtrail": {"trails": [trail(false, true)]}} with data.baseline as baseline
+	f := check.deny with input as {"cloudtrail": {"trails": [trail(false, true)]}} with data.baseline as baseline
+	{x.arn | some x in f} == {account}
 }
 
 test_not_required if {
 	not check.applies with data.baseline as testing.with_requirements({"cloudtrail_required": false})
 }
 
-# A multi-region trail whose status was not read: UNKNOWN, not FAIL.
+# A multi-region trail whose status was not read, or a trail of unreported scope: UNKNOWN.
 test_unknown_when_status_unreported if {
 	count(check.deny) == 0 with input as {"cloudtrail": {"trails": [trail(true, null)]}} with data.baseline as baseline
 	count(check.unknown) == 1 with input as {"cloudtrail": {"trails": [trail(true, null)]}} with data.baseline as baseline
+}
+
+test_unknown_when_scope_unreported if {
+	count(check.deny) == 0 with input as {"cloudtrail": {"trails": [trail(null, true)]}} with data.baseline as baseline
+	count(check.unknown) == 1 with input as {"cloudtrail": {"trails": [trail(null, true)]}} with data.baseline as baseline
+}
+
+# DescribeTrails denied: no account-level FAIL over trails that were never seen.
+test_no_fail_when_listing_failed if {
+	inp := {"cloudtrail": {"trails": []}, "collection_errors": [{"service": "cloudtrail", "operation": "DescribeTrails", "region": "us-east-1"}]}
+	count(check.deny) == 0 with input as inp with data.baseline as baseline
 }

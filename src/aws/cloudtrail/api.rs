@@ -78,7 +78,8 @@ impl CloudTrailApi {
                     is_multi_region: t.is_multi_region_trail(),
                     is_organization_trail: t.is_organization_trail(),
                     log_file_validation_enabled: t.log_file_validation_enabled(),
-                    kms_key_id: t.kms_key_id().map(str::to_owned),
+                    // An update that removed the key may leave it empty: no key.
+                    kms_key_id: t.kms_key_id().filter(|k| !k.is_empty()).map(str::to_owned),
                     s3_bucket_name: t.s3_bucket_name().map(str::to_owned),
                     is_logging: None,
                     management_read_events: None,
