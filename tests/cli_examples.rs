@@ -333,6 +333,7 @@ fn drift_section_on_examples() {
     assert_eq!(
         items,
         vec![
+            "CHANGED architecture audit_trail log_file_validation_enabled",
             "CHANGED architecture bucket:landing encryption.rules[0].sse_algorithm",
             "CHANGED architecture database multi_az",
             "CHANGED least-privilege role:prefect-worker action:s3:*",
@@ -506,7 +507,7 @@ fn terraform_state_as_expected_source() {
     let iac = &r["drift"]["iac"];
     assert_eq!(
         (iac["managed_in_sync"].as_u64(), iac["changed"].as_u64(), iac["missing"].as_u64()),
-        (Some(5), Some(2), Some(1)),
+        (Some(5), Some(3), Some(1)),
         "{iac}"
     );
     assert_eq!(iac["unknown_types"]["aws_cloudwatch_log_group"], 2);
@@ -528,6 +529,7 @@ fn terraform_state_as_expected_source() {
     assert_eq!(
         items,
         vec![
+            "CHANGED aws_cloudtrail.audit log_file_validation_enabled",
             "CHANGED aws_db_instance.metadata backup_retention_period",
             "CHANGED aws_db_instance.metadata multi_az",
             "CHANGED aws_s3_bucket.landing encryption.rules[0].sse_algorithm",

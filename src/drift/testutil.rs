@@ -244,6 +244,13 @@ pub(crate) fn compliant_snapshot() -> Snapshot {
             ..Default::default()
         });
     }
+    s.cloudtrail.trails.push(crate::aws::cloudtrail::Trail {
+        meta: meta("cloudtrail", "trail", "flowforge-prod-trail", "flowforge-prod-trail", &[]),
+        is_multi_region: Some(true),
+        is_logging: Some(true),
+        log_file_validation_enabled: Some(true),
+        ..Default::default()
+    });
     s.sort();
     s
 }
