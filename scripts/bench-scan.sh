@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Benchmark of a live scan against the moto emulator: seeds N buckets, N IAM roles and N
-# security groups (default 1000 each), runs the release `flowforge-audit scan` under
+# Benchmark of a live scan against the moto emulator: seeds N buckets, N IAM roles, N
+# security groups, N SSM parameters, N KMS keys and N DB snapshots (default 1000 each; see
+# scripts/bench_seed.py), runs the release `flowforge-audit scan` under
 # /usr/bin/time -v, and prints wall time, peak RSS, the API calls by operation and the calls
 # per resource against the minimum the snapshot needs.
 #
@@ -26,7 +27,7 @@ cleanup() { moto_stop; rm -rf "$WORK"; }
 trap cleanup EXIT
 moto_start
 
-echo "seeding $N buckets, $N roles, $N security groups into moto at $ENDPOINT ..."
+echo "seeding $N of each kind (scripts/bench_seed.py) into moto at $ENDPOINT ..."
 SEED_START=$(date +%s)
 "$VENV/bin/python" "$REPO_ROOT/scripts/bench_seed.py" "$ENDPOINT" "$N"
 echo "seeding took $(( $(date +%s) - SEED_START )) s"

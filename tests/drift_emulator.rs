@@ -172,7 +172,7 @@ async fn drift_from_compliant_to_broken_account() {
         ]
     );
     let summary = report.iac.clone().expect("iac summary");
-    assert_eq!((summary.managed_in_sync, summary.changed, summary.missing), (11, 3, 2));
+    assert_eq!((summary.managed_in_sync, summary.changed, summary.missing), (13, 3, 2));
     assert!(report.items.iter().any(|i| i.kind == "iac"
         && i.element == "s3.buckets:flowforge-prod-scratch"
         && i.state == DriftState::Unmanaged));

@@ -316,7 +316,11 @@ async fn denied_service_becomes_collection_errors() {
     let snap = &out.snapshot;
     let rds_errors: Vec<_> = snap.collection_errors.iter().filter(|e| e.service == "rds").collect();
     let ops: BTreeSet<&str> = rds_errors.iter().map(|e| e.operation.as_str()).collect();
-    assert_eq!(ops, BTreeSet::from(["DescribeDBClusters", "DescribeDBInstances"]), "{rds_errors:#?}");
+    assert_eq!(
+        ops,
+        BTreeSet::from(["DescribeDBClusters", "DescribeDBInstances", "DescribeDBSnapshots"]),
+        "{rds_errors:#?}"
+    );
     for e in &rds_errors {
         assert!(e.error_code.starts_with("AccessDenied"), "{e:?}");
         assert_eq!(e.region, REGION);

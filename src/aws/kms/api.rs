@@ -31,6 +31,7 @@ impl KmsApi {
         let items: Vec<_> = self
             .client
             .list_keys()
+            .limit(1000)
             .into_paginator()
             .items()
             .send()
@@ -52,6 +53,7 @@ impl KmsApi {
         let items: Vec<_> = self
             .client
             .list_aliases()
+            .limit(100)
             .into_paginator()
             .items()
             .send()

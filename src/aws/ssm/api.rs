@@ -25,6 +25,7 @@ impl SsmApi {
         let pages: Vec<_> = self
             .client
             .describe_parameters()
+            .max_results(50)
             .into_paginator()
             .send()
             .try_collect()
