@@ -37,16 +37,17 @@ pub(crate) async fn collect(session: &Session, region: &str, concurrency: usize,
                 Err(e) => {
                     errs.record(r, Some(&arn), e);
                     // Listed but not described: every field stays null (UNKNOWN).
-                    let mut k = crate::aws::kms::KmsKey::default();
-                    k.meta = crate::model::ResourceMeta {
-                        arn: arn.clone(),
-                        id: id.clone(),
-                        name: id.clone(),
-                        region: api.region().to_owned(),
-                        account_id: arn.split(':').nth(4).unwrap_or_default().to_owned(),
-                        tags: Default::default(),
+                    return crate::aws::kms::KmsKey {
+                        meta: crate::model::ResourceMeta {
+                            arn: arn.clone(),
+                            id: id.clone(),
+                            name: id.clone(),
+                            region: api.region().to_owned(),
+                            account_id: arn.split(':').nth(4).unwrap_or_default().to_owned(),
+                            tags: Default::default(),
+                        },
+                        ..Default::default()
                     };
-                    return k;
                 }
             };
             if key.key_manager.as_deref() == Some("CUSTOMER") {
