@@ -24,6 +24,12 @@ defaults:
     imdsv2_required: true
     eks_public_endpoint_allowed: false
     config_recorder_required: true
+    rds_backup_retention_days: 7
+    rds_deletion_protection: false
+    s3_noncurrent_version_lifecycle: false
+    ssm_customer_managed_key: false
+    cloudtrail_required: true
+    kms_rotation_required: true
   gate:
     fail_on: urgent
     require_complete_audit: false
@@ -73,17 +79,17 @@ fn broken_baseline_lists_every_problem_with_position() {
             "no problem at line {line} containing {needle:?}; got:\n{err}"
         );
     };
-    expect_at(22, "unknown severity \"urgent\"");
-    expect_at(24, "unknown drift kind \"drifted\"");
-    expect_at(30, "unknown requirement `rds_multi_region`");
-    expect_at(34, "unknown key `colour`");
-    expect_at(39, "expected a port number (1-65535), found a string");
-    expect_at(40, "unknown environment `staging`");
+    expect_at(28, "unknown severity \"urgent\"");
+    expect_at(30, "unknown drift kind \"drifted\"");
+    expect_at(36, "unknown requirement `rds_multi_region`");
+    expect_at(40, "unknown key `colour`");
+    expect_at(45, "expected a port number (1-65535), found a string");
+    expect_at(46, "unknown environment `staging`");
     assert_eq!(problems.len(), 6, "{err}");
     // The Display lists them all, as `file:line:col: error[CODE]: message`, in file order.
     let text = err.to_string();
     assert!(text.starts_with("the baseline is invalid (6 errors):"), "{text}");
-    assert!(text.contains("\n  broken.yaml:22:14: error[B004]: defaults.gate.fail_on: unknown severity"), "{text}");
+    assert!(text.contains("\n  broken.yaml:28:14: error[B004]: defaults.gate.fail_on: unknown severity"), "{text}");
     let codes: Vec<&str> = problems.iter().map(|p| p.code.as_str()).collect();
     assert_eq!(codes, ["B004", "B004", "B001", "B001", "B003", "B005"], "{text}");
     let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();

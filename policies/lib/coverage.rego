@@ -43,3 +43,20 @@ required contains "eks.clusters" if object.get(arch, "eks_cluster", null) != nul
 required contains "config.recorders" if object.get(arch, "config_recorder", false) == true
 
 required contains "iam.roles" if count(object.get(data.baseline, "roles", {})) > 0
+
+# Backups, the audit trail and keys (issue 13): a database keeping automated backups has
+# snapshots; a required trail, and the KMS keys the data lake is encrypted with, exist.
+required contains "rds.db_snapshots" if {
+	object.get(arch, "database", null) != null
+	data.baseline.requirements.rds_backup_retention_days > 0
+}
+
+required contains "cloudtrail.trails" if data.baseline.requirements.cloudtrail_required == true
+
+required contains "kms.keys" if {
+	object.get(arch, "data_lake", null) != null
+	data.baseline.requirements.s3_kms_required == true
+}
+
+# A baseline that declares Parameter Store prefixes says FlowForge keeps parameters there.
+required contains "ssm.parameters" if count(object.get(object.get(arch, "parameter_store", {}), "prefixes", [])) > 0

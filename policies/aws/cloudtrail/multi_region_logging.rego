@@ -4,7 +4,8 @@
 #   When requirements.cloudtrail_required is true, the account has a multi-region trail (else
 #   a finding on `arn:<partition>:cloudtrail:global:<account>:account/multi-region-trail`) and
 #   every multi-region trail is logging (GetTrailStatus), so every API call in every region is
-#   recorded. A status or scope that was not reported is UNKNOWN, not PASS.
+#   recorded. A status or scope that was not reported is UNKNOWN, not PASS, and so is an empty
+#   trail list where the environment requires a trail ("nothing collected").
 #   Trails are collected in their home region: scan that region. The guide does not name
 #   CloudTrail; auditors of a regulated data platform expect the account's own audit trail.
 # custom:
@@ -64,6 +65,14 @@ deny contains {
 	count(multi_region) == 0
 	count(scope_unknown) == 0
 	not listing_failed
+	not nothing_collected
+}
+
+# No trail at all where the environment requires one: the engine says "nothing collected"
+# (UNKNOWN, lib/coverage.rego); a FAIL would judge a snapshot that holds no trail data.
+nothing_collected if {
+	count(input.cloudtrail.trails) == 0
+	"cloudtrail.trails" in data.flowforge.lib.coverage.required
 }
 
 # A multi-region trail that is not logging (stopped).

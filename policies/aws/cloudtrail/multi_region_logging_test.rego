@@ -14,11 +14,17 @@ test_pass_multi_region_logging if {
 	count(check.deny) == 0 with input as {"cloudtrail": {"trails": [trail(true, true)]}} with data.baseline as baseline
 }
 
+# No trail while the coverage library does not require the collection: a FAIL on the account.
 test_fail_no_trail if {
-	f := check.deny with input as {"cloudtrail": {"trails": []}} with data.baseline as baseline
+	f := check.deny with input as {"cloudtrail": {"trails": []}} with data.baseline as baseline with data.flowforge.lib.coverage.required as set()
 	count(f) == 1
 	some x in f
 	x.arn == account
+}
+
+# Required and empty: "nothing collected" (the engine's UNKNOWN), no FAIL.
+test_no_fail_when_nothing_collected if {
+	count(check.deny) == 0 with input as {"cloudtrail": {"trails": []}} with data.baseline as baseline
 }
 
 test_fail_stopped_trail if {
@@ -27,7 +33,7 @@ test_fail_stopped_trail if {
 }
 
 test_fail_single_region_only if {
-	f := check.deny with input as {"cloudtrail": {"trails": [trail(false, true)]}} with data.baseline as baseline
+	f := check.deny with input as {"cloudtrail": {"trails": [trail(false, true)]}} with data.baseline as baseline with data.flowforge.lib.coverage.required as set()
 	{x.arn | some x in f} == {account}
 }
 
