@@ -363,6 +363,7 @@ fn compliant() -> Snapshot {
                 target_bucket: "acme-log-archive-123456789012".into(),
                 target_prefix: format!("s3/{name}/"),
             }),
+            lifecycle_rules: Some(vec![noncurrent_lifecycle_rule()]),
         });
     }
     s.s3.account_public_access_block.push(AccountPublicAccessBlock {
@@ -410,10 +411,11 @@ fn compliant() -> Snapshot {
         parameter_groups: vec!["flowforge-prod-pg16".into()],
         db_cluster_identifier: None,
         port: Some(5432),
-        backup_retention_period: 14,
-        deletion_protection: true,
+        backup_retention_period: Some(14),
+        deletion_protection: Some(true),
         iam_database_authentication_enabled: true,
         status: "available".into(),
+        copy_tags_to_snapshot: Some(true),
     });
     s.rds.parameter_groups.push(DbParameterGroup {
         meta: meta(
@@ -630,6 +632,7 @@ fn compliant() -> Snapshot {
     compute(&mut s);
     network_acls(&mut s, vpc_id);
     perimeter_compliant(&mut s);
+    backups_compliant(&mut s);
     s.sort();
     s
 }
@@ -991,6 +994,7 @@ fn drifted() -> Snapshot {
     compute_drifts(&mut s);
     drift_network_acls(&mut s);
     perimeter_drifted(&mut s);
+    backups_drifted(&mut s);
     s.sort();
     s
 }
@@ -1148,6 +1152,145 @@ fn drift_network_acls(s: &mut Snapshot) {
         if acl.meta.name == "flowforge-prod-database-nacl" {
             acl.entries.insert(0, acl_entry(90, "6", "allow", "0.0.0.0/0", Some((5432, 5432))));
         }
+    }
+}
+
+/// The lake buckets' lifecycle rule: noncurrent versions go to Glacier after 30 days and
+/// expire after a year (guide, "backup/restore (... S3 versioning)").
+fn noncurrent_lifecycle_rule() -> LifecycleRule {
+    LifecycleRule {
+        id: Some("noncurrent-versions".into()),
+        status: "Enabled".into(),
+        prefix: Some(String::new()),
+        noncurrent_version_expiration_days: Some(365),
+        noncurrent_version_transition_days: Some(30),
+    }
+}
+
+/// A customer-managed KMS key with rotation on and the account-root key policy.
+fn kms_key(id: &str, alias: &str) -> flowforge_audit::aws::kms::KmsKey {
+    flowforge_audit::aws::kms::KmsKey {
+        meta: meta(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/{id}"), id, alias, BTreeMap::new()),
+        key_manager: Some("CUSTOMER".into()),
+        key_state: Some("Enabled".into()),
+        enabled: Some(true),
+        key_spec: Some("SYMMETRIC_DEFAULT".into()),
+        origin: Some("AWS_KMS".into()),
+        creation_date: Some("2026-01-15T09:00:00Z".into()),
+        aliases: vec![alias.into()],
+        rotation_enabled: Some(true),
+        policy: Some(doc(&format!(
+            r#"{{"Version":"2012-10-17","Id":"key-default-1","Statement":[{{"Sid":"Enable IAM User Permissions","Effect":"Allow","Principal":{{"AWS":"arn:aws:iam::{ACCOUNT}:root"}},"Action":"kms:*","Resource":"*"}}]}}"#
+        ))),
+    }
+}
+
+/// Backups, parameters, the trail and the keys of the compliant account: the database's
+/// automated snapshot and a pre-upgrade manual one, the Prefect parameters, a multi-region
+/// trail, and the customer-managed keys the FlowForge resources name.
+fn backups_compliant(s: &mut Snapshot) {
+    use flowforge_audit::aws::{cloudtrail::Trail, ssm::SsmParameter};
+    let db_key = format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/0f10f0f0-4d50-4000-8000-000000000001");
+    for (id, kind, accounts) in [
+        ("rds:flowforge-prod-metadata-2026-11-20-03-10", "automated", None),
+        ("flowforge-prod-metadata-pre-upgrade-16-4", "manual", Some(vec![])),
+    ] {
+        s.rds.db_snapshots.push(DbSnapshot {
+            meta: meta(
+                format!("arn:aws:rds:{REGION}:{ACCOUNT}:snapshot:{id}"),
+                id,
+                id,
+                tags(&[("flowforge:app", "flowforge"), ("flowforge:env", ENV), ("flowforge:tier", "database")]),
+            ),
+            db_instance_identifier: "flowforge-prod-metadata".into(),
+            snapshot_type: kind.into(),
+            status: "available".into(),
+            encrypted: Some(true),
+            kms_key_id: Some(db_key.clone()),
+            snapshot_create_time: Some("2026-11-20T03:10:00Z".into()),
+            restore_accounts: accounts,
+        });
+    }
+    let ssm_key = "0f10f0f0-5550-4000-8000-000000000001";
+    for (name, kind) in [
+        ("/flowforge/prod/prefect-api-url", "String"),
+        ("/flowforge/prod/prefect-api-token", "SecureString"),
+        ("/flowforge/prod/oidc-client-secret", "SecureString"),
+    ] {
+        s.ssm.parameters.push(SsmParameter {
+            meta: meta(format!("arn:aws:ssm:{REGION}:{ACCOUNT}:parameter{name}"), name, name, BTreeMap::new()),
+            parameter_type: Some(kind.into()),
+            key_id: (kind == "SecureString").then(|| format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/{ssm_key}")),
+            tier: Some("Standard".into()),
+            last_modified_date: Some("2026-10-01T12:00:00Z".into()),
+        });
+    }
+    // The trail delivers to the account's log archive bucket (hardened like the lake's).
+    let archive = "acme-log-archive-123456789012";
+    if let Some(mut b) = s.s3.buckets.first().cloned() {
+        b.meta = meta(format!("arn:aws:s3:::{archive}"), archive, archive, BTreeMap::new());
+        b.policy = Some(tls_policy(archive));
+        b.logging = None;
+        b.lifecycle_rules = None;
+        // It also receives the lake's server access logs, which S3 delivers only to SSE-S3
+        // buckets (FF-S3-002's scope).
+        b.encryption = Some(BucketEncryption {
+            rules: vec![BucketEncryptionRule {
+                sse_algorithm: "AES256".into(),
+                kms_master_key_id: None,
+                bucket_key_enabled: false,
+            }],
+        });
+        s.s3.buckets.push(b);
+    }
+    let trail_key = "0f10f0f0-c750-4000-8000-000000000001";
+    s.cloudtrail.trails.push(Trail {
+        meta: meta(
+            format!("arn:aws:cloudtrail:{REGION}:{ACCOUNT}:trail/flowforge-prod-trail"),
+            "flowforge-prod-trail",
+            "flowforge-prod-trail",
+            BTreeMap::new(),
+        ),
+        is_multi_region: Some(true),
+        is_organization_trail: Some(false),
+        log_file_validation_enabled: Some(true),
+        kms_key_id: Some(format!("arn:aws:kms:{REGION}:{ACCOUNT}:key/{trail_key}")),
+        s3_bucket_name: Some(archive.into()),
+        is_logging: Some(true),
+        management_read_events: Some(true),
+        management_write_events: Some(true),
+    });
+    for (id, alias) in [
+        ("0f10f0f0-5330-4000-8000-000000000001", "alias/flowforge-prod-data-lake"),
+        ("0f10f0f0-4d50-4000-8000-000000000001", "alias/flowforge-prod-database"),
+        ("0f10f0f0-5e30-4000-8000-000000000001", "alias/flowforge-prod-secrets"),
+        (ssm_key, "alias/flowforge-prod-parameters"),
+        (trail_key, "alias/flowforge-prod-trail"),
+        (PERIMETER_KEY, "alias/flowforge-prod-monitoring"),
+    ] {
+        s.kms.keys.push(kms_key(id, alias));
+    }
+}
+
+/// Backup and key drift: retention cut to 3 days, a manual snapshot made public for a
+/// vendor, the Prefect API token stored as a plain String, rotation switched off on the
+/// secrets key, and log-file validation off on the trail.
+fn backups_drifted(s: &mut Snapshot) {
+    if let Some(db) = s.rds.db_instances.first_mut() {
+        db.backup_retention_period = Some(3);
+    }
+    if let Some(x) = s.rds.db_snapshots.iter_mut().find(|x| x.snapshot_type == "manual") {
+        x.restore_accounts = Some(vec!["all".into()]);
+    }
+    if let Some(p) = s.ssm.parameters.iter_mut().find(|p| p.meta.id == "/flowforge/prod/prefect-api-token") {
+        p.parameter_type = Some("String".into());
+        p.key_id = None;
+    }
+    if let Some(k) = s.kms.keys.iter_mut().find(|k| k.aliases.iter().any(|a| a == "alias/flowforge-prod-secrets")) {
+        k.rotation_enabled = Some(false);
+    }
+    if let Some(t) = s.cloudtrail.trails.first_mut() {
+        t.log_file_validation_enabled = Some(false);
     }
 }
 

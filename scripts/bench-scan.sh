@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark of a live scan against the moto emulator: seeds N buckets, N IAM roles, N
-# security groups and N of each perimeter kind (web ACLs, certificates, alarms, SNS topics,
-# log groups; default 1000 each), runs the release `flowforge-audit scan` under
+# security groups, N of each perimeter kind (web ACLs, certificates, alarms, SNS topics,
+# log groups), N SSM parameters, N KMS keys and N DB snapshots (default 1000 each; see
+# scripts/bench_seed.py), runs the release `flowforge-audit scan` under
 # /usr/bin/time -v, and prints wall time, peak RSS, the API calls by operation and the calls
 # per resource against the minimum the snapshot needs.
 #
@@ -27,7 +28,7 @@ cleanup() { moto_stop; rm -rf "$WORK"; }
 trap cleanup EXIT
 moto_start
 
-echo "seeding $N each of buckets, roles, security groups, web ACLs, certificates, topics, alarms, log groups into moto at $ENDPOINT ..."
+echo "seeding $N of each kind (scripts/bench_seed.py) into moto at $ENDPOINT ..."
 SEED_START=$(date +%s)
 "$VENV/bin/python" "$REPO_ROOT/scripts/bench_seed.py" "$ENDPOINT" "$N"
 echo "seeding took $(( $(date +%s) - SEED_START )) s"

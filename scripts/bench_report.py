@@ -36,7 +36,7 @@ b = count("s3", "buckets")
 m["s3:ListBuckets"] = pages(b, 10000)
 m["s3:GetAccountPublicAccessBlock"] = 1
 for op in ["GetBucketEncryption", "GetBucketPolicy", "GetBucketVersioning", "GetBucketPublicAccessBlock",
-           "GetBucketLogging", "GetBucketTagging"]:
+           "GetBucketLogging", "GetBucketTagging", "GetBucketLifecycleConfiguration"]:
     m[f"s3:{op}"] = b
 iam = sum(count("iam", c) for c in ["roles", "users", "groups", "policies"])
 m["iam:GetAccountAuthorizationDetails"] = pages(iam, 1000)
@@ -67,6 +67,22 @@ m["sns:ListTopics"] = regions * pages(topics, 100)
 m["sns:GetTopicAttributes"] = topics
 m["sns:ListSubscriptionsByTopic"] = topics
 m["logs:DescribeLogGroups"] = regions * pages(count("logs", "log_groups"), 50)
+# backups, parameters, trail and keys (issue 13)
+snaps = snap.get("rds", {}).get("db_snapshots", [])
+m["rds:DescribeDBSnapshots"] = regions * pages(len(snaps), 100) if snaps else regions
+m["rds:DescribeDBSnapshotAttributes"] = sum(1 for x in snaps if x.get("snapshot_type") == "manual")
+m["ssm:DescribeParameters"] = max(regions, pages(count("ssm", "parameters"), 50))
+trails = count("cloudtrail", "trails")
+m["cloudtrail:DescribeTrails"] = regions
+m["cloudtrail:GetTrailStatus"] = trails
+m["cloudtrail:GetEventSelectors"] = trails
+keys = snap.get("kms", {}).get("keys", [])
+m["kms:ListKeys"] = max(regions, pages(len(keys), 1000))
+m["kms:ListAliases"] = max(regions, pages(sum(len(k.get("aliases", [])) for k in keys), 100))
+m["kms:DescribeKey"] = len(keys)
+customer = sum(1 for k in keys if k.get("key_manager") == "CUSTOMER")
+m["kms:GetKeyRotationStatus"] = customer
+m["kms:GetKeyPolicy"] = customer
 m = {k: v for k, v in m.items() if v}
 
 resources = sum(len(v) for svc in snap.values() if isinstance(svc, dict) for v in svc.values() if isinstance(v, list))

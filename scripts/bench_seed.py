@@ -1,8 +1,10 @@
-"""Seeds the moto emulator for scripts/bench-scan.sh: N buckets (KMS-encrypted, tagged),
-N IAM roles (each with an inline policy) and N security groups (each with an ingress rule);
-and of the perimeter kinds N WAF web ACLs (one managed rule group each), N ACM certificates
-(requested, so PENDING_VALIDATION in moto), N CloudWatch alarms, N SNS topics (each with one
-subscription) and N CloudWatch Logs groups (retention and KMS key).
+"""Seeds the moto emulator for scripts/bench-scan.sh: N buckets (KMS-encrypted, tagged, with a
+noncurrent-version lifecycle rule), N IAM roles (each with an inline policy), N security groups
+(each with an ingress rule); of the perimeter kinds N WAF web ACLs (one managed rule group each),
+N ACM certificates (requested, so PENDING_VALIDATION in moto), N CloudWatch alarms, N SNS topics
+(each with one subscription) and N CloudWatch Logs groups (retention and KMS key); N SSM
+parameters (half SecureString), N KMS keys (rotation on, an alias each), one DB instance with N
+manual snapshots, and 5 multi-region trails (AWS allows 5 per region).
 
 Runs with the moto virtualenv's Python (boto3 comes with moto). Talks to the endpoint given
 on the command line only (loopback).
@@ -32,6 +34,10 @@ cw = session.client("cloudwatch", endpoint_url=endpoint)
 sns = session.client("sns", endpoint_url=endpoint)
 logs = session.client("logs", endpoint_url=endpoint)
 KMS = "arn:aws:kms:us-east-1:123456789012:key/0f10f0f0-e350-4000-8000-00000000bench"
+ssm = session.client("ssm", endpoint_url=endpoint)
+kms = session.client("kms", endpoint_url=endpoint)
+rds = session.client("rds", endpoint_url=endpoint)
+cloudtrail = session.client("cloudtrail", endpoint_url=endpoint)
 
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ec2.amazonaws.com"}}]})
@@ -45,6 +51,9 @@ def bucket(i):
     s3.put_bucket_encryption(Bucket=name, ServerSideEncryptionConfiguration={"Rules": [
         {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/bench"}}]})
     s3.put_bucket_tagging(Bucket=name, Tagging={"TagSet": [{"Key": "bench", "Value": str(i)}]})
+    s3.put_bucket_lifecycle_configuration(Bucket=name, LifecycleConfiguration={"Rules": [
+        {"ID": "noncurrent", "Status": "Enabled", "Filter": {"Prefix": ""},
+         "NoncurrentVersionExpiration": {"NoncurrentDays": 365}}]})
 
 
 def role(i):
@@ -92,9 +101,37 @@ def log_group(i):
     logs.put_retention_policy(logGroupName=name, retentionInDays=365)
 
 
+def parameter(i):
+    secure = i % 2 == 0
+    ssm.put_parameter(Name=f"/bench/{i:05d}/{'password' if secure else 'url'}", Value="x",
+                      Type="SecureString" if secure else "String")
+
+
+def key(i):
+    key_id = kms.create_key(Description=f"bench {i}")["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=key_id)
+    kms.create_alias(AliasName=f"alias/bench-{i:05d}", TargetKeyId=key_id)
+
+
+rds.create_db_instance(DBInstanceIdentifier="bench-db", Engine="postgres", DBInstanceClass="db.t3.micro",
+                       AllocatedStorage=20, MasterUsername="bench", MasterUserPassword="not-a-real-password-1",
+                       StorageEncrypted=True)
+
+
+def snapshot(i):
+    rds.create_db_snapshot(DBInstanceIdentifier="bench-db", DBSnapshotIdentifier=f"bench-snap-{i:05d}")
+
+
+s3.create_bucket(Bucket="bench-trail-logs")
+for t in range(5):
+    cloudtrail.create_trail(Name=f"bench-trail-{t}", S3BucketName="bench-trail-logs", IsMultiRegionTrail=True,
+                            EnableLogFileValidation=True)
+    cloudtrail.start_logging(Name=f"bench-trail-{t}")
+
 # BENCH_SEED_WORKERS=1 for an account reached through assumed-role keys: moto answers some
 # concurrent CreateSecurityGroup calls there with HTTP 500.
 with ThreadPoolExecutor(max_workers=int(os.environ.get("BENCH_SEED_WORKERS", "8"))) as pool:
-    for fn in (bucket, role, group, web_acl, certificate, topic_and_alarm, log_group):
+    for fn in (bucket, role, group, web_acl, certificate, topic_and_alarm, log_group, parameter, key, snapshot):
         list(pool.map(fn, range(count)))
-print(f"seeded {count} each of buckets, roles, security groups, web ACLs, certificates, topics, alarms, log groups")
+print(f"seeded {count} each of buckets, roles, security groups, web ACLs, certificates, topics, alarms, log groups, "
+      f"SSM parameters, KMS keys, DB snapshots, and 5 trails")

@@ -32,6 +32,12 @@ defaults:
     log_retention_min_days: 30
     log_retention_max_days: 0
     log_groups_kms_required: false
+    rds_backup_retention_days: 7
+    rds_deletion_protection: false
+    s3_noncurrent_version_lifecycle: false
+    ssm_customer_managed_key: false
+    cloudtrail_required: true
+    kms_rotation_required: true
   gate:
     fail_on: urgent
     require_complete_audit: false
@@ -81,17 +87,17 @@ fn broken_baseline_lists_every_problem_with_position() {
             "no problem at line {line} containing {needle:?}; got:\n{err}"
         );
     };
-    expect_at(30, "unknown severity \"urgent\"");
-    expect_at(32, "unknown drift kind \"drifted\"");
-    expect_at(38, "unknown requirement `rds_multi_region`");
-    expect_at(42, "unknown key `colour`");
-    expect_at(47, "expected a port number (1-65535), found a string");
-    expect_at(48, "unknown environment `staging`");
+    expect_at(36, "unknown severity \"urgent\"");
+    expect_at(38, "unknown drift kind \"drifted\"");
+    expect_at(44, "unknown requirement `rds_multi_region`");
+    expect_at(48, "unknown key `colour`");
+    expect_at(53, "expected a port number (1-65535), found a string");
+    expect_at(54, "unknown environment `staging`");
     assert_eq!(problems.len(), 6, "{err}");
     // The Display lists them all, as `file:line:col: error[CODE]: message`, in file order.
     let text = err.to_string();
     assert!(text.starts_with("the baseline is invalid (6 errors):"), "{text}");
-    assert!(text.contains("\n  broken.yaml:30:14: error[B004]: defaults.gate.fail_on: unknown severity"), "{text}");
+    assert!(text.contains("\n  broken.yaml:36:14: error[B004]: defaults.gate.fail_on: unknown severity"), "{text}");
     let codes: Vec<&str> = problems.iter().map(|p| p.code.as_str()).collect();
     assert_eq!(codes, ["B004", "B004", "B001", "B001", "B003", "B005"], "{text}");
     let lines: Vec<usize> = problems.iter().map(|p| p.line).collect();

@@ -53,6 +53,7 @@ fn drifted_example_has_exact_findings() {
         ("FAIL", "FF-ACM-001", format!("arn:aws:acm:{r}:{a}:certificate/0f10f0f0-ac30-4000-8000-000000000001")),
         ("FAIL", "FF-CW-001", format!("arn:aws:cloudwatch:{r}:{a}:alarm:flowforge-prod-database-storage")),
         ("FAIL", "FF-LOGS-001", format!("arn:aws:logs:{r}:{a}:log-group:/flowforge/prod/prefect")),
+        ("FAIL", "FF-CT-002", format!("arn:aws:cloudtrail:{r}:{a}:trail/flowforge-prod-trail")),
         ("FAIL", "FF-EC2-002", format!("arn:aws:ec2:{r}:{a}:instance/i-0f10f0f0000000001")),
         ("FAIL", "FF-IAM-003", format!("arn:aws:iam::{a}:role/flowforge-prod-prefect-worker")),
         ("FAIL", "FF-IAM-008", format!("arn:aws:iam::{a}:role/flowforge-prod-prefect-worker")),
@@ -60,10 +61,14 @@ fn drifted_example_has_exact_findings() {
         ("FAIL", "FF-NET-003", format!("arn:aws:ec2:{r}:{a}:security-group/sg-0f10f0f0000000db5")),
         ("FAIL", "FF-NET-004", format!("arn:aws:ec2:{r}:{a}:network-acl/acl-0f10f0f0000000001")),
         ("FAIL", "FF-NET-005", format!("arn:aws:ec2:{r}:{a}:network-acl/acl-0f10f0f0000000002")),
+        ("FAIL", "FF-KMS-002", format!("arn:aws:kms:{r}:{a}:key/0f10f0f0-5e30-4000-8000-000000000001")),
         ("FAIL", "FF-RDS-003", format!("arn:aws:rds:{r}:{a}:db:flowforge-prod-metadata")),
+        ("FAIL", "FF-RDS-005", format!("arn:aws:rds:{r}:{a}:db:flowforge-prod-metadata")),
+        ("FAIL", "FF-RDS-009", format!("arn:aws:rds:{r}:{a}:snapshot:flowforge-prod-metadata-pre-upgrade-16-4")),
         ("FAIL", "FF-S3-001", "arn:aws:s3:::flowforge-prod-silver".to_owned()),
         ("FAIL", "FF-S3-002", "arn:aws:s3:::flowforge-prod-landing".to_owned()),
         ("FAIL", "FF-SM-002", format!("arn:aws:secretsmanager:{r}:{a}:secret:flowforge/prod/prefect-api-GhIjKl")),
+        ("FAIL", "FF-SSM-001", format!("arn:aws:ssm:{r}:{a}:parameter/flowforge/prod/prefect-api-token")),
         ("FAIL", "FF-VPC-002", format!("arn:aws:ec2:{r}:{a}:vpc/vpc-0f10f0f0000000001")),
         ("UNKNOWN", "FF-VPC-005", format!("arn:aws:ec2:{r}:{a}:vpc/vpc-0f10f0f0000000001")),
         // Compute (issue 12): hotfix image and inline password, loosened flows repository,
@@ -352,6 +357,7 @@ fn drift_section_on_examples() {
     assert_eq!(
         items,
         vec![
+            "CHANGED architecture audit_trail log_file_validation_enabled",
             "CHANGED architecture bucket:landing encryption.rules[0].sse_algorithm",
             "CHANGED architecture database multi_az",
             "CHANGED architecture log_group:/flowforge/prod/prefect retention_in_days",
@@ -562,6 +568,8 @@ fn terraform_state_as_expected_source() {
     assert_eq!(
         items,
         vec![
+            "CHANGED aws_cloudtrail.audit log_file_validation_enabled",
+            "CHANGED aws_db_instance.metadata backup_retention_period",
             "CHANGED aws_db_instance.metadata multi_az",
             "CHANGED aws_s3_bucket.landing encryption.rules[0].sse_algorithm",
             "CHANGED aws_security_group.database ingress",

@@ -117,7 +117,7 @@ async fn drift_from_compliant_to_broken_account() {
     let clean = drift::compute(&before, &view, None);
     assert_eq!(clean.items, vec![], "a compliant account has no drift");
     assert_eq!(clean.architecture_coverage_percent, 100.0);
-    assert_eq!((clean.declared_elements, clean.in_sync_elements), (41, 41));
+    assert_eq!((clean.declared_elements, clean.in_sync_elements), (42, 42));
 
     // The state fixture describes the seeded account: everything it declares is in sync.
     let iac = drift::compute(&before, &view, Some(&tf));
@@ -125,10 +125,10 @@ async fn drift_from_compliant_to_broken_account() {
     let not_unmanaged: Vec<_> =
         iac.items.iter().filter(|i| i.kind == "iac" && i.state != DriftState::Unmanaged).collect();
     assert!(not_unmanaged.is_empty(), "{not_unmanaged:#?}");
-    assert_eq!((summary.managed_in_sync, summary.changed, summary.missing), (16, 0, 0));
+    assert_eq!((summary.managed_in_sync, summary.changed, summary.missing), (18, 0, 0));
     assert_eq!(
         summary.unknown_types.iter().map(|(k, v)| (k.as_str(), *v)).collect::<Vec<_>>(),
-        vec![("aws_kms_key", 1), ("aws_route_table", 1)]
+        vec![("aws_route_table", 1)]
     );
     let unmanaged: BTreeSet<&str> = iac.items.iter().filter(|i| i.kind == "iac").map(|i| i.element.as_str()).collect();
     assert!(unmanaged.contains(format!("s3.buckets:logs-{ACCOUNT_ID}").as_str()), "{unmanaged:?}");
@@ -167,7 +167,7 @@ async fn drift_from_compliant_to_broken_account() {
     let lp = report.items.iter().find(|i| i.kind == "least-privilege").expect("lp item");
     assert_eq!(lp.actual, Some(serde_json::json!(["*"])));
     assert_eq!(rows(&report, "trust"), vec![]);
-    assert_eq!(report.architecture_coverage_percent, 92.68, "38 of 41 declared elements in sync");
+    assert_eq!(report.architecture_coverage_percent, 92.86, "39 of 42 declared elements in sync");
 
     let iac_rows: Vec<_> = rows(&report, "iac").into_iter().filter(|(_, st, _)| *st != DriftState::Unmanaged).collect();
     assert_eq!(
@@ -181,7 +181,7 @@ async fn drift_from_compliant_to_broken_account() {
         ]
     );
     let summary = report.iac.clone().expect("iac summary");
-    assert_eq!((summary.managed_in_sync, summary.changed, summary.missing), (11, 3, 2));
+    assert_eq!((summary.managed_in_sync, summary.changed, summary.missing), (13, 3, 2));
     assert!(report.items.iter().any(|i| i.kind == "iac"
         && i.element == "s3.buckets:flowforge-prod-scratch"
         && i.state == DriftState::Unmanaged));

@@ -173,7 +173,7 @@ async fn seeded_account_is_collected_exactly() {
     assert_eq!(db.meta.id, "flowforge-prod-metadata");
     assert_eq!(db.engine, "postgres");
     assert_eq!((db.multi_az, db.storage_encrypted, db.publicly_accessible), (Some(true), Some(true), Some(false)));
-    assert!(db.deletion_protection);
+    assert_eq!(db.deletion_protection, Some(true));
     assert_eq!(db.parameter_groups, vec![s.db_parameter_group.clone()]);
     assert_eq!(db.vpc_security_group_ids, vec![s.security_groups["database"].clone()]);
     assert_eq!(db.db_subnet_group.as_ref().map(|g| g.subnet_ids.len()), Some(2));
@@ -316,7 +316,11 @@ async fn denied_service_becomes_collection_errors() {
     let snap = &out.snapshot;
     let rds_errors: Vec<_> = snap.collection_errors.iter().filter(|e| e.service == "rds").collect();
     let ops: BTreeSet<&str> = rds_errors.iter().map(|e| e.operation.as_str()).collect();
-    assert_eq!(ops, BTreeSet::from(["DescribeDBClusters", "DescribeDBInstances"]), "{rds_errors:#?}");
+    assert_eq!(
+        ops,
+        BTreeSet::from(["DescribeDBClusters", "DescribeDBInstances", "DescribeDBSnapshots"]),
+        "{rds_errors:#?}"
+    );
     for e in &rds_errors {
         assert!(e.error_code.starts_with("AccessDenied"), "{e:?}");
         assert_eq!(e.region, REGION);

@@ -83,3 +83,20 @@ required contains "cloudwatch.alarms" if {
 required contains "sns.topics" if count(object.get(arch, ["perimeter", "alarm_topics"], [])) > 0
 
 required contains "logs.log_groups" if count(object.get(arch, ["perimeter", "log_groups"], [])) > 0
+
+# Backups, the audit trail and keys (issue 13): a database keeping automated backups has
+# snapshots; a required trail, and the KMS keys the data lake is encrypted with, exist.
+required contains "rds.db_snapshots" if {
+	object.get(arch, "database", null) != null
+	data.baseline.requirements.rds_backup_retention_days > 0
+}
+
+required contains "cloudtrail.trails" if data.baseline.requirements.cloudtrail_required == true
+
+required contains "kms.keys" if {
+	object.get(arch, "data_lake", null) != null
+	data.baseline.requirements.s3_kms_required == true
+}
+
+# A baseline that declares Parameter Store prefixes says FlowForge keeps parameters there.
+required contains "ssm.parameters" if count(object.get(object.get(arch, "parameter_store", {}), "prefixes", [])) > 0

@@ -89,7 +89,7 @@ use crate::model::{CollectionInfo, ResourceMeta};
 /// the snapshot, the engine and the collector generate their per-service code.
 macro_rules! registry {
     ($then:ident) => {
-        $then! { ec2 s3 rds iam secretsmanager config elbv2 eks sts ecs ecr apprunner wafv2 acm cloudwatch sns logs }
+        $then! { ec2 s3 rds iam secretsmanager config elbv2 eks sts ecs ecr apprunner wafv2 acm cloudwatch sns logs ssm cloudtrail kms }
     };
 }
 pub(crate) use registry;

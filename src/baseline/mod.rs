@@ -13,6 +13,7 @@
 mod compute;
 mod network;
 mod perimeter;
+mod backups;
 mod types;
 mod validate;
 mod view;
@@ -24,6 +25,7 @@ pub use crate::diag::Problem;
 pub use compute::*;
 pub use network::NetworkSpec;
 pub use perimeter::*;
+pub use backups::*;
 pub use types::*;
 pub use view::EnvView;
 

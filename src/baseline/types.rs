@@ -145,6 +145,18 @@ requirements! {
     log_retention_max_days: u32,
     /// FlowForge log groups are encrypted with a KMS key.
     log_groups_kms_required: bool,
+    /// RDS automated backups are kept at least this many days.
+    rds_backup_retention_days: u32,
+    /// RDS DB instances have deletion protection on.
+    rds_deletion_protection: bool,
+    /// Data-lake buckets expire or transition noncurrent versions with a lifecycle rule.
+    s3_noncurrent_version_lifecycle: bool,
+    /// SecureString parameters use a customer-managed KMS key (not `alias/aws/ssm`).
+    ssm_customer_managed_key: bool,
+    /// A multi-region CloudTrail trail logs the account.
+    cloudtrail_required: bool,
+    /// The customer-managed keys FlowForge uses rotate automatically.
+    kms_rotation_required: bool,
 }
 
 /// The type of a requirement value, as validation sees it.
@@ -284,6 +296,8 @@ pub struct Architecture {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compute: Option<super::compute::ComputeSpec>,
     pub perimeter: Option<super::perimeter::PerimeterSpec>,
+    #[serde(flatten)]
+    pub backups: super::BackupsArchitecture,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

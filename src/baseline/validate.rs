@@ -11,6 +11,8 @@ mod compute;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod backups;
+
 use super::types::*;
 use crate::diag::yaml::{self, Pos, RawNode, RawValue};
 use crate::diag::{self, Code, Problem};
@@ -620,6 +622,8 @@ const ARCH_KEYS: &[&str] = &[
     "config_recorder",
     "compute",
     "perimeter",
+    "parameter_store",
+    "audit_trail",
 ];
 
 fn architecture(cx: &mut Ctx, node: &RawNode) -> Option<Architecture> {
@@ -665,6 +669,7 @@ fn architecture(cx: &mut Ctx, node: &RawNode) -> Option<Architecture> {
         None => Some(false),
     };
     let perimeter = opt(m.get("perimeter"), |n| perimeter::perimeter(cx, n));
+    let backups = backups::backups(cx, &m);
     Some(Architecture {
         vpc: vpc?,
         tiers: tiers?,
@@ -679,6 +684,7 @@ fn architecture(cx: &mut Ctx, node: &RawNode) -> Option<Architecture> {
         config_recorder: config_recorder?,
         compute: compute?,
         perimeter: perimeter?,
+        backups: backups?,
     })
 }
 

@@ -74,6 +74,23 @@ pub fn minimum_calls(s: &Snapshot) -> BTreeMap<String, u64> {
         add("eks:ListClusters", pages(clusters, 100));
         add("eks:DescribeCluster", clusters as u64);
         perimeter_minimum(s, region, &mut add);
+        // Backups, parameters, trail and keys (issue 13).
+        add("rds:DescribeDBSnapshots", pages(n!(s.rds.db_snapshots), 100));
+        let manual = s.rds.db_snapshots.iter().filter(|x| &x.meta.region == region && x.snapshot_type == "manual");
+        add("rds:DescribeDBSnapshotAttributes", manual.count() as u64);
+        add("ssm:DescribeParameters", pages(n!(s.ssm.parameters), 50));
+        let trails = n!(s.cloudtrail.trails);
+        add("cloudtrail:DescribeTrails", 1);
+        add("cloudtrail:GetTrailStatus", trails as u64);
+        add("cloudtrail:GetEventSelectors", trails as u64);
+        let keys: Vec<_> = s.kms.keys.iter().filter(|k| &k.meta.region == region).collect();
+        let aliases: usize = keys.iter().map(|k| k.aliases.len()).sum();
+        add("kms:ListKeys", pages(keys.len(), 1000));
+        add("kms:ListAliases", pages(aliases, 100));
+        add("kms:DescribeKey", keys.len() as u64);
+        let customer = keys.iter().filter(|k| k.key_manager.as_deref() == Some("CUSTOMER")).count() as u64;
+        add("kms:GetKeyRotationStatus", customer);
+        add("kms:GetKeyPolicy", customer);
     }
     let b = s.s3.buckets.len() as u64;
     add("s3:ListBuckets", pages(s.s3.buckets.len(), 10_000));
@@ -85,6 +102,7 @@ pub fn minimum_calls(s: &Snapshot) -> BTreeMap<String, u64> {
         "GetBucketPublicAccessBlock",
         "GetBucketLogging",
         "GetBucketTagging",
+        "GetBucketLifecycleConfiguration",
     ] {
         add(&format!("s3:{op}"), b);
     }

@@ -486,6 +486,8 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
         run.element("config_recorder", drift);
     }
 
+    audit_trail(s, view, &mut run);
+
     for (key, role) in &view.roles {
         let element = format!("role:{key}");
         let tag = Some((view.recognise.role_tag.as_str(), key.as_str()));
@@ -504,6 +506,39 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
     unmanaged(s, view, &mut run);
 
     Outcome { declared: run.declared, in_sync: run.in_sync, items: run.items, vpc_id, unverified: run.unverified }
+}
+
+/// The declared audit trail (`architecture.audit_trail`), when CloudTrail is required: found
+/// by name, it is multi-region, logging and validates its log files. A value the collector
+/// could not read leaves the element unverified, never in sync.
+fn audit_trail<'a>(s: &'a Snapshot, view: &'a EnvView, run: &mut Run<'a>) {
+    let Some(spec) = &view.architecture.backups.audit_trail else { return };
+    if !view.requirements.cloudtrail_required {
+        return;
+    }
+    let element = "audit_trail";
+    let drift = match run.find(&s.cloudtrail.trails, |t| &t.meta, &spec.name, None) {
+        None => run
+            .absent("cloudtrail.trails", missing(element, Severity::High, &format!("CloudTrail trail `{}`", spec.name)))
+            .into_iter()
+            .collect(),
+        Some(t) => {
+            let mut drift = Vec::new();
+            for (attr, actual, severity) in [
+                ("is_multi_region", t.is_multi_region, Severity::High),
+                ("is_logging", t.is_logging, Severity::High),
+                ("log_file_validation_enabled", t.log_file_validation_enabled, Severity::Medium),
+            ] {
+                match actual {
+                    None => run.unknown = true,
+                    Some(false) => drift.push(changed(element, &t.meta, severity, attr, json!(true), json!(false))),
+                    Some(true) => {}
+                }
+            }
+            drift
+        }
+    };
+    run.element(element, drift);
 }
 
 /// Subnet ids that route to an internet gateway (explicit association, else the main table).
@@ -752,6 +787,11 @@ fn unmanaged(s: &Snapshot, view: &EnvView, run: &mut Run) {
         candidates.push((format!("node_group:{}", g.meta.name), Severity::Medium, &g.meta));
     }
     candidates.extend(perimeter_candidates(s, view));
+    if view.architecture.backups.audit_trail.is_some() {
+        for t in s.cloudtrail.trails.iter().filter(|t| looks(&t.meta)) {
+            candidates.push((format!("trail:{}", t.meta.name), Severity::Low, &t.meta));
+        }
+    }
     for (element, severity, m) in candidates {
         if run.matched.contains(m.arn.as_str()) {
             continue;
@@ -927,9 +967,9 @@ mod tests {
         assert!(o.items.is_empty(), "{:#?}", o.items);
         // vpc, 2 endpoints, 4 buckets, database, 2 secrets, lb, listener, eks, private subnets,
         // 2 NATs, config recorder, 5 roles; ECS cluster and service, execution and node roles,
-        // 2 ECR repositories, OIDC provider, node group; the perimeter's 11 (issue 13)
-        assert_eq!(o.declared, 41);
-        assert_eq!(o.in_sync, 41);
+        // 2 ECR repositories, OIDC provider, node group; the perimeter's 11 (issue 13); the audit trail
+        assert_eq!(o.declared, 42);
+        assert_eq!(o.in_sync, 42);
         assert_eq!(o.vpc_id.as_deref(), Some("vpc-1"));
     }
 
@@ -949,7 +989,7 @@ mod tests {
                 ("nat_gateway:us-east-1b".into(), DriftState::Missing, None),
             ]
         );
-        assert_eq!(o.in_sync, 38);
+        assert_eq!(o.in_sync, 39);
     }
 
     /// Declared attributes that differ are CHANGED with path, expected and actual.
@@ -990,7 +1030,7 @@ mod tests {
         dev.requirements.nat_gateway_per_az = false;
         let o = check(&s, &dev);
         assert!(o.items.is_empty(), "{:#?}", o.items);
-        assert_eq!(o.declared, 39);
+        assert_eq!(o.declared, 40);
     }
 
     /// A FlowForge-tagged bucket nobody declared is UNMANAGED; another env's bucket is not.
@@ -1032,6 +1072,38 @@ mod tests {
         assert_eq!(o.items[0].actual, Some(json!(1)));
     }
 
+    /// The declared trail: missing when absent, CHANGED per attribute, UNMANAGED when a second
+    /// FlowForge-named trail exists, unverified when its status was not read.
+    #[test]
+    fn audit_trail_element() {
+        use crate::aws::cloudtrail::Trail;
+        let trail = |name: &str, logging: Option<bool>| Trail {
+            meta: meta("cloudtrail", "trail", name, name, &[]),
+            is_multi_region: Some(true),
+            is_logging: logging,
+            log_file_validation_enabled: Some(true),
+            ..Default::default()
+        };
+        let mut s = compliant_snapshot();
+        s.cloudtrail.trails.clear();
+        let missing: Vec<_> = summary(&run(&s).items);
+        assert!(missing.contains(&("audit_trail".to_owned(), DriftState::Missing, None)), "{missing:?}");
+
+        s.cloudtrail.trails =
+            vec![trail("flowforge-prod-trail", Some(false)), trail("flowforge-prod-extra", Some(true))];
+        let got = summary(&run(&s).items);
+        assert!(
+            got.contains(&("audit_trail".to_owned(), DriftState::Changed, Some("is_logging".to_owned()))),
+            "{got:?}"
+        );
+        assert!(got.contains(&("trail:flowforge-prod-extra".to_owned(), DriftState::Unmanaged, None)), "{got:?}");
+
+        s.cloudtrail.trails = vec![trail("flowforge-prod-trail", None)];
+        let out = run(&s);
+        assert!(!summary(&out.items).iter().any(|(e, _, _)| e == "audit_trail"));
+        assert!(out.unverified.contains(&"audit_trail".to_owned()));
+    }
+
     /// A failed call is not drift: a bucket list that could not be read makes nothing MISSING,
     /// and a failed GetBucketVersioning makes nothing CHANGED; both are unverified instead.
     #[test]
@@ -1063,7 +1135,7 @@ mod tests {
             o.unverified,
             vec!["bucket:silver", "secret:flowforge/prod/database", "secret:flowforge/prod/prefect-api"]
         );
-        assert_eq!((o.declared, o.in_sync), (41, 38));
+        assert_eq!((o.declared, o.in_sync), (42, 39));
     }
 
     /// Compute: a deleted OIDC provider and node group are MISSING, a service running as
@@ -1094,7 +1166,7 @@ mod tests {
                 ("ecr_repository:flowforge-prod-scratch".into(), DriftState::Unmanaged, None),
             ]
         );
-        assert_eq!((o.declared, o.in_sync), (41, 38));
+        assert_eq!((o.declared, o.in_sync), (42, 39));
     }
 
     /// Compute: a task definition that could not be described leaves the ECS service

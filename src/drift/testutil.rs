@@ -169,6 +169,9 @@ pub(crate) fn compliant_snapshot() -> Snapshot {
         port: Some(5432),
         parameter_groups: vec!["flowforge-prod-pg".into()],
         status: "available".into(),
+        // As the unit state file has them (reported values, not "unreported").
+        backup_retention_period: Some(0),
+        deletion_protection: Some(false),
         ..Default::default()
     });
     s.rds.parameter_groups.push(DbParameterGroup {
@@ -243,6 +246,13 @@ pub(crate) fn compliant_snapshot() -> Snapshot {
     }
     compute(&mut s);
     add_perimeter(&mut s);
+    s.cloudtrail.trails.push(crate::aws::cloudtrail::Trail {
+        meta: meta("cloudtrail", "trail", "flowforge-prod-trail", "flowforge-prod-trail", &[]),
+        is_multi_region: Some(true),
+        is_logging: Some(true),
+        log_file_validation_enabled: Some(true),
+        ..Default::default()
+    });
     s.sort();
     s
 }

@@ -224,6 +224,10 @@ const TOP_TYPES: &[&str] = &[
     "aws_cloudwatch_metric_alarm",
     "aws_sns_topic",
     "aws_cloudwatch_log_group",
+    "aws_db_snapshot",
+    "aws_ssm_parameter",
+    "aws_cloudtrail",
+    "aws_kms_key",
 ];
 /// Types folded into their parent.
 const PART_TYPES: &[&str] = &[
@@ -635,6 +639,62 @@ pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftIt
                 }
                 (&c.meta, out)
             }),
+            "aws_db_snapshot" => snap
+                .rds
+                .db_snapshots
+                .iter()
+                .find(|x| x.meta.id == s(a, "db_snapshot_identifier") || x.meta.arn == s(a, "db_snapshot_arn"))
+                .map(|x| {
+                    let c = a
+                        .get("encrypted")
+                        .map(|v| ("encrypted".to_owned(), v.clone(), json!(x.encrypted)))
+                        .into_iter()
+                        .collect();
+                    (&x.meta, c)
+                }),
+            // Never the value: the state's `value` is a secret for SecureString, and the
+            // snapshot does not hold it.
+            "aws_ssm_parameter" => {
+                snap.ssm.parameters.iter().find(|x| x.meta.name == s(a, "name") || x.meta.arn == s(a, "arn")).map(|x| {
+                    let mut c = vec![("type".to_owned(), json!(s(a, "type")), json!(x.parameter_type))];
+                    if let Some(v) = a.get("key_id").filter(|v| v.as_str().is_some_and(|k| !k.is_empty())) {
+                        c.push(("key_id".into(), v.clone(), json!(x.key_id)));
+                    }
+                    (&x.meta, c)
+                })
+            }
+            "aws_cloudtrail" => {
+                snap.cloudtrail.trails.iter().find(|x| x.meta.arn == s(a, "arn") || x.meta.name == s(a, "name")).map(
+                    |x| {
+                        let c = [
+                            ("is_multi_region_trail", "is_multi_region", json!(x.is_multi_region)),
+                            (
+                                "enable_log_file_validation",
+                                "log_file_validation_enabled",
+                                json!(x.log_file_validation_enabled),
+                            ),
+                            ("enable_logging", "is_logging", json!(x.is_logging)),
+                            ("s3_bucket_name", "s3_bucket_name", json!(x.s3_bucket_name)),
+                        ]
+                        .into_iter()
+                        .filter_map(|(k, attr, live)| a.get(k).map(|v| (attr.to_owned(), v.clone(), live)))
+                        .collect();
+                        (&x.meta, c)
+                    },
+                )
+            }
+            "aws_kms_key" => {
+                snap.kms.keys.iter().find(|k| k.meta.arn == s(a, "arn") || k.meta.id == s(a, "key_id")).map(|k| {
+                    let c = [
+                        ("enable_key_rotation", "rotation_enabled", json!(k.rotation_enabled)),
+                        ("is_enabled", "enabled", json!(k.enabled)),
+                    ]
+                    .into_iter()
+                    .filter_map(|(key, attr, live)| a.get(key).map(|v| (attr.to_owned(), v.clone(), live)))
+                    .collect();
+                    (&k.meta, c)
+                })
+            }
             other => compute_resource(other, a, snap).or_else(|| perimeter(other, a, snap)),
         };
         match found {
@@ -706,6 +766,14 @@ pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftIt
     live.extend(snap.cloudwatch.alarms.iter().map(|a| ("cloudwatch.alarms", &a.meta)));
     live.extend(snap.sns.topics.iter().map(|t| ("sns.topics", &t.meta)));
     live.extend(snap.logs.log_groups.iter().map(|g| ("logs.log_groups", &g.meta)));
+    live.extend(
+        snap.rds.db_snapshots.iter().filter(|x| x.snapshot_type == "manual").map(|x| ("rds.db_snapshots", &x.meta)),
+    );
+    live.extend(snap.ssm.parameters.iter().map(|x| ("ssm.parameters", &x.meta)));
+    live.extend(snap.cloudtrail.trails.iter().map(|x| ("cloudtrail.trails", &x.meta)));
+    live.extend(
+        snap.kms.keys.iter().filter(|k| k.key_manager.as_deref() == Some("CUSTOMER")).map(|k| ("kms.keys", &k.meta)),
+    );
     let mut matched_live = 0usize;
     for (collection, m) in &live {
         if managed.contains(m.arn.as_str()) {

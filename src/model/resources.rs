@@ -290,6 +290,29 @@ resource!(
         /// Server access logging; null when disabled.
         #[serde(default)]
         pub logging: Option<BucketLogging>,
+        /// Lifecycle rules; null when the bucket has no lifecycle configuration.
+        #[serde(default)]
+        pub lifecycle_rules: Option<Vec<LifecycleRule>>,
+    }
+);
+
+record!(
+    /// One lifecycle rule, reduced to what the backup checks read.
+    pub struct LifecycleRule {
+        #[serde(default)]
+        pub id: Option<String>,
+        /// `Enabled` or `Disabled`.
+        pub status: String,
+        /// The rule's prefix filter (`""`: the whole bucket); null when it filters on
+        /// something else (tags, sizes).
+        #[serde(default)]
+        pub prefix: Option<String>,
+        /// Days after which noncurrent versions expire.
+        #[serde(default)]
+        pub noncurrent_version_expiration_days: Option<i32>,
+        /// The shortest noncurrent-version transition, in days.
+        #[serde(default)]
+        pub noncurrent_version_transition_days: Option<i32>,
     }
 );
 
@@ -383,14 +406,47 @@ resource!(
         pub db_cluster_identifier: Option<String>,
         #[serde(default)]
         pub port: Option<i32>,
+        /// Days automated backups are kept (0: disabled); null when DescribeDBInstances did
+        /// not report it (UNKNOWN, never read as 0 or as compliant).
         #[serde(default)]
-        pub backup_retention_period: i32,
+        pub backup_retention_period: Option<i32>,
+        /// null when not reported.
         #[serde(default)]
-        pub deletion_protection: bool,
+        pub deletion_protection: Option<bool>,
         #[serde(default)]
         pub iam_database_authentication_enabled: bool,
         #[serde(default)]
         pub status: String,
+        /// Tags are copied to the instance's snapshots; null when not reported.
+        #[serde(default)]
+        pub copy_tags_to_snapshot: Option<bool>,
+    }
+);
+
+resource!(
+    /// A DB snapshot (automated or manual) of an instance (`id` and `name` are the snapshot
+    /// identifier).
+    pub struct DbSnapshot {
+        /// The instance the snapshot was taken of.
+        #[serde(default)]
+        pub db_instance_identifier: String,
+        /// `automated`, `manual`, `shared`, `public` or `awsbackup`.
+        #[serde(default)]
+        pub snapshot_type: String,
+        #[serde(default)]
+        pub status: String,
+        /// null when DescribeDBSnapshots did not report it.
+        #[serde(default)]
+        pub encrypted: Option<bool>,
+        #[serde(default)]
+        pub kms_key_id: Option<String>,
+        #[serde(default)]
+        pub snapshot_create_time: Option<String>,
+        /// The accounts that may restore a manual snapshot (the `restore` attribute of
+        /// DescribeDBSnapshotAttributes; `all` means public). null for automated snapshots
+        /// (they cannot be shared) and when the attribute was not read.
+        #[serde(default)]
+        pub restore_accounts: Option<Vec<String>>,
     }
 );
 

@@ -119,6 +119,9 @@ pub struct Rds {
     pub db_clusters: Vec<DbCluster>,
     #[serde(default)]
     pub parameter_groups: Vec<DbParameterGroup>,
+    /// The instances' automated and manual snapshots.
+    #[serde(default)]
+    pub db_snapshots: Vec<DbSnapshot>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]

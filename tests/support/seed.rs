@@ -2,9 +2,9 @@
 //! per policy area. The drift tests, the scan tests and the demo reuse it: [`Seeded`] holds
 //! every id and ARN a test asserts on, [`Drift`] names the areas.
 //!
-//! Emulator notes: KMS keys are ARNs only (moto does not check them where they are used
-//! here); the HTTPS listener is created with an IAM server-certificate ARN (moto validates ACM ARNs
-//! only), which `seed_perimeter` then replaces with an imported ACM certificate; rotation is enabled with rotation rules and no Lambda (moto then needs no Docker).
+//! Emulator notes: the KMS key is a real moto key (`seed_backups::kms_key`); the HTTPS
+//! listener is created with an IAM server-certificate ARN (moto validates ACM ARNs only), which
+//! `seed_perimeter` then replaces with an imported ACM certificate; rotation is enabled with rotation rules and no Lambda (moto then needs no Docker).
 
 use std::collections::BTreeMap;
 
@@ -140,6 +140,9 @@ pub struct Clients {
     pub cw: aws_sdk_cloudwatch::Client,
     pub sns: aws_sdk_sns::Client,
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    pub ssm: aws_sdk_ssm::Client,
+    pub cloudtrail: aws_sdk_cloudtrail::Client,
+    pub kms: aws_sdk_kms::Client,
 }
 
 /// s3control with an emulator: the account-id host prefix cannot resolve on 127.0.0.1.
@@ -186,6 +189,9 @@ impl Clients {
             cw: aws_sdk_cloudwatch::Client::new(&conf),
             sns: aws_sdk_sns::Client::new(&conf),
             logs: aws_sdk_cloudwatchlogs::Client::new(&conf),
+            ssm: aws_sdk_ssm::Client::new(&conf),
+            cloudtrail: aws_sdk_cloudtrail::Client::new(&conf),
+            kms: aws_sdk_kms::Client::new(&conf),
             endpoint: endpoint.to_owned(),
             conf,
             account_id: ACCOUNT_ID.to_owned(),
@@ -275,7 +281,7 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
     let mut s = Seeded { env: env.to_owned(), account_id: c.account_id.clone(), ..Default::default() };
     let account = c.account_id.as_str();
     let p = format!("flowforge-{env}");
-    s.kms_key_arn = arn(account, "kms", "key/1234abcd-12ab-34cd-56ef-1234567890ab");
+    s.kms_key_arn = super::seed_backups::kms_key(c, env).await;
 
     // ------------------------------------------------------------ network
     let vpc = c
@@ -854,6 +860,7 @@ pub async fn seed(c: &Clients, env: &str) -> Seeded {
     s.compute = super::seed_compute::seed(c, &s).await;
     super::seed_corpus_network::seed_network_acls(c, &mut s).await;
     s.perimeter = super::seed_perimeter::seed(c, env, &s.alb_arn, &s.https_listener_arn, &s.kms_key_arn).await;
+    super::seed_backups::seed(c, &s).await;
     s
 }
 

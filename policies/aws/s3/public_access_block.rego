@@ -21,33 +21,14 @@ import rego.v1
 
 settings := ["block_public_acls", "ignore_public_acls", "block_public_policy", "restrict_public_buckets"]
 
-all_blocked(pab) if {
-	pab.block_public_acls == true
-	pab.ignore_public_acls == true
-	pab.block_public_policy == true
-	pab.restrict_public_buckets == true
-}
-
-blocked_buckets contains b.arn if {
-	some b in input.s3.buckets
-	pab := b.public_access_block
-	pab.block_public_acls == true
-	pab.ignore_public_acls == true
-	pab.block_public_policy == true
-	pab.restrict_public_buckets == true
-}
-
-account_blocked if {
-	some a in input.s3.account_public_access_block
-	all_blocked(a.public_access_block)
-}
-
 deny contains {
 	"arn": b.arn,
 	"message": sprintf("bucket %s does not block public access (bucket and account settings incomplete)", [b.name]),
 	"evidence": {"bucket_public_access_block": b.public_access_block, "account_block_all": false},
 } if {
-	not account_blocked
+	# The rule lives in lib/s3.rego (FF-CT-005 reads it too).
+	not data.flowforge.lib.s3.account_blocked
+	blocked := data.flowforge.lib.s3.blocked_buckets
 	some b in input.s3.buckets
-	not b.arn in blocked_buckets
+	not b.arn in blocked
 }

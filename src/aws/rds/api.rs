@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use aws_sdk_rds::types::Tag;
 use aws_sdk_rds::Client;
 
-use super::{CallError, Ctx};
-use crate::model::{DbCluster, DbInstance, DbParameterGroup, DbSubnetGroup};
+use super::{time, CallError, Ctx};
+use crate::model::{DbCluster, DbInstance, DbParameterGroup, DbSnapshot, DbSubnetGroup};
 
 use super::s;
 
@@ -85,10 +85,11 @@ impl RdsApi {
                         .collect(),
                     db_cluster_identifier: x.db_cluster_identifier().map(str::to_owned),
                     port: x.endpoint().and_then(|e| e.port()).or(x.db_instance_port()).filter(|p| *p != 0),
-                    backup_retention_period: x.backup_retention_period().unwrap_or(0),
-                    deletion_protection: x.deletion_protection().unwrap_or(false),
+                    backup_retention_period: x.backup_retention_period(),
+                    deletion_protection: x.deletion_protection(),
                     iam_database_authentication_enabled: x.iam_database_authentication_enabled().unwrap_or(false),
                     status: s(x.db_instance_status()),
+                    copy_tags_to_snapshot: x.copy_tags_to_snapshot(),
                 }
             })
             .collect())
@@ -241,5 +242,62 @@ impl RdsApi {
                 Some((name.to_owned(), p.parameter_value()?.to_owned()))
             })
             .collect())
+    }
+
+    /// Every DB snapshot of the region (automated and manual), without the `restore`
+    /// attribute (see [`Self::snapshot_restore_accounts`]).
+    pub async fn db_snapshots(&self) -> Result<Vec<DbSnapshot>, CallError> {
+        let items: Vec<_> = self
+            .client
+            .describe_db_snapshots()
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| CallError::from_sdk(SVC, "DescribeDBSnapshots", e))?;
+        Ok(items
+            .iter()
+            .map(|x| {
+                let id = s(x.db_snapshot_identifier());
+                let arn = x
+                    .db_snapshot_arn()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| self.ctx.arn("rds", &format!("snapshot:{id}")));
+                DbSnapshot {
+                    meta: self.ctx.meta(arn, &id, &id, tags(x.tag_list())),
+                    db_instance_identifier: s(x.db_instance_identifier()),
+                    snapshot_type: s(x.snapshot_type()),
+                    status: s(x.status()),
+                    encrypted: x.encrypted(),
+                    kms_key_id: x.kms_key_id().map(str::to_owned),
+                    snapshot_create_time: time(x.snapshot_create_time()),
+                    restore_accounts: None,
+                }
+            })
+            .collect())
+    }
+
+    /// The `restore` attribute of a manual snapshot: the accounts that may restore it (`all`
+    /// when it is public); empty when it is shared with nobody.
+    pub async fn snapshot_restore_accounts(&self, snapshot: &str) -> Result<Vec<String>, CallError> {
+        let out = self
+            .client
+            .describe_db_snapshot_attributes()
+            .db_snapshot_identifier(snapshot)
+            .send()
+            .await
+            .map_err(|e| CallError::from_sdk(SVC, "DescribeDBSnapshotAttributes", e))?;
+        let mut accounts: Vec<String> = out
+            .db_snapshot_attributes_result()
+            .map(|r| r.db_snapshot_attributes())
+            .unwrap_or_default()
+            .iter()
+            .filter(|a| a.attribute_name() == Some("restore"))
+            .flat_map(|a| a.attribute_values().iter().cloned())
+            .collect();
+        accounts.sort();
+        accounts.dedup();
+        Ok(accounts)
     }
 }

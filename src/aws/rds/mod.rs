@@ -1,5 +1,5 @@
 //! RDS, per region: DB instances, clusters, and the parameter groups they use (with only the
-//! parameters the audit reads).
+//! parameters the audit reads), and the DB snapshots with who may restore the manual ones.
 
 #[cfg(feature = "aws")]
 mod api;
@@ -11,7 +11,7 @@ pub use api::{RdsApi, AUDITED_PARAMETERS};
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
 #[cfg(feature = "aws")]
-use super::{s, CallError, Ctx};
+use super::{s, time, CallError, Ctx};
 
 super::service! {
     part: crate::model::Rds = "rds",
@@ -24,10 +24,13 @@ super::service! {
         "rds" describe_db_parameters "DescribeDBParameters" "DescribeDBParameters" "rds:DescribeDBParameters";
         "rds" describe_db_cluster_parameter_groups "DescribeDBClusterParameterGroups" "DescribeDBClusterParameterGroups" "rds:DescribeDBClusterParameterGroups";
         "rds" describe_db_cluster_parameters "DescribeDBClusterParameters" "DescribeDBClusterParameters" "rds:DescribeDBClusterParameters";
+        "rds" describe_db_snapshots "DescribeDBSnapshots" "DescribeDBSnapshots" "rds:DescribeDBSnapshots";
+        "rds" describe_db_snapshot_attributes "DescribeDBSnapshotAttributes" "DescribeDBSnapshotAttributes" "rds:DescribeDBSnapshotAttributes";
     ],
     collections: [
         db_instances: list ["DescribeDBInstances"] detail [];
         db_clusters: list ["DescribeDBClusters"] detail [];
         parameter_groups: list ["DescribeDBParameterGroups", "DescribeDBClusterParameterGroups"] detail ["DescribeDBParameters", "DescribeDBClusterParameters"];
+        db_snapshots: list ["DescribeDBSnapshots"] detail ["DescribeDBSnapshotAttributes"];
     ],
 }

@@ -9,8 +9,8 @@ use aws_sdk_s3control::config::endpoint::{Endpoint, EndpointFuture, Params, Reso
 
 use super::{CallError, Ctx};
 use crate::model::{
-    AccountPublicAccessBlock, BucketEncryption, BucketEncryptionRule, BucketLogging, BucketVersioning, PolicyDocument,
-    PublicAccessBlock,
+    AccountPublicAccessBlock, BucketEncryption, BucketEncryptionRule, BucketLogging, BucketVersioning, LifecycleRule,
+    PolicyDocument, PublicAccessBlock,
 };
 
 const SVC: &str = "s3";
@@ -190,6 +190,44 @@ impl S3Api {
             target_bucket: l.target_bucket().to_owned(),
             target_prefix: l.target_prefix().to_owned(),
         }))
+    }
+
+    /// The lifecycle rules; `None` when the bucket has no lifecycle configuration.
+    pub async fn lifecycle(&self, bucket: &str) -> Result<Option<Vec<LifecycleRule>>, CallError> {
+        let out = match self.client.get_bucket_lifecycle_configuration().bucket(bucket).send().await {
+            Ok(out) => out,
+            Err(e) => {
+                let e = CallError::from_sdk(SVC, "GetBucketLifecycleConfiguration", e);
+                return if e.is_code(&["NoSuchLifecycleConfiguration"]) { Ok(None) } else { Err(e) };
+            }
+        };
+        Ok(Some(
+            out.rules()
+                .iter()
+                .map(|r| {
+                    #[allow(deprecated)] // the rule-level prefix is deprecated but still answered
+                    let legacy = r.prefix().map(str::to_owned);
+                    let prefix = match r.filter() {
+                        Some(f) if f.prefix().is_some() => f.prefix().map(str::to_owned),
+                        Some(f) if f.tag().is_some() || f.and().is_some() || f.object_size_greater_than().is_some() || f.object_size_less_than().is_some() => None,
+                        _ => Some(legacy.unwrap_or_default()),
+                    };
+                    LifecycleRule {
+                        id: r.id().map(str::to_owned),
+                        status: r.status().as_str().to_owned(),
+                        prefix,
+                        noncurrent_version_expiration_days: r
+                            .noncurrent_version_expiration()
+                            .and_then(|x| x.noncurrent_days()),
+                        noncurrent_version_transition_days: r
+                            .noncurrent_version_transitions()
+                            .iter()
+                            .filter_map(|x| x.noncurrent_days())
+                            .min(),
+                    }
+                })
+                .collect(),
+        ))
     }
 
     pub async fn tags(&self, bucket: &str) -> Result<BTreeMap<String, String>, CallError> {

@@ -100,13 +100,14 @@ async fn bucket(
     };
     let api = clients.get(&region);
     let name = b.name.as_str();
-    let (encryption, policy, versioning, pab, logging, tags) = futures::join!(
+    let (encryption, policy, versioning, pab, logging, tags, lifecycle) = futures::join!(
         api.encryption(name),
         api.policy(name),
         api.versioning(name),
         api.public_access_block(name),
         api.logging(name),
         api.tags(name),
+        api.lifecycle(name),
     );
     let r = region.as_str();
     let a = Some(arn.as_str());
@@ -116,6 +117,7 @@ async fn bucket(
         versioning: errs.ok(r, a, versioning).unwrap_or_default(),
         public_access_block: errs.ok(r, a, pab).flatten(),
         logging: errs.ok(r, a, logging).flatten(),
+        lifecycle_rules: errs.ok(r, a, lifecycle).flatten(),
         meta: ResourceMeta {
             arn: arn.clone(),
             id: b.name.clone(),

@@ -26,6 +26,7 @@ super::service! {
         "s3" get_public_access_block "GetPublicAccessBlock" "GetBucketPublicAccessBlock" "s3:GetBucketPublicAccessBlock";
         "s3" get_bucket_logging "GetBucketLogging" "GetBucketLogging" "s3:GetBucketLogging";
         "s3" get_bucket_tagging "GetBucketTagging" "GetBucketTagging" "s3:GetBucketTagging";
+        "s3" get_bucket_lifecycle_configuration "GetBucketLifecycleConfiguration" "GetBucketLifecycleConfiguration" "s3:GetLifecycleConfiguration";
         "s3control" get_public_access_block "GetPublicAccessBlock" "GetAccountPublicAccessBlock" "s3:GetAccountPublicAccessBlock";
     ],
     collections: [
@@ -36,7 +37,8 @@ super::service! {
             "GetBucketPublicAccessBlock",
             "GetBucketLogging",
             "GetBucketTagging",
-            "GetBucketLocation"
+            "GetBucketLocation",
+            "GetBucketLifecycleConfiguration"
         ];
         account_public_access_block: list ["GetAccountPublicAccessBlock"] detail [];
     ],

@@ -1,0 +1,76 @@
+//! KMS, per region: the keys with their state, manager, aliases and, for customer-managed
+//! keys, rotation and the key policy (stored parsed, like every policy document, so the IAM
+//! policy engine reads it as a resource policy). Which keys matter is the checks' business:
+//! the ones FlowForge resources use (`policies/lib/kms.rego`).
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::model::{PolicyDocument, ResourceMeta};
+
+#[cfg(feature = "aws")]
+mod api;
+#[cfg(feature = "aws")]
+mod collect;
+
+#[cfg(feature = "aws")]
+pub use api::KmsApi;
+#[cfg(feature = "aws")]
+pub(crate) use collect::collect;
+#[cfg(feature = "aws")]
+use super::{policy, s, time, CallError, Ctx};
+
+/// The `kms` member of the snapshot.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct Kms {
+    #[serde(default)]
+    pub keys: Vec<KmsKey>,
+}
+
+/// One key: `id` is the key id, `name` its first alias (else the key id), `arn` the key ARN.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct KmsKey {
+    #[serde(flatten)]
+    pub meta: ResourceMeta,
+    /// `CUSTOMER` or `AWS`; null when DescribeKey failed.
+    #[serde(default)]
+    pub key_manager: Option<String>,
+    /// `Enabled`, `Disabled`, `PendingDeletion`, ...; null when DescribeKey failed.
+    #[serde(default)]
+    pub key_state: Option<String>,
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    /// `SYMMETRIC_DEFAULT`, `RSA_2048`, ...
+    #[serde(default)]
+    pub key_spec: Option<String>,
+    /// `AWS_KMS`, `EXTERNAL`, `AWS_CLOUDHSM`, `EXTERNAL_KEY_STORE`.
+    #[serde(default)]
+    pub origin: Option<String>,
+    #[serde(default)]
+    pub creation_date: Option<String>,
+    /// Alias names (`alias/flowforge-prod-data`), sorted.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Automatic rotation (customer-managed symmetric keys only); null when not read.
+    #[serde(default)]
+    pub rotation_enabled: Option<bool>,
+    /// The `default` key policy, parsed; null when not read (AWS-managed keys, failed call).
+    #[serde(default)]
+    pub policy: Option<PolicyDocument>,
+}
+
+super::service! {
+    part: Kms = "kms",
+    prefix: "kms",
+    scope: Regional,
+    operations: [
+        "kms" list_keys "ListKeys" "ListKeys" "kms:ListKeys";
+        "kms" list_aliases "ListAliases" "ListAliases" "kms:ListAliases";
+        "kms" describe_key "DescribeKey" "DescribeKey" "kms:DescribeKey";
+        "kms" get_key_rotation_status "GetKeyRotationStatus" "GetKeyRotationStatus" "kms:GetKeyRotationStatus";
+        "kms" get_key_policy "GetKeyPolicy" "GetKeyPolicy" "kms:GetKeyPolicy";
+    ],
+    collections: [
+        keys: list ["ListKeys", "ListAliases"] detail ["DescribeKey", "GetKeyRotationStatus", "GetKeyPolicy"];
+    ],
+}
