@@ -224,3 +224,34 @@ async fn scan_and_evaluate_of_saved_snapshot_agree_byte_for_byte() {
         assert!(a == b, "{name:?} differs between scan and evaluate of the saved snapshot");
     }
 }
+
+/// `scan --evidence DIR` writes a bundle in the same run (the snapshot it saved, byte for byte)
+/// that `verify-evidence` accepts, so CI needs no second evaluation to build it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cicli_scan_evidence_bundle_verifies() {
+    let moto = Moto::start();
+    let (clients, s) = seeded(&moto).await;
+    s.inject(&clients, Drift::Tls).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let snapshot = dir.path().join("snapshot.json");
+    let evidence = dir.path().join("evidence");
+    let (out, _) = scan(
+        &moto,
+        "testing",
+        "testing",
+        &dir.path().join("reports"),
+        &["--format", "json,sarif", "--save-snapshot", snapshot.to_str().unwrap(), "--evidence", evidence.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1), "the TLS drift fails the prod gate: {}", String::from_utf8_lossy(&out.stderr));
+    let saved = std::fs::read(&snapshot).expect("saved snapshot");
+    let bundled = std::fs::read(evidence.join(flowforge_audit::evidence::SNAPSHOT)).expect("bundled snapshot");
+    assert!(saved == bundled, "the bundle's snapshot differs from the one --save-snapshot wrote");
+    let verify = cli(&moto, "testing", "testing").arg("verify-evidence").arg(&evidence).output().expect("verify");
+    assert_eq!(
+        verify.status.code(),
+        Some(0),
+        "verify-evidence:\n{}{}",
+        String::from_utf8_lossy(&verify.stdout),
+        String::from_utf8_lossy(&verify.stderr)
+    );
+}

@@ -269,6 +269,13 @@ pub struct ScanArgs {
     /// Also save the collected snapshot, for `evaluate` or an auditor to re-run later.
     #[arg(long, value_name = "FILE")]
     pub save_snapshot: Option<PathBuf>,
+    /// Also write an evidence bundle here (as `evaluate --evidence`): the collected snapshot,
+    /// reports, baseline, waivers and the exact policy catalog, with a SHA-256 manifest.
+    #[arg(long, value_name = "DIR")]
+    pub evidence: Option<PathBuf>,
+    /// Sign the evidence manifest with this secret key (`manifest.json.sig`, minisign format).
+    #[arg(long, value_name = "FILE", requires = "evidence")]
+    pub sign_key: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]

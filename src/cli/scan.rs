@@ -105,14 +105,40 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     let opts = args.audit.options()?;
     let inputs = Inputs::load(&opts)?;
     let collected = run_collect(&args.connect)?;
-    let (label, sha256) = match &args.save_snapshot {
-        Some(path) => (path.display().to_string(), save_snapshot(path, &collected)?),
-        None => ("collected snapshot".to_owned(), audit::write_snapshot(&collected, &mut std::io::sink())?),
+    let (label, sha256, bytes) = match (&args.save_snapshot, &args.evidence) {
+        (Some(path), None) => (path.display().to_string(), save_snapshot(path, &collected)?, None),
+        (None, None) => ("collected snapshot".to_owned(), audit::write_snapshot(&collected, &mut std::io::sink())?, None),
+        // The bundle keeps the snapshot's bytes: the same bytes --save-snapshot writes.
+        (save, Some(_)) => {
+            let mut bytes = Vec::new();
+            let sha256 = audit::write_snapshot(&collected, &mut bytes)?;
+            let label = match save {
+                Some(path) => {
+                    create_parent(path)?;
+                    crate::report::write_atomically(path, &bytes)
+                        .with_context(|| format!("cannot write the snapshot to {}", path.display()))?;
+                    path.display().to_string()
+                }
+                None => "collected snapshot".to_owned(),
+            };
+            (label, sha256, Some(bytes))
+        }
     };
     let mut snapshot = LoadedSnapshot::collected(collected, label, sha256)?;
+    snapshot.bytes = bytes;
     let audit = audit::run(&inputs, &mut snapshot, &opts)?;
     output::warnings(&audit);
-    let paths = audit::write_reports(&audit.report, &opts.formats, &opts.out)?;
+    let mut paths = audit::write_reports(&audit.report, &opts.formats, &opts.out)?;
+    if let Some(dir) = &args.evidence {
+        paths.push(super::evidence::write_bundle(
+            dir,
+            &inputs,
+            &snapshot,
+            &opts,
+            &audit.report,
+            args.sign_key.as_deref(),
+        )?);
+    }
     std::mem::forget((inputs, snapshot));
     Ok(output::finish(audit, &paths, args.audit.quiet))
 }
