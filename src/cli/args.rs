@@ -16,6 +16,11 @@ pub struct Cli {
     /// More logs on stderr (-v info, -vv debug); FLOWFORGE_AUDIT_LOG overrides.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+    /// A configuration file holding any option by its long name [default: flowforge-audit.yaml
+    /// in the working directory, when present]. Flags beat environment variables
+    /// (FLOWFORGE_AUDIT_<OPTION>), which beat this file, which beats the defaults.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -49,6 +54,14 @@ pub enum Command {
     /// Work with the expected-architecture baseline.
     #[command(subcommand)]
     Baseline(BaselineCommand),
+    /// Print a shell completion script: `source <(flowforge-audit completions bash)`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `flowforge-audit man > flowforge-audit.1`.
+    Man,
 }
 
 /// Options shared by every command that evaluates a snapshot.
@@ -217,8 +230,9 @@ pub enum EvidenceCommand {
 #[cfg(feature = "aws")]
 #[derive(Debug, Clone, Args)]
 pub struct ConnectArgs {
-    /// A named profile of the shared AWS config files [default: the standard credential chain].
-    #[arg(long, env = "AWS_PROFILE")]
+    /// A named profile of the shared AWS config files [default: the standard credential chain,
+    /// which reads AWS_PROFILE].
+    #[arg(long)]
     pub profile: Option<String>,
     /// A region to inventory; repeat or comma-separate for several [default: the configured region].
     #[arg(long, value_delimiter = ',')]
@@ -229,8 +243,9 @@ pub struct ConnectArgs {
     /// The external id the role's trust policy requires.
     #[arg(long, requires = "assume_role")]
     pub external_id: Option<String>,
-    /// Send every call to this endpoint (an emulator such as moto) instead of AWS.
-    #[arg(long, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    /// Send every call to this endpoint (an emulator such as moto) instead of AWS [default:
+    /// AWS_ENDPOINT_URL, when set].
+    #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// Timeout for one API operation, retries included, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 60)]

@@ -10,7 +10,7 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
     let mut snapshot = LoadedSnapshot::load(&args.snapshot, args.evidence.is_some())?;
     let audit = audit::run(&inputs, &mut snapshot, &opts)?;
     output::warnings(&audit);
-    let mut paths = audit::write_reports(&audit.report, &opts.formats, &opts.out)?;
+    let mut paths = output::write_reports(&audit.report, &opts)?;
     if let Some(dir) = &args.evidence {
         paths.push(super::evidence::write_bundle(
             dir,
@@ -22,5 +22,5 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
         )?);
     }
     std::mem::forget((inputs, snapshot));
-    Ok(output::finish(audit, &paths, args.audit.quiet))
+    Ok(output::finish(audit, &paths, args.audit.quiet || output::to_stdout(&opts)))
 }

@@ -128,7 +128,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     snapshot.bytes = bytes;
     let audit = audit::run(&inputs, &mut snapshot, &opts)?;
     output::warnings(&audit);
-    let mut paths = audit::write_reports(&audit.report, &opts.formats, &opts.out)?;
+    let mut paths = output::write_reports(&audit.report, &opts)?;
     if let Some(dir) = &args.evidence {
         paths.push(super::evidence::write_bundle(
             dir,
@@ -140,5 +140,5 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
         )?);
     }
     std::mem::forget((inputs, snapshot));
-    Ok(output::finish(audit, &paths, args.audit.quiet))
+    Ok(output::finish(audit, &paths, args.audit.quiet || output::to_stdout(&opts)))
 }
