@@ -255,3 +255,26 @@ async fn cicli_scan_evidence_bundle_verifies() {
         String::from_utf8_lossy(&verify.stderr)
     );
 }
+
+/// Off a terminal (CI) progress is one summary line per service and region, aligned, with
+/// its elapsed time, and nothing that redraws.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cicli_progress_off_terminal_is_one_line_per_service() {
+    let moto = Moto::start();
+    let _ = seeded(&moto).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = cli(&moto, "testing", "testing")
+        .args(["collect", "--endpoint-url", &moto.endpoint, "--region", REGION, "--out"])
+        .arg(dir.path().join("s.json"))
+        .output()
+        .expect("collect");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().filter(|l| l.contains(" resource(s) in ")).collect();
+    let services: BTreeSet<&str> = lines.iter().filter_map(|l| l.split_whitespace().next()).collect();
+    assert_eq!(lines.len(), services.len(), "one line per service (one region):\n{err}");
+    assert!(services.contains("elasticloadbalancing") && services.contains("iam"), "{err}");
+    let columns: BTreeSet<usize> = lines.iter().filter_map(|l| l.find(REGION).or_else(|| l.find("global"))).collect();
+    assert_eq!(columns.len(), 1, "the region column shifts:\n{err}");
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "no redrawing off a terminal:\n{err}");
+}
