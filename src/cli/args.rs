@@ -76,7 +76,7 @@ pub struct AuditArgs {
     /// A directory of extra checks; a check with a built-in id overrides the built-in one.
     #[arg(long, value_name = "DIR")]
     pub policies: Option<PathBuf>,
-    /// Report formats, comma separated: json, csv, md, sarif, junit, html, ocsf, or all.
+    /// Report formats, comma separated: json, csv, md, sarif, junit, html, ocsf, asff, or all.
     #[arg(long, value_delimiter = ',', default_value = "json,csv,md")]
     pub format: Vec<String>,
     /// Directory the reports are written to (created if missing).
