@@ -20,8 +20,10 @@ fn main() {
         .or_else(|| git(&["rev-parse", "HEAD"]))
         .unwrap_or_else(|| "unknown".to_owned());
     // A new commit changes HEAD (detached) or the branch it points at.
-    for path in [git(&["rev-parse", "--git-path", "HEAD"]), git(&["rev-parse", "--symbolic-full-name", "HEAD"])
-        .and_then(|r| git(&["rev-parse", "--git-path", &r]))]
+    for path in [
+        git(&["rev-parse", "--git-path", "HEAD"]),
+        git(&["rev-parse", "--symbolic-full-name", "HEAD"]).and_then(|r| git(&["rev-parse", "--git-path", &r])),
+    ]
     .into_iter()
     .flatten()
     {

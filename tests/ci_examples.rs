@@ -90,14 +90,18 @@ fn ci_examples_are_valid_yaml_of_the_right_shape() {
         }
     }
     let permissions = get(&load("github-actions.yml"), "permissions").cloned().expect("permissions");
-    for (key, value) in [("id-token", "write"), ("security-events", "write"), ("actions", "read"), ("contents", "read")] {
+    for (key, value) in [("id-token", "write"), ("security-events", "write"), ("actions", "read"), ("contents", "read")]
+    {
         assert_eq!(get(&permissions, key).and_then(str_of), Some(value), "github-actions.yml: permissions.{key}");
     }
     let spec = load("buildspec.yml");
     assert_eq!(get(&spec, "version").map(|v| v.value.clone()), Some(RawValue::Float(0.2)), "buildspec version");
     let phases = get(&spec, "phases").expect("buildspec phases");
     for phase in ["install", "build"] {
-        assert!(get(phases, phase).and_then(|p| get(p, "commands")).is_some(), "buildspec: phase {phase} has no commands");
+        assert!(
+            get(phases, phase).and_then(|p| get(p, "commands")).is_some(),
+            "buildspec: phase {phase} has no commands"
+        );
     }
 }
 
@@ -168,7 +172,9 @@ fn flags(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Every option a CI example passes to a `flowforge-audit` subcommand (on its line, or in a
-/// bash array the command line expands) exists on that subcommand.
+/// bash array the command line expands) exists on that subcommand. (The examples run `scan`
+/// and `collect`: the AWS build's commands.)
+#[cfg(feature = "aws")]
 #[test]
 fn ci_example_commands_use_existing_options() {
     let cli = flowforge_audit::cli::Cli::command();
@@ -190,16 +196,15 @@ fn ci_example_commands_use_existing_options() {
                 }
             }
             for line in &lines {
-                let (targets, from): (Vec<&clap::Command>, &str) = if let Some((cmd, _)) =
-                    invoked.iter().find(|(_, l)| l == line)
-                {
-                    (vec![cmd], line.split("flowforge-audit").nth(1).unwrap_or(""))
-                } else if line.contains("=(") {
-                    // A bash array: each command that expands one must accept its options.
-                    (invoked.iter().filter(|(_, l)| l.contains("[@]")).map(|(c, _)| c).collect(), line)
-                } else {
-                    continue;
-                };
+                let (targets, from): (Vec<&clap::Command>, &str) =
+                    if let Some((cmd, _)) = invoked.iter().find(|(_, l)| l == line) {
+                        (vec![cmd], line.split("flowforge-audit").nth(1).unwrap_or(""))
+                    } else if line.contains("=(") {
+                        // A bash array: each command that expands one must accept its options.
+                        (invoked.iter().filter(|(_, l)| l.contains("[@]")).map(|(c, _)| c).collect(), line)
+                    } else {
+                        continue;
+                    };
                 for flag in flags(from) {
                     for cmd in &targets {
                         let known = globals.contains(&flag[2..])

@@ -49,7 +49,11 @@ fn flags_beat_environment_beat_config_file_beat_defaults() {
     let o = eval(&mut bin_in(dir.path()), &[]);
     assert_eq!(o.status.code(), Some(0), "{}", common::text(&o));
     assert_eq!(gate_fail_on(&out), "low", "the configuration file's value");
-    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), out.join("flowforge-audit.json").display().to_string(), "quiet: true");
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout).trim(),
+        out.join("flowforge-audit.json").display().to_string(),
+        "quiet: true"
+    );
 
     let o = eval(bin_in(dir.path()).env("FLOWFORGE_AUDIT_FAIL_ON", "critical"), &[]);
     assert_eq!(o.status.code(), Some(0), "{}", common::text(&o));
@@ -63,7 +67,10 @@ fn flags_beat_environment_beat_config_file_beat_defaults() {
     let empty = tempfile::tempdir().unwrap();
     let o = eval(&mut bin_in(empty.path()), &[]);
     assert_eq!(o.status.code(), Some(2), "--env is required without a configuration");
-    let o = eval(&mut bin_in(empty.path()), &["--env", "prod", "--format", "json", "--check-timeout", "300", "--out", out.to_str().unwrap()]);
+    let o = eval(
+        &mut bin_in(empty.path()),
+        &["--env", "prod", "--format", "json", "--check-timeout", "300", "--out", out.to_str().unwrap()],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", common::text(&o));
     assert_eq!(gate_fail_on(&out), "medium", "prod's default from the baseline");
 }
@@ -93,7 +100,17 @@ fn config_option_and_unknown_keys() {
 fn out_dash_writes_the_one_report_to_stdout() {
     let dir = tempfile::tempdir().unwrap();
     let o = bin_in(dir.path())
-        .args(["evaluate", "--snapshot", &snapshot("prod-drifted.json"), "--env", "prod", "--format", "sarif", "--out", "-"])
+        .args([
+            "evaluate",
+            "--snapshot",
+            &snapshot("prod-drifted.json"),
+            "--env",
+            "prod",
+            "--format",
+            "sarif",
+            "--out",
+            "-",
+        ])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1), "the drifted example fails the gate: {}", common::text(&o));
@@ -101,7 +118,17 @@ fn out_dash_writes_the_one_report_to_stdout() {
     assert_eq!(sarif["version"], "2.1.0");
     assert!(!dir.path().join("-").exists(), "a directory named - was created");
     let two = bin_in(dir.path())
-        .args(["evaluate", "--snapshot", &snapshot("prod-drifted.json"), "--env", "prod", "--format", "sarif,json", "--out", "-"])
+        .args([
+            "evaluate",
+            "--snapshot",
+            &snapshot("prod-drifted.json"),
+            "--env",
+            "prod",
+            "--format",
+            "sarif,json",
+            "--out",
+            "-",
+        ])
         .output()
         .unwrap();
     assert_eq!(two.status.code(), Some(2));

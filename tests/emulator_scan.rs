@@ -240,9 +240,21 @@ async fn cicli_scan_evidence_bundle_verifies() {
         "testing",
         "testing",
         &dir.path().join("reports"),
-        &["--format", "json,sarif", "--save-snapshot", snapshot.to_str().unwrap(), "--evidence", evidence.to_str().unwrap()],
+        &[
+            "--format",
+            "json,sarif",
+            "--save-snapshot",
+            snapshot.to_str().unwrap(),
+            "--evidence",
+            evidence.to_str().unwrap(),
+        ],
     );
-    assert_eq!(out.status.code(), Some(1), "the TLS drift fails the prod gate: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the TLS drift fails the prod gate: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let saved = std::fs::read(&snapshot).expect("saved snapshot");
     let bundled = std::fs::read(evidence.join(flowforge_audit::evidence::SNAPSHOT)).expect("bundled snapshot");
     assert!(saved == bundled, "the bundle's snapshot differs from the one --save-snapshot wrote");

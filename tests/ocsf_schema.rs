@@ -28,8 +28,12 @@ impl Schema {
         let mut out = match file.get("extends").and_then(Value::as_str) {
             Some(parent) => {
                 let dir = std::path::Path::new(rel).parent().unwrap();
-                let candidates = [dir.join(format!("{parent}.json")), std::path::Path::new("events").join(format!("{parent}.json"))];
-                let found = candidates.iter().find(|c| self.root.join(c).exists()).unwrap_or_else(|| panic!("{rel} extends {parent}: not shipped"));
+                let candidates =
+                    [dir.join(format!("{parent}.json")), std::path::Path::new("events").join(format!("{parent}.json"))];
+                let found = candidates
+                    .iter()
+                    .find(|c| self.root.join(c).exists())
+                    .unwrap_or_else(|| panic!("{rel} extends {parent}: not shipped"));
                 self.attributes(found.to_str().unwrap(), profiles)
             }
             None => BTreeMap::new(),
@@ -90,7 +94,8 @@ impl Schema {
             for item in items {
                 let p = format!("{path}.{name}");
                 match ty {
-                    "string_t" | "datetime_t" | "uuid_t" | "email_t" | "hostname_t" | "ip_t" | "url_t" | "file_name_t" | "subnet_t" | "mac_t" | "resource_uid_t" | "username_t" => {
+                    "string_t" | "datetime_t" | "uuid_t" | "email_t" | "hostname_t" | "ip_t" | "url_t"
+                    | "file_name_t" | "subnet_t" | "mac_t" | "resource_uid_t" | "username_t" => {
                         if !item.is_string() {
                             errors.push(format!("{p}: expected a string ({ty})"));
                         }
@@ -117,7 +122,10 @@ impl Schema {
                     "json_t" | "object" => {}
                     object => {
                         let rel = format!("objects/{object}.json");
-                        assert!(self.root.join(&rel).exists(), "{p}: object {object} is emitted but its schema is not shipped");
+                        assert!(
+                            self.root.join(&rel).exists(),
+                            "{p}: object {object} is emitted but its schema is not shipped"
+                        );
                         self.check(&rel, item, &[], &p, errors);
                     }
                 }
@@ -135,7 +143,8 @@ fn check_class_ids(schema: &Schema, e: &Value, errors: &mut Vec<String>) {
     let category = categories["attributes"]["findings"]["uid"].as_i64().expect("findings category uid");
     let class_uid = category * 1000 + class["uid"].as_i64().expect("class uid");
     let activity = e["activity_id"].as_i64().unwrap_or(-1);
-    for (name, want) in [("category_uid", category), ("class_uid", class_uid), ("type_uid", class_uid * 100 + activity)] {
+    for (name, want) in [("category_uid", category), ("class_uid", class_uid), ("type_uid", class_uid * 100 + activity)]
+    {
         if e[name].as_i64() != Some(want) {
             errors.push(format!("{name}: {} is not {want}", e[name]));
         }
@@ -158,7 +167,11 @@ fn read(path: &std::path::Path) -> Value {
 
 fn events(snapshot: &str) -> Vec<Value> {
     let dir = tempfile::tempdir().unwrap();
-    let o = common::evaluate(&common::repo("examples/snapshots").join(snapshot), dir.path(), &["--format", "ocsf", "--check-timeout", "300"]);
+    let o = common::evaluate(
+        &common::repo("examples/snapshots").join(snapshot),
+        dir.path(),
+        &["--format", "ocsf", "--check-timeout", "300"],
+    );
     assert!(o.status.code().is_some_and(|c| c <= 1), "{}", common::text(&o));
     let v = read(&dir.path().join("flowforge-audit.ocsf.json"));
     v.as_array().expect("an array of events").clone()
@@ -179,9 +192,17 @@ fn ocsf_events_validate_against_the_compliance_finding_schema() {
             assert_eq!(e["class_uid"], 2003);
             check_class_ids(&schema, e, &mut errors);
             assert_eq!(e["metadata"]["version"], "1.6.0");
-            let profiles: Vec<&str> =
-                e["metadata"]["profiles"].as_array().map(|p| p.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
-            schema.check("events/findings/compliance_finding.json", e, &profiles, &format!("{snapshot}[{i}]"), &mut errors);
+            let profiles: Vec<&str> = e["metadata"]["profiles"]
+                .as_array()
+                .map(|p| p.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            schema.check(
+                "events/findings/compliance_finding.json",
+                e,
+                &profiles,
+                &format!("{snapshot}[{i}]"),
+                &mut errors,
+            );
         }
         assert!(errors.is_empty(), "{} problems, first: {:#?}", errors.len(), &errors[..errors.len().min(15)]);
     }
@@ -202,7 +223,8 @@ fn ocsf_validator_catches_violations() {
     wrong_type["type_uid"] = Value::from(200401);
     check_class_ids(&schema, &wrong_type, &mut errors);
     assert!(errors.iter().any(|e| e.contains("type_uid")), "{errors:?}");
-    let cases: [(&str, fn(&mut Value)); 5] = [
+    type Mutation = fn(&mut Value);
+    let cases: [(&str, Mutation); 5] = [
         ("required attribute compliance missing", |e| {
             e.as_object_mut().unwrap().remove("compliance");
         }),

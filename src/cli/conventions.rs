@@ -135,7 +135,8 @@ pub fn config_path(args: &[OsString]) -> Option<(PathBuf, bool)> {
 /// a scalar or a list of scalars. A key that is no option of any command is an error (a typo
 /// must not be silently ignored); an option of another command than the one run is not used.
 pub fn read_config(path: &Path) -> anyhow::Result<Config> {
-    let bytes = crate::fsio::read(path).map_err(|e| anyhow::anyhow!("cannot read the configuration {}: {e}", path.display()))?;
+    let bytes = crate::fsio::read(path)
+        .map_err(|e| anyhow::anyhow!("cannot read the configuration {}: {e}", path.display()))?;
     let text = std::str::from_utf8(&bytes)
         .map_err(|e| anyhow::anyhow!("configuration {}: not UTF-8 ({e})", path.display()))?;
     let label = path.display().to_string();
@@ -150,7 +151,9 @@ pub fn read_config(path: &Path) -> anyhow::Result<Config> {
     let entries = match root.value {
         RawValue::Map(entries) => entries,
         RawValue::Null => Vec::new(),
-        other => anyhow::bail!("{}: expected a mapping of option names to values, found {}", root_at, other.type_name()),
+        other => {
+            anyhow::bail!("{}: expected a mapping of option names to values, found {}", root_at, other.type_name())
+        }
     };
     let mut values = Vec::new();
     let mut problems = Vec::new();

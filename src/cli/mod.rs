@@ -47,15 +47,16 @@ pub fn main() -> ExitCode {
         },
     };
     let command = conventions::command(&config, conventions::wants_version(&argv));
-    let cli = match command.try_get_matches_from(&argv).and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m)) {
-        Ok(cli) => cli,
-        Err(e) => {
-            // --help and --version are not errors.
-            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
-    };
+    let cli =
+        match command.try_get_matches_from(&argv).and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m)) {
+            Ok(cli) => cli,
+            Err(e) => {
+                // --help and --version are not errors.
+                let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+                let _ = e.print();
+                return ExitCode::from(code);
+            }
+        };
     init_tracing(cli.verbose);
     if let Some(file) = &config.file {
         tracing::info!(file = %file.display(), options = config.values.len(), "configuration file");
@@ -117,7 +118,12 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Baseline(b) => misc::baseline(b),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
-            clap_complete::generate(shell, &mut conventions::command(&Default::default(), false), "flowforge-audit", &mut buf);
+            clap_complete::generate(
+                shell,
+                &mut conventions::command(&Default::default(), false),
+                "flowforge-audit",
+                &mut buf,
+            );
             out!("{}", String::from_utf8_lossy(&buf));
             Ok(EXIT_OK)
         }

@@ -35,9 +35,11 @@ pub fn gate(args: GateArgs) -> anyhow::Result<u8> {
     let to_stdout = output::to_stdout(&opts);
     let say = |line: String| if to_stdout { errln!("{line}") } else { outln!("{line}") };
     match &inputs.source {
-        Some(source) => {
-            say(format!("parity: checked against {} (source snapshot {})", source.env, terminal(&source.snapshot.label)))
-        }
+        Some(source) => say(format!(
+            "parity: checked against {} (source snapshot {})",
+            source.env,
+            terminal(&source.snapshot.label)
+        )),
         None => say("parity: not checked (no --from-snapshot)".to_owned()),
     }
     let report = &audit.report;

@@ -40,8 +40,11 @@ fn progress_line(service: &str, region: &str, resources: usize, errors: usize, e
 /// log file): one summary line per service and region as it finishes, nothing that redraws.
 struct ServiceProgress {
     bars: Option<indicatif::MultiProgress>,
-    running: std::sync::Mutex<std::collections::BTreeMap<(String, String), (std::time::Instant, Option<indicatif::ProgressBar>)>>,
+    running: std::sync::Mutex<std::collections::BTreeMap<(String, String), Running>>,
 }
+
+/// A service in progress: when it started, and its spinner on a terminal.
+type Running = (std::time::Instant, Option<indicatif::ProgressBar>);
 
 impl ServiceProgress {
     fn new(terminal: bool) -> ServiceProgress {
@@ -150,7 +153,9 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     let collected = run_collect(&args.connect)?;
     let (label, sha256, bytes) = match (&args.save_snapshot, &args.evidence) {
         (Some(path), None) => (path.display().to_string(), save_snapshot(path, &collected)?, None),
-        (None, None) => ("collected snapshot".to_owned(), audit::write_snapshot(&collected, &mut std::io::sink())?, None),
+        (None, None) => {
+            ("collected snapshot".to_owned(), audit::write_snapshot(&collected, &mut std::io::sink())?, None)
+        }
         // The bundle keeps the snapshot's bytes: the same bytes --save-snapshot writes.
         (save, Some(_)) => {
             let mut bytes = Vec::new();
@@ -196,9 +201,14 @@ mod tests {
     fn progress_columns_do_not_shift() {
         let columns: std::collections::BTreeSet<usize> = crate::aws::OPERATIONS
             .iter()
-            .map(|o| progress_line(o.service, "ap-southeast-2", 3, 0, Duration::from_millis(1500)).find("ap-southeast-2").unwrap())
+            .map(|o| {
+                progress_line(o.service, "ap-southeast-2", 3, 0, Duration::from_millis(1500))
+                    .find("ap-southeast-2")
+                    .unwrap()
+            })
             .collect();
         assert_eq!(columns.len(), 1, "{columns:?}");
-        assert!(progress_line("elasticloadbalancing", "eu-west-1", 12, 1, Duration::from_secs(2)).contains("12 resource(s) in   2.0 s, 1 failed call(s)"));
+        assert!(progress_line("elasticloadbalancing", "eu-west-1", 12, 1, Duration::from_secs(2))
+            .contains("12 resource(s) in   2.0 s, 1 failed call(s)"));
     }
 }

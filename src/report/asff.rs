@@ -186,8 +186,18 @@ mod tests {
         assert_eq!(findings.len(), report.results.len());
         for f in findings {
             for key in [
-                "SchemaVersion", "Id", "ProductArn", "GeneratorId", "AwsAccountId", "Types", "CreatedAt", "UpdatedAt",
-                "Severity", "Title", "Description", "Resources",
+                "SchemaVersion",
+                "Id",
+                "ProductArn",
+                "GeneratorId",
+                "AwsAccountId",
+                "Types",
+                "CreatedAt",
+                "UpdatedAt",
+                "Severity",
+                "Title",
+                "Description",
+                "Resources",
             ] {
                 assert!(!f[key].is_null(), "{key} missing: {f}");
             }
@@ -198,18 +208,31 @@ mod tests {
             .iter()
             .find(|f| f["GeneratorId"] == "FF-S3-001" && f["ProductFields"]["flowforge-audit/Status"] == "FAIL")
             .unwrap();
-        assert_eq!(fail["ProductArn"], format!("arn:aws:securityhub:{}:{}:product/{1}/default", home_region(&report), report.account_id));
+        assert_eq!(
+            fail["ProductArn"],
+            format!("arn:aws:securityhub:{}:{}:product/{1}/default", home_region(&report), report.account_id)
+        );
         assert_eq!(fail["Compliance"]["Status"], "FAILED");
         assert_eq!(fail["Workflow"]["Status"], "NEW");
         assert_eq!(fail["Resources"][0]["Type"], "AwsS3Bucket");
         assert!(
-            fail["Compliance"]["RelatedRequirements"].as_array().unwrap().iter().any(|r| r.as_str().unwrap().starts_with("CIS AWS Foundations Benchmark ")),
+            fail["Compliance"]["RelatedRequirements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r.as_str().unwrap().starts_with("CIS AWS Foundations Benchmark ")),
             "{fail}"
         );
-        let by_status = |s: &str| findings.iter().filter(|f| f["ProductFields"]["flowforge-audit/Status"] == s).collect::<Vec<_>>();
-        assert!(by_status("PASS").iter().all(|f| f["Compliance"]["Status"] == "PASSED" && f["Workflow"]["Status"] == "RESOLVED"));
+        let by_status =
+            |s: &str| findings.iter().filter(|f| f["ProductFields"]["flowforge-audit/Status"] == s).collect::<Vec<_>>();
+        assert!(by_status("PASS")
+            .iter()
+            .all(|f| f["Compliance"]["Status"] == "PASSED" && f["Workflow"]["Status"] == "RESOLVED"));
         assert!(by_status("WAIVED").iter().all(|f| f["Workflow"]["Status"] == "SUPPRESSED" && !f["Note"].is_null()));
-        assert!(by_status("UNKNOWN").iter().all(|f| f["Compliance"]["Status"] == "NOT_AVAILABLE"), "UNKNOWN is never PASSED");
+        assert!(
+            by_status("UNKNOWN").iter().all(|f| f["Compliance"]["Status"] == "NOT_AVAILABLE"),
+            "UNKNOWN is never PASSED"
+        );
         assert!(!by_status("PASS").is_empty() && !by_status("UNKNOWN").is_empty());
     }
 

@@ -52,7 +52,11 @@ mod tests {
         let catalog = crate::policy::Catalog::builtin().unwrap();
         for check in catalog.checks() {
             let c = &check.meta.collection;
-            assert!(super::find(c).is_some(), "{}: collection {c} has no AWS type names in report::aws_types", check.meta.id);
+            assert!(
+                super::find(c).is_some(),
+                "{}: collection {c} has no AWS type names in report::aws_types",
+                check.meta.id
+            );
         }
     }
 }
