@@ -7,7 +7,6 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use clap::CommandFactory;
 use flowforge_audit::diag::yaml::{self, RawNode, RawValue};
 
 const EXAMPLES: [&str; 3] = ["github-actions.yml", "release.yml", "buildspec.yml"];
@@ -131,90 +130,97 @@ fn ci_example_actions_are_pinned_to_checked_versions() {
     assert!(unused.is_empty(), "pinned-actions.txt lists actions no example uses: {unused:?}");
 }
 
-/// The shell scripts of every step, joined across `\` line continuations.
-fn scripts(name: &str) -> Vec<String> {
-    let mut nodes = Vec::new();
-    let doc = load(name);
-    all_values(&doc, "run", &mut nodes);
-    all_values(&doc, "commands", &mut nodes);
-    let mut out = Vec::new();
-    for n in nodes {
-        match &n.value {
-            RawValue::Str(s) => out.push(logical_lines(s)),
-            RawValue::Seq(items) => out.extend(items.iter().filter_map(str_of).map(logical_lines)),
-            _ => {}
-        }
-    }
-    out
-}
-
-/// One line per command: `\` continuations joined, and a bash array assignment `a=(...)`
-/// spread over several lines joined into one.
-fn logical_lines(script: &str) -> String {
-    let mut out = String::new();
-    let mut open_array = false;
-    for line in script.replace("\\\n", " ").lines() {
-        out.push_str(line);
-        if line.contains("=(") && !line.contains(')') {
-            open_array = true;
-        } else if open_array && line.contains(')') {
-            open_array = false;
-        }
-        out.push(if open_array { ' ' } else { '\n' });
-    }
-    out
-}
-
-fn flags(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| c.is_whitespace() || c == '(' || c == ')')
-        .filter(|t| t.starts_with("--") && t.len() > 2)
-        .map(|t| t.split('=').next().unwrap_or(t))
-}
-
-/// Every option a CI example passes to a `flowforge-audit` subcommand (on its line, or in a
-/// bash array the command line expands) exists on that subcommand. (The examples run `scan`
-/// and `collect`: the AWS build's commands.)
+/// The options the examples pass, checked against the clap tree. The examples run `scan` and
+/// `collect`: the AWS build's commands.
 #[cfg(feature = "aws")]
-#[test]
-fn ci_example_commands_use_existing_options() {
-    let cli = flowforge_audit::cli::Cli::command();
-    let globals: BTreeSet<String> =
-        cli.get_arguments().filter_map(|a| a.get_long().map(str::to_owned)).chain(["help".into()]).collect();
-    let mut checked = 0;
-    for name in EXAMPLES {
-        for script in scripts(name) {
-            let lines: Vec<&str> = script.lines().collect();
-            // Subcommands invoked in this script, with the lines they are on.
-            let mut invoked = Vec::new();
-            for line in &lines {
-                let mut words = line.split_whitespace().skip_while(|w| *w != "flowforge-audit").skip(1);
-                if let Some(sub) = words.next().filter(|w| !w.starts_with('-')) {
-                    let cmd = cli
-                        .find_subcommand(sub)
-                        .unwrap_or_else(|| panic!("{name}: `flowforge-audit {sub}` is not a subcommand"));
-                    invoked.push((cmd.clone(), *line));
-                }
+mod options {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// The shell scripts of every step, joined across `\` line continuations.
+    fn scripts(name: &str) -> Vec<String> {
+        let mut nodes = Vec::new();
+        let doc = load(name);
+        all_values(&doc, "run", &mut nodes);
+        all_values(&doc, "commands", &mut nodes);
+        let mut out = Vec::new();
+        for n in nodes {
+            match &n.value {
+                RawValue::Str(s) => out.push(logical_lines(s)),
+                RawValue::Seq(items) => out.extend(items.iter().filter_map(str_of).map(logical_lines)),
+                _ => {}
             }
-            for line in &lines {
-                let (targets, from): (Vec<&clap::Command>, &str) =
-                    if let Some((cmd, _)) = invoked.iter().find(|(_, l)| l == line) {
-                        (vec![cmd], line.split("flowforge-audit").nth(1).unwrap_or(""))
-                    } else if line.contains("=(") {
-                        // A bash array: each command that expands one must accept its options.
-                        (invoked.iter().filter(|(_, l)| l.contains("[@]")).map(|(c, _)| c).collect(), line)
-                    } else {
-                        continue;
-                    };
-                for flag in flags(from) {
-                    for cmd in &targets {
-                        let known = globals.contains(&flag[2..])
-                            || cmd.get_arguments().any(|a| a.get_long() == Some(&flag[2..]));
-                        assert!(known, "{name}: `flowforge-audit {}` has no option {flag}", cmd.get_name());
-                        checked += 1;
+        }
+        out
+    }
+
+    /// One line per command: `\` continuations joined, and a bash array assignment `a=(...)`
+    /// spread over several lines joined into one.
+    fn logical_lines(script: &str) -> String {
+        let mut out = String::new();
+        let mut open_array = false;
+        for line in script.replace("\\\n", " ").lines() {
+            out.push_str(line);
+            if line.contains("=(") && !line.contains(')') {
+                open_array = true;
+            } else if open_array && line.contains(')') {
+                open_array = false;
+            }
+            out.push(if open_array { ' ' } else { '\n' });
+        }
+        out
+    }
+
+    fn flags(text: &str) -> impl Iterator<Item = &str> {
+        text.split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+            .filter(|t| t.starts_with("--") && t.len() > 2)
+            .map(|t| t.split('=').next().unwrap_or(t))
+    }
+
+    /// Every option a CI example passes to a `flowforge-audit` subcommand (on its line, or in a
+    /// bash array the command line expands) exists on that subcommand. (The examples run `scan`
+    /// and `collect`: the AWS build's commands.)
+    #[test]
+    fn ci_example_commands_use_existing_options() {
+        let cli = flowforge_audit::cli::Cli::command();
+        let globals: BTreeSet<String> =
+            cli.get_arguments().filter_map(|a| a.get_long().map(str::to_owned)).chain(["help".into()]).collect();
+        let mut checked = 0;
+        for name in EXAMPLES {
+            for script in scripts(name) {
+                let lines: Vec<&str> = script.lines().collect();
+                // Subcommands invoked in this script, with the lines they are on.
+                let mut invoked = Vec::new();
+                for line in &lines {
+                    let mut words = line.split_whitespace().skip_while(|w| *w != "flowforge-audit").skip(1);
+                    if let Some(sub) = words.next().filter(|w| !w.starts_with('-')) {
+                        let cmd = cli
+                            .find_subcommand(sub)
+                            .unwrap_or_else(|| panic!("{name}: `flowforge-audit {sub}` is not a subcommand"));
+                        invoked.push((cmd.clone(), *line));
+                    }
+                }
+                for line in &lines {
+                    let (targets, from): (Vec<&clap::Command>, &str) =
+                        if let Some((cmd, _)) = invoked.iter().find(|(_, l)| l == line) {
+                            (vec![cmd], line.split("flowforge-audit").nth(1).unwrap_or(""))
+                        } else if line.contains("=(") {
+                            // A bash array: each command that expands one must accept its options.
+                            (invoked.iter().filter(|(_, l)| l.contains("[@]")).map(|(c, _)| c).collect(), line)
+                        } else {
+                            continue;
+                        };
+                    for flag in flags(from) {
+                        for cmd in &targets {
+                            let known = globals.contains(&flag[2..])
+                                || cmd.get_arguments().any(|a| a.get_long() == Some(&flag[2..]));
+                            assert!(known, "{name}: `flowforge-audit {}` has no option {flag}", cmd.get_name());
+                            checked += 1;
+                        }
                     }
                 }
             }
         }
+        assert!(checked > 20, "only {checked} options found in the CI examples: the extraction is broken");
     }
-    assert!(checked > 20, "only {checked} options found in the CI examples: the extraction is broken");
 }
