@@ -496,7 +496,7 @@ fn evidence_round_trip_and_tampering() {
     let verify = || run(&["verify-evidence", ev.to_str().unwrap()]);
     let o = verify();
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
-    assert!(text(&o).contains("7 reports reproduced"), "{}", text(&o));
+    assert!(text(&o).contains("8 reports reproduced"), "{}", text(&o));
 
     let report = ev.join("reports/flowforge-audit.csv");
     let original = std::fs::read(&report).unwrap();

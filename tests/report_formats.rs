@@ -189,6 +189,7 @@ fn render_all_writes_every_format_reproducibly() {
             "flowforge-audit.junit.xml",
             "flowforge-audit.html",
             "flowforge-audit.ocsf.json",
+            "flowforge-audit.asff.json",
         ]
     );
     let first: Vec<Vec<u8>> = written.iter().map(|p| std::fs::read(p).unwrap()).collect();

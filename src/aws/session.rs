@@ -71,7 +71,9 @@ impl Default for ConnectOptions {
 /// Why no session could be opened: nothing can be audited.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
-    #[error("no AWS credentials found ({0}); set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login`")]
+    /// One line with the hint; the credential chain's own account of each provider it tried
+    /// (a long nested dump) is logged under `-v` instead ([`connect`]).
+    #[error("no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login` (-v shows each provider tried)")]
     NoCredentials(String),
     #[error("no region given and none configured; pass --region or set AWS_REGION")]
     NoRegion,
@@ -183,7 +185,9 @@ pub async fn connect(opts: &ConnectOptions) -> Result<Session, ConnectError> {
         .credentials_provider()
         .ok_or_else(|| ConnectError::NoCredentials("no credential provider configured".into()))?;
     provider.provide_credentials().await.map_err(|e| {
-        ConnectError::NoCredentials(aws_smithy_types::error::display::DisplayErrorContext(&e).to_string())
+        let detail = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
+        tracing::info!("credential chain: {detail}");
+        ConnectError::NoCredentials(detail)
     })?;
 
     let all_regions = opts.regions.iter().any(|r| r == super::ALL_REGIONS);

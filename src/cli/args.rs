@@ -16,6 +16,11 @@ pub struct Cli {
     /// More logs on stderr (-v info, -vv debug); FLOWFORGE_AUDIT_LOG overrides.
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+    /// A configuration file holding any option by its long name [default: flowforge-audit.yaml
+    /// in the working directory, when present]. Flags beat environment variables
+    /// (FLOWFORGE_AUDIT_<OPTION>), which beat this file, which beats the defaults.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -54,6 +59,14 @@ pub enum Command {
     /// Work with the expected-architecture baseline.
     #[command(subcommand)]
     Baseline(BaselineCommand),
+    /// Print a shell completion script: `source <(flowforge-audit completions bash)`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `flowforge-audit man > flowforge-audit.1`.
+    Man,
     /// Join the output directories of `scan --org --shard I/N` runs into one organisation
     /// summary, byte for byte what a single run writes (no AWS access).
     Merge(MergeArgs),
@@ -84,7 +97,7 @@ pub struct AuditArgs {
     /// A directory of extra checks; a check with a built-in id overrides the built-in one.
     #[arg(long, value_name = "DIR")]
     pub policies: Option<PathBuf>,
-    /// Report formats, comma separated: json, csv, md, sarif, junit, html, ocsf, or all.
+    /// Report formats, comma separated: json, csv, md, sarif, junit, html, ocsf, asff, or all.
     #[arg(long, value_delimiter = ',', default_value = "json,csv,md")]
     pub format: Vec<String>,
     /// Directory the reports are written to (created if missing).
@@ -251,8 +264,9 @@ pub enum EvidenceCommand {
 #[cfg(feature = "aws")]
 #[derive(Debug, Clone, Args)]
 pub struct ConnectArgs {
-    /// A named profile of the shared AWS config files [default: the standard credential chain].
-    #[arg(long, env = "AWS_PROFILE")]
+    /// A named profile of the shared AWS config files [default: the standard credential chain,
+    /// which reads AWS_PROFILE].
+    #[arg(long)]
     pub profile: Option<String>,
     /// A region to inventory; repeat or comma-separate for several [default: the configured region].
     #[arg(long, value_delimiter = ',')]
@@ -264,8 +278,9 @@ pub struct ConnectArgs {
     /// `--role-name` with `--org`).
     #[arg(long, requires = "assume_role")]
     pub external_id: Option<String>,
-    /// Send every call to this endpoint (an emulator such as moto) instead of AWS.
-    #[arg(long, env = "AWS_ENDPOINT_URL", value_name = "URL")]
+    /// Send every call to this endpoint (an emulator such as moto) instead of AWS [default:
+    /// AWS_ENDPOINT_URL, when set].
+    #[arg(long, value_name = "URL")]
     pub endpoint_url: Option<String>,
     /// Timeout for one API operation, retries included, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 60)]
@@ -309,6 +324,13 @@ pub struct ScanArgs {
     /// Also save the collected snapshot, for `evaluate` or an auditor to re-run later.
     #[arg(long, value_name = "FILE", conflicts_with = "org")]
     pub save_snapshot: Option<PathBuf>,
+    /// Also write an evidence bundle here (as `evaluate --evidence`): the collected snapshot,
+    /// reports, baseline, waivers and the exact policy catalog, with a SHA-256 manifest.
+    #[arg(long, value_name = "DIR", conflicts_with = "org")]
+    pub evidence: Option<PathBuf>,
+    /// Sign the evidence manifest with this secret key (`manifest.json.sig`, minisign format).
+    #[arg(long, value_name = "FILE", requires = "evidence")]
+    pub sign_key: Option<PathBuf>,
     #[command(flatten)]
     pub org: OrgArgs,
 }

@@ -10,10 +10,7 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
     let mut snapshot = LoadedSnapshot::load(&args.snapshot, args.evidence.is_some())?;
     let mut audit = audit::run(&inputs, &mut snapshot, &opts)?;
     output::warnings(&audit);
-    let history = audit::record_history(&mut audit.report, &opts)?;
-    let mut paths = audit::write_reports(&audit.report, &opts.formats, &opts.out)?;
-    paths.extend(audit::write_compliance(&audit.report, &opts)?);
-    paths.extend(history);
+    let mut paths = output::write_reports(&mut audit.report, &opts)?;
     // An evidence bundle reproduces its reports from its own inputs, which hold no history.
     audit.report.history.clear();
     if let Some(dir) = &args.evidence {
@@ -27,5 +24,5 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
         )?);
     }
     std::mem::forget((inputs, snapshot));
-    Ok(output::finish(audit, &paths, args.audit.quiet))
+    Ok(output::finish(audit, &paths, args.audit.quiet || output::to_stdout(&opts)))
 }

@@ -11,6 +11,7 @@
 #[macro_use]
 mod out;
 mod args;
+pub mod conventions;
 mod diff;
 mod evaluate;
 mod evidence;
@@ -24,8 +25,6 @@ mod scan;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 pub use args::{Cli, Command};
 
 /// The gate passed / the command succeeded.
@@ -37,16 +36,33 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// Parses the arguments, runs the command and returns the process exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(cli) => cli,
-        Err(e) => {
-            // --help and --version are not errors.
-            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // The configuration file changes the defaults clap parses with: read it first.
+    let config = match conventions::config_path(&argv) {
+        None => conventions::Config::default(),
+        Some((path, _)) => match conventions::read_config(&path) {
+            Ok(c) => c,
+            Err(e) => {
+                errln!("error: {}", crate::report::text::terminal_lines(&format!("{e:#}")));
+                return ExitCode::from(EXIT_ERROR);
+            }
+        },
     };
+    let command = conventions::command(&config, conventions::wants_version(&argv));
+    let cli =
+        match command.try_get_matches_from(&argv).and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m)) {
+            Ok(cli) => cli,
+            Err(e) => {
+                // --help and --version are not errors.
+                let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+                let _ = e.print();
+                return ExitCode::from(code);
+            }
+        };
     init_tracing(cli.verbose);
+    if let Some(file) = &config.file {
+        tracing::info!(file = %file.display(), options = config.values.len(), "configuration file");
+    }
     let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
@@ -73,8 +89,18 @@ fn init_tracing(verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_ansi(color_on_stderr())
         .try_init();
+}
+
+/// Colours on stderr only on a terminal and when `NO_COLOR` is unset or empty (no-color.org).
+pub fn color_on_stderr() -> bool {
+    color_enabled(std::env::var_os("NO_COLOR").as_deref(), std::io::IsTerminal::is_terminal(&std::io::stderr()))
+}
+
+/// The rule of [`color_on_stderr`], given `NO_COLOR`'s value and whether the stream is a terminal.
+pub fn color_enabled(no_color: Option<&std::ffi::OsStr>, terminal: bool) -> bool {
+    terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
 /// Runs one parsed command; `Ok(code)` for the decided exit code.
@@ -93,6 +119,23 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Policy(p) => misc::policy(p),
         Command::Baseline(b) => misc::baseline(b),
         Command::Merge(a) => merge::merge(a),
+        Command::Completions { shell } => {
+            let mut buf = Vec::new();
+            clap_complete::generate(
+                shell,
+                &mut conventions::command(&Default::default(), false),
+                "flowforge-audit",
+                &mut buf,
+            );
+            out!("{}", String::from_utf8_lossy(&buf));
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(conventions::command(&Default::default(), false)).render(&mut buf)?;
+            out!("{}", String::from_utf8_lossy(&buf));
+            Ok(EXIT_OK)
+        }
     }
 }
 

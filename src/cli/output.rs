@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::audit::Audit;
+use crate::audit::{Audit, AuditOptions};
 use crate::model::AuditReport;
 use crate::report::text::terminal;
 
@@ -75,4 +75,38 @@ pub fn report_paths(paths: &[PathBuf]) {
     for p in paths {
         outln!("report: {}", path(p));
     }
+}
+
+/// Whether `--out -` asks for the report on standard output.
+pub fn to_stdout(opts: &AuditOptions) -> bool {
+    opts.out.as_os_str() == "-"
+}
+
+/// Records the run in `--history DIR` (the report then carries the trend), and writes the
+/// reports: into `--out DIR` with the `--compliance` CSVs, or with `--out -` the one requested
+/// format on standard output (then nothing else is printed there: the summary is left out,
+/// warnings and errors stay on stderr, the exit code is the gate's). Returns the paths written.
+pub fn write_reports(report: &mut AuditReport, opts: &AuditOptions) -> anyhow::Result<Vec<PathBuf>> {
+    if to_stdout(opts) && !opts.compliance.is_empty() {
+        anyhow::bail!("--compliance writes one CSV file per framework and needs --out DIR, not --out -");
+    }
+    let history = crate::audit::record_history(report, opts)?;
+    let report = &*report;
+    if !to_stdout(opts) {
+        let mut paths = crate::audit::write_reports(report, &opts.formats, &opts.out)?;
+        paths.extend(crate::audit::write_compliance(report, opts)?);
+        paths.extend(history);
+        return Ok(paths);
+    }
+    let [format] = opts.formats[..] else {
+        anyhow::bail!(
+            "--out - writes one report to standard output, but {} formats were asked for (--format {}); give exactly one",
+            opts.formats.len(),
+            opts.formats.iter().map(|f| f.name()).collect::<Vec<_>>().join(",")
+        );
+    };
+    let mut buf = Vec::new();
+    format.renderer().write(report, &mut buf).map_err(|e| anyhow::anyhow!("{} report: {e}", format.name()))?;
+    out!("{}", String::from_utf8_lossy(&buf));
+    Ok(history.into_iter().collect())
 }

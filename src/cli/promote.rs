@@ -30,22 +30,26 @@ pub fn gate(args: GateArgs) -> anyhow::Result<u8> {
     let mut snapshot = LoadedSnapshot::load(&args.snapshot, false)?;
     let mut audit = audit::run(&inputs, &mut snapshot, &opts).context("evaluating the target environment")?;
     output::warnings(&audit);
-    let history = audit::record_history(&mut audit.report, &opts)?;
-    let mut paths = audit::write_reports(&audit.report, &opts.formats, &opts.out)?;
-    paths.extend(audit::write_compliance(&audit.report, &opts)?);
-    paths.extend(history);
+    let paths = output::write_reports(&mut audit.report, &opts)?;
+    // With `--out -` the report owns stdout: the decision goes to stderr.
+    let to_stdout = output::to_stdout(&opts);
+    let say = |line: String| if to_stdout { errln!("{line}") } else { outln!("{line}") };
     match &inputs.source {
-        Some(source) => {
-            outln!("parity: checked against {} (source snapshot {})", source.env, terminal(&source.snapshot.label))
-        }
-        None => outln!("parity: not checked (no --from-snapshot)"),
+        Some(source) => say(format!(
+            "parity: checked against {} (source snapshot {})",
+            source.env,
+            terminal(&source.snapshot.label)
+        )),
+        None => say("parity: not checked (no --from-snapshot)".to_owned()),
     }
     let report = &audit.report;
     if report.gate.passed {
-        outln!("promotion to {}: ALLOWED", terminal(&opts.env));
+        say(format!("promotion to {}: ALLOWED", terminal(&opts.env)));
     } else {
-        outln!("promotion to {}: BLOCKED ({} reason(s))", terminal(&opts.env), report.gate.reasons.len());
-        output::reasons(report);
+        say(format!("promotion to {}: BLOCKED ({} reason(s))", terminal(&opts.env), report.gate.reasons.len()));
+        for r in &report.gate.reasons {
+            say(format!("  - {}", terminal(r)));
+        }
     }
     output::report_paths(&paths);
     Ok(if report.gate.passed { EXIT_OK } else { EXIT_GATE_FAILED })

@@ -19,23 +19,69 @@ use crate::aws::ConnectOptions;
 use crate::collect::{self, CollectOptions, Progress};
 use crate::model::Snapshot;
 
-/// Prints per-service progress on stderr, only when stderr is a terminal (silent in CI).
-struct TerminalProgress;
+/// The width of the service column: the longest service label (`elasticloadbalancing`), so
+/// the region column never shifts.
+fn service_width() -> usize {
+    crate::aws::OPERATIONS.iter().map(|o| o.service.len()).max().unwrap_or(0).max(8)
+}
 
-impl Progress for TerminalProgress {
+/// One service's line: service, region, resources, failed calls and elapsed time.
+fn progress_line(service: &str, region: &str, resources: usize, errors: usize, elapsed: Duration) -> String {
+    let errs = if errors > 0 { format!(", {errors} failed call(s)") } else { String::new() };
+    format!(
+        "{service:<width$} {region:<16} {resources:>6} resource(s) in {:>5.1} s{errs}",
+        elapsed.as_secs_f64(),
+        width = service_width()
+    )
+}
+
+/// Per-service progress on stderr. On a terminal: one spinner per service and region with
+/// its elapsed time, replaced by its count when it finishes (indicatif). Elsewhere (CI, a
+/// log file): one summary line per service and region as it finishes, nothing that redraws.
+struct ServiceProgress {
+    bars: Option<indicatif::MultiProgress>,
+    running: std::sync::Mutex<std::collections::BTreeMap<(String, String), Running>>,
+}
+
+/// A service in progress: when it started, and its spinner on a terminal.
+type Running = (std::time::Instant, Option<indicatif::ProgressBar>);
+
+impl ServiceProgress {
+    fn new(terminal: bool) -> ServiceProgress {
+        ServiceProgress { bars: terminal.then(indicatif::MultiProgress::new), running: Default::default() }
+    }
+}
+
+impl Progress for ServiceProgress {
+    fn service_started(&self, service: &str, region: &str) {
+        let bar = self.bars.as_ref().map(|m| {
+            let style = indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed:>4}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner());
+            let bar = m.add(indicatif::ProgressBar::new_spinner().with_style(style));
+            bar.set_message(format!("{service:<width$} {region:<16}", width = service_width()));
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        if let Ok(mut running) = self.running.lock() {
+            running.insert((service.to_owned(), region.to_owned()), (std::time::Instant::now(), bar));
+        }
+    }
+
     fn service_finished(&self, service: &str, region: &str, resources: usize, errors: usize) {
-        let errs = if errors > 0 { format!(", {errors} failed call(s)") } else { String::new() };
-        errln!("  {service:<16} {region:<16} {resources:>6} resource(s){errs}");
+        let started = self.running.lock().ok().and_then(|mut r| r.remove(&(service.to_owned(), region.to_owned())));
+        let elapsed = started.as_ref().map(|(t, _)| t.elapsed()).unwrap_or_default();
+        let line = progress_line(service, region, resources, errors, elapsed);
+        match started.and_then(|(_, bar)| bar) {
+            Some(bar) => bar.finish_with_message(line),
+            None => errln!("  {line}"),
+        }
     }
 }
 
 fn collect_options(c: &ConnectArgs) -> CollectOptions {
+    let terminal = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     let progress: Option<Arc<dyn Progress>> =
-        if std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() && !c.no_progress {
-            Some(Arc::new(TerminalProgress))
-        } else {
-            None
-        };
+        if c.no_progress { None } else { Some(Arc::new(ServiceProgress::new(terminal))) };
     CollectOptions {
         connect: ConnectOptions {
             profile: c.profile.clone(),
@@ -108,17 +154,66 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     let opts = args.audit.options()?;
     let inputs = Inputs::load(&opts)?;
     let collected = run_collect(&args.connect)?;
-    let (label, sha256) = match &args.save_snapshot {
-        Some(path) => (path.display().to_string(), save_snapshot(path, &collected)?),
-        None => ("collected snapshot".to_owned(), audit::write_snapshot(&collected, &mut std::io::sink())?),
+    let (label, sha256, bytes) = match (&args.save_snapshot, &args.evidence) {
+        (Some(path), None) => (path.display().to_string(), save_snapshot(path, &collected)?, None),
+        (None, None) => {
+            ("collected snapshot".to_owned(), audit::write_snapshot(&collected, &mut std::io::sink())?, None)
+        }
+        // The bundle keeps the snapshot's bytes: the same bytes --save-snapshot writes.
+        (save, Some(_)) => {
+            let mut bytes = Vec::new();
+            let sha256 = audit::write_snapshot(&collected, &mut bytes)?;
+            let label = match save {
+                Some(path) => {
+                    create_parent(path)?;
+                    crate::report::write_atomically(path, &bytes)
+                        .with_context(|| format!("cannot write the snapshot to {}", path.display()))?;
+                    path.display().to_string()
+                }
+                None => "collected snapshot".to_owned(),
+            };
+            (label, sha256, Some(bytes))
+        }
     };
     let mut snapshot = LoadedSnapshot::collected(collected, label, sha256)?;
+    snapshot.bytes = bytes;
     let mut audit = audit::run(&inputs, &mut snapshot, &opts)?;
     output::warnings(&audit);
-    let history = audit::record_history(&mut audit.report, &opts)?;
-    let mut paths = audit::write_reports(&audit.report, &opts.formats, &opts.out)?;
-    paths.extend(audit::write_compliance(&audit.report, &opts)?);
-    paths.extend(history);
+    let mut paths = output::write_reports(&mut audit.report, &opts)?;
+    // An evidence bundle reproduces its reports from its own inputs, which hold no history.
+    audit.report.history.clear();
+    if let Some(dir) = &args.evidence {
+        paths.push(super::evidence::write_bundle(
+            dir,
+            &inputs,
+            &snapshot,
+            &opts,
+            &audit.report,
+            args.sign_key.as_deref(),
+        )?);
+    }
     std::mem::forget((inputs, snapshot));
-    Ok(output::finish(audit, &paths, args.audit.quiet))
+    Ok(output::finish(audit, &paths, args.audit.quiet || output::to_stdout(&opts)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The region column starts at the same place for every service, the longest
+    /// (`elasticloadbalancing`) included.
+    #[test]
+    fn progress_columns_do_not_shift() {
+        let columns: std::collections::BTreeSet<usize> = crate::aws::OPERATIONS
+            .iter()
+            .map(|o| {
+                progress_line(o.service, "ap-southeast-2", 3, 0, Duration::from_millis(1500))
+                    .find("ap-southeast-2")
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(columns.len(), 1, "{columns:?}");
+        assert!(progress_line("elasticloadbalancing", "eu-west-1", 12, 1, Duration::from_secs(2))
+            .contains("12 resource(s) in   2.0 s, 1 failed call(s)"));
+    }
 }

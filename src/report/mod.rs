@@ -22,6 +22,8 @@ use std::str::FromStr;
 
 use crate::model::AuditReport;
 
+pub mod asff;
+pub mod aws_types;
 mod common;
 pub mod csv;
 #[doc(hidden)]
@@ -77,12 +79,21 @@ pub enum Format {
     Junit,
     Html,
     Ocsf,
+    Asff,
 }
 
 impl Format {
     /// Every format, in the order `--format all` would write them.
-    pub const ALL: [Format; 7] =
-        [Format::Json, Format::Csv, Format::Markdown, Format::Sarif, Format::Junit, Format::Html, Format::Ocsf];
+    pub const ALL: [Format; 8] = [
+        Format::Json,
+        Format::Csv,
+        Format::Markdown,
+        Format::Sarif,
+        Format::Junit,
+        Format::Html,
+        Format::Ocsf,
+        Format::Asff,
+    ];
 
     /// The name used on the command line (`--format json,csv,md`).
     pub fn name(self) -> &'static str {
@@ -94,6 +105,7 @@ impl Format {
             Format::Junit => "junit",
             Format::Html => "html",
             Format::Ocsf => "ocsf",
+            Format::Asff => "asff",
         }
     }
 
@@ -107,6 +119,7 @@ impl Format {
             Format::Junit => Box::new(junit::JunitRenderer),
             Format::Html => Box::new(html::HtmlRenderer),
             Format::Ocsf => Box::new(ocsf::OcsfRenderer),
+            Format::Asff => Box::new(asff::AsffRenderer),
         }
     }
 
@@ -152,6 +165,7 @@ impl FromStr for Format {
             "junit" | "xml" => Ok(Format::Junit),
             "html" => Ok(Format::Html),
             "ocsf" => Ok(Format::Ocsf),
+            "asff" => Ok(Format::Asff),
             _ => Err(ReportError::UnknownFormat { name: s.to_string(), expected: Format::expected_names() }),
         }
     }
@@ -328,6 +342,7 @@ mod tests {
                 "flowforge-audit.junit.xml",
                 "flowforge-audit.html",
                 "flowforge-audit.ocsf.json",
+                "flowforge-audit.asff.json",
             ]
         );
     }

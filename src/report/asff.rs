@@ -1,0 +1,247 @@
+//! The AWS Security Finding Format (ASFF), the format Security Hub's `BatchImportFindings`
+//! takes: a JSON array with one finding per result, ready to import as a custom integration.
+//!
+//! - `ProductArn` is the account's own custom-integration product
+//!   (`arn:PARTITION:securityhub:REGION:ACCOUNT:product/ACCOUNT/default`), `GeneratorId` the
+//!   check id, `Id` stable across scans (`flowforge-audit/ENV/FINDING_ID`), so a new import
+//!   updates the finding instead of adding one.
+//! - `Compliance.Status`: PASSED, FAILED (FAIL and WAIVED), NOT_AVAILABLE (UNKNOWN, ERROR,
+//!   NOT_APPLICABLE: no result); `Compliance.RelatedRequirements` the check's framework
+//!   controls (`CIS AWS Foundations Benchmark 2.1.4`).
+//! - `Workflow.Status`: NEW, SUPPRESSED for a WAIVED result, RESOLVED for a PASS, so a finding
+//!   an earlier run left open is closed by the next import. NOT_APPLICABLE is ARCHIVED.
+//! - `Resources[].Type` is ASFF's resource type name (`AwsS3Bucket`, `report::aws_types`).
+//! - Times are the snapshot's `collected_at`: the same report gives the same file.
+//!
+//! Limits from the ASFF syntax: Title ≤ 256 characters, Description ≤ 1024,
+//! RelatedRequirements ≤ 32 entries; longer values are cut (never rejected by the import).
+
+use serde_json::{json, Value};
+
+use crate::model::{AuditReport, Severity, Status};
+
+use super::common::checks_by_id;
+use super::{Format, Renderer, ReportError};
+
+/// The ASFF version Security Hub accepts.
+pub const SCHEMA_VERSION: &str = "2018-10-08";
+
+/// Renders ASFF findings.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AsffRenderer;
+
+impl Renderer for AsffRenderer {
+    fn format(&self) -> Format {
+        Format::Asff
+    }
+    fn file_name(&self) -> &'static str {
+        "flowforge-audit.asff.json"
+    }
+    fn write(&self, report: &AuditReport, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
+        super::json::write_pretty_json("ASFF", &findings(report)?, out)
+    }
+}
+
+/// ASFF's severity label.
+pub fn severity_label(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Info => "INFORMATIONAL",
+        Severity::Low => "LOW",
+        Severity::Medium => "MEDIUM",
+        Severity::High => "HIGH",
+        Severity::Critical => "CRITICAL",
+    }
+}
+
+/// `Compliance.Status`, `Workflow.Status` and `RecordState` of a result.
+pub fn statuses(status: Status) -> (&'static str, &'static str, &'static str) {
+    match status {
+        Status::Pass => ("PASSED", "RESOLVED", "ACTIVE"),
+        Status::Fail => ("FAILED", "NEW", "ACTIVE"),
+        Status::Waived => ("FAILED", "SUPPRESSED", "ACTIVE"),
+        Status::Unknown | Status::Error => ("NOT_AVAILABLE", "NEW", "ACTIVE"),
+        Status::NotApplicable => ("NOT_AVAILABLE", "RESOLVED", "ARCHIVED"),
+    }
+}
+
+/// The name a framework key of the catalog has in Security Hub's related requirements.
+pub fn framework_name(key: &str) -> &str {
+    match key {
+        "cis-aws-foundations" => "CIS AWS Foundations Benchmark",
+        "aws-fsbp" => "AWS Foundational Security Best Practices",
+        "nist-800-53-r5" => "NIST.800-53.r5",
+        other => other,
+    }
+}
+
+/// The region the findings are imported into: the first region scanned.
+pub fn home_region(report: &AuditReport) -> &str {
+    report.regions.first().map(String::as_str).unwrap_or("us-east-1")
+}
+
+/// The account's custom-integration product ARN.
+pub fn product_arn(report: &AuditReport) -> String {
+    let (p, region, account) = (&report.partition, home_region(report), &report.account_id);
+    format!("arn:{p}:securityhub:{region}:{account}:product/{account}/default")
+}
+
+/// The stable ASFF `Id` of one result.
+pub fn finding_id(report: &AuditReport, finding_id: &str) -> String {
+    format!("flowforge-audit/{}/{finding_id}", report.environment)
+}
+
+fn cut(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        None => s.to_owned(),
+        Some((i, _)) => {
+            let end = s[..i].char_indices().nth_back(0).map(|(j, _)| j).unwrap_or(0);
+            format!("{}…", &s[..end])
+        }
+    }
+}
+
+/// The ASFF findings of a report, one per result.
+pub fn findings(report: &AuditReport) -> Result<Vec<Value>, ReportError> {
+    let at = chrono::DateTime::parse_from_rfc3339(&report.collected_at)
+        .map_err(|source| ReportError::Timestamp { value: report.collected_at.clone(), source })?
+        .to_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let checks = checks_by_id(report);
+    let product = product_arn(report);
+    let mut out = Vec::with_capacity(report.results.len());
+    for r in &report.results {
+        let check = checks.get(r.check_id.as_str()).map(|c| &c.meta);
+        let title = check.map(|m| m.title.as_str()).unwrap_or(r.check_id.as_str());
+        let (compliance, workflow, record) = statuses(r.status);
+        let description = match (r.message.is_empty(), check) {
+            (false, _) => r.message.clone(),
+            (true, Some(m)) => m.description.clone(),
+            (true, None) => title.to_owned(),
+        };
+        let related: Vec<String> = check
+            .map(|m| {
+                m.frameworks
+                    .iter()
+                    .flat_map(|(fw, ids)| ids.iter().map(move |id| format!("{} {id}", framework_name(fw))))
+                    .take(32)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let region = if r.region.is_empty() || r.region == "global" { home_region(report) } else { r.region.as_str() };
+        let mut finding = json!({
+            "SchemaVersion": SCHEMA_VERSION,
+            "Id": finding_id(report, &r.finding_id),
+            "ProductArn": product,
+            "ProductName": "flowforge-audit",
+            "CompanyName": "FlowForge",
+            "GeneratorId": r.check_id,
+            "AwsAccountId": report.account_id,
+            "Region": home_region(report),
+            "Types": ["Software and Configuration Checks/Industry and Regulatory Standards"],
+            "CreatedAt": at,
+            "UpdatedAt": at,
+            "Severity": { "Label": severity_label(r.severity), "Original": r.severity.to_string() },
+            "Title": cut(title, 256),
+            "Description": cut(&description, 1024),
+            "Remediation": { "Recommendation": { "Text": cut(check.map(|m| m.remediation.as_str()).unwrap_or(""), 512) } },
+            "Resources": [{
+                "Type": super::aws_types::asff(check.map(|m| m.collection.as_str()).unwrap_or("")),
+                "Id": r.resource_arn,
+                "Partition": report.partition,
+                "Region": region,
+            }],
+            "Compliance": {
+                "Status": compliance,
+                "RelatedRequirements": related,
+                "SecurityControlId": r.check_id,
+            },
+            "Workflow": { "Status": workflow },
+            "RecordState": record,
+            "ProductFields": {
+                "flowforge-audit/Status": r.status.to_string(),
+                "flowforge-audit/Environment": report.environment,
+                "flowforge-audit/FindingId": r.finding_id,
+            },
+        });
+        if let Some(w) = &r.waiver {
+            finding["Note"] = json!({ "Text": cut(&format!("Waived: {}", w.reason), 512), "UpdatedBy": cut(&w.owner, 512), "UpdatedAt": at });
+        }
+        out.push(finding);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture::sample_report;
+
+    /// One finding per result with the fields BatchImportFindings requires, AWS's resource
+    /// types, the compliance and workflow statuses of the result, and framework requirements.
+    #[test]
+    fn one_asff_finding_per_result_with_required_fields() {
+        let report = sample_report();
+        let v: Value = serde_json::from_slice(&AsffRenderer.render(&report).unwrap()).unwrap();
+        let findings = v.as_array().unwrap();
+        assert_eq!(findings.len(), report.results.len());
+        for f in findings {
+            for key in [
+                "SchemaVersion",
+                "Id",
+                "ProductArn",
+                "GeneratorId",
+                "AwsAccountId",
+                "Types",
+                "CreatedAt",
+                "UpdatedAt",
+                "Severity",
+                "Title",
+                "Description",
+                "Resources",
+            ] {
+                assert!(!f[key].is_null(), "{key} missing: {f}");
+            }
+            assert!(f["Title"].as_str().unwrap().chars().count() <= 256);
+            assert!(f["Description"].as_str().unwrap().chars().count() <= 1024);
+        }
+        let fail = findings
+            .iter()
+            .find(|f| f["GeneratorId"] == "FF-S3-001" && f["ProductFields"]["flowforge-audit/Status"] == "FAIL")
+            .unwrap();
+        assert_eq!(
+            fail["ProductArn"],
+            format!("arn:aws:securityhub:{}:{}:product/{1}/default", home_region(&report), report.account_id)
+        );
+        assert_eq!(fail["Compliance"]["Status"], "FAILED");
+        assert_eq!(fail["Workflow"]["Status"], "NEW");
+        assert_eq!(fail["Resources"][0]["Type"], "AwsS3Bucket");
+        assert!(
+            fail["Compliance"]["RelatedRequirements"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r.as_str().unwrap().starts_with("CIS AWS Foundations Benchmark ")),
+            "{fail}"
+        );
+        let by_status =
+            |s: &str| findings.iter().filter(|f| f["ProductFields"]["flowforge-audit/Status"] == s).collect::<Vec<_>>();
+        assert!(by_status("PASS")
+            .iter()
+            .all(|f| f["Compliance"]["Status"] == "PASSED" && f["Workflow"]["Status"] == "RESOLVED"));
+        assert!(by_status("WAIVED").iter().all(|f| f["Workflow"]["Status"] == "SUPPRESSED" && !f["Note"].is_null()));
+        assert!(
+            by_status("UNKNOWN").iter().all(|f| f["Compliance"]["Status"] == "NOT_AVAILABLE"),
+            "UNKNOWN is never PASSED"
+        );
+        assert!(!by_status("PASS").is_empty() && !by_status("UNKNOWN").is_empty());
+    }
+
+    /// Over-long titles and descriptions are cut to ASFF's limits on a character boundary.
+    #[test]
+    fn cut_respects_limits_and_characters() {
+        let long = "é".repeat(2000);
+        let c = cut(&long, 1024);
+        assert!(c.chars().count() <= 1024 && c.ends_with('…'));
+        assert_eq!(cut("short", 10), "short");
+    }
+}
