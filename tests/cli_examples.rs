@@ -78,6 +78,8 @@ fn drifted_example_has_exact_findings() {
         ("FAIL", "FF-ECR-002", format!("arn:aws:ecr:{r}:{a}:repository/flowforge-prod-flows")),
         ("FAIL", "FF-ECR-004", format!("arn:aws:ecr:{r}:{a}:repository/flowforge-prod-flows")),
         ("FAIL", "FF-IRSA-001", format!("arn:aws:iam::{a}:role/flowforge-prod-prefect-worker")),
+        // The same wildcard subject under the generic trust rule (any OIDC issuer).
+        ("FAIL", "FF-IAM-002", format!("arn:aws:iam::{a}:role/flowforge-prod-prefect-worker")),
         ("FAIL", "FF-EKS-004", format!("arn:aws:eks:{r}:{a}:cluster/flowforge-prod-data-plane")),
         (
             "FAIL",
@@ -387,7 +389,9 @@ fn diff_reports_and_exit_on_change() {
     let o = run(&["diff", old.to_str().unwrap(), new.to_str().unwrap(), "--format", "json", "--exit-on-change"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(d["regressed"].as_array().unwrap().len(), 15, "{d}");
+    // One per drifted check and resource of the example: the first drifts, compute (issue 12),
+    // network ACLs, perimeter and backups (issue 13), the IAM engine's exfiltration check.
+    assert_eq!(d["regressed"].as_array().unwrap().len(), 27, "{d}");
     assert_eq!(d["new"].as_array().unwrap().len(), 2, "the App Runner demo service is new: {d}");
     let o = run(&["diff", old.to_str().unwrap(), old.to_str().unwrap(), "--exit-on-change"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
@@ -522,8 +526,9 @@ fn evidence_round_trip_and_tampering() {
 }
 
 /// `--expected-from` compares the account with a Terraform state: the shipped state declares
-/// the compliant example (issue 15: in sync, nothing unmanaged, exit 0), and the drifted
-/// example changed three of its resources and lost one.
+/// every covered resource of the compliant example (issue 15: in sync, nothing unmanaged,
+/// exit 0), and the drifted example changed nine of them, lost two (the Secrets Manager
+/// endpoint, the storage alarm) and gained an unmanaged one (the App Runner demo service).
 #[test]
 fn terraform_state_as_expected_source() {
     let dir = tempfile::tempdir().unwrap();
@@ -546,7 +551,7 @@ fn terraform_state_as_expected_source() {
     let iac = &r["drift"]["iac"];
     assert_eq!(
         (iac["managed_in_sync"].as_u64(), iac["changed"].as_u64(), iac["missing"].as_u64()),
-        (Some(28), Some(3), Some(1)),
+        (Some(57), Some(9), Some(2)),
         "{iac}"
     );
     assert!(iac["unknown_types"].get("aws_cloudwatch_log_group").is_none(), "log groups are a covered type: {iac}");
@@ -569,10 +574,17 @@ fn terraform_state_as_expected_source() {
         items,
         vec![
             "CHANGED aws_cloudtrail.audit log_file_validation_enabled",
+            "CHANGED aws_cloudwatch_log_group.prefect retention_in_days",
             "CHANGED aws_db_instance.metadata backup_retention_period",
             "CHANGED aws_db_instance.metadata multi_az",
+            "CHANGED aws_ecr_repository.flows image_tag_mutability",
+            "CHANGED aws_iam_role.prefect_worker assume_role_policy",
+            "CHANGED aws_kms_key.secrets rotation_enabled",
             "CHANGED aws_s3_bucket.landing encryption.rules[0].sse_algorithm",
             "CHANGED aws_security_group.database ingress",
+            "CHANGED aws_ssm_parameter.prefect_api_token key_id",
+            "CHANGED aws_ssm_parameter.prefect_api_token type",
+            "MISSING aws_cloudwatch_metric_alarm.database_storage -",
             "MISSING aws_vpc_endpoint.secretsmanager -",
         ]
     );

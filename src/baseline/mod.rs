@@ -10,10 +10,10 @@
 //! environment's overrides, placeholders resolved. That [`EnvView`] is what drift works on and,
 //! as JSON ([`EnvView::to_json`]), what the Rego policies see as `data.baseline`.
 
+mod backups;
 mod compute;
 mod network;
 mod perimeter;
-mod backups;
 mod types;
 mod validate;
 mod view;
@@ -22,10 +22,10 @@ use std::path::Path;
 
 pub use crate::diag::Problem;
 
+pub use backups::*;
 pub use compute::*;
 pub use network::NetworkSpec;
 pub use perimeter::*;
-pub use backups::*;
 pub use types::*;
 pub use view::EnvView;
 

@@ -1180,7 +1180,6 @@ mod tests {
         assert_eq!(o.unverified, vec!["ecs_service"]);
     }
 
-
     /// The declared perimeter: a lost web ACL and alarm are MISSING, a topic without its key
     /// and a short retention are CHANGED, an undeclared FlowForge alarm is UNMANAGED.
     #[test]

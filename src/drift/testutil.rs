@@ -300,6 +300,8 @@ fn compute(s: &mut Snapshot) {
         node_role: Some(format!("arn:aws:iam::{ACCOUNT}:role/flowforge-prod-eks-node")),
         ..Default::default()
     });
+}
+
 /// The declared perimeter (`architecture.perimeter` of the built-in baseline, prod): the ALB's
 /// web ACL with its logging, an issued certificate on the HTTPS listener, the alarms, their
 /// encrypted topic, and the log groups.

@@ -374,8 +374,31 @@ fn judge_check(
         let mut extra: Vec<(&str, &Vec<&Deny>)> =
             denies.iter().filter(|(arn, _)| !seen.contains(*arn)).map(|(a, d)| (*a, d)).collect();
         extra.sort_by_key(|(a, _)| *a);
+        // The check's own collection holds nothing for an environment that requires it: a
+        // finding about something "not there" rests on a listing that was never seen.
+        let own_unseen = resources.is_empty()
+            && cx.required.contains(meta.collection.as_str())
+            && !index.list_errors.keys().any(|(coll, _)| *coll == meta.collection.as_str());
         for (arn, found) in extra {
-            results.push(fail_result(meta, arn, arn, &region_of_arn(arn), found));
+            let region = region_of_arn(arn);
+            // Absence claimed where a blocking listing failed is unseen, not missing: UNKNOWN.
+            let errs: Vec<&CollectionError> =
+                blocking.iter().flat_map(|coll| index.list_errors_for(coll, &region)).collect();
+            if !errs.is_empty() {
+                results.push(mk(Status::Unknown, arn, arn, &region, unknown_message(&errs), error_evidence(&errs)));
+            } else if own_unseen || !missing.is_empty() {
+                let message = if missing.is_empty() {
+                    format!(
+                        "could not be audited: nothing was collected for {}, which this environment requires",
+                        meta.collection
+                    )
+                } else {
+                    missing_message.clone()
+                };
+                results.push(mk(Status::Unknown, arn, arn, &region, message, Vec::new()));
+            } else {
+                results.push(fail_result(meta, arn, arn, &region, found));
+            }
         }
         // Likewise an UNKNOWN the check reports about something outside its collection (a
         // region with no setting, an account-level document that is missing).

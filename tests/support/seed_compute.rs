@@ -439,7 +439,8 @@ impl SeededCompute {
                     .send()
                     .await
                     .expect("drift trust");
-                vec![(s.roles["prefect-worker"].clone(), vec!["FF-IRSA-001"])]
+                // The generic trust rule of the IAM engine sees the same wildcard subject.
+                vec![(s.roles["prefect-worker"].clone(), vec!["FF-IRSA-001", "FF-IAM-002"])]
             }
             ComputeDrift::NodeRoleS3 => {
                 let doc = serde_json::json!({"Version": "2012-10-17", "Statement": [
@@ -452,7 +453,8 @@ impl SeededCompute {
                     .send()
                     .await
                     .expect("drift node role");
-                vec![(self.node_role_arn.clone(), vec!["FF-IRSA-002"])]
+                // s3:GetObject on every resource is also a data-exfiltration risk (FF-IAM-008).
+                vec![(self.node_role_arn.clone(), vec!["FF-IRSA-002", "FF-IAM-008"])]
             }
             ComputeDrift::OidcProviderDeleted => {
                 c.iam

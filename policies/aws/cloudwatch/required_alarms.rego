@@ -16,7 +16,6 @@
 #     dimensions, `--actions-enabled`, and `--alarm-actions` naming an SNS topic that has a
 #     confirmed subscription (confirm e-mail subscriptions from the message SNS sends).
 #   frameworks:
-#     aws-fsbp: ["CloudWatch.15", "CloudWatch.17"]
 #     nist-800-53-r5: ["AU-6(1)", "IR-4(1)", "SI-4(5)"]
 #   guide_section: Operations & Handover (CloudWatch alarms & SNS notifications for failures, CPU pressure, storage thresholds)
 #   area: hygiene

@@ -12,7 +12,6 @@
 #   collection: ecr.repositories
 #   remediation: Remove the statement (`aws ecr delete-repository-policy`, or `set-repository-policy` without it), or add the account to architecture.compute.ecr.allowed_accounts when the access is intended.
 #   frameworks:
-#     aws-fsbp: ["ECR.4"]
 #     nist-800-53-r5: ["AC-3", "AC-6"]
 #   guide_section: Prerequisites
 #   area: iam

@@ -14,7 +14,6 @@
 #     Create the log group and set its retention with `aws logs put-retention-policy
 #     --retention-in-days N` (N between the baseline's minimum and maximum).
 #   frameworks:
-#     aws-fsbp: ["CloudWatch.16"]
 #     nist-800-53-r5: ["AU-4", "AU-11", "SI-12"]
 #   guide_section: Configuration Notes / Observability (collect logs from ECS/EKS to CloudWatch)
 #   area: hygiene

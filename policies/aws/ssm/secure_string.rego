@@ -12,7 +12,6 @@
 #   collection: ssm.parameters
 #   remediation: Re-create the parameter with `aws ssm put-parameter --type SecureString --key-id <key> --overwrite`.
 #   frameworks:
-#     aws-fsbp: ["SSM.6"]
 #     nist-800-53-r5: ["SC-28", "IA-5(7)"]
 #   guide_section: AWS Service Mapping / Secrets & Identity (Secrets Manager or Systems Manager Parameter Store)
 #   area: encryption
