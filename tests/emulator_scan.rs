@@ -293,7 +293,8 @@ async fn org_fixture(moto: &Moto) -> OrgFixture {
         {"Sid": "NoDeletes", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}]});
     let scp_id = attach_scp(&mgmt, "no-deletes", &deny, &prod).await;
     let rules = support::proxy::Rules { deny_assume_role_into: vec![blocked.clone()], ..Default::default() };
-    let proxy = support::proxy::Proxy::start(moto.port, rules);
+    // In front of the App Runner front, so member accounts answer App Runner like the main seed.
+    let proxy = support::proxy::Proxy::start(moto.apprunner.port, rules);
     OrgFixture { dev, qa, uat, prod, prod_b, blocked, scp_id, proxy }
 }
 

@@ -75,6 +75,10 @@ pub enum ConnectError {
     /// (a long nested dump) is logged under `-v` instead ([`connect`]).
     #[error("no AWS credentials found: set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login` (-v shows each provider tried)")]
     NoCredentials(String),
+    /// `--assume-role` (or an organisation member's role) was refused: the reason is the
+    /// action to take (AccessDenied, an ExternalId mismatch, ...), so it stays in the line.
+    #[error("the role could not be assumed: {0}")]
+    AssumeRole(String),
     #[error("no region given and none configured; pass --region or set AWS_REGION")]
     NoRegion,
     #[error("STS GetCallerIdentity failed: {0}")]
@@ -187,7 +191,10 @@ pub async fn connect(opts: &ConnectOptions) -> Result<Session, ConnectError> {
     provider.provide_credentials().await.map_err(|e| {
         let detail = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
         tracing::info!("credential chain: {detail}");
-        ConnectError::NoCredentials(detail)
+        match &opts.assume_role_arn {
+            Some(role) => ConnectError::AssumeRole(format!("{role}: {}", detail.replace('\n', " "))),
+            None => ConnectError::NoCredentials(detail),
+        }
     })?;
 
     let all_regions = opts.regions.iter().any(|r| r == super::ALL_REGIONS);

@@ -8,21 +8,29 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
     let opts = args.audit.options()?;
     let inputs = Inputs::load(&opts)?;
     let mut snapshot = LoadedSnapshot::load(&args.snapshot, args.evidence.is_some())?;
-    let mut audit = audit::run(&inputs, &mut snapshot, &opts)?;
+    let audit = audit::run(&inputs, &mut snapshot, &opts)?;
+    finish_run(audit, inputs, snapshot, &opts, args.audit.quiet, args.evidence.as_deref(), args.sign_key.as_deref())
+}
+
+/// After an evaluation (`evaluate`, `scan`): warnings, the reports (and `--history`,
+/// `--compliance`), the evidence bundle when asked for, the summary and the exit code.
+pub(super) fn finish_run(
+    mut audit: audit::Audit,
+    inputs: Inputs,
+    snapshot: LoadedSnapshot,
+    opts: &crate::audit::AuditOptions,
+    quiet: bool,
+    evidence: Option<&std::path::Path>,
+    sign_key: Option<&std::path::Path>,
+) -> anyhow::Result<u8> {
     output::warnings(&audit);
-    let mut paths = output::write_reports(&mut audit.report, &opts)?;
+    let mut paths = output::write_reports(&mut audit.report, opts)?;
     // An evidence bundle reproduces its reports from its own inputs, which hold no history.
     audit.report.history.clear();
-    if let Some(dir) = &args.evidence {
-        paths.push(super::evidence::write_bundle(
-            dir,
-            &inputs,
-            &snapshot,
-            &opts,
-            &audit.report,
-            args.sign_key.as_deref(),
-        )?);
+    if let Some(dir) = evidence {
+        paths.push(super::evidence::write_bundle(dir, &inputs, &snapshot, opts, &audit.report, sign_key)?);
     }
+    // Freeing a large snapshot takes time the process is about to give back anyway.
     std::mem::forget((inputs, snapshot));
-    Ok(output::finish(audit, &paths, args.audit.quiet || output::to_stdout(&opts)))
+    Ok(output::finish(audit, &paths, quiet || output::to_stdout(opts)))
 }

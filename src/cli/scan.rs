@@ -13,7 +13,7 @@ use std::time::Duration;
 use anyhow::Context;
 
 use super::args::{CollectArgs, ConnectArgs, ScanArgs};
-use super::{output, EXIT_OK};
+use super::EXIT_OK;
 use crate::audit::{self, Inputs, LoadedSnapshot};
 use crate::aws::ConnectOptions;
 use crate::collect::{self, CollectOptions, Progress};
@@ -177,23 +177,16 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     };
     let mut snapshot = LoadedSnapshot::collected(collected, label, sha256)?;
     snapshot.bytes = bytes;
-    let mut audit = audit::run(&inputs, &mut snapshot, &opts)?;
-    output::warnings(&audit);
-    let mut paths = output::write_reports(&mut audit.report, &opts)?;
-    // An evidence bundle reproduces its reports from its own inputs, which hold no history.
-    audit.report.history.clear();
-    if let Some(dir) = &args.evidence {
-        paths.push(super::evidence::write_bundle(
-            dir,
-            &inputs,
-            &snapshot,
-            &opts,
-            &audit.report,
-            args.sign_key.as_deref(),
-        )?);
-    }
-    std::mem::forget((inputs, snapshot));
-    Ok(output::finish(audit, &paths, args.audit.quiet || output::to_stdout(&opts)))
+    let audit = audit::run(&inputs, &mut snapshot, &opts)?;
+    super::evaluate::finish_run(
+        audit,
+        inputs,
+        snapshot,
+        &opts,
+        args.audit.quiet,
+        args.evidence.as_deref(),
+        args.sign_key.as_deref(),
+    )
 }
 
 #[cfg(test)]

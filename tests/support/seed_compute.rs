@@ -69,8 +69,8 @@ impl ComputeDrift {
     ];
 }
 
-fn image(env: &str, repo: &str, reference: &str) -> String {
-    format!("{ACCOUNT_ID}.dkr.ecr.{REGION}.amazonaws.com/flowforge-{env}-{repo}{reference}")
+fn image(account: &str, env: &str, repo: &str, reference: &str) -> String {
+    format!("{account}.dkr.ecr.{REGION}.amazonaws.com/flowforge-{env}-{repo}{reference}")
 }
 
 fn ecs_tag(k: &str, v: &str) -> ecst::Tag {
@@ -253,7 +253,7 @@ pub async fn seed(c: &Clients, s: &Seeded) -> SeededCompute {
     out.ecs_cluster_arn = cluster.cluster().and_then(|x| x.cluster_arn()).expect("cluster arn").to_owned();
     let container = ecst::ContainerDefinition::builder()
         .name("ui")
-        .image(image(env, "ui", ":1.4.2"))
+        .image(image(&c.account_id, env, "ui", ":1.4.2"))
         .essential(true)
         .port_mappings(ecst::PortMapping::builder().container_port(3000).build())
         .environment(ecst::KeyValuePair::builder().name("NODE_ENV").value("production").build())

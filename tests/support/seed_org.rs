@@ -109,8 +109,21 @@ fn scanner_policy() -> serde_json::Value {
 /// Creates the audit role in a member account: trusted by the management account, allowed
 /// the scanner policy.
 pub async fn add_audit_role(member: &Clients) {
+    // Cross-account trust pinned to the caller's account (FF-IAM-002: another account needs a
+    // condition that identifies the caller).
     let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-        "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT_ID}:root")}, "Action": "sts:AssumeRole"}]});
+        "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT_ID}:root")}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:PrincipalAccount": ACCOUNT_ID}}}]});
+    // The organisation's own access role (moto creates it with the bare management-account
+    // trust) gets the same pin, as a hardened organisation would have it.
+    member
+        .iam
+        .update_assume_role_policy()
+        .role_name("OrganizationAccountAccessRole")
+        .policy_document(trust.to_string())
+        .send()
+        .await
+        .expect("pin OrganizationAccountAccessRole trust");
     member
         .iam
         .create_role()
