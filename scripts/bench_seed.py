@@ -4,7 +4,8 @@ noncurrent-version lifecycle rule), N IAM roles (each with an inline policy), N 
 N ACM certificates (requested, so PENDING_VALIDATION in moto), N CloudWatch alarms, N SNS topics
 (each with one subscription) and N CloudWatch Logs groups (retention and KMS key); N SSM
 parameters (half SecureString), N KMS keys (rotation on, an alias each), one DB instance with N
-manual snapshots, and 5 multi-region trails (AWS allows 5 per region).
+manual snapshots (at most 100: the default AWS quota of manual DB snapshots per region, which
+moto enforces), and 5 multi-region trails (AWS allows 5 per region).
 
 Runs with the moto virtualenv's Python (boto3 comes with moto). Talks to the endpoint given
 on the command line only (loopback).
@@ -118,7 +119,12 @@ rds.create_db_instance(DBInstanceIdentifier="bench-db", Engine="postgres", DBIns
                        StorageEncrypted=True)
 
 
+SNAPSHOT_QUOTA = 100
+
+
 def snapshot(i):
+    if i >= SNAPSHOT_QUOTA:
+        return
     rds.create_db_snapshot(DBInstanceIdentifier="bench-db", DBSnapshotIdentifier=f"bench-snap-{i:05d}")
 
 
