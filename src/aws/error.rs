@@ -69,6 +69,17 @@ fn code_from_raw(status: u16, body: &str) -> (String, Option<String>) {
 }
 
 impl CallError {
+    /// A call that succeeded but answered without the resource it describes (`<operation>
+    /// returned no <what>`): recorded like any failed call, so the resource is UNKNOWN.
+    pub(crate) fn empty_response(service: &'static str, operation: &'static str, what: &str) -> Self {
+        CallError {
+            service,
+            operation,
+            code: "EmptyResponse".into(),
+            message: format!("{operation} returned no {what}"),
+        }
+    }
+
     pub(crate) fn from_sdk<E>(service: &'static str, operation: &'static str, err: SdkError<E, HttpResponse>) -> Self
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,

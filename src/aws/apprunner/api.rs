@@ -42,12 +42,7 @@ impl AppRunnerApi {
             .await
             .map_err(|e| CallError::from_sdk(SVC, "DescribeService", e))?;
         let Some(s) = out.service() else {
-            return Err(CallError {
-                service: SVC,
-                operation: "DescribeService",
-                code: "EmptyResponse".into(),
-                message: format!("DescribeService returned no service for {arn}"),
-            });
+            return Err(CallError::empty_response(SVC, "DescribeService", &format!("service for {arn}")));
         };
         let image = s.source_configuration().and_then(|c| c.image_repository());
         let config = image.and_then(|i| i.image_configuration());

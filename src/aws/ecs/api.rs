@@ -126,12 +126,7 @@ impl EcsApi {
             .await
             .map_err(|e| CallError::from_sdk(SVC, "DescribeTaskDefinition", e))?;
         let Some(td) = out.task_definition() else {
-            return Err(CallError {
-                service: SVC,
-                operation: "DescribeTaskDefinition",
-                code: "EmptyResponse".into(),
-                message: format!("DescribeTaskDefinition returned no task definition for {arn}"),
-            });
+            return Err(CallError::empty_response(SVC, "DescribeTaskDefinition", &format!("task definition for {arn}")));
         };
         let family = td.family().unwrap_or_default().to_owned();
         let revision = td.revision();

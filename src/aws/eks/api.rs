@@ -55,12 +55,7 @@ impl EksApi {
             .await
             .map_err(|e| CallError::from_sdk(SVC, "DescribeCluster", e))?;
         let Some(c) = out.cluster() else {
-            return Err(CallError {
-                service: SVC,
-                operation: "DescribeCluster",
-                code: "EmptyResponse".into(),
-                message: format!("DescribeCluster returned no cluster for {name}"),
-            });
+            return Err(CallError::empty_response(SVC, "DescribeCluster", &format!("cluster for {name}")));
         };
         let arn = c.arn().map(str::to_owned).unwrap_or_else(|| self.cluster_arn(name));
         let tags: BTreeMap<String, String> =
@@ -131,12 +126,7 @@ impl EksApi {
             .await
             .map_err(|e| CallError::from_sdk(SVC, "DescribeNodegroup", e))?;
         let Some(n) = out.nodegroup() else {
-            return Err(CallError {
-                service: SVC,
-                operation: "DescribeNodegroup",
-                code: "EmptyResponse".into(),
-                message: format!("DescribeNodegroup returned no node group for {cluster}/{name}"),
-            });
+            return Err(CallError::empty_response(SVC, "DescribeNodegroup", &format!("node group for {cluster}/{name}")));
         };
         let arn = n.nodegroup_arn().map(str::to_owned).unwrap_or_else(|| self.node_group_ref(cluster, name));
         Ok(EksNodeGroup {
@@ -180,12 +170,7 @@ impl EksApi {
             .await
             .map_err(|e| CallError::from_sdk(SVC, "DescribeFargateProfile", e))?;
         let Some(p) = out.fargate_profile() else {
-            return Err(CallError {
-                service: SVC,
-                operation: "DescribeFargateProfile",
-                code: "EmptyResponse".into(),
-                message: format!("DescribeFargateProfile returned no profile for {cluster}/{name}"),
-            });
+            return Err(CallError::empty_response(SVC, "DescribeFargateProfile", &format!("profile for {cluster}/{name}")));
         };
         let arn = p.fargate_profile_arn().map(str::to_owned).unwrap_or_else(|| self.fargate_profile_ref(cluster, name));
         Ok(EksFargateProfile {
