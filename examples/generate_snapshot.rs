@@ -760,8 +760,28 @@ fn compute(s: &mut Snapshot) {
         status: "ACTIVE".into(),
         subnets: dp_subnets,
         node_role: Some(format!("arn:aws:iam::{ACCOUNT}:role/flowforge-prod-eks-node")),
-        launch_template: Some(EksLaunchTemplate { id: Some("lt-0f10f0f0000000001".into()), name: Some("flowforge-prod-workers".into()), version: Some("7".into()) }),
+        ami_type: Some("AL2023_x86_64_STANDARD".into()),
+        launch_template: Some(EksLaunchTemplate { id: Some("lt-0f10f0f0000000001".into()), name: Some("flowforge-prod-workers".into()), version: Some("7".into()), version_number: Some(7), metadata_options: Some(workers_imds("required", 1)) }),
     });
+}
+
+/// The IMDS settings of a version of the workers' launch template.
+fn workers_imds(tokens: &str, hop_limit: i64) -> flowforge_audit::aws::eks::LaunchTemplateMetadataOptions {
+    flowforge_audit::aws::eks::LaunchTemplateMetadataOptions {
+        http_tokens: Some(tokens.into()),
+        http_endpoint: Some("enabled".into()),
+        http_put_response_hop_limit: Some(hop_limit),
+    }
+}
+
+/// IMDS drift: the workers' node group was rolled to `$Latest` of its launch template, version
+/// 8, made for a legacy monitoring agent that needs IMDSv1 and two hops.
+fn imds_drifted(s: &mut Snapshot) {
+    if let Some(lt) = s.eks.node_groups.iter_mut().find(|g| g.meta.id == "flowforge-prod-workers").and_then(|g| g.launch_template.as_mut()) {
+        lt.version = Some("$Latest".into());
+        lt.version_number = Some(8);
+        lt.metadata_options = Some(workers_imds("optional", 2));
+    }
 }
 
 /// Compute drifts of a year of hand-made changes: a hotfix image and a password in the UI's
@@ -995,6 +1015,7 @@ fn drifted() -> Snapshot {
     drift_network_acls(&mut s);
     perimeter_drifted(&mut s);
     backups_drifted(&mut s);
+    imds_drifted(&mut s);
     s.sort();
     s
 }

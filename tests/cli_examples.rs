@@ -81,6 +81,14 @@ fn drifted_example_has_exact_findings() {
         // The same wildcard subject under the generic trust rule (any OIDC issuer).
         ("FAIL", "FF-IAM-002", format!("arn:aws:iam::{a}:role/flowforge-prod-prefect-worker")),
         ("FAIL", "FF-EKS-004", format!("arn:aws:eks:{r}:{a}:cluster/flowforge-prod-data-plane")),
+        // The workers' node group rolled to a launch template version that allows IMDSv1.
+        (
+            "FAIL",
+            "FF-EKS-006",
+            format!(
+                "arn:aws:eks:{r}:{a}:nodegroup/flowforge-prod-data-plane/flowforge-prod-workers/0f10f0f0-0000-4000-8000-000000000001"
+            ),
+        ),
         (
             "FAIL",
             "FF-APPRUNNER-001",
@@ -391,7 +399,7 @@ fn diff_reports_and_exit_on_change() {
     let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     // One per drifted check and resource of the example: the first drifts, compute (issue 12),
     // network ACLs, perimeter and backups (issue 13), the IAM engine's exfiltration check.
-    assert_eq!(d["regressed"].as_array().unwrap().len(), 27, "{d}");
+    assert_eq!(d["regressed"].as_array().unwrap().len(), 28, "{d}");
     assert_eq!(d["new"].as_array().unwrap().len(), 2, "the App Runner demo service is new: {d}");
     let o = run(&["diff", old.to_str().unwrap(), old.to_str().unwrap(), "--exit-on-change"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));

@@ -640,6 +640,65 @@ async fn compute_denied_ecr_is_unknown() {
     assert_eq!(out.status.code(), Some(1), "prod requires a complete audit");
 }
 
+/// The status each result of `check` has, by resource ARN.
+fn statuses<'a>(report: &'a Value, check: &str) -> std::collections::BTreeMap<&'a str, &'a str> {
+    report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["check_id"] == check)
+        .map(|r| (r["resource_arn"].as_str().unwrap_or_default(), r["status"].as_str().unwrap_or_default()))
+        .collect()
+}
+
+/// IMDS of node groups (FF-EKS-006) on moto: the compliant workers' template (tokens
+/// required, hop limit 1, named by number) PASSes; a node group on `$Latest` of a template
+/// whose latest version allows IMDSv1 FAILs, which only a correct `$Latest` resolution finds
+/// (its default version is compliant).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imds_node_group_templates_fail_on_imdsv1_and_pass_compliant() {
+    use support::seed_compute::ComputeDrift;
+    let moto = Moto::start();
+    let (clients, s) = seeded(&moto).await;
+    let drifted = s.compute.inject(&clients, &moto.apprunner, &s, ComputeDrift::LegacyImdsNodeGroup).await;
+    let legacy = drifted[0].0.as_str();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_out, report) = scan(&moto, "testing", "testing", dir.path(), &["--format", "json"]);
+    let got = statuses(&report, "FF-EKS-006");
+    let expected = std::collections::BTreeMap::from([(s.compute.node_group_arn.as_str(), "PASS"), (legacy, "FAIL")]);
+    assert_eq!(got, expected, "{}", describe(&results_with(&report, "FAIL")));
+    let fail = results_with(&report, "FAIL").into_iter().find(|r| r["check_id"] == "FF-EKS-006").expect("the FAIL");
+    assert!(fail["message"].as_str().unwrap_or_default().contains("version 2"), "{fail}");
+}
+
+/// IMDS of node groups, fail closed: when the workers' launch template is deleted, FF-EKS-006
+/// is UNKNOWN on the node group (never PASS) and the failed call is recorded under the
+/// template's ARN, while the node group's other checks (FF-EKS-005) still judge it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn imds_deleted_launch_template_is_unknown() {
+    let moto = Moto::start();
+    let (clients, s) = seeded(&moto).await;
+    clients
+        .ec2
+        .delete_launch_template()
+        .launch_template_id(&s.compute.workers_template_id)
+        .send()
+        .await
+        .expect("delete template");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, report) = scan(&moto, "testing", "testing", dir.path(), &["--format", "json"]);
+    let group = s.compute.node_group_arn.as_str();
+    assert_eq!(statuses(&report, "FF-EKS-006").get(group), Some(&"UNKNOWN"), "{report}");
+    assert_eq!(statuses(&report, "FF-EKS-005").get(group), Some(&"PASS"));
+    let errors = report["collection_errors"].as_array().expect("collection errors");
+    assert!(
+        errors.iter().any(|e| e["operation"] == "DescribeLaunchTemplateVersions"
+            && e["resource"].as_str().is_some_and(|r| r.ends_with(&s.compute.workers_template_id))),
+        "the failed read is recorded under the template: {errors:?}"
+    );
+    assert_eq!(out.status.code(), Some(1), "prod requires a complete audit");
+}
+
 /// Compute: the ECS, ECR, App Runner, node-group and OIDC-provider collection makes exactly
 /// the calls the APIs require for the seeded account (batched descriptions, one call per
 /// resource only where the API has no batch form), so its calls per resource stay at the
@@ -674,7 +733,13 @@ async fn compute_api_calls_per_resource_are_minimal() {
     let (groups, profiles, providers) =
         (n(&["eks", "node_groups"]), n(&["eks", "fargate_profiles"]), n(&["iam", "oidc_providers"]));
     let eks_clusters = n(&["eks", "clusters"]);
+    // The launch templates the node groups name (both groups share the workers' template).
+    let templates = snap["eks"]["node_groups"]
+        .as_array()
+        .map(|gs| gs.iter().filter_map(|g| g["launch_template"]["id"].as_str()).collect::<BTreeSet<_>>().len())
+        .unwrap_or(0) as u64;
     assert_eq!((clusters, services, task_defs, repos, runners, groups, providers), (1, 1, 1, 2, 1, 2, 1));
+    assert_eq!(templates, 1, "both node groups start from the workers' template");
     let ops = [
         "ecs:ListClusters",
         "ecs:DescribeClusters",
@@ -693,12 +758,14 @@ async fn compute_api_calls_per_resource_are_minimal() {
         "eks:DescribeFargateProfile",
         "iam:ListOpenIDConnectProviders",
         "iam:GetOpenIDConnectProvider",
+        "ec2:DescribeLaunchTemplateVersions",
     ];
     let made: u64 = ops.iter().map(|op| calls.get(*op).copied().unwrap_or(0)).sum();
     // What the APIs require: one listing per region (per cluster for services, node groups
     // and profiles), DescribeClusters per 100 clusters, DescribeServices per 10 services, one
     // description per task definition, App Runner service, node group, profile and provider,
-    // and two policy reads per repository plus the registry's scanning mode.
+    // and two policy reads per repository plus the registry's scanning mode; one read of
+    // each launch template node groups name, for all the versions they name.
     let minimum = 1
         + clusters.div_ceil(100)
         + clusters
@@ -713,7 +780,8 @@ async fn compute_api_calls_per_resource_are_minimal() {
         + groups
         + profiles
         + 1
-        + providers;
+        + providers
+        + templates;
     let resources = clusters + services + task_defs + repos + runners + groups + profiles + providers;
     eprintln!(
         "compute: {made} calls for {resources} resources ({:.2} per resource), minimum {minimum} ({:.2}); {calls:?}",

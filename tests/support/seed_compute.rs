@@ -2,7 +2,8 @@
 //! the UI and flow images, the control plane on ECS/Fargate (cluster, task definition,
 //! service in the control-plane subnets), the EKS data plane's IRSA (the cluster's OIDC
 //! provider, the prefect-worker trust pinned to its service account) and a managed node
-//! group with its node role. [`ComputeDrift`] breaks them the way they break in practice.
+//! group with its node role, started from a launch template that requires IMDSv2 with hop
+//! limit 1. [`ComputeDrift`] breaks them the way they break in practice.
 //!
 //! Emulator notes: moto has no App Runner; App Runner services are put on the test's App
 //! Runner front ([`super::apprunner::Front`]). The KMS key of the repositories is an ARN only.
@@ -23,6 +24,8 @@ pub struct SeededCompute {
     pub execution_role_arn: String,
     pub node_role_arn: String,
     pub node_group_arn: String,
+    /// The workers' launch template (IMDSv2 required, hop limit 1), version 1.
+    pub workers_template_id: String,
     /// The cluster's issuer without `https://`.
     pub oidc_url: String,
     pub oidc_provider_arn: String,
@@ -50,13 +53,17 @@ pub enum ComputeDrift {
     EksLogging,
     /// A second node group in the public subnets.
     PublicNodeGroup,
+    /// A node group for a legacy monitoring agent, on `$Latest` of a hand-made launch
+    /// template whose version 2 re-allows IMDSv1 with hop limit 2 (version 1, the default,
+    /// is compliant: only a correct `$Latest` resolution finds it).
+    LegacyImdsNodeGroup,
     /// A demo copy of the UI on App Runner: no instance role, internet egress, an ECR Public
     /// image and the database URL with its password in a plain variable.
     AppRunnerDemo,
 }
 
 impl ComputeDrift {
-    pub const ALL: [ComputeDrift; 9] = [
+    pub const ALL: [ComputeDrift; 10] = [
         ComputeDrift::DebugService,
         ComputeDrift::LooseRepository,
         ComputeDrift::UnencryptedRepository,
@@ -65,6 +72,7 @@ impl ComputeDrift {
         ComputeDrift::OidcProviderDeleted,
         ComputeDrift::EksLogging,
         ComputeDrift::PublicNodeGroup,
+        ComputeDrift::LegacyImdsNodeGroup,
         ComputeDrift::AppRunnerDemo,
     ];
 }
@@ -186,7 +194,53 @@ async fn service(
     out.service().and_then(|s| s.service_arn()).expect("service arn").to_owned()
 }
 
-async fn node_group(c: &Clients, s: &Seeded, name: &str, subnets: &[String], node_role: &str) -> String {
+/// A launch template whose versions 1, 2, ... have these (HttpTokens, hop limit), the
+/// endpoint enabled; version 1 stays the default. Returns its id.
+pub async fn launch_template(c: &Clients, name: &str, versions: &[(&str, i32)]) -> String {
+    use aws_sdk_ec2::types as ec2t;
+    let data = |(tokens, hops): (&str, i32)| {
+        ec2t::RequestLaunchTemplateData::builder()
+            .instance_type(ec2t::InstanceType::M5Large)
+            .metadata_options(
+                ec2t::LaunchTemplateInstanceMetadataOptionsRequest::builder()
+                    .http_endpoint(ec2t::LaunchTemplateInstanceMetadataEndpointState::Enabled)
+                    .http_tokens(ec2t::LaunchTemplateHttpTokensState::from(tokens))
+                    .http_put_response_hop_limit(hops)
+                    .build(),
+            )
+            .build()
+    };
+    let first = versions.first().copied().expect("at least one version");
+    let out = c
+        .ec2
+        .create_launch_template()
+        .launch_template_name(name)
+        .launch_template_data(data(first))
+        .send()
+        .await
+        .expect("launch template");
+    let id = out.launch_template().and_then(|t| t.launch_template_id()).expect("template id").to_owned();
+    for v in &versions[1..] {
+        c.ec2
+            .create_launch_template_version()
+            .launch_template_id(&id)
+            .launch_template_data(data(*v))
+            .send()
+            .await
+            .expect("launch template version");
+    }
+    id
+}
+
+async fn node_group(
+    c: &Clients,
+    s: &Seeded,
+    name: &str,
+    subnets: &[String],
+    node_role: &str,
+    template: (&str, &str),
+) -> String {
+    let (template_id, version) = template;
     let out = c
         .eks
         .create_nodegroup()
@@ -194,6 +248,9 @@ async fn node_group(c: &Clients, s: &Seeded, name: &str, subnets: &[String], nod
         .nodegroup_name(name)
         .set_subnets(Some(subnets.to_vec()))
         .node_role(node_role)
+        .launch_template(
+            aws_sdk_eks::types::LaunchTemplateSpecification::builder().id(template_id).version(version).build(),
+        )
         .tags("flowforge:app", "flowforge")
         .tags("flowforge:env", &s.env)
         .tags("flowforge:tier", "data-plane")
@@ -330,7 +387,16 @@ pub async fn seed(c: &Clients, s: &Seeded) -> SeededCompute {
         .send()
         .await
         .expect("node policy");
-    out.node_group_arn = node_group(c, s, &format!("{p}-workers"), &s.subnets["data-plane"], &out.node_role_arn).await;
+    out.workers_template_id = launch_template(c, &format!("{p}-workers"), &[("required", 1)]).await;
+    out.node_group_arn = node_group(
+        c,
+        s,
+        &format!("{p}-workers"),
+        &s.subnets["data-plane"],
+        &out.node_role_arn,
+        (&out.workers_template_id, "1"),
+    )
+    .await;
     out
 }
 
@@ -487,9 +553,19 @@ impl SeededCompute {
                 vec![(s.eks_cluster_arn.clone(), vec!["FF-EKS-004"])]
             }
             ComputeDrift::PublicNodeGroup => {
+                // The workers' compliant template (its default version): only the subnets drift.
+                let template = (self.workers_template_id.as_str(), "$Default");
                 let arn =
-                    node_group(c, s, &format!("{p}-workers-public"), &s.subnets["public"], &self.node_role_arn).await;
+                    node_group(c, s, &format!("{p}-workers-public"), &s.subnets["public"], &self.node_role_arn, template)
+                        .await;
                 vec![(arn, vec!["FF-EKS-005"])]
+            }
+            ComputeDrift::LegacyImdsNodeGroup => {
+                let id = launch_template(c, &format!("{p}-workers-legacy"), &[("required", 1), ("optional", 2)]).await;
+                let subnets = &s.subnets["data-plane"];
+                let arn = node_group(c, s, &format!("{p}-workers-legacy"), subnets, &self.node_role_arn, (&id, "$Latest"))
+                    .await;
+                vec![(arn, vec!["FF-EKS-006"])]
             }
             ComputeDrift::AppRunnerDemo => {
                 let id = "4c2b1f0e9d8a4b6c8e7f6a5b4c3d2e1f";

@@ -1,11 +1,12 @@
 //! EKS: clusters (ListClusters, then DescribeCluster for endpoint access, encryption and
-//! logging).
+//! logging), node groups and Fargate profiles; and, through an EC2 client, the launch template
+//! versions node groups start from (their IMDS settings).
 
 use std::collections::BTreeMap;
 
 use aws_sdk_eks::Client;
 
-use super::{CallError, Ctx, EksFargateProfile, EksLaunchTemplate, EksNodeGroup};
+use super::{CallError, Ctx, EksFargateProfile, EksLaunchTemplate, EksNodeGroup, LaunchTemplateMetadataOptions};
 use crate::model::{EksCluster, EksEncryptionConfig};
 
 fn tag_map(tags: Option<&std::collections::HashMap<String, String>>) -> BTreeMap<String, String> {
@@ -17,12 +18,58 @@ const SVC: &str = "eks";
 #[derive(Debug, Clone)]
 pub struct EksApi {
     client: Client,
+    /// For the launch templates node groups name (their IMDS settings).
+    ec2: aws_sdk_ec2::Client,
     ctx: Ctx,
 }
 
+/// One version of a launch template, as DescribeLaunchTemplateVersions returns it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateVersion {
+    pub number: i64,
+    /// Whether it is the template's default version.
+    pub default: bool,
+    pub metadata_options: LaunchTemplateMetadataOptions,
+}
+
+/// The version a node group's reference names among those read for it: `$Default` the default
+/// one, `$Latest` the highest number (`$Latest` is always among the versions asked for, so the
+/// highest returned is the latest), a number that version; `None` (EKS: the template's default
+/// version) as `$Default`. Anything else, or a version not returned, is `None`: not read.
+pub fn resolve_version<'a>(reference: Option<&str>, versions: &'a [TemplateVersion]) -> Option<&'a TemplateVersion> {
+    let reference = reference.unwrap_or("$Default");
+    if reference.eq_ignore_ascii_case("$Default") {
+        versions.iter().find(|v| v.default)
+    } else if reference.eq_ignore_ascii_case("$Latest") {
+        versions.iter().max_by_key(|v| v.number)
+    } else {
+        let n: i64 = reference.trim().parse().ok()?;
+        versions.iter().find(|v| v.number == n)
+    }
+}
+
+/// A launch template as DescribeLaunchTemplateVersions takes it: by id, or by name when the
+/// node group gives only the name.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TemplateRef {
+    Id(String),
+    Name(String),
+}
+
+impl TemplateRef {
+    /// How a node group's reference names its template (the id when it has one).
+    pub fn of(lt: &EksLaunchTemplate) -> Option<TemplateRef> {
+        match (&lt.id, &lt.name) {
+            (Some(id), _) => Some(TemplateRef::Id(id.clone())),
+            (None, Some(name)) => Some(TemplateRef::Name(name.clone())),
+            (None, None) => None,
+        }
+    }
+}
+
 impl EksApi {
-    pub(crate) fn new(client: Client, ctx: Ctx) -> Self {
-        EksApi { client, ctx }
+    pub(crate) fn new(client: Client, ec2: aws_sdk_ec2::Client, ctx: Ctx) -> Self {
+        EksApi { client, ec2, ctx }
     }
 
     /// The region this client signs for.
@@ -135,12 +182,60 @@ impl EksApi {
             status: n.status().map(|s| s.as_str().to_owned()).unwrap_or_default(),
             subnets: n.subnets().to_vec(),
             node_role: n.node_role().map(str::to_owned),
+            ami_type: n.ami_type().map(|t| t.as_str().to_owned()),
             launch_template: n.launch_template().map(|l| EksLaunchTemplate {
                 id: l.id().map(str::to_owned),
                 name: l.name().map(str::to_owned),
                 version: l.version().map(str::to_owned),
+                version_number: None,
+                metadata_options: None,
             }),
         })
+    }
+
+    /// The ARN a launch template's failed read is recorded under (by name when only the name
+    /// is known: not a real ARN, but it names what could not be read).
+    pub fn template_arn(&self, template: &TemplateRef) -> String {
+        match template {
+            TemplateRef::Id(id) => self.ctx.arn("ec2", &format!("launch-template/{id}")),
+            TemplateRef::Name(name) => self.ctx.arn("ec2", &format!("launch-template/{name}")),
+        }
+    }
+
+    /// The versions `versions` (numbers, `$Default`, `$Latest`) of one launch template, in one
+    /// call (paged only past the API's page size).
+    pub async fn template_versions(
+        &self,
+        template: &TemplateRef,
+        versions: Vec<String>,
+    ) -> Result<Vec<TemplateVersion>, CallError> {
+        let req = self.ec2.describe_launch_template_versions().set_versions(Some(versions));
+        let req = match template {
+            TemplateRef::Id(id) => req.launch_template_id(id),
+            TemplateRef::Name(name) => req.launch_template_name(name),
+        };
+        let items: Vec<aws_sdk_ec2::types::LaunchTemplateVersion> = req
+            .into_paginator()
+            .items()
+            .send()
+            .try_collect()
+            .await
+            .map_err(|e| CallError::from_sdk("ec2", "DescribeLaunchTemplateVersions", e))?;
+        Ok(items
+            .iter()
+            .filter_map(|v| {
+                let md = v.launch_template_data().and_then(|d| d.metadata_options());
+                Some(TemplateVersion {
+                    number: v.version_number()?,
+                    default: v.default_version().unwrap_or(false),
+                    metadata_options: LaunchTemplateMetadataOptions {
+                        http_tokens: md.and_then(|m| m.http_tokens()).map(|t| t.as_str().to_owned()),
+                        http_endpoint: md.and_then(|m| m.http_endpoint()).map(|t| t.as_str().to_owned()),
+                        http_put_response_hop_limit: md.and_then(|m| m.http_put_response_hop_limit()).map(i64::from),
+                    },
+                })
+            })
+            .collect())
     }
 
     pub async fn fargate_profile_names(&self, cluster: &str) -> Result<Vec<String>, CallError> {

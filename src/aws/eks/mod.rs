@@ -1,6 +1,8 @@
 //! EKS, per region: the clusters (endpoint access, logging, secrets encryption, OIDC issuer)
 //! and FlowForge's data plane in them: managed node groups and Fargate profiles (subnets,
-//! node role, launch template).
+//! node role, launch template). A node group's launch template is read too (EC2's
+//! DescribeLaunchTemplateVersions, once per referenced template, for the versions node groups
+//! name): its IMDS settings are what every node of the group starts with.
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -30,6 +32,7 @@ super::service! {
         "eks" describe_nodegroup "DescribeNodegroup" "DescribeNodegroup" "eks:DescribeNodegroup";
         "eks" list_fargate_profiles "ListFargateProfiles" "ListFargateProfiles" "eks:ListFargateProfiles";
         "eks" describe_fargate_profile "DescribeFargateProfile" "DescribeFargateProfile" "eks:DescribeFargateProfile";
+        "ec2" describe_launch_template_versions "DescribeLaunchTemplateVersions" "DescribeLaunchTemplateVersions" "ec2:DescribeLaunchTemplateVersions";
     ],
     collections: [
         clusters: list ["ListClusters"] detail ["DescribeCluster"];
@@ -51,21 +54,54 @@ pub struct EksNodeGroup {
     /// The node instance role's ARN; null when not reported.
     #[serde(default)]
     pub node_role: Option<String>,
+    /// The AMI type (`AL2_x86_64`, `AL2023_x86_64_STANDARD`, `BOTTLEROCKET_x86_64`, `CUSTOM`,
+    /// ...); it decides the IMDS settings of the launch template EKS generates when the node
+    /// group names none. Null when not reported.
+    #[serde(default)]
+    pub ami_type: Option<String>,
     /// The launch template the nodes start from (its IMDS settings apply to the nodes, which
     /// `ec2.instances` shows once they run); null when the node group uses EKS's own.
     #[serde(default)]
     pub launch_template: Option<EksLaunchTemplate>,
 }
 
-/// A node group's launch template reference.
+/// A node group's launch template: the reference DescribeNodegroup gives, and what the
+/// referenced version says about the instance metadata service.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct EksLaunchTemplate {
     #[serde(default)]
     pub id: Option<String>,
     #[serde(default)]
     pub name: Option<String>,
+    /// The version as the node group names it: a number, `$Default` or `$Latest` (null: the
+    /// template's default version, as EKS uses it).
     #[serde(default)]
     pub version: Option<String>,
+    /// The version number that reference resolved to when the template was read; null when
+    /// it could not be read (call denied, template or version deleted).
+    #[serde(default)]
+    pub version_number: Option<i64>,
+    /// That version's `MetadataOptions`; null when the version could not be read (the failed
+    /// call is in `collection_errors` under the template's ARN). A version that sets no
+    /// metadata options has an object of nulls.
+    #[serde(default)]
+    pub metadata_options: Option<LaunchTemplateMetadataOptions>,
+}
+
+/// The IMDS settings of a launch template version, each null when the version does not set
+/// it (the instance then gets the AMI's and the account's defaults, which are not read).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
+pub struct LaunchTemplateMetadataOptions {
+    /// `required` (IMDSv2 only) or `optional`.
+    #[serde(default)]
+    pub http_tokens: Option<String>,
+    /// `enabled` or `disabled`.
+    #[serde(default)]
+    pub http_endpoint: Option<String>,
+    /// How many network hops an IMDSv2 token response may travel; 1 keeps it on the node
+    /// (pods behind their own network namespace cannot get a token).
+    #[serde(default)]
+    pub http_put_response_hop_limit: Option<i64>,
 }
 
 /// A Fargate profile: `id` and `name` are the profile name.
