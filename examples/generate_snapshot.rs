@@ -777,7 +777,13 @@ fn workers_imds(tokens: &str, hop_limit: i64) -> flowforge_audit::aws::eks::Laun
 /// IMDS drift: the workers' node group was rolled to `$Latest` of its launch template, version
 /// 8, made for a legacy monitoring agent that needs IMDSv1 and two hops.
 fn imds_drifted(s: &mut Snapshot) {
-    if let Some(lt) = s.eks.node_groups.iter_mut().find(|g| g.meta.id == "flowforge-prod-workers").and_then(|g| g.launch_template.as_mut()) {
+    if let Some(lt) = s
+        .eks
+        .node_groups
+        .iter_mut()
+        .find(|g| g.meta.id == "flowforge-prod-workers")
+        .and_then(|g| g.launch_template.as_mut())
+    {
         lt.version = Some("$Latest".into());
         lt.version_number = Some(8);
         lt.metadata_options = Some(workers_imds("optional", 2));

@@ -555,16 +555,23 @@ impl SeededCompute {
             ComputeDrift::PublicNodeGroup => {
                 // The workers' compliant template (its default version): only the subnets drift.
                 let template = (self.workers_template_id.as_str(), "$Default");
-                let arn =
-                    node_group(c, s, &format!("{p}-workers-public"), &s.subnets["public"], &self.node_role_arn, template)
-                        .await;
+                let arn = node_group(
+                    c,
+                    s,
+                    &format!("{p}-workers-public"),
+                    &s.subnets["public"],
+                    &self.node_role_arn,
+                    template,
+                )
+                .await;
                 vec![(arn, vec!["FF-EKS-005"])]
             }
             ComputeDrift::LegacyImdsNodeGroup => {
                 let id = launch_template(c, &format!("{p}-workers-legacy"), &[("required", 1), ("optional", 2)]).await;
                 let subnets = &s.subnets["data-plane"];
-                let arn = node_group(c, s, &format!("{p}-workers-legacy"), subnets, &self.node_role_arn, (&id, "$Latest"))
-                    .await;
+                let arn =
+                    node_group(c, s, &format!("{p}-workers-legacy"), subnets, &self.node_role_arn, (&id, "$Latest"))
+                        .await;
                 vec![(arn, vec!["FF-EKS-006"])]
             }
             ComputeDrift::AppRunnerDemo => {
