@@ -685,6 +685,30 @@ mod tests {
         assert!(html.contains("@media print"));
     }
 
+    /// Print collapses only PASS and NOT_APPLICABLE rows: the `quiet` class the print stylesheet
+    /// hides is never on a FAIL, UNKNOWN, ERROR or WAIVED row, and the stylesheet hides findings
+    /// rows by that class only.
+    #[test]
+    fn print_keeps_every_non_passing_row() {
+        let report = sample_report();
+        let html = String::from_utf8(HtmlRenderer.render(&report).unwrap()).unwrap();
+        let body = &html[html.find("id=\"findings-body\"").unwrap()..];
+        let body = &body[..body.find("</tbody>").unwrap()];
+        let mut seen = 0;
+        for (i, _) in body.match_indices("<tr") {
+            let tag = &body[i..i + body[i..].find('>').unwrap()];
+            let quiet = tag.contains("class=\"quiet\"");
+            let passing = tag.contains("data-status=\"PASS\"") || tag.contains("data-status=\"NOT_APPLICABLE\"");
+            assert_eq!(quiet, passing, "{tag}");
+            seen += usize::from(!passing);
+        }
+        assert!(seen > 0 && seen == report.results.iter().filter(|r| !matches!(r.status, Status::Pass | Status::NotApplicable)).count());
+        let print = &CSS[CSS.find("@media print").unwrap()..];
+        let hides_findings: Vec<&str> = print.lines().filter(|l| l.contains("#findings-body")).collect();
+        assert_eq!(hides_findings.len(), 1, "{hides_findings:?}");
+        assert!(hides_findings[0].contains("#findings-body tr.quiet,"), "{hides_findings:?}");
+    }
+
     /// Waivers needing attention are listed (the applied one is not), with hostile text escaped.
     #[test]
     fn html_lists_waivers_needing_attention() {
