@@ -520,7 +520,7 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                                                         }
                                                         @if let Some(c) = check {
                                                             div.k { "Check" }
-                                                            div { (c.meta.description) }
+                                                            div { (with_code(&c.meta.description)) }
                                                             div.k { "Remediation" }
                                                             div { (with_code(&c.meta.remediation)) }
                                                             div.k { "Guide section" }
@@ -707,6 +707,20 @@ mod tests {
         let hides_findings: Vec<&str> = print.lines().filter(|l| l.contains("#findings-body")).collect();
         assert_eq!(hides_findings.len(), 1, "{hides_findings:?}");
         assert!(hides_findings[0].contains("#findings-body tr.quiet,"), "{hides_findings:?}");
+    }
+
+    /// Issue 15: code spans of catalog text (descriptions and remediation) render as `<code>`,
+    /// never as literal backticks, in the findings' details.
+    #[test]
+    fn catalog_code_spans_render_as_code() {
+        let mut report = sample_report();
+        let check = report.checks.iter_mut().find(|c| report.results.iter().any(|r| r.check_id == c.meta.id)).unwrap();
+        check.meta.description = "Scope: the `database` tier <b>".into();
+        check.meta.remediation = "Set `multi_az: true`.".into();
+        let html = String::from_utf8(HtmlRenderer.render(&report).unwrap()).unwrap();
+        assert!(html.contains("Scope: the <code>database</code> tier &lt;b&gt;"), "description");
+        assert!(html.contains("Set <code>multi_az: true</code>."), "remediation");
+        assert!(!html.contains("`database`") && !html.contains("`multi_az"));
     }
 
     /// Waivers needing attention are listed (the applied one is not), with hostile text escaped.
