@@ -256,7 +256,8 @@ fn help_uri_base_from_flag_environment_or_config() {
     assert_eq!(o.status.code(), Some(1), "{}", common::text(&o));
     let manifest = std::fs::read_to_string(evidence.join("manifest.json")).unwrap();
     assert!(manifest.contains("\"help_uri_base\": \"https://file.example/ff\""), "{manifest}");
-    let json: Value = serde_json::from_slice(&std::fs::read(dir.path().join("out/flowforge-audit.json")).unwrap()).unwrap();
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/flowforge-audit.json")).unwrap()).unwrap();
     assert_eq!(json["provenance"]["help_uri_base"], "https://file.example/ff");
     std::fs::remove_file(dir.path().join("flowforge-audit.yaml")).unwrap();
     let v = bin_in(dir.path()).arg("verify-evidence").arg(&evidence).output().unwrap();
@@ -291,7 +292,11 @@ fn config_file_errors_are_one_coded_line_each() {
         ("broken.yaml", "format: [json\n", "broken.yaml:2:1: error[Y001]: YAML syntax error"),
         ("typo.yaml", "fail-onn: high\n", "typo.yaml:1:1: error[C002]: unknown option \"fail-onn\""),
         ("type.yaml", "format: {json: 1}\n", "type.yaml:1:9: error[C003]: option \"format\": expected a string"),
-        ("value.yaml", "fail-on: urgent\n", "value.yaml:1:10: error[C004]: option \"fail-on\": invalid value \"urgent\""),
+        (
+            "value.yaml",
+            "fail-on: urgent\n",
+            "value.yaml:1:10: error[C004]: option \"fail-on\": invalid value \"urgent\"",
+        ),
         ("flag.yaml", "quiet: maybe\n", "flag.yaml:1:8: error[C004]: option \"quiet\": expected true or false"),
     ] {
         std::fs::write(dir.path().join(name), text).unwrap();

@@ -166,7 +166,8 @@ fn report_picture_shows_the_current_catalog() {
     let recorded = std::fs::read_to_string(common::repo("docs/images/report-prod-drifted.txt")).unwrap_or_default();
     let o = common::bin().arg("--version").output().unwrap();
     let version = String::from_utf8_lossy(&o.stdout).into_owned();
-    let current = version.lines().find(|l| l.starts_with("policy catalog sha256: ")).expect("--version names the catalog");
+    let current =
+        version.lines().find(|l| l.starts_with("policy catalog sha256: ")).expect("--version names the catalog");
     assert_eq!(
         recorded.trim(),
         current,

@@ -112,7 +112,8 @@ fn apply(mut cmd: Command, config: &Config) -> Command {
 /// Whether the arguments ask for `-v` (read before clap parses, for the configuration's errors).
 pub fn verbose_in(args: &[OsString]) -> bool {
     args.iter().skip(1).take_while(|a| *a != "--").filter_map(|a| a.to_str()).any(|a| {
-        a == "--verbose" || (a.starts_with('-') && !a.starts_with("--") && a.len() > 1 && a[1..].chars().all(|c| c == 'v'))
+        a == "--verbose"
+            || (a.starts_with('-') && !a.starts_with("--") && a.len() > 1 && a[1..].chars().all(|c| c == 'v'))
     })
 }
 
@@ -225,7 +226,11 @@ pub fn read_config(path: &Path) -> Result<Config, ConfigError> {
     let label = path.display().to_string();
     let bytes = crate::fsio::read(path).map_err(|e| {
         ConfigError::one(
-            Problem::in_file(Code::ConfigUnreadable, &label, format!("cannot read the configuration file: {}", read_failure(&e))),
+            Problem::in_file(
+                Code::ConfigUnreadable,
+                &label,
+                format!("cannot read the configuration file: {}", read_failure(&e)),
+            ),
             format!("{label}: {e} ({:?})", e.kind()),
         )
     })?;
@@ -285,7 +290,10 @@ pub fn read_config(path: &Path) -> Result<Config, ConfigError> {
             problems.push(problem(
                 Code::ConfigWrongType,
                 &v,
-                format!("option {key:?}: expected a string, number, boolean or a list of them, found {}", v.value.type_name()),
+                format!(
+                    "option {key:?}: expected a string, number, boolean or a list of them, found {}",
+                    v.value.type_name()
+                ),
             ));
             continue;
         };
@@ -363,11 +371,21 @@ mod tests {
         let codes = |e: &ConfigError| e.problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>();
         let missing = read_config(&dir.path().join("nope.yaml")).unwrap_err();
         assert_eq!(codes(&missing), ["C001"]);
-        assert!(missing.message().ends_with("cannot read the configuration file: no such file"), "{}", missing.message());
+        assert!(
+            missing.message().ends_with("cannot read the configuration file: no such file"),
+            "{}",
+            missing.message()
+        );
         assert!(missing.details[0].contains("os error"), "{:?}", missing.details);
         assert_eq!(codes(&read_config(dir.path()).unwrap_err()), ["C001"], "a directory");
         let utf8 = case("latin1.yaml", b"env: prod\nowner: caf\xe9\n");
-        assert_eq!(utf8.message(), format!("{}:2: error[C001]: the configuration file is not UTF-8 text", dir.path().join("latin1.yaml").display()));
+        assert_eq!(
+            utf8.message(),
+            format!(
+                "{}:2: error[C001]: the configuration file is not UTF-8 text",
+                dir.path().join("latin1.yaml").display()
+            )
+        );
         assert_eq!(codes(&case("broken.yaml", b"format: [json\n")), ["Y001"]);
         assert_eq!(codes(&case("list.yaml", b"- env\n")), ["C003"]);
         assert_eq!(codes(&case("typo.yaml", b"enviroment: prod\n")), ["C002"]);
@@ -376,7 +394,10 @@ mod tests {
         assert_eq!(codes(&bad), ["C004", "C004", "C004"]);
         let m = bad.message();
         assert!(m.starts_with("the configuration file is invalid (3 errors):"), "{m}");
-        assert!(m.contains("values.yaml:1:10: error[C004]: option \"fail-on\": invalid value \"urgent\": unknown severity"), "{m}");
+        assert!(
+            m.contains("values.yaml:1:10: error[C004]: option \"fail-on\": invalid value \"urgent\": unknown severity"),
+            "{m}"
+        );
         assert!(m.contains("values.yaml:2:8: error[C004]: option \"quiet\": expected true or false"), "{m}");
         assert!(bad.details.iter().any(|d| d.contains("'--fail-on <SEVERITY>'")), "{:?}", bad.details);
         let one = case("one.yaml", b"env: prod\nfail_on: urgent\n");

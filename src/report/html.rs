@@ -702,7 +702,15 @@ mod tests {
             assert_eq!(quiet, passing, "{tag}");
             seen += usize::from(!passing);
         }
-        assert!(seen > 0 && seen == report.results.iter().filter(|r| !matches!(r.status, Status::Pass | Status::NotApplicable)).count());
+        assert!(
+            seen > 0
+                && seen
+                    == report
+                        .results
+                        .iter()
+                        .filter(|r| !matches!(r.status, Status::Pass | Status::NotApplicable))
+                        .count()
+        );
         let print = &CSS[CSS.find("@media print").unwrap()..];
         let hides_findings: Vec<&str> = print.lines().filter(|l| l.contains("#findings-body")).collect();
         assert_eq!(hides_findings.len(), 1, "{hides_findings:?}");

@@ -59,7 +59,9 @@ pub fn parse_help_uri_base(s: &str) -> Result<String, String> {
     if host.is_empty() {
         return Err(format!("{s:?} has no host; {expected}"));
     }
-    if let Some(c) = s.chars().find(|c| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '"' | '<' | '>' | '\\')) {
+    if let Some(c) =
+        s.chars().find(|c| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '"' | '<' | '>' | '\\'))
+    {
         return Err(format!("{s:?} contains {c:?}; {expected}, without query or fragment"));
     }
     Ok(s.trim_end_matches('/').to_owned())
@@ -379,7 +381,10 @@ mod tests {
         let v: serde_json::Value = serde_json::from_slice(&SarifRenderer.render(&report).unwrap()).unwrap();
         let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
         let uri = |id: &str| rules.iter().find(|r| r["id"] == id).unwrap()["helpUri"].as_str().unwrap().to_owned();
-        assert_eq!(uri("FF-S3-001"), "https://git.example.com/sec/flowforge-audit/raw/v0.1.0/policies/aws/s3/tls_only.rego");
+        assert_eq!(
+            uri("FF-S3-001"),
+            "https://git.example.com/sec/flowforge-audit/raw/v0.1.0/policies/aws/s3/tls_only.rego"
+        );
         let drift = rules.iter().find(|r| r["id"].as_str().unwrap().starts_with("DRIFT-")).unwrap();
         assert_eq!(drift["helpUri"], "https://git.example.com/sec/flowforge-audit/raw/v0.1.0/docs/report.md#drift");
         for rule in rules {
@@ -388,7 +393,17 @@ mod tests {
         }
         assert_eq!(parse_help_uri_base("https://h.example/docs/").unwrap(), "https://h.example/docs");
         assert_eq!(parse_help_uri_base("http://h.example").unwrap(), "http://h.example");
-        for bad in ["", "h.example/x", "file:///tmp/x", "https://", "https:///x", "https://h.example/a b", "https://h/x?y=1", "https://h/x#f", "https://h/\u{1b}"] {
+        for bad in [
+            "",
+            "h.example/x",
+            "file:///tmp/x",
+            "https://",
+            "https:///x",
+            "https://h.example/a b",
+            "https://h/x?y=1",
+            "https://h/x#f",
+            "https://h/\u{1b}",
+        ] {
             assert!(parse_help_uri_base(bad).is_err(), "{bad:?} accepted");
         }
     }
