@@ -285,7 +285,7 @@ fn compliance_section(report: &AuditReport) -> Markup {
                                         td { span class=(format!("badge ctl-{}", c.status.as_str())) { (c.status.as_str()) } }
                                         td { (c.title) @if c.unlisted { " " span.note { "(not in the framework definition)" } } }
                                         td { (c.section) }
-                                        td.mono { (c.checks.join(", ")) }
+                                        td.mono { @for (k, id) in c.checks.iter().enumerate() { @if k > 0 { ", " } span.id { (id) } } }
                                         td.mono { @for (k, (st, n)) in c.results.iter().enumerate() { @if k > 0 { ", " } (st) " " (n) } }
                                     }
                                 }
