@@ -2,7 +2,8 @@
 #! Regenerates docs/images/report-prod-drifted.png, the README's picture of the HTML report:
 #! evaluates the shipped drifted example with the current build and catalog, and screenshots
 #! the report in headless Chromium (`apt-get install -y chromium`). Run it after any change to
-#! the HTML report, the catalog or the examples, so the picture never shows a stale hash.
+#! the HTML report, the catalog or the examples, so the picture never shows a stale hash
+#! (docs/images/report-prod-drifted.txt records the catalog it shows; tests/readme.rs checks it).
 #! Usage: scripts/screenshot-report.sh [BINARY]   (default: cargo run --no-default-features)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -22,4 +23,6 @@ set -e
     --window-size=1400,1800 --screenshot="$work/shot.png" "file://$work/out/flowforge-audit.html" >/dev/null 2>&1
 mkdir -p docs/images
 mv "$work/shot.png" docs/images/report-prod-drifted.png
+# What the picture shows, for tests/readme.rs to notice when the catalog moves on without it.
+"${run[@]}" --version | grep '^policy catalog sha256: ' > docs/images/report-prod-drifted.txt
 echo "docs/images/report-prod-drifted.png regenerated"

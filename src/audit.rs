@@ -83,6 +83,9 @@ pub struct AuditOptions {
     pub compliance: Vec<String>,
     /// `--history DIR`: where each run's summary is appended.
     pub history: Option<PathBuf>,
+    /// `--help-uri-base URL`: where the SARIF rules' `helpUri`s point (recorded in the
+    /// report's provenance); `None` for the package's repository at the version tag.
+    pub help_uri_base: Option<String>,
 }
 
 impl AuditOptions {
@@ -105,6 +108,7 @@ impl AuditOptions {
             out: PathBuf::from("reports"),
             compliance: Vec::new(),
             history: None,
+            help_uri_base: None,
         }
     }
 }
@@ -457,6 +461,7 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
                 baseline_sha256: inputs.baseline.source.sha256(),
                 catalog_sha256: inputs.catalog.sha256(),
                 catalog_checks: eval.checks.len(),
+                help_uri_base: opts.help_uri_base.clone(),
             },
             summary,
             gate: decision,

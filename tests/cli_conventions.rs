@@ -202,3 +202,119 @@ fn no_credentials_is_one_line_with_a_hint() {
     assert!(err.contains("credential chain:"), "{err}");
     assert!(!err.contains('\u{1b}'), "NO_COLOR: no escape sequences in -v logs:\n{err}");
 }
+
+/// Issue 15: `--help-uri-base` sets every SARIF rule's helpUri, from the flag, from
+/// FLOWFORGE_AUDIT_HELP_URI_BASE or from the configuration file; the default is the package's
+/// repository at the version tag; an evidence bundle records the base and `verify-evidence`
+/// reproduces the SARIF; a base that is not an http(s) URL is exit 2.
+#[test]
+fn help_uri_base_from_flag_environment_or_config() {
+    let dir = tempfile::tempdir().unwrap();
+    let sarif = |c: &mut Command, extra: &[&str]| -> Value {
+        let o = c
+            .args(["evaluate", "--snapshot", &snapshot("prod-drifted.json"), "--env", "prod", "--format", "sarif"])
+            .args(["--out", "-"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", common::text(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    let uri = |v: &Value, id: &str| {
+        let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+        rules.iter().find(|r| r["id"] == id).unwrap()["helpUri"].as_str().unwrap().to_owned()
+    };
+    let default = sarif(&mut bin_in(dir.path()), &[]);
+    assert_eq!(
+        uri(&default, "FF-S3-001"),
+        format!("{}/blob/v{}/policies/aws/s3/tls_only.rego", env!("CARGO_PKG_REPOSITORY"), env!("CARGO_PKG_VERSION"))
+    );
+    let flag = sarif(&mut bin_in(dir.path()), &["--help-uri-base", "https://flag.example/ff/"]);
+    assert_eq!(uri(&flag, "FF-S3-001"), "https://flag.example/ff/policies/aws/s3/tls_only.rego");
+    let env = sarif(bin_in(dir.path()).env("FLOWFORGE_AUDIT_HELP_URI_BASE", "https://env.example/ff"), &[]);
+    assert_eq!(uri(&env, "FF-S3-001"), "https://env.example/ff/policies/aws/s3/tls_only.rego");
+    std::fs::write(dir.path().join("flowforge-audit.yaml"), "help-uri-base: https://file.example/ff\n").unwrap();
+    let file = sarif(&mut bin_in(dir.path()), &[]);
+    assert_eq!(uri(&file, "FF-S3-001"), "https://file.example/ff/policies/aws/s3/tls_only.rego");
+    let drift = file["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"].as_str().unwrap().starts_with("DRIFT-"))
+        .unwrap()["helpUri"]
+        .clone();
+    assert_eq!(drift, "https://file.example/ff/docs/report.md#drift");
+
+    // The evidence bundle reproduces the SARIF with the recorded base.
+    let evidence = dir.path().join("evidence");
+    let o = bin_in(dir.path())
+        .args(["evaluate", "--snapshot", &snapshot("prod-drifted.json"), "--env", "prod", "--format", "sarif,json"])
+        .args(["--quiet", "--out", "out", "--evidence"])
+        .arg(&evidence)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", common::text(&o));
+    let manifest = std::fs::read_to_string(evidence.join("manifest.json")).unwrap();
+    assert!(manifest.contains("\"help_uri_base\": \"https://file.example/ff\""), "{manifest}");
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/flowforge-audit.json")).unwrap()).unwrap();
+    assert_eq!(json["provenance"]["help_uri_base"], "https://file.example/ff");
+    std::fs::remove_file(dir.path().join("flowforge-audit.yaml")).unwrap();
+    let v = bin_in(dir.path()).arg("verify-evidence").arg(&evidence).output().unwrap();
+    assert_eq!(v.status.code(), Some(0), "{}", common::text(&v));
+
+    let bad = bin_in(dir.path())
+        .args(["evaluate", "--snapshot", &snapshot("prod-drifted.json"), "--env", "prod", "--help-uri-base", "docs/"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(common::text(&bad).contains("not an http(s) URL"), "{}", common::text(&bad));
+}
+
+/// Issue 15: a bad configuration file is exit 2 before anything runs, one `error:` line per
+/// problem with its position and code (C001 unreadable, Y001 malformed YAML, C002 unknown key,
+/// C003 wrong type, C004 a value the option refuses); `-v` adds what the parser or OS said.
+#[test]
+fn config_file_errors_are_one_coded_line_each() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |file: &str, verbose: bool| -> (Option<i32>, String) {
+        let mut c = bin_in(dir.path());
+        c.args(["--config", file, "evaluate", "--snapshot", &snapshot("prod-compliant.json"), "--env", "prod"]);
+        c.args(["--out", "r"]);
+        if verbose {
+            c.arg("-v");
+        }
+        let o = c.output().unwrap();
+        (o.status.code(), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    std::fs::create_dir(dir.path().join("adir")).unwrap();
+    for (name, text, line) in [
+        ("broken.yaml", "format: [json\n", "broken.yaml:2:1: error[Y001]: YAML syntax error"),
+        ("typo.yaml", "fail-onn: high\n", "typo.yaml:1:1: error[C002]: unknown option \"fail-onn\""),
+        ("type.yaml", "format: {json: 1}\n", "type.yaml:1:9: error[C003]: option \"format\": expected a string"),
+        (
+            "value.yaml",
+            "fail-on: urgent\n",
+            "value.yaml:1:10: error[C004]: option \"fail-on\": invalid value \"urgent\"",
+        ),
+        ("flag.yaml", "quiet: maybe\n", "flag.yaml:1:8: error[C004]: option \"quiet\": expected true or false"),
+    ] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let (code, err) = run(name, false);
+        assert_eq!(code, Some(2), "{name}: {err}");
+        assert_eq!(err.lines().count(), 1, "{name}: one line: {err}");
+        assert!(err.starts_with(&format!("error: {line}")), "{name}: {err}");
+    }
+    for (name, line) in [
+        ("missing.yaml", "error: missing.yaml: error[C001]: cannot read the configuration file: no such file"),
+        ("adir", "error: adir: error[C001]: cannot read the configuration file: it is a directory"),
+    ] {
+        let (code, err) = run(name, false);
+        assert_eq!(code, Some(2), "{name}: {err}");
+        assert!(err.lines().count() == 1 && err.starts_with(line), "{name}: {err}");
+    }
+    let (_, err) = run("missing.yaml", true);
+    assert!(err.contains("detail: missing.yaml: No such file or directory"), "{err}");
+    let (_, err) = run("value.yaml", true);
+    assert!(err.contains("detail: value.yaml:1:10: invalid value 'urgent' for '--fail-on <SEVERITY>'"), "{err}");
+}

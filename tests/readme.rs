@@ -158,3 +158,19 @@ fn readme_blocks_are_parsed_and_a_wrong_exit_code_fails() {
     let failed = std::panic::catch_unwind(|| run_block(&wrong, dir.path()));
     assert!(failed.is_err(), "a command exiting 2 must fail a block documented as exit 0");
 }
+
+/// Issue 15: the README's picture of the HTML report shows the current catalog: the hash its
+/// script recorded beside it is the built-in catalog's (else: run scripts/screenshot-report.sh).
+#[test]
+fn report_picture_shows_the_current_catalog() {
+    let recorded = std::fs::read_to_string(common::repo("docs/images/report-prod-drifted.txt")).unwrap_or_default();
+    let o = common::bin().arg("--version").output().unwrap();
+    let version = String::from_utf8_lossy(&o.stdout).into_owned();
+    let current =
+        version.lines().find(|l| l.starts_with("policy catalog sha256: ")).expect("--version names the catalog");
+    assert_eq!(
+        recorded.trim(),
+        current,
+        "docs/images/report-prod-drifted.png shows another catalog than this build's; regenerate it with scripts/screenshot-report.sh"
+    );
+}

@@ -139,6 +139,11 @@ pub struct AuditArgs {
     /// last runs in the HTML report and the change since the previous run in the Markdown report
     #[arg(long, value_name = "DIR", env = "FLOWFORGE_AUDIT_HISTORY")]
     pub history: Option<PathBuf>,
+    /// Where the SARIF rules' helpUri links point: an http(s) URL under which the repository's
+    /// files are served (`<URL>/policies/aws/s3/tls_only.rego`), such as your fork or mirror
+    /// at a tag [default: the package's repository at the tool's version tag]
+    #[arg(long, value_name = "URL", value_parser = crate::report::sarif::parse_help_uri_base)]
+    pub help_uri_base: Option<String>,
 }
 
 /// `--check-timeout`: positive seconds, fractions allowed.
@@ -181,6 +186,7 @@ impl AuditArgs {
             out: self.out.clone(),
             compliance,
             history: self.history.clone(),
+            help_uri_base: self.help_uri_base.clone(),
         })
     }
 }

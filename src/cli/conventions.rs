@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use clap::{Arg, Command, CommandFactory};
 
 use crate::diag::yaml::{self, RawNode, RawValue};
+use crate::diag::{Code, Problem};
 
 /// The environment variable prefix of every option.
 pub const ENV_PREFIX: &str = "FLOWFORGE_AUDIT_";
@@ -108,6 +109,14 @@ fn apply(mut cmd: Command, config: &Config) -> Command {
     cmd
 }
 
+/// Whether the arguments ask for `-v` (read before clap parses, for the configuration's errors).
+pub fn verbose_in(args: &[OsString]) -> bool {
+    args.iter().skip(1).take_while(|a| *a != "--").filter_map(|a| a.to_str()).any(|a| {
+        a == "--verbose"
+            || (a.starts_with('-') && !a.starts_with("--") && a.len() > 1 && a[1..].chars().all(|c| c == 'v'))
+    })
+}
+
 /// Where the configuration comes from: `--config FILE` (or `--config=FILE`) anywhere in the
 /// arguments, else `FLOWFORGE_AUDIT_CONFIG`, else `flowforge-audit.yaml` when it exists.
 /// The flag says whether it was asked for explicitly (then it must exist).
@@ -131,42 +140,138 @@ pub fn config_path(args: &[OsString]) -> Option<(PathBuf, bool)> {
     default.exists().then(|| (default.to_path_buf(), false))
 }
 
-/// Reads a configuration file: a YAML mapping of option long names (`fail-on` or `fail_on`) to
-/// a scalar or a list of scalars. A key that is no option of any command is an error (a typo
-/// must not be silently ignored); an option of another command than the one run is not used.
-pub fn read_config(path: &Path) -> anyhow::Result<Config> {
-    let bytes = crate::fsio::read(path)
-        .map_err(|e| anyhow::anyhow!("cannot read the configuration {}: {e}", path.display()))?;
-    let text = std::str::from_utf8(&bytes)
-        .map_err(|e| anyhow::anyhow!("configuration {}: not UTF-8 ({e})", path.display()))?;
-    let label = path.display().to_string();
-    let root = yaml::parse(text.trim_start_matches('\u{feff}'), &label).map_err(|p| anyhow::anyhow!("{p}"))?;
+/// Why a configuration file was refused: its problems (each a [`Problem`] with a `C` code, or
+/// a `Y` code from the YAML reader; exit 2), and details shown only under `-v`.
+#[derive(Debug)]
+pub struct ConfigError {
+    pub problems: Vec<Problem>,
+    pub details: Vec<String>,
+}
+
+impl ConfigError {
+    fn one(problem: Problem, detail: String) -> ConfigError {
+        ConfigError { problems: vec![problem], details: vec![detail] }
+    }
+
+    /// One line for one problem (`file:line:col: error[CODE]: message`), else the summary
+    /// line and one line per problem.
+    pub fn message(&self) -> String {
+        match &self.problems[..] {
+            [one] => one.to_string(),
+            all => crate::diag::render("the configuration file", all),
+        }
+    }
+}
+
+/// The short reason an input could not be read; the full OS error is a detail.
+fn read_failure(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_owned(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        std::io::ErrorKind::InvalidInput | std::io::ErrorKind::FileTooLarge => e.to_string(),
+        _ => format!("{e}"),
+    }
+}
+
+/// Checks `value` (a list is joined with commas) as every definition of the option `--long`
+/// (one in each command that has it) would parse it: `Err` with the first refusal (its
+/// reason, and clap's whole message). A flag takes `true` or `false`, a counted flag
+/// (`verbose`) a count.
+fn check_value(tree: &Command, long: &str, value: &str) -> Result<(), (String, String)> {
     let mut all = Vec::new();
+    walk(tree, &mut all);
+    for (_, arg) in all.into_iter().filter(|(_, a)| a.get_long() == Some(long)) {
+        match arg.get_action() {
+            clap::ArgAction::SetTrue | clap::ArgAction::SetFalse if value != "true" && value != "false" => {
+                let why = format!("expected true or false, found {value:?}");
+                return Err((why.clone(), why));
+            }
+            clap::ArgAction::Count if value.parse::<u8>().is_err() => {
+                let why = format!("expected a count (0, 1, 2), found {value:?}");
+                return Err((why.clone(), why));
+            }
+            clap::ArgAction::SetTrue | clap::ArgAction::SetFalse | clap::ArgAction::Count => continue,
+            _ => {}
+        }
+        // The option alone in a command of its own, given the value as a flag would.
+        // (A fresh argument with its parser: a clone would keep its relations to others.)
+        let mut probe = Arg::new("value").long(leak(long.to_owned())).action(clap::ArgAction::Append);
+        probe = probe.value_parser(arg.get_value_parser().clone());
+        if let Some(names) = arg.get_value_names() {
+            probe = probe.value_names(names.to_vec());
+        }
+        if let Some(d) = arg.get_value_delimiter() {
+            probe = probe.value_delimiter(d);
+        }
+        let probe = Command::new("config").no_binary_name(true).arg(probe);
+        if let Err(e) = probe.try_get_matches_from([format!("--{long}={value}")]) {
+            // clap says "error: invalid value 'V' for '--x <X>': why\n\nFor more ...": the
+            // line keeps "why"; the whole first line is a detail for -v.
+            let text = e.to_string();
+            let full = text.lines().next().unwrap_or("").trim_start_matches("error: ").trim().to_owned();
+            let why = full.split_once("': ").map(|(_, why)| why).unwrap_or("not accepted");
+            return Err((format!("invalid value {value:?}: {why}"), full));
+        }
+    }
+    Ok(())
+}
+
+/// Reads a configuration file: a YAML mapping of option long names (`fail-on` or `fail_on`) to
+/// a scalar or a list of scalars. Every problem is found before the file is refused
+/// (`docs/diagnostics.md`, codes `C001`-`C004` and the YAML reader's `Y001`-`Y003`): a file
+/// that cannot be read, a key that is no option of any command (a typo must not be silently
+/// ignored), a value of the wrong type, a value the option does not accept. An option of
+/// another command than the one run is checked but not used.
+pub fn read_config(path: &Path) -> Result<Config, ConfigError> {
+    let label = path.display().to_string();
+    let bytes = crate::fsio::read(path).map_err(|e| {
+        ConfigError::one(
+            Problem::in_file(
+                Code::ConfigUnreadable,
+                &label,
+                format!("cannot read the configuration file: {}", read_failure(&e)),
+            ),
+            format!("{label}: {e} ({:?})", e.kind()),
+        )
+    })?;
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let prefix = &bytes[..e.valid_up_to()];
+        let line = prefix.iter().filter(|b| **b == b'\n').count() + 1;
+        ConfigError::one(
+            Problem::new(Code::ConfigUnreadable, &label, line, 0, "the configuration file is not UTF-8 text"),
+            format!("{label}: {e}"),
+        )
+    })?;
+    let root = yaml::parse(text.trim_start_matches('\u{feff}'), &label)
+        .map_err(|p| ConfigError { problems: vec![p], details: Vec::new() })?;
     let tree = super::Cli::command();
+    let mut all = Vec::new();
     walk(&tree, &mut all);
     let known: std::collections::BTreeSet<&str> =
         all.iter().filter_map(|(_, a)| a.get_long()).filter(|l| !CLAP_OWN.contains(l) && *l != "config").collect();
-    let at = |n: &RawNode| format!("{label}:{}:{}", n.pos.line, n.pos.col);
-    let root_at = at(&root);
+    let problem = |code: Code, n: &RawNode, message: String| Problem::new(code, &label, n.pos.line, n.pos.col, message);
     let entries = match root.value {
         RawValue::Map(entries) => entries,
         RawValue::Null => Vec::new(),
-        other => {
-            anyhow::bail!("{}: expected a mapping of option names to values, found {}", root_at, other.type_name())
+        ref other => {
+            let m = format!("expected a mapping of option names to values, found {}", other.type_name());
+            return Err(ConfigError { problems: vec![problem(Code::ConfigWrongType, &root, m)], details: Vec::new() });
         }
     };
     let mut values = Vec::new();
     let mut problems = Vec::new();
+    let mut details = Vec::new();
     for (k, v) in entries {
         let RawValue::Str(key) = &k.value else {
-            problems.push(format!("{}: an option name must be a string", at(&k)));
+            problems.push(problem(Code::ConfigWrongType, &k, "an option name must be a string".to_owned()));
             continue;
         };
         let long = key.replace('_', "-");
         if !known.contains(long.as_str()) {
-            problems.push(format!(
-                "{}: unknown option {key:?}; expected the long name of an option, such as fail-on or format (see --help)",
-                at(&k)
+            problems.push(problem(
+                Code::ConfigUnknownOption,
+                &k,
+                format!("unknown option {key:?}; expected the long name of an option, such as fail-on or format (see --help)"),
             ));
             continue;
         }
@@ -181,17 +286,27 @@ pub fn read_config(path: &Path) -> anyhow::Result<Config> {
             RawValue::Seq(items) => items.iter().map(scalar).collect::<Option<Vec<_>>>().map(|v| v.join(",")),
             _ => scalar(&v),
         };
-        match value {
-            Some(value) => values.push((long, value)),
-            None => problems.push(format!(
-                "{}: option {key:?}: expected a string, number, boolean or a list of them, found {}",
-                at(&v),
-                v.value.type_name()
-            )),
+        let Some(value) = value else {
+            problems.push(problem(
+                Code::ConfigWrongType,
+                &v,
+                format!(
+                    "option {key:?}: expected a string, number, boolean or a list of them, found {}",
+                    v.value.type_name()
+                ),
+            ));
+            continue;
+        };
+        if let Err((why, full)) = check_value(&tree, &long, &value) {
+            problems.push(problem(Code::ConfigInvalidValue, &v, format!("option {key:?}: {why}")));
+            details.push(format!("{label}:{}:{}: {full}", v.pos.line, v.pos.col));
+            continue;
         }
+        values.push((long, value));
     }
     if !problems.is_empty() {
-        anyhow::bail!("invalid configuration file:\n  {}", problems.join("\n  "));
+        crate::diag::sort(&mut problems);
+        return Err(ConfigError { problems, details });
     }
     Ok(Config { file: Some(path.to_path_buf()), values })
 }
@@ -237,9 +352,66 @@ mod tests {
         );
         let bad = dir.path().join("bad.yaml");
         std::fs::write(&bad, "env: prod\nfail-onn: high\nformat: {a: 1}\n").unwrap();
-        let e = read_config(&bad).unwrap_err().to_string();
-        assert!(e.contains("bad.yaml:2:1") && e.contains("\"fail-onn\""), "{e}");
-        assert!(e.contains("bad.yaml:3:") && e.contains("a mapping"), "{e}");
+        let e = read_config(&bad).unwrap_err().message();
+        assert!(e.contains("bad.yaml:2:1: error[C002]") && e.contains("\"fail-onn\""), "{e}");
+        assert!(e.contains("bad.yaml:3:9: error[C003]") && e.contains("a mapping"), "{e}");
+    }
+
+    /// Issue 15: each kind of bad configuration file is one `diag::Problem` with its code
+    /// (C001 unreadable, Y001 malformed, C002 unknown key, C003 wrong type, C004 a value the
+    /// option refuses, flags included), shown as one line; what clap or the OS said is a detail.
+    #[test]
+    fn config_file_problems_have_codes() {
+        let dir = tempfile::tempdir().unwrap();
+        let case = |name: &str, text: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).unwrap();
+            read_config(&path).unwrap_err()
+        };
+        let codes = |e: &ConfigError| e.problems.iter().map(|p| p.code.as_str()).collect::<Vec<_>>();
+        let missing = read_config(&dir.path().join("nope.yaml")).unwrap_err();
+        assert_eq!(codes(&missing), ["C001"]);
+        assert!(
+            missing.message().ends_with("cannot read the configuration file: no such file"),
+            "{}",
+            missing.message()
+        );
+        assert!(missing.details[0].contains("os error"), "{:?}", missing.details);
+        assert_eq!(codes(&read_config(dir.path()).unwrap_err()), ["C001"], "a directory");
+        let utf8 = case("latin1.yaml", b"env: prod\nowner: caf\xe9\n");
+        assert_eq!(
+            utf8.message(),
+            format!(
+                "{}:2: error[C001]: the configuration file is not UTF-8 text",
+                dir.path().join("latin1.yaml").display()
+            )
+        );
+        assert_eq!(codes(&case("broken.yaml", b"format: [json\n")), ["Y001"]);
+        assert_eq!(codes(&case("list.yaml", b"- env\n")), ["C003"]);
+        assert_eq!(codes(&case("typo.yaml", b"enviroment: prod\n")), ["C002"]);
+        assert_eq!(codes(&case("null.yaml", b"env:\n")), ["C003"]);
+        let bad = case("values.yaml", b"fail-on: urgent\nquiet: maybe\ncheck-timeout: 0\nformat: [json, sarif]\n");
+        assert_eq!(codes(&bad), ["C004", "C004", "C004"]);
+        let m = bad.message();
+        assert!(m.starts_with("the configuration file is invalid (3 errors):"), "{m}");
+        assert!(
+            m.contains("values.yaml:1:10: error[C004]: option \"fail-on\": invalid value \"urgent\": unknown severity"),
+            "{m}"
+        );
+        assert!(m.contains("values.yaml:2:8: error[C004]: option \"quiet\": expected true or false"), "{m}");
+        assert!(bad.details.iter().any(|d| d.contains("'--fail-on <SEVERITY>'")), "{:?}", bad.details);
+        let one = case("one.yaml", b"env: prod\nfail_on: urgent\n");
+        assert_eq!(one.message().lines().count(), 1, "one problem, one line");
+    }
+
+    /// `-v`, `-vv` and `--verbose` are seen before clap parses; `--` ends the search.
+    #[test]
+    fn verbose_is_seen_before_parsing() {
+        let args = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
+        assert!(verbose_in(&args(&["x", "policy", "list", "-v"])));
+        assert!(verbose_in(&args(&["x", "-vv", "scan"])));
+        assert!(verbose_in(&args(&["x", "--verbose"])));
+        assert!(!verbose_in(&args(&["x", "--version", "-", "--", "-v"])));
     }
 
     /// `--config FILE`, `--config=FILE` are found before clap parses; `--` ends the search.

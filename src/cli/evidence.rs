@@ -101,6 +101,7 @@ pub fn write_bundle(
             require_complete_audit: opts.require_complete_audit,
             fail_on_drift: opts.fail_on_drift.as_ref().map(|v| v.iter().map(|s| s.as_str().to_owned()).collect()),
             waiver_warn_days: opts.waiver_warn_days,
+            help_uri_base: opts.help_uri_base.clone(),
         },
         files,
     };
@@ -146,6 +147,9 @@ fn rerun_args(o: &RunOptions) -> anyhow::Result<AuditArgs> {
         argv.push(format!("--fail-on-drift={list}"));
     }
     argv.push(format!("--waiver-warn-days={}", o.waiver_warn_days));
+    if let Some(base) = &o.help_uri_base {
+        argv.push(format!("--help-uri-base={base}"));
+    }
     let parsed = Rerun::try_parse_from(&argv).with_context(|| format!("{MANIFEST}: options"))?;
     Ok(parsed.audit)
 }

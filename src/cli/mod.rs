@@ -43,7 +43,13 @@ pub fn main() -> ExitCode {
         Some((path, _)) => match conventions::read_config(&path) {
             Ok(c) => c,
             Err(e) => {
-                errln!("error: {}", crate::report::text::terminal_lines(&format!("{e:#}")));
+                // One line per problem; what the operating system or clap said under -v.
+                errln!("error: {}", crate::report::text::terminal_lines(&e.message()));
+                if conventions::verbose_in(&argv) {
+                    for d in &e.details {
+                        errln!("  detail: {}", crate::report::text::terminal(d));
+                    }
+                }
                 return ExitCode::from(EXIT_ERROR);
             }
         },

@@ -107,6 +107,10 @@ codes! {
     AccountFileEnvironment = "O003", Error, "account file: an environment the baseline does not define";
     AccountFileDuplicate = "O004", Error, "account file: an account listed twice";
     OrgRecord = "O005", Error, "org scan output: an account record or shard file that cannot be merged";
+    ConfigUnreadable = "C001", Error, "configuration file: cannot be read (missing, a directory, unreadable, not UTF-8)";
+    ConfigUnknownOption = "C002", Error, "configuration file: a key that is no option of any command";
+    ConfigWrongType = "C003", Error, "configuration file: a value of the wrong YAML type, or a file that is not a mapping";
+    ConfigInvalidValue = "C004", Error, "configuration file: a value the option does not accept";
 }
 
 impl fmt::Display for Code {
@@ -236,7 +240,7 @@ mod tests {
             assert!(seen.insert(s), "code {s} is used twice");
             let mut chars = s.chars();
             let letter = chars.next().unwrap_or(' ');
-            assert!("YBWPMTSEO".contains(letter), "{s}: unknown kind letter");
+            assert!("YBWPMTSEOC".contains(letter), "{s}: unknown kind letter");
             assert!(s.len() == 4 && chars.all(|c| c.is_ascii_digit()), "{s}: not <letter><3 digits>");
             assert!(!code.summary().is_empty(), "{s}: no summary");
         }

@@ -67,6 +67,9 @@ pub struct RunOptions {
     pub require_complete_audit: Option<bool>,
     pub fail_on_drift: Option<Vec<String>>,
     pub waiver_warn_days: i64,
+    /// `--help-uri-base`, when given (the SARIF report depends on it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help_uri_base: Option<String>,
 }
 
 /// `manifest.json`.
@@ -336,6 +339,7 @@ mod tests {
                 require_complete_audit: Some(true),
                 fail_on_drift: Some(vec!["missing".into()]),
                 waiver_warn_days: 14,
+                help_uri_base: None,
             },
             files: BTreeMap::from([("inputs/snapshot.json".to_owned(), "ab".repeat(32))]),
         }
@@ -394,6 +398,7 @@ mod tests {
                 require_complete_audit: None,
                 fail_on_drift: None,
                 waiver_warn_days: 14,
+                help_uri_base: None,
             },
             files: BTreeMap::from([("../x".to_owned(), "00".to_owned())]),
         };

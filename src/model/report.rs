@@ -57,6 +57,10 @@ pub struct Provenance {
     /// SHA-256 over the sorted (source, text) pairs of the policy catalog used.
     pub catalog_sha256: String,
     pub catalog_checks: usize,
+    /// Where the SARIF rules' `helpUri`s point (`--help-uri-base`); absent: the package's
+    /// repository at the tool's version tag.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help_uri_base: Option<String>,
 }
 
 /// The whole result of an evaluation: what every report format renders.

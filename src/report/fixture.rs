@@ -456,6 +456,7 @@ pub fn sample_report() -> AuditReport {
             baseline_sha256: "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752".to_string(),
             catalog_sha256: "fd61a03af4f77d870fc21e05e7e80678095c92d808cfb3b5c279ee04c74aca13".to_string(),
             catalog_checks: checks.len(),
+            help_uri_base: None,
         },
         summary,
         gate: GateDecision {

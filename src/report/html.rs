@@ -285,7 +285,7 @@ fn compliance_section(report: &AuditReport) -> Markup {
                                         td { span class=(format!("badge ctl-{}", c.status.as_str())) { (c.status.as_str()) } }
                                         td { (c.title) @if c.unlisted { " " span.note { "(not in the framework definition)" } } }
                                         td { (c.section) }
-                                        td.mono { (c.checks.join(", ")) }
+                                        td.mono { @for (k, id) in c.checks.iter().enumerate() { @if k > 0 { ", " } span.id { (id) } } }
                                         td.mono { @for (k, (st, n)) in c.results.iter().enumerate() { @if k > 0 { ", " } (st) " " (n) } }
                                     }
                                 }
@@ -520,7 +520,7 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                                                         }
                                                         @if let Some(c) = check {
                                                             div.k { "Check" }
-                                                            div { (c.meta.description) }
+                                                            div { (with_code(&c.meta.description)) }
                                                             div.k { "Remediation" }
                                                             div { (with_code(&c.meta.remediation)) }
                                                             div.k { "Guide section" }
@@ -683,6 +683,52 @@ mod tests {
         }
         assert!(html.contains(&script_hash()));
         assert!(html.contains("@media print"));
+    }
+
+    /// Print collapses only PASS and NOT_APPLICABLE rows: the `quiet` class the print stylesheet
+    /// hides is never on a FAIL, UNKNOWN, ERROR or WAIVED row, and the stylesheet hides findings
+    /// rows by that class only.
+    #[test]
+    fn print_keeps_every_non_passing_row() {
+        let report = sample_report();
+        let html = String::from_utf8(HtmlRenderer.render(&report).unwrap()).unwrap();
+        let body = &html[html.find("id=\"findings-body\"").unwrap()..];
+        let body = &body[..body.find("</tbody>").unwrap()];
+        let mut seen = 0;
+        for (i, _) in body.match_indices("<tr") {
+            let tag = &body[i..i + body[i..].find('>').unwrap()];
+            let quiet = tag.contains("class=\"quiet\"");
+            let passing = tag.contains("data-status=\"PASS\"") || tag.contains("data-status=\"NOT_APPLICABLE\"");
+            assert_eq!(quiet, passing, "{tag}");
+            seen += usize::from(!passing);
+        }
+        assert!(
+            seen > 0
+                && seen
+                    == report
+                        .results
+                        .iter()
+                        .filter(|r| !matches!(r.status, Status::Pass | Status::NotApplicable))
+                        .count()
+        );
+        let print = &CSS[CSS.find("@media print").unwrap()..];
+        let hides_findings: Vec<&str> = print.lines().filter(|l| l.contains("#findings-body")).collect();
+        assert_eq!(hides_findings.len(), 1, "{hides_findings:?}");
+        assert!(hides_findings[0].contains("#findings-body tr.quiet,"), "{hides_findings:?}");
+    }
+
+    /// Issue 15: code spans of catalog text (descriptions and remediation) render as `<code>`,
+    /// never as literal backticks, in the findings' details.
+    #[test]
+    fn catalog_code_spans_render_as_code() {
+        let mut report = sample_report();
+        let check = report.checks.iter_mut().find(|c| report.results.iter().any(|r| r.check_id == c.meta.id)).unwrap();
+        check.meta.description = "Scope: the `database` tier <b>".into();
+        check.meta.remediation = "Set `multi_az: true`.".into();
+        let html = String::from_utf8(HtmlRenderer.render(&report).unwrap()).unwrap();
+        assert!(html.contains("Scope: the <code>database</code> tier &lt;b&gt;"), "description");
+        assert!(html.contains("Set <code>multi_az: true</code>."), "remediation");
+        assert!(!html.contains("`database`") && !html.contains("`multi_az"));
     }
 
     /// Waivers needing attention are listed (the applied one is not), with hostile text escaped.

@@ -11,10 +11,12 @@
 //! location. `partialFingerprints` carries the stable finding id, so alerts keep their
 //! identity from one scan to the next.
 //!
-//! Every built-in rule has a `helpUri` (the check's `.rego` file, with its METADATA, at the
-//! tool's version in [`REPOSITORY`]). A drift item is rated by its own severity: drift rules are
-//! one per state and severity, with hierarchical ids (`DRIFT-CHANGED/medium`, SARIF §3.27.5),
-//! so a medium item never shows under a rule rated high. A waived FAIL is a `note` carrying
+//! Every built-in rule has a `helpUri`: the check's `.rego` file, with its METADATA, under the
+//! base the run was given (`--help-uri-base`, recorded in the report's provenance so that an
+//! evidence bundle reproduces it), or by default in the package's [`REPOSITORY`] at the tool's
+//! version tag (`<repository>/blob/v<version>/`). A drift item is rated by its own severity:
+//! drift rules are one per state and severity, with hierarchical ids (`DRIFT-CHANGED/medium`,
+//! SARIF §3.27.5), so a medium item never shows under a rule rated high. A waived FAIL is a `note` carrying
 //! its suppression, never an `error`.
 
 mod model;
@@ -33,12 +35,36 @@ use super::{Format, Renderer, ReportError};
 /// The file drift results point at (the report does not carry the baseline's path).
 pub const BASELINE_URI: &str = "baselines/flowforge.yaml";
 
-/// The repository `helpUri`s point into (the one the CI example installs from).
-pub const REPOSITORY: &str = "https://github.com/acme/flowforge-audit";
+/// The repository the package declares (Cargo.toml `repository`): the default `helpUri` base.
+pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 
-/// The `helpUri` of a repository file at the tool's version.
-fn help_uri(version: &str, path: &str) -> String {
-    format!("{REPOSITORY}/blob/v{version}/{}", utf8_percent_encode(path, PATH))
+/// The default `helpUri` base: the repository's tree at the tool's version tag.
+pub fn default_help_uri_base(version: &str) -> String {
+    format!("{REPOSITORY}/blob/v{version}")
+}
+
+/// The `helpUri` of a repository file under `base` (the run's `--help-uri-base`, else
+/// [`default_help_uri_base`]).
+fn help_uri(base: &str, path: &str) -> String {
+    format!("{base}/{}", utf8_percent_encode(path, PATH))
+}
+
+/// `--help-uri-base`: an absolute `http(s)` URL with a host, no query, fragment, whitespace or
+/// control character (SARIF wants an absolute URI); a trailing `/` is dropped.
+pub fn parse_help_uri_base(s: &str) -> Result<String, String> {
+    let expected = "expected an absolute http(s) URL such as https://github.com/ORG/flowforge-audit/blob/v0.1.0";
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    let Some(rest) = rest else { return Err(format!("{s:?} is not an http(s) URL; {expected}")) };
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() {
+        return Err(format!("{s:?} has no host; {expected}"));
+    }
+    if let Some(c) =
+        s.chars().find(|c| c.is_whitespace() || c.is_control() || matches!(c, '?' | '#' | '"' | '<' | '>' | '\\'))
+    {
+        return Err(format!("{s:?} contains {c:?}; {expected}, without query or fragment"));
+    }
+    Ok(s.trim_end_matches('/').to_owned())
 }
 
 /// The `partialFingerprints` key holding the finding id.
@@ -103,7 +129,7 @@ fn artifact_uri(source: &str) -> String {
     }
 }
 
-fn rule_for(check: &CheckRun, version: &str) -> Rule {
+fn rule_for(check: &CheckRun, base: &str) -> Rule {
     let m = &check.meta;
     let mut tags =
         vec!["security".to_string(), "flowforge".to_string(), m.area.clone(), service_of(&m.id, Some(check))];
@@ -125,7 +151,7 @@ fn rule_for(check: &CheckRun, version: &str) -> Rule {
             text: format!("{}\n\nGuide section: {}", m.remediation, m.guide_section),
             markdown: Some(help_md),
         },
-        help_uri: m.source.strip_prefix("builtin:").map(|path| help_uri(version, path)),
+        help_uri: m.source.strip_prefix("builtin:").map(|path| help_uri(base, path)),
         default_configuration: Configuration { level: level(m.severity) },
         properties: RuleProperties {
             tags,
@@ -141,7 +167,7 @@ fn drift_rule_id(state: DriftState, severity: Severity) -> String {
     format!("DRIFT-{}/{}", state.as_str(), severity.as_str())
 }
 
-fn drift_rule(state: DriftState, severity: Severity, version: &str) -> Rule {
+fn drift_rule(state: DriftState, severity: Severity, base: &str) -> Rule {
     let (name, short, full) = match state {
         DriftState::Missing => (
             "drift-missing",
@@ -166,7 +192,7 @@ fn drift_rule(state: DriftState, severity: Severity, version: &str) -> Rule {
         short_description: Text::plain(short),
         full_description: Text::plain(full),
         help: Text::plain(help),
-        help_uri: Some(format!("{}#drift", help_uri(version, "docs/report.md"))),
+        help_uri: Some(format!("{}#drift", help_uri(base, "docs/report.md"))),
         default_configuration: Configuration { level: level(severity) },
         properties: RuleProperties {
             tags: vec!["drift".to_string(), "flowforge".to_string(), "security".to_string()],
@@ -257,8 +283,11 @@ fn drift_result(item: &DriftItem, rule_index: Option<usize>) -> SarifResult {
 
 fn build(report: &AuditReport) -> Log {
     let checks = checks_by_id(report);
-    let version = report.provenance.tool_version.as_str();
-    let mut rules: Vec<Rule> = report.checks.iter().map(|c| rule_for(c, version)).collect();
+    let base = match &report.provenance.help_uri_base {
+        Some(base) => base.clone(),
+        None => default_help_uri_base(&report.provenance.tool_version),
+    };
+    let mut rules: Vec<Rule> = report.checks.iter().map(|c| rule_for(c, &base)).collect();
 
     // Drift rules: one per (state, severity) present, so each item is rated by its own severity.
     let drift_rules: std::collections::BTreeSet<(DriftState, Severity)> = report
@@ -268,7 +297,7 @@ fn build(report: &AuditReport) -> Log {
         .filter(|i| i.state != DriftState::InSync)
         .map(|i| (i.state, i.severity))
         .collect();
-    rules.extend(drift_rules.iter().map(|(state, sev)| drift_rule(*state, *sev, version)));
+    rules.extend(drift_rules.iter().map(|(state, sev)| drift_rule(*state, *sev, &base)));
     let index: BTreeMap<String, usize> = rules.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
 
     let mut results: Vec<SarifResult> = report
@@ -342,6 +371,43 @@ mod tests {
     use super::*;
     use crate::report::fixture::sample_report;
 
+    /// Issue 15: `--help-uri-base` (recorded in the provenance) replaces the default base in
+    /// every rule's helpUri, drift rules included; a base that is not an absolute http(s) URL
+    /// without query or fragment is refused, and a trailing slash is dropped.
+    #[test]
+    fn help_uri_base_from_the_run() {
+        let mut report = sample_report();
+        report.provenance.help_uri_base = Some("https://git.example.com/sec/flowforge-audit/raw/v0.1.0".into());
+        let v: serde_json::Value = serde_json::from_slice(&SarifRenderer.render(&report).unwrap()).unwrap();
+        let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+        let uri = |id: &str| rules.iter().find(|r| r["id"] == id).unwrap()["helpUri"].as_str().unwrap().to_owned();
+        assert_eq!(
+            uri("FF-S3-001"),
+            "https://git.example.com/sec/flowforge-audit/raw/v0.1.0/policies/aws/s3/tls_only.rego"
+        );
+        let drift = rules.iter().find(|r| r["id"].as_str().unwrap().starts_with("DRIFT-")).unwrap();
+        assert_eq!(drift["helpUri"], "https://git.example.com/sec/flowforge-audit/raw/v0.1.0/docs/report.md#drift");
+        for rule in rules {
+            let u = rule["helpUri"].as_str().unwrap();
+            assert!(u.starts_with("https://git.example.com/sec/"), "{u}");
+        }
+        assert_eq!(parse_help_uri_base("https://h.example/docs/").unwrap(), "https://h.example/docs");
+        assert_eq!(parse_help_uri_base("http://h.example").unwrap(), "http://h.example");
+        for bad in [
+            "",
+            "h.example/x",
+            "file:///tmp/x",
+            "https://",
+            "https:///x",
+            "https://h.example/a b",
+            "https://h/x?y=1",
+            "https://h/x#f",
+            "https://h/\u{1b}",
+        ] {
+            assert!(parse_help_uri_base(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
     /// One rule per check plus drift rules; one result per FAIL, UNKNOWN, WAIVED and drift finding.
     #[test]
     fn sarif_has_rules_results_levels_and_fingerprints() {
@@ -360,7 +426,7 @@ mod tests {
         assert!(rules.iter().all(|r| r["helpUri"].as_str().is_some_and(|u| u.starts_with("https://"))), "helpUri");
         assert_eq!(
             rules.iter().find(|r| r["id"] == "FF-S3-001").unwrap()["helpUri"],
-            "https://github.com/acme/flowforge-audit/blob/v0.1.0/policies/aws/s3/tls_only.rego"
+            format!("{}/blob/v0.1.0/policies/aws/s3/tls_only.rego", env!("CARGO_PKG_REPOSITORY"))
         );
         let s3 = rules.iter().find(|r| r["id"] == "FF-S3-001").unwrap();
         assert_eq!(s3["properties"]["security-severity"], "9.5");
