@@ -107,6 +107,8 @@ codes! {
     AccountFileEnvironment = "O003", Error, "account file: an environment the baseline does not define";
     AccountFileDuplicate = "O004", Error, "account file: an account listed twice";
     OrgRecord = "O005", Error, "org scan output: an account record or shard file that cannot be merged";
+    SecurityHubFinding = "H001", Error, "Security Hub upload: a finding Security Hub rejected (FailedFindings) or that could not be sent";
+    SecurityHubCall = "H002", Error, "Security Hub upload: a call that failed after its retries, or credentials of another account";
 }
 
 impl fmt::Display for Code {
@@ -236,7 +238,7 @@ mod tests {
             assert!(seen.insert(s), "code {s} is used twice");
             let mut chars = s.chars();
             let letter = chars.next().unwrap_or(' ');
-            assert!("YBWPMTSEO".contains(letter), "{s}: unknown kind letter");
+            assert!("YBWPMTSEOH".contains(letter), "{s}: unknown kind letter");
             assert!(s.len() == 4 && chars.all(|c| c.is_ascii_digit()), "{s}: not <letter><3 digits>");
             assert!(!code.summary().is_empty(), "{s}: no summary");
         }
