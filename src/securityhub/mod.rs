@@ -26,9 +26,10 @@
 //!   for its own control findings), and is reset to NEW when a later run finds it FAILED or
 //!   ACTIVE again.
 //! - Earlier findings are read with GetFindings, filtered to this ProductArn, account,
-//!   environment (`Id` prefix), check ids (`GeneratorId` prefix `FF-`) and RecordState ACTIVE,
-//!   and filtered again here (an emulator may ignore filters). Which of them are closed is
-//!   [`plan`]'s rule: only what this run could have seen.
+//!   environment (`Id` prefix) and check ids (`GeneratorId` prefix `FF-`), and filtered
+//!   again here (an emulator may ignore filters). The ARCHIVED ones are read too: they keep
+//!   an older snapshot from overwriting a newer run's findings. Which ACTIVE ones are closed
+//!   is [`plan`]'s rule: only what this run could have seen.
 //!
 //! Failures are `diag::Problem`s with the codes `H001` (a finding rejected) and `H002` (a call
 //! that failed, or credentials of another account); the command exits 2 after writing its

@@ -10,8 +10,9 @@
 //!   result, and its resource's region was scanned. Otherwise it is left open: absence on a
 //!   partial view proves nothing.
 //! - An update is sent only with an `UpdatedAt` later than the one Security Hub holds (a
-//!   current finding: not earlier). An older snapshot uploaded after a newer one is skipped,
-//!   never allowed to reopen or overwrite what the newer run found.
+//!   current finding: not earlier), whatever the finding's record state. An older snapshot
+//!   uploaded after a newer one is skipped, never allowed to reopen or overwrite what the
+//!   newer run found (so the earlier findings read include the ARCHIVED ones).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -29,6 +30,9 @@ pub struct Earlier<F> {
     pub updated_at: String,
     /// `Resources[0].Region`; `None` when absent.
     pub resource_region: Option<String>,
+    /// `RecordState` ACTIVE (or absent): open. Only an open finding is closed; a closed one
+    /// still counts for `CreatedAt` and for the rule against going back in time.
+    pub active: bool,
     pub finding: F,
 }
 
@@ -64,7 +68,7 @@ fn later(a: &str, b: &str) -> Option<bool> {
 }
 
 /// Decides the upload of `current` (this run's ASFF findings of `report`, stamped `run_time`)
-/// given the `earlier` ACTIVE findings of this tool, account and environment.
+/// given the `earlier` findings of this tool, account and environment (open or closed).
 pub fn plan<F>(report: &AuditReport, mut current: Vec<Value>, earlier: Vec<Earlier<F>>, run_time: &str) -> Plan<F> {
     let ran: BTreeSet<&str> = report.checks.iter().map(|c| c.meta.id.as_str()).collect();
     let not_conclusive: BTreeSet<&str> = report
@@ -93,7 +97,7 @@ pub fn plan<F>(report: &AuditReport, mut current: Vec<Value>, earlier: Vec<Earli
 
     let mut resolve = Vec::new();
     let mut kept_open = BTreeMap::new();
-    for (id, e) in earlier {
+    for (id, e) in earlier.into_iter().filter(|(_, e)| e.active) {
         let why = if !ran.contains(e.generator_id.as_str()) {
             Some(KeptOpen::CheckNotRun)
         } else if not_conclusive.contains(e.generator_id.as_str()) {
@@ -128,12 +132,14 @@ mod tests {
             created_at: "2026-01-01T00:00:00.000Z".to_owned(),
             updated_at: updated.to_owned(),
             resource_region: region.map(str::to_owned),
+            active: true,
             finding: (),
         }
     }
 
-    /// An earlier finding absent from this run is closed only when the run could have seen
-    /// it; one whose check was UNKNOWN, did not run, or whose region was not scanned stays open.
+    /// An earlier open finding absent from this run is closed only when the run could have
+    /// seen it; one whose check was UNKNOWN, did not run, or whose region was not scanned stays
+    /// open; one already closed is left alone.
     #[test]
     fn absent_findings_close_only_on_a_complete_view() {
         let report = sample_report();
@@ -166,6 +172,7 @@ mod tests {
                 earlier(&format!("{prefix}other-region"), conclusive, Some("ap-south-2"), old),
                 earlier(&format!("{prefix}no-region"), conclusive, None, old),
                 earlier(&format!("{prefix}newer"), conclusive, Some(&region), "2999-01-01T00:00:00.000Z"),
+                Earlier { active: false, ..earlier(&format!("{prefix}closed"), conclusive, Some(&region), old) },
             ],
             &time,
         );
@@ -193,7 +200,8 @@ mod tests {
         let n = current.len();
         let id = |i: usize| current[i]["Id"].as_str().unwrap().to_owned();
         let e0 = earlier(&id(0), "FF-S3-001", None, "2020-01-01T00:00:00.000Z");
-        let e1 = earlier(&id(1), "FF-S3-001", None, "2999-01-01T00:00:00.000Z");
+        // Closed (ARCHIVED) by a later run: still not overwritten.
+        let e1 = Earlier { active: false, ..earlier(&id(1), "FF-S3-001", None, "2999-01-01T00:00:00.000Z") };
         let e2 = earlier(&id(2), "FF-S3-001", None, &time);
         let p = plan(&report, current.clone(), vec![e0, e1, e2], &time);
         assert_eq!(p.current.len(), n - 1, "only the finding Security Hub holds a later version of is skipped");

@@ -134,8 +134,9 @@ fn resolved_finding_is_passed_archived_and_newer() {
     );
 }
 
-/// Only ACTIVE findings of this product, account, environment and catalog count as earlier
-/// findings of this tool (an emulator, or a filter bug, could return others).
+/// Only findings of this product, account, environment and catalog count as earlier findings
+/// of this tool (an emulator, or a filter bug, could return others); an ARCHIVED one counts,
+/// as closed.
 #[test]
 fn only_own_active_findings_are_earlier_findings() {
     let report = sample_report();
@@ -143,7 +144,7 @@ fn only_own_active_findings_are_earlier_findings() {
     let prefix = asff::id_prefix(&report);
     let base =
         to_sdk(&asff::findings(&report).unwrap().into_iter().find(|f| f["RecordState"] == "ACTIVE").unwrap()).unwrap();
-    assert!(ours(&base, &product, &report.account_id, &prefix).is_some());
+    assert!(ours(&base, &product, &report.account_id, &prefix).is_some_and(|e| e.active));
     let mut other = base.clone();
     other.id = Some("flowforge-audit/other-env/x".to_owned());
     assert!(ours(&other, &product, &report.account_id, &prefix).is_none(), "another environment");
@@ -155,7 +156,7 @@ fn only_own_active_findings_are_earlier_findings() {
     assert!(ours(&other, &product, &report.account_id, &prefix).is_none(), "another account");
     let mut other = base.clone();
     other.record_state = Some(RecordState::Archived);
-    assert!(ours(&other, &product, &report.account_id, &prefix).is_none(), "already archived");
+    assert!(ours(&other, &product, &report.account_id, &prefix).is_some_and(|e| !e.active), "archived: closed");
     let mut other = base;
     other.generator_id = Some("prowler-s3_bucket".to_owned());
     assert!(ours(&other, &product, &report.account_id, &prefix).is_none(), "not a check of ours");

@@ -187,7 +187,8 @@ pub async fn upload(report: &AuditReport, connect: &ConnectOptions) -> Outcome {
     out
 }
 
-/// The ACTIVE findings of this tool, account and environment, sorted by `Id`.
+/// The findings of this tool, account and environment, open or closed (see [`plan`]), sorted
+/// by `Id`.
 async fn earlier_findings(
     client: &Client,
     product: &str,
@@ -202,7 +203,6 @@ async fn earlier_findings(
         .aws_account_id(filter(account, StringFilterComparison::Equals))
         .id(filter(prefix, StringFilterComparison::Prefix))
         .generator_id(filter(GENERATOR_PREFIX, StringFilterComparison::Prefix))
-        .record_state(filter(RecordState::Active.as_str(), StringFilterComparison::Equals))
         .build();
     let mut out = Vec::new();
     let mut token: Option<String> = None;
@@ -230,8 +230,8 @@ async fn earlier_findings(
     Ok(out)
 }
 
-/// The finding as an earlier finding of this tool, account and environment that is still
-/// ACTIVE; `None` for anything else.
+/// The finding as an earlier finding of this tool, account and environment; `None` for
+/// anything else.
 fn ours(
     f: &AwsSecurityFinding,
     product: &str,
@@ -240,12 +240,12 @@ fn ours(
 ) -> Option<plan::Earlier<AwsSecurityFinding>> {
     let id = f.id()?;
     let generator = f.generator_id()?;
-    let active = f.record_state().is_none_or(|s| *s == RecordState::Active);
     let mine = f.product_arn() == Some(product)
         && f.aws_account_id() == Some(account)
         && id.starts_with(prefix)
         && generator.starts_with(GENERATOR_PREFIX);
-    (mine && active).then(|| plan::Earlier {
+    mine.then(|| plan::Earlier {
+        active: f.record_state().is_none_or(|s| *s == RecordState::Active),
         id: id.to_owned(),
         generator_id: generator.to_owned(),
         created_at: f.created_at().unwrap_or_default().to_owned(),
