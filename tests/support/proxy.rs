@@ -26,8 +26,11 @@ pub struct Rules {
     pub fail_first: Option<(&'static str, Vec<u16>)>,
     /// Rewrites the body of requests whose request line contains the path before moto sees it
     /// (moto checks no signature): a malformed request the client would not send.
-    pub rewrite: Option<(&'static str, fn(&[u8]) -> Vec<u8>)>,
+    pub rewrite: Option<(&'static str, Rewrite)>,
 }
+
+/// A request body rewrite (see [`Rules::rewrite`]).
+pub type Rewrite = fn(&[u8]) -> Vec<u8>;
 
 /// A running proxy; it stops with the process (its threads block on loopback sockets only).
 pub struct Proxy {
