@@ -1397,6 +1397,10 @@ async fn shub_failures_are_reported_with_exit_2() {
     let text = shub_text(&out);
     assert_eq!(out.status.code(), Some(2), "{text}");
     assert!(text.contains("the Security Hub upload failed") && text.contains("error[H002]"), "{text}");
+    assert!(
+        text.contains("Connection refused") && !text.contains("DispatchFailure"),
+        "the reason, no SDK Debug dump: {text}"
+    );
     assert!(!text.contains("panicked"), "{text}");
     assert!(dir.path().join("a/flowforge-audit.json").is_file(), "the reports are written first");
 

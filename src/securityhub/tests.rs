@@ -161,3 +161,17 @@ fn only_own_active_findings_are_earlier_findings() {
     other.generator_id = Some("prowler-s3_bucket".to_owned());
     assert!(ours(&other, &product, &report.account_id, &prefix).is_none(), "not a check of ours");
 }
+
+/// A transport error's line loses the SDK's Debug structure and keeps the reason; a message
+/// with ordinary parentheses is kept whole.
+#[test]
+fn problems_carry_no_sdk_debug_dump() {
+    let raw = "STS GetCallerIdentity failed: sts:GetCallerIdentity failed: Transport: dispatch failure: io error: client error (Connect): tcp connect error: Connection refused (os error 111) (DispatchFailure(DispatchFailure { source: ConnectorError { kind: Io } }))";
+    assert_eq!(
+        without_debug_dump(raw),
+        "STS GetCallerIdentity failed: sts:GetCallerIdentity failed: Transport: dispatch failure: io error: client error (Connect): tcp connect error: Connection refused (os error 111)"
+    );
+    let plain =
+        "BatchImportFindings: ThrottlingException: Rate exceeded (after retries); 189 of 189 findings were not sent";
+    assert_eq!(without_debug_dump(plain), plain);
+}

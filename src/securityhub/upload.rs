@@ -65,7 +65,25 @@ pub fn upload_blocking(report: &AuditReport, connect: &ConnectOptions) -> Outcom
 }
 
 fn call_problem(region: &str, message: String) -> Problem {
-    Problem::in_file(Code::SecurityHubCall, &format!("securityhub:{region}"), message)
+    Problem::in_file(Code::SecurityHubCall, &format!("securityhub:{region}"), without_debug_dump(&message))
+}
+
+/// One line without the SDK's Debug structure that a transport error's text ends with
+/// (`... Connection refused (os error 111) (DispatchFailure(DispatchFailure { ... }))`): the
+/// line keeps what a person acts on, `-v` logs the whole text.
+fn without_debug_dump(message: &str) -> String {
+    let cut = message.match_indices(" (").map(|(i, _)| i).find(|&i| {
+        let rest = &message[i + 2..];
+        let name: String = rest.chars().take_while(char::is_ascii_alphanumeric).collect();
+        name.starts_with(|c: char| c.is_ascii_uppercase()) && rest[name.len()..].trim_start().starts_with(['(', '{'])
+    });
+    match cut {
+        Some(i) => {
+            tracing::info!(detail = %message, "Security Hub upload error");
+            message[..i].to_owned()
+        }
+        None => message.to_owned(),
+    }
 }
 
 fn call_error(e: &CallError) -> String {
