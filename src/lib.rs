@@ -23,6 +23,9 @@
 //! - [`network`]: effective network reachability (security-group CIDR unions, NACL rule
 //!   order, tiers by tag or name): one home for the engine's derived facts and the drift graph.
 //! - [`defaults`]: the documented engine defaults applied where a parameter group is silent.
+//! - [`securityhub`]: `--security-hub`, the one write path: the ASFF findings
+//!   sent to Security Hub, earlier findings closed (the SDK half behind the `aws` feature);
+//!   outside [`aws`], which stays read-only.
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
@@ -48,3 +51,4 @@ pub mod org;
 mod parallel;
 pub mod policy;
 pub mod report;
+pub mod securityhub;

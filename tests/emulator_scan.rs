@@ -1270,3 +1270,286 @@ async fn cicli_progress_off_terminal_is_one_line_per_service() {
     assert_eq!(columns.len(), 1, "the region column shifts:\n{err}");
     assert!(!err.contains('\r') && !err.contains('\u{1b}'), "no redrawing off a terminal:\n{err}");
 }
+
+// ------------------------------------------------------------------ Security Hub upload
+
+/// The shipped example snapshots (account 123456789012, region eu-west-1, moto's default
+/// account): `evaluate --security-hub` needs no seeding.
+fn example(name: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/snapshots").join(name)
+}
+
+/// A copy of an example snapshot with another `collected_at` (a later run).
+fn example_at(dir: &Path, name: &str, collected_at: &str) -> std::path::PathBuf {
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(example(name)).expect("example")).expect("json");
+    v["collected_at"] = Value::from(collected_at);
+    let path = dir.join(name);
+    std::fs::write(&path, serde_json::to_string(&v).expect("json")).expect("write snapshot");
+    path
+}
+
+/// `evaluate --security-hub` of `snapshot` against `endpoint`; returns the output and the JSON report.
+fn shub_evaluate(moto: &Moto, endpoint: &str, snapshot: &Path, out: &Path) -> (Output, Value) {
+    let output = cli(moto, "testing", "testing")
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .args(["evaluate", "--env", "prod", "--format", "json", "--security-hub", "--snapshot"])
+        .arg(snapshot)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("run flowforge-audit");
+    let text = std::fs::read_to_string(out.join("flowforge-audit.json")).unwrap_or_else(|e| {
+        panic!(
+            "no JSON report ({e}): {}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output, serde_json::from_str(&text).expect("report JSON"))
+}
+
+fn shub_text(out: &Output) -> String {
+    format!(
+        "exit {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// Every finding moto's Security Hub holds in `region`, by Id, read back with GetFindings.
+async fn shub_findings(
+    moto: &Moto,
+    region: &str,
+) -> std::collections::BTreeMap<String, aws_sdk_securityhub::types::AwsSecurityFinding> {
+    let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new(region.to_owned()))
+        .endpoint_url(&moto.endpoint)
+        .credentials_provider(aws_credential_types::Credentials::new("testing", "testing", None, None, "test"))
+        .load()
+        .await;
+    let client = aws_sdk_securityhub::Client::new(&conf);
+    let mut out = std::collections::BTreeMap::new();
+    let mut token = None;
+    loop {
+        let page = client.get_findings().max_results(100).set_next_token(token).send().await.expect("GetFindings");
+        for f in page.findings() {
+            out.insert(f.id().expect("Id").to_owned(), f.clone());
+        }
+        match page.next_token() {
+            Some(t) if !t.is_empty() => token = Some(t.to_owned()),
+            _ => break,
+        }
+    }
+    out
+}
+
+/// (Compliance.Status, RecordState, Workflow.Status) of a finding.
+fn shub_state(f: &aws_sdk_securityhub::types::AwsSecurityFinding) -> (String, String, String) {
+    (
+        f.compliance().and_then(|c| c.status()).map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        f.record_state().map(|s| s.as_str().to_owned()).unwrap_or_default(),
+        f.workflow().and_then(|w| w.status()).map(|s| s.as_str().to_owned()).unwrap_or_default(),
+    )
+}
+
+/// `--security-hub` imports every result (more than 100: several BatchImportFindings calls)
+/// and GetFindings reads them back; a later run where the failing checks pass closes every
+/// formerly failing finding (PASSED, ARCHIVED, RESOLVED, newer UpdatedAt, CreatedAt kept);
+/// the older snapshot uploaded again afterwards reopens nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shub_upload_in_batches_then_resolve_what_now_passes() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let drifted = example("prod-drifted.json");
+    let (out, report) = shub_evaluate(&moto, &moto.endpoint, &drifted, &dir.path().join("r1"));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "the gate's code (the drifted example fails it), upload fine: {}",
+        shub_text(&out)
+    );
+    let results = report["results"].as_array().expect("results");
+    assert!(results.len() > 100, "needs more than one batch: {} results", results.len());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let calls = results.len().div_ceil(100);
+    assert!(
+        stdout.contains(&format!(
+            "security hub: {} findings imported into eu-west-1 in {calls} call(s), 0 earlier findings resolved",
+            results.len()
+        )),
+        "{}",
+        shub_text(&out)
+    );
+    let first = shub_findings(&moto, "eu-west-1").await;
+    assert_eq!(first.len(), results.len(), "every result is one finding in Security Hub");
+    let env_prefix = "flowforge-audit/prod/";
+    let failed: Vec<String> = results
+        .iter()
+        .filter(|r| r["status"] == "FAIL")
+        .map(|r| format!("{env_prefix}{}", r["finding_id"].as_str().expect("finding_id")))
+        .collect();
+    assert!(!failed.is_empty());
+    for id in &failed {
+        let f = first.get(id).unwrap_or_else(|| panic!("{id} not in Security Hub"));
+        assert_eq!(shub_state(f), ("FAILED".into(), "ACTIVE".into(), "NEW".into()), "{id}");
+        assert_eq!(f.product_arn(), Some("arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default"));
+    }
+
+    // A later run on the compliant account: what failed now passes or is gone.
+    let compliant = example_at(dir.path(), "prod-compliant.json", "2026-11-22T06:00:00Z");
+    let (out, report2) = shub_evaluate(&moto, &moto.endpoint, &compliant, &dir.path().join("r2"));
+    assert_eq!(out.status.code(), Some(0), "{}", shub_text(&out));
+    let status2: std::collections::BTreeMap<String, String> = report2["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            (
+                format!("{env_prefix}{}", r["finding_id"].as_str().expect("id")),
+                r["status"].as_str().expect("status").to_owned(),
+            )
+        })
+        .collect();
+    assert!(status2.values().all(|s| s != "UNKNOWN" && s != "FAIL"), "the compliant example is complete and passes");
+    let second = shub_findings(&moto, "eu-west-1").await;
+    let (mut now_pass, mut gone) = (0, 0);
+    for id in &failed {
+        let f = &second[id];
+        match status2.get(id).map(String::as_str) {
+            Some("PASS") => now_pass += 1,
+            None => gone += 1,
+            Some(other) => panic!("{id} is {other} in the compliant example"),
+        }
+        assert_eq!(shub_state(f), ("PASSED".into(), "ARCHIVED".into(), "RESOLVED".into()), "{id} is closed");
+        assert_eq!(f.updated_at(), Some("2026-11-22T06:00:00.000Z"), "{id}: a newer UpdatedAt");
+        assert_eq!(f.created_at(), Some("2026-11-21T06:00:00.000Z"), "{id}: CreatedAt is when it was first seen");
+    }
+    assert!(now_pass > 0, "some formerly failing findings pass now");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let resolved =
+        first.keys().filter(|id| !status2.contains_key(*id) && shub_state(&first[*id]).1 == "ACTIVE").count();
+    assert!(stdout.contains(&format!(", {resolved} earlier findings resolved")), "{}", shub_text(&out));
+    assert!(gone == 0 || resolved >= gone);
+
+    // The older snapshot uploaded again: Security Hub holds later versions; nothing reopens.
+    let (out, _) = shub_evaluate(&moto, &moto.endpoint, &drifted, &dir.path().join("r3"));
+    assert_eq!(out.status.code(), Some(1), "{}", shub_text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("not sent (Security Hub holds a later run's version)"),
+        "{}",
+        shub_text(&out)
+    );
+    let third = shub_findings(&moto, "eu-west-1").await;
+    for id in &failed {
+        assert_eq!(shub_state(&third[id]).0, "PASSED", "{id} was reopened by an older snapshot");
+    }
+}
+
+/// The upload's failures are reported with their code and exit 2, after the reports are
+/// written, without a panic: an endpoint that refuses connections (H002), a finding Security
+/// Hub rejects in `FailedFindings` (H001, the others imported), and throttling or 5xx that
+/// outlast the retries (H002).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shub_failures_are_reported_with_exit_2() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let drifted = example("prod-drifted.json");
+
+    // Nothing listens on this port.
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let (out, _) = shub_evaluate(&moto, &format!("http://127.0.0.1:{closed}"), &drifted, &dir.path().join("a"));
+    let text = shub_text(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(text.contains("the Security Hub upload failed") && text.contains("error[H002]"), "{text}");
+    assert!(
+        text.contains("Connection refused") && !text.contains("DispatchFailure"),
+        "the reason, no SDK Debug dump: {text}"
+    );
+    assert!(!text.contains("panicked"), "{text}");
+    assert!(dir.path().join("a/flowforge-audit.json").is_file(), "the reports are written first");
+
+    // moto rejects a finding without resources: the first finding of the first call loses them.
+    fn drop_resources(body: &[u8]) -> Vec<u8> {
+        let mut v: Value = serde_json::from_slice(body).expect("BatchImportFindings JSON");
+        v["Findings"][0]["Resources"] = Value::Array(Vec::new());
+        serde_json::to_vec(&v).expect("json")
+    }
+    let proxy = support::proxy::Proxy::start(
+        moto.port,
+        support::proxy::Rules { rewrite: Some(("/findings/import", drop_resources)), ..Default::default() },
+    );
+    let (out, report) = shub_evaluate(&moto, &proxy.endpoint, &drifted, &dir.path().join("b"));
+    let text = shub_text(&out);
+    let n = report["results"].as_array().expect("results").len();
+    let calls = n.div_ceil(100);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert_eq!(
+        text.matches("error[H001]: finding flowforge-audit/prod/").count(),
+        calls,
+        "one rejected finding a call:\n{text}"
+    );
+    assert!(text.contains("InvalidInput"), "the error code of FailedFindings: {text}");
+    assert!(text.contains(&format!("security hub: {} findings imported", n - calls)), "{text}");
+    assert_eq!(shub_findings(&moto, "eu-west-1").await.len(), n - calls);
+
+    // Throttling and 5xx on every attempt: retried, then reported.
+    let proxy = support::proxy::Proxy::start(
+        moto.port,
+        support::proxy::Rules { fail_first: Some(("/findings/import", vec![503; 50])), ..Default::default() },
+    );
+    let (out, _) = shub_evaluate(&moto, &proxy.endpoint, &drifted, &dir.path().join("c"));
+    let text = shub_text(&out);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    assert!(
+        text.contains("error[H002]") && text.contains("BatchImportFindings") && text.contains("after retries"),
+        "{text}"
+    );
+    assert!(proxy.failed.load(std::sync::atomic::Ordering::Relaxed) > 1, "the failed call was retried");
+}
+
+/// Throttling (429) and a 5xx on the first BatchImportFindings attempts are retried with
+/// backoff: the upload succeeds and every finding arrives.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shub_throttling_and_5xx_are_retried() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let proxy = support::proxy::Proxy::start(
+        moto.port,
+        support::proxy::Rules { fail_first: Some(("/findings/import", vec![429, 503])), ..Default::default() },
+    );
+    let (out, report) = shub_evaluate(&moto, &proxy.endpoint, &example("prod-drifted.json"), dir.path());
+    assert_eq!(out.status.code(), Some(1), "the gate's code, the upload succeeded: {}", shub_text(&out));
+    assert_eq!(proxy.failed.load(std::sync::atomic::Ordering::Relaxed), 2, "both injected failures were answered");
+    let n = report["results"].as_array().expect("results").len();
+    assert_eq!(shub_findings(&moto, "eu-west-1").await.len(), n, "every finding arrived after the retries");
+}
+
+/// `scan --security-hub` uploads the scan's findings through the scan's connection (region
+/// and account of the scanned snapshot); without the flag nothing is sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shub_scan_uploads_only_when_asked() {
+    let moto = Moto::start();
+    let (clients, s) = seeded(&moto).await;
+    s.inject(&clients, Drift::Tls).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, _) = scan(&moto, "testing", "testing", &dir.path().join("plain"), &["--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", shub_text(&out));
+    assert!(shub_findings(&moto, REGION).await.is_empty(), "nothing is sent without --security-hub");
+    let (out, report) =
+        scan(&moto, "testing", "testing", &dir.path().join("hub"), &["--format", "json", "--security-hub"]);
+    assert_eq!(out.status.code(), Some(1), "{}", shub_text(&out));
+    let findings = shub_findings(&moto, REGION).await;
+    let results = report["results"].as_array().expect("results");
+    assert_eq!(findings.len(), results.len(), "{}", shub_text(&out));
+    let fails: Vec<&Value> = results.iter().filter(|r| r["status"] == "FAIL").collect();
+    assert!(!fails.is_empty(), "the TLS drift fails");
+    for r in fails {
+        let f = &findings[&format!("flowforge-audit/prod/{}", r["finding_id"].as_str().expect("id"))];
+        assert_eq!(shub_state(f), ("FAILED".into(), "ACTIVE".into(), "NEW".into()));
+        assert_eq!(f.region(), Some(REGION));
+    }
+}

@@ -374,4 +374,4 @@ pub(crate) fn iam_prefix(label: &str) -> &str {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -116,7 +116,7 @@ fn tokens(src: &str) -> Vec<&str> {
 /// client. Bindings are found from their declarations (`client: Client`,
 /// `control: aws_sdk_s3control::Client`, `let sts = aws_sdk_sts::Client::...`), so a client
 /// kept under a new name is followed too.
-fn sdk_calls(src: &str) -> BTreeSet<String> {
+pub(crate) fn sdk_calls(src: &str) -> BTreeSet<String> {
     let t = tokens(src);
     let is_client_type = |i: usize| -> bool {
         t.get(i) == Some(&"Client")

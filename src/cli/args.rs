@@ -41,6 +41,10 @@ pub enum Command {
         /// (Organizations List/Describe, sts:AssumeRole into the member accounts' audit role).
         #[arg(long)]
         org: bool,
+        /// Print instead the policy of the identity that uploads with `--security-hub`
+        /// (securityhub:BatchImportFindings and GetFindings: a write, never in the scanner's policy).
+        #[arg(long, conflicts_with = "org")]
+        security_hub: bool,
     },
     /// Compare two snapshots (resources added/removed/changed) or two JSON reports (findings
     /// new/resolved/regressed/still failing).
@@ -206,6 +210,15 @@ pub struct EvaluateArgs {
     /// format; create the key with `evidence keygen`).
     #[arg(long, value_name = "FILE", requires = "evidence")]
     pub sign_key: Option<PathBuf>,
+    /// Also send the findings to AWS Security Hub: BatchImportFindings (ASFF, 100 a call) into
+    /// the report's first region, as a custom integration of the audited account (standard credential chain,
+    /// AWS_PROFILE, AWS_ENDPOINT_URL), and close
+    /// (PASSED, ARCHIVED) the findings of earlier runs this run no longer fails. Needs the
+    /// audited account's credentials with `iam-policy --security-hub`; a failed upload exits 2
+    /// after the reports are written (README, "Security Hub").
+    #[cfg(feature = "aws")]
+    #[arg(long)]
+    pub security_hub: bool,
 }
 
 #[derive(Debug, Args)]
@@ -337,6 +350,14 @@ pub struct ScanArgs {
     /// Sign the evidence manifest with this secret key (`manifest.json.sig`, minisign format).
     #[arg(long, value_name = "FILE", requires = "evidence")]
     pub sign_key: Option<PathBuf>,
+    /// Also send the findings to AWS Security Hub: BatchImportFindings (ASFF, 100 a call) into
+    /// the report's first region, as a custom integration of the audited account (the scan's credentials,
+    /// --profile, --assume-role, --endpoint-url), and close
+    /// (PASSED, ARCHIVED) the findings of earlier runs this run no longer fails. Needs the
+    /// audited account's credentials with `iam-policy --security-hub`; a failed upload exits 2
+    /// after the reports are written (README, "Security Hub").
+    #[arg(long, conflicts_with = "org")]
+    pub security_hub: bool,
     #[command(flatten)]
     pub org: OrgArgs,
 }

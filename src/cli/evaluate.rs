@@ -9,11 +9,33 @@ pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
     let inputs = Inputs::load(&opts)?;
     let mut snapshot = LoadedSnapshot::load(&args.snapshot, args.evidence.is_some())?;
     let audit = audit::run(&inputs, &mut snapshot, &opts)?;
-    finish_run(audit, inputs, snapshot, &opts, args.audit.quiet, args.evidence.as_deref(), args.sign_key.as_deref())
+    #[cfg(feature = "aws")]
+    let upload = args.security_hub.then(crate::aws::ConnectOptions::default);
+    #[cfg(not(feature = "aws"))]
+    let upload = None;
+    finish_run(
+        audit,
+        inputs,
+        snapshot,
+        &opts,
+        args.audit.quiet,
+        args.evidence.as_deref(),
+        args.sign_key.as_deref(),
+        upload,
+    )
 }
 
+/// Where `--security-hub` sends the findings: the connection options (the region is the
+/// report's). Nothing without the `aws` feature.
+#[cfg(feature = "aws")]
+pub(super) type Upload = Option<crate::aws::ConnectOptions>;
+#[cfg(not(feature = "aws"))]
+pub(super) type Upload = Option<std::convert::Infallible>;
+
 /// After an evaluation (`evaluate`, `scan`): warnings, the reports (and `--history`,
-/// `--compliance`), the evidence bundle when asked for, the summary and the exit code.
+/// `--compliance`), the evidence bundle when asked for, the `--security-hub` upload, the
+/// summary and the exit code (2 when the upload failed, whatever the gate decided).
+#[allow(clippy::too_many_arguments)]
 pub(super) fn finish_run(
     mut audit: audit::Audit,
     inputs: Inputs,
@@ -22,6 +44,7 @@ pub(super) fn finish_run(
     quiet: bool,
     evidence: Option<&std::path::Path>,
     sign_key: Option<&std::path::Path>,
+    upload: Upload,
 ) -> anyhow::Result<u8> {
     output::warnings(&audit);
     let mut paths = output::write_reports(&mut audit.report, opts)?;
@@ -32,5 +55,23 @@ pub(super) fn finish_run(
     }
     // Freeing a large snapshot takes time the process is about to give back anyway.
     std::mem::forget((inputs, snapshot));
-    Ok(output::finish(audit, &paths, quiet || output::to_stdout(opts)))
+    let quiet = quiet || output::to_stdout(opts);
+    let uploaded = upload.map(|connect| {
+        #[cfg(feature = "aws")]
+        {
+            crate::securityhub::upload_blocking(&audit.report, &connect)
+        }
+        #[cfg(not(feature = "aws"))]
+        match connect {}
+    });
+    let code = output::finish(audit, &paths, quiet);
+    #[cfg(feature = "aws")]
+    if let Some(outcome) = uploaded {
+        if !output::security_hub(&outcome, quiet) {
+            return Ok(super::EXIT_ERROR);
+        }
+    }
+    #[cfg(not(feature = "aws"))]
+    let _: Option<()> = uploaded;
+    Ok(code)
 }

@@ -117,7 +117,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Collect(a) => scan::collect(a),
         #[cfg(feature = "aws")]
         Command::Scan(a) => scan::scan(*a),
-        Command::IamPolicy { org } => iam_policy(org),
+        Command::IamPolicy { org, security_hub } => iam_policy(org, security_hub),
         Command::Diff(a) => diff::diff(a),
         Command::Gate(a) => promote::gate(a),
         Command::VerifyEvidence(a) => evidence::verify(a),
@@ -147,8 +147,12 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
 
 /// `iam-policy`: needs no SDK, so it is here rather than with `collect` and `scan` (which
 /// the `aws` feature gates).
-fn iam_policy(org: bool) -> anyhow::Result<u8> {
-    let policy = if org { crate::aws::ORG_POLICY } else { crate::aws::SCANNER_POLICY };
+fn iam_policy(org: bool, security_hub: bool) -> anyhow::Result<u8> {
+    let policy = match (org, security_hub) {
+        (_, true) => crate::securityhub::UPLOAD_POLICY,
+        (true, false) => crate::aws::ORG_POLICY,
+        (false, false) => crate::aws::SCANNER_POLICY,
+    };
     out!("{}", policy);
     if !policy.ends_with('\n') {
         outln!();

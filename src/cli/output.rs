@@ -110,3 +110,42 @@ pub fn write_reports(report: &mut AuditReport, opts: &AuditOptions) -> anyhow::R
     out!("{}", String::from_utf8_lossy(&buf));
     Ok(history.into_iter().collect())
 }
+
+/// Reports a `--security-hub` upload: one line on stdout (none with `quiet`), every problem
+/// on stderr. Returns whether it succeeded.
+#[cfg(feature = "aws")]
+pub fn security_hub(outcome: &crate::securityhub::Outcome, quiet: bool) -> bool {
+    if !quiet {
+        let open = if outcome.kept_open.is_empty() {
+            String::new()
+        } else {
+            format!(", {} left open (this run could not see them)", outcome.kept_open.len())
+        };
+        let stale = if outcome.stale.is_empty() {
+            String::new()
+        } else {
+            format!(", {} not sent (Security Hub holds a later run's version)", outcome.stale.len())
+        };
+        outln!(
+            "security hub: {} findings imported into {} in {} call(s), {} earlier findings resolved{open}{stale}",
+            outcome.imported,
+            terminal(&outcome.region),
+            outcome.batches,
+            outcome.resolved
+        );
+    }
+    for (id, why) in &outcome.kept_open {
+        tracing::info!(id = %terminal(id), ?why, "earlier Security Hub finding left open");
+    }
+    if outcome.failed() {
+        let n = outcome.problems.len();
+        let mut text = format!("the Security Hub upload failed ({n} problem{}):", if n == 1 { "" } else { "s" });
+        for p in &outcome.problems {
+            text.push_str("\n  ");
+            text.push_str(&p.to_string());
+        }
+        errln!("error: {}", crate::report::text::terminal_lines(&text));
+        return false;
+    }
+    true
+}

@@ -178,6 +178,8 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     let mut snapshot = LoadedSnapshot::collected(collected, label, sha256)?;
     snapshot.bytes = bytes;
     let audit = audit::run(&inputs, &mut snapshot, &opts)?;
+    // The upload goes through the scan's own connection (profile, role, endpoint).
+    let upload = args.security_hub.then(|| collect_options(&args.connect).connect);
     super::evaluate::finish_run(
         audit,
         inputs,
@@ -186,6 +188,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
         args.audit.quiet,
         args.evidence.as_deref(),
         args.sign_key.as_deref(),
+        upload,
     )
 }
 

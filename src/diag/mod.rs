@@ -111,6 +111,8 @@ codes! {
     ConfigUnknownOption = "C002", Error, "configuration file: a key that is no option of any command";
     ConfigWrongType = "C003", Error, "configuration file: a value of the wrong YAML type, or a file that is not a mapping";
     ConfigInvalidValue = "C004", Error, "configuration file: a value the option does not accept";
+    SecurityHubFinding = "H001", Error, "Security Hub upload: a finding Security Hub rejected (FailedFindings) or that could not be sent";
+    SecurityHubCall = "H002", Error, "Security Hub upload: a call that failed after its retries, or credentials of another account";
 }
 
 impl fmt::Display for Code {
@@ -240,7 +242,7 @@ mod tests {
             assert!(seen.insert(s), "code {s} is used twice");
             let mut chars = s.chars();
             let letter = chars.next().unwrap_or(' ');
-            assert!("YBWPMTSEOC".contains(letter), "{s}: unknown kind letter");
+            assert!("YBWPMTSEOCH".contains(letter), "{s}: unknown kind letter");
             assert!(s.len() == 4 && chars.all(|c| c.is_ascii_digit()), "{s}: not <letter><3 digits>");
             assert!(!code.summary().is_empty(), "{s}: no summary");
         }

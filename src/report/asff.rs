@@ -8,8 +8,10 @@
 //! - `Compliance.Status`: PASSED, FAILED (FAIL and WAIVED), NOT_AVAILABLE (UNKNOWN, ERROR,
 //!   NOT_APPLICABLE: no result); `Compliance.RelatedRequirements` the check's framework
 //!   controls (`CIS AWS Foundations Benchmark 2.1.4`).
-//! - `Workflow.Status`: NEW, SUPPRESSED for a WAIVED result, RESOLVED for a PASS, so a finding
-//!   an earlier run left open is closed by the next import. NOT_APPLICABLE is ARCHIVED.
+//! - `Workflow.Status`: NEW, SUPPRESSED for a WAIVED result, RESOLVED for a PASS. A PASS is
+//!   also `RecordState` ARCHIVED, so a finding an earlier run left open is closed by the next
+//!   import (Security Hub ignores a Workflow sent with an update: `src/securityhub` says what
+//!   closes it). NOT_APPLICABLE is ARCHIVED.
 //! - `Resources[].Type` is ASFF's resource type name (`AwsS3Bucket`, `report::aws_types`).
 //! - Times are the snapshot's `collected_at`: the same report gives the same file.
 //!
@@ -56,7 +58,7 @@ pub fn severity_label(severity: Severity) -> &'static str {
 /// `Compliance.Status`, `Workflow.Status` and `RecordState` of a result.
 pub fn statuses(status: Status) -> (&'static str, &'static str, &'static str) {
     match status {
-        Status::Pass => ("PASSED", "RESOLVED", "ACTIVE"),
+        Status::Pass => ("PASSED", "RESOLVED", "ARCHIVED"),
         Status::Fail => ("FAILED", "NEW", "ACTIVE"),
         Status::Waived => ("FAILED", "SUPPRESSED", "ACTIVE"),
         Status::Unknown | Status::Error => ("NOT_AVAILABLE", "NEW", "ACTIVE"),
@@ -87,7 +89,21 @@ pub fn product_arn(report: &AuditReport) -> String {
 
 /// The stable ASFF `Id` of one result.
 pub fn finding_id(report: &AuditReport, finding_id: &str) -> String {
-    format!("flowforge-audit/{}/{finding_id}", report.environment)
+    format!("{}{finding_id}", id_prefix(report))
+}
+
+/// What every `Id` of this report's environment starts with: the findings of one environment
+/// are told from another's in the same account (`--security-hub` resolves only its own).
+pub fn id_prefix(report: &AuditReport) -> String {
+    format!("flowforge-audit/{}/", report.environment)
+}
+
+/// `CreatedAt`/`UpdatedAt` of this report's findings: `collected_at` in UTC with milliseconds.
+pub fn finding_time(report: &AuditReport) -> Result<String, ReportError> {
+    Ok(chrono::DateTime::parse_from_rfc3339(&report.collected_at)
+        .map_err(|source| ReportError::Timestamp { value: report.collected_at.clone(), source })?
+        .to_utc()
+        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
 }
 
 fn cut(s: &str, max: usize) -> String {
@@ -102,10 +118,7 @@ fn cut(s: &str, max: usize) -> String {
 
 /// The ASFF findings of a report, one per result.
 pub fn findings(report: &AuditReport) -> Result<Vec<Value>, ReportError> {
-    let at = chrono::DateTime::parse_from_rfc3339(&report.collected_at)
-        .map_err(|source| ReportError::Timestamp { value: report.collected_at.clone(), source })?
-        .to_utc()
-        .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let at = finding_time(report)?;
     let checks = checks_by_id(report);
     let product = product_arn(report);
     let mut out = Vec::with_capacity(report.results.len());
@@ -225,9 +238,10 @@ mod tests {
         );
         let by_status =
             |s: &str| findings.iter().filter(|f| f["ProductFields"]["flowforge-audit/Status"] == s).collect::<Vec<_>>();
-        assert!(by_status("PASS")
-            .iter()
-            .all(|f| f["Compliance"]["Status"] == "PASSED" && f["Workflow"]["Status"] == "RESOLVED"));
+        assert!(by_status("PASS").iter().all(|f| f["Compliance"]["Status"] == "PASSED"
+            && f["Workflow"]["Status"] == "RESOLVED"
+            && f["RecordState"] == "ARCHIVED"));
+        assert!(by_status("FAIL").iter().all(|f| f["RecordState"] == "ACTIVE"), "a FAIL stays open");
         assert!(by_status("WAIVED").iter().all(|f| f["Workflow"]["Status"] == "SUPPRESSED" && !f["Note"].is_null()));
         assert!(
             by_status("UNKNOWN").iter().all(|f| f["Compliance"]["Status"] == "NOT_AVAILABLE"),

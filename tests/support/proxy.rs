@@ -1,6 +1,7 @@
 //! A loopback HTTP proxy in front of moto that can delay every answer (a model of real AWS
-//! latency, for the org benchmark) and refuse `sts:AssumeRole` into chosen accounts (an
-//! account whose audit role cannot be assumed: moto itself lets anyone assume any role).
+//! latency, for the org benchmark), refuse `sts:AssumeRole` into chosen accounts (an
+//! account whose audit role cannot be assumed: moto itself lets anyone assume any role),
+//! answer the first requests of a path with throttling or 5xx, and rewrite a request body.
 //!
 //! One thread per client connection; each request is forwarded on a fresh connection to moto
 //! (`Connection: close`, read to the end), so the proxy needs no HTTP parsing of answers.
@@ -19,13 +20,25 @@ pub struct Rules {
     pub latency: Duration,
     /// AssumeRole into a role of these accounts is answered AccessDenied.
     pub deny_assume_role_into: Vec<String>,
+    /// The first requests whose request line contains `path` are answered with these HTTP
+    /// statuses, in order, instead of moto (429 as TooManyRequestsException, any other as
+    /// ServiceUnavailable), then forwarded again: throttling and 5xx for the retry tests.
+    pub fail_first: Option<(&'static str, Vec<u16>)>,
+    /// Rewrites the body of requests whose request line contains the path before moto sees it
+    /// (moto checks no signature): a malformed request the client would not send.
+    pub rewrite: Option<(&'static str, Rewrite)>,
 }
+
+/// A request body rewrite (see [`Rules::rewrite`]).
+pub type Rewrite = fn(&[u8]) -> Vec<u8>;
 
 /// A running proxy; it stops with the process (its threads block on loopback sockets only).
 pub struct Proxy {
     pub endpoint: String,
     /// Requests answered so far.
     pub requests: Arc<AtomicU64>,
+    /// Requests answered with a `fail_first` status so far.
+    pub failed: Arc<AtomicU64>,
 }
 
 impl Proxy {
@@ -34,21 +47,28 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
         let port = listener.local_addr().expect("local addr").port();
         let requests = Arc::new(AtomicU64::new(0));
-        let counter = requests.clone();
+        let failed = Arc::new(AtomicU64::new(0));
+        let (counter, failures) = (requests.clone(), failed.clone());
         let rules = Arc::new(rules);
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
-                let (rules, counter) = (rules.clone(), counter.clone());
+                let (rules, counter, failures) = (rules.clone(), counter.clone(), failures.clone());
                 std::thread::spawn(move || {
-                    let _ = serve(client, upstream_port, &rules, &counter);
+                    let _ = serve(client, upstream_port, &rules, &counter, &failures);
                 });
             }
         });
-        Proxy { endpoint: format!("http://127.0.0.1:{port}"), requests }
+        Proxy { endpoint: format!("http://127.0.0.1:{port}"), requests, failed }
     }
 }
 
-fn serve(client: TcpStream, upstream_port: u16, rules: &Rules, counter: &AtomicU64) -> std::io::Result<()> {
+fn serve(
+    client: TcpStream,
+    upstream_port: u16,
+    rules: &Rules,
+    counter: &AtomicU64,
+    failures: &AtomicU64,
+) -> std::io::Result<()> {
     let mut reader = BufReader::new(client.try_clone()?);
     let mut client = client;
     loop {
@@ -75,6 +95,36 @@ fn serve(client: TcpStream, upstream_port: u16, rules: &Rules, counter: &AtomicU
         reader.read_exact(&mut body)?;
         std::thread::sleep(rules.latency);
         counter.fetch_add(1, Ordering::Relaxed);
+        let request_line = head.first().cloned().unwrap_or_default();
+        if let Some((path, statuses)) = &rules.fail_first {
+            if request_line.contains(path) {
+                let n = failures.load(Ordering::Relaxed) as usize;
+                if let Some(status) = statuses.get(n) {
+                    failures.fetch_add(1, Ordering::Relaxed);
+                    let (reason, code) = match status {
+                        429 => ("Too Many Requests", "TooManyRequestsException"),
+                        _ => ("Service Unavailable", "ServiceUnavailableException"),
+                    };
+                    let json = format!("{{\"message\":\"injected by the test proxy\",\"__type\":\"{code}\"}}");
+                    write!(
+                        client,
+                        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nX-Amzn-ErrorType: {code}\r\nContent-Length: {}\r\n\r\n{json}",
+                        json.len()
+                    )?;
+                    continue;
+                }
+            }
+        }
+        if let Some((path, rewrite)) = &rules.rewrite {
+            if request_line.contains(path) {
+                body = rewrite(&body);
+                for line in head.iter_mut() {
+                    if line.to_ascii_lowercase().starts_with("content-length:") {
+                        *line = format!("Content-Length: {}\r\n", body.len());
+                    }
+                }
+            }
+        }
         let text = String::from_utf8_lossy(&body);
         let denied = text.contains("Action=AssumeRole")
             && rules.deny_assume_role_into.iter().any(|id| text.contains(&format!("iam%3A%3A{id}%3Arole")));

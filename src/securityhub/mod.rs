@@ -1,0 +1,56 @@
+//! `--security-hub`: sends a run's ASFF findings to AWS Security Hub, and closes the findings
+//! of earlier runs that this run no longer fails. The tool's one write path, opt-in only, and
+//! kept out of `src/aws` (read-only by construction, and tested to be): its calls and IAM
+//! actions are [`OPERATIONS`], granted by its own policy `iam/securityhub-upload-policy.json`
+//! ([`UPLOAD_POLICY`]), never by the scanner's.
+//!
+//! How it follows Security Hub's rules (AWS Security Hub API Reference, `BatchImportFindings`
+//! and `Workflow`; User Guide, "BatchImportFindings for finding providers" and "Setting the
+//! workflow status of findings"):
+//! - The findings are those of `report::asff` (one source of truth: ProductArn of the
+//!   account's custom integration, `arn:PARTITION:securityhub:REGION:ACCOUNT:product/ACCOUNT/default`,
+//!   in the first scanned region; stable `Id`s, so a new import updates a finding). They are
+//!   imported in that region with credentials of the audited account: BatchImportFindings
+//!   accepts a default-product finding only from the account named in its `AwsAccountId`
+//!   (checked here first with STS, so the error says so).
+//! - At most 100 findings a call (the API's limit). Throttling and 5xx answers are retried
+//!   with backoff by the SDK's adaptive retry (the session's: `aws::connect`); what still
+//!   fails is reported, and so is every finding of the answer's `FailedFindings`, with its id
+//!   and error.
+//! - After creation, BatchImportFindings cannot change a finding's `Workflow` (nor `Note`,
+//!   `UserDefinedFields`, `VerificationState`): those belong to the customer
+//!   (BatchUpdateFindings). What a provider closes a finding with is `Compliance.Status` and
+//!   `RecordState`, with a later `UpdatedAt`: a formerly failing finding is re-imported PASSED
+//!   and ARCHIVED. A finding created PASSED takes the `Workflow.Status` RESOLVED it is sent
+//!   with; an existing one keeps its workflow status (Security Hub sets RESOLVED by itself only
+//!   for its own control findings), and is reset to NEW when a later run finds it FAILED or
+//!   ACTIVE again.
+//! - Earlier findings are read with GetFindings, filtered to this ProductArn, account,
+//!   environment (`Id` prefix) and check ids (`GeneratorId` prefix `FF-`), and filtered
+//!   again here (an emulator may ignore filters). The ARCHIVED ones are read too: they keep
+//!   an older snapshot from overwriting a newer run's findings. Which ACTIVE ones are closed
+//!   is [`plan`]'s rule: only what this run could have seen.
+//!
+//! Failures are `diag::Problem`s with the codes `H001` (a finding rejected) and `H002` (a call
+//! that failed, or credentials of another account); the command exits 2 after writing its
+//! reports (`docs/diagnostics.md`).
+
+pub mod plan;
+#[cfg(feature = "aws")]
+mod upload;
+
+#[cfg(feature = "aws")]
+pub use upload::{to_sdk, upload, upload_blocking, Outcome, CONVERTED};
+
+/// The SDK calls this module makes (client method, API name, IAM action): what
+/// `iam/securityhub-upload-policy.json` grants, and nothing more (a test keeps them equal).
+pub const OPERATIONS: &[(&str, &str, &str)] = &[
+    ("batch_import_findings", "BatchImportFindings", "securityhub:BatchImportFindings"),
+    ("get_findings", "GetFindings", "securityhub:GetFindings"),
+];
+
+/// The IAM policy of the identity that uploads (`flowforge-audit iam-policy --security-hub`).
+pub const UPLOAD_POLICY: &str = include_str!("../../iam/securityhub-upload-policy.json");
+
+/// BatchImportFindings takes at most this many findings a call.
+pub const BATCH: usize = 100;
