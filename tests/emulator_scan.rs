@@ -595,6 +595,32 @@ async fn iam_corpus_through_scan() {
     assert!(wrong.is_empty(), "seeded corpus verdicts differ:\n{}", wrong.join("\n"));
 }
 
+/// FF-S3-007 and FF-SM-003: a bucket or secret whose resource policy could not be read
+/// (GetBucketPolicy, GetResourcePolicy denied) is UNKNOWN, never PASS, even when the policy
+/// is public.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn resource_policy_unread_is_unknown() {
+    let moto = Moto::start();
+    let (clients, _) = seeded(&moto).await;
+    let cases = support::seed_corpus_iam::seed_corpus_iam(&clients).await;
+    let (key_id, secret) =
+        support::scanner_denied_actions(&clients, &moto, &["s3:GetBucketPolicy", "secretsmanager:GetResourcePolicy"]).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, report) = scan(&moto, &key_id, &secret, dir.path(), &["--format", "json"]);
+    let results = report["results"].as_array().expect("results");
+    let mut judged = 0;
+    for case in cases.iter().filter(|c| c.check == "FF-S3-007" || c.check == "FF-SM-003") {
+        let got = results
+            .iter()
+            .find(|r| r["check_id"] == case.check.as_str() && r["resource_arn"] == case.arn.as_str())
+            .and_then(|r| r["status"].as_str())
+            .unwrap_or("no result");
+        assert_eq!(got, "UNKNOWN", "{}: {} on {} with its policy unread", case.file, case.check, case.arn);
+        judged += 1;
+    }
+    assert!(judged >= 4, "bucket and secret corpus cases are seeded, found {judged}");
+}
+
 /// Compute (ECS, ECR, IRSA, EKS data plane): every compute drift at once, each on its own
 /// resource; each drifted resource FAILs exactly its checks, nothing else FAILs, and the prod
 /// gate fails. With the compliant seed (`compliant_account_has_no_fail`) the same checks PASS.
