@@ -583,7 +583,9 @@ async fn iam_corpus_through_scan() {
         let got = results
             .iter()
             .find(|r| r["check_id"] == case.check.as_str() && r["resource_arn"] == case.arn.as_str())
-            .map(|r| format!("{} ({})", r["status"].as_str().unwrap_or_default(), r["message"].as_str().unwrap_or_default()))
+            .map(|r| {
+                format!("{} ({})", r["status"].as_str().unwrap_or_default(), r["message"].as_str().unwrap_or_default())
+            })
             .unwrap_or_else(|| "no result".to_owned());
         if got.split(' ').next() != Some(case.verdict.as_str()) {
             wrong.push(format!(
@@ -604,7 +606,8 @@ async fn resource_policy_unread_is_unknown() {
     let (clients, _) = seeded(&moto).await;
     let cases = support::seed_corpus_iam::seed_corpus_iam(&clients).await;
     let (key_id, secret) =
-        support::scanner_denied_actions(&clients, &moto, &["s3:GetBucketPolicy", "secretsmanager:GetResourcePolicy"]).await;
+        support::scanner_denied_actions(&clients, &moto, &["s3:GetBucketPolicy", "secretsmanager:GetResourcePolicy"])
+            .await;
     let dir = tempfile::tempdir().expect("tempdir");
     let (_, report) = scan(&moto, &key_id, &secret, dir.path(), &["--format", "json"]);
     let results = report["results"].as_array().expect("results");

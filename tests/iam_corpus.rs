@@ -6,10 +6,10 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use flowforge_audit::aws::kms::KmsKey;
 use flowforge_audit::iam_eval::{
     derive, external_grants_of, judge_trust, kms_iam_policies_enabled, Context, RiskClass,
 };
-use flowforge_audit::aws::kms::KmsKey;
 use flowforge_audit::model::{
     Bucket, Group, InlinePolicy, ManagedPolicy, PolicyDocument, ResourceMeta, Role, Snapshot, User,
 };

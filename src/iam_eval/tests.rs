@@ -178,7 +178,9 @@ fn resource_grants_follow_single_account_logic() {
     let got: Vec<(String, bool)> =
         resource_grants(&p, &Context::default(), &rp).into_iter().map(|g| (g.action, g.conditional)).collect();
     assert_eq!(got, vec![("s3:GetObject".to_owned(), false), ("s3:PutObject".to_owned(), true)]);
-    let scp = Context { scps: Some(vec![("ec2-only".into(), doc(json!([{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}])))]) };
+    let scp = Context {
+        scps: Some(vec![("ec2-only".into(), doc(json!([{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}])))]),
+    };
     assert!(resource_grants(&p, &scp, &rp).is_empty(), "an SCP without s3 removes the grant");
 }
 

@@ -113,14 +113,13 @@ async fn seed_resource_case(c: &Clients, file: &str, case: &Value) -> String {
             format!("arn:aws:s3:::{name}")
         }
         "secretsmanager" => {
-            let out = c
-                .sm
-                .create_secret()
-                .name(&name)
-                .secret_string("corpus")
-                .send()
-                .await
-                .unwrap_or_else(|e| panic!("{file}: secret: {e:?}"));
+            let out =
+                c.sm.create_secret()
+                    .name(&name)
+                    .secret_string("corpus")
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("{file}: secret: {e:?}"));
             let arn = out.arn().expect("secret arn").to_owned();
             c.sm.put_resource_policy()
                 .secret_id(&arn)
