@@ -6,8 +6,13 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use flowforge_audit::iam_eval::{derive, external_grants, judge_trust, Context, RiskClass};
-use flowforge_audit::model::{Group, InlinePolicy, ManagedPolicy, PolicyDocument, ResourceMeta, Role, Snapshot, User};
+use flowforge_audit::aws::kms::KmsKey;
+use flowforge_audit::iam_eval::{
+    derive, external_grants_of, judge_trust, kms_iam_policies_enabled, Context, RiskClass,
+};
+use flowforge_audit::model::{
+    Bucket, Group, InlinePolicy, ManagedPolicy, PolicyDocument, ResourceMeta, Role, Snapshot, User,
+};
 use serde_json::Value;
 
 const ACCOUNT: &str = "123456789012";
@@ -119,7 +124,40 @@ fn verdict(case: &Value) -> &'static str {
             let role = Role { assume_role_policy: doc(&case["trust_policy"]), ..Default::default() };
             fail(!judge_trust(&role, ACCOUNT).issues.is_empty())
         }
-        "resource" => fail(!external_grants(&doc(&case["policy"]), ACCOUNT).is_empty()),
+        "resource" => {
+            let policy = doc(&case["policy"]);
+            let service = case["service"].as_str().expect("service");
+            let grants = external_grants_of(&policy, service, ACCOUNT);
+            if let Some(kind) = case["expect"]["kind"].as_str() {
+                assert!(grants.iter().all(|g| g.kind == kind), "grant kinds {grants:?}, labelled {kind}");
+            }
+            if let Some(enabled) = case["expect"]["iam_policies_enabled"].as_bool() {
+                assert_eq!(kms_iam_policies_enabled(&policy, ACCOUNT), enabled, "iam_policies_enabled");
+            }
+            fail(!grants.is_empty())
+        }
+        "resource_grant" => {
+            let (mut s, arn) = identity_snapshot(case);
+            let m = ResourceMeta {
+                arn: format!("arn:aws:{}:us-east-1:{ACCOUNT}:corpus", case["service"].as_str().expect("service")),
+                account_id: ACCOUNT.into(),
+                ..Default::default()
+            };
+            let policy = Some(doc(&case["policy"]));
+            match case["service"].as_str() {
+                Some("s3") => s.s3.buckets.push(Bucket { meta: m, policy, ..Default::default() }),
+                Some("kms") => s.kms.keys.push(KmsKey { meta: m, policy, ..Default::default() }),
+                other => panic!("resource_grant case for service {other:?}"),
+            }
+            let facts = derive(&s, &BTreeMap::new(), &Context::default());
+            let action = case["expect"]["action"].as_str().expect("action");
+            let granted = facts.principals[&arn].resource_grants.iter().any(|g| g.action == action && !g.conditional);
+            if granted {
+                "GRANTED"
+            } else {
+                "NOT GRANTED"
+            }
+        }
         other => panic!("unknown case kind {other}"),
     }
 }
@@ -155,12 +193,12 @@ fn corpus_has_both_verdicts_per_check() {
     for (_, case) in corpus() {
         let e = seen.entry(case["expect"]["check"].as_str().unwrap_or_default().to_owned()).or_default();
         match case["expect"]["verdict"].as_str() {
-            Some("FAIL") => e.0 = true,
-            Some("PASS") => e.1 = true,
+            Some("FAIL" | "GRANTED") => e.0 = true,
+            Some("PASS" | "NOT GRANTED") => e.1 = true,
             other => panic!("verdict {other:?}"),
         }
     }
     for (check, (f, p)) in seen {
-        assert!(f && p, "{check}: both FAIL and PASS cases needed");
+        assert!(f && p, "{check}: both verdicts (FAIL and PASS, GRANTED and NOT GRANTED) needed");
     }
 }

@@ -44,3 +44,21 @@ grant_labels(risks) := sort({label |
 	some g in r.granted_by
 	label := concat("#", [g.policy, object.get(g, "sid", sprintf("%d", [g.statement]))])
 })
+
+# ------------------------------------------------------------------ resource policies
+# Per resource ARN (bucket, secret, KMS key, ECR repository with a policy): the engine's
+# reading of its resource policy (src/iam_eval/resource.rs): `grants` (who outside the
+# account, or anyone, an Allow admits: kind `public` or `cross-account`, with `principal`,
+# `actions`, `statement`, and `account` for cross-account), `account_grants` (principals of
+# the account it names) and, for keys, `iam_policies_enabled`. These come from the resource's
+# own collection, so they are read without the IAM collections. A resource whose policy is in
+# the snapshot but has no entry here is UNKNOWN for the checks reading it (never PASS).
+# (A static path: a bare `input` would count as reading every collection, src/policy/deps.rs.
+# The facts of a resource come from its own policy field, in the collection the check reads.)
+resource_policies := input.derived.iam.resource_policies
+
+# The external grants of a resource's policy (undefined when the engine has no entry).
+external_grants(arn) := data.flowforge.lib.iam.resource_policies[arn].grants
+
+# One line per external grant, for messages.
+grant_text(g) := sprintf("%v to %s (statement %d)", [g.actions, g.principal, g.statement])

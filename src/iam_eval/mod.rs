@@ -38,7 +38,10 @@ use crate::model::{AttachedPolicy, InlinePolicy, PolicyDocument, Snapshot, State
 use glob::{action_covers, action_overlaps, covers, overlaps};
 
 pub use least::{least_privilege, Excess, LeastPrivilege};
-pub use resource::{external_grants, resource_policies, ExternalGrant, ResourcePolicyFacts};
+pub use resource::{
+    account_grants, external_grants, external_grants_of, kms_iam_policies_enabled, resource_policies, AccountGrant,
+    ExternalGrant, ResourcePolicyFacts,
+};
 pub use risk::{Risk, RiskClass};
 pub use trust::{judge_trust, TrustFacts, TrustIssue};
 
@@ -540,6 +543,100 @@ pub fn effective(p: &PrincipalPolicies, cx: &Context) -> Vec<Permission> {
     out
 }
 
+// ------------------------------------------------------------------ resource-policy grants
+
+/// One access a same-account resource policy grants a principal by naming its ARN.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ResourceGrant {
+    /// The resource whose policy grants it (bucket, secret, key or repository ARN).
+    pub resource: String,
+    pub service: String,
+    /// An action pattern, or `NotAction[...]`.
+    pub action: String,
+    /// The statement's index in the resource policy.
+    pub statement: usize,
+    pub conditional: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// What the resource policies of the account grant `p` directly, following "Evaluating
+/// policies within a single account" (IAM User Guide, policy evaluation logic): an Allow in a
+/// resource policy naming a user or role suffices without an identity-policy Allow; an explicit
+/// Deny in an identity policy, the boundary or an SCP still wins; an SCP must allow it; and a
+/// permissions boundary limits what a resource policy grants to a *role* ARN, not to a *user*
+/// ARN. Grants to the account root are delegations to IAM policies, not to `p`, and are left out.
+pub fn resource_grants(
+    p: &PrincipalPolicies,
+    cx: &Context,
+    policies: &BTreeMap<String, ResourcePolicyFacts>,
+) -> Vec<ResourceGrant> {
+    let scps = cx.scp_stmts();
+    let mut out = Vec::new();
+    for (resource, facts) in policies {
+        for g in facts.account_grants.iter().filter(|g| !g.account_root && g.principal == p.arn) {
+            for a in &g.patterns {
+                let mut notes = Vec::new();
+                let mut conditional = g.conditional;
+                let denied = p
+                    .identity
+                    .iter()
+                    .chain(p.boundary.iter().flatten())
+                    .chain(scps.iter().flatten())
+                    .filter(|s| s.st.effect == "Deny")
+                    .any(|s| match rel(&s.st, a, resource) {
+                        Rel::Covers if s.st.condition.is_empty() => true,
+                        Rel::Covers => {
+                            conditional = true;
+                            notes.push(format!("denied under a condition by {}", s.source.label()));
+                            false
+                        }
+                        Rel::Overlaps => {
+                            notes.push(format!("partly denied by {}", s.source.label()));
+                            false
+                        }
+                        Rel::Disjoint => false,
+                    });
+                if denied {
+                    continue;
+                }
+                let mut within = |name: &str, list: &[Stmt]| match layer(list, a, resource) {
+                    Layer::Full(_) => true,
+                    Layer::Conditional(_) => {
+                        conditional = true;
+                        notes.push(format!("only conditionally allowed by the {name}"));
+                        true
+                    }
+                    Layer::Partial(_) => {
+                        notes.push(format!("only partly allowed by the {name}"));
+                        true
+                    }
+                    Layer::None => false,
+                };
+                if scps.as_ref().is_some_and(|l| !within("SCPs", l)) {
+                    continue;
+                }
+                if p.kind == "role" && p.boundary.as_ref().is_some_and(|b| !within("permissions boundary", b)) {
+                    continue;
+                }
+                notes.sort();
+                notes.dedup();
+                out.push(ResourceGrant {
+                    resource: resource.clone(),
+                    service: facts.service.to_owned(),
+                    action: a.label(),
+                    statement: g.statement,
+                    conditional,
+                    notes,
+                });
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 // ------------------------------------------------------------------ derived facts
 
 /// The facts for one principal, as the policies see them in `input.derived.iam.principals[arn]`.
@@ -556,6 +653,10 @@ pub struct PrincipalFacts {
     pub risks: Vec<Risk>,
     /// True when some risk of class `admin` or `privilege-escalation` holds unconditionally.
     pub admin_equivalent: bool,
+    /// What same-account resource policies (bucket, secret, key, repository policies) grant
+    /// this principal by naming its ARN, after Denies, SCPs and (for a role) the boundary.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resource_grants: Vec<ResourceGrant>,
     pub unknown: Vec<String>,
 }
 
@@ -583,8 +684,13 @@ pub struct IamFacts {
     pub least_privilege: BTreeMap<String, LeastPrivilege>,
 }
 
-/// Facts for one principal.
-pub fn principal_facts(p: &PrincipalPolicies, cx: &Context) -> PrincipalFacts {
+/// Facts for one principal; `resource_policies` are the snapshot's resource-policy facts
+/// ([`resource_policies`]), whose same-account grants become the principal's `resource_grants`.
+pub fn principal_facts(
+    p: &PrincipalPolicies,
+    cx: &Context,
+    resource_policies: &BTreeMap<String, ResourcePolicyFacts>,
+) -> PrincipalFacts {
     let permissions = effective(p, cx);
     let risks = risk::classify(p, cx);
     let admin_equivalent = risks.iter().any(|r| r.class.is_admin_equivalent() && !r.conditional);
@@ -597,6 +703,7 @@ pub fn principal_facts(p: &PrincipalPolicies, cx: &Context) -> PrincipalFacts {
         permissions,
         risks,
         admin_equivalent,
+        resource_grants: resource_grants(p, cx, resource_policies),
         unknown: p.unknown.clone(),
     }
 }
@@ -605,8 +712,9 @@ pub fn principal_facts(p: &PrincipalPolicies, cx: &Context) -> PrincipalFacts {
 /// context (SCPs).
 pub fn derive(s: &Snapshot, roles: &BTreeMap<String, crate::baseline::RoleBaseline>, cx: &Context) -> IamFacts {
     let ps = principals(s);
+    let resource_policies = resource_policies(s);
     let principals: BTreeMap<String, PrincipalFacts> =
-        ps.iter().map(|p| (p.arn.clone(), principal_facts(p, cx))).collect();
+        ps.iter().map(|p| (p.arn.clone(), principal_facts(p, cx, &resource_policies))).collect();
     let managed_policies = s
         .iam
         .policies
@@ -641,7 +749,7 @@ pub fn derive(s: &Snapshot, roles: &BTreeMap<String, crate::baseline::RoleBaseli
         principals,
         managed_policies,
         trust,
-        resource_policies: resource_policies(s),
+        resource_policies,
         least_privilege: least_privilege(s, &ps, roles, cx),
     }
 }

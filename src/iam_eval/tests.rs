@@ -158,3 +158,44 @@ fn trust_rules() {
         0
     );
 }
+
+fn bucket_policy(statements: serde_json::Value) -> BTreeMap<String, ResourcePolicyFacts> {
+    let d = doc(statements);
+    BTreeMap::from([("arn:aws:s3:::b".to_owned(), resource::facts(&d, "s3", "123456789012"))])
+}
+
+/// A same-account bucket policy grants the role it names, conditionally when it has a
+/// condition; an SCP without the action removes it; the account root gets nothing itself.
+#[test]
+fn resource_grants_follow_single_account_logic() {
+    let p = principal(json!([]), None);
+    let rp = bucket_policy(json!([
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/r"}, "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"},
+        {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:role/r"}, "Action": "s3:PutObject", "Resource": "arn:aws:s3:::b/*",
+         "Condition": {"Bool": {"aws:SecureTransport": "true"}}},
+        {"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b"}
+    ]));
+    let got: Vec<(String, bool)> =
+        resource_grants(&p, &Context::default(), &rp).into_iter().map(|g| (g.action, g.conditional)).collect();
+    assert_eq!(got, vec![("s3:GetObject".to_owned(), false), ("s3:PutObject".to_owned(), true)]);
+    let scp = Context {
+        scps: Some(vec![("ec2-only".into(), doc(json!([{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}])))]),
+    };
+    assert!(resource_grants(&p, &scp, &rp).is_empty(), "an SCP without s3 removes the grant");
+}
+
+/// KMS: only an unconditional kms:* to the account root enables IAM policies; kms:CallerAccount
+/// fixes Principal * for a key policy only.
+#[test]
+fn kms_key_policy_facts() {
+    let root = json!({"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::123456789012:root"}, "Action": "kms:*", "Resource": "*"});
+    assert_eq!(resource::facts(&doc(json!([root])), "kms", "123456789012").iam_policies_enabled, Some(true));
+    let cond_root = json!({"Effect": "Allow", "Principal": {"AWS": "123456789012"}, "Action": "kms:*", "Resource": "*",
+        "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}});
+    assert_eq!(resource::facts(&doc(json!([cond_root])), "kms", "123456789012").iam_policies_enabled, Some(false));
+    let star = doc(json!([{"Effect": "Allow", "Principal": "*", "Action": "kms:Decrypt", "Resource": "*",
+        "Condition": {"StringEquals": {"kms:CallerAccount": "123456789012"}}}]));
+    assert!(resource::facts(&star, "kms", "123456789012").grants.is_empty());
+    assert_eq!(resource::facts(&star, "s3", "123456789012").grants.len(), 1, "kms:CallerAccount fixes nothing on S3");
+    assert_eq!(resource::facts(&star, "s3", "123456789012").iam_policies_enabled, None);
+}

@@ -18,13 +18,29 @@ pub mod seed_perimeter;
 /// actions of `service` (e.g. `rds`), turns on moto's IAM enforcement, and returns the user's
 /// access key id and secret: a real AccessDenied for one service, the rest readable.
 pub async fn scanner_denied(clients: &seed::Clients, moto: &moto::Moto, service: &str) -> (String, String) {
-    let policy: serde_json::Value = serde_json::from_str(flowforge_audit::aws::SCANNER_POLICY).expect("policy");
     let prefix = format!("{service}:");
+    scanner_without(clients, moto, service, |a| a.starts_with(&prefix)).await
+}
+
+/// [`scanner_denied`] for the named actions only (`s3:GetBucketPolicy`): one call denied, the
+/// rest of its service readable.
+pub async fn scanner_denied_actions(clients: &seed::Clients, moto: &moto::Moto, denied: &[&str]) -> (String, String) {
+    scanner_without(clients, moto, "actions", |a| denied.contains(&a)).await
+}
+
+/// The scanner user with the shipped scanner policy minus the actions `drop` selects.
+async fn scanner_without(
+    clients: &seed::Clients,
+    moto: &moto::Moto,
+    service: &str,
+    drop: impl Fn(&str) -> bool,
+) -> (String, String) {
+    let policy: serde_json::Value = serde_json::from_str(flowforge_audit::aws::SCANNER_POLICY).expect("policy");
     let mut actions: Vec<serde_json::Value> = policy["Statement"][0]["Action"]
         .as_array()
         .expect("actions")
         .iter()
-        .filter(|a| !a.as_str().unwrap_or_default().starts_with(&prefix))
+        .filter(|a| !drop(a.as_str().unwrap_or_default()))
         .cloned()
         .collect();
     // moto authorises three calls under other names than the IAM actions AWS documents (and

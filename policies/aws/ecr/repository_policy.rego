@@ -1,11 +1,15 @@
 # METADATA
 # title: ECR repository policies grant nothing to everyone or to other accounts
 # description: >
-#   Scope: FlowForge ECR repositories with a repository policy. No Allow statement names the
-#   principal "*" (unless a condition pins aws:PrincipalOrgID, aws:PrincipalAccount or
-#   aws:SourceAccount), and no Allow statement names an AWS account other than this one and
-#   the baseline's architecture.compute.ecr.allowed_accounts. A repository without a policy
-#   passes; one whose policy could not be read is UNKNOWN (collection error).
+#   Scope: FlowForge ECR repositories with a repository policy. No Allow statement admits
+#   everyone or an AWS account other than this one and the baseline's
+#   architecture.compute.ecr.allowed_accounts, as the IAM engine reads the policy
+#   (`input.derived.iam.resource_policies`, src/iam_eval/resource.rs): `*` (or NotPrincipal)
+#   is everyone unless a condition fixes the caller to literal values (aws:PrincipalOrgID,
+#   aws:PrincipalOrgPaths, aws:PrincipalAccount, aws:SourceAccount, ...; a negated, IfExists
+#   or wildcard condition fixes nothing). A repository without a policy passes; one whose
+#   policy could not be read is UNKNOWN (collection error), and so is a policy the engine has
+#   no facts for.
 # custom:
 #   id: FF-ECR-005
 #   severity: high
@@ -20,8 +24,6 @@ package flowforge.aws.ecr.repository_policy
 import data.flowforge.lib.compute
 import rego.v1
 
-scoping_keys := {"aws:principalorgid", "aws:principalaccount", "aws:sourceaccount", "aws:principalorgpaths"}
-
 in_scope contains r.arn if {
 	some r in input.ecr.repositories
 	compute.flowforge_repository(r)
@@ -29,40 +31,33 @@ in_scope contains r.arn if {
 
 allowed_accounts := {data.baseline.account_id} | {a | some a in object.get(object.get(compute.spec, "ecr", {}), "allowed_accounts", [])}
 
-account_of(p) := p if regex.match(`^[0-9]{12}$`, p)
-
-account_of(p) := split(p, ":")[4] if startswith(p, "arn:")
-
-scoped(s) if {
-	some op, keys in object.get(s, "Condition", {})
-	some k, _ in keys
-	k in scoping_keys
-}
-
 deny contains {
 	"arn": r.arn,
-	"message": sprintf("ECR repository %s policy allows %v to everyone (\"*\")", [r.name, s.Action]),
-	"evidence": {"statement": s},
+	"message": sprintf("ECR repository %s policy allows %s to everyone (\"*\")", [r.name, data.flowforge.lib.iam.grant_text(g)]),
+	"evidence": {"grant": g},
 } if {
 	some r in input.ecr.repositories
 	compute.flowforge_repository(r)
-	some s in r.policy.Statement
-	s.Effect == "Allow"
-	"*" in object.get(s.Principal, "AWS", [])
-	not scoped(s)
+	some g in data.flowforge.lib.iam.external_grants(r.arn)
+	g.kind == "public"
 }
 
 deny contains {
 	"arn": r.arn,
-	"message": sprintf("ECR repository %s policy allows %v to account %s, which the baseline does not allow", [r.name, s.Action, account]),
-	"evidence": {"statement": s, "account": account},
+	"message": sprintf("ECR repository %s policy allows %s, account %s, which the baseline does not allow", [r.name, data.flowforge.lib.iam.grant_text(g), g.account]),
+	"evidence": {"grant": g, "account": g.account},
 } if {
 	allowed := allowed_accounts
 	some r in input.ecr.repositories
 	compute.flowforge_repository(r)
-	some s in r.policy.Statement
-	s.Effect == "Allow"
-	some p in object.get(s.Principal, "AWS", [])
-	account := account_of(p)
-	not account in allowed
+	some g in data.flowforge.lib.iam.external_grants(r.arn)
+	g.kind == "cross-account"
+	not g.account in allowed
+}
+
+unknown contains {"arn": r.arn, "reason": "the IAM engine has no facts for this repository policy (input.derived.iam.resource_policies)"} if {
+	some r in input.ecr.repositories
+	compute.flowforge_repository(r)
+	object.get(r, "policy", null) != null
+	not data.flowforge.lib.iam.resource_policies[r.arn]
 }

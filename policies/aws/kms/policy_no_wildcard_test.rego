@@ -8,30 +8,54 @@ key_arn := "arn:aws:kms:us-east-1:123456789012:key/k1"
 
 root := {"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::123456789012:root"]}, "Action": ["kms:*"], "Resource": ["*"], "Condition": {}}
 
-open := {"Sid": "Open", "Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": ["kms:*"], "Resource": ["*"], "Condition": {}}
+# The engine's facts for the key (src/iam_eval/resource.rs computes them from the policy;
+# here they are given, as the Rust corpus tests the reading itself).
+facts(grants) := {key_arn: {"service": "kms", "grants": grants, "account_grants": [], "iam_policies_enabled": true}}
 
-inp(policy) := {
+public := {"statement": 1, "principal": "AWS:*", "kind": "public", "actions": ["kms:Decrypt"]}
+
+other := {"statement": 1, "principal": "AWS:arn:aws:iam::999999999999:root", "kind": "cross-account", "actions": ["kms:*"], "account": "999999999999"}
+
+inp(policy, rp) := {
 	"kms": {"keys": [{"arn": key_arn, "id": "k1", "name": "k1", "region": "us-east-1", "aliases": [], "policy": policy}]},
 	"ssm": {"parameters": [{"arn": "arn:aws:ssm:us-east-1:123456789012:parameter/flowforge/prod/db-password", "name": "/flowforge/prod/db-password", "region": "us-east-1", "key_id": key_arn}]},
+	"derived": {"iam": {"resource_policies": rp}},
 }
 
 baseline := object.union(testing.baseline, {"architecture": object.union(testing.baseline.architecture, {"parameter_store": {"prefixes": ["/flowforge/prod/"], "secret_name_patterns": ["password"]}})})
 
-test_pass_account_root if {
-	count(check.deny) == 0 with input as inp({"Statement": [root]}) with data.baseline as baseline
+test_pass_no_external_grant if {
+	count(check.deny) == 0 with input as inp({"Statement": [root]}, facts([])) with data.baseline as baseline
+	count(check.unknown) == 0 with input as inp({"Statement": [root]}, facts([])) with data.baseline as baseline
 }
 
-test_fail_open_to_everyone if {
-	count(check.deny) == 1 with input as inp({"Statement": [root, open]}) with data.baseline as baseline
+test_fail_public_grant if {
+	f := check.deny with input as inp({"Statement": [root]}, facts([public])) with data.baseline as baseline
+	count(f) == 1
+	some x in f
+	contains(x.message, "access to everyone")
 }
 
-# A condition (e.g. aws:PrincipalOrgID) narrows "*": not this check's finding.
-test_pass_conditioned_wildcard if {
-	st := object.union(open, {"Condition": {"StringEquals": {"aws:principalorgid": ["o-123"]}}})
-	count(check.deny) == 0 with input as inp({"Statement": [st]}) with data.baseline as baseline
+test_fail_cross_account_grant if {
+	f := check.deny with input as inp({"Statement": [root]}, facts([other])) with data.baseline as baseline
+	count(f) == 1
+	some x in f
+	contains(x.message, "another account")
+}
+
+# A key no FlowForge resource uses is out of scope, whatever its policy.
+test_pass_unused_key if {
+	i := object.union(inp({"Statement": [root]}, facts([public])), {"ssm": {"parameters": []}})
+	count(check.deny) == 0 with input as i with data.baseline as baseline
 }
 
 test_unknown_when_policy_unread if {
-	count(check.deny) == 0 with input as inp(null) with data.baseline as baseline
-	count(check.unknown) == 1 with input as inp(null) with data.baseline as baseline
+	count(check.deny) == 0 with input as inp(null, {}) with data.baseline as baseline
+	count(check.unknown) == 1 with input as inp(null, {}) with data.baseline as baseline
+}
+
+# A policy in the snapshot without the engine's facts is UNKNOWN, never PASS.
+test_unknown_without_engine_facts if {
+	count(check.deny) == 0 with input as inp({"Statement": [root]}, {}) with data.baseline as baseline
+	count(check.unknown) == 1 with input as inp({"Statement": [root]}, {}) with data.baseline as baseline
 }

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Prowler vs the resource-policy cases of the IAM corpus (bucket, secret, KMS key and ECR
+# repository policies), on moto (docs/comparison-prowler.md). Needs FLOWFORGE_MOTO_VENV and
+# Prowler in PROWLER_VENV (default /work/prowler-venv), as run.sh. Loopback only.
+# Output: $OUT/prowler-resources.csv and the comparison table on stdout.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+MOTO_VENV=${FLOWFORGE_MOTO_VENV:?set FLOWFORGE_MOTO_VENV}
+PROWLER_VENV=${PROWLER_VENV:-/work/prowler-venv}
+export OUT=${OUT:-$(mktemp -d)}
+PORT=${PORT:-50919}
+"$MOTO_VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$OUT/moto.log" 2>&1 &
+moto=$!
+trap 'kill $moto' EXIT
+sleep 3
+export AWS_ENDPOINT_URL=http://127.0.0.1:$PORT AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
+  AWS_DEFAULT_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
+"$MOTO_VENV/bin/python" "$here/seed_resources.py"
+checks=$(python3 "$here/table_resources.py" --checks)
+# shellcheck disable=SC2086
+"$PROWLER_VENV/bin/prowler" aws --checks $checks --scan-unused-services -f us-east-1 -M csv \
+  --output-directory "$OUT" --output-filename prowler-resources --no-banner >"$OUT/prowler.log" 2>&1 || true  # exit 3: findings
+python3 "$here/table_resources.py" "$OUT/prowler-resources.csv" "$OUT/resources.json"
