@@ -171,7 +171,7 @@ fn drifted_example_html(out: &Path) -> PathBuf {
     dir.join("flowforge-audit.html")
 }
 
-/// Issue 15: printed to PDF, the drifted example (189 results, 29 FAILs) fits in at most 8
+/// Issue 15: printed to PDF, the drifted example (197 results, 30 FAILs) fits in at most 8
 /// pages (PASS rows collapsed, ARNs wrapped, compact tables; 15 pages before) and still takes
 /// at least 4: every FAIL/UNKNOWN row, drift item and failing control is on paper.
 #[test]
