@@ -553,6 +553,9 @@ pub struct ResourceGrant {
     pub service: String,
     /// An action pattern, or `NotAction[...]`.
     pub action: String,
+    /// What it is granted on: the statement's `Resource` pattern (`arn:aws:s3:::b/*`), or the
+    /// resource itself when the statement says `*`.
+    pub on: String,
     /// The statement's index in the resource policy.
     pub statement: usize,
     pub conditional: bool,
@@ -575,7 +578,12 @@ pub fn resource_grants(
     let mut out = Vec::new();
     for (resource, facts) in policies {
         for g in facts.account_grants.iter().filter(|g| !g.account_root && g.principal == p.arn) {
-            for a in &g.patterns {
+            let targets: Vec<&str> = if g.resources.is_empty() {
+                vec![resource.as_str()]
+            } else {
+                g.resources.iter().map(String::as_str).collect()
+            };
+            for (a, on) in g.patterns.iter().flat_map(|a| targets.iter().map(move |on| (a, *on))) {
                 let mut notes = Vec::new();
                 let mut conditional = g.conditional;
                 let denied = p
@@ -584,7 +592,7 @@ pub fn resource_grants(
                     .chain(p.boundary.iter().flatten())
                     .chain(scps.iter().flatten())
                     .filter(|s| s.st.effect == "Deny")
-                    .any(|s| match rel(&s.st, a, resource) {
+                    .any(|s| match rel(&s.st, a, on) {
                         Rel::Covers if s.st.condition.is_empty() => true,
                         Rel::Covers => {
                             conditional = true;
@@ -600,7 +608,7 @@ pub fn resource_grants(
                 if denied {
                     continue;
                 }
-                let mut within = |name: &str, list: &[Stmt]| match layer(list, a, resource) {
+                let mut within = |name: &str, list: &[Stmt]| match layer(list, a, on) {
                     Layer::Full(_) => true,
                     Layer::Conditional(_) => {
                         conditional = true;
@@ -625,6 +633,7 @@ pub fn resource_grants(
                     resource: resource.clone(),
                     service: facts.service.to_owned(),
                     action: a.label(),
+                    on: on.to_owned(),
                     statement: g.statement,
                     conditional,
                     notes,

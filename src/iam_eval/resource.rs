@@ -51,6 +51,10 @@ pub struct AccountGrant {
     /// account's IAM policies, not a grant to one principal.
     pub account_root: bool,
     pub actions: Vec<String>,
+    /// The resources the statement names (`Resource`), empty for `*` or `NotResource` (the
+    /// resource itself).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub resources: Vec<String>,
     pub conditional: bool,
     /// The actions as the engine matches them.
     #[serde(skip)]
@@ -172,6 +176,11 @@ pub fn account_grants(doc: &PolicyDocument, account: &str) -> Vec<AccountGrant> 
                     principal: v.clone(),
                     account_root: is_root(v, account),
                     actions: actions_of(st),
+                    resources: if st.not_resource.is_empty() {
+                        st.resource.iter().filter(|r| *r != "*").cloned().collect()
+                    } else {
+                        Vec::new()
+                    },
                     conditional: !st.condition.is_empty(),
                     patterns: if st.not_action.is_empty() {
                         st.action.iter().map(|a| Actions::Pattern(a.clone())).collect()

@@ -182,6 +182,11 @@ fn resource_grants_follow_single_account_logic() {
         scps: Some(vec![("ec2-only".into(), doc(json!([{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}])))]),
     };
     assert!(resource_grants(&p, &scp, &rp).is_empty(), "an SCP without s3 removes the grant");
+    // A Deny on the objects the bucket policy names removes the object grant (matched on the
+    // statement's `Resource`, not on the bucket ARN).
+    let denied = principal(json!([{"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*"}]), None);
+    let got: Vec<String> = resource_grants(&denied, &Context::default(), &rp).into_iter().map(|g| g.action).collect();
+    assert_eq!(got, vec!["s3:PutObject".to_owned()]);
 }
 
 /// KMS: only an unconditional kms:* to the account root enables IAM policies; kms:CallerAccount
