@@ -102,7 +102,7 @@ pub struct AuditArgs {
     #[arg(long, value_name = "DIR")]
     pub policies: Option<PathBuf>,
     /// Report formats, comma separated: json, csv, md, sarif, junit, html, ocsf, asff, or all.
-    #[arg(long, value_delimiter = ',', default_value = "json,csv,md")]
+    #[arg(long, value_delimiter = ',', default_value = "json,csv,md", value_parser = parse_format_name)]
     pub format: Vec<String>,
     /// Directory the reports are written to (created if missing).
     #[arg(long, value_name = "DIR", default_value = "reports")]
@@ -148,6 +148,15 @@ pub struct AuditArgs {
     /// at a tag [default: the package's repository at the tool's version tag]
     #[arg(long, value_name = "URL", value_parser = crate::report::sarif::parse_help_uri_base)]
     pub help_uri_base: Option<String>,
+}
+
+/// `--format`: each name a report format or `all` (checked here, so that a bad name in the
+/// configuration file is refused with its position, like any other value).
+pub fn parse_format_name(s: &str) -> Result<String, String> {
+    if s.trim().is_empty() {
+        return Ok(String::new());
+    }
+    crate::report::Format::parse_list(s).map(|_| s.to_owned()).map_err(|e| e.to_string())
 }
 
 /// `--check-timeout`: positive seconds, fractions allowed.

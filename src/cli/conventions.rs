@@ -392,6 +392,7 @@ mod tests {
         assert_eq!(codes(&case("null.yaml", b"env:\n")), ["C003"]);
         let bad = case("values.yaml", b"fail-on: urgent\nquiet: maybe\ncheck-timeout: 0\nformat: [json, sarif]\n");
         assert_eq!(codes(&bad), ["C004", "C004", "C004"]);
+        assert_eq!(codes(&case("format.yaml", b"format: [json, jsn]\n")), ["C004"], "a format name");
         let m = bad.message();
         assert!(m.starts_with("the configuration file is invalid (3 errors):"), "{m}");
         assert!(

@@ -387,7 +387,9 @@ pub async fn seed(c: &Clients, s: &Seeded) -> SeededCompute {
         .send()
         .await
         .expect("node policy");
-    out.workers_template_id = launch_template(c, &format!("{p}-workers"), &[("required", 1)]).await;
+    // Boxed: the EC2 calls' futures are large, and the organisation tests seed several
+    // accounts in one test thread's stack.
+    out.workers_template_id = Box::pin(launch_template(c, &format!("{p}-workers"), &[("required", 1)])).await;
     out.node_group_arn = node_group(
         c,
         s,
@@ -567,7 +569,8 @@ impl SeededCompute {
                 vec![(arn, vec!["FF-EKS-005"])]
             }
             ComputeDrift::LegacyImdsNodeGroup => {
-                let id = launch_template(c, &format!("{p}-workers-legacy"), &[("required", 1), ("optional", 2)]).await;
+                let versions = [("required", 1), ("optional", 2)];
+                let id = Box::pin(launch_template(c, &format!("{p}-workers-legacy"), &versions)).await;
                 let subnets = &s.subnets["data-plane"];
                 let arn =
                     node_group(c, s, &format!("{p}-workers-legacy"), subnets, &self.node_role_arn, (&id, "$Latest"))
