@@ -46,11 +46,12 @@ pub use upload::{to_sdk, upload, upload_blocking, Outcome, CONVERTED};
 /// `iam/securityhub-upload-policy.json` grants, and nothing more (a test keeps them equal).
 pub const OPERATIONS: &[(&str, &str, &str)] = &[
     ("batch_import_findings", "BatchImportFindings", "securityhub:BatchImportFindings"),
+    ("batch_update_findings", "BatchUpdateFindings", "securityhub:BatchUpdateFindings"),
     ("get_findings", "GetFindings", "securityhub:GetFindings"),
 ];
 
 /// The IAM policy of the identity that uploads (`flowforge-audit iam-policy --security-hub`).
 pub const UPLOAD_POLICY: &str = include_str!("../../iam/securityhub-upload-policy.json");
 
-/// BatchImportFindings takes at most this many findings a call.
+/// BatchImportFindings and BatchUpdateFindings take at most this many findings a call.
 pub const BATCH: usize = 100;

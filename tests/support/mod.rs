@@ -13,6 +13,7 @@ pub mod seed_corpus_iam;
 pub mod seed_corpus_network;
 pub mod seed_org;
 pub mod seed_perimeter;
+pub mod securityhub;
 
 /// Creates the IAM user `scanner` whose policy is the shipped scanner policy without the
 /// actions of `service` (e.g. `rds`), turns on moto's IAM enforcement, and returns the user's
