@@ -1568,7 +1568,8 @@ async fn shub_closed_findings_get_workflow_resolved() {
     assert_eq!(out.status.code(), Some(0), "{text}");
     // Every finding run 1 left open (FAIL, and UNKNOWN or ERROR too) is closed by the compliant
     // run, and the deleted ones; all but the SUPPRESSED one.
-    let open: Vec<String> = held.iter().filter(|(_, f)| shub_state(f).1 == "ACTIVE").map(|(id, _)| id.clone()).collect();
+    let open: Vec<String> =
+        held.iter().filter(|(_, f)| shub_state(f).1 == "ACTIVE").map(|(id, _)| id.clone()).collect();
     assert!(failed.iter().all(|id| open.contains(id)));
     let mut expected: Vec<String> = open.into_iter().filter(|id| *id != failed[0]).chain(gone.clone()).collect();
     expected.sort();
@@ -1592,10 +1593,7 @@ async fn shub_closed_findings_get_workflow_resolved() {
             .collect();
         assert_eq!(arns, BTreeSet::from(["arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default"]));
     }
-    assert!(
-        text.contains(&format!("workflow set RESOLVED on {} (1 left SUPPRESSED)", expected.len())),
-        "{text}"
-    );
+    assert!(text.contains(&format!("workflow set RESOLVED on {} (1 left SUPPRESSED)", expected.len())), "{text}");
 
     // Reopened by a later failing run, closed again: Security Hub leaves one finding a call
     // unprocessed (H001), then refuses the call (H002).

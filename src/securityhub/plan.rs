@@ -268,10 +268,19 @@ mod tests {
             .checks
             .iter()
             .map(|c| c.meta.id.as_str())
-            .find(|id| report.results.iter().filter(|r| r.check_id == *id).all(|r| !matches!(r.status, Status::Unknown | Status::Error)))
+            .find(|id| {
+                report
+                    .results
+                    .iter()
+                    .filter(|r| r.check_id == *id)
+                    .all(|r| !matches!(r.status, Status::Unknown | Status::Error))
+            })
             .expect("a check with only conclusive results");
         let old = "2020-01-01T00:00:00.000Z";
-        let with = |id: &str, workflow: &str| Earlier { workflow: Some(workflow.to_owned()), ..earlier(id, check, Some(&region), old) };
+        let with = |id: &str, workflow: &str| Earlier {
+            workflow: Some(workflow.to_owned()),
+            ..earlier(id, check, Some(&region), old)
+        };
         let prefix = asff::id_prefix(&report);
         let earlier = vec![
             with(&pass[0], "NEW"),
@@ -288,12 +297,8 @@ mod tests {
         let mut earlier = earlier;
         earlier[8].updated_at = "2999-01-01T00:00:00.000Z".to_owned();
         let p = plan(&report, current, earlier, &time);
-        let mut expected = vec![
-            pass[0].clone(),
-            pass[3].clone(),
-            format!("{prefix}gone"),
-            format!("{prefix}gone-no-workflow"),
-        ];
+        let mut expected =
+            vec![pass[0].clone(), pass[3].clone(), format!("{prefix}gone"), format!("{prefix}gone-no-workflow")];
         expected.sort();
         assert_eq!(p.workflow_resolve, expected);
         let mut suppressed = vec![pass[1].clone(), format!("{prefix}gone-suppressed")];

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use aws_sdk_securityhub::types::{
-    AwsSecurityFinding, AwsSecurityFindingFilters, AwsSecurityFindingIdentifier, Compliance, ComplianceStatus, Note, Partition, Recommendation,
-    NoteUpdate, RecordState, Remediation, Resource, Severity, SeverityLabel, StringFilter, StringFilterComparison,
-    Workflow, WorkflowStatus, WorkflowUpdate,
+    AwsSecurityFinding, AwsSecurityFindingFilters, AwsSecurityFindingIdentifier, Compliance, ComplianceStatus, Note,
+    NoteUpdate, Partition, Recommendation, RecordState, Remediation, Resource, Severity, SeverityLabel, StringFilter,
+    StringFilterComparison, Workflow, WorkflowStatus, WorkflowUpdate,
 };
 use aws_sdk_securityhub::Client;
 

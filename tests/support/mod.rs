@@ -6,6 +6,7 @@
 pub mod apprunner;
 pub mod moto;
 pub mod proxy;
+pub mod securityhub;
 pub mod seed;
 pub mod seed_backups;
 pub mod seed_compute;
@@ -13,7 +14,6 @@ pub mod seed_corpus_iam;
 pub mod seed_corpus_network;
 pub mod seed_org;
 pub mod seed_perimeter;
-pub mod securityhub;
 
 /// Creates the IAM user `scanner` whose policy is the shipped scanner policy without the
 /// actions of `service` (e.g. `rds`), turns on moto's IAM enforcement, and returns the user's
