@@ -1386,7 +1386,7 @@ fn shub_state(f: &aws_sdk_securityhub::types::AwsSecurityFinding) -> (String, St
 
 /// `--security-hub` imports every result (more than 100: several BatchImportFindings calls)
 /// and GetFindings reads them back; a later run where the failing checks pass closes every
-/// formerly failing finding (PASSED, ARCHIVED, RESOLVED, newer UpdatedAt, CreatedAt kept);
+/// formerly failing finding (PASSED, ARCHIVED, newer UpdatedAt, CreatedAt kept);
 /// the older snapshot uploaded again afterwards reopens nothing.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shub_upload_in_batches_then_resolve_what_now_passes() {
@@ -1429,7 +1429,9 @@ async fn shub_upload_in_batches_then_resolve_what_now_passes() {
 
     // A later run on the compliant account: what failed now passes or is gone.
     let compliant = example_at(dir.path(), "prod-compliant.json", "2026-11-22T06:00:00Z");
-    let (out, report2) = shub_evaluate(&moto, &moto.endpoint, &compliant, &dir.path().join("r2"));
+    // Through the front: moto lacks BatchUpdateFindings, which closing calls.
+    let front = support::securityhub::Front::start(moto.port, support::securityhub::Answer::Process);
+    let (out, report2) = shub_evaluate(&moto, &front.endpoint, &compliant, &dir.path().join("r2"));
     assert_eq!(out.status.code(), Some(0), "{}", shub_text(&out));
     let status2: std::collections::BTreeMap<String, String> = report2["results"]
         .as_array()
@@ -1452,7 +1454,10 @@ async fn shub_upload_in_batches_then_resolve_what_now_passes() {
             None => gone += 1,
             Some(other) => panic!("{id} is {other} in the compliant example"),
         }
-        assert_eq!(shub_state(f), ("PASSED".into(), "ARCHIVED".into(), "RESOLVED".into()), "{id} is closed");
+        // Workflow RESOLVED comes from BatchUpdateFindings, which moto lacks: tested through
+        // the front (`shub_closed_findings_get_workflow_resolved`).
+        let (compliance, record, _) = shub_state(f);
+        assert_eq!((compliance.as_str(), record.as_str()), ("PASSED", "ARCHIVED"), "{id} is closed");
         assert_eq!(f.updated_at(), Some("2026-11-22T06:00:00.000Z"), "{id}: a newer UpdatedAt");
         assert_eq!(f.created_at(), Some("2026-11-21T06:00:00.000Z"), "{id}: CreatedAt is when it was first seen");
     }
@@ -1474,6 +1479,143 @@ async fn shub_upload_in_batches_then_resolve_what_now_passes() {
     let third = shub_findings(&moto, "eu-west-1").await;
     for id in &failed {
         assert_eq!(shub_state(&third[id]).0, "PASSED", "{id} was reopened by an older snapshot");
+    }
+}
+
+/// Runs `evaluate --security-hub` of the compliant example at `time` through `front`.
+fn shub_close_through(moto: &Moto, front: &support::securityhub::Front, dir: &Path, time: &str) -> (Output, Value) {
+    let at = dir.join(time.replace(':', ""));
+    std::fs::create_dir_all(&at).expect("dir");
+    let snapshot = example_at(&at, "prod-compliant.json", time);
+    shub_evaluate(moto, &front.endpoint, &snapshot, &at.join("out"))
+}
+
+/// The finding ids of the BatchUpdateFindings requests `updates`.
+fn shub_update_ids(updates: &[Value]) -> Vec<String> {
+    let mut ids: Vec<String> = updates
+        .iter()
+        .flat_map(|u| u["FindingIdentifiers"].as_array().cloned().unwrap_or_default())
+        .map(|i| i["Id"].as_str().expect("Id").to_owned())
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// The findings a run closes get Workflow RESOLVED with BatchUpdateFindings (Id + ProductArn,
+/// a Note, at most 100 a call: 200+ in several calls), the SUPPRESSED one is left alone; an
+/// UnprocessedFindings answer is H001 and a refused call H002, both exit 2 with the reports
+/// written. moto lacks the call: the loopback front answers and records it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shub_closed_findings_get_workflow_resolved() {
+    let moto = Moto::start();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, report) = shub_evaluate(&moto, &moto.endpoint, &example("prod-drifted.json"), &dir.path().join("r1"));
+    assert_eq!(out.status.code(), Some(1), "{}", shub_text(&out));
+    let failed: Vec<String> = report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["status"] == "FAIL")
+        .map(|r| format!("flowforge-audit/prod/{}", r["finding_id"].as_str().expect("finding_id")))
+        .collect();
+    assert!(failed.len() >= 2, "the drifted example fails some checks");
+    let held = shub_findings(&moto, "eu-west-1").await;
+
+    // A person suppressed one finding; 150 more open findings of a check the compliant run
+    // passes are gone from it (its resources were deleted): 200+ to close.
+    let conf = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("eu-west-1"))
+        .endpoint_url(&moto.endpoint)
+        .credentials_provider(aws_credential_types::Credentials::new("testing", "testing", None, None, "test"))
+        .load()
+        .await;
+    let client = aws_sdk_securityhub::Client::new(&conf);
+    let mut suppressed = held[&failed[0]].clone();
+    suppressed.workflow = Some(
+        aws_sdk_securityhub::types::Workflow::builder()
+            .status(aws_sdk_securityhub::types::WorkflowStatus::Suppressed)
+            .build(),
+    );
+    suppressed.processed_at = None;
+    let template = failed[1..]
+        .iter()
+        .map(|id| &held[id])
+        .find(|f| f.resources().first().and_then(|r| r.region()) == Some("eu-west-1"))
+        .expect("a failing finding of a regional resource")
+        .clone();
+    let mut imports = vec![suppressed];
+    let mut gone = Vec::new();
+    for n in 0..150 {
+        let mut f = template.clone();
+        let id = format!("{}/deleted-{n:03}", template.id().expect("Id"));
+        f.id = Some(id.clone());
+        f.processed_at = None;
+        gone.push(id);
+        imports.push(f);
+    }
+    for chunk in imports.chunks(100) {
+        let answer = client.batch_import_findings().set_findings(Some(chunk.to_vec())).send().await.expect("import");
+        assert_eq!(answer.failed_count(), Some(0), "{answer:?}");
+    }
+
+    let now = shub_findings(&moto, "eu-west-1").await;
+    assert_eq!(shub_state(&now[&failed[0]]).2, "SUPPRESSED", "the test's setup");
+    assert_eq!(now.len(), held.len() + gone.len(), "the test's setup");
+
+    let front = support::securityhub::Front::start(moto.port, support::securityhub::Answer::Process);
+    let (out, _) = shub_close_through(&moto, &front, dir.path(), "2026-11-22T06:00:00Z");
+    let text = shub_text(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    // Every finding run 1 left open (FAIL, and UNKNOWN or ERROR too) is closed by the compliant
+    // run, and the deleted ones; all but the SUPPRESSED one.
+    let open: Vec<String> =
+        held.iter().filter(|(_, f)| shub_state(f).1 == "ACTIVE").map(|(id, _)| id.clone()).collect();
+    assert!(failed.iter().all(|id| open.contains(id)));
+    let mut expected: Vec<String> = open.into_iter().filter(|id| *id != failed[0]).chain(gone.clone()).collect();
+    expected.sort();
+    let updates = front.updates();
+    assert_eq!(shub_update_ids(&updates), expected, "exactly the closed findings, not the SUPPRESSED one: {text}");
+    assert_eq!(updates.len(), expected.len().div_ceil(100), "at most 100 a call");
+    for u in &updates {
+        assert_eq!(u["Workflow"], serde_json::json!({"Status": "RESOLVED"}));
+        assert_eq!(
+            u["Note"],
+            serde_json::json!({
+                "Text": "Resolved by flowforge-audit: the check now passes (run 2026-11-22T06:00:00.000Z)",
+                "UpdatedBy": "flowforge-audit"
+            })
+        );
+        let arns: BTreeSet<&str> = u["FindingIdentifiers"]
+            .as_array()
+            .expect("identifiers")
+            .iter()
+            .map(|i| i["ProductArn"].as_str().expect("ProductArn"))
+            .collect();
+        assert_eq!(arns, BTreeSet::from(["arn:aws:securityhub:eu-west-1:123456789012:product/123456789012/default"]));
+    }
+    assert!(text.contains(&format!("workflow set RESOLVED on {} (1 left SUPPRESSED)", expected.len())), "{text}");
+
+    // Reopened by a later failing run, closed again: Security Hub leaves one finding a call
+    // unprocessed (H001), then refuses the call (H002).
+    let cases = [
+        (support::securityhub::Answer::UnprocessFirst, "07", "error[H001]", "ConcurrentUpdateError"),
+        (support::securityhub::Answer::Deny, "09", "error[H002]", "AccessDeniedException"),
+    ];
+    for (answer, hour, code, reason) in cases {
+        let at = dir.path().join(format!("reopen-{hour}"));
+        std::fs::create_dir_all(&at).expect("dir");
+        let drifted = example_at(&at, "prod-drifted.json", &format!("2026-11-22T{hour}:00:00Z"));
+        let (out, _) = shub_evaluate(&moto, &moto.endpoint, &drifted, &at.join("out"));
+        assert_eq!(out.status.code(), Some(1), "reopened: {}", shub_text(&out));
+        let front = support::securityhub::Front::start(moto.port, answer);
+        let (out, _) = shub_close_through(&moto, &front, &at, &format!("2026-11-22T{hour}:30:00Z"));
+        let text = shub_text(&out);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(text.contains("the Security Hub upload failed") && text.contains(reason), "{text}");
+        assert!(text.contains(code), "{text}");
+        assert!(text.contains("RESOLVED"), "says what was not done: {text}");
+        assert!(!front.updates().is_empty(), "BatchUpdateFindings was called");
+        assert!(at.join(format!("2026-11-22T{hour}3000Z/out/flowforge-audit.json")).is_file(), "reports written");
     }
 }
 

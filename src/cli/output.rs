@@ -126,8 +126,13 @@ pub fn security_hub(outcome: &crate::securityhub::Outcome, quiet: bool) -> bool 
         } else {
             format!(", {} not sent (Security Hub holds a later run's version)", outcome.stale.len())
         };
+        let workflow = match (outcome.workflow_resolved, outcome.suppressed) {
+            (0, 0) => String::new(),
+            (n, 0) => format!(", workflow set RESOLVED on {n}"),
+            (n, s) => format!(", workflow set RESOLVED on {n} ({s} left SUPPRESSED)"),
+        };
         outln!(
-            "security hub: {} findings imported into {} in {} call(s), {} earlier findings resolved{open}{stale}",
+            "security hub: {} findings imported into {} in {} call(s), {} earlier findings resolved{workflow}{open}{stale}",
             outcome.imported,
             terminal(&outcome.region),
             outcome.batches,

@@ -4,8 +4,8 @@
 //! actions are [`OPERATIONS`], granted by its own policy `iam/securityhub-upload-policy.json`
 //! ([`UPLOAD_POLICY`]), never by the scanner's.
 //!
-//! How it follows Security Hub's rules (AWS Security Hub API Reference, `BatchImportFindings`
-//! and `Workflow`; User Guide, "BatchImportFindings for finding providers" and "Setting the
+//! How it follows Security Hub's rules (AWS Security Hub API Reference, `BatchImportFindings`,
+//! `BatchUpdateFindings` and `Workflow`; User Guide, "BatchImportFindings for finding providers" and "Setting the
 //! workflow status of findings"):
 //! - The findings are those of `report::asff` (one source of truth: ProductArn of the
 //!   account's custom integration, `arn:PARTITION:securityhub:REGION:ACCOUNT:product/ACCOUNT/default`,
@@ -18,20 +18,26 @@
 //!   fails is reported, and so is every finding of the answer's `FailedFindings`, with its id
 //!   and error.
 //! - After creation, BatchImportFindings cannot change a finding's `Workflow` (nor `Note`,
-//!   `UserDefinedFields`, `VerificationState`): those belong to the customer
-//!   (BatchUpdateFindings). What a provider closes a finding with is `Compliance.Status` and
+//!   `UserDefinedFields`, `VerificationState`): Security Hub ignores them, they are changed with
+//!   BatchUpdateFindings. A provider closes a finding with `Compliance.Status` and
 //!   `RecordState`, with a later `UpdatedAt`: a formerly failing finding is re-imported PASSED
 //!   and ARCHIVED. A finding created PASSED takes the `Workflow.Status` RESOLVED it is sent
-//!   with; an existing one keeps its workflow status (Security Hub sets RESOLVED by itself only
-//!   for its own control findings), and is reset to NEW when a later run finds it FAILED or
-//!   ACTIVE again.
+//!   with. An existing one that this run sends closed is then set RESOLVED with
+//!   BatchUpdateFindings (API Reference, `BatchUpdateFindings`: `FindingIdentifiers` Id +
+//!   ProductArn, at most 100 a call; `Workflow`, and a `Note` saying why), if the import
+//!   accepted it and its status is NEW or NOTIFIED: a SUPPRESSED one is a person's decision and
+//!   never touched ([`plan`]). Security Hub applies it within minutes, without changing
+//!   `UpdatedAt`; an entry of `UnprocessedFindings` is reported (and retried by the next run,
+//!   the finding being still closed and not RESOLVED). Security Hub resets RESOLVED to NEW when
+//!   a later run finds the finding FAILED or ACTIVE again.
 //! - Earlier findings are read with GetFindings, filtered to this ProductArn, account,
 //!   environment (`Id` prefix) and check ids (`GeneratorId` prefix `FF-`), and filtered
 //!   again here (an emulator may ignore filters). The ARCHIVED ones are read too: they keep
 //!   an older snapshot from overwriting a newer run's findings. Which ACTIVE ones are closed
 //!   is [`plan`]'s rule: only what this run could have seen.
 //!
-//! Failures are `diag::Problem`s with the codes `H001` (a finding rejected) and `H002` (a call
+//! Failures are `diag::Problem`s with the codes `H001` (a finding rejected, or its workflow
+//! update not processed) and `H002` (a call
 //! that failed, or credentials of another account); the command exits 2 after writing its
 //! reports (`docs/diagnostics.md`).
 
@@ -46,11 +52,12 @@ pub use upload::{to_sdk, upload, upload_blocking, Outcome, CONVERTED};
 /// `iam/securityhub-upload-policy.json` grants, and nothing more (a test keeps them equal).
 pub const OPERATIONS: &[(&str, &str, &str)] = &[
     ("batch_import_findings", "BatchImportFindings", "securityhub:BatchImportFindings"),
+    ("batch_update_findings", "BatchUpdateFindings", "securityhub:BatchUpdateFindings"),
     ("get_findings", "GetFindings", "securityhub:GetFindings"),
 ];
 
 /// The IAM policy of the identity that uploads (`flowforge-audit iam-policy --security-hub`).
 pub const UPLOAD_POLICY: &str = include_str!("../../iam/securityhub-upload-policy.json");
 
-/// BatchImportFindings takes at most this many findings a call.
+/// BatchImportFindings and BatchUpdateFindings take at most this many findings a call.
 pub const BATCH: usize = 100;

@@ -13,6 +13,12 @@
 //!   current finding: not earlier), whatever the finding's record state. An older snapshot
 //!   uploaded after a newer one is skipped, never allowed to reopen or overwrite what the
 //!   newer run found (so the earlier findings read include the ARCHIVED ones).
+//! - An earlier finding that this run sends closed (a current PASS, or an absent finding
+//!   closed as above) gets `Workflow.Status` RESOLVED with BatchUpdateFindings, the only call
+//!   that changes an existing finding's workflow, unless its status is RESOLVED already or
+//!   SUPPRESSED (a person's decision, never overridden). NEW or NOTIFIED is updated even when
+//!   the finding was already ARCHIVED: a run after an update Security Hub did not process
+//!   finishes it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -33,6 +39,8 @@ pub struct Earlier<F> {
     /// `RecordState` ACTIVE (or absent): open. Only an open finding is closed; a closed one
     /// still counts for `CreatedAt` and for the rule against going back in time.
     pub active: bool,
+    /// `Workflow.Status` (NEW, NOTIFIED, RESOLVED, SUPPRESSED); `None` when absent.
+    pub workflow: Option<String>,
     pub finding: F,
 }
 
@@ -58,6 +66,20 @@ pub struct Plan<F> {
     pub kept_open: BTreeMap<String, KeptOpen>,
     /// Ids not sent: Security Hub holds a later `UpdatedAt` than this run's time.
     pub stale: Vec<String>,
+    /// Ids of the earlier findings this run sends closed whose workflow is to be set RESOLVED
+    /// (BatchUpdateFindings), sorted.
+    pub workflow_resolve: Vec<String>,
+    /// Ids of the earlier findings this run sends closed that stay SUPPRESSED, sorted.
+    pub suppressed: Vec<String>,
+}
+
+/// Where an earlier finding this run closes goes: RESOLVED, or left SUPPRESSED, or nothing to do.
+fn close_workflow(id: &str, workflow: Option<&str>, resolve: &mut Vec<String>, suppressed: &mut Vec<String>) {
+    match workflow {
+        Some("SUPPRESSED") => suppressed.push(id.to_owned()),
+        Some("RESOLVED") => {}
+        _ => resolve.push(id.to_owned()),
+    }
 }
 
 /// RFC 3339 timestamps compared as instants; an unreadable one compares as unknown (`None`).
@@ -81,12 +103,16 @@ pub fn plan<F>(report: &AuditReport, mut current: Vec<Value>, earlier: Vec<Earli
     let mut earlier: BTreeMap<String, Earlier<F>> = earlier.into_iter().map(|e| (e.id.clone(), e)).collect();
 
     let mut stale = Vec::new();
+    let (mut workflow_resolve, mut suppressed) = (Vec::new(), Vec::new());
     current.retain_mut(|f| {
         let id = f["Id"].as_str().unwrap_or_default().to_owned();
         let Some(e) = earlier.remove(&id) else { return true };
         if later(&e.updated_at, run_time) == Some(true) {
             stale.push(id);
             return false;
+        }
+        if f["RecordState"] == "ARCHIVED" {
+            close_workflow(&id, e.workflow.as_deref(), &mut workflow_resolve, &mut suppressed);
         }
         if !e.created_at.is_empty() {
             f["CreatedAt"] = Value::from(e.created_at);
@@ -112,11 +138,16 @@ pub fn plan<F>(report: &AuditReport, mut current: Vec<Value>, earlier: Vec<Earli
                 kept_open.insert(id, why);
             }
             None if later(run_time, &e.updated_at) != Some(true) => stale.push(id),
-            None => resolve.push(e),
+            None => {
+                close_workflow(&id, e.workflow.as_deref(), &mut workflow_resolve, &mut suppressed);
+                resolve.push(e);
+            }
         }
     }
     stale.sort();
-    Plan { current, resolve, kept_open, stale }
+    workflow_resolve.sort();
+    suppressed.sort();
+    Plan { current, resolve, kept_open, stale, workflow_resolve, suppressed }
 }
 
 #[cfg(test)]
@@ -133,6 +164,7 @@ mod tests {
             updated_at: updated.to_owned(),
             resource_region: region.map(str::to_owned),
             active: true,
+            workflow: Some("NEW".to_owned()),
             finding: (),
         }
     }
@@ -212,5 +244,65 @@ mod tests {
         assert!(p.resolve.is_empty() && p.kept_open.is_empty());
         let ids: Vec<&str> = p.current.iter().map(|f| f["Id"].as_str().unwrap()).collect();
         assert!(ids.windows(2).all(|w| w[0] <= w[1]), "sorted by Id");
+    }
+
+    /// Only the earlier findings this run sends closed get Workflow RESOLVED: a current PASS
+    /// and an absent finding closed, not a current FAIL, one left open or a stale one; a
+    /// SUPPRESSED one is left alone, a RESOLVED one needs nothing, an ARCHIVED NEW one is
+    /// finished.
+    #[test]
+    fn workflow_resolved_only_for_findings_this_run_closes() {
+        let report = sample_report();
+        let time = asff::finding_time(&report).unwrap();
+        let current = asff::findings(&report).unwrap();
+        let pass: Vec<String> = current
+            .iter()
+            .filter(|f| f["RecordState"] == "ARCHIVED")
+            .map(|f| f["Id"].as_str().unwrap().to_owned())
+            .take(4)
+            .collect();
+        let fail = current.iter().find(|f| f["RecordState"] == "ACTIVE").unwrap()["Id"].as_str().unwrap().to_owned();
+        assert_eq!(pass.len(), 4, "the sample has PASS results");
+        let region = report.regions[0].clone();
+        let check = report
+            .checks
+            .iter()
+            .map(|c| c.meta.id.as_str())
+            .find(|id| {
+                report
+                    .results
+                    .iter()
+                    .filter(|r| r.check_id == *id)
+                    .all(|r| !matches!(r.status, Status::Unknown | Status::Error))
+            })
+            .expect("a check with only conclusive results");
+        let old = "2020-01-01T00:00:00.000Z";
+        let with = |id: &str, workflow: &str| Earlier {
+            workflow: Some(workflow.to_owned()),
+            ..earlier(id, check, Some(&region), old)
+        };
+        let prefix = asff::id_prefix(&report);
+        let earlier = vec![
+            with(&pass[0], "NEW"),
+            with(&pass[1], "SUPPRESSED"),
+            with(&pass[2], "RESOLVED"),
+            Earlier { active: false, ..with(&pass[3], "NOTIFIED") },
+            with(&fail, "NEW"),
+            with(&format!("{prefix}gone"), "NOTIFIED"),
+            with(&format!("{prefix}gone-suppressed"), "SUPPRESSED"),
+            Earlier { workflow: None, ..with(&format!("{prefix}gone-no-workflow"), "") },
+            with(&format!("{prefix}newer"), "NEW"),
+            Earlier { resource_region: None, ..with(&format!("{prefix}open"), "NEW") },
+        ];
+        let mut earlier = earlier;
+        earlier[8].updated_at = "2999-01-01T00:00:00.000Z".to_owned();
+        let p = plan(&report, current, earlier, &time);
+        let mut expected =
+            vec![pass[0].clone(), pass[3].clone(), format!("{prefix}gone"), format!("{prefix}gone-no-workflow")];
+        expected.sort();
+        assert_eq!(p.workflow_resolve, expected);
+        let mut suppressed = vec![pass[1].clone(), format!("{prefix}gone-suppressed")];
+        suppressed.sort();
+        assert_eq!(p.suppressed, suppressed);
     }
 }

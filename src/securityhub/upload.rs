@@ -1,14 +1,14 @@
 //! The SDK half of the upload (feature `aws`): connecting, GetFindings, BatchImportFindings,
-//! and the conversion of `report::asff`'s findings to the SDK's type.
+//! BatchUpdateFindings (Workflow RESOLVED), and the conversion of `report::asff`'s findings to the SDK's type.
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
 
 use aws_sdk_securityhub::types::{
-    AwsSecurityFinding, AwsSecurityFindingFilters, Compliance, ComplianceStatus, Note, Partition, Recommendation,
-    RecordState, Remediation, Resource, Severity, SeverityLabel, StringFilter, StringFilterComparison, Workflow,
-    WorkflowStatus,
+    AwsSecurityFinding, AwsSecurityFindingFilters, AwsSecurityFindingIdentifier, Compliance, ComplianceStatus, Note,
+    NoteUpdate, Partition, Recommendation, RecordState, Remediation, Resource, Severity, SeverityLabel, StringFilter,
+    StringFilterComparison, Workflow, WorkflowStatus, WorkflowUpdate,
 };
 use aws_sdk_securityhub::Client;
 
@@ -33,6 +33,11 @@ pub struct Outcome {
     pub imported: usize,
     /// Earlier findings closed (PASSED, ARCHIVED).
     pub resolved: usize,
+    /// Earlier findings closed by this run whose `Workflow.Status` was set RESOLVED
+    /// (BatchUpdateFindings' `ProcessedFindings`).
+    pub workflow_resolved: usize,
+    /// Earlier findings closed by this run left SUPPRESSED (a person's decision).
+    pub suppressed: usize,
     /// Earlier findings left open, and why.
     pub kept_open: BTreeMap<String, plan::KeptOpen>,
     /// Findings not sent: Security Hub holds a later version.
@@ -140,6 +145,7 @@ pub async fn upload(report: &AuditReport, connect: &ConnectOptions) -> Outcome {
     let plan = plan::plan(report, current, earlier, &run_time);
     out.kept_open = plan.kept_open;
     out.stale = plan.stale;
+    out.suppressed = plan.suppressed.len();
 
     let mut batch: Vec<(AwsSecurityFinding, bool)> = Vec::new();
     for f in &plan.current {
@@ -155,6 +161,7 @@ pub async fn upload(report: &AuditReport, connect: &ConnectOptions) -> Outcome {
     for e in plan.resolve {
         batch.push((resolved(e.finding, &run_time), true));
     }
+    let mut accepted: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     for chunk in batch.chunks(BATCH) {
         let findings: Vec<AwsSecurityFinding> = chunk.iter().map(|(f, _)| f.clone()).collect();
         let answer = client.batch_import_findings().set_findings(Some(findings)).send().await;
@@ -194,6 +201,7 @@ pub async fn upload(report: &AuditReport, connect: &ConnectOptions) -> Outcome {
             if failed.contains(&f.id().unwrap_or_default()) {
                 continue;
             }
+            accepted.insert(f.id().unwrap_or_default().to_owned());
             if *resolving {
                 out.resolved += 1;
             } else {
@@ -201,8 +209,68 @@ pub async fn upload(report: &AuditReport, connect: &ConnectOptions) -> Outcome {
             }
         }
     }
+    // Only what Security Hub accepted closed is updated (a finding rejected or not sent is
+    // still open there).
+    let update: Vec<&String> = plan.workflow_resolve.iter().filter(|id| accepted.contains(*id)).collect();
+    resolve_workflow(&client, &product, &update, &run_time, &mut out).await;
     out.calls = session.calls();
     out
+}
+
+/// The `Note` sent with Workflow RESOLVED.
+pub fn resolution_note(run_time: &str) -> String {
+    format!("Resolved by flowforge-audit: the check now passes (run {run_time})")
+}
+
+/// Sets `Workflow.Status` RESOLVED on the findings `ids` with BatchUpdateFindings, at most
+/// [`BATCH`] a call; `UnprocessedFindings` are H001, a failed call H002 (nothing more sent).
+async fn resolve_workflow(client: &Client, product: &str, ids: &[&String], run_time: &str, out: &mut Outcome) {
+    let region = out.region.clone();
+    let note = NoteUpdate::builder().text(resolution_note(run_time)).updated_by("flowforge-audit").build();
+    let mut done = 0;
+    for chunk in ids.chunks(BATCH) {
+        let identifiers: Vec<AwsSecurityFindingIdentifier> = chunk
+            .iter()
+            .map(|id| AwsSecurityFindingIdentifier::builder().id(id.as_str()).product_arn(product).build())
+            .collect();
+        let answer = client
+            .batch_update_findings()
+            .set_finding_identifiers(Some(identifiers))
+            .workflow(WorkflowUpdate::builder().status(WorkflowStatus::Resolved).build())
+            .note(note.clone())
+            .send()
+            .await;
+        let answer = match answer {
+            Ok(a) => a,
+            Err(e) => {
+                let e = CallError::from_sdk("securityhub", "BatchUpdateFindings", e);
+                out.problems.push(call_problem(
+                    &region,
+                    format!(
+                        "{} (after retries); {} of {} closed findings were not set RESOLVED",
+                        call_error(&e),
+                        ids.len() - done,
+                        ids.len()
+                    ),
+                ));
+                return;
+            }
+        };
+        done += chunk.len();
+        out.workflow_resolved += answer.processed_findings().len();
+        for f in answer.unprocessed_findings() {
+            let id = f.finding_identifier().and_then(|i| i.id()).unwrap_or("(no Id)");
+            out.problems.push(Problem::in_file(
+                Code::SecurityHubFinding,
+                &format!("securityhub:{region}"),
+                format!(
+                    "finding {id}: workflow not set RESOLVED: {}: {}",
+                    f.error_code().unwrap_or("(no code)"),
+                    f.error_message().unwrap_or("(no message)").replace('\n', " ")
+                ),
+            ));
+        }
+    }
 }
 
 /// The findings of this tool, account and environment, open or closed (see [`plan`]), sorted
@@ -269,12 +337,15 @@ fn ours(
         created_at: f.created_at().unwrap_or_default().to_owned(),
         updated_at: f.updated_at().unwrap_or_default().to_owned(),
         resource_region: f.resources().first().and_then(|r| r.region()).map(str::to_owned),
+        workflow: f.workflow().and_then(|w| w.status()).map(|s| s.as_str().to_owned()),
         finding: f.clone(),
     })
 }
 
 /// An earlier finding, closed: PASSED, ARCHIVED, updated at this run's time. The rest is sent
-/// back as Security Hub gave it (what it computes itself, `ProcessedAt`, is left out).
+/// back as Security Hub gave it (what it computes itself, `ProcessedAt`, is left out), its
+/// `Workflow` too: Security Hub ignores a provider's `Workflow` on an existing finding
+/// (BatchUpdateFindings sets it, [`resolve_workflow`]).
 fn resolved(mut f: AwsSecurityFinding, run_time: &str) -> AwsSecurityFinding {
     let requirements = f.compliance.as_ref().and_then(|c| c.related_requirements.clone());
     let control = f.compliance.as_ref().and_then(|c| c.security_control_id.clone());
@@ -286,7 +357,6 @@ fn resolved(mut f: AwsSecurityFinding, run_time: &str) -> AwsSecurityFinding {
             .build(),
     );
     f.record_state = Some(RecordState::Archived);
-    f.workflow = Some(Workflow::builder().status(WorkflowStatus::Resolved).build());
     f.updated_at = Some(run_time.to_owned());
     f.processed_at = None;
     f.product_fields

@@ -42,7 +42,7 @@ impl Front {
     }
 }
 
-fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
+pub fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
     head.lines().skip(1).find_map(|l| {
         let (k, v) = l.split_once(':')?;
         k.trim().eq_ignore_ascii_case(name).then(|| v.trim())
@@ -50,7 +50,7 @@ fn header<'a>(head: &'a str, name: &str) -> Option<&'a str> {
 }
 
 /// The head (request or status line and headers, without the blank line) and the body.
-fn read_message(r: &mut BufReader<TcpStream>) -> io::Result<(String, Vec<u8>)> {
+pub fn read_message(r: &mut BufReader<TcpStream>) -> io::Result<(String, Vec<u8>)> {
     let mut head = String::new();
     loop {
         let mut line = String::new();
@@ -86,7 +86,7 @@ fn read_message(r: &mut BufReader<TcpStream>) -> io::Result<(String, Vec<u8>)> {
 }
 
 /// `head` with its Connection header replaced by `Connection: close`.
-fn closing(head: &str) -> String {
+pub fn closing(head: &str) -> String {
     let mut out: String = head
         .lines()
         .filter(|l| !l.to_ascii_lowercase().starts_with("connection:"))

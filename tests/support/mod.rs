@@ -6,6 +6,7 @@
 pub mod apprunner;
 pub mod moto;
 pub mod proxy;
+pub mod securityhub;
 pub mod seed;
 pub mod seed_backups;
 pub mod seed_compute;
