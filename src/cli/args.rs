@@ -181,6 +181,7 @@ impl AuditArgs {
             out: self.out.clone(),
             compliance,
             history: self.history.clone(),
+            iam: crate::iam_eval::Context::default(),
         })
     }
 }
