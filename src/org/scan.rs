@@ -117,12 +117,9 @@ pub async fn run(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, O
     // ERROR (see `policy::engine`). Collections (waiting on the network) overlap with them.
     let cores = std::thread::available_parallelism().map(std::num::NonZeroUsize::get).unwrap_or(1);
     let evaluation = Arc::new(tokio::sync::Semaphore::new(cores));
+    let shared = Shared { opts, org: &org, inputs, policies, evaluation, management, partition };
     let results: Vec<Result<(AccountRecord, Vec<String>), OrgError>> = futures::stream::iter(targets)
-        .map(|t| {
-            let (org, inputs, policies, partition) = (&org, inputs.clone(), policies.clone(), partition.clone());
-            let (evaluation, management) = (evaluation.clone(), &management);
-            async move { scan_account(opts, org, inputs, policies, evaluation, management, &partition, t).await }
-        })
+        .map(|t| scan_account(&shared, t))
         .buffer_unordered(opts.max_accounts.max(1))
         .collect()
         .await;
@@ -315,20 +312,27 @@ async fn environment(org: &OrgApi, opts: &OrgOptions, inputs: &Inputs, id: &str)
     }
 }
 
-/// Collects, evaluates and records one account; its failures are in its record.
-async fn scan_account(
-    opts: &OrgOptions,
-    org: &OrgApi,
+/// What the scans of all the accounts of a run share.
+struct Shared<'a> {
+    opts: &'a OrgOptions,
+    org: &'a OrgApi,
     inputs: Arc<Inputs>,
+    /// SCP documents already described.
     policies: Arc<PolicyCache>,
+    /// Evaluations at once (one per core).
     evaluation: Arc<tokio::sync::Semaphore>,
-    management: &Result<String, String>,
-    partition: &str,
-    account: OrgAccount,
-) -> Result<(AccountRecord, Vec<String>), OrgError> {
+    /// The organisation's management account, or why it is not known.
+    management: Result<String, String>,
+    partition: String,
+}
+
+/// Collects, evaluates and records one account; its failures are in its record.
+async fn scan_account(shared: &Shared<'_>, account: OrgAccount) -> Result<(AccountRecord, Vec<String>), OrgError> {
+    let Shared { opts, org, ref policies, ref evaluation, ref management, ref partition, .. } = *shared;
+    let inputs = shared.inputs.clone();
     let id = account.id.clone();
     let out = opts.audit.out.clone();
-    let scps = scps(org, &id, management, &policies).await;
+    let scps = scps(org, &id, management, policies).await;
     let (env, source) = match environment(org, opts, &inputs, &id).await {
         Ok(e) => e,
         Err(why) => {
@@ -362,7 +366,7 @@ async fn scan_account(
         audit_opts.require_complete_audit = Some(true);
     }
     let name = account.name.clone();
-    let permit = evaluation.acquire_owned().await.map_err(|e| OrgError::Runtime(e.to_string()))?;
+    let permit = evaluation.clone().acquire_owned().await.map_err(|e| OrgError::Runtime(e.to_string()))?;
     // Evaluation is CPU work: off the async workers, so collections in flight keep going.
     let joined = tokio::task::spawn_blocking(move || -> Result<(AccountRecord, Vec<String>), OrgError> {
         let _permit = permit;
