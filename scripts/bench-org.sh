@@ -10,7 +10,8 @@
 # Usage: scripts/bench-org.sh [N] [MAX_ACCOUNTS]   (FLOWFORGE_BENCH_BIN=path skips the release build;
 # FLOWFORGE_BENCH_GOAL_ONLY=1 seeds no 1,000-resource account and runs only the two runs the
 # goal compares, one account and N accounts with latency)
-# Loopback only: moto and the proxy listen on 127.0.0.1 and every AWS call goes there.
+# Loopback only: moto and the proxy listen on 127.0.0.1 and every AWS call goes there. Needs
+# openssl (each tenant's self-signed load balancer certificate).
 set -euo pipefail
 
 N="${1:-20}"
@@ -35,7 +36,18 @@ moto_start
 
 echo "seeding an organisation of $N FlowForge accounts and one with 1,000 resources of each kind ..."
 SEED_START=$(date +%s)
+# Each tenant's load balancer certificate (app.tNN.flowforge.example.com), self-signed, beside
+# the test certificates (tests/data/perimeter/README.md).
+CERTS="$WORK/certs"
+mkdir -p "$CERTS"
+cp "$REPO_ROOT"/tests/data/perimeter/*.pem "$CERTS/"
+for i in $(seq 1 "$N"); do
+  t="$(printf 't%02d' "$i")"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$CERTS/$t.key.pem" -out "$CERTS/$t.cert.pem" -days 3650 \
+    -subj "/CN=app.$t.flowforge.example.com" -addext "subjectAltName=DNS:app.$t.flowforge.example.com" 2>/dev/null
+done
 (cd "$REPO_ROOT" && FLOWFORGE_SEED_ENDPOINT="$ENDPOINT" FLOWFORGE_BENCH_DIR="$WORK" FLOWFORGE_BENCH_ACCOUNTS="$N" \
+  FLOWFORGE_SEED_CERT_DIR="$CERTS" \
   cargo test --quiet --test emulator_scan seed_bench_org -- --ignored --exact >/dev/null)
 GOAL_ONLY="${FLOWFORGE_BENCH_GOAL_ONLY:-}"
 read -r BIG BIG_KEY BIG_SECRET <"$WORK/big.txt"
