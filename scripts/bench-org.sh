@@ -23,7 +23,7 @@ VENV="${FLOWFORGE_MOTO_VENV:-$REPO_ROOT/.venv-moto}"
 BIN="${FLOWFORGE_BENCH_BIN:-}"
 if [[ -z "$BIN" ]]; then
   (cd "$REPO_ROOT" && cargo build --release --quiet --bin flowforge-audit)
-  BIN="$REPO_ROOT/target/release/flowforge-audit"
+  BIN="${CARGO_TARGET_DIR:-$REPO_ROOT/target}/release/flowforge-audit"
 fi
 
 WORK="$(mktemp -d)"
