@@ -59,6 +59,9 @@ echo "seeding took $(( $(date +%s) - SEED_START )) s"
 ONE="$(head -1 "$WORK/seeded.txt")"
 ALL_SEEDED="$(paste -sd, "$WORK/seeded.txt")"
 
+# CPU seconds moto (one Python process) has used so far: the emulator's own share of a run.
+moto_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$MOTO_PID/stat"; }
+
 # run NAME DELAY_MS ACCOUNTS: one `scan --org` through a fresh proxy.
 run() {
   local name="$1" delay="$2" accounts="$3" port status
@@ -72,6 +75,8 @@ for _ in range(100):
         socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close(); break
     except OSError:
         time.sleep(0.1)' "$port"
+  local moto_before
+  moto_before="$(moto_cpu)"
   set +e
   env -i PATH="$PATH" HOME="$WORK" \
     AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 \
@@ -90,8 +95,10 @@ for _ in range(100):
   wall="$(grep "Elapsed (wall clock)" "$WORK/$name.time" | awk '{print $NF}')"
   rss="$(grep "Maximum resident set size" "$WORK/$name.time" | awk '{print $NF}')"
   cpu="$(grep -E "(User|System) time" "$WORK/$name.time" | awk '{s += $NF} END {printf "%.1f", s}')"
-  printf '%-34s %10s wall %6s s CPU %8d MB peak RSS %7d API calls (exit %d)\n' \
-    "$name" "$wall" "$cpu" "$((rss / 1024))" "$(cat "$WORK/$name.calls" 2>/dev/null || echo 0)" "$status"
+  local moto_used
+  moto_used="$(awk -v a="$moto_before" -v b="$(moto_cpu)" 'BEGIN { printf "%.1f", b - a }')"
+  printf '%-26s %9s wall %6s s CPU (moto %6s s) %5d MB peak RSS %6d API calls (exit %d)\n' \
+    "$name" "$wall" "$cpu" "$moto_used" "$((rss / 1024))" "$(cat "$WORK/$name.calls" 2>/dev/null || echo 0)" "$status"
   echo "$wall" >"$WORK/$name.wall"
 }
 
