@@ -21,7 +21,7 @@ use crate::model::{
     sha256_hex, AuditReport, DriftReport, DriftState, Provenance, Severity, Snapshot, WaiverState,
     REPORT_SCHEMA_VERSION,
 };
-use crate::policy::{Catalog, Limits, RegoInput};
+use crate::policy::{Catalog, Limits, PolicyEngine, RegoInput};
 use crate::report::{self, Format};
 
 /// Why an audit could not be run: an input that cannot be read or is invalid, or the engine
@@ -86,6 +86,9 @@ pub struct AuditOptions {
     /// `--help-uri-base URL`: where the SARIF rules' `helpUri`s point (recorded in the
     /// report's provenance); `None` for the package's repository at the version tag.
     pub help_uri_base: Option<String>,
+    /// What the IAM evaluation applies besides the account's own policies: the account's SCPs
+    /// in an organisation scan (none otherwise, and the report says so).
+    pub iam: crate::iam_eval::Context,
 }
 
 impl AuditOptions {
@@ -109,6 +112,7 @@ impl AuditOptions {
             compliance: Vec::new(),
             history: None,
             help_uri_base: None,
+            iam: crate::iam_eval::Context::default(),
         }
     }
 }
@@ -271,6 +275,9 @@ pub struct Inputs {
     pub expected_from: Option<LabelledBytes>,
     /// The promotion source, when parity is checked.
     pub source: Option<LoadedSource>,
+    /// The catalog parsed once for many audits (an organisation scan's accounts); `None`
+    /// parses it in each audit.
+    pub compiled: Option<PolicyEngine>,
 }
 
 impl Inputs {
@@ -283,7 +290,9 @@ impl Inputs {
     /// [`Inputs::load`] for audits whose environment is decided per account afterwards (an
     /// organisation scan): `opts.env` is not checked (each account's is, by [`run`]).
     pub fn load_for_accounts(opts: &AuditOptions) -> Result<Inputs, AuditError> {
-        Inputs::load_with(opts, false)
+        let mut inputs = Inputs::load_with(opts, false)?;
+        inputs.compiled = Some(PolicyEngine::parse(&inputs.catalog, opts.limits));
+        Ok(inputs)
     }
 
     fn load_with(opts: &AuditOptions, check_env: bool) -> Result<Inputs, AuditError> {
@@ -320,6 +329,7 @@ impl Inputs {
                 .transpose()?,
             baseline,
             source,
+            compiled: None,
         })
     }
 }
@@ -377,12 +387,13 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
         .env_view(&opts.env, &snap.account_id, &snap.partition)
         .map_err(|e| AuditError::Input(e.to_string()))?;
 
-    // The IAM evaluation takes SCPs from the organisation scan; none is wired yet.
-    if let Some(note) = crate::iam_eval::Context::default().scp_note() {
+    // SCPs come from the organisation scan (`opts.iam`); without them the report says so.
+    if let Some(note) = opts.iam.scp_note() {
         warnings.push(note.to_owned());
     }
     let prepared = snapshot.rego_input.take();
-    let mut eval = engine::evaluate_with(snap, prepared.as_ref(), &inputs.catalog, view.to_json(), opts.limits)?;
+    let setup = engine::Setup { limits: opts.limits, iam: &opts.iam, compiled: inputs.compiled.as_ref() };
+    let mut eval = engine::evaluate_in(snap, prepared.as_ref(), &inputs.catalog, view.to_json(), &setup)?;
     // Freeing the engine's copy of a large snapshot takes a tenth of a second: do it off the
     // critical path.
     std::thread::spawn(move || drop(prepared));
@@ -415,7 +426,7 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
         None => None,
     };
     let started = std::time::Instant::now();
-    let mut drift = drift::compute(snap, &view, tf.as_ref());
+    let mut drift = drift::compute_with(snap, &view, tf.as_ref(), &opts.iam);
     if let Some((waivers, today)) = &drift_waivers {
         waiver_notes.extend(gate::waivers::apply_drift(
             waivers,

@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
 
+use flowforge_audit::org::accounts::Shard;
 use serde_json::Value;
 use support::moto::Moto;
 use support::seed::{self, Clients, Drift, Seeded, REGION};
@@ -254,15 +255,20 @@ struct OrgFixture {
     prod_b: String,
     blocked: String,
     scp_id: String,
+    /// The SCP on prod denying `iam:*`, and the role allowed `iam:*` in prod and in prod-b
+    /// (which has no such SCP).
+    no_iam_scp: String,
+    iam_operator: String,
     /// moto behind a proxy that refuses AssumeRole into `blocked` (moto lets anyone assume
     /// any role; its IAM enforcement breaks EKS signatures of assumed-role keys).
     proxy: support::proxy::Proxy,
 }
 
 /// Six member accounts under one OU: dev, qa (TLS drift), uat, prod (an SCP denying
-/// s3:DeleteObject, which its prefect-worker role allows), prod-b (single-AZ database; its
-/// environment from the account file, no tag) and a qa account whose audit role cannot be
-/// assumed. The management account (untagged) is in the organisation too.
+/// s3:DeleteObject, which its prefect-worker role allows, and one denying iam:*, which its
+/// ff-iam-operator role allows), prod-b (single-AZ database, the same ff-iam-operator role and
+/// no SCP of its own; its environment from the account file, no tag) and a qa account whose
+/// audit role cannot be assumed. The management account (untagged) is in the organisation too.
 async fn org_fixture(moto: &Moto) -> OrgFixture {
     use support::seed_org::*;
     let mgmt = Clients::new(&moto.endpoint, "testing", "testing").await;
@@ -283,19 +289,36 @@ async fn org_fixture(moto: &Moto) -> OrgFixture {
         (&prod_b, "prod-b", Some(Drift::MultiAz)),
     ] {
         let member = member_clients(&mgmt, id).await;
-        let seeded = seed::seed(&member, env).await;
+        let seeded = Box::pin(seed::seed(&member, env)).await;
         if let Some(d) = drift {
             seeded.inject(&member, d).await;
         }
         add_audit_role(&member).await;
+        if id == &prod || id == &prod_b {
+            add_iam_admin_role(&member).await;
+        }
     }
     let deny = serde_json::json!({"Version": "2012-10-17", "Statement": [
         {"Sid": "NoDeletes", "Effect": "Deny", "Action": "s3:DeleteObject", "Resource": "*"}]});
     let scp_id = attach_scp(&mgmt, "no-deletes", &deny, &prod).await;
+    let no_iam = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "NoIam", "Effect": "Deny", "Action": "iam:*", "Resource": "*"}]});
+    let no_iam_scp = attach_scp(&mgmt, "no-iam", &no_iam, &prod).await;
     let rules = support::proxy::Rules { deny_assume_role_into: vec![blocked.clone()], ..Default::default() };
     // In front of the App Runner front, so member accounts answer App Runner like the main seed.
     let proxy = support::proxy::Proxy::start(moto.apprunner.port, rules);
-    OrgFixture { dev, qa, uat, prod, prod_b, blocked, scp_id, proxy }
+    OrgFixture {
+        dev,
+        qa,
+        uat,
+        prod,
+        prod_b,
+        blocked,
+        scp_id,
+        no_iam_scp,
+        iam_operator: "ff-iam-operator".into(),
+        proxy,
+    }
 }
 
 /// Runs `scan --org` with the management account's keys into `out`; returns the process output.
@@ -334,13 +357,13 @@ fn record<'a>(summary: &'a Value, id: &str) -> &'a Value {
 /// `scan --org` audits every member account as its environment (tag or account file): the
 /// compliant ones pass, the drifted ones fail on their drift, the account whose role cannot be
 /// assumed is recorded and fails closed (every check UNKNOWN), the untagged management
-/// account is listed and not judged, the prod account's SCP is evidence marked "not applied",
-/// the run exits 1; two shards merged give the single run's summary byte for byte; and
+/// account is listed and not judged, the prod account's SCPs are applied (a role allowed
+/// iam:* is admin-equivalent in prod-b, not in prod where an SCP denies iam:*), the run exits 1; two shards merged give the single run's summary byte for byte; and
 /// `gate --from-env` promotes one account's snapshot against another's.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn org_scan_judges_every_account_and_shards_merge_byte_for_byte() {
     let moto = Moto::start();
-    let f = org_fixture(&moto).await;
+    let f = Box::pin(org_fixture(&moto)).await;
     let tmp = tempfile::tempdir().expect("tempdir");
     let full = tmp.path().join("full");
     let out = org_scan(&moto, &f, tmp.path(), &full, &[]);
@@ -364,7 +387,13 @@ async fn org_scan_judges_every_account_and_shards_merge_byte_for_byte() {
     assert_eq!(prod_b["environment"], "prod-b");
     assert!(prod_b["environment_source"].as_str().unwrap_or_default().starts_with("account file"), "{prod_b:#}");
     assert_eq!(prod_b["gate_passed"], false, "{prod_b:#}");
-    assert_eq!(prod_b["top_failing_checks"][0]["check_id"], "FF-RDS-003", "{prod_b:#}");
+    let failing: Vec<&str> = prod_b["top_failing_checks"]
+        .as_array()
+        .expect("top failing checks")
+        .iter()
+        .filter_map(|c| c["check_id"].as_str())
+        .collect();
+    assert!(failing.contains(&"FF-RDS-003"), "{prod_b:#}");
 
     // The account whose role cannot be assumed: recorded, every check UNKNOWN, gate FAIL.
     let blocked = record(&summary, &f.blocked);
@@ -381,11 +410,33 @@ async fn org_scan_judges_every_account_and_shards_merge_byte_for_byte() {
     assert_eq!(mgmt["state"], "unmapped");
     assert_eq!(mgmt["gate_passed"], Value::Null);
 
-    // The SCP on prod: a parsed document, shown as not applied, while prefect-worker's own
-    // policy (in the prod snapshot) allows the action it denies.
+    // The SCPs on prod are applied: ff-iam-operator's own policy allows iam:* (full IAM
+    // write, admin-equivalent), the no-iam SCP denies it, so in prod the role is not reported
+    // as holding it; in prod-b, without that SCP, the same role is admin-equivalent.
     let prod = record(&summary, &f.prod);
-    assert_eq!(prod["scps"]["applied"], false);
-    assert!(prod["scps"]["note"].as_str().unwrap_or_default().starts_with("SCPs not applied"));
+    assert_eq!(prod["scps"]["applied"], true, "{prod:#}");
+    let note = prod["scps"]["note"].as_str().unwrap_or_default();
+    assert!(note.starts_with("SCPs applied") && note.contains(&f.no_iam_scp) && note.contains(&f.scp_id), "{note}");
+    let operator = |id: &str| {
+        let report = read_json(&full.join(id).join("flowforge-audit.json"));
+        let arn = format!("arn:aws:iam::{id}:role/{}", f.iam_operator);
+        let r = report["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .find(|r| r["check_id"] == "FF-IAM-001" && r["resource_arn"] == arn.as_str())
+            .cloned()
+            .unwrap_or_else(|| panic!("FF-IAM-001 judged {arn}"));
+        r
+    };
+    let in_prod = operator(&f.prod);
+    assert_eq!(in_prod["status"], "PASS", "the SCP denies iam:* in prod: {in_prod:#}");
+    let in_prod_b = operator(&f.prod_b);
+    assert_eq!(in_prod_b["status"], "FAIL", "no SCP denies iam:* in prod-b: {in_prod_b:#}");
+    assert!(in_prod_b.to_string().contains("iam:*"), "{in_prod_b:#}");
+    let prod_b_scps = &record(&summary, &f.prod_b)["scps"];
+    assert_eq!(prod_b_scps["applied"], true, "{prod_b_scps:#}");
+    assert!(in_prod_b["evidence"][0]["scps"].as_str().unwrap_or_default().starts_with("SCPs applied"), "{in_prod_b:#}");
     let scp = prod["scps"]["policies"]
         .as_array()
         .expect("policies")
@@ -401,22 +452,38 @@ async fn org_scan_judges_every_account_and_shards_merge_byte_for_byte() {
     assert!(prod_snapshot.contains("s3:DeleteObject"), "prefect-worker allows s3:DeleteObject");
     assert!(full.join("org-summary.md").is_file() && full.join("org-summary.html").is_file());
     let md = std::fs::read_to_string(full.join("org-summary.md")).expect("markdown");
-    assert!(md.contains("SCPs not applied"), "{md}");
+    assert!(md.contains(&format!("- {}: ", f.prod)) && md.contains("(applied)"), "{md}");
+    // The management account's SCPs are never applied (SCPs do not restrict it).
+    let mgmt_scps = &record(&summary, seed::ACCOUNT_ID)["scps"];
+    assert_eq!(mgmt_scps["applied"], false, "{mgmt_scps:#}");
+    assert!(mgmt_scps["note"].as_str().unwrap_or_default().contains("management account"), "{mgmt_scps:#}");
 
-    // Two shards, then merge: the same summary, byte for byte.
-    let (s0, s1, merged) = (tmp.path().join("s0"), tmp.path().join("s1"), tmp.path().join("merged"));
-    for (shard, dir) in [("0/2", &s0), ("1/2", &s1)] {
-        let o = org_scan(&moto, &f, tmp.path(), dir, &["--shard", shard]);
+    // Shards, then merge: the same summary, byte for byte. moto draws the account ids at
+    // random and a shard holds the ids whose hash falls in it, so two shards can by chance
+    // hold all seven accounts in one: take the smallest count that splits them.
+    let ids: Vec<String> = summary["account_records"]
+        .as_array()
+        .expect("records")
+        .iter()
+        .filter_map(|r| r["account_id"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(ids.len(), 7, "{summary:#}");
+    let count = (2..=8u32)
+        .find(|&n| (0..n).filter(|&i| ids.iter().any(|id| Shard { index: i, count: n }.contains(id))).count() > 1)
+        .expect("a shard count that splits seven accounts");
+    let dirs: Vec<_> = (0..count).map(|i| tmp.path().join(format!("s{i}"))).collect();
+    let merged = tmp.path().join("merged");
+    let mut sizes = Vec::new();
+    for (i, dir) in dirs.iter().enumerate() {
+        let o = org_scan(&moto, &f, tmp.path(), dir, &["--shard", &format!("{i}/{count}")]);
         assert!(o.status.code() == Some(0) || o.status.code() == Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+        sizes.push(read_json(&dir.join("org-summary.json"))["accounts"].as_u64().unwrap_or(0));
     }
-    let n0 = read_json(&s0.join("org-summary.json"))["accounts"].as_u64().unwrap_or(0);
-    let n1 = read_json(&s1.join("org-summary.json"))["accounts"].as_u64().unwrap_or(0);
-    assert_eq!(n0 + n1, 7, "the shards split the accounts");
-    assert!(n0 > 0 && n1 > 0, "both shards have accounts ({n0}, {n1})");
+    assert_eq!(sizes.iter().sum::<u64>(), 7, "the shards split the accounts: {sizes:?}");
+    assert!(sizes.iter().filter(|&&n| n > 0).count() > 1, "at least two shards have accounts ({sizes:?})");
     let m = Command::new(env!("CARGO_BIN_EXE_flowforge-audit"))
         .arg("merge")
-        .arg(&s0)
-        .arg(&s1)
+        .args(&dirs)
         .arg("--out")
         .arg(&merged)
         .output()
@@ -430,7 +497,7 @@ async fn org_scan_judges_every_account_and_shards_merge_byte_for_byte() {
     // A shard missing: merge refuses (exit 2) instead of summarising half the organisation.
     let half = Command::new(env!("CARGO_BIN_EXE_flowforge-audit"))
         .arg("merge")
-        .arg(&s0)
+        .arg(&dirs[0])
         .arg("--out")
         .arg(tmp.path().join("half"))
         .output()
@@ -484,6 +551,79 @@ async fn org_scan_without_organisation_access_has_unknown_scps() {
     let md = std::fs::read_to_string(out_dir.join("org-summary.md")).expect("markdown");
     assert!(md.contains("- 111111111111: unknown: "), "{md}");
     assert!(out_dir.join("111111111111").join("snapshot.json").is_file());
+}
+
+/// Throttling in one account does not hold back the others: the uat account's every request
+/// is answered with a throttling error three times before it gets through, the dev and qa
+/// accounts are not throttled. Each account's session has its own retry budget and adaptive
+/// rate limiter (which slows a throttled account down to a crawl), so dev and qa are complete
+/// and correct (no collection error, no UNKNOWN, the gate passes, each call within
+/// `--call-timeout`), whatever uat went through; uat either completed through its retries or is
+/// recorded with its collection errors and fails closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn org_scan_throttled_account_does_not_hold_back_the_others() {
+    use support::seed_org::*;
+    let moto = Moto::start();
+    let mgmt = Clients::new(&moto.endpoint, "testing", "testing").await;
+    let root = create_organisation(&mgmt).await;
+    let mut ids = Vec::new();
+    for env in ["dev", "qa", "uat"] {
+        let id = create_member(&mgmt, &format!("ff-{env}"), &root, &root, &[("flowforge:env", env)]).await;
+        let member = member_clients(&mgmt, &id).await;
+        Box::pin(seed::seed(&member, env)).await;
+        add_audit_role(&member).await;
+        ids.push(id);
+    }
+    let (dev, qa, uat) = (ids[0].clone(), ids[1].clone(), ids[2].clone());
+    let throttle = [(uat.clone(), 3)].into_iter().collect();
+    let rules = support::proxy::Rules { throttle, ..Default::default() };
+    let proxy = support::proxy::Proxy::start(moto.apprunner.port, rules);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out_dir = tmp.path().join("out");
+    let out = cli(&moto, "testing", "testing")
+        .env("AWS_ENDPOINT_URL", &proxy.endpoint)
+        .args(["scan", "--org", "--endpoint-url", &proxy.endpoint, "--region", REGION, "--no-progress"])
+        .args(["--format", "json", "--max-accounts", "3", "--max-attempts", "4", "--call-timeout", "30"])
+        .arg("--accounts")
+        .arg(ids.join(","))
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .expect("run flowforge-audit");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let throttled = proxy.throttled.lock().expect("throttled").clone();
+    assert!(throttled.get(&uat).copied().unwrap_or(0) > 0, "uat was throttled: {throttled:?}\n{stderr}");
+    assert_eq!(throttled.len(), 1, "only uat was throttled: {throttled:?}");
+    let summary = read_json(&out_dir.join("org-summary.json"));
+    for (id, env) in [(&dev, "dev"), (&qa, "qa")] {
+        let r = record(&summary, id);
+        let report = read_json(&out_dir.join(id.as_str()).join("flowforge-audit.json"));
+        assert_eq!(r["state"], "audited", "{r:#}\n{stderr}");
+        assert_eq!(r["environment"], env);
+        assert_eq!(r["collection_errors"], 0, "{id}: {:#}\n{stderr}", report["collection_errors"]);
+        assert_eq!(r["unknown"], 0, "{id}:\n{}", describe(&results_with(&report, "UNKNOWN")));
+        assert_eq!(r["gate_passed"], true, "{r:#}");
+    }
+    // uat requires a complete audit: an UNKNOWN fails its gate.
+    let heavy = record(&summary, &uat);
+    assert_eq!(heavy["state"], "audited", "{heavy:#}\n{stderr}");
+    if heavy["collection_errors"] == 0 {
+        assert_eq!(heavy["gate_passed"], true, "completed through its retries: {heavy:#}");
+    } else {
+        // What the retries could not get (throttled, or still waiting for the rate limiter
+        // when the call's time was up) is recorded, and the gate fails closed.
+        let report = read_json(&out_dir.join(&uat).join("flowforge-audit.json"));
+        let codes: BTreeSet<String> = report["collection_errors"]
+            .as_array()
+            .expect("collection errors")
+            .iter()
+            .filter_map(|e| e["error_code"].as_str().map(str::to_owned))
+            .collect();
+        let expected = ["Throttling", "ThrottlingException", "RequestLimitExceeded", "SlowDown", "Timeout"];
+        assert!(!codes.is_empty() && codes.iter().all(|c| expected.contains(&c.as_str())), "{codes:?}");
+        assert!(heavy["unknown"].as_u64().unwrap_or(0) > 0, "{heavy:#}");
+        assert_eq!(heavy["gate_passed"], false, "fail closed: {heavy:#}");
+    }
 }
 
 /// `--region all` collects every region EC2 DescribeRegions lists, and the global services
@@ -544,7 +684,7 @@ async fn seed_bench_org() {
     for env in &tenants {
         let id = create_member(&mgmt, &format!("ff-{env}"), &root, &root, &[("flowforge:env", env.as_str())]).await;
         let member = member_clients(&mgmt, &id).await;
-        seed::seed(&member, env).await;
+        Box::pin(seed::seed(&member, env)).await;
         add_audit_role(&member).await;
         seeded.push_str(&format!("{id}\n"));
     }

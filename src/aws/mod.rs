@@ -286,6 +286,7 @@ pub const ORG_OPERATIONS: &[Operation] = &[
     org_op("list_parents", "ListParents", "organizations:ListParents"),
     org_op("list_policies_for_target", "ListPoliciesForTarget", "organizations:ListPoliciesForTarget"),
     org_op("describe_policy", "DescribePolicy", "organizations:DescribePolicy"),
+    org_op("describe_organization", "DescribeOrganization", "organizations:DescribeOrganization"),
 ];
 
 const fn org_op(method: &'static str, name: &'static str, iam_action: &'static str) -> Operation {

@@ -182,6 +182,27 @@ impl OrgApi {
         }
     }
 
+    /// The organisation's management account: service control policies never apply to it
+    /// (AWS Organizations User Guide, "Service control policies (SCPs)"), whoever runs the scan
+    /// (a delegated administrator too).
+    pub async fn management_account(&self) -> Result<String, CallError> {
+        let out = self
+            .client
+            .describe_organization()
+            .send()
+            .await
+            .map_err(|e| CallError::from_sdk(SVC, "DescribeOrganization", e))?;
+        match out.organization().and_then(|o| o.master_account_id()) {
+            Some(id) if !id.is_empty() => Ok(id.to_owned()),
+            _ => Err(CallError {
+                service: SVC,
+                operation: "DescribeOrganization",
+                code: "MissingManagementAccount".into(),
+                message: "the organisation came without its management account id".into(),
+            }),
+        }
+    }
+
     /// A policy's document, parsed (an unparsable one is an error, never an empty policy).
     pub async fn policy_document(&self, id: &str) -> Result<crate::model::PolicyDocument, CallError> {
         let out = self

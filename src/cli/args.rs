@@ -200,6 +200,7 @@ impl AuditArgs {
             compliance,
             history: self.history.clone(),
             help_uri_base: self.help_uri_base.clone(),
+            iam: crate::iam_eval::Context::default(),
         })
     }
 }

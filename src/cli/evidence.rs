@@ -257,7 +257,14 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
         bail!("internal: the bundle's snapshot or baseline went missing after it was checked");
     };
     let catalog = Catalog::from_exported(policies).map_err(|e| anyhow::anyhow!("bundled policy catalog: {e}"))?;
-    let inputs = Inputs { baseline: LoadedBaseline::parse(baseline)?, catalog, waivers, expected_from, source: None };
+    let inputs = Inputs {
+        baseline: LoadedBaseline::parse(baseline)?,
+        catalog,
+        waivers,
+        expected_from,
+        source: None,
+        compiled: None,
+    };
     let mut snapshot = LoadedSnapshot::parse(snapshot, false)?;
     let opts = rerun_args(&manifest.options)?.options()?;
     let report = audit::run(&inputs, &mut snapshot, &opts)?.report;

@@ -38,12 +38,24 @@ pub use tfstate::{TfState, TfStateError};
 
 /// Computes the drift section of a report. `tf` adds the Terraform-state comparison.
 pub fn compute(snapshot: &Snapshot, view: &EnvView, tf: Option<&TfState>) -> DriftReport {
+    compute_with(snapshot, view, tf, &crate::iam_eval::Context::default())
+}
+
+/// [`compute`] with the IAM evaluation's context (the account's SCPs in an organisation
+/// scan), so that the least-privilege drift reads the same effective permissions as
+/// FF-IAM-003.
+pub fn compute_with(
+    snapshot: &Snapshot,
+    view: &EnvView,
+    tf: Option<&TfState>,
+    iam: &crate::iam_eval::Context,
+) -> DriftReport {
     let arch = architecture::check(snapshot, view);
     let mut items = arch.items;
     if !Gaps::new(snapshot).list_failed("ec2.security_groups") {
         items.extend(network::check(snapshot, view, arch.vpc_id.as_deref()));
     }
-    items.extend(privilege::check(snapshot, view));
+    items.extend(privilege::check(snapshot, view, iam));
     let iac = tf.map(|tf| {
         let (summary, iac_items) = tfstate::compare(tf, snapshot);
         items.extend(iac_items);

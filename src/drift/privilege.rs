@@ -21,9 +21,9 @@ use crate::iam_eval::glob::{action_covers, covers};
 use crate::iam_eval::{least_privilege, principals, Context};
 use crate::model::{DriftItem, DriftState, Role, Severity, Snapshot};
 
-pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Vec<DriftItem> {
+pub(crate) fn check(s: &Snapshot, view: &EnvView, iam: &Context) -> Vec<DriftItem> {
     let ps = principals(s);
-    let lp = least_privilege(s, &ps, &view.roles, &Context::default());
+    let lp = least_privilege(s, &ps, &view.roles, iam);
     let mut items = Vec::new();
     for (key, rb) in &view.roles {
         let Some(role) = s.iam.roles.iter().find(|r| r.meta.name == rb.name) else { continue };
@@ -137,7 +137,7 @@ mod tests {
     use crate::model::{AttachedPolicy, InlinePolicy, ManagedPolicy};
 
     fn run(s: &Snapshot) -> Vec<DriftItem> {
-        check(s, &prod_view())
+        check(s, &prod_view(), &Context::default())
     }
 
     fn with_policy(statements: serde_json::Value) -> Snapshot {

@@ -76,11 +76,36 @@ pub fn evaluate_with(
     baseline_view: Value,
     limits: Limits,
 ) -> Result<Evaluation, EngineError> {
+    let iam = crate::iam_eval::Context::default();
+    evaluate_in(snapshot, prepared, catalog, baseline_view, &Setup { limits, iam: &iam, compiled: None })
+}
+
+/// What shapes an evaluation besides the snapshot, the catalog and the baseline view.
+pub struct Setup<'a> {
+    /// Bounds on each check (`--check-timeout`).
+    pub limits: Limits,
+    /// The IAM evaluation's context: the account's SCPs in an organisation scan.
+    pub iam: &'a crate::iam_eval::Context,
+    /// The catalog already parsed ([`PolicyEngine::parse`] of the same catalog, with the same
+    /// limits): an organisation scan parses once for all its accounts. `None` parses here.
+    pub compiled: Option<&'a PolicyEngine>,
+}
+
+/// [`evaluate_with`] in a [`Setup`].
+pub fn evaluate_in(
+    snapshot: &Snapshot,
+    prepared: Option<&RegoInput>,
+    catalog: &Catalog,
+    baseline_view: Value,
+    setup: &Setup<'_>,
+) -> Result<Evaluation, EngineError> {
     let started = std::time::Instant::now();
+    let limits = setup.limits;
     let required = crate::policy::required_collections(catalog, &baseline_view, &limits)?;
     // The IAM evaluation's derived facts (`input.derived.iam`), computed once for every check.
     let roles = serde_json::from_value(baseline_view.get("roles").cloned().unwrap_or(Value::Null)).unwrap_or_default();
-    let facts = crate::iam_eval::derive(snapshot, &roles, &crate::iam_eval::Context::default());
+    let facts = crate::iam_eval::derive(snapshot, &roles, setup.iam);
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "IAM facts derived");
     let mut input = match prepared {
         Some(input) => input.clone(),
         // The typed snapshot (defaults filled in) is what the policies see.
@@ -89,10 +114,14 @@ pub fn evaluate_with(
     input.insert("derived", derived_value(&facts)?)?;
     // The network and parameter-default facts join `input.derived` (the IAM facts stay).
     input::add_derived(&mut input, snapshot, &baseline_view).map_err(EngineError::Input)?;
-    let mut engine = PolicyEngine::with_limits(catalog, baseline_view, limits)?;
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "input converted");
+    let mut engine = match setup.compiled {
+        Some(parsed) => parsed.for_baseline(baseline_view)?,
+        None => PolicyEngine::with_limits(catalog, baseline_view, limits)?,
+    };
     engine.set_input_prepared(&input);
 
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "policies compiled, input converted");
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "policies compiled");
     let index = ResourceIndex::new(snapshot);
     let checks: Vec<_> = catalog.checks().iter().collect();
     // Each worker judges the results of the check it evaluated, so both phases run on every

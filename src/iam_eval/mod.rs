@@ -21,8 +21,13 @@
 //! Fail closed: a policy the principal uses whose document is not in the snapshot (attached
 //! policy, boundary, group) is listed in `unknown`; checks turn it into UNKNOWN, never PASS.
 //!
-//! Service control policies are an input ([`Context::scps`]). Until the organisation scan
-//! provides them, [`Context::scp_note`] says they were not applied, and the report carries it.
+//! Service control policies are an input ([`Context::scps`]): `scan --org` gives each member
+//! account the SCPs on its path to the root, and an action one of them denies (or none of them
+//! allows) is not reported as granted. The allow side is read as one list, not level by level:
+//! an action every SCP of one level leaves out but another level allows still counts as
+//! granted, which reports more than AWS grants, never less. Without SCPs (a single-account
+//! run, SCPs that could not be read, the management account) [`Context::scp_note`] says they
+//! were not applied, and the report carries it.
 
 pub mod glob;
 mod least;
@@ -99,6 +104,19 @@ impl Context {
     /// "SCPs not applied …" until SCPs are given; `None` once they are.
     pub fn scp_note(&self) -> Option<&'static str> {
         self.scps.is_none().then_some(SCPS_NOT_APPLIED)
+    }
+
+    /// What the IAM findings' evidence says about SCPs (`evidence.scps`): the note, or which
+    /// SCPs were applied.
+    pub fn scp_summary(&self) -> String {
+        match &self.scps {
+            None => SCPS_NOT_APPLIED.to_owned(),
+            Some(list) if list.is_empty() => "SCPs applied: none applies to the account".to_owned(),
+            Some(list) => {
+                let names: Vec<&str> = list.iter().map(|(name, _)| name.as_str()).collect();
+                format!("SCPs applied: {}", names.join(", "))
+            }
+        }
     }
 
     fn scp_stmts(&self) -> Option<Vec<Stmt>> {
@@ -683,8 +701,8 @@ pub struct ManagedPolicyFacts {
 #[derive(Debug, Clone, Serialize)]
 pub struct IamFacts {
     pub scps_applied: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scp_note: Option<String>,
+    /// Which SCPs were applied, or why none was ([`Context::scp_summary`]).
+    pub scp_note: String,
     pub principals: BTreeMap<String, PrincipalFacts>,
     pub managed_policies: BTreeMap<String, ManagedPolicyFacts>,
     pub trust: BTreeMap<String, TrustFacts>,
@@ -754,7 +772,7 @@ pub fn derive(s: &Snapshot, roles: &BTreeMap<String, crate::baseline::RoleBaseli
     let trust = s.iam.roles.iter().map(|r| (r.meta.arn.clone(), judge_trust(r, &s.account_id))).collect();
     IamFacts {
         scps_applied: cx.scps.is_some(),
-        scp_note: cx.scp_note().map(str::to_owned),
+        scp_note: cx.scp_summary(),
         principals,
         managed_policies,
         trust,

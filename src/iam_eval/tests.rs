@@ -84,8 +84,16 @@ fn scps_apply_when_given() {
         )]),
     };
     assert_eq!(cx.scp_note(), None);
+    assert_eq!(cx.scp_summary(), "SCPs applied: deny-iam");
+    assert_eq!(none.scp_summary(), SCPS_NOT_APPLIED);
     assert!(!decide(&p, &cx, &Actions::Pattern("iam:CreateUser".into()), "*").allowed);
     assert!(decide(&p, &none, &Actions::Pattern("iam:CreateUser".into()), "*").allowed);
+    // The risk classes follow: admin-equivalent without the SCP, not with it (iam:* denied;
+    // `*` on `*` is no longer wholly allowed).
+    let admin = |cx: &Context| risk::classify(&p, cx).iter().any(|r| r.class.is_admin_equivalent());
+    assert!(admin(&none));
+    let held: Vec<String> = risk::classify(&p, &cx).iter().map(|r| r.probe.clone()).collect();
+    assert!(!held.iter().any(|probe| probe.starts_with("iam:") || probe == "*"), "{held:?}");
 }
 
 /// A combination holds only when all of its actions are allowed.

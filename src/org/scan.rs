@@ -107,17 +107,19 @@ pub async fn run(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, O
     summary::write_shard_file(&out, &shard_file).map_err(|e| write_err(&out, e))?;
 
     let partition = session.partition.clone();
+    // SCPs never apply to the management account: without knowing which it is, no account's
+    // SCPs are applied (each says why).
+    let management = org.management_account().await.map_err(|e| e.to_string());
     let policies: Arc<PolicyCache> = Arc::default();
-    // One evaluation at a time: an evaluation already spreads its checks over the cores, and
-    // evaluations sharing them would each run slower than their per-check time limit allows.
-    // Collections (waiting on the network) overlap with it.
-    let evaluation = Arc::new(tokio::sync::Semaphore::new(1));
+    // As many evaluations at once as there are cores: an evaluation has serial stretches
+    // (the IAM facts, drift, the reports) that another account's evaluation fills, and each
+    // check's time limit is on its own CPU time, so sharing the cores does not make a check
+    // ERROR (see `policy::engine`). Collections (waiting on the network) overlap with them.
+    let cores = std::thread::available_parallelism().map(std::num::NonZeroUsize::get).unwrap_or(1);
+    let evaluation = Arc::new(tokio::sync::Semaphore::new(cores));
+    let shared = Shared { opts, org: &org, inputs, policies, evaluation, management, partition };
     let results: Vec<Result<(AccountRecord, Vec<String>), OrgError>> = futures::stream::iter(targets)
-        .map(|t| {
-            let (org, inputs, policies, partition) = (&org, inputs.clone(), policies.clone(), partition.clone());
-            let evaluation = evaluation.clone();
-            async move { scan_account(opts, org, inputs, policies, evaluation, &partition, t).await }
-        })
+        .map(|t| scan_account(&shared, t))
         .buffer_unordered(opts.max_accounts.max(1))
         .collect()
         .await;
@@ -167,8 +169,31 @@ async fn discover(org: &OrgApi, opts: &OrgOptions) -> Result<Vec<OrgAccount>, Or
 }
 
 /// The SCPs that apply to `account`: those attached to it, to each OU above it, and to the
-/// root. A failed call makes the SCPs unknown (recorded), never "none".
-async fn scps(org: &OrgApi, account: &str, cache: &PolicyCache) -> ScpEvidence {
+/// root, applied to its IAM findings. A failed call makes the SCPs unknown (recorded), never
+/// "none", and they are not applied; nor are they for the management account.
+async fn scps(org: &OrgApi, account: &str, management: &Result<String, String>, cache: &PolicyCache) -> ScpEvidence {
+    let mut evidence = read_scps(org, account, cache).await;
+    let not_applied = match (&evidence.error, management) {
+        (Some(e), _) => Some(format!("they could not be read ({e})")),
+        (None, Err(e)) => {
+            Some(format!("the organisation's management account, which SCPs do not restrict, is not known ({e})"))
+        }
+        (None, Ok(m)) if m == account => {
+            Some("this is the organisation's management account, which SCPs do not restrict".to_owned())
+        }
+        (None, Ok(_)) => None,
+    };
+    match not_applied {
+        Some(why) => evidence.note = format!("{SCPS_NOT_APPLIED}: {why}"),
+        None => {
+            evidence.applied = true;
+            evidence.note = evidence.context().scp_summary();
+        }
+    }
+    evidence
+}
+
+async fn read_scps(org: &OrgApi, account: &str, cache: &PolicyCache) -> ScpEvidence {
     let mut evidence =
         ScpEvidence { applied: false, note: SCPS_NOT_APPLIED.to_owned(), policies: Vec::new(), error: None };
     let mut targets = vec![account.to_owned()];
@@ -287,19 +312,27 @@ async fn environment(org: &OrgApi, opts: &OrgOptions, inputs: &Inputs, id: &str)
     }
 }
 
-/// Collects, evaluates and records one account; its failures are in its record.
-async fn scan_account(
-    opts: &OrgOptions,
-    org: &OrgApi,
+/// What the scans of all the accounts of a run share.
+struct Shared<'a> {
+    opts: &'a OrgOptions,
+    org: &'a OrgApi,
     inputs: Arc<Inputs>,
+    /// SCP documents already described.
     policies: Arc<PolicyCache>,
+    /// Evaluations at once (one per core).
     evaluation: Arc<tokio::sync::Semaphore>,
-    partition: &str,
-    account: OrgAccount,
-) -> Result<(AccountRecord, Vec<String>), OrgError> {
+    /// The organisation's management account, or why it is not known.
+    management: Result<String, String>,
+    partition: String,
+}
+
+/// Collects, evaluates and records one account; its failures are in its record.
+async fn scan_account(shared: &Shared<'_>, account: OrgAccount) -> Result<(AccountRecord, Vec<String>), OrgError> {
+    let Shared { opts, org, ref policies, ref evaluation, ref management, ref partition, .. } = *shared;
+    let inputs = shared.inputs.clone();
     let id = account.id.clone();
     let out = opts.audit.out.clone();
-    let scps = scps(org, &id, &policies).await;
+    let scps = scps(org, &id, management, policies).await;
     let (env, source) = match environment(org, opts, &inputs, &id).await {
         Ok(e) => e,
         Err(why) => {
@@ -327,12 +360,13 @@ async fn scan_account(
     let mut audit_opts = opts.audit.clone();
     audit_opts.env = env.clone();
     audit_opts.out = account_dir.clone();
+    audit_opts.iam = scps.context();
     if reached.is_err() {
         // Nothing was seen: the gate fails whatever the environment's completeness setting.
         audit_opts.require_complete_audit = Some(true);
     }
     let name = account.name.clone();
-    let permit = evaluation.acquire_owned().await.map_err(|e| OrgError::Runtime(e.to_string()))?;
+    let permit = evaluation.clone().acquire_owned().await.map_err(|e| OrgError::Runtime(e.to_string()))?;
     // Evaluation is CPU work: off the async workers, so collections in flight keep going.
     let joined = tokio::task::spawn_blocking(move || -> Result<(AccountRecord, Vec<String>), OrgError> {
         let _permit = permit;

@@ -26,8 +26,11 @@ pub const ACCOUNT_FILE: &str = "account.json";
 pub const SHARD_FILE: &str = "org-shard.json";
 /// How many failing checks an account's line lists.
 pub const TOP_CHECKS: usize = 5;
-/// Why the SCPs are evidence only.
-pub const SCPS_NOT_APPLIED: &str = "SCPs not applied: the IAM findings do not yet take service control policies into account; an action an SCP denies may still be reported as granted";
+/// The start of the note of an account whose SCPs were not applied; the reason follows.
+pub const SCPS_NOT_APPLIED: &str =
+    "SCPs not applied to the IAM findings, which may report as granted an action an SCP denies";
+/// What the summaries say of SCPs.
+pub const SCPS_EXPLAINED: &str = "An account's SCPs (those attached to it, its OUs and the root) are applied to its IAM findings: an action an SCP denies, or that no SCP allows, is not reported as granted. Where they could not be read, or for the management account (which SCPs do not restrict), they are not applied, and the findings are those without SCPs: they may report more than is granted, never less.";
 
 /// How far an account got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -64,17 +67,30 @@ pub struct Scp {
     pub document: PolicyDocument,
 }
 
-/// The SCPs of an account: evidence, not yet applied to the IAM findings.
+/// The SCPs of an account, and whether its IAM findings applied them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScpEvidence {
-    /// Always `false` until the IAM engine takes SCPs (see [`SCPS_NOT_APPLIED`]).
+    /// Whether the account's IAM evaluation applied `policies`.
     pub applied: bool,
+    /// Which SCPs were applied, or why they were not (starting with [`SCPS_NOT_APPLIED`]).
     pub note: String,
     /// Sorted by policy id; empty when they could not be read (see `error`).
     pub policies: Vec<Scp>,
     /// Why they could not be read (no organisation access, a denied call): UNKNOWN, not "none".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+}
+
+impl ScpEvidence {
+    /// The IAM evaluation's context: the policies when they are applied, else none (the
+    /// findings then say SCPs were not applied).
+    pub fn context(&self) -> crate::iam_eval::Context {
+        crate::iam_eval::Context {
+            scps: self.applied.then(|| {
+                self.policies.iter().map(|p| (format!("{} ({})", p.name, p.id), p.document.clone())).collect()
+            }),
+        }
+    }
 }
 
 /// One account's line of the organisation summary.
@@ -330,7 +346,7 @@ impl OrgSummary {
                 let _ = writeln!(md, "- {}: {}", escape(&r.account_id), escape(r.error.as_deref().unwrap_or_default()));
             }
         }
-        let _ = writeln!(md, "\n## Service control policies\n\n{}\n", escape(SCPS_NOT_APPLIED));
+        let _ = writeln!(md, "\n## Service control policies\n\n{}\n", escape(SCPS_EXPLAINED));
         for r in &self.account_records {
             let scps: Vec<String> =
                 r.scps.policies.iter().map(|p| format!("{} ({})", escape(&p.name), escape(&p.id))).collect();
@@ -339,7 +355,8 @@ impl OrgSummary {
                 None if scps.is_empty() => "none".to_owned(),
                 None => scps.join(", "),
             };
-            let _ = writeln!(md, "- {}: {text}", escape(&r.account_id));
+            let applied = if r.scps.applied { "applied" } else { "not applied" };
+            let _ = writeln!(md, "- {}: {text} ({applied})", escape(&r.account_id));
         }
         md
     }
@@ -389,13 +406,14 @@ impl OrgSummary {
                         ul { @for r in problems { li { (r.account_id) ": " (r.error.as_deref().unwrap_or_default()) } } }
                     }
                     h2 { "Service control policies" }
-                    p { (SCPS_NOT_APPLIED) }
+                    p { (SCPS_EXPLAINED) }
                     ul {
                         @for r in &self.account_records {
                             li { (r.account_id) ": "
                                 @if let Some(e) = &r.scps.error { "unknown: " (e) }
                                 @else if r.scps.policies.is_empty() { "none" }
                                 @else { @for p in &r.scps.policies { (p.name) " (" (p.id) ") " } }
+                                @if r.scps.applied { " (applied)" } @else { " (not applied)" }
                             }
                         }
                     }
@@ -577,6 +595,29 @@ mod tests {
         let s = OrgSummary::from_records(vec![record("111111111111", Some("dev"), Some(true), 0)]);
         assert!(!s.to_markdown().contains("a|b<script>"));
         assert!(!s.to_html().contains("<script>"));
+    }
+
+    /// Only SCPs marked applied reach the IAM evaluation, each named with its id; others
+    /// (unreadable, the management account's) leave the context without SCPs.
+    #[test]
+    fn only_applied_scps_reach_the_iam_evaluation() {
+        let doc: PolicyDocument = serde_json::from_value(serde_json::json!({"Version": "2012-10-17",
+            "Statement": [{"Effect": "Deny", "Action": ["iam:*"], "Resource": ["*"]}]}))
+        .unwrap();
+        let scp = Scp {
+            id: "p-1".into(),
+            name: "no-iam".into(),
+            arn: "arn:aws:organizations::1:policy/p-1".into(),
+            aws_managed: false,
+            attached_to: vec!["111111111111".into()],
+            document: doc,
+        };
+        let mut e = ScpEvidence { applied: true, note: String::new(), policies: vec![scp], error: None };
+        let cx = e.context();
+        assert_eq!(cx.scps.as_ref().map(|l| l[0].0.as_str()), Some("no-iam (p-1)"));
+        assert_eq!(cx.scp_summary(), "SCPs applied: no-iam (p-1)");
+        e.applied = false;
+        assert!(e.context().scps.is_none());
     }
 
     /// The summary does not depend on the order records come in.

@@ -146,6 +146,8 @@ pub fn required_collections(
 #[derive(Clone)]
 struct Slot {
     package: String,
+    /// The check's file, as errors name it.
+    source: String,
     /// The compiled engine, or why the check cannot run.
     engine: Result<regorus::Engine, String>,
     has_applies: bool,
@@ -225,17 +227,21 @@ impl PolicyEngine {
 
     /// [`PolicyEngine::new`] with the limits every check runs within.
     pub fn with_limits(catalog: &Catalog, baseline: Json, limits: Limits) -> Result<PolicyEngine, EngineError> {
-        if !baseline.is_object() {
-            return Err(EngineError::BaselineNotObject(baseline.to_string()));
-        }
-        let data = super::rego_value::to_value(&serde_json::json!({ "baseline": baseline }))
-            .map_err(|e| EngineError::Data(e.to_string()))?;
-        let base = base_engine(catalog, Some(data), &limits);
+        PolicyEngine::parse(catalog, limits).for_baseline(baseline)
+    }
+
+    /// Every check of `catalog` parsed with the helper libraries, without `data.baseline`:
+    /// the part of compiling that is the same for every account. An organisation scan parses
+    /// once and gives each account [`PolicyEngine::for_baseline`] of it. A check that does
+    /// not parse is kept with its error.
+    pub fn parse(catalog: &Catalog, limits: Limits) -> PolicyEngine {
+        let base = base_engine(catalog, None, &limits);
         let mut slots = BTreeMap::new();
         for check in catalog.checks() {
             let source = check.file.source.clone();
             let mut slot = Slot {
                 package: check.meta.package.clone(),
+                source: source.clone(),
                 engine: Err(String::new()),
                 has_applies: false,
                 has_reason: false,
@@ -257,13 +263,36 @@ impl PolicyEngine {
                 slot.has_reason = declared(&engine, "not_applicable_reason")?;
                 slot.has_in_scope = declared(&engine, "in_scope")?;
                 slot.has_unknown = declared(&engine, "unknown")?;
-                // Analyse and schedule now, so that a compile error is found once, here.
-                engine.eval_query("true".to_owned(), false).map_err(|e| format!("{source} does not compile: {e}"))?;
                 Ok(engine)
             });
             slots.insert(check.meta.id.clone(), slot);
         }
-        Ok(PolicyEngine { slots, limits })
+        PolicyEngine { slots, limits }
+    }
+
+    /// A copy of these parsed checks with `data.baseline` = `baseline` (the environment view),
+    /// each analysed and scheduled, so that a compile error is found once, here, and reported
+    /// by [`PolicyEngine::evaluate`] for that check alone.
+    pub fn for_baseline(&self, baseline: Json) -> Result<PolicyEngine, EngineError> {
+        if !baseline.is_object() {
+            return Err(EngineError::BaselineNotObject(baseline.to_string()));
+        }
+        let data = super::rego_value::to_value(&serde_json::json!({ "baseline": baseline }))
+            .map_err(|e| EngineError::Data(e.to_string()))?;
+        let mut out = self.clone();
+        for slot in out.slots.values_mut() {
+            let Ok(engine) = &mut slot.engine else { continue };
+            let prepared = engine.add_data(data.clone()).map_err(|e| format!("cannot load data: {e}")).and_then(|()| {
+                engine
+                    .eval_query("true".to_owned(), false)
+                    .map(drop)
+                    .map_err(|e| format!("{} does not compile: {e}", slot.source))
+            });
+            if let Err(e) = prepared {
+                slot.engine = Err(e);
+            }
+        }
+        Ok(out)
     }
 
     /// Sets `input` to `document` (the snapshot as `model::Snapshot` serialises it). The
@@ -300,24 +329,64 @@ impl PolicyEngine {
     /// Evaluates one check against the current input. `Err` means the check is broken (does
     /// not compile, errors at run time, or returns a deny without `arn`/`message`): its
     /// results are ERROR and the other checks are unaffected.
+    ///
+    /// The time limit is on the check's own work: regorus's timer stops it on the wall clock,
+    /// and when it stopped a check whose thread was mostly waiting for a core (a busy machine,
+    /// several accounts evaluated at once) rather than working, the check runs again with a
+    /// wall-clock limit stretched to what its CPU share needs ([`next_wall_limit`]). So a busy
+    /// machine never turns a check into ERROR, and a runaway check is still stopped.
     pub fn evaluate(&mut self, check_id: &str) -> Result<CheckOutput, String> {
+        let budget = self.limits.check_timeout;
+        let mut wall = budget;
+        for _ in 0..MAX_ATTEMPTS {
+            let (cpu_before, started) = (thread_cpu_time(), Instant::now());
+            let result = self.attempt(check_id, wall);
+            let cpu = thread_cpu_time().zip(cpu_before).map(|(after, before)| after.saturating_sub(before));
+            match result {
+                // A stretched run that finished is held to the budget all the same, so that a
+                // busy machine does not let through a check an idle one stops.
+                Ok(_) if wall > budget && cpu.is_some_and(|c| c > budget) => return Err(over_time(check_id, budget)),
+                Err(Stop::OverTime) => {
+                    let elapsed = started.elapsed();
+                    match next_wall_limit(budget, elapsed, cpu) {
+                        Some(next) => {
+                            tracing::info!(
+                                check = check_id,
+                                elapsed_ms = elapsed.as_millis() as u64,
+                                cpu_ms = cpu.unwrap_or_default().as_millis() as u64,
+                                next_limit_ms = next.as_millis() as u64,
+                                "check stopped while waiting for a core; run again"
+                            );
+                            wall = next;
+                        }
+                        None => return Err(over_time(check_id, budget)),
+                    }
+                }
+                Err(Stop::Failed(e)) => return Err(e),
+                Ok(out) => return Ok(out),
+            }
+        }
+        Err(over_time(check_id, budget))
+    }
+
+    /// One run of a check's rules, all of them within `wall` of wall-clock time.
+    fn attempt(&mut self, check_id: &str, wall: Duration) -> Result<CheckOutput, Stop> {
         let slot = self.slots.get_mut(check_id).ok_or_else(|| format!("unknown check {check_id}"))?;
         let pkg = format!("data.{}", slot.package);
         let engine = slot.engine.as_mut().map_err(|e| e.clone())?;
-        let budget = self.limits.check_timeout;
         let started = Instant::now();
-        // One budget for all the rules of the check: each rule gets what is left of it.
-        let mut eval = |rule: &str| -> Result<Value, String> {
-            let left = budget.saturating_sub(started.elapsed());
+        // One limit for all the rules of the check: each rule gets what is left of it.
+        let mut eval = |rule: &str| -> Result<Value, Stop> {
+            let left = wall.saturating_sub(started.elapsed());
             if left.is_zero() {
-                return Err(over_time(check_id, budget));
+                return Err(Stop::OverTime);
             }
             if let Some(interval) = NonZeroU32::new(TIMER_CHECK_INTERVAL) {
                 engine.set_execution_timer_config(ExecutionTimerConfig { limit: left, check_interval: interval });
             }
             engine.eval_rule(format!("{pkg}.{rule}")).map_err(|e| match e.downcast_ref::<regorus::LimitError>() {
-                Some(regorus::LimitError::TimeLimitExceeded { .. }) => over_time(check_id, budget),
-                _ => format!("{check_id}: evaluating {rule}: {e}"),
+                Some(regorus::LimitError::TimeLimitExceeded { .. }) => Stop::OverTime,
+                _ => Stop::Failed(format!("{check_id}: evaluating {rule}: {e}")),
             })
         };
         let mut out = CheckOutput { applies: true, ..CheckOutput::default() };
@@ -330,7 +399,9 @@ impl PolicyEngine {
                         Value::String(s) => out.not_applicable_reason = Some(s.to_string()),
                         Value::Undefined => {}
                         other => {
-                            return Err(format!("{check_id}: not_applicable_reason must be a string, found {other}"))
+                            return Err(Stop::Failed(format!(
+                                "{check_id}: not_applicable_reason must be a string, found {other}"
+                            )))
                         }
                     }
                 }
@@ -347,13 +418,19 @@ impl PolicyEngine {
                         other => Err(format!("{check_id}: in_scope must contain ARN strings, found {other}")),
                     })
                     .collect::<Result<_, _>>()?,
-                other => return Err(format!("{check_id}: in_scope must be a set of ARNs, found {other}")),
+                other => {
+                    return Err(Stop::Failed(format!("{check_id}: in_scope must be a set of ARNs, found {other}")))
+                }
             });
         }
         let denies = match eval("deny")? {
             Value::Undefined => Vec::new(),
             Value::Set(items) => items.iter().map(|v| to_deny(check_id, v)).collect::<Result<Vec<_>, _>>()?,
-            other => return Err(format!("{check_id}: deny must be a set (`deny contains finding`), found {other}")),
+            other => {
+                return Err(Stop::Failed(format!(
+                    "{check_id}: deny must be a set (`deny contains finding`), found {other}"
+                )))
+            }
         };
         out.denies = denies;
         out.denies.sort_by(|a, b| (&a.arn, &a.message).cmp(&(&b.arn, &b.message)));
@@ -362,15 +439,63 @@ impl PolicyEngine {
                 Value::Undefined => Vec::new(),
                 Value::Set(items) => items.iter().map(|v| to_unknown(check_id, v)).collect::<Result<Vec<_>, _>>()?,
                 other => {
-                    return Err(format!(
+                    return Err(Stop::Failed(format!(
                         "{check_id}: unknown must be a set (`unknown contains {{\"arn\": ..., \"reason\": ...}}`), found {other}"
-                    ))
+                    )))
                 }
             };
             out.unknowns.sort();
         }
         Ok(out)
     }
+}
+
+/// Why an attempt at a check stopped.
+enum Stop {
+    /// Regorus's wall-clock timer stopped it.
+    OverTime,
+    /// The check is broken (ERROR).
+    Failed(String),
+}
+
+impl From<String> for Stop {
+    fn from(e: String) -> Stop {
+        Stop::Failed(e)
+    }
+}
+
+/// Runs of a check stopped while waiting for a core, at most (then it is over time).
+const MAX_ATTEMPTS: usize = 3;
+
+/// How far the wall-clock limit of a run may be stretched past the budget: under a load that
+/// leaves a check less than 1/16 of a core, the check is over time after all.
+const MAX_STRETCH: u32 = 16;
+
+/// After regorus's timer stopped a run of a check that took `elapsed` of wall-clock time and
+/// `cpu` of its thread's CPU time: the wall-clock limit of the next run, or `None` when the
+/// check is over its `budget`. It is over when its own work filled 90% of the budget or more
+/// (it was running, not waiting), when its CPU time cannot be measured (then the wall clock
+/// decides, as on a machine where this cannot be told apart), or when its CPU share was so
+/// small that the stretch would exceed [`MAX_STRETCH`] times the budget. Otherwise the next
+/// run gets the wall-clock time that, at the CPU share seen, buys the whole budget of work,
+/// with a quarter to spare.
+pub(crate) fn next_wall_limit(budget: Duration, elapsed: Duration, cpu: Option<Duration>) -> Option<Duration> {
+    let cpu = cpu?;
+    if cpu.as_secs_f64() >= 0.9 * budget.as_secs_f64() || elapsed.is_zero() {
+        return None;
+    }
+    let share = cpu.as_secs_f64() / elapsed.as_secs_f64();
+    if share < 1.0 / f64::from(MAX_STRETCH) {
+        return None;
+    }
+    Some(Duration::from_secs_f64(budget.as_secs_f64() / share * 1.25).min(budget.saturating_mul(MAX_STRETCH)))
+}
+
+/// This thread's CPU time so far (Linux: `/proc/thread-self/schedstat`, nanoseconds on a
+/// core); `None` where it cannot be read.
+fn thread_cpu_time() -> Option<Duration> {
+    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    text.split_whitespace().next()?.parse().ok().map(Duration::from_nanos)
 }
 
 /// Work units (statements, loop iterations) between two reads of the clock: cheap enough to
@@ -593,7 +718,11 @@ mod tests {
         assert!(err.contains("exceeded its time limit of 0.3 s"), "{err}");
         let err = engine.evaluate("FF-S3-913").unwrap_err();
         assert!(err.contains("300000000 elements exceed the bound"), "{err}");
-        assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+        // Stopped, not hung: at most MAX_ATTEMPTS runs of at most MAX_STRETCH budgets (a busy
+        // machine stretches the runs of a check that waits for a core), and the other two
+        // refused at once.
+        let bound = limits.check_timeout * MAX_STRETCH * MAX_ATTEMPTS as u32 + Duration::from_secs(5);
+        assert!(started.elapsed() < bound, "{:?}", started.elapsed());
         assert!(engine.evaluate("FF-S3-001").is_ok());
     }
 
@@ -641,6 +770,55 @@ mod tests {
         let q = "count(numbers.range_step(-9223372036854775808, 9223372036854775807, 4611686018427387904))";
         let got = bounded.eval_query(q.to_owned(), false).map(|r| format!("{:?}", r.result[0].expressions[0].value));
         assert_eq!(got.ok().as_deref(), Some("Number(4)"));
+    }
+
+    /// A busy machine does not make a check ERROR: a run stopped while its thread mostly
+    /// waited for a core runs again with the wall-clock time its CPU share needs; a run that
+    /// did its own work for (nearly) the whole budget, a share too small to wait for, or an
+    /// unmeasurable CPU time, is over time.
+    #[test]
+    fn time_limit_is_on_the_checks_own_work() {
+        let budget = Duration::from_secs(10);
+        let s = Duration::from_secs;
+        // A fifth of a core: the next run gets 10 s / 0.2 * 1.25.
+        assert_eq!(next_wall_limit(budget, s(10), Some(s(2))), Some(s(62) + Duration::from_millis(500)));
+        // Working all along: over time.
+        assert_eq!(next_wall_limit(budget, s(10), Some(Duration::from_millis(9500))), None);
+        // Less than 1/16 of a core: over time rather than waiting past 16 budgets.
+        assert_eq!(next_wall_limit(budget, s(10), Some(Duration::from_millis(500))), None);
+        // Just above 1/16: capped at 16 budgets.
+        assert_eq!(next_wall_limit(budget, s(10), Some(Duration::from_millis(700))), Some(s(160)));
+        assert_eq!(next_wall_limit(budget, s(10), None), None);
+        assert!(thread_cpu_time().is_some() || !cfg!(target_os = "linux"), "Linux reports a thread's CPU time");
+    }
+
+    /// An organisation scan parses the catalog once and gives each account its baseline: the
+    /// outputs are those of compiling with the baseline directly, and a second baseline on
+    /// the same parse is not mixed with the first.
+    #[test]
+    fn parse_once_then_baseline_equals_compiling_with_it() {
+        let gated = check(
+            "FF-S3-921",
+            "per_env",
+            "deny contains {\"arn\": b.arn, \"message\": data.baseline.environment} if { some b in input.s3.buckets; b.name == data.baseline.bucket }",
+        );
+        let files = [(gated.0.as_str(), gated.1.as_str()), (gated.2.as_str(), gated.3.as_str())];
+        let (_dir, cat) = overlay_catalog(&files);
+        let parsed = PolicyEngine::parse(&cat, Limits::default());
+        for (env, bucket) in [("prod", "a"), ("dev", "b")] {
+            let view = json!({"environment": env, "bucket": bucket});
+            let mut direct = PolicyEngine::new(&cat, view.clone()).unwrap();
+            let mut shared = parsed.for_baseline(view).unwrap();
+            direct.set_input(&input()).unwrap();
+            shared.set_input(&input()).unwrap();
+            let (a, b) = (direct.evaluate("FF-S3-921").unwrap(), shared.evaluate("FF-S3-921").unwrap());
+            assert_eq!(a, b);
+            assert_eq!(b.denies.len(), 1);
+            assert_eq!(b.denies[0].arn, format!("arn:aws:s3:::{bucket}"));
+            assert_eq!(b.denies[0].message, env);
+            assert!(shared.compile_error("FF-S3-001").is_none(), "{:?}", shared.compile_error("FF-S3-001"));
+        }
+        assert!(parsed.for_baseline(json!([])).is_err(), "data.baseline must be an object");
     }
 
     /// The lead evaluates on worker threads: the engine must be Send.

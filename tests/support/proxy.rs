@@ -1,16 +1,25 @@
 //! A loopback HTTP proxy in front of moto that can delay every answer (a model of real AWS
 //! latency, for the org benchmark), refuse `sts:AssumeRole` into chosen accounts (an
 //! account whose audit role cannot be assumed: moto itself lets anyone assume any role),
-//! answer the first requests of a path with throttling or 5xx, and rewrite a request body.
+//! answer the first requests of a path with throttling or 5xx, rewrite a request body, and
+//! throttle chosen accounts (moto never throttles).
+//!
+//! Throttling follows the credentials: when moto answers an `AssumeRole` into a throttled
+//! account, the proxy notes the access key id it hands out, and every request signed with that
+//! key (`Credential=<key>/` in its `Authorization` header) is answered with the protocol's
+//! throttling error the first N times the same request (request line and body) is seen; the
+//! SDK's retries then get through.
 //!
 //! One thread per client connection; each request is forwarded on a fresh connection to moto
 //! (`Connection: close`, read to the end), so the proxy needs no HTTP parsing of answers.
 //! Only loopback addresses are ever used.
 
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// What the proxy does besides forwarding.
@@ -27,6 +36,9 @@ pub struct Rules {
     /// Rewrites the body of requests whose request line contains the path before moto sees it
     /// (moto checks no signature): a malformed request the client would not send.
     pub rewrite: Option<(&'static str, Rewrite)>,
+    /// Account id → how many times each distinct request signed with that account's
+    /// assumed-role keys is answered with a throttling error before it is forwarded.
+    pub throttle: BTreeMap<String, u32>,
 }
 
 /// A request body rewrite (see [`Rules::rewrite`]).
@@ -39,6 +51,19 @@ pub struct Proxy {
     pub requests: Arc<AtomicU64>,
     /// Requests answered with a `fail_first` status so far.
     pub failed: Arc<AtomicU64>,
+    /// Throttling errors answered so far, by account id.
+    pub throttled: Arc<Mutex<BTreeMap<String, u64>>>,
+}
+
+/// What the proxy has learnt: the throttled accounts' access keys, and how often each of
+/// their requests was seen.
+#[derive(Default)]
+struct State {
+    /// Access key id → account id.
+    keys: Mutex<HashMap<String, String>>,
+    /// (access key id, request hash) → times answered with a throttling error.
+    seen: Mutex<HashMap<(String, u64), u32>>,
+    throttled: Arc<Mutex<BTreeMap<String, u64>>>,
 }
 
 impl Proxy {
@@ -50,16 +75,86 @@ impl Proxy {
         let failed = Arc::new(AtomicU64::new(0));
         let (counter, failures) = (requests.clone(), failed.clone());
         let rules = Arc::new(rules);
+        let state = Arc::new(State::default());
+        let throttled = state.throttled.clone();
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
-                let (rules, counter, failures) = (rules.clone(), counter.clone(), failures.clone());
+                let (rules, counter, failures, state) = (rules.clone(), counter.clone(), failures.clone(), state.clone());
                 std::thread::spawn(move || {
-                    let _ = serve(client, upstream_port, &rules, &counter, &failures);
+                    let _ = serve(client, upstream_port, &rules, &counter, &failures, &state);
                 });
             }
         });
-        Proxy { endpoint: format!("http://127.0.0.1:{port}"), requests, failed }
+        Proxy { endpoint: format!("http://127.0.0.1:{port}"), requests, failed, throttled }
     }
+}
+
+/// The access key id a request is signed with (SigV4 `Credential=<key>/...`).
+fn access_key(head: &[String]) -> Option<String> {
+    let auth = head.iter().find(|l| l.to_ascii_lowercase().starts_with("authorization:"))?;
+    let rest = &auth[auth.find("Credential=")? + "Credential=".len()..];
+    Some(rest[..rest.find('/')?].to_owned())
+}
+
+/// The account an AssumeRole request names (`arn:aws:iam::<id>:role/...`, form-encoded).
+fn assumed_account(body: &str) -> Option<String> {
+    if !body.contains("Action=AssumeRole") {
+        return None;
+    }
+    let rest = &body[body.find("iam%3A%3A")? + "iam%3A%3A".len()..];
+    Some(rest[..rest.find("%3A")?].to_owned())
+}
+
+/// The protocol's throttling error for a request: status, content type and body (the codes
+/// are those the SDK classifies as throttling).
+fn throttling_answer(head: &[String], body: &str) -> (u16, &'static str, &'static str) {
+    let content_type = head
+        .iter()
+        .find(|l| l.to_ascii_lowercase().starts_with("content-type:"))
+        .map(|l| l.to_ascii_lowercase())
+        .unwrap_or_default();
+    if content_type.contains("x-amz-json") {
+        (400, "application/x-amz-json-1.1", "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}")
+    } else if content_type.contains("x-www-form-urlencoded") && body.contains("Version=2016-11-15") {
+        (
+            503,
+            "text/xml",
+            "<Response><Errors><Error><Code>RequestLimitExceeded</Code><Message>Request limit exceeded.</Message></Error></Errors><RequestID>proxy</RequestID></Response>",
+        )
+    } else if content_type.contains("x-www-form-urlencoded") {
+        (
+            400,
+            "text/xml",
+            "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>proxy</RequestId></ErrorResponse>",
+        )
+    } else {
+        // REST protocols (S3, EKS, ...): S3's SlowDown, which every REST client retries on 503.
+        (
+            503,
+            "application/xml",
+            "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>",
+        )
+    }
+}
+
+/// Whether to answer this request with a throttling error (and count it).
+fn throttle(state: &State, rules: &Rules, head: &[String], body: &[u8]) -> bool {
+    let Some(key) = access_key(head) else { return false };
+    let Some(account) = state.keys.lock().expect("keys").get(&key).cloned() else { return false };
+    let times = rules.throttle.get(&account).copied().unwrap_or(0);
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    // The request line and body: the same call again (a retry) has the same hash; its
+    // signature headers (dates) differ, so they are left out.
+    head.first().hash(&mut hasher);
+    body.hash(&mut hasher);
+    let mut seen = state.seen.lock().expect("seen");
+    let n = seen.entry((key, hasher.finish())).or_insert(0);
+    if *n >= times {
+        return false;
+    }
+    *n += 1;
+    *state.throttled.lock().expect("throttled").entry(account).or_insert(0) += 1;
+    true
 }
 
 fn serve(
@@ -68,6 +163,7 @@ fn serve(
     rules: &Rules,
     counter: &AtomicU64,
     failures: &AtomicU64,
+    state: &State,
 ) -> std::io::Result<()> {
     let mut reader = BufReader::new(client.try_clone()?);
     let mut client = client;
@@ -139,6 +235,15 @@ fn serve(
             )?;
             continue;
         }
+        if throttle(state, rules, &head, &body) {
+            let (status, content_type, answer) = throttling_answer(&head, &text);
+            write!(
+                client,
+                "HTTP/1.1 {status} Throttled\r\nContent-Type: {content_type}\r\nx-amzn-ErrorType: ThrottlingException\r\nContent-Length: {}\r\n\r\n{answer}",
+                answer.len()
+            )?;
+            continue;
+        }
         let mut upstream = TcpStream::connect(("127.0.0.1", upstream_port))?;
         for line in &head {
             upstream.write_all(line.as_bytes())?;
@@ -147,6 +252,16 @@ fn serve(
         upstream.write_all(&body)?;
         let mut answer = Vec::new();
         upstream.read_to_end(&mut answer)?;
+        // Learn the keys handed out for a throttled account.
+        if let Some(account) = assumed_account(&text).filter(|a| rules.throttle.contains_key(a)) {
+            let xml = String::from_utf8_lossy(&answer);
+            if let Some(start) = xml.find("<AccessKeyId>") {
+                let rest = &xml[start + "<AccessKeyId>".len()..];
+                if let Some(end) = rest.find("</AccessKeyId>") {
+                    state.keys.lock().expect("keys").insert(rest[..end].trim().to_owned(), account);
+                }
+            }
+        }
         client.write_all(&answer)?;
         // moto answered `Connection: close` (or not): either way the client may reuse its
         // connection only if the answer says so, and then we keep serving it.

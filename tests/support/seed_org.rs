@@ -142,3 +142,31 @@ pub async fn add_audit_role(member: &Clients) {
         .await
         .expect("audit role policy");
 }
+
+/// The role the SCP test is about: its inline policy allows `iam:*` on every resource (full
+/// IAM write, a privilege-escalation edge). Returns its ARN.
+pub async fn add_iam_admin_role(member: &Clients) -> String {
+    let trust = serde_json::json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT_ID}:root")}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:PrincipalAccount": ACCOUNT_ID}}}]});
+    let out = member
+        .iam
+        .create_role()
+        .role_name("ff-iam-operator")
+        .assume_role_policy_document(trust.to_string())
+        .send()
+        .await
+        .expect("iam operator role");
+    let policy = serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "iam:*", "Resource": "*"}]});
+    member
+        .iam
+        .put_role_policy()
+        .role_name("ff-iam-operator")
+        .policy_name("iam-admin")
+        .policy_document(policy.to_string())
+        .send()
+        .await
+        .expect("iam operator policy");
+    out.role().map(|r| r.arn().to_owned()).expect("role arn")
+}

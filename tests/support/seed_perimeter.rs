@@ -37,8 +37,12 @@ fn arn(service: &str, resource: &str) -> String {
     format!("arn:aws:{service}:{REGION}:{ACCOUNT_ID}:{resource}")
 }
 
+/// A certificate or key file: from `FLOWFORGE_SEED_CERT_DIR` when set (the org benchmark's
+/// tenants `t01`... get theirs there), else `tests/data/perimeter/`.
 fn pem(name: &str) -> aws_sdk_acm::primitives::Blob {
-    let path = format!("{}/tests/data/perimeter/{name}", env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::var("FLOWFORGE_SEED_CERT_DIR")
+        .unwrap_or_else(|_| format!("{}/tests/data/perimeter", env!("CARGO_MANIFEST_DIR")));
+    let path = format!("{dir}/{name}");
     aws_sdk_acm::primitives::Blob::new(std::fs::read(&path).unwrap_or_else(|e| panic!("read {path}: {e}")))
 }
 
