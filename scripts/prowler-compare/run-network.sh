@@ -5,16 +5,9 @@
 # Output: $OUT/prowler-network.csv and the comparison table on stdout.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-MOTO_VENV=${FLOWFORGE_MOTO_VENV:?set FLOWFORGE_MOTO_VENV}
-PROWLER_VENV=${PROWLER_VENV:-/work/prowler-venv}
-OUT=${OUT:-$(mktemp -d)}
 PORT=${PORT:-50918}
-"$MOTO_VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$OUT/moto.log" 2>&1 &
-moto=$!
-trap 'kill $moto' EXIT
-sleep 3
-export AWS_ENDPOINT_URL=http://127.0.0.1:$PORT AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing \
-  AWS_DEFAULT_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true
+# shellcheck source=moto-env.sh
+. "$here/moto-env.sh"
 "$MOTO_VENV/bin/python" "$here/seed_network.py"
 # The corpus groups and ACLs are attached to nothing: --scan-unused-services makes Prowler judge them.
 checks=$("$MOTO_VENV/bin/python" "$here/table_network.py" --checks)
