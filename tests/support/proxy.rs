@@ -79,7 +79,8 @@ impl Proxy {
         let throttled = state.throttled.clone();
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
-                let (rules, counter, failures, state) = (rules.clone(), counter.clone(), failures.clone(), state.clone());
+                let (rules, counter, failures, state) =
+                    (rules.clone(), counter.clone(), failures.clone(), state.clone());
                 std::thread::spawn(move || {
                     let _ = serve(client, upstream_port, &rules, &counter, &failures, &state);
                 });
