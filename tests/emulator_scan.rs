@@ -654,7 +654,10 @@ async fn region_all_is_every_enabled_region_and_global_services_once() {
     assert_eq!(regions, expected);
     let calls = read_json(&stats);
     assert_eq!(calls["ec2:DescribeRegions"], 1);
-    assert_eq!(calls["iam:GetAccountAuthorizationDetails"], 1, "a global service is collected once: {calls:#}");
+    // A global service once, not once per region: the counts are attempts, and under load moto
+    // answers some calls with HTTP 500, which the SDK retries (at most 5 attempts a call, the session default).
+    let global = calls["iam:GetAccountAuthorizationDetails"].as_u64().unwrap_or(0);
+    assert!((1..=5).contains(&global), "a global service is collected once: {calls:#}");
     // A regional one in every region, once (moto answers some of the 38 x 17 concurrent
     // listings with HTTP 500, and those are retried: a few more attempts, never a second pass).
     let vpcs = calls["ec2:DescribeVpcs"].as_u64().unwrap_or(0) as usize;
