@@ -73,6 +73,20 @@ fn call_problem(region: &str, message: String) -> Problem {
     Problem::in_file(Code::SecurityHubCall, &format!("securityhub:{region}"), without_debug_dump(&message))
 }
 
+/// H001 for one finding Security Hub did not take: `what` says which step, then its error
+/// code and message (one line).
+fn finding_problem(region: &str, id: &str, what: &str, code: Option<&str>, message: Option<&str>) -> Problem {
+    Problem::in_file(
+        Code::SecurityHubFinding,
+        &format!("securityhub:{region}"),
+        format!(
+            "finding {id}: {what}{}: {}",
+            code.unwrap_or("(no code)"),
+            message.unwrap_or("(no message)").replace('\n', " ")
+        ),
+    )
+}
+
 /// One line without the SDK's Debug structure that a transport error's text ends with
 /// (`... Connection refused (os error 111) (DispatchFailure(DispatchFailure { ... }))`): the
 /// line keeps what a person acts on, `-v` logs the whole text.
@@ -187,15 +201,7 @@ pub async fn upload(report: &AuditReport, connect: &ConnectOptions) -> Outcome {
         for f in answer.failed_findings() {
             let id = f.id().unwrap_or("(no Id)");
             failed.push(id);
-            out.problems.push(Problem::in_file(
-                Code::SecurityHubFinding,
-                &format!("securityhub:{region}"),
-                format!(
-                    "finding {id}: {}: {}",
-                    f.error_code().unwrap_or("(no code)"),
-                    f.error_message().unwrap_or("(no message)").replace('\n', " ")
-                ),
-            ));
+            out.problems.push(finding_problem(&region, id, "", f.error_code(), f.error_message()));
         }
         for (f, resolving) in chunk {
             if failed.contains(&f.id().unwrap_or_default()) {
@@ -260,14 +266,12 @@ async fn resolve_workflow(client: &Client, product: &str, ids: &[&String], run_t
         out.workflow_resolved += answer.processed_findings().len();
         for f in answer.unprocessed_findings() {
             let id = f.finding_identifier().and_then(|i| i.id()).unwrap_or("(no Id)");
-            out.problems.push(Problem::in_file(
-                Code::SecurityHubFinding,
-                &format!("securityhub:{region}"),
-                format!(
-                    "finding {id}: workflow not set RESOLVED: {}: {}",
-                    f.error_code().unwrap_or("(no code)"),
-                    f.error_message().unwrap_or("(no message)").replace('\n', " ")
-                ),
+            out.problems.push(finding_problem(
+                &region,
+                id,
+                "workflow not set RESOLVED: ",
+                f.error_code(),
+                f.error_message(),
             ));
         }
     }
