@@ -33,6 +33,11 @@ pub struct Reads {
     /// A reference cycle among the rules reachable from the check (recursion), as a message
     /// naming the rules; the check cannot run.
     pub recursion: Option<String>,
+    /// The library files (by label) that define a rule the check reaches: the only ones its
+    /// engine needs. Preparing an engine (regorus's analysis and loop hoisting) costs in
+    /// proportion to the modules it holds, and it is redone for every account, so each check
+    /// carries just its own libraries rather than all of them.
+    pub libs: BTreeSet<String>,
 }
 
 /// A path segment of a reference: a static name, or an index computed at run time.
@@ -53,6 +58,8 @@ struct Graph {
 struct Refs {
     data: BTreeSet<Vec<Seg>>,
     input: BTreeSet<Vec<Seg>>,
+    /// The files (labels) that define the rule (a rule may be defined in several).
+    files: BTreeSet<String>,
 }
 
 /// Parses `(label, text)` files; a file that does not parse is skipped (the engine reports
@@ -62,7 +69,7 @@ fn build_graph<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Grap
     let mut roots = Vec::new();
     for (label, text) in files {
         if let Some(module) = parse(label, text) {
-            roots.push(add_module(&mut graph, &module));
+            roots.push(add_module(&mut graph, &module, label));
         }
     }
     (graph, roots.into_iter().flatten().collect())
@@ -94,16 +101,19 @@ impl Libraries {
             let entry = graph.rules.entry(path).or_default();
             entry.data.extend(refs.data);
             entry.input.extend(refs.input);
+            entry.files.extend(refs.files);
         }
         let mut reached: BTreeSet<Vec<String>> = BTreeSet::new();
         let mut stack: Vec<Vec<String>> = roots;
         let mut input_paths: BTreeSet<Vec<Seg>> = BTreeSet::new();
+        let mut libs: BTreeSet<String> = BTreeSet::new();
         while let Some(rule) = stack.pop() {
             if !reached.insert(rule.clone()) {
                 continue;
             }
             if let Some(refs) = graph.rules.get(&rule) {
                 input_paths.extend(refs.input.iter().cloned());
+                libs.extend(refs.files.iter().filter(|f| f.as_str() != check.0).cloned());
                 stack.extend(targets(&graph, &refs.data));
             }
         }
@@ -118,7 +128,7 @@ impl Libraries {
                 collections.extend(from.iter().copied());
             }
         }
-        Reads { collections, recursion: find_cycle(&graph, &reached) }
+        Reads { collections, recursion: find_cycle(&graph, &reached), libs }
     }
 }
 
@@ -227,7 +237,7 @@ fn find_cycle(graph: &Graph, within: &BTreeSet<Vec<String>>) -> Option<String> {
 }
 
 /// Adds the rules of `module` to `graph`; returns their paths.
-fn add_module(graph: &mut Graph, module: &Module) -> Vec<Vec<String>> {
+fn add_module(graph: &mut Graph, module: &Module, label: &str) -> Vec<Vec<String>> {
     // `package flowforge.aws.s3.tls_only` → data.flowforge.aws.s3.tls_only (a package path is
     // static: the parser accepts names and string keys only).
     let mut package = vec!["data".to_owned()];
@@ -271,6 +281,7 @@ fn add_module(graph: &mut Graph, module: &Module) -> Vec<Vec<String>> {
         let entry = graph.rules.entry(path.clone()).or_default();
         entry.data.extend(refs.data);
         entry.input.extend(refs.input);
+        entry.files.insert(label.to_owned());
         paths.push(path);
     }
     paths
@@ -516,6 +527,27 @@ mod tests {
         assert_eq!(names(&r), vec!["eks.clusters", "eks.fargate_profiles", "eks.node_groups"]);
         let bare = "package flowforge.aws.x.d\nimport rego.v1\ndeny contains k if { walk(input, [k, _]) }";
         assert_eq!(analyse(("c.rego", bare), []).collections.len(), COLLECTIONS.len());
+    }
+
+    /// A check's engine gets the library files its rules reach, transitively (a library rule
+    /// calling another library), and no other; a dynamic `data.flowforge.lib[x]` reaches them all.
+    #[test]
+    fn names_the_library_files_a_check_reaches() {
+        let net = "package flowforge.lib.net\nimport data.flowforge.lib.cidr\nimport rego.v1\n\
+                   private(s) if cidr.internal(s.cidr)\n";
+        let cidr = "package flowforge.lib.cidr\nimport rego.v1\ninternal(c) if startswith(c, \"10.\")\n";
+        let iam = "package flowforge.lib.iam\nimport rego.v1\nadmin(p) if p == \"*\"\n";
+        let libs = [("net.rego", net), ("cidr.rego", cidr), ("iam.rego", iam)];
+        let files = |check: &str| analyse(("c.rego", check), libs).libs.into_iter().collect::<Vec<_>>();
+        let uses_net = "package flowforge.aws.x.a\nimport data.flowforge.lib.net\nimport rego.v1\n\
+                        deny contains s.id if { some s in input.ec2.subnets; net.private(s) }";
+        assert_eq!(files(uses_net), vec!["cidr.rego", "net.rego"]);
+        let uses_none = "package flowforge.aws.x.b\nimport data.flowforge.lib.iam\nimport rego.v1\n\
+                         deny contains s.id if { some s in input.ec2.subnets; s.public }";
+        assert!(files(uses_none).is_empty(), "an import that is never used loads nothing");
+        let dynamic = "package flowforge.aws.x.c\nimport rego.v1\n\
+                       deny contains s.id if { some s in input.ec2.subnets; some n; data.flowforge.lib[n] }";
+        assert_eq!(files(dynamic), vec!["cidr.rego", "iam.rego", "net.rego"]);
     }
 
     /// `f(x) := f(x)` and mutual recursion through a library are found before anything runs

@@ -204,12 +204,22 @@ impl std::fmt::Debug for RegoInput {
 /// A regorus engine with the helper libraries and `data` loaded; `Err` when a library is
 /// broken (then every check reports that error).
 pub(crate) fn base_engine(catalog: &Catalog, data: Option<Value>, limits: &Limits) -> Result<regorus::Engine, String> {
+    engine_with_libs(catalog, data, limits, |_| true)
+}
+
+/// [`base_engine`] with only the libraries `wanted` picks (by source label).
+fn engine_with_libs(
+    catalog: &Catalog,
+    data: Option<Value>,
+    limits: &Limits,
+    wanted: impl Fn(&str) -> bool,
+) -> Result<regorus::Engine, String> {
     let mut engine = regorus::Engine::new();
     add_bounded_builtins(&mut engine, limits)?;
     if let Some(data) = data {
         engine.add_data(data).map_err(|e| format!("cannot load data: {e}"))?;
     }
-    for lib in catalog.libs() {
+    for lib in catalog.libs().iter().filter(|l| wanted(&l.source)) {
         engine
             .add_policy(lib.source.clone(), lib.text.clone())
             .map_err(|e| format!("library {} does not parse: {e}", lib.source))?;
@@ -234,8 +244,13 @@ impl PolicyEngine {
     /// the part of compiling that is the same for every account. An organisation scan parses
     /// once and gives each account [`PolicyEngine::for_baseline`] of it. A check that does
     /// not parse is kept with its error.
+    ///
+    /// Each check's engine holds only the libraries its rules reach ([`super::deps::Reads`]
+    /// `libs`): [`PolicyEngine::for_baseline`] prepares every engine again for each account,
+    /// at a cost that grows with the modules it holds. A library that does not parse still
+    /// makes every check ERROR, as when all were loaded.
     pub fn parse(catalog: &Catalog, limits: Limits) -> PolicyEngine {
-        let base = base_engine(catalog, None, &limits);
+        let base = base_engine(catalog, None, &limits).map(drop);
         let mut slots = BTreeMap::new();
         for check in catalog.checks() {
             let source = check.file.source.clone();
@@ -248,10 +263,11 @@ impl PolicyEngine {
                 has_in_scope: false,
                 has_unknown: false,
             };
-            slot.engine = base.clone().and_then(|mut engine| {
+            slot.engine = base.clone().and_then(|()| {
                 if let Some(cycle) = &check.reads.recursion {
                     return Err(format!("{source}: {cycle}"));
                 }
+                let mut engine = engine_with_libs(catalog, None, &limits, |lib| check.reads.libs.contains(lib))?;
                 engine.add_policy(source.clone(), check.file.text.clone()).map_err(|e| e.to_string())?;
                 let declared = |e: &regorus::Engine, rule: &str| {
                     e.has_declared_rule_rooted_at(&source, rule).map_err(|e| e.to_string())
@@ -648,6 +664,48 @@ mod tests {
         assert!(err.contains("arn"), "{err}");
         // The builtin checks still compile beside the broken ones.
         assert!(engine.compile_error("FF-S3-001").is_none(), "{:?}", engine.compile_error("FF-S3-001"));
+    }
+
+    /// Each check's engine loads only the libraries its rules reach: a check calling an
+    /// overlay library gets it, a check importing a library it never uses still compiles
+    /// and runs, and a library that does not parse still makes every check an ERROR, those
+    /// that never call it included (as when every engine loaded every library).
+    #[test]
+    fn each_check_loads_the_libraries_it_reaches() {
+        let lib = ("lib/probe.rego", "package flowforge.lib.probe\nimport rego.v1\nnamed(b) if b.name == \"b\"\n");
+        let uses = check(
+            "FF-S3-921",
+            "uses_lib",
+            "import data.flowforge.lib.probe\ndeny contains {\"arn\": b.arn, \"message\": \"m\"} if { some b in input.s3.buckets; probe.named(b) }",
+        );
+        let unused = check(
+            "FF-S3-922",
+            "imports_unused",
+            "import data.flowforge.lib.probe\nimport data.flowforge.lib.kms\ndeny contains {\"arn\": b.arn, \"message\": \"m\"} if { some b in input.s3.buckets; b.name == \"a\" }",
+        );
+        let mut files = vec![lib];
+        for c in [&uses, &unused] {
+            files.extend([(c.0.as_str(), c.1.as_str()), (c.2.as_str(), c.3.as_str())]);
+        }
+        let (_dir, cat) = overlay_catalog(&files);
+        let libs = |id: &str| cat.checks().iter().find(|c| c.meta.id == id).map(|c| c.reads.libs.clone()).unwrap();
+        assert_eq!(libs("FF-S3-921").into_iter().collect::<Vec<_>>().len(), 1, "{:?}", libs("FF-S3-921"));
+        assert!(libs("FF-S3-922").is_empty(), "{:?}", libs("FF-S3-922"));
+        let mut engine = PolicyEngine::new(&cat, json!({"environment": "prod"})).unwrap();
+        engine.set_input(&input()).unwrap();
+        let arns = |out: CheckOutput| out.denies.into_iter().map(|d| d.arn).collect::<Vec<_>>();
+        assert_eq!(arns(engine.evaluate("FF-S3-921").unwrap()), vec!["arn:aws:s3:::b"]);
+        assert_eq!(arns(engine.evaluate("FF-S3-922").unwrap()), vec!["arn:aws:s3:::a"]);
+
+        let broken = ("lib/probe.rego", "package flowforge.lib.probe\nimport rego.v1\nnamed(b) if {{");
+        files[0] = broken;
+        let (_dir, cat) = overlay_catalog(&files);
+        let mut engine = PolicyEngine::new(&cat, json!({"environment": "prod"})).unwrap();
+        engine.set_input(&input()).unwrap();
+        for id in ["FF-S3-921", "FF-S3-922", "FF-S3-001"] {
+            let err = engine.evaluate(id).unwrap_err();
+            assert!(err.contains("probe.rego"), "{id}: {err}");
+        }
     }
 
     /// `applies`, `not_applicable_reason` and `in_scope` are read per the contract.
