@@ -4,7 +4,7 @@
 MOTO_VENV=${FLOWFORGE_MOTO_VENV:?set FLOWFORGE_MOTO_VENV}
 PROWLER_VENV=${PROWLER_VENV:-/work/prowler-venv}
 export OUT=${OUT:-$(mktemp -d)}
-"$MOTO_VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" >"$OUT/moto.log" 2>&1 &
+"$MOTO_VENV/bin/python" "$(dirname "${BASH_SOURCE[0]}")/../moto_server.py" -H 127.0.0.1 -p "$PORT" >"$OUT/moto.log" 2>&1 &
 moto=$!
 trap 'kill $moto' EXIT
 sleep 3

@@ -33,6 +33,12 @@ pub fn moto_server_bin() -> PathBuf {
     venv().join("bin").join("moto_server")
 }
 
+/// `scripts/moto_server.py`: moto's server with its per-request log off and its backend
+/// dispatch remembered (the file says why); the benchmarks start moto the same way.
+pub fn moto_launcher() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts").join("moto_server.py")
+}
+
 fn free_port() -> u16 {
     let l = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
     l.local_addr().expect("local addr").port()
@@ -79,7 +85,8 @@ impl Moto {
         let log = std::env::temp_dir().join(format!("flowforge-moto-{port}.log"));
         let log_file = std::fs::File::create(&log).expect("create moto log file");
         let err_file = log_file.try_clone().expect("clone log handle");
-        let child = Command::new(&bin)
+        let child = Command::new(venv().join("bin").join("python"))
+            .arg(moto_launcher())
             .args(["-H", "127.0.0.1", "-p", &port.to_string()])
             .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
             // Never forward to real AWS, whatever the environment says.
