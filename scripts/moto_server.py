@@ -4,6 +4,9 @@ starts moto through this file (tests/support/moto.rs, scripts/moto-lib.sh).
 
 - werkzeug's one-line-per-request log is off (warnings and errors, such as the traceback
   behind a 500, are still written);
+- the listen backlog is 1,024 connections instead of werkzeug's 128: an organisation scan
+  opens more at once, and the kernel resets what overflows the backlog, which the client
+  then retries after a back-off (a delay real AWS endpoints do not add);
 - the dispatcher's choice of service backend for a host name is remembered: moto's own
   `get_backend_for_host` lists moto's package directory (one `stat` per service folder) and
   tries every service's URL patterns on every request, under a lock that serialises all
@@ -11,7 +14,7 @@ starts moto through this file (tests/support/moto.rs, scripts/moto-lib.sh).
   server runs.
 
 moto is one Python process that every request of a test or an organisation scan waits on;
-with both, it serves about twice as many requests per CPU second (README, "Organisation
+with these, it serves about twice as many requests per CPU second (README, "Organisation
 scans", benchmark). Arguments are moto_server's (`-H 127.0.0.1 -p PORT`).
 
 Usage: python scripts/moto_server.py -H 127.0.0.1 -p PORT
@@ -22,8 +25,10 @@ import sys
 
 from moto.moto_server import werkzeug_app
 from moto.server import main
+from werkzeug import serving
 
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
+serving.BaseWSGIServer.request_queue_size = 1024
 
 _dispatch = getattr(werkzeug_app.DomainDispatcherApplication, "get_backend_for_host", None)
 if _dispatch is not None:
