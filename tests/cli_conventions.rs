@@ -75,6 +75,22 @@ fn flags_beat_environment_beat_config_file_beat_defaults() {
     assert_eq!(gate_fail_on(&out), "medium", "prod's default from the baseline");
 }
 
+/// A bad value in a `FLOWFORGE_AUDIT_*` variable is exit 2 with clap's message and a note
+/// naming the variable (clap names only the flag); the same bad value as a flag gets no note.
+#[test]
+fn a_bad_environment_value_names_its_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["evaluate", "--snapshot", &snapshot("prod-compliant.json"), "--env", "prod"];
+    let o = bin_in(dir.path()).args(args).env("FLOWFORGE_AUDIT_FAIL_ON", "urgent").output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", common::text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("--fail-on") && err.contains("urgent"), "{err}");
+    assert!(err.contains("note: the value comes from the environment variable FLOWFORGE_AUDIT_FAIL_ON"), "{err}");
+    let o = bin_in(dir.path()).args(args).args(["--fail-on", "urgent"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", common::text(&o));
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("environment variable"), "{}", common::text(&o));
+}
+
 /// `--config FILE` names the file; a key that is no option is exit 2 with its position.
 #[test]
 fn config_option_and_unknown_keys() {

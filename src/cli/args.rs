@@ -238,7 +238,7 @@ pub struct DiffArgs {
     /// The newer one (same kind).
     pub new: PathBuf,
     /// Output format: md or json.
-    #[arg(long, default_value = "md")]
+    #[arg(long, default_value = "md", value_parser = ["md", "json"])]
     pub format: String,
     /// Write the diff to this file instead of stdout.
     #[arg(long, value_name = "FILE")]

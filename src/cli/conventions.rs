@@ -86,13 +86,19 @@ pub fn wants_version(args: &[OsString]) -> bool {
 }
 
 fn apply(mut cmd: Command, config: &Config) -> Command {
-    let ids: Vec<(String, String)> = cmd
+    // A file's value is the default of the commands whose option takes it: `format: [json,
+    // sarif]` sets the report formats of `scan` and `evaluate`, not `diff`'s (md or json).
+    let ids: Vec<(String, String, Option<&'static str>)> = cmd
         .get_arguments()
-        .filter_map(|a| a.get_long().map(|l| (a.get_id().to_string(), l.to_owned())))
-        .filter(|(_, l)| !CLAP_OWN.contains(&l.as_str()))
+        .filter_map(|a| a.get_long().map(|l| (a, l)))
+        .filter(|(_, l)| !CLAP_OWN.contains(l))
+        .map(|(a, long)| {
+            let value = config.values.iter().rev().find(|(k, _)| k == long).map(|(_, v)| v);
+            let value = value.filter(|v| accepts(a, long, v).is_ok()).map(|v| leak(v.clone()));
+            (a.get_id().to_string(), long.to_owned(), value)
+        })
         .collect();
-    for (id, long) in ids {
-        let value = config.values.iter().rev().find(|(k, _)| *k == long).map(|(_, v)| leak(v.clone()));
+    for (id, long, value) in ids {
         cmd = cmd.mut_arg(id, |a| {
             let a = a.env(leak(env_name(&long)));
             match value {
@@ -107,6 +113,28 @@ fn apply(mut cmd: Command, config: &Config) -> Command {
         cmd = cmd.mut_subcommand(name, |s| apply(s, config));
     }
     cmd
+}
+
+/// The `FLOWFORGE_AUDIT_*` variable a refused value came from, when clap refused an option's
+/// value that the command line does not give (clap's message names the flag only). A value from
+/// the configuration file was checked, with its position, before clap parses.
+pub fn value_from_environment(e: &clap::Error, args: &[OsString]) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if !matches!(e.kind(), ErrorKind::InvalidValue | ErrorKind::ValueValidation) {
+        return None;
+    }
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else { return None };
+    // "--fail-on <SEVERITY>"
+    let long = arg.strip_prefix("--")?.split([' ', '=']).next()?;
+    let on_command_line = args
+        .iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .filter_map(|a| a.to_str())
+        .any(|a| a == format!("--{long}") || a.starts_with(&format!("--{long}=")));
+    let var = env_name(long);
+    let set = std::env::var_os(&var).is_some_and(|v| !v.is_empty());
+    (set && !on_command_line).then_some(var)
 }
 
 /// Whether the arguments ask for `-v` (read before clap parses, for the configuration's errors).
@@ -173,45 +201,59 @@ fn read_failure(e: &std::io::Error) -> String {
     }
 }
 
-/// Checks `value` (a list is joined with commas) as every definition of the option `--long`
-/// (one in each command that has it) would parse it: `Err` with the first refusal (its
-/// reason, and clap's whole message). A flag takes `true` or `false`, a counted flag
-/// (`verbose`) a count.
+/// Checks `value` (a list is joined with commas) as the definitions of the option `--long`
+/// (one in each command that has it) would parse it: `Ok` when at least one accepts it (the
+/// value is the default of those commands only, [`apply`]), otherwise `Err` with the first
+/// refusal (its reason, and clap's whole message).
 fn check_value(tree: &Command, long: &str, value: &str) -> Result<(), (String, String)> {
     let mut all = Vec::new();
     walk(tree, &mut all);
+    let mut first_refusal = None;
     for (_, arg) in all.into_iter().filter(|(_, a)| a.get_long() == Some(long)) {
-        match arg.get_action() {
-            clap::ArgAction::SetTrue | clap::ArgAction::SetFalse if value != "true" && value != "false" => {
-                let why = format!("expected true or false, found {value:?}");
-                return Err((why.clone(), why));
+        match accepts(arg, long, value) {
+            Ok(()) => return Ok(()),
+            Err(e) => {
+                first_refusal.get_or_insert(e);
             }
-            clap::ArgAction::Count if value.parse::<u8>().is_err() => {
-                let why = format!("expected a count (0, 1, 2), found {value:?}");
-                return Err((why.clone(), why));
-            }
-            clap::ArgAction::SetTrue | clap::ArgAction::SetFalse | clap::ArgAction::Count => continue,
-            _ => {}
         }
-        // The option alone in a command of its own, given the value as a flag would.
-        // (A fresh argument with its parser: a clone would keep its relations to others.)
-        let mut probe = Arg::new("value").long(leak(long.to_owned())).action(clap::ArgAction::Append);
-        probe = probe.value_parser(arg.get_value_parser().clone());
-        if let Some(names) = arg.get_value_names() {
-            probe = probe.value_names(names.to_vec());
+    }
+    first_refusal.map_or(Ok(()), Err)
+}
+
+/// Whether the option `arg` (`--long`) takes `value` as a flag would give it: `Err` with the
+/// reason and clap's whole message. A flag takes `true` or `false`, a counted flag (`verbose`)
+/// a count.
+fn accepts(arg: &Arg, long: &str, value: &str) -> Result<(), (String, String)> {
+    match arg.get_action() {
+        clap::ArgAction::SetTrue | clap::ArgAction::SetFalse if value != "true" && value != "false" => {
+            let why = format!("expected true or false, found {value:?}");
+            return Err((why.clone(), why));
         }
-        if let Some(d) = arg.get_value_delimiter() {
-            probe = probe.value_delimiter(d);
+        clap::ArgAction::Count if value.parse::<u8>().is_err() => {
+            let why = format!("expected a count (0, 1, 2), found {value:?}");
+            return Err((why.clone(), why));
         }
-        let probe = Command::new("config").no_binary_name(true).arg(probe);
-        if let Err(e) = probe.try_get_matches_from([format!("--{long}={value}")]) {
-            // clap says "error: invalid value 'V' for '--x <X>': why\n\nFor more ...": the
-            // line keeps "why"; the whole first line is a detail for -v.
-            let text = e.to_string();
-            let full = text.lines().next().unwrap_or("").trim_start_matches("error: ").trim().to_owned();
-            let why = full.split_once("': ").map(|(_, why)| why).unwrap_or("not accepted");
-            return Err((format!("invalid value {value:?}: {why}"), full));
-        }
+        clap::ArgAction::SetTrue | clap::ArgAction::SetFalse | clap::ArgAction::Count => return Ok(()),
+        _ => {}
+    }
+    // The option alone in a command of its own, given the value as a flag would.
+    // (A fresh argument with its parser: a clone would keep its relations to others.)
+    let mut probe = Arg::new("value").long(leak(long.to_owned())).action(clap::ArgAction::Append);
+    probe = probe.value_parser(arg.get_value_parser().clone());
+    if let Some(names) = arg.get_value_names() {
+        probe = probe.value_names(names.to_vec());
+    }
+    if let Some(d) = arg.get_value_delimiter() {
+        probe = probe.value_delimiter(d);
+    }
+    let probe = Command::new("config").no_binary_name(true).arg(probe);
+    if let Err(e) = probe.try_get_matches_from([format!("--{long}={value}")]) {
+        // clap says "error: invalid value 'V' for '--x <X>': why\n\nFor more ...": the
+        // line keeps "why"; the whole first line is a detail for -v.
+        let text = e.to_string();
+        let full = text.lines().next().unwrap_or("").trim_start_matches("error: ").trim().to_owned();
+        let why = full.split_once("': ").map(|(_, why)| why).unwrap_or("not accepted");
+        return Err((format!("invalid value {value:?}: {why}"), full));
     }
     Ok(())
 }
@@ -355,6 +397,35 @@ mod tests {
         let e = read_config(&bad).unwrap_err().message();
         assert!(e.contains("bad.yaml:2:1: error[C002]") && e.contains("\"fail-onn\""), "{e}");
         assert!(e.contains("bad.yaml:3:9: error[C003]") && e.contains("a mapping"), "{e}");
+    }
+
+    /// A file's value is the default only of the commands whose option takes it:
+    /// `format: [json, sarif]` sets the report formats of `scan` and `evaluate` and leaves
+    /// `diff --format` (md or json) at md; `format: json` is both. A value no command takes is
+    /// still refused (C004).
+    #[test]
+    fn config_values_go_to_the_commands_that_take_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c.yaml");
+        let formats = |m: &clap::ArgMatches, sub: &str| -> Vec<String> {
+            let (_, m) = m.subcommand().filter(|(n, _)| *n == sub).unwrap();
+            m.get_many::<String>("format").unwrap().cloned().collect()
+        };
+        std::fs::write(&path, "format: [json, sarif]\n").unwrap();
+        let config = read_config(&path).unwrap();
+        let m = command(&config, false).try_get_matches_from(["x", "diff", "a.json", "b.json"]).unwrap();
+        assert_eq!(formats(&m, "diff"), ["md"]);
+        let m = command(&config, false)
+            .try_get_matches_from(["x", "evaluate", "--snapshot", "s.json", "--env", "prod"])
+            .unwrap();
+        assert_eq!(formats(&m, "evaluate"), ["json", "sarif"]);
+        std::fs::write(&path, "format: json\n").unwrap();
+        let config = read_config(&path).unwrap();
+        let m = command(&config, false).try_get_matches_from(["x", "diff", "a.json", "b.json"]).unwrap();
+        assert_eq!(formats(&m, "diff"), ["json"]);
+        std::fs::write(&path, "format: docx\n").unwrap();
+        let e = read_config(&path).unwrap_err().message();
+        assert!(e.contains("error[C004]") && e.contains("docx"), "{e}");
     }
 
     /// Issue 15: each kind of bad configuration file is one `diag::Problem` with its code

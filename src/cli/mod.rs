@@ -62,6 +62,9 @@ pub fn main() -> ExitCode {
                 // --help and --version are not errors.
                 let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
                 let _ = e.print();
+                if let Some(var) = conventions::value_from_environment(&e, &argv) {
+                    errln!("note: the value comes from the environment variable {var}");
+                }
                 return ExitCode::from(code);
             }
         };
