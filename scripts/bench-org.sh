@@ -9,16 +9,18 @@
 # routing proxy written in Rust (tests/support/proxy.rs, run as the ignored test
 # `emulator_scan bench_proxy`): moto is one GIL-bound Python process, while real AWS serves
 # every account independently. The proxy sends an AssumeRole into an account to the moto that
-# owns it (account id modulo K), learns the keys it hands out and sends the requests signed
-# with them there; the management account's own calls go to the first moto. The organisation
-# is seeded through such a proxy without delay; every measured run goes through a fresh one
-# that counts the API calls, first without delay, then adding 50 ms to every answer (a model
-# of real AWS latency).
+# owns it, learns the keys it hands out and sends the requests signed with them there; the
+# management account's own calls go to the first moto. The organisation is seeded through
+# such a proxy without delay, which places the accounts evenly over the K motos (the last
+# first) and writes the placement down; every measured run goes through a fresh proxy that
+# reads it and counts the API calls, first without delay, then adding 50 ms to every answer
+# (a model of real AWS latency).
 #
 # Usage: scripts/bench-org.sh [N] [MAX_ACCOUNTS]   (FLOWFORGE_BENCH_BIN=path skips the release build;
 # FLOWFORGE_BENCH_GOAL_ONLY=1 seeds no 1,000-resource account and runs only the two runs the
 # goal compares, one account and N accounts with latency; FLOWFORGE_BENCH_MOTOS=K moto
-# processes; FLOWFORGE_BENCH_KEEP=DIR copies each run's org-summary.json to DIR/<run>.json)
+# processes; FLOWFORGE_BENCH_KEEP=DIR copies each run's org-summary.json to DIR/<run>.json, to
+# compare with scripts/org-summary-diff.py; FLOWFORGE_BENCH_REPEAT=R measures each run R times)
 # Loopback only: moto and the proxy listen on 127.0.0.1 and every AWS call goes there. Needs
 # openssl (each tenant's self-signed load balancer certificate).
 set -euo pipefail
@@ -38,6 +40,11 @@ fi
 K="${FLOWFORGE_BENCH_MOTOS:-$(nproc)}"
 if ! [[ "$K" =~ ^[1-9][0-9]*$ ]]; then
   echo "FLOWFORGE_BENCH_MOTOS must be a number of moto processes (1 or more), not '$K'" >&2
+  exit 2
+fi
+REPEAT="${FLOWFORGE_BENCH_REPEAT:-1}"
+if ! [[ "$REPEAT" =~ ^[1-9][0-9]*$ ]]; then
+  echo "FLOWFORGE_BENCH_REPEAT must be a number of repetitions (1 or more), not '$REPEAT'" >&2
   exit 2
 fi
 KEEP="${FLOWFORGE_BENCH_KEEP:-}"
@@ -75,6 +82,7 @@ proxy_start() {
   PROXY_DIR="$WORK/$1.proxy"
   mkdir -p "$PROXY_DIR"
   FLOWFORGE_PROXY_UPSTREAMS="$UPSTREAMS" FLOWFORGE_PROXY_DELAY_MS="$2" FLOWFORGE_PROXY_DIR="$PROXY_DIR" \
+    FLOWFORGE_PROXY_ACCOUNTS="$WORK/accounts" \
     "$PROXY_BIN" bench_proxy --ignored --exact --quiet >"$PROXY_DIR/log" 2>&1 &
   PROXY_PID=$!
   for _ in $(seq 1 300); do
@@ -172,9 +180,12 @@ if [[ -z "$GOAL_ONLY" ]]; then
   run "1,000-resources-account" 0 "$BIG"
   run "$N+1-accounts" 0 "$ALL_SEEDED,$BIG"
 fi
-run "1-account+50ms" 50 "$ONE"
-run "$N-accounts+50ms" 50 "$ALL_SEEDED"
+for r in $(seq 1 "$REPEAT"); do
+  suffix=""
+  [[ "$REPEAT" == 1 ]] || suffix="#$r"
+  run "1-account+50ms$suffix" 50 "$ONE"
+  run "$N-accounts+50ms$suffix" 50 "$ALL_SEEDED"
+  awk -v a="$(secs "$N-accounts+50ms$suffix")" -v b="$(secs "1-account+50ms$suffix")" -v n="$N" -v k="$K" \
+    'BEGIN { printf "with 50 ms latency, %d moto processes: %d accounts / 1 account = %.2fx (goal: <= 3x)\n", k, n, a / b }'
+done
 [[ -n "$GOAL_ONLY" ]] || run "$N+1-accounts+50ms" 50 "$ALL_SEEDED,$BIG"
-echo
-awk -v a="$(secs "$N-accounts+50ms")" -v b="$(secs "1-account+50ms")" -v n="$N" \
-  'BEGIN { printf "with 50 ms latency: %d accounts / 1 account = %.2fx (goal: <= 3x)\n", n, a / b }'

@@ -755,13 +755,46 @@ async fn routing_proxy_sends_each_account_to_its_moto() {
     // Moto 1 saw exactly the odd account's AssumeRole, CreateUser and ListUsers.
     let routed: Vec<u64> = proxy.routed.iter().map(|n| n.load(std::sync::atomic::Ordering::Relaxed)).collect();
     assert_eq!(routed, [5, 3], "requests per upstream");
+
+    // A fresh proxy routes a placed account where it was placed (the odd one on moto 0 now), and
+    // with `balance` a new account goes to the upstream with fewer accounts (moto 1), not to its
+    // id modulo 2 (moto 0).
+    let rules = support::proxy::Rules {
+        placed: [(odd.to_owned(), 0)].into_iter().collect(),
+        balance: true,
+        ..Default::default()
+    };
+    let proxy = support::proxy::Proxy::start_routed(&[m0.port, m1.port], rules);
+    let mgmt = Clients::new(&proxy.endpoint, "testing", "testing").await;
+    let sts = aws_sdk_sts::Client::new(&mgmt.conf);
+    for (account, user) in [(odd, "odd-on-0"), ("222222222222", "new-on-1")] {
+        let out = sts
+            .assume_role()
+            .role_arn(format!("arn:aws:iam::{account}:role/FlowForgeAudit"))
+            .role_session_name("routing")
+            .send()
+            .await
+            .expect("assume role");
+        let c = out.credentials().expect("credentials");
+        let keys = (c.access_key_id().to_owned(), c.secret_access_key().to_owned());
+        let member = Clients::new(&proxy.endpoint, &keys.0, &keys.1).await;
+        member.iam.create_user().user_name(user).send().await.expect("create user through the proxy");
+        let port = if user.ends_with("-on-0") { m0.port } else { m1.port };
+        assert_eq!(users(direct(port), keys).await, [user], "{account} is served by the moto on {port}");
+    }
+    let placed = proxy.placed.lock().expect("placed").clone();
+    let expected: std::collections::BTreeMap<String, usize> =
+        [(odd.to_owned(), 0), ("222222222222".to_owned(), 1)].into_iter().collect();
+    assert_eq!(placed, expected, "placements");
 }
 
 /// Not a test: the routing latency proxy `scripts/bench-org.sh` puts in front of its moto
 /// processes (see `support::proxy`). Configured by the environment:
 /// `FLOWFORGE_PROXY_UPSTREAMS` (comma-separated `http://127.0.0.1:PORT`, the management
 /// account's first), `FLOWFORGE_PROXY_DELAY_MS` (added to every answer),
-/// `FLOWFORGE_PROXY_PORT` (default: a free one) and `FLOWFORGE_PROXY_DIR`, where it writes
+/// `FLOWFORGE_PROXY_PORT` (default: a free one), `FLOWFORGE_PROXY_ACCOUNTS` (optional: a file of
+/// `account upstream` lines, read if it exists; new accounts are then balanced over the
+/// upstreams, and the file is rewritten on stop) and `FLOWFORGE_PROXY_DIR`, where it writes
 /// `endpoint` (once it listens) and `pid`, then serves until a file `stop` appears there, and
 /// then writes `calls`: the requests it answered, then the requests per upstream.
 #[test]
@@ -780,7 +813,27 @@ fn bench_proxy() {
     let port: u16 = std::env::var("FLOWFORGE_PROXY_PORT").map_or(0, |p| p.parse().expect("FLOWFORGE_PROXY_PORT"));
     let dir = std::path::PathBuf::from(var("FLOWFORGE_PROXY_DIR"));
     let listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("bind the proxy's loopback port");
-    let rules = support::proxy::Rules { latency: std::time::Duration::from_millis(delay), ..Default::default() };
+    // Placements: read from the file if it exists (a previous proxy's), balanced for new
+    // accounts, and written back when the proxy stops.
+    let accounts = std::env::var_os("FLOWFORGE_PROXY_ACCOUNTS").map(std::path::PathBuf::from);
+    let placed = accounts
+        .as_ref()
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .map(|text| {
+            text.lines()
+                .filter_map(|l| l.split_once(' '))
+                .map(|(a, i)| {
+                    (a.to_owned(), i.trim().parse().expect("FLOWFORGE_PROXY_ACCOUNTS: `account upstream` lines"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let rules = support::proxy::Rules {
+        latency: std::time::Duration::from_millis(delay),
+        placed,
+        balance: accounts.is_some(),
+        ..Default::default()
+    };
     let proxy = support::proxy::Proxy::start_on(listener, &upstreams, rules);
     assert!(proxy.endpoint.starts_with("http://127.0.0.1:"), "loopback only: {}", proxy.endpoint);
     std::fs::write(dir.join("pid"), format!("{}\n", std::process::id())).expect("pid file");
@@ -793,6 +846,11 @@ fn bench_proxy() {
     let routed: Vec<String> =
         proxy.routed.iter().map(|n| n.load(std::sync::atomic::Ordering::Relaxed).to_string()).collect();
     let calls = format!("{}\n{}\n", proxy.requests.load(std::sync::atomic::Ordering::Relaxed), routed.join(" "));
+    if let Some(file) = accounts {
+        let placed = proxy.placed.lock().expect("placed").clone();
+        let text: String = placed.iter().map(|(a, i)| format!("{a} {i}\n")).collect();
+        std::fs::write(file, text).expect("FLOWFORGE_PROXY_ACCOUNTS file");
+    }
     std::fs::write(dir.join("calls"), calls).expect("calls file");
 }
 

@@ -51,6 +51,13 @@ pub struct Rules {
     /// Account id → how many times each distinct request signed with that account's
     /// assumed-role keys is answered with a throttling error before it is forwarded.
     pub throttle: BTreeMap<String, u32>,
+    /// Routing: accounts already placed on an upstream (index), e.g. by the proxy that seeded
+    /// them ([`Proxy::placed`]), so that a fresh proxy routes them the same way.
+    pub placed: BTreeMap<String, usize>,
+    /// Routing: an account not placed yet goes to the upstream with the fewest accounts (the
+    /// highest index first: upstream 0 also serves the management account) rather than to its
+    /// id modulo the number of upstreams (random ids spread unevenly: 12 and 8 of 20).
+    pub balance: bool,
 }
 
 /// A request body rewrite (see [`Rules::rewrite`]).
@@ -67,6 +74,8 @@ pub struct Proxy {
     pub throttled: Arc<Mutex<BTreeMap<String, u64>>>,
     /// Requests forwarded so far, by upstream (the order of [`Proxy::start_routed`]'s ports).
     pub routed: Arc<Vec<AtomicU64>>,
+    /// Account id → its upstream, for the accounts routed so far (and [`Rules::placed`]).
+    pub placed: Arc<Mutex<BTreeMap<String, usize>>>,
 }
 
 /// What the proxy has learnt: the access keys moto handed out for an account (every account
@@ -98,6 +107,10 @@ impl Proxy {
         let addr = listener.local_addr().expect("local addr");
         assert!(addr.ip().is_loopback(), "the proxy listens on loopback only, not {addr}");
         assert!(!upstream_ports.is_empty(), "the proxy needs an upstream");
+        if let Some((account, i)) = rules.placed.iter().find(|(_, i)| **i >= upstream_ports.len()) {
+            panic!("account {account} is placed on upstream {i}, but there are {} upstreams", upstream_ports.len());
+        }
+        let placed = Arc::new(Mutex::new(rules.placed.clone()));
         let requests = Arc::new(AtomicU64::new(0));
         let failed = Arc::new(AtomicU64::new(0));
         let routed: Arc<Vec<AtomicU64>> = Arc::new(upstream_ports.iter().map(|_| AtomicU64::new(0)).collect());
@@ -107,6 +120,7 @@ impl Proxy {
             requests: requests.clone(),
             failures: failed.clone(),
             routed: routed.clone(),
+            placed: placed.clone(),
             state: State::default(),
         });
         let throttled = ctx.state.throttled.clone();
@@ -118,7 +132,7 @@ impl Proxy {
                 });
             }
         });
-        Proxy { endpoint: format!("http://127.0.0.1:{}", addr.port()), requests, failed, throttled, routed }
+        Proxy { endpoint: format!("http://127.0.0.1:{}", addr.port()), requests, failed, throttled, routed, placed }
     }
 }
 
@@ -130,14 +144,31 @@ struct Context {
     requests: Arc<AtomicU64>,
     failures: Arc<AtomicU64>,
     routed: Arc<Vec<AtomicU64>>,
+    placed: Arc<Mutex<BTreeMap<String, usize>>>,
     state: State,
 }
 
 impl Context {
-    /// The upstream that owns an account: its id modulo the number of upstreams (stable
-    /// across proxies, so a fresh proxy routes a scan like the one that seeded it).
+    /// The upstream that owns an account: where it was placed, else its id modulo the number
+    /// of upstreams (stable across proxies, so a fresh proxy routes a scan like the one that
+    /// seeded it), or with [`Rules::balance`] the upstream with the fewest accounts.
     fn owner(&self, account: &str) -> usize {
-        account.parse::<u64>().map(|id| (id % self.upstreams.len() as u64) as usize).unwrap_or(0)
+        let n = self.upstreams.len();
+        let mut placed = self.placed.lock().expect("placed");
+        if let Some(i) = placed.get(account) {
+            return *i;
+        }
+        let i = if self.rules.balance {
+            let mut load = vec![0usize; n];
+            for i in placed.values() {
+                load[*i] += 1;
+            }
+            (0..n).rev().min_by_key(|i| load[*i]).unwrap_or(0)
+        } else {
+            account.parse::<u64>().map_or(0, |id| (id % n as u64) as usize)
+        };
+        placed.insert(account.to_owned(), i);
+        i
     }
 
     /// Where a request goes: an AssumeRole to the owner of the account it names, a request
