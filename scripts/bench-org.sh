@@ -103,7 +103,7 @@ proxy_stop() {
   PROXY_ROUTED="$(sed -n 2p "$PROXY_DIR/calls")"
 }
 
-echo "$K moto processes behind a routing proxy"
+echo "moto processes: $K, behind a routing proxy"
 echo "seeding an organisation of $N FlowForge accounts and one with 1,000 resources of each kind ..."
 proxy_start seed 0
 SEED_START=$(date +%s)
@@ -173,7 +173,7 @@ run() {
 secs() { awk -F: '{ if (NF == 3) print $1*3600+$2*60+$3; else print $1*60+$2 }' "$WORK/$1.wall"; }
 
 echo
-echo "== scan --org --max-accounts $MAX_ACCOUNTS, $K moto processes (exit 1 is a gate verdict, not a failure of the benchmark)"
+echo "== scan --org --max-accounts $MAX_ACCOUNTS, moto processes: $K (exit 1 is a gate verdict, not a failure of the benchmark)"
 if [[ -z "$GOAL_ONLY" ]]; then
   run "1-account" 0 "$ONE"
   run "$N-accounts" 0 "$ALL_SEEDED"
@@ -186,6 +186,6 @@ for r in $(seq 1 "$REPEAT"); do
   run "1-account+50ms$suffix" 50 "$ONE"
   run "$N-accounts+50ms$suffix" 50 "$ALL_SEEDED"
   awk -v a="$(secs "$N-accounts+50ms$suffix")" -v b="$(secs "1-account+50ms$suffix")" -v n="$N" -v k="$K" \
-    'BEGIN { printf "with 50 ms latency, %d moto processes: %d accounts / 1 account = %.2fx (goal: <= 3x)\n", k, n, a / b }'
+    'BEGIN { printf "with 50 ms latency, moto processes: %d, %d accounts / 1 account = %.2fx (goal: <= 3x)\n", k, n, a / b }'
 done
 [[ -n "$GOAL_ONLY" ]] || run "$N+1-accounts+50ms" 50 "$ALL_SEEDED,$BIG"
