@@ -1,15 +1,26 @@
 #!/usr/bin/env bash
 # Benchmark of `scan --org` against the moto emulator: an organisation of N member accounts
 # (default 20), each a seeded FlowForge environment, plus one member with 1,000 buckets, roles
-# and security groups (scripts/bench_seed.py). Each run goes through a loopback proxy
-# (scripts/latency_proxy.py) that counts the API calls; the same runs are repeated with the
-# proxy adding 50 ms to every answer (a model of real AWS latency). Prints wall time, peak
-# RSS and API calls of each run, and the ratio the goal is about: N accounts with latency
-# take at most 3x one account with latency.
+# and security groups (scripts/bench_seed.py). Prints wall time, scanner CPU, moto CPU, the
+# proxy's CPU, peak RSS and API calls of each run, and the ratio the goal is about: N accounts
+# with latency take at most 3x one account with latency.
+#
+# One moto process per core (K = FLOWFORGE_BENCH_MOTOS, default `nproc`; 1 works) behind a
+# routing proxy written in Rust (tests/support/proxy.rs, run as the ignored test
+# `emulator_scan bench_proxy`): moto is one GIL-bound Python process, while real AWS serves
+# every account independently. The proxy sends an AssumeRole into an account to the moto that
+# owns it, learns the keys it hands out and sends the requests signed with them there; the
+# management account's own calls go to the first moto. The organisation is seeded through
+# such a proxy without delay, which places the accounts evenly over the K motos (the last
+# first) and writes the placement down; every measured run goes through a fresh proxy that
+# reads it and counts the API calls, first without delay, then adding 50 ms to every answer
+# (a model of real AWS latency).
 #
 # Usage: scripts/bench-org.sh [N] [MAX_ACCOUNTS]   (FLOWFORGE_BENCH_BIN=path skips the release build;
 # FLOWFORGE_BENCH_GOAL_ONLY=1 seeds no 1,000-resource account and runs only the two runs the
-# goal compares, one account and N accounts with latency)
+# goal compares, one account and N accounts with latency; FLOWFORGE_BENCH_MOTOS=K moto
+# processes; FLOWFORGE_BENCH_KEEP=DIR copies each run's org-summary.json to DIR/<run>.json, to
+# compare with scripts/org-summary-diff.py; FLOWFORGE_BENCH_REPEAT=R measures each run R times)
 # Loopback only: moto and the proxy listen on 127.0.0.1 and every AWS call goes there. Needs
 # openssl (each tenant's self-signed load balancer certificate).
 set -euo pipefail
@@ -26,15 +37,75 @@ if [[ -z "$BIN" ]]; then
   BIN="${CARGO_TARGET_DIR:-$REPO_ROOT/target}/release/flowforge-audit"
 fi
 
+K="${FLOWFORGE_BENCH_MOTOS:-$(nproc)}"
+if ! [[ "$K" =~ ^[1-9][0-9]*$ ]]; then
+  echo "FLOWFORGE_BENCH_MOTOS must be a number of moto processes (1 or more), not '$K'" >&2
+  exit 2
+fi
+REPEAT="${FLOWFORGE_BENCH_REPEAT:-1}"
+if ! [[ "$REPEAT" =~ ^[1-9][0-9]*$ ]]; then
+  echo "FLOWFORGE_BENCH_REPEAT must be a number of repetitions (1 or more), not '$REPEAT'" >&2
+  exit 2
+fi
+KEEP="${FLOWFORGE_BENCH_KEEP:-}"
+[[ -z "$KEEP" ]] || mkdir -p "$KEEP"
+
 WORK="$(mktemp -d)"
 # shellcheck source=scripts/moto-lib.sh
 source "$REPO_ROOT/scripts/moto-lib.sh"
 PROXY_PID=""
-cleanup() { [[ -n "$PROXY_PID" ]] && kill "$PROXY_PID" 2>/dev/null; moto_stop; rm -rf "$WORK"; }
+PROXY_DIR=""
+cleanup() {
+  if [[ -n "$PROXY_PID" ]]; then touch "$PROXY_DIR/stop"; wait "$PROXY_PID" 2>/dev/null || true; fi
+  moto_stop_many
+  rm -rf "$WORK"
+}
 trap cleanup EXIT
-moto_start
+moto_start_many "$K"
+UPSTREAMS="$(IFS=,; echo "${ENDPOINTS[*]}")"
 
+# The routing proxy: the ignored test `bench_proxy` of the emulator tests' binary (built by
+# cargo if needed, then run directly).
+PROXY_BIN="$(cd "$REPO_ROOT" && cargo test --quiet --no-run --test emulator_scan --message-format=json |
+  "$VENV/bin/python" -c 'import json, sys
+for line in sys.stdin:
+    m = json.loads(line)
+    if m.get("reason") == "compiler-artifact" and m.get("target", {}).get("name") == "emulator_scan" and m.get("executable"):
+        print(m["executable"])')"
+[[ -x "$PROXY_BIN" ]] || { echo "could not build the emulator tests (the routing proxy)" >&2; exit 2; }
+
+# proxy_start NAME DELAY_MS: a routing proxy in front of the K motos; sets PROXY_ENDPOINT.
+# proxy_stop: stops it and reads its counts (PROXY_CALLS, PROXY_ROUTED per moto) and CPU
+# seconds (PROXY_CPU).
+proc_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
+proxy_start() {
+  PROXY_DIR="$WORK/$1.proxy"
+  mkdir -p "$PROXY_DIR"
+  FLOWFORGE_PROXY_UPSTREAMS="$UPSTREAMS" FLOWFORGE_PROXY_DELAY_MS="$2" FLOWFORGE_PROXY_DIR="$PROXY_DIR" \
+    FLOWFORGE_PROXY_ACCOUNTS="$WORK/accounts" \
+    "$PROXY_BIN" bench_proxy --ignored --exact --quiet >"$PROXY_DIR/log" 2>&1 &
+  PROXY_PID=$!
+  for _ in $(seq 1 300); do
+    [[ -s "$PROXY_DIR/endpoint" ]] && break
+    if ! kill -0 "$PROXY_PID" 2>/dev/null; then
+      echo "the routing proxy did not start; its log:" >&2; cat "$PROXY_DIR/log" >&2; exit 2
+    fi
+    sleep 0.2
+  done
+  PROXY_ENDPOINT="$(cat "$PROXY_DIR/endpoint")"
+}
+proxy_stop() {
+  PROXY_CPU="$(proc_cpu "$(cat "$PROXY_DIR/pid")")"
+  touch "$PROXY_DIR/stop"
+  wait "$PROXY_PID" || { echo "the routing proxy failed; its log:" >&2; cat "$PROXY_DIR/log" >&2; exit 2; }
+  PROXY_PID=""
+  PROXY_CALLS="$(sed -n 1p "$PROXY_DIR/calls")"
+  PROXY_ROUTED="$(sed -n 2p "$PROXY_DIR/calls")"
+}
+
+echo "moto processes: $K, behind a routing proxy"
 echo "seeding an organisation of $N FlowForge accounts and one with 1,000 resources of each kind ..."
+proxy_start seed 0
 SEED_START=$(date +%s)
 # Each tenant's load balancer certificate (app.tNN.flowforge.example.com), self-signed, beside
 # the test certificates (tests/data/perimeter/README.md).
@@ -46,35 +117,31 @@ for i in $(seq 1 "$N"); do
   openssl req -x509 -newkey rsa:2048 -nodes -keyout "$CERTS/$t.key.pem" -out "$CERTS/$t.cert.pem" -days 3650 \
     -subj "/CN=app.$t.flowforge.example.com" -addext "subjectAltName=DNS:app.$t.flowforge.example.com" 2>/dev/null
 done
-(cd "$REPO_ROOT" && FLOWFORGE_SEED_ENDPOINT="$ENDPOINT" FLOWFORGE_BENCH_DIR="$WORK" FLOWFORGE_BENCH_ACCOUNTS="$N" \
+(cd "$REPO_ROOT" && FLOWFORGE_SEED_ENDPOINT="$PROXY_ENDPOINT" FLOWFORGE_BENCH_DIR="$WORK" FLOWFORGE_BENCH_ACCOUNTS="$N" \
   FLOWFORGE_SEED_CERT_DIR="$CERTS" \
   cargo test --quiet --test emulator_scan seed_bench_org -- --ignored --exact >/dev/null)
 GOAL_ONLY="${FLOWFORGE_BENCH_GOAL_ONLY:-}"
 read -r BIG BIG_KEY BIG_SECRET <"$WORK/big.txt"
 if [[ -z "$GOAL_ONLY" ]]; then
   BENCH_ACCESS_KEY_ID="$BIG_KEY" BENCH_SECRET_ACCESS_KEY="$BIG_SECRET" BENCH_SEED_WORKERS=1 \
-    "$VENV/bin/python" "$REPO_ROOT/scripts/bench_seed.py" "$ENDPOINT" 1000
+    "$VENV/bin/python" "$REPO_ROOT/scripts/bench_seed.py" "$PROXY_ENDPOINT" 1000
 fi
+proxy_stop
 echo "seeding took $(( $(date +%s) - SEED_START )) s"
 ONE="$(head -1 "$WORK/seeded.txt")"
 ALL_SEEDED="$(paste -sd, "$WORK/seeded.txt")"
 
-# CPU seconds moto (one Python process) has used so far: the emulator's own share of a run.
-moto_cpu() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$MOTO_PID/stat"; }
+# CPU seconds the K moto processes have used so far: the emulator's own share of a run.
+moto_cpu() {
+  local pid total=0
+  for pid in "${MOTO_PIDS[@]}"; do total="$(awk -v t="$total" -v c="$(proc_cpu "$pid")" 'BEGIN { print t + c }')"; done
+  printf '%.1f' "$total"
+}
 
-# run NAME DELAY_MS ACCOUNTS: one `scan --org` through a fresh proxy.
+# run NAME DELAY_MS ACCOUNTS: one `scan --org` through a fresh routing proxy.
 run() {
-  local name="$1" delay="$2" accounts="$3" port status
-  port="$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
-  "$VENV/bin/python" "$REPO_ROOT/scripts/latency_proxy.py" "$port" "$ENDPOINT" "$delay" "$WORK/$name.calls" &
-  PROXY_PID=$!
-  # Wait for the proxy's port (a TCP connect, not a request: the proxy counts requests).
-  "$VENV/bin/python" -c 'import socket, sys, time
-for _ in range(100):
-    try:
-        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 1).close(); break
-    except OSError:
-        time.sleep(0.1)' "$port"
+  local name="$1" delay="$2" accounts="$3" status
+  proxy_start "$name" "$delay"
   local moto_before
   moto_before="$(moto_cpu)"
   set +e
@@ -83,38 +150,42 @@ for _ in range(100):
     AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_EC2_METADATA_DISABLED=true \
     /usr/bin/time -v -o "$WORK/$name.time" \
     "$BIN" scan --org --accounts "$accounts" --baseline "$WORK/tenants.yaml" --max-accounts "$MAX_ACCOUNTS" \
-      --endpoint-url "http://127.0.0.1:$port" --region us-east-1 --no-progress --quiet --format json \
+      --endpoint-url "$PROXY_ENDPOINT" --region us-east-1 --no-progress --quiet --format json \
       --out "$WORK/$name" >"$WORK/$name.out" 2>"$WORK/$name.err"
   status=$?
   set -e
-  kill "$PROXY_PID"; wait "$PROXY_PID" 2>/dev/null || true; PROXY_PID=""
+  local moto_used
+  moto_used="$(awk -v a="$moto_before" -v b="$(moto_cpu)" 'BEGIN { printf "%.1f", b - a }')"
+  proxy_stop
   if [[ ! -s "$WORK/$name/org-summary.json" ]]; then
     echo "$name: scan failed (exit $status):" >&2; cat "$WORK/$name.err" >&2; exit 2
   fi
+  [[ -z "$KEEP" ]] || cp "$WORK/$name/org-summary.json" "$KEEP/$name.json"
   local wall rss cpu
   wall="$(grep "Elapsed (wall clock)" "$WORK/$name.time" | awk '{print $NF}')"
   rss="$(grep "Maximum resident set size" "$WORK/$name.time" | awk '{print $NF}')"
   cpu="$(grep -E "(User|System) time" "$WORK/$name.time" | awk '{s += $NF} END {printf "%.1f", s}')"
-  local moto_used
-  moto_used="$(awk -v a="$moto_before" -v b="$(moto_cpu)" 'BEGIN { printf "%.1f", b - a }')"
-  printf '%-26s %9s wall %6s s CPU (moto %6s s) %5d MB peak RSS %6d API calls (exit %d)\n' \
-    "$name" "$wall" "$cpu" "$moto_used" "$((rss / 1024))" "$(cat "$WORK/$name.calls" 2>/dev/null || echo 0)" "$status"
+  printf '%-26s %9s wall %6s s CPU (moto %6s s, proxy %5.1f s) %5d MB peak RSS %6d API calls (per moto: %s) (exit %d)\n' \
+    "$name" "$wall" "$cpu" "$moto_used" "$PROXY_CPU" "$((rss / 1024))" "$PROXY_CALLS" "$PROXY_ROUTED" "$status"
   echo "$wall" >"$WORK/$name.wall"
 }
 
 secs() { awk -F: '{ if (NF == 3) print $1*3600+$2*60+$3; else print $1*60+$2 }' "$WORK/$1.wall"; }
 
 echo
-echo "== scan --org --max-accounts $MAX_ACCOUNTS (exit 1 is a gate verdict, not a failure of the benchmark)"
+echo "== scan --org --max-accounts $MAX_ACCOUNTS, moto processes: $K (exit 1 is a gate verdict, not a failure of the benchmark)"
 if [[ -z "$GOAL_ONLY" ]]; then
   run "1-account" 0 "$ONE"
   run "$N-accounts" 0 "$ALL_SEEDED"
   run "1,000-resources-account" 0 "$BIG"
   run "$N+1-accounts" 0 "$ALL_SEEDED,$BIG"
 fi
-run "1-account+50ms" 50 "$ONE"
-run "$N-accounts+50ms" 50 "$ALL_SEEDED"
+for r in $(seq 1 "$REPEAT"); do
+  suffix=""
+  [[ "$REPEAT" == 1 ]] || suffix="#$r"
+  run "1-account+50ms$suffix" 50 "$ONE"
+  run "$N-accounts+50ms$suffix" 50 "$ALL_SEEDED"
+  awk -v a="$(secs "$N-accounts+50ms$suffix")" -v b="$(secs "1-account+50ms$suffix")" -v n="$N" -v k="$K" \
+    'BEGIN { printf "with 50 ms latency, moto processes: %d, %d accounts / 1 account = %.2fx (goal: <= 3x)\n", k, n, a / b }'
+done
 [[ -n "$GOAL_ONLY" ]] || run "$N+1-accounts+50ms" 50 "$ALL_SEEDED,$BIG"
-echo
-awk -v a="$(secs "$N-accounts+50ms")" -v b="$(secs "1-account+50ms")" -v n="$N" \
-  'BEGIN { printf "with 50 ms latency: %d accounts / 1 account = %.2fx (goal: <= 3x)\n", n, a / b }'

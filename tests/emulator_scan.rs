@@ -708,6 +708,152 @@ async fn seed_bench_org() {
         .expect("big.txt");
 }
 
+/// The routing proxy of the org benchmark makes two moto processes act as one organisation:
+/// an AssumeRole lands in the process that owns the account, requests signed with the key it
+/// hands out follow it (written there, read back there), and the management keys stay on
+/// upstream 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn routing_proxy_sends_each_account_to_its_moto() {
+    let (m0, m1) = (Moto::start(), Moto::start());
+    let proxy = support::proxy::Proxy::start_routed(&[m0.port, m1.port], Default::default());
+    let mgmt = Clients::new(&proxy.endpoint, "testing", "testing").await;
+    // Account id modulo 2 picks the upstream: the even account is moto 0's, the odd one moto 1's.
+    let (even, odd) = ("111111111110", "111111111111");
+    let assume = |account: &str| {
+        let sts = aws_sdk_sts::Client::new(&mgmt.conf);
+        let arn = format!("arn:aws:iam::{account}:role/FlowForgeAudit");
+        async move {
+            let out = sts.assume_role().role_arn(arn).role_session_name("routing").send().await.expect("assume role");
+            let c = out.credentials().expect("credentials");
+            (c.access_key_id().to_owned(), c.secret_access_key().to_owned())
+        }
+    };
+    let (even_key, odd_key) = (assume(even).await, assume(odd).await);
+    let users = |endpoint: String, (key, secret): (String, String)| async move {
+        let c = Clients::new(&endpoint, &key, &secret).await;
+        let out = c.iam.list_users().send().await.expect("list users");
+        out.users().iter().map(|u| u.user_name().to_owned()).collect::<Vec<_>>()
+    };
+    let testing = || ("testing".to_owned(), "testing".to_owned());
+    for (keys, name) in [(testing(), "mgmt-user"), (even_key.clone(), "even-user"), (odd_key.clone(), "odd-user")] {
+        let c = Clients::new(&proxy.endpoint, &keys.0, &keys.1).await;
+        c.iam.create_user().user_name(name).send().await.expect("create user through the proxy");
+    }
+    // Through the proxy, each account reads back its own user.
+    assert_eq!(users(proxy.endpoint.clone(), testing()).await, ["mgmt-user"]);
+    assert_eq!(users(proxy.endpoint.clone(), even_key.clone()).await, ["even-user"]);
+    assert_eq!(users(proxy.endpoint.clone(), odd_key.clone()).await, ["odd-user"]);
+    // In the processes themselves: the odd account and its key live in moto 1 only, the
+    // management account and the even one in moto 0 (moto takes an unknown key for its default
+    // account, the management account).
+    let direct = |port: u16| format!("http://127.0.0.1:{port}");
+    assert_eq!(users(direct(m0.port), testing()).await, ["mgmt-user"]);
+    assert_eq!(users(direct(m0.port), even_key).await, ["even-user"]);
+    assert_eq!(users(direct(m1.port), odd_key.clone()).await, ["odd-user"]);
+    assert!(users(direct(m1.port), testing()).await.is_empty(), "the management account's user is not in moto 1");
+    assert_eq!(users(direct(m0.port), odd_key).await, ["mgmt-user"], "moto 0 does not know the odd account's key");
+    // Moto 1 saw exactly the odd account's AssumeRole, CreateUser and ListUsers.
+    let routed: Vec<u64> = proxy.routed.iter().map(|n| n.load(std::sync::atomic::Ordering::Relaxed)).collect();
+    assert_eq!(routed, [5, 3], "requests per upstream");
+
+    // A fresh proxy routes a placed account where it was placed (the odd one on moto 0 now), and
+    // with `balance` a new account goes to the upstream with fewer accounts (moto 1), not to its
+    // id modulo 2 (moto 0).
+    let rules = support::proxy::Rules {
+        placed: [(odd.to_owned(), 0)].into_iter().collect(),
+        balance: true,
+        ..Default::default()
+    };
+    let proxy = support::proxy::Proxy::start_routed(&[m0.port, m1.port], rules);
+    let mgmt = Clients::new(&proxy.endpoint, "testing", "testing").await;
+    let sts = aws_sdk_sts::Client::new(&mgmt.conf);
+    for (account, user) in [(odd, "odd-on-0"), ("222222222222", "new-on-1")] {
+        let out = sts
+            .assume_role()
+            .role_arn(format!("arn:aws:iam::{account}:role/FlowForgeAudit"))
+            .role_session_name("routing")
+            .send()
+            .await
+            .expect("assume role");
+        let c = out.credentials().expect("credentials");
+        let keys = (c.access_key_id().to_owned(), c.secret_access_key().to_owned());
+        let member = Clients::new(&proxy.endpoint, &keys.0, &keys.1).await;
+        member.iam.create_user().user_name(user).send().await.expect("create user through the proxy");
+        let port = if user.ends_with("-on-0") { m0.port } else { m1.port };
+        assert_eq!(users(direct(port), keys).await, [user], "{account} is served by the moto on {port}");
+    }
+    let placed = proxy.placed.lock().expect("placed").clone();
+    let expected: std::collections::BTreeMap<String, usize> =
+        [(odd.to_owned(), 0), ("222222222222".to_owned(), 1)].into_iter().collect();
+    assert_eq!(placed, expected, "placements");
+}
+
+/// Not a test: the routing latency proxy `scripts/bench-org.sh` puts in front of its moto
+/// processes (see `support::proxy`). Configured by the environment:
+/// `FLOWFORGE_PROXY_UPSTREAMS` (comma-separated `http://127.0.0.1:PORT`, the management
+/// account's first), `FLOWFORGE_PROXY_DELAY_MS` (added to every answer),
+/// `FLOWFORGE_PROXY_PORT` (default: a free one), `FLOWFORGE_PROXY_ACCOUNTS` (optional: a file of
+/// `account upstream` lines, read if it exists; new accounts are then balanced over the
+/// upstreams, and the file is rewritten on stop) and `FLOWFORGE_PROXY_DIR`, where it writes
+/// `endpoint` (once it listens) and `pid`, then serves until a file `stop` appears there, and
+/// then writes `calls`: the requests it answered, then the requests per upstream.
+#[test]
+#[ignore = "run by scripts/bench-org.sh in front of the moto processes it starts"]
+fn bench_proxy() {
+    let var = |k: &str| std::env::var(k).unwrap_or_else(|_| panic!("{k} is not set (scripts/bench-org.sh sets it)"));
+    let upstreams: Vec<u16> = var("FLOWFORGE_PROXY_UPSTREAMS")
+        .split(',')
+        .map(|u| {
+            u.strip_prefix("http://127.0.0.1:")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or_else(|| panic!("an upstream is a loopback endpoint http://127.0.0.1:PORT, not {u:?}"))
+        })
+        .collect();
+    let delay: u64 = var("FLOWFORGE_PROXY_DELAY_MS").parse().expect("FLOWFORGE_PROXY_DELAY_MS is milliseconds");
+    let port: u16 = std::env::var("FLOWFORGE_PROXY_PORT").map_or(0, |p| p.parse().expect("FLOWFORGE_PROXY_PORT"));
+    let dir = std::path::PathBuf::from(var("FLOWFORGE_PROXY_DIR"));
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("bind the proxy's loopback port");
+    // Placements: read from the file if it exists (a previous proxy's), balanced for new
+    // accounts, and written back when the proxy stops.
+    let accounts = std::env::var_os("FLOWFORGE_PROXY_ACCOUNTS").map(std::path::PathBuf::from);
+    let placed = accounts
+        .as_ref()
+        .and_then(|f| std::fs::read_to_string(f).ok())
+        .map(|text| {
+            text.lines()
+                .filter_map(|l| l.split_once(' '))
+                .map(|(a, i)| {
+                    (a.to_owned(), i.trim().parse().expect("FLOWFORGE_PROXY_ACCOUNTS: `account upstream` lines"))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let rules = support::proxy::Rules {
+        latency: std::time::Duration::from_millis(delay),
+        placed,
+        balance: accounts.is_some(),
+        ..Default::default()
+    };
+    let proxy = support::proxy::Proxy::start_on(listener, &upstreams, rules);
+    assert!(proxy.endpoint.starts_with("http://127.0.0.1:"), "loopback only: {}", proxy.endpoint);
+    std::fs::write(dir.join("pid"), format!("{}\n", std::process::id())).expect("pid file");
+    // Written whole, then renamed: the script never reads half an endpoint.
+    std::fs::write(dir.join("endpoint.part"), &proxy.endpoint).expect("endpoint file");
+    std::fs::rename(dir.join("endpoint.part"), dir.join("endpoint")).expect("endpoint file");
+    while !dir.join("stop").exists() {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let routed: Vec<String> =
+        proxy.routed.iter().map(|n| n.load(std::sync::atomic::Ordering::Relaxed).to_string()).collect();
+    let calls = format!("{}\n{}\n", proxy.requests.load(std::sync::atomic::Ordering::Relaxed), routed.join(" "));
+    if let Some(file) = accounts {
+        let placed = proxy.placed.lock().expect("placed").clone();
+        let text: String = placed.iter().map(|(a, i)| format!("{a} {i}\n")).collect();
+        std::fs::write(file, text).expect("FLOWFORGE_PROXY_ACCOUNTS file");
+    }
+    std::fs::write(dir.join("calls"), calls).expect("calls file");
+}
+
 /// The seeded IAM corpus cases (`tests/data/corpus/iam/`, `seed: true`) get their labelled
 /// verdict through `scan`, by exact check id and role or resource ARN. They are seeded into a
 /// compliant FlowForge account, so that checks reading the whole account (FF-KMS-003 finds

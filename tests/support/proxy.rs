@@ -10,9 +10,21 @@
 //! throttling error the first N times the same request (request line and body) is seen; the
 //! SDK's retries then get through.
 //!
-//! One thread per client connection; each request is forwarded on a fresh connection to moto
-//! (`Connection: close`, read to the end), so the proxy needs no HTTP parsing of answers.
-//! Only loopback addresses are ever used.
+//! Routing ([`Proxy::start_routed`]): in front of several moto processes, the proxy makes them
+//! act as one organisation, each process serving a share of the accounts (moto is one
+//! GIL-bound Python process; real AWS serves every account independently). An `AssumeRole`
+//! into `arn:aws:iam::<account>:role/...` goes to the upstream that owns `<account>` (account
+//! id modulo the number of upstreams), and the access key id moto hands out is learnt as that
+//! account's: a request signed with it goes to the same upstream (an assumed key is known only
+//! to the moto process that issued it; moto's AssumeRole does not check that the role
+//! exists). Every other request (the management account's own keys: Organizations, its STS
+//! calls) goes to upstream 0. With one upstream everything goes there.
+//!
+//! One thread per client connection, which is kept alive between requests (unless the client
+//! asks to close it, or an answer has no length); each request is forwarded on a fresh
+//! connection to its upstream (`Connection: close`, read to the end): moto (Werkzeug) answers
+//! `Connection: close` to every request, even to one that asks to keep the connection, so a
+//! pool of upstream connections could not be reused. Only loopback addresses are ever used.
 
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
@@ -39,6 +51,13 @@ pub struct Rules {
     /// Account id → how many times each distinct request signed with that account's
     /// assumed-role keys is answered with a throttling error before it is forwarded.
     pub throttle: BTreeMap<String, u32>,
+    /// Routing: accounts already placed on an upstream (index), e.g. by the proxy that seeded
+    /// them ([`Proxy::placed`]), so that a fresh proxy routes them the same way.
+    pub placed: BTreeMap<String, usize>,
+    /// Routing: an account not placed yet goes to the upstream with the fewest accounts (the
+    /// highest index first: upstream 0 also serves the management account) rather than to its
+    /// id modulo the number of upstreams (random ids spread unevenly: 12 and 8 of 20).
+    pub balance: bool,
 }
 
 /// A request body rewrite (see [`Rules::rewrite`]).
@@ -53,10 +72,14 @@ pub struct Proxy {
     pub failed: Arc<AtomicU64>,
     /// Throttling errors answered so far, by account id.
     pub throttled: Arc<Mutex<BTreeMap<String, u64>>>,
+    /// Requests forwarded so far, by upstream (the order of [`Proxy::start_routed`]'s ports).
+    pub routed: Arc<Vec<AtomicU64>>,
+    /// Account id → its upstream, for the accounts routed so far (and [`Rules::placed`]).
+    pub placed: Arc<Mutex<BTreeMap<String, usize>>>,
 }
 
-/// What the proxy has learnt: the throttled accounts' access keys, and how often each of
-/// their requests was seen.
+/// What the proxy has learnt: the access keys moto handed out for an account (every account
+/// when routing, the throttled ones otherwise), and how often each throttled request was seen.
 #[derive(Default)]
 struct State {
     /// Access key id → account id.
@@ -69,24 +92,97 @@ struct State {
 impl Proxy {
     /// Starts a proxy to moto's `upstream_port`.
     pub fn start(upstream_port: u16, rules: Rules) -> Proxy {
+        Proxy::start_routed(&[upstream_port], rules)
+    }
+
+    /// Starts a proxy that routes over several moto processes (see the module doc); upstream 0
+    /// serves the management account.
+    pub fn start_routed(upstream_ports: &[u16], rules: Rules) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind a loopback port");
-        let port = listener.local_addr().expect("local addr").port();
+        Proxy::start_on(listener, upstream_ports, rules)
+    }
+
+    /// [`Proxy::start_routed`] on a listener the caller bound (a loopback address).
+    pub fn start_on(listener: TcpListener, upstream_ports: &[u16], rules: Rules) -> Proxy {
+        let addr = listener.local_addr().expect("local addr");
+        assert!(addr.ip().is_loopback(), "the proxy listens on loopback only, not {addr}");
+        assert!(!upstream_ports.is_empty(), "the proxy needs an upstream");
+        if let Some((account, i)) = rules.placed.iter().find(|(_, i)| **i >= upstream_ports.len()) {
+            panic!("account {account} is placed on upstream {i}, but there are {} upstreams", upstream_ports.len());
+        }
+        let placed = Arc::new(Mutex::new(rules.placed.clone()));
         let requests = Arc::new(AtomicU64::new(0));
         let failed = Arc::new(AtomicU64::new(0));
-        let (counter, failures) = (requests.clone(), failed.clone());
-        let rules = Arc::new(rules);
-        let state = Arc::new(State::default());
-        let throttled = state.throttled.clone();
+        let routed: Arc<Vec<AtomicU64>> = Arc::new(upstream_ports.iter().map(|_| AtomicU64::new(0)).collect());
+        let ctx = Arc::new(Context {
+            upstreams: upstream_ports.to_vec(),
+            rules,
+            requests: requests.clone(),
+            failures: failed.clone(),
+            routed: routed.clone(),
+            placed: placed.clone(),
+            state: State::default(),
+        });
+        let throttled = ctx.state.throttled.clone();
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
-                let (rules, counter, failures, state) =
-                    (rules.clone(), counter.clone(), failures.clone(), state.clone());
+                let ctx = ctx.clone();
                 std::thread::spawn(move || {
-                    let _ = serve(client, upstream_port, &rules, &counter, &failures, &state);
+                    let _ = serve(client, &ctx);
                 });
             }
         });
-        Proxy { endpoint: format!("http://127.0.0.1:{port}"), requests, failed, throttled }
+        Proxy { endpoint: format!("http://127.0.0.1:{}", addr.port()), requests, failed, throttled, routed, placed }
+    }
+}
+
+/// What every connection's thread shares.
+struct Context {
+    /// Loopback ports of the upstreams; index 0 serves the management account.
+    upstreams: Vec<u16>,
+    rules: Rules,
+    requests: Arc<AtomicU64>,
+    failures: Arc<AtomicU64>,
+    routed: Arc<Vec<AtomicU64>>,
+    placed: Arc<Mutex<BTreeMap<String, usize>>>,
+    state: State,
+}
+
+impl Context {
+    /// The upstream that owns an account: where it was placed, else its id modulo the number
+    /// of upstreams (stable across proxies, so a fresh proxy routes a scan like the one that
+    /// seeded it), or with [`Rules::balance`] the upstream with the fewest accounts.
+    fn owner(&self, account: &str) -> usize {
+        let n = self.upstreams.len();
+        let mut placed = self.placed.lock().expect("placed");
+        if let Some(i) = placed.get(account) {
+            return *i;
+        }
+        let i = if self.rules.balance {
+            let mut load = vec![0usize; n];
+            for i in placed.values() {
+                load[*i] += 1;
+            }
+            (0..n).rev().min_by_key(|i| load[*i]).unwrap_or(0)
+        } else {
+            account.parse::<u64>().map_or(0, |id| (id % n as u64) as usize)
+        };
+        placed.insert(account.to_owned(), i);
+        i
+    }
+
+    /// Where a request goes: an AssumeRole to the owner of the account it names, a request
+    /// signed with a learnt key to its account's owner, anything else to upstream 0.
+    fn route(&self, head: &[String], body: &str) -> usize {
+        if self.upstreams.len() == 1 {
+            return 0;
+        }
+        if let Some(account) = assumed_account(body) {
+            return self.owner(&account);
+        }
+        access_key(head)
+            .and_then(|key| self.state.keys.lock().expect("keys").get(&key).cloned())
+            .map_or(0, |account| self.owner(&account))
     }
 }
 
@@ -143,6 +239,9 @@ fn throttle(state: &State, rules: &Rules, head: &[String], body: &[u8]) -> bool 
     let Some(key) = access_key(head) else { return false };
     let Some(account) = state.keys.lock().expect("keys").get(&key).cloned() else { return false };
     let times = rules.throttle.get(&account).copied().unwrap_or(0);
+    if times == 0 {
+        return false;
+    }
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     // The request line and body: the same call again (a retry) has the same hash; its
     // signature headers (dates) differ, so they are left out.
@@ -158,20 +257,48 @@ fn throttle(state: &State, rules: &Rules, head: &[String], body: &[u8]) -> bool 
     true
 }
 
-fn serve(
-    client: TcpStream,
-    upstream_port: u16,
-    rules: &Rules,
-    counter: &AtomicU64,
-    failures: &AtomicU64,
-    state: &State,
-) -> std::io::Result<()> {
+/// Reads a chunked body as it was sent (chunk sizes, data and trailers), to forward unchanged.
+fn read_chunked(reader: &mut impl BufRead) -> std::io::Result<Vec<u8>> {
+    let mut raw = Vec::new();
+    loop {
+        let mut size_line = String::new();
+        if reader.read_line(&mut size_line)? == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        raw.extend_from_slice(size_line.as_bytes());
+        let hex = size_line.split(';').next().unwrap_or_default().trim();
+        let size = usize::from_str_radix(hex, 16).map_err(|_| std::io::Error::other("bad chunk size"))?;
+        if size == 0 {
+            // Trailers, up to the empty line.
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line)? == 0 || line == "\r\n" {
+                    raw.extend_from_slice(b"\r\n");
+                    return Ok(raw);
+                }
+                raw.extend_from_slice(line.as_bytes());
+            }
+        }
+        let start = raw.len();
+        raw.resize(start + size + 2, 0);
+        reader.read_exact(&mut raw[start..])?;
+    }
+}
+
+/// Writes a synthetic answer (the proxy's own, not moto's).
+fn answer(client: &mut TcpStream, status: &str, headers: &str, body: &str) -> std::io::Result<()> {
+    write!(client, "HTTP/1.1 {status}\r\n{headers}Content-Length: {}\r\n\r\n{body}", body.len())
+}
+
+fn serve(client: TcpStream, ctx: &Context) -> std::io::Result<()> {
+    let rules = &ctx.rules;
     let mut reader = BufReader::new(client.try_clone()?);
     let mut client = client;
     loop {
-        // The request head, then its body (Content-Length; the scanner sends no chunked body).
+        // The request head, then its body (Content-Length or chunked).
         let mut head = Vec::new();
         let mut length = 0usize;
+        let (mut chunked, mut close, mut expect) = (false, false, false);
         loop {
             let mut line = String::new();
             if reader.read_line(&mut line)? == 0 {
@@ -184,34 +311,31 @@ fn serve(
             if let Some(v) = lower.strip_prefix("content-length:") {
                 length = v.trim().parse().unwrap_or(0);
             }
-            if !lower.starts_with("connection:") {
+            if let Some(v) = lower.strip_prefix("transfer-encoding:") {
+                chunked = v.contains("chunked");
+            }
+            if let Some(v) = lower.strip_prefix("connection:") {
+                close = v.contains("close");
+            } else if lower.starts_with("expect:") {
+                // Answered here (below), so the upstream must not wait for it.
+                expect = lower.contains("100-continue");
+            } else {
                 head.push(line);
             }
         }
-        let mut body = vec![0u8; length];
-        reader.read_exact(&mut body)?;
-        std::thread::sleep(rules.latency);
-        counter.fetch_add(1, Ordering::Relaxed);
-        let request_line = head.first().cloned().unwrap_or_default();
-        if let Some((path, statuses)) = &rules.fail_first {
-            if request_line.contains(path) {
-                let n = failures.load(Ordering::Relaxed) as usize;
-                if let Some(status) = statuses.get(n) {
-                    failures.fetch_add(1, Ordering::Relaxed);
-                    let (reason, code) = match status {
-                        429 => ("Too Many Requests", "TooManyRequestsException"),
-                        _ => ("Service Unavailable", "ServiceUnavailableException"),
-                    };
-                    let json = format!("{{\"message\":\"injected by the test proxy\",\"__type\":\"{code}\"}}");
-                    write!(
-                        client,
-                        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nX-Amzn-ErrorType: {code}\r\nContent-Length: {}\r\n\r\n{json}",
-                        json.len()
-                    )?;
-                    continue;
-                }
-            }
+        if expect {
+            client.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
         }
+        let mut body = if chunked {
+            read_chunked(&mut reader)?
+        } else {
+            let mut body = vec![0u8; length];
+            reader.read_exact(&mut body)?;
+            body
+        };
+        std::thread::sleep(rules.latency);
+        ctx.requests.fetch_add(1, Ordering::Relaxed);
+        let request_line = head.first().cloned().unwrap_or_default();
         if let Some((path, rewrite)) = &rules.rewrite {
             if request_line.contains(path) {
                 body = rewrite(&body);
@@ -222,53 +346,112 @@ fn serve(
                 }
             }
         }
+        if synthetic(ctx, &mut client, &request_line, &head, &body)? {
+            if close {
+                return Ok(());
+            }
+            continue;
+        }
         let text = String::from_utf8_lossy(&body);
-        let denied = text.contains("Action=AssumeRole")
-            && rules.deny_assume_role_into.iter().any(|id| text.contains(&format!("iam%3A%3A{id}%3Arole")));
-        if denied {
-            let xml = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type>\
-                       <Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole</Message>\
-                       </Error><RequestId>proxy</RequestId></ErrorResponse>";
-            write!(
-                client,
-                "HTTP/1.1 403 Forbidden\r\nContent-Type: text/xml\r\nContent-Length: {}\r\n\r\n{xml}",
-                xml.len()
-            )?;
-            continue;
-        }
-        if throttle(state, rules, &head, &body) {
-            let (status, content_type, answer) = throttling_answer(&head, &text);
-            write!(
-                client,
-                "HTTP/1.1 {status} Throttled\r\nContent-Type: {content_type}\r\nx-amzn-ErrorType: ThrottlingException\r\nContent-Length: {}\r\n\r\n{answer}",
-                answer.len()
-            )?;
-            continue;
-        }
-        let mut upstream = TcpStream::connect(("127.0.0.1", upstream_port))?;
+        let upstream_index = ctx.route(&head, &text);
+        ctx.routed[upstream_index].fetch_add(1, Ordering::Relaxed);
+        let mut upstream = TcpStream::connect(("127.0.0.1", ctx.upstreams[upstream_index]))?;
+        let mut out = Vec::with_capacity(1024 + body.len());
         for line in &head {
-            upstream.write_all(line.as_bytes())?;
+            out.extend_from_slice(line.as_bytes());
         }
-        upstream.write_all(b"Connection: close\r\n\r\n")?;
-        upstream.write_all(&body)?;
-        let mut answer = Vec::new();
-        upstream.read_to_end(&mut answer)?;
-        // Learn the keys handed out for a throttled account.
-        if let Some(account) = assumed_account(&text).filter(|a| rules.throttle.contains_key(a)) {
-            let xml = String::from_utf8_lossy(&answer);
+        out.extend_from_slice(b"Connection: close\r\n\r\n");
+        out.extend_from_slice(&body);
+        upstream.write_all(&out)?;
+        let mut reply = Vec::new();
+        upstream.read_to_end(&mut reply)?;
+        // Learn the keys handed out for an account: every account when routing (its requests
+        // must reach the moto that issued the key), the throttled ones otherwise.
+        if let Some(account) =
+            assumed_account(&text).filter(|a| ctx.upstreams.len() > 1 || rules.throttle.contains_key(a))
+        {
+            let xml = String::from_utf8_lossy(&reply);
             if let Some(start) = xml.find("<AccessKeyId>") {
                 let rest = &xml[start + "<AccessKeyId>".len()..];
                 if let Some(end) = rest.find("</AccessKeyId>") {
-                    state.keys.lock().expect("keys").insert(rest[..end].trim().to_owned(), account);
+                    ctx.state.keys.lock().expect("keys").insert(rest[..end].trim().to_owned(), account);
                 }
             }
         }
-        client.write_all(&answer)?;
-        // moto answered `Connection: close` (or not): either way the client may reuse its
-        // connection only if the answer says so, and then we keep serving it.
-        let head_end = answer.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(answer.len());
-        if String::from_utf8_lossy(&answer[..head_end]).to_ascii_lowercase().contains("connection: close") {
+        // moto closes every connection after its answer; the client's connection stays open
+        // when the answer carries its own length (the answer's Connection header is dropped).
+        let Some(head_end) = reply.windows(4).position(|w| w == b"\r\n\r\n").map(|p| p + 2) else {
+            // No answer (moto reset or closed the connection): close the client's too, as moto
+            // did, so that its SDK retries.
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        };
+        let reply_head = String::from_utf8_lossy(&reply[..head_end]).into_owned();
+        let lower = reply_head.to_ascii_lowercase();
+        let status: u16 = lower.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let framed = lower.contains("\r\ncontent-length:")
+            || lower.contains("\r\ntransfer-encoding: chunked")
+            || request_line.starts_with("HEAD ")
+            || status == 204
+            || status == 304;
+        let keep = framed && !close;
+        let mut relayed = Vec::with_capacity(reply.len() + 24);
+        for line in reply_head.split_inclusive("\r\n") {
+            if !line.to_ascii_lowercase().starts_with("connection:") {
+                relayed.extend_from_slice(line.as_bytes());
+            }
+        }
+        if !keep {
+            relayed.extend_from_slice(b"Connection: close\r\n");
+        }
+        relayed.extend_from_slice(&reply[head_end..]);
+        client.write_all(&relayed)?;
+        if !keep {
             return Ok(());
         }
     }
+}
+
+/// The proxy's own answers (`fail_first`, a refused AssumeRole, throttling): whether the
+/// request was answered here rather than forwarded.
+fn synthetic(
+    ctx: &Context,
+    client: &mut TcpStream,
+    request_line: &str,
+    head: &[String],
+    body: &[u8],
+) -> std::io::Result<bool> {
+    let rules = &ctx.rules;
+    if let Some((path, statuses)) = &rules.fail_first {
+        if request_line.contains(path) {
+            let n = ctx.failures.load(Ordering::Relaxed) as usize;
+            if let Some(status) = statuses.get(n) {
+                ctx.failures.fetch_add(1, Ordering::Relaxed);
+                let (reason, code) = match status {
+                    429 => ("Too Many Requests", "TooManyRequestsException"),
+                    _ => ("Service Unavailable", "ServiceUnavailableException"),
+                };
+                let json = format!("{{\"message\":\"injected by the test proxy\",\"__type\":\"{code}\"}}");
+                let headers = format!("Content-Type: application/json\r\nX-Amzn-ErrorType: {code}\r\n");
+                answer(client, &format!("{status} {reason}"), &headers, &json)?;
+                return Ok(true);
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(body);
+    let denied = text.contains("Action=AssumeRole")
+        && rules.deny_assume_role_into.iter().any(|id| text.contains(&format!("iam%3A%3A{id}%3Arole")));
+    if denied {
+        let xml = "<ErrorResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><Error><Type>Sender</Type>\
+                   <Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole</Message>\
+                   </Error><RequestId>proxy</RequestId></ErrorResponse>";
+        answer(client, "403 Forbidden", "Content-Type: text/xml\r\n", xml)?;
+        return Ok(true);
+    }
+    if throttle(&ctx.state, rules, head, body) {
+        let (status, content_type, text) = throttling_answer(head, &text);
+        let headers = format!("Content-Type: {content_type}\r\nx-amzn-ErrorType: ThrottlingException\r\n");
+        answer(client, &format!("{status} Throttled"), &headers, text)?;
+        return Ok(true);
+    }
+    Ok(false)
 }

@@ -116,14 +116,28 @@ pub async fn add_audit_role(member: &Clients) {
         "Condition": {"StringEquals": {"aws:PrincipalAccount": ACCOUNT_ID}}}]});
     // The organisation's own access role (moto creates it with the bare management-account
     // trust) gets the same pin, as a hardened organisation would have it.
-    member
+    let pinned = member
         .iam
         .update_assume_role_policy()
         .role_name("OrganizationAccountAccessRole")
         .policy_document(trust.to_string())
         .send()
-        .await
-        .expect("pin OrganizationAccountAccessRole trust");
+        .await;
+    if let Err(e) = pinned {
+        // moto creates the role in the process that served CreateAccount. Behind the routing
+        // proxy of the org benchmark (`support::proxy`, several moto processes), a member served
+        // by another process has none: create it there, with the same pinned trust.
+        let missing = e.as_service_error().is_some_and(|s| s.is_no_such_entity_exception());
+        assert!(missing, "pin OrganizationAccountAccessRole trust: {e:?}");
+        member
+            .iam
+            .create_role()
+            .role_name("OrganizationAccountAccessRole")
+            .assume_role_policy_document(trust.to_string())
+            .send()
+            .await
+            .expect("OrganizationAccountAccessRole in a member served by another moto process");
+    }
     member
         .iam
         .create_role()
