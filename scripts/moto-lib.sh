@@ -11,7 +11,10 @@ moto_start() {
   port="$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
   ENDPOINT="http://127.0.0.1:$port"
   MOTO_LOG="$(mktemp)"
-  MOTO_EC2_LOAD_DEFAULT_AMIS=false "$VENV/bin/moto_server" -H 127.0.0.1 -p "$port" >"$MOTO_LOG" 2>&1 &
+  # scripts/moto_server.py: moto_server with its per-request log off, its dispatch remembered
+  # and a larger listen backlog (the file says why), as the tests start it.
+  MOTO_EC2_LOAD_DEFAULT_AMIS=false "$VENV/bin/python" "$(dirname "${BASH_SOURCE[0]}")/moto_server.py" \
+    -H 127.0.0.1 -p "$port" >"$MOTO_LOG" 2>&1 &
   MOTO_PID=$!
   for _ in $(seq 1 100); do
     curl -sf "$ENDPOINT/moto-api/data.json" >/dev/null 2>&1 && return 0
