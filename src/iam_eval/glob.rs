@@ -9,48 +9,40 @@
 
 /// True when every string matched by `inner` is matched by `outer`.
 pub fn covers(outer: &str, inner: &str) -> bool {
-    on_symbols(outer, inner, |a, b| covers_in(a, b, |x, y| x == y), |a, b| covers_in(a, b, |x, y| x == y))
+    compare(outer, inner, false, covers_in, covers_in)
 }
 
 /// True when some string is matched by both patterns.
 pub fn overlaps(x: &str, y: &str) -> bool {
-    on_symbols(x, y, |a, b| overlaps_in(a, b, |x, y| x == y), |a, b| overlaps_in(a, b, |x, y| x == y))
+    compare(x, y, false, overlaps_in, overlaps_in)
 }
 
 /// Containment for IAM actions (case-insensitive: `S3:getobject` is `s3:GetObject`).
 pub fn action_covers(outer: &str, inner: &str) -> bool {
-    on_symbols(
-        outer,
-        inner,
-        |a, b| covers_in(a, b, |x, y| x.eq_ignore_ascii_case(&y)),
-        |a, b| covers_in(a, b, |x, y| x.eq_ignore_ascii_case(&y)),
-    )
+    compare(outer, inner, true, covers_in, covers_in)
 }
 
 /// Overlap for IAM actions (case-insensitive).
 pub fn action_overlaps(x: &str, y: &str) -> bool {
-    on_symbols(
-        x,
-        y,
-        |a, b| overlaps_in(a, b, |x, y| x.eq_ignore_ascii_case(&y)),
-        |a, b| overlaps_in(a, b, |x, y| x.eq_ignore_ascii_case(&y)),
-    )
+    compare(x, y, true, overlaps_in, overlaps_in)
 }
 
-/// Runs a comparison on the two patterns' bytes when both are ASCII (IAM actions and ARNs
-/// nearly always are: no copy), on their characters otherwise. These comparisons run for
-/// every statement of every principal against every probe of an account, so they must not
-/// allocate per call.
-fn on_symbols(
+/// Runs a comparison (`fold`: ASCII letters compare case-insensitively) on the two patterns'
+/// bytes when both are ASCII (IAM actions and ARNs nearly always are: no copy), on their
+/// characters otherwise. These comparisons run for every statement of every principal against
+/// every probe of an account, so they must not allocate per call. (The same generic function
+/// is passed twice, once for each symbol type.)
+fn compare(
     a: &str,
     b: &str,
-    bytes: impl Fn(&[u8], &[u8]) -> bool,
-    chars: impl Fn(&[char], &[char]) -> bool,
+    fold: bool,
+    bytes: fn(&[u8], &[u8], bool) -> bool,
+    chars: fn(&[char], &[char], bool) -> bool,
 ) -> bool {
     if a.is_ascii() && b.is_ascii() {
-        bytes(a.as_bytes(), b.as_bytes())
+        bytes(a.as_bytes(), b.as_bytes(), fold)
     } else {
-        chars(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>())
+        chars(&a.chars().collect::<Vec<_>>(), &b.chars().collect::<Vec<_>>(), fold)
     }
 }
 
@@ -58,6 +50,8 @@ fn on_symbols(
 trait Symbol: Copy {
     fn is_star(self) -> bool;
     fn is_any(self) -> bool;
+    /// The same literal (`fold`: ASCII letters case-insensitively).
+    fn same(self, other: Self, fold: bool) -> bool;
     fn is_wild(self) -> bool {
         self.is_star() || self.is_any()
     }
@@ -70,6 +64,13 @@ impl Symbol for u8 {
     fn is_any(self) -> bool {
         self == b'?'
     }
+    fn same(self, other: u8, fold: bool) -> bool {
+        if fold {
+            self.eq_ignore_ascii_case(&other)
+        } else {
+            self == other
+        }
+    }
 }
 
 impl Symbol for char {
@@ -78,6 +79,13 @@ impl Symbol for char {
     }
     fn is_any(self) -> bool {
         self == '?'
+    }
+    fn same(self, other: char, fold: bool) -> bool {
+        if fold {
+            self.eq_ignore_ascii_case(&other)
+        } else {
+            self == other
+        }
     }
 }
 
@@ -88,8 +96,9 @@ fn literal_ends<T: Symbol>(p: &[T]) -> (usize, usize) {
     (head, tail)
 }
 
-/// `a` covers `b` (see [`covers`]); `eq` compares two literals.
-fn covers_in<T: Symbol>(a: &[T], b: &[T], eq: impl Fn(T, T) -> bool) -> bool {
+/// `a` covers `b` (see [`covers`]); `fold` as in [`Symbol::same`].
+fn covers_in<T: Symbol>(a: &[T], b: &[T], fold: bool) -> bool {
+    let eq = |x: T, y: T| x.same(y, fold);
     // Every string of `b` starts with `a`'s literal head and ends with its literal tail, so
     // `b` must spell them out literally (a wildcard of `b` there matches other strings too).
     let (head, tail) = literal_ends(a);
@@ -124,8 +133,9 @@ fn covers_in<T: Symbol>(a: &[T], b: &[T], eq: impl Fn(T, T) -> bool) -> bool {
     next[0]
 }
 
-/// `a` and `b` match a common string (see [`overlaps`]); `eq` compares two literals.
-fn overlaps_in<T: Symbol>(a: &[T], b: &[T], eq: impl Fn(T, T) -> bool) -> bool {
+/// `a` and `b` match a common string (see [`overlaps`]); `fold` as in [`Symbol::same`].
+fn overlaps_in<T: Symbol>(a: &[T], b: &[T], fold: bool) -> bool {
+    let eq = |x: T, y: T| x.same(y, fold);
     // A common string starts with both literal heads and ends with both literal tails.
     let ((ha, ta), (hb, tb)) = (literal_ends(a), literal_ends(b));
     let (head, tail) = (ha.min(hb), ta.min(tb));
