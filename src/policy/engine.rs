@@ -251,6 +251,8 @@ impl PolicyEngine {
     /// makes every check ERROR, as when all were loaded.
     pub fn parse(catalog: &Catalog, limits: Limits) -> PolicyEngine {
         let base = base_engine(catalog, None, &limits).map(drop);
+        // Checks that reach the same libraries share one engine with them, parsed once.
+        let mut with_libs: BTreeMap<&BTreeSet<String>, Result<regorus::Engine, String>> = BTreeMap::new();
         let mut slots = BTreeMap::new();
         for check in catalog.checks() {
             let source = check.file.source.clone();
@@ -267,7 +269,10 @@ impl PolicyEngine {
                 if let Some(cycle) = &check.reads.recursion {
                     return Err(format!("{source}: {cycle}"));
                 }
-                let mut engine = engine_with_libs(catalog, None, &limits, |lib| check.reads.libs.contains(lib))?;
+                let mut engine = with_libs
+                    .entry(&check.reads.libs)
+                    .or_insert_with(|| engine_with_libs(catalog, None, &limits, |lib| check.reads.libs.contains(lib)))
+                    .clone()?;
                 engine.add_policy(source.clone(), check.file.text.clone()).map_err(|e| e.to_string())?;
                 let declared = |e: &regorus::Engine, rule: &str| {
                     e.has_declared_rule_rooted_at(&source, rule).map_err(|e| e.to_string())
