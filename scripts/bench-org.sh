@@ -7,7 +7,7 @@
 #
 # One moto process per core (K = FLOWFORGE_BENCH_MOTOS, default `nproc`; 1 works) behind a
 # routing proxy written in Rust (tests/support/proxy.rs, run as the ignored test
-# `emulator_scan bench_proxy`): moto is one GIL-bound Python process, while real AWS serves
+# `emulator org::bench_proxy`): moto is one GIL-bound Python process, while real AWS serves
 # every account independently. The proxy sends an AssumeRole into an account to the moto that
 # owns it, learns the keys it hands out and sends the requests signed with them there; the
 # management account's own calls go to the first moto. The organisation is seeded through
@@ -66,11 +66,11 @@ UPSTREAMS="$(IFS=,; echo "${ENDPOINTS[*]}")"
 
 # The routing proxy: the ignored test `bench_proxy` of the emulator tests' binary (built by
 # cargo if needed, then run directly).
-PROXY_BIN="$(cd "$REPO_ROOT" && cargo test --quiet --no-run --test emulator_scan --message-format=json |
+PROXY_BIN="$(cd "$REPO_ROOT" && cargo test --quiet --no-run --test emulator --message-format=json |
   "$VENV/bin/python" -c 'import json, sys
 for line in sys.stdin:
     m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m.get("target", {}).get("name") == "emulator_scan" and m.get("executable"):
+    if m.get("reason") == "compiler-artifact" and m.get("target", {}).get("name") == "emulator" and m.get("executable"):
         print(m["executable"])')"
 [[ -x "$PROXY_BIN" ]] || { echo "could not build the emulator tests (the routing proxy)" >&2; exit 2; }
 
@@ -83,7 +83,7 @@ proxy_start() {
   mkdir -p "$PROXY_DIR"
   FLOWFORGE_PROXY_UPSTREAMS="$UPSTREAMS" FLOWFORGE_PROXY_DELAY_MS="$2" FLOWFORGE_PROXY_DIR="$PROXY_DIR" \
     FLOWFORGE_PROXY_ACCOUNTS="$WORK/accounts" \
-    "$PROXY_BIN" bench_proxy --ignored --exact --quiet >"$PROXY_DIR/log" 2>&1 &
+    "$PROXY_BIN" org::bench_proxy --ignored --exact --quiet >"$PROXY_DIR/log" 2>&1 &
   PROXY_PID=$!
   for _ in $(seq 1 300); do
     [[ -s "$PROXY_DIR/endpoint" ]] && break
@@ -123,7 +123,7 @@ for i in $(seq 1 "$N"); do
 done
 (cd "$REPO_ROOT" && FLOWFORGE_SEED_ENDPOINT="$PROXY_ENDPOINT" FLOWFORGE_BENCH_DIR="$WORK" FLOWFORGE_BENCH_ACCOUNTS="$N" \
   FLOWFORGE_SEED_CERT_DIR="$CERTS" \
-  cargo test --quiet --test emulator_scan seed_bench_org -- --ignored --exact >/dev/null)
+  cargo test --quiet --test emulator org::seed_bench_org -- --ignored --exact >/dev/null)
 GOAL_ONLY="${FLOWFORGE_BENCH_GOAL_ONLY:-}"
 read -r BIG BIG_KEY BIG_SECRET <"$WORK/big.txt"
 if [[ -z "$GOAL_ONLY" ]]; then

@@ -23,7 +23,7 @@ OUT="$(mktemp -d)"
 trap 'moto_stop; rm -rf "$OUT"' EXIT
 moto_start
 FLOWFORGE_SEED_ENDPOINT="$ENDPOINT" FLOWFORGE_SEED_DRIFTS=tls \
-  cargo test --quiet --test emulator_collect seed_demo_account -- --ignored --exact >/dev/null
+  cargo test --quiet --test emulator collect::seed_demo_account -- --ignored --exact >/dev/null
 for run in $(seq 1 "$RUNS"); do
   start=$(date +%s.%N)
   AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true \

@@ -23,7 +23,7 @@ curl -sf -X POST "$ENDPOINT/moto-api/config" -d '{"lambda": {"use_docker": false
 echo "seeding a FlowForge prod account into $ENDPOINT (drift: $DRIFTS) ..."
 cd "$REPO_ROOT"
 if ! FLOWFORGE_SEED_ENDPOINT="$ENDPOINT" FLOWFORGE_SEED_DRIFTS="$DRIFTS" \
-  cargo test --quiet --test emulator_collect seed_demo_account -- --ignored --exact --nocapture >"$LOG.seed" 2>&1; then
+  cargo test --quiet --test emulator collect::seed_demo_account -- --ignored --exact --nocapture >"$LOG.seed" 2>&1; then
   cat "$LOG.seed" >&2; echo "seeding failed" >&2; exit 2
 fi
 grep "injected drift" "$LOG.seed" || true

@@ -15,13 +15,13 @@ use std::path::{Path, PathBuf};
 
 use crate::baseline::{Baseline, EnvView};
 use crate::drift::{self, TfState};
-use crate::engine;
+use crate::evaluate;
 use crate::gate::{self, parity, GatePolicy};
 use crate::model::{
     sha256_hex, AuditReport, DriftReport, DriftState, Provenance, Severity, Snapshot, WaiverState,
     REPORT_SCHEMA_VERSION,
 };
-use crate::policy::{Catalog, Limits, PolicyEngine, RegoInput};
+use crate::policy::{Catalog, CompiledCatalog, Limits, RegoInput};
 use crate::report::{self, Format};
 
 /// Why an audit could not be run: an input that cannot be read or is invalid, or the engine
@@ -44,7 +44,7 @@ pub enum AuditError {
     #[error("{0}")]
     Input(String),
     #[error(transparent)]
-    Engine(#[from] engine::EngineError),
+    Evaluate(#[from] evaluate::EvalError),
     #[error("writing reports to {dir}: {message}")]
     Report { dir: String, message: String },
 }
@@ -173,7 +173,7 @@ impl LoadedSnapshot {
     /// Parses a snapshot file's bytes; `keep_bytes` keeps them (for an evidence bundle).
     pub fn parse(source: LabelledBytes, keep_bytes: bool) -> Result<LoadedSnapshot, AuditError> {
         // Every problem names the file (`label:line:col: error[S...]`).
-        let parsed = engine::parse_snapshot(source.text("snapshot")?, &source.label)
+        let parsed = evaluate::parse_snapshot(source.text("snapshot")?, &source.label)
             .map_err(|e| AuditError::Input(e.to_string()))?;
         Ok(LoadedSnapshot {
             snapshot: parsed.snapshot,
@@ -188,7 +188,11 @@ impl LoadedSnapshot {
     pub fn load(path: &Path, keep_bytes: bool) -> Result<LoadedSnapshot, AuditError> {
         let started = std::time::Instant::now();
         let loaded = LoadedSnapshot::parse(LabelledBytes::read(path, "snapshot")?, keep_bytes)?;
-        tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, rss_mib = engine::rss_mib(), "snapshot read");
+        tracing::info!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            rss_mib = evaluate::rss_mib(),
+            "snapshot read"
+        );
         Ok(loaded)
     }
 
@@ -196,7 +200,7 @@ impl LoadedSnapshot {
     /// `sha256` is the hash of the bytes the tool writes for it ([`write_snapshot`]), so
     /// `evaluate` on a saved copy reproduces the reports byte for byte.
     pub fn collected(snapshot: Snapshot, label: String, sha256: String) -> Result<LoadedSnapshot, AuditError> {
-        let rego_input = engine::rego_input(&snapshot)?;
+        let rego_input = evaluate::rego_input(&snapshot)?;
         Ok(LoadedSnapshot { snapshot, label, sha256, bytes: None, rego_input: Some(rego_input) })
     }
 }
@@ -277,7 +281,7 @@ pub struct Inputs {
     pub source: Option<LoadedSource>,
     /// The catalog parsed once for many audits (an organisation scan's accounts); `None`
     /// parses it in each audit.
-    pub compiled: Option<PolicyEngine>,
+    pub compiled: Option<CompiledCatalog>,
 }
 
 impl Inputs {
@@ -291,7 +295,7 @@ impl Inputs {
     /// organisation scan): `opts.env` is not checked (each account's is, by [`run`]).
     pub fn load_for_accounts(opts: &AuditOptions) -> Result<Inputs, AuditError> {
         let mut inputs = Inputs::load_with(opts, false)?;
-        inputs.compiled = Some(PolicyEngine::parse(&inputs.catalog, opts.limits));
+        inputs.compiled = Some(CompiledCatalog::parse(&inputs.catalog, opts.limits));
         Ok(inputs)
     }
 
@@ -392,8 +396,8 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
         warnings.push(note.to_owned());
     }
     let prepared = snapshot.rego_input.take();
-    let setup = engine::Setup { limits: opts.limits, iam: &opts.iam, compiled: inputs.compiled.as_ref() };
-    let mut eval = engine::evaluate_in(snap, prepared.as_ref(), &inputs.catalog, view.to_json(), &setup)?;
+    let setup = evaluate::Setup { limits: opts.limits, iam: &opts.iam, compiled: inputs.compiled.as_ref() };
+    let mut eval = evaluate::evaluate_in(snap, prepared.as_ref(), &inputs.catalog, view.to_json(), &setup)?;
     // Freeing the engine's copy of a large snapshot takes a tenth of a second: do it off the
     // critical path.
     std::thread::spawn(move || drop(prepared));
@@ -447,14 +451,14 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         items = drift.items.len(),
-        rss_mib = engine::rss_mib(),
+        rss_mib = evaluate::rss_mib(),
         "drift computed"
     );
     if let Some(source) = &inputs.source {
         reasons.extend(parity_breaks(source, baseline, opts, &drift, &mut warnings)?);
     }
     let decision = gate::decide(&gate_policy(&view, opts), &eval.results, Some(&drift), reasons);
-    let mut summary = engine::summarize(&eval);
+    let mut summary = evaluate::summarize(&eval);
     let frameworks = crate::compliance::builtin().map_err(|e| AuditError::Input(e.to_string()))?;
     let compliance = crate::compliance::assess(&frameworks, &eval.checks, &eval.results);
     crate::compliance::enrich_summary(&mut summary, &eval.results, &compliance, Some(&drift));
@@ -513,8 +517,8 @@ pub fn write_reports(report: &AuditReport, formats: &[Format], out: &Path) -> Re
         .map_err(|e| AuditError::Report { dir: out.display().to_string(), message: e.to_string() })?;
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
-        rss_mib = engine::rss_mib(),
-        peak_rss_mib = engine::peak_rss_mib(),
+        rss_mib = evaluate::rss_mib(),
+        peak_rss_mib = evaluate::peak_rss_mib(),
         "reports written"
     );
     Ok(paths)

@@ -8,7 +8,7 @@
 //!   it the crate evaluates saved snapshots and compiles no AWS crate.
 //! - [`model`]: the snapshot and the result types; imports nothing else of ours.
 //! - [`policy`]: the Rego catalog; [`baseline`]: the expected architecture;
-//!   [`engine`]: evaluation; [`drift`]; [`gate`]: thresholds and waivers; [`report`]: formats.
+//!   [`evaluate`]: every check on a snapshot; [`drift`]; [`gate`]: thresholds and waivers; [`report`]: formats.
 //! - [`compliance`]: the shipped framework definitions and the per-control view of a report.
 //! - [`iam_eval`]: the one IAM policy evaluation, shared by the IAM checks (as derived facts
 //!   in their input) and the least-privilege drift.
@@ -39,7 +39,7 @@ pub mod compliance;
 pub mod defaults;
 pub mod diag;
 pub mod drift;
-pub mod engine;
+pub mod evaluate;
 pub mod evidence;
 pub mod fsio;
 pub mod gate;

@@ -398,7 +398,7 @@ fn diff_reports_and_exit_on_change() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     // One per drifted check and resource of the example: the first drifts, compute (issue 12),
-    // network ACLs, perimeter and backups (issue 13), the IAM engine's exfiltration check.
+    // network ACLs, perimeter and backups (issue 13), the IAM evaluation's exfiltration check.
     assert_eq!(d["regressed"].as_array().unwrap().len(), 28, "{d}");
     assert_eq!(d["new"].as_array().unwrap().len(), 2, "the App Runner demo service is new: {d}");
     let o = run(&["diff", old.to_str().unwrap(), old.to_str().unwrap(), "--exit-on-change"]);

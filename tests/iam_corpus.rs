@@ -1,6 +1,6 @@
 //! The labelled IAM corpus (`tests/data/corpus/iam/`, format in `tests/data/corpus/README.md`):
 //! every case gets its labelled verdict from the IAM evaluation engine. The cases marked
-//! `seed` are also checked end to end through `scan` against moto (`tests/emulator_scan.rs`,
+//! `seed` are also checked end to end through `scan` against moto (`tests/emulator/iam.rs`,
 //! `iam_corpus_through_scan`).
 
 use std::collections::BTreeMap;

@@ -8,7 +8,7 @@
 use flowforge_audit::baseline::{Baseline, BaselineError};
 use flowforge_audit::diag::Problem;
 use flowforge_audit::drift::{TfState, TfStateError};
-use flowforge_audit::engine::parse_snapshot;
+use flowforge_audit::evaluate::parse_snapshot;
 use flowforge_audit::gate::waivers::{self, WaiverError};
 use flowforge_audit::policy::parse_check_metadata;
 use proptest::prelude::*;

@@ -6,8 +6,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod common;
+use common::{empty_report, sample_report};
+
 use flowforge_audit::model::{AuditReport, Status};
-use flowforge_audit::report::fixture::{empty_report, sample_report};
 use flowforge_audit::report::{self, json::REPORT_SCHEMA_PATH, Format};
 
 fn crate_path(rel: &str) -> PathBuf {

@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+use common::{hostile, sample_report};
+
 use flowforge_audit::model::Status;
-use flowforge_audit::report::fixture::{sample_report, HOSTILE_IMG, HOSTILE_SCRIPT};
 use flowforge_audit::report::Format;
 
 const INSTALL: &str = "apt-get update && apt-get install -y chromium";
@@ -108,8 +110,8 @@ fn html_report_renders_safely_in_headless_chromium() {
     assert!(!dom.contains("<img"), "an <img> element from the data was created");
     // The hostile strings are shown as text (the DOM serialiser escapes < > & in text nodes).
     let as_text = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
-    assert!(dom.contains(&as_text(HOSTILE_IMG)), "hostile <img> name not shown as text");
-    assert!(dom.contains(&as_text(HOSTILE_SCRIPT)), "hostile <script> name not shown as text");
+    assert!(dom.contains(&as_text(&hostile("img"))), "hostile <img> name not shown as text");
+    assert!(dom.contains(&as_text(&hostile("script"))), "hostile <script> name not shown as text");
     // Our own script ran (its CSP hash is right) and revealed the filters.
     assert!(dom.contains("data-ready=\"1\""), "the report's own script did not run");
     let filters = &dom[dom.find("id=\"filters\"").unwrap()..];

@@ -318,3 +318,18 @@ fn org_policy_is_exactly_the_org_operations_and_assume_role() {
         );
     }
 }
+
+/// Every service folder under `src/aws/` is a word of the registry (a folder left out would be
+/// compiled but never collected, evaluated or diffed).
+#[test]
+fn every_service_folder_is_in_the_registry() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/aws");
+    let folders: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("mod.rs").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    let words: BTreeSet<String> = REGISTRY_NAMES.iter().map(|(w, _)| (*w).to_owned()).collect();
+    assert_eq!(folders, words, "service folders under src/aws/ and the words of `registry!` differ");
+}

@@ -1,7 +1,7 @@
 //! `flowforge-audit evaluate`: the engine on a saved snapshot, no AWS access.
 
 use super::args::EvaluateArgs;
-use super::output;
+use super::summary;
 use crate::audit::{self, Inputs, LoadedSnapshot};
 
 pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
@@ -46,8 +46,8 @@ pub(super) fn finish_run(
     sign_key: Option<&std::path::Path>,
     upload: Upload,
 ) -> anyhow::Result<u8> {
-    output::warnings(&audit);
-    let mut paths = output::write_reports(&mut audit.report, opts)?;
+    summary::warnings(&audit);
+    let mut paths = summary::write_reports(&mut audit.report, opts)?;
     // An evidence bundle reproduces its reports from its own inputs, which hold no history.
     audit.report.history.clear();
     if let Some(dir) = evidence {
@@ -55,7 +55,7 @@ pub(super) fn finish_run(
     }
     // Freeing a large snapshot takes time the process is about to give back anyway.
     std::mem::forget((inputs, snapshot));
-    let quiet = quiet || output::to_stdout(opts);
+    let quiet = quiet || summary::to_stdout(opts);
     let uploaded = upload.map(|connect| {
         #[cfg(feature = "aws")]
         {
@@ -64,10 +64,10 @@ pub(super) fn finish_run(
         #[cfg(not(feature = "aws"))]
         match connect {}
     });
-    let code = output::finish(audit, &paths, quiet);
+    let code = summary::finish(audit, &paths, quiet);
     #[cfg(feature = "aws")]
     if let Some(outcome) = uploaded {
-        if !output::security_hub(&outcome, quiet) {
+        if !summary::security_hub(&outcome, quiet) {
             return Ok(super::EXIT_ERROR);
         }
     }

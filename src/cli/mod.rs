@@ -5,23 +5,24 @@
 //! 1 the gate failed (or `policy test` / `diff --exit-on-change` found something),
 //! 2 usage, input or tool error. Nothing here panics on bad input: every error reaches
 //! [`run`] as an `anyhow::Error` with the file and position in its message, and no output
-//! path panics on a closed pipe ([`out`]).
+//! path panics on a closed pipe ([`stdio`]).
 
 // First, so that every command module below can use its macros.
 #[macro_use]
-mod out;
+mod stdio;
 mod args;
-pub mod conventions;
+mod baseline;
+pub mod config;
 mod diff;
 mod evaluate;
 mod evidence;
+mod gate;
 mod merge;
-mod misc;
 mod org;
-mod output;
-mod promote;
+mod policy;
 #[cfg(feature = "aws")]
 mod scan;
+mod summary;
 
 use std::process::ExitCode;
 
@@ -38,14 +39,14 @@ pub const EXIT_ERROR: u8 = 2;
 pub fn main() -> ExitCode {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // The configuration file changes the defaults clap parses with: read it first.
-    let config = match conventions::config_path(&argv) {
-        None => conventions::Config::default(),
-        Some((path, _)) => match conventions::read_config(&path) {
+    let config = match config::config_path(&argv) {
+        None => config::Config::default(),
+        Some((path, _)) => match config::read_config(&path) {
             Ok(c) => c,
             Err(e) => {
                 // One line per problem; what the operating system or clap said under -v.
                 errln!("error: {}", crate::report::text::terminal_lines(&e.message()));
-                if conventions::verbose_in(&argv) {
+                if config::verbose_in(&argv) {
                     for d in &e.details {
                         errln!("  detail: {}", crate::report::text::terminal(d));
                     }
@@ -54,7 +55,7 @@ pub fn main() -> ExitCode {
             }
         },
     };
-    let command = conventions::command(&config, conventions::wants_version(&argv));
+    let command = config::command(&config, config::wants_version(&argv));
     let cli =
         match command.try_get_matches_from(&argv).and_then(|m| <Cli as clap::FromArgMatches>::from_arg_matches(&m)) {
             Ok(cli) => cli,
@@ -62,7 +63,7 @@ pub fn main() -> ExitCode {
                 // --help and --version are not errors.
                 let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
                 let _ = e.print();
-                if let Some(var) = conventions::value_from_environment(&e, &argv) {
+                if let Some(var) = config::value_from_environment(&e, &argv) {
                     errln!("note: the value comes from the environment variable {var}");
                 }
                 return ExitCode::from(code);
@@ -80,7 +81,7 @@ pub fn main() -> ExitCode {
             EXIT_ERROR
         }
     };
-    if let Some(failure) = out::failure() {
+    if let Some(failure) = stdio::failure() {
         errln!("error: cannot write to standard output: {failure}");
         return ExitCode::from(EXIT_ERROR);
     }
@@ -122,17 +123,17 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Scan(a) => scan::scan(*a),
         Command::IamPolicy { org, security_hub } => iam_policy(org, security_hub),
         Command::Diff(a) => diff::diff(a),
-        Command::Gate(a) => promote::gate(a),
+        Command::Gate(a) => gate::gate(a),
         Command::VerifyEvidence(a) => evidence::verify(a),
         Command::Evidence(args::EvidenceCommand::Keygen { out }) => evidence::keygen(&out),
-        Command::Policy(p) => misc::policy(p),
-        Command::Baseline(b) => misc::baseline(b),
+        Command::Policy(p) => policy::policy(p),
+        Command::Baseline(b) => baseline::baseline(b),
         Command::Merge(a) => merge::merge(a),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(
                 shell,
-                &mut conventions::command(&Default::default(), false),
+                &mut config::command(&Default::default(), false),
                 "flowforge-audit",
                 &mut buf,
             );
@@ -141,7 +142,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Man => {
             let mut buf = Vec::new();
-            clap_mangen::Man::new(conventions::command(&Default::default(), false)).render(&mut buf)?;
+            clap_mangen::Man::new(config::command(&Default::default(), false)).render(&mut buf)?;
             out!("{}", String::from_utf8_lossy(&buf));
             Ok(EXIT_OK)
         }

@@ -114,7 +114,7 @@ pub async fn run(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, O
     // As many evaluations at once as there are cores: an evaluation has serial stretches
     // (the IAM facts, drift, the reports) that another account's evaluation fills, and each
     // check's time limit is on its own CPU time, so sharing the cores does not make a check
-    // ERROR (see `policy::engine`). Collections (waiting on the network) overlap with them.
+    // ERROR (see `policy::rego`). Collections (waiting on the network) overlap with them.
     let cores = std::thread::available_parallelism().map(std::num::NonZeroUsize::get).unwrap_or(1);
     let evaluation = Arc::new(tokio::sync::Semaphore::new(cores));
     let shared = Shared { opts, org: &org, inputs, policies, evaluation, management, partition };

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use regorus::utils::limits::ExecutionTimerConfig;
 
 use super::catalog::{Catalog, RegoFile};
-use super::engine::{base_engine, Limits};
+use super::rego::{base_engine, Limits};
 
 /// The outcome of one test rule.
 #[derive(Debug, Clone, PartialEq, Eq)]

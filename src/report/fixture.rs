@@ -5,6 +5,11 @@
 //! list caps) and hostile strings from "the account" (HTML/script tags, spreadsheet formulas,
 //! Markdown table syntax), so a test that renders it exercises the escaping of each format.
 //! Built in code rather than read from a file so it follows the model types as they evolve.
+//!
+//! Compiled for the unit tests only (it is not part of the shipped library). The integration
+//! tests, which see only the public library, read the same reports from
+//! `tests/data/reports/{sample,empty,hostile}.json`; `fixture_files_match_the_fixture` below fails when
+//! those files fall behind this code and says how to regenerate them.
 
 use std::collections::BTreeMap;
 
@@ -566,4 +571,36 @@ pub fn empty_report() -> AuditReport {
     report.gate =
         GateDecision { passed: true, fail_on: "high".to_string(), require_complete_audit: true, reasons: Vec::new() };
     report
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    /// The JSON copies the integration tests read are this fixture, byte for byte (one source:
+    /// regenerate with `FLOWFORGE_REGENERATE=1 cargo test --lib fixture_files_match_the_fixture`).
+    #[test]
+    fn fixture_files_match_the_fixture() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/reports");
+        let hostile = serde_json::json!({ "img": super::HOSTILE_IMG, "script": super::HOSTILE_SCRIPT });
+        for (name, value) in [
+            ("sample.json", serde_json::to_value(super::sample_report()).unwrap()),
+            ("empty.json", serde_json::to_value(super::empty_report()).unwrap()),
+            ("hostile.json", hostile),
+        ] {
+            let want = serde_json::to_string_pretty(&value).unwrap() + "\n";
+            let path = dir.join(name);
+            if std::env::var_os("FLOWFORGE_REGENERATE").is_some() {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, &want).unwrap();
+            }
+            let have = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(
+                have == want,
+                "{} is not the fixture of src/report/fixture.rs: regenerate it with \
+                 `FLOWFORGE_REGENERATE=1 cargo test --lib fixture_files_match_the_fixture`",
+                path.display()
+            );
+        }
+    }
 }

@@ -26,8 +26,8 @@ pub mod asff;
 pub mod aws_types;
 mod common;
 pub mod csv;
-#[doc(hidden)]
-pub mod fixture;
+#[cfg(test)]
+pub(crate) mod fixture;
 pub mod html;
 pub mod json;
 pub mod junit;

@@ -32,3 +32,29 @@ pub fn evaluate(snapshot: &Path, out: &Path, extra: &[&str]) -> Output {
     args.extend_from_slice(extra);
     run(&args)
 }
+
+/// The sample report of `src/report/fixture.rs` (every status, severity and drift state, a
+/// waiver, hostile strings), as the unit tests build it; kept equal by a unit test there.
+pub fn sample_report() -> flowforge_audit::model::AuditReport {
+    report_file("sample.json")
+}
+
+/// A report with nothing in it (no check, no result), from the same fixture.
+pub fn empty_report() -> flowforge_audit::model::AuditReport {
+    report_file("empty.json")
+}
+
+fn report_file(name: &str) -> flowforge_audit::model::AuditReport {
+    let path = repo("tests/data/reports").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The hostile resource names the sample report holds (`img`: an `<img onerror>`, `script`: a
+/// `<script>` element), from the same fixture.
+pub fn hostile(which: &str) -> String {
+    let path = repo("tests/data/reports/hostile.json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v[which].as_str().unwrap_or_else(|| panic!("{}: no {which}", path.display())).to_owned()
+}

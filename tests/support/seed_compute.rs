@@ -507,7 +507,7 @@ impl SeededCompute {
                     .send()
                     .await
                     .expect("drift trust");
-                // The generic trust rule of the IAM engine sees the same wildcard subject.
+                // The generic trust rule of the IAM evaluation sees the same wildcard subject.
                 vec![(s.roles["prefect-worker"].clone(), vec!["FF-IRSA-001", "FF-IAM-002"])]
             }
             ComputeDrift::NodeRoleS3 => {

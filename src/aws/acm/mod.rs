@@ -13,11 +13,11 @@ mod api;
 mod collect;
 
 #[cfg(feature = "aws")]
+use super::{time, CallError, Ctx};
+#[cfg(feature = "aws")]
 pub use api::AcmApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
-#[cfg(feature = "aws")]
-use super::{time, CallError, Ctx};
 
 /// The `acm` member of the snapshot.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]

@@ -23,11 +23,11 @@ mod collect;
 mod tests;
 
 #[cfg(feature = "aws")]
+use super::{CallError, Ctx};
+#[cfg(feature = "aws")]
 pub use api::AppRunnerApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
-#[cfg(feature = "aws")]
-use super::{CallError, Ctx};
 
 /// The `apprunner` member of the snapshot.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]

@@ -8,9 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use aws_credential_types::provider::SharedCredentialsProvider;
 use aws_credential_types::Credentials;
-use aws_smithy_runtime_api::client::http::{
-    http_client_fn, HttpConnector, HttpConnectorFuture, SharedHttpConnector,
-};
+use aws_smithy_runtime_api::client::http::{http_client_fn, HttpConnector, HttpConnectorFuture, SharedHttpConnector};
 use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
@@ -19,14 +17,14 @@ use aws_types::region::Region;
 use super::collect::{api_from, collect_with};
 use crate::aws::{Ctx, Errors};
 
-const ARN: &str =
-    "arn:aws:apprunner:us-east-1:123456789012:service/flowforge-prod-ui/8fe1e10304f84fd2b0df550fe98a71fa";
+const ARN: &str = "arn:aws:apprunner:us-east-1:123456789012:service/flowforge-prod-ui/8fe1e10304f84fd2b0df550fe98a71fa";
 
 const LIST: &str = r#"{"ServiceSummaryList":[{"ServiceName":"flowforge-prod-ui","ServiceId":"8fe1e10304f84fd2b0df550fe98a71fa","ServiceArn":"arn:aws:apprunner:us-east-1:123456789012:service/flowforge-prod-ui/8fe1e10304f84fd2b0df550fe98a71fa","ServiceUrl":"psbqam834h.us-east-1.awsapprunner.com","CreatedAt":1.7305E9,"UpdatedAt":1.7305E9,"Status":"RUNNING"}]}"#;
 
 const DESCRIBE: &str = r#"{"Service":{"ServiceName":"flowforge-prod-ui","ServiceId":"8fe1e10304f84fd2b0df550fe98a71fa","ServiceArn":"arn:aws:apprunner:us-east-1:123456789012:service/flowforge-prod-ui/8fe1e10304f84fd2b0df550fe98a71fa","ServiceUrl":"psbqam834h.us-east-1.awsapprunner.com","CreatedAt":1.7305E9,"UpdatedAt":1.7305E9,"Status":"RUNNING","SourceConfiguration":{"ImageRepository":{"ImageIdentifier":"123456789012.dkr.ecr.us-east-1.amazonaws.com/flowforge-prod-ui@sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","ImageConfiguration":{"Port":"3000","RuntimeEnvironmentVariables":{"NODE_ENV":"production","DATABASE_URL":"postgresql://flowforge:hunter2@db.internal:5432/prefect"},"RuntimeEnvironmentSecrets":{"PREFECT_API_KEY":"arn:aws:secretsmanager:us-east-1:123456789012:secret:flowforge/prod/prefect-api-AbCdEf"}},"ImageRepositoryType":"ECR"},"AutoDeploymentsEnabled":false,"AuthenticationConfiguration":{"AccessRoleArn":"arn:aws:iam::123456789012:role/service-role/AppRunnerECRAccessRole"}},"InstanceConfiguration":{"Cpu":"1024","Memory":"2048","InstanceRoleArn":"arn:aws:iam::123456789012:role/flowforge-prod-control-plane"},"AutoScalingConfigurationSummary":{"AutoScalingConfigurationArn":"arn:aws:apprunner:us-east-1:123456789012:autoscalingconfiguration/DefaultConfiguration/1/00000000000000000000000000000001","AutoScalingConfigurationName":"DefaultConfiguration","AutoScalingConfigurationRevision":1},"NetworkConfiguration":{"EgressConfiguration":{"EgressType":"VPC","VpcConnectorArn":"arn:aws:apprunner:us-east-1:123456789012:vpcconnector/flowforge-prod-connector/1/3f2a9c"},"IngressConfiguration":{"IsPubliclyAccessible":true}}},"OperationId":"17fe9f55-7e91-4097-b243-fcabbb69a4cf"}"#;
 
-const DENIED: &str = r#"{"__type":"AccessDeniedException","message":"User is not authorized to perform: apprunner:DescribeService"}"#;
+const DENIED: &str =
+    r#"{"__type":"AccessDeniedException","message":"User is not authorized to perform: apprunner:DescribeService"}"#;
 
 /// Answers each App Runner operation (by its `X-Amz-Target`) with a recorded status and body,
 /// and remembers the operations called.
@@ -53,7 +51,9 @@ impl HttpConnector for Recorded {
     }
 }
 
-async fn run(answers: &[(&'static str, u16, &'static str)]) -> (super::Part, Vec<crate::model::CollectionError>, Vec<String>) {
+async fn run(
+    answers: &[(&'static str, u16, &'static str)],
+) -> (super::Part, Vec<crate::model::CollectionError>, Vec<String>) {
     let recorded = Recorded {
         answers: answers.iter().map(|(op, status, body)| (*op, (*status, *body))).collect(),
         ..Default::default()
@@ -63,7 +63,13 @@ async fn run(answers: &[(&'static str, u16, &'static str)]) -> (super::Part, Vec
     let conf = aws_types::SdkConfig::builder()
         .region(Region::new("us-east-1"))
         .behavior_version(aws_config::BehaviorVersion::latest())
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new("AKIDRECORDED", "recorded", None, None, "recorded")))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "AKIDRECORDED",
+            "recorded",
+            None,
+            None,
+            "recorded",
+        )))
         .http_client(http_client_fn(move |_, _| connector.clone()))
         .retry_config(aws_config::retry::RetryConfig::disabled())
         .build();
@@ -79,8 +85,7 @@ async fn run(answers: &[(&'static str, u16, &'static str)]) -> (super::Part, Vec
 /// and variable names without their values (the password in DATABASE_URL never leaves).
 #[tokio::test]
 async fn recorded_service_maps_to_snapshot() {
-    let (part, errors, calls) =
-        run(&[("ListServices", 200, LIST), ("DescribeService", 200, DESCRIBE)]).await;
+    let (part, errors, calls) = run(&[("ListServices", 200, LIST), ("DescribeService", 200, DESCRIBE)]).await;
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(calls, ["ListServices", "DescribeService"], "one list, one describe per service");
     let [s] = part.services.as_slice() else { panic!("one service: {:?}", part.services) };

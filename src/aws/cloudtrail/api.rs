@@ -37,9 +37,8 @@ fn advanced_management(selectors: &[AdvancedEventSelector]) -> (bool, bool) {
     let (mut read, mut write) = (false, false);
     for sel in selectors {
         let fields = sel.field_selectors();
-        let management = fields
-            .iter()
-            .any(|f| f.field() == "eventCategory" && f.equals().iter().any(|v| v == "Management"));
+        let management =
+            fields.iter().any(|f| f.field() == "eventCategory" && f.equals().iter().any(|v| v == "Management"));
         if !management {
             continue;
         }
@@ -72,7 +71,10 @@ impl CloudTrailApi {
             .filter(|t| t.home_region().is_none_or(|r| r == self.ctx.region))
             .map(|t| {
                 let name = s(t.name());
-                let arn = t.trail_arn().map(str::to_owned).unwrap_or_else(|| self.ctx.arn("cloudtrail", &format!("trail/{name}")));
+                let arn = t
+                    .trail_arn()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| self.ctx.arn("cloudtrail", &format!("trail/{name}")));
                 Trail {
                     meta: self.ctx.meta(arn, &name, &name, BTreeMap::new()),
                     is_multi_region: t.is_multi_region_trail(),

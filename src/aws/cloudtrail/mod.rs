@@ -14,11 +14,11 @@ mod api;
 mod collect;
 
 #[cfg(feature = "aws")]
+use super::{s, CallError, Ctx};
+#[cfg(feature = "aws")]
 pub use api::CloudTrailApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
-#[cfg(feature = "aws")]
-use super::{s, CallError, Ctx};
 
 /// The `cloudtrail` member of the snapshot.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]

@@ -37,7 +37,8 @@ impl CloudWatchApi {
             .flat_map(|p| p.metric_alarms())
             .map(|a| {
                 let name = a.alarm_name().unwrap_or_default();
-                let arn = a.alarm_arn().map(str::to_owned).unwrap_or_else(|| self.ctx.arn(SVC, &format!("alarm:{name}")));
+                let arn =
+                    a.alarm_arn().map(str::to_owned).unwrap_or_else(|| self.ctx.arn(SVC, &format!("alarm:{name}")));
                 Alarm {
                     meta: self.ctx.meta(arn, name, name, BTreeMap::new()),
                     actions_enabled: a.actions_enabled(),

@@ -8,8 +8,8 @@ use aws_sdk_ec2::Client;
 
 use super::{CallError, Ctx};
 use crate::model::{
-    EbsDefaultEncryption, FlowLog, Instance, InstanceMetadataOptions, InternetGateway, NaclEntry, NatGateway, NetworkAcl,
-    Route, RouteTable, SecurityGroup, SgRule, Subnet, Vpc, VpcEndpoint,
+    EbsDefaultEncryption, FlowLog, Instance, InstanceMetadataOptions, InternetGateway, NaclEntry, NatGateway,
+    NetworkAcl, Route, RouteTable, SecurityGroup, SgRule, Subnet, Vpc, VpcEndpoint,
 };
 
 use super::s;

@@ -8,11 +8,11 @@ mod api;
 mod collect;
 
 #[cfg(feature = "aws")]
+use super::{error, policy, s, CallError, Ctx};
+#[cfg(feature = "aws")]
 pub use api::Ec2Api;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
-#[cfg(feature = "aws")]
-use super::{error, policy, s, CallError, Ctx};
 
 super::service! {
     part: crate::model::Ec2 = "ec2",

@@ -34,7 +34,10 @@ impl EcrApi {
             .iter()
             .filter_map(|r| {
                 let name = r.repository_name()?.to_owned();
-                let arn = r.repository_arn().map(str::to_owned).unwrap_or_else(|| self.ctx.arn(SVC, &format!("repository/{name}")));
+                let arn = r
+                    .repository_arn()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| self.ctx.arn(SVC, &format!("repository/{name}")));
                 Some(EcrRepository {
                     meta: self.ctx.meta(arn, &name, &name, Default::default()),
                     uri: r.repository_uri().unwrap_or_default().to_owned(),

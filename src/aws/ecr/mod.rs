@@ -14,11 +14,11 @@ mod api;
 mod collect;
 
 #[cfg(feature = "aws")]
+use super::{policy, CallError, Ctx};
+#[cfg(feature = "aws")]
 pub use api::EcrApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
-#[cfg(feature = "aws")]
-use super::{policy, CallError, Ctx};
 
 /// The `ecr` member of the snapshot.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]

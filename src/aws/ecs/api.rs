@@ -126,7 +126,11 @@ impl EcsApi {
             .await
             .map_err(|e| CallError::from_sdk(SVC, "DescribeTaskDefinition", e))?;
         let Some(td) = out.task_definition() else {
-            return Err(CallError::empty_response(SVC, "DescribeTaskDefinition", &format!("task definition for {arn}")));
+            return Err(CallError::empty_response(
+                SVC,
+                "DescribeTaskDefinition",
+                &format!("task definition for {arn}"),
+            ));
         };
         let family = td.family().unwrap_or_default().to_owned();
         let revision = td.revision();

@@ -19,11 +19,11 @@ mod api;
 mod collect;
 
 #[cfg(feature = "aws")]
+use super::{CallError, Ctx};
+#[cfg(feature = "aws")]
 pub use api::EcsApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
-#[cfg(feature = "aws")]
-use super::{CallError, Ctx};
 
 /// The `ecs` member of the snapshot.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
@@ -214,7 +214,9 @@ mod tests {
         assert_eq!(credential_kind("postgresql://ff:s3cret@db:5432/prefect"), Some("connection-string-with-password"));
         assert_eq!(credential_kind("Server=db;User Id=ff;Password=x;"), Some("connection-string-with-password"));
         assert_eq!(credential_kind("-----BEGIN RSA PRIVATE KEY-----\nMII"), Some("private-key"));
-        for plain in ["production", "postgresql://db:5432/prefect", "https://api.example.com/v1", "3000", "", "Password="] {
+        for plain in
+            ["production", "postgresql://db:5432/prefect", "https://api.example.com/v1", "3000", "", "Password="]
+        {
             assert_eq!(credential_kind(plain), None, "{plain}");
         }
         // A 40-character hex digest (a git sha) is not a secret key.

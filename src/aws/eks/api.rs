@@ -173,7 +173,11 @@ impl EksApi {
             .await
             .map_err(|e| CallError::from_sdk(SVC, "DescribeNodegroup", e))?;
         let Some(n) = out.nodegroup() else {
-            return Err(CallError::empty_response(SVC, "DescribeNodegroup", &format!("node group for {cluster}/{name}")));
+            return Err(CallError::empty_response(
+                SVC,
+                "DescribeNodegroup",
+                &format!("node group for {cluster}/{name}"),
+            ));
         };
         let arn = n.nodegroup_arn().map(str::to_owned).unwrap_or_else(|| self.node_group_ref(cluster, name));
         Ok(EksNodeGroup {
@@ -265,7 +269,11 @@ impl EksApi {
             .await
             .map_err(|e| CallError::from_sdk(SVC, "DescribeFargateProfile", e))?;
         let Some(p) = out.fargate_profile() else {
-            return Err(CallError::empty_response(SVC, "DescribeFargateProfile", &format!("profile for {cluster}/{name}")));
+            return Err(CallError::empty_response(
+                SVC,
+                "DescribeFargateProfile",
+                &format!("profile for {cluster}/{name}"),
+            ));
         };
         let arn = p.fargate_profile_arn().map(str::to_owned).unwrap_or_else(|| self.fargate_profile_ref(cluster, name));
         Ok(EksFargateProfile {

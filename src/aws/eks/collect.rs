@@ -183,7 +183,11 @@ mod tests {
             groups.iter().map(|g| g.launch_template.as_ref().and_then(|l| l.version_number)).collect();
         assert_eq!(got, vec![Some(2), Some(4), Some(1), Some(2), None, None, None]);
         let tokens = |i: usize| {
-            groups[i].launch_template.as_ref().and_then(|l| l.metadata_options.as_ref()).and_then(|m| m.http_tokens.clone())
+            groups[i]
+                .launch_template
+                .as_ref()
+                .and_then(|l| l.metadata_options.as_ref())
+                .and_then(|m| m.http_tokens.clone())
         };
         assert_eq!(tokens(1).as_deref(), Some("optional"));
         assert!(groups[4].launch_template.as_ref().is_some_and(|l| l.metadata_options.is_none()));

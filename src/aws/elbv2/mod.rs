@@ -7,11 +7,11 @@ mod api;
 mod collect;
 
 #[cfg(feature = "aws")]
+use super::{CallError, Ctx};
+#[cfg(feature = "aws")]
 pub use api::{Elbv2Api, TAGS_BATCH};
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
-#[cfg(feature = "aws")]
-use super::{CallError, Ctx};
 
 super::service! {
     part: crate::model::Elbv2 = "elbv2",

@@ -11,9 +11,10 @@ use crate::aws::{Errors, Session, GLOBAL_REGION};
 
 /// IAM is global: the session's first region signs the calls.
 fn api(session: &Session) -> IamApi {
-    let conf =
-        aws_sdk_iam::config::Builder::from(&session.sdk_config(None)).interceptor(session.counter("iam"))
-        .retry_partition(session.retry_partition()).build();
+    let conf = aws_sdk_iam::config::Builder::from(&session.sdk_config(None))
+        .interceptor(session.counter("iam"))
+        .retry_partition(session.retry_partition())
+        .build();
     IamApi::new(aws_sdk_iam::Client::from_conf(conf), session.ctx(GLOBAL_REGION))
 }
 

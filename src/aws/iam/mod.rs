@@ -13,11 +13,11 @@ mod api;
 mod collect;
 
 #[cfg(feature = "aws")]
+use super::{policy, time, CallError, Ctx};
+#[cfg(feature = "aws")]
 pub use api::{AuthorizationDetails, IamApi};
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
-#[cfg(feature = "aws")]
-use super::{policy, time, CallError, Ctx};
 
 super::service! {
     part: crate::model::Iam = "iam",

@@ -29,7 +29,13 @@ pub(crate) async fn collect(session: &Session, region: &str, concurrency: usize,
     let mut aliases = errs.ok(r, None, aliases).unwrap_or_default();
     let api = &api;
     let errs = &errs;
-    let keys: Vec<_> = keys.into_iter().map(|(id, arn)| { let a = aliases.remove(&id).unwrap_or_default(); (id, arn, a) }).collect();
+    let keys: Vec<_> = keys
+        .into_iter()
+        .map(|(id, arn)| {
+            let a = aliases.remove(&id).unwrap_or_default();
+            (id, arn, a)
+        })
+        .collect();
     out.keys = stream::iter(keys)
         .map(|(id, arn, aliases)| async move {
             let mut key = match api.describe(&id, &arn, aliases).await {

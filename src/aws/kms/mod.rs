@@ -14,11 +14,11 @@ mod api;
 mod collect;
 
 #[cfg(feature = "aws")]
+use super::{policy, s, time, CallError, Ctx};
+#[cfg(feature = "aws")]
 pub use api::KmsApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
-#[cfg(feature = "aws")]
-use super::{policy, s, time, CallError, Ctx};
 
 /// The `kms` member of the snapshot.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]

@@ -28,7 +28,8 @@ pub(crate) async fn collect(session: &Session, region: &str, concurrency: usize,
         parameter_groups: Vec::new(),
         db_snapshots: Vec::new(),
     };
-    out.db_snapshots = snapshot_attributes(&api, errs.ok(r, None, snapshots).unwrap_or_default(), concurrency, &errs).await;
+    out.db_snapshots =
+        snapshot_attributes(&api, errs.ok(r, None, snapshots).unwrap_or_default(), concurrency, &errs).await;
 
     let instance_groups: BTreeSet<String> =
         out.db_instances.iter().flat_map(|i| i.parameter_groups.iter().cloned()).collect();
@@ -55,7 +56,10 @@ pub(crate) async fn collect(session: &Session, region: &str, concurrency: usize,
         .into_iter()
         .filter(|g| instance_groups.contains(&g.meta.id))
         .chain(
-            errs.ok(r, None, cluster_pgs).unwrap_or_default().into_iter().filter(|g| cluster_groups.contains(&g.meta.id)),
+            errs.ok(r, None, cluster_pgs)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|g| cluster_groups.contains(&g.meta.id)),
         )
         .collect();
     let api = &api;

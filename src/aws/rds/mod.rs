@@ -7,11 +7,11 @@ mod api;
 mod collect;
 
 #[cfg(feature = "aws")]
+use super::{s, time, CallError, Ctx};
+#[cfg(feature = "aws")]
 pub use api::{RdsApi, AUDITED_PARAMETERS};
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
-#[cfg(feature = "aws")]
-use super::{s, time, CallError, Ctx};
 
 super::service! {
     part: crate::model::Rds = "rds",

@@ -209,7 +209,14 @@ impl S3Api {
                     let legacy = r.prefix().map(str::to_owned);
                     let prefix = match r.filter() {
                         Some(f) if f.prefix().is_some() => f.prefix().map(str::to_owned),
-                        Some(f) if f.tag().is_some() || f.and().is_some() || f.object_size_greater_than().is_some() || f.object_size_less_than().is_some() => None,
+                        Some(f)
+                            if f.tag().is_some()
+                                || f.and().is_some()
+                                || f.object_size_greater_than().is_some()
+                                || f.object_size_less_than().is_some() =>
+                        {
+                            None
+                        }
                         _ => Some(legacy.unwrap_or_default()),
                     };
                     LifecycleRule {

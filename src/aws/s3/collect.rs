@@ -14,13 +14,15 @@ use crate::model::{Bucket, ResourceMeta};
 /// An S3 client signing for `region` (bucket calls must go to the bucket's region).
 fn api(session: &Session, region: &str) -> S3Api {
     let base = session.sdk_config(Some(region));
-    let mut b = aws_sdk_s3::config::Builder::from(&base).interceptor(session.counter("s3"))
+    let mut b = aws_sdk_s3::config::Builder::from(&base)
+        .interceptor(session.counter("s3"))
         .retry_partition(session.retry_partition());
     if session.endpoint_url().is_some() {
         // Emulators serve S3 on one host: virtual-hosted addressing cannot work there.
         b = b.force_path_style(true);
     }
-    let control = aws_sdk_s3control::config::Builder::from(&base).interceptor(session.counter("s3control"))
+    let control = aws_sdk_s3control::config::Builder::from(&base)
+        .interceptor(session.counter("s3control"))
         .retry_partition(session.retry_partition());
     let control = match session.endpoint_url() {
         // The s3control rules put the account id in front of the host

@@ -7,11 +7,11 @@ mod api;
 mod collect;
 
 #[cfg(feature = "aws")]
+use super::{error, policy, time, CallError, Ctx, GLOBAL_REGION};
+#[cfg(feature = "aws")]
 pub use api::{BucketRef, S3Api};
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
-#[cfg(feature = "aws")]
-use super::{error, policy, time, CallError, Ctx, GLOBAL_REGION};
 
 super::service! {
     part: crate::model::S3 = "s3",

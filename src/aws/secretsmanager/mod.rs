@@ -7,11 +7,11 @@ mod api;
 mod collect;
 
 #[cfg(feature = "aws")]
+use super::{policy, time, CallError, Ctx};
+#[cfg(feature = "aws")]
 pub use api::SecretsManagerApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
-#[cfg(feature = "aws")]
-use super::{policy, time, CallError, Ctx};
 
 super::service! {
     part: crate::model::SecretsManager = "secretsmanager",

@@ -48,7 +48,11 @@ impl SnsApi {
             .map_err(|e| CallError::from_sdk(SVC, "GetTopicAttributes", e))?;
         let name = arn.rsplit(':').next().unwrap_or_default();
         let kms = out.attributes().and_then(|a| a.get("KmsMasterKeyId")).filter(|k| !k.is_empty()).cloned();
-        Ok(Topic { meta: self.ctx.meta(arn.to_owned(), name, name, BTreeMap::new()), kms_key_id: kms, subscriptions: Vec::new() })
+        Ok(Topic {
+            meta: self.ctx.meta(arn.to_owned(), name, name, BTreeMap::new()),
+            kms_key_id: kms,
+            subscriptions: Vec::new(),
+        })
     }
 
     /// A topic's subscriptions.

@@ -14,11 +14,11 @@ mod api;
 mod collect;
 
 #[cfg(feature = "aws")]
+use super::{CallError, Ctx};
+#[cfg(feature = "aws")]
 pub use api::SnsApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
-#[cfg(feature = "aws")]
-use super::{CallError, Ctx};
 
 /// The `sns` member of the snapshot.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]

@@ -36,9 +36,10 @@ impl SsmApi {
             .flat_map(|page| page.parameters())
             .map(|p| {
                 let name = s(p.name());
-                let arn = p.arn().map(str::to_owned).unwrap_or_else(|| {
-                    self.ctx.arn("ssm", &format!("parameter/{}", name.trim_start_matches('/')))
-                });
+                let arn = p
+                    .arn()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| self.ctx.arn("ssm", &format!("parameter/{}", name.trim_start_matches('/'))));
                 SsmParameter {
                     meta: self.ctx.meta(arn, &name, &name, BTreeMap::new()),
                     parameter_type: p.r#type().map(|t| t.as_str().to_owned()),

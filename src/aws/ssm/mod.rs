@@ -14,11 +14,11 @@ mod api;
 mod collect;
 
 #[cfg(feature = "aws")]
+use super::{s, time, CallError, Ctx};
+#[cfg(feature = "aws")]
 pub use api::SsmApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
-#[cfg(feature = "aws")]
-use super::{s, time, CallError, Ctx};
 
 /// The `ssm` member of the snapshot.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]

@@ -8,9 +8,10 @@ use super::{Part, StsApi};
 use crate::aws::{Errors, Session, GLOBAL_REGION};
 
 fn api(session: &Session) -> StsApi {
-    let conf =
-        aws_sdk_sts::config::Builder::from(&session.sdk_config(None)).interceptor(session.counter("sts"))
-        .retry_partition(session.retry_partition()).build();
+    let conf = aws_sdk_sts::config::Builder::from(&session.sdk_config(None))
+        .interceptor(session.counter("sts"))
+        .retry_partition(session.retry_partition())
+        .build();
     StsApi::new(aws_sdk_sts::Client::from_conf(conf), session.ctx(GLOBAL_REGION))
 }
 

@@ -64,10 +64,8 @@ impl Wafv2Api {
             .send()
             .await
             .map_err(|e| CallError::from_sdk(SVC, "GetWebACL", e))?;
-        let mut web_acl = WebAcl {
-            meta: self.ctx.meta(acl.arn.clone(), &acl.id, &acl.name, BTreeMap::new()),
-            ..Default::default()
-        };
+        let mut web_acl =
+            WebAcl { meta: self.ctx.meta(acl.arn.clone(), &acl.id, &acl.name, BTreeMap::new()), ..Default::default() };
         if let Some(w) = out.web_acl() {
             web_acl.default_action = w.default_action().and_then(|d| {
                 if d.block().is_some() {

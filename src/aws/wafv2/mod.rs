@@ -18,11 +18,11 @@ mod api;
 mod collect;
 
 #[cfg(feature = "aws")]
+use super::{CallError, Ctx};
+#[cfg(feature = "aws")]
 pub use api::Wafv2Api;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
-#[cfg(feature = "aws")]
-use super::{CallError, Ctx};
 
 /// The `wafv2` member of the snapshot.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]

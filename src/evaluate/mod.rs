@@ -30,9 +30,9 @@ use serde_json::{json, Value};
 use crate::model::{
     collection_info, finding_id, CheckResult, CheckRun, CollectionError, ResourceMeta, Snapshot, Status,
 };
-use crate::policy::{Catalog, CheckOutput, Deny, Limits, PolicyEngine, RegoInput};
+use crate::policy::{Catalog, CheckOutput, CompiledCatalog, Deny, Limits, RegoInput};
 
-pub use crate::policy::EngineError;
+pub use crate::policy::EvalError;
 pub use input::{parse_snapshot, ParsedSnapshot};
 
 /// What `evaluate` produces: the checks as run and one result per (check, resource).
@@ -64,7 +64,7 @@ pub fn evaluate(
     prepared: Option<&RegoInput>,
     catalog: &Catalog,
     baseline_view: Value,
-) -> Result<Evaluation, EngineError> {
+) -> Result<Evaluation, EvalError> {
     evaluate_with(snapshot, prepared, catalog, baseline_view, Limits::default())
 }
 
@@ -75,7 +75,7 @@ pub fn evaluate_with(
     catalog: &Catalog,
     baseline_view: Value,
     limits: Limits,
-) -> Result<Evaluation, EngineError> {
+) -> Result<Evaluation, EvalError> {
     let iam = crate::iam_eval::Context::default();
     evaluate_in(snapshot, prepared, catalog, baseline_view, &Setup { limits, iam: &iam, compiled: None })
 }
@@ -86,9 +86,9 @@ pub struct Setup<'a> {
     pub limits: Limits,
     /// The IAM evaluation's context: the account's SCPs in an organisation scan.
     pub iam: &'a crate::iam_eval::Context,
-    /// The catalog already parsed ([`PolicyEngine::parse`] of the same catalog, with the same
+    /// The catalog already parsed ([`CompiledCatalog::parse`] of the same catalog, with the same
     /// limits): an organisation scan parses once for all its accounts. `None` parses here.
-    pub compiled: Option<&'a PolicyEngine>,
+    pub compiled: Option<&'a CompiledCatalog>,
 }
 
 /// [`evaluate_with`] in a [`Setup`].
@@ -98,7 +98,7 @@ pub fn evaluate_in(
     catalog: &Catalog,
     baseline_view: Value,
     setup: &Setup<'_>,
-) -> Result<Evaluation, EngineError> {
+) -> Result<Evaluation, EvalError> {
     let started = std::time::Instant::now();
     let limits = setup.limits;
     let required = crate::policy::required_collections(catalog, &baseline_view, &limits)?;
@@ -113,11 +113,11 @@ pub fn evaluate_in(
     };
     input.insert("derived", derived_value(&facts)?)?;
     // The network and parameter-default facts join `input.derived` (the IAM facts stay).
-    input::add_derived(&mut input, snapshot, &baseline_view).map_err(EngineError::Input)?;
+    input::add_derived(&mut input, snapshot, &baseline_view).map_err(EvalError::Input)?;
     tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "input converted");
     let mut engine = match setup.compiled {
         Some(parsed) => parsed.for_baseline(baseline_view)?,
-        None => PolicyEngine::with_limits(catalog, baseline_view, limits)?,
+        None => CompiledCatalog::with_limits(catalog, baseline_view, limits)?,
     };
     engine.set_input_prepared(&input);
 
@@ -167,12 +167,12 @@ pub fn evaluate_in(
 }
 
 /// `input.derived`: facts the Rust semantics compute once for every check.
-fn derived_value(iam: &crate::iam_eval::IamFacts) -> Result<regorus::Value, EngineError> {
+fn derived_value(iam: &crate::iam_eval::IamFacts) -> Result<regorus::Value, EvalError> {
     #[derive(serde::Serialize)]
     struct Derived<'a> {
         iam: &'a crate::iam_eval::IamFacts,
     }
-    crate::policy::rego_value::to_value(&Derived { iam }).map_err(|e| EngineError::Input(e.to_string()))
+    crate::policy::rego_value::to_value(&Derived { iam }).map_err(|e| EvalError::Input(e.to_string()))
 }
 
 /// Resources by collection, and the collection errors by what they affect.
@@ -468,8 +468,8 @@ fn fail_result(meta: &crate::model::CheckMeta, arn: &str, name: &str, region: &s
 
 /// The policies' input for a snapshot already in memory (a collection's, handed over without
 /// a round trip through text).
-pub fn rego_input(snapshot: &Snapshot) -> Result<RegoInput, EngineError> {
-    input::convert_snapshot(snapshot).map_err(EngineError::Input)
+pub fn rego_input(snapshot: &Snapshot) -> Result<RegoInput, EvalError> {
+    input::convert_snapshot(snapshot).map_err(EvalError::Input)
 }
 
 /// Counts for the report summary: every status and severity present, zero or not.
@@ -605,7 +605,7 @@ mod tests {
         for name in ["prod-drifted", "prod-compliant"] {
             let (snapshot, view) = example(name);
             let full = serde_json::to_value(&snapshot).unwrap();
-            let mut engine = PolicyEngine::new(&catalog, view).unwrap();
+            let mut engine = CompiledCatalog::new(&catalog, view).unwrap();
             for check in catalog.checks() {
                 engine.set_input(&full).unwrap();
                 let want = engine.evaluate(&check.meta.id).unwrap();

@@ -5,41 +5,19 @@
 //!
 //! Needs moto: `scripts/setup-moto.sh` (the tests fail, never skip, without it).
 
-mod support;
+use std::collections::BTreeMap;
+use std::collections::BTreeSet;
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use flowforge_audit::aws::{self, ConnectOptions, StaticCredentials};
-use flowforge_audit::collect::{self, CollectOptions, CollectOutcome};
+use flowforge_audit::aws;
+use flowforge_audit::collect::{self, CollectOutcome};
 use flowforge_audit::model::Snapshot;
-use support::moto::Moto;
-use support::seed::{self, Clients, Seeded, ACCOUNT_ID, REGION};
 
-fn options(endpoint: &str, key: &str, secret: &str) -> CollectOptions {
-    CollectOptions {
-        connect: ConnectOptions {
-            regions: vec![REGION.to_owned()],
-            endpoint_url: Some(endpoint.to_owned()),
-            static_credentials: Some(StaticCredentials {
-                access_key_id: key.to_owned(),
-                secret_access_key: secret.to_owned(),
-                session_token: None,
-            }),
-            max_attempts: 2,
-            ..ConnectOptions::default()
-        },
-        ..CollectOptions::default()
-    }
-}
-
-async fn seeded(moto: &Moto) -> (Clients, Seeded) {
-    let clients = Clients::new(&moto.endpoint, "testing", "testing").await;
-    let seeded = seed::seed(&clients, "prod").await;
-    (clients, seeded)
-}
+use crate::harness::{collect_options, seeded};
+use crate::support::moto::Moto;
+use crate::support::seed::{self, Clients, Seeded, ACCOUNT_ID, REGION};
 
 async fn collect_as(moto: &Moto, key: &str, secret: &str) -> CollectOutcome {
-    collect::run(&options(&moto.endpoint, key, secret)).await.expect("collect")
+    collect::run(&collect_options(&moto.endpoint, key, secret)).await.expect("collect")
 }
 
 fn ec2_arn(kind: &str, id: &str) -> String {
@@ -355,7 +333,7 @@ async fn denied_service_becomes_collection_errors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retries_are_bounded_per_call_and_budgeted_per_scan() {
     let moto = Moto::start();
-    let mut opts = options(&moto.endpoint, "testing", "testing");
+    let mut opts = collect_options(&moto.endpoint, "testing", "testing");
     // The CLI's default number of attempts (the other tests here use fewer).
     opts.connect.max_attempts = ConnectOptions::default().max_attempts;
     let a = aws::connect(&opts.connect).await.expect("connect");
@@ -379,7 +357,7 @@ async fn retries_are_bounded_per_call_and_budgeted_per_scan() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn caller_identity_is_collected() {
     let moto = Moto::start();
-    let opts = options(&moto.endpoint, "testing", "testing");
+    let opts = collect_options(&moto.endpoint, "testing", "testing");
     let session = aws::connect(&opts.connect).await.expect("connect");
     let out = collect::collect(&session, &opts).await;
     let ids = &out.snapshot.sts.caller_identity;

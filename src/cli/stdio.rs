@@ -22,24 +22,24 @@ static STDOUT_FAILURE: OnceLock<String> = OnceLock::new();
 /// `println!` for command output (see the module comment).
 macro_rules! outln {
     () => {
-        $crate::cli::out::stdout(format_args!("\n"))
+        $crate::cli::stdio::stdout(format_args!("\n"))
     };
     ($($arg:tt)*) => {
-        $crate::cli::out::stdout(format_args!("{}\n", format_args!($($arg)*)))
+        $crate::cli::stdio::stdout(format_args!("{}\n", format_args!($($arg)*)))
     };
 }
 
 /// `print!` for command output (see the module comment).
 macro_rules! out {
     ($($arg:tt)*) => {
-        $crate::cli::out::stdout(format_args!($($arg)*))
+        $crate::cli::stdio::stdout(format_args!($($arg)*))
     };
 }
 
 /// `eprintln!` that cannot panic.
 macro_rules! errln {
     ($($arg:tt)*) => {
-        $crate::cli::out::stderr(format_args!("{}\n", format_args!($($arg)*)))
+        $crate::cli::stdio::stderr(format_args!("{}\n", format_args!($($arg)*)))
     };
 }
 

@@ -8,33 +8,19 @@
 //!
 //! Needs moto: `scripts/setup-moto.sh` (the tests fail, never skip, without it).
 
-mod support;
-
 use std::collections::BTreeSet;
 
-use flowforge_audit::aws::{ConnectOptions, StaticCredentials};
 use flowforge_audit::baseline::Baseline;
-use flowforge_audit::collect::{self, CollectOptions};
+use flowforge_audit::collect;
 use flowforge_audit::drift::{self, diff_snapshots, DiffOutcome, TfState};
 use flowforge_audit::model::{DriftState, Severity, Snapshot};
-use support::moto::Moto;
-use support::seed::{self, Clients, Drift, Seeded, ACCOUNT_ID, REGION};
+
+use crate::harness::collect_options;
+use crate::support::moto::Moto;
+use crate::support::seed::{self, Clients, Drift, Seeded, ACCOUNT_ID, REGION};
 
 async fn scan(moto: &Moto) -> Snapshot {
-    let options = CollectOptions {
-        connect: ConnectOptions {
-            regions: vec![REGION.to_owned()],
-            endpoint_url: Some(moto.endpoint.clone()),
-            static_credentials: Some(StaticCredentials {
-                access_key_id: "testing".into(),
-                secret_access_key: "testing".into(),
-                session_token: None,
-            }),
-            max_attempts: 2,
-            ..ConnectOptions::default()
-        },
-        ..CollectOptions::default()
-    };
+    let options = collect_options(&moto.endpoint, "testing", "testing");
     let out = collect::run(&options).await.expect("collect");
     assert_eq!(out.snapshot.collection_errors, vec![], "a permissive emulator must answer every call");
     out.snapshot

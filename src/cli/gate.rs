@@ -11,7 +11,7 @@
 use anyhow::Context;
 
 use super::args::GateArgs;
-use super::output;
+use super::summary;
 use super::{EXIT_GATE_FAILED, EXIT_OK};
 use crate::audit::{self, Inputs, LoadedSnapshot, PromotionSource};
 use crate::report::text::terminal;
@@ -29,10 +29,10 @@ pub fn gate(args: GateArgs) -> anyhow::Result<u8> {
     let inputs = Inputs::load(&opts)?;
     let mut snapshot = LoadedSnapshot::load(&args.snapshot, false)?;
     let mut audit = audit::run(&inputs, &mut snapshot, &opts).context("evaluating the target environment")?;
-    output::warnings(&audit);
-    let paths = output::write_reports(&mut audit.report, &opts)?;
+    summary::warnings(&audit);
+    let paths = summary::write_reports(&mut audit.report, &opts)?;
     // With `--out -` the report owns stdout: the decision goes to stderr.
-    let to_stdout = output::to_stdout(&opts);
+    let to_stdout = summary::to_stdout(&opts);
     let say = |line: String| if to_stdout { errln!("{line}") } else { outln!("{line}") };
     match &inputs.source {
         Some(source) => say(format!(
@@ -51,6 +51,6 @@ pub fn gate(args: GateArgs) -> anyhow::Result<u8> {
             say(format!("  - {}", terminal(r)));
         }
     }
-    output::report_paths(&paths);
+    summary::report_paths(&paths);
     Ok(if report.gate.passed { EXIT_OK } else { EXIT_GATE_FAILED })
 }

@@ -1,6 +1,6 @@
-//! `policy list`, `policy test` and `baseline validate`.
+//! `flowforge-audit policy list` and `policy test`: the check catalog as a user sees it.
 
-use super::args::{BaselineCommand, PolicyCommand};
+use super::args::PolicyCommand;
 use super::{EXIT_GATE_FAILED, EXIT_OK};
 use crate::policy::{self, Catalog};
 
@@ -20,21 +20,6 @@ pub fn policy(cmd: PolicyCommand) -> anyhow::Result<u8> {
             let summary = policy::run_tests_with_limits(&catalog, run.as_deref(), coverage, &limits);
             out!("{}", policy::render_text(&summary, verbose_tests));
             Ok(if summary.failed() == 0 { EXIT_OK } else { EXIT_GATE_FAILED })
-        }
-    }
-}
-
-pub fn baseline(cmd: BaselineCommand) -> anyhow::Result<u8> {
-    match cmd {
-        BaselineCommand::Validate { file } => {
-            let loaded = crate::audit::LoadedBaseline::load(file.as_deref())?;
-            let envs = loaded.baseline.environments();
-            outln!(
-                "{}: valid; environments: {}",
-                file.as_deref().map(|p| p.display().to_string()).unwrap_or_else(|| "built-in baseline".into()),
-                envs.join(", ")
-            );
-            Ok(EXIT_OK)
         }
     }
 }

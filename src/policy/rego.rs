@@ -5,7 +5,7 @@
 //! check that fails to parse or compile (or whose rules error at run time) is an `Err` for that
 //! check alone and never stops the others. The engines share the parsed libraries, the
 //! `data.baseline` document and the converted input by reference counting, so a
-//! [`PolicyEngine`] is cheap to clone: the evaluator clones it once per worker thread.
+//! [`CompiledCatalog`] is cheap to clone: the evaluator clones it once per worker thread.
 //!
 //! The rule contract of a check package (see `docs/policies.md`):
 //! - `deny contains finding`, finding = `{"arn": string, "message": string, "evidence": object}`;
@@ -90,9 +90,9 @@ impl Limits {
 }
 
 /// Why the evaluation could not run at all (as opposed to one check failing, which is ERROR
-/// data for that check). The one error type of evaluation: `engine::evaluate` returns it too.
+/// data for that check). The one error type of evaluation: `evaluate::evaluate` returns it too.
 #[derive(Debug, thiserror::Error)]
-pub enum EngineError {
+pub enum EvalError {
     #[error("data.baseline must be a JSON object, found {0}")]
     BaselineNotObject(String),
     #[error("cannot load data.baseline into the Rego engine: {0}")]
@@ -115,20 +115,20 @@ pub fn required_collections(
     catalog: &Catalog,
     baseline: &Json,
     limits: &Limits,
-) -> Result<BTreeSet<String>, EngineError> {
+) -> Result<BTreeSet<String>, EvalError> {
     let libs = super::deps::Libraries::parse(catalog.libs().iter().map(|l| (l.source.as_str(), l.text.as_str())));
     let probe = format!("package flowforge.lib.coverage_probe\nimport rego.v1\nx := {REQUIRED_COLLECTIONS_RULE}\n");
     if let Some(cycle) = libs.analyse(("<required collections>", &probe)).recursion {
-        return Err(EngineError::Library(cycle));
+        return Err(EvalError::Library(cycle));
     }
     let data = super::rego_value::to_value(&serde_json::json!({ "baseline": baseline }))
-        .map_err(|e| EngineError::Data(e.to_string()))?;
+        .map_err(|e| EvalError::Data(e.to_string()))?;
     let Ok(mut engine) = base_engine(catalog, Some(data), limits) else { return Ok(BTreeSet::new()) };
     if let Some(interval) = NonZeroU32::new(TIMER_CHECK_INTERVAL) {
         engine
             .set_execution_timer_config(ExecutionTimerConfig { limit: limits.check_timeout, check_interval: interval });
     }
-    let fail = |what: String| EngineError::Library(format!("{REQUIRED_COLLECTIONS_RULE}: {what}"));
+    let fail = |what: String| EvalError::Library(format!("{REQUIRED_COLLECTIONS_RULE}: {what}"));
     match engine.eval_rule(REQUIRED_COLLECTIONS_RULE.to_owned()) {
         Ok(Value::Undefined) => Ok(BTreeSet::new()),
         Ok(Value::Set(items)) => items
@@ -158,14 +158,14 @@ struct Slot {
 
 /// Every check of a catalog, compiled, with `data.baseline` loaded.
 #[derive(Clone)]
-pub struct PolicyEngine {
+pub struct CompiledCatalog {
     slots: BTreeMap<String, Slot>,
     limits: Limits,
 }
 
-impl std::fmt::Debug for PolicyEngine {
+impl std::fmt::Debug for CompiledCatalog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PolicyEngine").field("checks", &self.slots.keys().collect::<Vec<_>>()).finish()
+        f.debug_struct("CompiledCatalog").field("checks", &self.slots.keys().collect::<Vec<_>>()).finish()
     }
 }
 
@@ -177,8 +177,8 @@ pub struct RegoInput(Value);
 impl RegoInput {
     /// Converts any serialisable document (the snapshot, or a part of it) to the engine's
     /// value, exactly as its JSON serialisation would read (see [`super::rego_value`]).
-    pub fn from_serialize<T: serde::Serialize + ?Sized>(value: &T) -> Result<RegoInput, EngineError> {
-        super::rego_value::to_value(value).map(RegoInput).map_err(|e| EngineError::Input(e.to_string()))
+    pub fn from_serialize<T: serde::Serialize + ?Sized>(value: &T) -> Result<RegoInput, EvalError> {
+        super::rego_value::to_value(value).map(RegoInput).map_err(|e| EvalError::Input(e.to_string()))
     }
 
     /// The converted value.
@@ -188,8 +188,8 @@ impl RegoInput {
 
     /// Sets the top-level field `key` of an object value (the snapshot's collections are
     /// converted apart and put in place).
-    pub fn insert(&mut self, key: &str, value: Value) -> Result<(), EngineError> {
-        let object = self.0.as_object_mut().map_err(|e| EngineError::Input(e.to_string()))?;
+    pub fn insert(&mut self, key: &str, value: Value) -> Result<(), EvalError> {
+        let object = self.0.as_object_mut().map_err(|e| EvalError::Input(e.to_string()))?;
         object.insert(Value::from(key), value);
         Ok(())
     }
@@ -227,29 +227,29 @@ fn engine_with_libs(
     Ok(engine)
 }
 
-impl PolicyEngine {
+impl CompiledCatalog {
     /// Compiles every check of `catalog` with `data.baseline` = `baseline` (the environment
     /// view). A check that does not compile is kept and reports its error from
-    /// [`PolicyEngine::evaluate`].
-    pub fn new(catalog: &Catalog, baseline: Json) -> Result<PolicyEngine, EngineError> {
-        PolicyEngine::with_limits(catalog, baseline, Limits::default())
+    /// [`CompiledCatalog::evaluate`].
+    pub fn new(catalog: &Catalog, baseline: Json) -> Result<CompiledCatalog, EvalError> {
+        CompiledCatalog::with_limits(catalog, baseline, Limits::default())
     }
 
-    /// [`PolicyEngine::new`] with the limits every check runs within.
-    pub fn with_limits(catalog: &Catalog, baseline: Json, limits: Limits) -> Result<PolicyEngine, EngineError> {
-        PolicyEngine::parse(catalog, limits).for_baseline(baseline)
+    /// [`CompiledCatalog::new`] with the limits every check runs within.
+    pub fn with_limits(catalog: &Catalog, baseline: Json, limits: Limits) -> Result<CompiledCatalog, EvalError> {
+        CompiledCatalog::parse(catalog, limits).for_baseline(baseline)
     }
 
     /// Every check of `catalog` parsed with the helper libraries, without `data.baseline`:
     /// the part of compiling that is the same for every account. An organisation scan parses
-    /// once and gives each account [`PolicyEngine::for_baseline`] of it. A check that does
+    /// once and gives each account [`CompiledCatalog::for_baseline`] of it. A check that does
     /// not parse is kept with its error.
     ///
     /// Each check's engine holds only the libraries its rules reach ([`super::deps::Reads`]
-    /// `libs`): [`PolicyEngine::for_baseline`] prepares every engine again for each account,
+    /// `libs`): [`CompiledCatalog::for_baseline`] prepares every engine again for each account,
     /// at a cost that grows with the modules it holds. A library that does not parse still
     /// makes every check ERROR, as when all were loaded.
-    pub fn parse(catalog: &Catalog, limits: Limits) -> PolicyEngine {
+    pub fn parse(catalog: &Catalog, limits: Limits) -> CompiledCatalog {
         let base = base_engine(catalog, None, &limits).map(drop);
         // Checks that reach the same libraries share one engine with them, parsed once.
         let mut with_libs: BTreeMap<&BTreeSet<String>, Result<regorus::Engine, String>> = BTreeMap::new();
@@ -288,18 +288,18 @@ impl PolicyEngine {
             });
             slots.insert(check.meta.id.clone(), slot);
         }
-        PolicyEngine { slots, limits }
+        CompiledCatalog { slots, limits }
     }
 
     /// A copy of these parsed checks with `data.baseline` = `baseline` (the environment view),
     /// each analysed and scheduled, so that a compile error is found once, here, and reported
-    /// by [`PolicyEngine::evaluate`] for that check alone.
-    pub fn for_baseline(&self, baseline: Json) -> Result<PolicyEngine, EngineError> {
+    /// by [`CompiledCatalog::evaluate`] for that check alone.
+    pub fn for_baseline(&self, baseline: Json) -> Result<CompiledCatalog, EvalError> {
         if !baseline.is_object() {
-            return Err(EngineError::BaselineNotObject(baseline.to_string()));
+            return Err(EvalError::BaselineNotObject(baseline.to_string()));
         }
         let data = super::rego_value::to_value(&serde_json::json!({ "baseline": baseline }))
-            .map_err(|e| EngineError::Data(e.to_string()))?;
+            .map_err(|e| EvalError::Data(e.to_string()))?;
         let mut out = self.clone();
         for slot in out.slots.values_mut() {
             let Ok(engine) = &mut slot.engine else { continue };
@@ -318,7 +318,7 @@ impl PolicyEngine {
 
     /// Sets `input` to `document` (the snapshot as `model::Snapshot` serialises it). The
     /// conversion is done once and shared by every check.
-    pub fn set_input<T: serde::Serialize + ?Sized>(&mut self, document: &T) -> Result<(), EngineError> {
+    pub fn set_input<T: serde::Serialize + ?Sized>(&mut self, document: &T) -> Result<(), EvalError> {
         self.set_input_prepared(&RegoInput::from_serialize(document)?);
         Ok(())
     }
@@ -656,7 +656,7 @@ mod tests {
         let files: Vec<(&str, &str)> =
             all.iter().flat_map(|(a, b, c, d)| [(a.as_str(), b.as_str()), (c.as_str(), d.as_str())]).collect();
         let (_dir, cat) = overlay_catalog(&files);
-        let mut engine = PolicyEngine::new(&cat, json!({"environment": "prod"})).unwrap();
+        let mut engine = CompiledCatalog::new(&cat, json!({"environment": "prod"})).unwrap();
         engine.set_input(&input()).unwrap();
         let out = engine.evaluate("FF-S3-901").unwrap();
         assert_eq!(out.denies.len(), 1);
@@ -696,7 +696,7 @@ mod tests {
         let libs = |id: &str| cat.checks().iter().find(|c| c.meta.id == id).map(|c| c.reads.libs.clone()).unwrap();
         assert_eq!(libs("FF-S3-921").into_iter().collect::<Vec<_>>().len(), 1, "{:?}", libs("FF-S3-921"));
         assert!(libs("FF-S3-922").is_empty(), "{:?}", libs("FF-S3-922"));
-        let mut engine = PolicyEngine::new(&cat, json!({"environment": "prod"})).unwrap();
+        let mut engine = CompiledCatalog::new(&cat, json!({"environment": "prod"})).unwrap();
         engine.set_input(&input()).unwrap();
         let arns = |out: CheckOutput| out.denies.into_iter().map(|d| d.arn).collect::<Vec<_>>();
         assert_eq!(arns(engine.evaluate("FF-S3-921").unwrap()), vec!["arn:aws:s3:::b"]);
@@ -705,7 +705,7 @@ mod tests {
         let broken = ("lib/probe.rego", "package flowforge.lib.probe\nimport rego.v1\nnamed(b) if {{");
         files[0] = broken;
         let (_dir, cat) = overlay_catalog(&files);
-        let mut engine = PolicyEngine::new(&cat, json!({"environment": "prod"})).unwrap();
+        let mut engine = CompiledCatalog::new(&cat, json!({"environment": "prod"})).unwrap();
         engine.set_input(&input()).unwrap();
         for id in ["FF-S3-921", "FF-S3-922", "FF-S3-001"] {
             let err = engine.evaluate(id).unwrap_err();
@@ -734,7 +734,7 @@ mod tests {
             (scoped.2.as_str(), scoped.3.as_str()),
         ];
         let (_dir, cat) = overlay_catalog(&files);
-        let mut engine = PolicyEngine::new(&cat, json!({"requirements": {"x": false}})).unwrap();
+        let mut engine = CompiledCatalog::new(&cat, json!({"requirements": {"x": false}})).unwrap();
         engine.set_input(&input()).unwrap();
         let out = engine.evaluate("FF-S3-906").unwrap();
         assert!(!out.applies);
@@ -772,7 +772,7 @@ mod tests {
             all.iter().flat_map(|(a, b, c, d)| [(a.as_str(), b.as_str()), (c.as_str(), d.as_str())]).collect();
         let (_dir, cat) = overlay_catalog(&files);
         let limits = Limits::with_timeout(Duration::from_millis(300));
-        let mut engine = PolicyEngine::with_limits(&cat, json!({"environment": "prod"}), limits).unwrap();
+        let mut engine = CompiledCatalog::with_limits(&cat, json!({"environment": "prod"}), limits).unwrap();
         engine.set_input(&input()).unwrap();
         let started = Instant::now();
         let err = engine.evaluate("FF-S3-911").unwrap_err();
@@ -867,10 +867,10 @@ mod tests {
         );
         let files = [(gated.0.as_str(), gated.1.as_str()), (gated.2.as_str(), gated.3.as_str())];
         let (_dir, cat) = overlay_catalog(&files);
-        let parsed = PolicyEngine::parse(&cat, Limits::default());
+        let parsed = CompiledCatalog::parse(&cat, Limits::default());
         for (env, bucket) in [("prod", "a"), ("dev", "b")] {
             let view = json!({"environment": env, "bucket": bucket});
-            let mut direct = PolicyEngine::new(&cat, view.clone()).unwrap();
+            let mut direct = CompiledCatalog::new(&cat, view.clone()).unwrap();
             let mut shared = parsed.for_baseline(view).unwrap();
             direct.set_input(&input()).unwrap();
             shared.set_input(&input()).unwrap();
@@ -888,6 +888,6 @@ mod tests {
     #[test]
     fn engine_is_send() {
         fn assert_send<T: Send>() {}
-        assert_send::<PolicyEngine>();
+        assert_send::<CompiledCatalog>();
     }
 }

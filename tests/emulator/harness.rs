@@ -1,0 +1,91 @@
+//! What the emulator tests share: the binary in an environment that reaches only the emulator, a
+//! `scan` into a directory with its JSON report, a seeded account, and report filters.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use flowforge_audit::aws::{ConnectOptions, StaticCredentials};
+use flowforge_audit::collect::CollectOptions;
+use serde_json::Value;
+
+use crate::support::moto::Moto;
+use crate::support::seed::{self, Clients, Seeded, REGION};
+
+/// The binary with an environment that can only reach the emulator: dummy keys, no profile
+/// files, no instance metadata.
+pub(crate) fn cli(moto: &Moto, key: &str, secret: &str) -> Command {
+    let mut c = crate::common::bin();
+    c.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AWS_ACCESS_KEY_ID", key)
+        .env("AWS_SECRET_ACCESS_KEY", secret)
+        .env("AWS_REGION", REGION)
+        .env("AWS_ENDPOINT_URL", &moto.endpoint)
+        .env("AWS_CONFIG_FILE", "/dev/null")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    c
+}
+
+/// Runs `scan --env prod` into `dir`; returns the process output and the JSON report.
+pub(crate) fn scan(moto: &Moto, key: &str, secret: &str, dir: &Path, extra: &[&str]) -> (Output, Value) {
+    let out = cli(moto, key, secret)
+        .args(["scan", "--env", "prod", "--endpoint-url", &moto.endpoint, "--region", REGION, "--no-progress"])
+        .arg("--out")
+        .arg(dir)
+        .args(extra)
+        .output()
+        .expect("run flowforge-audit");
+    let report_path = dir.join("flowforge-audit.json");
+    let text = std::fs::read_to_string(&report_path).unwrap_or_else(|e| {
+        panic!(
+            "no JSON report at {} ({e}); exit {:?}\nstdout:\n{}\nstderr:\n{}",
+            report_path.display(),
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out, serde_json::from_str(&text).expect("report JSON"))
+}
+
+pub(crate) fn results_with<'a>(report: &'a Value, status: &str) -> Vec<&'a Value> {
+    report["results"].as_array().expect("results").iter().filter(|r| r["status"] == status).collect()
+}
+
+pub(crate) fn describe(results: &[&Value]) -> String {
+    results
+        .iter()
+        .map(|r| format!("{} {} {}: {}", r["check_id"], r["status"], r["resource_arn"], r["message"]))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub(crate) async fn seeded(moto: &Moto) -> (Clients, Seeded) {
+    let clients = Clients::new(&moto.endpoint, "testing", "testing").await;
+    let seeded = seed::seed(&clients, "prod").await;
+    (clients, seeded)
+}
+
+pub(crate) fn read_json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// In-process collection options that reach only the emulator at `endpoint`, with these keys.
+pub(crate) fn collect_options(endpoint: &str, key: &str, secret: &str) -> CollectOptions {
+    CollectOptions {
+        connect: ConnectOptions {
+            regions: vec![REGION.to_owned()],
+            endpoint_url: Some(endpoint.to_owned()),
+            static_credentials: Some(StaticCredentials {
+                access_key_id: key.to_owned(),
+                secret_access_key: secret.to_owned(),
+                session_token: None,
+            }),
+            max_attempts: 2,
+            ..ConnectOptions::default()
+        },
+        ..CollectOptions::default()
+    }
+}
