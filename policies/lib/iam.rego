@@ -6,7 +6,7 @@ package flowforge.lib.iam
 import rego.v1
 
 # ------------------------------------------------------------------ the IAM evaluation's facts
-# `input.derived.iam` is computed once by the Rust IAM evaluation (src/iam_eval: explicit Deny,
+# `input.derived.iam` is computed once by the Rust IAM engine (src/iam_eval: explicit Deny,
 # conditions, NotAction/NotResource, boundaries, groups, SCPs when given). Checks read these
 # facts instead of re-reading policy documents. The facts come from every IAM collection, so
 # they are read together with them: a failed IAM listing makes each check using them UNKNOWN.

@@ -184,7 +184,7 @@ async fn backups_denied_services_are_unknown() {
     for service in ["ssm", "cloudtrail", "kms"] {
         let moto = Moto::start();
         let (clients, _s) = seeded(&moto).await;
-        let (key_id, secret) = support::scanner_denied(&clients, &moto, service).await;
+        let (key_id, secret) = crate::support::scanner_denied(&clients, &moto, service).await;
         let dir = tempfile::tempdir().expect("tempdir");
         let (_, report) = scan(&moto, &key_id, &secret, dir.path(), &["--format", "json"]);
         let checks: BTreeSet<&str> = report["checks"]

@@ -14,7 +14,7 @@ use flowforge_audit::model::Snapshot;
 
 use crate::harness::{collect_options, seeded};
 use crate::support::moto::Moto;
-use crate::support::seed::{self, Clients, Seeded, ACCOUNT_ID, REGION};
+use crate::support::seed::{self, Clients, ACCOUNT_ID, REGION};
 
 async fn collect_as(moto: &Moto, key: &str, secret: &str) -> CollectOutcome {
     collect::run(&collect_options(&moto.endpoint, key, secret)).await.expect("collect")
@@ -288,7 +288,7 @@ async fn denied_service_becomes_collection_errors() {
     let (clients, s) = seeded(&moto).await;
 
     // A scanner user whose policy is the shipped one without RDS.
-    let (key_id, secret) = support::scanner_denied(&clients, &moto, "rds").await;
+    let (key_id, secret) = crate::support::scanner_denied(&clients, &moto, "rds").await;
 
     let out = collect_as(&moto, &key_id, &secret).await;
     let snap = &out.snapshot;
@@ -335,7 +335,7 @@ async fn retries_are_bounded_per_call_and_budgeted_per_scan() {
     let moto = Moto::start();
     let mut opts = collect_options(&moto.endpoint, "testing", "testing");
     // The CLI's default number of attempts (the other tests here use fewer).
-    opts.connect.max_attempts = ConnectOptions::default().max_attempts;
+    opts.connect.max_attempts = aws::ConnectOptions::default().max_attempts;
     let a = aws::connect(&opts.connect).await.expect("connect");
     let b = aws::connect(&opts.connect).await.expect("connect again");
     let (wait, budget_a) = a.retry_bounds();
@@ -383,12 +383,12 @@ async fn failed_caller_identity_becomes_a_collection_error() {
     let moto = Moto::start();
     let clients = Clients::new(&moto.endpoint, "testing", "testing").await;
     // The scanner user with the whole shipped policy: it may connect.
-    let (key_id, secret) = support::scanner_denied(&clients, &moto, "none").await;
-    let opts = options(&moto.endpoint, &key_id, &secret);
+    let (key_id, secret) = crate::support::scanner_denied(&clients, &moto, "none").await;
+    let opts = collect_options(&moto.endpoint, &key_id, &secret);
     let session = aws::connect(&opts.connect).await.expect("connect as the scanner");
     // Revoke the key while moto does not check, then check again.
-    let (status, body) =
-        support::moto::http(moto.port, "POST", "/moto-api/reset-auth", "1000000").expect("POST /moto-api/reset-auth");
+    let (status, body) = crate::support::moto::http(moto.port, "POST", "/moto-api/reset-auth", "1000000")
+        .expect("POST /moto-api/reset-auth");
     assert!(status.contains(" 200"), "reset-auth answered {status}: {body}");
     clients.iam.delete_access_key().user_name("scanner").access_key_id(&key_id).send().await.expect("revoke key");
     moto.enforce_iam();

@@ -13,7 +13,7 @@ use crate::support::moto::Moto;
 /// gate fails. With the compliant seed (`compliant_account_has_no_fail`) the same checks PASS.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn compute_drifts_fail_exactly_their_checks() {
-    use support::seed_compute::ComputeDrift;
+    use crate::support::seed_compute::ComputeDrift;
     let moto = Moto::start();
     let (clients, s) = seeded(&moto).await;
     let mut expected: std::collections::BTreeMap<String, BTreeSet<&str>> = std::collections::BTreeMap::new();
@@ -41,7 +41,7 @@ async fn compute_drifts_fail_exactly_their_checks() {
 async fn compute_denied_ecr_is_unknown() {
     let moto = Moto::start();
     let (clients, _s) = seeded(&moto).await;
-    let (key_id, secret) = support::scanner_denied(&clients, &moto, "ecr").await;
+    let (key_id, secret) = crate::support::scanner_denied(&clients, &moto, "ecr").await;
     let dir = tempfile::tempdir().expect("tempdir");
     let (out, report) = scan(&moto, &key_id, &secret, dir.path(), &["--format", "json"]);
     let ids = |status: &str| -> BTreeSet<String> {
@@ -72,7 +72,7 @@ fn statuses<'a>(report: &'a Value, check: &str) -> std::collections::BTreeMap<&'
 /// (its default version is compliant).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn imds_node_group_templates_fail_on_imdsv1_and_pass_compliant() {
-    use support::seed_compute::ComputeDrift;
+    use crate::support::seed_compute::ComputeDrift;
     let moto = Moto::start();
     let (clients, s) = seeded(&moto).await;
     let drifted = s.compute.inject(&clients, &moto.apprunner, &s, ComputeDrift::LegacyImdsNodeGroup).await;
@@ -120,7 +120,7 @@ async fn imds_deleted_launch_template_is_unknown() {
 /// minimum, well within 1.3 times it (README, "Performance").
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn compute_api_calls_per_resource_are_minimal() {
-    use support::seed_compute::ComputeDrift;
+    use crate::support::seed_compute::ComputeDrift;
     let moto = Moto::start();
     let (clients, s) = seeded(&moto).await;
     // A second node group and an App Runner service, so every listing returns something.

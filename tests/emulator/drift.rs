@@ -33,7 +33,7 @@ async fn break_account(c: &Clients, s: &Seeded) {
     s.inject(c, Drift::NetworkTier).await;
     // The database subnets' ACL must admit the world too, or the path stays closed (a path is
     // open only when both layers allow it).
-    support::seed_corpus_network::drift_nacl_open_database_port(c, s).await;
+    crate::support::seed_corpus_network::drift_nacl_open_database_port(c, s).await;
     s.inject(c, Drift::IamScope).await;
     c.s3.delete_bucket().bucket(&s.buckets["gold"]).send().await.expect("delete gold bucket");
     use aws_sdk_s3::types as s3t;
@@ -63,7 +63,7 @@ fn tfstate_for(s: &Seeded) -> TfState {
         ("https_listener_arn".into(), s.https_listener_arn.clone()),
         // The IRSA trust the compute seed pins (a JSON string inside the state's JSON).
         ("worker_trust".into(), {
-            let trust = support::seed_compute::worker_trust(&s.compute.oidc_provider_arn, &s.compute.oidc_url);
+            let trust = crate::support::seed_compute::worker_trust(&s.compute.oidc_provider_arn, &s.compute.oidc_url);
             let quoted = serde_json::to_string(&trust.to_string()).expect("trust");
             quoted[1..quoted.len() - 1].to_owned()
         }),

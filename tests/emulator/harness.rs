@@ -9,7 +9,7 @@ use flowforge_audit::collect::CollectOptions;
 use serde_json::Value;
 
 use crate::support::moto::Moto;
-use crate::support::seed::{self, Clients, Seeded, REGION};
+use crate::support::seed::{self, Clients, Drift, Seeded, REGION};
 
 /// The binary with an environment that can only reach the emulator: dummy keys, no profile
 /// files, no instance metadata.
@@ -88,4 +88,35 @@ pub(crate) fn collect_options(endpoint: &str, key: &str, secret: &str) -> Collec
         },
         ..CollectOptions::default()
     }
+}
+
+/// One drift: the FAILs are exactly the expected checks, on the drifted resource only, and
+/// those checks belong to the drift's policy area.
+pub(crate) async fn drift_fails_exactly(drift: Drift, areas: &[&str], checks: &[&str]) {
+    let moto = Moto::start();
+    let (clients, s) = seeded(&moto).await;
+    s.inject(&clients, drift).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (out, report) = scan(&moto, "testing", "testing", dir.path(), &["--format", "json"]);
+    let fails = results_with(&report, "FAIL");
+    let arn = s.drifted_arn(drift);
+    assert!(!fails.is_empty(), "{drift:?} must FAIL on {arn}");
+    let wrong: Vec<&Value> = fails.iter().copied().filter(|r| r["resource_arn"] != arn.as_str()).collect();
+    assert!(wrong.is_empty(), "{drift:?} must fail only {arn}, also failed:\n{}", describe(&wrong));
+    let check_area: std::collections::BTreeMap<&str, &str> = report["checks"]
+        .as_array()
+        .expect("checks")
+        .iter()
+        .filter_map(|c| Some((c["id"].as_str()?, c["area"].as_str()?)))
+        .collect();
+    for f in &fails {
+        let id = f["check_id"].as_str().unwrap_or_default();
+        let area = check_area.get(id).copied().unwrap_or_default();
+        assert!(areas.contains(&area), "{drift:?}: {id} (area {area}) is not a check of {areas:?}");
+    }
+    let mut failed: Vec<&str> = fails.iter().filter_map(|f| f["check_id"].as_str()).collect();
+    failed.sort_unstable();
+    assert_eq!(failed, checks, "{drift:?}: the FAILing checks");
+    assert!(results_with(&report, "UNKNOWN").is_empty());
+    assert_eq!(out.status.code(), Some(1), "a prod FAIL fails the gate");
 }

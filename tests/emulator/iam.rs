@@ -11,7 +11,7 @@ use crate::support::moto::Moto;
 async fn iam_corpus_through_scan() {
     let moto = Moto::start();
     let (clients, _) = seeded(&moto).await;
-    let cases = support::seed_corpus_iam::seed_corpus_iam(&clients).await;
+    let cases = crate::support::seed_corpus_iam::seed_corpus_iam(&clients).await;
     assert!(cases.len() >= 18, "at least 18 corpus cases are seeded, found {}", cases.len());
     let dir = tempfile::tempdir().expect("tempdir");
     let (_, report) = scan(&moto, "testing", "testing", dir.path(), &["--format", "json"]);
@@ -42,10 +42,13 @@ async fn iam_corpus_through_scan() {
 async fn resource_policy_unread_is_unknown() {
     let moto = Moto::start();
     let (clients, _) = seeded(&moto).await;
-    let cases = support::seed_corpus_iam::seed_corpus_iam(&clients).await;
-    let (key_id, secret) =
-        support::scanner_denied_actions(&clients, &moto, &["s3:GetBucketPolicy", "secretsmanager:GetResourcePolicy"])
-            .await;
+    let cases = crate::support::seed_corpus_iam::seed_corpus_iam(&clients).await;
+    let (key_id, secret) = crate::support::scanner_denied_actions(
+        &clients,
+        &moto,
+        &["s3:GetBucketPolicy", "secretsmanager:GetResourcePolicy"],
+    )
+    .await;
     let dir = tempfile::tempdir().expect("tempdir");
     let (_, report) = scan(&moto, &key_id, &secret, dir.path(), &["--format", "json"]);
     let results = report["results"].as_array().expect("results");

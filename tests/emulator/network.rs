@@ -9,7 +9,7 @@ use crate::support::moto::Moto;
 async fn net_semantics_corpus_cases_end_to_end() {
     let moto = Moto::start();
     let (clients, s) = seeded(&moto).await;
-    let cases = support::seed_corpus_network::seed_corpus(&clients, &s).await;
+    let cases = crate::support::seed_corpus_network::seed_corpus(&clients, &s).await;
     assert!(cases.len() >= 8, "at least 8 corpus cases seeded, got {}", cases.len());
     let dir = tempfile::tempdir().expect("tempdir");
     let (_, report) = scan(&moto, "testing", "testing", dir.path(), &["--format", "json"]);
@@ -37,7 +37,7 @@ async fn net_semantics_corpus_cases_end_to_end() {
 async fn net_semantics_nacl_admin_port_drift() {
     let moto = Moto::start();
     let (clients, s) = seeded(&moto).await;
-    let acl = support::seed_corpus_network::drift_nacl_admin(&clients, &s).await;
+    let acl = crate::support::seed_corpus_network::drift_nacl_admin(&clients, &s).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let (_, report) = scan(&moto, "testing", "testing", dir.path(), &["--format", "json"]);
     let fails = results_with(&report, "FAIL");
@@ -54,7 +54,7 @@ async fn net_semantics_nacl_admin_port_drift() {
 async fn net_semantics_nacl_database_drift() {
     let moto = Moto::start();
     let (clients, s) = seeded(&moto).await;
-    let acl = support::seed_corpus_network::drift_nacl_database(&clients, &s).await;
+    let acl = crate::support::seed_corpus_network::drift_nacl_database(&clients, &s).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let (_, report) = scan(&moto, "testing", "testing", dir.path(), &["--format", "json"]);
     let fails = results_with(&report, "FAIL");

@@ -46,7 +46,7 @@ struct OrgFixture {
     iam_operator: String,
     /// moto behind a proxy that refuses AssumeRole into `blocked` (moto lets anyone assume
     /// any role; its IAM enforcement breaks EKS signatures of assumed-role keys).
-    proxy: support::proxy::Proxy,
+    proxy: crate::support::proxy::Proxy,
 }
 
 /// Six member accounts under one OU: dev, qa (TLS drift), uat, prod (an SCP denying
@@ -55,7 +55,7 @@ struct OrgFixture {
 /// no SCP of its own; its environment from the account file, no tag) and a qa account whose
 /// audit role cannot be assumed. The management account (untagged) is in the organisation too.
 async fn org_fixture(moto: &Moto) -> OrgFixture {
-    use support::seed_org::*;
+    use crate::support::seed_org::*;
     let mgmt = Clients::new(&moto.endpoint, "testing", "testing").await;
     let root = create_organisation(&mgmt).await;
     let ou = create_ou(&mgmt, &root, "workloads").await;
@@ -89,9 +89,9 @@ async fn org_fixture(moto: &Moto) -> OrgFixture {
     let no_iam = serde_json::json!({"Version": "2012-10-17", "Statement": [
         {"Sid": "NoIam", "Effect": "Deny", "Action": "iam:*", "Resource": "*"}]});
     let no_iam_scp = attach_scp(&mgmt, "no-iam", &no_iam, &prod).await;
-    let rules = support::proxy::Rules { deny_assume_role_into: vec![blocked.clone()], ..Default::default() };
+    let rules = crate::support::proxy::Rules { deny_assume_role_into: vec![blocked.clone()], ..Default::default() };
     // In front of the App Runner front, so member accounts answer App Runner like the main seed.
-    let proxy = support::proxy::Proxy::start(moto.apprunner.port, rules);
+    let proxy = crate::support::proxy::Proxy::start(moto.apprunner.port, rules);
     OrgFixture {
         dev,
         qa,
@@ -342,7 +342,7 @@ async fn org_scan_without_organisation_access_has_unknown_scps() {
 /// recorded with its collection errors and fails closed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn org_scan_throttled_account_does_not_hold_back_the_others() {
-    use support::seed_org::*;
+    use crate::support::seed_org::*;
     let moto = Moto::start();
     let mgmt = Clients::new(&moto.endpoint, "testing", "testing").await;
     let root = create_organisation(&mgmt).await;
@@ -356,8 +356,8 @@ async fn org_scan_throttled_account_does_not_hold_back_the_others() {
     }
     let (dev, qa, uat) = (ids[0].clone(), ids[1].clone(), ids[2].clone());
     let throttle = [(uat.clone(), 3)].into_iter().collect();
-    let rules = support::proxy::Rules { throttle, ..Default::default() };
-    let proxy = support::proxy::Proxy::start(moto.apprunner.port, rules);
+    let rules = crate::support::proxy::Rules { throttle, ..Default::default() };
+    let proxy = crate::support::proxy::Proxy::start(moto.apprunner.port, rules);
     let tmp = tempfile::tempdir().expect("tempdir");
     let out_dir = tmp.path().join("out");
     let out = cli(&moto, "testing", "testing")
@@ -415,7 +415,7 @@ async fn org_scan_throttled_account_does_not_hold_back_the_others() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "run by scripts/bench-org.sh against the moto it starts"]
 async fn seed_bench_org() {
-    use support::seed_org::*;
+    use crate::support::seed_org::*;
     let endpoint =
         std::env::var("FLOWFORGE_SEED_ENDPOINT").expect("FLOWFORGE_SEED_ENDPOINT (set by scripts/bench-org.sh)");
     assert!(endpoint.starts_with("http://127.0.0.1:"), "the benchmark seeds a loopback emulator only, not {endpoint}");
@@ -457,7 +457,7 @@ async fn seed_bench_org() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn routing_proxy_sends_each_account_to_its_moto() {
     let (m0, m1) = (Moto::start(), Moto::start());
-    let proxy = support::proxy::Proxy::start_routed(&[m0.port, m1.port], Default::default());
+    let proxy = crate::support::proxy::Proxy::start_routed(&[m0.port, m1.port], Default::default());
     let mgmt = Clients::new(&proxy.endpoint, "testing", "testing").await;
     // Account id modulo 2 picks the upstream: the even account is moto 0's, the odd one moto 1's.
     let (even, odd) = ("111111111110", "111111111111");
@@ -501,12 +501,12 @@ async fn routing_proxy_sends_each_account_to_its_moto() {
     // A fresh proxy routes a placed account where it was placed (the odd one on moto 0 now), and
     // with `balance` a new account goes to the upstream with fewer accounts (moto 1), not to its
     // id modulo 2 (moto 0).
-    let rules = support::proxy::Rules {
+    let rules = crate::support::proxy::Rules {
         placed: [(odd.to_owned(), 0)].into_iter().collect(),
         balance: true,
         ..Default::default()
     };
-    let proxy = support::proxy::Proxy::start_routed(&[m0.port, m1.port], rules);
+    let proxy = crate::support::proxy::Proxy::start_routed(&[m0.port, m1.port], rules);
     let mgmt = Clients::new(&proxy.endpoint, "testing", "testing").await;
     let sts = aws_sdk_sts::Client::new(&mgmt.conf);
     for (account, user) in [(odd, "odd-on-0"), ("222222222222", "new-on-1")] {
@@ -531,7 +531,7 @@ async fn routing_proxy_sends_each_account_to_its_moto() {
 }
 
 /// Not a test: the routing latency proxy `scripts/bench-org.sh` puts in front of its moto
-/// processes (see `support::proxy`). Configured by the environment:
+/// processes (see `crate::support::proxy`). Configured by the environment:
 /// `FLOWFORGE_PROXY_UPSTREAMS` (comma-separated `http://127.0.0.1:PORT`, the management
 /// account's first), `FLOWFORGE_PROXY_DELAY_MS` (added to every answer),
 /// `FLOWFORGE_PROXY_PORT` (default: a free one), `FLOWFORGE_PROXY_ACCOUNTS` (optional: a file of
@@ -570,13 +570,13 @@ fn bench_proxy() {
                 .collect()
         })
         .unwrap_or_default();
-    let rules = support::proxy::Rules {
+    let rules = crate::support::proxy::Rules {
         latency: std::time::Duration::from_millis(delay),
         placed,
         balance: accounts.is_some(),
         ..Default::default()
     };
-    let proxy = support::proxy::Proxy::start_on(listener, &upstreams, rules);
+    let proxy = crate::support::proxy::Proxy::start_on(listener, &upstreams, rules);
     assert!(proxy.endpoint.starts_with("http://127.0.0.1:"), "loopback only: {}", proxy.endpoint);
     std::fs::write(dir.join("pid"), format!("{}\n", std::process::id())).expect("pid file");
     // Written whole, then renamed: the script never reads half an endpoint.

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::harness::{describe, scan, seeded};
+use crate::harness::{describe, drift_fails_exactly, scan, seeded};
 use crate::support::moto::Moto;
 use crate::support::seed::Drift;
 
@@ -98,7 +98,7 @@ async fn perimeter_drift_log_kms() {
 async fn perimeter_denied_is_unknown(service: &str, part: &str) {
     let moto = Moto::start();
     let (clients, _s) = seeded(&moto).await;
-    let (key_id, secret) = support::scanner_denied(&clients, &moto, service).await;
+    let (key_id, secret) = crate::support::scanner_denied(&clients, &moto, service).await;
     let dir = tempfile::tempdir().expect("tempdir");
     let (out, report) = scan(&moto, &key_id, &secret, dir.path(), &["--format", "json"]);
     let checks: BTreeSet<&str> = report["checks"]

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use crate::harness::{cli, describe, read_json, results_with, scan, seeded};
+use crate::harness::{cli, describe, drift_fails_exactly, read_json, results_with, scan, seeded};
 use crate::support::moto::Moto;
 use crate::support::seed::{Clients, Drift};
 
@@ -24,37 +24,6 @@ async fn compliant_account_has_no_fail() {
     assert!(!results_with(&report, "PASS").is_empty(), "checks ran and passed");
     assert_eq!(report["collection_errors"], Value::Array(vec![]));
     assert_eq!(out.status.code(), Some(0), "gate must pass; stdout:\n{}", String::from_utf8_lossy(&out.stdout));
-}
-
-/// One drift: the FAILs are exactly the expected checks, on the drifted resource only, and
-/// those checks belong to the drift's policy area.
-async fn drift_fails_exactly(drift: Drift, areas: &[&str], checks: &[&str]) {
-    let moto = Moto::start();
-    let (clients, s) = seeded(&moto).await;
-    s.inject(&clients, drift).await;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (out, report) = scan(&moto, "testing", "testing", dir.path(), &["--format", "json"]);
-    let fails = results_with(&report, "FAIL");
-    let arn = s.drifted_arn(drift);
-    assert!(!fails.is_empty(), "{drift:?} must FAIL on {arn}");
-    let wrong: Vec<&Value> = fails.iter().copied().filter(|r| r["resource_arn"] != arn.as_str()).collect();
-    assert!(wrong.is_empty(), "{drift:?} must fail only {arn}, also failed:\n{}", describe(&wrong));
-    let check_area: std::collections::BTreeMap<&str, &str> = report["checks"]
-        .as_array()
-        .expect("checks")
-        .iter()
-        .filter_map(|c| Some((c["id"].as_str()?, c["area"].as_str()?)))
-        .collect();
-    for f in &fails {
-        let id = f["check_id"].as_str().unwrap_or_default();
-        let area = check_area.get(id).copied().unwrap_or_default();
-        assert!(areas.contains(&area), "{drift:?}: {id} (area {area}) is not a check of {areas:?}");
-    }
-    let mut failed: Vec<&str> = fails.iter().filter_map(|f| f["check_id"].as_str()).collect();
-    failed.sort_unstable();
-    assert_eq!(failed, checks, "{drift:?}: the FAILing checks");
-    assert!(results_with(&report, "UNKNOWN").is_empty());
-    assert_eq!(out.status.code(), Some(1), "a prod FAIL fails the gate");
 }
 
 /// TLS: the landing bucket without its TLS-only Deny fails on that bucket.
@@ -105,7 +74,7 @@ async fn drift_rotation() {
 async fn denied_service_is_unknown_and_fails_prod_gate() {
     let moto = Moto::start();
     let (clients, _s) = seeded(&moto).await;
-    let (key_id, secret) = support::scanner_denied(&clients, &moto, "rds").await;
+    let (key_id, secret) = crate::support::scanner_denied(&clients, &moto, "rds").await;
 
     let dir = tempfile::tempdir().expect("tempdir");
     let (out, report) = scan(&moto, &key_id, &secret, dir.path(), &["--format", "json"]);

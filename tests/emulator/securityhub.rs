@@ -139,7 +139,7 @@ async fn shub_upload_in_batches_then_resolve_what_now_passes() {
     // A later run on the compliant account: what failed now passes or is gone.
     let compliant = example_at(dir.path(), "prod-compliant.json", "2026-11-22T06:00:00Z");
     // Through the front: moto lacks BatchUpdateFindings, which closing calls.
-    let front = support::securityhub::Front::start(moto.port, support::securityhub::Answer::Process);
+    let front = crate::support::securityhub::Front::start(moto.port, crate::support::securityhub::Answer::Process);
     let (out, report2) = shub_evaluate(&moto, &front.endpoint, &compliant, &dir.path().join("r2"));
     assert_eq!(out.status.code(), Some(0), "{}", shub_text(&out));
     let status2: std::collections::BTreeMap<String, String> = report2["results"]
@@ -192,7 +192,12 @@ async fn shub_upload_in_batches_then_resolve_what_now_passes() {
 }
 
 /// Runs `evaluate --security-hub` of the compliant example at `time` through `front`.
-fn shub_close_through(moto: &Moto, front: &support::securityhub::Front, dir: &Path, time: &str) -> (Output, Value) {
+fn shub_close_through(
+    moto: &Moto,
+    front: &crate::support::securityhub::Front,
+    dir: &Path,
+    time: &str,
+) -> (Output, Value) {
     let at = dir.join(time.replace(':', ""));
     std::fs::create_dir_all(&at).expect("dir");
     let snapshot = example_at(&at, "prod-compliant.json", time);
@@ -271,7 +276,7 @@ async fn shub_closed_findings_get_workflow_resolved() {
     assert_eq!(shub_state(&now[&failed[0]]).2, "SUPPRESSED", "the test's setup");
     assert_eq!(now.len(), held.len() + gone.len(), "the test's setup");
 
-    let front = support::securityhub::Front::start(moto.port, support::securityhub::Answer::Process);
+    let front = crate::support::securityhub::Front::start(moto.port, crate::support::securityhub::Answer::Process);
     let (out, _) = shub_close_through(&moto, &front, dir.path(), "2026-11-22T06:00:00Z");
     let text = shub_text(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
@@ -307,8 +312,8 @@ async fn shub_closed_findings_get_workflow_resolved() {
     // Reopened by a later failing run, closed again: Security Hub leaves one finding a call
     // unprocessed (H001), then refuses the call (H002).
     let cases = [
-        (support::securityhub::Answer::UnprocessFirst, "07", "error[H001]", "ConcurrentUpdateError"),
-        (support::securityhub::Answer::Deny, "09", "error[H002]", "AccessDeniedException"),
+        (crate::support::securityhub::Answer::UnprocessFirst, "07", "error[H001]", "ConcurrentUpdateError"),
+        (crate::support::securityhub::Answer::Deny, "09", "error[H002]", "AccessDeniedException"),
     ];
     for (answer, hour, code, reason) in cases {
         let at = dir.path().join(format!("reopen-{hour}"));
@@ -316,7 +321,7 @@ async fn shub_closed_findings_get_workflow_resolved() {
         let drifted = example_at(&at, "prod-drifted.json", &format!("2026-11-22T{hour}:00:00Z"));
         let (out, _) = shub_evaluate(&moto, &moto.endpoint, &drifted, &at.join("out"));
         assert_eq!(out.status.code(), Some(1), "reopened: {}", shub_text(&out));
-        let front = support::securityhub::Front::start(moto.port, answer);
+        let front = crate::support::securityhub::Front::start(moto.port, answer);
         let (out, _) = shub_close_through(&moto, &front, &at, &format!("2026-11-22T{hour}:30:00Z"));
         let text = shub_text(&out);
         assert_eq!(out.status.code(), Some(2), "{text}");
@@ -360,9 +365,9 @@ async fn shub_failures_are_reported_with_exit_2() {
         v["Findings"][0]["Resources"] = Value::Array(Vec::new());
         serde_json::to_vec(&v).expect("json")
     }
-    let proxy = support::proxy::Proxy::start(
+    let proxy = crate::support::proxy::Proxy::start(
         moto.port,
-        support::proxy::Rules { rewrite: Some(("/findings/import", drop_resources)), ..Default::default() },
+        crate::support::proxy::Rules { rewrite: Some(("/findings/import", drop_resources)), ..Default::default() },
     );
     let (out, report) = shub_evaluate(&moto, &proxy.endpoint, &drifted, &dir.path().join("b"));
     let text = shub_text(&out);
@@ -379,9 +384,9 @@ async fn shub_failures_are_reported_with_exit_2() {
     assert_eq!(shub_findings(&moto, "eu-west-1").await.len(), n - calls);
 
     // Throttling and 5xx on every attempt: retried, then reported.
-    let proxy = support::proxy::Proxy::start(
+    let proxy = crate::support::proxy::Proxy::start(
         moto.port,
-        support::proxy::Rules { fail_first: Some(("/findings/import", vec![503; 50])), ..Default::default() },
+        crate::support::proxy::Rules { fail_first: Some(("/findings/import", vec![503; 50])), ..Default::default() },
     );
     let (out, _) = shub_evaluate(&moto, &proxy.endpoint, &drifted, &dir.path().join("c"));
     let text = shub_text(&out);
@@ -399,9 +404,9 @@ async fn shub_failures_are_reported_with_exit_2() {
 async fn shub_throttling_and_5xx_are_retried() {
     let moto = Moto::start();
     let dir = tempfile::tempdir().expect("tempdir");
-    let proxy = support::proxy::Proxy::start(
+    let proxy = crate::support::proxy::Proxy::start(
         moto.port,
-        support::proxy::Rules { fail_first: Some(("/findings/import", vec![429, 503])), ..Default::default() },
+        crate::support::proxy::Rules { fail_first: Some(("/findings/import", vec![429, 503])), ..Default::default() },
     );
     let (out, report) = shub_evaluate(&moto, &proxy.endpoint, &example("prod-drifted.json"), dir.path());
     assert_eq!(out.status.code(), Some(1), "the gate's code, the upload succeeded: {}", shub_text(&out));

@@ -3,7 +3,7 @@
 # description: >
 #   Scope: FlowForge ECR repositories with a repository policy. No Allow statement admits
 #   everyone or an AWS account other than this one and the baseline's
-#   architecture.compute.ecr.allowed_accounts, as the IAM evaluation reads the policy
+#   architecture.compute.ecr.allowed_accounts, as the IAM engine reads the policy
 #   (`input.derived.iam.resource_policies`, src/iam_eval/resource.rs): `*` (or NotPrincipal)
 #   is everyone unless a condition fixes the caller to literal values (aws:PrincipalOrgID,
 #   aws:PrincipalOrgPaths, aws:PrincipalAccount, aws:SourceAccount, ...; a negated, IfExists
@@ -55,7 +55,7 @@ deny contains {
 	not g.account in allowed
 }
 
-unknown contains {"arn": r.arn, "reason": "the IAM evaluation has no facts for this repository policy (input.derived.iam.resource_policies)"} if {
+unknown contains {"arn": r.arn, "reason": "the IAM engine has no facts for this repository policy (input.derived.iam.resource_policies)"} if {
 	some r in input.ecr.repositories
 	compute.flowforge_repository(r)
 	object.get(r, "policy", null) != null

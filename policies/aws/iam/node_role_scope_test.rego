@@ -6,7 +6,7 @@ import rego.v1
 
 node_arn := "arn:aws:iam::123456789012:role/flowforge-prod-eks-node"
 
-# The node role and the IAM evaluation's facts for it (effective permissions after Deny,
+# The node role and the IAM engine's facts for it (effective permissions after Deny,
 # boundary and NotAction: src/iam_eval).
 inp(permissions, unknown) := {
 	"iam": {

@@ -51,7 +51,7 @@ unknown contains {"arn": k.arn, "reason": "the key policy was not read by GetKey
 	object.get(k, "policy", null) == null
 }
 
-unknown contains {"arn": k.arn, "reason": "the IAM evaluation has no facts for this key policy (input.derived.iam.resource_policies)"} if {
+unknown contains {"arn": k.arn, "reason": "the IAM engine has no facts for this key policy (input.derived.iam.resource_policies)"} if {
 	used := data.flowforge.lib.kms.used
 	some k in input.kms.keys
 	used[k.arn]

@@ -2,7 +2,7 @@
 # title: FlowForge bucket policies grant nothing to everyone or to other accounts
 # description: >
 #   Scope: FlowForge buckets (recognised by tag or name prefix) with a bucket policy. No
-#   Allow statement admits everyone or another AWS account, as the IAM evaluation reads the
+#   Allow statement admits everyone or another AWS account, as the IAM engine reads the
 #   policy (`input.derived.iam.resource_policies`, src/iam_eval/resource.rs), following the
 #   S3 definition of a public policy ("The meaning of public", S3 User Guide): `*` (or
 #   NotPrincipal) is everyone unless a condition fixes the caller or the source to literal
@@ -44,7 +44,7 @@ deny contains {
 	some g in data.flowforge.lib.iam.external_grants(b.arn)
 }
 
-unknown contains {"arn": b.arn, "reason": "the IAM evaluation has no facts for this bucket policy (input.derived.iam.resource_policies)"} if {
+unknown contains {"arn": b.arn, "reason": "the IAM engine has no facts for this bucket policy (input.derived.iam.resource_policies)"} if {
 	some b in input.s3.buckets
 	lib.is_flowforge(b)
 	object.get(b, "policy", null) != null

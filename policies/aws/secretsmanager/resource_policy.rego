@@ -3,7 +3,7 @@
 # description: >
 #   Scope: FlowForge secrets (the baseline's architecture.secrets names, or recognised by tag
 #   or name prefix, as `policies/lib/kms.rego` finds them) with a resource policy. No Allow
-#   statement admits everyone or another AWS account, as the IAM evaluation reads the policy
+#   statement admits everyone or another AWS account, as the IAM engine reads the policy
 #   (`input.derived.iam.resource_policies`, src/iam_eval/resource.rs): `*` (or NotPrincipal)
 #   is everyone unless a condition fixes the caller to literal values (aws:PrincipalOrgID,
 #   aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, ...; a negated, IfExists or
@@ -44,7 +44,7 @@ deny contains {
 	some g in data.flowforge.lib.iam.external_grants(s.arn)
 }
 
-unknown contains {"arn": s.arn, "reason": "the IAM evaluation has no facts for this resource policy (input.derived.iam.resource_policies)"} if {
+unknown contains {"arn": s.arn, "reason": "the IAM engine has no facts for this resource policy (input.derived.iam.resource_policies)"} if {
 	n := names
 	some s in input.secretsmanager.secrets
 	data.flowforge.lib.kms.flowforge_secret(s, n)
