@@ -89,6 +89,9 @@ pub struct AuditOptions {
     /// What the IAM evaluation applies besides the account's own policies: the account's SCPs
     /// in an organisation scan (none otherwise, and the report says so).
     pub iam: crate::iam_eval::Context,
+    /// Which checks run (`--checks`, `--excluded-checks`, `--services`, `--severity`);
+    /// empty for the whole catalog.
+    pub selection: crate::policy::Selection,
 }
 
 impl AuditOptions {
@@ -113,6 +116,7 @@ impl AuditOptions {
             history: None,
             help_uri_base: None,
             iam: crate::iam_eval::Context::default(),
+            selection: crate::policy::Selection::default(),
         }
     }
 }
@@ -323,8 +327,11 @@ impl Inputs {
                 Some(LoadedSource { env, snapshot: LoadedSnapshot::load(&p.snapshot, false)? })
             }
         };
+        let catalog = load_catalog(opts.policies.as_deref())?;
+        // A typo in the selection is found before any collection or evaluation.
+        opts.selection.apply(&catalog).map_err(|e| AuditError::Input(e.to_string()))?;
         Ok(Inputs {
-            catalog: load_catalog(opts.policies.as_deref())?,
+            catalog,
             waivers: opts.waivers.as_deref().map(|p| LabelledBytes::read(p, "waiver file")).transpose()?,
             expected_from: opts
                 .expected_from
@@ -391,13 +398,15 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
         .env_view(&opts.env, &snap.account_id, &snap.partition)
         .map_err(|e| AuditError::Input(e.to_string()))?;
 
-    // SCPs come from the organisation scan (`opts.iam`); without them the report says so.
-    if let Some(note) = opts.iam.scp_note() {
-        warnings.push(note.to_owned());
-    }
+    let (catalog, not_run) = opts.selection.apply(&inputs.catalog).map_err(|e| AuditError::Input(e.to_string()))?;
     let prepared = snapshot.rego_input.take();
     let setup = evaluate::Setup { limits: opts.limits, iam: &opts.iam, compiled: inputs.compiled.as_ref() };
-    let mut eval = evaluate::evaluate_in(snap, prepared.as_ref(), &inputs.catalog, view.to_json(), &setup)?;
+    let mut eval = evaluate::evaluate_in(snap, prepared.as_ref(), &catalog, view.to_json(), &setup)?;
+    // SCPs come from the organisation scan (`opts.iam`); without them the report says so, and
+    // the user is warned only when a finding could be wrong for it.
+    if let Some(note) = opts.iam.scp_note() {
+        warnings.extend(scp_warning(note, &eval.results));
+    }
     // Freeing the engine's copy of a large snapshot takes a tenth of a second: do it off the
     // critical path.
     std::thread::spawn(move || drop(prepared));
@@ -457,7 +466,9 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
     if let Some(source) = &inputs.source {
         reasons.extend(parity_breaks(source, baseline, opts, &drift, &mut warnings)?);
     }
-    let decision = gate::decide(&gate_policy(&view, opts), &eval.results, Some(&drift), reasons);
+    let policy = gate_policy(&view, opts);
+    reasons.extend(gate::partial_audit(&policy, &not_run, &view.gate.excluded_checks));
+    let decision = gate::decide(&policy, &eval.results, Some(&drift), reasons);
     let mut summary = evaluate::summarize(&eval);
     let frameworks = crate::compliance::builtin().map_err(|e| AuditError::Input(e.to_string()))?;
     let compliance = crate::compliance::assess(&frameworks, &eval.checks, &eval.results);
@@ -475,8 +486,9 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
                 snapshot_sha256: snapshot.sha256.clone(),
                 baseline_sha256: inputs.baseline.source.sha256(),
                 catalog_sha256: inputs.catalog.sha256(),
-                catalog_checks: eval.checks.len(),
+                catalog_checks: inputs.catalog.checks().len(),
                 help_uri_base: opts.help_uri_base.clone(),
+                selection: opts.selection.record(not_run),
             },
             summary,
             gate: decision,
@@ -489,6 +501,26 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
             history: Vec::new(),
         },
         warnings,
+    })
+}
+
+/// The warning of a run without SCPs, when it applies: some FAIL result judged effective
+/// permissions with the note that SCPs were not applied (its evidence says so), and an SCP
+/// could deny what it reports as granted. A run where no such finding fails says nothing.
+fn scp_warning(note: &str, results: &[crate::model::CheckResult]) -> Option<String> {
+    let mut checks: Vec<&str> = results
+        .iter()
+        .filter(|r| r.status == crate::model::Status::Fail)
+        .filter(|r| r.evidence.iter().any(|e| e.get("scps").and_then(serde_json::Value::as_str) == Some(note)))
+        .map(|r| r.check_id.as_str())
+        .collect();
+    let failed = checks.len();
+    checks.dedup();
+    (failed > 0).then(|| {
+        format!(
+            "{failed} FAIL result(s) of {} judge effective permissions without service control policies (a single-account run): an SCP may deny what they report as granted; `scan --org` applies the SCPs",
+            checks.join(", ")
+        )
     })
 }
 

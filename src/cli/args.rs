@@ -127,9 +127,26 @@ pub struct AuditArgs {
     /// Warn about waivers that expire within this many days of the snapshot date.
     #[arg(long, value_name = "DAYS", default_value_t = 14)]
     pub waiver_warn_days: i64,
-    /// Print nothing on stdout but the report paths.
+    /// Print nothing on stdout but the report paths, and nothing on stderr but errors (no
+    /// warnings, no progress).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run only these checks, comma separated (`policy list` shows the ids). A partial run is
+    /// recorded in the reports and the evidence, and fails a gate that requires a complete
+    /// audit unless the baseline lists the exclusion (gate.excluded_checks).
+    #[arg(long, value_delimiter = ',', value_name = "CHECK_ID")]
+    pub checks: Vec<String>,
+    /// Do not run these checks, comma separated.
+    #[arg(long, value_delimiter = ',', value_name = "CHECK_ID")]
+    pub excluded_checks: Vec<String>,
+    /// Run only the checks of these services, comma separated: the folders of
+    /// policies/aws/ (s3, iam, rds, ...).
+    #[arg(long, value_delimiter = ',', value_name = "SERVICE")]
+    pub services: Vec<String>,
+    /// Run only the checks of these severities, comma separated (critical, high, medium,
+    /// low, info).
+    #[arg(long, value_delimiter = ',', value_name = "SEVERITY")]
+    pub severity: Vec<Severity>,
     /// Time limit per check in seconds; a check over it (or over a builtin size bound) is
     /// ERROR for that check alone and the run goes on.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_check_timeout)]
@@ -201,6 +218,17 @@ impl AuditArgs {
             history: self.history.clone(),
             help_uri_base: self.help_uri_base.clone(),
             iam: crate::iam_eval::Context::default(),
+            selection: crate::policy::Selection {
+                checks: self.checks.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+                excluded_checks: self
+                    .excluded_checks
+                    .iter()
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                services: self.services.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+                severity: self.severity.clone(),
+            },
         })
     }
 }

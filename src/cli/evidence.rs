@@ -102,6 +102,10 @@ pub fn write_bundle(
             fail_on_drift: opts.fail_on_drift.as_ref().map(|v| v.iter().map(|s| s.as_str().to_owned()).collect()),
             waiver_warn_days: opts.waiver_warn_days,
             help_uri_base: opts.help_uri_base.clone(),
+            checks: opts.selection.checks.clone(),
+            excluded_checks: opts.selection.excluded_checks.clone(),
+            services: opts.selection.services.clone(),
+            severity: opts.selection.severity.clone(),
         },
         files,
     };
@@ -149,6 +153,16 @@ fn rerun_args(o: &RunOptions) -> anyhow::Result<AuditArgs> {
     argv.push(format!("--waiver-warn-days={}", o.waiver_warn_days));
     if let Some(base) = &o.help_uri_base {
         argv.push(format!("--help-uri-base={base}"));
+    }
+    for (option, values) in [
+        ("checks", o.checks.clone()),
+        ("excluded-checks", o.excluded_checks.clone()),
+        ("services", o.services.clone()),
+        ("severity", o.severity.iter().map(|s| s.as_str().to_owned()).collect()),
+    ] {
+        if !values.is_empty() {
+            argv.push(format!("--{option}={}", values.join(",")));
+        }
     }
     let parsed = Rerun::try_parse_from(&argv).with_context(|| format!("{MANIFEST}: options"))?;
     Ok(parsed.audit)

@@ -70,6 +70,16 @@ pub struct RunOptions {
     /// `--help-uri-base`, when given (the SARIF report depends on it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help_uri_base: Option<String>,
+    /// The check selection (`--checks`, `--excluded-checks`, `--services`, `--severity`),
+    /// when the run was partial: verification re-runs the same checks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded_checks: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub severity: Vec<Severity>,
 }
 
 /// `manifest.json`.
@@ -340,6 +350,10 @@ mod tests {
                 fail_on_drift: Some(vec!["missing".into()]),
                 waiver_warn_days: 14,
                 help_uri_base: None,
+                checks: Vec::new(),
+                excluded_checks: Vec::new(),
+                services: Vec::new(),
+                severity: Vec::new(),
             },
             files: BTreeMap::from([("inputs/snapshot.json".to_owned(), "ab".repeat(32))]),
         }
@@ -399,6 +413,10 @@ mod tests {
                 fail_on_drift: None,
                 waiver_warn_days: 14,
                 help_uri_base: None,
+                checks: Vec::new(),
+                excluded_checks: Vec::new(),
+                services: Vec::new(),
+                severity: Vec::new(),
             },
             files: BTreeMap::from([("../x".to_owned(), "00".to_owned())]),
         };

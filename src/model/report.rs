@@ -61,6 +61,30 @@ pub struct Provenance {
     /// repository at the tool's version tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help_uri_base: Option<String>,
+    /// The check selection of a partial run (`--checks`, `--excluded-checks`, `--services`,
+    /// `--severity`); absent when every check of the catalog ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selection: Option<CheckSelection>,
+}
+
+/// Which checks a partial run selected, and which it left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CheckSelection {
+    /// `--checks`: only these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
+    /// `--excluded-checks`: never these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded_checks: Vec<String>,
+    /// `--services`: only the checks of these services (the folders of `policies/aws/`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
+    /// `--severity`: only the checks of these severities.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub severity: Vec<String>,
+    /// The catalog's checks this run did not evaluate (sorted); `provenance.catalog_checks`
+    /// counts the whole catalog.
+    pub not_run: Vec<String>,
 }
 
 /// The whole result of an evaluation: what every report format renders.

@@ -13,12 +13,14 @@ mod diag;
 mod metadata;
 mod rego;
 pub mod rego_value;
+pub mod selection;
 mod testing;
 
 pub use catalog::{Catalog, Check, Origin, RegoFile};
 pub use deps::Reads;
 pub use diag::{CatalogError, Problem};
 pub use metadata::{is_valid_check_id, package_decl, parse_check_metadata, PackageDecl, AREAS, FRAMEWORKS};
+pub use selection::{Selection, SelectionError};
 pub use rego::{
     required_collections, CheckOutput, CompiledCatalog, Deny, EvalError, Limits, RegoInput, Unknown,
     DEFAULT_CHECK_TIMEOUT,

@@ -462,6 +462,7 @@ pub fn sample_report() -> AuditReport {
             catalog_sha256: "fd61a03af4f77d870fc21e05e7e80678095c92d808cfb3b5c279ee04c74aca13".to_string(),
             catalog_checks: checks.len(),
             help_uri_base: None,
+            selection: None,
         },
         summary,
         gate: GateDecision {
