@@ -665,8 +665,8 @@ fn gate_refuses_a_source_snapshot_of_another_environment() {
     assert!(text(&o).contains("unknown environment \"staging\""), "{}", text(&o));
 }
 
-/// Issue 15: `--compliance all` writes one CSV per framework with a row per control of its full
-/// list, `--history DIR` appends one line per run and the second run's Markdown shows the change
+/// Issue 15: `--compliance all` writes one CSV per framework covering every control of its full
+/// list (issue 25: a row per control and resource), `--history DIR` appends one line per run and the second run's Markdown shows the change
 /// since the first; an unknown framework is a usage error (exit 2); `policy list --help`
 /// describes `--policies`.
 #[test]
@@ -681,7 +681,14 @@ fn compliance_csvs_history_and_policy_list_help() {
     }
     for (framework, controls) in [("cis-aws-foundations", 62), ("aws-fsbp", 290), ("nist-800-53-r5", 1007)] {
         let csv = std::fs::read_to_string(out.join(format!("flowforge-audit.compliance-{framework}.csv"))).unwrap();
-        assert_eq!(csv.lines().count(), controls + 1, "{framework}: a row per control and the header");
+        // Issue 25: a row per control and resource, every control of the full list.
+        let mut ids: Vec<String> = csv::Reader::from_reader(csv.as_bytes())
+            .records()
+            .map(|r| r.unwrap()[2].to_owned())
+            .collect();
+        assert!(ids.len() > controls, "{framework}: rows per resource");
+        ids.dedup();
+        assert_eq!(ids.len(), controls, "{framework}: each control once, its rows together");
     }
     let lines = std::fs::read_to_string(hist.join("history.jsonl")).unwrap();
     let runs: Vec<serde_json::Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();

@@ -92,6 +92,14 @@ pub fn write_bundle(
         let bytes = format.renderer().render(report).map_err(|e| anyhow::anyhow!("{format} report: {e}"))?;
         put(dir, &bundle::report_path(format), &bytes, &mut files)?;
     }
+    // The auditors' deliverable is evidence too: each compliance CSV, verified like a report.
+    for framework in &opts.compliance {
+        let bytes = crate::report::csv::compliance_bytes(report, framework)
+            .map_err(|e| anyhow::anyhow!("compliance CSV of {framework}: {e}"))?;
+        if let Some(bytes) = bytes {
+            put(dir, &bundle::compliance_path(framework), &bytes, &mut files)?;
+        }
+    }
     let manifest = Manifest {
         bundle_version: bundle::BUNDLE_VERSION,
         tool_version: TOOL_VERSION.to_owned(),
@@ -252,6 +260,7 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
     let mut expected_from = None;
     let mut policies = Vec::new();
     let mut reports = Vec::new();
+    let mut compliance = Vec::new();
     for (rel, bytes) in std::mem::take(&mut tree.files) {
         let labelled = |bytes| LabelledBytes { label: rel.clone(), bytes };
         match bundle::role(&rel) {
@@ -264,6 +273,7 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
                 policies.push((origin, rel_path, text, rel.clone()));
             }
             Some(Role::Report(format)) => reports.push((format, rel.clone(), bytes)),
+            Some(Role::Compliance(framework)) => compliance.push((framework, rel.clone(), bytes)),
             None => {}
         }
     }
@@ -289,6 +299,13 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
             mismatches.push(rel.clone());
         }
     }
+    for (framework, rel, bundled) in &compliance {
+        let fresh = crate::report::csv::compliance_bytes(&report, framework)
+            .map_err(|e| anyhow::anyhow!("compliance CSV of {framework}: {e}"))?;
+        if fresh.as_ref() != Some(bundled) {
+            mismatches.push(rel.clone());
+        }
+    }
     if mismatches.is_empty() {
         let signature = match signed_by {
             Some(key) => format!(", manifest signed by key {}", key.key_id_hex()),
@@ -298,7 +315,7 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
             "evidence {}: VERIFIED ({} files hashed, {} reports reproduced byte for byte{signature})",
             dir.display(),
             manifest.files.len(),
-            reports.len()
+            reports.len() + compliance.len()
         );
         Ok(EXIT_OK)
     } else {

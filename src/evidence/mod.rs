@@ -13,6 +13,7 @@
 //! inputs/tfstate/<file name>  (optional `--expected-from`; reports name it by its file name)
 //! policies/builtin/<rel>.rego, policies/overlay/<rel>.rego   the exact catalog used
 //! reports/flowforge-audit.<ext>                              one file per format written
+//! reports/flowforge-audit.compliance-<framework>.csv         one per `--compliance` framework
 //! ```
 //!
 //! Every path is a relative path of normal components; symbolic links and special files are
@@ -182,6 +183,8 @@ pub enum Role {
         rel_path: String,
     },
     Report(Format),
+    /// The compliance CSV of a framework (`--compliance`), by the framework's id.
+    Compliance(String),
 }
 
 /// The role of `path`; `None` for a file the tool never writes into a bundle.
@@ -203,6 +206,9 @@ pub fn role(path: &str) -> Option<Role> {
         }
     }
     let name = path.strip_prefix(REPORTS_DIR)?;
+    if let Some(framework) = crate::report::csv::compliance_framework_of(name) {
+        return Some(Role::Compliance(framework.to_owned()));
+    }
     Format::ALL.into_iter().find(|f| f.renderer().file_name() == name).map(Role::Report)
 }
 
@@ -212,6 +218,11 @@ pub fn policy_path(origin: Origin, rel_path: &str) -> String {
         Origin::Builtin => format!("{BUILTIN_DIR}{rel_path}"),
         Origin::Overlay => format!("{OVERLAY_DIR}{rel_path}"),
     }
+}
+
+/// Where the compliance CSV of `framework` goes in a bundle.
+pub fn compliance_path(framework: &str) -> String {
+    format!("{REPORTS_DIR}{}", crate::report::csv::compliance_file_name(framework))
 }
 
 /// Where a report of `format` goes in a bundle.
@@ -330,6 +341,11 @@ mod tests {
         assert_eq!(role("inputs/snapshot.json"), Some(Role::Snapshot));
         assert_eq!(role("inputs/waivers/prod.yaml"), Some(Role::Waivers("prod.yaml".into())));
         assert_eq!(role("reports/flowforge-audit.md"), Some(Role::Report(Format::Markdown)));
+        assert_eq!(
+            role("reports/flowforge-audit.compliance-aws-fsbp.csv"),
+            Some(Role::Compliance("aws-fsbp".into()))
+        );
+        assert_eq!(role(&compliance_path("cis-aws-foundations")), Some(Role::Compliance("cis-aws-foundations".into())));
         assert_eq!(
             role("policies/overlay/aws/s3/x.rego"),
             Some(Role::Policy { origin: Origin::Overlay, rel_path: "aws/s3/x.rego".into() })
