@@ -65,6 +65,9 @@ pub struct AuditOptions {
     pub waivers: Option<PathBuf>,
     /// A Terraform state to compare the account with.
     pub expected_from: Option<PathBuf>,
+    /// The root module's `.tf` files (`--iac-dir`), for SARIF locations; `None` looks in the
+    /// Terraform state's directory.
+    pub iac_dir: Option<PathBuf>,
     /// Gate overrides; `None` takes the environment's defaults from the baseline.
     pub fail_on: Option<Severity>,
     pub require_complete_audit: Option<bool>,
@@ -104,6 +107,7 @@ impl AuditOptions {
             policies: None,
             waivers: None,
             expected_from: None,
+            iac_dir: None,
             fail_on: None,
             require_complete_audit: None,
             fail_on_drift: None,
@@ -269,6 +273,51 @@ pub fn load_catalog(dir: Option<&Path>) -> Result<Catalog, AuditError> {
     }
 }
 
+/// The `.tf` files for SARIF locations: `--iac-dir` (which must be a directory), else the
+/// Terraform state's directory when it holds any; `None` without a Terraform state or files.
+pub fn load_iac(opts: &AuditOptions) -> Result<Option<crate::iac::IacSources>, AuditError> {
+    let (dir, explicit) = match (&opts.iac_dir, &opts.expected_from) {
+        (Some(dir), _) => (dir.clone(), true),
+        (None, Some(state)) => match state.parent() {
+            Some(p) if !p.as_os_str().is_empty() => (p.to_path_buf(), false),
+            _ => (PathBuf::from("."), false),
+        },
+        (None, None) => return Ok(None),
+    };
+    if !explicit && !dir.is_dir() {
+        return Ok(None);
+    }
+    let sources =
+        crate::iac::IacSources::load(&dir, &dir.display().to_string()).map_err(|e| AuditError::Input(e.to_string()))?;
+    Ok((!sources.files.is_empty()).then_some(sources))
+}
+
+/// Where the user's own files declare what the results are about: the baseline file as given
+/// (not the built-in one), and the Terraform block of each managed resource and of each
+/// Terraform address a drift item names.
+fn source_locations(
+    inputs: &Inputs,
+    tf: Option<&TfState>,
+    snap: &Snapshot,
+    drift: &DriftReport,
+) -> crate::model::SourceLocations {
+    let label = &inputs.baseline.source.label;
+    let baseline = (label != crate::baseline::BUILTIN_BASELINE_NAME).then(|| label.clone());
+    let mut terraform = Vec::new();
+    if let (Some(tf), Some(iac)) = (tf, &inputs.iac) {
+        let managed = drift::tfstate::managed_addresses(tf, snap);
+        let arn_of: std::collections::BTreeMap<&str, &str> =
+            managed.iter().map(|(arn, address)| (address.as_str(), arn.as_str())).collect();
+        let mut wanted: std::collections::BTreeSet<&str> = arn_of.keys().copied().collect();
+        wanted.extend(drift.items.iter().filter(|i| i.kind == "iac").map(|i| i.element.as_str()));
+        for (address, block) in iac.locate(wanted) {
+            let arn = arn_of.get(address.as_str()).map(|a| (*a).to_owned());
+            terraform.push(crate::model::TerraformBlock { address, arn, file: block.file, line: block.line });
+        }
+    }
+    crate::model::SourceLocations { baseline, terraform }
+}
+
 /// The source side of a promotion, loaded.
 pub struct LoadedSource {
     pub env: String,
@@ -281,6 +330,9 @@ pub struct Inputs {
     pub catalog: Catalog,
     pub waivers: Option<LabelledBytes>,
     pub expected_from: Option<LabelledBytes>,
+    /// The `.tf` files of the Terraform configuration (`--iac-dir`, or the state's directory),
+    /// when there are any: where SARIF points findings on managed resources.
+    pub iac: Option<crate::iac::IacSources>,
     /// The promotion source, when parity is checked.
     pub source: Option<LoadedSource>,
     /// The catalog parsed once for many audits (an organisation scan's accounts); `None`
@@ -330,7 +382,9 @@ impl Inputs {
         let catalog = load_catalog(opts.policies.as_deref())?;
         // A typo in the selection is found before any collection or evaluation.
         opts.selection.apply(&catalog).map_err(|e| AuditError::Input(e.to_string()))?;
+        let iac = load_iac(opts)?;
         Ok(Inputs {
+            iac,
             catalog,
             waivers: opts.waivers.as_deref().map(|p| LabelledBytes::read(p, "waiver file")).transpose()?,
             expected_from: opts
@@ -469,6 +523,7 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
     let policy = gate_policy(&view, opts);
     reasons.extend(gate::partial_audit(&policy, &not_run, &view.gate.excluded_checks));
     let decision = gate::decide(&policy, &eval.results, Some(&drift), reasons);
+    let sources = source_locations(inputs, tf.as_ref(), snap, &drift);
     let mut summary = evaluate::summarize(&eval);
     let frameworks = crate::compliance::builtin().map_err(|e| AuditError::Input(e.to_string()))?;
     let compliance = crate::compliance::assess(&frameworks, &eval.checks, &eval.results);
@@ -499,6 +554,7 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
             drift: Some(drift),
             compliance,
             history: Vec::new(),
+            sources,
         },
         warnings,
     })

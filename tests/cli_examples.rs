@@ -682,10 +682,8 @@ fn compliance_csvs_history_and_policy_list_help() {
     for (framework, controls) in [("cis-aws-foundations", 62), ("aws-fsbp", 290), ("nist-800-53-r5", 1007)] {
         let csv = std::fs::read_to_string(out.join(format!("flowforge-audit.compliance-{framework}.csv"))).unwrap();
         // Issue 25: a row per control and resource, every control of the full list.
-        let mut ids: Vec<String> = csv::Reader::from_reader(csv.as_bytes())
-            .records()
-            .map(|r| r.unwrap()[2].to_owned())
-            .collect();
+        let mut ids: Vec<String> =
+            csv::Reader::from_reader(csv.as_bytes()).records().map(|r| r.unwrap()[2].to_owned()).collect();
         assert!(ids.len() > controls, "{framework}: rows per resource");
         ids.dedup();
         assert_eq!(ids.len(), controls, "{framework}: each control once, its rows together");
@@ -708,4 +706,120 @@ fn compliance_csvs_history_and_policy_list_help() {
 
     let o = run(&["policy", "list", "--help"]);
     assert!(text(&o).contains("A directory of extra checks"), "{}", text(&o));
+}
+
+/// Issue 25: SARIF points at the user's own files. With the example's Terraform state (whose
+/// directory holds the `.tf` files) and a baseline given by a relative path, run from the
+/// repository root as CI runs: a finding on a managed resource points at its `resource` block
+/// (file and line), drift at the baseline as given, nothing at a file of the tool; the
+/// fingerprints are the same on a second run; the evidence bundle keeps the `.tf` files and
+/// reproduces the SARIF.
+#[test]
+fn sarif_points_at_terraform_blocks_and_the_baseline_as_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let run_at_root = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "evaluate",
+            "--snapshot",
+            "examples/snapshots/prod-drifted.json",
+            "--env",
+            "prod",
+            "--tfstate",
+            "examples/terraform/prod.tfstate",
+            "--baseline",
+            "./baselines/flowforge.yaml",
+            "--format",
+            "sarif,json",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = bin().current_dir(repo(".")).args(&args).output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        serde_json::from_slice::<serde_json::Value>(&std::fs::read(out.join("flowforge-audit.sarif")).unwrap()).unwrap()
+    };
+    let ev = dir.path().join("ev");
+    let sarif = run_at_root(&dir.path().join("a"), &["--evidence", ev.to_str().unwrap()]);
+    let results = sarif["runs"][0]["results"].as_array().unwrap().clone();
+    let uri = |r: &serde_json::Value| {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap().to_owned()
+    };
+    let line = |r: &serde_json::Value| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap();
+    for r in &results {
+        let u = uri(r);
+        assert!(!u.starts_with("policies/") && !u.starts_with("builtin:"), "a file of the tool: {r}");
+    }
+    // The line of a block, read from the example's files.
+    let block_line = |file: &str, header: &str| -> u64 {
+        let text = std::fs::read_to_string(repo(file)).unwrap();
+        text.lines()
+            .position(|l| l.starts_with(header))
+            .map(|i| i as u64 + 1)
+            .unwrap_or_else(|| panic!("{header} in {file}"))
+    };
+    let landing = results
+        .iter()
+        .find(|r| r["ruleId"] == "FF-S3-002" && r["properties"]["resourceArn"] == "arn:aws:s3:::flowforge-prod-landing")
+        .expect("FF-S3-002 on the landing bucket");
+    assert_eq!(uri(landing), "examples/terraform/storage.tf");
+    assert_eq!(line(landing), block_line("examples/terraform/storage.tf", "resource \"aws_s3_bucket\" \"landing\" {"));
+    assert_eq!(landing["properties"]["terraformAddress"], "aws_s3_bucket.landing");
+    let db = results.iter().find(|r| r["ruleId"] == "FF-RDS-003").expect("FF-RDS-003");
+    assert_eq!(
+        (uri(db), line(db)),
+        (
+            "examples/terraform/database.tf".to_owned(),
+            block_line("examples/terraform/database.tf", "resource \"aws_db_instance\" \"metadata\" {")
+        )
+    );
+    // Drift of the baseline points at the baseline as given; Terraform drift at its block.
+    let drift: Vec<&serde_json::Value> =
+        results.iter().filter(|r| r["ruleId"].as_str().unwrap().starts_with("DRIFT-")).collect();
+    assert!(drift.iter().any(|r| r["properties"]["kind"] == "architecture"));
+    for r in &drift {
+        if r["properties"]["kind"] == "iac" {
+            assert!(uri(r).starts_with("examples/terraform/") || uri(r).starts_with("arn:"), "{r}");
+        } else {
+            assert_eq!(uri(r), "baselines/flowforge.yaml", "{r}");
+        }
+    }
+    // Not managed by the state: the ARN itself.
+    let demo = results.iter().find(|r| r["ruleId"] == "FF-APPRUNNER-001").expect("FF-APPRUNNER-001");
+    assert_eq!(uri(demo), demo["properties"]["resourceArn"].as_str().unwrap());
+    // Stable fingerprints, run after run.
+    let fingerprints = |s: &serde_json::Value| -> Vec<String> {
+        s["runs"][0]["results"].as_array().unwrap().iter().map(|r| r["partialFingerprints"].to_string()).collect()
+    };
+    assert_eq!(fingerprints(&sarif), fingerprints(&run_at_root(&dir.path().join("b"), &[])));
+    // The evidence keeps the .tf files and reproduces the SARIF.
+    assert!(ev.join("inputs/iac/storage.tf").is_file());
+    let o = run(&["verify-evidence", ev.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+/// The example's `.tf` files hold a `resource` block for every resource of its Terraform
+/// state (they are the skeleton the SARIF locations of the examples point at).
+#[test]
+fn example_terraform_blocks_match_the_state() {
+    let state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo("examples/terraform/prod.tfstate")).unwrap()).unwrap();
+    let mut tf = String::new();
+    for e in std::fs::read_dir(repo("examples/terraform")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "tf") {
+            tf.push_str(&std::fs::read_to_string(p).unwrap());
+        }
+    }
+    let mut n = 0;
+    for r in state["resources"].as_array().unwrap().iter().filter(|r| r["mode"] == "managed") {
+        let header = format!("resource {} {} {{", r["type"], r["name"]);
+        assert_eq!(tf.matches(&header).count(), 1, "{header}: one block in examples/terraform/*.tf");
+        n += 1;
+    }
+    assert_eq!(
+        tf.matches("\nresource ").count() + usize::from(tf.starts_with("resource ")),
+        n,
+        "no block without a state resource"
+    );
 }

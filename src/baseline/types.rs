@@ -222,7 +222,8 @@ pub struct GateOverride {
 }
 
 impl GateOverride {
-    pub const KEYS: &'static [&'static str] = &["fail_on", "require_complete_audit", "fail_on_drift", "excluded_checks"];
+    pub const KEYS: &'static [&'static str] =
+        &["fail_on", "require_complete_audit", "fail_on_drift", "excluded_checks"];
 
     pub fn apply(&self, base: &Gate) -> Gate {
         Gate {

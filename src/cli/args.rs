@@ -115,8 +115,14 @@ pub struct AuditArgs {
     pub require_complete_audit: Option<bool>,
     /// A Terraform state file (format 4) to compare the account with: managed, changed,
     /// missing and unmanaged resources and an IaC coverage figure.
-    #[arg(long, value_name = "FILE.tfstate")]
+    #[arg(long, visible_alias = "tfstate", value_name = "FILE.tfstate")]
     pub expected_from: Option<PathBuf>,
+    /// The Terraform root module's directory (its `.tf` files and the local modules they
+    /// call): SARIF points a finding on a resource the state manages at its `resource` block,
+    /// file and line. Give it relative to the repository root, as code scanning wants
+    /// [default: the Terraform state's directory, when it holds .tf files].
+    #[arg(long, value_name = "DIR", requires = "expected_from")]
+    pub iac_dir: Option<PathBuf>,
     /// Drift states that fail the gate, comma separated (missing, changed, unmanaged), or
     /// `none` [default: the environment's, see the baseline].
     #[arg(long, value_delimiter = ',', value_name = "STATES")]
@@ -206,6 +212,7 @@ impl AuditArgs {
             policies: self.policies.clone(),
             waivers: self.waivers.clone(),
             expected_from: self.expected_from.clone(),
+            iac_dir: self.iac_dir.clone(),
             fail_on: self.fail_on,
             require_complete_audit: self.require_complete_audit,
             fail_on_drift,

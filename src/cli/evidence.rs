@@ -85,6 +85,11 @@ pub fn write_bundle(
     if let Some(t) = &inputs.expected_from {
         put(dir, &format!("{}{}", bundle::EXPECTED_DIR, name(t, "expected.tfstate")), &t.bytes, &mut files)?;
     }
+    if let Some(iac) = &inputs.iac {
+        for (rel, bytes) in &iac.files {
+            put(dir, &format!("{}{rel}", bundle::IAC_DIR), bytes, &mut files)?;
+        }
+    }
     for f in inputs.catalog.files() {
         put(dir, &bundle::policy_path(f.origin, &f.rel_path), f.text.as_bytes(), &mut files)?;
     }
@@ -114,6 +119,9 @@ pub fn write_bundle(
             excluded_checks: opts.selection.excluded_checks.clone(),
             services: opts.selection.services.clone(),
             severity: opts.selection.severity.clone(),
+            baseline: (inputs.baseline.source.label != crate::baseline::BUILTIN_BASELINE_NAME)
+                .then(|| inputs.baseline.source.label.clone()),
+            iac_dir: inputs.iac.as_ref().map(|i| i.dir.clone()),
         },
         files,
     };
@@ -258,6 +266,10 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
     let mut baseline = None;
     let mut waivers = None;
     let mut expected_from = None;
+    let mut iac = crate::iac::IacSources {
+        dir: manifest.options.iac_dir.clone().unwrap_or_else(|| ".".to_owned()),
+        files: BTreeMap::new(),
+    };
     let mut policies = Vec::new();
     let mut reports = Vec::new();
     let mut compliance = Vec::new();
@@ -268,6 +280,9 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
             Some(Role::Baseline) => baseline = Some(labelled(bytes)),
             Some(Role::Waivers(_)) => waivers = Some(labelled(bytes)),
             Some(Role::Expected(_)) => expected_from = Some(labelled(bytes)),
+            Some(Role::Iac(path)) => {
+                iac.files.insert(path, bytes);
+            }
             Some(Role::Policy { origin, rel_path }) => {
                 let text = String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{rel}: not UTF-8"))?;
                 policies.push((origin, rel_path, text, rel.clone()));
@@ -281,8 +296,14 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
         bail!("internal: the bundle's snapshot or baseline went missing after it was checked");
     };
     let catalog = Catalog::from_exported(policies).map_err(|e| anyhow::anyhow!("bundled policy catalog: {e}"))?;
+    // The baseline keeps the name it was given (SARIF drift results point at it).
+    let baseline = LabelledBytes {
+        label: manifest.options.baseline.clone().unwrap_or_else(|| crate::baseline::BUILTIN_BASELINE_NAME.to_owned()),
+        bytes: baseline.bytes,
+    };
     let inputs = Inputs {
         baseline: LoadedBaseline::parse(baseline)?,
+        iac: (!iac.files.is_empty()).then_some(iac),
         catalog,
         waivers,
         expected_from,

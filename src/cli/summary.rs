@@ -156,7 +156,9 @@ fn open_findings(report: &AuditReport, severity: Severity) -> Vec<&CheckResult> 
         .iter()
         .filter(|r| r.severity == severity && matches!(r.status, Status::Fail | Status::Error | Status::Unknown))
         .collect();
-    rows.sort_by(|a, b| (rank(a.status), &a.check_id, &a.resource_arn).cmp(&(rank(b.status), &b.check_id, &b.resource_arn)));
+    rows.sort_by(|a, b| {
+        (rank(a.status), &a.check_id, &a.resource_arn).cmp(&(rank(b.status), &b.check_id, &b.resource_arn))
+    });
     rows
 }
 
@@ -208,12 +210,14 @@ pub fn drift_table(out: &mut String, report: &AuditReport, color: bool) {
     if items.is_empty() {
         return;
     }
-    items.sort_by(|a, b| (std::cmp::Reverse(a.severity), a.state, &a.kind, &a.element).cmp(&(
-        std::cmp::Reverse(b.severity),
-        b.state,
-        &b.kind,
-        &b.element,
-    )));
+    items.sort_by(|a, b| {
+        (std::cmp::Reverse(a.severity), a.state, &a.kind, &a.element).cmp(&(
+            std::cmp::Reverse(b.severity),
+            b.state,
+            &b.kind,
+            &b.element,
+        ))
+    });
     let mut by_state: Vec<(DriftState, usize)> = Vec::new();
     for s in [DriftState::Missing, DriftState::Changed, DriftState::Unmanaged] {
         let n = items.iter().filter(|i| i.state == s).count();
@@ -227,8 +231,15 @@ pub fn drift_table(out: &mut String, report: &AuditReport, color: bool) {
         .iter()
         .take(ROWS)
         .map(|i| {
-            let state = if i.waiver.is_some() { format!("{} (waived)", i.state.as_str()) } else { i.state.as_str().to_owned() };
-            vec![state, i.severity.as_str().to_owned(), cell(&i.kind, 16), cell(&i.element, RESOURCE_WIDTH), cell(&i.message, MESSAGE_WIDTH)]
+            let state =
+                if i.waiver.is_some() { format!("{} (waived)", i.state.as_str()) } else { i.state.as_str().to_owned() };
+            vec![
+                state,
+                i.severity.as_str().to_owned(),
+                cell(&i.kind, 16),
+                cell(&i.element, RESOURCE_WIDTH),
+                cell(&i.message, MESSAGE_WIDTH),
+            ]
         })
         .collect();
     let paint_state = |s: &str| p.status(s.split_whitespace().next().unwrap_or(""), s);
@@ -279,7 +290,8 @@ pub fn render(report: &AuditReport, paths: &[PathBuf], color: bool) -> String {
         let _ = writeln!(out, "gate: {} (fail-on {})", p.paint("1;32", "PASSED"), terminal(&report.gate.fail_on));
     } else {
         let complete = if report.gate.require_complete_audit { ", complete audit required" } else { "" };
-        let _ = writeln!(out, "gate: {} (fail-on {}{complete})", p.paint("1;31", "FAILED"), terminal(&report.gate.fail_on));
+        let _ =
+            writeln!(out, "gate: {} (fail-on {}{complete})", p.paint("1;31", "FAILED"), terminal(&report.gate.fail_on));
         for r in &report.gate.reasons {
             let _ = writeln!(out, "  - {}", terminal(r));
         }
@@ -390,8 +402,14 @@ mod tests {
         let critical = text.find("\nCRITICAL (").expect("a CRITICAL block");
         let high = text.find("\nHIGH (").expect("a HIGH block");
         assert!(critical < high, "most severe first:\n{text}");
-        assert!(text.contains("  CHECK ") && text.contains("STATUS") && text.contains("RESOURCE") && text.contains("MESSAGE"));
-        let fails = report.results.iter().filter(|r| r.status == Status::Fail && r.severity == Severity::Critical).count();
+        assert!(
+            text.contains("  CHECK ")
+                && text.contains("STATUS")
+                && text.contains("RESOURCE")
+                && text.contains("MESSAGE")
+        );
+        let fails =
+            report.results.iter().filter(|r| r.status == Status::Fail && r.severity == Severity::Critical).count();
         assert!(text.contains(&format!("CRITICAL ({fails} FAIL")), "{text}");
         assert!(text.contains("\nDRIFT ("), "{text}");
         for r in &report.gate.reasons {

@@ -11,6 +11,8 @@
 //! inputs/snapshot.json        inputs/baseline.yaml
 //! inputs/waivers/<file name>  (optional; reports name a waiver `<file name>:<line>`)
 //! inputs/tfstate/<file name>  (optional `--expected-from`; reports name it by its file name)
+//! inputs/iac/<path>.tf        (optional: the `.tf` files behind SARIF locations, by their path
+//!                             under `--iac-dir`, whose spelling is the `iac_dir` option)
 //! policies/builtin/<rel>.rego, policies/overlay/<rel>.rego   the exact catalog used
 //! reports/flowforge-audit.<ext>                              one file per format written
 //! reports/flowforge-audit.compliance-<framework>.csv         one per `--compliance` framework
@@ -44,6 +46,7 @@ pub const SNAPSHOT: &str = "inputs/snapshot.json";
 pub const BASELINE: &str = "inputs/baseline.yaml";
 pub const WAIVERS_DIR: &str = "inputs/waivers/";
 pub const EXPECTED_DIR: &str = "inputs/tfstate/";
+pub const IAC_DIR: &str = "inputs/iac/";
 const BUILTIN_DIR: &str = "policies/builtin/";
 const OVERLAY_DIR: &str = "policies/overlay/";
 const REPORTS_DIR: &str = "reports/";
@@ -81,6 +84,14 @@ pub struct RunOptions {
     pub services: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub severity: Vec<Severity>,
+    /// The `--baseline` path as given (SARIF drift results point at it); absent for the
+    /// built-in baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+    /// The directory the `.tf` files of `inputs/iac/` were read from, as given (their SARIF
+    /// locations start with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iac_dir: Option<String>,
 }
 
 /// `manifest.json`.
@@ -178,6 +189,8 @@ pub enum Role {
     Waivers(String),
     /// The Terraform state, by its original file name.
     Expected(String),
+    /// A `.tf` file, by its path under the Terraform directory.
+    Iac(String),
     Policy {
         origin: Origin,
         rel_path: String,
@@ -199,6 +212,9 @@ pub fn role(path: &str) -> Option<Role> {
     }
     if let Some(name) = path.strip_prefix(EXPECTED_DIR) {
         return (!name.contains('/')).then(|| Role::Expected(name.to_owned()));
+    }
+    if let Some(rel) = path.strip_prefix(IAC_DIR) {
+        return rel.ends_with(".tf").then(|| Role::Iac(rel.to_owned()));
     }
     for (dir, origin) in [(BUILTIN_DIR, Origin::Builtin), (OVERLAY_DIR, Origin::Overlay)] {
         if let Some(rel) = path.strip_prefix(dir) {
@@ -341,16 +357,20 @@ mod tests {
         assert_eq!(role("inputs/snapshot.json"), Some(Role::Snapshot));
         assert_eq!(role("inputs/waivers/prod.yaml"), Some(Role::Waivers("prod.yaml".into())));
         assert_eq!(role("reports/flowforge-audit.md"), Some(Role::Report(Format::Markdown)));
-        assert_eq!(
-            role("reports/flowforge-audit.compliance-aws-fsbp.csv"),
-            Some(Role::Compliance("aws-fsbp".into()))
-        );
+        assert_eq!(role("reports/flowforge-audit.compliance-aws-fsbp.csv"), Some(Role::Compliance("aws-fsbp".into())));
         assert_eq!(role(&compliance_path("cis-aws-foundations")), Some(Role::Compliance("cis-aws-foundations".into())));
         assert_eq!(
             role("policies/overlay/aws/s3/x.rego"),
             Some(Role::Policy { origin: Origin::Overlay, rel_path: "aws/s3/x.rego".into() })
         );
-        for none in ["reports/notes.txt", "inputs/extra.txt", "inputs/waivers/a/b.yaml", "policies/builtin/x.txt"] {
+        assert_eq!(role("inputs/iac/modules/net/main.tf"), Some(Role::Iac("modules/net/main.tf".into())));
+        for none in [
+            "reports/notes.txt",
+            "inputs/iac/notes.md",
+            "inputs/extra.txt",
+            "inputs/waivers/a/b.yaml",
+            "policies/builtin/x.txt",
+        ] {
             assert_eq!(role(none), None, "{none}");
         }
     }
@@ -370,6 +390,8 @@ mod tests {
                 excluded_checks: Vec::new(),
                 services: Vec::new(),
                 severity: Vec::new(),
+                baseline: None,
+                iac_dir: None,
             },
             files: BTreeMap::from([("inputs/snapshot.json".to_owned(), "ab".repeat(32))]),
         }
@@ -433,6 +455,8 @@ mod tests {
                 excluded_checks: Vec::new(),
                 services: Vec::new(),
                 severity: Vec::new(),
+                baseline: None,
+                iac_dir: None,
             },
             files: BTreeMap::from([("../x".to_owned(), "00".to_owned())]),
         };

@@ -20,11 +20,11 @@ pub use catalog::{Catalog, Check, Origin, RegoFile};
 pub use deps::Reads;
 pub use diag::{CatalogError, Problem};
 pub use metadata::{is_valid_check_id, package_decl, parse_check_metadata, PackageDecl, AREAS, FRAMEWORKS};
-pub use selection::{Selection, SelectionError};
 pub use rego::{
     required_collections, CheckOutput, CompiledCatalog, Deny, EvalError, Limits, RegoInput, Unknown,
     DEFAULT_CHECK_TIMEOUT,
 };
+pub use selection::{Selection, SelectionError};
 pub use testing::{
     render_list, render_text, run_tests, run_tests_with_limits, test_rule_names, FileCoverage, TestOutcome, TestResult,
     TestSummary,

@@ -50,7 +50,10 @@ pub fn services(catalog: &Catalog) -> BTreeSet<&str> {
 impl Selection {
     /// Whether no selector is given (the whole catalog runs).
     pub fn is_empty(&self) -> bool {
-        self.checks.is_empty() && self.excluded_checks.is_empty() && self.services.is_empty() && self.severity.is_empty()
+        self.checks.is_empty()
+            && self.excluded_checks.is_empty()
+            && self.services.is_empty()
+            && self.severity.is_empty()
     }
 
     /// The catalog narrowed to the selected checks (libraries and test files kept), and the

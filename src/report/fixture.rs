@@ -17,8 +17,8 @@ use serde_json::json;
 
 use crate::model::{
     finding_id, AppliedWaiver, AuditReport, CheckMeta, CheckResult, CheckRun, CollectionError, DriftItem, DriftReport,
-    DriftState, GateDecision, IacSummary, Provenance, Severity, Status, Summary, WaiverNote, WaiverState,
-    REPORT_SCHEMA_VERSION,
+    DriftState, GateDecision, IacSummary, Provenance, Severity, SourceLocations, Status, Summary, TerraformBlock,
+    WaiverNote, WaiverState, REPORT_SCHEMA_VERSION,
 };
 
 /// A resource name that would run script if an HTML report did not escape it.
@@ -482,6 +482,15 @@ pub fn sample_report() -> AuditReport {
         drift: Some(drift),
         compliance: Vec::new(),
         history: Vec::new(),
+        sources: SourceLocations {
+            baseline: Some("audit/baseline.yaml".to_string()),
+            terraform: vec![TerraformBlock {
+                address: "aws_s3_bucket.landing".to_string(),
+                arn: Some("arn:aws:s3:::flowforge-prod-landing".to_string()),
+                file: "infra/storage.tf".to_string(),
+                line: 12,
+            }],
+        },
     };
     with_compliance(&mut report);
     report
