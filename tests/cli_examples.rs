@@ -823,3 +823,123 @@ fn example_terraform_blocks_match_the_state() {
         "no block without a state resource"
     );
 }
+
+/// Issue 25: what an audit prints. A findings table by severity and the drift table on
+/// stdout, each gate reason on one short line; the SCP warning only where an IAM FAIL
+/// depends on it (not on the compliant example); `-q` and `FLOWFORGE_AUDIT_LOG=error` leave
+/// stderr empty, `-q` leaves only the report paths on stdout; no colour when not a terminal.
+#[test]
+fn terminal_summary_tables_reasons_and_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = evaluate("examples/snapshots/prod-drifted.json", dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!out.contains('\u{1b}'), "no colour on a pipe:\n{out}");
+    for block in ["\nCRITICAL (", "\nHIGH (", "\nMEDIUM (", "\nDRIFT ("] {
+        assert!(out.contains(block), "{block:?} missing:\n{out}");
+    }
+    assert!(
+        out.contains("  CHECK ") && out.contains("FF-RDS-003  ") && out.contains("flowforge-prod-metadata"),
+        "{out}"
+    );
+    let reasons: Vec<&str> = out.lines().filter(|l| l.starts_with("  - ")).collect();
+    assert_eq!(reasons.len(), 5, "{out}");
+    for r in &reasons {
+        assert!(r.len() < 260 && !r.contains("arn:aws:"), "{} chars: {r}", r.len());
+    }
+    assert!(err.contains("warning: 2 FAIL result(s) of FF-IAM-003, FF-IAM-008 judge effective permissions"), "{err}");
+
+    let o = evaluate("examples/snapshots/prod-compliant.json", dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(o.stderr.is_empty(), "no warning applies: {}", String::from_utf8_lossy(&o.stderr));
+
+    let o = evaluate("examples/snapshots/prod-drifted.json", dir.path(), &["-q"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stderr.is_empty(), "{}", text(&o));
+    let paths: Vec<String> = String::from_utf8_lossy(&o.stdout).lines().map(str::to_owned).collect();
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    assert!(paths.iter().all(|p| p.starts_with(dir.path().to_str().unwrap())), "{paths:?}");
+
+    let o = bin()
+        .env("FLOWFORGE_AUDIT_LOG", "error")
+        .args(["evaluate", "--snapshot", repo("examples/snapshots/prod-drifted.json").to_str().unwrap()])
+        .args(["--env", "prod", "--format", "json", "--out", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stderr.is_empty(), "{}", text(&o));
+}
+
+/// Issue 25: check selection with Prowler's names, on the command line and in the
+/// configuration file. A partial run fails prod's gate (a complete audit is required) with
+/// the checks left out, passes in dev, and passes in prod once the baseline excludes them; a
+/// typo is exit 2 naming it.
+#[test]
+fn check_selection_and_the_complete_audit_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = evaluate("examples/snapshots/prod-compliant.json", &out, &["--excluded-checks", "FF-S3-001,FF-RDS-003"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("the audit is partial: the check selection left out 2 check(s)"), "{}", text(&o));
+    assert!(text(&o).contains(": FF-RDS-003, FF-S3-001\n"), "{}", text(&o));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("flowforge-audit.json")).unwrap()).unwrap();
+    assert_eq!(report["provenance"]["selection"]["not_run"], serde_json::json!(["FF-RDS-003", "FF-S3-001"]));
+    assert_eq!(
+        report["summary"]["checks"].as_u64().unwrap() + 2,
+        report["provenance"]["catalog_checks"].as_u64().unwrap()
+    );
+    assert!(report["checks"].as_array().unwrap().iter().all(|c| c["id"] != "FF-S3-001"));
+    let md = std::fs::read_to_string(out.join("flowforge-audit.md")).unwrap();
+    assert!(md.contains("**Partial run** (`--excluded-checks FF-S3-001,FF-RDS-003`)"), "{md}");
+
+    // dev does not require a complete audit: the partial run is recorded, not blocking.
+    let snapshot = repo("examples/snapshots/prod-compliant.json");
+    let o = run(&[
+        "evaluate",
+        "--snapshot",
+        snapshot.to_str().unwrap(),
+        "--env",
+        "dev",
+        "--out",
+        out.to_str().unwrap(),
+        "--excluded-checks",
+        "FF-S3-001",
+    ]);
+    assert!(
+        text(&o).contains("partial run: 1 of the catalog's") && !text(&o).contains("the audit is partial"),
+        "{}",
+        text(&o)
+    );
+
+    // The baseline declares the exclusion: prod passes. The selection from the configuration file.
+    let baseline = dir.path().join("baseline.yaml");
+    let text_b = flowforge_audit::baseline::BUILTIN_BASELINE.replacen(
+        "      fail_on_drift: [missing, changed, unmanaged]\n",
+        "      fail_on_drift: [missing, changed, unmanaged]\n      excluded_checks: [FF-S3-001, FF-RDS-003]\n",
+        1,
+    );
+    std::fs::write(&baseline, text_b).unwrap();
+    let config = dir.path().join("c.yaml");
+    std::fs::write(&config, "excluded-checks: [FF-S3-001, FF-RDS-003]\n").unwrap();
+    let o = evaluate(
+        "examples/snapshots/prod-compliant.json",
+        &out,
+        &["--baseline", baseline.to_str().unwrap(), "--config", config.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("partial run: 2 of the catalog's"), "{}", text(&o));
+
+    // Typos and empty selections are usage errors.
+    for (args, needle) in [
+        (vec!["--checks", "FF-S3-999"], "--checks: no check \"FF-S3-999\""),
+        (vec!["--services", "s4"], "--services: no service \"s4\""),
+        (vec!["--severity", "urgent"], "unknown severity"),
+        (vec!["--services", "acm", "--severity", "low"], "leaves no check to run"),
+    ] {
+        let o = evaluate("examples/snapshots/prod-compliant.json", &out, &args);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains(needle), "{needle}: {}", text(&o));
+    }
+}
