@@ -54,7 +54,7 @@ pub enum Command {
     Gate(GateArgs),
     /// Check an evidence bundle's hashes and re-evaluate it: the reports must be reproduced byte for byte.
     VerifyEvidence(VerifyArgs),
-    /// Evidence bundles: create the key pair that signs them.
+    /// Signing keys: create the key pair that signs evidence bundles and release files, sign files.
     #[command(subcommand)]
     Evidence(EvidenceCommand),
     /// Work with the policy catalog: list the checks, run the Rego unit tests.
@@ -321,6 +321,17 @@ pub enum EvidenceCommand {
     Keygen {
         #[arg(long, value_name = "PREFIX")]
         out: PathBuf,
+    },
+    /// Sign files with a key of `evidence keygen` (or `minisign -G -W`): writes FILE.minisig
+    /// beside each, which `minisign -Vm FILE -p KEY.pub` verifies (the release workflow signs
+    /// its binaries this way). Refuses to replace a signature.
+    Sign {
+        /// The secret key.
+        #[arg(long, value_name = "FILE")]
+        sign_key: PathBuf,
+        /// The files to sign.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
     },
 }
 

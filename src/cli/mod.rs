@@ -141,6 +141,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Gate(a) => gate::gate(a),
         Command::VerifyEvidence(a) => evidence::verify(a),
         Command::Evidence(args::EvidenceCommand::Keygen { out }) => evidence::keygen(&out),
+        Command::Evidence(args::EvidenceCommand::Sign { sign_key, files }) => evidence::sign_files(&sign_key, &files),
         Command::Policy(p) => policy::policy(p),
         Command::Baseline(b) => baseline::baseline(b),
         Command::Merge(a) => merge::merge(a),
