@@ -27,9 +27,10 @@ if [ "$(id -u)" != 0 ]; then
   echo "image-rootfs: not root: the tree is built, not run (chroot needs root)"
   exit 0
 fi
-env -i HOME=/work chroot --userspec=65532:65532 "$root" /usr/local/bin/flowforge-audit --version
+chroot_bin=$(command -v chroot)
+env -i HOME=/work "$chroot_bin" --userspec=65532:65532 "$root" /usr/local/bin/flowforge-audit --version
 set +e
-(cd / && env -i HOME=/work chroot --userspec=65532:65532 "$root" /usr/local/bin/flowforge-audit \
+(cd / && env -i HOME=/work "$chroot_bin" --userspec=65532:65532 "$root" /usr/local/bin/flowforge-audit \
   evaluate --snapshot /work/snapshot.json --env prod --format json,sarif --out /work/reports --quiet)
 code=$?
 set -e
