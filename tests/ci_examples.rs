@@ -259,9 +259,9 @@ mod options {
         for line in logical_lines(&text).lines().filter(|l| l.contains("args=(") || l.contains("args+=(")) {
             for flag in flags(line) {
                 let name = &flag[2..];
-                let known = scan.get_arguments().any(|a| {
-                    a.get_long() == Some(name) || a.get_all_aliases().is_some_and(|all| all.contains(&name))
-                });
+                let known = scan
+                    .get_arguments()
+                    .any(|a| a.get_long() == Some(name) || a.get_all_aliases().is_some_and(|all| all.contains(&name)));
                 assert!(known, "scan has no option {flag}");
                 checked += 1;
             }

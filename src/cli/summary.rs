@@ -115,8 +115,11 @@ fn pad(text: &str, width: usize) -> String {
     format!("{text}{}", " ".repeat(width.saturating_sub(n)))
 }
 
+/// How one column of a table is coloured: its index and the painter of a padded cell.
+type Painted<'a> = Option<(usize, &'a dyn Fn(&str) -> String)>;
+
 /// A table with a header row; every cell already escaped and cut. The last column is not padded.
-fn table(out: &mut String, header: &[&str], rows: &[Vec<String>], paint_col: Option<(usize, &dyn Fn(&str) -> String)>) {
+fn table(out: &mut String, header: &[&str], rows: &[Vec<String>], paint_col: Painted<'_>) {
     let widths: Vec<usize> = (0..header.len())
         .map(|i| rows.iter().map(|r| r[i].chars().count()).chain([header[i].len()]).max().unwrap_or(0))
         .collect();

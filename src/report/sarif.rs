@@ -17,6 +17,7 @@
 //! - anything else carries the resource's ARN as its artifact URI: an absolute URI of the
 //!   `arn:` scheme, which no repository path can be mistaken for (and, for a drift item of the
 //!   built-in baseline with no resource, the baseline's `builtin:` label).
+//!
 //! Every result also has the ARN as a logical location. `partialFingerprints` carries the
 //! stable finding (or drift) id, which depends on the check and the resource only, so an alert
 //! keeps its identity from one scan to the next even when its Terraform block moves.
