@@ -65,6 +65,9 @@ pub struct AuditOptions {
     pub waivers: Option<PathBuf>,
     /// A Terraform state to compare the account with.
     pub expected_from: Option<PathBuf>,
+    /// The root module's `.tf` files (`--iac-dir`), for SARIF locations; `None` looks in the
+    /// Terraform state's directory.
+    pub iac_dir: Option<PathBuf>,
     /// Gate overrides; `None` takes the environment's defaults from the baseline.
     pub fail_on: Option<Severity>,
     pub require_complete_audit: Option<bool>,
@@ -89,6 +92,9 @@ pub struct AuditOptions {
     /// What the IAM evaluation applies besides the account's own policies: the account's SCPs
     /// in an organisation scan (none otherwise, and the report says so).
     pub iam: crate::iam_eval::Context,
+    /// Which checks run (`--checks`, `--excluded-checks`, `--services`, `--severity`);
+    /// empty for the whole catalog.
+    pub selection: crate::policy::Selection,
 }
 
 impl AuditOptions {
@@ -101,6 +107,7 @@ impl AuditOptions {
             policies: None,
             waivers: None,
             expected_from: None,
+            iac_dir: None,
             fail_on: None,
             require_complete_audit: None,
             fail_on_drift: None,
@@ -113,6 +120,7 @@ impl AuditOptions {
             history: None,
             help_uri_base: None,
             iam: crate::iam_eval::Context::default(),
+            selection: crate::policy::Selection::default(),
         }
     }
 }
@@ -265,6 +273,51 @@ pub fn load_catalog(dir: Option<&Path>) -> Result<Catalog, AuditError> {
     }
 }
 
+/// The `.tf` files for SARIF locations: `--iac-dir` (which must be a directory), else the
+/// Terraform state's directory when it holds any; `None` without a Terraform state or files.
+pub fn load_iac(opts: &AuditOptions) -> Result<Option<crate::iac::IacSources>, AuditError> {
+    let (dir, explicit) = match (&opts.iac_dir, &opts.expected_from) {
+        (Some(dir), _) => (dir.clone(), true),
+        (None, Some(state)) => match state.parent() {
+            Some(p) if !p.as_os_str().is_empty() => (p.to_path_buf(), false),
+            _ => (PathBuf::from("."), false),
+        },
+        (None, None) => return Ok(None),
+    };
+    if !explicit && !dir.is_dir() {
+        return Ok(None);
+    }
+    let sources =
+        crate::iac::IacSources::load(&dir, &dir.display().to_string()).map_err(|e| AuditError::Input(e.to_string()))?;
+    Ok((!sources.files.is_empty()).then_some(sources))
+}
+
+/// Where the user's own files declare what the results are about: the baseline file as given
+/// (not the built-in one), and the Terraform block of each managed resource and of each
+/// Terraform address a drift item names.
+fn source_locations(
+    inputs: &Inputs,
+    tf: Option<&TfState>,
+    snap: &Snapshot,
+    drift: &DriftReport,
+) -> crate::model::SourceLocations {
+    let label = &inputs.baseline.source.label;
+    let baseline = (label != crate::baseline::BUILTIN_BASELINE_NAME).then(|| label.clone());
+    let mut terraform = Vec::new();
+    if let (Some(tf), Some(iac)) = (tf, &inputs.iac) {
+        let managed = drift::tfstate::managed_addresses(tf, snap);
+        let arn_of: std::collections::BTreeMap<&str, &str> =
+            managed.iter().map(|(arn, address)| (address.as_str(), arn.as_str())).collect();
+        let mut wanted: std::collections::BTreeSet<&str> = arn_of.keys().copied().collect();
+        wanted.extend(drift.items.iter().filter(|i| i.kind == "iac").map(|i| i.element.as_str()));
+        for (address, block) in iac.locate(wanted) {
+            let arn = arn_of.get(address.as_str()).map(|a| (*a).to_owned());
+            terraform.push(crate::model::TerraformBlock { address, arn, file: block.file, line: block.line });
+        }
+    }
+    crate::model::SourceLocations { baseline, terraform }
+}
+
 /// The source side of a promotion, loaded.
 pub struct LoadedSource {
     pub env: String,
@@ -277,6 +330,9 @@ pub struct Inputs {
     pub catalog: Catalog,
     pub waivers: Option<LabelledBytes>,
     pub expected_from: Option<LabelledBytes>,
+    /// The `.tf` files of the Terraform configuration (`--iac-dir`, or the state's directory),
+    /// when there are any: where SARIF points findings on managed resources.
+    pub iac: Option<crate::iac::IacSources>,
     /// The promotion source, when parity is checked.
     pub source: Option<LoadedSource>,
     /// The catalog parsed once for many audits (an organisation scan's accounts); `None`
@@ -323,8 +379,13 @@ impl Inputs {
                 Some(LoadedSource { env, snapshot: LoadedSnapshot::load(&p.snapshot, false)? })
             }
         };
+        let catalog = load_catalog(opts.policies.as_deref())?;
+        // A typo in the selection is found before any collection or evaluation.
+        opts.selection.apply(&catalog).map_err(|e| AuditError::Input(e.to_string()))?;
+        let iac = load_iac(opts)?;
         Ok(Inputs {
-            catalog: load_catalog(opts.policies.as_deref())?,
+            iac,
+            catalog,
             waivers: opts.waivers.as_deref().map(|p| LabelledBytes::read(p, "waiver file")).transpose()?,
             expected_from: opts
                 .expected_from
@@ -391,13 +452,15 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
         .env_view(&opts.env, &snap.account_id, &snap.partition)
         .map_err(|e| AuditError::Input(e.to_string()))?;
 
-    // SCPs come from the organisation scan (`opts.iam`); without them the report says so.
-    if let Some(note) = opts.iam.scp_note() {
-        warnings.push(note.to_owned());
-    }
+    let (catalog, not_run) = opts.selection.apply(&inputs.catalog).map_err(|e| AuditError::Input(e.to_string()))?;
     let prepared = snapshot.rego_input.take();
     let setup = evaluate::Setup { limits: opts.limits, iam: &opts.iam, compiled: inputs.compiled.as_ref() };
-    let mut eval = evaluate::evaluate_in(snap, prepared.as_ref(), &inputs.catalog, view.to_json(), &setup)?;
+    let mut eval = evaluate::evaluate_in(snap, prepared.as_ref(), &catalog, view.to_json(), &setup)?;
+    // SCPs come from the organisation scan (`opts.iam`); without them the report says so, and
+    // the user is warned only when a finding could be wrong for it.
+    if let Some(note) = opts.iam.scp_note() {
+        warnings.extend(scp_warning(note, &eval.results));
+    }
     // Freeing the engine's copy of a large snapshot takes a tenth of a second: do it off the
     // critical path.
     std::thread::spawn(move || drop(prepared));
@@ -457,7 +520,10 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
     if let Some(source) = &inputs.source {
         reasons.extend(parity_breaks(source, baseline, opts, &drift, &mut warnings)?);
     }
-    let decision = gate::decide(&gate_policy(&view, opts), &eval.results, Some(&drift), reasons);
+    let policy = gate_policy(&view, opts);
+    reasons.extend(gate::partial_audit(&policy, &not_run, &view.gate.excluded_checks));
+    let decision = gate::decide(&policy, &eval.results, Some(&drift), reasons);
+    let sources = source_locations(inputs, tf.as_ref(), snap, &drift);
     let mut summary = evaluate::summarize(&eval);
     let frameworks = crate::compliance::builtin().map_err(|e| AuditError::Input(e.to_string()))?;
     let compliance = crate::compliance::assess(&frameworks, &eval.checks, &eval.results);
@@ -475,8 +541,9 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
                 snapshot_sha256: snapshot.sha256.clone(),
                 baseline_sha256: inputs.baseline.source.sha256(),
                 catalog_sha256: inputs.catalog.sha256(),
-                catalog_checks: eval.checks.len(),
+                catalog_checks: inputs.catalog.checks().len(),
                 help_uri_base: opts.help_uri_base.clone(),
+                selection: opts.selection.record(not_run),
             },
             summary,
             gate: decision,
@@ -487,8 +554,29 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
             drift: Some(drift),
             compliance,
             history: Vec::new(),
+            sources,
         },
         warnings,
+    })
+}
+
+/// The warning of a run without SCPs, when it applies: some FAIL result judged effective
+/// permissions with the note that SCPs were not applied (its evidence says so), and an SCP
+/// could deny what it reports as granted. A run where no such finding fails says nothing.
+fn scp_warning(note: &str, results: &[crate::model::CheckResult]) -> Option<String> {
+    let mut checks: Vec<&str> = results
+        .iter()
+        .filter(|r| r.status == crate::model::Status::Fail)
+        .filter(|r| r.evidence.iter().any(|e| e.get("scps").and_then(serde_json::Value::as_str) == Some(note)))
+        .map(|r| r.check_id.as_str())
+        .collect();
+    let failed = checks.len();
+    checks.dedup();
+    (failed > 0).then(|| {
+        format!(
+            "{failed} FAIL result(s) of {} judge effective permissions without service control policies (a single-account run): an SCP may deny what they report as granted; `scan --org` applies the SCPs",
+            checks.join(", ")
+        )
     })
 }
 

@@ -19,7 +19,8 @@
 //! - [`diag`]: the one problem type for every input file (codes in `docs/diagnostics.md`) and the
 //!   shared positioned-YAML reader; a leaf that imports nothing of ours, so any layer can use it.
 //! - [`history`]: `--history DIR`, each run's summary in a JSON Lines file, read back for the trend.
-//! - `fsio`: the one bounded way to read an input file.
+//! - `fsio`: the one bounded way to read an input file; [`iac`]: where Terraform resource
+//!   blocks are in `.tf` files (SARIF locations).
 //! - [`network`]: effective network reachability (security-group CIDR unions, NACL rule
 //!   order, tiers by tag or name): one home for the engine's derived facts and the drift graph.
 //! - [`defaults`]: the documented engine defaults applied where a parameter group is silent.
@@ -44,6 +45,7 @@ pub mod evidence;
 pub mod fsio;
 pub mod gate;
 pub mod history;
+pub mod iac;
 pub mod iam_eval;
 pub mod model;
 pub mod network;

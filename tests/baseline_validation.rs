@@ -167,3 +167,33 @@ fn network_section_is_validated() {
     assert!(err.contains("not a glob"), "{err}");
     assert!(err.contains("nacl_isolation"), "{err}");
 }
+
+/// Issue 25: `gate.excluded_checks` lists check ids an environment accepts leaving out; it is
+/// optional (default none), inherited from the defaults, and a value that is not a check id
+/// or is listed twice is a problem at its line.
+#[test]
+fn gate_excluded_checks_is_validated() {
+    let shipped = Baseline::builtin().unwrap();
+    assert!(shipped.env_view("prod", "123456789012", "aws").unwrap().gate.excluded_checks.is_empty());
+    let text = flowforge_audit::baseline::BUILTIN_BASELINE;
+    let with = text.replacen(
+        "    fail_on_drift: [missing]\n",
+        "    fail_on_drift: [missing]\n    excluded_checks: [FF-WAF-001]\n",
+        1,
+    );
+    assert_ne!(with, text, "the shipped defaults.gate has fail_on_drift: [missing]");
+    let b = Baseline::from_str_named(&with, "ok.yaml").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(b.env_view("dev", "1", "aws").unwrap().gate.excluded_checks, ["FF-WAF-001"]);
+    for (list, problem) in [
+        ("[FF-WAF-001, waf]", "excluded_checks[1]: \"waf\" is not a check id"),
+        ("[FF-WAF-001, FF-WAF-001]", "duplicate check id `FF-WAF-001`"),
+    ] {
+        let bad = text.replacen(
+            "    fail_on_drift: [missing]\n",
+            &format!("    fail_on_drift: [missing]\n    excluded_checks: {list}\n"),
+            1,
+        );
+        let err = Baseline::from_str_named(&bad, "bad.yaml").unwrap_err().to_string();
+        assert!(err.contains(problem), "{err}");
+    }
+}

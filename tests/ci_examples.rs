@@ -1,7 +1,9 @@
-//! The CI examples (`examples/ci/*.yml`) as a user copies them: valid YAML of the right shape,
-//! every GitHub Action pinned to a commit listed in `examples/ci/pinned-actions.txt` (checked
-//! against the action's release tags), and every `flowforge-audit` option they pass is one the
-//! binary has, so an example cannot fail on an option renamed since.
+//! The CI examples (`examples/ci/*.yml`) as a user copies them, the release workflow
+//! (`.github/workflows/release.yml`) and the repository's GitHub Action (`action.yml`): valid
+//! YAML of the right shape, every GitHub Action pinned to a commit listed in
+//! `examples/ci/pinned-actions.txt` (checked against the action's release tags), and every
+//! `flowforge-audit` option they (and the action's script) pass is one the binary has, so an
+//! example cannot fail on an option renamed since.
 
 mod common;
 
@@ -9,10 +11,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use flowforge_audit::diag::yaml::{self, RawNode, RawValue};
 
-const EXAMPLES: [&str; 3] = ["github-actions.yml", "release.yml", "buildspec.yml"];
+const EXAMPLES: [&str; 4] =
+    ["examples/ci/github-actions.yml", ".github/workflows/release.yml", "examples/ci/buildspec.yml", "action.yml"];
 
 fn load(name: &str) -> RawNode {
-    let path = common::repo("examples/ci").join(name);
+    let path = common::repo(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     yaml::parse(&text, name).unwrap_or_else(|p| panic!("{name} is not valid YAML: {p}"))
 }
@@ -70,7 +73,7 @@ fn pinned() -> BTreeMap<String, (String, String)> {
 /// Both audit pipelines and the release workflow are valid YAML with the shape their runner needs.
 #[test]
 fn ci_examples_are_valid_yaml_of_the_right_shape() {
-    for name in ["github-actions.yml", "release.yml"] {
+    for name in ["examples/ci/github-actions.yml", ".github/workflows/release.yml"] {
         let doc = load(name);
         assert!(get(&doc, "on").is_some(), "{name}: no `on:` trigger");
         let jobs = get(&doc, "jobs").unwrap_or_else(|| panic!("{name}: no jobs"));
@@ -88,12 +91,34 @@ fn ci_examples_are_valid_yaml_of_the_right_shape() {
             }
         }
     }
-    let permissions = get(&load("github-actions.yml"), "permissions").cloned().expect("permissions");
+    // The action: a composite whose `run` steps name their shell, every input it maps is
+    // declared, and every declared input is used.
+    let action = load("action.yml");
+    let runs = get(&action, "runs").expect("action.yml runs");
+    assert_eq!(get(runs, "using").and_then(str_of), Some("composite"));
+    let RawValue::Seq(steps) = &get(runs, "steps").expect("steps").value else { panic!("steps is not a list") };
+    for step in steps {
+        assert!(get(step, "uses").is_some() != get(step, "run").is_some(), "action.yml:{}", step.pos.line);
+        if get(step, "run").is_some() {
+            assert_eq!(get(step, "shell").and_then(str_of), Some("bash"), "action.yml:{}", step.pos.line);
+        }
+    }
+    let RawValue::Map(inputs) = &get(&action, "inputs").expect("inputs").value else { panic!("inputs") };
+    let action_text = std::fs::read_to_string(common::repo("action.yml")).unwrap();
+    for (k, _) in inputs {
+        let name = str_of(k).unwrap();
+        assert!(action_text.contains(&format!("inputs.{name}")), "action.yml: input {name} is never used");
+    }
+    for used in action_text.split("inputs.").skip(1) {
+        let name: String = used.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+        assert!(inputs.iter().any(|(k, _)| str_of(k) == Some(&name)), "action.yml uses an undeclared input {name}");
+    }
+    let permissions = get(&load("examples/ci/github-actions.yml"), "permissions").cloned().expect("permissions");
     for (key, value) in [("id-token", "write"), ("security-events", "write"), ("actions", "read"), ("contents", "read")]
     {
         assert_eq!(get(&permissions, key).and_then(str_of), Some(value), "github-actions.yml: permissions.{key}");
     }
-    let spec = load("buildspec.yml");
+    let spec = load("examples/ci/buildspec.yml");
     assert_eq!(get(&spec, "version").map(|v| v.value.clone()), Some(RawValue::Float(0.2)), "buildspec version");
     let phases = get(&spec, "phases").expect("buildspec phases");
     for phase in ["install", "build"] {
@@ -111,7 +136,7 @@ fn ci_example_actions_are_pinned_to_checked_versions() {
     let pinned = pinned();
     let mut used = BTreeSet::new();
     for name in EXAMPLES {
-        let text = std::fs::read_to_string(common::repo("examples/ci").join(name)).unwrap();
+        let text = std::fs::read_to_string(common::repo(name)).unwrap();
         let doc = load(name);
         let mut uses = Vec::new();
         all_values(&doc, "uses", &mut uses);
@@ -222,5 +247,25 @@ mod options {
             }
         }
         assert!(checked > 20, "only {checked} options found in the CI examples: the extraction is broken");
+    }
+
+    /// Every option the action's script passes to `scan` exists on `scan`.
+    #[test]
+    fn action_script_uses_existing_scan_options() {
+        let cli = flowforge_audit::cli::Cli::command();
+        let scan = cli.find_subcommand("scan").expect("scan");
+        let text = std::fs::read_to_string(common::repo("scripts/github-action.sh")).unwrap();
+        let mut checked = 0;
+        for line in logical_lines(&text).lines().filter(|l| l.contains("args=(") || l.contains("args+=(")) {
+            for flag in flags(line) {
+                let name = &flag[2..];
+                let known = scan
+                    .get_arguments()
+                    .any(|a| a.get_long() == Some(name) || a.get_all_aliases().is_some_and(|all| all.contains(&name)));
+                assert!(known, "scan has no option {flag}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 10, "only {checked} options found in scripts/github-action.sh");
     }
 }

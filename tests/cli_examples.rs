@@ -665,8 +665,8 @@ fn gate_refuses_a_source_snapshot_of_another_environment() {
     assert!(text(&o).contains("unknown environment \"staging\""), "{}", text(&o));
 }
 
-/// Issue 15: `--compliance all` writes one CSV per framework with a row per control of its full
-/// list, `--history DIR` appends one line per run and the second run's Markdown shows the change
+/// Issue 15: `--compliance all` writes one CSV per framework covering every control of its full
+/// list (issue 25: a row per control and resource), `--history DIR` appends one line per run and the second run's Markdown shows the change
 /// since the first; an unknown framework is a usage error (exit 2); `policy list --help`
 /// describes `--policies`.
 #[test]
@@ -681,7 +681,12 @@ fn compliance_csvs_history_and_policy_list_help() {
     }
     for (framework, controls) in [("cis-aws-foundations", 62), ("aws-fsbp", 290), ("nist-800-53-r5", 1007)] {
         let csv = std::fs::read_to_string(out.join(format!("flowforge-audit.compliance-{framework}.csv"))).unwrap();
-        assert_eq!(csv.lines().count(), controls + 1, "{framework}: a row per control and the header");
+        // Issue 25: a row per control and resource, every control of the full list.
+        let mut ids: Vec<String> =
+            csv::Reader::from_reader(csv.as_bytes()).records().map(|r| r.unwrap()[2].to_owned()).collect();
+        assert!(ids.len() > controls, "{framework}: rows per resource");
+        ids.dedup();
+        assert_eq!(ids.len(), controls, "{framework}: each control once, its rows together");
     }
     let lines = std::fs::read_to_string(hist.join("history.jsonl")).unwrap();
     let runs: Vec<serde_json::Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -701,4 +706,240 @@ fn compliance_csvs_history_and_policy_list_help() {
 
     let o = run(&["policy", "list", "--help"]);
     assert!(text(&o).contains("A directory of extra checks"), "{}", text(&o));
+}
+
+/// Issue 25: SARIF points at the user's own files. With the example's Terraform state (whose
+/// directory holds the `.tf` files) and a baseline given by a relative path, run from the
+/// repository root as CI runs: a finding on a managed resource points at its `resource` block
+/// (file and line), drift at the baseline as given, nothing at a file of the tool; the
+/// fingerprints are the same on a second run; the evidence bundle keeps the `.tf` files and
+/// reproduces the SARIF.
+#[test]
+fn sarif_points_at_terraform_blocks_and_the_baseline_as_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let run_at_root = |out: &Path, extra: &[&str]| {
+        let mut args = vec![
+            "evaluate",
+            "--snapshot",
+            "examples/snapshots/prod-drifted.json",
+            "--env",
+            "prod",
+            "--tfstate",
+            "examples/terraform/prod.tfstate",
+            "--baseline",
+            "./baselines/flowforge.yaml",
+            "--format",
+            "sarif,json",
+            "--quiet",
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let o = bin().current_dir(repo(".")).args(&args).output().unwrap();
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        serde_json::from_slice::<serde_json::Value>(&std::fs::read(out.join("flowforge-audit.sarif")).unwrap()).unwrap()
+    };
+    let ev = dir.path().join("ev");
+    let sarif = run_at_root(&dir.path().join("a"), &["--evidence", ev.to_str().unwrap()]);
+    let results = sarif["runs"][0]["results"].as_array().unwrap().clone();
+    let uri = |r: &serde_json::Value| {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap().to_owned()
+    };
+    let line = |r: &serde_json::Value| r["locations"][0]["physicalLocation"]["region"]["startLine"].as_u64().unwrap();
+    for r in &results {
+        let u = uri(r);
+        assert!(!u.starts_with("policies/") && !u.starts_with("builtin:"), "a file of the tool: {r}");
+    }
+    // The line of a block, read from the example's files.
+    let block_line = |file: &str, header: &str| -> u64 {
+        let text = std::fs::read_to_string(repo(file)).unwrap();
+        text.lines()
+            .position(|l| l.starts_with(header))
+            .map(|i| i as u64 + 1)
+            .unwrap_or_else(|| panic!("{header} in {file}"))
+    };
+    let landing = results
+        .iter()
+        .find(|r| r["ruleId"] == "FF-S3-002" && r["properties"]["resourceArn"] == "arn:aws:s3:::flowforge-prod-landing")
+        .expect("FF-S3-002 on the landing bucket");
+    assert_eq!(uri(landing), "examples/terraform/storage.tf");
+    assert_eq!(line(landing), block_line("examples/terraform/storage.tf", "resource \"aws_s3_bucket\" \"landing\" {"));
+    assert_eq!(landing["properties"]["terraformAddress"], "aws_s3_bucket.landing");
+    let db = results.iter().find(|r| r["ruleId"] == "FF-RDS-003").expect("FF-RDS-003");
+    assert_eq!(
+        (uri(db), line(db)),
+        (
+            "examples/terraform/database.tf".to_owned(),
+            block_line("examples/terraform/database.tf", "resource \"aws_db_instance\" \"metadata\" {")
+        )
+    );
+    // Drift of the baseline points at the baseline as given; Terraform drift at its block.
+    let drift: Vec<&serde_json::Value> =
+        results.iter().filter(|r| r["ruleId"].as_str().unwrap().starts_with("DRIFT-")).collect();
+    assert!(drift.iter().any(|r| r["properties"]["kind"] == "architecture"));
+    for r in &drift {
+        if r["properties"]["kind"] == "iac" {
+            assert!(uri(r).starts_with("examples/terraform/") || uri(r).starts_with("arn:"), "{r}");
+        } else {
+            assert_eq!(uri(r), "baselines/flowforge.yaml", "{r}");
+        }
+    }
+    // Not managed by the state: the ARN itself.
+    let demo = results.iter().find(|r| r["ruleId"] == "FF-APPRUNNER-001").expect("FF-APPRUNNER-001");
+    assert_eq!(uri(demo), demo["properties"]["resourceArn"].as_str().unwrap());
+    // Stable fingerprints, run after run.
+    let fingerprints = |s: &serde_json::Value| -> Vec<String> {
+        s["runs"][0]["results"].as_array().unwrap().iter().map(|r| r["partialFingerprints"].to_string()).collect()
+    };
+    assert_eq!(fingerprints(&sarif), fingerprints(&run_at_root(&dir.path().join("b"), &[])));
+    // The evidence keeps the .tf files and reproduces the SARIF.
+    assert!(ev.join("inputs/iac/storage.tf").is_file());
+    let o = run(&["verify-evidence", ev.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+}
+
+/// The example's `.tf` files hold a `resource` block for every resource of its Terraform
+/// state (they are the skeleton the SARIF locations of the examples point at).
+#[test]
+fn example_terraform_blocks_match_the_state() {
+    let state: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo("examples/terraform/prod.tfstate")).unwrap()).unwrap();
+    let mut tf = String::new();
+    for e in std::fs::read_dir(repo("examples/terraform")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "tf") {
+            tf.push_str(&std::fs::read_to_string(p).unwrap());
+        }
+    }
+    let mut n = 0;
+    for r in state["resources"].as_array().unwrap().iter().filter(|r| r["mode"] == "managed") {
+        let header = format!("resource {} {} {{", r["type"], r["name"]);
+        assert_eq!(tf.matches(&header).count(), 1, "{header}: one block in examples/terraform/*.tf");
+        n += 1;
+    }
+    assert_eq!(
+        tf.matches("\nresource ").count() + usize::from(tf.starts_with("resource ")),
+        n,
+        "no block without a state resource"
+    );
+}
+
+/// Issue 25: what an audit prints. A findings table by severity and the drift table on
+/// stdout, each gate reason on one short line; the SCP warning only where an IAM FAIL
+/// depends on it (not on the compliant example); `-q` and `FLOWFORGE_AUDIT_LOG=error` leave
+/// stderr empty, `-q` leaves only the report paths on stdout; no colour when not a terminal.
+#[test]
+fn terminal_summary_tables_reasons_and_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = evaluate("examples/snapshots/prod-drifted.json", dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(!out.contains('\u{1b}'), "no colour on a pipe:\n{out}");
+    for block in ["\nCRITICAL (", "\nHIGH (", "\nMEDIUM (", "\nDRIFT ("] {
+        assert!(out.contains(block), "{block:?} missing:\n{out}");
+    }
+    assert!(
+        out.contains("  CHECK ") && out.contains("FF-RDS-003  ") && out.contains("flowforge-prod-metadata"),
+        "{out}"
+    );
+    let reasons: Vec<&str> = out.lines().filter(|l| l.starts_with("  - ")).collect();
+    assert_eq!(reasons.len(), 5, "{out}");
+    for r in &reasons {
+        assert!(r.len() < 260 && !r.contains("arn:aws:"), "{} chars: {r}", r.len());
+    }
+    assert!(err.contains("warning: 2 FAIL result(s) of FF-IAM-003, FF-IAM-008 judge effective permissions"), "{err}");
+
+    let o = evaluate("examples/snapshots/prod-compliant.json", dir.path(), &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(o.stderr.is_empty(), "no warning applies: {}", String::from_utf8_lossy(&o.stderr));
+
+    let o = evaluate("examples/snapshots/prod-drifted.json", dir.path(), &["-q"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stderr.is_empty(), "{}", text(&o));
+    let paths: Vec<String> = String::from_utf8_lossy(&o.stdout).lines().map(str::to_owned).collect();
+    assert_eq!(paths.len(), 3, "{paths:?}");
+    assert!(paths.iter().all(|p| p.starts_with(dir.path().to_str().unwrap())), "{paths:?}");
+
+    let o = bin()
+        .env("FLOWFORGE_AUDIT_LOG", "error")
+        .args(["evaluate", "--snapshot", repo("examples/snapshots/prod-drifted.json").to_str().unwrap()])
+        .args(["--env", "prod", "--format", "json", "--out", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(o.stderr.is_empty(), "{}", text(&o));
+}
+
+/// Issue 25: check selection with Prowler's names, on the command line and in the
+/// configuration file. A partial run fails prod's gate (a complete audit is required) with
+/// the checks left out, passes in dev, and passes in prod once the baseline excludes them; a
+/// typo is exit 2 naming it.
+#[test]
+fn check_selection_and_the_complete_audit_gate() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let o = evaluate("examples/snapshots/prod-compliant.json", &out, &["--excluded-checks", "FF-S3-001,FF-RDS-003"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("the audit is partial: the check selection left out 2 check(s)"), "{}", text(&o));
+    assert!(text(&o).contains(": FF-RDS-003, FF-S3-001\n"), "{}", text(&o));
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("flowforge-audit.json")).unwrap()).unwrap();
+    assert_eq!(report["provenance"]["selection"]["not_run"], serde_json::json!(["FF-RDS-003", "FF-S3-001"]));
+    assert_eq!(
+        report["summary"]["checks"].as_u64().unwrap() + 2,
+        report["provenance"]["catalog_checks"].as_u64().unwrap()
+    );
+    assert!(report["checks"].as_array().unwrap().iter().all(|c| c["id"] != "FF-S3-001"));
+    let md = std::fs::read_to_string(out.join("flowforge-audit.md")).unwrap();
+    assert!(md.contains("**Partial run** (`--excluded-checks FF-S3-001,FF-RDS-003`)"), "{md}");
+
+    // dev does not require a complete audit: the partial run is recorded, not blocking.
+    let snapshot = repo("examples/snapshots/prod-compliant.json");
+    let o = run(&[
+        "evaluate",
+        "--snapshot",
+        snapshot.to_str().unwrap(),
+        "--env",
+        "dev",
+        "--out",
+        out.to_str().unwrap(),
+        "--excluded-checks",
+        "FF-S3-001",
+    ]);
+    assert!(
+        text(&o).contains("partial run: 1 of the catalog's") && !text(&o).contains("the audit is partial"),
+        "{}",
+        text(&o)
+    );
+
+    // The baseline declares the exclusion: prod passes. The selection from the configuration file.
+    let baseline = dir.path().join("baseline.yaml");
+    let text_b = flowforge_audit::baseline::BUILTIN_BASELINE.replacen(
+        "      fail_on_drift: [missing, changed, unmanaged]\n",
+        "      fail_on_drift: [missing, changed, unmanaged]\n      excluded_checks: [FF-S3-001, FF-RDS-003]\n",
+        1,
+    );
+    std::fs::write(&baseline, text_b).unwrap();
+    let config = dir.path().join("c.yaml");
+    std::fs::write(&config, "excluded-checks: [FF-S3-001, FF-RDS-003]\n").unwrap();
+    let o = evaluate(
+        "examples/snapshots/prod-compliant.json",
+        &out,
+        &["--baseline", baseline.to_str().unwrap(), "--config", config.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("partial run: 2 of the catalog's"), "{}", text(&o));
+
+    // Typos and empty selections are usage errors.
+    for (args, needle) in [
+        (vec!["--checks", "FF-S3-999"], "--checks: no check \"FF-S3-999\""),
+        (vec!["--services", "s4"], "--services: no service \"s4\""),
+        (vec!["--severity", "urgent"], "unknown severity"),
+        (vec!["--services", "acm", "--severity", "low"], "leaves no check to run"),
+    ] {
+        let o = evaluate("examples/snapshots/prod-compliant.json", &out, &args);
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        assert!(text(&o).contains(needle), "{needle}: {}", text(&o));
+    }
 }

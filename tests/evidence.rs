@@ -110,6 +110,50 @@ fn edited_report_with_updated_hash_is_not_reproduced() {
     assert!(text(&o).contains("reports/summary.md: not a file flowforge-audit writes"), "{}", text(&o));
 }
 
+/// Issue 25: the compliance CSVs of `--compliance` are in the bundle, listed in the manifest,
+/// and reproduced byte for byte: one edited with its hash updated is NOT REPRODUCED. A partial
+/// run's selection is in the manifest and the re-run selects the same checks.
+#[test]
+fn compliance_csvs_and_selection_are_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("ev");
+    bundle(&ev, &["--compliance", "all", "--services", "s3,iam"]);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(ev.join("manifest.json")).unwrap()).unwrap();
+    for framework in ["aws-fsbp", "cis-aws-foundations", "nist-800-53-r5"] {
+        let rel = format!("reports/flowforge-audit.compliance-{framework}.csv");
+        assert!(manifest["files"][&rel].is_string(), "{rel} not in the manifest: {manifest}");
+        assert_eq!(
+            std::fs::read(ev.join(&rel)).unwrap(),
+            std::fs::read(ev.with_extension("out").join(rel.trim_start_matches("reports/"))).unwrap(),
+            "the bundled CSV is the one written to --out"
+        );
+    }
+    assert_eq!(manifest["options"]["services"], serde_json::json!(["s3", "iam"]));
+    let o = verify(&ev, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("6 reports reproduced byte for byte"), "{}", text(&o));
+
+    let rel = "reports/flowforge-audit.compliance-cis-aws-foundations.csv";
+    let forged = String::from_utf8(std::fs::read(ev.join(rel)).unwrap()).unwrap().replacen(",FAIL,", ",PASS,", 1);
+    std::fs::write(ev.join(rel), &forged).unwrap();
+    edit_manifest(&ev, |m| m["files"][rel] = sha256(forged.as_bytes()).into());
+    let o = verify(&ev, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains(&format!("NOT REPRODUCED: {rel}")), "{}", text(&o));
+
+    // The selection is part of what the reports mean: dropping it from the manifest changes them.
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("ev");
+    bundle(&ev, &["--services", "s3"]);
+    edit_manifest(&ev, |m| {
+        m["options"].as_object_mut().unwrap().shift_remove("services");
+    });
+    let o = verify(&ev, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("NOT REPRODUCED"), "{}", text(&o));
+}
+
 /// Issue 10 item 7: symbolic links in the bundle are refused, not followed (even to a file
 /// with the right content), and manifest paths that are absolute or climb out are refused.
 #[cfg(unix)]

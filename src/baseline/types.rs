@@ -207,6 +207,10 @@ pub struct Gate {
     /// Drift states that fail the gate (spelled `missing`, `changed`, `unmanaged` in YAML and JSON).
     #[serde(with = "drift_kinds")]
     pub fail_on_drift: Vec<DriftState>,
+    /// Checks a run may leave out (`--excluded-checks`, ...) without failing a gate that
+    /// requires a complete audit: the exclusions the environment's owners accepted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded_checks: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -214,16 +218,19 @@ pub struct GateOverride {
     pub fail_on: Option<Severity>,
     pub require_complete_audit: Option<bool>,
     pub fail_on_drift: Option<Vec<DriftState>>,
+    pub excluded_checks: Option<Vec<String>>,
 }
 
 impl GateOverride {
-    pub const KEYS: &'static [&'static str] = &["fail_on", "require_complete_audit", "fail_on_drift"];
+    pub const KEYS: &'static [&'static str] =
+        &["fail_on", "require_complete_audit", "fail_on_drift", "excluded_checks"];
 
     pub fn apply(&self, base: &Gate) -> Gate {
         Gate {
             fail_on: self.fail_on.unwrap_or(base.fail_on),
             require_complete_audit: self.require_complete_audit.unwrap_or(base.require_complete_audit),
             fail_on_drift: self.fail_on_drift.clone().unwrap_or_else(|| base.fail_on_drift.clone()),
+            excluded_checks: self.excluded_checks.clone().unwrap_or_else(|| base.excluded_checks.clone()),
         }
     }
 }

@@ -464,6 +464,7 @@ fn defaults(cx: &mut Ctx, node: &RawNode) -> Option<Defaults> {
             fail_on: g.fail_on?,
             require_complete_audit: g.require_complete_audit?,
             fail_on_drift: g.fail_on_drift?,
+            excluded_checks: g.excluded_checks.unwrap_or_default(),
         })
     });
     Some(Defaults { requirements: requirements?, gate: gate? })
@@ -555,6 +556,26 @@ fn gate(cx: &mut Ctx, node: &RawNode, path: &str) -> Option<GateOverride> {
             ok &= no_duplicates(cx, &with_pos, &p, "drift kind");
         }
         ok &= out.fail_on_drift.is_some();
+    }
+    if let Some(n) = m.get("excluded_checks") {
+        let p = join_path(path, "excluded_checks");
+        out.excluded_checks = list(cx, n, &p, false, |cx, item, ip| {
+            let id = string(cx, item, ip)?;
+            if !crate::policy::is_valid_check_id(&id) {
+                cx.err(
+                    Code::BaselineInvalidValue,
+                    item.pos,
+                    format!("{ip}: {id:?} is not a check id (FF-<SERVICE>-<NNN>, as `policy list` shows them)"),
+                );
+                return None;
+            }
+            Some(id)
+        });
+        if let Some(ids) = &out.excluded_checks {
+            let with_pos: Vec<(&str, Pos)> = ids.iter().map(String::as_str).zip(item_positions(n)).collect();
+            ok &= no_duplicates(cx, &with_pos, &p, "check id");
+        }
+        ok &= out.excluded_checks.is_some();
     }
     ok.then_some(out)
 }

@@ -54,7 +54,7 @@ pub enum Command {
     Gate(GateArgs),
     /// Check an evidence bundle's hashes and re-evaluate it: the reports must be reproduced byte for byte.
     VerifyEvidence(VerifyArgs),
-    /// Evidence bundles: create the key pair that signs them.
+    /// Signing keys: create the key pair that signs evidence bundles and release files, sign files.
     #[command(subcommand)]
     Evidence(EvidenceCommand),
     /// Work with the policy catalog: list the checks, run the Rego unit tests.
@@ -115,8 +115,14 @@ pub struct AuditArgs {
     pub require_complete_audit: Option<bool>,
     /// A Terraform state file (format 4) to compare the account with: managed, changed,
     /// missing and unmanaged resources and an IaC coverage figure.
-    #[arg(long, value_name = "FILE.tfstate")]
+    #[arg(long, visible_alias = "tfstate", value_name = "FILE.tfstate")]
     pub expected_from: Option<PathBuf>,
+    /// The Terraform root module's directory (its `.tf` files and the local modules they
+    /// call): SARIF points a finding on a resource the state manages at its `resource` block,
+    /// file and line. Give it relative to the repository root, as code scanning wants
+    /// [default: the Terraform state's directory, when it holds .tf files].
+    #[arg(long, value_name = "DIR", requires = "expected_from")]
+    pub iac_dir: Option<PathBuf>,
     /// Drift states that fail the gate, comma separated (missing, changed, unmanaged), or
     /// `none` [default: the environment's, see the baseline].
     #[arg(long, value_delimiter = ',', value_name = "STATES")]
@@ -127,9 +133,26 @@ pub struct AuditArgs {
     /// Warn about waivers that expire within this many days of the snapshot date.
     #[arg(long, value_name = "DAYS", default_value_t = 14)]
     pub waiver_warn_days: i64,
-    /// Print nothing on stdout but the report paths.
+    /// Print nothing on stdout but the report paths, and nothing on stderr but errors (no
+    /// warnings, no progress).
     #[arg(long, short)]
     pub quiet: bool,
+    /// Run only these checks, comma separated (`policy list` shows the ids). A partial run is
+    /// recorded in the reports and the evidence, and fails a gate that requires a complete
+    /// audit unless the baseline lists the exclusion (gate.excluded_checks).
+    #[arg(long, value_delimiter = ',', value_name = "CHECK_ID")]
+    pub checks: Vec<String>,
+    /// Do not run these checks, comma separated.
+    #[arg(long, value_delimiter = ',', value_name = "CHECK_ID")]
+    pub excluded_checks: Vec<String>,
+    /// Run only the checks of these services, comma separated: the folders of
+    /// policies/aws/ (s3, iam, rds, ...).
+    #[arg(long, value_delimiter = ',', value_name = "SERVICE")]
+    pub services: Vec<String>,
+    /// Run only the checks of these severities, comma separated (critical, high, medium,
+    /// low, info).
+    #[arg(long, value_delimiter = ',', value_name = "SEVERITY")]
+    pub severity: Vec<Severity>,
     /// Time limit per check in seconds; a check over it (or over a builtin size bound) is
     /// ERROR for that check alone and the run goes on.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_check_timeout)]
@@ -189,6 +212,7 @@ impl AuditArgs {
             policies: self.policies.clone(),
             waivers: self.waivers.clone(),
             expected_from: self.expected_from.clone(),
+            iac_dir: self.iac_dir.clone(),
             fail_on: self.fail_on,
             require_complete_audit: self.require_complete_audit,
             fail_on_drift,
@@ -201,6 +225,17 @@ impl AuditArgs {
             history: self.history.clone(),
             help_uri_base: self.help_uri_base.clone(),
             iam: crate::iam_eval::Context::default(),
+            selection: crate::policy::Selection {
+                checks: self.checks.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+                excluded_checks: self
+                    .excluded_checks
+                    .iter()
+                    .map(|s| s.trim().to_owned())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                services: self.services.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
+                severity: self.severity.clone(),
+            },
         })
     }
 }
@@ -286,6 +321,17 @@ pub enum EvidenceCommand {
     Keygen {
         #[arg(long, value_name = "PREFIX")]
         out: PathBuf,
+    },
+    /// Sign files with a key of `evidence keygen` (or `minisign -G -W`): writes FILE.minisig
+    /// beside each, which `minisign -Vm FILE -p KEY.pub` verifies (the release workflow signs
+    /// its binaries this way). Refuses to replace a signature.
+    Sign {
+        /// The secret key.
+        #[arg(long, value_name = "FILE")]
+        sign_key: PathBuf,
+        /// The files to sign.
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
     },
 }
 

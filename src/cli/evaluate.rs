@@ -46,7 +46,7 @@ pub(super) fn finish_run(
     sign_key: Option<&std::path::Path>,
     upload: Upload,
 ) -> anyhow::Result<u8> {
-    summary::warnings(&audit);
+    summary::warnings(&audit, quiet || summary::to_stdout(opts));
     let mut paths = summary::write_reports(&mut audit.report, opts)?;
     // An evidence bundle reproduces its reports from its own inputs, which hold no history.
     audit.report.history.clear();

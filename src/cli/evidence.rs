@@ -1,4 +1,4 @@
-//! `evaluate --evidence DIR`, `verify-evidence DIR` and `evidence keygen`: everything an
+//! `evaluate --evidence DIR`, `verify-evidence DIR`, `evidence keygen` and `evidence sign`: everything an
 //! auditor needs to reproduce a result, and the check that it does.
 //!
 //! The bundle's layout and manifest are [`crate::evidence`]. Verification trusts the files,
@@ -85,12 +85,25 @@ pub fn write_bundle(
     if let Some(t) = &inputs.expected_from {
         put(dir, &format!("{}{}", bundle::EXPECTED_DIR, name(t, "expected.tfstate")), &t.bytes, &mut files)?;
     }
+    if let Some(iac) = &inputs.iac {
+        for (rel, bytes) in &iac.files {
+            put(dir, &format!("{}{rel}", bundle::IAC_DIR), bytes, &mut files)?;
+        }
+    }
     for f in inputs.catalog.files() {
         put(dir, &bundle::policy_path(f.origin, &f.rel_path), f.text.as_bytes(), &mut files)?;
     }
     for &format in &opts.formats {
         let bytes = format.renderer().render(report).map_err(|e| anyhow::anyhow!("{format} report: {e}"))?;
         put(dir, &bundle::report_path(format), &bytes, &mut files)?;
+    }
+    // The auditors' deliverable is evidence too: each compliance CSV, verified like a report.
+    for framework in &opts.compliance {
+        let bytes = crate::report::csv::compliance_bytes(report, framework)
+            .map_err(|e| anyhow::anyhow!("compliance CSV of {framework}: {e}"))?;
+        if let Some(bytes) = bytes {
+            put(dir, &bundle::compliance_path(framework), &bytes, &mut files)?;
+        }
     }
     let manifest = Manifest {
         bundle_version: bundle::BUNDLE_VERSION,
@@ -102,6 +115,13 @@ pub fn write_bundle(
             fail_on_drift: opts.fail_on_drift.as_ref().map(|v| v.iter().map(|s| s.as_str().to_owned()).collect()),
             waiver_warn_days: opts.waiver_warn_days,
             help_uri_base: opts.help_uri_base.clone(),
+            checks: opts.selection.checks.clone(),
+            excluded_checks: opts.selection.excluded_checks.clone(),
+            services: opts.selection.services.clone(),
+            severity: opts.selection.severity.clone(),
+            baseline: (inputs.baseline.source.label != crate::baseline::BUILTIN_BASELINE_NAME)
+                .then(|| inputs.baseline.source.label.clone()),
+            iac_dir: inputs.iac.as_ref().map(|i| i.dir.clone()),
         },
         files,
     };
@@ -122,6 +142,27 @@ pub fn keygen(prefix: &Path) -> anyhow::Result<u8> {
     outln!("secret key: {} (mode 0600: whoever holds it can sign bundles as you)", secret.display());
     outln!("public key: {} (give it to whoever verifies: verify-evidence DIR --verify-key FILE)", public.display());
     out!("{}", key.to_file_text());
+    Ok(EXIT_OK)
+}
+
+/// `evidence sign --sign-key KEY FILE...`: `FILE.minisig` beside each file, with the file's
+/// name in the trusted comment. Each file is read through `fsio` (regular files, bounded).
+pub fn sign_files(key: &Path, files: &[PathBuf]) -> anyhow::Result<u8> {
+    let key = SecretKey::read(key)?;
+    for file in files {
+        let bytes = crate::fsio::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let text = key.sign_with_comment(&bytes, &format!("file:{name} flowforge-audit {TOOL_VERSION}"));
+        let mut sig = file.as_os_str().to_owned();
+        sig.push(".minisig");
+        let sig = PathBuf::from(sig);
+        bundle::create_new(&sig, text.as_bytes(), 0o644).with_context(|| format!("cannot write {}", sig.display()))?;
+        outln!(
+            "signed: {} (key {})",
+            crate::report::text::terminal(&sig.display().to_string()),
+            key.public().key_id_hex()
+        );
+    }
     Ok(EXIT_OK)
 }
 
@@ -149,6 +190,16 @@ fn rerun_args(o: &RunOptions) -> anyhow::Result<AuditArgs> {
     argv.push(format!("--waiver-warn-days={}", o.waiver_warn_days));
     if let Some(base) = &o.help_uri_base {
         argv.push(format!("--help-uri-base={base}"));
+    }
+    for (option, values) in [
+        ("checks", o.checks.clone()),
+        ("excluded-checks", o.excluded_checks.clone()),
+        ("services", o.services.clone()),
+        ("severity", o.severity.iter().map(|s| s.as_str().to_owned()).collect()),
+    ] {
+        if !values.is_empty() {
+            argv.push(format!("--{option}={}", values.join(",")));
+        }
     }
     let parsed = Rerun::try_parse_from(&argv).with_context(|| format!("{MANIFEST}: options"))?;
     Ok(parsed.audit)
@@ -236,8 +287,13 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
     let mut baseline = None;
     let mut waivers = None;
     let mut expected_from = None;
+    let mut iac = crate::iac::IacSources {
+        dir: manifest.options.iac_dir.clone().unwrap_or_else(|| ".".to_owned()),
+        files: BTreeMap::new(),
+    };
     let mut policies = Vec::new();
     let mut reports = Vec::new();
+    let mut compliance = Vec::new();
     for (rel, bytes) in std::mem::take(&mut tree.files) {
         let labelled = |bytes| LabelledBytes { label: rel.clone(), bytes };
         match bundle::role(&rel) {
@@ -245,11 +301,15 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
             Some(Role::Baseline) => baseline = Some(labelled(bytes)),
             Some(Role::Waivers(_)) => waivers = Some(labelled(bytes)),
             Some(Role::Expected(_)) => expected_from = Some(labelled(bytes)),
+            Some(Role::Iac(path)) => {
+                iac.files.insert(path, bytes);
+            }
             Some(Role::Policy { origin, rel_path }) => {
                 let text = String::from_utf8(bytes).map_err(|_| anyhow::anyhow!("{rel}: not UTF-8"))?;
                 policies.push((origin, rel_path, text, rel.clone()));
             }
             Some(Role::Report(format)) => reports.push((format, rel.clone(), bytes)),
+            Some(Role::Compliance(framework)) => compliance.push((framework, rel.clone(), bytes)),
             None => {}
         }
     }
@@ -257,8 +317,14 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
         bail!("internal: the bundle's snapshot or baseline went missing after it was checked");
     };
     let catalog = Catalog::from_exported(policies).map_err(|e| anyhow::anyhow!("bundled policy catalog: {e}"))?;
+    // The baseline keeps the name it was given (SARIF drift results point at it).
+    let baseline = LabelledBytes {
+        label: manifest.options.baseline.clone().unwrap_or_else(|| crate::baseline::BUILTIN_BASELINE_NAME.to_owned()),
+        bytes: baseline.bytes,
+    };
     let inputs = Inputs {
         baseline: LoadedBaseline::parse(baseline)?,
+        iac: (!iac.files.is_empty()).then_some(iac),
         catalog,
         waivers,
         expected_from,
@@ -275,6 +341,13 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
             mismatches.push(rel.clone());
         }
     }
+    for (framework, rel, bundled) in &compliance {
+        let fresh = crate::report::csv::compliance_bytes(&report, framework)
+            .map_err(|e| anyhow::anyhow!("compliance CSV of {framework}: {e}"))?;
+        if fresh.as_ref() != Some(bundled) {
+            mismatches.push(rel.clone());
+        }
+    }
     if mismatches.is_empty() {
         let signature = match signed_by {
             Some(key) => format!(", manifest signed by key {}", key.key_id_hex()),
@@ -284,7 +357,7 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
             "evidence {}: VERIFIED ({} files hashed, {} reports reproduced byte for byte{signature})",
             dir.display(),
             manifest.files.len(),
-            reports.len()
+            reports.len() + compliance.len()
         );
         Ok(EXIT_OK)
     } else {

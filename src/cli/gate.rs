@@ -29,7 +29,7 @@ pub fn gate(args: GateArgs) -> anyhow::Result<u8> {
     let inputs = Inputs::load(&opts)?;
     let mut snapshot = LoadedSnapshot::load(&args.snapshot, false)?;
     let mut audit = audit::run(&inputs, &mut snapshot, &opts).context("evaluating the target environment")?;
-    summary::warnings(&audit);
+    summary::warnings(&audit, args.audit.quiet);
     let paths = summary::write_reports(&mut audit.report, &opts)?;
     // With `--out -` the report owns stdout: the decision goes to stderr.
     let to_stdout = summary::to_stdout(&opts);
@@ -43,6 +43,14 @@ pub fn gate(args: GateArgs) -> anyhow::Result<u8> {
         None => say("parity: not checked (no --from-snapshot)".to_owned()),
     }
     let report = &audit.report;
+    if !args.audit.quiet {
+        let mut tables = String::new();
+        summary::findings_table(&mut tables, report, !to_stdout && summary::color_on_stdout());
+        summary::drift_table(&mut tables, report, !to_stdout && summary::color_on_stdout());
+        if !tables.is_empty() {
+            say(tables.trim_start_matches('\n').trim_end().to_owned());
+        }
+    }
     if report.gate.passed {
         say(format!("promotion to {}: ALLOWED", terminal(&opts.env)));
     } else {

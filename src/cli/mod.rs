@@ -69,7 +69,7 @@ pub fn main() -> ExitCode {
                 return ExitCode::from(code);
             }
         };
-    init_tracing(cli.verbose);
+    init_tracing(cli.verbose, quiet(&cli.command));
     if let Some(file) = &config.file {
         tracing::info!(file = %file.display(), options = config.values.len(), "configuration file");
     }
@@ -88,10 +88,25 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-fn init_tracing(verbose: u8) {
-    let level = match verbose {
-        0 => "warn",
-        1 => "info",
+/// Whether the command was asked to be quiet (`-q`): then only errors reach stderr.
+fn quiet(command: &Command) -> bool {
+    match command {
+        Command::Evaluate(a) => a.audit.quiet,
+        #[cfg(feature = "aws")]
+        Command::Scan(a) => a.audit.quiet,
+        Command::Gate(a) => a.audit.quiet,
+        Command::Merge(a) => a.quiet,
+        _ => false,
+    }
+}
+
+/// Logs on stderr: warnings by default, errors only with `-q`, more with `-v`;
+/// `FLOWFORGE_AUDIT_LOG` (an `EnvFilter`, e.g. `error` or `flowforge_audit=debug`) overrides.
+fn init_tracing(verbose: u8, quiet: bool) {
+    let level = match (verbose, quiet) {
+        (0, true) => "error",
+        (0, false) => "warn",
+        (1, _) => "info",
         _ => "debug",
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("FLOWFORGE_AUDIT_LOG")
@@ -126,6 +141,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Gate(a) => gate::gate(a),
         Command::VerifyEvidence(a) => evidence::verify(a),
         Command::Evidence(args::EvidenceCommand::Keygen { out }) => evidence::keygen(&out),
+        Command::Evidence(args::EvidenceCommand::Sign { sign_key, files }) => evidence::sign_files(&sign_key, &files),
         Command::Policy(p) => policy::policy(p),
         Command::Baseline(b) => baseline::baseline(b),
         Command::Merge(a) => merge::merge(a),

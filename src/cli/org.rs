@@ -66,8 +66,10 @@ pub fn scan(args: super::args::ScanArgs) -> anyhow::Result<u8> {
         audit,
     };
     let outcome = run_blocking(&opts, std::sync::Arc::new(inputs))?;
-    for w in &outcome.warnings {
-        errln!("warning: {}", terminal(w));
+    if super::summary::warnings_shown(args.audit.quiet) {
+        for w in &outcome.warnings {
+            errln!("warning: {}", terminal(w));
+        }
     }
     Ok(finish(&outcome.summary, &outcome.paths, args.audit.quiet))
 }

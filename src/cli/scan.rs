@@ -78,10 +78,11 @@ impl Progress for ServiceProgress {
     }
 }
 
-fn collect_options(c: &ConnectArgs) -> CollectOptions {
+/// The collection's options; `quiet` (`scan -q`) shows no progress, like `--no-progress`.
+fn collect_options(c: &ConnectArgs, quiet: bool) -> CollectOptions {
     let terminal = std::io::stderr().is_terminal() && std::env::var_os("CI").is_none();
     let progress: Option<Arc<dyn Progress>> =
-        if c.no_progress { None } else { Some(Arc::new(ServiceProgress::new(terminal))) };
+        if c.no_progress || quiet { None } else { Some(Arc::new(ServiceProgress::new(terminal))) };
     CollectOptions {
         connect: ConnectOptions {
             profile: c.profile.clone(),
@@ -98,8 +99,8 @@ fn collect_options(c: &ConnectArgs) -> CollectOptions {
     }
 }
 
-fn run_collect(c: &ConnectArgs) -> anyhow::Result<Snapshot> {
-    let outcome = collect::run_blocking(&collect_options(c)).context("cannot collect the account")?;
+fn run_collect(c: &ConnectArgs, quiet: bool) -> anyhow::Result<Snapshot> {
+    let outcome = collect::run_blocking(&collect_options(c, quiet)).context("cannot collect the account")?;
     if let Some(path) = &c.api_stats {
         let mut text = serde_json::to_string_pretty(&outcome.calls).context("API statistics")?;
         text.push('\n');
@@ -108,7 +109,7 @@ fn run_collect(c: &ConnectArgs) -> anyhow::Result<Snapshot> {
             .with_context(|| format!("cannot write API statistics to {}", path.display()))?;
     }
     let errors = outcome.snapshot.collection_errors.len();
-    if errors > 0 {
+    if errors > 0 && super::summary::warnings_shown(quiet) {
         errln!("warning: {errors} API call(s) failed; the affected checks are UNKNOWN (see collection_errors)");
     }
     Ok(outcome.snapshot)
@@ -134,7 +135,7 @@ fn save_snapshot(path: &Path, snapshot: &Snapshot) -> anyhow::Result<String> {
 }
 
 pub fn collect(args: CollectArgs) -> anyhow::Result<u8> {
-    let snapshot = run_collect(&args.connect)?;
+    let snapshot = run_collect(&args.connect, false)?;
     save_snapshot(&args.out, &snapshot)?;
     outln!(
         "snapshot: {} ({} resources, {} failed calls, account {})",
@@ -153,7 +154,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     // Load the local inputs first: a typo in --baseline should not cost a full collection.
     let opts = args.audit.options()?;
     let inputs = Inputs::load(&opts)?;
-    let collected = run_collect(&args.connect)?;
+    let collected = run_collect(&args.connect, args.audit.quiet)?;
     let (label, sha256, bytes) = match (&args.save_snapshot, &args.evidence) {
         (Some(path), None) => (path.display().to_string(), save_snapshot(path, &collected)?, None),
         (None, None) => {
@@ -179,7 +180,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     snapshot.bytes = bytes;
     let audit = audit::run(&inputs, &mut snapshot, &opts)?;
     // The upload goes through the scan's own connection (profile, role, endpoint).
-    let upload = args.security_hub.then(|| collect_options(&args.connect).connect);
+    let upload = args.security_hub.then(|| collect_options(&args.connect, true).connect);
     super::evaluate::finish_run(
         audit,
         inputs,

@@ -82,9 +82,44 @@ pub fn builtin() -> Result<Vec<FrameworkDef>, DefinitionError> {
     BUILTIN.iter().map(|(file, text)| parse_definition(file, text)).collect()
 }
 
+/// Compares two control ids in natural order: runs of digits by their value, so `1.2` comes
+/// before `1.10` and `AC-2(3)` before `AC-10`; other runs as text. Ids that compare equal
+/// that way (`1.01` and `1.1`) fall back to plain text order, so the order is total.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn runs(s: &str) -> impl Iterator<Item = (bool, &str)> {
+        let mut rest = s;
+        std::iter::from_fn(move || {
+            let first = rest.chars().next()?;
+            let digit = first.is_ascii_digit();
+            let end = rest.find(|c: char| c.is_ascii_digit() != digit).unwrap_or(rest.len());
+            let (run, tail) = rest.split_at(end);
+            rest = tail;
+            Some((digit, run))
+        })
+    }
+    let mut x = runs(a);
+    let mut y = runs(b);
+    loop {
+        let ord = match (x.next(), y.next()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => std::cmp::Ordering::Less,
+            (Some(_), None) => std::cmp::Ordering::Greater,
+            (Some((true, m)), Some((true, n))) => {
+                let (m, n) = (m.trim_start_matches('0'), n.trim_start_matches('0'));
+                m.len().cmp(&n.len()).then_with(|| m.cmp(n))
+            }
+            (Some((_, m)), Some((_, n))) => m.cmp(n),
+        };
+        if ord != std::cmp::Ordering::Equal {
+            return ord;
+        }
+    }
+}
+
 /// Judges every control of every framework that `defs` defines or a check maps to.
-/// Frameworks are sorted by id; controls keep the definition's order, with mapped controls the
-/// definition does not list appended (sorted, flagged `unlisted`).
+/// Frameworks are sorted by id; controls in the natural order of their ids ([`natural_cmp`]:
+/// `1.2` before `1.10`), with mapped controls the definition does not list appended (in the
+/// same order, flagged `unlisted`).
 pub fn assess(defs: &[FrameworkDef], checks: &[CheckRun], results: &[CheckResult]) -> Vec<FrameworkCompliance> {
     // Result statuses per check.
     let mut by_check: BTreeMap<&str, BTreeMap<Status, usize>> = BTreeMap::new();
@@ -125,11 +160,17 @@ pub fn assess(defs: &[FrameworkDef], checks: &[CheckRun], results: &[CheckResult
                     &by_check,
                 ));
             }
-            for (control, checks) in controls_mapped.iter().filter(|(c, _)| !listed.contains(*c)) {
-                let mut cc = judge(control, "", "", false, Some(checks), &by_check);
-                cc.unlisted = true;
-                controls.push(cc);
-            }
+            controls.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+            let mut unlisted: Vec<ControlCompliance> = controls_mapped
+                .iter()
+                .filter(|(c, _)| !listed.contains(*c))
+                .map(|(control, checks)| ControlCompliance {
+                    unlisted: true,
+                    ..judge(control, "", "", false, Some(checks), &by_check)
+                })
+                .collect();
+            unlisted.sort_by(|a, b| natural_cmp(&a.id, &b.id));
+            controls.append(&mut unlisted);
             let mut totals = ComplianceTotals { controls: controls.len(), ..Default::default() };
             for c in &controls {
                 *match c.status {
@@ -293,6 +334,23 @@ mod tests {
         assert_eq!(judge_with(&[Status::NotApplicable]), ControlStatus::NotAssessed);
         assert_eq!(judge_with(&[Status::Fail, Status::Unknown]), ControlStatus::Fail);
         assert_eq!(judge_with(&[]), ControlStatus::NotAssessed);
+    }
+
+    /// Issue 25: control ids sort naturally (`1.2` before `1.10`, `AC-2(3)` before `AC-10`),
+    /// in the report's compliance view as in every file rendered from it.
+    #[test]
+    fn controls_sort_naturally() {
+        let mut ids = vec!["1.10", "1.2", "1.1", "2.1.1", "1.11", "AC-10", "AC-2(3)", "AC-2", "S3.10", "S3.5", "1.01"];
+        ids.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(ids, ["1.01", "1.1", "1.2", "1.10", "1.11", "2.1.1", "AC-2", "AC-2(3)", "AC-10", "S3.5", "S3.10"]);
+        let report = sample_report();
+        for f in &report.compliance {
+            let listed: Vec<&str> = f.controls.iter().filter(|c| !c.unlisted).map(|c| c.id.as_str()).collect();
+            assert!(listed.windows(2).all(|w| natural_cmp(w[0], w[1]).is_lt()), "{}: {listed:?}", f.framework);
+        }
+        let cis = report.compliance.iter().find(|f| f.framework == "cis-aws-foundations").unwrap();
+        let pos = |id: &str| cis.controls.iter().position(|c| c.id == id).unwrap();
+        assert!(pos("1.2") < pos("1.10"));
     }
 
     /// A broken definition (duplicate control, unknown key, no version) is refused with its file.

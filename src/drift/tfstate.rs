@@ -422,6 +422,20 @@ type Comparison = (String, Value, Value);
 
 /// Compares the state with the snapshot.
 pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftItem>) {
+    let (summary, items, _) = compare_with_addresses(tf, snap);
+    (summary, items)
+}
+
+/// The live resources the state manages: ARN → the address that manages it (the first, when
+/// two addresses claim one resource). SARIF points a finding on such a resource at the
+/// address's block (`crate::iac`).
+pub fn managed_addresses(tf: &TfState, snap: &Snapshot) -> BTreeMap<String, String> {
+    compare_with_addresses(tf, snap).2
+}
+
+/// [`compare`], and which address manages each matched live resource.
+fn compare_with_addresses(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftItem>, BTreeMap<String, String>) {
+    let mut addresses: BTreeMap<String, String> = BTreeMap::new();
     let parts = gather_parts(tf);
     // The file's name only: reports must not depend on how its path was spelled (issue 10).
     let name = std::path::Path::new(&tf.source).file_name().and_then(|n| n.to_str()).unwrap_or(&tf.source);
@@ -707,6 +721,7 @@ pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftIt
             }
             Some((m, comparisons)) => {
                 managed.insert(m.arn.as_str());
+                addresses.entry(m.arn.clone()).or_insert_with(|| r.address.clone());
                 let diffs: Vec<_> = comparisons.into_iter().filter(|(_, want, got)| !same(want, got)).collect();
                 if diffs.is_empty() {
                     summary.managed_in_sync += 1;
@@ -789,7 +804,7 @@ pub(crate) fn compare(tf: &TfState, snap: &Snapshot) -> (IacSummary, Vec<DriftIt
         );
     }
     summary.coverage_percent = super::percent(matched_live, live.len());
-    (summary, items)
+    (summary, items, addresses)
 }
 
 /// The perimeter types (WAF, ACM, CloudWatch alarms, SNS, Logs): the live resource and the

@@ -11,8 +11,11 @@
 //! inputs/snapshot.json        inputs/baseline.yaml
 //! inputs/waivers/<file name>  (optional; reports name a waiver `<file name>:<line>`)
 //! inputs/tfstate/<file name>  (optional `--expected-from`; reports name it by its file name)
+//! inputs/iac/<path>.tf        (optional: the `.tf` files behind SARIF locations, by their path
+//!                             under `--iac-dir`, whose spelling is the `iac_dir` option)
 //! policies/builtin/<rel>.rego, policies/overlay/<rel>.rego   the exact catalog used
 //! reports/flowforge-audit.<ext>                              one file per format written
+//! reports/flowforge-audit.compliance-<framework>.csv         one per `--compliance` framework
 //! ```
 //!
 //! Every path is a relative path of normal components; symbolic links and special files are
@@ -43,6 +46,7 @@ pub const SNAPSHOT: &str = "inputs/snapshot.json";
 pub const BASELINE: &str = "inputs/baseline.yaml";
 pub const WAIVERS_DIR: &str = "inputs/waivers/";
 pub const EXPECTED_DIR: &str = "inputs/tfstate/";
+pub const IAC_DIR: &str = "inputs/iac/";
 const BUILTIN_DIR: &str = "policies/builtin/";
 const OVERLAY_DIR: &str = "policies/overlay/";
 const REPORTS_DIR: &str = "reports/";
@@ -70,6 +74,24 @@ pub struct RunOptions {
     /// `--help-uri-base`, when given (the SARIF report depends on it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help_uri_base: Option<String>,
+    /// The check selection (`--checks`, `--excluded-checks`, `--services`, `--severity`),
+    /// when the run was partial: verification re-runs the same checks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded_checks: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub severity: Vec<Severity>,
+    /// The `--baseline` path as given (SARIF drift results point at it); absent for the
+    /// built-in baseline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+    /// The directory the `.tf` files of `inputs/iac/` were read from, as given (their SARIF
+    /// locations start with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iac_dir: Option<String>,
 }
 
 /// `manifest.json`.
@@ -167,11 +189,15 @@ pub enum Role {
     Waivers(String),
     /// The Terraform state, by its original file name.
     Expected(String),
+    /// A `.tf` file, by its path under the Terraform directory.
+    Iac(String),
     Policy {
         origin: Origin,
         rel_path: String,
     },
     Report(Format),
+    /// The compliance CSV of a framework (`--compliance`), by the framework's id.
+    Compliance(String),
 }
 
 /// The role of `path`; `None` for a file the tool never writes into a bundle.
@@ -187,12 +213,18 @@ pub fn role(path: &str) -> Option<Role> {
     if let Some(name) = path.strip_prefix(EXPECTED_DIR) {
         return (!name.contains('/')).then(|| Role::Expected(name.to_owned()));
     }
+    if let Some(rel) = path.strip_prefix(IAC_DIR) {
+        return rel.ends_with(".tf").then(|| Role::Iac(rel.to_owned()));
+    }
     for (dir, origin) in [(BUILTIN_DIR, Origin::Builtin), (OVERLAY_DIR, Origin::Overlay)] {
         if let Some(rel) = path.strip_prefix(dir) {
             return rel.ends_with(".rego").then(|| Role::Policy { origin, rel_path: rel.to_owned() });
         }
     }
     let name = path.strip_prefix(REPORTS_DIR)?;
+    if let Some(framework) = crate::report::csv::compliance_framework_of(name) {
+        return Some(Role::Compliance(framework.to_owned()));
+    }
     Format::ALL.into_iter().find(|f| f.renderer().file_name() == name).map(Role::Report)
 }
 
@@ -202,6 +234,11 @@ pub fn policy_path(origin: Origin, rel_path: &str) -> String {
         Origin::Builtin => format!("{BUILTIN_DIR}{rel_path}"),
         Origin::Overlay => format!("{OVERLAY_DIR}{rel_path}"),
     }
+}
+
+/// Where the compliance CSV of `framework` goes in a bundle.
+pub fn compliance_path(framework: &str) -> String {
+    format!("{REPORTS_DIR}{}", crate::report::csv::compliance_file_name(framework))
 }
 
 /// Where a report of `format` goes in a bundle.
@@ -320,11 +357,20 @@ mod tests {
         assert_eq!(role("inputs/snapshot.json"), Some(Role::Snapshot));
         assert_eq!(role("inputs/waivers/prod.yaml"), Some(Role::Waivers("prod.yaml".into())));
         assert_eq!(role("reports/flowforge-audit.md"), Some(Role::Report(Format::Markdown)));
+        assert_eq!(role("reports/flowforge-audit.compliance-aws-fsbp.csv"), Some(Role::Compliance("aws-fsbp".into())));
+        assert_eq!(role(&compliance_path("cis-aws-foundations")), Some(Role::Compliance("cis-aws-foundations".into())));
         assert_eq!(
             role("policies/overlay/aws/s3/x.rego"),
             Some(Role::Policy { origin: Origin::Overlay, rel_path: "aws/s3/x.rego".into() })
         );
-        for none in ["reports/notes.txt", "inputs/extra.txt", "inputs/waivers/a/b.yaml", "policies/builtin/x.txt"] {
+        assert_eq!(role("inputs/iac/modules/net/main.tf"), Some(Role::Iac("modules/net/main.tf".into())));
+        for none in [
+            "reports/notes.txt",
+            "inputs/iac/notes.md",
+            "inputs/extra.txt",
+            "inputs/waivers/a/b.yaml",
+            "policies/builtin/x.txt",
+        ] {
             assert_eq!(role(none), None, "{none}");
         }
     }
@@ -340,6 +386,12 @@ mod tests {
                 fail_on_drift: Some(vec!["missing".into()]),
                 waiver_warn_days: 14,
                 help_uri_base: None,
+                checks: Vec::new(),
+                excluded_checks: Vec::new(),
+                services: Vec::new(),
+                severity: Vec::new(),
+                baseline: None,
+                iac_dir: None,
             },
             files: BTreeMap::from([("inputs/snapshot.json".to_owned(), "ab".repeat(32))]),
         }
@@ -399,6 +451,12 @@ mod tests {
                 fail_on_drift: None,
                 waiver_warn_days: 14,
                 help_uri_base: None,
+                checks: Vec::new(),
+                excluded_checks: Vec::new(),
+                services: Vec::new(),
+                severity: Vec::new(),
+                baseline: None,
+                iac_dir: None,
             },
             files: BTreeMap::from([("../x".to_owned(), "00".to_owned())]),
         };

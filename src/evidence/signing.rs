@@ -242,18 +242,25 @@ impl SecretKey {
         )
     }
 
-    /// A minisign signature file (prehashed) for `message`.
+    /// A minisign signature file (prehashed) for `message`, with the manifest's trusted comment.
     pub fn sign(&self, message: &[u8]) -> String {
+        self.sign_with_comment(message, TRUSTED_COMMENT)
+    }
+
+    /// A minisign signature file (prehashed) for `message` whose trusted comment (signed too,
+    /// and printed by `minisign -V`) is `comment`, made one line of printable text.
+    pub fn sign_with_comment(&self, message: &[u8], comment: &str) -> String {
+        let comment: String = comment.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
         let signature = self.key.sign(&Blake2b512::digest(message)).to_bytes();
         let mut sig = Vec::with_capacity(SIGNATURE_LEN);
         sig.extend_from_slice(ALG_HASHED);
         sig.extend_from_slice(&self.key_id);
         sig.extend_from_slice(&signature);
         let mut signed_comment = signature.to_vec();
-        signed_comment.extend_from_slice(TRUSTED_COMMENT.as_bytes());
+        signed_comment.extend_from_slice(comment.as_bytes());
         let global = self.key.sign(&signed_comment).to_bytes();
         format!(
-            "untrusted comment: signature from flowforge-audit secret key {}\n{}\ntrusted comment: {TRUSTED_COMMENT}\n{}\n",
+            "untrusted comment: signature from flowforge-audit secret key {}\n{}\ntrusted comment: {comment}\n{}\n",
             key_id_hex(&self.key_id),
             b64().encode(sig),
             b64().encode(global)

@@ -21,11 +21,15 @@ pub struct GatePolicy {
     pub fail_on_drift: Vec<DriftState>,
 }
 
-/// How many offending results a reason lists before "… and N more".
-const LIST_LIMIT: usize = 10;
+/// How many checks or elements a reason names before "and N more": each reason is one line
+/// of a CI log; the reports list every offending result and drift item.
+const LIST_LIMIT: usize = 5;
 
 /// Decides the gate. `extra_reasons` carries blocking reasons found elsewhere (expired
-/// waivers, promotion parity).
+/// waivers, promotion parity, a partial check selection).
+///
+/// Each reason is one short line that names what blocks (check ids, drift elements), never a
+/// list of ARNs: the findings table of the terminal and every report list the results.
 pub fn decide(
     policy: &GatePolicy,
     results: &[CheckResult],
@@ -39,17 +43,14 @@ pub fn decide(
     if !failing.is_empty() {
         reasons.push(listed(
             &format!("{} FAIL result(s) at or above severity {}", failing.len(), policy.fail_on),
-            failing.iter().map(|r| format!("{} [{}] {}", r.check_id, r.severity, r.resource_arn)),
+            check_ids(&failing),
+            "check(s)",
         ));
     }
     let errors: Vec<&CheckResult> = results.iter().filter(|r| r.status == Status::Error).collect();
     if !errors.is_empty() {
-        let mut ids: Vec<&str> = errors.iter().map(|r| r.check_id.as_str()).collect();
-        ids.dedup();
-        reasons.push(listed(
-            &format!("{} check(s) could not be evaluated (ERROR)", ids.len()),
-            ids.into_iter().map(str::to_owned),
-        ));
+        let ids = check_ids(&errors);
+        reasons.push(listed(&format!("{} check(s) could not be evaluated (ERROR)", ids.len()), ids, "check(s)"));
     }
     if policy.require_complete_audit {
         let unknown: Vec<&CheckResult> = results.iter().filter(|r| r.status == Status::Unknown).collect();
@@ -59,7 +60,8 @@ pub fn decide(
                     "the audit is incomplete: {} UNKNOWN result(s) and this environment requires a complete audit",
                     unknown.len()
                 ),
-                unknown.iter().map(|r| format!("{} {}", r.check_id, r.resource_arn)),
+                check_ids(&unknown),
+                "check(s)",
             ));
         }
     }
@@ -71,8 +73,11 @@ pub fn decide(
             }
         }
         for (state, items) in by_state {
-            reasons
-                .push(listed(&format!("{} drift item(s) in state {}", items.len(), state.as_str()), items.into_iter()));
+            reasons.push(listed(
+                &format!("{} drift item(s) in state {}", items.len(), state.as_str()),
+                items,
+                "item(s)",
+            ));
         }
     }
     reasons.extend(extra_reasons);
@@ -84,15 +89,44 @@ pub fn decide(
     }
 }
 
-fn listed(head: &str, items: impl Iterator<Item = String>) -> String {
-    let items: Vec<String> = items.collect();
+/// The distinct check ids of `results`, in order (results are sorted by check id).
+fn check_ids(results: &[&CheckResult]) -> Vec<String> {
+    let mut ids: Vec<String> = results.iter().map(|r| r.check_id.clone()).collect();
+    ids.dedup();
+    ids
+}
+
+/// `head: a, b, c, d, e and N more <what>`.
+fn listed(head: &str, items: Vec<String>, what: &str) -> String {
     let mut s = format!("{head}: ");
-    let shown: Vec<&str> = items.iter().take(LIST_LIMIT).map(String::as_str).collect();
-    s.push_str(&shown.join(", "));
+    s.push_str(&items.iter().take(LIST_LIMIT).map(String::as_str).collect::<Vec<_>>().join(", "));
     if items.len() > LIST_LIMIT {
-        s.push_str(&format!(" … and {} more", items.len() - LIST_LIMIT));
+        s.push_str(&format!(" and {} more {what}", items.len() - LIST_LIMIT));
     }
     s
+}
+
+/// The reason a partial run blocks a gate that requires a complete audit: checks the run's
+/// selection (`--checks`, `--excluded-checks`, `--services`, `--severity`) left out and the
+/// baseline does not list as excluded for the environment (`gate.excluded_checks`). `None`
+/// when the audit need not be complete or every check left out is declared.
+pub fn partial_audit(policy: &GatePolicy, not_run: &[String], declared: &[String]) -> Option<String> {
+    if !policy.require_complete_audit {
+        return None;
+    }
+    let undeclared: Vec<String> =
+        not_run.iter().filter(|id| !declared.iter().any(|d| d.eq_ignore_ascii_case(id))).cloned().collect();
+    if undeclared.is_empty() {
+        return None;
+    }
+    Some(listed(
+        &format!(
+            "the audit is partial: the check selection left out {} check(s) that the baseline does not exclude (gate.excluded_checks) and this environment requires a complete audit",
+            undeclared.len()
+        ),
+        undeclared,
+        "check(s)",
+    ))
 }
 
 #[cfg(test)]
@@ -126,6 +160,37 @@ mod tests {
         let d = decide(&policy(Severity::Medium, false), &r, None, vec![]);
         assert!(!d.passed);
         assert!(d.reasons[0].contains("FF-S3-005"), "{:?}", d.reasons);
+    }
+
+    /// Issue 25: a reason is one short line naming check ids, never a list of ARNs, whatever
+    /// the number of results behind it.
+    #[test]
+    fn reasons_are_one_short_line_each() {
+        let mut r = Vec::new();
+        for i in 0..40 {
+            let mut x = result(&format!("FF-S3-{:03}", i / 2), Severity::High, Status::Fail);
+            x.resource_arn = format!("arn:aws:s3:::a-very-long-bucket-name-that-repeats-{i}-{}", "x".repeat(40));
+            r.push(x);
+        }
+        let d = decide(&policy(Severity::Low, false), &r, None, vec![]);
+        assert_eq!(d.reasons.len(), 1);
+        let reason = &d.reasons[0];
+        assert!(!reason.contains('\n') && !reason.contains("arn:"), "{reason}");
+        assert!(reason.len() < 160, "{} chars: {reason}", reason.len());
+        assert!(reason.starts_with("40 FAIL result(s) at or above severity low: FF-S3-000, FF-S3-001"), "{reason}");
+        assert!(reason.ends_with(" and 15 more check(s)"), "{reason}");
+    }
+
+    /// Issue 25: a partial check selection blocks only where a complete audit is required,
+    /// and not when the baseline declares every check left out.
+    #[test]
+    fn partial_selection_blocks_a_complete_audit_unless_declared() {
+        let not_run = vec!["FF-S3-001".to_owned(), "FF-S3-002".to_owned()];
+        assert_eq!(partial_audit(&policy(Severity::High, false), &not_run, &[]), None);
+        let r = partial_audit(&policy(Severity::High, true), &not_run, &["FF-S3-001".to_owned()]).unwrap();
+        assert!(r.contains("left out 1 check(s)") && r.ends_with(": FF-S3-002"), "{r}");
+        assert_eq!(partial_audit(&policy(Severity::High, true), &not_run, &not_run), None);
+        assert_eq!(partial_audit(&policy(Severity::High, true), &[], &[]), None);
     }
 
     /// UNKNOWN blocks only where a complete audit is required; WAIVED never blocks.

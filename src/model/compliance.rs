@@ -90,6 +90,7 @@ pub struct FrameworkCompliance {
     /// Where the control list comes from.
     pub source: String,
     pub totals: ComplianceTotals,
-    /// In the framework definition's order; unlisted mapped controls last, sorted.
+    /// In the natural order of their ids (`1.2` before `1.10`); unlisted mapped controls last,
+    /// in the same order.
     pub controls: Vec<ControlCompliance>,
 }

@@ -61,6 +61,30 @@ pub struct Provenance {
     /// repository at the tool's version tag.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help_uri_base: Option<String>,
+    /// The check selection of a partial run (`--checks`, `--excluded-checks`, `--services`,
+    /// `--severity`); absent when every check of the catalog ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selection: Option<CheckSelection>,
+}
+
+/// Which checks a partial run selected, and which it left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CheckSelection {
+    /// `--checks`: only these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checks: Vec<String>,
+    /// `--excluded-checks`: never these.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excluded_checks: Vec<String>,
+    /// `--services`: only the checks of these services (the folders of `policies/aws/`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
+    /// `--severity`: only the checks of these severities.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub severity: Vec<String>,
+    /// The catalog's checks this run did not evaluate (sorted); `provenance.catalog_checks`
+    /// counts the whole catalog.
+    pub not_run: Vec<String>,
 }
 
 /// The whole result of an evaluation: what every report format renders.
@@ -95,6 +119,43 @@ pub struct AuditReport {
     /// trend; empty without `--history`. Never part of an evidence bundle's reports.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<HistoryEntry>,
+    /// Where the user's own files declare what the results are about (the baseline as given,
+    /// Terraform resource blocks): the SARIF locations. Absent when there is none.
+    #[serde(default, skip_serializing_if = "SourceLocations::is_empty")]
+    pub sources: SourceLocations,
+}
+
+/// The user's files behind the results, as the run was given them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SourceLocations {
+    /// The baseline file as given (`--baseline audit/baseline.yaml`); absent for the built-in one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<String>,
+    /// The Terraform resource block of each managed resource and Terraform address whose
+    /// block was found (`--expected-from`/`--tfstate` with the `.tf` files of `--iac-dir`),
+    /// sorted by address.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub terraform: Vec<TerraformBlock>,
+}
+
+impl SourceLocations {
+    pub fn is_empty(&self) -> bool {
+        self.baseline.is_none() && self.terraform.is_empty()
+    }
+}
+
+/// Where a Terraform address is written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct TerraformBlock {
+    /// `aws_s3_bucket.landing`, `module.net.aws_subnet.private["a"]`.
+    pub address: String,
+    /// The live resource the state says it manages; absent when it is not in the account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+    /// The `.tf` file: the `--iac-dir` directory as given joined with its path under it.
+    pub file: String,
+    /// The 1-based line of `resource "TYPE" "NAME"`.
+    pub line: u32,
 }
 
 /// One run's summary, as appended to `--history DIR/history.jsonl` (one JSON object a line).

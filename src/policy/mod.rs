@@ -13,6 +13,7 @@ mod diag;
 mod metadata;
 mod rego;
 pub mod rego_value;
+pub mod selection;
 mod testing;
 
 pub use catalog::{Catalog, Check, Origin, RegoFile};
@@ -23,6 +24,7 @@ pub use rego::{
     required_collections, CheckOutput, CompiledCatalog, Deny, EvalError, Limits, RegoInput, Unknown,
     DEFAULT_CHECK_TIMEOUT,
 };
+pub use selection::{Selection, SelectionError};
 pub use testing::{
     render_list, render_text, run_tests, run_tests_with_limits, test_rule_names, FileCoverage, TestOutcome, TestResult,
     TestSummary,

@@ -1,5 +1,5 @@
 //! Views of an [`AuditReport`] that several formats share: check lookup, the service a check
-//! belongs to, the `.rego` path behind a check, framework coverage, counts.
+//! belongs to, framework coverage, counts.
 //!
 //! Kept here so that the Markdown summary, the HTML charts and the SARIF rules agree on the
 //! same numbers. Everything returns sorted collections (BTreeMap) for deterministic output.
@@ -20,12 +20,6 @@ pub fn service_of(check_id: &str, check: Option<&CheckRun>) -> String {
         return svc.to_string();
     }
     check_id.split('-').nth(1).map(str::to_ascii_lowercase).unwrap_or_else(|| "other".to_string())
-}
-
-/// The repository path of a check's `.rego` file: `builtin:policies/aws/s3/x.rego` →
-/// `policies/aws/s3/x.rego`; a user-supplied path is returned as given.
-pub fn rego_path(source: &str) -> &str {
-    source.strip_prefix("builtin:").unwrap_or(source)
 }
 
 /// The coverage of one framework control by the catalog.
@@ -97,15 +91,13 @@ mod tests {
     use super::*;
     use crate::report::fixture::sample_report;
 
-    /// Charts and SARIF paths rely on these derivations from check metadata.
+    /// Charts and SARIF tags rely on this derivation from check metadata.
     #[test]
-    fn service_and_rego_path_come_from_check_metadata() {
+    fn service_comes_from_check_metadata() {
         let report = sample_report();
         let by_id = checks_by_id(&report);
         assert_eq!(service_of("FF-SECRETS-001", by_id.get("FF-SECRETS-001").copied()), "secretsmanager");
         assert_eq!(service_of("FF-XYZ-001", None), "xyz");
-        assert_eq!(rego_path("builtin:policies/aws/s3/tls_only.rego"), "policies/aws/s3/tls_only.rego");
-        assert_eq!(rego_path("my/policies/x.rego"), "my/policies/x.rego");
     }
 
     /// Framework coverage counts a control once per check and adds that check's FAILs.

@@ -9,7 +9,7 @@
 //! `check_id` is `DRIFT-<STATE>`, `status` is the drift state, `finding_id` the drift id and
 //! `resource_name` the baseline element; `evidence` holds kind, attribute, expected and actual.
 
-use crate::model::{AuditReport, DriftItem, DriftState, WaiverNote, WaiverState};
+use crate::model::{AuditReport, ControlStatus, DriftItem, DriftState, WaiverNote, WaiverState};
 
 use super::common::{checks_by_id, compact_json, waiver_owner};
 use super::{Format, Renderer, ReportError};
@@ -97,18 +97,27 @@ impl Renderer for CsvRenderer {
 }
 
 /// The header of a per-framework compliance CSV (`--compliance FRAMEWORK`; documented in
-/// `docs/report.md`).
-pub const COMPLIANCE_COLUMNS: [&str; 10] = [
+/// `docs/report.md`, with how each column maps to Prowler's compliance CSV).
+pub const COMPLIANCE_COLUMNS: [&str; 19] = [
     "framework",
     "framework_version",
     "control_id",
     "control_title",
     "section",
-    "status",
-    "checks",
-    "results",
-    "environment",
+    "control_status",
+    "assessment_date",
     "account_id",
+    "environment",
+    "region",
+    "resource_arn",
+    "resource_name",
+    "check_id",
+    "severity",
+    "status",
+    "status_detail",
+    "waiver_reason",
+    "waiver_owner",
+    "waiver_expires",
 ];
 
 /// The file name of the compliance CSV of `framework`.
@@ -116,35 +125,104 @@ pub fn compliance_file_name(framework: &str) -> String {
     format!("flowforge-audit.compliance-{framework}.csv")
 }
 
-/// Writes one framework's compliance view as CSV: one row per control of its full list (the
-/// framework's own order), cells neutralised like the main CSV. `None` when the report has no
-/// such framework.
+/// The framework of a compliance CSV's file name (the inverse of [`compliance_file_name`]).
+pub fn compliance_framework_of(file_name: &str) -> Option<&str> {
+    file_name
+        .strip_prefix("flowforge-audit.compliance-")
+        .and_then(|rest| rest.strip_suffix(".csv"))
+        .filter(|f| !f.is_empty() && !f.contains('/'))
+}
+
+/// Why a control has no result row: its status said in words.
+fn no_result_detail(c: &crate::model::ControlCompliance) -> &'static str {
+    match c.status {
+        ControlStatus::Manual => "assessed by a person: no check covers this control",
+        ControlStatus::NotAssessed if c.checks.is_empty() => "no check of the catalog covers this control",
+        ControlStatus::NotAssessed => "the checks mapped to this control produced no result in this run",
+        ControlStatus::Pass | ControlStatus::Fail => "",
+    }
+}
+
+/// Writes one framework's compliance view as CSV, as auditors and Prowler's compliance CSV
+/// have it: one row per control and resource (every result of every check mapped to the
+/// control), with the assessment date (the snapshot's collection time), account, region,
+/// resource, the result's status and detail, check, severity and waiver; a control without a
+/// result (MANUAL, NOT_ASSESSED) is one row with its status and why. Controls in the natural
+/// order of their ids (`1.2` before `1.10`); cells neutralised like the main CSV. `None` when
+/// the report has no such framework.
 pub fn write_compliance(
     report: &AuditReport,
     framework: &str,
     out: &mut dyn std::io::Write,
 ) -> Result<Option<()>, ReportError> {
     let Some(f) = report.compliance.iter().find(|f| f.framework == framework) else { return Ok(None) };
+    let mut by_check: std::collections::BTreeMap<&str, Vec<&crate::model::CheckResult>> = Default::default();
+    for r in &report.results {
+        by_check.entry(r.check_id.as_str()).or_default().push(r);
+    }
     let mut w = ::csv::WriterBuilder::new().terminator(::csv::Terminator::CRLF).from_writer(out);
     w.write_record(COMPLIANCE_COLUMNS)?;
     for c in &f.controls {
-        let results: Vec<String> = c.results.iter().map(|(s, n)| format!("{s}:{n}")).collect();
-        let row = [
+        let control = [
             f.framework.clone(),
             f.version.clone(),
             c.id.clone(),
             c.title.clone(),
             c.section.clone(),
             c.status.as_str().to_owned(),
-            c.checks.join("; "),
-            results.join("; "),
-            report.environment.clone(),
+            report.collected_at.clone(),
             report.account_id.clone(),
+            report.environment.clone(),
         ];
-        w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
+        let results: Vec<&crate::model::CheckResult> =
+            c.checks.iter().flat_map(|id| by_check.get(id.as_str()).into_iter().flatten().copied()).collect();
+        if results.is_empty() {
+            let mut row: Vec<String> = control.to_vec();
+            row.extend([
+                String::new(),
+                String::new(),
+                String::new(),
+                c.checks.join("; "),
+                String::new(),
+                c.status.as_str().to_owned(),
+                no_result_detail(c).to_owned(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+            w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
+            continue;
+        }
+        for r in results {
+            let (reason, owner, expires) = match &r.waiver {
+                Some(wv) => (wv.reason.clone(), waiver_owner(wv), wv.expires.clone()),
+                None => Default::default(),
+            };
+            let mut row: Vec<String> = control.to_vec();
+            row.extend([
+                r.region.clone(),
+                r.resource_arn.clone(),
+                r.resource_name.clone(),
+                r.check_id.clone(),
+                r.severity.as_str().to_owned(),
+                r.status.as_str().to_owned(),
+                r.message.clone(),
+                reason,
+                owner,
+                expires,
+            ]);
+            w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
+        }
     }
     w.flush()?;
     Ok(Some(()))
+}
+
+/// The bytes of one framework's compliance CSV ([`write_compliance`]); `None` when the report
+/// has no such framework.
+pub fn compliance_bytes(report: &AuditReport, framework: &str) -> Result<Option<Vec<u8>>, ReportError> {
+    let mut out = Vec::new();
+    Ok(write_compliance(report, framework, &mut out)?.map(|()| out))
 }
 
 fn drift_row(item: &DriftItem) -> [String; 15] {
@@ -263,26 +341,62 @@ mod tests {
         assert_eq!((&stale[6], &stale[13]), ("waivers.yaml:21", format!("'{HOSTILE_FORMULA}").as_str()));
     }
 
-    /// `--compliance`: one row per control of the framework's full list, statuses as judged,
-    /// a framework the report lacks is `None`, and account strings cannot become formulas.
+    /// Issue 25: `--compliance` writes one row per control and resource (every result of
+    /// every mapped check, with date, account, region, resource, status and detail, check,
+    /// severity and waiver), one row for a control without a result, controls in natural
+    /// order; a framework the report lacks is `None`; account strings cannot become formulas.
     #[test]
-    fn compliance_csv_lists_every_control() {
+    fn compliance_csv_has_a_row_per_control_and_resource() {
         let mut report = crate::report::fixture::sample_report();
-        let mut out = Vec::new();
-        assert!(write_compliance(&report, "cis-aws-foundations", &mut out).unwrap().is_some());
-        let text = String::from_utf8(out).unwrap();
+        let bytes = compliance_bytes(&report, "cis-aws-foundations").unwrap().unwrap();
+        let text = String::from_utf8(bytes).unwrap();
         let mut rd = ::csv::Reader::from_reader(text.as_bytes());
         assert_eq!(rd.headers().unwrap().iter().collect::<Vec<_>>(), COMPLIANCE_COLUMNS);
+        let col = |name: &str| COMPLIANCE_COLUMNS.iter().position(|c| *c == name).unwrap();
         let rows: Vec<::csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
         let cis = report.compliance.iter().find(|f| f.framework == "cis-aws-foundations").unwrap();
-        assert_eq!(rows.len(), cis.totals.controls);
-        let tls = rows.iter().find(|r| &r[2] == "2.1.1").unwrap();
-        assert_eq!((&tls[1], &tls[5], &tls[6]), ("3.0.0", "FAIL", "FF-S3-001"));
-        assert!(rows.iter().any(|r| &r[5] == "MANUAL"));
-        assert!(write_compliance(&report, "soc2", &mut Vec::new()).unwrap().is_none());
+        let expected: usize = cis
+            .controls
+            .iter()
+            .map(|c| {
+                let n = report.results.iter().filter(|r| c.checks.contains(&r.check_id)).count();
+                n.max(1)
+            })
+            .sum();
+        assert_eq!(rows.len(), expected);
+        let controls: Vec<&str> = rows.iter().map(|r| &r[col("control_id")]).collect();
+        let mut distinct = controls.clone();
+        distinct.dedup();
+        assert_eq!(distinct.len(), cis.totals.controls, "every control, its rows together");
+        assert!(distinct.iter().position(|c| *c == "1.2") < distinct.iter().position(|c| *c == "1.10"));
+        // Every FF-S3-001 result is a row of control 2.1.1 with its own status and resource.
+        let s3: Vec<&::csv::StringRecord> = rows.iter().filter(|r| &r[col("control_id")] == "2.1.1").collect();
+        let results: Vec<_> = report.results.iter().filter(|r| r.check_id == "FF-S3-001").collect();
+        assert_eq!(s3.len(), results.len());
+        for (row, r) in s3.iter().zip(&results) {
+            assert_eq!(&row[col("resource_arn")], r.resource_arn.as_str());
+            assert_eq!(&row[col("status")], r.status.as_str());
+            assert_eq!(&row[col("control_status")], "FAIL");
+            assert_eq!(&row[col("severity")], r.severity.as_str());
+            assert_eq!(&row[col("assessment_date")], report.collected_at.as_str());
+            assert_eq!(&row[col("region")], r.region.as_str());
+        }
+        let manual = rows.iter().find(|r| &r[col("control_status")] == "MANUAL").unwrap();
+        assert_eq!((&manual[col("status")], &manual[col("resource_arn")]), ("MANUAL", ""));
+        assert!(manual[col("status_detail")].contains("assessed by a person"));
+        // A waived result carries its waiver.
+        let fsbp = String::from_utf8(compliance_bytes(&report, "aws-fsbp").unwrap().unwrap()).unwrap();
+        let waived = ::csv::Reader::from_reader(fsbp.as_bytes())
+            .records()
+            .map(|r| r.unwrap())
+            .find(|r| &r[col("status")] == "WAIVED")
+            .expect("a waived result mapped to FSBP");
+        assert!(!waived[col("waiver_reason")].is_empty() && !waived[col("waiver_expires")].is_empty());
+        assert!(compliance_bytes(&report, "soc2").unwrap().is_none());
         report.account_id = "=HYPERLINK(1)".into();
-        let mut out = Vec::new();
-        write_compliance(&report, "aws-fsbp", &mut out).unwrap();
-        assert!(String::from_utf8(out).unwrap().contains("'=HYPERLINK(1)"));
+        let text = String::from_utf8(compliance_bytes(&report, "aws-fsbp").unwrap().unwrap()).unwrap();
+        assert!(text.contains("'=HYPERLINK(1)") && !text.contains(",=HYPERLINK"));
+        assert_eq!(compliance_framework_of(&compliance_file_name("aws-fsbp")), Some("aws-fsbp"));
+        assert_eq!(compliance_framework_of("flowforge-audit.csv"), None);
     }
 }

@@ -17,8 +17,8 @@ use serde_json::json;
 
 use crate::model::{
     finding_id, AppliedWaiver, AuditReport, CheckMeta, CheckResult, CheckRun, CollectionError, DriftItem, DriftReport,
-    DriftState, GateDecision, IacSummary, Provenance, Severity, Status, Summary, WaiverNote, WaiverState,
-    REPORT_SCHEMA_VERSION,
+    DriftState, GateDecision, IacSummary, Provenance, Severity, SourceLocations, Status, Summary, TerraformBlock,
+    WaiverNote, WaiverState, REPORT_SCHEMA_VERSION,
 };
 
 /// A resource name that would run script if an HTML report did not escape it.
@@ -462,6 +462,7 @@ pub fn sample_report() -> AuditReport {
             catalog_sha256: "fd61a03af4f77d870fc21e05e7e80678095c92d808cfb3b5c279ee04c74aca13".to_string(),
             catalog_checks: checks.len(),
             help_uri_base: None,
+            selection: None,
         },
         summary,
         gate: GateDecision {
@@ -481,6 +482,15 @@ pub fn sample_report() -> AuditReport {
         drift: Some(drift),
         compliance: Vec::new(),
         history: Vec::new(),
+        sources: SourceLocations {
+            baseline: Some("audit/baseline.yaml".to_string()),
+            terraform: vec![TerraformBlock {
+                address: "aws_s3_bucket.landing".to_string(),
+                arn: Some("arn:aws:s3:::flowforge-prod-landing".to_string()),
+                file: "infra/storage.tf".to_string(),
+                line: 12,
+            }],
+        },
     };
     with_compliance(&mut report);
     report

@@ -143,6 +143,28 @@ fn render_markdown(report: &AuditReport) -> String {
         short_hash(&report.provenance.catalog_sha256),
     );
 
+    if let Some(sel) = &report.provenance.selection {
+        let mut selectors = Vec::new();
+        for (option, values) in [
+            ("--checks", &sel.checks),
+            ("--excluded-checks", &sel.excluded_checks),
+            ("--services", &sel.services),
+            ("--severity", &sel.severity),
+        ] {
+            if !values.is_empty() {
+                selectors.push(format!("`{option} {}`", escape(&values.join(","))));
+            }
+        }
+        let _ = writeln!(
+            out,
+            "**Partial run** ({}): {} of the catalog's {} checks not run: {}\n",
+            selectors.join(" "),
+            sel.not_run.len(),
+            report.provenance.catalog_checks,
+            escape(&sel.not_run.join(", "))
+        );
+    }
+
     // Counts.
     out.push_str("## Results\n\n| Status | Results |\n| --- | ---: |\n");
     for (status, n) in status_counts(report) {
@@ -476,6 +498,21 @@ mod tests {
             let cells = line.replace("\\|", "").matches('|').count();
             assert!(cells >= 3, "{line}");
         }
+    }
+
+    /// Issue 25: a partial run says so, with its selectors and the checks left out.
+    #[test]
+    fn partial_run_is_visible() {
+        let mut report = sample_report();
+        assert!(!render_markdown(&report).contains("Partial run"));
+        report.provenance.selection = Some(crate::model::CheckSelection {
+            services: vec!["s3".into()],
+            not_run: vec!["FF-IAM-001".into(), "FF-RDS-001".into()],
+            ..Default::default()
+        });
+        let md = render_markdown(&report);
+        assert!(md.contains("**Partial run** (`--services s3`): 2 of the catalog's"), "{md}");
+        assert!(md.contains("not run: FF-IAM-001, FF-RDS-001"), "{md}");
     }
 
     /// An empty report (nothing collected) still renders a passing verdict and zero counts.

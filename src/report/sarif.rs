@@ -6,10 +6,21 @@
 //! that are not in sync become results of the rules `DRIFT-MISSING`, `DRIFT-CHANGED` and
 //! `DRIFT-UNMANAGED`. Broken checks and collection errors are tool execution notifications.
 //!
-//! Code scanning wants a file location: a check result points at the check's `.rego` file
-//! (line 1) and a drift result at the baseline, while the AWS resource ARN is the logical
-//! location. `partialFingerprints` carries the stable finding id, so alerts keep their
-//! identity from one scan to the next.
+//! Locations point at the user's own files, never at the tool's (code scanning builds its
+//! alerts' identity and annotations from them, and requires a physical location on every
+//! result):
+//! - a result on a resource the Terraform state manages, whose `resource` block was found in
+//!   the `.tf` files (`--iac-dir`, by default the state's directory), points at that block's
+//!   file and line; a Terraform drift item (`iac`) at its address's block;
+//! - other drift items point at the baseline file as it was given (`--baseline
+//!   audit/baseline.yaml`), since the baseline declares what they expect;
+//! - anything else carries the resource's ARN as its artifact URI: an absolute URI of the
+//!   `arn:` scheme, which no repository path can be mistaken for (and, for a drift item of the
+//!   built-in baseline with no resource, the baseline's `builtin:` label).
+//!
+//! Every result also has the ARN as a logical location. `partialFingerprints` carries the
+//! stable finding (or drift) id, which depends on the check and the resource only, so an alert
+//! keeps its identity from one scan to the next even when its Terraform block moves.
 //!
 //! Every built-in rule has a `helpUri`: the check's `.rego` file, with its METADATA, under the
 //! base the run was given (`--help-uri-base`, recorded in the report's provenance so that an
@@ -26,14 +37,11 @@ use std::collections::BTreeMap;
 use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::json;
 
-use crate::model::{AuditReport, CheckResult, CheckRun, DriftItem, DriftState, Severity, Status};
+use crate::model::{AuditReport, CheckResult, CheckRun, DriftItem, DriftState, Severity, Status, TerraformBlock};
 
 use self::model::*;
-use super::common::{checks_by_id, rego_path, service_of};
+use super::common::service_of;
 use super::{Format, Renderer, ReportError};
-
-/// The file drift results point at (the report does not carry the baseline's path).
-pub const BASELINE_URI: &str = "baselines/flowforge.yaml";
 
 /// The repository the package declares (Cargo.toml `repository`): the default `helpUri` base.
 pub const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
@@ -119,13 +127,76 @@ const PATH: &AsciiSet = &CONTROLS
     .add(b'}')
     .add(b'\\');
 
-fn artifact_uri(source: &str) -> String {
-    let path = rego_path(source);
+/// The URI of a path as the user gave it: a relative reference with `/` separators (relative
+/// to where the tool ran: the repository root in CI), or a `file://` URI for an absolute path.
+fn path_uri(path: &str) -> String {
+    let path = path.replace('\\', "/");
+    let path = path.trim_start_matches("./");
     let encoded = utf8_percent_encode(path, PATH).to_string();
     if path.starts_with('/') {
         format!("file://{encoded}")
     } else {
         encoded
+    }
+}
+
+/// An ARN as an absolute URI (its own `arn:` scheme), percent-encoding what a URI cannot hold.
+fn arn_uri(arn: &str) -> String {
+    utf8_percent_encode(arn, PATH).to_string()
+}
+
+/// Where results point: the run's Terraform blocks by ARN and by address, and the baseline.
+struct Locator<'a> {
+    by_arn: BTreeMap<&'a str, &'a TerraformBlock>,
+    by_address: BTreeMap<&'a str, &'a TerraformBlock>,
+    baseline: Option<&'a str>,
+}
+
+impl<'a> Locator<'a> {
+    fn new(report: &'a AuditReport) -> Locator<'a> {
+        let blocks = &report.sources.terraform;
+        Locator {
+            by_arn: blocks.iter().filter_map(|b| b.arn.as_deref().map(|a| (a, b))).collect(),
+            by_address: blocks.iter().map(|b| (b.address.as_str(), b)).collect(),
+            baseline: report.sources.baseline.as_deref(),
+        }
+    }
+
+    fn block(b: &TerraformBlock) -> PhysicalLocation {
+        PhysicalLocation {
+            artifact_location: ArtifactLocation { uri: path_uri(&b.file) },
+            region: Region { start_line: b.line.max(1) },
+        }
+    }
+
+    fn file(uri: String) -> PhysicalLocation {
+        PhysicalLocation { artifact_location: ArtifactLocation { uri }, region: Region { start_line: 1 } }
+    }
+
+    /// A check result: its resource's Terraform block, else its ARN.
+    fn result(&self, r: &CheckResult) -> (PhysicalLocation, Option<&'a TerraformBlock>) {
+        match self.by_arn.get(r.resource_arn.as_str()) {
+            Some(b) => (Self::block(b), Some(b)),
+            None => (Self::file(arn_uri(&r.resource_arn)), None),
+        }
+    }
+
+    /// A drift item: a Terraform item at its address's block (or its resource's); another at
+    /// the baseline as given; else its ARN, else the built-in baseline.
+    fn drift(&self, item: &DriftItem) -> PhysicalLocation {
+        let arn = item.resource_arn.as_deref().filter(|a| !a.is_empty());
+        if item.kind == "iac" {
+            let block = self.by_address.get(item.element.as_str()).or_else(|| arn.and_then(|a| self.by_arn.get(a)));
+            if let Some(b) = block {
+                return Self::block(b);
+            }
+        } else if let Some(baseline) = self.baseline {
+            return Self::file(path_uri(baseline));
+        }
+        match arn {
+            Some(arn) => Self::file(arn_uri(arn)),
+            None => Self::file(path_uri(crate::baseline::BUILTIN_BASELINE_NAME)),
+        }
     }
 }
 
@@ -203,13 +274,10 @@ fn drift_rule(state: DriftState, severity: Severity, base: &str) -> Rule {
     }
 }
 
-fn resource_location(uri: String, arn: &str, name: &str) -> Location {
+fn resource_location(physical: PhysicalLocation, arn: &str, name: &str) -> Location {
     let fqn = if arn.is_empty() { name } else { arn };
     Location {
-        physical_location: PhysicalLocation {
-            artifact_location: ArtifactLocation { uri },
-            region: Region { start_line: 1 },
-        },
+        physical_location: physical,
         logical_locations: vec![LogicalLocation {
             name: if name.is_empty() { fqn.to_string() } else { name.to_string() },
             fully_qualified_name: fqn.to_string(),
@@ -218,7 +286,7 @@ fn resource_location(uri: String, arn: &str, name: &str) -> Location {
     }
 }
 
-fn check_result(r: &CheckResult, check: Option<&CheckRun>, rule_index: Option<usize>) -> Option<SarifResult> {
+fn check_result(r: &CheckResult, locator: &Locator<'_>, rule_index: Option<usize>) -> Option<SarifResult> {
     let (level, prefix) = match r.status {
         Status::Fail => (level(r.severity), ""),
         // Accepted by a waiver: shown, suppressed, and never an error.
@@ -227,7 +295,7 @@ fn check_result(r: &CheckResult, check: Option<&CheckRun>, rule_index: Option<us
         _ => return None,
     };
     let who = if r.resource_name.is_empty() { r.resource_arn.as_str() } else { r.resource_name.as_str() };
-    let uri = check.map(|c| artifact_uri(&c.meta.source)).unwrap_or_else(|| "policies".to_string());
+    let (physical, block) = locator.result(r);
     let suppressions = match (&r.waiver, r.status) {
         (Some(w), Status::Waived) => vec![Suppression {
             kind: "external",
@@ -244,19 +312,22 @@ fn check_result(r: &CheckResult, check: Option<&CheckRun>, rule_index: Option<us
     if !r.evidence.is_empty() {
         properties.insert("evidence".to_string(), json!(r.evidence));
     }
+    if let Some(b) = block {
+        properties.insert("terraformAddress".to_string(), json!(b.address));
+    }
     Some(SarifResult {
         rule_id: r.check_id.clone(),
         rule_index,
         level,
         message: Text::plain(format!("{prefix}{who}: {}", r.message)),
-        locations: vec![resource_location(uri, &r.resource_arn, &r.resource_name)],
+        locations: vec![resource_location(physical, &r.resource_arn, &r.resource_name)],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY.to_string(), r.finding_id.clone())]),
         suppressions,
         properties,
     })
 }
 
-fn drift_result(item: &DriftItem, rule_index: Option<usize>) -> SarifResult {
+fn drift_result(item: &DriftItem, locator: &Locator<'_>, rule_index: Option<usize>) -> SarifResult {
     let arn = item.resource_arn.as_deref().unwrap_or("");
     let mut properties = BTreeMap::new();
     properties.insert("kind".to_string(), json!(item.kind));
@@ -274,7 +345,7 @@ fn drift_result(item: &DriftItem, rule_index: Option<usize>) -> SarifResult {
         rule_index,
         level: level(item.severity),
         message: Text::plain(format!("{}: {}", item.element, item.message)),
-        locations: vec![resource_location(BASELINE_URI.to_string(), arn, &item.element)],
+        locations: vec![resource_location(locator.drift(item), arn, &item.element)],
         partial_fingerprints: BTreeMap::from([(FINGERPRINT_KEY.to_string(), item.drift_id.clone())]),
         suppressions: Vec::new(),
         properties,
@@ -282,7 +353,7 @@ fn drift_result(item: &DriftItem, rule_index: Option<usize>) -> SarifResult {
 }
 
 fn build(report: &AuditReport) -> Log {
-    let checks = checks_by_id(report);
+    let locator = Locator::new(report);
     let base = match &report.provenance.help_uri_base {
         Some(base) => base.clone(),
         None => default_help_uri_base(&report.provenance.tool_version),
@@ -300,14 +371,11 @@ fn build(report: &AuditReport) -> Log {
     rules.extend(drift_rules.iter().map(|(state, sev)| drift_rule(*state, *sev, &base)));
     let index: BTreeMap<String, usize> = rules.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
 
-    let mut results: Vec<SarifResult> = report
-        .results
-        .iter()
-        .filter_map(|r| check_result(r, checks.get(r.check_id.as_str()).copied(), index.get(&r.check_id).copied()))
-        .collect();
+    let mut results: Vec<SarifResult> =
+        report.results.iter().filter_map(|r| check_result(r, &locator, index.get(&r.check_id).copied())).collect();
     for item in report.drift.iter().flat_map(|d| &d.items).filter(|i| i.state != DriftState::InSync) {
         let rule_id = drift_rule_id(item.state, item.severity);
-        results.push(drift_result(item, index.get(&rule_id).copied()));
+        results.push(drift_result(item, &locator, index.get(&rule_id).copied()));
     }
 
     let mut notifications: Vec<Notification> = report
@@ -435,13 +503,20 @@ mod tests {
         let count = |s: Status| report.results.iter().filter(|r| r.status == s).count();
         let drift = report.drift.as_ref().unwrap().items.iter().filter(|i| i.state != DriftState::InSync).count();
         assert_eq!(results.len(), count(Status::Fail) + count(Status::Unknown) + count(Status::Waived) + drift);
-        let fail = results.iter().find(|r| r["ruleId"] == "FF-S3-001" && r["suppressions"].is_null()).unwrap();
+        let fail = results
+            .iter()
+            .find(|r| {
+                r["ruleId"] == "FF-S3-001"
+                    && r["suppressions"].is_null()
+                    && r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+                        == "arn:aws:s3:::flowforge-prod-landing"
+            })
+            .unwrap();
         assert_eq!(fail["level"], "error");
-        assert_eq!(
-            fail["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
-            "policies/aws/s3/tls_only.rego"
-        );
-        assert_eq!(fail["locations"][0]["physicalLocation"]["region"]["startLine"], 1);
+        // Issue 25: a managed resource's result points at its Terraform block.
+        assert_eq!(fail["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "infra/storage.tf");
+        assert_eq!(fail["locations"][0]["physicalLocation"]["region"]["startLine"], 12);
+        assert_eq!(fail["properties"]["terraformAddress"], "aws_s3_bucket.landing");
         assert_eq!(
             fail["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
             "arn:aws:s3:::flowforge-prod-landing"
@@ -472,10 +547,80 @@ mod tests {
         assert_eq!(notes.len(), 1 + report.collection_errors.len());
     }
 
-    /// A user-supplied absolute policy path becomes a valid file URI.
+    /// Paths as given become relative references or file URIs; ARNs are `arn:` URIs with what
+    /// a URI cannot hold encoded.
     #[test]
-    fn artifact_uri_encodes_paths() {
-        assert_eq!(artifact_uri("builtin:policies/aws/s3/tls_only.rego"), "policies/aws/s3/tls_only.rego");
-        assert_eq!(artifact_uri("/home/me/my policies/x.rego"), "file:///home/me/my%20policies/x.rego");
+    fn uris_of_paths_and_arns() {
+        assert_eq!(path_uri("./audit/baseline.yaml"), "audit/baseline.yaml");
+        assert_eq!(path_uri("/home/me/my infra/main.tf"), "file:///home/me/my%20infra/main.tf");
+        assert_eq!(path_uri("infra\\main.tf"), "infra/main.tf");
+        assert_eq!(arn_uri("arn:aws:s3:::flowforge-prod-landing"), "arn:aws:s3:::flowforge-prod-landing");
+        assert_eq!(
+            arn_uri("arn:aws:cloudwatch:eu-west-1:1:alarm:db storage #1"),
+            "arn:aws:cloudwatch:eu-west-1:1:alarm:db%20storage%20%231"
+        );
+    }
+
+    /// Issue 25: no location is a file of the tool; each result points at the user's
+    /// Terraform block, the baseline as given, or its ARN, and the fingerprint is the finding
+    /// id whatever the location (a moved block keeps the alert).
+    #[test]
+    fn locations_are_the_users_files_or_the_arn() {
+        let mut report = sample_report();
+        let sarif = |report: &AuditReport| -> serde_json::Value {
+            serde_json::from_slice(&SarifRenderer.render(report).unwrap()).unwrap()
+        };
+        let v = sarif(&report);
+        let results = v["runs"][0]["results"].as_array().unwrap();
+        let uri = |r: &serde_json::Value| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str().unwrap().to_owned()
+        };
+        for r in results {
+            let u = uri(r);
+            assert!(!u.starts_with("policies/") && !u.starts_with("baselines/"), "a tool file: {u}");
+            let arn = r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].as_str().unwrap();
+            let id = r["ruleId"].as_str().unwrap();
+            if id.starts_with("DRIFT-") {
+                assert_eq!(u, "audit/baseline.yaml", "{r}");
+            } else if arn != "arn:aws:s3:::flowforge-prod-landing" {
+                assert_eq!(u, arn_uri(arn), "{r}");
+            }
+        }
+        // The built-in baseline: drift items with a resource point at its ARN, the others at
+        // the built-in label; a Terraform drift item at its address's block.
+        report.sources.baseline = None;
+        let mut iac = report.drift.as_ref().unwrap().items[0].clone();
+        (iac.kind, iac.element, iac.drift_id) =
+            ("iac".into(), "aws_s3_bucket.landing".into(), "ffff000000000001".into());
+        report.drift.as_mut().unwrap().items.push(iac);
+        let before: Vec<String> = sarif(&report)["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["partialFingerprints"][FINGERPRINT_KEY].as_str().unwrap().to_owned())
+            .collect();
+        let v = sarif(&report);
+        let results = v["runs"][0]["results"].as_array().unwrap();
+        let missing =
+            results.iter().find(|r| r["message"]["text"].as_str().unwrap().starts_with("vpc_endpoint:")).unwrap();
+        assert_eq!(uri(missing), "builtin:baselines/flowforge.yaml");
+        let changed =
+            results.iter().find(|r| r["message"]["text"].as_str().unwrap().starts_with("bucket:gold")).unwrap();
+        assert_eq!(uri(changed), "arn:aws:s3:::flowforge-prod-gold");
+        let tf = results.iter().find(|r| r["partialFingerprints"][FINGERPRINT_KEY] == "ffff000000000001").unwrap();
+        assert_eq!(
+            (uri(tf), &tf["locations"][0]["physicalLocation"]["region"]["startLine"]),
+            ("infra/storage.tf".into(), &json!(12))
+        );
+        // The block moves: same fingerprints, new line.
+        report.sources.terraform[0].line = 40;
+        let v = sarif(&report);
+        let after: Vec<String> = v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["partialFingerprints"][FINGERPRINT_KEY].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(before, after);
     }
 }

@@ -10,6 +10,7 @@ mod support;
 
 mod harness;
 
+mod action;
 mod backups;
 mod collect;
 mod compute;
