@@ -85,4 +85,3 @@ pub struct Architecture {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audit_trail: Option<AuditTrailSpec>,
 }
-

@@ -209,9 +209,8 @@ impl<'f> Ctx<'f> {
         for (k, v) in pairs {
             match &k.value {
                 RawValue::Str(key) => out.push(Entry { key: key.as_str(), key_pos: k.pos, value: v }),
-                other => {
-                    self.wrong_type(k, format!("{}: keys must be strings, found {}", self.shown(path), other.type_name()))
-                }
+                other => self
+                    .wrong_type(k, format!("{}: keys must be strings, found {}", self.shown(path), other.type_name())),
             }
         }
         Some(out)

@@ -321,13 +321,8 @@ mod tests {
     #[test]
     fn aliases_count_with_their_expanded_depth() {
         let half = MAX_DEPTH / 2 + 1;
-        let text = format!(
-            "a: &a {}x{}\nb: {}*a{}\n",
-            "[".repeat(half),
-            "]".repeat(half),
-            "[".repeat(half),
-            "]".repeat(half)
-        );
+        let text =
+            format!("a: &a {}x{}\nb: {}*a{}\n", "[".repeat(half), "]".repeat(half), "[".repeat(half), "]".repeat(half));
         assert_eq!(parse(&text, "t.yaml").unwrap_err().code, Code::YamlTooDeep);
         let shallow = "a: &a [1]\nb: [*a]\n";
         assert!(parse(shallow, "t.yaml").is_ok());

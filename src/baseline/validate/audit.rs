@@ -21,7 +21,8 @@ mod tests {
     /// The trail's name is required and may hold only the known placeholders.
     #[test]
     fn audit_trail_needs_a_name() {
-        let text = BUILTIN_BASELINE.replace("    name: \"flowforge-{env}-trail\"\n", "    nme: \"flowforge-{env}-trail\"\n");
+        let text =
+            BUILTIN_BASELINE.replace("    name: \"flowforge-{env}-trail\"\n", "    nme: \"flowforge-{env}-trail\"\n");
         let p = problems(&text).join("\n");
         assert!(p.contains("architecture.audit_trail: missing key `name`"), "{p}");
         assert!(p.contains("unknown key `nme` in architecture.audit_trail: did you mean `name`?"), "{p}");

@@ -210,8 +210,10 @@ mod tests {
     /// problem at once.
     #[test]
     fn defaults_gate_reports_missing_and_wrong_keys_together() {
-        let text = BUILTIN_BASELINE
-            .replace("    require_complete_audit: false\n    fail_on_drift: [missing]\n", "    fail_on_drift: [missin]\n");
+        let text = BUILTIN_BASELINE.replace(
+            "    require_complete_audit: false\n    fail_on_drift: [missing]\n",
+            "    fail_on_drift: [missin]\n",
+        );
         let p = problems(&text).join("\n");
         assert!(p.contains("defaults.gate: missing key `require_complete_audit`"), "{p}");
         assert!(p.contains("unknown drift kind \"missin\""), "{p}");
@@ -222,6 +224,11 @@ mod tests {
     fn unknown_requirement_suggests_the_known_one() {
         let text = BUILTIN_BASELINE.replace("      rds_multi_az: true\n", "      rds_multi_azz: true\n");
         let p = problems(&text).join("\n");
-        assert!(p.contains("unknown requirement `rds_multi_azz` in environments.prod.requirements: did you mean `rds_multi_az`?"), "{p}");
+        assert!(
+            p.contains(
+                "unknown requirement `rds_multi_azz` in environments.prod.requirements: did you mean `rds_multi_az`?"
+            ),
+            "{p}"
+        );
     }
 }

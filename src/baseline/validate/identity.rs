@@ -120,6 +120,9 @@ mod tests {
         let p = problems(&text).join("\n");
         assert!(p.contains("roles: duplicate role name `flowforge-{env}-devops`"), "{p}");
         assert!(p.contains("\"s3 ListBucket\" is not an IAM action"), "{p}");
-        assert!(p.contains("unknown key `Servce` in roles.prefect-worker.trusted_principals: did you mean `Service`?"), "{p}");
+        assert!(
+            p.contains("unknown key `Servce` in roles.prefect-worker.trusted_principals: did you mean `Service`?"),
+            "{p}"
+        );
     }
 }

@@ -345,7 +345,9 @@ mod tests {
         let text = BUILTIN_BASELINE.replace("  data_lake:\n", "  data_lak:\n");
         let p = problems(&text);
         assert!(
-            p.iter().any(|m| m.contains("unknown key `data_lak` in architecture: did you mean `data_lake`? expected one of vpc, tiers, flows,")),
+            p.iter().any(|m| m.contains(
+                "unknown key `data_lak` in architecture: did you mean `data_lake`? expected one of vpc, tiers, flows,"
+            )),
             "{p:?}"
         );
     }
@@ -400,9 +402,13 @@ mod tests {
         for (path, keys) in objects {
             let Some(known) = declared.get(&generic(&path)) else { continue };
             // Filled by the view, not read from the file.
-            let keys: Vec<&String> = keys.iter().filter(|k| !(path.ends_with("data_lake") && *k == "buckets")).collect();
+            let keys: Vec<&String> =
+                keys.iter().filter(|k| !(path.ends_with("data_lake") && *k == "buckets")).collect();
             for k in &keys {
-                assert!(known.contains(k.as_str()), "data.baseline.{path}.{k} is not a key its validator reads ({known:?})");
+                assert!(
+                    known.contains(k.as_str()),
+                    "data.baseline.{path}.{k} is not a key its validator reads ({known:?})"
+                );
             }
             checked += keys.len();
         }
@@ -410,9 +416,10 @@ mod tests {
         let readme = include_str!("../../../baselines/README.md");
         for (path, keys) in &declared {
             for k in keys {
-                let documented = [format!("`{k}`"), format!("`{k}."), format!(".{k}`"), format!(".{k}."), format!(".{k}[")]
-                    .iter()
-                    .any(|form| readme.contains(form.as_str()));
+                let documented =
+                    [format!("`{k}`"), format!("`{k}."), format!(".{k}`"), format!(".{k}."), format!(".{k}[")]
+                        .iter()
+                        .any(|form| readme.contains(form.as_str()));
                 assert!(documented, "key `{k}` of `{path}` is not documented in baselines/README.md");
             }
         }

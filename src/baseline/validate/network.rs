@@ -37,7 +37,8 @@ fn endpoint(cx: &Cx, node: &RawNode, path: &str) -> Option<EndpointSpec> {
     });
     let private_dns = t.opt("private_dns", |n, p| cx.boolean(n, p));
     let environments = cx.env_list(&t);
-    if let (Some(Some(true)), Some(EndpointType::Gateway), Some(n)) = (private_dns, endpoint_type, t.get("private_dns")) {
+    if let (Some(Some(true)), Some(EndpointType::Gateway), Some(n)) = (private_dns, endpoint_type, t.get("private_dns"))
+    {
         cx.invalid(n, format!("{}: only Interface endpoints have private DNS", t.key_path("private_dns")));
         return None;
     }
@@ -190,10 +191,15 @@ mod tests {
     /// A gateway endpoint with private DNS is refused, and its other fields are still checked.
     #[test]
     fn gateway_endpoint_with_private_dns_is_refused() {
-        let text = BUILTIN_BASELINE
-            .replace("{ service: s3, type: Gateway }", "{ service: s3, type: Gateway, private_dns: true, environments: [stage] }");
+        let text = BUILTIN_BASELINE.replace(
+            "{ service: s3, type: Gateway }",
+            "{ service: s3, type: Gateway, private_dns: true, environments: [stage] }",
+        );
         let p = problems(&text).join("\n");
-        assert!(p.contains("architecture.vpc.required_endpoints[0].private_dns: only Interface endpoints have private DNS"), "{p}");
+        assert!(
+            p.contains("architecture.vpc.required_endpoints[0].private_dns: only Interface endpoints have private DNS"),
+            "{p}"
+        );
         assert!(p.contains("unknown environment `stage`"), "{p}");
     }
 }

@@ -57,7 +57,8 @@ mod tests {
     /// A bucket name without `{layer}` would name one bucket for every layer.
     #[test]
     fn bucket_name_needs_the_layer() {
-        let text = BUILTIN_BASELINE.replace("bucket_name: \"flowforge-{env}-{layer}\"", "bucket_name: \"flowforge-{env}\"");
+        let text =
+            BUILTIN_BASELINE.replace("bucket_name: \"flowforge-{env}-{layer}\"", "bucket_name: \"flowforge-{env}\"");
         let p = problems(&text);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].contains("architecture.data_lake.bucket_name: must contain {layer}"), "{p:?}");

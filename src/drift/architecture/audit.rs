@@ -75,7 +75,12 @@ pub(super) fn candidates<'a>(
     if view.architecture.audit_trail.is_none() {
         return Vec::new();
     }
-    s.cloudtrail.trails.iter().filter(|t| looks(&t.meta)).map(|t| (format!("trail:{}", t.meta.name), Severity::Low, &t.meta)).collect()
+    s.cloudtrail
+        .trails
+        .iter()
+        .filter(|t| looks(&t.meta))
+        .map(|t| (format!("trail:{}", t.meta.name), Severity::Low, &t.meta))
+        .collect()
 }
 
 #[cfg(test)]

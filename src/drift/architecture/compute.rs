@@ -21,10 +21,9 @@ fn eks_cluster<'a>(s: &'a Snapshot, run: &mut Run<'a>) {
     let req = &view.requirements;
     let mut drift = Vec::new();
     match run.find(&s.eks.clusters, |c| &c.meta, &eks.name, None) {
-        None => drift.extend(run.absent(
-            "eks.clusters",
-            missing("eks_cluster", Severity::High, &format!("EKS cluster `{}`", eks.name)),
-        )),
+        None => drift.extend(
+            run.absent("eks.clusters", missing("eks_cluster", Severity::High, &format!("EKS cluster `{}`", eks.name))),
+        ),
         Some(c) => {
             if !req.eks_public_endpoint_allowed
                 && run.can_judge(&c.meta.arn, "DescribeCluster")

@@ -11,7 +11,15 @@ pub(super) fn check<'a>(s: &'a Snapshot, run: &mut Run<'a>) {
     for name in &view.architecture.secrets {
         let element = format!("secret:{name}");
         let what = format!("secret `{name}`");
-        run.exists(&element, "secretsmanager.secrets", &s.secretsmanager.secrets, |x| &x.meta, name, Severity::Medium, &what);
+        run.exists(
+            &element,
+            "secretsmanager.secrets",
+            &s.secretsmanager.secrets,
+            |x| &x.meta,
+            name,
+            Severity::Medium,
+            &what,
+        );
     }
     for (key, role) in &view.roles {
         let element = format!("role:{key}");

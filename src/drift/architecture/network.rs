@@ -98,11 +98,8 @@ fn subnets<'a>(s: &'a Snapshot, run: &mut Run<'a>, vpc: &'a Vpc) {
     let req = &view.requirements;
     let subnets: Vec<&Subnet> = s.ec2.subnets.iter().filter(|x| x.vpc_id == vpc.meta.id).collect();
     let public = public_subnets(s, view, &vpc.meta.id, &subnets);
-    let private_azs: BTreeSet<&str> = subnets
-        .iter()
-        .filter(|x| !public.contains(x.meta.id.as_str()))
-        .map(|x| x.availability_zone.as_str())
-        .collect();
+    let private_azs: BTreeSet<&str> =
+        subnets.iter().filter(|x| !public.contains(x.meta.id.as_str())).map(|x| x.availability_zone.as_str()).collect();
     let want = req.min_private_subnet_azs as usize;
     if run.gaps.list_failed("ec2.subnets") || run.gaps.list_failed("ec2.route_tables") {
         run.unknown = true;
@@ -151,7 +148,8 @@ fn subnets<'a>(s: &'a Snapshot, run: &mut Run<'a>, vpc: &'a Vpc) {
 /// Without route tables for the VPC, falls back to the tier tag, then `map_public_ip_on_launch`.
 fn public_subnets<'a>(s: &'a Snapshot, view: &EnvView, vpc_id: &str, subnets: &[&'a Subnet]) -> BTreeSet<&'a str> {
     let tables: Vec<_> = s.ec2.route_tables.iter().filter(|t| t.vpc_id == vpc_id).collect();
-    let to_igw = |t: &RouteTable| t.routes.iter().any(|r| r.gateway_id.as_deref().is_some_and(|g| g.starts_with("igw-")));
+    let to_igw =
+        |t: &RouteTable| t.routes.iter().any(|r| r.gateway_id.as_deref().is_some_and(|g| g.starts_with("igw-")));
     let mut out = BTreeSet::new();
     for x in subnets {
         let public = if tables.is_empty() {

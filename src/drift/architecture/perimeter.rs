@@ -25,9 +25,8 @@ fn load_balancer<'a>(s: &'a Snapshot, run: &mut Run<'a>) {
     let found =
         run.exists("load_balancer", "elbv2.load_balancers", balancers, |l| &l.meta, &lb.name, Severity::Medium, &what);
     let element = "load_balancer:https_listener";
-    let listener = found.and_then(|l| {
-        s.elbv2.listeners.iter().find(|x| x.load_balancer_arn == l.meta.arn && x.protocol == "HTTPS")
-    });
+    let listener = found
+        .and_then(|l| s.elbv2.listeners.iter().find(|x| x.load_balancer_arn == l.meta.arn && x.protocol == "HTTPS"));
     let mut drift = Vec::new();
     match listener {
         None => drift.extend(run.absent(

@@ -76,14 +76,7 @@ fn database<'a>(s: &'a Snapshot, run: &mut Run<'a>) {
         )),
         Some(d) => {
             if !d.engine.contains(&db.engine) {
-                drift.push(changed(
-                    element,
-                    &d.meta,
-                    Severity::Medium,
-                    "engine",
-                    json!(db.engine),
-                    json!(d.engine),
-                ));
+                drift.push(changed(element, &d.meta, Severity::Medium, "engine", json!(db.engine), json!(d.engine)));
             }
             if let Some(port) = d.port {
                 if port != i32::from(db.port) {
