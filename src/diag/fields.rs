@@ -17,9 +17,10 @@
 //! Positions are the file's: YAML read out of another file (METADATA in a Rego comment) is
 //! placed back with [`Embedded`].
 //!
-//! The generic messages are one phrasing for every input, `PATH: expected a string, found a
-//! list`, `PATH: missing key `K``, `unknown key `K` in PATH: did you mean `L`? expected one of
-//! ...`, where PATH is the dotted path of the value (`architecture.vpc.name`, `waivers[2].owner`).
+//! The generic messages are one phrasing for every input, ``PATH: expected a string, found a
+//! list``, ``PATH: missing key `K` ``, ``unknown key `K` in PATH: did you mean `L`? expected one
+//! of ...``, where PATH is the dotted path of the value (`architecture.vpc.name`,
+//! `waivers[2].owner`); `docs/diagnostics.md` shows them to users.
 
 use std::cell::RefCell;
 use std::fmt::Display;
@@ -80,7 +81,12 @@ impl<'f> Ctx<'f> {
         }
     }
 
-    /// Names the top level `name` in messages (`METADATA: missing key `title``).
+    /// The same, for YAML cut out of another file (see [`Embedded`]).
+    pub fn embedded(file: &'f str, codes: Codes, embedded: Embedded) -> Ctx<'f> {
+        Ctx { embedded: Some(embedded), ..Ctx::new(file, codes) }
+    }
+
+    /// Names the top level `name` in messages (``METADATA: missing key `title` ``).
     pub fn root_named(self, name: &'static str) -> Ctx<'f> {
         Ctx { root: name, ..self }
     }
@@ -92,11 +98,6 @@ impl<'f> Ctx<'f> {
         } else {
             path
         }
-    }
-
-    /// The same, for YAML cut out of another file (see [`Embedded`]).
-    pub fn embedded(file: &'f str, codes: Codes, embedded: Embedded) -> Ctx<'f> {
-        Ctx { embedded: Some(embedded), ..Ctx::new(file, codes) }
     }
 
     /// The file's label, as problems name it.
