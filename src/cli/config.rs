@@ -406,7 +406,10 @@ mod tests {
         let bad = dir.path().join("bad.yaml");
         std::fs::write(&bad, "env: prod\nfail-onn: high\nformat: {a: 1}\n").unwrap();
         let e = read_config(&bad).unwrap_err().message();
-        assert!(e.contains("bad.yaml:2:1: error[C002]") && e.contains("\"fail-onn\""), "{e}");
+        assert!(
+            e.contains("bad.yaml:2:1: error[C002]") && e.contains("\"fail-onn\"; did you mean \"fail-on\"?"),
+            "{e}"
+        );
         assert!(e.contains("bad.yaml:3:9: error[C003]") && e.contains("a mapping"), "{e}");
     }
 
@@ -472,6 +475,7 @@ mod tests {
         assert_eq!(codes(&case("list.yaml", b"- env\n")), ["C003"]);
         assert_eq!(codes(&case("typo.yaml", b"enviroment: prod\n")), ["C002"]);
         assert_eq!(codes(&case("null.yaml", b"env:\n")), ["C003"]);
+        assert_eq!(codes(&case("tag.yaml", b"env: !env prod\n")), ["Y003"], "a tag is refused YAML, as in every input");
         let bad = case("values.yaml", b"fail-on: urgent\nquiet: maybe\ncheck-timeout: 0\nformat: [json, sarif]\n");
         assert_eq!(codes(&bad), ["C004", "C004", "C004"]);
         assert_eq!(codes(&case("format.yaml", b"format: [json, jsn]\n")), ["C004"], "a format name");

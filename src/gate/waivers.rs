@@ -495,6 +495,18 @@ mod tests {
         }
     }
 
+    /// A misspelt key names the key it probably meant and the keys a waiver has (the field
+    /// toolkit's one phrasing), and the key it replaced is missing.
+    #[test]
+    fn misspelt_key_suggests_the_known_one() {
+        let err = parse("w.yaml", &FILE.replace("    owner:", "    ownr:")).unwrap_err().to_string();
+        assert!(
+            err.contains("w.yaml:6:5: error[W001]: unknown key `ownr` in waivers[0]: did you mean `owner`? expected one of check, resource, tags,"),
+            "{err}"
+        );
+        assert!(err.contains("w.yaml:2:5: error[W002]: waivers[0]: missing key `owner`"), "{err}");
+    }
+
     /// A multi-document waiver file was once called "a baseline file": the message is the
     /// YAML reader's, about this file, with the file's name.
     #[test]

@@ -291,6 +291,19 @@ import rego.v1
         assert_eq!(problems.len(), 3, "{rendered:?}");
     }
 
+    /// A misspelt key names the key it probably meant, placed in the Rego file.
+    #[test]
+    fn misspelt_key_suggests_the_known_one() {
+        let problems =
+            parse_check_metadata("p.rego", &GOOD.replace("#   severity: high", "#   severty: high")).unwrap_err();
+        let msgs: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert!(
+            msgs.contains(&"p.rego:7:5: error[M002]: unknown key `severty` in custom: did you mean `severity`? expected one of id, severity, collection, remediation, frameworks, guide_section, area".to_owned()),
+            "{msgs:?}"
+        );
+        assert!(msgs.contains(&"p.rego:6:5: error[M003]: custom: missing key `severity`".to_owned()), "{msgs:?}");
+    }
+
     /// A tag in METADATA (`!ref`) is refused by the shared reader's rule, at its position.
     #[test]
     fn unknown_tag_in_metadata_is_refused() {
