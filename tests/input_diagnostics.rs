@@ -164,3 +164,94 @@ fn tfstate_without_resources_is_refused_and_byte_order_mark_accepted() {
     let o = evaluate(&bom);
     assert_ne!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+/// Ten kilobytes of nested block sequences: 5,000 levels of `- `, which overflowed the stack.
+fn deeply_nested_yaml() -> String {
+    format!("{}x\n", "- ".repeat(5000))
+}
+
+/// The problem the YAML reader gives for it, at the first level too deep (the 65th `-` at the
+/// top level of a file, the 64th under a key).
+fn too_deep_at(file: &Path, line: usize, col: usize) -> String {
+    format!("{}:{line}:{col}: error[Y004]: ", file.display())
+}
+
+/// Asserts a refused run: exit 2 (not the abort's 134), the Y004 problem, nothing written.
+fn assert_refused_too_deep(o: &Output, expected: &str, out: Option<&Path>) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    assert!(err.contains("lists and mappings nest more than 64 levels deep here"), "{err}");
+    assert!(!err.contains("overflow"), "{err}");
+    if let Some(out) = out {
+        assert!(!out.exists(), "reports were written before the inputs were known good");
+    }
+}
+
+/// Issue 22, item 3: a 10 KB waiver file of nested block sequences aborted `--waivers` with a
+/// stack overflow (rc 134). Now it is refused like any bad input: exit 2, Y004 at its line
+/// and column, no report written.
+#[test]
+fn issue_22_item_3_deeply_nested_waiver_file_is_refused_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let waivers = dir.path().join("waivers.yaml");
+    std::fs::write(&waivers, deeply_nested_yaml()).unwrap();
+    let out = dir.path().join("out");
+    let snapshot = repo("examples/snapshots/prod-compliant.json");
+    let o = common::evaluate(&snapshot, &out, &["--waivers", waivers.to_str().unwrap()]);
+    assert_refused_too_deep(&o, &too_deep_at(&waivers, 1, 129), Some(&out));
+}
+
+/// Issue 22, item 3: the same file as `--baseline` (and to `baseline validate`) aborted.
+#[test]
+fn issue_22_item_3_deeply_nested_baseline_is_refused_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let baseline = dir.path().join("baseline.yaml");
+    // Nested inside a real key, where a validator would go looking.
+    std::fs::write(&baseline, format!("version: 1\nrecognise:\n  {}", deeply_nested_yaml())).unwrap();
+    let out = dir.path().join("out");
+    let snapshot = repo("examples/snapshots/prod-compliant.json");
+    let o = common::evaluate(&snapshot, &out, &["--baseline", baseline.to_str().unwrap()]);
+    assert_refused_too_deep(&o, &too_deep_at(&baseline, 3, 129), Some(&out));
+    let o = run(&["baseline", "validate", baseline.to_str().unwrap()]);
+    assert_refused_too_deep(&o, &too_deep_at(&baseline, 3, 129), None);
+}
+
+/// Issue 22, item 3: `flowforge-audit.yaml`, read from the working directory before any
+/// command runs, aborted every command, `--help` aside.
+#[test]
+fn issue_22_item_3_deeply_nested_configuration_file_is_refused_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("flowforge-audit.yaml");
+    std::fs::write(&config, deeply_nested_yaml()).unwrap();
+    let o = common::bin().current_dir(dir.path()).args(["policy", "list"]).output().unwrap();
+    assert_refused_too_deep(&o, "flowforge-audit.yaml:1:129: error[Y004]", None);
+}
+
+/// Issue 22, item 3: the METADATA block of an overlay policy (`--policies DIR`) is YAML too:
+/// nested sequences in its comment aborted `evaluate` and `policy list`. The problem is placed
+/// in the Rego file (the comment's `# ` added back to the column).
+#[test]
+fn issue_22_item_3_deeply_nested_overlay_metadata_is_refused_not_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let policies = dir.path().join("policies");
+    let check = policies.join("aws/s3/default_encryption.rego");
+    std::fs::create_dir_all(check.parent().unwrap()).unwrap();
+    let builtin = std::fs::read_to_string(repo("policies/aws/s3/default_encryption.rego")).unwrap();
+    let at = builtin.find("# custom:").expect("the check has a custom block");
+    let nested = format!("# nested:\n#   {}", deeply_nested_yaml());
+    std::fs::write(&check, format!("{}{nested}{}", &builtin[..at], &builtin[at..])).unwrap();
+    std::fs::copy(
+        repo("policies/aws/s3/default_encryption_test.rego"),
+        check.with_file_name("default_encryption_test.rego"),
+    )
+    .unwrap();
+    let line = builtin[..at].lines().count() + 2;
+    let expected = format!("{}METADATA: lists and mappings", too_deep_at(&check, line, 131));
+    let out = dir.path().join("out");
+    let snapshot = repo("examples/snapshots/prod-compliant.json");
+    let o = common::evaluate(&snapshot, &out, &["--policies", policies.to_str().unwrap()]);
+    assert_refused_too_deep(&o, &expected, Some(&out));
+    let o = run(&["policy", "list", "--policies", policies.to_str().unwrap()]);
+    assert_refused_too_deep(&o, &expected, None);
+}

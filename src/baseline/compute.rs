@@ -1,11 +1,18 @@
-//! The `architecture.compute` section of a baseline: where the control plane runs (ECS/Fargate
-//! or App Runner), the ECR repositories images are built into, the IRSA identity of the
-//! Prefect workers and the EKS data plane (FlowForge Deployment Guide – AWS, "Deployment
-//! Steps / 2. Deploy Data Plane", "4. Deploy Control Plane" and "5. Register Prefect
-//! Deployments"). Validated by `validate::compute`; read by the ECS, App Runner, ECR, EKS and
-//! IRSA checks as `data.baseline.architecture.compute` and by architecture drift.
+//! The baseline's compute sections: `architecture.eks_cluster`, the EKS cluster of the data
+//! plane, and `architecture.compute`: where the control plane runs (ECS/Fargate or App
+//! Runner), the ECR repositories images are built into, the IRSA identity of the Prefect
+//! workers and the EKS data plane's node groups and node role (FlowForge Deployment Guide –
+//! AWS, "Deployment Steps / 2. Deploy Data Plane", "4. Deploy Control Plane" and "5. Register
+//! Prefect Deployments"). Validated by `validate::compute`; read by the ECS, App Runner, ECR,
+//! EKS and IRSA checks as `data.baseline.architecture.compute` and by
+//! `drift::architecture::compute`.
 
 use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EksClusterSpec {
+    pub name: String,
+}
 
 /// `architecture.compute`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -3,17 +3,25 @@
 //! A baseline (`baselines/flowforge.yaml`, documented key by key in `baselines/README.md`)
 //! says what a FlowForge deployment should look like in each environment. Loading it is two
 //! steps, as in cargo-deny's `cfg.rs`: the shared reader [`crate::diag::yaml`] turns text into
-//! a positioned YAML tree, then `validate` turns that tree into the typed [`Baseline`],
-//! collecting *every* problem as a [`Problem`] (`file:line:col: error[B...]: message`) so a
-//! person fixes the file in one pass. A valid [`Baseline`] is then
+//! a positioned YAML tree, then `validate` turns that tree into the typed [`Baseline`] with the
+//! field toolkit [`crate::diag::fields`], collecting *every* problem as a [`Problem`]
+//! (`file:line:col: error[B...]: message`) so a person fixes the file in one pass.
+//!
+//! Each section of the file has one file in each layer, under the same name: its types here
+//! (`network`, `storage`, `identity`, `compute`, `perimeter`, `audit`; `environments` for
+//! requirements and gates, `types` for the top level), its validation in `validate/`, its
+//! architecture drift in `drift/architecture/`. A valid [`Baseline`] is then
 //! narrowed to one environment with [`Baseline::env_view`]: defaults merged with the
 //! environment's overrides, placeholders resolved. That [`EnvView`] is what drift works on and,
 //! as JSON ([`EnvView::to_json`]), what the Rego policies see as `data.baseline`.
 
-mod backups;
+mod audit;
 mod compute;
+mod environments;
+mod identity;
 mod network;
 mod perimeter;
+mod storage;
 mod types;
 mod validate;
 mod view;
@@ -22,10 +30,13 @@ use std::path::Path;
 
 pub use crate::diag::Problem;
 
-pub use backups::*;
+pub use audit::*;
 pub use compute::*;
-pub use network::NetworkSpec;
+pub use environments::*;
+pub use identity::*;
+pub use network::*;
 pub use perimeter::*;
+pub use storage::*;
 pub use types::*;
 pub use view::EnvView;
 

@@ -1,7 +1,9 @@
-//! The `architecture.perimeter` section of a baseline: what protects and watches the
-//! FlowForge entry point (guide, "Reference Architecture / 3. Perimeter": ALB with optional
-//! WAF; "Deployment Steps / 4": ALB/WAF and ACM certificates; "6": logs, metrics and alarms;
-//! "Operations & Handover": CloudWatch alarms and SNS notifications).
+//! The baseline's perimeter sections: `architecture.load_balancer`, the FlowForge entry point,
+//! and `architecture.perimeter`, what protects and watches it (guide, "Reference Architecture
+//! / 3. Perimeter": ALB with optional WAF; "Deployment Steps / 4": ALB/WAF and ACM
+//! certificates; "6": logs, metrics and alarms; "Operations & Handover": CloudWatch alarms and
+//! SNS notifications). Validated by `validate::perimeter`; drift in
+//! `drift::architecture::perimeter`.
 //!
 //! Whether each part is *required* in an environment is a requirement key
 //! (`waf_required`, `alarms_required`, `log_retention_min_days`, ...), so environments
@@ -10,6 +12,13 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LoadBalancerSpec {
+    pub name: String,
+    #[serde(default)]
+    pub allowed_ssl_policies: Vec<String>,
+}
 
 /// `architecture.perimeter`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

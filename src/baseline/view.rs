@@ -11,8 +11,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::types::*;
-use super::{Baseline, BaselineError};
+use super::*;
 
 /// The resolved baseline for one environment of one account.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -25,7 +24,7 @@ pub struct EnvView {
     pub gate: Gate,
     pub architecture: Architecture,
     pub roles: BTreeMap<String, RoleBaseline>,
-    pub network: super::NetworkSpec,
+    pub network: NetworkSpec,
     /// The environment's description (not part of `data.baseline`).
     #[serde(skip)]
     pub description: Option<String>,

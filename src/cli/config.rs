@@ -12,13 +12,16 @@
 //!   the binary was built from.
 //!
 //! The file is read before clap parses (it changes the defaults clap parses with), so its
-//! problems are reported with the file, line and column, exit 2, like every other input file.
+//! problems are reported with the file, line and column, exit 2, like every other input file,
+//! through the same reader and field toolkit ([`crate::diag::fields`]). Its keys are the
+//! options' long names, taken from the clap tree: the one list of them.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use clap::{Arg, Command, CommandFactory};
 
+use crate::diag::fields::{suggest, Codes, Ctx};
 use crate::diag::yaml::{self, RawNode, RawValue};
 use crate::diag::{Code, Problem};
 
@@ -291,30 +294,29 @@ pub fn read_config(path: &Path) -> Result<Config, ConfigError> {
     walk(&tree, &mut all);
     let known: std::collections::BTreeSet<&str> =
         all.iter().filter_map(|(_, a)| a.get_long()).filter(|l| !CLAP_OWN.contains(l) && *l != "config").collect();
-    let problem = |code: Code, n: &RawNode, message: String| Problem::new(code, &label, n.pos.line, n.pos.col, message);
-    let entries = match root.value {
-        RawValue::Map(entries) => entries,
+    let known_list: Vec<&str> = known.iter().copied().collect();
+    let cx = Ctx::new(&label, CODES);
+    let entries = match &root.value {
         RawValue::Null => Vec::new(),
-        ref other => {
+        RawValue::Map(_) => cx.entries(&root, "").unwrap_or_default(),
+        other => {
             let m = format!("expected a mapping of option names to values, found {}", other.type_name());
-            return Err(ConfigError { problems: vec![problem(Code::ConfigWrongType, &root, m)], details: Vec::new() });
+            cx.wrong_type(&root, m);
+            Vec::new()
         }
     };
     let mut values = Vec::new();
-    let mut problems = Vec::new();
     let mut details = Vec::new();
-    for (k, v) in entries {
-        let RawValue::Str(key) = &k.value else {
-            problems.push(problem(Code::ConfigWrongType, &k, "an option name must be a string".to_owned()));
-            continue;
-        };
+    for e in entries {
+        let (key, v) = (e.key, e.value);
         let long = key.replace('_', "-");
         if !known.contains(long.as_str()) {
-            problems.push(problem(
+            let hint = suggest(&long, &known_list).map(|s| format!(" did you mean {s:?}?")).unwrap_or_default();
+            cx.report(
                 Code::ConfigUnknownOption,
-                &k,
-                format!("unknown option {key:?}; expected the long name of an option, such as fail-on or format (see --help)"),
-            ));
+                e.key_pos,
+                format!("unknown option {key:?};{hint} expected the long name of an option, such as fail-on or format (see --help)"),
+            );
             continue;
         }
         let scalar = |n: &RawNode| match &n.value {
@@ -326,32 +328,41 @@ pub fn read_config(path: &Path) -> Result<Config, ConfigError> {
         };
         let value = match &v.value {
             RawValue::Seq(items) => items.iter().map(scalar).collect::<Option<Vec<_>>>().map(|v| v.join(",")),
-            _ => scalar(&v),
+            _ => scalar(v),
         };
         let Some(value) = value else {
-            problems.push(problem(
-                Code::ConfigWrongType,
-                &v,
+            cx.wrong_type(
+                v,
                 format!(
                     "option {key:?}: expected a string, number, boolean or a list of them, found {}",
                     v.value.type_name()
                 ),
-            ));
+            );
             continue;
         };
         if let Err((why, full)) = check_value(&tree, &long, &value) {
-            problems.push(problem(Code::ConfigInvalidValue, &v, format!("option {key:?}: {why}")));
+            cx.invalid(v, format!("option {key:?}: {why}"));
             details.push(format!("{label}:{}:{}: {full}", v.pos.line, v.pos.col));
             continue;
         }
         values.push((long, value));
     }
+    let problems = cx.into_problems();
     if !problems.is_empty() {
-        crate::diag::sort(&mut problems);
         return Err(ConfigError { problems, details });
     }
     Ok(Config { file: Some(path.to_path_buf()), values })
 }
+
+/// The configuration file's codes for the field toolkit's problems. Its keys are the options'
+/// long names, so none is required (the missing-key code is never raised).
+const CODES: Codes = Codes {
+    unknown_key: Code::ConfigUnknownOption,
+    missing_key: Code::ConfigUnknownOption,
+    wrong_type: Code::ConfigWrongType,
+    invalid_value: Code::ConfigInvalidValue,
+    empty: Code::ConfigInvalidValue,
+};
 
 #[cfg(test)]
 mod tests {
@@ -395,7 +406,10 @@ mod tests {
         let bad = dir.path().join("bad.yaml");
         std::fs::write(&bad, "env: prod\nfail-onn: high\nformat: {a: 1}\n").unwrap();
         let e = read_config(&bad).unwrap_err().message();
-        assert!(e.contains("bad.yaml:2:1: error[C002]") && e.contains("\"fail-onn\""), "{e}");
+        assert!(
+            e.contains("bad.yaml:2:1: error[C002]") && e.contains("\"fail-onn\"; did you mean \"fail-on\"?"),
+            "{e}"
+        );
         assert!(e.contains("bad.yaml:3:9: error[C003]") && e.contains("a mapping"), "{e}");
     }
 
@@ -461,6 +475,7 @@ mod tests {
         assert_eq!(codes(&case("list.yaml", b"- env\n")), ["C003"]);
         assert_eq!(codes(&case("typo.yaml", b"enviroment: prod\n")), ["C002"]);
         assert_eq!(codes(&case("null.yaml", b"env:\n")), ["C003"]);
+        assert_eq!(codes(&case("tag.yaml", b"env: !env prod\n")), ["Y003"], "a tag is refused YAML, as in every input");
         let bad = case("values.yaml", b"fail-on: urgent\nquiet: maybe\ncheck-timeout: 0\nformat: [json, sarif]\n");
         assert_eq!(codes(&bad), ["C004", "C004", "C004"]);
         assert_eq!(codes(&case("format.yaml", b"format: [json, jsn]\n")), ["C004"], "a format name");

@@ -10,8 +10,10 @@
 //! `docs/diagnostics.md`, and a test keeps that list, this table and the code format in step.
 //!
 //! This module imports no other module of ours, so that every layer (the model included) can
-//! report through it. [`yaml`] is the one positioned-YAML reader the YAML inputs share.
+//! report through it. [`yaml`] is the one positioned-YAML reader the YAML inputs share, and
+//! [`fields`] the one toolkit their validators declare keys and check values with.
 
+pub mod fields;
 pub mod yaml;
 
 use std::fmt;
@@ -68,6 +70,7 @@ codes! {
     YamlSyntax = "Y001", Error, "the file is not valid YAML (including a key given twice)";
     YamlDocuments = "Y002", Error, "the file holds more than one YAML document";
     YamlUnsupported = "Y003", Error, "a YAML feature the readers refuse: an alias, an unknown tag, a value that does not match its tag";
+    YamlTooDeep = "Y004", Error, "lists and mappings nested deeper than the readers accept (64 levels)";
     BaselineUnknownKey = "B001", Error, "baseline: a key (or requirement) the format does not have";
     BaselineMissingKey = "B002", Error, "baseline: a required key is missing";
     BaselineWrongType = "B003", Error, "baseline: a value of the wrong YAML type";

@@ -8,8 +8,9 @@
 //! expiring within `warn_days` is a warning; one that matches no result is stale.
 //!
 //! The file is read with the shared positioned-YAML reader ([`crate::diag::yaml`]) and
-//! validated in one pass: every problem is a [`Problem`] with its line, column and a `W...`
-//! code, and any problem is an input error (exit 2).
+//! validated in one pass with the field toolkit ([`crate::diag::fields`]): every problem is a
+//! [`Problem`] with its line, column and a `W...` code, and any problem is an input error
+//! (exit 2).
 //!
 //! A waiver names either a check's FAIL results (`check` and a resource selector) or drift
 //! items (`drift_id`, or `kind` and/or an `element` glob): an accepted drift item is WAIVED
@@ -21,7 +22,8 @@ use std::path::Path;
 use chrono::NaiveDate;
 use globset::{Glob, GlobMatcher};
 
-use crate::diag::yaml::{self, Pos, RawNode, RawValue};
+use crate::diag::fields::{Codes, Ctx};
+use crate::diag::yaml::{self, RawNode, RawValue};
 use crate::diag::{self, Code, Problem};
 use crate::model::{AppliedWaiver, CheckResult, Status, WaiverNote, WaiverState};
 use crate::policy::is_valid_check_id;
@@ -71,19 +73,14 @@ pub enum WaiverError {
 /// `{…}` alternations) compiles well inside the limit (see the test).
 const MAX_RESOURCE_GLOB_CHARS: usize = 2048;
 
-const KEYS: &[&str] = &[
-    "check",
-    "resource",
-    "tags",
-    "environments",
-    "reason",
-    "owner",
-    "ticket",
-    "expires",
-    "drift_id",
-    "kind",
-    "element",
-];
+/// The waiver file's codes for the field toolkit's problems.
+const CODES: Codes = Codes {
+    unknown_key: Code::WaiverUnknownKey,
+    missing_key: Code::WaiverMissingKey,
+    wrong_type: Code::WaiverWrongType,
+    invalid_value: Code::WaiverInvalidValue,
+    empty: Code::WaiverInvalidValue,
+};
 
 /// Loads and validates a waiver file.
 pub fn load(path: &Path) -> Result<Vec<Waiver>, WaiverError> {
@@ -92,241 +89,136 @@ pub fn load(path: &Path) -> Result<Vec<Waiver>, WaiverError> {
     parse(&path.display().to_string(), &text)
 }
 
-/// Collects problems for one file.
-struct Ctx<'f> {
-    file: &'f str,
-    problems: Vec<Problem>,
-}
-
-impl Ctx<'_> {
-    fn err(&mut self, code: Code, pos: Pos, message: impl Into<String>) {
-        self.problems.push(Problem::new(code, self.file, pos.line, pos.col, message));
-    }
-
-    /// "Must be X, found `node`": a wrong type, or YAML the reader refuses.
-    fn mismatch(&mut self, node: &RawNode, message: impl Into<String>) {
-        self.err(yaml::mismatch(node, Code::WaiverWrongType), node.pos, message);
-    }
-}
-
 /// Parses waiver YAML; `file` names it in messages.
 pub fn parse(file: &str, text: &str) -> Result<Vec<Waiver>, WaiverError> {
     let root = yaml::parse(text, file).map_err(|p| WaiverError::Invalid { problems: vec![p] })?;
-    let mut cx = Ctx { file, problems: Vec::new() };
-    let RawValue::Map(top) = &root.value else {
-        cx.mismatch(&root, format!("expected a mapping with a `waivers:` list, found {}", root.value.type_name()));
-        return Err(WaiverError::Invalid { problems: cx.problems });
-    };
-    let mut list: Option<&RawNode> = None;
-    for (k, v) in top {
-        match &k.value {
-            RawValue::Str(s) if s == "waivers" => list = Some(v),
-            RawValue::Str(s) if s == "version" => {
-                if v.value != RawValue::Int(1) {
-                    cx.err(Code::WaiverInvalidValue, v.pos, "unsupported waiver file version (expected 1)");
-                }
-            }
-            other => cx.err(
-                Code::WaiverUnknownKey,
-                k.pos,
-                format!("unknown key {} (expected `version` or `waivers`)", show(other)),
-            ),
-        }
-    }
-    let mut out = Vec::new();
-    match list {
-        None => cx.err(Code::WaiverMissingKey, root.pos, "missing `waivers:` list"),
-        Some(RawNode { value: RawValue::Seq(items), .. }) => {
-            for item in items {
-                if let Some(w) = waiver(&mut cx, item) {
-                    out.push(w);
-                }
-            }
-        }
-        Some(RawNode { value: RawValue::Null, .. }) => {}
-        Some(node) => cx.mismatch(node, format!("`waivers` must be a list, found {}", node.value.type_name())),
-    }
-    if cx.problems.is_empty() {
-        Ok(out)
-    } else {
-        diag::sort(&mut cx.problems);
-        Err(WaiverError::Invalid { problems: cx.problems })
-    }
+    let cx = Ctx::new(file, CODES);
+    let waivers = waiver_file(&cx, &root);
+    cx.finish(waivers, "the waiver file is invalid").map_err(|problems| WaiverError::Invalid { problems })
 }
 
-fn show(v: &RawValue) -> String {
-    match v {
-        RawValue::Str(s) => format!("`{s}`"),
-        other => other.type_name().to_owned(),
-    }
-}
-
-fn waiver(cx: &mut Ctx, item: &RawNode) -> Option<Waiver> {
-    let RawValue::Map(entries) = &item.value else {
-        cx.mismatch(item, format!("a waiver must be a mapping, found {}", item.value.type_name()));
+/// `version` (1) and the `waivers` list; every waiver is judged, the valid ones returned.
+fn waiver_file(cx: &Ctx, root: &RawNode) -> Option<Vec<Waiver>> {
+    if !matches!(root.value, RawValue::Map(_)) {
+        cx.wrong_type(root, format!("expected a mapping with a `waivers:` list, found {}", root.value.type_name()));
         return None;
-    };
-    let before = cx.problems.len();
-    let mut fields: BTreeMap<&str, &RawNode> = BTreeMap::new();
-    for (k, v) in entries {
-        match (&k.value, KEYS.iter().find(|key| matches!(&k.value, RawValue::Str(s) if s == **key))) {
-            (_, Some(key)) => {
-                fields.insert(key, v);
-            }
-            (other, None) => cx.err(
-                Code::WaiverUnknownKey,
-                k.pos,
-                format!("unknown key {} (expected one of: {})", show(other), KEYS.join(", ")),
-            ),
+    }
+    let t = cx.table(root, "")?;
+    t.opt("version", |n, _| {
+        if n.value != RawValue::Int(1) {
+            cx.invalid(n, "unsupported waiver file version (expected 1)");
+        }
+        Some(())
+    });
+    t.req("waivers", |n, p| match &n.value {
+        RawValue::Null => Some(Vec::new()),
+        _ => {
+            let items = cx.seq(n, p, false)?;
+            Some(items.iter().enumerate().filter_map(|(i, item)| waiver(cx, item, &format!("{p}[{i}]"))).collect())
+        }
+    })
+}
+
+/// A glob of at most [`MAX_RESOURCE_GLOB_CHARS`] characters (`key` names it in messages).
+fn glob(cx: &Ctx, node: &RawNode, key: &str, pattern: &str) -> Option<GlobMatcher> {
+    if pattern.chars().count() > MAX_RESOURCE_GLOB_CHARS {
+        let message = if key == "resource" {
+            format!(
+                "`resource` glob is {} characters long, more than {MAX_RESOURCE_GLOB_CHARS} (the longest ARN AWS allows)",
+                pattern.chars().count()
+            )
+        } else {
+            format!("`{key}` glob is too long")
+        };
+        cx.invalid(node, message);
+        return None;
+    }
+    match Glob::new(pattern) {
+        Ok(g) => Some(g.compile_matcher()),
+        Err(e) => {
+            cx.invalid(node, format!("`{key}` is not a valid glob: {e}"));
+            None
         }
     }
-    let string = |key: &str, required: bool, cx: &mut Ctx| -> Option<String> {
-        match fields.get(key) {
-            Some(RawNode { value: RawValue::Str(s), pos }) if s.trim().is_empty() => {
-                cx.err(Code::WaiverInvalidValue, *pos, format!("`{key}` must not be empty"));
-                None
-            }
-            Some(RawNode { value: RawValue::Str(s), .. }) => Some(s.clone()),
-            Some(node) => {
-                cx.mismatch(node, format!("`{key}` must be a string, found {}", node.value.type_name()));
-                None
-            }
-            None if required => {
-                cx.err(Code::WaiverMissingKey, item.pos, format!("missing required key `{key}`"));
-                None
-            }
-            None => None,
-        }
-    };
-    let is_drift = ["drift_id", "kind", "element"].iter().any(|k| fields.contains_key(k));
-    if is_drift {
-        for key in ["check", "resource", "tags"] {
-            if let Some(node) = fields.get(key) {
-                cx.err(
-                    Code::WaiverInvalidValue,
-                    node.pos,
+}
+
+fn waiver(cx: &Ctx, item: &RawNode, path: &str) -> Option<Waiver> {
+    let t = cx.table(item, path)?;
+    let before = cx.problem_count();
+    let string = |n: &RawNode, p: &str| cx.string(n, p);
+    let check_node = t.get("check");
+    let resource_node = t.get("resource");
+    let tags_node = t.get("tags");
+    let environments = t.or("environments", Vec::new(), |n, p| cx.list(n, p, false, string));
+    let reason = t.req("reason", string);
+    let owner = t.req("owner", string);
+    let ticket = t.opt("ticket", string).flatten();
+    let expires = t.req("expires", |n, p| {
+        let text = cx.string(n, p)?;
+        NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+            .map_err(|_| cx.invalid(n, format!("`expires` must be a date YYYY-MM-DD, found {text:?}")))
+            .ok()
+    });
+    let drift_id = t.opt("drift_id", string).flatten();
+    let kind = t.opt("kind", string).flatten();
+    let element_pattern = t.opt("element", string).flatten();
+    // A drift waiver names drift items; a check waiver names a check and resources.
+    let is_drift = ["drift_id", "kind", "element"].iter().any(|k| t.has(k));
+    let check = if is_drift {
+        for (key, node) in [("check", check_node), ("resource", resource_node), ("tags", tags_node)] {
+            if let Some(node) = node {
+                cx.invalid(
+                    node,
                     format!(
                         "`{key}` is for check waivers; a drift waiver names `drift_id`, or `kind` and/or `element`"
                     ),
                 );
             }
         }
-    }
-    let check = if is_drift { Some(String::new()) } else { string("check", true, cx) };
-    let drift_id = string("drift_id", false, cx);
-    let kind = string("kind", false, cx);
-    let element_pattern = string("element", false, cx);
-    let element = match (&element_pattern, fields.get("element")) {
-        (Some(p), Some(node)) => match Glob::new(p) {
-            Ok(g) if p.chars().count() <= MAX_RESOURCE_GLOB_CHARS => Some(g.compile_matcher()),
-            Ok(_) => {
-                cx.err(Code::WaiverInvalidValue, node.pos, "`element` glob is too long");
-                None
-            }
-            Err(e) => {
-                cx.err(Code::WaiverInvalidValue, node.pos, format!("`element` is not a valid glob: {e}"));
-                None
-            }
-        },
-        _ => None,
+        Some(String::new())
+    } else {
+        t.req("check", string)
     };
-    let reason = string("reason", true, cx);
-    let owner = string("owner", true, cx);
-    let ticket = string("ticket", false, cx);
-    let resource_pattern = string("resource", false, cx);
-    let expires_text = string("expires", true, cx);
-
-    if let (Some(c), Some(node)) = (check.as_ref().filter(|_| !is_drift), fields.get("check")) {
+    let element = t.get("element").zip(element_pattern.as_ref()).and_then(|(n, p)| glob(cx, n, "element", p));
+    if let (Some(c), Some(node)) = (check.as_ref().filter(|_| !is_drift), check_node) {
         if !is_valid_check_id(c) {
-            cx.err(Code::WaiverInvalidValue, node.pos, format!("`check` {c:?} is not a check id (like FF-S3-001)"));
+            cx.invalid(node, format!("`check` {c:?} is not a check id (like FF-S3-001)"));
         }
     }
-    let expires = match (&expires_text, fields.get("expires")) {
-        (Some(t), Some(node)) => match NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
-                cx.err(Code::WaiverInvalidValue, node.pos, format!("`expires` must be a date YYYY-MM-DD, found {t:?}"));
-                None
-            }
-        },
-        _ => None,
-    };
-    let resource = match (&resource_pattern, fields.get("resource")) {
-        (Some(p), Some(node)) if p.chars().count() > MAX_RESOURCE_GLOB_CHARS => {
-            cx.err(
-                Code::WaiverInvalidValue,
-                node.pos,
-                format!(
-                    "`resource` glob is {} characters long, more than {MAX_RESOURCE_GLOB_CHARS} (the longest ARN AWS allows)",
-                    p.chars().count()
-                ),
-            );
-            None
-        }
-        (Some(p), Some(node)) => match Glob::new(p) {
-            Ok(g) => Some(g.compile_matcher()),
-            Err(e) => {
-                cx.err(Code::WaiverInvalidValue, node.pos, format!("`resource` is not a valid glob: {e}"));
-                None
-            }
-        },
-        _ => None,
-    };
+    let resource_pattern = resource_node.and_then(|n| string(n, &t.key_path("resource")));
+    let resource = resource_node.zip(resource_pattern.as_ref()).and_then(|(n, p)| glob(cx, n, "resource", p));
     let mut tags = BTreeMap::new();
-    match fields.get("tags") {
-        None => {}
-        Some(RawNode { value: RawValue::Map(pairs), .. }) => {
-            for (k, v) in pairs {
-                match (&k.value, &v.value) {
-                    (RawValue::Str(k), RawValue::Str(v)) => {
-                        tags.insert(k.clone(), v.clone());
-                    }
-                    (RawValue::Str(_), _) => cx.mismatch(v, "tags must map strings to strings"),
-                    _ => cx.mismatch(k, "tags must map strings to strings"),
+    if let Some(entries) = tags_node.and_then(|n| cx.entries(n, &t.key_path("tags"))) {
+        for e in entries {
+            match &e.value.value {
+                RawValue::Str(v) => {
+                    tags.insert(e.key.to_owned(), v.clone());
                 }
+                _ => cx.wrong_type(e.value, "tags must map strings to strings"),
             }
         }
-        Some(node) => cx.mismatch(node, format!("`tags` must be a mapping, found {}", node.value.type_name())),
     }
-    if !is_drift
-        && resource_pattern.is_none()
-        && tags.is_empty()
-        && !fields.contains_key("resource")
-        && !fields.contains_key("tags")
-    {
-        cx.err(
+    if !is_drift && resource_node.is_none() && tags_node.is_none() {
+        cx.report(
             Code::WaiverNoSelector,
             item.pos,
             "a waiver needs a resource selector: `resource` (ARN glob) and/or `tags`",
         );
     }
-    let mut environments = Vec::new();
-    match fields.get("environments") {
-        None => {}
-        Some(RawNode { value: RawValue::Seq(items), .. }) => {
-            for i in items {
-                match &i.value {
-                    RawValue::Str(s) => environments.push(s.clone()),
-                    other => cx.mismatch(i, format!("environment names are strings, found {}", other.type_name())),
-                }
-            }
-        }
-        Some(node) => cx.mismatch(node, format!("`environments` must be a list, found {}", node.value.type_name())),
-    }
-    if cx.problems.len() > before {
+    if cx.problem_count() > before {
         return None;
     }
     Some(Waiver {
         location: format!(
             "{}:{}",
-            Path::new(cx.file).file_name().and_then(|n| n.to_str()).unwrap_or(cx.file),
+            Path::new(cx.file()).file_name().and_then(|n| n.to_str()).unwrap_or(cx.file()),
             item.pos.line
         ),
         check: check?,
         resource,
         resource_pattern,
         tags,
-        environments,
+        environments: environments?,
         reason: reason?,
         owner: owner?,
         ticket,
@@ -593,14 +485,26 @@ mod tests {
         for needle in [
             "w.yaml:2:12: error[W004]:",
             "not a check id",
-            "missing required key `reason`",
+            "waivers[0]: missing key `reason`",
             "w.yaml:5:",
             "YYYY-MM-DD",
             "w.yaml:6:5: error[W001]: unknown key `colour`",
-            "error[W002]: missing required key `reason`",
+            "error[W002]: waivers[0]: missing key `reason`",
         ] {
             assert!(text.contains(needle), "missing {needle:?} in:\n{text}");
         }
+    }
+
+    /// A misspelt key names the key it probably meant and the keys a waiver has (the field
+    /// toolkit's one phrasing), and the key it replaced is missing.
+    #[test]
+    fn misspelt_key_suggests_the_known_one() {
+        let err = parse("w.yaml", &FILE.replace("    owner:", "    ownr:")).unwrap_err().to_string();
+        assert!(
+            err.contains("w.yaml:6:5: error[W001]: unknown key `ownr` in waivers[0]: did you mean `owner`? expected one of check, resource, tags,"),
+            "{err}"
+        );
+        assert!(err.contains("w.yaml:2:5: error[W002]: waivers[0]: missing key `owner`"), "{err}");
     }
 
     /// A multi-document waiver file was once called "a baseline file": the message is the

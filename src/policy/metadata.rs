@@ -5,12 +5,14 @@
 //! Parsing is strict: a missing key, an unknown key or a value of the wrong shape is a
 //! [`Problem`] (`M...` codes) naming the file, line and column of the offending YAML, and
 //! every problem of a block is reported, not only the first. The block is read with the shared
-//! positioned-YAML reader ([`crate::diag::yaml`]) after the comment markers are cut off, and
-//! positions are mapped back to the Rego file.
+//! positioned-YAML reader ([`crate::diag::yaml`]) after the comment markers are cut off, its
+//! keys declared once with the field toolkit ([`crate::diag::fields`]), and positions are
+//! mapped back to the Rego file.
 
 use std::collections::BTreeMap;
 
-use crate::diag::yaml::{self, RawNode, RawValue};
+use crate::diag::fields::{Codes, Ctx, Embedded};
+use crate::diag::yaml::{self, Pos, RawNode, RawValue};
 use crate::diag::{self, Code, Problem};
 use crate::model::{collection_info, CheckMeta, Severity};
 
@@ -19,9 +21,6 @@ pub const AREAS: [&str; 7] = ["tls", "encryption", "vpc-endpoints", "multi-az", 
 
 /// The compliance frameworks a check may map to.
 pub const FRAMEWORKS: [&str; 3] = ["cis-aws-foundations", "aws-fsbp", "nist-800-53-r5"];
-
-const TOP_KEYS: [&str; 3] = ["title", "description", "custom"];
-const CUSTOM_KEYS: [&str; 7] = ["id", "severity", "collection", "remediation", "frameworks", "guide_section", "area"];
 
 /// The `package` declaration of a Rego file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,24 +101,19 @@ pub fn parse_check_metadata(file: &str, text: &str) -> Result<CheckMeta, Vec<Pro
     let yaml: String = yaml_lines.iter().map(|l| format!("{}\n", comment_body(l))).collect();
     // Characters cut off each line (indentation, `#`, one space): added back to YAML columns.
     let prefixes = yaml_lines.iter().map(|l| l.chars().count() - comment_body(l).chars().count()).collect();
-    let mut cx = Ctx { file, marker_line, prefixes, problems: Vec::new() };
+    let cx = Ctx::embedded(file, CODES, Embedded { first_line: marker_line, prefixes }).root_named("METADATA");
     let meta = match yaml::parse(&yaml, file) {
-        Ok(root) => parse_yaml(&mut cx, &root, &package),
+        Ok(root) => parse_yaml(&cx, &root, &package),
         Err(mut p) => {
-            (p.line, p.col) = cx.position(p.line, p.col);
-            p.message = format!("METADATA is not valid YAML: {}", p.message);
-            cx.problems.push(p);
+            p.message = match p.code {
+                Code::YamlTooDeep => format!("METADATA: {}", p.message),
+                _ => format!("METADATA is not valid YAML: {}", p.message),
+            };
+            cx.report_read_error(p);
             None
         }
     };
-    let mut problems = cx.problems;
-    match meta {
-        Some(meta) if problems.is_empty() => Ok(meta),
-        _ => {
-            diag::sort(&mut problems);
-            Err(problems)
-        }
-    }
+    cx.finish(meta, "METADATA is invalid")
 }
 
 /// A comment line without its `#` and one following space.
@@ -128,96 +122,62 @@ fn comment_body(line: &str) -> &str {
     body.strip_prefix(' ').unwrap_or(body)
 }
 
-struct Ctx<'a> {
-    file: &'a str,
-    marker_line: usize,
-    prefixes: Vec<usize>,
-    problems: Vec<Problem>,
-}
+/// METADATA's codes for the field toolkit's problems (an empty value counts as the wrong type).
+const CODES: Codes = Codes {
+    unknown_key: Code::MetadataUnknownKey,
+    missing_key: Code::MetadataMissingKey,
+    wrong_type: Code::MetadataWrongType,
+    invalid_value: Code::MetadataInvalidValue,
+    empty: Code::MetadataWrongType,
+};
 
-impl Ctx<'_> {
-    /// The Rego file's line and column of a position in the METADATA YAML.
-    fn position(&self, line: usize, col: usize) -> (usize, usize) {
-        match line {
-            0 => (self.marker_line, 0),
-            l => (self.marker_line + l, col + self.prefixes.get(l - 1).copied().unwrap_or(0)),
-        }
-    }
-
-    fn err(&mut self, code: Code, node: &RawNode, msg: impl Into<String>) {
-        let (line, col) = self.position(node.pos.line, node.pos.col);
-        self.problems.push(Problem::new(code, self.file, line, col, msg));
-    }
-
-    /// A wrong type at `node`, or YAML the reader refuses.
-    fn mismatch(&mut self, node: &RawNode, msg: impl Into<String>) {
-        self.err(yaml::mismatch(node, Code::MetadataWrongType), node, msg);
-    }
-}
-
-fn parse_yaml(cx: &mut Ctx, root: &RawNode, package: &PackageDecl) -> Option<CheckMeta> {
+fn parse_yaml(cx: &Ctx, root: &RawNode, package: &PackageDecl) -> Option<CheckMeta> {
     if root.value == RawValue::Null {
-        cx.problems.push(Problem::new(Code::MetadataMissing, cx.file, cx.marker_line, 0, "METADATA block is empty"));
+        cx.report(Code::MetadataMissing, Pos::default(), "METADATA block is empty");
         return None;
     }
-    let top = mapping(cx, root, "METADATA", &TOP_KEYS)?;
-    let title = required_string(cx, &top, root, "title");
-    let description = required_string(cx, &top, root, "description");
-    let Some(custom_node) = top.get("custom").copied() else {
-        cx.err(Code::MetadataMissingKey, root, "missing key `custom`");
-        return None;
-    };
-    let custom = mapping(cx, custom_node, "custom", &CUSTOM_KEYS)?;
-
-    let id = required_string(cx, &custom, custom_node, "id");
-    if let (Some(id), Some(node)) = (&id, custom.get("id")) {
-        if !is_valid_check_id(id) {
-            cx.err(
-                Code::MetadataInvalidValue,
-                node,
-                format!("id {id:?} is not of the form FF-<AREA>-<NNN>, e.g. FF-S3-001"),
-            );
+    let top = cx.table(root, "")?;
+    let text = |n: &RawNode, p: &str| cx.string(n, p).map(|s| s.trim().to_owned());
+    let title = top.req("title", text);
+    let description = top.req("description", text);
+    let custom = top.req("custom", |n, p| cx.table(n, p))?;
+    let id = custom.req("id", |n, p| {
+        let id = text(n, p)?;
+        if !is_valid_check_id(&id) {
+            cx.invalid(n, format!("id {id:?} is not of the form FF-<AREA>-<NNN>, e.g. FF-S3-001"));
+            return None;
         }
-    }
-    let severity = required_string(cx, &custom, custom_node, "severity").and_then(|s| {
-        let node = custom.get("severity")?;
+        Some(id)
+    });
+    let severity = custom.req("severity", |n, p| {
+        let s = text(n, p)?;
         match s.parse::<Severity>() {
             Ok(sev) if sev.as_str() == s => Some(sev),
             _ => {
-                cx.err(
-                    Code::MetadataInvalidValue,
-                    node,
-                    format!("severity {s:?} is not one of critical, high, medium, low, info"),
-                );
+                cx.invalid(n, format!("severity {s:?} is not one of critical, high, medium, low, info"));
                 None
             }
         }
     });
-    let collection = required_string(cx, &custom, custom_node, "collection");
-    if let (Some(c), Some(node)) = (&collection, custom.get("collection")) {
-        if collection_info(c).is_none() {
-            cx.err(
-                Code::MetadataInvalidValue,
-                node,
-                format!("collection {c:?} is not a snapshot collection (see model::COLLECTIONS)"),
-            );
+    let collection = custom.req("collection", |n, p| {
+        let c = text(n, p)?;
+        if collection_info(&c).is_none() {
+            cx.invalid(n, format!("collection {c:?} is not a snapshot collection (see model::COLLECTIONS)"));
+            return None;
         }
-    }
-    let remediation = required_string(cx, &custom, custom_node, "remediation");
-    let guide_section = required_string(cx, &custom, custom_node, "guide_section");
-    let area = required_string(cx, &custom, custom_node, "area");
-    if let (Some(a), Some(node)) = (&area, custom.get("area")) {
+        Some(c)
+    });
+    let remediation = custom.req("remediation", text);
+    let frameworks = custom.req("frameworks", |n, p| frameworks(cx, n, p));
+    let guide_section = custom.req("guide_section", text);
+    let area = custom.req("area", |n, p| {
+        let a = text(n, p)?;
         if !AREAS.contains(&a.as_str()) {
-            cx.err(Code::MetadataInvalidValue, node, format!("area {a:?} is not one of {}", AREAS.join(", ")));
+            cx.invalid(n, format!("area {a:?} is not one of {}", AREAS.join(", ")));
+            return None;
         }
-    }
-    let frameworks = match custom.get("frameworks") {
-        None => {
-            cx.err(Code::MetadataMissingKey, custom_node, "missing key `custom.frameworks`");
-            None
-        }
-        Some(node) => frameworks(cx, node),
-    };
+        Some(a)
+    });
     Some(CheckMeta {
         id: id?,
         package: package.name.clone(),
@@ -229,80 +189,38 @@ fn parse_yaml(cx: &mut Ctx, root: &RawNode, package: &PackageDecl) -> Option<Che
         frameworks: frameworks?,
         guide_section: guide_section?,
         area: area?,
-        source: cx.file.to_owned(),
+        source: cx.file().to_owned(),
     })
 }
 
-/// A mapping with string keys, checked against the allowed keys (unknown keys are problems).
-fn mapping<'n>(cx: &mut Ctx, node: &'n RawNode, what: &str, allowed: &[&str]) -> Option<BTreeMap<String, &'n RawNode>> {
-    let RawValue::Map(map) = &node.value else {
-        cx.mismatch(node, format!("`{what}` must be a mapping, found {}", node.value.type_name()));
-        return None;
-    };
-    let mut out = BTreeMap::new();
-    for (k, v) in map {
-        match &k.value {
-            RawValue::Str(key) => {
-                if !allowed.contains(&key.as_str()) {
-                    cx.err(
-                        Code::MetadataUnknownKey,
-                        k,
-                        format!("unknown key `{key}` in `{what}` (expected one of: {})", allowed.join(", ")),
-                    );
-                }
-                out.insert(key.clone(), v);
-            }
-            _ => cx.mismatch(k, format!("keys of `{what}` must be strings, found {}", k.value.type_name())),
-        }
-    }
-    Some(out)
-}
-
-fn required_string(cx: &mut Ctx, map: &BTreeMap<String, &RawNode>, parent: &RawNode, key: &str) -> Option<String> {
-    let Some(node) = map.get(key) else {
-        cx.err(Code::MetadataMissingKey, parent, format!("missing key `{key}`"));
-        return None;
-    };
-    match &node.value {
-        RawValue::Str(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
-        RawValue::Str(_) => {
-            cx.err(Code::MetadataWrongType, node, format!("`{key}` must not be empty"));
-            None
-        }
-        other => {
-            cx.mismatch(node, format!("`{key}` must be a string, found {}", other.type_name()));
-            None
-        }
-    }
-}
-
-fn frameworks(cx: &mut Ctx, node: &RawNode) -> Option<BTreeMap<String, Vec<String>>> {
-    let map = mapping(cx, node, "frameworks", &FRAMEWORKS)?;
+/// `custom.frameworks`: framework → control ids (strings: `1.10` unquoted would be a number).
+fn frameworks(cx: &Ctx, node: &RawNode, path: &str) -> Option<BTreeMap<String, Vec<String>>> {
+    let t = cx.table(node, path)?;
     let mut out = BTreeMap::new();
     let mut ok = true;
-    for (name, list) in map {
-        let RawValue::Seq(items) = &list.value else {
-            cx.mismatch(list, format!("`frameworks.{name}` must be a list of control ids"));
-            ok = false;
-            continue;
-        };
-        let mut ids = Vec::new();
-        for item in items {
-            match &item.value {
-                RawValue::Str(s) if !s.trim().is_empty() => ids.push(s.trim().to_owned()),
+    for name in FRAMEWORKS {
+        let ids = t.opt(name, |list, p| {
+            cx.list(list, p, false, |item, _| match &item.value {
+                RawValue::Str(s) if !s.trim().is_empty() => Some(s.trim().to_owned()),
                 _ => {
-                    ok = false;
-                    cx.err(
-                        yaml::mismatch(item, Code::MetadataInvalidValue),
+                    cx.refuse(
                         item,
+                        Code::MetadataInvalidValue,
                         format!(
                             "control ids in `frameworks.{name}` must be non-empty strings (quote numbers such as \"1.10\")"
                         ),
-                    )
+                    );
+                    None
                 }
+            })
+        });
+        match ids {
+            Some(Some(ids)) => {
+                out.insert(name.to_owned(), ids);
             }
+            Some(None) => {}
+            None => ok = false,
         }
-        out.insert(name, ids);
     }
     ok.then_some(out)
 }
@@ -371,6 +289,19 @@ import rego.v1
             "{rendered:?}"
         );
         assert_eq!(problems.len(), 3, "{rendered:?}");
+    }
+
+    /// A misspelt key names the key it probably meant, placed in the Rego file.
+    #[test]
+    fn misspelt_key_suggests_the_known_one() {
+        let problems =
+            parse_check_metadata("p.rego", &GOOD.replace("#   severity: high", "#   severty: high")).unwrap_err();
+        let msgs: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert!(
+            msgs.contains(&"p.rego:7:5: error[M002]: unknown key `severty` in custom: did you mean `severity`? expected one of id, severity, collection, remediation, frameworks, guide_section, area".to_owned()),
+            "{msgs:?}"
+        );
+        assert!(msgs.contains(&"p.rego:6:5: error[M003]: custom: missing key `severity`".to_owned()), "{msgs:?}");
     }
 
     /// A tag in METADATA (`!ref`) is refused by the shared reader's rule, at its position.

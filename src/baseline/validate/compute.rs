@@ -1,97 +1,40 @@
-//! Validation of `architecture.compute` (types in [`crate::baseline::ComputeSpec`]).
+//! Validation of the compute sections ([`crate::baseline::compute`]): `architecture.eks_cluster`
+//! and `architecture.compute`.
 
-use super::{boolean, list, map, opt, pattern, string, Ctx};
-use crate::baseline::compute::{ComputeSpec, ControlPlaneSpec, EcrSpec, IrsaSpec};
+use super::Cx;
+use crate::baseline::*;
 use crate::diag::yaml::RawNode;
-use crate::diag::Code;
 
-const KEYS: &[&str] =
-    &["control_plane", "ecr", "irsa", "node_groups", "node_role", "node_allowed_actions", "eks_log_types"];
 const HOSTS: &[&str] = &["ecs", "apprunner"];
 const LOG_TYPES: &[&str] = &["api", "audit", "authenticator", "controllerManager", "scheduler"];
 
-pub(super) fn compute(cx: &mut Ctx, node: &RawNode) -> Option<ComputeSpec> {
-    let p = "architecture.compute";
-    let m = map(cx, node, p, Some(KEYS), &["control_plane", "ecr"])?;
-    let control_plane = m.get("control_plane").and_then(|n| control_plane(cx, n));
-    let ecr = m.get("ecr").and_then(|n| {
-        let ep = format!("{p}.ecr");
-        let e = map(cx, n, &ep, Some(&["repositories", "kms_required", "allowed_accounts"]), &["repositories"])?;
-        let repositories = e
-            .get("repositories")
-            .and_then(|n| list(cx, n, &format!("{ep}.repositories"), true, |cx, i, ip| pattern(cx, i, ip, false)));
-        let kms_required = match e.get("kms_required") {
-            Some(n) => boolean(cx, n, &format!("{ep}.kms_required")),
-            None => Some(false),
-        };
-        let allowed_accounts = match e.get("allowed_accounts") {
-            Some(n) => list(cx, n, &format!("{ep}.allowed_accounts"), false, |cx, i, ip| {
-                let s = string(cx, i, ip)?;
-                if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) || s == "{account_id}" {
-                    Some(s)
-                } else {
-                    cx.err(
-                        Code::BaselineInvalidValue,
-                        i.pos,
-                        format!("{ip}: expected a 12-digit account id, found {s:?}"),
-                    );
-                    None
-                }
-            }),
-            None => Some(Vec::new()),
-        };
-        Some(EcrSpec { repositories: repositories?, kms_required: kms_required?, allowed_accounts: allowed_accounts? })
-    });
-    let irsa = opt(m.get("irsa"), |n| {
-        let ip = format!("{p}.irsa");
-        let i = map(cx, n, &ip, Some(&["role", "service_accounts"]), &["role", "service_accounts"])?;
-        let role = i.get("role").and_then(|n| pattern(cx, n, &format!("{ip}.role"), false));
-        let sas = i.get("service_accounts").and_then(|n| {
-            list(cx, n, &format!("{ip}.service_accounts"), true, |cx, item, sp| {
-                let s = string(cx, item, sp)?;
-                let parts: Vec<&str> = s.split(':').collect();
-                let ok = parts.len() == 4
-                    && parts[0] == "system"
-                    && parts[1] == "serviceaccount"
-                    && parts[2..].iter().all(|x| !x.is_empty() && !x.contains('*') && !x.contains('?'));
-                if !ok {
-                    cx.err(
-                        Code::BaselineInvalidValue,
-                        item.pos,
-                        format!(
-                            "{sp}: expected `system:serviceaccount:<namespace>:<name>` without wildcards, found {s:?}"
-                        ),
-                    );
-                    return None;
-                }
-                Some(s)
-            })
-        });
-        Some(IrsaSpec { role: role?, service_accounts: sas? })
-    });
-    let strings = |cx: &mut Ctx, k: &str| match m.get(k) {
-        Some(n) => list(cx, n, &format!("{p}.{k}"), false, |cx, i, ip| pattern(cx, i, ip, false)),
-        None => Some(Vec::new()),
-    };
-    let node_groups = strings(cx, "node_groups");
-    let node_allowed_actions = strings(cx, "node_allowed_actions");
-    let node_role = opt(m.get("node_role"), |n| pattern(cx, n, &format!("{p}.node_role"), false));
-    let eks_log_types = match m.get("eks_log_types") {
-        Some(n) => list(cx, n, &format!("{p}.eks_log_types"), false, |cx, i, ip| {
-            let s = string(cx, i, ip)?;
+/// `architecture.eks_cluster`.
+pub(super) fn eks_cluster(cx: &Cx, node: &RawNode, path: &str) -> Option<EksClusterSpec> {
+    let t = cx.table(node, path)?;
+    let name = t.req("name", |n, p| cx.pattern(n, p, false));
+    Some(EksClusterSpec { name: name? })
+}
+
+/// `architecture.compute`.
+pub(super) fn compute(cx: &Cx, node: &RawNode, path: &str) -> Option<ComputeSpec> {
+    let t = cx.table(node, path)?;
+    let control_plane = t.req("control_plane", |n, p| control_plane(cx, n, p));
+    let ecr = t.req("ecr", |n, p| ecr(cx, n, p));
+    let irsa = t.opt("irsa", |n, p| irsa(cx, n, p));
+    let node_groups = t.or("node_groups", Vec::new(), |n, p| cx.patterns(n, p, false));
+    let node_role = t.opt("node_role", |n, p| cx.pattern(n, p, false));
+    let node_allowed_actions = t.or("node_allowed_actions", Vec::new(), |n, p| cx.patterns(n, p, false));
+    let eks_log_types = t.or("eks_log_types", Vec::new(), |n, p| {
+        cx.list(n, p, false, |i, ip| {
+            let s = cx.string(i, ip)?;
             if LOG_TYPES.contains(&s.as_str()) {
                 Some(s)
             } else {
-                cx.err(
-                    Code::BaselineInvalidValue,
-                    i.pos,
-                    format!("{ip}: unknown EKS log type {s:?} (expected one of {})", LOG_TYPES.join(", ")),
-                );
+                cx.invalid(i, format!("{ip}: unknown EKS log type {s:?} (expected one of {})", LOG_TYPES.join(", ")));
                 None
             }
-        }),
-        None => Some(Vec::new()),
-    };
+        })
+    });
     Some(ComputeSpec {
         control_plane: control_plane?,
         ecr: ecr?,
@@ -103,40 +46,71 @@ pub(super) fn compute(cx: &mut Ctx, node: &RawNode) -> Option<ComputeSpec> {
     })
 }
 
-fn control_plane(cx: &mut Ctx, node: &RawNode) -> Option<ControlPlaneSpec> {
-    let p = "architecture.compute.control_plane";
-    let keys =
-        &["host", "cluster", "service", "task_role", "execution_role", "read_only_root_filesystem", "non_privileged"];
-    let m = map(cx, node, p, Some(keys), &["host", "service", "task_role"])?;
-    let host = m.get("host").and_then(|n| {
-        let s = string(cx, n, &format!("{p}.host"))?;
+fn ecr(cx: &Cx, node: &RawNode, path: &str) -> Option<EcrSpec> {
+    let t = cx.table(node, path)?;
+    let repositories = t.req("repositories", |n, p| cx.patterns(n, p, true));
+    let kms_required = t.or("kms_required", false, |n, p| cx.boolean(n, p));
+    let allowed_accounts = t.or("allowed_accounts", Vec::new(), |n, p| {
+        cx.list(n, p, false, |i, ip| {
+            let s = cx.string(i, ip)?;
+            if s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit()) || s == "{account_id}" {
+                Some(s)
+            } else {
+                cx.invalid(i, format!("{ip}: expected a 12-digit account id, found {s:?}"));
+                None
+            }
+        })
+    });
+    Some(EcrSpec { repositories: repositories?, kms_required: kms_required?, allowed_accounts: allowed_accounts? })
+}
+
+fn irsa(cx: &Cx, node: &RawNode, path: &str) -> Option<IrsaSpec> {
+    let t = cx.table(node, path)?;
+    let role = t.req("role", |n, p| cx.pattern(n, p, false));
+    let service_accounts = t.req("service_accounts", |n, p| {
+        cx.list(n, p, true, |item, sp| {
+            let s = cx.string(item, sp)?;
+            let parts: Vec<&str> = s.split(':').collect();
+            let ok = parts.len() == 4
+                && parts[0] == "system"
+                && parts[1] == "serviceaccount"
+                && parts[2..].iter().all(|x| !x.is_empty() && !x.contains('*') && !x.contains('?'));
+            if !ok {
+                cx.invalid(
+                    item,
+                    format!("{sp}: expected `system:serviceaccount:<namespace>:<name>` without wildcards, found {s:?}"),
+                );
+                return None;
+            }
+            Some(s)
+        })
+    });
+    Some(IrsaSpec { role: role?, service_accounts: service_accounts? })
+}
+
+fn control_plane(cx: &Cx, node: &RawNode, path: &str) -> Option<ControlPlaneSpec> {
+    let t = cx.table(node, path)?;
+    let host = t.req("host", |n, p| {
+        let s = cx.string(n, p)?;
         if HOSTS.contains(&s.as_str()) {
-            Some((s, n.pos))
+            Some((s, n))
         } else {
-            cx.err(
-                Code::BaselineInvalidValue,
-                n.pos,
-                format!("{p}.host: unknown host {s:?} (expected ecs or apprunner)"),
-            );
+            cx.invalid(n, format!("{p}: unknown host {s:?} (expected ecs or apprunner)"));
             None
         }
     });
-    let cluster = opt(m.get("cluster"), |n| pattern(cx, n, &format!("{p}.cluster"), false));
-    if let (Some((h, pos)), Some(None)) = (&host, &cluster) {
+    let cluster = t.opt("cluster", |n, p| cx.pattern(n, p, false));
+    let service = t.req("service", |n, p| cx.pattern(n, p, false));
+    let task_role = t.req("task_role", |n, p| cx.pattern(n, p, false));
+    let execution_role = t.opt("execution_role", |n, p| cx.pattern(n, p, false));
+    let read_only_root_filesystem = t.or("read_only_root_filesystem", false, |n, p| cx.boolean(n, p));
+    let non_privileged = t.or("non_privileged", false, |n, p| cx.boolean(n, p));
+    if let (Some((h, n)), Some(None)) = (&host, &cluster) {
         if h == "ecs" {
-            cx.err(Code::BaselineInvalidValue, *pos, format!("{p}: host ecs needs `cluster` (the ECS cluster's name)"));
+            cx.invalid(n, format!("{path}: host ecs needs `cluster` (the ECS cluster's name)"));
             return None;
         }
     }
-    let service = m.get("service").and_then(|n| pattern(cx, n, &format!("{p}.service"), false));
-    let task_role = m.get("task_role").and_then(|n| pattern(cx, n, &format!("{p}.task_role"), false));
-    let execution_role = opt(m.get("execution_role"), |n| pattern(cx, n, &format!("{p}.execution_role"), false));
-    let flag = |cx: &mut Ctx, k: &str| match m.get(k) {
-        Some(n) => boolean(cx, n, &format!("{p}.{k}")),
-        None => Some(false),
-    };
-    let read_only_root_filesystem = flag(cx, "read_only_root_filesystem");
-    let non_privileged = flag(cx, "non_privileged");
     Some(ControlPlaneSpec {
         host: host?.0,
         cluster: cluster?,

@@ -1,42 +1,41 @@
-//! Validation of `architecture.perimeter` (types in [`crate::baseline::PerimeterSpec`]).
+//! Validation of the perimeter sections ([`crate::baseline::perimeter`]):
+//! `architecture.load_balancer` and `architecture.perimeter`.
 
 use std::collections::BTreeMap;
 
-use super::*;
-use crate::baseline::perimeter::{AlarmSpec, CertificateSpec, PerimeterSpec, WafSpec};
+use super::Cx;
+use crate::baseline::*;
+use crate::diag::yaml::RawNode;
 
-const KEYS: &[&str] = &["waf", "certificate", "alarm_topics", "alarms", "log_groups"];
-const ALARM_KEYS: &[&str] = &["name", "description", "namespace", "metric", "dimensions"];
+/// `architecture.load_balancer`.
+pub(super) fn load_balancer(cx: &Cx, node: &RawNode, path: &str) -> Option<LoadBalancerSpec> {
+    let t = cx.table(node, path)?;
+    let name = t.req("name", |n, p| cx.pattern(n, p, false));
+    let policies = t.or("allowed_ssl_policies", Vec::new(), |n, p| cx.list(n, p, true, |i, ip| cx.string(i, ip)));
+    Some(LoadBalancerSpec { name: name?, allowed_ssl_policies: policies? })
+}
 
-pub(super) fn perimeter(cx: &mut Ctx, node: &RawNode) -> Option<PerimeterSpec> {
-    let p = "architecture.perimeter";
-    let m = map(cx, node, p, Some(KEYS), &[])?;
-    let waf = opt(m.get("waf"), |n| {
-        let wp = format!("{p}.waf");
-        let w = map(cx, n, &wp, Some(&["rule_groups"]), &["rule_groups"])?;
-        let groups = w.get("rule_groups").and_then(|n| names(cx, n, &format!("{wp}.rule_groups"), "rule group"));
+/// `architecture.perimeter`.
+pub(super) fn perimeter(cx: &Cx, node: &RawNode, path: &str) -> Option<PerimeterSpec> {
+    let t = cx.table(node, path)?;
+    let waf = t.opt("waf", |n, p| {
+        let w = cx.table(n, p)?;
+        let groups = w.req("rule_groups", |n, p| cx.names(n, p, "rule group"));
         Some(WafSpec { rule_groups: groups? })
     });
-    let certificate = opt(m.get("certificate"), |n| {
-        let cp = format!("{p}.certificate");
-        let c = map(cx, n, &cp, Some(&["domain", "min_rsa_bits"]), &["domain", "min_rsa_bits"])?;
-        let domain = c.get("domain").and_then(|n| pattern(cx, n, &format!("{cp}.domain"), false));
-        let bits = c.get("min_rsa_bits").and_then(|n| count(cx, n, &format!("{cp}.min_rsa_bits")));
+    let certificate = t.opt("certificate", |n, p| {
+        let c = cx.table(n, p)?;
+        let domain = c.req("domain", |n, p| cx.pattern(n, p, false));
+        let bits = c.req("min_rsa_bits", |n, p| cx.count(n, p));
         Some(CertificateSpec { domain: domain?, min_rsa_bits: bits? })
     });
-    let patterns = |cx: &mut Ctx, key: &str, what: &str| match m.get(key) {
-        Some(n) => names(cx, n, &format!("{p}.{key}"), what),
-        None => Some(Vec::new()),
-    };
-    let alarm_topics = patterns(cx, "alarm_topics", "topic");
-    let log_groups = patterns(cx, "log_groups", "log group");
-    let alarms = match m.get("alarms") {
-        Some(n) => list(cx, n, &format!("{p}.alarms"), false, alarm).and_then(|a| {
-            let with_pos: Vec<(String, Pos)> = a.iter().map(|x| x.name.clone()).zip(item_positions(n)).collect();
-            no_duplicates(cx, &with_pos, &format!("{p}.alarms"), "alarm").then_some(a)
-        }),
-        None => Some(Vec::new()),
-    };
+    let alarm_topics = t.or("alarm_topics", Vec::new(), |n, p| cx.names(n, p, "topic"));
+    let alarms = t.or("alarms", Vec::new(), |n, p| {
+        let alarms = cx.list(n, p, false, |item, ip| alarm(cx, item, ip))?;
+        let names: Vec<String> = alarms.iter().map(|a| a.name.clone()).collect();
+        cx.unique(n, &names, p, "alarm").then_some(alarms)
+    });
+    let log_groups = t.or("log_groups", Vec::new(), |n, p| cx.names(n, p, "log group"));
     Some(PerimeterSpec {
         waf: waf?,
         certificate: certificate?,
@@ -46,38 +45,25 @@ pub(super) fn perimeter(cx: &mut Ctx, node: &RawNode) -> Option<PerimeterSpec> {
     })
 }
 
-/// A non-empty list of patterns without duplicates.
-fn names(cx: &mut Ctx, node: &RawNode, path: &str, what: &str) -> Option<Vec<String>> {
-    let items = list(cx, node, path, true, |cx, i, p| pattern(cx, i, p, false))?;
-    let with_pos: Vec<(String, Pos)> = items.iter().cloned().zip(item_positions(node)).collect();
-    no_duplicates(cx, &with_pos, path, what).then_some(items)
-}
-
-fn alarm(cx: &mut Ctx, node: &RawNode, path: &str) -> Option<AlarmSpec> {
-    let m = map(cx, node, path, Some(ALARM_KEYS), &["name", "namespace", "metric"])?;
-    let name = m.get("name").and_then(|n| pattern(cx, n, &format!("{path}.name"), false));
-    let description = opt(m.get("description"), |n| string(cx, n, &format!("{path}.description")));
-    let namespace = m.get("namespace").and_then(|n| string(cx, n, &format!("{path}.namespace")));
-    let metric = m.get("metric").and_then(|n| string(cx, n, &format!("{path}.metric")));
-    let dimensions = match m.get("dimensions") {
-        Some(n) => {
-            let dp = format!("{path}.dimensions");
-            map(cx, n, &dp, None, &[]).and_then(|d| {
-                let mut out = BTreeMap::new();
-                let mut ok = true;
-                for (k, _, v) in &d.entries {
-                    match pattern(cx, v, &format!("{dp}.{k}"), false) {
-                        Some(v) => {
-                            out.insert((*k).to_owned(), v);
-                        }
-                        None => ok = false,
-                    }
+fn alarm(cx: &Cx, node: &RawNode, path: &str) -> Option<AlarmSpec> {
+    let t = cx.table(node, path)?;
+    let name = t.req("name", |n, p| cx.pattern(n, p, false));
+    let description = t.opt("description", |n, p| cx.string(n, p));
+    let namespace = t.req("namespace", |n, p| cx.string(n, p));
+    let metric = t.req("metric", |n, p| cx.string(n, p));
+    let dimensions = t.or("dimensions", BTreeMap::new(), |n, p| {
+        let mut out = BTreeMap::new();
+        let mut ok = true;
+        for e in cx.entries(n, p)? {
+            match cx.pattern(e.value, &format!("{p}.{}", e.key), false) {
+                Some(v) => {
+                    out.insert(e.key.to_owned(), v);
                 }
-                ok.then_some(out)
-            })
+                None => ok = false,
+            }
         }
-        None => Some(BTreeMap::new()),
-    };
+        ok.then_some(out)
+    });
     Some(AlarmSpec {
         name: name?,
         description: description?,
