@@ -13,8 +13,9 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 
 use super::{Gaps, Item};
+use crate::aws::ec2::{RouteTable, Subnet};
 use crate::baseline::{EndpointType, EnvView};
-use crate::model::{DriftItem, DriftState, ResourceMeta, Severity, Snapshot, Subnet};
+use crate::model::{DriftItem, DriftState, ResourceMeta, Severity, Snapshot};
 
 const KIND: &str = "architecture";
 
@@ -545,9 +546,8 @@ fn audit_trail<'a>(s: &'a Snapshot, view: &'a EnvView, run: &mut Run<'a>) {
 /// Without route tables for the VPC, falls back to the tier tag, then `map_public_ip_on_launch`.
 fn public_subnets<'a>(s: &'a Snapshot, view: &EnvView, vpc_id: &str, subnets: &[&'a Subnet]) -> BTreeSet<&'a str> {
     let tables: Vec<_> = s.ec2.route_tables.iter().filter(|t| t.vpc_id == vpc_id).collect();
-    let to_igw = |t: &crate::model::RouteTable| {
-        t.routes.iter().any(|r| r.gateway_id.as_deref().is_some_and(|g| g.starts_with("igw-")))
-    };
+    let to_igw =
+        |t: &RouteTable| t.routes.iter().any(|r| r.gateway_id.as_deref().is_some_and(|g| g.starts_with("igw-")));
     let mut out = BTreeSet::new();
     for x in subnets {
         let public = if tables.is_empty() {
@@ -950,7 +950,7 @@ fn compute<'a>(s: &'a Snapshot, view: &'a EnvView, run: &mut Run<'a>) {
 mod tests {
     use super::super::testutil::*;
     use super::*;
-    use crate::model::Bucket;
+    use crate::aws::s3::Bucket;
 
     fn run(s: &Snapshot) -> Outcome {
         check(s, &prod_view())
