@@ -22,9 +22,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 
-use serde::de::IgnoredAny;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 use serde_json::Value;
 
 use super::Gaps;
@@ -251,23 +250,63 @@ impl SnapshotFile {
     /// Parses a snapshot document and notes which collections it lacks.
     fn parse(text: &str) -> Result<SnapshotFile, serde_json::Error> {
         let snapshot: Snapshot = serde_json::from_str(text)?;
-        let members: HashMap<String, &RawValue> = serde_json::from_str(text)?;
-        let mut fields: HashMap<&str, Option<HashMap<String, IgnoredAny>>> = HashMap::new();
-        let mut absent = BTreeSet::new();
-        for info in COLLECTIONS {
-            let Some((member, field)) = info.name.split_once('.') else { continue };
-            let keys = match fields.get(member) {
-                Some(keys) => keys,
-                None => {
-                    let keys = members.get(member).and_then(|raw| serde_json::from_str(raw.get()).ok());
-                    fields.entry(member).or_insert(keys)
+        // One more pass over the text, skipping every value: the member and field names.
+        let members: HashMap<String, Keys> = serde_json::from_str(text)?;
+        let absent = COLLECTIONS
+            .iter()
+            .filter(|info| {
+                let (member, field) = info.name.split_once('.').unwrap_or((info.name, ""));
+                !members.get(member).is_some_and(|keys| keys.0.iter().any(|k| k == field))
+            })
+            .map(|info| info.name)
+            .collect();
+        Ok(SnapshotFile { snapshot, absent })
+    }
+}
+
+/// The names of a JSON object's members, their values skipped; any other value has none.
+struct Keys(Vec<String>);
+
+impl<'de> Deserialize<'de> for Keys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Keys, D::Error> {
+        struct Names;
+        impl<'de> Visitor<'de> for Names {
+            type Value = Keys;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    map.next_value::<IgnoredAny>()?;
+                    keys.push(k);
                 }
-            };
-            if !keys.as_ref().is_some_and(|k| k.contains_key(field)) {
-                absent.insert(info.name);
+                Ok(Keys(keys))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Keys, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Keys(Vec::new()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Keys, E> {
+                Ok(Keys(Vec::new()))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Keys, E> {
+                Ok(Keys(Vec::new()))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Keys, E> {
+                Ok(Keys(Vec::new()))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Keys, E> {
+                Ok(Keys(Vec::new()))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Keys, E> {
+                Ok(Keys(Vec::new()))
+            }
+            fn visit_unit<E>(self) -> Result<Keys, E> {
+                Ok(Keys(Vec::new()))
             }
         }
-        Ok(SnapshotFile { snapshot, absent })
+        d.deserialize_any(Names)
     }
 }
 
