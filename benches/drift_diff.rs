@@ -6,6 +6,9 @@
 //! 1 % of them, removes 0.5 % and adds 0.5 %. Two measurements: the diff of two snapshots in
 //! memory, and the whole `diff OLD NEW` path including reading and parsing both JSON files.
 
+use flowforge_audit::aws::ec2::{SecurityGroup, SgRule, Subnet};
+use flowforge_audit::aws::iam::{InlinePolicy, Role};
+use flowforge_audit::aws::s3::{Bucket, BucketEncryption, BucketEncryptionRule, BucketVersioning};
 use flowforge_audit::drift::{diff_files, diff_snapshots};
 use flowforge_audit::model::*;
 

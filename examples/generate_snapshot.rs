@@ -12,7 +12,23 @@ use std::collections::BTreeMap;
 
 use flowforge_audit::aws::acm::Certificate;
 use flowforge_audit::aws::cloudwatch::Alarm;
+use flowforge_audit::aws::config::{ConfigRecorder, DeliveryChannel};
+use flowforge_audit::aws::ec2::{
+    EbsDefaultEncryption, FlowLog, Instance, InstanceMetadataOptions, InternetGateway, NaclEntry, NatGateway,
+    NetworkAcl, Route, RouteTable, SecurityGroup, SgRule, Subnet, Vpc, VpcEndpoint,
+};
+use flowforge_audit::aws::eks::{EksCluster, EksEncryptionConfig};
+use flowforge_audit::aws::elbv2::{Listener, ListenerAction, LoadBalancer, RedirectConfig};
+use flowforge_audit::aws::iam::{
+    AccountPasswordPolicy, AttachedPolicy, Group, InlinePolicy, ManagedPolicy, PasswordPolicy, Role, User,
+};
 use flowforge_audit::aws::logs::LogGroup;
+use flowforge_audit::aws::rds::{DbInstance, DbParameterGroup, DbSnapshot, DbSubnetGroup};
+use flowforge_audit::aws::s3::{
+    AccountPublicAccessBlock, Bucket, BucketEncryption, BucketEncryptionRule, BucketLogging, BucketVersioning,
+    LifecycleRule, PublicAccessBlock,
+};
+use flowforge_audit::aws::secretsmanager::{RotationRules, Secret};
 use flowforge_audit::aws::sns::{Subscription, Topic};
 use flowforge_audit::aws::wafv2::{WafLoggingConfiguration, WebAcl, WebAclAssociation};
 use flowforge_audit::model::*;

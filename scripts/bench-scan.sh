@@ -16,10 +16,15 @@ VENV="${FLOWFORGE_MOTO_VENV:-$REPO_ROOT/.venv-moto}"
 "$REPO_ROOT/scripts/setup-moto.sh" >/dev/null
 
 BIN="${FLOWFORGE_BENCH_BIN:-}"
+PROFILE=(--profile dev)
 if [[ -z "$BIN" ]]; then
   (cd "$REPO_ROOT" && cargo build --release --quiet --bin flowforge-audit)
   BIN="$REPO_ROOT/target/release/flowforge-audit"
+  PROFILE=(--release)
 fi
+# The table of calls against the minimum (examples/api_minimum.rs: the registry's figures),
+# built in the binary's profile so that it reuses the library already compiled.
+(cd "$REPO_ROOT" && cargo build --quiet "${PROFILE[@]}" --example api_minimum)
 
 WORK="$(mktemp -d)"
 # shellcheck source=scripts/moto-lib.sh
@@ -51,4 +56,6 @@ fi
 echo
 echo "== flowforge-audit scan (exit $STATUS: the gate's verdict, not a failure of the benchmark)"
 grep -E "Elapsed \(wall clock\)|Maximum resident set size|User time|System time" "$WORK/time.txt" | sed 's/^\s*/  /'
-"$VENV/bin/python" "$REPO_ROOT/scripts/bench_report.py" "$WORK/snapshot.json" "$WORK/calls.json"
+echo
+echo "== API calls by operation (examples/api_minimum.rs)"
+(cd "$REPO_ROOT" && cargo run --quiet "${PROFILE[@]}" --example api_minimum -- "$WORK/snapshot.json" "$WORK/calls.json")

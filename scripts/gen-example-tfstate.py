@@ -2,7 +2,7 @@
 """Writes examples/terraform/prod.tfstate: the Terraform state (format 4) that declares the
 shipped compliant example (examples/snapshots/prod-compliant.json), resource by resource.
 
-Every kind src/drift/tfstate.rs covers is declared (network: VPCs, subnets, security groups,
+Every kind src/drift/tfstate/ covers (the collections whose `terraform [...]` the registry declares) is declared (network: VPCs, subnets, security groups,
 network ACLs, endpoints; S3, RDS instances and manual snapshots, IAM roles, policies and OIDC
 providers, Secrets Manager, load balancers and listeners; compute: EKS clusters and node
 groups, ECS clusters, services and task definitions, ECR repositories; perimeter: WAF web ACLs

@@ -408,6 +408,117 @@ fn diff_reports_and_exit_on_change() {
     assert_eq!(o.status.code(), Some(2), "a snapshot and a report cannot be compared: {}", text(&o));
 }
 
+/// Issue 21: with the drifted `ecs`, `apprunner`, `cloudtrail`, `ecr`, `kms`, `ssm`,
+/// `cloudwatch`, `logs` and `acm` sections, network ACLs and RDS snapshots swapped into the
+/// compliant example, `diff` printed no change and `--exit-on-change` exited 0 (it compared 25
+/// of the 47 collections), while `evaluate` reported FAILs. Now every changed, added and
+/// removed resource of those sections is reported, exactly, and the exit code is 1.
+#[test]
+fn diff_reports_every_changed_resource_of_the_swapped_sections() {
+    use std::collections::BTreeSet;
+    let read = |p: &str| -> serde_json::Value { serde_json::from_slice(&std::fs::read(repo(p)).unwrap()).unwrap() };
+    let compliant = read("examples/snapshots/prod-compliant.json");
+    let drifted = read("examples/snapshots/prod-drifted.json");
+    let mut swapped = compliant.clone();
+    for service in ["ecs", "apprunner", "cloudtrail", "ecr", "kms", "ssm", "cloudwatch", "logs", "acm"] {
+        swapped[service] = drifted[service].clone();
+    }
+    swapped["ec2"]["network_acls"] = drifted["ec2"]["network_acls"].clone();
+    swapped["rds"]["db_snapshots"] = drifted["rds"]["db_snapshots"].clone();
+    let dir = tempfile::tempdir().unwrap();
+    let new = dir.path().join("swapped.json");
+    std::fs::write(&new, serde_json::to_vec_pretty(&swapped).unwrap()).unwrap();
+    let old = repo("examples/snapshots/prod-compliant.json");
+
+    // What changed, worked out from the two files' JSON, collection by collection, by ARN.
+    let (mut added, mut removed, mut changed) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    for (member, fields) in swapped.as_object().unwrap() {
+        let Some(fields) = fields.as_object() else { continue };
+        for (field, items) in fields {
+            let collection = format!("{member}.{field}");
+            let by_arn = |v: &serde_json::Value| -> std::collections::BTreeMap<String, serde_json::Value> {
+                v.as_array().unwrap().iter().map(|r| (r["arn"].as_str().unwrap().to_owned(), r.clone())).collect()
+            };
+            let (a, b) = (by_arn(&compliant[member][field]), by_arn(items));
+            for (arn, r) in &b {
+                match a.get(arn) {
+                    None => added.insert((collection.clone(), arn.clone())),
+                    Some(o) if o != r => changed.insert((collection.clone(), arn.clone())),
+                    Some(_) => false,
+                };
+            }
+            removed.extend(a.keys().filter(|arn| !b.contains_key(*arn)).map(|arn| (collection.clone(), arn.clone())));
+        }
+    }
+    let touched: BTreeSet<&str> =
+        added.iter().chain(&removed).chain(&changed).map(|(c, _)| c.split('.').next().unwrap()).collect();
+    assert_eq!(
+        touched,
+        BTreeSet::from([
+            "acm",
+            "apprunner",
+            "cloudtrail",
+            "cloudwatch",
+            "ec2",
+            "ecr",
+            "ecs",
+            "kms",
+            "logs",
+            "rds",
+            "ssm"
+        ]),
+        "every swapped section differs in the examples"
+    );
+
+    let o = run(&["diff", old.to_str().unwrap(), new.to_str().unwrap(), "--format", "json", "--exit-on-change"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let refs = |k: &str| -> BTreeSet<(String, String)> {
+        d[k].as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r["collection"].as_str().unwrap().to_owned(), r["arn"].as_str().unwrap().to_owned()))
+            .collect()
+    };
+    assert_eq!(refs("changed"), changed, "{d:#}");
+    assert_eq!(refs("added"), added, "{d:#}");
+    assert_eq!(refs("removed"), removed, "{d:#}");
+    assert!(d["unseen_collections"].as_array().unwrap().is_empty(), "{d:#}");
+    // The Markdown says the same.
+    let o = run(&["diff", old.to_str().unwrap(), new.to_str().unwrap(), "--exit-on-change"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(md.contains(&format!("| {} | {} | {} |", added.len(), removed.len(), changed.len())), "{md}");
+}
+
+/// A snapshot file without a collection (written before it was collected) is not "no change":
+/// the collection is listed as not compared, its resources as not seen, and losing it fires
+/// `--exit-on-change`; the file that lacks it in the old position only gains it back (exit 0).
+#[test]
+fn diff_calls_a_collection_the_file_lacks_not_seen() {
+    let mut lacking: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(repo("examples/snapshots/prod-compliant.json")).unwrap()).unwrap();
+    lacking.as_object_mut().unwrap().remove("kms");
+    let dir = tempfile::tempdir().unwrap();
+    let lacks = dir.path().join("no-kms.json");
+    std::fs::write(&lacks, serde_json::to_vec(&lacking).unwrap()).unwrap();
+    let full = repo("examples/snapshots/prod-compliant.json");
+    let (full, lacks) = (full.to_str().unwrap(), lacks.to_str().unwrap());
+    let o = run(&["diff", full, lacks, "--format", "json", "--exit-on-change"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(d["unseen_collections"], serde_json::json!([{"collection": "kms.keys", "old": null, "new": "absent"}]));
+    assert_eq!(d["not_seen_in_new"].as_array().unwrap().len(), 6, "{d:#}");
+    assert!(d["removed"].as_array().unwrap().is_empty(), "{d:#}");
+    let o = run(&["diff", lacks, full, "--exit-on-change"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let md = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        md.contains("### Collections not compared") && md.contains("| kms.keys | absent from the file | seen |"),
+        "{md}"
+    );
+}
+
 /// The promotion gate: a compliant environment with parity is allowed; the drifted one is
 /// blocked with every reason, including parity breaks against the source.
 #[test]

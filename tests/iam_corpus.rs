@@ -6,13 +6,13 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use flowforge_audit::aws::iam::{Group, InlinePolicy, ManagedPolicy, Role, User};
 use flowforge_audit::aws::kms::KmsKey;
+use flowforge_audit::aws::s3::Bucket;
 use flowforge_audit::iam_eval::{
     derive, external_grants_of, judge_trust, kms_iam_policies_enabled, Context, RiskClass,
 };
-use flowforge_audit::model::{
-    Bucket, Group, InlinePolicy, ManagedPolicy, PolicyDocument, ResourceMeta, Role, Snapshot, User,
-};
+use flowforge_audit::model::{PolicyDocument, ResourceMeta, Snapshot};
 use serde_json::Value;
 
 const ACCOUNT: &str = "123456789012";

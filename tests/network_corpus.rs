@@ -1,10 +1,11 @@
 //! The labelled network corpus (`tests/data/corpus/network/`, format in its README): every
 //! case gets its labelled verdict from the one network module the engine and drift use.
 
+use flowforge_audit::aws::ec2::{NaclEntry, NetworkAcl, SecurityGroup, SgRule};
 use std::path::Path;
 
 use flowforge_audit::defaults::{effective, Effective};
-use flowforge_audit::model::{NaclEntry, NetworkAcl, SecurityGroup, SgRule};
+
 use flowforge_audit::network::cidr::Family;
 use flowforge_audit::network::{nacl_admits, sg_world_open, Protocol};
 use serde_json::Value;

@@ -253,28 +253,90 @@ fn nothing_mutating_and_no_secret_values() {
 }
 
 /// The operation names recorded in collection errors are the ones the engine's collection
-/// table knows, so a failed call makes the right checks UNKNOWN.
+/// table knows, so a failed call makes the right checks UNKNOWN. The only exceptions are the
+/// operations declared `outside_collections` (and the session's own), and those must really be
+/// outside every collection, so that the mark cannot go stale.
 #[test]
 fn recorded_operation_names_are_known_to_the_model() {
-    // Not tied to one collection: identity, region discovery, and ELB tags (recognition only);
-    // and the node groups' launch template versions, whose failure is recorded under the
-    // template's ARN and judged by the IMDS check alone (a null `metadata_options`), so that it
-    // does not make every check of the node group UNKNOWN.
-    let exempt = [
-        ("sts", "GetCallerIdentity"),
-        ("ec2", "DescribeRegions"),
-        ("elasticloadbalancing", "DescribeTags"),
-        ("ec2", "DescribeLaunchTemplateVersions"),
-    ];
-    for op in OPERATIONS {
-        let service = iam_prefix(op.service);
-        if exempt.contains(&(service, op.name)) {
-            continue;
+    let named = |service: &str, name: &str| {
+        crate::model::COLLECTIONS
+            .iter()
+            .any(|c| c.service == service && (c.list_operations.contains(&name) || c.detail_operations.contains(&name)))
+    };
+    for service in SERVICES {
+        for op in service.operations {
+            let prefix = iam_prefix(op.service);
+            if op.outside_collections {
+                assert!(
+                    !named(prefix, op.name),
+                    "src/aws/{}/: {prefix}:{} is marked outside_collections but a collection names it",
+                    service.part,
+                    op.name
+                );
+            } else {
+                assert!(
+                    named(prefix, op.name),
+                    "src/aws/{}/: {prefix}:{} is named by no collection (list it, or mark it outside_collections)",
+                    service.part,
+                    op.name
+                );
+            }
         }
-        let known = crate::model::COLLECTIONS.iter().any(|c| {
-            c.service == service && (c.list_operations.contains(&op.name) || c.detail_operations.contains(&op.name))
-        });
-        assert!(known, "{service}:{} is not named in model::COLLECTIONS", op.name);
+    }
+    assert!(CONNECT_OPERATIONS.iter().chain(ORG_OPERATIONS).all(|o| o.outside_collections));
+}
+
+/// The three places of `Cargo.toml` that name an SDK crate cannot be generated from the
+/// registry: every `aws_sdk_*` crate the source uses must be in the `aws` feature, among the
+/// (optional) dependencies and in the release profile's `opt-level = 1` list. Fails naming
+/// the file that uses the crate and the place that lacks it.
+#[test]
+fn every_sdk_crate_is_in_the_three_places_of_cargo_toml() {
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                rust_files(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push(p);
+            }
+        }
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    files.sort();
+    // crate → the first file that uses it
+    let mut used: BTreeMap<String, String> = BTreeMap::new();
+    for f in &files {
+        let src = std::fs::read_to_string(f).unwrap();
+        for t in tokens(&src) {
+            if let Some(rest) = t.strip_prefix("aws_sdk_").filter(|r| !r.is_empty()) {
+                let file = f.strip_prefix(root).unwrap().display().to_string();
+                used.entry(format!("aws-sdk-{}", rest.replace('_', "-"))).or_insert(file);
+            }
+        }
+    }
+    assert!(used.contains_key("aws-sdk-s3") && used.contains_key("aws-sdk-cloudwatchlogs"), "{used:?}");
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let feature = &manifest[manifest.find("\naws = [").expect("the aws feature")..];
+    let feature = &feature[..feature.find(']').unwrap()];
+    let lines: Vec<&str> = manifest.lines().map(str::trim).collect();
+    for (krate, file) in &used {
+        assert!(
+            feature.contains(&format!("\"dep:{krate}\"")),
+            "{file} uses {krate}: add \"dep:{krate}\" to the `aws` feature of Cargo.toml"
+        );
+        assert!(
+            lines.iter().any(|l| l.starts_with(&format!("{krate} = ")) && l.contains("optional = true")),
+            "{file} uses {krate}: add `{krate} = {{ version = \"1\", optional = true }}` to [dependencies] in Cargo.toml"
+        );
+        let header = format!("[profile.release.package.{krate}]");
+        let at = lines.iter().position(|l| *l == header);
+        assert!(
+            at.is_some_and(|i| lines.get(i + 1) == Some(&"opt-level = 1")),
+            "{file} uses {krate}: add `{header}` with `opt-level = 1` to Cargo.toml (a generated SDK crate optimised hard doubles the release build)"
+        );
     }
 }
 

@@ -1,29 +1,36 @@
-//! Scan-to-scan diff: two snapshots (resources added, removed, changed with attribute paths,
-//! keyed by ARN) or two JSON reports (findings new, regressed, resolved, still failing, keyed
-//! by the stable finding id; drift items new and resolved, keyed by drift id).
+//! Scan-to-scan diff: two snapshots (resources added, removed, changed with attribute paths)
+//! or two JSON reports (findings new, regressed, resolved, still failing, keyed by the stable
+//! finding id; drift items new and resolved, keyed by drift id).
 //!
-//! A failure to collect is never read as a change: a resource missing from a snapshot whose
-//! listing of that collection failed (see `collection_errors` and the collection → operations
-//! table `model::COLLECTIONS`) is "not seen", not removed or added, and the collection errors
-//! of both snapshots are part of the diff. Likewise a finding that becomes UNKNOWN or ERROR is
-//! news (coverage lost), whatever it was before.
+//! The snapshot diff compares every collection of the service registry ([`crate::aws`]), each
+//! keyed by the diff identity its `service!` declares: a collection added to the registry is
+//! compared without an edit here.
+//!
+//! A failure to collect is never read as a change, and nothing compared is never read as "no
+//! change": a collection a snapshot lacks (its file does not have it) or could not list (see
+//! `collection_errors` and the collection → operations table `model::COLLECTIONS`) is listed
+//! in `unseen_collections`, and its resources on the other side are "not seen", not removed or
+//! added. The collection errors of both snapshots are part of the diff. Likewise a finding
+//! that becomes UNKNOWN or ERROR is news (coverage lost), whatever it was before.
 //!
 //! Scheduled scans alert on change with [`DiffOutcome::has_new_or_regressed`]. The snapshot
 //! diff compares typed resources first (cheap `PartialEq`) and only turns the ones that differ
 //! into JSON to find the changed paths, which keeps two 100,000-resource snapshots well under
-//! the two-second budget (see `benches/diff.rs`).
+//! the two-second budget (see `benches/drift_diff.rs`).
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 use std::path::Path;
 
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Gaps;
+use crate::aws::{Resource, VisitPair};
 use crate::model::{
-    AuditReport, CheckResult, CollectionError, DriftItem, ResourceMeta, Severity, Snapshot, Status,
-    REPORT_SCHEMA_VERSION, SNAPSHOT_SCHEMA_VERSION,
+    AuditReport, CheckResult, CollectionError, CollectionInfo, DriftItem, ResourceMeta, Severity, Snapshot, Status,
+    COLLECTIONS, REPORT_SCHEMA_VERSION, SNAPSHOT_SCHEMA_VERSION,
 };
 use crate::report::markdown::escape;
 
@@ -49,7 +56,7 @@ pub enum DiffError {
 /// A parsed input of `diff`.
 #[derive(Debug, Clone)]
 pub enum DiffInput {
-    Snapshot(Box<Snapshot>),
+    Snapshot(Box<SnapshotFile>),
     Report(Box<AuditReport>),
 }
 
@@ -95,7 +102,7 @@ impl DiffInput {
                 found: v,
                 expected: SNAPSHOT_SCHEMA_VERSION,
             }),
-            (None, Some(_)) => Ok(DiffInput::Snapshot(Box::new(serde_json::from_str(text).map_err(json_err)?))),
+            (None, Some(_)) => Ok(DiffInput::Snapshot(Box::new(SnapshotFile::parse(text).map_err(json_err)?))),
             (None, None) => Err(DiffError::UnknownKind { path: name.to_owned() }),
         }
     }
@@ -116,7 +123,7 @@ pub fn diff_files(old: &Path, new: &Path) -> Result<DiffOutcome, DiffError> {
 
 pub fn diff_inputs(old: &DiffInput, new: &DiffInput) -> Result<DiffOutcome, DiffError> {
     match (old, new) {
-        (DiffInput::Snapshot(a), DiffInput::Snapshot(b)) => Ok(DiffOutcome::Snapshots(diff_snapshots(a, b))),
+        (DiffInput::Snapshot(a), DiffInput::Snapshot(b)) => Ok(DiffOutcome::Snapshots(diff_snapshot_files(a, b))),
         (DiffInput::Report(a), DiffInput::Report(b)) => Ok(DiffOutcome::Reports(diff_reports(a, b))),
         _ => Err(DiffError::Mismatch { old: old.kind(), new: new.kind() }),
     }
@@ -124,7 +131,8 @@ pub fn diff_inputs(old: &DiffInput, new: &DiffInput) -> Result<DiffOutcome, Diff
 
 impl DiffOutcome {
     /// For `--exit-on-change`: snapshots: any resource added, removed, changed or no longer
-    /// seen, or a collection error the old snapshot did not have; reports: a new or regressed
+    /// seen, a collection the new snapshot lacks or could not list while the old one showed it,
+    /// or a collection error the old snapshot did not have; reports: a new or regressed
     /// finding, a finding that became UNKNOWN or ERROR, or a new drift item.
     pub fn has_new_or_regressed(&self) -> bool {
         match self {
@@ -133,6 +141,7 @@ impl DiffOutcome {
                     && d.removed.is_empty()
                     && d.changed.is_empty()
                     && d.not_seen_in_new.is_empty()
+                    && d.unseen_collections.iter().all(|u| u.new.is_none() || u.old.is_some())
                     && d.new_collection_errors.iter().all(|e| d.old_collection_errors.contains(e)))
             }
             DiffOutcome::Reports(d) => {
@@ -194,73 +203,165 @@ pub struct SnapshotDiff {
     /// In the new snapshot and absent from the old one, whose collection could not be listed
     /// in the old one: not known to be added.
     pub not_seen_in_old: Vec<ResourceRef>,
+    /// The collections a snapshot lacks or could not list, sorted by name: not compared there.
+    pub unseen_collections: Vec<UnseenCollection>,
     /// The `collection_errors` of each snapshot, as recorded.
     pub old_collection_errors: Vec<CollectionError>,
     pub new_collection_errors: Vec<CollectionError>,
 }
 
-trait HasMeta {
-    fn meta(&self) -> &ResourceMeta;
+/// Why a collection could not be compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnseenReason {
+    /// The snapshot file does not have the collection (written before it was collected, or
+    /// edited).
+    Absent,
+    /// Its listing failed, in some region (see the collection errors).
+    ListingFailed,
 }
 
-macro_rules! has_meta {
-    ($($t:ty),* $(,)?) => { $( impl HasMeta for $t { fn meta(&self) -> &ResourceMeta { &self.meta } } )* };
+/// A collection one snapshot (or both) could not show. Its resources on the other side are
+/// "not seen", never added or removed, and the collection is never "no change".
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct UnseenCollection {
+    pub collection: String,
+    /// Why the old snapshot does not show it; null when it does.
+    pub old: Option<UnseenReason>,
+    /// Why the new snapshot does not show it; null when it does.
+    pub new: Option<UnseenReason>,
 }
 
-has_meta!(
-    crate::model::Vpc,
-    crate::model::Subnet,
-    crate::model::RouteTable,
-    crate::model::InternetGateway,
-    crate::model::NatGateway,
-    crate::model::SecurityGroup,
-    crate::model::VpcEndpoint,
-    crate::model::FlowLog,
-    crate::model::Instance,
-    crate::model::EbsDefaultEncryption,
-    crate::model::Bucket,
-    crate::model::AccountPublicAccessBlock,
-    crate::model::DbInstance,
-    crate::model::DbCluster,
-    crate::model::DbParameterGroup,
-    crate::model::Role,
-    crate::model::ManagedPolicy,
-    crate::model::User,
-    crate::model::Group,
-    crate::model::AccountPasswordPolicy,
-    crate::model::Secret,
-    crate::model::ConfigRecorder,
-    crate::model::DeliveryChannel,
-    crate::model::LoadBalancer,
-    crate::model::Listener,
-    crate::model::EksCluster,
-);
-
-/// Whether each snapshot could list each collection (any list failure, in any region, counts:
-/// a global listing such as `ListBuckets` is recorded in one region for buckets of all regions,
-/// so a region match would call a bucket elsewhere "removed").
-struct Listed<'a> {
-    old: Gaps<'a>,
-    new: Gaps<'a>,
+/// A snapshot file as `diff` reads it: the snapshot, and the collections of the registry the
+/// file does not have (a member or field missing is read as empty by the snapshot's serde
+/// defaults, which `diff` must not take for "nothing there").
+#[derive(Debug, Clone)]
+pub struct SnapshotFile {
+    pub snapshot: Snapshot,
+    pub absent: BTreeSet<&'static str>,
 }
 
-fn diff_collection<T: HasMeta + PartialEq + Serialize>(
-    name: &str,
+impl SnapshotFile {
+    /// A snapshot built in memory: every collection is there.
+    pub fn complete(snapshot: Snapshot) -> SnapshotFile {
+        SnapshotFile { snapshot, absent: BTreeSet::new() }
+    }
+
+    /// Parses a snapshot document and notes which collections it lacks.
+    fn parse(text: &str) -> Result<SnapshotFile, serde_json::Error> {
+        let snapshot: Snapshot = serde_json::from_str(text)?;
+        // One more pass over the text, skipping every value: the member and field names.
+        let members: HashMap<String, Keys> = serde_json::from_str(text)?;
+        let absent = COLLECTIONS
+            .iter()
+            .filter(|info| {
+                let (member, field) = info.name.split_once('.').unwrap_or((info.name, ""));
+                !members.get(member).is_some_and(|keys| keys.0.iter().any(|k| k == field))
+            })
+            .map(|info| info.name)
+            .collect();
+        Ok(SnapshotFile { snapshot, absent })
+    }
+}
+
+/// The names of a JSON object's members, their values skipped; any other value has none.
+struct Keys(Vec<String>);
+
+impl<'de> Deserialize<'de> for Keys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Keys, D::Error> {
+        struct Names;
+        impl<'de> Visitor<'de> for Names {
+            type Value = Keys;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Keys, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(k) = map.next_key::<String>()? {
+                    map.next_value::<IgnoredAny>()?;
+                    keys.push(k);
+                }
+                Ok(Keys(keys))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Keys, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Keys(Vec::new()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Keys, E> {
+                Ok(Keys(Vec::new()))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Keys, E> {
+                Ok(Keys(Vec::new()))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Keys, E> {
+                Ok(Keys(Vec::new()))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Keys, E> {
+                Ok(Keys(Vec::new()))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Keys, E> {
+                Ok(Keys(Vec::new()))
+            }
+            fn visit_unit<E>(self) -> Result<Keys, E> {
+                Ok(Keys(Vec::new()))
+            }
+        }
+        d.deserialize_any(Names)
+    }
+}
+
+/// Whether each snapshot shows each collection: listing failures in any region count (a
+/// global listing such as `ListBuckets` is recorded in one region for buckets of all regions,
+/// so a region match would call a bucket elsewhere "removed"), and so does a collection the
+/// file lacks.
+struct Differ<'a, 'o> {
+    old: (Gaps<'a>, &'a BTreeSet<&'static str>),
+    new: (Gaps<'a>, &'a BTreeSet<&'static str>),
+    out: &'o mut SnapshotDiff,
+}
+
+fn unseen(side: &(Gaps<'_>, &BTreeSet<&'static str>), collection: &'static str) -> Option<UnseenReason> {
+    if side.1.contains(collection) {
+        Some(UnseenReason::Absent)
+    } else if side.0.list_failed(collection) {
+        Some(UnseenReason::ListingFailed)
+    } else {
+        None
+    }
+}
+
+impl<'a> VisitPair<'a> for Differ<'a, '_> {
+    fn pair<T: Resource>(&mut self, info: &'static CollectionInfo, old: &'a [T], new: &'a [T]) {
+        let (old_unseen, new_unseen) = (unseen(&self.old, info.name), unseen(&self.new, info.name));
+        if old_unseen.is_some() || new_unseen.is_some() {
+            self.out.unseen_collections.push(UnseenCollection {
+                collection: info.name.to_owned(),
+                old: old_unseen,
+                new: new_unseen,
+            });
+        }
+        diff_collection(info, old, new, (old_unseen.is_some(), new_unseen.is_some()), self.out);
+    }
+}
+
+/// Compares one collection, resource by resource, keyed by its registry's diff identity.
+/// `unseen` says which side could not show the collection.
+fn diff_collection<T: Resource>(
+    info: &'static CollectionInfo,
     old: &[T],
     new: &[T],
-    listed: &Listed<'_>,
+    (old_unseen, new_unseen): (bool, bool),
     out: &mut SnapshotDiff,
 ) {
-    let (old_unlisted, new_unlisted) = (listed.old.list_failed(name), listed.new.list_failed(name));
-    let before: HashMap<&str, &T> = old.iter().map(|r| (r.meta().arn.as_str(), r)).collect();
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let key = |r: &T| info.diff_key.of(r.meta()).to_owned();
+    let before: HashMap<String, &T> = old.iter().map(|r| (key(r), r)).collect();
+    let mut seen: BTreeSet<String> = BTreeSet::new();
     let r#ref =
-        |m: &ResourceMeta| ResourceRef { collection: name.to_owned(), arn: m.arn.clone(), name: m.name.clone() };
+        |m: &ResourceMeta| ResourceRef { collection: info.name.to_owned(), arn: m.arn.clone(), name: m.name.clone() };
     for r in new {
-        let arn = r.meta().arn.as_str();
-        seen.insert(arn);
-        match before.get(arn) {
-            None if old_unlisted => out.not_seen_in_old.push(r#ref(r.meta())),
+        let k = key(r);
+        match before.get(&k) {
+            None if old_unseen => out.not_seen_in_old.push(r#ref(r.meta())),
             None => out.added.push(r#ref(r.meta())),
             Some(o) if *o != r => {
                 let mut changes = Vec::new();
@@ -269,8 +370,8 @@ fn diff_collection<T: HasMeta + PartialEq + Serialize>(
                 value_diff("", &a, &b, &mut changes);
                 if !changes.is_empty() {
                     out.changed.push(ResourceChange {
-                        collection: name.to_owned(),
-                        arn: arn.to_owned(),
+                        collection: info.name.to_owned(),
+                        arn: r.meta().arn.clone(),
                         name: r.meta().name.clone(),
                         changes,
                     });
@@ -278,12 +379,13 @@ fn diff_collection<T: HasMeta + PartialEq + Serialize>(
             }
             Some(_) => {}
         }
+        seen.insert(k);
     }
     for r in old {
-        if seen.contains(r.meta().arn.as_str()) {
+        if seen.contains(info.diff_key.of(r.meta())) {
             continue;
         }
-        if new_unlisted {
+        if new_unseen {
             out.not_seen_in_new.push(r#ref(r.meta()));
         } else {
             out.removed.push(r#ref(r.meta()));
@@ -323,8 +425,25 @@ fn value_diff(path: &str, a: &Value, b: &Value, out: &mut Vec<AttributeChange>) 
     }
 }
 
-/// Compares two snapshots resource by resource (keyed by ARN within each collection).
+/// Compares two snapshots built in memory (every collection present) resource by resource.
 pub fn diff_snapshots(old: &Snapshot, new: &Snapshot) -> SnapshotDiff {
+    let none = BTreeSet::new();
+    diff_snapshot_parts(old, &none, new, &none)
+}
+
+/// Compares two snapshot files: every collection of the registry, resource by resource (keyed
+/// by the collection's diff identity); a collection one side lacks or could not list is
+/// "not seen" there.
+pub fn diff_snapshot_files(old: &SnapshotFile, new: &SnapshotFile) -> SnapshotDiff {
+    diff_snapshot_parts(&old.snapshot, &old.absent, &new.snapshot, &new.absent)
+}
+
+fn diff_snapshot_parts(
+    old: &Snapshot,
+    old_absent: &BTreeSet<&'static str>,
+    new: &Snapshot,
+    new_absent: &BTreeSet<&'static str>,
+) -> SnapshotDiff {
     let mut out = SnapshotDiff {
         old_collected_at: old.collected_at.clone(),
         new_collected_at: new.collected_at.clone(),
@@ -335,32 +454,17 @@ pub fn diff_snapshots(old: &Snapshot, new: &Snapshot) -> SnapshotDiff {
         changed: Vec::new(),
         not_seen_in_new: Vec::new(),
         not_seen_in_old: Vec::new(),
+        unseen_collections: Vec::new(),
         old_collection_errors: old.collection_errors.clone(),
         new_collection_errors: new.collection_errors.clone(),
     };
-    let listed = Listed { old: Gaps::new(old), new: Gaps::new(new) };
-    macro_rules! each {
-        ($($name:literal => $($field:ident).+),* $(,)?) => {
-            $( diff_collection($name, &old.$($field).+, &new.$($field).+, &listed, &mut out); )*
-        };
-    }
-    each!(
-        "ec2.vpcs" => ec2.vpcs, "ec2.subnets" => ec2.subnets, "ec2.route_tables" => ec2.route_tables,
-        "ec2.internet_gateways" => ec2.internet_gateways, "ec2.nat_gateways" => ec2.nat_gateways,
-        "ec2.security_groups" => ec2.security_groups, "ec2.vpc_endpoints" => ec2.vpc_endpoints,
-        "ec2.flow_logs" => ec2.flow_logs, "ec2.instances" => ec2.instances,
-        "ec2.ebs_encryption_by_default" => ec2.ebs_encryption_by_default, "s3.buckets" => s3.buckets,
-        "s3.account_public_access_block" => s3.account_public_access_block, "rds.db_instances" => rds.db_instances,
-        "rds.db_clusters" => rds.db_clusters, "rds.parameter_groups" => rds.parameter_groups, "iam.roles" => iam.roles,
-        "iam.policies" => iam.policies, "iam.users" => iam.users, "iam.groups" => iam.groups,
-        "iam.password_policy" => iam.password_policy, "secretsmanager.secrets" => secretsmanager.secrets,
-        "config.recorders" => config.recorders, "config.delivery_channels" => config.delivery_channels,
-        "elbv2.load_balancers" => elbv2.load_balancers, "elbv2.listeners" => elbv2.listeners, "eks.clusters" => eks.clusters,
-    );
+    let mut differ = Differ { old: (Gaps::new(old), old_absent), new: (Gaps::new(new), new_absent), out: &mut out };
+    old.visit_pairs(new, &mut differ);
     out.added.sort();
     out.removed.sort();
     out.not_seen_in_new.sort();
     out.not_seen_in_old.sort();
+    out.unseen_collections.sort();
     out.changed.sort_by(|a, b| (&a.collection, &a.arn).cmp(&(&b.collection, &b.arn)));
     out
 }
@@ -527,6 +631,18 @@ impl SnapshotDiff {
             }
             md.push('\n');
         }
+        if !self.unseen_collections.is_empty() {
+            let _ = writeln!(md, "### Collections not compared\n\n| Collection | Old | New |\n| --- | --- | --- |");
+            let why = |r: Option<UnseenReason>| match r {
+                None => "seen",
+                Some(UnseenReason::Absent) => "absent from the file",
+                Some(UnseenReason::ListingFailed) => "listing failed",
+            };
+            for u in &self.unseen_collections {
+                let _ = writeln!(md, "| {} | {} | {} |", u.collection, why(u.old), why(u.new));
+            }
+            md.push('\n');
+        }
         if !(self.old_collection_errors.is_empty() && self.new_collection_errors.is_empty()) {
             let _ = writeln!(
                 md,
@@ -646,7 +762,9 @@ impl ReportDiff {
 mod tests {
     use super::super::testutil::*;
     use super::*;
-    use crate::model::{finding_id, Bucket, DriftReport, GateDecision, Provenance, Summary};
+    use crate::aws::s3::Bucket;
+    use crate::aws::VisitMut;
+    use crate::model::{finding_id, DriftReport, GateDecision, Provenance, Summary};
 
     /// Added, removed and changed resources with precise attribute paths.
     #[test]
@@ -920,5 +1038,152 @@ mod tests {
         }
         assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{md}");
         assert!(md.contains("\\[click\\](javascript:alert(1))"), "{md}");
+    }
+
+    /// Two resources in every collection of the registry, with distinct ARNs.
+    struct Fill;
+
+    impl VisitMut for Fill {
+        fn collection<T: Resource>(&mut self, info: &'static CollectionInfo, items: &mut Vec<T>) {
+            for i in 0..2 {
+                let mut r = T::default();
+                *r.meta_mut() = ResourceMeta {
+                    arn: format!("arn:aws:test:{}:{i}", info.name),
+                    id: format!("{i}"),
+                    name: format!("{}-{i}", info.name),
+                    region: REGION.into(),
+                    account_id: ACCOUNT.into(),
+                    ..Default::default()
+                };
+                items.push(r);
+            }
+        }
+    }
+
+    #[derive(Clone, Copy, Debug)]
+    enum Edit {
+        Change,
+        Add,
+        Remove,
+        Clear,
+    }
+
+    /// One edit to one collection, by name.
+    struct Touch(&'static str, Edit);
+
+    impl VisitMut for Touch {
+        fn collection<T: Resource>(&mut self, info: &'static CollectionInfo, items: &mut Vec<T>) {
+            if info.name != self.0 {
+                return;
+            }
+            match self.1 {
+                Edit::Change => {
+                    items[0].meta_mut().tags.insert("touched".into(), "yes".into());
+                }
+                Edit::Add => {
+                    let mut r = items[0].clone();
+                    r.meta_mut().arn.push_str("-new");
+                    items.push(r);
+                }
+                Edit::Remove => {
+                    items.pop();
+                }
+                Edit::Clear => items.clear(),
+            }
+        }
+    }
+
+    /// Issue 21: `diff` compared 25 of the 47 collections and reported no change for the
+    /// others. Now each collection of the registry, changed, added to or removed from, is
+    /// reported under its own name and nowhere else, and fires `--exit-on-change`.
+    #[test]
+    fn every_collection_of_the_registry_is_compared() {
+        let mut old = Snapshot::default();
+        old.visit_mut(&mut Fill);
+        assert_eq!(old.resource_metas().len(), 2 * COLLECTIONS.len());
+        assert!(!DiffOutcome::Snapshots(diff_snapshots(&old, &old)).has_new_or_regressed());
+        for info in COLLECTIONS {
+            for edit in [Edit::Change, Edit::Add, Edit::Remove] {
+                let mut new = old.clone();
+                new.visit_mut(&mut Touch(info.name, edit));
+                let d = diff_snapshots(&old, &new);
+                let names = |l: &[ResourceRef]| l.iter().map(|r| r.collection.clone()).collect::<Vec<_>>();
+                let changed: Vec<String> = d.changed.iter().map(|c| c.collection.clone()).collect();
+                let want = vec![info.name.to_owned()];
+                let got = match edit {
+                    Edit::Change => (changed, names(&d.added), names(&d.removed)),
+                    Edit::Add => (names(&d.added), changed, names(&d.removed)),
+                    Edit::Remove | Edit::Clear => (names(&d.removed), changed, names(&d.added)),
+                };
+                assert_eq!(got, (want, vec![], vec![]), "{} {edit:?}", info.name);
+                if let Edit::Change = edit {
+                    assert_eq!(d.changed[0].changes[0].path, "tags.touched", "{}", info.name);
+                }
+                assert!(DiffOutcome::Snapshots(d).has_new_or_regressed(), "{} {edit:?}", info.name);
+            }
+        }
+    }
+
+    /// A collection one snapshot lacks or could not list is "not seen" there for every
+    /// collection of the registry, never "no change": listed in `unseen_collections` with the
+    /// reason, its resources not seen, and losing it fires `--exit-on-change`.
+    #[test]
+    fn every_collection_one_side_lacks_is_not_seen() {
+        let mut full = Snapshot::default();
+        full.visit_mut(&mut Fill);
+        let old = SnapshotFile::complete(full.clone());
+        for info in COLLECTIONS {
+            // What a file without the collection, or a scan whose listing failed, holds: nothing.
+            let mut emptied = full.clone();
+            emptied.visit_mut(&mut Touch(info.name, Edit::Clear));
+            let absent = SnapshotFile { snapshot: emptied.clone(), absent: BTreeSet::from([info.name]) };
+            let mut failed = SnapshotFile::complete(emptied);
+            failed.snapshot.collection_errors.push(CollectionError {
+                service: info.service.into(),
+                operation: info.list_operations[0].into(),
+                region: REGION.into(),
+                resource: None,
+                error_code: "AccessDenied".into(),
+                message: "denied".into(),
+            });
+            for (new, reason) in [(absent, UnseenReason::Absent), (failed, UnseenReason::ListingFailed)] {
+                let d = diff_snapshot_files(&old, &new);
+                let unseen = d.unseen_collections.iter().find(|u| u.collection == info.name);
+                assert_eq!(
+                    unseen.map(|u| (u.old, u.new)),
+                    Some((None, Some(reason))),
+                    "{}: {:?}",
+                    info.name,
+                    d.unseen_collections
+                );
+                assert!(d.not_seen_in_new.iter().any(|r| r.collection == info.name), "{}", info.name);
+                assert!(d.removed.is_empty() && d.added.is_empty(), "{}: {d:?}", info.name);
+                // A listing failure names every collection its operation lists; an absent
+                // collection is the only one missing.
+                if reason == UnseenReason::Absent {
+                    assert_eq!(d.unseen_collections.len(), 1, "{}", info.name);
+                }
+                assert!(DiffOutcome::Snapshots(d.clone()).has_new_or_regressed(), "{}", info.name);
+                // The other way round: what the old snapshot could not show is not "added",
+                // and seeing it again is no alert.
+                let back = diff_snapshot_files(&new, &old);
+                assert!(back.added.is_empty() && back.not_seen_in_old.iter().any(|r| r.collection == info.name));
+                assert!(!DiffOutcome::Snapshots(back).has_new_or_regressed(), "{}", info.name);
+            }
+        }
+    }
+
+    /// A member or field missing from the file is "absent", not an empty collection; one that
+    /// is there, even empty, is seen.
+    #[test]
+    fn absent_collections_are_read_from_the_file() {
+        let mut v = serde_json::to_value(compliant_snapshot()).unwrap();
+        v.as_object_mut().unwrap().remove("kms");
+        v["ec2"].as_object_mut().unwrap().remove("network_acls");
+        v["ssm"]["parameters"] = serde_json::json!([]);
+        let file = SnapshotFile::parse(&v.to_string()).unwrap();
+        assert_eq!(file.absent, BTreeSet::from(["ec2.network_acls", "kms.keys"]));
+        let complete = SnapshotFile::parse(&serde_json::to_string(&compliant_snapshot()).unwrap()).unwrap();
+        assert!(complete.absent.is_empty(), "{:?}", complete.absent);
     }
 }

@@ -21,8 +21,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::json;
 
 use super::Item;
+use crate::aws::ec2::SecurityGroup;
 use crate::baseline::{EnvView, INTERNET};
-use crate::model::{DriftItem, DriftState, SecurityGroup, Severity, Snapshot};
+use crate::model::{DriftItem, DriftState, Severity, Snapshot};
 use crate::network::cidr::{AddrSet, Family};
 use crate::network::tiers::TierRules;
 use crate::network::{acl_of_subnet, nacl_admits, nacl_ports_in, Protocol};
@@ -311,7 +312,7 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView, vpc_id: Option<&str>) -> Vec<D
 mod tests {
     use super::super::testutil::*;
     use super::*;
-    use crate::model::SgRule;
+    use crate::aws::ec2::SgRule;
 
     fn items_for(s: &Snapshot) -> Vec<DriftItem> {
         let view = prod_view();
@@ -359,8 +360,8 @@ mod tests {
         assert_eq!(items[0].severity, Severity::High);
     }
 
-    fn nacl(id: &str, subnets: &[&str], entries: Vec<crate::model::NaclEntry>) -> crate::model::NetworkAcl {
-        crate::model::NetworkAcl {
+    fn nacl(id: &str, subnets: &[&str], entries: Vec<crate::aws::ec2::NaclEntry>) -> crate::aws::ec2::NetworkAcl {
+        crate::aws::ec2::NetworkAcl {
             meta: meta("ec2", "network-acl", id, id, &[]),
             vpc_id: "vpc-1".into(),
             subnet_ids: subnets.iter().map(|s| (*s).to_owned()).collect(),
@@ -369,8 +370,8 @@ mod tests {
         }
     }
 
-    fn entry(n: i32, action: &str, cidr: &str, port: Option<i32>) -> crate::model::NaclEntry {
-        crate::model::NaclEntry {
+    fn entry(n: i32, action: &str, cidr: &str, port: Option<i32>) -> crate::aws::ec2::NaclEntry {
+        crate::aws::ec2::NaclEntry {
             rule_number: n,
             protocol: if port.is_some() { "6".into() } else { "-1".into() },
             rule_action: action.into(),

@@ -16,10 +16,11 @@ use std::collections::BTreeMap;
 use serde_json::json;
 
 use super::Item;
+use crate::aws::iam::Role;
 use crate::baseline::{EnvView, RoleBaseline};
 use crate::iam_eval::glob::{action_covers, covers};
 use crate::iam_eval::{least_privilege, principals, Context};
-use crate::model::{DriftItem, DriftState, Role, Severity, Snapshot};
+use crate::model::{DriftItem, DriftState, Severity, Snapshot};
 
 pub(crate) fn check(s: &Snapshot, view: &EnvView, iam: &Context) -> Vec<DriftItem> {
     let ps = principals(s);
@@ -134,7 +135,7 @@ fn trust(view: &EnvView, key: &str, rb: &RoleBaseline, role: &Role) -> Vec<Drift
 mod tests {
     use super::super::testutil::*;
     use super::*;
-    use crate::model::{AttachedPolicy, InlinePolicy, ManagedPolicy};
+    use crate::aws::iam::{AttachedPolicy, InlinePolicy, ManagedPolicy};
 
     fn run(s: &Snapshot) -> Vec<DriftItem> {
         check(s, &prod_view(), &Context::default())

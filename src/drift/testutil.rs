@@ -3,6 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use crate::aws::config::ConfigRecorder;
+use crate::aws::ec2::{NatGateway, Route, RouteTable, SecurityGroup, SgRule, Subnet, Vpc, VpcEndpoint};
+use crate::aws::eks::EksCluster;
+use crate::aws::elbv2::{Listener, LoadBalancer};
+use crate::aws::iam::{InlinePolicy, Role};
+use crate::aws::rds::{DbInstance, DbParameterGroup};
+use crate::aws::s3::{Bucket, BucketEncryption, BucketEncryptionRule, BucketVersioning};
+use crate::aws::secretsmanager::Secret;
 use crate::baseline::{Baseline, EnvView};
 use crate::model::*;
 

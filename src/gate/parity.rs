@@ -107,7 +107,7 @@ mod tests {
         let mut s = Snapshot::default();
         assert_eq!(environment_hint(&s, "flowforge:env"), None);
         for env in ["prod", "uat", "prod"] {
-            let mut role = crate::model::Role::default();
+            let mut role = crate::aws::iam::Role::default();
             role.meta.tags.insert("flowforge:env".into(), env.into());
             s.iam.roles.push(role);
         }

@@ -39,7 +39,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{AttachedPolicy, InlinePolicy, PolicyDocument, Snapshot, Statement};
+use crate::aws::iam::{AttachedPolicy, InlinePolicy};
+use crate::model::{PolicyDocument, Snapshot, Statement};
 use glob::{action_covers, action_overlaps, covers, overlaps};
 
 pub use least::{least_privilege, Excess, LeastPrivilege};

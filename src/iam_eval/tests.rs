@@ -4,7 +4,8 @@
 use serde_json::json;
 
 use super::*;
-use crate::model::{PolicyDocument, Role};
+use crate::aws::iam::Role;
+use crate::model::PolicyDocument;
 
 fn doc(statements: serde_json::Value) -> PolicyDocument {
     PolicyDocument::from_value(&json!({ "Statement": statements })).unwrap()

@@ -18,7 +18,8 @@
 
 use serde::Serialize;
 
-use crate::model::{Role, Statement};
+use crate::aws::iam::Role;
+use crate::model::Statement;
 
 /// One way a role can be assumed by a caller the account does not control.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]

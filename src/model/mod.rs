@@ -20,7 +20,6 @@ mod findings;
 mod meta;
 mod policy_doc;
 mod report;
-mod resources;
 mod snapshot;
 
 pub use compliance::*;
@@ -29,5 +28,4 @@ pub use findings::*;
 pub use meta::*;
 pub use policy_doc::*;
 pub use report::*;
-pub use resources::*;
 pub use snapshot::*;

@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use super::meta::ResourceMeta;
-use super::resources::*;
 use crate::diag::{Code, Problem};
 
 /// The snapshot schema version this build reads and writes.
@@ -50,6 +49,22 @@ macro_rules! snapshot {
             fn sort_services(&mut self) {
                 $( $crate::aws::ServicePart::sort(&mut self.$svc); )*
             }
+
+            /// Calls `v` with every collection of the registry, in snapshot order.
+            pub fn visit<'a, V: $crate::aws::Visit<'a>>(&'a self, v: &mut V) {
+                $( $crate::aws::ServicePart::visit(&self.$svc, v); )*
+            }
+
+            /// Calls `v` with every collection of the registry in `self` and in `other`, side
+            /// by side, in snapshot order.
+            pub fn visit_pairs<'a, V: $crate::aws::VisitPair<'a>>(&'a self, other: &'a Snapshot, v: &mut V) {
+                $( $crate::aws::ServicePart::visit_pair(&self.$svc, &other.$svc, v); )*
+            }
+
+            /// Calls `v` with every collection of the registry, mutably, in snapshot order.
+            pub fn visit_mut<V: $crate::aws::VisitMut>(&mut self, v: &mut V) {
+                $( $crate::aws::ServicePart::visit_mut(&mut self.$svc, v); )*
+            }
         }
     };
 }
@@ -72,111 +87,6 @@ pub struct CollectionError {
     pub message: String,
 }
 
-/// EC2 and VPC collections.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct Ec2 {
-    #[serde(default)]
-    pub vpcs: Vec<Vpc>,
-    #[serde(default)]
-    pub subnets: Vec<Subnet>,
-    #[serde(default)]
-    pub route_tables: Vec<RouteTable>,
-    #[serde(default)]
-    pub internet_gateways: Vec<InternetGateway>,
-    #[serde(default)]
-    pub nat_gateways: Vec<NatGateway>,
-    #[serde(default)]
-    pub security_groups: Vec<SecurityGroup>,
-    /// Network ACLs with their subnet associations.
-    #[serde(default)]
-    pub network_acls: Vec<NetworkAcl>,
-    #[serde(default)]
-    pub vpc_endpoints: Vec<VpcEndpoint>,
-    #[serde(default)]
-    pub flow_logs: Vec<FlowLog>,
-    #[serde(default)]
-    pub instances: Vec<Instance>,
-    /// One entry per region: the account's EBS encryption-by-default setting.
-    #[serde(default)]
-    pub ebs_encryption_by_default: Vec<EbsDefaultEncryption>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct S3 {
-    #[serde(default)]
-    pub buckets: Vec<Bucket>,
-    /// The account-level public access block (s3control); one entry, absent when not
-    /// collected. `public_access_block: null` inside means "not configured".
-    #[serde(default)]
-    pub account_public_access_block: Vec<AccountPublicAccessBlock>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct Rds {
-    #[serde(default)]
-    pub db_instances: Vec<DbInstance>,
-    #[serde(default)]
-    pub db_clusters: Vec<DbCluster>,
-    #[serde(default)]
-    pub parameter_groups: Vec<DbParameterGroup>,
-    /// The instances' automated and manual snapshots.
-    #[serde(default)]
-    pub db_snapshots: Vec<DbSnapshot>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct Iam {
-    #[serde(default)]
-    pub roles: Vec<Role>,
-    #[serde(default)]
-    pub policies: Vec<ManagedPolicy>,
-    #[serde(default)]
-    pub users: Vec<User>,
-    #[serde(default)]
-    pub groups: Vec<Group>,
-    /// One entry (the account's password policy resource); `policy: null` inside means no
-    /// password policy is set.
-    #[serde(default)]
-    pub password_policy: Vec<AccountPasswordPolicy>,
-    /// IAM OIDC identity providers (EKS clusters' issuers for IRSA).
-    #[serde(default)]
-    pub oidc_providers: Vec<crate::aws::iam::OidcProvider>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct SecretsManager {
-    #[serde(default)]
-    pub secrets: Vec<Secret>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct ConfigService {
-    #[serde(default)]
-    pub recorders: Vec<ConfigRecorder>,
-    #[serde(default)]
-    pub delivery_channels: Vec<DeliveryChannel>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct Elbv2 {
-    #[serde(default)]
-    pub load_balancers: Vec<LoadBalancer>,
-    #[serde(default)]
-    pub listeners: Vec<Listener>,
-}
-
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct Eks {
-    #[serde(default)]
-    pub clusters: Vec<EksCluster>,
-    /// Managed node groups of every cluster (FlowForge's data plane).
-    #[serde(default)]
-    pub node_groups: Vec<crate::aws::eks::EksNodeGroup>,
-    /// Fargate profiles of every cluster.
-    #[serde(default)]
-    pub fargate_profiles: Vec<crate::aws::eks::EksFargateProfile>,
-}
-
 /// A collection of the snapshot, named as in policy METADATA (`s3.buckets`).
 ///
 /// The list of names is the contract between checks and the snapshot: a check declares the
@@ -193,6 +103,38 @@ pub struct CollectionInfo {
     /// Operations made per resource; a failure naming a resource makes only that resource
     /// unknown.
     pub detail_operations: &'static [&'static str],
+    /// AWS CloudFormation's type of its resources (`AWS::S3::Bucket`, OCSF `resources[].type`);
+    /// `None` when CloudFormation has none (OCSF then names the collection).
+    pub cloudformation_type: Option<&'static str>,
+    /// Security Hub's ASFF type of its resources (`AwsS3Bucket`, `Resources[].Type`), `Other`
+    /// when ASFF has none.
+    pub asff_type: &'static str,
+    /// The Terraform (AWS provider) resource types that manage its resources (`aws_lb` and its
+    /// alias `aws_alb`); empty when Terraform manages none, and then no resource of it is
+    /// "unmanaged" (`--expected-from`).
+    pub terraform_types: &'static [&'static str],
+    /// Terraform types that configure one of its resources (`aws_s3_bucket_versioning`) and
+    /// are folded into it.
+    pub terraform_parts: &'static [&'static str],
+    /// How `diff` tells a resource of one snapshot from another and compares them.
+    pub diff_key: DiffKey,
+}
+
+/// How `diff` keys the resources of a collection (declared per collection in the registry).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffKey {
+    /// By ARN (unique within the collection, stable across scans); a resource whose ARN is in
+    /// both snapshots is compared attribute by attribute, tags included.
+    Arn,
+}
+
+impl DiffKey {
+    /// The key of one resource.
+    pub fn of(self, meta: &ResourceMeta) -> &str {
+        match self {
+            DiffKey::Arn => &meta.arn,
+        }
+    }
 }
 
 /// Every collection of the snapshot: each service declares its own (see [`crate::aws`]).
@@ -201,6 +143,18 @@ pub use crate::aws::COLLECTIONS;
 /// Looks up a collection by its `service.collection` name.
 pub fn collection_info(name: &str) -> Option<&'static CollectionInfo> {
     COLLECTIONS.iter().find(|c| c.name == name)
+}
+
+/// AWS CloudFormation's type name for a collection's resources (`AWS::S3::Bucket`, OCSF's
+/// `resources[].type`); the collection's own name when CloudFormation has none.
+pub fn cloudformation_type(collection: &str) -> String {
+    collection_info(collection).and_then(|c| c.cloudformation_type).unwrap_or(collection).to_owned()
+}
+
+/// Security Hub's ASFF type name for a collection's resources (`AwsS3Bucket`), `Other` when
+/// ASFF has none.
+pub fn asff_type(collection: &str) -> &'static str {
+    collection_info(collection).map_or("Other", |c| c.asff_type)
 }
 
 impl Snapshot {

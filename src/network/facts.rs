@@ -145,7 +145,7 @@ pub fn derive(s: &Snapshot, baseline: &Value) -> Value {
     let mut sorted: Vec<_> = s.ec2.network_acls.iter().collect();
     sorted.sort_by(|a, b| a.meta.arn.cmp(&b.meta.arn));
     for acl in sorted {
-        let filtered: Vec<&crate::model::Subnet> = s
+        let filtered: Vec<&crate::aws::ec2::Subnet> = s
             .ec2
             .subnets
             .iter()

@@ -27,7 +27,7 @@ pub mod tiers;
 
 use std::collections::BTreeSet;
 
-use crate::model::{NaclEntry, NetworkAcl, SecurityGroup, SgRule};
+use crate::aws::ec2::{NaclEntry, NetworkAcl, SecurityGroup, SgRule};
 use cidr::{AddrSet, Family};
 
 /// The transport a service speaks or a rule names.

@@ -12,7 +12,7 @@
 //!   also `RecordState` ARCHIVED, so a finding an earlier run left open is closed by the next
 //!   import (Security Hub ignores a Workflow sent with an update: `src/securityhub` says what
 //!   closes it). NOT_APPLICABLE is ARCHIVED.
-//! - `Resources[].Type` is ASFF's resource type name (`AwsS3Bucket`, `report::aws_types`).
+//! - `Resources[].Type` is ASFF's resource type name (`AwsS3Bucket`, declared per collection in the service registry).
 //! - Times are the snapshot's `collected_at`: the same report gives the same file.
 //!
 //! Limits from the ASFF syntax: Title ≤ 256 characters, Description ≤ 1024,
@@ -158,7 +158,7 @@ pub fn findings(report: &AuditReport) -> Result<Vec<Value>, ReportError> {
             "Description": cut(&description, 1024),
             "Remediation": { "Recommendation": { "Text": cut(check.map(|m| m.remediation.as_str()).unwrap_or(""), 512) } },
             "Resources": [{
-                "Type": super::aws_types::asff(check.map(|m| m.collection.as_str()).unwrap_or("")),
+                "Type": crate::model::asff_type(check.map(|m| m.collection.as_str()).unwrap_or("")),
                 "Id": r.resource_arn,
                 "Partition": report.partition,
                 "Region": region,

@@ -23,7 +23,6 @@ use std::str::FromStr;
 use crate::model::AuditReport;
 
 pub mod asff;
-pub mod aws_types;
 mod common;
 pub mod csv;
 #[cfg(test)]

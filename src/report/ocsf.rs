@@ -134,7 +134,7 @@ pub fn events(report: &AuditReport) -> Result<Vec<Value>, ReportError> {
                 "uid": r.resource_arn,
                 "name": r.resource_name,
                 "region": r.region,
-                "type": super::aws_types::cloudformation(collection),
+                "type": crate::model::cloudformation_type(collection),
                 "cloud_partition": report.partition,
             }],
             "cloud": {
@@ -161,6 +161,23 @@ pub fn events(report: &AuditReport) -> Result<Vec<Value>, ReportError> {
 mod tests {
     use super::*;
     use crate::report::fixture::sample_report;
+
+    /// Every collection a built-in check judges has a CloudFormation type in the registry, so
+    /// no OCSF finding falls back to an internal collection name.
+    #[test]
+    fn every_checked_collection_has_a_cloudformation_type() {
+        let catalog = crate::policy::Catalog::builtin().unwrap();
+        for check in catalog.checks() {
+            let c = &check.meta.collection;
+            let info =
+                crate::model::collection_info(c).unwrap_or_else(|| panic!("{}: no collection {c}", check.meta.id));
+            assert!(
+                info.cloudformation_type.is_some(),
+                "{}: collection {c} is declared `cfn none` in its service! (src/aws/)",
+                check.meta.id
+            );
+        }
+    }
 
     /// One Compliance Finding per result, every status, with class, ids, compliance and time.
     #[test]

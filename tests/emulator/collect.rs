@@ -252,6 +252,23 @@ async fn seeded_account_is_collected_exactly() {
         "force_ssl needs the group's parameters"
     );
     assert!(!out.calls.keys().any(|k| k.contains("GetSecretValue")));
+    assert_minimum_is_a_floor(&out.calls, snap);
+}
+
+/// The fewest calls the registry declares for this snapshot (`collect::minimum_calls`) are a
+/// floor of the calls made: no operation made fewer calls than its declared rule says it needs
+/// (the rule would be wrong), and every operation called has a rule that counts it, except
+/// S3's GetBucketLocation (declared `uncounted`: real ListBuckets answers carry the region,
+/// the emulator's do not).
+fn assert_minimum_is_a_floor(calls: &BTreeMap<String, u64>, snap: &Snapshot) {
+    let minimum = collect::minimum_calls(snap);
+    for (op, least) in &minimum {
+        let made = calls.get(op).copied().unwrap_or(0);
+        assert!(made >= *least, "{op}: {made} calls, but its service! declares at least {least}: {calls:?}");
+    }
+    for op in calls.keys().filter(|k| k.as_str() != "s3:GetBucketLocation") {
+        assert!(minimum.contains_key(op), "{op} was called but its service!'s rule counts no call: {minimum:?}");
+    }
 }
 
 /// Every operation observed on the wire is declared and granted by the shipped policy.
@@ -460,6 +477,9 @@ async fn listings_page_to_the_end() {
     assert_eq!(out.snapshot.secretsmanager.secrets.len(), 120);
     assert_eq!(out.calls.get("secretsmanager:ListSecrets"), Some(&2));
     assert_eq!(out.calls.get("secretsmanager:GetResourcePolicy"), Some(&120));
+    // The registry's page size and per-resource rule give the same figures.
+    let minimum = collect::minimum_calls(&out.snapshot);
+    assert_eq!((minimum["secretsmanager:ListSecrets"], minimum["secretsmanager:GetResourcePolicy"]), (2, 120));
     let names: BTreeSet<&str> = out.snapshot.secretsmanager.secrets.iter().map(|s| s.meta.name.as_str()).collect();
     assert_eq!(names.len(), 120, "no page read twice");
 }

@@ -147,7 +147,6 @@ async fn compute_api_calls_per_resource_are_minimal() {
     let (repos, runners) = (n(&["ecr", "repositories"]), n(&["apprunner", "services"]));
     let (groups, profiles, providers) =
         (n(&["eks", "node_groups"]), n(&["eks", "fargate_profiles"]), n(&["iam", "oidc_providers"]));
-    let eks_clusters = n(&["eks", "clusters"]);
     // The launch templates the node groups name (both groups share the workers' template).
     let templates = snap["eks"]["node_groups"]
         .as_array()
@@ -176,27 +175,17 @@ async fn compute_api_calls_per_resource_are_minimal() {
         "ec2:DescribeLaunchTemplateVersions",
     ];
     let made: u64 = ops.iter().map(|op| calls.get(*op).copied().unwrap_or(0)).sum();
-    // What the APIs require: one listing per region (per cluster for services, node groups
-    // and profiles), DescribeClusters per 100 clusters, DescribeServices per 10 services, one
-    // description per task definition, App Runner service, node group, profile and provider,
-    // and two policy reads per repository plus the registry's scanning mode; one read of
-    // each launch template node groups name, for all the versions they name.
-    let minimum = 1
-        + clusters.div_ceil(100)
-        + clusters
-        + services.div_ceil(10)
-        + task_defs
-        + 1
-        + 1
-        + 2 * repos
-        + 1
-        + runners
-        + 2 * eks_clusters
-        + groups
-        + profiles
-        + 1
-        + providers
-        + templates;
+    // What the APIs require, as the services declare it in the registry (`service!`): one
+    // listing per region (per cluster for services, node groups and profiles), DescribeClusters
+    // per 100 clusters, DescribeServices per 10 services, one description per task definition,
+    // App Runner service, node group, profile and provider, two policy reads per repository
+    // plus the registry's scanning mode, one read of each launch template node groups name.
+    let typed = flowforge_audit::model::Snapshot::from_json(&snap.to_string()).expect("snapshot");
+    let least = flowforge_audit::collect::minimum_calls(&typed);
+    let minimum: u64 = ops.iter().map(|op| least.get(*op).copied().unwrap_or(0)).sum();
+    for op in ops {
+        assert_eq!(calls.get(op), least.get(op), "{op}: calls made and the registry's minimum differ");
+    }
     let resources = clusters + services + task_defs + repos + runners + groups + profiles + providers;
     eprintln!(
         "compute: {made} calls for {resources} resources ({:.2} per resource), minimum {minimum} ({:.2}); {calls:?}",

@@ -28,7 +28,7 @@ impl AcmApi {
             .client
             .list_certificates()
             .includes(Filters::builder().set_key_types(Some(key_types)).build())
-            .max_items(1000)
+            .max_items(super::LIST_PAGE)
             .into_paginator()
             .items()
             .send()

@@ -19,13 +19,6 @@ pub use api::AcmApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
 
-/// The `acm` member of the snapshot.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct Acm {
-    #[serde(default)]
-    pub certificates: Vec<Certificate>,
-}
-
 /// An ACM certificate: `id` is the last part of its ARN, `name` its domain name.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Certificate {
@@ -45,14 +38,22 @@ pub struct Certificate {
 }
 
 super::service! {
+    /// The `acm` member of the snapshot.
     part: Acm = "acm",
     prefix: "acm",
     scope: Regional,
     operations: [
-        "acm" list_certificates "ListCertificates" "ListCertificates" "acm:ListCertificates";
-        "acm" describe_certificate "DescribeCertificate" "DescribeCertificate" "acm:DescribeCertificate";
+        "acm" list_certificates "ListCertificates" "ListCertificates" "acm:ListCertificates" => pages(LIST_PAGE, certificates);
+        "acm" describe_certificate "DescribeCertificate" "DescribeCertificate" "acm:DescribeCertificate" => each(certificates);
     ],
     collections: [
-        certificates: list ["ListCertificates"] detail ["DescribeCertificate"];
+        certificates: Certificate
+            list ["ListCertificates"] detail ["DescribeCertificate"]
+            cfn "AWS::CertificateManager::Certificate" asff "AwsCertificateManagerCertificate"
+            terraform ["aws_acm_certificate"]
+            diff arn;
     ],
 }
+
+/// Certificates per ListCertificates page (the API's largest).
+pub(crate) const LIST_PAGE: i32 = 1000;

@@ -29,13 +29,6 @@ pub use api::AppRunnerApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
 
-/// The `apprunner` member of the snapshot.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct AppRunner {
-    #[serde(default)]
-    pub services: Vec<AppRunnerService>,
-}
-
 /// An App Runner service: `id` is the service id, `name` the service name.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct AppRunnerService {
@@ -67,14 +60,19 @@ pub struct AppRunnerService {
 }
 
 super::service! {
+    /// The `apprunner` member of the snapshot.
     part: AppRunner = "apprunner",
     prefix: "apprunner",
     scope: Regional,
     operations: [
-        "apprunner" list_services "ListServices" "ListServices" "apprunner:ListServices";
-        "apprunner" describe_service "DescribeService" "DescribeService" "apprunner:DescribeService";
+        "apprunner" list_services "ListServices" "ListServices" "apprunner:ListServices" => pages(100, services);
+        "apprunner" describe_service "DescribeService" "DescribeService" "apprunner:DescribeService" => each(services);
     ],
     collections: [
-        services: list ["ListServices"] detail ["DescribeService"];
+        services: AppRunnerService
+            list ["ListServices"] detail ["DescribeService"]
+            cfn "AWS::AppRunner::Service" asff "Other"
+            terraform ["aws_apprunner_service"]
+            diff arn;
     ],
 }

@@ -20,13 +20,6 @@ pub use api::CloudTrailApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
 
-/// The `cloudtrail` member of the snapshot.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct CloudTrail {
-    #[serde(default)]
-    pub trails: Vec<Trail>,
-}
-
 /// One trail (`id` and `name` are its name, `region` its home region). A field the API did
 /// not report, or whose call failed, is null (UNKNOWN for the checks, never compliant).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
@@ -57,15 +50,21 @@ pub struct Trail {
 }
 
 super::service! {
+    /// The `cloudtrail` member of the snapshot.
     part: CloudTrail = "cloudtrail",
     prefix: "cloudtrail",
     scope: Regional,
     operations: [
-        "cloudtrail" describe_trails "DescribeTrails" "DescribeTrails" "cloudtrail:DescribeTrails";
-        "cloudtrail" get_trail_status "GetTrailStatus" "GetTrailStatus" "cloudtrail:GetTrailStatus";
-        "cloudtrail" get_event_selectors "GetEventSelectors" "GetEventSelectors" "cloudtrail:GetEventSelectors";
+        // DescribeTrails answers every trail of the region in one call (no paging).
+        "cloudtrail" describe_trails "DescribeTrails" "DescribeTrails" "cloudtrail:DescribeTrails" => once;
+        "cloudtrail" get_trail_status "GetTrailStatus" "GetTrailStatus" "cloudtrail:GetTrailStatus" => each(trails);
+        "cloudtrail" get_event_selectors "GetEventSelectors" "GetEventSelectors" "cloudtrail:GetEventSelectors" => each(trails);
     ],
     collections: [
-        trails: list ["DescribeTrails"] detail ["GetTrailStatus", "GetEventSelectors"];
+        trails: Trail
+            list ["DescribeTrails"] detail ["GetTrailStatus", "GetEventSelectors"]
+            cfn "AWS::CloudTrail::Trail" asff "AwsCloudTrailTrail"
+            terraform ["aws_cloudtrail"]
+            diff arn;
     ],
 }

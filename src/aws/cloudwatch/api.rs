@@ -26,7 +26,7 @@ impl CloudWatchApi {
             .client
             .describe_alarms()
             .alarm_types(AlarmType::MetricAlarm)
-            .max_records(100)
+            .max_records(super::ALARMS_PAGE)
             .into_paginator()
             .send()
             .try_collect()

@@ -20,14 +20,6 @@ pub use api::CloudWatchApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
 
-/// The `cloudwatch` member of the snapshot.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct CloudWatch {
-    /// Metric alarms (composite alarms are not collected).
-    #[serde(default)]
-    pub alarms: Vec<Alarm>,
-}
-
 /// A metric alarm: `id` and `name` are its name.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Alarm {
@@ -50,13 +42,22 @@ pub struct Alarm {
 }
 
 super::service! {
+    /// The `cloudwatch` member of the snapshot.
     part: CloudWatch = "cloudwatch",
     prefix: "cloudwatch",
     scope: Regional,
     operations: [
-        "cloudwatch" describe_alarms "DescribeAlarms" "DescribeAlarms" "cloudwatch:DescribeAlarms";
+        "cloudwatch" describe_alarms "DescribeAlarms" "DescribeAlarms" "cloudwatch:DescribeAlarms" => pages(ALARMS_PAGE, alarms);
     ],
     collections: [
-        alarms: list ["DescribeAlarms"] detail [];
+        /// Metric alarms (composite alarms are not collected).
+        alarms: Alarm
+            list ["DescribeAlarms"] detail []
+            cfn "AWS::CloudWatch::Alarm" asff "AwsCloudWatchAlarm"
+            terraform ["aws_cloudwatch_metric_alarm"]
+            diff arn;
     ],
 }
+
+/// Alarms per DescribeAlarms page (the API's largest).
+pub(crate) const ALARMS_PAGE: i32 = 100;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use aws_sdk_config::Client;
 
 use super::{CallError, Ctx};
-use crate::model::{ConfigRecorder, DeliveryChannel};
+use super::{ConfigRecorder, DeliveryChannel};
 
 const SVC: &str = "config";
 

@@ -7,7 +7,7 @@ use aws_sdk_ec2::types::Tag;
 use aws_sdk_ec2::Client;
 
 use super::{CallError, Ctx};
-use crate::model::{
+use super::{
     EbsDefaultEncryption, FlowLog, Instance, InstanceMetadataOptions, InternetGateway, NaclEntry, NatGateway,
     NetworkAcl, Route, RouteTable, SecurityGroup, SgRule, Subnet, Vpc, VpcEndpoint,
 };

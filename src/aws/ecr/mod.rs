@@ -20,13 +20,6 @@ pub use api::EcrApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
 
-/// The `ecr` member of the snapshot.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct Ecr {
-    #[serde(default)]
-    pub repositories: Vec<EcrRepository>,
-}
-
 /// A private repository: `id` and `name` are the repository name.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct EcrRepository {
@@ -58,16 +51,22 @@ pub struct EcrRepository {
 }
 
 super::service! {
+    /// The `ecr` member of the snapshot.
     part: Ecr = "ecr",
     prefix: "ecr",
     scope: Regional,
     operations: [
-        "ecr" describe_repositories "DescribeRepositories" "DescribeRepositories" "ecr:DescribeRepositories";
-        "ecr" get_registry_scanning_configuration "GetRegistryScanningConfiguration" "GetRegistryScanningConfiguration" "ecr:GetRegistryScanningConfiguration";
-        "ecr" get_lifecycle_policy "GetLifecyclePolicy" "GetLifecyclePolicy" "ecr:GetLifecyclePolicy";
-        "ecr" get_repository_policy "GetRepositoryPolicy" "GetRepositoryPolicy" "ecr:GetRepositoryPolicy";
+        "ecr" describe_repositories "DescribeRepositories" "DescribeRepositories" "ecr:DescribeRepositories" => pages(100, repositories);
+        // Read once per region, and only when the region has repositories.
+        "ecr" get_registry_scanning_configuration "GetRegistryScanningConfiguration" "GetRegistryScanningConfiguration" "ecr:GetRegistryScanningConfiguration" => if_any(repositories);
+        "ecr" get_lifecycle_policy "GetLifecyclePolicy" "GetLifecyclePolicy" "ecr:GetLifecyclePolicy" => each(repositories);
+        "ecr" get_repository_policy "GetRepositoryPolicy" "GetRepositoryPolicy" "ecr:GetRepositoryPolicy" => each(repositories);
     ],
     collections: [
-        repositories: list ["DescribeRepositories"] detail ["GetRegistryScanningConfiguration", "GetLifecyclePolicy", "GetRepositoryPolicy"];
+        repositories: EcrRepository
+            list ["DescribeRepositories"] detail ["GetRegistryScanningConfiguration", "GetLifecyclePolicy", "GetRepositoryPolicy"]
+            cfn "AWS::ECR::Repository" asff "AwsEcrRepository"
+            terraform ["aws_ecr_repository"]
+            diff arn;
     ],
 }

@@ -12,8 +12,6 @@ use super::{EnvVar, SecretRef};
 
 const SVC: &str = "ecs";
 /// DescribeClusters takes at most 100 clusters, DescribeServices 10 services.
-pub(crate) const CLUSTER_BATCH: usize = 100;
-pub(crate) const SERVICE_BATCH: usize = 10;
 
 #[derive(Debug, Clone)]
 pub struct EcsApi {
@@ -45,7 +43,7 @@ impl EcsApi {
             .map_err(|e| CallError::from_sdk(SVC, "ListClusters", e))
     }
 
-    /// Up to [`CLUSTER_BATCH`] clusters with their tags.
+    /// Up to [`super::CLUSTER_BATCH`] clusters with their tags.
     pub async fn clusters(&self, arns: &[String]) -> Result<Vec<EcsCluster>, CallError> {
         let out = self
             .client
@@ -81,7 +79,7 @@ impl EcsApi {
             .map_err(|e| CallError::from_sdk(SVC, "ListServices", e))
     }
 
-    /// Up to [`SERVICE_BATCH`] services of one cluster with their tags.
+    /// Up to [`super::SERVICE_BATCH`] services of one cluster with their tags.
     pub async fn services(&self, cluster_arn: &str, arns: &[String]) -> Result<Vec<EcsService>, CallError> {
         let out = self
             .client

@@ -7,8 +7,7 @@ use std::sync::Arc;
 
 use futures::stream::{self, StreamExt};
 
-use super::api::{CLUSTER_BATCH, SERVICE_BATCH};
-use super::{EcsApi, Part};
+use super::{EcsApi, Part, CLUSTER_BATCH, SERVICE_BATCH};
 use crate::aws::{Errors, Session};
 
 fn api(session: &Session, region: &str) -> EcsApi {

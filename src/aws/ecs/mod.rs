@@ -25,18 +25,6 @@ pub use api::EcsApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
 
-/// The `ecs` member of the snapshot.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct Ecs {
-    #[serde(default)]
-    pub clusters: Vec<EcsCluster>,
-    #[serde(default)]
-    pub services: Vec<EcsService>,
-    /// The task definition revision each service runs (one entry per distinct revision).
-    #[serde(default)]
-    pub task_definitions: Vec<EcsTaskDefinition>,
-}
-
 /// An ECS cluster: `id` and `name` are the cluster name.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct EcsCluster {
@@ -184,21 +172,65 @@ pub fn credential_kind(value: &str) -> Option<&'static str> {
 }
 
 super::service! {
+    /// The `ecs` member of the snapshot.
     part: Ecs = "ecs",
     prefix: "ecs",
     scope: Regional,
     operations: [
-        "ecs" list_clusters "ListClusters" "ListClusters" "ecs:ListClusters";
-        "ecs" describe_clusters "DescribeClusters" "DescribeClusters" "ecs:DescribeClusters";
-        "ecs" list_services "ListServices" "ListServices" "ecs:ListServices";
-        "ecs" describe_services "DescribeServices" "DescribeServices" "ecs:DescribeServices";
-        "ecs" describe_task_definition "DescribeTaskDefinition" "DescribeTaskDefinition" "ecs:DescribeTaskDefinition";
+        "ecs" list_clusters "ListClusters" "ListClusters" "ecs:ListClusters" => pages(100, clusters);
+        "ecs" describe_clusters "DescribeClusters" "DescribeClusters" "ecs:DescribeClusters" => batches(CLUSTER_BATCH, clusters);
+        "ecs" list_services "ListServices" "ListServices" "ecs:ListServices" => by(service_listings);
+        "ecs" describe_services "DescribeServices" "DescribeServices" "ecs:DescribeServices" => by(service_batches);
+        "ecs" describe_task_definition "DescribeTaskDefinition" "DescribeTaskDefinition" "ecs:DescribeTaskDefinition" => each(task_definitions);
     ],
     collections: [
-        clusters: list ["ListClusters", "DescribeClusters"] detail [];
-        services: list ["ListClusters", "ListServices", "DescribeServices"] detail [];
-        task_definitions: list ["ListClusters", "ListServices", "DescribeServices"] detail ["DescribeTaskDefinition"];
+        clusters: EcsCluster
+            list ["ListClusters", "DescribeClusters"] detail []
+            cfn "AWS::ECS::Cluster" asff "AwsEcsCluster"
+            terraform ["aws_ecs_cluster"]
+            diff arn;
+        services: EcsService
+            list ["ListClusters", "ListServices", "DescribeServices"] detail []
+            cfn "AWS::ECS::Service" asff "AwsEcsService"
+            terraform ["aws_ecs_service"]
+            diff arn;
+        /// The task definition revision each service runs (one entry per distinct revision).
+        task_definitions: EcsTaskDefinition
+            list ["ListClusters", "ListServices", "DescribeServices"] detail ["DescribeTaskDefinition"]
+            cfn "AWS::ECS::TaskDefinition" asff "AwsEcsTaskDefinition"
+            terraform ["aws_ecs_task_definition"]
+            diff arn;
     ],
+}
+
+/// Clusters per DescribeClusters call (the API's limit).
+pub(crate) const CLUSTER_BATCH: usize = 100;
+/// Services per DescribeServices call (the API's limit), and per ListServices page (its
+/// default).
+pub(crate) const SERVICE_BATCH: usize = 10;
+
+/// The services of each cluster in `region`.
+fn services_by_cluster<'a>(part: &'a Ecs, region: Option<&str>) -> std::collections::BTreeMap<&'a str, u64> {
+    let mut by: std::collections::BTreeMap<&str, u64> = part
+        .clusters
+        .iter()
+        .filter(|c| region.is_none_or(|r| c.meta.region == r))
+        .map(|c| (c.meta.arn.as_str(), 0))
+        .collect();
+    for s in part.services.iter().filter(|s| region.is_none_or(|r| s.meta.region == r)) {
+        *by.entry(s.cluster_arn.as_str()).or_default() += 1;
+    }
+    by
+}
+
+/// ListServices: one listing per cluster, a page per [`SERVICE_BATCH`] services.
+fn service_listings(part: &Ecs, region: Option<&str>) -> u64 {
+    services_by_cluster(part, region).values().map(|n| super::pages(*n, SERVICE_BATCH as u64)).sum()
+}
+
+/// DescribeServices: one call per [`SERVICE_BATCH`] services of a cluster.
+fn service_batches(part: &Ecs, region: Option<&str>) -> u64 {
+    services_by_cluster(part, region).values().map(|n| n.div_ceil(SERVICE_BATCH as u64)).sum()
 }
 
 #[cfg(test)]

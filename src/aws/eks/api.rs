@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use aws_sdk_eks::Client;
 
 use super::{CallError, Ctx, EksFargateProfile, EksLaunchTemplate, EksNodeGroup, LaunchTemplateMetadataOptions};
-use crate::model::{EksCluster, EksEncryptionConfig};
+use super::{EksCluster, EksEncryptionConfig};
 
 fn tag_map(tags: Option<&std::collections::HashMap<String, String>>) -> BTreeMap<String, String> {
     tags.map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default()

@@ -21,24 +21,100 @@ pub use api::EksApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
 
+super::resource!(
+    pub struct EksCluster {
+        #[serde(default)]
+        pub version: String,
+        #[serde(default)]
+        pub status: String,
+        #[serde(default)]
+        pub role_arn: Option<String>,
+        #[serde(default)]
+        pub vpc_id: Option<String>,
+        #[serde(default)]
+        pub subnet_ids: Vec<String>,
+        #[serde(default)]
+        pub security_group_ids: Vec<String>,
+        /// null when DescribeCluster returned no VPC configuration: UNKNOWN, not PASS.
+        #[serde(default)]
+        pub endpoint_public_access: Option<bool>,
+        #[serde(default)]
+        pub endpoint_private_access: bool,
+        #[serde(default)]
+        pub public_access_cidrs: Vec<String>,
+        #[serde(default)]
+        pub encryption_config: Vec<EksEncryptionConfig>,
+        /// Control-plane log types that are enabled (`api`, `audit`, `authenticator`, ...).
+        #[serde(default)]
+        pub enabled_log_types: Vec<String>,
+        /// The cluster's OIDC issuer URL (`https://oidc.eks.<region>.amazonaws.com/id/<id>`),
+        /// what IRSA roles trust through an IAM OIDC provider; null when not reported.
+        #[serde(default)]
+        pub oidc_issuer: Option<String>,
+    }
+);
+
+super::record!(
+    pub struct EksEncryptionConfig {
+        #[serde(default)]
+        pub resources: Vec<String>,
+        #[serde(default)]
+        pub provider_key_arn: Option<String>,
+    }
+);
+
 super::service! {
-    part: crate::model::Eks = "eks",
+    part: Eks = "eks",
     prefix: "eks",
     scope: Regional,
     operations: [
-        "eks" list_clusters "ListClusters" "ListClusters" "eks:ListClusters";
-        "eks" describe_cluster "DescribeCluster" "DescribeCluster" "eks:DescribeCluster";
-        "eks" list_nodegroups "ListNodegroups" "ListNodegroups" "eks:ListNodegroups";
-        "eks" describe_nodegroup "DescribeNodegroup" "DescribeNodegroup" "eks:DescribeNodegroup";
-        "eks" list_fargate_profiles "ListFargateProfiles" "ListFargateProfiles" "eks:ListFargateProfiles";
-        "eks" describe_fargate_profile "DescribeFargateProfile" "DescribeFargateProfile" "eks:DescribeFargateProfile";
-        "ec2" describe_launch_template_versions "DescribeLaunchTemplateVersions" "DescribeLaunchTemplateVersions" "ec2:DescribeLaunchTemplateVersions";
+        "eks" list_clusters "ListClusters" "ListClusters" "eks:ListClusters" => pages(100, clusters);
+        "eks" describe_cluster "DescribeCluster" "DescribeCluster" "eks:DescribeCluster" => each(clusters);
+        "eks" list_nodegroups "ListNodegroups" "ListNodegroups" "eks:ListNodegroups" => each(clusters);
+        "eks" describe_nodegroup "DescribeNodegroup" "DescribeNodegroup" "eks:DescribeNodegroup" => each(node_groups);
+        "eks" list_fargate_profiles "ListFargateProfiles" "ListFargateProfiles" "eks:ListFargateProfiles" => each(clusters);
+        "eks" describe_fargate_profile "DescribeFargateProfile" "DescribeFargateProfile" "eks:DescribeFargateProfile" => each(fargate_profiles);
+        // Recorded under the template's ARN and judged by the IMDS check alone (a null
+        // `metadata_options`), so that it does not make every check of the node group UNKNOWN.
+        "ec2" describe_launch_template_versions "DescribeLaunchTemplateVersions" "DescribeLaunchTemplateVersions" "ec2:DescribeLaunchTemplateVersions"
+            => by(launch_templates) outside_collections;
     ],
     collections: [
-        clusters: list ["ListClusters"] detail ["DescribeCluster"];
-        node_groups: list ["ListClusters", "ListNodegroups"] detail ["DescribeNodegroup"];
-        fargate_profiles: list ["ListClusters", "ListFargateProfiles"] detail ["DescribeFargateProfile"];
+        clusters: EksCluster
+            list ["ListClusters"] detail ["DescribeCluster"]
+            cfn "AWS::EKS::Cluster" asff "AwsEksCluster"
+            terraform ["aws_eks_cluster"]
+            diff arn;
+        /// Managed node groups of every cluster (FlowForge's data plane).
+        node_groups: EksNodeGroup
+            list ["ListClusters", "ListNodegroups"] detail ["DescribeNodegroup"]
+            cfn "AWS::EKS::Nodegroup" asff "Other"
+            terraform ["aws_eks_node_group"]
+            diff arn;
+        /// Fargate profiles of every cluster.
+        fargate_profiles: EksFargateProfile
+            list ["ListClusters", "ListFargateProfiles"] detail ["DescribeFargateProfile"]
+            cfn "AWS::EKS::FargateProfile" asff "Other"
+            terraform []
+            diff arn;
     ],
+}
+
+/// One DescribeLaunchTemplateVersions per launch template the node groups name (by id, or by
+/// name when they give no id), for all the versions they name.
+fn launch_templates(part: &Eks, region: Option<&str>) -> u64 {
+    let templates: std::collections::BTreeSet<(Option<&str>, Option<&str>)> = part
+        .node_groups
+        .iter()
+        .filter(|g| region.is_none_or(|r| g.meta.region == r))
+        .filter_map(|g| g.launch_template.as_ref())
+        .filter(|t| t.id.is_some() || t.name.is_some())
+        .map(|t| match t.id.as_deref() {
+            Some(id) => (Some(id), None),
+            None => (None, t.name.as_deref()),
+        })
+        .collect();
+    templates.len() as u64
 }
 
 /// A managed node group: `id` and `name` are the node group name.

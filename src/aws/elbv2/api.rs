@@ -5,12 +5,9 @@ use std::collections::BTreeMap;
 use aws_sdk_elasticloadbalancingv2::Client;
 
 use super::{CallError, Ctx};
-use crate::model::{Listener, ListenerAction, LoadBalancer, RedirectConfig};
+use super::{Listener, ListenerAction, LoadBalancer, RedirectConfig};
 
 const SVC: &str = "elasticloadbalancing";
-
-/// DescribeTags accepts at most 20 ARNs per call.
-pub const TAGS_BATCH: usize = 20;
 
 #[derive(Debug, Clone)]
 pub struct Elbv2Api {
@@ -79,7 +76,7 @@ impl Elbv2Api {
             .collect())
     }
 
-    /// Tags of up to [`TAGS_BATCH`] resources: ARN → tags.
+    /// Tags of up to [`super::TAGS_BATCH`] resources: ARN → tags.
     pub async fn tags(&self, arns: &[String]) -> Result<BTreeMap<String, BTreeMap<String, String>>, CallError> {
         let out = self
             .client

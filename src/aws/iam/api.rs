@@ -7,10 +7,8 @@ use std::collections::BTreeMap;
 use aws_sdk_iam::types::{AttachedPolicy as SdkAttached, PolicyDetail, Tag};
 use aws_sdk_iam::Client;
 
+use super::{AccountPasswordPolicy, AttachedPolicy, Group, InlinePolicy, ManagedPolicy, PasswordPolicy, Role, User};
 use super::{CallError, Ctx, OidcProvider};
-use crate::model::{
-    AccountPasswordPolicy, AttachedPolicy, Group, InlinePolicy, ManagedPolicy, PasswordPolicy, Role, User,
-};
 
 const SVC: &str = "iam";
 const GAAD: &str = "GetAccountAuthorizationDetails";
@@ -70,7 +68,7 @@ impl IamApi {
             .client
             .get_account_authorization_details()
             // The largest page (the default is 100): fewer calls on big accounts.
-            .max_items(1000)
+            .max_items(super::AUTHORIZATION_DETAILS_PAGE)
             .into_paginator()
             .send()
             .try_collect()

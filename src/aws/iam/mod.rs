@@ -2,6 +2,8 @@
 //! from one paginated GetAccountAuthorizationDetails, the account password policy, and the
 //! OIDC identity providers (an EKS cluster's issuer registered for IRSA).
 
+use crate::model::PolicyDocument;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -19,25 +21,159 @@ pub use api::{AuthorizationDetails, IamApi};
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
 
+super::record!(
+    pub struct InlinePolicy {
+        pub name: String,
+        pub document: PolicyDocument,
+    }
+);
+
+super::record!(
+    pub struct AttachedPolicy {
+        pub policy_name: String,
+        pub policy_arn: String,
+    }
+);
+
+super::resource!(
+    pub struct Role {
+        #[serde(default)]
+        pub path: String,
+        #[serde(default)]
+        pub create_date: Option<String>,
+        /// The trust policy (URL-decoded and parsed).
+        pub assume_role_policy: PolicyDocument,
+        #[serde(default)]
+        pub inline_policies: Vec<InlinePolicy>,
+        #[serde(default)]
+        pub attached_policies: Vec<AttachedPolicy>,
+        #[serde(default)]
+        pub permissions_boundary_arn: Option<String>,
+    }
+);
+
+super::resource!(
+    pub struct ManagedPolicy {
+        #[serde(default)]
+        pub path: String,
+        #[serde(default)]
+        pub default_version_id: String,
+        #[serde(default)]
+        pub attachment_count: i32,
+        /// True for AWS managed policies (`arn:aws:iam::aws:policy/...`).
+        #[serde(default)]
+        pub aws_managed: bool,
+        /// The default version's document.
+        #[serde(default)]
+        pub document: Option<PolicyDocument>,
+    }
+);
+
+super::resource!(
+    pub struct User {
+        #[serde(default)]
+        pub path: String,
+        #[serde(default)]
+        pub inline_policies: Vec<InlinePolicy>,
+        #[serde(default)]
+        pub attached_policies: Vec<AttachedPolicy>,
+        #[serde(default)]
+        pub groups: Vec<String>,
+        /// The user's permissions boundary (a managed policy ARN), when one is set.
+        #[serde(default)]
+        pub permissions_boundary_arn: Option<String>,
+    }
+);
+
+super::resource!(
+    pub struct Group {
+        #[serde(default)]
+        pub path: String,
+        #[serde(default)]
+        pub inline_policies: Vec<InlinePolicy>,
+        #[serde(default)]
+        pub attached_policies: Vec<AttachedPolicy>,
+    }
+);
+
+super::resource!(
+    /// The account password policy (synthetic ARN `arn:<partition>:iam::<account>:account-password-policy`).
+    pub struct AccountPasswordPolicy {
+        /// Null when the account has no password policy.
+        #[serde(default)]
+        pub policy: Option<PasswordPolicy>,
+    }
+);
+
+super::record!(
+    pub struct PasswordPolicy {
+        #[serde(default)]
+        pub minimum_password_length: Option<i32>,
+        #[serde(default)]
+        pub require_symbols: bool,
+        #[serde(default)]
+        pub require_numbers: bool,
+        #[serde(default)]
+        pub require_uppercase_characters: bool,
+        #[serde(default)]
+        pub require_lowercase_characters: bool,
+        #[serde(default)]
+        pub max_password_age: Option<i32>,
+        #[serde(default)]
+        pub password_reuse_prevention: Option<i32>,
+    }
+);
+
 super::service! {
-    part: crate::model::Iam = "iam",
+    part: Iam = "iam",
     prefix: "iam",
     scope: Global,
     operations: [
-        "iam" get_account_authorization_details "GetAccountAuthorizationDetails" "GetAccountAuthorizationDetails" "iam:GetAccountAuthorizationDetails";
-        "iam" get_account_password_policy "GetAccountPasswordPolicy" "GetAccountPasswordPolicy" "iam:GetAccountPasswordPolicy";
-        "iam" list_open_id_connect_providers "ListOpenIDConnectProviders" "ListOpenIDConnectProviders" "iam:ListOpenIDConnectProviders";
-        "iam" get_open_id_connect_provider "GetOpenIDConnectProvider" "GetOpenIDConnectProvider" "iam:GetOpenIDConnectProvider";
+        "iam" get_account_authorization_details "GetAccountAuthorizationDetails" "GetAccountAuthorizationDetails" "iam:GetAccountAuthorizationDetails"
+            => pages(AUTHORIZATION_DETAILS_PAGE, roles, policies, users, groups);
+        "iam" get_account_password_policy "GetAccountPasswordPolicy" "GetAccountPasswordPolicy" "iam:GetAccountPasswordPolicy" => once;
+        "iam" list_open_id_connect_providers "ListOpenIDConnectProviders" "ListOpenIDConnectProviders" "iam:ListOpenIDConnectProviders" => once;
+        "iam" get_open_id_connect_provider "GetOpenIDConnectProvider" "GetOpenIDConnectProvider" "iam:GetOpenIDConnectProvider" => each(oidc_providers);
     ],
     collections: [
-        roles: list ["GetAccountAuthorizationDetails"] detail [];
-        policies: list ["GetAccountAuthorizationDetails"] detail [];
-        users: list ["GetAccountAuthorizationDetails"] detail [];
-        groups: list ["GetAccountAuthorizationDetails"] detail [];
-        password_policy: list ["GetAccountPasswordPolicy"] detail [];
-        oidc_providers: list ["ListOpenIDConnectProviders"] detail ["GetOpenIDConnectProvider"];
+        roles: Role
+            list ["GetAccountAuthorizationDetails"] detail []
+            cfn "AWS::IAM::Role" asff "AwsIamRole"
+            terraform ["aws_iam_role"] folds ["aws_iam_role_policy", "aws_iam_role_policy_attachment"]
+            diff arn;
+        policies: ManagedPolicy
+            list ["GetAccountAuthorizationDetails"] detail []
+            cfn "AWS::IAM::ManagedPolicy" asff "AwsIamPolicy"
+            terraform ["aws_iam_policy"]
+            diff arn;
+        users: User
+            list ["GetAccountAuthorizationDetails"] detail []
+            cfn "AWS::IAM::User" asff "AwsIamUser"
+            terraform []
+            diff arn;
+        groups: Group
+            list ["GetAccountAuthorizationDetails"] detail []
+            cfn "AWS::IAM::Group" asff "AwsIamGroup"
+            terraform []
+            diff arn;
+        /// One entry (the account's password policy resource); `policy: null` inside means no
+        /// password policy is set.
+        password_policy: AccountPasswordPolicy
+            list ["GetAccountPasswordPolicy"] detail []
+            cfn "AWS::::Account" asff "AwsAccount"
+            terraform []
+            diff arn;
+        /// IAM OIDC identity providers (EKS clusters' issuers for IRSA).
+        oidc_providers: OidcProvider
+            list ["ListOpenIDConnectProviders"] detail ["GetOpenIDConnectProvider"]
+            cfn "AWS::IAM::OIDCProvider" asff "Other"
+            terraform ["aws_iam_openid_connect_provider"]
+            diff arn;
     ],
 }
+
+/// Items per GetAccountAuthorizationDetails page (the API's largest).
+pub(crate) const AUTHORIZATION_DETAILS_PAGE: i32 = 1000;
 
 /// An IAM OIDC identity provider: `arn` is
 /// `arn:<partition>:iam::<account>:oidc-provider/<url without https://>`, `id` and `name`

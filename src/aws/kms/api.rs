@@ -31,7 +31,7 @@ impl KmsApi {
         let items: Vec<_> = self
             .client
             .list_keys()
-            .limit(1000)
+            .limit(super::KEYS_PAGE)
             .into_paginator()
             .items()
             .send()
@@ -53,7 +53,7 @@ impl KmsApi {
         let items: Vec<_> = self
             .client
             .list_aliases()
-            .limit(100)
+            .limit(super::ALIASES_PAGE)
             .into_paginator()
             .items()
             .send()

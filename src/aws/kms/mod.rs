@@ -20,13 +20,6 @@ pub use api::KmsApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
 
-/// The `kms` member of the snapshot.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct Kms {
-    #[serde(default)]
-    pub keys: Vec<KmsKey>,
-}
-
 /// One key: `id` is the key id, `name` its first alias (else the key id), `arn` the key ARN.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct KmsKey {
@@ -60,17 +53,42 @@ pub struct KmsKey {
 }
 
 super::service! {
+    /// The `kms` member of the snapshot.
     part: Kms = "kms",
     prefix: "kms",
     scope: Regional,
     operations: [
-        "kms" list_keys "ListKeys" "ListKeys" "kms:ListKeys";
-        "kms" list_aliases "ListAliases" "ListAliases" "kms:ListAliases";
-        "kms" describe_key "DescribeKey" "DescribeKey" "kms:DescribeKey";
-        "kms" get_key_rotation_status "GetKeyRotationStatus" "GetKeyRotationStatus" "kms:GetKeyRotationStatus";
-        "kms" get_key_policy "GetKeyPolicy" "GetKeyPolicy" "kms:GetKeyPolicy";
+        "kms" list_keys "ListKeys" "ListKeys" "kms:ListKeys" => pages(KEYS_PAGE, keys);
+        "kms" list_aliases "ListAliases" "ListAliases" "kms:ListAliases" => by(alias_pages);
+        "kms" describe_key "DescribeKey" "DescribeKey" "kms:DescribeKey" => each(keys);
+        // Rotation and policy are read for customer managed keys only.
+        "kms" get_key_rotation_status "GetKeyRotationStatus" "GetKeyRotationStatus" "kms:GetKeyRotationStatus" => by(customer_keys);
+        "kms" get_key_policy "GetKeyPolicy" "GetKeyPolicy" "kms:GetKeyPolicy" => by(customer_keys);
     ],
     collections: [
-        keys: list ["ListKeys", "ListAliases"] detail ["DescribeKey", "GetKeyRotationStatus", "GetKeyPolicy"];
+        keys: KmsKey
+            list ["ListKeys", "ListAliases"] detail ["DescribeKey", "GetKeyRotationStatus", "GetKeyPolicy"]
+            cfn "AWS::KMS::Key" asff "AwsKmsKey"
+            terraform ["aws_kms_key"]
+            diff arn;
     ],
+}
+
+/// Keys per ListKeys page (the API's largest).
+pub(crate) const KEYS_PAGE: i32 = 1000;
+/// Aliases per ListAliases page (the API's largest).
+pub(crate) const ALIASES_PAGE: i32 = 100;
+
+fn keys_in<'a>(part: &'a Kms, region: Option<&'a str>) -> impl Iterator<Item = &'a KmsKey> {
+    part.keys.iter().filter(move |k| region.is_none_or(|r| k.meta.region == r))
+}
+
+/// ListAliases pages through every alias of the region.
+fn alias_pages(part: &Kms, region: Option<&str>) -> u64 {
+    super::pages(keys_in(part, region).map(|k| k.aliases.len() as u64).sum(), ALIASES_PAGE as u64)
+}
+
+/// Customer managed keys: their rotation status and policy are read, one call each.
+fn customer_keys(part: &Kms, region: Option<&str>) -> u64 {
+    keys_in(part, region).filter(|k| k.key_manager.as_deref() == Some("CUSTOMER")).count() as u64
 }

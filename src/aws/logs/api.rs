@@ -24,7 +24,7 @@ impl LogsApi {
         let items: Vec<_> = self
             .client
             .describe_log_groups()
-            .limit(50)
+            .limit(super::LOG_GROUPS_PAGE)
             .into_paginator()
             .items()
             .send()

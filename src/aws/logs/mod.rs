@@ -18,13 +18,6 @@ pub use api::LogsApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
 
-/// The `logs` member of the snapshot.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct Logs {
-    #[serde(default)]
-    pub log_groups: Vec<LogGroup>,
-}
-
 /// A log group: `arn` is its ARN without the trailing `:*`, `id` and `name` its name.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct LogGroup {
@@ -38,13 +31,21 @@ pub struct LogGroup {
 }
 
 super::service! {
+    /// The `logs` member of the snapshot.
     part: Logs = "logs",
     prefix: "logs",
     scope: Regional,
     operations: [
-        "logs" describe_log_groups "DescribeLogGroups" "DescribeLogGroups" "logs:DescribeLogGroups";
+        "logs" describe_log_groups "DescribeLogGroups" "DescribeLogGroups" "logs:DescribeLogGroups" => pages(LOG_GROUPS_PAGE, log_groups);
     ],
     collections: [
-        log_groups: list ["DescribeLogGroups"] detail [];
+        log_groups: LogGroup
+            list ["DescribeLogGroups"] detail []
+            cfn "AWS::Logs::LogGroup" asff "Other"
+            terraform ["aws_cloudwatch_log_group"]
+            diff arn;
     ],
 }
+
+/// Log groups per DescribeLogGroups page (the API's largest).
+pub(crate) const LOG_GROUPS_PAGE: i32 = 50;

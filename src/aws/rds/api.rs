@@ -7,7 +7,7 @@ use aws_sdk_rds::types::Tag;
 use aws_sdk_rds::Client;
 
 use super::{time, CallError, Ctx};
-use crate::model::{DbCluster, DbInstance, DbParameterGroup, DbSnapshot, DbSubnetGroup};
+use super::{DbCluster, DbInstance, DbParameterGroup, DbSnapshot, DbSubnetGroup};
 
 use super::s;
 

@@ -6,9 +6,9 @@ use std::sync::Arc;
 
 use futures::stream::{self, StreamExt};
 
+use super::DbParameterGroup;
 use super::{Part, RdsApi};
 use crate::aws::{Errors, Session};
-use crate::model::DbParameterGroup;
 
 fn api(session: &Session, region: &str) -> RdsApi {
     let conf = aws_sdk_rds::config::Builder::from(&session.sdk_config(Some(region)))
@@ -84,10 +84,10 @@ pub(crate) async fn collect(session: &Session, region: &str, concurrency: usize,
 /// shared, so they keep `null`); a failed read leaves `null` and is a collection error.
 async fn snapshot_attributes(
     api: &RdsApi,
-    snapshots: Vec<crate::model::DbSnapshot>,
+    snapshots: Vec<super::DbSnapshot>,
     concurrency: usize,
     errs: &Errors,
-) -> Vec<crate::model::DbSnapshot> {
+) -> Vec<super::DbSnapshot> {
     stream::iter(snapshots)
         .map(|mut snap| async move {
             if snap.snapshot_type == "manual" {

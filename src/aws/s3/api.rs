@@ -7,11 +7,12 @@ use std::collections::BTreeMap;
 use aws_sdk_s3::Client;
 use aws_sdk_s3control::config::endpoint::{Endpoint, EndpointFuture, Params, ResolveEndpoint};
 
-use super::{CallError, Ctx};
-use crate::model::{
+use super::{
     AccountPublicAccessBlock, BucketEncryption, BucketEncryptionRule, BucketLogging, BucketVersioning, LifecycleRule,
-    PolicyDocument, PublicAccessBlock,
+    PublicAccessBlock,
 };
+use super::{CallError, Ctx};
+use crate::model::PolicyDocument;
 
 const SVC: &str = "s3";
 

@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex};
 use futures::stream::{self, StreamExt};
 
 use super::api::FixedEndpoint;
+use super::Bucket;
 use super::{BucketRef, Part, S3Api};
 use crate::aws::{Errors, Session, GLOBAL_REGION};
-use crate::model::{Bucket, ResourceMeta};
+use crate::model::ResourceMeta;
 
 /// An S3 client signing for `region` (bucket calls must go to the bucket's region).
 fn api(session: &Session, region: &str) -> S3Api {

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use aws_sdk_secretsmanager::Client;
 
 use super::{CallError, Ctx};
-use crate::model::{PolicyDocument, RotationRules, Secret};
+use super::{RotationRules, Secret};
+use crate::model::PolicyDocument;
 
 const SVC: &str = "secretsmanager";
 
@@ -31,7 +32,7 @@ impl SecretsManagerApi {
         let pages: Vec<_> = self
             .client
             .list_secrets()
-            .max_results(100)
+            .max_results(super::LIST_PAGE)
             .into_paginator()
             .send()
             .try_collect()

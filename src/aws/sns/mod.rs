@@ -20,13 +20,6 @@ pub use api::SnsApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
 
-/// The `sns` member of the snapshot.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct Sns {
-    #[serde(default)]
-    pub topics: Vec<Topic>,
-}
-
 /// An SNS topic: `id` and `name` are its name (the last part of the ARN).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct Topic {
@@ -50,15 +43,20 @@ pub struct Subscription {
 }
 
 super::service! {
+    /// The `sns` member of the snapshot.
     part: Sns = "sns",
     prefix: "sns",
     scope: Regional,
     operations: [
-        "sns" list_topics "ListTopics" "ListTopics" "sns:ListTopics";
-        "sns" get_topic_attributes "GetTopicAttributes" "GetTopicAttributes" "sns:GetTopicAttributes";
-        "sns" list_subscriptions_by_topic "ListSubscriptionsByTopic" "ListSubscriptionsByTopic" "sns:ListSubscriptionsByTopic";
+        "sns" list_topics "ListTopics" "ListTopics" "sns:ListTopics" => pages(100, topics);
+        "sns" get_topic_attributes "GetTopicAttributes" "GetTopicAttributes" "sns:GetTopicAttributes" => each(topics);
+        "sns" list_subscriptions_by_topic "ListSubscriptionsByTopic" "ListSubscriptionsByTopic" "sns:ListSubscriptionsByTopic" => each(topics);
     ],
     collections: [
-        topics: list ["ListTopics"] detail ["GetTopicAttributes", "ListSubscriptionsByTopic"];
+        topics: Topic
+            list ["ListTopics"] detail ["GetTopicAttributes", "ListSubscriptionsByTopic"]
+            cfn "AWS::SNS::Topic" asff "AwsSnsTopic"
+            terraform ["aws_sns_topic"]
+            diff arn;
     ],
 }

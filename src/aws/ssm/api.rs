@@ -25,7 +25,7 @@ impl SsmApi {
         let pages: Vec<_> = self
             .client
             .describe_parameters()
-            .max_results(50)
+            .max_results(super::PARAMETERS_PAGE)
             .into_paginator()
             .send()
             .try_collect()

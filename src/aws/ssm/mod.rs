@@ -20,13 +20,6 @@ pub use api::SsmApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
 
-/// The `ssm` member of the snapshot.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct Ssm {
-    #[serde(default)]
-    pub parameters: Vec<SsmParameter>,
-}
-
 /// One parameter's metadata: `id` and `name` are the parameter name (`/flowforge/prod/db-password`),
 /// `arn` is `arn:<partition>:ssm:<region>:<account>:parameter/<name without its leading slash>`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
@@ -48,13 +41,21 @@ pub struct SsmParameter {
 }
 
 super::service! {
+    /// The `ssm` member of the snapshot.
     part: Ssm = "ssm",
     prefix: "ssm",
     scope: Regional,
     operations: [
-        "ssm" describe_parameters "DescribeParameters" "DescribeParameters" "ssm:DescribeParameters";
+        "ssm" describe_parameters "DescribeParameters" "DescribeParameters" "ssm:DescribeParameters" => pages(PARAMETERS_PAGE, parameters);
     ],
     collections: [
-        parameters: list ["DescribeParameters"] detail [];
+        parameters: SsmParameter
+            list ["DescribeParameters"] detail []
+            cfn "AWS::SSM::Parameter" asff "Other"
+            terraform ["aws_ssm_parameter"]
+            diff arn;
     ],
 }
+
+/// Parameters per DescribeParameters page (the API's largest).
+pub(crate) const PARAMETERS_PAGE: i32 = 50;

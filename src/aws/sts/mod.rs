@@ -21,15 +21,6 @@ pub use api::StsApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
 
-/// The `sts` member of the snapshot.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct Sts {
-    /// One entry: the caller of the scan; empty when GetCallerIdentity failed (the failure is
-    /// in `collection_errors`) or in a snapshot written before this collection existed.
-    #[serde(default)]
-    pub caller_identity: Vec<CallerIdentity>,
-}
-
 /// The identity that made the scan's calls: `arn` is the caller's ARN (an IAM user, or an
 /// assumed role's session `arn:aws:sts::<account>:assumed-role/<role>/<session>`), `id` and
 /// `user_id` its unique id, `name` the last segment of the ARN, `region` is `global`.
@@ -42,13 +33,20 @@ pub struct CallerIdentity {
 }
 
 super::service! {
+    /// The `sts` member of the snapshot.
     part: Sts = "sts",
     prefix: "sts",
     scope: Global,
     operations: [
-        "sts" get_caller_identity "GetCallerIdentity" "GetCallerIdentity" "sts:GetCallerIdentity";
+        "sts" get_caller_identity "GetCallerIdentity" "GetCallerIdentity" "sts:GetCallerIdentity" => once;
     ],
     collections: [
-        caller_identity: list ["GetCallerIdentity"] detail [];
+        /// One entry: the caller of the scan; empty when GetCallerIdentity failed (the failure is
+        /// in `collection_errors`) or in a snapshot written before this collection existed.
+        caller_identity: CallerIdentity
+            list ["GetCallerIdentity"] detail []
+            cfn none asff "Other"
+            terraform []
+            diff arn;
     ],
 }

@@ -38,7 +38,7 @@ impl Wafv2Api {
                 .client
                 .list_web_acls()
                 .scope(Scope::Regional)
-                .limit(100)
+                .limit(super::LIST_LIMIT)
                 .set_next_marker(marker.take())
                 .send()
                 .await
@@ -133,7 +133,7 @@ impl Wafv2Api {
                 .client
                 .list_logging_configurations()
                 .scope(Scope::Regional)
-                .limit(100)
+                .limit(super::LIST_LIMIT)
                 .set_next_marker(marker.take())
                 .send()
                 .await

@@ -24,21 +24,6 @@ pub use api::Wafv2Api;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
 
-/// The `wafv2` member of the snapshot.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
-pub struct Wafv2 {
-    /// Regional web ACLs (scope `REGIONAL`, the scope an ALB can use).
-    #[serde(default)]
-    pub web_acls: Vec<WebAcl>,
-    /// One entry per Application Load Balancer: the web ACL protecting it, if any.
-    #[serde(default)]
-    pub associations: Vec<WebAclAssociation>,
-    /// One entry per web ACL that logs (`ListLoggingConfigurations`); a web ACL without an
-    /// entry does not log.
-    #[serde(default)]
-    pub logging_configurations: Vec<WafLoggingConfiguration>,
-}
-
 /// A regional web ACL: `id` is its id, `name` its name.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct WebAcl {
@@ -79,19 +64,40 @@ pub struct WafLoggingConfiguration {
 }
 
 super::service! {
+    /// The `wafv2` member of the snapshot.
     part: Wafv2 = "wafv2",
     prefix: "wafv2",
     scope: Regional,
     operations: [
-        "wafv2" list_web_acls "ListWebACLs" "ListWebACLs" "wafv2:ListWebACLs";
-        "wafv2" get_web_acl "GetWebACL" "GetWebACL" "wafv2:GetWebACL";
-        "elasticloadbalancing" describe_load_balancers "DescribeLoadBalancers" "DescribeLoadBalancers" "elasticloadbalancing:DescribeLoadBalancers";
-        "wafv2" get_web_acl_for_resource "GetWebACLForResource" "GetWebACLForResource" "wafv2:GetWebACLForResource";
-        "wafv2" list_logging_configurations "ListLoggingConfigurations" "ListLoggingConfigurations" "wafv2:ListLoggingConfigurations";
+        "wafv2" list_web_acls "ListWebACLs" "ListWebACLs" "wafv2:ListWebACLs" => pages(LIST_LIMIT, web_acls);
+        "wafv2" get_web_acl "GetWebACL" "GetWebACL" "wafv2:GetWebACL" => each(web_acls);
+        // The region's balancers, listed a second time (ELBv2 lists them for itself).
+        "elasticloadbalancing" describe_load_balancers "DescribeLoadBalancers" "DescribeLoadBalancers" "elasticloadbalancing:DescribeLoadBalancers" => pages(400, associations);
+        "wafv2" get_web_acl_for_resource "GetWebACLForResource" "GetWebACLForResource" "wafv2:GetWebACLForResource" => each(associations);
+        "wafv2" list_logging_configurations "ListLoggingConfigurations" "ListLoggingConfigurations" "wafv2:ListLoggingConfigurations" => pages(LIST_LIMIT, logging_configurations);
     ],
     collections: [
-        web_acls: list ["ListWebACLs"] detail ["GetWebACL"];
-        associations: list ["DescribeLoadBalancers"] detail ["GetWebACLForResource"];
-        logging_configurations: list ["ListLoggingConfigurations"] detail [];
+        /// Regional web ACLs (scope `REGIONAL`, the scope an ALB can use).
+        web_acls: WebAcl
+            list ["ListWebACLs"] detail ["GetWebACL"]
+            cfn "AWS::WAFv2::WebACL" asff "AwsWafv2WebAcl"
+            terraform ["aws_wafv2_web_acl"]
+            diff arn;
+        /// One entry per Application Load Balancer: the web ACL protecting it, if any.
+        associations: WebAclAssociation
+            list ["DescribeLoadBalancers"] detail ["GetWebACLForResource"]
+            cfn "AWS::WAFv2::WebACLAssociation" asff "Other"
+            terraform ["aws_wafv2_web_acl_association"]
+            diff arn;
+        /// One entry per web ACL that logs (`ListLoggingConfigurations`); a web ACL without an
+        /// entry does not log.
+        logging_configurations: WafLoggingConfiguration
+            list ["ListLoggingConfigurations"] detail []
+            cfn "AWS::WAFv2::LoggingConfiguration" asff "Other"
+            terraform []
+            diff arn;
     ],
 }
+
+/// Items per ListWebACLs and ListLoggingConfigurations page (the APIs' largest).
+pub(crate) const LIST_LIMIT: i32 = 100;

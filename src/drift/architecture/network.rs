@@ -8,8 +8,9 @@ use std::collections::BTreeSet;
 use serde_json::json;
 
 use super::{changed, gone, missing, name_drift, Candidate, Run};
+use crate::aws::ec2::{RouteTable, Subnet, Vpc};
 use crate::baseline::{EndpointType, EnvView, SubnetVisibility};
-use crate::model::{ResourceMeta, RouteTable, Severity, Snapshot, Subnet, Vpc};
+use crate::model::{ResourceMeta, Severity, Snapshot};
 
 /// Judges the network elements; returns the matched VPC's id (network drift needs it).
 pub(super) fn check<'a>(s: &'a Snapshot, run: &mut Run<'a>) -> Option<String> {

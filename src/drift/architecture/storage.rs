@@ -146,8 +146,9 @@ pub(super) fn candidates<'a>(s: &'a Snapshot, looks: &dyn Fn(&ResourceMeta) -> b
 #[cfg(test)]
 mod tests {
     use super::super::tests::{run, summary};
+    use crate::aws::s3::Bucket;
     use crate::drift::testutil::*;
-    use crate::model::{Bucket, DriftState, Severity};
+    use crate::model::{DriftState, Severity};
 
     /// A FlowForge-tagged bucket nobody declared is UNMANAGED; another env's bucket is not.
     #[test]
