@@ -107,3 +107,19 @@ ff_tags := {"flowforge:app": "flowforge", "flowforge:env": "prod"}
 
 # A minimal resource meta block.
 meta(arn, id, name, tags) := {"arn": arn, "id": id, "name": name, "region": "us-east-1", "account_id": account, "tags": tags}
+
+# The input `i` with the resources whose ARNs are `arns` decided FlowForge's, as the engine's
+# one decision (`input.derived.flowforge`, src/baseline/scope.rs) says of FlowForge resources.
+# A check's tests take the decision as given; the decision itself is tested in Rust.
+with_flowforge(i, arns) := object.union(i, {"derived": {"flowforge": {a: {"by": "test"} | some a in arns}}})
+
+# The input `i` with every resource of its collections (`i[service][collection][_]` with a
+# string `arn`) decided FlowForge's: for tests whose resources all belong to FlowForge.
+all_flowforge(i) := with_flowforge(i, {r.arn |
+	some part in i
+	is_object(part)
+	some list in part
+	is_array(list)
+	some r in list
+	is_string(object.get(r, "arn", null))
+})

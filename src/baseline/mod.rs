@@ -14,6 +14,7 @@ mod backups;
 mod compute;
 mod network;
 mod perimeter;
+pub mod scope;
 mod types;
 mod validate;
 mod view;

@@ -1,7 +1,7 @@
 //! Architecture drift: each element the baseline declares for the environment, matched in
-//! the snapshot by identity, ends IN_SYNC, MISSING or CHANGED; resources that look like
-//! FlowForge of this environment (name prefix or app + environment tags) but match no
-//! declared element are UNMANAGED.
+//! the snapshot by identity, ends IN_SYNC, MISSING or CHANGED; resources that are FlowForge's
+//! in this environment (the one decision of `baseline::scope`, which the checks read too) but
+//! match no declared element are UNMANAGED.
 //!
 //! Identity is the declared name (the `Name` tag for EC2, the service's name elsewhere); when
 //! no resource has the name, a resource tagged for the environment (and, for buckets and
@@ -724,28 +724,30 @@ fn perimeter<'a>(s: &'a Snapshot, view: &EnvView, run: &mut Run<'a>) {
     }
 }
 
-/// Alarms, topics and log groups that look like FlowForge of the environment (their name
-/// holds the name prefix) but are not declared: UNMANAGED candidates.
-fn perimeter_candidates<'a>(s: &'a Snapshot, view: &EnvView) -> Vec<(String, Severity, &'a ResourceMeta)> {
-    let prefix = view.recognise.name_prefix.as_str();
+/// Alarms, topics and log groups that are FlowForge's (`looks`) but not declared: UNMANAGED
+/// candidates.
+fn perimeter_candidates<'a>(
+    s: &'a Snapshot,
+    looks: impl Fn(&ResourceMeta) -> bool,
+) -> Vec<(String, Severity, &'a ResourceMeta)> {
     let mut out = Vec::new();
-    for a in s.cloudwatch.alarms.iter().filter(|a| a.meta.name.starts_with(prefix)) {
+    for a in s.cloudwatch.alarms.iter().filter(|a| looks(&a.meta)) {
         out.push((format!("alarm:{}", a.meta.name), Severity::Low, &a.meta));
     }
-    for t in s.sns.topics.iter().filter(|t| t.meta.name.starts_with(prefix)) {
+    for t in s.sns.topics.iter().filter(|t| looks(&t.meta)) {
         out.push((format!("alarm_topic:{}", t.meta.name), Severity::Low, &t.meta));
     }
-    let env_path = format!("/flowforge/{}/", view.environment);
-    for g in s.logs.log_groups.iter().filter(|g| g.meta.name.contains(prefix) || g.meta.name.starts_with(&env_path)) {
+    for g in s.logs.log_groups.iter().filter(|g| looks(&g.meta)) {
         out.push((format!("log_group:{}", g.meta.name), Severity::Low, &g.meta));
     }
     out
 }
 
-/// FlowForge-looking resources of the types the baseline declares that matched nothing.
+/// FlowForge resources (the one decision, `baseline::scope`) of the types the baseline
+/// declares that matched nothing.
 fn unmanaged(s: &Snapshot, view: &EnvView, run: &mut Run) {
-    let secret_prefix = format!("flowforge/{}/", view.environment);
-    let looks = |m: &ResourceMeta| view.looks_like_env(&m.name, &m.tags) || view.looks_like_env(&m.id, &m.tags);
+    let scope = crate::baseline::scope::decide(s, view);
+    let looks = |m: &ResourceMeta| scope.is_flowforge(&m.arn);
     let mut candidates: Vec<(String, Severity, &ResourceMeta)> = Vec::new();
     for v in s.ec2.vpcs.iter().filter(|v| !v.is_default && looks(&v.meta)) {
         candidates.push((format!("vpc:{}", display_name(&v.meta)), Severity::Low, &v.meta));
@@ -759,7 +761,7 @@ fn unmanaged(s: &Snapshot, view: &EnvView, run: &mut Run) {
     for d in s.rds.db_instances.iter().filter(|d| looks(&d.meta)) {
         candidates.push((format!("database:{}", d.meta.id), Severity::Medium, &d.meta));
     }
-    for x in s.secretsmanager.secrets.iter().filter(|x| looks(&x.meta) || x.meta.name.starts_with(&secret_prefix)) {
+    for x in s.secretsmanager.secrets.iter().filter(|x| looks(&x.meta)) {
         candidates.push((format!("secret:{}", x.meta.name), Severity::Medium, &x.meta));
     }
     for l in s.elbv2.load_balancers.iter().filter(|l| looks(&l.meta)) {
@@ -786,7 +788,7 @@ fn unmanaged(s: &Snapshot, view: &EnvView, run: &mut Run) {
     for g in s.eks.node_groups.iter().filter(|g| looks(&g.meta)) {
         candidates.push((format!("node_group:{}", g.meta.name), Severity::Medium, &g.meta));
     }
-    candidates.extend(perimeter_candidates(s, view));
+    candidates.extend(perimeter_candidates(s, looks));
     if view.architecture.backups.audit_trail.is_some() {
         for t in s.cloudtrail.trails.iter().filter(|t| looks(&t.meta)) {
             candidates.push((format!("trail:{}", t.meta.name), Severity::Low, &t.meta));

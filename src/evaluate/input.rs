@@ -126,22 +126,36 @@ pub fn convert_snapshot(snapshot: &Snapshot) -> Result<RegoInput, String> {
 }
 
 /// Adds the derived facts to a snapshot's input: `input.derived.network`
-/// ([`crate::network::facts`]) and `input.derived.rds_parameters` ([`crate::defaults::facts`]), computed once from the snapshot and the environment's
-/// baseline view so that every check reads the same verdicts. Other members of
-/// `input.derived` are kept.
+/// ([`crate::network::facts`]), `input.derived.rds_parameters` ([`crate::defaults::facts`]),
+/// `input.derived.flowforge` and `input.derived.flowforge_undecided` (which resources are
+/// FlowForge's, [`crate::baseline::scope`]) and `input.derived.kms` (the keys they use,
+/// [`crate::kms_use`]), computed once from the snapshot and the environment's baseline view so
+/// that every check reads the same verdicts. Other members of `input.derived` are kept.
 pub fn add_derived(input: &mut RegoInput, snapshot: &Snapshot, baseline: &serde_json::Value) -> Result<(), String> {
-    let network = crate::network::facts::derive(snapshot, baseline);
-    let value = crate::policy::rego_value::to_value(&network).map_err(|e| e.to_string())?;
+    let view = crate::baseline::EnvView::from_json(baseline)?;
+    let scope = crate::baseline::scope::decide(snapshot, &view);
+    let keys = crate::kms_use::key_use(snapshot, &scope);
     let mut derived = match &input.value()["derived"] {
         v @ regorus::Value::Object(_) => v.clone(),
         _ => regorus::Value::new_object(),
     };
-    let parameters =
-        crate::policy::rego_value::to_value(&crate::defaults::facts(snapshot)).map_err(|e| e.to_string())?;
+    let members: [(&str, regorus::Value); 5] = [
+        ("network", fact(&crate::network::facts::derive(snapshot, baseline))?),
+        ("rds_parameters", fact(&crate::defaults::facts(snapshot))?),
+        ("flowforge", fact(&scope.flowforge)?),
+        ("flowforge_undecided", fact(&scope.undecided)?),
+        ("kms", fact(&keys)?),
+    ];
     let object = derived.as_object_mut().map_err(|e| e.to_string())?;
-    object.insert(regorus::Value::from("network"), value);
-    object.insert(regorus::Value::from("rds_parameters"), parameters);
+    for (name, value) in members {
+        object.insert(regorus::Value::from(name), value);
+    }
     input.insert("derived", derived).map_err(|e| e.to_string())
+}
+
+/// A derived fact, converted for the engine.
+fn fact<T: Serialize>(value: &T) -> Result<regorus::Value, String> {
+    crate::policy::rego_value::to_value(value).map_err(|e| e.to_string())
 }
 
 fn part_parser(key: &str) -> Option<PartParser> {

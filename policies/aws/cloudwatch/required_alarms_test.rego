@@ -33,11 +33,11 @@ test_pass_all_declared_alarms if {
 	count(r.unknown) == 0
 }
 
-test_fail_missing_alarm_on_expected_arn if {
+test_fail_missing_alarm_on_its_missing_element if {
 	r := run(snapshot([latency], sns(true)))
 	count(r.deny) == 1
 	some f in r.deny
-	f.arn == "arn:aws:cloudwatch:us-east-1:123456789012:alarm:flowforge-prod-database-cpu"
+	f.arn == "arn:aws:flowforge-audit:us-east-1:123456789012:missing/alarm:flowforge-prod-database-cpu"
 }
 
 test_fail_actions_disabled if count(run(snapshot([latency, object.union(cpu, {"actions_enabled": false})], sns(true))).deny) == 1

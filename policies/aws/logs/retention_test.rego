@@ -26,12 +26,12 @@ test_fail_never_expire_with_max if count(findings(snapshot(null), testing.baseli
 
 test_pass_never_expire_without_max if count(findings(snapshot(null), testing.with_requirements({"log_retention_max_days": 0}))) == 0
 
-test_fail_missing_group_on_expected_arn if {
+test_fail_missing_group_on_its_missing_element if {
 	doc := {"regions": ["us-east-1"], "elbv2": {"load_balancers": []}, "logs": {"log_groups": [group("/flowforge/prod/prefect", 400)]}}
 	f := findings(doc, testing.baseline)
 	count(f) == 1
 	some x in f
-	x.arn == "arn:aws:logs:us-east-1:123456789012:log-group:/ecs/flowforge-prod-control-plane"
+	x.arn == "arn:aws:flowforge-audit:us-east-1:123456789012:missing/log_group:/ecs/flowforge-prod-control-plane"
 }
 
 test_unknown_missing_group_when_listing_failed if {

@@ -16,15 +16,15 @@ inp(world, unjudgeable, subnets) := {"ec2": {"vpcs": [vpc]}, "derived": {"networ
 }}}}}
 
 deny_of(world, unjudgeable, subnets, b) := r if {
-	r := check.deny with input as inp(world, unjudgeable, subnets) with data.baseline as b
+	r := check.deny with input as testing.all_flowforge(inp(world, unjudgeable, subnets)) with data.baseline as b
 }
 
 unknown_of(world, unjudgeable, subnets, b) := r if {
-	r := check.unknown with input as inp(world, unjudgeable, subnets) with data.baseline as b
+	r := check.unknown with input as testing.all_flowforge(inp(world, unjudgeable, subnets)) with data.baseline as b
 }
 
 applies_of(world, unjudgeable, subnets, b) := r if {
-	r := check.applies with input as inp(world, unjudgeable, subnets) with data.baseline as b
+	r := check.applies with input as testing.all_flowforge(inp(world, unjudgeable, subnets)) with data.baseline as b
 }
 
 run(world, unjudgeable, subnets, b) := {

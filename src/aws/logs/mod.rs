@@ -1,5 +1,8 @@
-//! CloudWatch Logs, per region: the log groups with their retention and KMS key, so the
-//! FlowForge log groups the baseline declares can be checked.
+//! CloudWatch Logs, per region: the log groups with their retention, KMS key and tags, so the
+//! FlowForge log groups can be checked and recognised (by the baseline's names, the app tag or
+//! the name prefix: `baseline::scope`). DescribeLogGroups carries no tags: they are read per
+//! group with ListTagsForResource, and a group whose tags could not be read is kept (its error
+//! names it, and its FlowForge-ness is undecided unless its name decides).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -25,7 +28,8 @@ pub struct Logs {
     pub log_groups: Vec<LogGroup>,
 }
 
-/// A log group: `arn` is its ARN without the trailing `:*`, `id` and `name` its name.
+/// A log group: `arn` is its ARN without the trailing `:*`, `id` and `name` its name, `tags`
+/// its tags (ListTagsForResource).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct LogGroup {
     #[serde(flatten)]
@@ -43,8 +47,9 @@ super::service! {
     scope: Regional,
     operations: [
         "logs" describe_log_groups "DescribeLogGroups" "DescribeLogGroups" "logs:DescribeLogGroups";
+        "logs" list_tags_for_resource "ListTagsForResource" "ListTagsForResource" "logs:ListTagsForResource";
     ],
     collections: [
-        log_groups: list ["DescribeLogGroups"] detail [];
+        log_groups: list ["DescribeLogGroups"] detail ["ListTagsForResource"];
     ],
 }
