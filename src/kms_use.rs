@@ -205,7 +205,8 @@ mod tests {
         let key = s.kms.keys.iter().find(|k| !k.aliases.is_empty()).unwrap().clone();
         let prefix = key.meta.arn.strip_suffix(&format!("key/{}", key.meta.id)).unwrap().to_owned();
         let names = [key.meta.arn.clone(), key.meta.id.clone(), key.aliases[0].clone(), format!("{prefix}{}", key.aliases[0])];
-        let template = s.logs.log_groups[0].clone();
+        let mut template = s.logs.log_groups[0].clone();
+        template.meta.id = String::new();
         s.logs.log_groups.clear();
         for (i, n) in names.iter().enumerate() {
             let mut g = template.clone();

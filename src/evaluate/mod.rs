@@ -22,6 +22,9 @@
 //! policy author cannot forget to declare them.
 
 mod input;
+#[cfg(test)]
+mod scope_tests;
+pub mod subject;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -34,6 +37,7 @@ use crate::policy::{Catalog, CheckOutput, CompiledCatalog, Deny, Limits, RegoInp
 
 pub use crate::policy::EvalError;
 pub use input::{parse_snapshot, ParsedSnapshot};
+pub use subject::{check_arn, collection_arn, missing_arn};
 
 /// What `evaluate` produces: the checks as run and one result per (check, resource).
 #[derive(Debug, Clone, Default)]
@@ -42,15 +46,6 @@ pub struct Evaluation {
     pub results: Vec<CheckResult>,
 }
 
-/// Synthetic ARN for a collection that could not be listed in a region.
-pub fn collection_arn(partition: &str, region: &str, account: &str, collection: &str) -> String {
-    format!("arn:{partition}:flowforge-audit:{region}:{account}:collection/{collection}")
-}
-
-/// Synthetic ARN for a check that produced an ERROR and has no resources to attach it to.
-pub fn check_arn(partition: &str, account: &str, check_id: &str) -> String {
-    format!("arn:{partition}:flowforge-audit::{account}:check/{check_id}")
-}
 
 /// Evaluates the whole catalog on a snapshot with `data.baseline` = `baseline_view`.
 ///
@@ -221,6 +216,22 @@ impl<'a> ResourceIndex<'a> {
     }
 }
 
+/// True when a failed call about a resource blocks a check reading `blocking`: the call feeds
+/// one of those collections, or no declared collection at all (unknown: fail closed). A call
+/// that feeds only other collections does not (the load balancer's GetWebACLForResource is
+/// about its WAF association, not its listeners; both are listed under the balancer's ARN).
+fn blocks(e: &CollectionError, blocking: &BTreeSet<&str>) -> bool {
+    let op = e.operation.as_str();
+    let feeds: Vec<&str> = crate::model::COLLECTIONS
+        .iter()
+        .filter(|info| {
+            info.service == e.service && (info.list_operations.contains(&op) || info.detail_operations.contains(&op))
+        })
+        .map(|info| info.name)
+        .collect();
+    feeds.is_empty() || feeds.iter().any(|c| blocking.contains(c))
+}
+
 fn error_evidence(errors: &[&CollectionError]) -> Vec<Value> {
     let mut v: Vec<Value> = errors
         .iter()
@@ -365,7 +376,11 @@ fn judge_check(
     );
     for r in resources {
         seen.insert(r.arn.as_str());
-        let mut errs: Vec<&CollectionError> = index.resource_errors.get(r.arn.as_str()).cloned().unwrap_or_default();
+        let mut errs: Vec<&CollectionError> = index
+            .resource_errors
+            .get(r.arn.as_str())
+            .map(|es| es.iter().copied().filter(|e| blocks(e, &blocking)).collect())
+            .unwrap_or_default();
         errs.extend(
             blocking_errors
                 .entry(r.region.as_str())
@@ -604,7 +619,10 @@ mod tests {
         let catalog = Catalog::builtin().unwrap();
         for name in ["prod-drifted", "prod-compliant"] {
             let (snapshot, view) = example(name);
-            let full = serde_json::to_value(&snapshot).unwrap();
+            let mut full = serde_json::to_value(&snapshot).unwrap();
+            // The derived facts as the engine gives them: the FlowForge decision scopes the
+            // checks, so an input without it would make most outputs trivially equal.
+            full["derived"] = serde_json::to_value(input::derived_facts(&snapshot, &view).unwrap()).unwrap();
             let mut engine = CompiledCatalog::new(&catalog, view).unwrap();
             for check in catalog.checks() {
                 engine.set_input(&full).unwrap();

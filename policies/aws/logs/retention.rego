@@ -27,10 +27,10 @@ min_days := data.baseline.requirements.log_retention_min_days
 
 max_days := data.baseline.requirements.log_retention_max_days
 
+# FlowForge's log groups (the one decision: the declared ones, and those tagged or prefixed).
 in_scope contains g.arn if {
-	names := data.flowforge.lib.perimeter.log_group_names
 	some g in input.logs.log_groups
-	g.name in names
+	lib.is_flowforge(g)
 }
 
 existing := {g.name | some g in input.logs.log_groups}

@@ -6,11 +6,15 @@ import rego.v1
 
 group(name, days) := {"arn": concat("", ["arn:aws:logs:us-east-1:123456789012:log-group:", name]), "name": name, "retention_in_days": days, "kms_key_id": "k"}
 
-snapshot(ecs_days) := {"regions": ["us-east-1"], "elbv2": {"load_balancers": []}, "logs": {"log_groups": [
-	group("/ecs/flowforge-prod-control-plane", ecs_days),
-	group("/flowforge/prod/prefect", 400),
-	group("/other", 1),
-]}}
+# The two declared groups are FlowForge's (the engine's decision), `/other` is not.
+snapshot(ecs_days) := testing.with_flowforge(
+	{"regions": ["us-east-1"], "elbv2": {"load_balancers": []}, "logs": {"log_groups": [
+		group("/ecs/flowforge-prod-control-plane", ecs_days),
+		group("/flowforge/prod/prefect", 400),
+		group("/other", 1),
+	]}},
+	[group("/ecs/flowforge-prod-control-plane", 0).arn, group("/flowforge/prod/prefect", 0).arn],
+)
 
 findings(doc, baseline) := f if {
 	f := check.deny with input as doc with data.baseline as baseline
