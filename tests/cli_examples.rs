@@ -51,7 +51,7 @@ fn drifted_example_has_exact_findings() {
     let r = "eu-west-1";
     let mut expected: Vec<(String, String, String)> = [
         ("FAIL", "FF-ACM-001", format!("arn:aws:acm:{r}:{a}:certificate/0f10f0f0-ac30-4000-8000-000000000001")),
-        ("FAIL", "FF-CW-001", format!("arn:aws:cloudwatch:{r}:{a}:alarm:flowforge-prod-database-storage")),
+        ("FAIL", "FF-CW-001", format!("arn:aws:flowforge-audit:{r}:{a}:missing/alarm:flowforge-prod-database-storage")),
         ("FAIL", "FF-LOGS-001", format!("arn:aws:logs:{r}:{a}:log-group:/flowforge/prod/prefect")),
         ("FAIL", "FF-CT-002", format!("arn:aws:cloudtrail:{r}:{a}:trail/flowforge-prod-trail")),
         ("FAIL", "FF-EC2-002", format!("arn:aws:ec2:{r}:{a}:instance/i-0f10f0f0000000001")),

@@ -55,6 +55,6 @@ test_pass_acl_filtering_no_subnet if count(run([open("ipv4", "tcp", 0, 65535)], 
 test_unknown_unjudgeable_rule if count(run([], [110], ["subnet-1"], baseline).unknown) == 1
 
 test_pass_not_applicable_without_isolation if {
-	r := run([open("ipv4", "tcp", 0, 65535)], [], ["subnet-1"], testing.baseline)
+	r := run([open("ipv4", "tcp", 0, 65535)], [], ["subnet-1"], object.union(testing.baseline, {"network": {"nacl_isolation": false}}))
 	r.applies == false
 }
