@@ -9,10 +9,11 @@
 //!   requires (`data.flowforge.lib.coverage.required`) and nothing was collected for it, with no
 //!   error to say why (a snapshot with only its header must not pass); UNKNOWN for each
 //!   resource when another required collection the check reads is empty in the same way;
-//! - NOT_APPLICABLE when the check's `applies` rule is not true for this environment, or the
-//!   check defines `in_scope` and the resource is not in it;
+//! - NOT_APPLICABLE when the check's `applies` rule is not true for this environment;
 //! - FAIL when `deny` names the resource (all of its violations merged in one result);
-//! - UNKNOWN when the check's `unknown` rule names it (a field the collector could not read);
+//! - UNKNOWN when the check's `unknown` rule names it (a field the collector could not read,
+//!   or whether it is in scope could not be decided), even outside `in_scope`;
+//! - NOT_APPLICABLE when the check defines `in_scope` and the resource is not in it;
 //! - PASS otherwise;
 //! - ERROR for every resource of a check whose Rego failed, recursed or went over its limits
 //!   (`--check-timeout`): that check alone, the run goes on.
@@ -405,10 +406,12 @@ fn judge_check(
             results.push(mk(Status::NotApplicable, &r.arn, &r.name, &r.region, reason, Vec::new()));
         } else if let Some(found) = denies.get(r.arn.as_str()) {
             results.push(fail_result(meta, &r.arn, &r.name, &r.region, found));
+        } else if let Some(reasons) = unknowns.get(r.arn.as_str()) {
+            // Before the scope: what the check cannot judge (whether it is in scope, even) is
+            // never "outside the check's scope".
+            results.push(mk(Status::Unknown, &r.arn, &r.name, &r.region, unknown_reason(reasons), Vec::new()));
         } else if output.in_scope.as_ref().is_some_and(|s| !s.contains(&r.arn)) {
             results.push(mk(Status::NotApplicable, &r.arn, &r.name, &r.region, "outside the check's scope (the check judges only the resources its `in_scope` rule selects; see its description)".to_owned(), Vec::new()));
-        } else if let Some(reasons) = unknowns.get(r.arn.as_str()) {
-            results.push(mk(Status::Unknown, &r.arn, &r.name, &r.region, unknown_reason(reasons), Vec::new()));
         } else {
             results.push(mk(Status::Pass, &r.arn, &r.name, &r.region, String::new(), Vec::new()));
         }
@@ -649,6 +652,31 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// An `unknown` on a resource outside `in_scope` is UNKNOWN, not NOT_APPLICABLE: a check
+    /// that cannot decide whether a resource is in scope (the key of a log group whose tags
+    /// could not be read) must not call it out of scope.
+    #[test]
+    fn unknown_wins_over_out_of_scope() {
+        let (snapshot, view) = example("prod-compliant");
+        let key = snapshot.kms.keys[0].meta.arn.clone();
+        let catalog = Catalog::builtin().unwrap();
+        let meta = catalog.check("FF-KMS-001").unwrap().meta.clone();
+        let required = crate::policy::required_collections(&catalog, &view, &Limits::default()).unwrap();
+        let index = ResourceIndex::new(&snapshot);
+        let cx = Judge { snapshot: &snapshot, index: &index, required: &required };
+        let output = CheckOutput {
+            applies: true,
+            in_scope: Some(BTreeSet::new()),
+            unknowns: vec![crate::policy::Unknown { arn: key.clone(), reason: "undecided".to_owned() }],
+            ..CheckOutput::default()
+        };
+        let (_, results) = judge_check(&cx, &meta, &BTreeSet::new(), Ok(output));
+        let mine: Vec<&CheckResult> = results.iter().filter(|r| r.resource_arn == key).collect();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].status, Status::Unknown, "{mine:?}");
+        assert!(results.iter().filter(|r| r.resource_arn != key).all(|r| r.status == Status::NotApplicable));
     }
 
     /// The `unknown` rule contract: an ARN it names is UNKNOWN with the reason unless the
