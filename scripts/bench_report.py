@@ -67,6 +67,7 @@ m["sns:ListTopics"] = regions * pages(topics, 100)
 m["sns:GetTopicAttributes"] = topics
 m["sns:ListSubscriptionsByTopic"] = topics
 m["logs:DescribeLogGroups"] = regions * pages(count("logs", "log_groups"), 50)
+m["logs:ListTagsForResource"] = count("logs", "log_groups")
 # backups, parameters, trail and keys (issue 13)
 snaps = snap.get("rds", {}).get("db_snapshots", [])
 m["rds:DescribeDBSnapshots"] = regions * pages(len(snaps), 100) if snaps else regions

@@ -184,17 +184,8 @@ pub fn key_use(s: &Snapshot, scope: &Scope) -> KeyUse {
 mod tests {
     use super::*;
     use crate::baseline::scope::decide;
+    use crate::evaluate::examples::example;
     use crate::model::CollectionError;
-
-    fn example(name: &str) -> (Snapshot, crate::baseline::EnvView) {
-        let path = format!("{}/examples/snapshots/{name}.json", env!("CARGO_MANIFEST_DIR"));
-        let snapshot = Snapshot::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let view = crate::baseline::Baseline::builtin()
-            .unwrap()
-            .env_view("prod", &snapshot.account_id, &snapshot.partition)
-            .unwrap();
-        (snapshot, view)
-    }
 
     /// Keys are named every way AWS allows (ARN, id, alias, alias ARN) and each resolves to
     /// the key; users are FlowForge resources only, AWS-managed aliases are left out, and an
@@ -204,7 +195,8 @@ mod tests {
         let (mut s, view) = example("prod-compliant");
         let key = s.kms.keys.iter().find(|k| !k.aliases.is_empty()).unwrap().clone();
         let prefix = key.meta.arn.strip_suffix(&format!("key/{}", key.meta.id)).unwrap().to_owned();
-        let names = [key.meta.arn.clone(), key.meta.id.clone(), key.aliases[0].clone(), format!("{prefix}{}", key.aliases[0])];
+        let names =
+            [key.meta.arn.clone(), key.meta.id.clone(), key.aliases[0].clone(), format!("{prefix}{}", key.aliases[0])];
         let mut template = s.logs.log_groups[0].clone();
         template.meta.id = String::new();
         s.logs.log_groups.clear();
@@ -234,7 +226,10 @@ mod tests {
         let facts = key_use(&s, &decide(&s, &view));
         let users = &facts.used[&key.meta.arn];
         for i in 0..4 {
-            assert!(users.contains(&format!("arn:aws:logs:eu-west-1:123456789012:log-group:flowforge-prod-{i}")), "{i}: {users:?}");
+            assert!(
+                users.contains(&format!("arn:aws:logs:eu-west-1:123456789012:log-group:flowforge-prod-{i}")),
+                "{i}: {users:?}"
+            );
         }
         assert!(!users.iter().any(|u| u.ends_with("someone-else")));
         assert_eq!(

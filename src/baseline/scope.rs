@@ -222,9 +222,8 @@ pub fn decide(snapshot: &Snapshot, view: &EnvView) -> Scope {
         }
     }
     let reads_tags = |collection: &str, e: &crate::model::CollectionError| {
-        collection_info(collection).is_some_and(|info| {
-            info.service == e.service && info.detail_operations.contains(&e.operation.as_str())
-        })
+        collection_info(collection)
+            .is_some_and(|info| info.service == e.service && info.detail_operations.contains(&e.operation.as_str()))
     };
 
     let mut scope = Scope::default();
@@ -237,18 +236,20 @@ pub fn decide(snapshot: &Snapshot, view: &EnvView) -> Scope {
                     .get(meta.arn.as_str())
                     .map(|es| es.iter().copied().filter(|e| reads_tags(collection, e)).collect())
                     .unwrap_or_default();
-                view.recognise(meta, failed.is_empty())
-                    .map(|by| by.map(|by| Recognised { by, key: None }))
-                    .map_err(|()| {
-                        let calls: Vec<String> =
-                            failed.iter().map(|e| format!("{}:{} ({})", e.service, e.operation, e.error_code)).collect();
+                view.recognise(meta, failed.is_empty()).map(|by| by.map(|by| Recognised { by, key: None })).map_err(
+                    |()| {
+                        let calls: Vec<String> = failed
+                            .iter()
+                            .map(|e| format!("{}:{} ({})", e.service, e.operation, e.error_code))
+                            .collect();
                         format!(
                             "whether {} is FlowForge's is unknown: its tags could not be read ({} failed), and \
                              neither the baseline nor the name prefix decides",
                             meta.arn,
                             calls.join(", ")
                         )
-                    })
+                    },
+                )
             }
         };
         match decision {
@@ -309,7 +310,9 @@ mod tests {
         }
         for name in ["/aws/eks/flowforge-prod-data-plane/cluster", "/ecs/flowforge-prod-control-plane"] {
             assert!(
-                declared.iter().any(|d| d.collection == "logs.log_groups" && d.name == DeclaredName::Exact(name.into())),
+                declared
+                    .iter()
+                    .any(|d| d.collection == "logs.log_groups" && d.name == DeclaredName::Exact(name.into())),
                 "{name}"
             );
         }

@@ -137,7 +137,9 @@ fn perimeter_minimum(s: &Snapshot, region: &str, add: &mut impl FnMut(&str, u64)
     add("sns:ListTopics", pages(topics, 100));
     add("sns:GetTopicAttributes", topics as u64);
     add("sns:ListSubscriptionsByTopic", topics as u64);
-    add("logs:DescribeLogGroups", pages(n(s.logs.log_groups.iter().map(|x| &x.meta).collect()), 50));
+    let groups = n(s.logs.log_groups.iter().map(|x| &x.meta).collect());
+    add("logs:DescribeLogGroups", pages(groups, 50));
+    add("logs:ListTagsForResource", groups as u64);
 }
 
 /// A plain-text table: calls and minimum per operation, totals, and calls per resource.

@@ -22,6 +22,8 @@
 //! `policies/lib` rules) are computed once when the catalog is loaded (`Check::reads`), so a
 //! policy author cannot forget to declare them.
 
+#[cfg(test)]
+pub(crate) mod examples;
 mod input;
 #[cfg(test)]
 mod scope_tests;
@@ -46,7 +48,6 @@ pub struct Evaluation {
     pub checks: Vec<CheckRun>,
     pub results: Vec<CheckResult>,
 }
-
 
 /// Evaluates the whole catalog on a snapshot with `data.baseline` = `baseline_view`.
 ///
@@ -562,14 +563,8 @@ mod tests {
     }
 
     fn example(name: &str) -> (Snapshot, Value) {
-        let path = format!("{}/examples/snapshots/{name}.json", env!("CARGO_MANIFEST_DIR"));
-        let snapshot = Snapshot::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let view = crate::baseline::Baseline::builtin()
-            .unwrap()
-            .env_view("prod", &snapshot.account_id, &snapshot.partition)
-            .unwrap()
-            .to_json();
-        (snapshot, view)
+        let (snapshot, view) = super::examples::example(name);
+        (snapshot, view.to_json())
     }
 
     /// A failed DescribeNetworkAcls makes the NACL checks UNKNOWN, and FF-NET-001 too: it reads
@@ -652,6 +647,36 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A failed call about a resource blocks the checks that read a collection it feeds, and
+    /// every check when it feeds no declared collection (fail closed); not the others. The WAF
+    /// association is listed under the load balancer's ARN: its GetWebACLForResource failure
+    /// makes FF-WAF-001 UNKNOWN and would leave a load-balancer check judged.
+    #[test]
+    fn resource_errors_block_the_checks_reading_what_they_feed() {
+        let (mut snapshot, view) = example("prod-compliant");
+        let lb = snapshot.elbv2.load_balancers[0].meta.arn.clone();
+        assert_eq!(snapshot.wafv2.associations[0].meta.arn, lb, "the association is reported on the balancer");
+        let error = |service: &str, operation: &str| CollectionError {
+            service: service.to_owned(),
+            operation: operation.to_owned(),
+            region: "eu-west-1".to_owned(),
+            resource: Some(lb.clone()),
+            error_code: "AccessDenied".to_owned(),
+            message: "denied".to_owned(),
+        };
+        let lbs: BTreeSet<&str> = ["elbv2.load_balancers", "elbv2.listeners"].into();
+        let waf: BTreeSet<&str> = ["wafv2.associations", "elbv2.load_balancers"].into();
+        assert!(!blocks(&error("wafv2", "GetWebACLForResource"), &lbs));
+        assert!(blocks(&error("wafv2", "GetWebACLForResource"), &waf));
+        assert!(blocks(&error("elasticloadbalancing", "DescribeTags"), &lbs));
+        assert!(blocks(&error("wafv2", "NoSuchOperation"), &lbs), "an undeclared call blocks everything");
+
+        snapshot.collection_errors.push(error("wafv2", "GetWebACLForResource"));
+        let eval = evaluate(&snapshot, None, &Catalog::builtin().unwrap(), view).unwrap();
+        let waf_001: Vec<&CheckResult> = eval.results.iter().filter(|r| r.check_id == "FF-WAF-001").collect();
+        assert!(waf_001.iter().any(|r| r.resource_arn == lb && r.status == Status::Unknown), "{waf_001:?}");
     }
 
     /// An `unknown` on a resource outside `in_scope` is UNKNOWN, not NOT_APPLICABLE: a check

@@ -6,19 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use super::examples::example;
 use super::*;
 use crate::baseline::scope::{decide, By};
-use crate::baseline::EnvView;
-
-fn example(name: &str) -> (Snapshot, EnvView) {
-    let path = format!("{}/examples/snapshots/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    let snapshot = Snapshot::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
-    let view = crate::baseline::Baseline::builtin()
-        .unwrap()
-        .env_view("prod", &snapshot.account_id, &snapshot.partition)
-        .unwrap();
-    (snapshot, view)
-}
 
 /// The snapshot with the tags `keys` removed from every resource.
 fn without_tags(s: &Snapshot, keys: &[&str]) -> Snapshot {

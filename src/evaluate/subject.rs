@@ -143,12 +143,7 @@ mod tests {
     fn shipped_examples_name_real_subjects_only() {
         let catalog = crate::policy::Catalog::builtin().unwrap();
         for name in ["prod-drifted", "prod-compliant"] {
-            let path = format!("{}/examples/snapshots/{name}.json", env!("CARGO_MANIFEST_DIR"));
-            let snapshot = Snapshot::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
-            let view = crate::baseline::Baseline::builtin()
-                .unwrap()
-                .env_view("prod", &snapshot.account_id, &snapshot.partition)
-                .unwrap();
+            let (snapshot, view) = super::super::examples::example(name);
             let eval = super::super::evaluate(&snapshot, None, &catalog, view.to_json()).unwrap();
             let results = eval.results.iter().map(|r| (r.resource_arn.as_str(), r.status.as_str()));
             let problems = unreal_subjects(results, &snapshot);

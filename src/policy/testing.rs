@@ -430,7 +430,11 @@ mod tests {
                 keys.into_iter()
                     .find(|k| g.get(*k) != w.get(*k))
                     .map(|k| {
-                        first_difference(g.get(k).unwrap_or(&Value::Null), w.get(k).unwrap_or(&Value::Null), &format!("{at}.{k}"))
+                        first_difference(
+                            g.get(k).unwrap_or(&Value::Null),
+                            w.get(k).unwrap_or(&Value::Null),
+                            &format!("{at}.{k}"),
+                        )
                     })
                     .unwrap_or_else(|| at.to_owned())
             }

@@ -199,9 +199,11 @@ async fn kms_key_of_a_declared_tagged_log_group_is_judged() {
     let users = mine[0]["evidence"][0]["used_by"].as_array().expect("used_by");
     assert!(users.iter().any(|u| u.as_str().is_some_and(|u| u.ends_with(&format!("log-group:{group}")))), "{users:?}");
     let snapshot = crate::harness::read_json(&dir.path().join("scan-snapshot.json"));
-    let tagged = snapshot["logs"]["log_groups"].as_array().expect("log groups").iter().any(|g| {
-        g["name"] == group && g["tags"]["flowforge:app"] == "flowforge"
-    });
+    let tagged = snapshot["logs"]["log_groups"]
+        .as_array()
+        .expect("log groups")
+        .iter()
+        .any(|g| g["name"] == group && g["tags"]["flowforge:app"] == "flowforge");
     assert!(tagged, "the collector reads log group tags (ListTagsForResource)");
 }
 
@@ -217,7 +219,11 @@ async fn kms_key_of_a_log_group_with_unreadable_tags_is_unknown() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (_, report) = scan(&moto, "testing", "testing", dir.path(), &["--format", "json"]);
     let mine = results_for(&report, "FF-KMS-002", &key);
-    assert!(mine.len() == 1 && mine[0]["status"] == "FAIL", "tagged: FF-KMS-002 must FAIL on {key}:\n{}", describe(&mine));
+    assert!(
+        mine.len() == 1 && mine[0]["status"] == "FAIL",
+        "tagged: FF-KMS-002 must FAIL on {key}:\n{}",
+        describe(&mine)
+    );
 
     let (key_id, secret) = crate::support::scanner_denied_actions(&c, &moto, &["logs:ListTagsForResource"]).await;
     let dir = tempfile::tempdir().expect("tempdir");
