@@ -726,10 +726,7 @@ fn perimeter<'a>(s: &'a Snapshot, view: &EnvView, run: &mut Run<'a>) {
 
 /// Alarms, topics and log groups that are FlowForge's (`looks`) but not declared: UNMANAGED
 /// candidates.
-fn perimeter_candidates<'a>(
-    s: &'a Snapshot,
-    looks: impl Fn(&ResourceMeta) -> bool,
-) -> Vec<(String, Severity, &'a ResourceMeta)> {
+fn perimeter_candidates(s: &Snapshot, looks: impl Fn(&ResourceMeta) -> bool) -> Vec<(String, Severity, &ResourceMeta)> {
     let mut out = Vec::new();
     for a in s.cloudwatch.alarms.iter().filter(|a| looks(&a.meta)) {
         out.push((format!("alarm:{}", a.meta.name), Severity::Low, &a.meta));
