@@ -198,8 +198,12 @@ impl EnvView {
         if app.is_empty() || self.environment.is_empty() {
             return false;
         }
-        let path = format!("{app}/{}/", self.environment);
-        name.strip_prefix('/').unwrap_or(name).starts_with(&path)
+        // `<app>/<env>/`, with or without a leading `/`, without building the string per call.
+        let rest = name.strip_prefix('/').unwrap_or(name);
+        rest.strip_prefix(app)
+            .and_then(|r| r.strip_prefix('/'))
+            .and_then(|r| r.strip_prefix(self.environment.as_str()))
+            .is_some_and(|r| r.starts_with('/'))
     }
 }
 
