@@ -882,7 +882,7 @@ fn perimeter_compliant(s: &mut Snapshot) {
         rule_group_arns: vec![],
     });
     s.wafv2.associations.push(WebAclAssociation {
-        meta: meta(format!("{alb}/web-acl"), "flowforge-prod-alb", "flowforge-prod-alb", BTreeMap::new()),
+        meta: meta(alb.clone(), "flowforge-prod-alb", "flowforge-prod-alb", BTreeMap::new()),
         resource_arn: alb.clone(),
         web_acl_arn: Some(acl_arn.clone()),
     });

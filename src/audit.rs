@@ -639,8 +639,18 @@ pub fn record_history(report: &mut AuditReport, opts: &AuditOptions) -> Result<O
     crate::history::record(report, dir).map(Some).map_err(|e| AuditError::Input(e.to_string()))
 }
 
-/// Writes the `--compliance` CSVs into `out`; returns their paths.
+/// Writes the `--compliance` CSVs into `out`; returns their paths. A framework the report has
+/// no view of, or a view without a single control, is an error, never an empty file: an empty
+/// view would read as "nothing to fix".
 pub fn write_compliance(report: &AuditReport, opts: &AuditOptions) -> Result<Vec<PathBuf>, AuditError> {
+    for framework in &opts.compliance {
+        if !report.compliance.iter().any(|f| f.framework == *framework && !f.controls.is_empty()) {
+            return Err(AuditError::Input(format!(
+                "--compliance {framework}: the report holds no control of this framework (a report \
+                 written without its compliance view?); no CSV written, an empty one would read as compliant"
+            )));
+        }
+    }
     let mut paths = Vec::new();
     for framework in &opts.compliance {
         let path = opts.out.join(report::csv::compliance_file_name(framework));
@@ -655,4 +665,29 @@ pub fn write_compliance(report: &AuditReport, opts: &AuditOptions) -> Result<Vec
         }
     }
     Ok(paths)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `--compliance` of a framework the report holds no control of is refused and writes
+    /// nothing: an empty CSV would read as "nothing to fix" (issue 21, nothing judged is not a
+    /// pass); a framework with controls is written.
+    #[test]
+    fn empty_compliance_view_is_an_error_not_an_empty_file() {
+        let mut report = crate::report::fixture::sample_report();
+        let dir = tempfile::tempdir().unwrap();
+        let mut opts = AuditOptions::new("prod");
+        opts.out = dir.path().to_path_buf();
+        opts.compliance = vec![report.compliance[0].framework.clone()];
+        assert_eq!(write_compliance(&report, &opts).unwrap().len(), 1);
+        let written = std::fs::read_dir(dir.path()).unwrap().count();
+        report.compliance.iter_mut().for_each(|f| f.controls.clear());
+        let err = write_compliance(&report, &opts).unwrap_err().to_string();
+        assert!(err.contains("holds no control of this framework"), "{err}");
+        report.compliance.clear();
+        assert!(write_compliance(&report, &opts).is_err());
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), written, "nothing more written");
+    }
 }

@@ -24,6 +24,7 @@
 //! - [`network`]: effective network reachability (security-group CIDR unions, NACL rule
 //!   order, tiers by tag or name): one home for the engine's derived facts and the drift graph.
 //! - [`defaults`]: the documented engine defaults applied where a parameter group is silent.
+//! - [`kms_use`]: the KMS keys FlowForge resources use (the KMS checks' scope), computed once.
 //! - [`securityhub`]: `--security-hub`, the one write path: the ASFF findings
 //!   sent to Security Hub, earlier findings closed (the SDK half behind the `aws` feature);
 //!   outside [`aws`], which stays read-only.
@@ -47,6 +48,7 @@ pub mod gate;
 pub mod history;
 pub mod iac;
 pub mod iam_eval;
+pub mod kms_use;
 pub mod model;
 pub mod network;
 pub mod org;

@@ -51,7 +51,7 @@ fn drifted_example_has_exact_findings() {
     let r = "eu-west-1";
     let mut expected: Vec<(String, String, String)> = [
         ("FAIL", "FF-ACM-001", format!("arn:aws:acm:{r}:{a}:certificate/0f10f0f0-ac30-4000-8000-000000000001")),
-        ("FAIL", "FF-CW-001", format!("arn:aws:cloudwatch:{r}:{a}:alarm:flowforge-prod-database-storage")),
+        ("FAIL", "FF-CW-001", format!("arn:aws:flowforge-audit:{r}:{a}:missing/alarm:flowforge-prod-database-storage")),
         ("FAIL", "FF-LOGS-001", format!("arn:aws:logs:{r}:{a}:log-group:/flowforge/prod/prefect")),
         ("FAIL", "FF-CT-002", format!("arn:aws:cloudtrail:{r}:{a}:trail/flowforge-prod-trail")),
         ("FAIL", "FF-EC2-002", format!("arn:aws:ec2:{r}:{a}:instance/i-0f10f0f0000000001")),
@@ -399,8 +399,12 @@ fn diff_reports_and_exit_on_change() {
     let d: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     // One per drifted check and resource of the example: the first drifts, compute (issue 12),
     // network ACLs, perimeter and backups (issue 13), the IAM evaluation's exfiltration check.
-    assert_eq!(d["regressed"].as_array().unwrap().len(), 28, "{d}");
-    assert_eq!(d["new"].as_array().unwrap().len(), 2, "the App Runner demo service is new: {d}");
+    assert_eq!(d["regressed"].as_array().unwrap().len(), 27, "{d}");
+    // New: the App Runner demo service (two checks) and the deleted alarm, a FAIL on its
+    // missing-element subject (`missing/alarm:...`, not the ARN the alarm had).
+    let added: Vec<&str> = d["new"].as_array().unwrap().iter().filter_map(|n| n["resource_arn"].as_str()).collect();
+    assert_eq!(added.len(), 3, "{d}");
+    assert!(added.iter().any(|a| a.ends_with(":missing/alarm:flowforge-prod-database-storage")), "{added:?}");
     let o = run(&["diff", old.to_str().unwrap(), old.to_str().unwrap(), "--exit-on-change"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let snap = repo("examples/snapshots/prod-compliant.json");

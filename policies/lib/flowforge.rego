@@ -10,30 +10,24 @@ import rego.v1
 # CIDRs meaning "the whole internet".
 world_cidrs := {"0.0.0.0/0", "::/0"}
 
-# A resource is FlowForge's when it carries the app tag or its name starts with the
-# environment's name prefix, and, when it carries an environment tag, that tag names the
-# audited environment.
-is_flowforge(resource) if {
-	recognised(resource)
-	environment_matches(resource)
-}
+# A resource is FlowForge's when the engine's one decision says so: the baseline names it, it
+# carries the app tag, or its name has the FlowForge prefix (src/baseline/scope.rs, read as
+# `input.derived.flowforge`: ARN → {"by": "baseline" | "tag" | "prefix", "key": ...}). Never
+# re-decide it here: drift and the KMS key scope read the same decision.
+is_flowforge(resource) if input.derived.flowforge[resource.arn]
 
-recognised(resource) if {
-	tag := data.baseline.recognise.app_tag
-	resource.tags[tag.key] == tag.value
-}
+# Why it is unknown whether a resource is FlowForge's (its tags could not be read), or
+# undefined. A check that scopes by another collection's resources reports it as `unknown`.
+flowforge_undecided(resource) := input.derived.flowforge_undecided[resource.arn]
 
-recognised(resource) if {
-	prefix := data.baseline.recognise.name_prefix
-	prefix != ""
-	startswith(resource.name, prefix)
-}
+# The ARN a result gets when it is about a declared baseline element that does not exist (the
+# one documented form, docs/report.md "Result subjects"): `element` is the drift's name for it
+# (`alarm:<name>`, `log_group:<name>`, `audit_trail`).
+missing_arn(region, element) := sprintf("arn:%s:flowforge-audit:%s:%s:missing/%s", [data.baseline.partition, region, data.baseline.account_id, element])
 
-environment_matches(resource) if not resource.tags[data.baseline.recognise.environment_tag]
-
-environment_matches(resource) if {
-	resource.tags[data.baseline.recognise.environment_tag] == data.baseline.environment
-}
+# The ARN of a collection in a region, for a result about what was not collected there (the
+# engine's form for a listing that failed).
+collection_arn(region, collection) := sprintf("arn:%s:flowforge-audit:%s:%s:collection/%s", [input.partition, region, input.account_id, collection])
 
 # The tier tag of a resource (undefined when untagged).
 tier(resource) := resource.tags[data.baseline.recognise.tier_tag]

@@ -5,23 +5,29 @@ import data.flowforge.lib.iam
 import data.flowforge.lib.testing
 import rego.v1
 
-# Rule references inside an expression that carries `with data...` must be bound to a local
-# variable first: regorus evaluates them as undefined otherwise.
-test_pass_recognised_by_app_tag if {
-	resource := {"name": "x", "tags": testing.ff_tags}
-	lib.is_flowforge(resource) with data.baseline as testing.baseline
+# is_flowforge reads the engine's one decision (src/baseline/scope.rs, tested there): it never
+# re-decides from tags or names.
+test_pass_recognised_by_the_engine_decision if {
+	resource := {"arn": "arn:r", "name": "payments-vpc", "tags": {}}
+	lib.is_flowforge(resource) with input as {"derived": {"flowforge": {"arn:r": {"by": "baseline"}}}}
 }
 
-test_pass_recognised_by_name_prefix if {
-	lib.is_flowforge({"name": "flowforge-prod-vpc", "tags": {}}) with data.baseline as testing.baseline
+test_fail_tags_and_prefix_alone_decide_nothing if {
+	resource := {"arn": "arn:r", "name": "flowforge-prod-vpc", "tags": testing.ff_tags}
+	not lib.is_flowforge(resource) with input as {"derived": {"flowforge": {}}} with data.baseline as testing.baseline
 }
 
-test_fail_other_environment_tag if {
-	not lib.is_flowforge({"name": "flowforge-prod-vpc", "tags": {"flowforge:env": "dev"}}) with data.baseline as testing.baseline
+test_undecided_reason if {
+	resource := {"arn": "arn:r", "name": "x", "tags": {}}
+	why := lib.flowforge_undecided(resource) with input as {"derived": {"flowforge": {}, "flowforge_undecided": {"arn:r": "tags unread"}}}
+	why == "tags unread"
 }
 
-test_fail_unrelated_resource if {
-	not lib.is_flowforge({"name": "payments-vpc", "tags": {"team": "payments"}}) with data.baseline as testing.baseline
+test_missing_and_collection_arns if {
+	m := lib.missing_arn("eu-west-1", "alarm:a") with data.baseline as testing.baseline
+	m == "arn:aws:flowforge-audit:eu-west-1:123456789012:missing/alarm:a"
+	c := lib.collection_arn("eu-west-1", "ec2.ebs_encryption_by_default") with input as {"partition": "aws", "account_id": "123456789012"}
+	c == "arn:aws:flowforge-audit:eu-west-1:123456789012:collection/ec2.ebs_encryption_by_default"
 }
 
 test_pass_port_ranges if {

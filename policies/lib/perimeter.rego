@@ -15,7 +15,7 @@ alb_arns contains lb.arn if {
 }
 
 # The region declared things are expected in: the FlowForge load balancer's, else the first
-# scanned region. Names the ARN of a declared resource that does not exist.
+# scanned region. The region of a finding about a declared resource that does not exist.
 alb_regions contains lb.region if {
 	some lb in input.elbv2.load_balancers
 	lb.name == lb_name
@@ -32,10 +32,9 @@ home_region := r if {
 	r := min(scanned)
 }
 
-# The ARN a declared resource would have, for a finding about its absence.
-expected_arn(service, resource) := sprintf("arn:%s:%s:%s:%s:%s", [
-	data.baseline.partition, service, home_region, data.baseline.account_id, resource,
-])
+# The subject of a finding about a declared element that does not exist, in the home region:
+# the one documented missing-element form (`data.flowforge.lib.missing_arn`).
+missing_arn(element) := data.flowforge.lib.missing_arn(home_region, element)
 
 # Declared alarm names, alarm topic names and log group names.
 alarm_names := {a.name | some a in object.get(spec, "alarms", [])}

@@ -21,6 +21,7 @@ mod environments;
 mod identity;
 mod network;
 mod perimeter;
+pub mod scope;
 mod storage;
 mod types;
 mod validate;

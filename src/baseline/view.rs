@@ -8,13 +8,13 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::*;
 
 /// The resolved baseline for one environment of one account.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EnvView {
     pub environment: String,
     pub account_id: String,
@@ -37,6 +37,12 @@ impl EnvView {
         serde_json::to_value(self).unwrap_or(Value::Null)
     }
 
+    /// The view back from its [`EnvView::to_json`] form (the engine is handed `data.baseline`
+    /// as JSON); an error names what does not fit.
+    pub fn from_json(value: &Value) -> Result<EnvView, String> {
+        EnvView::deserialize(value).map_err(|e| format!("the baseline view is not an environment view: {e}"))
+    }
+
     /// Data-lake buckets as (layer, bucket name), in layer order; empty without a data lake.
     pub fn buckets(&self) -> Vec<(&str, &str)> {
         let Some(lake) = &self.architecture.data_lake else { return Vec::new() };
@@ -49,12 +55,6 @@ impl EnvView {
         let r = &self.recognise;
         tags.get(&r.app_tag.key).is_some_and(|v| v == &r.app_tag.value)
             && tags.get(&r.environment_tag).is_some_and(|v| v == &self.environment)
-    }
-
-    /// True when a resource looks like FlowForge of this environment: its name starts with
-    /// the environment's prefix, or it is tagged for this environment.
-    pub fn looks_like_env(&self, name: &str, tags: &BTreeMap<String, String>) -> bool {
-        name.starts_with(&self.recognise.name_prefix) || self.is_tagged_for_env(tags)
     }
 
     /// The tier a resource's tags put it in, if any.

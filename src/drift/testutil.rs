@@ -325,7 +325,7 @@ fn add_perimeter(s: &mut Snapshot) {
         rule_group_arns: vec![],
     });
     s.wafv2.associations.push(wafv2::WebAclAssociation {
-        meta: ResourceMeta { arn: format!("{lb}/web-acl"), ..acl.clone() },
+        meta: ResourceMeta { arn: lb.clone(), ..acl.clone() },
         resource_arn: lb,
         web_acl_arn: Some(acl.arn.clone()),
     });

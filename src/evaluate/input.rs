@@ -125,22 +125,46 @@ pub fn convert_snapshot(snapshot: &Snapshot) -> Result<RegoInput, String> {
     Ok(input)
 }
 
-/// Adds the derived facts to a snapshot's input: `input.derived.network`
-/// ([`crate::network::facts`]) and `input.derived.rds_parameters` ([`crate::defaults::facts`]), computed once from the snapshot and the environment's
-/// baseline view so that every check reads the same verdicts. Other members of
-/// `input.derived` are kept.
+/// The derived facts the engine adds to `input.derived`, computed once from the snapshot and
+/// the environment's baseline view so that every check reads the same verdicts.
+#[derive(Serialize)]
+pub(crate) struct DerivedFacts {
+    /// [`crate::network::facts`].
+    network: serde_json::Value,
+    /// [`crate::defaults::facts`].
+    rds_parameters: serde_json::Value,
+    /// Which resources are FlowForge's, and why ([`crate::baseline::scope`]).
+    flowforge: std::collections::BTreeMap<String, crate::baseline::scope::Recognised>,
+    /// Resources whose FlowForge-ness could not be decided, with the reason.
+    flowforge_undecided: std::collections::BTreeMap<String, String>,
+    /// The keys FlowForge resources use ([`crate::kms_use`]).
+    kms: crate::kms_use::KeyUse,
+}
+
+pub(crate) fn derived_facts(snapshot: &Snapshot, baseline: &serde_json::Value) -> Result<DerivedFacts, String> {
+    let view = crate::baseline::EnvView::from_json(baseline)?;
+    let scope = crate::baseline::scope::decide(snapshot, &view);
+    Ok(DerivedFacts {
+        network: crate::network::facts::derive(snapshot, baseline),
+        rds_parameters: crate::defaults::facts(snapshot),
+        kms: crate::kms_use::key_use(snapshot, &scope),
+        flowforge: scope.flowforge,
+        flowforge_undecided: scope.undecided,
+    })
+}
+
+/// Adds the derived facts ([`DerivedFacts`]) to a snapshot's input; other members of
+/// `input.derived` (the IAM facts) are kept.
 pub fn add_derived(input: &mut RegoInput, snapshot: &Snapshot, baseline: &serde_json::Value) -> Result<(), String> {
-    let network = crate::network::facts::derive(snapshot, baseline);
-    let value = crate::policy::rego_value::to_value(&network).map_err(|e| e.to_string())?;
+    let facts = crate::policy::rego_value::to_value(&derived_facts(snapshot, baseline)?).map_err(|e| e.to_string())?;
     let mut derived = match &input.value()["derived"] {
         v @ regorus::Value::Object(_) => v.clone(),
         _ => regorus::Value::new_object(),
     };
-    let parameters =
-        crate::policy::rego_value::to_value(&crate::defaults::facts(snapshot)).map_err(|e| e.to_string())?;
     let object = derived.as_object_mut().map_err(|e| e.to_string())?;
-    object.insert(regorus::Value::from("network"), value);
-    object.insert(regorus::Value::from("rds_parameters"), parameters);
+    for (name, value) in facts.as_object().map_err(|e| e.to_string())?.iter() {
+        object.insert(name.clone(), value.clone());
+    }
     input.insert("derived", derived).map_err(|e| e.to_string())
 }
 

@@ -9,10 +9,11 @@
 //!   requires (`data.flowforge.lib.coverage.required`) and nothing was collected for it, with no
 //!   error to say why (a snapshot with only its header must not pass); UNKNOWN for each
 //!   resource when another required collection the check reads is empty in the same way;
-//! - NOT_APPLICABLE when the check's `applies` rule is not true for this environment, or the
-//!   check defines `in_scope` and the resource is not in it;
+//! - NOT_APPLICABLE when the check's `applies` rule is not true for this environment;
 //! - FAIL when `deny` names the resource (all of its violations merged in one result);
-//! - UNKNOWN when the check's `unknown` rule names it (a field the collector could not read);
+//! - UNKNOWN when the check's `unknown` rule names it (a field the collector could not read,
+//!   or whether it is in scope could not be decided), even outside `in_scope`;
+//! - NOT_APPLICABLE when the check defines `in_scope` and the resource is not in it;
 //! - PASS otherwise;
 //! - ERROR for every resource of a check whose Rego failed, recursed or went over its limits
 //!   (`--check-timeout`): that check alone, the run goes on.
@@ -21,7 +22,12 @@
 //! `policies/lib` rules) are computed once when the catalog is loaded (`Check::reads`), so a
 //! policy author cannot forget to declare them.
 
+#[cfg(test)]
+pub(crate) mod examples;
 mod input;
+#[cfg(test)]
+mod scope_tests;
+pub mod subject;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -34,22 +40,13 @@ use crate::policy::{Catalog, CheckOutput, CompiledCatalog, Deny, Limits, RegoInp
 
 pub use crate::policy::EvalError;
 pub use input::{parse_snapshot, ParsedSnapshot};
+pub use subject::{check_arn, collection_arn, missing_arn};
 
 /// What `evaluate` produces: the checks as run and one result per (check, resource).
 #[derive(Debug, Clone, Default)]
 pub struct Evaluation {
     pub checks: Vec<CheckRun>,
     pub results: Vec<CheckResult>,
-}
-
-/// Synthetic ARN for a collection that could not be listed in a region.
-pub fn collection_arn(partition: &str, region: &str, account: &str, collection: &str) -> String {
-    format!("arn:{partition}:flowforge-audit:{region}:{account}:collection/{collection}")
-}
-
-/// Synthetic ARN for a check that produced an ERROR and has no resources to attach it to.
-pub fn check_arn(partition: &str, account: &str, check_id: &str) -> String {
-    format!("arn:{partition}:flowforge-audit::{account}:check/{check_id}")
 }
 
 /// Evaluates the whole catalog on a snapshot with `data.baseline` = `baseline_view`.
@@ -221,6 +218,22 @@ impl<'a> ResourceIndex<'a> {
     }
 }
 
+/// True when a failed call about a resource blocks a check reading `blocking`: the call feeds
+/// one of those collections, or no declared collection at all (unknown: fail closed). A call
+/// that feeds only other collections does not (the load balancer's GetWebACLForResource is
+/// about its WAF association, not its listeners; both are listed under the balancer's ARN).
+fn blocks(e: &CollectionError, blocking: &BTreeSet<&str>) -> bool {
+    let op = e.operation.as_str();
+    let feeds: Vec<&str> = crate::model::COLLECTIONS
+        .iter()
+        .filter(|info| {
+            info.service == e.service && (info.list_operations.contains(&op) || info.detail_operations.contains(&op))
+        })
+        .map(|info| info.name)
+        .collect();
+    feeds.is_empty() || feeds.iter().any(|c| blocking.contains(c))
+}
+
 fn error_evidence(errors: &[&CollectionError]) -> Vec<Value> {
     let mut v: Vec<Value> = errors
         .iter()
@@ -365,7 +378,11 @@ fn judge_check(
     );
     for r in resources {
         seen.insert(r.arn.as_str());
-        let mut errs: Vec<&CollectionError> = index.resource_errors.get(r.arn.as_str()).cloned().unwrap_or_default();
+        let mut errs: Vec<&CollectionError> = index
+            .resource_errors
+            .get(r.arn.as_str())
+            .map(|es| es.iter().copied().filter(|e| blocks(e, &blocking)).collect())
+            .unwrap_or_default();
         errs.extend(
             blocking_errors
                 .entry(r.region.as_str())
@@ -390,10 +407,12 @@ fn judge_check(
             results.push(mk(Status::NotApplicable, &r.arn, &r.name, &r.region, reason, Vec::new()));
         } else if let Some(found) = denies.get(r.arn.as_str()) {
             results.push(fail_result(meta, &r.arn, &r.name, &r.region, found));
+        } else if let Some(reasons) = unknowns.get(r.arn.as_str()) {
+            // Before the scope: what the check cannot judge (whether it is in scope, even) is
+            // never "outside the check's scope".
+            results.push(mk(Status::Unknown, &r.arn, &r.name, &r.region, unknown_reason(reasons), Vec::new()));
         } else if output.in_scope.as_ref().is_some_and(|s| !s.contains(&r.arn)) {
             results.push(mk(Status::NotApplicable, &r.arn, &r.name, &r.region, "outside the check's scope (the check judges only the resources its `in_scope` rule selects; see its description)".to_owned(), Vec::new()));
-        } else if let Some(reasons) = unknowns.get(r.arn.as_str()) {
-            results.push(mk(Status::Unknown, &r.arn, &r.name, &r.region, unknown_reason(reasons), Vec::new()));
         } else {
             results.push(mk(Status::Pass, &r.arn, &r.name, &r.region, String::new(), Vec::new()));
         }
@@ -544,14 +563,8 @@ mod tests {
     }
 
     fn example(name: &str) -> (Snapshot, Value) {
-        let path = format!("{}/examples/snapshots/{name}.json", env!("CARGO_MANIFEST_DIR"));
-        let snapshot = Snapshot::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
-        let view = crate::baseline::Baseline::builtin()
-            .unwrap()
-            .env_view("prod", &snapshot.account_id, &snapshot.partition)
-            .unwrap()
-            .to_json();
-        (snapshot, view)
+        let (snapshot, view) = super::examples::example(name);
+        (snapshot, view.to_json())
     }
 
     /// A failed DescribeNetworkAcls makes the NACL checks UNKNOWN, and FF-NET-001 too: it reads
@@ -604,7 +617,10 @@ mod tests {
         let catalog = Catalog::builtin().unwrap();
         for name in ["prod-drifted", "prod-compliant"] {
             let (snapshot, view) = example(name);
-            let full = serde_json::to_value(&snapshot).unwrap();
+            let mut full = serde_json::to_value(&snapshot).unwrap();
+            // The derived facts as the engine gives them: the FlowForge decision scopes the
+            // checks, so an input without it would make most outputs trivially equal.
+            full["derived"] = serde_json::to_value(input::derived_facts(&snapshot, &view).unwrap()).unwrap();
             let mut engine = CompiledCatalog::new(&catalog, view).unwrap();
             for check in catalog.checks() {
                 engine.set_input(&full).unwrap();
@@ -631,6 +647,61 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A failed call about a resource blocks the checks that read a collection it feeds, and
+    /// every check when it feeds no declared collection (fail closed); not the others. The WAF
+    /// association is listed under the load balancer's ARN: its GetWebACLForResource failure
+    /// makes FF-WAF-001 UNKNOWN and would leave a load-balancer check judged.
+    #[test]
+    fn resource_errors_block_the_checks_reading_what_they_feed() {
+        let (mut snapshot, view) = example("prod-compliant");
+        let lb = snapshot.elbv2.load_balancers[0].meta.arn.clone();
+        assert_eq!(snapshot.wafv2.associations[0].meta.arn, lb, "the association is reported on the balancer");
+        let error = |service: &str, operation: &str| CollectionError {
+            service: service.to_owned(),
+            operation: operation.to_owned(),
+            region: "eu-west-1".to_owned(),
+            resource: Some(lb.clone()),
+            error_code: "AccessDenied".to_owned(),
+            message: "denied".to_owned(),
+        };
+        let lbs: BTreeSet<&str> = ["elbv2.load_balancers", "elbv2.listeners"].into();
+        let waf: BTreeSet<&str> = ["wafv2.associations", "elbv2.load_balancers"].into();
+        assert!(!blocks(&error("wafv2", "GetWebACLForResource"), &lbs));
+        assert!(blocks(&error("wafv2", "GetWebACLForResource"), &waf));
+        assert!(blocks(&error("elasticloadbalancing", "DescribeTags"), &lbs));
+        assert!(blocks(&error("wafv2", "NoSuchOperation"), &lbs), "an undeclared call blocks everything");
+
+        snapshot.collection_errors.push(error("wafv2", "GetWebACLForResource"));
+        let eval = evaluate(&snapshot, None, &Catalog::builtin().unwrap(), view).unwrap();
+        let waf_001: Vec<&CheckResult> = eval.results.iter().filter(|r| r.check_id == "FF-WAF-001").collect();
+        assert!(waf_001.iter().any(|r| r.resource_arn == lb && r.status == Status::Unknown), "{waf_001:?}");
+    }
+
+    /// An `unknown` on a resource outside `in_scope` is UNKNOWN, not NOT_APPLICABLE: a check
+    /// that cannot decide whether a resource is in scope (the key of a log group whose tags
+    /// could not be read) must not call it out of scope.
+    #[test]
+    fn unknown_wins_over_out_of_scope() {
+        let (snapshot, view) = example("prod-compliant");
+        let key = snapshot.kms.keys[0].meta.arn.clone();
+        let catalog = Catalog::builtin().unwrap();
+        let meta = catalog.check("FF-KMS-001").unwrap().meta.clone();
+        let required = crate::policy::required_collections(&catalog, &view, &Limits::default()).unwrap();
+        let index = ResourceIndex::new(&snapshot);
+        let cx = Judge { snapshot: &snapshot, index: &index, required: &required };
+        let output = CheckOutput {
+            applies: true,
+            in_scope: Some(BTreeSet::new()),
+            unknowns: vec![crate::policy::Unknown { arn: key.clone(), reason: "undecided".to_owned() }],
+            ..CheckOutput::default()
+        };
+        let (_, results) = judge_check(&cx, &meta, &BTreeSet::new(), Ok(output));
+        let mine: Vec<&CheckResult> = results.iter().filter(|r| r.resource_arn == key).collect();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].status, Status::Unknown, "{mine:?}");
+        assert!(results.iter().filter(|r| r.resource_arn != key).all(|r| r.status == Status::NotApplicable));
     }
 
     /// The `unknown` rule contract: an ARN it names is UNKNOWN with the reason unless the

@@ -133,9 +133,14 @@ impl Libraries {
 }
 
 /// The derived facts of the input (`input.derived.<name>`, computed by the engine) and the
-/// collections each is computed from.
-const DERIVED: &[(&str, &[&str])] =
-    &[("derived.network", crate::network::facts::DERIVED_FROM), ("derived.rds_parameters", &["rds.parameter_groups"])];
+/// collections each is computed from. `derived.flowforge` (and `flowforge_undecided`) decide
+/// each resource from its own fields alone: a check reading them reads nothing more than the
+/// resources it looks up.
+const DERIVED: &[(&str, &[&str])] = &[
+    ("derived.network", crate::network::facts::DERIVED_FROM),
+    ("derived.rds_parameters", &["rds.parameter_groups"]),
+    ("derived.kms", crate::kms_use::DERIVED_FROM),
+];
 
 /// [`Libraries::analyse`] for one check and its libraries.
 #[cfg(test)]

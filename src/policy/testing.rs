@@ -387,6 +387,65 @@ mod tests {
         assert!(summary.is_success(), "{}", render_text(&summary, false));
     }
 
+    /// The Rego tests' `data.baseline` (`policies/lib/testing_baseline.rego`) is the shipped
+    /// baseline's prod view for account 123456789012, generated, so the policies are tested
+    /// against what the tool ships; a difference names the first key that differs.
+    /// Regenerate with `FLOWFORGE_REGENERATE=1 cargo test --lib testing_baseline`.
+    #[test]
+    fn testing_baseline_is_the_shipped_prod_view() {
+        let view = crate::baseline::Baseline::builtin().unwrap().env_view("prod", "123456789012", "aws").unwrap();
+        let want_json = view.to_json();
+        let want = format!(
+            "# GENERATED from baselines/flowforge.yaml by src/policy/testing.rs\n\
+             # (`FLOWFORGE_REGENERATE=1 cargo test --lib testing_baseline`): the prod view of account\n\
+             # 123456789012 as `flowforge-audit` builds it, for the Rego unit tests. Do not edit.\n\
+             package flowforge.lib.testing\n\nbaseline := {}\n",
+            serde_json::to_string_pretty(&want_json).unwrap()
+        );
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/lib/testing_baseline.rego");
+        if std::env::var_os("FLOWFORGE_REGENERATE").is_some() {
+            std::fs::write(path, &want).unwrap();
+        }
+        let got = std::fs::read_to_string(path).unwrap_or_default();
+        if got == want {
+            return;
+        }
+        let got_json: serde_json::Value = got
+            .split_once("baseline := ")
+            .and_then(|(_, json)| serde_json::from_str(json).ok())
+            .unwrap_or(serde_json::Value::Null);
+        panic!(
+            "{path} differs from the shipped baseline's prod view at `{}`; regenerate with \
+             FLOWFORGE_REGENERATE=1 cargo test --lib testing_baseline",
+            first_difference(&got_json, &want_json, "data.baseline")
+        );
+    }
+
+    /// The path of the first value that differs between two JSON documents.
+    fn first_difference(got: &serde_json::Value, want: &serde_json::Value, at: &str) -> String {
+        use serde_json::Value;
+        match (got, want) {
+            (Value::Object(g), Value::Object(w)) => {
+                let keys: BTreeSet<&String> = g.keys().chain(w.keys()).collect();
+                keys.into_iter()
+                    .find(|k| g.get(*k) != w.get(*k))
+                    .map(|k| {
+                        first_difference(
+                            g.get(k).unwrap_or(&Value::Null),
+                            w.get(k).unwrap_or(&Value::Null),
+                            &format!("{at}.{k}"),
+                        )
+                    })
+                    .unwrap_or_else(|| at.to_owned())
+            }
+            (Value::Array(g), Value::Array(w)) if g.len() == w.len() => (0..g.len())
+                .find(|i| g[*i] != w[*i])
+                .map(|i| first_difference(&g[i], &w[i], &format!("{at}[{i}]")))
+                .unwrap_or_else(|| at.to_owned()),
+            _ => at.to_owned(),
+        }
+    }
+
     /// `policy list` is sorted by id and aligned.
     #[test]
     fn render_list_is_sorted() {

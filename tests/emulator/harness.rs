@@ -27,15 +27,22 @@ pub(crate) fn cli(moto: &Moto, key: &str, secret: &str) -> Command {
     c
 }
 
-/// Runs `scan --env prod` into `dir`; returns the process output and the JSON report.
+/// Runs `scan --env prod` into `dir`; returns the process output and the JSON report. Every
+/// result must name a resource of the scanned snapshot or a documented subject
+/// (`evaluate::subject`): the snapshot is saved beside the reports (unless `extra` saves it
+/// elsewhere) and checked against the report.
 pub(crate) fn scan(moto: &Moto, key: &str, secret: &str, dir: &Path, extra: &[&str]) -> (Output, Value) {
-    let out = cli(moto, key, secret)
-        .args(["scan", "--env", "prod", "--endpoint-url", &moto.endpoint, "--region", REGION, "--no-progress"])
+    let given = extra.iter().position(|a| *a == "--save-snapshot").and_then(|i| extra.get(i + 1));
+    let snapshot_path = given.map_or_else(|| dir.join("scan-snapshot.json"), |p| Path::new(p).to_path_buf());
+    let mut cmd = cli(moto, key, secret);
+    cmd.args(["scan", "--env", "prod", "--endpoint-url", &moto.endpoint, "--region", REGION, "--no-progress"])
         .arg("--out")
         .arg(dir)
-        .args(extra)
-        .output()
-        .expect("run flowforge-audit");
+        .args(extra);
+    if given.is_none() {
+        cmd.arg("--save-snapshot").arg(&snapshot_path);
+    }
+    let out = cmd.output().expect("run flowforge-audit");
     let report_path = dir.join("flowforge-audit.json");
     let text = std::fs::read_to_string(&report_path).unwrap_or_else(|e| {
         panic!(
@@ -46,7 +53,21 @@ pub(crate) fn scan(moto: &Moto, key: &str, secret: &str, dir: &Path, extra: &[&s
             String::from_utf8_lossy(&out.stderr)
         )
     });
-    (out, serde_json::from_str(&text).expect("report JSON"))
+    let report: Value = serde_json::from_str(&text).expect("report JSON");
+    assert_real_subjects(&report, &snapshot_path);
+    (out, report)
+}
+
+/// Every result of `report` names a resource of the snapshot at `snapshot_path` or one of the
+/// documented subjects (issue 21: findings are about real resources).
+pub(crate) fn assert_real_subjects(report: &Value, snapshot_path: &Path) {
+    let text = std::fs::read_to_string(snapshot_path)
+        .unwrap_or_else(|e| panic!("the scan saved no snapshot at {}: {e}", snapshot_path.display()));
+    let snapshot = flowforge_audit::model::Snapshot::from_json(&text).expect("saved snapshot");
+    let results = report["results"].as_array().expect("results");
+    let pairs = results.iter().filter_map(|r| Some((r["resource_arn"].as_str()?, r["status"].as_str()?)));
+    let problems = flowforge_audit::evaluate::subject::unreal_subjects(pairs, &snapshot);
+    assert!(problems.is_empty(), "results about no real subject:\n{}", problems.join("\n"));
 }
 
 pub(crate) fn results_with<'a>(report: &'a Value, status: &str) -> Vec<&'a Value> {

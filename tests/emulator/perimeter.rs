@@ -152,3 +152,90 @@ async fn perimeter_denied_sns_is_unknown() {
 async fn perimeter_denied_logs_is_unknown() {
     perimeter_denied_is_unknown("logs", "logs").await;
 }
+
+// ------------------------------------------------------------ the one FlowForge decision (issue 21)
+
+/// A customer key without rotation, for one log group.
+async fn non_rotating_key(c: &crate::support::seed::Clients, what: &str) -> String {
+    let key = c.kms.create_key().description(what).send().await.expect("create key");
+    key.key_metadata().expect("key metadata").arn().expect("key arn").to_owned()
+}
+
+/// (Re)creates `name` encrypted with `key`, with `tags`, keeping events 365 days.
+async fn log_group(c: &crate::support::seed::Clients, name: &str, key: &str, tags: &[(&str, &str)]) {
+    let _ = c.logs.delete_log_group().log_group_name(name).send().await;
+    let mut create = c.logs.create_log_group().log_group_name(name).kms_key_id(key);
+    for (k, v) in tags {
+        create = create.tags(*k, *v);
+    }
+    create.send().await.expect("log group");
+    c.logs.put_retention_policy().log_group_name(name).retention_in_days(365).send().await.expect("retention");
+}
+
+fn results_for<'a>(report: &'a Value, check: &str, arn: &str) -> Vec<&'a Value> {
+    report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["check_id"] == check && r["resource_arn"] == arn)
+        .collect()
+}
+
+/// Issue 21 acceptance: a FlowForge log group (declared by the baseline and tagged with the
+/// app tag) encrypted with a customer key that does not rotate FAILs FF-KMS-002 on that key,
+/// with the group among its users (it was NOT_APPLICABLE: the key scope recognised log groups
+/// by tag or prefix only, and no tags were collected). The group's tags are in the snapshot.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kms_key_of_a_declared_tagged_log_group_is_judged() {
+    let moto = Moto::start();
+    let (c, _) = seeded(&moto).await;
+    let key = non_rotating_key(&c, "control-plane logs").await;
+    let group = "/ecs/flowforge-prod-control-plane";
+    log_group(&c, group, &key, &[("flowforge:app", "flowforge")]).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, report) = scan(&moto, "testing", "testing", dir.path(), &["--format", "json"]);
+    let mine = results_for(&report, "FF-KMS-002", &key);
+    assert!(mine.len() == 1 && mine[0]["status"] == "FAIL", "FF-KMS-002 must FAIL on {key}:\n{}", describe(&mine));
+    let users = mine[0]["evidence"][0]["used_by"].as_array().expect("used_by");
+    assert!(users.iter().any(|u| u.as_str().is_some_and(|u| u.ends_with(&format!("log-group:{group}")))), "{users:?}");
+    let snapshot = crate::harness::read_json(&dir.path().join("scan-snapshot.json"));
+    let tagged = snapshot["logs"]["log_groups"]
+        .as_array()
+        .expect("log groups")
+        .iter()
+        .any(|g| g["name"] == group && g["tags"]["flowforge:app"] == "flowforge");
+    assert!(tagged, "the collector reads log group tags (ListTagsForResource)");
+}
+
+/// A log group FlowForge's only by its app tag keeps its key in the KMS checks' scope (FAIL:
+/// no rotation). With logs:ListTagsForResource denied, its FlowForge-ness cannot be decided:
+/// the key is UNKNOWN in the three KMS checks, with the failed call, never out of scope.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kms_key_of_a_log_group_with_unreadable_tags_is_unknown() {
+    let moto = Moto::start();
+    let (c, _) = seeded(&moto).await;
+    let key = non_rotating_key(&c, "team logs").await;
+    log_group(&c, "/team/jobs", &key, &[("flowforge:app", "flowforge")]).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, report) = scan(&moto, "testing", "testing", dir.path(), &["--format", "json"]);
+    let mine = results_for(&report, "FF-KMS-002", &key);
+    assert!(
+        mine.len() == 1 && mine[0]["status"] == "FAIL",
+        "tagged: FF-KMS-002 must FAIL on {key}:\n{}",
+        describe(&mine)
+    );
+
+    let (key_id, secret) = crate::support::scanner_denied_actions(&c, &moto, &["logs:ListTagsForResource"]).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (_, report) = scan(&moto, &key_id, &secret, dir.path(), &["--format", "json"]);
+    for check in ["FF-KMS-001", "FF-KMS-002", "FF-KMS-003"] {
+        let mine = results_for(&report, check, &key);
+        assert!(
+            mine.len() == 1
+                && mine[0]["status"] == "UNKNOWN"
+                && mine[0]["message"].as_str().is_some_and(|m| m.contains("ListTagsForResource")),
+            "tags unreadable: {check} must be UNKNOWN on {key}:\n{}",
+            describe(&mine)
+        );
+    }
+}

@@ -137,7 +137,7 @@ pub async fn seed(
     s.web_acl_arn = summary.arn().expect("web acl arn").to_owned();
     s.web_acl_id = summary.id().expect("web acl id").to_owned();
     c.waf.associate_web_acl().web_acl_arn(&s.web_acl_arn).resource_arn(alb_arn).send().await.expect("associate");
-    s.association_arn = format!("{alb_arn}/web-acl");
+    s.association_arn = alb_arn.to_owned();
     c.waf
         .put_logging_configuration()
         .logging_configuration(

@@ -8,7 +8,7 @@
 #   an EC key; and its domain name and every subject alternative name match
 #   architecture.perimeter.certificate.domain (`*` is one DNS label). Scope: those certificates;
 #   other certificates are not applicable. A listener certificate ACM did not return (an IAM
-#   server certificate, or one not collected) is UNKNOWN.
+#   server certificate, or one not collected) is UNKNOWN on the listener that serves it.
 # custom:
 #   id: FF-ACM-001
 #   severity: high
@@ -103,9 +103,12 @@ strong_key(alg) if {
 	to_number(substring(alg, 4, -1)) >= spec.min_rsa_bits
 }
 
-unknown contains {"arn": arn, "reason": "the listener's certificate is not among the collected ACM certificates (an IAM server certificate, or DescribeCertificate failed)"} if {
-	some arn, _ in served
+# A certificate the snapshot does not hold is judged on the listener that serves it (a resource
+# of the snapshot), never on the certificate's ARN.
+unknown contains {"arn": listener, "reason": sprintf("the listener's certificate %s is not among the collected ACM certificates (an IAM server certificate, or DescribeCertificate failed)", [arn])} if {
+	some arn, listeners in served
 	not certs[arn]
+	some listener in listeners
 }
 
 unknown contains {"arn": c.arn, "reason": lib.unreported_reason(field, "DescribeCertificate")} if {

@@ -17,7 +17,7 @@ inp(over) := {"apprunner": {"services": [object.union(
 )]}}
 
 findings(i) := f if {
-	f := check.deny with input as i with data.baseline as testing.baseline
+	f := check.deny with input as testing.all_flowforge(i) with data.baseline as testing.baseline
 }
 
 test_pass_ecr_image_and_secret_references if {

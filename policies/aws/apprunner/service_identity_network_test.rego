@@ -12,7 +12,7 @@ inp(role, egress) := {"apprunner": {"services": [object.union(
 cp := "arn:aws:iam::123456789012:role/flowforge-prod-control-plane"
 
 findings(i) := f if {
-	f := check.deny with input as i with data.baseline as testing.baseline
+	f := check.deny with input as testing.all_flowforge(i) with data.baseline as testing.baseline
 }
 
 test_pass_role_and_vpc_egress if {
@@ -29,5 +29,5 @@ test_fail_default_egress if {
 
 test_unknown_when_egress_unreported if {
 	count(findings(inp(cp, null))) == 0
-	count(check.unknown) == 1 with input as inp(cp, null) with data.baseline as testing.baseline
+	count(check.unknown) == 1 with input as testing.all_flowforge(inp(cp, null)) with data.baseline as testing.baseline
 }

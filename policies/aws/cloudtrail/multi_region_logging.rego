@@ -2,7 +2,7 @@
 # title: A multi-region CloudTrail trail is logging
 # description: >
 #   When requirements.cloudtrail_required is true, the account has a multi-region trail (else
-#   a finding on `arn:<partition>:cloudtrail:global:<account>:account/multi-region-trail`) and
+#   a finding on `arn:<partition>:flowforge-audit:global:<account>:missing/audit_trail`) and
 #   every multi-region trail is logging (GetTrailStatus), so every API call in every region is
 #   recorded. A status or scope that was not reported is UNKNOWN, not PASS, and so is an empty
 #   trail list where the environment requires a trail ("nothing collected").
@@ -30,7 +30,8 @@ applies if data.baseline.requirements.cloudtrail_required == true
 
 not_applicable_reason := "requirements.cloudtrail_required is false for this environment"
 
-account_arn := sprintf("arn:%s:cloudtrail:global:%s:account/multi-region-trail", [data.baseline.partition, data.baseline.account_id])
+# The subject of "no multi-region trail": the declared audit trail that does not exist.
+account_arn := lib.missing_arn("global", "audit_trail")
 
 # Multi-region trails, and trails whose scope was not reported.
 in_scope contains t.arn if {

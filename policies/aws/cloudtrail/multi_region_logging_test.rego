@@ -8,7 +8,8 @@ baseline := testing.with_requirements({"cloudtrail_required": true})
 
 trail(multi, logging) := {"arn": "arn:aws:cloudtrail:us-east-1:123456789012:trail/t", "name": "t", "is_multi_region": multi, "is_logging": logging}
 
-account := "arn:aws:cloudtrail:global:123456789012:account/multi-region-trail"
+# The declared audit trail, missing: the one missing-element form.
+account := "arn:aws:flowforge-audit:global:123456789012:missing/audit_trail"
 
 test_pass_multi_region_logging if {
 	count(check.deny) == 0 with input as {"cloudtrail": {"trails": [trail(true, true)]}} with data.baseline as baseline

@@ -42,7 +42,7 @@ alarms := {a.name: a | some a in input.cloudwatch.alarms}
 topics := {t.arn: t | some t in input.sns.topics}
 
 deny contains {
-	"arn": lib.perimeter.expected_arn("cloudwatch", concat(":", ["alarm", name])),
+	"arn": lib.perimeter.missing_arn(concat(":", ["alarm", name])),
 	"message": sprintf("alarm %s (%s) does not exist", [name, object.get(spec, "description", spec.metric)]),
 	"evidence": {"expected": spec},
 } if {
@@ -51,7 +51,7 @@ deny contains {
 	not lib.perimeter.listing_failed("cloudwatch", "DescribeAlarms")
 }
 
-unknown contains {"arn": lib.perimeter.expected_arn("cloudwatch", concat(":", ["alarm", name])), "reason": "DescribeAlarms failed: whether the alarm exists is unknown"} if {
+unknown contains {"arn": lib.perimeter.missing_arn(concat(":", ["alarm", name])), "reason": "DescribeAlarms failed: whether the alarm exists is unknown"} if {
 	some name, _ in declared
 	not alarms[name]
 	lib.perimeter.listing_failed("cloudwatch", "DescribeAlarms")

@@ -9,7 +9,7 @@ v := testing.meta("arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1", "vpc-1", "flow
 recorder(region, recording) := {"arn": "arn:aws:config:x", "name": "default", "region": region, "recording": recording, "all_supported": true}
 
 findings(recs) := f if {
-	f := check.deny with input as {"ec2": {"vpcs": [v]}, "config": {"recorders": recs}} with data.baseline as testing.baseline
+	f := check.deny with input as testing.all_flowforge({"ec2": {"vpcs": [v]}, "config": {"recorders": recs}}) with data.baseline as testing.baseline
 }
 
 test_pass_recorder_in_region if {

@@ -16,6 +16,7 @@
 #   area: encryption
 package flowforge.aws.ec2.ebs_encryption_by_default
 
+import data.flowforge.lib
 import rego.v1
 
 deny contains {
@@ -30,7 +31,7 @@ deny contains {
 # A region the snapshot covers without a setting for it was not collected there (an empty list
 # altogether is the engine's "nothing collected" UNKNOWN).
 unknown contains {
-	"arn": sprintf("arn:%s:ec2:%s:%s:ebs-encryption-by-default", [input.partition, region, input.account_id]),
+	"arn": lib.collection_arn(region, "ec2.ebs_encryption_by_default"),
 	"reason": sprintf("no EBS encryption-by-default setting was collected for %s", [region]),
 } if {
 	count(input.ec2.ebs_encryption_by_default) > 0

@@ -10,7 +10,7 @@ inp(container) := {"ecs": {"task_definitions": [object.union(
 )]}}
 
 findings(i) := f if {
-	f := check.deny with input as i with data.baseline as testing.baseline
+	f := check.deny with input as testing.all_flowforge(i) with data.baseline as testing.baseline
 }
 
 test_pass_hardened if {
@@ -30,5 +30,5 @@ test_fail_privileged if {
 
 test_not_applicable_when_not_required if {
 	b := testing.with_compute({"control_plane": object.union(testing.compute.control_plane, {"read_only_root_filesystem": false, "non_privileged": false})})
-	not check.applies with input as inp({}) with data.baseline as b
+	not check.applies with input as testing.all_flowforge(inp({})) with data.baseline as b
 }

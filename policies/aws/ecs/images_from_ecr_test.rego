@@ -18,11 +18,11 @@ inp(image, mutability) := {
 }
 
 findings(i) := f if {
-	f := check.deny with input as i with data.baseline as testing.baseline
+	f := check.deny with input as testing.all_flowforge(i) with data.baseline as testing.baseline
 }
 
 unknowns(i) := u if {
-	u := check.unknown with input as i with data.baseline as testing.baseline
+	u := check.unknown with input as testing.all_flowforge(i) with data.baseline as testing.baseline
 }
 
 test_pass_digest_pinned if {

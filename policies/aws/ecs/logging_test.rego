@@ -10,7 +10,7 @@ inp(driver) := {"ecs": {"task_definitions": [object.union(
 )]}}
 
 findings(i) := f if {
-	f := check.deny with input as i with data.baseline as testing.baseline
+	f := check.deny with input as testing.all_flowforge(i) with data.baseline as testing.baseline
 }
 
 test_pass_awslogs_or_firelens if {

@@ -12,7 +12,7 @@ inp(env, secrets) := {"ecs": {"task_definitions": [object.union(
 sm := "arn:aws:secretsmanager:us-east-1:123456789012:secret:flowforge/prod/database-AbCdEf"
 
 findings(i) := f if {
-	f := check.deny with input as i with data.baseline as testing.baseline
+	f := check.deny with input as testing.all_flowforge(i) with data.baseline as testing.baseline
 }
 
 test_pass_secrets_by_reference if {

@@ -27,11 +27,11 @@ inp(network) := {"ec2": net, "ecs": {"services": [object.union(
 private_net := {"subnets": ["subnet-priv"], "security_groups": ["sg-1"], "assign_public_ip": "DISABLED"}
 
 findings(i) := f if {
-	f := check.deny with input as i with data.baseline as testing.baseline
+	f := check.deny with input as testing.all_flowforge(i) with data.baseline as testing.baseline
 }
 
 unknowns(i) := u if {
-	u := check.unknown with input as i with data.baseline as testing.baseline
+	u := check.unknown with input as testing.all_flowforge(i) with data.baseline as testing.baseline
 }
 
 test_pass_private_awsvpc if {

@@ -12,7 +12,7 @@ inp(task, exec) := {"ecs": {"task_definitions": [object.union(
 )]}}
 
 findings(i) := f if {
-	f := check.deny with input as i with data.baseline as testing.baseline
+	f := check.deny with input as testing.all_flowforge(i) with data.baseline as testing.baseline
 }
 
 test_pass_control_plane_role_and_separate_execution_role if {
@@ -38,5 +38,5 @@ test_fail_execution_role_is_task_role if {
 
 test_not_applicable_without_compute if {
 	b := json.remove(testing.baseline, ["architecture/compute"])
-	not check.applies with input as inp(null, null) with data.baseline as b
+	not check.applies with input as testing.all_flowforge(inp(null, null)) with data.baseline as b
 }

@@ -10,7 +10,7 @@ inp(types) := {"eks": {"clusters": [object.union(
 )]}}
 
 findings(i, b) := f if {
-	f := check.deny with input as i with data.baseline as b
+	f := check.deny with input as testing.all_flowforge(i) with data.baseline as b
 }
 
 test_pass_all_required_types if {

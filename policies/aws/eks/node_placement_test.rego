@@ -32,11 +32,11 @@ ff_baseline := object.union(testing.baseline, {"architecture": object.union(test
 inp(groups, profiles) := {"ec2": net, "eks": {"node_groups": groups, "fargate_profiles": profiles}}
 
 findings(i) := f if {
-	f := check.deny with input as i with data.baseline as ff_baseline
+	f := check.deny with input as testing.all_flowforge(i) with data.baseline as ff_baseline
 }
 
 unknowns(i) := u if {
-	u := check.unknown with input as i with data.baseline as ff_baseline
+	u := check.unknown with input as testing.all_flowforge(i) with data.baseline as ff_baseline
 }
 
 test_pass_private_subnets if {

@@ -14,7 +14,7 @@ inp(iss, url, audiences) := {
 url := "oidc.eks.us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
 
 findings(i) := f if {
-	f := check.deny with input as i with data.baseline as testing.baseline
+	f := check.deny with input as testing.all_flowforge(i) with data.baseline as testing.baseline
 }
 
 test_pass_registered if {
@@ -31,5 +31,5 @@ test_fail_wrong_audience if {
 
 test_unknown_when_issuer_unreported if {
 	count(findings(inp(null, url, ["sts.amazonaws.com"]))) == 0
-	count(check.unknown) == 1 with input as inp(null, url, ["sts.amazonaws.com"]) with data.baseline as testing.baseline
+	count(check.unknown) == 1 with input as testing.all_flowforge(inp(null, url, ["sts.amazonaws.com"])) with data.baseline as testing.baseline
 }

@@ -36,12 +36,12 @@ inp(statements, issuer) := {
 issuer := sprintf("https://%s", [url])
 
 findings(i) := f if {
-	f := check.deny with input as i with data.baseline as testing.baseline
+	f := check.deny with input as testing.all_flowforge(i) with data.baseline as testing.baseline
 }
 
 test_pass_pinned_trust if {
 	count(findings(inp([good], issuer))) == 0
-	count(check.unknown) == 0 with input as inp([good], issuer) with data.baseline as testing.baseline
+	count(check.unknown) == 0 with input as testing.all_flowforge(inp([good], issuer)) with data.baseline as testing.baseline
 }
 
 test_fail_wildcard_sub if {
@@ -73,5 +73,5 @@ test_fail_trusts_node_role if {
 }
 
 test_unknown_when_issuer_unreported if {
-	count(check.unknown) == 1 with input as inp([good], null) with data.baseline as testing.baseline
+	count(check.unknown) == 1 with input as testing.all_flowforge(inp([good], null)) with data.baseline as testing.baseline
 }

@@ -44,4 +44,4 @@ unknown contains {"arn": k.arn, "reason": "key_state was not reported by Describ
 	object.get(k, "key_state", null) == null
 }
 
-unknown contains u if some u in data.flowforge.lib.kms.unresolved
+unknown contains u if some u in data.flowforge.lib.kms.unknown

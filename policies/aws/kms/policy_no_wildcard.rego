@@ -59,4 +59,4 @@ unknown contains {"arn": k.arn, "reason": "the IAM engine has no facts for this 
 	not data.flowforge.lib.iam.resource_policies[k.arn]
 }
 
-unknown contains u if some u in data.flowforge.lib.kms.unresolved
+unknown contains u if some u in data.flowforge.lib.kms.unknown

@@ -18,11 +18,14 @@ other := {"statement": 1, "principal": "AWS:arn:aws:iam::999999999999:root", "ki
 
 inp(policy, rp) := {
 	"kms": {"keys": [{"arn": key_arn, "id": "k1", "name": "k1", "region": "us-east-1", "aliases": [], "policy": policy}]},
-	"ssm": {"parameters": [{"arn": "arn:aws:ssm:us-east-1:123456789012:parameter/flowforge/prod/db-password", "name": "/flowforge/prod/db-password", "region": "us-east-1", "key_id": key_arn}]},
-	"derived": {"iam": {"resource_policies": rp}},
+	# The engine's key facts (src/kms_use.rs): a FlowForge parameter uses the key.
+	"derived": {
+		"iam": {"resource_policies": rp},
+		"kms": {"used": {key_arn: ["arn:aws:ssm:us-east-1:123456789012:parameter/flowforge/prod/db-password"]}, "unknown": []},
+	},
 }
 
-baseline := object.union(testing.baseline, {"architecture": object.union(testing.baseline.architecture, {"parameter_store": {"prefixes": ["/flowforge/prod/"], "secret_name_patterns": ["password"]}})})
+baseline := testing.baseline
 
 test_pass_no_external_grant if {
 	count(check.deny) == 0 with input as inp({"Statement": [root]}, facts([])) with data.baseline as baseline
@@ -45,7 +48,8 @@ test_fail_cross_account_grant if {
 
 # A key no FlowForge resource uses is out of scope, whatever its policy.
 test_pass_unused_key if {
-	i := object.union(inp({"Statement": [root]}, facts([public])), {"ssm": {"parameters": []}})
+	used := inp({"Statement": [root]}, facts([public]))
+	i := object.union(object.remove(used, ["derived"]), {"derived": {"iam": used.derived.iam, "kms": {"used": {}, "unknown": []}}})
 	count(check.deny) == 0 with input as i with data.baseline as baseline
 }
 

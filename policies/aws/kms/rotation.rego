@@ -52,4 +52,4 @@ unknown contains {"arn": k.arn, "reason": "rotation_enabled was not reported by 
 	object.get(k, "rotation_enabled", null) == null
 }
 
-unknown contains u if some u in data.flowforge.lib.kms.unresolved
+unknown contains u if some u in data.flowforge.lib.kms.unknown

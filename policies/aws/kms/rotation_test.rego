@@ -10,7 +10,8 @@ key_arn := "arn:aws:kms:us-east-1:123456789012:key/k1"
 
 inp(rotation, spec) := {
 	"kms": {"keys": [{"arn": key_arn, "id": "k1", "name": "k1", "region": "us-east-1", "aliases": [], "key_spec": spec, "rotation_enabled": rotation}]},
-	"rds": {"db_instances": [{"arn": "arn:aws:rds:us-east-1:123456789012:db:flowforge-prod-metadata", "name": "flowforge-prod-metadata", "region": "us-east-1", "tags": {}, "kms_key_id": "k1"}]},
+	# The engine's key facts (src/kms_use.rs): a FlowForge database uses the key.
+	"derived": {"kms": {"used": {key_arn: ["arn:aws:rds:us-east-1:123456789012:db:flowforge-prod-metadata"]}, "unknown": []}},
 }
 
 test_pass_rotating if {
@@ -25,6 +26,11 @@ test_asymmetric_out_of_scope if {
 	s := check.in_scope with input as inp(null, "RSA_2048") with data.baseline as baseline
 	count(s) == 0
 	count(check.unknown) == 0 with input as inp(null, "RSA_2048") with data.baseline as baseline
+}
+
+test_unused_key_out_of_scope if {
+	i := object.union(object.remove(inp(false, "SYMMETRIC_DEFAULT"), ["derived"]), {"derived": {"kms": {"used": {}, "unknown": []}}})
+	count(check.deny) == 0 with input as i with data.baseline as baseline
 }
 
 test_not_required if {

@@ -1,9 +1,10 @@
 # METADATA
 # title: FlowForge log groups are encrypted with a KMS key
 # description: >
-#   Where requirements.log_groups_kms_required is true, every existing log group of
-#   architecture.perimeter.log_groups has a KMS key (kmsKeyId). Scope: the declared log groups;
-#   other log groups are not applicable (FF-LOGS-001 reports a declared group that is missing).
+#   Where requirements.log_groups_kms_required is true, every FlowForge log group has a KMS key
+#   (kmsKeyId). Scope: FlowForge's log groups (those of architecture.perimeter.log_groups, and
+#   any other the app tag or the name prefix recognises); other log groups are not applicable
+#   (FF-LOGS-001 reports a declared group that is missing).
 # custom:
 #   id: FF-LOGS-002
 #   severity: medium
@@ -17,6 +18,7 @@
 #   area: encryption
 package flowforge.aws.logs.kms_encrypted
 
+import data.flowforge.lib
 import rego.v1
 
 default applies := false
@@ -25,10 +27,10 @@ applies if data.baseline.requirements.log_groups_kms_required == true
 
 not_applicable_reason := "requirements.log_groups_kms_required is false for this environment"
 
+# FlowForge's log groups (the one decision: the declared ones, and those tagged or prefixed).
 in_scope contains g.arn if {
-	names := data.flowforge.lib.perimeter.log_group_names
 	some g in input.logs.log_groups
-	g.name in names
+	lib.is_flowforge(g)
 }
 
 deny contains {

@@ -4,10 +4,11 @@ import data.flowforge.aws.logs.kms_encrypted as check
 import data.flowforge.lib.testing
 import rego.v1
 
-snapshot(kms) := {"logs": {"log_groups": [
+# g1 is FlowForge's (the engine's decision: declared by the baseline), g2 is not.
+snapshot(kms) := testing.with_flowforge({"logs": {"log_groups": [
 	{"arn": "g1", "name": "/ecs/flowforge-prod-control-plane", "retention_in_days": 365, "kms_key_id": kms},
 	{"arn": "g2", "name": "/other", "retention_in_days": 1, "kms_key_id": null},
-]}}
+]}}, ["g1"])
 
 findings(doc, baseline) := f if {
 	f := check.deny with input as doc with data.baseline as baseline

@@ -5,7 +5,8 @@
 #   exists and keeps events at least requirements.log_retention_min_days days. Where
 #   requirements.log_retention_max_days is above 0, it keeps them at most that long, and
 #   "never expire" (no retention) fails. Scope: the declared log groups; a declared group that
-#   does not exist fails on the ARN it would have; other log groups are not applicable.
+#   does not exist fails on its missing-element ARN
+#   (`arn:<partition>:flowforge-audit:<region>:<account>:missing/log_group:<name>`); other log groups are not applicable.
 # custom:
 #   id: FF-LOGS-001
 #   severity: medium
@@ -26,16 +27,16 @@ min_days := data.baseline.requirements.log_retention_min_days
 
 max_days := data.baseline.requirements.log_retention_max_days
 
+# FlowForge's log groups (the one decision: the declared ones, and those tagged or prefixed).
 in_scope contains g.arn if {
-	names := data.flowforge.lib.perimeter.log_group_names
 	some g in input.logs.log_groups
-	g.name in names
+	lib.is_flowforge(g)
 }
 
 existing := {g.name | some g in input.logs.log_groups}
 
 deny contains {
-	"arn": lib.perimeter.expected_arn("logs", concat(":", ["log-group", name])),
+	"arn": lib.perimeter.missing_arn(concat(":", ["log_group", name])),
 	"message": sprintf("log group %s does not exist", [name]),
 	"evidence": {"log_group": name},
 } if {
@@ -44,7 +45,7 @@ deny contains {
 	not lib.perimeter.listing_failed("logs", "DescribeLogGroups")
 }
 
-unknown contains {"arn": lib.perimeter.expected_arn("logs", concat(":", ["log-group", name])), "reason": "DescribeLogGroups failed: whether the log group exists is unknown"} if {
+unknown contains {"arn": lib.perimeter.missing_arn(concat(":", ["log_group", name])), "reason": "DescribeLogGroups failed: whether the log group exists is unknown"} if {
 	some name in data.flowforge.lib.perimeter.log_group_names
 	not name in existing
 	lib.perimeter.listing_failed("logs", "DescribeLogGroups")

@@ -16,15 +16,15 @@ inp(world, unjudgeable, subnets) := {"ec2": {"vpcs": [vpc]}, "derived": {"networ
 }}}}}
 
 deny_of(world, unjudgeable, subnets, b) := r if {
-	r := check.deny with input as inp(world, unjudgeable, subnets) with data.baseline as b
+	r := check.deny with input as testing.all_flowforge(inp(world, unjudgeable, subnets)) with data.baseline as b
 }
 
 unknown_of(world, unjudgeable, subnets, b) := r if {
-	r := check.unknown with input as inp(world, unjudgeable, subnets) with data.baseline as b
+	r := check.unknown with input as testing.all_flowforge(inp(world, unjudgeable, subnets)) with data.baseline as b
 }
 
 applies_of(world, unjudgeable, subnets, b) := r if {
-	r := check.applies with input as inp(world, unjudgeable, subnets) with data.baseline as b
+	r := check.applies with input as testing.all_flowforge(inp(world, unjudgeable, subnets)) with data.baseline as b
 }
 
 run(world, unjudgeable, subnets, b) := {
@@ -55,6 +55,6 @@ test_pass_acl_filtering_no_subnet if count(run([open("ipv4", "tcp", 0, 65535)], 
 test_unknown_unjudgeable_rule if count(run([], [110], ["subnet-1"], baseline).unknown) == 1
 
 test_pass_not_applicable_without_isolation if {
-	r := run([open("ipv4", "tcp", 0, 65535)], [], ["subnet-1"], testing.baseline)
+	r := run([open("ipv4", "tcp", 0, 65535)], [], ["subnet-1"], object.union(testing.baseline, {"network": {"nacl_isolation": false}}))
 	r.applies == false
 }

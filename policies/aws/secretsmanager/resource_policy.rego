@@ -1,8 +1,8 @@
 # METADATA
 # title: FlowForge secret resource policies grant nothing to everyone or to other accounts
 # description: >
-#   Scope: FlowForge secrets (the baseline's architecture.secrets names, or recognised by tag
-#   or name prefix, as `policies/lib/kms.rego` finds them) with a resource policy. No Allow
+#   Scope: FlowForge secrets (the one decision: named by the baseline's architecture.secrets,
+#   or recognised by tag or name prefix) with a resource policy. No Allow
 #   statement admits everyone or another AWS account, as the IAM engine reads the policy
 #   (`input.derived.iam.resource_policies`, src/iam_eval/resource.rs): `*` (or NotPrincipal)
 #   is everyone unless a condition fixes the caller to literal values (aws:PrincipalOrgID,
@@ -21,14 +21,12 @@
 #   area: iam
 package flowforge.aws.secretsmanager.resource_policy
 
+import data.flowforge.lib
 import rego.v1
 
-names := {n | some n in object.get(data.baseline, ["architecture", "secrets"], [])}
-
 in_scope contains s.arn if {
-	n := names
 	some s in input.secretsmanager.secrets
-	data.flowforge.lib.kms.flowforge_secret(s, n)
+	lib.is_flowforge(s)
 }
 
 kind_text := {"public": "to everyone", "cross-account": "to another account"}
@@ -38,16 +36,14 @@ deny contains {
 	"message": sprintf("the resource policy of secret %s grants access %s: %s", [s.name, kind_text[g.kind], data.flowforge.lib.iam.grant_text(g)]),
 	"evidence": {"grant": g},
 } if {
-	n := names
 	some s in input.secretsmanager.secrets
-	data.flowforge.lib.kms.flowforge_secret(s, n)
+	lib.is_flowforge(s)
 	some g in data.flowforge.lib.iam.external_grants(s.arn)
 }
 
 unknown contains {"arn": s.arn, "reason": "the IAM engine has no facts for this resource policy (input.derived.iam.resource_policies)"} if {
-	n := names
 	some s in input.secretsmanager.secrets
-	data.flowforge.lib.kms.flowforge_secret(s, n)
+	lib.is_flowforge(s)
 	object.get(s, "policy", null) != null
 	not data.flowforge.lib.iam.resource_policies[s.arn]
 }

@@ -31,7 +31,7 @@ test_pass_other_names_out_of_scope if {
 }
 
 test_not_applicable_without_prefixes if {
-	not check.applies with data.baseline as testing.baseline
+	not check.applies with data.baseline as testing.without_architecture(["parameter_store"])
 }
 
 test_unknown_when_type_unreported if {

@@ -7,7 +7,7 @@ import rego.v1
 v := testing.meta("arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1", "vpc-1", "vpc-1", testing.ff_tags)
 
 findings(logs) := f if {
-	f := check.deny with input as {"ec2": {"vpcs": [v], "flow_logs": logs}} with data.baseline as testing.baseline
+	f := check.deny with input as testing.all_flowforge({"ec2": {"vpcs": [v], "flow_logs": logs}}) with data.baseline as testing.baseline
 }
 
 test_pass_active_flow_log if {

@@ -21,7 +21,7 @@ tables := [
 nat(subnet, state) := {"vpc_id": "vpc-1", "subnet_id": subnet, "availability_zone": null, "state": state, "connectivity_type": "public"}
 
 findings(nats) := f if {
-	f := check.deny with input as {"ec2": {"vpcs": [v], "subnets": subnets, "route_tables": tables, "nat_gateways": nats}}
+	f := check.deny with input as testing.all_flowforge({"ec2": {"vpcs": [v], "subnets": subnets, "route_tables": tables, "nat_gateways": nats}})
 		with data.baseline as testing.baseline
 }
 

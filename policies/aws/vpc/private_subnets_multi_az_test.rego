@@ -15,7 +15,7 @@ igw_route := {"destination_cidr_block": "0.0.0.0/0", "gateway_id": "igw-1"}
 nat_route := {"destination_cidr_block": "0.0.0.0/0", "gateway_id": null, "nat_gateway_id": "nat-1"}
 
 findings(subnets, tables) := f if {
-	f := check.deny with input as {"ec2": {"vpcs": [v], "subnets": subnets, "route_tables": tables}} with data.baseline as testing.baseline
+	f := check.deny with input as testing.all_flowforge({"ec2": {"vpcs": [v], "subnets": subnets, "route_tables": tables}}) with data.baseline as testing.baseline
 }
 
 test_pass_two_private_azs_via_nat_table if {

@@ -9,7 +9,7 @@ v := testing.meta("arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1", "vpc-1", "flow
 ep(dns) := {"vpc_id": "vpc-1", "service_name": "com.amazonaws.us-east-1.secretsmanager", "endpoint_type": "Interface", "state": "available", "private_dns_enabled": dns}
 
 findings(eps) := f if {
-	f := check.deny with input as {"ec2": {"vpcs": [v], "vpc_endpoints": eps}} with data.baseline as testing.baseline
+	f := check.deny with input as testing.all_flowforge({"ec2": {"vpcs": [v], "vpc_endpoints": eps}}) with data.baseline as testing.baseline
 }
 
 test_pass_interface_with_private_dns if {

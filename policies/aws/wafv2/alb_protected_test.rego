@@ -8,7 +8,7 @@ lb_arn := "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/
 
 acl_arn := "arn:aws:wafv2:us-east-1:123456789012:regional/webacl/flowforge-prod-waf/1"
 
-assoc(acl) := {"arn": concat("", [lb_arn, "/web-acl"]), "name": "flowforge-prod-alb", "resource_arn": lb_arn, "web_acl_arn": acl}
+assoc(acl) := {"arn": lb_arn, "name": "flowforge-prod-alb", "resource_arn": lb_arn, "web_acl_arn": acl}
 
 acl(groups) := {"arn": acl_arn, "name": "flowforge-prod-waf", "managed_rule_groups": groups}
 
@@ -57,7 +57,7 @@ test_not_applicable_when_not_required if {
 }
 
 test_other_load_balancers_out_of_scope if {
-	other := object.union(assoc(null), {"arn": "other/web-acl", "resource_arn": "other"})
+	other := object.union(assoc(null), {"arn": "other", "resource_arn": "other"})
 	r := run(snapshot(other, []), testing.baseline)
 	count(r.scope) == 0
 	count(r.deny) == 0

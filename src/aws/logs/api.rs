@@ -1,4 +1,5 @@
-//! CloudWatch Logs: the log groups (DescribeLogGroups carries retention and KMS key).
+//! CloudWatch Logs: the log groups (DescribeLogGroups carries retention and KMS key) and each
+//! group's tags (ListTagsForResource).
 
 use std::collections::BTreeMap;
 
@@ -47,5 +48,17 @@ impl LogsApi {
                 }
             })
             .collect())
+    }
+
+    /// The tags of one log group (`arn` without the trailing `:*`, as the API wants it).
+    pub async fn tags(&self, arn: &str) -> Result<BTreeMap<String, String>, CallError> {
+        let out = self
+            .client
+            .list_tags_for_resource()
+            .resource_arn(arn)
+            .send()
+            .await
+            .map_err(|e| CallError::from_sdk(SVC, "ListTagsForResource", e))?;
+        Ok(out.tags().map(|t| t.iter().map(|(k, v)| (k.clone(), v.clone())).collect()).unwrap_or_default())
     }
 }

@@ -1,5 +1,8 @@
-//! CloudWatch Logs, per region: the log groups with their retention and KMS key, so the
-//! FlowForge log groups the baseline declares can be checked.
+//! CloudWatch Logs, per region: the log groups with their retention, KMS key and tags, so the
+//! FlowForge log groups can be checked and recognised (by the baseline's names, the app tag or
+//! the name prefix: `baseline::scope`). DescribeLogGroups carries no tags: they are read per
+//! group with ListTagsForResource, and a group whose tags could not be read is kept (its error
+//! names it, and its FlowForge-ness is undecided unless its name decides).
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -18,7 +21,8 @@ pub use api::LogsApi;
 #[cfg(feature = "aws")]
 pub(crate) use collect::collect;
 
-/// A log group: `arn` is its ARN without the trailing `:*`, `id` and `name` its name.
+/// A log group: `arn` is its ARN without the trailing `:*`, `id` and `name` its name, `tags`
+/// its tags (ListTagsForResource).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct LogGroup {
     #[serde(flatten)]
@@ -37,10 +41,11 @@ super::service! {
     scope: Regional,
     operations: [
         "logs" describe_log_groups "DescribeLogGroups" "DescribeLogGroups" "logs:DescribeLogGroups" => pages(LOG_GROUPS_PAGE, log_groups);
+        "logs" list_tags_for_resource "ListTagsForResource" "ListTagsForResource" "logs:ListTagsForResource" => each(log_groups);
     ],
     collections: [
         log_groups: LogGroup
-            list ["DescribeLogGroups"] detail []
+            list ["DescribeLogGroups"] detail ["ListTagsForResource"]
             cfn "AWS::Logs::LogGroup" asff "Other"
             terraform ["aws_cloudwatch_log_group"]
             diff arn;

@@ -118,7 +118,7 @@ impl Wafv2Api {
             .await
             .map_err(|e| CallError::from_sdk(SVC, "GetWebACLForResource", e))?;
         Ok(WebAclAssociation {
-            meta: self.ctx.meta(format!("{lb_arn}/web-acl"), lb_name, lb_name, BTreeMap::new()),
+            meta: self.ctx.meta(lb_arn.to_owned(), lb_name, lb_name, BTreeMap::new()),
             resource_arn: lb_arn.to_owned(),
             web_acl_arn: out.web_acl().map(|w| w.arn().to_owned()).filter(|a| !a.is_empty()),
         })

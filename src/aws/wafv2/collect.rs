@@ -43,8 +43,8 @@ pub(crate) async fn collect(session: &Session, region: &str, concurrency: usize,
     if let Some(lbs) = errs.ok(r, None, lbs) {
         out.associations = stream::iter(lbs)
             .map(|(arn, name)| async move {
-                // The error names the association's own ARN, as the snapshot does.
-                errs.ok(r, Some(&format!("{arn}/web-acl")), api.association(&arn, &name).await)
+                // The error names the load balancer, the association's ARN in the snapshot.
+                errs.ok(r, Some(&arn), api.association(&arn, &name).await)
             })
             .buffer_unordered(concurrency)
             .filter_map(|a| async move { a })

@@ -40,9 +40,9 @@ pub struct WebAcl {
     pub rule_group_arns: Vec<String>,
 }
 
-/// Which web ACL protects one load balancer. `arn` is the balancer's ARN followed by
-/// `/web-acl` (the association is a resource of its own, so its UNKNOWN or FAIL never lands
-/// on the balancer's results of other checks); `id` and `name` are the balancer's name.
+/// Which web ACL protects one load balancer. `arn` is the balancer's ARN (a finding about its
+/// protection names the load balancer it is about; results are per check, so it never mixes
+/// with the balancer's results of other checks); `id` and `name` are the balancer's name.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema, PartialEq)]
 pub struct WebAclAssociation {
     #[serde(flatten)]

@@ -3,7 +3,6 @@
 //! drift). What the roles may do and who may assume them is `drift::privilege`'s.
 
 use super::{missing, name_drift, Candidate, Run};
-use crate::baseline::EnvView;
 use crate::model::{ResourceMeta, Severity, Snapshot};
 
 pub(super) fn check<'a>(s: &'a Snapshot, run: &mut Run<'a>) {
@@ -35,15 +34,10 @@ pub(super) fn check<'a>(s: &'a Snapshot, run: &mut Run<'a>) {
     }
 }
 
-/// Secrets (by name, or under `flowforge/<env>/`) and roles that look like FlowForge's.
-pub(super) fn candidates<'a>(
-    s: &'a Snapshot,
-    view: &EnvView,
-    looks: &dyn Fn(&ResourceMeta) -> bool,
-) -> Vec<Candidate<'a>> {
-    let secret_prefix = format!("flowforge/{}/", view.environment);
+/// Secrets and roles that are FlowForge's (`looks`: the one decision of `baseline::scope`).
+pub(super) fn candidates<'a>(s: &'a Snapshot, looks: &dyn Fn(&ResourceMeta) -> bool) -> Vec<Candidate<'a>> {
     let mut out: Vec<Candidate> = Vec::new();
-    for x in s.secretsmanager.secrets.iter().filter(|x| looks(&x.meta) || x.meta.name.starts_with(&secret_prefix)) {
+    for x in s.secretsmanager.secrets.iter().filter(|x| looks(&x.meta)) {
         out.push((format!("secret:{}", x.meta.name), Severity::Medium, &x.meta));
     }
     for r in s.iam.roles.iter().filter(|r| looks(&r.meta)) {

@@ -67,16 +67,18 @@ pub(crate) fn check(s: &Snapshot, view: &EnvView) -> Outcome {
     Outcome { declared: run.declared, in_sync: run.in_sync, items: run.items, vpc_id, unverified: run.unverified }
 }
 
-/// FlowForge-looking resources of the types the baseline declares that matched nothing.
+/// FlowForge resources (the one decision, `baseline::scope`, which the checks read too) of
+/// the types the baseline declares that matched nothing.
 fn unmanaged(s: &Snapshot, run: &mut Run) {
     let view = run.view;
-    let looks = |m: &ResourceMeta| view.looks_like_env(&m.name, &m.tags) || view.looks_like_env(&m.id, &m.tags);
+    let scope = crate::baseline::scope::decide(s, view);
+    let looks = |m: &ResourceMeta| scope.is_flowforge(&m.arn);
     let mut candidates: Vec<Candidate> = Vec::new();
     candidates.extend(network::candidates(s, &looks));
     candidates.extend(storage::candidates(s, &looks));
-    candidates.extend(identity::candidates(s, view, &looks));
+    candidates.extend(identity::candidates(s, &looks));
     candidates.extend(compute::candidates(s, &looks));
-    candidates.extend(perimeter::candidates(s, view, &looks));
+    candidates.extend(perimeter::candidates(s, &looks));
     candidates.extend(audit::candidates(s, view, &looks));
     for (element, severity, m) in candidates {
         if run.matched.contains(m.arn.as_str()) {

@@ -8,7 +8,6 @@ use std::collections::BTreeSet;
 use serde_json::{json, Value};
 
 use super::{changed, missing, Candidate, Run};
-use crate::baseline::EnvView;
 use crate::model::{ResourceMeta, Severity, Snapshot};
 
 pub(super) fn check<'a>(s: &'a Snapshot, run: &mut Run<'a>) {
@@ -210,26 +209,20 @@ fn perimeter<'a>(s: &'a Snapshot, run: &mut Run<'a>) {
     }
 }
 
-/// Load balancers that look like FlowForge's; alarms, topics and log groups whose name holds
-/// the environment's prefix (or, for log groups, starts with `/flowforge/<env>/`).
-pub(super) fn candidates<'a>(
-    s: &'a Snapshot,
-    view: &EnvView,
-    looks: &dyn Fn(&ResourceMeta) -> bool,
-) -> Vec<Candidate<'a>> {
-    let prefix = view.recognise.name_prefix.as_str();
+/// Load balancers, alarms, topics and log groups that are FlowForge's (`looks`: the one
+/// decision of `baseline::scope`).
+pub(super) fn candidates<'a>(s: &'a Snapshot, looks: &dyn Fn(&ResourceMeta) -> bool) -> Vec<Candidate<'a>> {
     let mut out: Vec<Candidate> = Vec::new();
     for l in s.elbv2.load_balancers.iter().filter(|l| looks(&l.meta)) {
         out.push((format!("load_balancer:{}", l.meta.name), Severity::Low, &l.meta));
     }
-    for a in s.cloudwatch.alarms.iter().filter(|a| a.meta.name.starts_with(prefix)) {
+    for a in s.cloudwatch.alarms.iter().filter(|a| looks(&a.meta)) {
         out.push((format!("alarm:{}", a.meta.name), Severity::Low, &a.meta));
     }
-    for t in s.sns.topics.iter().filter(|t| t.meta.name.starts_with(prefix)) {
+    for t in s.sns.topics.iter().filter(|t| looks(&t.meta)) {
         out.push((format!("alarm_topic:{}", t.meta.name), Severity::Low, &t.meta));
     }
-    let env_path = format!("/flowforge/{}/", view.environment);
-    for g in s.logs.log_groups.iter().filter(|g| g.meta.name.contains(prefix) || g.meta.name.starts_with(&env_path)) {
+    for g in s.logs.log_groups.iter().filter(|g| looks(&g.meta)) {
         out.push((format!("log_group:{}", g.meta.name), Severity::Low, &g.meta));
     }
     out
