@@ -506,8 +506,10 @@ pub fn peak_rss_mib() -> u64 {
 }
 
 fn proc_status_kib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
+    // Through the bounded reader like every file (a /proc file reports length 0).
+    crate::fsio::read_bounded(std::path::Path::new("/proc/self/status"), 1 << 16)
         .ok()
+        .and_then(|b| String::from_utf8(b).ok())
         .and_then(|s| {
             s.lines()
                 .find_map(|l| l.strip_prefix(field).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()))

@@ -515,7 +515,8 @@ pub(crate) fn next_wall_limit(budget: Duration, elapsed: Duration, cpu: Option<D
 /// This thread's CPU time so far (Linux: `/proc/thread-self/schedstat`, nanoseconds on a
 /// core); `None` where it cannot be read.
 fn thread_cpu_time() -> Option<Duration> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let bytes = crate::fsio::read_bounded(std::path::Path::new("/proc/thread-self/schedstat"), 4096).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
     text.split_whitespace().next()?.parse().ok().map(Duration::from_nanos)
 }
 

@@ -3,7 +3,9 @@
 //! Auditors open this file in a spreadsheet, so every cell that a spreadsheet would run as a
 //! formula (a value starting with `=`, `+`, `-`, `@`, tab or carriage return, e.g. a tag set by
 //! someone with write access to the account) is neutralised by prefixing a single quote (the
-//! OWASP "CSV injection" advice). Quoting and embedded newlines are handled by the `csv` crate.
+//! OWASP "CSV injection" advice). Control characters, NUL and bidi overrides are made visible
+//! first, by the escaping policy every writer shares ([`super::text`]). Quoting and embedded
+//! newlines are handled by the `csv` crate.
 //!
 //! Drift items share the result columns (one file is easier to filter than two): their
 //! `check_id` is `DRIFT-<STATE>`, `status` is the drift state, `finding_id` the drift id and
@@ -81,15 +83,15 @@ impl Renderer for CsvRenderer {
                 owner,
                 expires,
             ];
-            w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
+            w.write_record(row.iter().map(|c| cell(c)))?;
         }
         if let Some(drift) = &report.drift {
             for item in &drift.items {
-                w.write_record(drift_row(item).iter().map(|c| neutralise(c).into_owned()))?;
+                w.write_record(drift_row(item).iter().map(|c| cell(c)))?;
             }
         }
         for note in report.waivers.iter().filter(|n| n.state.needs_attention()) {
-            w.write_record(waiver_row(note).iter().map(|c| neutralise(c).into_owned()))?;
+            w.write_record(waiver_row(note).iter().map(|c| cell(c)))?;
         }
         w.flush()?;
         Ok(())
@@ -141,7 +143,7 @@ pub fn write_compliance(
             report.environment.clone(),
             report.account_id.clone(),
         ];
-        w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
+        w.write_record(row.iter().map(|c| cell(c)))?;
     }
     w.flush()?;
     Ok(Some(()))
@@ -211,6 +213,12 @@ fn waiver_row(note: &WaiverNote) -> [String; 15] {
 }
 
 /// Prefixes a single quote to a cell a spreadsheet would evaluate as a formula.
+/// A cell as written: the shared escaping policy first (control characters, NUL, bidi
+/// overrides made visible: [`super::text::document`]), then [`neutralise`].
+pub fn cell(value: &str) -> String {
+    neutralise(&super::text::document(value)).into_owned()
+}
+
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{cell}")),

@@ -26,6 +26,7 @@ pub mod asff;
 pub mod aws_types;
 mod common;
 pub mod csv;
+pub mod diff;
 #[cfg(test)]
 pub(crate) mod fixture;
 pub mod html;
@@ -33,6 +34,8 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod ocsf;
+pub mod org;
+pub mod page;
 pub mod sarif;
 pub mod text;
 
