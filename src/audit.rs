@@ -477,6 +477,7 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
                 catalog_sha256: inputs.catalog.sha256(),
                 catalog_checks: eval.checks.len(),
                 help_uri_base: opts.help_uri_base.clone(),
+                overlay: inputs.catalog.overlay_summary(),
             },
             summary,
             gate: decision,

@@ -335,7 +335,8 @@ mod tests {
                 }
             }
         }
-        let forbidden = ["fs::read(", "fs::read_to_string(", "File::open(", "read_to_end(", ".read(true)", ".append(true)"];
+        let forbidden =
+            ["fs::read(", "fs::read_to_string(", "File::open(", "read_to_end(", ".read(true)", ".append(true)"];
         let mut found = Vec::new();
         for f in &files {
             if f.ends_with("fsio.rs") || test_only.contains(f) {

@@ -8,9 +8,8 @@ use super::args::MergeArgs;
 use crate::org::summary::OrgSummary;
 
 pub fn merge(args: MergeArgs) -> anyhow::Result<u8> {
-    let records = crate::org::merge::read_run(&args.dirs).map_err(|problems| {
-        anyhow::anyhow!(crate::diag::render("the set of shard output directories", &problems))
-    })?;
+    let records = crate::org::merge::read_run(&args.dirs)
+        .map_err(|problems| anyhow::anyhow!(crate::diag::render("the set of shard output directories", &problems)))?;
     std::fs::create_dir_all(&args.out).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", args.out.display()))?;
     let summary = OrgSummary::from_records(records);
     let paths = summary.write(&args.out)?;

@@ -191,7 +191,8 @@ mod tests {
     /// context that does not quote its cause still shows it.
     #[test]
     fn error_causes_are_said_once() {
-        let source = std::io::Error::new(std::io::ErrorKind::FileTooLarge, "96114 bytes, more than the 1024-byte input limit");
+        let source =
+            std::io::Error::new(std::io::ErrorKind::FileTooLarge, "96114 bytes, more than the 1024-byte input limit");
         let typed = crate::audit::AuditError::Read { what: "snapshot", path: "s.json".into(), source };
         let text = error_text(&anyhow::Error::new(typed));
         assert_eq!(text, "cannot read snapshot s.json: 96114 bytes, more than the 1024-byte input limit");

@@ -55,6 +55,7 @@ pub fn summary(report: &AuditReport, paths: &[PathBuf]) {
         count("PASS"),
         count("NOT_APPLICABLE")
     );
+    overlay(report);
     if report.gate.passed {
         outln!("gate: PASSED (fail-on {})", report.gate.fail_on);
     } else {
@@ -62,6 +63,14 @@ pub fn summary(report: &AuditReport, paths: &[PathBuf]) {
         reasons(report);
     }
     report_paths(paths);
+}
+
+/// One line when a `--policies` overlay changed the catalog (issue 22 item 5): which checks
+/// and libraries, so that nobody takes these verdicts for the built-in catalog's.
+pub fn overlay(report: &AuditReport) {
+    if let Some(o) = &report.provenance.overlay {
+        outln!("{}", terminal(&o.describe()));
+    }
 }
 
 /// Every blocking reason, one per line.

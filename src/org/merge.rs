@@ -149,11 +149,7 @@ pub fn read_run(dirs: &[PathBuf]) -> Result<Vec<AccountRecord>, Vec<Problem>> {
                 problems.push(Problem::in_file(
                     Code::OrgMixedRuns,
                     &file,
-                    format!(
-                        "another run than {}: its {} differ",
-                        label(first_dir),
-                        differ.join(", ")
-                    ),
+                    format!("another run than {}: its {} differ", label(first_dir), differ.join(", ")),
                 ));
                 continue;
             }
@@ -268,11 +264,17 @@ fn verify_account(dir: &Path, record: &AccountRecord, shard: &ShardFile) -> Vec<
         if blank != *record {
             return vec![mismatch(
                 &record_file,
-                format!("account {} was not judged ({:?}) but its record claims a verdict or counts", record.account_id, record.state),
+                format!(
+                    "account {} was not judged ({:?}) but its record claims a verdict or counts",
+                    record.account_id, record.state
+                ),
             )];
         }
         if record.error.is_none() {
-            return vec![mismatch(&record_file, format!("account {} was not judged and its record does not say why", record.account_id))];
+            return vec![mismatch(
+                &record_file,
+                format!("account {} was not judged and its record does not say why", record.account_id),
+            )];
         }
         return Vec::new();
     }
@@ -311,16 +313,26 @@ fn verify_account(dir: &Path, record: &AccountRecord, shard: &ShardFile) -> Vec<
         Ok(sha) if sha == p.snapshot_sha256 => {}
         Ok(_) => problems.push(mismatch(
             &report_file,
-            format!("its snapshot_sha256 is not the SHA-256 of {ACCOUNT_SNAPSHOT} beside it (one of them was replaced)"),
+            format!(
+                "its snapshot_sha256 is not the SHA-256 of {ACCOUNT_SNAPSHOT} beside it (one of them was replaced)"
+            ),
         )),
-        Err(e) => problems.push(Problem::in_file(Code::OrgRecord, &label(&dir.join(ACCOUNT_SNAPSHOT)), format!("cannot read: {e}"))),
+        Err(e) => problems.push(Problem::in_file(
+            Code::OrgRecord,
+            &label(&dir.join(ACCOUNT_SNAPSHOT)),
+            format!("cannot read: {e}"),
+        )),
     }
     // The gate, re-run with the run's thresholds (an unreachable account is judged as a
     // complete audit, whatever its environment).
     match run.gates.get(&report.environment) {
         None => problems.push(mismatch(
             &report_file,
-            format!("environment {} is not one of the run's ({})", report.environment, run.gates.keys().cloned().collect::<Vec<_>>().join(", ")),
+            format!(
+                "environment {} is not one of the run's ({})",
+                report.environment,
+                run.gates.keys().cloned().collect::<Vec<_>>().join(", ")
+            ),
         )),
         Some(policy) => {
             let mut policy = policy.clone();
@@ -328,7 +340,9 @@ fn verify_account(dir: &Path, record: &AccountRecord, shard: &ShardFile) -> Vec<
                 policy.require_complete_audit = true;
             }
             let gate = &report.gate;
-            if gate.fail_on != policy.fail_on.to_string() || gate.require_complete_audit != policy.require_complete_audit {
+            if gate.fail_on != policy.fail_on.to_string()
+                || gate.require_complete_audit != policy.require_complete_audit
+            {
                 problems.push(mismatch(
                     &report_file,
                     format!(
@@ -340,7 +354,11 @@ fn verify_account(dir: &Path, record: &AccountRecord, shard: &ShardFile) -> Vec<
             if gate.passed != gate.reasons.is_empty() {
                 problems.push(mismatch(
                     &report_file,
-                    format!("its gate says {} with {} reason(s)", if gate.passed { "passed" } else { "failed" }, gate.reasons.len()),
+                    format!(
+                        "its gate says {} with {} reason(s)",
+                        if gate.passed { "passed" } else { "failed" },
+                        gate.reasons.len()
+                    ),
                 ));
             }
             let again = crate::gate::decide(&policy, &report.results, report.drift.as_ref(), Vec::new());
@@ -363,7 +381,8 @@ fn verify_account(dir: &Path, record: &AccountRecord, shard: &ShardFile) -> Vec<
     fresh.error = record.error.clone();
     fresh.take_report(&report);
     if fresh != *record {
-        let (a, b) = (serde_json::to_value(&fresh).unwrap_or_default(), serde_json::to_value(record).unwrap_or_default());
+        let (a, b) =
+            (serde_json::to_value(&fresh).unwrap_or_default(), serde_json::to_value(record).unwrap_or_default());
         let fields: Vec<String> = a
             .as_object()
             .map(|m| m.iter().filter(|(k, v)| b.get(k.as_str()) != Some(v)).map(|(k, _)| format!("`{k}`")).collect())
@@ -377,4 +396,167 @@ fn verify_account(dir: &Path, record: &AccountRecord, shard: &ShardFile) -> Vec<
         problems.push(mismatch(&record_file, "an unreachable account's record does not say why".to_owned()));
     }
     problems
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gate::GatePolicy;
+    use crate::model::{DriftState, Severity};
+    use crate::org::summary::{OrgRun, ScpEvidence, SCPS_NOT_APPLIED};
+
+    const A: &str = "111111111111";
+    const B: &str = "222222222222";
+
+    fn run() -> OrgRun {
+        let policy = GatePolicy {
+            fail_on: Severity::High,
+            require_complete_audit: true,
+            fail_on_drift: vec![DriftState::Missing],
+        };
+        OrgRun {
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            baseline_sha256: "b".repeat(64),
+            catalog_sha256: "c".repeat(64),
+            waivers_sha256: None,
+            expected_from_sha256: None,
+            regions: vec!["eu-west-1".into()],
+            ous: vec![],
+            role_name: "FlowForgeAudit".into(),
+            waiver_warn_days: 14,
+            check_timeout_ms: 10_000,
+            gates: BTreeMap::from([("prod".to_owned(), policy)]),
+        }
+    }
+
+    /// Writes account `id`'s snapshot, report and record into `dir` as a scan does.
+    fn account(dir: &Path, id: &str, run: &OrgRun) {
+        let d = dir.join(id);
+        std::fs::create_dir_all(&d).unwrap();
+        let snapshot = format!("{{\"account_id\": \"{id}\"}}\n");
+        std::fs::write(d.join(ACCOUNT_SNAPSHOT), &snapshot).unwrap();
+        let mut report = crate::report::fixture::sample_report();
+        report.account_id = id.into();
+        report.environment = "prod".into();
+        report.provenance.tool_version = run.tool_version.clone();
+        report.provenance.baseline_sha256 = run.baseline_sha256.clone();
+        report.provenance.catalog_sha256 = run.catalog_sha256.clone();
+        report.provenance.snapshot_sha256 = crate::model::sha256_hex(snapshot.as_bytes());
+        report.gate = crate::gate::decide(&run.gates["prod"], &report.results, report.drift.as_ref(), vec![]);
+        std::fs::write(d.join(ACCOUNT_REPORT), serde_json::to_string_pretty(&report).unwrap()).unwrap();
+        let scps = ScpEvidence { applied: false, note: SCPS_NOT_APPLIED.into(), policies: vec![], error: None };
+        let mut record = AccountRecord::new(id, "acct", AccountState::Audited, scps);
+        record.environment = Some("prod".into());
+        record.environment_source = "tag flowforge:env".into();
+        record.take_report(&report);
+        crate::org::summary::write_record(dir, &record).unwrap();
+    }
+
+    /// A complete single-shard run of accounts A and B in `dir`.
+    fn single_run(dir: &Path) {
+        let shard = ShardFile::new(Shard::ALL, vec![A.into(), B.into()], run());
+        crate::org::summary::write_shard_file(dir, &shard).unwrap();
+        account(dir, A, &shard.run);
+        account(dir, B, &shard.run);
+    }
+
+    fn edit_json(path: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+        let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        edit(&mut v);
+        std::fs::write(path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    }
+
+    fn refused(dirs: &[PathBuf]) -> Vec<(Code, String)> {
+        match read_run(dirs) {
+            Ok(r) => panic!("merged {} records", r.len()),
+            Err(p) => p.into_iter().map(|p| (p.code, p.message)).collect(),
+        }
+    }
+
+    fn has(problems: &[(Code, String)], code: Code, text: &str) -> bool {
+        problems.iter().any(|(c, m)| *c == code && m.contains(text))
+    }
+
+    /// Issue 22 item 2: `merge` believed what the shard files said. A flipped `gate_passed` in
+    /// an account's record, or a flipped verdict in its report, is refused (the verdict is
+    /// re-derived from the report and the report's gate re-run on its results); so are shards
+    /// of different options or account lists, a shrunk list, another `schema_version`,
+    /// `shards: 0` (a division by zero before), a huge shard count (an allocation abort before)
+    /// and account ids that are not ids (`/etc`, `../x`, used as paths before).
+    #[test]
+    fn merge_believes_no_shard_file() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path().join("s0");
+        single_run(&d);
+        let dirs = vec![d.clone()];
+        let good = read_run(&dirs).expect("a consistent run merges");
+        assert_eq!(good.len(), 2);
+        assert!(good.iter().all(|r| r.gate_passed == Some(false)), "the sample report fails its gate");
+
+        // The record's verdict flipped.
+        let rec = d.join(A).join(ACCOUNT_FILE);
+        let saved = std::fs::read(&rec).unwrap();
+        edit_json(&rec, |v| v["gate_passed"] = true.into());
+        assert!(has(&refused(&dirs), Code::OrgVerdictMismatch, "`gate_passed`"));
+        std::fs::write(&rec, &saved).unwrap();
+
+        // The report's verdict flipped, then its reasons removed too: the results still fail.
+        let rep = d.join(A).join(ACCOUNT_REPORT);
+        let saved_rep = std::fs::read(&rep).unwrap();
+        edit_json(&rep, |v| v["gate"]["passed"] = true.into());
+        assert!(has(&refused(&dirs), Code::OrgVerdictMismatch, "its gate says passed with"));
+        edit_json(&rep, |v| v["gate"]["reasons"] = serde_json::json!([]));
+        assert!(has(&refused(&dirs), Code::OrgVerdictMismatch, "its results fail the gate"));
+        std::fs::write(&rep, &saved_rep).unwrap();
+
+        // The snapshot beside the report replaced.
+        let snap = d.join(B).join(ACCOUNT_SNAPSHOT);
+        std::fs::write(&snap, "{}").unwrap();
+        assert!(has(&refused(&dirs), Code::OrgVerdictMismatch, "snapshot_sha256"));
+        std::fs::write(&snap, format!("{{\"account_id\": \"{B}\"}}\n")).unwrap();
+        assert!(read_run(&dirs).is_ok());
+
+        // Shard file values the tool never writes.
+        let sf = d.join(SHARD_FILE);
+        let saved_sf = std::fs::read(&sf).unwrap();
+        for (key, value, text) in [
+            ("shards", serde_json::json!(0), "shards: 0"),
+            ("shards", serde_json::json!(4_000_000_000u32), "shards: 4000000000"),
+            ("shard", serde_json::json!(3), "the index must be below the count"),
+            ("organisation_accounts", serde_json::json!(["/etc", A]), "\"/etc\""),
+            ("organisation_accounts", serde_json::json!(["../x", A]), "\"../x\""),
+        ] {
+            edit_json(&sf, |v| v[key] = value.clone());
+            assert!(has(&refused(&dirs), Code::OrgShardInvalid, text), "{key}={value}");
+            std::fs::write(&sf, &saved_sf).unwrap();
+        }
+        edit_json(&sf, |v| v["schema_version"] = 1.into());
+        assert!(has(&refused(&dirs), Code::OrgSchemaVersion, "schema version 1"));
+        std::fs::write(&sf, &saved_sf).unwrap();
+
+        // A shrunk list: B's record is in the directory but no longer listed.
+        edit_json(&sf, |v| v["organisation_accounts"] = serde_json::json!([A]));
+        assert!(has(&refused(&dirs), Code::OrgUnlistedAccount, &format!("account {B} is recorded here but not")));
+        std::fs::write(&sf, &saved_sf).unwrap();
+
+        // Two shards of different runs: other options, or another account list.
+        let other = tmp.path().join("other");
+        single_run(&other);
+        let osf = other.join(SHARD_FILE);
+        edit_json(&osf, |v| {
+            v["shard"] = 0.into();
+            v["run"]["gates"]["prod"]["fail_on"] = "critical".into();
+        });
+        let both = vec![d.clone(), other.clone()];
+        assert!(has(&refused(&both), Code::OrgMixedRuns, "run option `gates`"));
+        edit_json(&osf, |v| {
+            v["run"]["gates"]["prod"]["fail_on"] = "high".into();
+            v["organisation_accounts"] = serde_json::json!([A]);
+        });
+        assert!(has(&refused(&both), Code::OrgMixedRuns, "organisation account list"));
+        // A huge shard count is counted, never listed whole.
+        edit_json(&sf, |v| v["shards"] = MAX_SHARDS.into());
+        let p = refused(&dirs);
+        assert!(has(&p, Code::OrgRecord, &format!("… and {} more of {MAX_SHARDS}", MAX_SHARDS as usize - 11)), "{p:?}");
+    }
 }

@@ -110,7 +110,8 @@ pub async fn run(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, O
 
     let accounts = discover(&org, opts).await?;
     let targets: Vec<OrgAccount> = accounts.iter().filter(|a| opts.shard.contains(&a.id)).cloned().collect();
-    let shard_file = ShardFile::new(opts.shard, accounts.iter().map(|a| a.id.clone()).collect(), run_options(opts, &inputs));
+    let shard_file =
+        ShardFile::new(opts.shard, accounts.iter().map(|a| a.id.clone()).collect(), run_options(opts, &inputs));
     summary::write_shard_file(&out, &shard_file).map_err(|e| write_err(&out, e))?;
 
     let partition = session.partition.clone();
@@ -141,10 +142,8 @@ pub async fn run(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, O
     for r in &records {
         let why = r.error.as_deref().unwrap_or_default();
         match r.state {
-            AccountState::Unmapped => warnings.push(format!(
-                "account {} ({}) has no environment: {why}; listed, not judged",
-                r.account_id, r.name
-            )),
+            AccountState::Unmapped => warnings
+                .push(format!("account {} ({}) has no environment: {why}; listed, not judged", r.account_id, r.name)),
             AccountState::EnvironmentUnknown => warnings.push(format!(
                 "account {} ({}): its environment could not be determined: {why}; not judged, the organisation fails",
                 r.account_id, r.name
@@ -365,10 +364,8 @@ async fn environment(
     }
     let baseline = &inputs.baseline.baseline;
     let tag = &baseline.recognise.environment_tag;
-    let tags = org
-        .tags(id)
-        .await
-        .map_err(|e| (AccountState::EnvironmentUnknown, format!("its tags cannot be read ({e})")))?;
+    let tags =
+        org.tags(id).await.map_err(|e| (AccountState::EnvironmentUnknown, format!("its tags cannot be read ({e})")))?;
     match tags.get(tag) {
         Some(env) if baseline.environments.contains_key(env) => Ok((env.clone(), format!("tag {tag}"))),
         Some(env) => Err((

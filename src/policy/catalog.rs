@@ -305,8 +305,51 @@ impl Catalog {
         let parsed = Libraries::parse(libs.iter().map(|l| (l.source.as_str(), l.text.as_str())));
         for check in &mut checks {
             check.reads = parsed.analyse((&check.file.source, &check.file.text));
+            check.meta.overlay_libraries =
+                check.reads.libs.iter().filter(|l| l.starts_with("overlay:")).cloned().collect();
         }
         Ok(Catalog { checks, libs, other_tests: tests.into_values().collect() })
+    }
+
+    /// Whether any file comes from a `--policies` overlay.
+    pub fn has_overlay(&self) -> bool {
+        self.files().iter().any(|f| f.origin == Origin::Overlay)
+    }
+
+    /// What the overlay changed, compared with the built-in catalog of this binary (which an
+    /// evidence bundle's catalog is verified against too: same tool version); `None` without
+    /// an overlay.
+    pub fn overlay_summary(&self) -> Option<crate::model::OverlaySummary> {
+        if !self.has_overlay() {
+            return None;
+        }
+        let mut builtin = Vec::new();
+        collect_builtin(&BUILTIN, &mut builtin);
+        let builtin_ids: BTreeSet<String> = builtin
+            .iter()
+            .filter(|f| is_check_path(&f.rel_path))
+            .filter_map(|f| parse_check_metadata(&f.path, &f.text).ok().map(|m| m.id))
+            .collect();
+        let builtin_paths: BTreeSet<&str> = builtin.iter().map(|f| f.rel_path.as_str()).collect();
+        let mut s = crate::model::OverlaySummary::default();
+        for c in &self.checks {
+            match c.file.origin {
+                Origin::Overlay if builtin_ids.contains(&c.meta.id) => s.checks_replaced.push(c.meta.id.clone()),
+                Origin::Overlay => s.checks_added.push(c.meta.id.clone()),
+                Origin::Builtin if !c.meta.overlay_libraries.is_empty() => {
+                    s.checks_through_libraries.push(c.meta.id.clone())
+                }
+                Origin::Builtin => {}
+            }
+        }
+        for l in self.libs.iter().filter(|l| l.origin == Origin::Overlay) {
+            if builtin_paths.contains(l.rel_path.as_str()) {
+                s.libraries_replaced.push(l.rel_path.clone());
+            } else {
+                s.libraries_added.push(l.rel_path.clone());
+            }
+        }
+        Some(s)
     }
 
     /// Every check, sorted by id.

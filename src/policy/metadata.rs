@@ -230,6 +230,7 @@ fn parse_yaml(cx: &mut Ctx, root: &RawNode, package: &PackageDecl) -> Option<Che
         guide_section: guide_section?,
         area: area?,
         source: cx.file.to_owned(),
+        overlay_libraries: Vec::new(),
     })
 }
 

@@ -17,7 +17,7 @@ use super::common::{checks_by_id, compact_json, waiver_owner};
 use super::{Format, Renderer, ReportError};
 
 /// The header row (a public contract: documented in `docs/report.md`).
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 16] = [
     "finding_id",
     "check_id",
     "title",
@@ -33,6 +33,7 @@ pub const COLUMNS: [&str; 15] = [
     "waiver_reason",
     "waiver_owner",
     "waiver_expires",
+    "check_source",
 ];
 
 /// Renders the CSV report.
@@ -82,6 +83,7 @@ impl Renderer for CsvRenderer {
                 waiver_reason,
                 owner,
                 expires,
+                check.map(|c| check_source(&c.meta)).unwrap_or_default(),
             ];
             w.write_record(row.iter().map(|c| cell(c)))?;
         }
@@ -96,6 +98,16 @@ impl Renderer for CsvRenderer {
         w.flush()?;
         Ok(())
     }
+}
+
+/// Where a check's verdicts come from: its file's label, and the overlay libraries it reaches
+/// (`builtin:policies/aws/vpc/x.rego + overlay:lib/flowforge.rego`), so that a row judged by
+/// a `--policies` overlay says so.
+fn check_source(meta: &crate::model::CheckMeta) -> String {
+    std::iter::once(meta.source.as_str())
+        .chain(meta.overlay_libraries.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" + ")
 }
 
 /// The header of a per-framework compliance CSV (`--compliance FRAMEWORK`; documented in
@@ -149,7 +161,7 @@ pub fn write_compliance(
     Ok(Some(()))
 }
 
-fn drift_row(item: &DriftItem) -> [String; 15] {
+fn drift_row(item: &DriftItem) -> [String; 16] {
     let remediation = match item.state {
         DriftState::Missing => "Create the element the baseline declares, or remove it from the baseline.",
         DriftState::Changed => "Restore the attribute to the baseline value, or change the baseline.",
@@ -178,13 +190,14 @@ fn drift_row(item: &DriftItem) -> [String; 15] {
         item.waiver.as_ref().map(|w| w.reason.clone()).unwrap_or_default(),
         item.waiver.as_ref().map(waiver_owner).unwrap_or_default(),
         item.waiver.as_ref().map(|w| w.expires.clone()).unwrap_or_default(),
+        String::new(),
     ]
 }
 
 /// A waiver that needs attention (expired, expiring, stale), as a row after the results and
 /// the drift: `check_id` is `WAIVER-<STATE>`, the waived check is in `title`, the waiver's
 /// location in `resource_name`, and its owner, reason and expiry in their columns.
-fn waiver_row(note: &WaiverNote) -> [String; 15] {
+fn waiver_row(note: &WaiverNote) -> [String; 16] {
     let remediation = match note.state {
         WaiverState::Expired => "Fix the finding, or renew the waiver with a new expiry date and a reason.",
         WaiverState::Expiring => "Fix the finding before the waiver expires, or renew it.",
@@ -209,16 +222,17 @@ fn waiver_row(note: &WaiverNote) -> [String; 15] {
         note.reason.clone(),
         note.owner.clone(),
         note.expires.clone(),
+        String::new(),
     ]
 }
 
-/// Prefixes a single quote to a cell a spreadsheet would evaluate as a formula.
 /// A cell as written: the shared escaping policy first (control characters, NUL, bidi
 /// overrides made visible: [`super::text::document`]), then [`neutralise`].
 pub fn cell(value: &str) -> String {
     neutralise(&super::text::document(value)).into_owned()
 }
 
+/// Prefixes a single quote to a cell a spreadsheet would evaluate as a formula.
 pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
     match cell.chars().next() {
         Some('=' | '+' | '-' | '@' | '\t' | '\r') => std::borrow::Cow::Owned(format!("'{cell}")),

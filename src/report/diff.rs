@@ -97,7 +97,11 @@ fn snapshot_view(d: &SnapshotDiff) -> View {
             changed.push(vec![word(&r.collection), data(name), data(&c.path), json(&c.old), json(&c.new)]);
         }
     }
-    tables.push(Table { title: "Changed".to_owned(), headers: &["Collection", "Name", "Attribute", "Old", "New"], rows: changed });
+    tables.push(Table {
+        title: "Changed".to_owned(),
+        headers: &["Collection", "Name", "Attribute", "Old", "New"],
+        rows: changed,
+    });
     View {
         heading: "Snapshot diff",
         old: data(&d.old_collected_at),
@@ -196,13 +200,8 @@ pub fn markdown(outcome: &DiffOutcome) -> String {
     let _ = writeln!(md, "Old: {} · New: {}\n", md_cell(&v.old), md_cell(&v.new));
     let names: Vec<&str> = v.counts.iter().map(|(n, _)| *n).collect();
     let numbers: Vec<String> = v.counts.iter().map(|(_, n)| n.to_string()).collect();
-    let _ = writeln!(
-        md,
-        "| {} |\n|{}\n| {} |\n",
-        names.join(" | "),
-        " ---: |".repeat(names.len()),
-        numbers.join(" | ")
-    );
+    let _ =
+        writeln!(md, "| {} |\n|{}\n| {} |\n", names.join(" | "), " ---: |".repeat(names.len()), numbers.join(" | "));
     for t in v.tables.iter().filter(|t| !t.rows.is_empty()) {
         let _ = writeln!(md, "### {}\n\n| {} |\n|{}", t.title, t.headers.join(" | "), " --- |".repeat(t.headers.len()));
         for row in &t.rows {
@@ -288,7 +287,9 @@ mod tests {
         new.rds.db_instances[0].multi_az = Some(false);
         let outcome = DiffOutcome::Snapshots(diff_snapshots(&old, &new));
         let md = markdown(&outcome);
-        for bad in ["<img", "<script", "[click](javascript", "\u{1b}", "\u{7}", "\r", "\u{202e}", "\u{9b}", "\u{0}", "`code`"] {
+        for bad in
+            ["<img", "<script", "[click](javascript", "\u{1b}", "\u{7}", "\r", "\u{202e}", "\u{9b}", "\u{0}", "`code`"]
+        {
             assert!(!md.contains(bad), "{bad:?} in\n{md}");
         }
         for line in md.lines().filter(|l| l.starts_with("| s3.buckets")) {

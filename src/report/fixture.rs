@@ -71,6 +71,7 @@ fn check(id: &str, svc: &str, file: &str, title: &str, severity: Severity, colle
             guide_section: "4.2 Security baseline".to_string(),
             area: area.to_string(),
             source: format!("builtin:policies/aws/{svc}/{file}.rego"),
+            overlay_libraries: Vec::new(),
         },
         error: None,
     }
@@ -462,6 +463,7 @@ pub fn sample_report() -> AuditReport {
             catalog_sha256: "fd61a03af4f77d870fc21e05e7e80678095c92d808cfb3b5c279ee04c74aca13".to_string(),
             catalog_checks: checks.len(),
             help_uri_base: None,
+            overlay: None,
         },
         summary,
         gate: GateDecision {

@@ -380,6 +380,9 @@ fn render_html(report: &AuditReport) -> Result<String, ReportError> {
                     }
                 }
                 main.wrap {
+                    @if let Some(overlay) = &p.overlay {
+                        section.note #overlay { strong { "⚠ " (overlay.describe()) } }
+                    }
                     section.verdict.failed[!gate.passed] #verdict data-passed=(gate.passed) {
                         div.icon { @if gate.passed { "✓" } @else { "✕" } }
                         div {
@@ -468,7 +471,10 @@ fn render_html(report: &AuditReport) -> Result<String, ReportError> {
                                         tr.quiet[matches!(r.status, Status::Pass | Status::NotApplicable)] data-i=(i) data-status=(r.status.as_str()) {
                                             td { span class=(format!("badge st-{}", r.status.as_str())) { (r.status.as_str()) } }
                                             td { span class=(format!("sev sev-{}", r.severity.as_str())) { (r.severity.as_str()) } }
-                                            td { span.mono { (r.check_id) } @if let Some(c) = check { br; span.note { (c.meta.title) } } }
+                                            td { span.mono { (r.check_id) } @if let Some(c) = check { br; span.note { (c.meta.title) }
+                                                @if c.meta.source.starts_with("overlay:") || !c.meta.overlay_libraries.is_empty() {
+                                                    br; span.badge.st-UNKNOWN title=(c.meta.overlay_libraries.join(", ")) { "overlay" }
+                                                } } }
                                             td.res {
                                                 @if !r.resource_name.is_empty() { span.name { (r.resource_name) } br; }
                                                 span.arn.mono { (r.resource_arn) }

@@ -57,8 +57,10 @@ pub fn markdown(s: &OrgSummary) -> String {
     if !s.reasons.is_empty() {
         md.push('\n');
     }
-    let _ =
-        writeln!(md, "## Environments\n\n| environment | accounts | failed | worst account |\n| --- | --- | --- | --- |");
+    let _ = writeln!(
+        md,
+        "## Environments\n\n| environment | accounts | failed | worst account |\n| --- | --- | --- | --- |"
+    );
     for (env, e) in &s.environments {
         let _ = writeln!(md, "| {} | {} | {} | {} |", escape(env), e.accounts, e.failed, escape(&e.worst_account));
     }
@@ -210,7 +212,12 @@ mod tests {
 
     fn hostile() -> OrgSummary {
         let scps = ScpEvidence { applied: false, note: SCPS_NOT_APPLIED.into(), policies: vec![], error: None };
-        let mut r = AccountRecord::new("111111111111", "a|b<script>\u{1b}]0;x\u{7}\u{202e}LIAF\u{0}", AccountState::Audited, scps);
+        let mut r = AccountRecord::new(
+            "111111111111",
+            "a|b<script>\u{1b}]0;x\u{7}\u{202e}LIAF\u{0}",
+            AccountState::Audited,
+            scps,
+        );
         r.environment = Some("dev".into());
         r.gate_passed = Some(true);
         r.error = Some("role \u{9b}31m\u{1b}[2J".into());

@@ -118,6 +118,9 @@ mod tests {
         assert!(html.ends_with("</html>\n"));
         let scripted = Page { script: Some("1;"), data: Some("{}".into()), ..page };
         let html = render(&scripted, html! {}, false);
-        assert!(html.contains(&script_hash("1;")) && html.contains("<script id=\"ff-data\" type=\"application/json\">{}</script><script>1;</script>"));
+        assert!(
+            html.contains(&script_hash("1;"))
+                && html.contains("<script id=\"ff-data\" type=\"application/json\">{}</script><script>1;</script>")
+        );
     }
 }
