@@ -98,11 +98,12 @@ impl<'a> Gaps<'a> {
     }
 
     /// The collection (`s3.buckets`) is not known whole: it could not be listed in some
-    /// region, or a resource it listed was left out because a read of that resource failed (a
-    /// denied `acm:DescribeCertificate`, `sns:GetTopicAttributes`,
-    /// `iam:GetOpenIDConnectProvider`, `wafv2:GetWebACLForResource`: the error names a
-    /// resource the snapshot does not hold). Either way, a declared element it lacks is not
-    /// known to be missing (issue 22 item 6).
+    /// region, its listing for one parent failed (`DescribeListeners` of one load balancer), or
+    /// a resource it listed was left out because a read of that resource failed (a denied
+    /// `acm:DescribeCertificate`, `sns:GetTopicAttributes`, `iam:GetOpenIDConnectProvider`,
+    /// `wafv2:GetWebACLForResource`: the error names a resource the snapshot does not hold).
+    /// Either way, a declared element it lacks is not known to be missing (issue 22 items 6
+    /// and 12).
     pub(crate) fn list_failed(&self, collection: &str) -> bool {
         let Some(info) = collection_info(collection) else { return false };
         self.errors.iter().any(|e| {
@@ -112,8 +113,10 @@ impl<'a> Gaps<'a> {
             let op = e.operation.as_str();
             match &e.resource {
                 None => info.list_operations.contains(&op),
+                // A listing for one parent (the listeners of a load balancer) failed.
+                Some(_) if info.list_operations.contains(&op) => true,
                 Some(arn) => {
-                    (info.list_operations.contains(&op) || info.detail_operations.contains(&op))
+                    info.detail_operations.contains(&op)
                         && !self.seen.as_ref().is_some_and(|s| s.contains(arn.as_str()))
                 }
             }
@@ -282,6 +285,12 @@ mod tests {
         let a = s.wafv2.associations.remove(0);
         s.collection_errors.push(failed("wafv2", "GetWebACLForResource", &a.meta.arn));
         cases.push(("waf_association", s));
+        // Issue 22 item 12: the listeners of the load balancer could not be listed (a fault).
+        let mut s = base.clone();
+        let lb = s.elbv2.load_balancers[0].meta.arn.clone();
+        s.elbv2.listeners.retain(|l| l.load_balancer_arn != lb);
+        s.collection_errors.push(failed("elasticloadbalancing", "DescribeListeners", &lb));
+        cases.push(("load_balancer:https_listener", s));
         for (element, s) in &cases {
             let m = missing(s);
             assert!(m.is_empty(), "{element}: a denied read is reported MISSING: {m:?}");

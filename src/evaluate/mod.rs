@@ -182,10 +182,11 @@ struct ResourceIndex<'a> {
     list_errors: HashMap<(&'static str, &'a str), Vec<&'a CollectionError>>,
     /// resource ARN → errors of calls about that resource.
     resource_errors: HashMap<&'a str, Vec<&'a CollectionError>>,
-    /// Collection → (ARN → errors) of resources that were listed but are not in the snapshot,
-    /// because a read of them failed (the collector leaves such a resource out, its error
-    /// naming it): UNKNOWN rows of their own in the collection's checks, and, for the checks
-    /// that read the collection beside their own, as blocking as a failed listing.
+    /// Collection → (ARN → errors) of what was listed but not seen: a resource left out of the
+    /// snapshot because a read of it failed (its error names it), or the part of a collection
+    /// listed per parent whose listing failed (the listeners of a load balancer: the error
+    /// names the parent). UNKNOWN rows of their own in the collection's checks, and, for the
+    /// checks that read the collection beside their own, as blocking as a failed listing.
     dropped: HashMap<&'static str, BTreeMap<&'a str, Vec<&'a CollectionError>>>,
 }
 
@@ -207,14 +208,15 @@ impl<'a> ResourceIndex<'a> {
         for err in &snapshot.collection_errors {
             if let Some(arn) = err.resource.as_deref() {
                 resource_errors.entry(arn).or_default().push(err);
-                if !known.contains(arn) {
-                    for info in crate::model::COLLECTIONS {
-                        if info.service == err.service
-                            && (info.list_operations.contains(&err.operation.as_str())
-                                || info.detail_operations.contains(&err.operation.as_str()))
-                        {
-                            dropped.entry(info.name).or_default().entry(arn).or_default().push(err);
-                        }
+                let op = err.operation.as_str();
+                for info in crate::model::COLLECTIONS.iter().filter(|i| i.service == err.service) {
+                    // A listing for one parent (the listeners of a load balancer) leaves a part
+                    // of the collection unseen; a read of one resource leaves that resource
+                    // out when it is not in the snapshot.
+                    if info.list_operations.contains(&op)
+                        || (info.detail_operations.contains(&op) && !known.contains(arn))
+                    {
+                        dropped.entry(info.name).or_default().entry(arn).or_default().push(err);
                     }
                 }
                 continue;
@@ -806,6 +808,29 @@ mod tests {
         let eval = evaluate(&s, None, &catalog, view.clone()).unwrap();
         assert!(new_fails(&eval).is_empty(), "{:?}", new_fails(&eval));
         assert!(eval.results.iter().any(|r| r.check_id == "FF-CW-001" && r.status == Status::Unknown));
+
+        // Issue 22 item 12: the listeners of the load balancer could not be listed (a fault):
+        // the listener checks are UNKNOWN on it, nothing fails.
+        let mut s = base.clone();
+        let lb = s.elbv2.load_balancers[0].meta.arn.clone();
+        s.elbv2.listeners.retain(|l| l.load_balancer_arn != lb);
+        denied(&mut s, "elasticloadbalancing", "DescribeListeners", &lb);
+        let eval = evaluate(&s, None, &catalog, view.clone()).unwrap();
+        assert!(new_fails(&eval).is_empty(), "DescribeListeners: {:?}", new_fails(&eval));
+        let listener_checks: BTreeSet<&str> = catalog
+            .checks()
+            .iter()
+            .filter(|c| c.meta.collection == "elbv2.listeners")
+            .map(|c| c.meta.id.as_str())
+            .collect();
+        assert!(!listener_checks.is_empty());
+        for id in &listener_checks {
+            assert_eq!(
+                status(&eval, id, &lb),
+                Some(Status::Unknown),
+                "{id} on the load balancer whose listeners are unseen"
+            );
+        }
 
         for (service, operation, collection) in [
             ("acm", "DescribeCertificate", "acm"),

@@ -166,6 +166,15 @@ pub fn read_run(dirs: &[PathBuf]) -> Result<Vec<AccountRecord>, Vec<Problem>> {
         let mine: Vec<&String> = shard.organisation_accounts.iter().filter(|id| this.contains(id)).collect();
         problems.extend(unlisted_accounts(dir, &shard, this));
         for id in mine {
+            // The account's directory is read, never a link to one elsewhere.
+            if std::fs::symlink_metadata(dir.join(id)).is_ok_and(|m| m.file_type().is_symlink()) {
+                problems.push(Problem::in_file(
+                    Code::OrgRecord,
+                    &label(&dir.join(id)),
+                    "a symbolic link (refused, not followed: an account's directory is the run's own)",
+                ));
+                continue;
+            }
             let path = dir.join(id).join(ACCOUNT_FILE);
             match read_json::<AccountRecord>(&path) {
                 Ok(r) if r.account_id == *id => {

@@ -113,6 +113,7 @@ pub async fn run(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, O
     let shard_file =
         ShardFile::new(opts.shard, accounts.iter().map(|a| a.id.clone()).collect(), run_options(opts, &inputs));
     summary::write_shard_file(&out, &shard_file).map_err(|e| write_err(&out, e))?;
+    remove_stale_records(&out, &targets)?;
 
     let partition = session.partition.clone();
     // SCPs never apply to the management account: without knowing which it is, no account's
@@ -161,6 +162,31 @@ pub async fn run(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, O
     let summary = OrgSummary::from_records(read);
     let paths = summary.write(&out).map_err(|e| write_err(&out, e))?;
     Ok(OrgOutcome { summary, paths, warnings })
+}
+
+/// A run's records are a set, as a run's reports are: a record left in `out` by an earlier run
+/// for an account this run does not audit would contradict its shard file (and `merge` would
+/// refuse the directory), so its `account.json` is removed first. Only that file of the tool's
+/// own is touched, in a real directory (a link of that name is removed, never followed; a
+/// linked directory is left alone); the rest of the earlier account directory stays.
+fn remove_stale_records(out: &Path, targets: &[OrgAccount]) -> Result<(), OrgError> {
+    let current: std::collections::BTreeSet<&str> = targets.iter().map(|a| a.id.as_str()).collect();
+    let Ok(entries) = std::fs::read_dir(out) else { return Ok(()) };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        // A directory only (`file_type` does not follow links): never into a linked one.
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if !is_dir || !super::accounts::is_account_id(&name) || current.contains(name.as_str()) {
+            continue;
+        }
+        let record = entry.path().join(summary::ACCOUNT_FILE);
+        match std::fs::remove_file(&record) {
+            Ok(()) => tracing::info!(account = %name, "removed the record of an earlier run"),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(write_err(&record, e)),
+        }
+    }
+    Ok(())
 }
 
 /// The run's inputs and options, as every shard file of it records them.

@@ -243,14 +243,7 @@ pub fn html(outcome: &DiffOutcome) -> String {
             }
         }
     };
-    let generator = format!("flowforge-audit {}", env!("CARGO_PKG_VERSION"));
-    let page = super::page::Page {
-        title: format!("flowforge-audit · {}", v.heading),
-        generator: &generator,
-        data: None,
-        script: None,
-    };
-    super::page::render(&page, body, true)
+    super::page::plain(format!("flowforge-audit · {}", v.heading), body)
 }
 
 #[cfg(test)]

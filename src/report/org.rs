@@ -195,14 +195,7 @@ pub fn html(s: &OrgSummary) -> String {
             }
         }
     };
-    let generator = format!("flowforge-audit {}", env!("CARGO_PKG_VERSION"));
-    let page = super::page::Page {
-        title: format!("FlowForge organisation audit: {verdict}"),
-        generator: &generator,
-        data: None,
-        script: None,
-    };
-    super::page::render(&page, body, true)
+    super::page::plain(format!("FlowForge organisation audit: {verdict}"), body)
 }
 
 #[cfg(test)]

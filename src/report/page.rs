@@ -57,6 +57,13 @@ pub fn csp(script: Option<&str>) -> String {
     format!("default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {scripts}; base-uri 'none'; form-action 'none'")
 }
 
+/// A page without a script (the diff, the organisation summary): `title`, this tool as its
+/// generator, a final newline.
+pub fn plain(title: String, body: Markup) -> String {
+    let generator = format!("flowforge-audit {}", env!("CARGO_PKG_VERSION"));
+    render(&Page { title, generator: &generator, data: None, script: None }, body, true)
+}
+
 /// The whole page around `body`, escaped by the shared policy, with a final newline when
 /// `newline` (the organisation summary's files end with one; the audit report does not).
 pub fn render(page: &Page<'_>, body: Markup, newline: bool) -> String {

@@ -141,16 +141,27 @@ fn verdicts(report: &Value) -> std::collections::BTreeMap<(String, String), (Str
 /// throttling or a 503 (debug build, a loaded machine) the FAIL set differed from the
 /// fault-free scan's. Every verdict of a scan under faults is now the fault-free scan's, or an
 /// UNKNOWN whose message names the call that failed; no FAIL and no MISSING drift appear that
-/// the fault-free scan does not have. `FLOWFORGE_FAULT_RUNS=N` repeats the faulty scan N times
-/// (each with another draw of faults) and prints each run's verdict counts.
+/// the fault-free scan does not have. The account has drifts (so the fault-free scan has FAILs
+/// and MISSING drift to lose or gain), and the scans under faults make two attempts a call
+/// (`--max-attempts 2`), so that some calls do fail (one in 25) and the fail-closed paths are
+/// taken; with the default five attempts a call fails once in 3,125.
+/// `FLOWFORGE_FAULT_RUNS=N` repeats the faulty scan N times (each with another draw of
+/// faults), `FLOWFORGE_FAULT_ATTEMPTS=N` sets the attempts, and each run's verdict counts and
+/// failed calls are printed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn scan_under_faults_has_the_fault_free_verdicts_or_named_unknowns() {
+    use crate::support::seed::Drift;
     let runs: u64 = std::env::var("FLOWFORGE_FAULT_RUNS").ok().and_then(|n| n.parse().ok()).unwrap_or(1);
+    let attempts = std::env::var("FLOWFORGE_FAULT_ATTEMPTS").unwrap_or_else(|_| "2".to_owned());
     let moto = Moto::start();
-    let _ = seeded(&moto).await;
+    let (clients, s) = seeded(&moto).await;
+    for d in [Drift::Tls, Drift::MultiAz, Drift::Certificate, Drift::AlarmTopic, Drift::LogRetention, Drift::Waf] {
+        s.inject(&clients, d).await;
+    }
     let tmp = tempfile::tempdir().expect("tempdir");
     let clean = Proxy::start(moto.apprunner.port, Rules::default());
     let (_, base) = scan_through(&moto, &clean, &tmp.path().join("clean"), &[]);
+    assert!(!keyed(&base, "FAIL").is_empty(), "the drifts fail checks in the fault-free scan");
     let base_verdicts = verdicts(&base);
     assert!(
         base["collection_errors"].as_array().is_some_and(Vec::is_empty),
@@ -163,7 +174,8 @@ async fn scan_under_faults_has_the_fault_free_verdicts_or_named_unknowns() {
         let seed = 0x9e37_79b9_7f4a_7c15 ^ (run + 1).wrapping_mul(0x2545_f491_4f6c_dd1d);
         let proxy =
             Proxy::start(moto.apprunner.port, Rules { fault_per_mille: 200, fault_seed: seed, ..Rules::default() });
-        let (out, report) = scan_through(&moto, &proxy, &tmp.path().join(format!("faults-{run}")), &[]);
+        let (out, report) =
+            scan_through(&moto, &proxy, &tmp.path().join(format!("faults-{run}")), &["--max-attempts", &attempts]);
         let got = verdicts(&report);
         let (mut same, mut unknown, mut differ) = (0, 0, Vec::new());
         for (key, (status, message)) in &got {
@@ -174,8 +186,15 @@ async fn scan_under_faults_has_the_fault_free_verdicts_or_named_unknowns() {
             }
         }
         for (key, (status, _)) in &base_verdicts {
+            // Absent under faults, it must be UNKNOWN all the same: as part of a collection
+            // that could not be listed, or as the resource whose read failed, named as far as
+            // it was known then (a node group's ARN without the id its description gives).
             let covered = got.contains_key(key)
-                || got.iter().any(|((c, arn), (s, _))| c == &key.0 && s == "UNKNOWN" && arn.contains(":collection/"));
+                || got.iter().any(|((c, arn), (s, _))| {
+                    c == &key.0
+                        && s == "UNKNOWN"
+                        && (arn.contains(":collection/") || key.1.starts_with(&format!("{arn}/")))
+                });
             if !covered {
                 differ.push(format!("{} {}: {status} in the fault-free scan, no verdict under faults", key.0, key.1));
             }
@@ -195,6 +214,21 @@ async fn scan_under_faults_has_the_fault_free_verdicts_or_named_unknowns() {
             keyed(&base, "FAIL").len(),
             out.status.code()
         );
+        let failed: BTreeSet<String> = report["collection_errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}:{} {}{}",
+                    e["service"].as_str().unwrap_or_default(),
+                    e["operation"].as_str().unwrap_or_default(),
+                    e["error_code"].as_str().unwrap_or_default(),
+                    if e["resource"].is_string() { " (one resource)" } else { "" }
+                )
+            })
+            .collect();
+        eprintln!("fault run {run}: failed calls: {failed:?}");
         assert!(faults > 0, "faults were injected");
         problems.extend(differ.into_iter().map(|d| format!("run {run}: {d}")));
     }

@@ -246,60 +246,41 @@ fn content_type(head: &[String]) -> String {
         .unwrap_or_default()
 }
 
-/// The protocol's AccessDenied error: status, content type and body.
-fn denied_answer(head: &[String], body: &str) -> (u16, &'static str, &'static str) {
+/// An error answer in the protocol of the request (JSON, EC2 query, other query, REST): its
+/// status, content type and body, with `code` as the error code (`json_code` for JSON).
+fn protocol_error(
+    head: &[String],
+    body: &str,
+    status: u16,
+    json_code: &str,
+    code: &str,
+) -> (u16, &'static str, String) {
     let content_type = content_type(head);
+    let message = "injected by the test proxy";
     if content_type.contains("x-amz-json") {
-        (
-            400,
-            "application/x-amz-json-1.1",
-            "{\"__type\":\"AccessDeniedException\",\"message\":\"denied by the test proxy\"}",
-        )
+        (status, "application/x-amz-json-1.1", format!("{{\"__type\":\"{json_code}\",\"message\":\"{message}\"}}"))
     } else if content_type.contains("x-www-form-urlencoded") && body.contains("Version=2016-11-15") {
-        (
-            403,
-            "text/xml",
-            "<Response><Errors><Error><Code>UnauthorizedOperation</Code><Message>denied by the test proxy</Message></Error></Errors><RequestID>proxy</RequestID></Response>",
-        )
+        let xml = format!("<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors><RequestID>proxy</RequestID></Response>");
+        (status, "text/xml", xml)
     } else if content_type.contains("x-www-form-urlencoded") {
-        (
-            403,
-            "text/xml",
-            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>denied by the test proxy</Message></Error><RequestId>proxy</RequestId></ErrorResponse>",
-        )
+        let xml = format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>proxy</RequestId></ErrorResponse>");
+        (status, "text/xml", xml)
     } else {
-        (403, "application/xml", "<Error><Code>AccessDenied</Code><Message>denied by the test proxy</Message></Error>")
+        (status, "application/xml", format!("<Error><Code>{code}</Code><Message>{message}</Message></Error>"))
     }
 }
 
+/// The protocol's AccessDenied error (EC2's UnauthorizedOperation).
+fn denied_answer(head: &[String], body: &str) -> (u16, &'static str, String) {
+    let code = if body.contains("Version=2016-11-15") { "UnauthorizedOperation" } else { "AccessDenied" };
+    let status = if content_type(head).contains("x-amz-json") { 400 } else { 403 };
+    protocol_error(head, body, status, "AccessDeniedException", code)
+}
+
 /// The protocol's 503 error (a server fault the SDK retries).
-fn unavailable_answer(head: &[String], body: &str) -> (u16, &'static str, &'static str) {
-    let content_type = content_type(head);
-    if content_type.contains("x-amz-json") {
-        (
-            503,
-            "application/x-amz-json-1.1",
-            "{\"__type\":\"ServiceUnavailableException\",\"message\":\"injected by the test proxy\"}",
-        )
-    } else if content_type.contains("x-www-form-urlencoded") && body.contains("Version=2016-11-15") {
-        (
-            503,
-            "text/xml",
-            "<Response><Errors><Error><Code>Unavailable</Code><Message>injected by the test proxy</Message></Error></Errors><RequestID>proxy</RequestID></Response>",
-        )
-    } else if content_type.contains("x-www-form-urlencoded") {
-        (
-            503,
-            "text/xml",
-            "<ErrorResponse><Error><Type>Receiver</Type><Code>ServiceUnavailable</Code><Message>injected by the test proxy</Message></Error><RequestId>proxy</RequestId></ErrorResponse>",
-        )
-    } else {
-        (
-            503,
-            "application/xml",
-            "<Error><Code>ServiceUnavailable</Code><Message>injected by the test proxy</Message></Error>",
-        )
-    }
+fn unavailable_answer(head: &[String], body: &str) -> (u16, &'static str, String) {
+    let code = if body.contains("Version=2016-11-15") { "Unavailable" } else { "ServiceUnavailable" };
+    protocol_error(head, body, 503, "ServiceUnavailableException", code)
 }
 
 /// Whether this request draws a fault ([`Rules::fault_per_mille`]), and which: throttling
@@ -322,11 +303,7 @@ fn fault(state: &State, rules: &Rules) -> Option<bool> {
 /// The protocol's throttling error for a request: status, content type and body (the codes
 /// are those the SDK classifies as throttling).
 fn throttling_answer(head: &[String], body: &str) -> (u16, &'static str, &'static str) {
-    let content_type = head
-        .iter()
-        .find(|l| l.to_ascii_lowercase().starts_with("content-type:"))
-        .map(|l| l.to_ascii_lowercase())
-        .unwrap_or_default();
+    let content_type = content_type(head);
     if content_type.contains("x-amz-json") {
         (400, "application/x-amz-json-1.1", "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}")
     } else if content_type.contains("x-www-form-urlencoded") && body.contains("Version=2016-11-15") {
@@ -569,17 +546,21 @@ fn synthetic(
             ctx.state.denied.fetch_add(1, Ordering::Relaxed);
             let (status, content_type, text) = denied_answer(head, &text);
             let headers = format!("Content-Type: {content_type}\r\nx-amzn-ErrorType: AccessDeniedException\r\n");
-            answer(client, &format!("{status} Denied"), &headers, text)?;
+            answer(client, &format!("{status} Denied"), &headers, &text)?;
             return Ok(true);
         }
     }
     if let Some(throttling) = fault(&ctx.state, rules) {
         ctx.state.faults.fetch_add(1, Ordering::Relaxed);
-        let (status, content_type, text) =
-            if throttling { throttling_answer(head, &text) } else { unavailable_answer(head, &text) };
+        let (status, content_type, text) = if throttling {
+            let (status, content_type, text) = throttling_answer(head, &text);
+            (status, content_type, text.to_owned())
+        } else {
+            unavailable_answer(head, &text)
+        };
         let kind = if throttling { "ThrottlingException" } else { "ServiceUnavailableException" };
         let headers = format!("Content-Type: {content_type}\r\nx-amzn-ErrorType: {kind}\r\n");
-        answer(client, &format!("{status} Fault"), &headers, text)?;
+        answer(client, &format!("{status} Fault"), &headers, &text)?;
         return Ok(true);
     }
     if throttle(&ctx.state, rules, head, body) {
