@@ -328,7 +328,11 @@ fn overlay_print_is_escaped_and_huge_strings_are_refused() {
     for raw in ['\u{1b}', '\u{7}', '\u{202e}'] {
         assert!(!t.contains(raw), "{raw:?} reached the terminal: {t}");
     }
-    assert!(t.contains("print: \\u{1b}]0;pwned\\u{7}"), "the print is logged, escaped: {t}");
+    assert!(
+        t.contains("print: overlay:aws/s3/printer.rego:")
+            && t.contains("\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{202e}GATE PASSED"),
+        "the print is logged, escaped: {t}"
+    );
     assert_eq!(o.status.code(), Some(1), "{t}");
     let s = statuses(&report, "FF-S3-905");
     assert!(!s.is_empty() && s.iter().all(|(st, m)| st == "ERROR" && m.contains("over the bound")), "{s:?}");

@@ -116,8 +116,7 @@ pub struct CheckMeta {
     /// Where the check came from: `builtin:policies/aws/s3/tls_only.rego` or a file path.
     pub source: String,
     /// The `--policies` overlay libraries its rules reach (`overlay:lib/flowforge.rego`): a
-    /// built-in check whose verdicts an overlay changed says so (issue 22 item 5). Absent
-    /// without an overlay.
+    /// built-in check whose verdicts an overlay changed says so. Absent without an overlay.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overlay_libraries: Vec<String>,
 }

@@ -67,15 +67,16 @@ pub struct Provenance {
 }
 
 /// What a `--policies` overlay changed: the verdicts of these checks are not the built-in
-/// catalog's. Every report format and the terminal summary name it (issue 22 item 5).
+/// catalog's. Every report format and the terminal summary name it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct OverlaySummary {
     /// Built-in checks replaced by an overlay check of the same id.
     pub checks_replaced: Vec<String>,
     /// Checks the overlay adds.
     pub checks_added: Vec<String>,
-    /// Built-in library files the overlay replaced (`lib/flowforge.rego`), and library files it adds.
+    /// Built-in library files the overlay replaced (`lib/flowforge.rego`).
     pub libraries_replaced: Vec<String>,
+    /// Library files the overlay adds.
     pub libraries_added: Vec<String>,
     /// Built-in checks whose rules reach an overlay library.
     pub checks_through_libraries: Vec<String>,
