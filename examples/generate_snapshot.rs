@@ -909,10 +909,10 @@ fn perimeter_compliant(s: &mut Snapshot) {
     s.sns.topics.push(Topic {
         meta: meta(topic.clone(), "flowforge-prod-alerts", "flowforge-prod-alerts", BTreeMap::new()),
         kms_key_id: Some(kms.clone()),
-        subscriptions: vec![
+        subscriptions: Some(vec![
             Subscription { protocol: "email".into(), confirmed: true },
             Subscription { protocol: "https".into(), confirmed: true },
-        ],
+        ]),
     });
     let lb_dimension = alb.split_once(":loadbalancer/").map(|(_, d)| d.to_owned()).unwrap_or_default();
     for (name, namespace, metric, dim, value) in [

@@ -544,6 +544,7 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
                 catalog_checks: inputs.catalog.checks().len(),
                 help_uri_base: opts.help_uri_base.clone(),
                 selection: opts.selection.record(not_run),
+                overlay: inputs.catalog.overlay_summary(),
             },
             summary,
             gate: decision,

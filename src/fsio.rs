@@ -8,6 +8,13 @@
 //! error naming the file instead of a hang or an out-of-memory kill. The limit is
 //! [`DEFAULT_MAX_INPUT_BYTES`] unless `FLOWFORGE_AUDIT_MAX_INPUT_BYTES` says otherwise.
 //!
+//! Inside directories the tool walks or keeps (evidence bundles, `--history`), a symbolic link
+//! is refused rather than followed ([`read_no_follow`], [`append_no_follow`]).
+//!
+//! This is the only module that opens a file for reading or appending: a unit test
+//! (`every_input_is_read_through_fsio`) fails on a raw `std::fs::read*`, `File::open` or
+//! `OpenOptions` elsewhere in `src/` outside tests.
+//!
 //! Errors are `std::io::Error`s so that every caller keeps its own typed error (which names
 //! the file); the messages say what was wrong and what to do.
 
@@ -112,7 +119,98 @@ pub fn read_bounded(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
     if !ft.is_file() {
         return Err(not_regular(&ft));
     }
-    let file = File::open(path)?;
+    read_opened(File::open(path)?, limit)
+}
+
+/// [`read`] of a file inside a directory the tool walks or owns (an evidence bundle, the
+/// `--history` file): a symbolic link at `path` is refused, never followed, and a FIFO put in
+/// its place does not block the open. At most [`max_input_bytes`] bytes.
+pub fn read_no_follow(path: &Path) -> io::Result<Vec<u8>> {
+    read_no_follow_bounded(path, max_input_bytes()?)
+}
+
+/// [`read_no_follow`] with an explicit limit.
+pub fn read_no_follow_bounded(path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    no_follow(&mut opts);
+    read_opened(opts.open(path).map_err(|e| link_refused(path, e))?, limit)
+}
+
+/// Appends `bytes` to the regular file `path`, creating it if missing, in one write: never
+/// through a symbolic link (a `history.jsonl` planted as a link to a file elsewhere is refused,
+/// not written through) and never into a FIFO or device.
+pub fn append_no_follow(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.append(true).create(true);
+    no_follow(&mut opts);
+    let mut file = opts.open(path).map_err(|e| link_refused(path, e))?;
+    let meta = file.metadata()?;
+    if !meta.file_type().is_file() {
+        return Err(not_regular(&meta.file_type()));
+    }
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// The SHA-256 (lower-case hex) of a file inside a directory the tool owns, read in pieces:
+/// never through a symbolic link, regular files only, at most [`max_input_bytes`] bytes.
+pub fn sha256_no_follow(path: &Path) -> io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let limit = max_input_bytes()?;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    no_follow(&mut opts);
+    let file = opts.open(path).map_err(|e| link_refused(path, e))?;
+    let meta = file.metadata()?;
+    if !meta.file_type().is_file() {
+        return Err(not_regular(&meta.file_type()));
+    }
+    if meta.len() > limit {
+        return Err(too_large(meta.len(), limit, false));
+    }
+    let mut hasher = Sha256::new();
+    let mut reader = file.take(limit.saturating_add(1));
+    let mut buf = vec![0u8; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        let n = reader.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        total += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    if total > limit {
+        return Err(too_large(total, limit, true));
+    }
+    Ok(hasher.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// `O_NOFOLLOW | O_NONBLOCK` where the platform has them.
+fn no_follow(opts: &mut std::fs::OpenOptions) {
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(opts, libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    #[cfg(not(unix))]
+    let _ = opts;
+}
+
+/// `O_NOFOLLOW` on a link fails with ELOOP: say what it means.
+fn link_refused(path: &Path, e: io::Error) -> io::Error {
+    let is_link = std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if is_link {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            "it is a symbolic link (refused, not followed: the tool never reads or writes through a link here)",
+        )
+    } else {
+        e
+    }
+}
+
+/// Reads an opened file: regular only, at most `limit` bytes.
+fn read_opened(file: File, limit: u64) -> io::Result<Vec<u8>> {
     let meta = file.metadata()?;
     if !meta.file_type().is_file() {
         return Err(not_regular(&meta.file_type()));
@@ -190,5 +288,75 @@ mod tests {
         for bad in ["", "G", "-1", "1.5G", "0", "99999999999999999999G", "1T"] {
             assert_eq!(parse_size(bad), None, "{bad:?}");
         }
+    }
+
+    /// Issue 22: no file read without a bound. Every read or append of a file in `src/` goes
+    /// through this module: a raw `std::fs::read*`, `File::open`, `read_to_end`, or an
+    /// `OpenOptions` opened for reading or appending anywhere else (outside tests) fails here.
+    #[test]
+    fn every_input_is_read_through_fsio() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        let mut dirs = vec![root.clone()];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    files.push(p);
+                }
+            }
+        }
+        // Files compiled for tests only: declared `#[cfg(test)] mod name;` by their parent.
+        let mut test_only = std::collections::BTreeSet::new();
+        for f in &files {
+            let text = std::fs::read_to_string(f).unwrap();
+            let lines: Vec<&str> = text.lines().map(str::trim).collect();
+            for (i, line) in lines.iter().enumerate() {
+                if !(line.starts_with("#[cfg(test)]") || line.starts_with("#[cfg(all(test")) {
+                    continue;
+                }
+                let dir = f.parent().unwrap();
+                let base = if f.file_name().is_some_and(|n| n == "mod.rs" || n == "lib.rs") {
+                    dir.to_path_buf()
+                } else {
+                    dir.join(f.file_stem().unwrap())
+                };
+                for next in lines.iter().skip(i + 1).take(2) {
+                    if let Some(path) = next.strip_prefix("#[path = \"").and_then(|p| p.strip_suffix("\"]")) {
+                        test_only.insert(dir.join(path));
+                    }
+                    let decl = next.trim_start_matches("pub(crate) ").trim_start_matches("pub ");
+                    if let Some(name) = decl.strip_prefix("mod ").and_then(|m| m.strip_suffix(';')) {
+                        test_only.insert(base.join(format!("{name}.rs")));
+                        test_only.insert(base.join(name).join("mod.rs"));
+                    }
+                }
+            }
+        }
+        let forbidden =
+            ["fs::read(", "fs::read_to_string(", "File::open(", "read_to_end(", ".read(true)", ".append(true)"];
+        let mut found = Vec::new();
+        for f in &files {
+            if f.ends_with("fsio.rs") || test_only.contains(f) {
+                continue;
+            }
+            let text = std::fs::read_to_string(f).unwrap();
+            // The unit tests at the end of a file are not the tool's reads.
+            let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or_default();
+            for (i, line) in code.lines().enumerate() {
+                if line.trim_start().starts_with("//") {
+                    continue;
+                }
+                for pat in forbidden {
+                    if line.contains(pat) {
+                        found.push(format!("{}:{}: {}", f.strip_prefix(&root).unwrap().display(), i + 1, line.trim()));
+                    }
+                }
+            }
+        }
+        assert!(test_only.iter().any(|p| p.ends_with("report/fixture.rs")), "test-only modules are recognised");
+        assert!(found.is_empty(), "read through crate::fsio instead:\n{}", found.join("\n"));
     }
 }

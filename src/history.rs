@@ -5,9 +5,9 @@
 //! builds its own posture history without a database. Entries carry the snapshot's collection
 //! time, never the clock, so re-running a saved snapshot appends an identical line. A line
 //! that is not a valid entry is an input error naming the file and line: a silently skipped
-//! line would bend the trend.
+//! line would bend the trend. The file is read and appended without following a symbolic
+//! link (a `history.jsonl` planted as a link would otherwise be appended to wherever it points).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::model::{AuditReport, HistoryEntry};
@@ -47,11 +47,15 @@ pub fn entry(report: &AuditReport) -> HistoryEntry {
 pub fn load(dir: &Path) -> Result<Vec<HistoryEntry>, HistoryError> {
     let path = dir.join(HISTORY_FILE);
     let shown = path.display().to_string();
-    let text = match crate::fsio::read_to_string(&path) {
+    let bytes = match crate::fsio::read_no_follow(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(source) => return Err(HistoryError::Io { path: shown, source }),
     };
+    let text = String::from_utf8(bytes).map_err(|e| HistoryError::Io {
+        path: shown.clone(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, format!("not UTF-8 text: {}", e.utf8_error())),
+    })?;
     let mut out = Vec::new();
     for (i, line) in crate::diag::strip_bom(&text).lines().enumerate() {
         if line.trim().is_empty() {
@@ -79,9 +83,7 @@ pub fn record(report: &mut AuditReport, dir: &Path) -> Result<PathBuf, HistoryEr
     let mut line = serde_json::to_string(&current).map_err(|e| io(std::io::Error::other(e)))?;
     line.push('\n');
     std::fs::create_dir_all(dir).map_err(io)?;
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(&path).map_err(io)?;
-    f.write_all(line.as_bytes()).map_err(io)?;
-    f.sync_all().map_err(io)?;
+    crate::fsio::append_no_follow(&path, line.as_bytes()).map_err(io)?;
     earlier.push(current);
     let skip = earlier.len().saturating_sub(MAX_TREND);
     report.history = earlier.split_off(skip);
@@ -115,5 +117,27 @@ mod tests {
         std::fs::write(dir.path().join(HISTORY_FILE), "{\"collected_at\":1}\n").unwrap();
         let err = record(&mut sample_report(), dir.path()).unwrap_err().to_string();
         assert!(err.contains("history.jsonl:1:"), "{err}");
+    }
+
+    /// Issue 22 item 8: `--history DIR` appended through a `history.jsonl` symbolic link to a
+    /// file outside DIR. The link is refused (an error naming it), the target is untouched.
+    #[cfg(unix)]
+    #[test]
+    fn history_never_appends_through_a_symlink() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, b"").unwrap();
+        let hist = dir.path().join("hist");
+        std::fs::create_dir(&hist).unwrap();
+        std::os::unix::fs::symlink(&outside, hist.join(HISTORY_FILE)).unwrap();
+        let err = record(&mut sample_report(), &hist).unwrap_err().to_string();
+        assert!(err.contains("symbolic link"), "{err}");
+        assert_eq!(std::fs::read(&outside).unwrap(), b"", "nothing written through the link");
+        // A dangling link (the target does not exist yet) is not created through either.
+        let gone = dir.path().join("gone.txt");
+        std::fs::remove_file(hist.join(HISTORY_FILE)).unwrap();
+        std::os::unix::fs::symlink(&gone, hist.join(HISTORY_FILE)).unwrap();
+        assert!(record(&mut sample_report(), &hist).is_err());
+        assert!(!gone.exists(), "no file created through a dangling link");
     }
 }

@@ -181,7 +181,7 @@ fn hostile_account_strings_reach_the_terminal_escaped() {
     assert_terminal_safe(&o);
     let clean = repo("examples/snapshots/prod-compliant.json");
     let clean = clean.to_str().unwrap();
-    for format in ["md", "json"] {
+    for format in ["md", "html", "json"] {
         let o = run(&["diff", clean, hostile, "--format", format]);
         assert_eq!(o.status.code(), Some(0), "{}", text(&o));
         assert_terminal_safe(&o);

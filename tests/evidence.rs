@@ -356,3 +356,29 @@ fn reports_do_not_depend_on_path_spelling() {
     assert!(json.contains("\"waivers.yaml:2\""), "the waiver is named by its file name and line");
     assert!(json.contains("\"state_file\": \"prod.tfstate\""), "the Terraform state is named by its file name");
 }
+
+/// Issue 22 item 4: `verify-evidence` read every file of a bundle into memory without a limit
+/// (a 1 GB sparse file: 1.08 GB of RSS). A file the manifest does not list is now reported
+/// without being read (a 64 GiB sparse one included), and a listed file is read through the
+/// bounded reader: over the input limit it is refused by name, never loaded.
+#[cfg(unix)]
+#[test]
+fn verify_evidence_reads_bundle_files_through_the_bounded_reader() {
+    let dir = tempfile::tempdir().unwrap();
+    let ev = dir.path().join("ev");
+    bundle(&ev, &[]);
+    let huge = std::fs::File::create(ev.join("junk.bin")).unwrap();
+    huge.set_len(64 << 30).unwrap();
+    let o = verify(&ev, &[]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("junk.bin: not listed in the manifest"), "{}", text(&o));
+    std::fs::remove_file(ev.join("junk.bin")).unwrap();
+
+    // A listed file grown past the limit: refused by name with the limit, exit 2.
+    let report = ev.join("reports/flowforge-audit.json");
+    std::fs::OpenOptions::new().write(true).open(&report).unwrap().set_len(64 << 30).unwrap();
+    let o = bin().args(["verify-evidence", s(&ev)]).env("FLOWFORGE_AUDIT_MAX_INPUT_BYTES", "64M").output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let t = text(&o);
+    assert!(t.contains("reports/flowforge-audit.json") && t.contains("more than the 67108864-byte input limit"), "{t}");
+}

@@ -243,3 +243,98 @@ fn runaway_custom_checks_fail_their_tests() {
         assert!(t.contains(reason), "{reason}: {t}");
     }
 }
+
+/// Issue 22 item 5: an overlay was invisible where people look. Replacing `lib/flowforge.rego`
+/// changed verdicts (30 FAILs → 23 on the drifted example) while every check still said
+/// `builtin:`, and the terminal, Markdown, HTML and CSV said nothing of an overlay. Each now
+/// names it: what was replaced, and which built-in checks reach the replaced library.
+#[test]
+fn overlay_is_named_in_every_output() {
+    let overlay = tempfile::tempdir().unwrap();
+    let lib = std::fs::read_to_string(repo("policies/lib/flowforge.rego")).unwrap();
+    let changed = lib.replacen(
+        "recognised(resource) if {\n",
+        "recognised(resource) if {\n\tnot startswith(resource.name, \"flowforge-prod-d\")\n",
+        1,
+    );
+    assert_ne!(lib, changed, "the library's shape changed");
+    std::fs::create_dir_all(overlay.path().join("lib")).unwrap();
+    std::fs::write(overlay.path().join("lib/flowforge.rego"), changed).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let o = common::evaluate(
+        &repo("examples/snapshots/prod-drifted.json"),
+        out.path(),
+        &["--format", "json,csv,md,html", "--policies", overlay.path().to_str().unwrap()],
+    );
+    let t = text(&o);
+    assert!(o.status.code() == Some(1), "{t}");
+    let line = "policy overlay in use: built-in librar(y/ies) replaced: lib/flowforge.rego";
+    assert!(t.contains(line), "terminal: {t}");
+    let report: Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("flowforge-audit.json")).unwrap()).unwrap();
+    let overlay_json = &report["provenance"]["overlay"];
+    assert_eq!(overlay_json["libraries_replaced"], json!(["lib/flowforge.rego"]), "{overlay_json}");
+    let through = overlay_json["checks_through_libraries"].as_array().map_or(0, Vec::len);
+    assert!(through > 10, "built-in checks reach lib/flowforge.rego: {overlay_json}");
+    let marked = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["overlay_libraries"] == json!(["overlay:lib/flowforge.rego"]))
+        .count();
+    assert_eq!(marked, through);
+    let md = std::fs::read_to_string(out.path().join("flowforge-audit.md")).unwrap();
+    assert!(
+        md.contains(&format!("> ⚠️ **{}", line.replace('_', "\\_")))
+            && md.contains("· overlay: overlay:lib/flowforge.rego"),
+        "{md}"
+    );
+    let html = std::fs::read_to_string(out.path().join("flowforge-audit.html")).unwrap();
+    assert!(html.contains("id=\"overlay\"") && html.contains(line), "html");
+    let csv = std::fs::read_to_string(out.path().join("flowforge-audit.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",check_source"), "{csv}");
+    assert!(csv.contains(" + overlay:lib/flowforge.rego"), "csv rows name the overlay");
+
+    // Without an overlay, none of it.
+    let plain = tempfile::tempdir().unwrap();
+    let o = common::evaluate(&repo("examples/snapshots/prod-drifted.json"), plain.path(), &["--format", "json,md"]);
+    assert!(!text(&o).contains("overlay"), "{}", text(&o));
+    let md = std::fs::read_to_string(plain.path().join("flowforge-audit.md")).unwrap();
+    assert!(!md.contains("overlay"));
+}
+
+/// Issue 22 item 5: an overlay's `print()` wrote raw escape sequences to the terminal, and an
+/// overlay that builds a huge string (`replace(big, "x", big)`) aborted the run with no report.
+/// Prints are gathered and logged escaped (`-v`); the huge string is refused by the bounded
+/// builtin, the check is ERROR with the reason and the run writes its report.
+#[test]
+fn overlay_print_is_escaped_and_huge_strings_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    overlay_check(
+        dir.path(),
+        "FF-S3-904",
+        "printer",
+        "deny contains {\"arn\": b.arn, \"message\": \"m\"} if {\n\tsome b in input.s3.buckets\n\tprint(\"\\u001b]0;pwned\\u0007\\u001b[2J\\u202eGATE PASSED\", b.name)\n\tfalse\n}",
+    );
+    overlay_check(
+        dir.path(),
+        "FF-S3-905",
+        "huge_string",
+        "big := concat(\"\", [s | some i in numbers.range(1, 100000); s := \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"])\n\n\
+         deny contains {\"arn\": b.arn, \"message\": sprintf(\"%d\", [count(replace(big, \"x\", big))])} if some b in input.s3.buckets",
+    );
+    let (o, report) = evaluate(&compliant(), &["--policies", dir.path().to_str().unwrap(), "-v"]);
+    let t = text(&o);
+    for raw in ['\u{1b}', '\u{7}', '\u{202e}'] {
+        assert!(!t.contains(raw), "{raw:?} reached the terminal: {t}");
+    }
+    assert!(
+        t.contains("print: overlay:aws/s3/printer.rego:")
+            && t.contains("\\u{1b}]0;pwned\\u{7}\\u{1b}[2J\\u{202e}GATE PASSED"),
+        "the print is logged, escaped: {t}"
+    );
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    let s = statuses(&report, "FF-S3-905");
+    assert!(!s.is_empty() && s.iter().all(|(st, m)| st == "ERROR" && m.contains("over the bound")), "{s:?}");
+    assert_eq!(only_status(&report, "FF-RDS-004"), "PASS");
+}

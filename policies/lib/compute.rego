@@ -11,6 +11,13 @@ import rego.v1
 # object.get on it never meets null).
 spec := object.get(object.get(data.baseline, "architecture", {}), "compute", {})
 
+# A task definition whose containers were not reported: ECS requires at least one container
+# definition, so an empty or absent list means the snapshot lacks them, and a check that walks
+# the containers would pass on nothing (issue 22 item 7). Such a task definition is UNKNOWN.
+containers_unreported(t) if count(object.get(t, "containers", [])) == 0
+
+containers_unreported_reason := "the task definition's containers were not reported by DescribeTaskDefinition (none in the snapshot; ECS requires at least one): its containers cannot be judged"
+
 # A variable name that says it holds a credential: password, secret, token, credential,
 # or a key (API_KEY, ACCESS_KEY, PRIVATE_KEY, KEY, ...). Case-insensitive.
 credential_name(name) if regex.match(`(?i)(passw(or)?d|(^|_)pwd($|_)|secret|token|credential|(^|_)([a-z]+_)?key($|_)|apikey|accesskey|privatekey)`, name)

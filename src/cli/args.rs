@@ -182,6 +182,25 @@ pub fn parse_format_name(s: &str) -> Result<String, String> {
     crate::report::Format::parse_list(s).map(|_| s.to_owned()).map_err(|e| e.to_string())
 }
 
+/// `--fail-on-drift`: drift states, or `none` alone. `none` beside a state is refused: read
+/// either way it would silently drop what the other half asks for (issue 22 item 9).
+pub fn parse_fail_on_drift(list: &[String]) -> Result<Vec<crate::model::DriftState>, String> {
+    let words: Vec<&str> = list.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).collect();
+    if words.iter().any(|s| s.eq_ignore_ascii_case("none")) {
+        if words.len() > 1 {
+            return Err(format!(
+                "--fail-on-drift: `none` turns drift gating off and cannot be combined with drift states (found {}); give `none` alone, or only states",
+                words.join(",")
+            ));
+        }
+        return Ok(Vec::new());
+    }
+    if words.is_empty() {
+        return Err("--fail-on-drift: no drift state given (missing, changed, unmanaged, or none)".to_owned());
+    }
+    words.iter().map(|s| s.parse::<crate::model::DriftState>().map_err(|e| format!("--fail-on-drift: {e}"))).collect()
+}
+
 /// `--check-timeout`: positive seconds, fractions allowed.
 pub fn parse_check_timeout(s: &str) -> Result<std::time::Duration, String> {
     match s.trim().parse::<f64>() {
@@ -195,15 +214,8 @@ impl AuditArgs {
     pub fn options(&self) -> anyhow::Result<crate::audit::AuditOptions> {
         let formats =
             crate::report::Format::parse_list(&self.format.join(",")).map_err(|e| anyhow::anyhow!("--format: {e}"))?;
-        let fail_on_drift = match &self.fail_on_drift {
-            None => None,
-            Some(list) if list.iter().any(|s| s.eq_ignore_ascii_case("none")) => Some(Vec::new()),
-            Some(list) => Some(
-                list.iter()
-                    .map(|s| s.parse::<crate::model::DriftState>().map_err(|e| anyhow::anyhow!("--fail-on-drift: {e}")))
-                    .collect::<anyhow::Result<Vec<_>>>()?,
-            ),
-        };
+        let fail_on_drift =
+            self.fail_on_drift.as_deref().map(parse_fail_on_drift).transpose().map_err(|e| anyhow::anyhow!("{e}"))?;
         let compliance = crate::audit::compliance_frameworks(&self.compliance).map_err(|e| anyhow::anyhow!("{e}"))?;
         Ok(crate::audit::AuditOptions {
             // Required by clap, except for `scan --org` (each account's own environment).
@@ -272,8 +284,8 @@ pub struct DiffArgs {
     pub old: PathBuf,
     /// The newer one (same kind).
     pub new: PathBuf,
-    /// Output format: md or json.
-    #[arg(long, default_value = "md", value_parser = ["md", "json"])]
+    /// Output format: md, html (one self-contained page) or json.
+    #[arg(long, default_value = "md", value_parser = ["md", "html", "json"])]
     pub format: String,
     /// Write the diff to this file instead of stdout.
     #[arg(long, value_name = "FILE")]
@@ -483,4 +495,28 @@ pub enum BaselineCommand {
         /// The baseline file [default: the built-in one].
         file: Option<PathBuf>,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::DriftState;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split(',').map(str::to_owned).collect()
+    }
+
+    /// Issue 22 item 9: `--fail-on-drift missing,none` turned drift gating off without a word
+    /// ("none" won); `none` beside a state is now refused, and each spelling alone still works.
+    #[test]
+    fn fail_on_drift_none_does_not_silently_turn_drift_gating_off() {
+        for mixed in ["missing,none", "none,changed", "NONE,unmanaged,missing"] {
+            let err = parse_fail_on_drift(&words(mixed)).unwrap_err();
+            assert!(err.contains("cannot be combined"), "{mixed}: {err}");
+        }
+        assert_eq!(parse_fail_on_drift(&words("none")), Ok(vec![]));
+        assert_eq!(parse_fail_on_drift(&words("missing,changed")), Ok(vec![DriftState::Missing, DriftState::Changed]));
+        assert!(parse_fail_on_drift(&words("")).is_err(), "an empty list is not `none`");
+        assert!(parse_fail_on_drift(&words("missing,bogus")).unwrap_err().contains("bogus"));
+    }
 }

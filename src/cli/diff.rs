@@ -1,7 +1,8 @@
 //! `flowforge-audit diff OLD NEW`: what changed between two scans.
 //!
-//! Both inputs are account data: the Markdown goes through the report's escaper and the JSON
-//! through `report::text::json`, so neither carries a raw terminal control to the screen.
+//! Both inputs are account data: the Markdown and the HTML are rendered by `report::diff`
+//! (the report's escapers, the one HTML shell) and the JSON goes through `report::text::json`,
+//! so none carries a raw terminal control to the screen.
 
 use anyhow::bail;
 
@@ -12,9 +13,10 @@ use crate::report::text;
 pub fn diff(args: DiffArgs) -> anyhow::Result<u8> {
     let outcome = crate::drift::diff_files(&args.old, &args.new).map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut text = match args.format.as_str() {
-        "md" | "markdown" => outcome.to_markdown(),
+        "md" | "markdown" => crate::report::diff::markdown(&outcome),
+        "html" => crate::report::diff::html(&outcome),
         "json" => text::json(&serde_json::to_string_pretty(&outcome.to_json())?).into_owned(),
-        other => bail!("--format {:?}: expected md or json", text::terminal(other)),
+        other => bail!("--format {:?}: expected md, html or json", text::terminal(other)),
     };
     if !text.ends_with('\n') {
         text.push('\n');

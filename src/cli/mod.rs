@@ -77,7 +77,7 @@ pub fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             // Messages quote input files and account data: no raw terminal controls.
-            errln!("error: {}", crate::report::text::terminal_lines(&format!("{e:#}")));
+            errln!("error: {}", crate::report::text::terminal_lines(&error_text(&e)));
             EXIT_ERROR
         }
     };
@@ -86,6 +86,24 @@ pub fn main() -> ExitCode {
         return ExitCode::from(EXIT_ERROR);
     }
     ExitCode::from(code)
+}
+
+/// An error and its causes on one line, each cause said once: a typed error that already
+/// quotes its source (`cannot read FILE: SOURCE`) is not followed by that source again (issue
+/// 22 item 11: file-limit errors said their reason twice).
+pub fn error_text(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if part.is_empty() || text.contains(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }
 
 /// Whether the command was asked to be quiet (`-q`): then only errors reach stderr.
@@ -178,4 +196,23 @@ fn iam_policy(org: bool, security_hub: bool) -> anyhow::Result<u8> {
         outln!();
     }
     Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 22 item 11: an error that quotes its source was printed with that source again
+    /// ("…input limit (set …): …input limit (set …)"); each cause is now said once, and a
+    /// context that does not quote its cause still shows it.
+    #[test]
+    fn error_causes_are_said_once() {
+        let source =
+            std::io::Error::new(std::io::ErrorKind::FileTooLarge, "96114 bytes, more than the 1024-byte input limit");
+        let typed = crate::audit::AuditError::Read { what: "snapshot", path: "s.json".into(), source };
+        let text = error_text(&anyhow::Error::new(typed));
+        assert_eq!(text, "cannot read snapshot s.json: 96114 bytes, more than the 1024-byte input limit");
+        let wrapped = anyhow::Error::new(std::io::Error::other("disk full")).context("cannot write r.json");
+        assert_eq!(error_text(&wrapped), "cannot write r.json: disk full");
+    }
 }

@@ -1,10 +1,11 @@
 //! `scan --org`: the organisation scan's arguments into [`crate::org::scan::OrgOptions`], and
 //! what it prints. Shared with `merge`: the one-screen organisation summary and the exit code
-//! (1 when any account's gate failed, unreachable accounts included).
+//! (1 when any account's gate failed, unreachable accounts included, when an account's
+//! environment could not be determined, or when no account was judged at all).
 
 use std::path::PathBuf;
 
-use crate::org::summary::{AccountState, OrgSummary};
+use crate::org::summary::{gate_word, AccountState, OrgSummary};
 use crate::report::text::terminal;
 
 #[cfg(feature = "aws")]
@@ -78,11 +79,11 @@ pub fn scan(args: super::args::ScanArgs) -> anyhow::Result<u8> {
 pub fn finish(summary: &OrgSummary, paths: &[PathBuf], quiet: bool) -> u8 {
     if !quiet {
         for r in &summary.account_records {
-            let verdict = match (r.state, r.gate_passed) {
-                (AccountState::Unmapped, _) => "NOT JUDGED (no environment)",
-                (AccountState::Unreachable, _) => "FAIL (unreachable)",
-                (_, Some(true)) => "PASS",
-                _ => "FAIL",
+            let verdict = match r.state {
+                AccountState::Unmapped => "NOT JUDGED (no environment)",
+                AccountState::EnvironmentUnknown => "UNKNOWN (environment could not be determined)",
+                AccountState::Unreachable => "FAIL (unreachable)",
+                AccountState::Audited => gate_word(r),
             };
             outln!(
                 "account {} {:<6} {}",
@@ -101,13 +102,18 @@ pub fn finish(summary: &OrgSummary, paths: &[PathBuf], quiet: bool) -> u8 {
             );
         }
         outln!(
-            "organisation: {} ({} accounts, {} failed, {} unreachable, {} without an environment)",
+            "organisation: {} ({} accounts, {} judged, {} failed, {} unreachable, {} without an environment, {} of unknown environment)",
             if summary.passed { "PASSED" } else { "FAILED" },
             summary.accounts,
+            summary.judged,
             summary.failed,
             summary.unreachable,
-            summary.unmapped
+            summary.unmapped,
+            summary.environment_unknown
         );
+        for reason in &summary.reasons {
+            outln!("  - {}", terminal(reason));
+        }
     }
     for p in paths {
         if quiet {

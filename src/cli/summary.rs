@@ -286,6 +286,11 @@ pub fn render(report: &AuditReport, paths: &[PathBuf], color: bool) -> String {
             report.provenance.catalog_checks
         );
     }
+    // A `--policies` overlay changed the catalog: say which checks and libraries, so that
+    // nobody takes these verdicts for the built-in catalog's.
+    if let Some(o) = &report.provenance.overlay {
+        let _ = writeln!(out, "{}", terminal(&o.describe()));
+    }
     findings_table(&mut out, report, color);
     drift_table(&mut out, report, color);
     out.push('\n');

@@ -110,6 +110,11 @@ codes! {
     AccountFileEnvironment = "O003", Error, "account file: an environment the baseline does not define";
     AccountFileDuplicate = "O004", Error, "account file: an account listed twice";
     OrgRecord = "O005", Error, "org scan output: an account record or shard file that cannot be merged";
+    OrgMixedRuns = "O006", Error, "org scan output: shards of different runs (inputs, options, shard count or account list differ)";
+    OrgVerdictMismatch = "O007", Error, "org scan output: an account record or report that its own report, results or snapshot contradict";
+    OrgSchemaVersion = "O008", Error, "org scan output: a schema_version this build does not read";
+    OrgShardInvalid = "O009", Error, "org scan output: a shard file with values the tool never writes (0 shards, an index out of range, a bad account id)";
+    OrgUnlistedAccount = "O010", Error, "org scan output: an account directory the shard file does not list, or that belongs to another shard";
     ConfigUnreadable = "C001", Error, "configuration file: cannot be read (missing, a directory, unreadable, not UTF-8)";
     ConfigUnknownOption = "C002", Error, "configuration file: a key that is no option of any command";
     ConfigWrongType = "C003", Error, "configuration file: a value of the wrong YAML type, or a file that is not a mapping";

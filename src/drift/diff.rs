@@ -17,9 +17,10 @@
 //! diff compares typed resources first (cheap `PartialEq`) and only turns the ones that differ
 //! into JSON to find the changed paths, which keeps two 100,000-resource snapshots well under
 //! the two-second budget (see `benches/drift_diff.rs`).
+//!
+//! This module compares; `report::diff` renders the outcome (Markdown, HTML).
 
 use std::collections::{BTreeSet, HashMap};
-use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -32,7 +33,6 @@ use crate::model::{
     AuditReport, CheckResult, CollectionError, CollectionInfo, DriftItem, ResourceMeta, Severity, Snapshot, Status,
     COLLECTIONS, REPORT_SCHEMA_VERSION, SNAPSHOT_SCHEMA_VERSION,
 };
-use crate::report::markdown::escape;
 
 /// Why two files could not be compared.
 #[derive(Debug, thiserror::Error)]
@@ -152,13 +152,6 @@ impl DiffOutcome {
 
     pub fn to_json(&self) -> Value {
         serde_json::to_value(self).unwrap_or(Value::Null)
-    }
-
-    pub fn to_markdown(&self) -> String {
-        match self {
-            DiffOutcome::Snapshots(d) => d.to_markdown(),
-            DiffOutcome::Reports(d) => d.to_markdown(),
-        }
     }
 }
 
@@ -584,180 +577,6 @@ pub fn diff_reports(old: &AuditReport, new: &AuditReport) -> ReportDiff {
     d
 }
 
-// ------------------------------------------------------------------ Markdown
-
-/// A table cell: account data cut to 120 characters, then escaped by the Markdown report's
-/// escaper (tables, HTML, links, code spans, terminal controls: one rule for both).
-fn cell(s: &str) -> String {
-    if s.chars().count() > 120 {
-        escape(&(s.chars().take(117).collect::<String>() + "..."))
-    } else {
-        escape(s)
-    }
-}
-
-fn json_cell(v: &Value) -> String {
-    match v {
-        Value::String(s) => cell(s),
-        other => cell(&other.to_string()),
-    }
-}
-
-impl SnapshotDiff {
-    pub fn to_markdown(&self) -> String {
-        let mut md = String::new();
-        let _ = writeln!(md, "## Snapshot diff\n");
-        let _ = writeln!(md, "Old: {} · New: {}\n", cell(&self.old_collected_at), cell(&self.new_collected_at));
-        let _ = writeln!(
-            md,
-            "| Added | Removed | Changed | Not seen |\n| ---: | ---: | ---: | ---: |\n| {} | {} | {} | {} |\n",
-            self.added.len(),
-            self.removed.len(),
-            self.changed.len(),
-            self.not_seen_in_new.len() + self.not_seen_in_old.len()
-        );
-        for (title, list) in [
-            ("Added", &self.added),
-            ("Removed", &self.removed),
-            ("Not seen in the new snapshot (its collection could not be listed)", &self.not_seen_in_new),
-            ("Not seen in the old snapshot (its collection could not be listed)", &self.not_seen_in_old),
-        ] {
-            if list.is_empty() {
-                continue;
-            }
-            let _ = writeln!(md, "### {title}\n\n| Collection | Name | ARN |\n| --- | --- | --- |");
-            for r in list {
-                let _ = writeln!(md, "| {} | {} | {} |", r.collection, cell(&r.name), cell(&r.arn));
-            }
-            md.push('\n');
-        }
-        if !self.unseen_collections.is_empty() {
-            let _ = writeln!(md, "### Collections not compared\n\n| Collection | Old | New |\n| --- | --- | --- |");
-            let why = |r: Option<UnseenReason>| match r {
-                None => "seen",
-                Some(UnseenReason::Absent) => "absent from the file",
-                Some(UnseenReason::ListingFailed) => "listing failed",
-            };
-            for u in &self.unseen_collections {
-                let _ = writeln!(md, "| {} | {} | {} |", u.collection, why(u.old), why(u.new));
-            }
-            md.push('\n');
-        }
-        if !(self.old_collection_errors.is_empty() && self.new_collection_errors.is_empty()) {
-            let _ = writeln!(
-                md,
-                "### Collection errors\n\n| Snapshot | Service | Operation | Region | Resource | Error | Message |\n| --- | --- | --- | --- | --- | --- | --- |"
-            );
-            for (side, list) in [("old", &self.old_collection_errors), ("new", &self.new_collection_errors)] {
-                for e in list {
-                    let _ = writeln!(
-                        md,
-                        "| {side} | {} | {} | {} | {} | {} | {} |",
-                        cell(&e.service),
-                        cell(&e.operation),
-                        cell(&e.region),
-                        cell(e.resource.as_deref().unwrap_or("")),
-                        cell(&e.error_code),
-                        cell(&e.message)
-                    );
-                }
-            }
-            md.push('\n');
-        }
-        if !self.changed.is_empty() {
-            let _ = writeln!(
-                md,
-                "### Changed\n\n| Collection | Name | Attribute | Old | New |\n| --- | --- | --- | --- | --- |"
-            );
-            for r in &self.changed {
-                for c in &r.changes {
-                    let name = if r.name.is_empty() { &r.arn } else { &r.name };
-                    let _ = writeln!(
-                        md,
-                        "| {} | {} | {} | {} | {} |",
-                        r.collection,
-                        cell(name),
-                        cell(&c.path),
-                        json_cell(&c.old),
-                        json_cell(&c.new)
-                    );
-                }
-            }
-            md.push('\n');
-        }
-        md
-    }
-}
-
-impl ReportDiff {
-    pub fn to_markdown(&self) -> String {
-        let mut md = String::new();
-        let _ = writeln!(md, "## Findings diff\n");
-        let _ = writeln!(md, "Old: {} · New: {}\n", cell(&self.old_collected_at), cell(&self.new_collected_at));
-        let _ = writeln!(
-            md,
-            "| New | Regressed | Resolved | Still failing | Now unknown |\n| ---: | ---: | ---: | ---: | ---: |\n| {} | {} | {} | {} | {} |\n",
-            self.new.len(),
-            self.regressed.len(),
-            self.resolved.len(),
-            self.still_failing.len(),
-            self.now_unknown.len()
-        );
-        let status = |s: Option<Status>| s.map_or("—", Status::as_str);
-        for (title, list) in [
-            ("New", &self.new),
-            ("Regressed", &self.regressed),
-            ("Resolved", &self.resolved),
-            ("Now unknown", &self.now_unknown),
-            ("Still failing", &self.still_failing),
-        ] {
-            if list.is_empty() {
-                continue;
-            }
-            let _ = writeln!(
-                md,
-                "### {title}\n\n| Severity | Check | Resource | Was | Now |\n| --- | --- | --- | --- | --- |"
-            );
-            for f in list {
-                let _ = writeln!(
-                    md,
-                    "| {} | {} | {} | {} | {} |",
-                    f.severity,
-                    cell(&f.check_id),
-                    cell(&f.resource_arn),
-                    status(f.old_status),
-                    status(f.new_status)
-                );
-            }
-            md.push('\n');
-        }
-        if self.drift_compared {
-            for (title, list) in [("New drift", &self.drift_new), ("Resolved drift", &self.drift_resolved)] {
-                if list.is_empty() {
-                    continue;
-                }
-                let _ = writeln!(
-                    md,
-                    "### {title}\n\n| Severity | Kind | Element | State | Attribute |\n| --- | --- | --- | --- | --- |"
-                );
-                for i in list {
-                    let _ = writeln!(
-                        md,
-                        "| {} | {} | {} | {} | {} |",
-                        i.severity,
-                        i.kind,
-                        cell(&i.element),
-                        i.state.as_str(),
-                        cell(i.attribute.as_deref().unwrap_or(""))
-                    );
-                }
-                md.push('\n');
-            }
-        }
-        md
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::testutil::*;
@@ -797,7 +616,7 @@ mod tests {
         assert_eq!((rds.changes[0].old.clone(), rds.changes[0].new.clone()), (Value::Bool(true), Value::Bool(false)));
         let outcome = DiffOutcome::Snapshots(d);
         assert!(outcome.has_new_or_regressed());
-        let md = outcome.to_markdown();
+        let md = crate::report::diff::markdown(&outcome);
         assert!(md.contains("| rds.db_instances | flowforge-prod-metadata | multi\\_az | true | false |"), "{md}");
         assert!(!DiffOutcome::Snapshots(diff_snapshots(&old, &old)).has_new_or_regressed());
     }
@@ -934,7 +753,7 @@ mod tests {
         assert!(d.removed.is_empty(), "{:?}", d.removed);
         assert_eq!(d.not_seen_in_new.len(), buckets.len());
         assert_eq!(d.new_collection_errors.len(), 1);
-        let md = d.to_markdown();
+        let md = crate::report::diff::markdown(&DiffOutcome::Snapshots(d.clone()));
         assert!(md.contains(&format!("| 0 | 0 | 0 | {} |", buckets.len())), "{md}");
         assert!(md.contains("### Not seen in the new snapshot"), "{md}");
         assert!(md.contains("| new | s3 | ListBuckets | eu-central-1 |  | AccessDenied | not authorized |"), "{md}");
@@ -994,7 +813,7 @@ mod tests {
                 ("r6".into(), None, Some(Status::Error)),
             ]
         );
-        assert!(d.to_markdown().contains("| 0 | 0 | 0 | 0 | 5 |"));
+        assert!(crate::report::diff::markdown(&DiffOutcome::Reports(d.clone())).contains("| 0 | 0 | 0 | 0 | 5 |"));
         let only_pass_to_unknown = diff_reports(
             &report(vec![result("A", "r1", Status::Pass)], None),
             &report(vec![result("A", "r1", Status::Unknown)], None),
@@ -1005,39 +824,6 @@ mod tests {
             &report(vec![result("A", "r1", Status::Unknown)], None),
         );
         assert!(!DiffOutcome::Reports(still_unknown).has_new_or_regressed());
-    }
-
-    /// Hostile names and ARNs cannot open HTML, links or code spans, break a table row or
-    /// carry terminal controls into `diff --format md`.
-    #[test]
-    fn markdown_diff_escapes_hostile_names() {
-        let old = compliant_snapshot();
-        let mut new = old.clone();
-        let hostile = [
-            "<img src=x onerror=alert(1)>",
-            "[click](javascript:alert(1))",
-            "x\u{1b}]0;pwned\u{7}\u{1b}[2J",
-            "a|b\r\ngate: PASSED",
-            "`code`\u{202e}LIAF",
-            "\u{9b}31m",
-        ];
-        for (i, h) in hostile.iter().enumerate() {
-            let mut b = new.s3.buckets[0].clone();
-            b.meta.arn = format!("arn:aws:s3:::{h}{i}");
-            b.meta.name = (*h).to_owned();
-            new.s3.buckets.push(b);
-        }
-        new.rds.db_instances[0].meta.name = "<script>alert(1)</script>".into();
-        new.rds.db_instances[0].multi_az = Some(false);
-        let md = diff_snapshots(&old, &new).to_markdown();
-        for bad in ["<img", "<script", "[click](javascript", "\u{1b}", "\u{7}", "\r", "\u{202e}", "\u{9b}", "`code`"] {
-            assert!(!md.contains(bad), "{bad:?} in\n{md}");
-        }
-        for line in md.lines().filter(|l| l.starts_with("| s3.buckets")) {
-            assert_eq!(line.replace("\\|", "").matches('|').count(), 4, "{line}");
-        }
-        assert!(md.contains("&lt;script&gt;alert(1)&lt;/script&gt;"), "{md}");
-        assert!(md.contains("\\[click\\](javascript:alert(1))"), "{md}");
     }
 
     /// Two resources in every collection of the registry, with distinct ARNs.

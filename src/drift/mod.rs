@@ -82,18 +82,44 @@ pub fn unverified_elements(snapshot: &Snapshot, view: &EnvView) -> Vec<String> {
 /// not read.
 pub(crate) struct Gaps<'a> {
     errors: &'a [CollectionError],
+    /// The ARN of every resource in the snapshot, when some error names a resource (to tell a
+    /// resource left out of its collection from one kept with a field unknown).
+    seen: Option<std::collections::HashSet<&'a str>>,
 }
 
 impl<'a> Gaps<'a> {
     pub(crate) fn new(s: &'a Snapshot) -> Self {
-        Gaps { errors: &s.collection_errors }
+        let seen = s
+            .collection_errors
+            .iter()
+            .any(|e| e.resource.is_some())
+            .then(|| s.resource_metas().into_iter().map(|(_, m)| m.arn.as_str()).collect());
+        Gaps { errors: &s.collection_errors, seen }
     }
 
-    /// The collection (`s3.buckets`) could not be listed, in some region.
+    /// The collection (`s3.buckets`) is not known whole: it could not be listed in some
+    /// region, its listing for one parent failed (`DescribeListeners` of one load balancer), or
+    /// a resource it listed was left out because a read of that resource failed (a denied
+    /// `acm:DescribeCertificate`, `sns:GetTopicAttributes`, `iam:GetOpenIDConnectProvider`,
+    /// `wafv2:GetWebACLForResource`: the error names a resource the snapshot does not hold).
+    /// Either way, a declared element it lacks is not known to be missing (issue 22 items 6
+    /// and 12).
     pub(crate) fn list_failed(&self, collection: &str) -> bool {
         let Some(info) = collection_info(collection) else { return false };
         self.errors.iter().any(|e| {
-            e.resource.is_none() && e.service == info.service && info.list_operations.contains(&e.operation.as_str())
+            if e.service != info.service {
+                return false;
+            }
+            let op = e.operation.as_str();
+            match &e.resource {
+                None => info.list_operations.contains(&op),
+                // A listing for one parent (the listeners of a load balancer) failed.
+                Some(_) if info.list_operations.contains(&op) => true,
+                Some(arn) => {
+                    info.detail_operations.contains(&op)
+                        && !self.seen.as_ref().is_some_and(|s| s.contains(arn.as_str()))
+                }
+            }
         })
     }
 
@@ -212,5 +238,71 @@ mod tests {
         );
         assert_ne!(drift_id("architecture", "database", Some("multi_az")), drift_id("architecture", "database", None));
         assert_eq!(drift_id("a", "b", None).len(), 16);
+    }
+
+    /// Issue 22 item 6: a denied per-resource read left the resource out of its collection,
+    /// and drift reported the declared element MISSING ("not in the account"). When a read of a
+    /// resource failed and the resource is not in the snapshot, the element is unverified
+    /// instead; a failure on a resource that was kept (its other fields known) still lets a
+    /// truly absent element be MISSING.
+    #[test]
+    fn denied_per_resource_read_is_unverified_not_missing() {
+        use testutil::*;
+        let failed = |service: &str, operation: &str, arn: &str| CollectionError {
+            service: service.into(),
+            operation: operation.into(),
+            region: REGION.into(),
+            resource: Some(arn.into()),
+            error_code: "AccessDenied".into(),
+            message: "denied".into(),
+        };
+        let view = prod_view();
+        let missing = |s: &Snapshot| -> Vec<String> {
+            compute(s, &view, None)
+                .items
+                .iter()
+                .filter(|i| i.state == DriftState::Missing)
+                .map(|i| i.element.clone())
+                .collect()
+        };
+        let base = compliant_snapshot();
+        assert!(missing(&base).is_empty(), "{:?}", missing(&base));
+        // Each resource dropped by its collector because its read was denied.
+        let mut cases: Vec<(&str, Snapshot)> = Vec::new();
+        let mut s = base.clone();
+        let p = s.iam.oidc_providers.remove(0);
+        s.collection_errors.push(failed("iam", "GetOpenIDConnectProvider", &p.meta.arn));
+        cases.push(("oidc_provider", s));
+        let mut s = base.clone();
+        let t = s.sns.topics.remove(0);
+        s.collection_errors.push(failed("sns", "GetTopicAttributes", &t.meta.arn));
+        cases.push(("alarm_topic", s));
+        let mut s = base.clone();
+        let c = s.acm.certificates.remove(0);
+        s.collection_errors.push(failed("acm", "DescribeCertificate", &c.meta.arn));
+        cases.push(("certificate", s));
+        let mut s = base.clone();
+        let a = s.wafv2.associations.remove(0);
+        s.collection_errors.push(failed("wafv2", "GetWebACLForResource", &a.meta.arn));
+        cases.push(("waf_association", s));
+        // Issue 22 item 12: the listeners of the load balancer could not be listed (a fault).
+        let mut s = base.clone();
+        let lb = s.elbv2.load_balancers[0].meta.arn.clone();
+        s.elbv2.listeners.retain(|l| l.load_balancer_arn != lb);
+        s.collection_errors.push(failed("elasticloadbalancing", "DescribeListeners", &lb));
+        cases.push(("load_balancer:https_listener", s));
+        for (element, s) in &cases {
+            let m = missing(s);
+            assert!(m.is_empty(), "{element}: a denied read is reported MISSING: {m:?}");
+            let unverified = unverified_elements(s, &view);
+            assert!(unverified.iter().any(|u| u.starts_with(element)), "{element}: {unverified:?}");
+        }
+        // The same removal without an error is still MISSING; an error on a kept resource
+        // does not hide it.
+        let mut s = base.clone();
+        s.iam.oidc_providers.clear();
+        let kept = s.sns.topics[0].meta.arn.clone();
+        s.collection_errors.push(failed("sns", "ListSubscriptionsByTopic", &kept));
+        assert_eq!(missing(&s), vec!["oidc_provider".to_owned()]);
     }
 }

@@ -350,7 +350,7 @@ fn add_perimeter(s: &mut Snapshot) {
             ..meta("sns", "", "flowforge-prod-alerts", "flowforge-prod-alerts", &[])
         },
         kms_key_id: kms.clone(),
-        subscriptions: vec![sns::Subscription { protocol: "email".into(), confirmed: true }],
+        subscriptions: Some(vec![sns::Subscription { protocol: "email".into(), confirmed: true }]),
     });
     for (name, namespace, metric) in [
         ("flowforge-prod-prefect-run-failures", "FlowForge/Prefect", "FlowRunsFailed"),

@@ -179,6 +179,12 @@ struct ResourceIndex<'a> {
     list_errors: HashMap<(&'static str, &'a str), Vec<&'a CollectionError>>,
     /// resource ARN → errors of calls about that resource.
     resource_errors: HashMap<&'a str, Vec<&'a CollectionError>>,
+    /// Collection → (ARN → errors) of what was listed but not seen: a resource left out of the
+    /// snapshot because a read of it failed (its error names it), or the part of a collection
+    /// listed per parent whose listing failed (the listeners of a load balancer: the error
+    /// names the parent). UNKNOWN rows of their own in the collection's checks, and, for the
+    /// checks that read the collection beside their own, as blocking as a failed listing.
+    dropped: HashMap<&'static str, BTreeMap<&'a str, Vec<&'a CollectionError>>>,
 }
 
 impl<'a> ResourceIndex<'a> {
@@ -189,9 +195,27 @@ impl<'a> ResourceIndex<'a> {
         }
         let mut list_errors: HashMap<(&'static str, &'a str), Vec<&'a CollectionError>> = HashMap::new();
         let mut resource_errors: HashMap<&'a str, Vec<&'a CollectionError>> = HashMap::new();
+        let mut dropped: HashMap<&'static str, BTreeMap<&'a str, Vec<&'a CollectionError>>> = HashMap::new();
+        let known: std::collections::HashSet<&str> = if snapshot.collection_errors.iter().any(|e| e.resource.is_some())
+        {
+            by_collection.values().flatten().map(|m| m.arn.as_str()).collect()
+        } else {
+            Default::default()
+        };
         for err in &snapshot.collection_errors {
             if let Some(arn) = err.resource.as_deref() {
                 resource_errors.entry(arn).or_default().push(err);
+                let op = err.operation.as_str();
+                for info in crate::model::COLLECTIONS.iter().filter(|i| i.service == err.service) {
+                    // A listing for one parent (the listeners of a load balancer) leaves a part
+                    // of the collection unseen; a read of one resource leaves that resource
+                    // out when it is not in the snapshot.
+                    if info.list_operations.contains(&op)
+                        || (info.detail_operations.contains(&op) && !known.contains(arn))
+                    {
+                        dropped.entry(info.name).or_default().entry(arn).or_default().push(err);
+                    }
+                }
                 continue;
             }
             for info in crate::model::COLLECTIONS {
@@ -203,7 +227,18 @@ impl<'a> ResourceIndex<'a> {
                 }
             }
         }
-        ResourceIndex { by_collection, list_errors, resource_errors }
+        ResourceIndex { by_collection, list_errors, resource_errors, dropped }
+    }
+
+    /// Errors about resources of `collection` left out of the snapshot, in `region` (or global).
+    fn dropped_for(&self, collection: &str, region: &str) -> Vec<&'a CollectionError> {
+        self.dropped
+            .get(collection)
+            .into_iter()
+            .flat_map(|m| m.values().flatten())
+            .filter(|e| e.region == region || e.region == "global" || region == "global")
+            .copied()
+            .collect()
     }
 
     /// List-level errors of `collection` that affect a resource in `region`.
@@ -337,7 +372,12 @@ fn judge_check(
         }
         // Nothing collected, no error to say why, for a collection the environment requires:
         // the snapshot is incomplete (or hand-trimmed), and an empty list is not a PASS.
-        if resources.is_empty() && !listed_errors && output.applies && cx.required.contains(info.name) {
+        if resources.is_empty()
+            && !listed_errors
+            && !index.dropped.contains_key(info.name)
+            && output.applies
+            && cx.required.contains(info.name)
+        {
             let arn = collection_arn(&snapshot.partition, "global", &snapshot.account_id, info.name);
             let message = format!(
                 "could not be audited: nothing was collected for {}, which this environment requires \
@@ -370,6 +410,7 @@ fn judge_check(
             cx.required.contains(*c)
                 && !index.by_collection.contains_key(c)
                 && !index.list_errors.keys().any(|(coll, _)| coll == c)
+                && !index.dropped.contains_key(c)
         })
         .collect();
     let missing_message = format!(
@@ -386,7 +427,19 @@ fn judge_check(
         errs.extend(
             blocking_errors
                 .entry(r.region.as_str())
-                .or_insert_with(|| blocking.iter().flat_map(|coll| index.list_errors_for(coll, &r.region)).collect())
+                .or_insert_with(|| {
+                    let mut e: Vec<&CollectionError> =
+                        blocking.iter().flat_map(|coll| index.list_errors_for(coll, &r.region)).collect();
+                    // A resource the check reads beside its own, left out because its read
+                    // failed: the verdict may rest on it.
+                    e.extend(
+                        blocking
+                            .iter()
+                            .filter(|c| **c != meta.collection.as_str())
+                            .flat_map(|coll| index.dropped_for(coll, &r.region)),
+                    );
+                    e
+                })
                 .iter()
                 .copied(),
         );
@@ -415,6 +468,16 @@ fn judge_check(
             results.push(mk(Status::NotApplicable, &r.arn, &r.name, &r.region, "outside the check's scope (the check judges only the resources its `in_scope` rule selects; see its description)".to_owned(), Vec::new()));
         } else {
             results.push(mk(Status::Pass, &r.arn, &r.name, &r.region, String::new(), Vec::new()));
+        }
+    }
+    // A resource of the check's own collection that was listed but left out because a read of
+    // it failed: UNKNOWN on that resource, never silently absent (issue 22 item 6).
+    if let Some(left_out) = index.dropped.get(meta.collection.as_str()) {
+        for (arn, errs) in left_out {
+            if seen.insert(*arn) {
+                let region = errs.first().map_or_else(|| region_of_arn(arn), |e| e.region.clone());
+                results.push(mk(Status::Unknown, arn, arn, &region, unknown_message(errs), error_evidence(errs)));
+            }
         }
     }
     // A deny on an ARN that is not in the collection is still a finding: never dropped.
@@ -525,8 +588,10 @@ pub fn peak_rss_mib() -> u64 {
 }
 
 fn proc_status_kib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
+    // Through the bounded reader like every file (a /proc file reports length 0).
+    crate::fsio::read_bounded(std::path::Path::new("/proc/self/status"), 1 << 16)
         .ok()
+        .and_then(|b| String::from_utf8(b).ok())
         .and_then(|s| {
             s.lines()
                 .find_map(|l| l.strip_prefix(field).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok()))
@@ -756,5 +821,104 @@ mod tests {
         let (_, results) = judge_check(&cx, &meta, &BTreeSet::new(), Ok(applies));
         assert_eq!(results.len(), 1, "{results:?}");
         assert!(results[0].message.contains("DescribeDBInstances (AccessDenied)"), "{}", results[0].message);
+    }
+
+    /// Issue 22 item 6: a denied per-resource read was reported as a finding. Denying, one at
+    /// a time, `iam:GetOpenIDConnectProvider` (the provider left out: FF-EKS-003 failed),
+    /// `sns:ListSubscriptionsByTopic` (the topic kept with no subscriptions: FF-CW-001 failed),
+    /// `acm:DescribeCertificate`, `sns:GetTopicAttributes` and `wafv2:GetWebACLForResource`
+    /// (each resource left out of its own collection, its checks silent about it): no FAIL
+    /// comes of it, the resource left out has an UNKNOWN row of its own in its collection's
+    /// checks, and the checks reading it are UNKNOWN.
+    #[test]
+    fn denied_per_resource_read_is_unknown_not_a_finding() {
+        let catalog = Catalog::builtin().unwrap();
+        let (base, view) = example("prod-compliant");
+        let baseline_fails: BTreeSet<(String, String)> = evaluate(&base, None, &catalog, view.clone())
+            .unwrap()
+            .results
+            .iter()
+            .filter(|r| r.status == Status::Fail)
+            .map(|r| (r.check_id.clone(), r.resource_arn.clone()))
+            .collect();
+        let denied = |s: &mut Snapshot, service: &str, operation: &str, arn: &str| {
+            s.collection_errors.push(CollectionError {
+                service: service.into(),
+                operation: operation.into(),
+                region: base.regions[0].clone(),
+                resource: Some(arn.into()),
+                error_code: "AccessDenied".into(),
+                message: "denied".into(),
+            });
+        };
+        let status = |eval: &Evaluation, id: &str, arn: &str| -> Option<Status> {
+            eval.results.iter().find(|r| r.check_id == id && r.resource_arn == arn).map(|r| r.status)
+        };
+        let new_fails = |eval: &Evaluation| -> Vec<String> {
+            eval.results
+                .iter()
+                .filter(|r| {
+                    r.status == Status::Fail && !baseline_fails.contains(&(r.check_id.clone(), r.resource_arn.clone()))
+                })
+                .map(|r| format!("{} {}", r.check_id, r.resource_arn))
+                .collect()
+        };
+        let cluster = base.eks.clusters[0].meta.arn.clone();
+
+        let mut s = base.clone();
+        let p = s.iam.oidc_providers.remove(0);
+        denied(&mut s, "iam", "GetOpenIDConnectProvider", &p.meta.arn);
+        let eval = evaluate(&s, None, &catalog, view.clone()).unwrap();
+        assert!(new_fails(&eval).is_empty(), "{:?}", new_fails(&eval));
+        assert_eq!(status(&eval, "FF-EKS-003", &cluster), Some(Status::Unknown));
+
+        let mut s = base.clone();
+        let topic = s.sns.topics[0].meta.arn.clone();
+        s.sns.topics[0].subscriptions = None;
+        denied(&mut s, "sns", "ListSubscriptionsByTopic", &topic);
+        let eval = evaluate(&s, None, &catalog, view.clone()).unwrap();
+        assert!(new_fails(&eval).is_empty(), "{:?}", new_fails(&eval));
+        assert!(eval.results.iter().any(|r| r.check_id == "FF-CW-001" && r.status == Status::Unknown));
+
+        // Issue 22 item 12: the listeners of the load balancer could not be listed (a fault):
+        // the listener checks are UNKNOWN on it, nothing fails.
+        let mut s = base.clone();
+        let lb = s.elbv2.load_balancers[0].meta.arn.clone();
+        s.elbv2.listeners.retain(|l| l.load_balancer_arn != lb);
+        denied(&mut s, "elasticloadbalancing", "DescribeListeners", &lb);
+        let eval = evaluate(&s, None, &catalog, view.clone()).unwrap();
+        assert!(new_fails(&eval).is_empty(), "DescribeListeners: {:?}", new_fails(&eval));
+        let listener_checks: BTreeSet<&str> = catalog
+            .checks()
+            .iter()
+            .filter(|c| c.meta.collection == "elbv2.listeners")
+            .map(|c| c.meta.id.as_str())
+            .collect();
+        assert!(!listener_checks.is_empty());
+        for id in &listener_checks {
+            assert_eq!(
+                status(&eval, id, &lb),
+                Some(Status::Unknown),
+                "{id} on the load balancer whose listeners are unseen"
+            );
+        }
+
+        for (service, operation, collection) in [
+            ("acm", "DescribeCertificate", "acm"),
+            ("sns", "GetTopicAttributes", "sns"),
+            ("wafv2", "GetWebACLForResource", "wafv2"),
+        ] {
+            let mut s = base.clone();
+            let arn = match collection {
+                "acm" => s.acm.certificates.remove(0).meta.arn,
+                "sns" => s.sns.topics.remove(0).meta.arn,
+                _ => s.wafv2.associations.remove(0).meta.arn,
+            };
+            denied(&mut s, service, operation, &arn);
+            let eval = evaluate(&s, None, &catalog, view.clone()).unwrap();
+            assert!(new_fails(&eval).is_empty(), "{operation}: {:?}", new_fails(&eval));
+            let own: Vec<&CheckResult> = eval.results.iter().filter(|r| r.resource_arn == arn).collect();
+            assert!(!own.is_empty() && own.iter().all(|r| r.status == Status::Unknown), "{operation}: {own:?}");
+        }
     }
 }

@@ -27,8 +27,8 @@
 pub mod signing;
 
 use crate::diag::{Code, Problem};
-use std::collections::BTreeMap;
-use std::io::{Read, Write};
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
 use std::path::{Component, Path};
 
 use serde::{Deserialize, Serialize};
@@ -249,24 +249,52 @@ pub fn report_path(format: Format) -> String {
 /// Every regular file of a bundle, read once, and every entry refused.
 #[derive(Debug, Default)]
 pub struct Tree {
-    /// Relative `/`-separated path → bytes.
+    /// Relative `/`-separated path → bytes, for the files a bundle holds (those with a
+    /// [`role`], the manifest and its signature).
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Regular files the tool never writes into a bundle: listed, never read (their content
+    /// cannot matter, and a planted multi-gigabyte file must not be loaded to say so).
+    pub unread: Vec<String>,
     /// Symbolic links, special files and unusable names, each with why it was refused.
     pub refused: Vec<String>,
 }
 
-/// Reads every file under `dir` without following a symbolic link: a link (to a file or to a
-/// directory), a FIFO, a socket or a device is refused and listed, never opened. Files are read
-/// here once; verification works on these bytes only, so nothing can swap a file between its
-/// hash check and its use.
+/// How deep a bundle's directories go at most: the deepest file the tool writes is
+/// `policies/overlay/aws/<service>/<check>.rego` (five components).
+pub const MAX_DEPTH: usize = 8;
+/// Entries (files and directories) a bundle holds at most: the catalog is a few hundred files.
+pub const MAX_ENTRIES: usize = 20_000;
+
+/// Reads a bundle without following a symbolic link: a link (to a file or to a directory), a
+/// FIFO, a socket or a device is refused and listed, never opened. The manifest is read first;
+/// then the files of the bundle's layout that it lists are read here once, each through the
+/// shared bounded reader ([`crate::fsio::read_no_follow`]: at most the input limit), and
+/// verification works on these bytes only, so nothing can swap a file between its hash check
+/// and its use. Any other file is listed unread (issue 22 item 4: a planted sparse gigabyte was
+/// loaded whole); the walk stops at [`MAX_DEPTH`] levels and [`MAX_ENTRIES`] entries.
 pub fn read_tree(dir: &Path) -> Result<Tree, EvidenceError> {
     let mut tree = Tree::default();
     let meta = std::fs::metadata(dir).map_err(|source| io(dir, source))?;
     if !meta.is_dir() {
         return Err(io(dir, std::io::Error::other("not a directory")));
     }
-    walk(dir, "", &mut tree)?;
+    // The manifest first: only the files it lists are read (a file it does not list is
+    // reported as added, whatever it holds).
+    // A manifest that is a link or a special file is refused by the walk like any entry.
+    let manifest_path = dir.join(MANIFEST);
+    let mut listed = BTreeSet::new();
+    if std::fs::symlink_metadata(&manifest_path).is_ok_and(|m| m.file_type().is_file()) {
+        let bytes = crate::fsio::read_no_follow(&manifest_path).map_err(|source| io(&manifest_path, source))?;
+        if let Ok(m) = serde_json::from_slice::<Manifest>(&bytes) {
+            listed = m.files.into_keys().collect();
+        }
+        tree.files.insert(MANIFEST.to_owned(), bytes);
+    }
+    let mut walk = Walk { listed, entries: 0, tree };
+    walk.dir(dir, "", 0)?;
+    let mut tree = walk.tree;
     tree.refused.sort();
+    tree.unread.sort();
     Ok(tree)
 }
 
@@ -274,51 +302,70 @@ fn io(path: &Path, source: std::io::Error) -> EvidenceError {
     EvidenceError::Io { path: path.display().to_string(), source }
 }
 
-fn walk(dir: &Path, prefix: &str, tree: &mut Tree) -> Result<(), EvidenceError> {
-    let mut entries = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|source| io(dir, source))? {
-        entries.push(entry.map_err(|source| io(dir, source))?);
-    }
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let path = entry.path();
-        let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
-            tree.refused
-                .push(format!("{prefix}{}: a file name that is not UTF-8", entry.file_name().to_string_lossy()));
-            continue;
-        };
-        let rel = format!("{prefix}{name}");
-        // `DirEntry::file_type` does not follow symbolic links.
-        let kind = entry.file_type().map_err(|source| io(&path, source))?;
-        if kind.is_symlink() {
-            tree.refused.push(format!("{rel}: a symbolic link (refused, not followed: a bundle is self-contained)"));
-        } else if kind.is_dir() {
-            walk(&path, &format!("{rel}/"), tree)?;
-        } else if kind.is_file() {
-            let bytes = read_no_follow(&path)?;
-            tree.files.insert(rel, bytes);
-        } else {
-            tree.refused.push(format!("{rel}: not a regular file (refused)"));
-        }
-    }
-    Ok(())
+/// The state of one walk over a bundle.
+struct Walk {
+    /// The paths the manifest lists.
+    listed: BTreeSet<String>,
+    entries: usize,
+    tree: Tree,
 }
 
-/// Reads a regular file, refusing to open it through a symbolic link that replaced it since
-/// the directory was listed, or to block on a FIFO put in its place.
-fn read_no_follow(path: &Path) -> Result<Vec<u8>, EvidenceError> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut opts, libc::O_NOFOLLOW | libc::O_NONBLOCK);
-    let mut file = opts.open(path).map_err(|source| io(path, source))?;
-    let meta = file.metadata().map_err(|source| io(path, source))?;
-    if !meta.is_file() {
-        return Err(io(path, std::io::Error::other("not a regular file")));
+impl Walk {
+    /// Whether verification reads the file at `rel`: the signature, and the files of the
+    /// bundle's layout that the manifest lists (the manifest itself is read first).
+    fn reads(&self, rel: &str) -> bool {
+        rel == SIGNATURE || (role(rel).is_some() && self.listed.contains(rel))
     }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.read_to_end(&mut bytes).map_err(|source| io(path, source))?;
-    Ok(bytes)
+
+    fn dir(&mut self, dir: &Path, prefix: &str, depth: usize) -> Result<(), EvidenceError> {
+        if depth >= MAX_DEPTH {
+            self.tree
+                .refused
+                .push(format!("{prefix}: directories nested more than {MAX_DEPTH} deep (refused, not read)"));
+            return Ok(());
+        }
+        let mut entries = Vec::new();
+        for entry in std::fs::read_dir(dir).map_err(|source| io(dir, source))? {
+            self.entries += 1;
+            if self.entries > MAX_ENTRIES {
+                return Err(io(
+                    dir,
+                    std::io::Error::other(format!("more than {MAX_ENTRIES} entries: not an evidence bundle")),
+                ));
+            }
+            entries.push(entry.map_err(|source| io(dir, source))?);
+        }
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            let path = entry.path();
+            let Some(name) = entry.file_name().to_str().map(str::to_owned) else {
+                self.tree
+                    .refused
+                    .push(format!("{prefix}{}: a file name that is not UTF-8", entry.file_name().to_string_lossy()));
+                continue;
+            };
+            let rel = format!("{prefix}{name}");
+            // `DirEntry::file_type` does not follow symbolic links.
+            let kind = entry.file_type().map_err(|source| io(&path, source))?;
+            if kind.is_symlink() {
+                self.tree
+                    .refused
+                    .push(format!("{rel}: a symbolic link (refused, not followed: a bundle is self-contained)"));
+            } else if kind.is_dir() {
+                self.dir(&path, &format!("{rel}/"), depth + 1)?;
+            } else if kind.is_file() && rel == MANIFEST {
+                // Read before the walk.
+            } else if kind.is_file() && self.reads(&rel) {
+                let bytes = crate::fsio::read_no_follow(&path).map_err(|source| io(&path, source))?;
+                self.tree.files.insert(rel, bytes);
+            } else if kind.is_file() {
+                self.tree.unread.push(rel);
+            } else {
+                self.tree.refused.push(format!("{rel}: not a regular file (refused)"));
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Creates `path` with `mode` from the start (a secret key is never readable by others, not
@@ -489,7 +536,9 @@ mod tests {
         std::os::unix::fs::symlink(outside.path().join("secret"), dir.path().join("inputs/link")).unwrap();
         std::os::unix::fs::symlink(outside.path(), dir.path().join("dirlink")).unwrap();
         let tree = read_tree(dir.path()).unwrap();
-        assert_eq!(tree.files.keys().collect::<Vec<_>>(), ["inputs/a"]);
+        // `inputs/a` is no file of a bundle: listed, not read.
+        assert!(tree.files.is_empty(), "{:?}", tree.files.keys());
+        assert_eq!(tree.unread, ["inputs/a"]);
         assert_eq!(tree.refused.len(), 2, "{:?}", tree.refused);
         assert!(tree.refused.iter().all(|r| r.contains("symbolic link")), "{:?}", tree.refused);
     }

@@ -11,7 +11,10 @@ use std::collections::BTreeMap;
 use crate::model::{CheckResult, DriftReport, DriftState, GateDecision, Severity, Status};
 
 /// The thresholds in force for one run (baseline environment defaults, then CLI overrides).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Serialised into an organisation scan's shard file, so that `merge` re-runs [`decide`] with
+/// the thresholds each account was judged by.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GatePolicy {
     /// A FAIL at or above this severity blocks.
     pub fail_on: Severity,

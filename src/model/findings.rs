@@ -115,6 +115,10 @@ pub struct CheckMeta {
     pub area: String,
     /// Where the check came from: `builtin:policies/aws/s3/tls_only.rego` or a file path.
     pub source: String,
+    /// The `--policies` overlay libraries its rules reach (`overlay:lib/flowforge.rego`): a
+    /// built-in check whose verdicts an overlay changed says so. Absent without an overlay.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overlay_libraries: Vec<String>,
 }
 
 /// One result row: a check applied to a resource.

@@ -65,6 +65,9 @@ pub struct Provenance {
     /// `--severity`); absent when every check of the catalog ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selection: Option<CheckSelection>,
+    /// What a `--policies` overlay changed in the catalog; absent without an overlay.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overlay: Option<OverlaySummary>,
 }
 
 /// Which checks a partial run selected, and which it left out.
@@ -85,6 +88,67 @@ pub struct CheckSelection {
     /// The catalog's checks this run did not evaluate (sorted); `provenance.catalog_checks`
     /// counts the whole catalog.
     pub not_run: Vec<String>,
+}
+
+/// What a `--policies` overlay changed: the verdicts of these checks are not the built-in
+/// catalog's. Every report format and the terminal summary name it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct OverlaySummary {
+    /// Built-in checks replaced by an overlay check of the same id.
+    pub checks_replaced: Vec<String>,
+    /// Checks the overlay adds.
+    pub checks_added: Vec<String>,
+    /// Built-in library files the overlay replaced (`lib/flowforge.rego`).
+    pub libraries_replaced: Vec<String>,
+    /// Library files the overlay adds.
+    pub libraries_added: Vec<String>,
+    /// Built-in checks whose rules reach an overlay library.
+    pub checks_through_libraries: Vec<String>,
+}
+
+impl OverlaySummary {
+    /// One line for a summary: what was replaced or added.
+    pub fn describe(&self) -> String {
+        let list = |v: &[String]| {
+            let mut s = v.iter().take(8).cloned().collect::<Vec<_>>().join(", ");
+            if v.len() > 8 {
+                s.push_str(&format!(" … and {} more", v.len() - 8));
+            }
+            s
+        };
+        let mut parts = Vec::new();
+        if !self.checks_replaced.is_empty() {
+            parts.push(format!(
+                "{} built-in check(s) replaced ({})",
+                self.checks_replaced.len(),
+                list(&self.checks_replaced)
+            ));
+        }
+        if !self.checks_added.is_empty() {
+            parts.push(format!("{} check(s) added ({})", self.checks_added.len(), list(&self.checks_added)));
+        }
+        if !self.libraries_replaced.is_empty() {
+            parts.push(format!(
+                "built-in librar(y/ies) replaced: {}, reached by {} built-in check(s) ({})",
+                list(&self.libraries_replaced),
+                self.checks_through_libraries.len(),
+                list(&self.checks_through_libraries)
+            ));
+        } else if !self.checks_through_libraries.is_empty() {
+            parts.push(format!(
+                "{} built-in check(s) reach overlay libraries ({})",
+                self.checks_through_libraries.len(),
+                list(&self.checks_through_libraries)
+            ));
+        }
+        if !self.libraries_added.is_empty() {
+            parts.push(format!("librar(y/ies) added: {}", list(&self.libraries_added)));
+        }
+        if parts.is_empty() {
+            parts.push("overlay files that change no check".to_owned());
+        }
+        format!("policy overlay in use: {}; these verdicts are not the built-in catalog's", parts.join("; "))
+    }
 }
 
 /// The whole result of an evaluation: what every report format renders.

@@ -98,10 +98,12 @@ pub struct CollectionInfo {
     pub name: &'static str,
     /// The IAM service prefix used in `collection_errors`.
     pub service: &'static str,
-    /// Operations whose failure for the whole collection (no resource) makes it unknown.
+    /// Operations whose failure for the whole collection (no resource) makes it unknown; a
+    /// failure naming a resource (a listing per parent: the listeners of one load balancer)
+    /// makes the part under that parent unknown.
     pub list_operations: &'static [&'static str],
     /// Operations made per resource; a failure naming a resource makes only that resource
-    /// unknown.
+    /// unknown (and, when the collector left it out, its absence too).
     pub detail_operations: &'static [&'static str],
     /// AWS CloudFormation's type of its resources (`AWS::S3::Bucket`, OCSF `resources[].type`);
     /// `None` when CloudFormation has none (OCSF then names the collection).

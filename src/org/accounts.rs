@@ -105,6 +105,9 @@ impl Shard {
     /// the shard count only (the first 8 bytes of its SHA-256, modulo the count), never on the
     /// listing order or on which other accounts exist.
     pub fn contains(self, account_id: &str) -> bool {
+        if self.count == 0 {
+            return false;
+        }
         let digest = Sha256::digest(account_id.as_bytes());
         let mut first = [0u8; 8];
         first.copy_from_slice(&digest[..8]);
@@ -114,13 +117,14 @@ impl Shard {
 
 impl std::str::FromStr for Shard {
     type Err = String;
-    /// `I/N` with `0 <= I < N`.
+    /// `I/N` with `0 <= I < N <= MAX_SHARDS`.
     fn from_str(s: &str) -> Result<Shard, String> {
-        let bad = || format!("expected I/N with 0 <= I < N (e.g. 0/4), found {s:?}");
+        let max = super::merge::MAX_SHARDS;
+        let bad = || format!("expected I/N with 0 <= I < N <= {max} (e.g. 0/4), found {s:?}");
         let (i, n) = s.split_once('/').ok_or_else(bad)?;
         let index: u32 = i.trim().parse().map_err(|_| bad())?;
         let count: u32 = n.trim().parse().map_err(|_| bad())?;
-        if count == 0 || index >= count {
+        if count == 0 || index >= count || count > max {
             return Err(bad());
         }
         Ok(Shard { index, count })
@@ -187,7 +191,7 @@ mod tests {
     #[test]
     fn shard_parses_and_refuses() {
         assert_eq!("1/3".parse::<Shard>(), Ok(Shard { index: 1, count: 3 }));
-        for bad in ["3/3", "0/0", "1", "a/2", "-1/2", ""] {
+        for bad in ["3/3", "0/0", "1", "a/2", "-1/2", "", "0/10001", "0/4294967295"] {
             assert!(bad.parse::<Shard>().is_err(), "{bad:?}");
         }
     }

@@ -16,7 +16,10 @@ use std::sync::{Arc, Mutex};
 use futures::StreamExt;
 
 use super::accounts::{AccountFile, Shard};
-use super::summary::{self, AccountRecord, AccountState, OrgSummary, Scp, ScpEvidence, ShardFile, SCPS_NOT_APPLIED};
+use super::merge;
+use super::summary::{
+    self, AccountRecord, AccountState, OrgRun, OrgSummary, Scp, ScpEvidence, ShardFile, SCPS_NOT_APPLIED,
+};
 use crate::audit::{self, AuditError, AuditOptions, Inputs, LoadedSnapshot};
 use crate::aws::org::{OrgAccount, OrgApi};
 use crate::aws::{self, CallError, ConnectError, ConnectOptions};
@@ -62,6 +65,10 @@ pub enum OrgError {
     Write { path: String, message: String },
     #[error("could not start the async runtime: {0}")]
     Runtime(String),
+    /// The records just written do not read back as one consistent run (a bug, or the output
+    /// directory changed under the scan).
+    #[error("{0}")]
+    Records(String),
 }
 
 fn write_err(path: &Path, e: impl std::fmt::Display) -> OrgError {
@@ -103,8 +110,10 @@ pub async fn run(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, O
 
     let accounts = discover(&org, opts).await?;
     let targets: Vec<OrgAccount> = accounts.iter().filter(|a| opts.shard.contains(&a.id)).cloned().collect();
-    let shard_file = ShardFile::new(opts.shard, accounts.iter().map(|a| a.id.clone()).collect());
+    let shard_file =
+        ShardFile::new(opts.shard, accounts.iter().map(|a| a.id.clone()).collect(), run_options(opts, &inputs));
     summary::write_shard_file(&out, &shard_file).map_err(|e| write_err(&out, e))?;
+    remove_stale_records(&out, &targets)?;
 
     let partition = session.partition.clone();
     // SCPs never apply to the management account: without knowing which it is, no account's
@@ -131,17 +140,87 @@ pub async fn run(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, O
         records.push(record);
     }
     records.sort_by(|a, b| a.account_id.cmp(&b.account_id));
-    for r in records.iter().filter(|r| r.state == AccountState::Unmapped) {
-        warnings.push(format!(
-            "account {} ({}) has no environment: {}; listed, not judged",
-            r.account_id,
-            r.name,
-            r.error.as_deref().unwrap_or_default()
-        ));
+    for r in &records {
+        let why = r.error.as_deref().unwrap_or_default();
+        match r.state {
+            AccountState::Unmapped => warnings
+                .push(format!("account {} ({}) has no environment: {why}; listed, not judged", r.account_id, r.name)),
+            AccountState::EnvironmentUnknown => warnings.push(format!(
+                "account {} ({}): its environment could not be determined: {why}; not judged, the organisation fails",
+                r.account_id, r.name
+            )),
+            _ => {}
+        }
     }
-    let summary = OrgSummary::from_records(records);
+    // The summary from the files just written, read back as `merge` reads them (every verdict
+    // re-derived from the account's report): a single run and a merge of shards are one path.
+    let read = merge::read_run(std::slice::from_ref(&out))
+        .map_err(|p| OrgError::Records(crate::diag::render("the scan's own output", &p)))?;
+    if read != records {
+        return Err(OrgError::Records("the records read back differ from the records written".to_owned()));
+    }
+    let summary = OrgSummary::from_records(read);
     let paths = summary.write(&out).map_err(|e| write_err(&out, e))?;
     Ok(OrgOutcome { summary, paths, warnings })
+}
+
+/// A run's records are a set, as a run's reports are: a record left in `out` by an earlier run
+/// for an account this run does not audit would contradict its shard file (and `merge` would
+/// refuse the directory), so its `account.json` is removed first. Only that file of the tool's
+/// own is touched, in a real directory (a link of that name is removed, never followed; a
+/// linked directory is left alone); the rest of the earlier account directory stays.
+fn remove_stale_records(out: &Path, targets: &[OrgAccount]) -> Result<(), OrgError> {
+    let current: std::collections::BTreeSet<&str> = targets.iter().map(|a| a.id.as_str()).collect();
+    let Ok(entries) = std::fs::read_dir(out) else { return Ok(()) };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        // A directory only (`file_type` does not follow links): never into a linked one.
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if !is_dir || !super::accounts::is_account_id(&name) || current.contains(name.as_str()) {
+            continue;
+        }
+        let record = entry.path().join(summary::ACCOUNT_FILE);
+        match std::fs::remove_file(&record) {
+            Ok(()) => tracing::info!(account = %name, "removed the record of an earlier run"),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(write_err(&record, e)),
+        }
+    }
+    Ok(())
+}
+
+/// The run's inputs and options, as every shard file of it records them.
+fn run_options(opts: &OrgOptions, inputs: &Inputs) -> OrgRun {
+    use sha2::{Digest, Sha256};
+    let sha = |b: &[u8]| Sha256::digest(b).iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let baseline = &inputs.baseline.baseline;
+    let audit = &opts.audit;
+    let gates = baseline
+        .environments
+        .iter()
+        .map(|(name, env)| {
+            let gate = env.gate.apply(&baseline.defaults.gate);
+            let policy = crate::gate::GatePolicy {
+                fail_on: audit.fail_on.unwrap_or(gate.fail_on),
+                require_complete_audit: audit.require_complete_audit.unwrap_or(gate.require_complete_audit),
+                fail_on_drift: audit.fail_on_drift.clone().unwrap_or(gate.fail_on_drift),
+            };
+            (name.clone(), policy)
+        })
+        .collect();
+    OrgRun {
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        baseline_sha256: inputs.baseline.source.sha256(),
+        catalog_sha256: inputs.catalog.sha256(),
+        waivers_sha256: inputs.waivers.as_ref().map(|w| sha(&w.bytes)),
+        expected_from_sha256: inputs.expected_from.as_ref().map(|w| sha(&w.bytes)),
+        regions: opts.connect.regions.clone(),
+        ous: opts.ous.clone(),
+        role_name: opts.role_name.clone(),
+        waiver_warn_days: audit.waiver_warn_days,
+        check_timeout_ms: u64::try_from(audit.limits.check_timeout.as_millis()).unwrap_or(u64::MAX),
+        gates,
+    }
 }
 
 /// The accounts to consider: the `--accounts` list, else the active accounts under `--ou`,
@@ -292,23 +371,37 @@ fn unreachable_snapshot(account: &str, partition: &str, regions: &[String], erro
     snapshot
 }
 
+/// Why an account has no environment to be judged as: the state its record takes, and why.
+type NoEnvironment = (AccountState, String);
+
 /// The environment of an account and where it came from (an account file, else its tag), or
-/// why it has none.
-async fn environment(org: &OrgApi, opts: &OrgOptions, inputs: &Inputs, id: &str) -> Result<(String, String), String> {
+/// why it has none: deliberately none (no tag, not in a file: unmapped), or none that could be
+/// determined (its tags could not be read, or its tag names an environment the baseline does
+/// not define: environment unknown, which fails the organisation).
+async fn environment(
+    org: &OrgApi,
+    opts: &OrgOptions,
+    inputs: &Inputs,
+    id: &str,
+) -> Result<(String, String), NoEnvironment> {
     let from_file = opts.account_map.iter().chain(opts.accounts.iter()).find_map(|f| f.get(id).cloned().flatten());
     if let Some(env) = from_file {
         return Ok((env, format!("account file {}", opts.account_file_label)));
     }
     let baseline = &inputs.baseline.baseline;
     let tag = &baseline.recognise.environment_tag;
-    let tags = org.tags(id).await.map_err(|e| format!("its tags cannot be read ({e})"))?;
+    let tags =
+        org.tags(id).await.map_err(|e| (AccountState::EnvironmentUnknown, format!("its tags cannot be read ({e})")))?;
     match tags.get(tag) {
         Some(env) if baseline.environments.contains_key(env) => Ok((env.clone(), format!("tag {tag}"))),
-        Some(env) => Err(format!(
-            "its {tag} tag names {env:?}, an environment the baseline does not define ({})",
-            baseline.environments().join(", ")
+        Some(env) => Err((
+            AccountState::EnvironmentUnknown,
+            format!(
+                "its {tag} tag names {env:?}, an environment the baseline does not define ({})",
+                baseline.environments().join(", ")
+            ),
         )),
-        None => Err(format!("no {tag} tag and not in an account file")),
+        None => Err((AccountState::Unmapped, format!("no {tag} tag and not in an account file"))),
     }
 }
 
@@ -335,8 +428,8 @@ async fn scan_account(shared: &Shared<'_>, account: OrgAccount) -> Result<(Accou
     let scps = scps(org, &id, management, policies).await;
     let (env, source) = match environment(org, opts, &inputs, &id).await {
         Ok(e) => e,
-        Err(why) => {
-            let mut record = AccountRecord::new(&id, &account.name, AccountState::Unmapped, scps);
+        Err((state, why)) => {
+            let mut record = AccountRecord::new(&id, &account.name, state, scps);
             record.error = Some(why);
             summary::write_record(&out, &record).map_err(|e| write_err(&out, e))?;
             return Ok((record, Vec::new()));
@@ -358,6 +451,11 @@ async fn scan_account(shared: &Shared<'_>, account: OrgAccount) -> Result<(Accou
     tracing::info!(account = %id, elapsed_ms = started.elapsed().as_millis() as u64, "account collected");
     let account_dir = out.join(&id);
     let mut audit_opts = opts.audit.clone();
+    // The JSON report is always written: `merge` re-derives the account's record from it.
+    if !audit_opts.formats.contains(&crate::report::Format::Json) {
+        audit_opts.formats.push(crate::report::Format::Json);
+        audit_opts.formats.sort();
+    }
     audit_opts.env = env.clone();
     audit_opts.out = account_dir.clone();
     audit_opts.iam = scps.context();

@@ -1,13 +1,17 @@
 //! The organisation summary: one [`AccountRecord`] per account (written to
 //! `<out>/<account-id>/account.json` as soon as that account is done), and the summary built
-//! from the records alone ([`OrgSummary::from_records`]), in JSON, Markdown and HTML.
+//! from the records alone ([`OrgSummary::from_records`]). `report::org` renders it (JSON,
+//! Markdown, HTML); [`super::merge`] reads and checks the records of one or more runs.
 //!
 //! Building the summary only from the record files is what makes sharding exact: a
 //! single-runner `scan --org` and `merge` of N shards' directories read the same records and
 //! write the same bytes. Nothing here holds a snapshot or a report: an account is a few
 //! hundred bytes, so an organisation of thousands fits in memory where its snapshots would
-//! not. Every string from an account (names, check messages, SCP names) is escaped by the
-//! renderer of its format.
+//! not.
+//!
+//! Nothing judged is not a pass: the organisation passes only when at least one account was
+//! judged and no account failed, and an account whose environment could not be determined (its
+//! tags could not be read, or name an environment the baseline lacks) fails it.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -15,11 +19,12 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::accounts::{is_account_id, Shard};
-use crate::diag::{Code, Problem};
+use crate::gate::GatePolicy;
 use crate::model::{AuditReport, DriftState, PolicyDocument, Severity, Status};
 
-/// Version of `account.json`, `org-shard.json` and `org-summary.json`.
-pub const ORG_SCHEMA_VERSION: u32 = 1;
+/// Version of `account.json`, `org-shard.json` and `org-summary.json`. 2: the
+/// `environment_unknown` state, the run's options in the shard file, the summary's reasons.
+pub const ORG_SCHEMA_VERSION: u32 = 2;
 /// The per-account record file.
 pub const ACCOUNT_FILE: &str = "account.json";
 /// The per-shard file: which shard of how many, and every account of the organisation.
@@ -43,6 +48,10 @@ pub enum AccountState {
     Unreachable,
     /// No environment (no account tag, not in the mapping): listed, not judged.
     Unmapped,
+    /// Its environment could not be determined: its tags could not be read, or its
+    /// environment tag names an environment the baseline does not define. Not judged, and it
+    /// fails the organisation (it may be a FlowForge account nobody looked at).
+    EnvironmentUnknown,
 }
 
 /// One failing check of an account.
@@ -182,9 +191,15 @@ impl AccountRecord {
         }
     }
 
-    /// Whether the account fails the organisation run: a failed gate, or unreachable.
+    /// Whether the account fails the organisation run: a failed gate (unreachable included),
+    /// or an environment that could not be determined.
     pub fn fails(&self) -> bool {
-        self.gate_passed == Some(false)
+        self.gate_passed == Some(false) || self.state == AccountState::EnvironmentUnknown
+    }
+
+    /// Whether a gate judged the account (audited or unreachable).
+    pub fn judged(&self) -> bool {
+        matches!(self.state, AccountState::Audited | AccountState::Unreachable)
     }
 
     /// Orders accounts worst first: failed gate, then unreachable (nothing is known of it),
@@ -192,23 +207,49 @@ impl AccountRecord {
     /// account id.
     fn badness(&self) -> (bool, bool, Vec<usize>, usize, usize) {
         let fails = Severity::ALL.iter().map(|s| self.fail_by_severity.get(s.as_str()).copied().unwrap_or(0)).collect();
-        (self.fails(), self.state == AccountState::Unreachable, fails, self.unknown, self.drift.values().sum())
+        let drift = self.drift.values().fold(0usize, |a, b| a.saturating_add(*b));
+        (self.fails(), self.state == AccountState::Unreachable, fails, self.unknown, drift)
     }
 }
 
-/// Which shard of how many a directory holds, and every account id of the organisation (so
-/// that `merge` knows when a shard or an account is missing).
+/// What decides the verdicts of a run, the same in every shard of it: `merge` refuses shards
+/// made with different inputs or options, and re-runs each account's gate with `gates`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OrgRun {
+    pub tool_version: String,
+    /// SHA-256 of the baseline and of the policy catalog (as in every account's report).
+    pub baseline_sha256: String,
+    pub catalog_sha256: String,
+    /// SHA-256 of `--waivers` and `--expected-from`, when given.
+    pub waivers_sha256: Option<String>,
+    pub expected_from_sha256: Option<String>,
+    /// `--region`, `--ou`, `--role-name` as given.
+    pub regions: Vec<String>,
+    pub ous: Vec<String>,
+    pub role_name: String,
+    pub waiver_warn_days: i64,
+    pub check_timeout_ms: u64,
+    /// Environment → the gate thresholds its accounts are judged by (the baseline's, with the
+    /// command line's overrides).
+    pub gates: BTreeMap<String, GatePolicy>,
+}
+
+/// Which shard of how many a directory holds, every account id of the organisation (so that
+/// `merge` knows when a shard or an account is missing) and the run's options.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ShardFile {
     pub schema_version: u32,
     pub shard: u32,
     pub shards: u32,
     /// Every account of the scan, all shards together, sorted.
     pub organisation_accounts: Vec<String>,
+    pub run: OrgRun,
 }
 
 impl ShardFile {
-    pub fn new(shard: Shard, mut accounts: Vec<String>) -> ShardFile {
+    pub fn new(shard: Shard, mut accounts: Vec<String>, run: OrgRun) -> ShardFile {
         accounts.sort();
         accounts.dedup();
         ShardFile {
@@ -216,6 +257,7 @@ impl ShardFile {
             shard: shard.index,
             shards: shard.count,
             organisation_accounts: accounts,
+            run,
         }
     }
 }
@@ -228,16 +270,25 @@ pub struct EnvironmentSummary {
     pub worst_account: String,
 }
 
+/// How many account ids a reason lists before "… and N more".
+const LIST_LIMIT: usize = 10;
+
 /// The organisation summary.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct OrgSummary {
     pub schema_version: u32,
-    /// Every account's gate passed (unmapped accounts are listed, not judged).
+    /// At least one account was judged and none failed (unmapped accounts are listed, not
+    /// judged; an account of unknown environment fails).
     pub passed: bool,
+    /// Why it did not pass (empty when it passed).
+    pub reasons: Vec<String>,
     pub accounts: usize,
+    /// Accounts a gate judged (audited or unreachable).
+    pub judged: usize,
     pub audited: usize,
     pub unreachable: usize,
     pub unmapped: usize,
+    pub environment_unknown: usize,
     pub failed: usize,
     pub environments: BTreeMap<String, EnvironmentSummary>,
     /// Sorted by account id.
@@ -272,166 +323,53 @@ impl OrgSummary {
             }
         }
         let count = |s: AccountState| records.iter().filter(|r| r.state == s).count();
+        let judged = records.iter().filter(|r| r.judged()).count();
+        let ids = |pick: &dyn Fn(&AccountRecord) -> bool| -> (usize, String) {
+            let all: Vec<&str> = records.iter().filter(|r| pick(r)).map(|r| r.account_id.as_str()).collect();
+            let mut text = all.iter().take(LIST_LIMIT).copied().collect::<Vec<_>>().join(", ");
+            if all.len() > LIST_LIMIT {
+                text.push_str(&format!(" … and {} more", all.len() - LIST_LIMIT));
+            }
+            (all.len(), text)
+        };
+        let mut reasons = Vec::new();
+        if judged == 0 {
+            reasons.push(format!(
+                "no account was judged: {} account(s) listed, none with an environment (an account file line, or the baseline's recognise.environment_tag on the account); nothing judged is not a pass",
+                records.len()
+            ));
+        }
+        let (n, list) = ids(&|r| r.gate_passed == Some(false));
+        if n > 0 {
+            reasons.push(format!("{n} account(s) failed their gate: {list}"));
+        }
+        let (n, list) = ids(&|r| r.state == AccountState::EnvironmentUnknown);
+        if n > 0 {
+            reasons.push(format!("{n} account(s) could not be judged, their environment is unknown: {list}"));
+        }
         OrgSummary {
             schema_version: ORG_SCHEMA_VERSION,
-            passed: !records.iter().any(AccountRecord::fails),
+            passed: reasons.is_empty(),
+            reasons,
             accounts: records.len(),
+            judged,
             audited: count(AccountState::Audited),
             unreachable: count(AccountState::Unreachable),
             unmapped: count(AccountState::Unmapped),
+            environment_unknown: count(AccountState::EnvironmentUnknown),
             failed: records.iter().filter(|r| r.fails()).count(),
             environments,
             account_records: records,
         }
     }
 
-    pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
-        s.push('\n');
-        s
-    }
-
-    pub fn to_markdown(&self) -> String {
-        use crate::report::markdown::escape;
-        use std::fmt::Write;
-        let mut md = String::new();
-        let verdict = if self.passed { "PASS" } else { "FAIL" };
-        let _ = writeln!(md, "# FlowForge organisation audit: {verdict}\n");
-        let _ = writeln!(
-            md,
-            "{} accounts: {} audited, {} unreachable, {} without an environment; {} failed their gate.\n",
-            self.accounts, self.audited, self.unreachable, self.unmapped, self.failed
-        );
-        let _ = writeln!(
-            md,
-            "## Environments\n\n| environment | accounts | failed | worst account |\n| --- | --- | --- | --- |"
-        );
-        for (env, e) in &self.environments {
-            let _ = writeln!(md, "| {} | {} | {} | {} |", escape(env), e.accounts, e.failed, escape(&e.worst_account));
-        }
-        let _ = writeln!(
-            md,
-            "\n## Accounts\n\n| account | name | environment | gate | critical | high | medium | low | unknown | coverage | drift | top failing checks |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
-        );
-        for r in &self.account_records {
-            let n = |s: &str| r.fail_by_severity.get(s).copied().unwrap_or(0);
-            let top: Vec<String> = r
-                .top_failing_checks
-                .iter()
-                .map(|c| format!("{} ({}×{})", escape(&c.check_id), c.severity, c.failures))
-                .collect();
-            let drift: Vec<String> =
-                r.drift.iter().map(|(k, v)| format!("{} {v}", escape(&k.to_ascii_lowercase()))).collect();
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-                escape(&r.account_id),
-                escape(&r.name),
-                escape(r.environment.as_deref().unwrap_or("—")),
-                gate_word(r),
-                n("critical"),
-                n("high"),
-                n("medium"),
-                n("low"),
-                r.unknown,
-                r.architecture_coverage_percent.map(|c| format!("{c:.1}%")).unwrap_or_else(|| "—".to_owned()),
-                if drift.is_empty() { "—".to_owned() } else { drift.join(", ") },
-                if top.is_empty() { "—".to_owned() } else { top.join(", ") },
-            );
-        }
-        let problems: Vec<&AccountRecord> = self.account_records.iter().filter(|r| r.error.is_some()).collect();
-        if !problems.is_empty() {
-            let _ = writeln!(md, "\n## Not audited\n");
-            for r in problems {
-                let _ = writeln!(md, "- {}: {}", escape(&r.account_id), escape(r.error.as_deref().unwrap_or_default()));
-            }
-        }
-        let _ = writeln!(md, "\n## Service control policies\n\n{}\n", escape(SCPS_EXPLAINED));
-        for r in &self.account_records {
-            let scps: Vec<String> =
-                r.scps.policies.iter().map(|p| format!("{} ({})", escape(&p.name), escape(&p.id))).collect();
-            let text = match &r.scps.error {
-                Some(e) => format!("unknown: {}", escape(e)),
-                None if scps.is_empty() => "none".to_owned(),
-                None => scps.join(", "),
-            };
-            let applied = if r.scps.applied { "applied" } else { "not applied" };
-            let _ = writeln!(md, "- {}: {text} ({applied})", escape(&r.account_id));
-        }
-        md
-    }
-
-    pub fn to_html(&self) -> String {
-        use maud::{html, DOCTYPE};
-        let verdict = if self.passed { "PASS" } else { "FAIL" };
-        let markup = html! {
-            (DOCTYPE)
-            html lang="en" {
-                head {
-                    meta charset="utf-8";
-                    meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'";
-                    title { "FlowForge organisation audit: " (verdict) }
-                    style { "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:left}.FAIL{color:#b00020;font-weight:bold}.PASS{color:#0a7d27}" }
-                }
-                body {
-                    h1 { "FlowForge organisation audit: " span class=(verdict) { (verdict) } }
-                    p { (self.accounts) " accounts: " (self.audited) " audited, " (self.unreachable) " unreachable, "
-                        (self.unmapped) " without an environment; " (self.failed) " failed their gate." }
-                    h2 { "Environments" }
-                    table {
-                        tr { th { "environment" } th { "accounts" } th { "failed" } th { "worst account" } }
-                        @for (env, e) in &self.environments {
-                            tr { td { (env) } td { (e.accounts) } td { (e.failed) } td { (e.worst_account) } }
-                        }
-                    }
-                    h2 { "Accounts" }
-                    table {
-                        tr { th { "account" } th { "name" } th { "environment" } th { "gate" } th { "critical" } th { "high" }
-                             th { "medium" } th { "low" } th { "unknown" } th { "coverage" } th { "drift" } th { "top failing checks" } }
-                        @for r in &self.account_records {
-                            @let n = |s: &str| r.fail_by_severity.get(s).copied().unwrap_or(0);
-                            tr {
-                                td { (r.account_id) } td { (r.name) } td { (r.environment.as_deref().unwrap_or("—")) }
-                                td class=(gate_word(r)) { (gate_word(r)) }
-                                td { (n("critical")) } td { (n("high")) } td { (n("medium")) } td { (n("low")) } td { (r.unknown) }
-                                td { (r.architecture_coverage_percent.map(|c| format!("{c:.1}%")).unwrap_or_else(|| "—".to_owned())) }
-                                td { @for (k, v) in &r.drift { (k.to_ascii_lowercase()) " " (v) " " } }
-                                td { @for c in &r.top_failing_checks { (c.check_id) " (" (c.severity) "×" (c.failures) ") " } }
-                            }
-                        }
-                    }
-                    @let problems: Vec<&AccountRecord> = self.account_records.iter().filter(|r| r.error.is_some()).collect();
-                    @if !problems.is_empty() {
-                        h2 { "Not audited" }
-                        ul { @for r in problems { li { (r.account_id) ": " (r.error.as_deref().unwrap_or_default()) } } }
-                    }
-                    h2 { "Service control policies" }
-                    p { (SCPS_EXPLAINED) }
-                    ul {
-                        @for r in &self.account_records {
-                            li { (r.account_id) ": "
-                                @if let Some(e) = &r.scps.error { "unknown: " (e) }
-                                @else if r.scps.policies.is_empty() { "none" }
-                                @else { @for p in &r.scps.policies { (p.name) " (" (p.id) ") " } }
-                                @if r.scps.applied { " (applied)" } @else { " (not applied)" }
-                            }
-                        }
-                    }
-                }
-            }
-        };
-        let mut s = markup.into_string();
-        s.push('\n');
-        s
-    }
-
     /// Writes `org-summary.json`, `.md` and `.html` into `dir`; returns their paths.
     pub fn write(&self, dir: &Path) -> Result<Vec<PathBuf>, crate::report::ReportError> {
         let mut paths = Vec::new();
         for (name, text) in [
-            ("org-summary.json", self.to_json()),
-            ("org-summary.md", self.to_markdown()),
-            ("org-summary.html", self.to_html()),
+            ("org-summary.json", crate::report::org::json(self)),
+            ("org-summary.md", crate::report::org::markdown(self)),
+            ("org-summary.html", crate::report::org::html(self)),
         ] {
             let path = dir.join(name);
             crate::report::write_atomically(&path, text.as_bytes())?;
@@ -441,16 +379,26 @@ impl OrgSummary {
     }
 }
 
-fn gate_word(r: &AccountRecord) -> &'static str {
+/// An account's verdict in one word: PASS, FAIL, NOT JUDGED (no environment) or UNKNOWN
+/// (environment unknown). The terminal, Markdown and HTML summaries all say it this way.
+pub fn gate_word(r: &AccountRecord) -> &'static str {
     match (r.state, r.gate_passed) {
         (AccountState::Unmapped, _) => "NOT JUDGED",
+        (AccountState::EnvironmentUnknown, _) => "UNKNOWN",
         (_, Some(true)) => "PASS",
         _ => "FAIL",
     }
 }
 
-/// Writes one record as `<dir>/<account-id>/account.json`.
+/// Writes one record as `<dir>/<account-id>/account.json`. The id is checked first: it names
+/// a directory.
 pub fn write_record(dir: &Path, record: &AccountRecord) -> Result<(), crate::report::ReportError> {
+    if !is_account_id(&record.account_id) {
+        return Err(crate::report::ReportError::Write(std::io::Error::other(format!(
+            "{:?} is not an AWS account id (12 digits): no record written",
+            record.account_id
+        ))));
+    }
     let mut text = serde_json::to_string_pretty(record)
         .map_err(|e| crate::report::ReportError::Write(std::io::Error::other(e)))?;
     text.push('\n');
@@ -466,93 +414,6 @@ pub fn write_shard_file(dir: &Path, shard: &ShardFile) -> Result<(), crate::repo
     text.push('\n');
     std::fs::create_dir_all(dir).map_err(crate::report::ReportError::Write)?;
     crate::report::write_atomically(&dir.join(SHARD_FILE), text.as_bytes())
-}
-
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, Problem> {
-    let label = path.display().to_string();
-    let bytes =
-        crate::fsio::read(path).map_err(|e| Problem::in_file(Code::OrgRecord, &label, format!("cannot read: {e}")))?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        Problem::new(Code::OrgRecord, &label, e.line(), e.column(), format!("not a file `scan --org` writes: {e}"))
-    })
-}
-
-/// Reads the records of one or more `scan --org` output directories (one per shard) and
-/// checks they make one complete run: the same organisation and shard count in every shard
-/// file, every shard present once, every account of the organisation recorded exactly once.
-pub fn read_run(dirs: &[PathBuf]) -> Result<Vec<AccountRecord>, Vec<Problem>> {
-    let mut problems = Vec::new();
-    let mut shards: BTreeMap<u32, PathBuf> = BTreeMap::new();
-    let mut first: Option<ShardFile> = None;
-    let mut records: BTreeMap<String, (AccountRecord, PathBuf)> = BTreeMap::new();
-    for dir in dirs {
-        let shard_path = dir.join(SHARD_FILE);
-        let shard: ShardFile = match read_json(&shard_path) {
-            Ok(s) => s,
-            Err(p) => {
-                problems.push(p);
-                continue;
-            }
-        };
-        let label = shard_path.display().to_string();
-        if let Some(f) = &first {
-            if f.shards != shard.shards || f.organisation_accounts != shard.organisation_accounts {
-                problems.push(Problem::in_file(
-                    Code::OrgRecord,
-                    &label,
-                    "another run: its shard count or organisation differs from the first directory's",
-                ));
-                continue;
-            }
-        }
-        if let Some(other) = shards.insert(shard.shard, dir.clone()) {
-            problems.push(Problem::in_file(
-                Code::OrgRecord,
-                &label,
-                format!("shard {} is also in {}", shard.shard, other.display()),
-            ));
-        }
-        for id in &shard.organisation_accounts {
-            if !(Shard { index: shard.shard, count: shard.shards }).contains(id) {
-                continue;
-            }
-            let path = dir.join(id).join(ACCOUNT_FILE);
-            match read_json::<AccountRecord>(&path) {
-                Ok(r) if r.account_id == *id && is_account_id(id) => {
-                    if let Some((_, other)) = records.insert(id.clone(), (r, path.clone())) {
-                        problems.push(Problem::in_file(
-                            Code::OrgRecord,
-                            &path.display().to_string(),
-                            format!("account {id} is also recorded in {}", other.display()),
-                        ));
-                    }
-                }
-                Ok(_) => problems.push(Problem::in_file(
-                    Code::OrgRecord,
-                    &path.display().to_string(),
-                    format!("the record is not account {id}'s"),
-                )),
-                Err(p) => problems.push(p),
-            }
-        }
-        first.get_or_insert(shard);
-    }
-    if let Some(f) = &first {
-        let missing: Vec<String> = (0..f.shards).filter(|i| !shards.contains_key(i)).map(|i| i.to_string()).collect();
-        if !missing.is_empty() {
-            problems.push(Problem::in_file(
-                Code::OrgRecord,
-                &dirs.first().map(|d| d.display().to_string()).unwrap_or_default(),
-                format!("shards missing from the merge: {} of {}", missing.join(", "), f.shards),
-            ));
-        }
-    }
-    if problems.is_empty() {
-        Ok(records.into_values().map(|(r, _)| r).collect())
-    } else {
-        crate::diag::sort(&mut problems);
-        Err(problems)
-    }
 }
 
 #[cfg(test)]
@@ -589,12 +450,32 @@ mod tests {
         assert!(ok.passed);
     }
 
-    /// Account data is escaped in Markdown and HTML.
+    /// Issue 22 item 1: with no account judged (every account without an environment, as when
+    /// the environment tag cannot be read or is not the key the accounts carry) the
+    /// organisation passed ("6 accounts, 0 failed, … 6 without an environment", exit 0). It
+    /// now fails, saying why; an account whose environment is unknown fails it too, while one
+    /// deliberately without an environment beside judged ones does not.
     #[test]
-    fn account_strings_are_escaped() {
-        let s = OrgSummary::from_records(vec![record("111111111111", Some("dev"), Some(true), 0)]);
-        assert!(!s.to_markdown().contains("a|b<script>"));
-        assert!(!s.to_html().contains("<script>"));
+    fn org_passes_nothing_when_no_account_was_judged() {
+        let none = OrgSummary::from_records((1..=6).map(|i| record(&format!("{i:012}"), None, None, 0)).collect());
+        assert!(!none.passed);
+        assert_eq!((none.accounts, none.judged, none.unmapped, none.failed), (6, 0, 6, 0));
+        assert!(none.reasons[0].starts_with("no account was judged"), "{:?}", none.reasons);
+        assert!(!OrgSummary::from_records(Vec::new()).passed, "an empty run is not a pass");
+
+        let mut unknown = record("222222222222", None, None, 0);
+        unknown.state = AccountState::EnvironmentUnknown;
+        unknown.error = Some("its tags cannot be read (ThrottlingException)".into());
+        let s = OrgSummary::from_records(vec![record("111111111111", Some("dev"), Some(true), 0), unknown]);
+        assert!(!s.passed);
+        assert_eq!((s.judged, s.environment_unknown, s.failed), (1, 1, 1));
+        assert!(s.reasons.iter().any(|r| r.contains("environment is unknown: 222222222222")), "{:?}", s.reasons);
+
+        let ok = OrgSummary::from_records(vec![
+            record("111111111111", Some("dev"), Some(true), 0),
+            record("333333333333", None, None, 0),
+        ]);
+        assert!(ok.passed && ok.reasons.is_empty(), "{:?}", ok.reasons);
     }
 
     /// Only SCPs marked applied reach the IAM evaluation, each named with its id; others
@@ -629,6 +510,9 @@ mod tests {
         ];
         let mut b = a.clone();
         b.reverse();
-        assert_eq!(OrgSummary::from_records(a).to_json(), OrgSummary::from_records(b).to_json());
+        assert_eq!(
+            crate::report::org::json(&OrgSummary::from_records(a)),
+            crate::report::org::json(&OrgSummary::from_records(b))
+        );
     }
 }

@@ -305,6 +305,8 @@ impl Catalog {
         let parsed = Libraries::parse(libs.iter().map(|l| (l.source.as_str(), l.text.as_str())));
         for check in &mut checks {
             check.reads = parsed.analyse((&check.file.source, &check.file.text));
+            check.meta.overlay_libraries =
+                check.reads.libs.iter().filter(|l| l.starts_with("overlay:")).cloned().collect();
         }
         Ok(Catalog { checks, libs, other_tests: tests.into_values().collect() })
     }
@@ -317,6 +319,47 @@ impl Catalog {
             libs: self.libs.clone(),
             other_tests: self.other_tests.clone(),
         }
+    }
+
+    /// Whether any file comes from a `--policies` overlay.
+    pub fn has_overlay(&self) -> bool {
+        self.files().iter().any(|f| f.origin == Origin::Overlay)
+    }
+
+    /// What the overlay changed, compared with the built-in catalog of this binary (which an
+    /// evidence bundle's catalog is verified against too: same tool version); `None` without
+    /// an overlay.
+    pub fn overlay_summary(&self) -> Option<crate::model::OverlaySummary> {
+        if !self.has_overlay() {
+            return None;
+        }
+        let mut builtin = Vec::new();
+        collect_builtin(&BUILTIN, &mut builtin);
+        let builtin_ids: BTreeSet<String> = builtin
+            .iter()
+            .filter(|f| is_check_path(&f.rel_path))
+            .filter_map(|f| parse_check_metadata(&f.path, &f.text).ok().map(|m| m.id))
+            .collect();
+        let builtin_paths: BTreeSet<&str> = builtin.iter().map(|f| f.rel_path.as_str()).collect();
+        let mut s = crate::model::OverlaySummary::default();
+        for c in &self.checks {
+            match c.file.origin {
+                Origin::Overlay if builtin_ids.contains(&c.meta.id) => s.checks_replaced.push(c.meta.id.clone()),
+                Origin::Overlay => s.checks_added.push(c.meta.id.clone()),
+                Origin::Builtin if !c.meta.overlay_libraries.is_empty() => {
+                    s.checks_through_libraries.push(c.meta.id.clone())
+                }
+                Origin::Builtin => {}
+            }
+        }
+        for l in self.libs.iter().filter(|l| l.origin == Origin::Overlay) {
+            if builtin_paths.contains(l.rel_path.as_str()) {
+                s.libraries_replaced.push(l.rel_path.clone());
+            } else {
+                s.libraries_added.push(l.rel_path.clone());
+            }
+        }
+        Some(s)
     }
 
     /// Every check, sorted by id.
@@ -463,18 +506,40 @@ fn collect_builtin(dir: &Dir<'static>, out: &mut Vec<RawFile>) {
     }
 }
 
+/// Directories an overlay nests at most (the layout needs three: `aws/<service>/<check>.rego`),
+/// and entries it holds at most: a directory link that loops, or a tree far larger than any
+/// catalog, is refused instead of walked without end.
+const MAX_OVERLAY_DEPTH: usize = 8;
+const MAX_OVERLAY_ENTRIES: usize = 20_000;
+
 fn read_dir_files(root: &Path) -> Result<Vec<RawFile>, CatalogError> {
     let mut out = Vec::new();
-    let mut stack: Vec<PathBuf> = vec![root.to_path_buf()];
+    let mut stack: Vec<(PathBuf, usize)> = vec![(root.to_path_buf(), 0)];
     let io = |path: &Path, source: std::io::Error| CatalogError::Io { path: path.display().to_string(), source };
-    while let Some(dir) = stack.pop() {
+    let (mut entries_seen, mut bytes) = (0usize, 0u64);
+    let limit = crate::fsio::max_input_bytes().map_err(|e| io(root, e))?;
+    while let Some((dir, depth)) = stack.pop() {
         let entries = std::fs::read_dir(&dir).map_err(|e| io(&dir, e))?;
         for entry in entries {
             let path = entry.map_err(|e| io(&dir, e))?.path();
+            entries_seen += 1;
+            if entries_seen > MAX_OVERLAY_ENTRIES {
+                let why = format!("more than {MAX_OVERLAY_ENTRIES} entries: not a policy directory");
+                return Err(io(root, std::io::Error::other(why)));
+            }
             if path.is_dir() {
-                stack.push(path);
+                if depth + 1 >= MAX_OVERLAY_DEPTH {
+                    let why = format!("directories nested more than {MAX_OVERLAY_DEPTH} deep (a link that loops?)");
+                    return Err(io(&path, std::io::Error::other(why)));
+                }
+                stack.push((path, depth + 1));
             } else if path.extension().is_some_and(|e| e == "rego") {
                 let text = crate::fsio::read_to_string(&path).map_err(|e| io(&path, e))?;
+                bytes += text.len() as u64;
+                if bytes > limit {
+                    let why = format!("its .rego files hold more than the {limit}-byte input limit together");
+                    return Err(io(root, std::io::Error::other(why)));
+                }
                 let rel = path
                     .strip_prefix(root)
                     .unwrap_or(&path)
@@ -535,6 +600,18 @@ mod tests {
         let path = dir.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, text).unwrap();
+    }
+
+    /// Issue 22 ("no recursion without a limit"): an overlay directory holding a link to
+    /// itself is refused with its reason instead of being walked without end.
+    #[cfg(unix)]
+    #[test]
+    fn an_overlay_directory_that_loops_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("aws/s3")).unwrap();
+        std::os::unix::fs::symlink(dir.path(), dir.path().join("aws/s3/again")).unwrap();
+        let err = Catalog::with_overlay(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("nested more than 8 deep"), "{err}");
     }
 
     /// The builtin catalog loads, and its hash is stable across loads.

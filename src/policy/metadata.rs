@@ -190,6 +190,7 @@ fn parse_yaml(cx: &Ctx, root: &RawNode, package: &PackageDecl) -> Option<CheckMe
         guide_section: guide_section?,
         area: area?,
         source: cx.file().to_owned(),
+        overlay_libraries: Vec::new(),
     })
 }
 

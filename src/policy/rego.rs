@@ -70,6 +70,10 @@ pub struct Limits {
     pub check_timeout: Duration,
     /// Most elements `numbers.range` / `numbers.range_step` may build in one call.
     pub max_range_elements: u64,
+    /// Longest string (bytes) `replace`, `strings.replace_n`, `concat` and `sprintf` may build
+    /// in one call: one call can multiply its input (`replace(big, "x", big)`), and an
+    /// allocation that fails aborts the process before any time limit applies.
+    pub max_string_bytes: usize,
 }
 
 /// The default `--check-timeout`: the slowest builtin check takes well under a second on a
@@ -78,7 +82,7 @@ pub const DEFAULT_CHECK_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { check_timeout: DEFAULT_CHECK_TIMEOUT, max_range_elements: 1_000_000 }
+        Limits { check_timeout: DEFAULT_CHECK_TIMEOUT, max_range_elements: 1_000_000, max_string_bytes: 16 << 20 }
     }
 }
 
@@ -215,7 +219,11 @@ fn engine_with_libs(
     wanted: impl Fn(&str) -> bool,
 ) -> Result<regorus::Engine, String> {
     let mut engine = regorus::Engine::new();
-    add_bounded_builtins(&mut engine, limits)?;
+    add_bounded_builtins(&mut engine, limits, catalog.has_overlay())?;
+    // `print()` output is gathered, not written to stderr: an overlay's text is untrusted
+    // (`print("\u001b]0;...")` would reach the terminal raw); [`CompiledCatalog::evaluate`]
+    // passes it to the log, escaped.
+    engine.set_gather_prints(true);
     if let Some(data) = data {
         engine.add_data(data).map_err(|e| format!("cannot load data: {e}"))?;
     }
@@ -362,6 +370,7 @@ impl CompiledCatalog {
         for _ in 0..MAX_ATTEMPTS {
             let (cpu_before, started) = (thread_cpu_time(), Instant::now());
             let result = self.attempt(check_id, wall);
+            self.log_prints(check_id);
             let cpu = thread_cpu_time().zip(cpu_before).map(|(after, before)| after.saturating_sub(before));
             match result {
                 // A stretched run that finished is held to the budget all the same, so that a
@@ -388,6 +397,21 @@ impl CompiledCatalog {
             }
         }
         Err(over_time(check_id, budget))
+    }
+
+    /// What the check's `print()` calls wrote, to the log (`-v`), escaped like every untrusted
+    /// string (an overlay's text may hold terminal controls), at most [`MAX_PRINTS`] lines of
+    /// at most [`MAX_PRINT_CHARS`] characters per run.
+    fn log_prints(&mut self, check_id: &str) {
+        let Some(Ok(engine)) = self.slots.get_mut(check_id).map(|s| s.engine.as_mut()) else { return };
+        let prints = engine.take_prints().unwrap_or_default();
+        for p in prints.iter().take(MAX_PRINTS) {
+            let shown: String = p.chars().take(MAX_PRINT_CHARS).collect();
+            tracing::info!(check = check_id, "print: {}", crate::report::text::terminal(&shown));
+        }
+        if prints.len() > MAX_PRINTS {
+            tracing::info!(check = check_id, "print: … and {} more lines", prints.len() - MAX_PRINTS);
+        }
     }
 
     /// One run of a check's rules, all of them within `wall` of wall-clock time.
@@ -485,6 +509,10 @@ impl From<String> for Stop {
     }
 }
 
+/// `print()` lines of one run of a check passed to the log, and their length, at most.
+const MAX_PRINTS: usize = 20;
+const MAX_PRINT_CHARS: usize = 500;
+
 /// Runs of a check stopped while waiting for a core, at most (then it is over time).
 const MAX_ATTEMPTS: usize = 3;
 
@@ -515,7 +543,8 @@ pub(crate) fn next_wall_limit(budget: Duration, elapsed: Duration, cpu: Option<D
 /// This thread's CPU time so far (Linux: `/proc/thread-self/schedstat`, nanoseconds on a
 /// core); `None` where it cannot be read.
 fn thread_cpu_time() -> Option<Duration> {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let bytes = crate::fsio::read_bounded(std::path::Path::new("/proc/thread-self/schedstat"), 4096).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
     text.split_whitespace().next()?.parse().ok().map(Duration::from_nanos)
 }
 
@@ -532,9 +561,13 @@ fn over_time(check_id: &str, budget: Duration) -> String {
 
 /// Registers size-bounded versions of the builtins that build a whole value in one call
 /// (`numbers.range(1, 300000000)` took 15 s and 6.9 GB, and regorus's timer cannot stop a
-/// builtin midway). Regorus looks extensions up before builtins, so these replace them.
-fn add_bounded_builtins(engine: &mut regorus::Engine, limits: &Limits) -> Result<(), String> {
+/// builtin midway; `replace(big, "x", big)` asks for gigabytes at once and the failed
+/// allocation aborts the process, issue 22 item 5). Regorus looks extensions up before
+/// builtins, so these replace them. With an overlay (`untrusted`), `sprintf` is guarded too:
+/// its output is bounded before the builtin builds it.
+fn add_bounded_builtins(engine: &mut regorus::Engine, limits: &Limits, untrusted: bool) -> Result<(), String> {
     let max = limits.max_range_elements;
+    let bytes = limits.max_string_bytes;
     engine
         .add_extension("numbers.range".to_owned(), 2, Box::new(move |args: Vec<Value>| bounded_range(&args, None, max)))
         .and_then(|()| {
@@ -544,8 +577,30 @@ fn add_bounded_builtins(engine: &mut regorus::Engine, limits: &Limits) -> Result
                 Box::new(move |args: Vec<Value>| bounded_range(&args[..2.min(args.len())], args.get(2), max)),
             )
         })
+        .and_then(|()| {
+            engine.add_extension("replace".to_owned(), 3, Box::new(move |a: Vec<Value>| strings::replace(&a, bytes)))
+        })
+        .and_then(|()| {
+            engine.add_extension(
+                "strings.replace_n".to_owned(),
+                2,
+                Box::new(move |a: Vec<Value>| strings::replace_n(&a, bytes)),
+            )
+        })
+        .and_then(|()| {
+            engine.add_extension("concat".to_owned(), 2, Box::new(move |a: Vec<Value>| strings::concat(&a, bytes)))
+        })
+        .and_then(|()| {
+            if untrusted {
+                engine.add_extension("sprintf".to_owned(), 2, Box::new(move |a: Vec<Value>| strings::sprintf(a, bytes)))
+            } else {
+                Ok(())
+            }
+        })
         .map_err(|e| format!("cannot register the bounded builtins: {e}"))
 }
+
+mod strings;
 
 /// `numbers.range(a, b)` (step `None`) or `numbers.range_step(a, b, step)`, as regorus computes
 /// them, refusing more than `max` elements.

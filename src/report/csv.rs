@@ -3,7 +3,9 @@
 //! Auditors open this file in a spreadsheet, so every cell that a spreadsheet would run as a
 //! formula (a value starting with `=`, `+`, `-`, `@`, tab or carriage return, e.g. a tag set by
 //! someone with write access to the account) is neutralised by prefixing a single quote (the
-//! OWASP "CSV injection" advice). Quoting and embedded newlines are handled by the `csv` crate.
+//! OWASP "CSV injection" advice). Control characters, NUL and bidi overrides are made visible
+//! first, by the escaping policy every writer shares ([`super::text`]). Quoting and embedded
+//! newlines are handled by the `csv` crate.
 //!
 //! Drift items share the result columns (one file is easier to filter than two): their
 //! `check_id` is `DRIFT-<STATE>`, `status` is the drift state, `finding_id` the drift id and
@@ -15,7 +17,7 @@ use super::common::{checks_by_id, compact_json, waiver_owner};
 use super::{Format, Renderer, ReportError};
 
 /// The header row (a public contract: documented in `docs/report.md`).
-pub const COLUMNS: [&str; 15] = [
+pub const COLUMNS: [&str; 16] = [
     "finding_id",
     "check_id",
     "title",
@@ -31,6 +33,7 @@ pub const COLUMNS: [&str; 15] = [
     "waiver_reason",
     "waiver_owner",
     "waiver_expires",
+    "check_source",
 ];
 
 /// Renders the CSV report.
@@ -80,20 +83,31 @@ impl Renderer for CsvRenderer {
                 waiver_reason,
                 owner,
                 expires,
+                check.map(|c| check_source(&c.meta)).unwrap_or_default(),
             ];
-            w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
+            w.write_record(row.iter().map(|c| cell(c)))?;
         }
         if let Some(drift) = &report.drift {
             for item in &drift.items {
-                w.write_record(drift_row(item).iter().map(|c| neutralise(c).into_owned()))?;
+                w.write_record(drift_row(item).iter().map(|c| cell(c)))?;
             }
         }
         for note in report.waivers.iter().filter(|n| n.state.needs_attention()) {
-            w.write_record(waiver_row(note).iter().map(|c| neutralise(c).into_owned()))?;
+            w.write_record(waiver_row(note).iter().map(|c| cell(c)))?;
         }
         w.flush()?;
         Ok(())
     }
+}
+
+/// Where a check's verdicts come from: its file's label, and the overlay libraries it reaches
+/// (`builtin:policies/aws/vpc/x.rego + overlay:lib/flowforge.rego`), so that a row judged by
+/// a `--policies` overlay says so.
+fn check_source(meta: &crate::model::CheckMeta) -> String {
+    std::iter::once(meta.source.as_str())
+        .chain(meta.overlay_libraries.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" + ")
 }
 
 /// The header of a per-framework compliance CSV (`--compliance FRAMEWORK`; documented in
@@ -190,7 +204,7 @@ pub fn write_compliance(
                 String::new(),
                 String::new(),
             ]);
-            w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
+            w.write_record(row.iter().map(|c| cell(c)))?;
             continue;
         }
         for r in results {
@@ -211,7 +225,7 @@ pub fn write_compliance(
                 owner,
                 expires,
             ]);
-            w.write_record(row.iter().map(|c| neutralise(c).into_owned()))?;
+            w.write_record(row.iter().map(|c| cell(c)))?;
         }
     }
     w.flush()?;
@@ -225,7 +239,7 @@ pub fn compliance_bytes(report: &AuditReport, framework: &str) -> Result<Option<
     Ok(write_compliance(report, framework, &mut out)?.map(|()| out))
 }
 
-fn drift_row(item: &DriftItem) -> [String; 15] {
+fn drift_row(item: &DriftItem) -> [String; 16] {
     let remediation = match item.state {
         DriftState::Missing => "Create the element the baseline declares, or remove it from the baseline.",
         DriftState::Changed => "Restore the attribute to the baseline value, or change the baseline.",
@@ -254,13 +268,14 @@ fn drift_row(item: &DriftItem) -> [String; 15] {
         item.waiver.as_ref().map(|w| w.reason.clone()).unwrap_or_default(),
         item.waiver.as_ref().map(waiver_owner).unwrap_or_default(),
         item.waiver.as_ref().map(|w| w.expires.clone()).unwrap_or_default(),
+        String::new(),
     ]
 }
 
 /// A waiver that needs attention (expired, expiring, stale), as a row after the results and
 /// the drift: `check_id` is `WAIVER-<STATE>`, the waived check is in `title`, the waiver's
 /// location in `resource_name`, and its owner, reason and expiry in their columns.
-fn waiver_row(note: &WaiverNote) -> [String; 15] {
+fn waiver_row(note: &WaiverNote) -> [String; 16] {
     let remediation = match note.state {
         WaiverState::Expired => "Fix the finding, or renew the waiver with a new expiry date and a reason.",
         WaiverState::Expiring => "Fix the finding before the waiver expires, or renew it.",
@@ -285,7 +300,14 @@ fn waiver_row(note: &WaiverNote) -> [String; 15] {
         note.reason.clone(),
         note.owner.clone(),
         note.expires.clone(),
+        String::new(),
     ]
+}
+
+/// A cell as written: the shared escaping policy first (control characters, NUL, bidi
+/// overrides made visible: [`super::text::document`]), then [`neutralise`].
+pub fn cell(value: &str) -> String {
+    neutralise(&super::text::document(value)).into_owned()
 }
 
 /// Prefixes a single quote to a cell a spreadsheet would evaluate as a formula.

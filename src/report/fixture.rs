@@ -71,6 +71,7 @@ fn check(id: &str, svc: &str, file: &str, title: &str, severity: Severity, colle
             guide_section: "4.2 Security baseline".to_string(),
             area: area.to_string(),
             source: format!("builtin:policies/aws/{svc}/{file}.rego"),
+            overlay_libraries: Vec::new(),
         },
         error: None,
     }
@@ -463,6 +464,7 @@ pub fn sample_report() -> AuditReport {
             catalog_checks: checks.len(),
             help_uri_base: None,
             selection: None,
+            overlay: None,
         },
         summary,
         gate: GateDecision {

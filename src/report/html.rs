@@ -16,16 +16,13 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine as _;
-use maud::{html, Markup, PreEscaped, DOCTYPE};
-use sha2::{Digest, Sha256};
+use maud::{html, Markup};
 
 use crate::model::{AuditReport, CheckResult, ControlStatus, DriftState, Severity, Status};
 
 use super::common::{checks_by_id, compact_json, framework_coverage, service_of, waiver_owner};
 use super::{Format, Renderer, ReportError};
 
-const CSS: &str = include_str!("html/report.css");
 const SCRIPT: &str = include_str!("html/report.js");
 
 /// Table rows beyond which PASS and NOT_APPLICABLE results are left out of the table.
@@ -45,25 +42,8 @@ impl Renderer for HtmlRenderer {
         "flowforge-audit.html"
     }
     fn write(&self, report: &AuditReport, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
-        Ok(out.write_all(render_html(report)?.into_string().as_bytes())?)
+        Ok(out.write_all(render_html(report)?.as_bytes())?)
     }
-}
-
-/// Serialises `value` for a `<script type="application/json">` block: the characters that could
-/// end the block or start markup are written as JSON `\u` escapes.
-pub fn json_for_script<T: serde::Serialize>(value: &T) -> Result<String, ReportError> {
-    let json = serde_json::to_string(value).map_err(|source| ReportError::Json { format: "HTML", source })?;
-    Ok(json
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
-        .replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029"))
-}
-
-/// The CSP source that allows exactly our inline script.
-fn script_hash() -> String {
-    format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(SCRIPT.as_bytes())))
 }
 
 fn status_rank(s: Status) -> u8 {
@@ -298,7 +278,7 @@ fn compliance_section(report: &AuditReport) -> Markup {
     }
 }
 
-fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
+fn render_html(report: &AuditReport) -> Result<String, ReportError> {
     let checks = checks_by_id(report);
     let count = |s: Status| report.summary.by_status.get(s.as_str()).copied().unwrap_or(0);
 
@@ -335,7 +315,7 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
             })
             .collect(),
     };
-    let data_json = json_for_script(&data)?;
+    let data_json = super::page::json_for_script(&data)?;
 
     // Charts.
     let sev_bars: Vec<Bar> = Severity::ALL
@@ -378,26 +358,11 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
         .map(|(label, n)| Bar { label: label.clone(), segments: vec![(*n, "#0f766e")] })
         .collect();
 
-    let csp = format!(
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {}; base-uri 'none'; form-action 'none'",
-        script_hash()
-    );
     let p = &report.provenance;
     let gate = &report.gate;
     let broken: Vec<_> = report.checks.iter().filter(|c| c.error.is_some()).collect();
 
-    Ok(html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta http-equiv="Content-Security-Policy" content=(csp);
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="generator" content=(format!("flowforge-audit {}", p.tool_version));
-                title { "flowforge-audit · " (report.environment) " · " (report.account_id) }
-                style { (PreEscaped(CSS)) }
-            }
-            body {
+    let body = html! {
                 header.top {
                     div.wrap {
                         div.brand {
@@ -415,6 +380,9 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                     }
                 }
                 main.wrap {
+                    @if let Some(overlay) = &p.overlay {
+                        section.note #overlay { strong { "⚠ " (overlay.describe()) } }
+                    }
                     section.verdict.failed[!gate.passed] #verdict data-passed=(gate.passed) {
                         div.icon { @if gate.passed { "✓" } @else { "✕" } }
                         div {
@@ -503,7 +471,10 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                                         tr.quiet[matches!(r.status, Status::Pass | Status::NotApplicable)] data-i=(i) data-status=(r.status.as_str()) {
                                             td { span class=(format!("badge st-{}", r.status.as_str())) { (r.status.as_str()) } }
                                             td { span class=(format!("sev sev-{}", r.severity.as_str())) { (r.severity.as_str()) } }
-                                            td { span.mono { (r.check_id) } @if let Some(c) = check { br; span.note { (c.meta.title) } } }
+                                            td { span.mono { (r.check_id) } @if let Some(c) = check { br; span.note { (c.meta.title) }
+                                                @if c.meta.source.starts_with("overlay:") || !c.meta.overlay_libraries.is_empty() {
+                                                    br; span.badge.st-UNKNOWN title=(c.meta.overlay_libraries.join(", ")) { "overlay" }
+                                                } } }
                                             td.res {
                                                 @if !r.resource_name.is_empty() { span.name { (r.resource_name) } br; }
                                                 span.arn.mono { (r.resource_arn) }
@@ -650,26 +621,21 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
                         "Generated by flowforge-audit " (p.tool_version) " from the snapshot collected at " (report.collected_at) ". Reproducible: the same snapshot, baseline and catalog give this exact file."
                     }
                 }
-                script #ff-data type="application/json" { (PreEscaped(data_json)) }
-                script { (PreEscaped(SCRIPT)) }
-            }
-        }
-    })
+    };
+    let generator = format!("flowforge-audit {}", p.tool_version);
+    let page = super::page::Page {
+        title: format!("flowforge-audit · {} · {}", report.environment, report.account_id),
+        generator: &generator,
+        data: Some(data_json),
+        script: Some(SCRIPT),
+    };
+    Ok(super::page::render(&page, body, false))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::report::fixture::{empty_report, sample_report, HOSTILE_IMG, HOSTILE_SCRIPT};
-
-    /// The JSON block cannot be closed early by data and stays valid JSON.
-    #[test]
-    fn json_for_script_escapes_markup_characters() {
-        let s = json_for_script(&serde_json::json!({"a": "</script><b>&"})).unwrap();
-        assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
-        let back: serde_json::Value = serde_json::from_str(&s).unwrap();
-        assert_eq!(back["a"], "</script><b>&");
-    }
 
     /// Hostile names are escaped; the page references nothing outside itself; the CSP pins the script.
     #[test]
@@ -681,7 +647,7 @@ mod tests {
         for external in ["src=\"", "href=\"", "url(", "@import", "<link", "<img", "<iframe"] {
             assert!(!html.contains(external), "external reference {external}");
         }
-        assert!(html.contains(&script_hash()));
+        assert!(html.contains(&super::super::page::script_hash(SCRIPT)));
         assert!(html.contains("@media print"));
     }
 
@@ -711,7 +677,8 @@ mod tests {
                         .filter(|r| !matches!(r.status, Status::Pass | Status::NotApplicable))
                         .count()
         );
-        let print = &CSS[CSS.find("@media print").unwrap()..];
+        let css = super::super::page::CSS;
+        let print = &css[css.find("@media print").unwrap()..];
         let hides_findings: Vec<&str> = print.lines().filter(|l| l.contains("#findings-body")).collect();
         assert_eq!(hides_findings.len(), 1, "{hides_findings:?}");
         assert!(hides_findings[0].contains("#findings-body tr.quiet,"), "{hides_findings:?}");

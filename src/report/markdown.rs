@@ -142,6 +142,9 @@ fn render_markdown(report: &AuditReport) -> String {
         escape(&report.provenance.tool_version),
         short_hash(&report.provenance.catalog_sha256),
     );
+    if let Some(overlay) = &report.provenance.overlay {
+        let _ = writeln!(out, "> ⚠️ **{}**\n", escape(&overlay.describe()));
+    }
 
     if let Some(sel) = &report.provenance.selection {
         let mut selectors = Vec::new();
@@ -237,9 +240,10 @@ fn render_markdown(report: &AuditReport) -> String {
             let severity = results.first().map(|r| r.severity.as_str()).unwrap_or("");
             let _ = writeln!(
                 out,
-                "### {} · {severity} · {}\n\n{} resource(s)\n\n| Resource | Name | Region | Message |\n| --- | --- | --- | --- |",
+                "### {} · {severity} · {}{}\n\n{} resource(s)\n\n| Resource | Name | Region | Message |\n| --- | --- | --- | --- |",
                 escape(check_id),
                 escape(title),
+                checks.get(check_id).map(|c| overlay_note(&c.meta)).unwrap_or_default(),
                 results.len()
             );
             for r in results.iter().take(MAX_RESOURCES_PER_CHECK) {
@@ -443,6 +447,21 @@ fn render_markdown(report: &AuditReport) -> String {
         report.provenance.catalog_checks
     );
     out
+}
+
+/// ` · overlay: …` after a check judged by a `--policies` overlay (its own file, or a library
+/// it reaches), else nothing.
+fn overlay_note(meta: &crate::model::CheckMeta) -> String {
+    let mut from: Vec<&str> = Vec::new();
+    if meta.source.starts_with("overlay:") {
+        from.push(&meta.source);
+    }
+    from.extend(meta.overlay_libraries.iter().map(String::as_str));
+    if from.is_empty() {
+        String::new()
+    } else {
+        format!(" · overlay: {}", escape(&from.join(", ")))
+    }
 }
 
 /// The first 12 hex digits of a hash (enough to compare two reports by eye); only hex survives,

@@ -25,6 +25,7 @@ use crate::model::AuditReport;
 pub mod asff;
 mod common;
 pub mod csv;
+pub mod diff;
 #[cfg(test)]
 pub(crate) mod fixture;
 pub mod html;
@@ -32,6 +33,8 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod ocsf;
+pub mod org;
+pub mod page;
 pub mod sarif;
 pub mod text;
 
@@ -264,6 +267,35 @@ pub fn write_atomically_with(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 22 item 10: raw control characters and bidi overrides (ESC, BEL, NUL, U+202E, a
+    /// C1 CSI) from account strings reached the CSV and HTML reports (the terminal and Markdown
+    /// already escaped them). Every text format now shows them as visible escapes; the CSV
+    /// still reads back, cell by cell, and the HTML's data block is still valid JSON.
+    #[test]
+    fn raw_controls_and_bidi_overrides_reach_no_report() {
+        let mut report = fixture::sample_report();
+        let hostile = "x\u{1b}]0;pwned\u{7}\u{0}\u{202e}LIAF\u{9b}31m";
+        let r = report.results.iter_mut().find(|r| r.status == crate::model::Status::Fail).unwrap();
+        r.resource_name = hostile.into();
+        r.message = format!("message {hostile}");
+        report.collection_errors[0].message = hostile.into();
+        let raw = ['\u{1b}', '\u{7}', '\u{0}', '\u{202e}', '\u{9b}'];
+        for format in [Format::Csv, Format::Html, Format::Markdown] {
+            let text = String::from_utf8(format.renderer().render(&report).unwrap()).unwrap();
+            assert!(!text.contains(raw), "{format}: a raw control character or bidi override");
+            assert!(text.contains("\\u{202e}LIAF") && text.contains("\\u{1b}"), "{format}: shown escaped");
+        }
+        let csv = Format::Csv.renderer().render(&report).unwrap();
+        let rows: Vec<::csv::StringRecord> =
+            ::csv::Reader::from_reader(csv.as_slice()).records().collect::<Result<_, _>>().unwrap();
+        assert!(rows.iter().any(|r| r.iter().any(|c| c == "x\\u{1b}]0;pwned\\u{7}\\u{0}\\u{202e}LIAF\\u{9b}31m")));
+        let html = String::from_utf8(Format::Html.renderer().render(&report).unwrap()).unwrap();
+        let data = &html[html.find("<script id=\"ff-data\" type=\"application/json\">").unwrap()..];
+        let data = &data[data.find('>').unwrap() + 1..data.find("</script>").unwrap()];
+        let v: serde_json::Value = serde_json::from_str(data).expect("the data block is JSON");
+        assert!(v.to_string().contains("LIAF"));
+    }
 
     /// Formats are written in parallel: every file equals its in-memory rendering, the paths
     /// come back in `formats` order, and a format that cannot be written is an error naming

@@ -1,17 +1,25 @@
-//! Account strings on a terminal: the one rule for which characters may not reach it raw.
+//! The one escaping policy for untrusted strings, in every output: terminal, CSV, HTML,
+//! Markdown, JSON printed to a screen, and the organisation summary.
 //!
-//! ARNs, names, tags and messages come from the audited account and are attacker-controlled:
-//! an ESC sequence can recolour or clear the screen, an OSC sequence can retitle the window or
-//! plant a hyperlink, a CR can overwrite "gate: FAILED" with "gate: PASSED", and a bidi
-//! override can make `FAIL` read backwards. [`is_unsafe`] names those characters once; the
-//! encoders below make each of them visible instead of dropping it, so the reader sees that
-//! something odd was in the data:
+//! ARNs, names, tags and messages come from the audited account (and check messages from an
+//! overlay's Rego) and are attacker-controlled: an ESC sequence can recolour or clear the
+//! screen, an OSC sequence can retitle the window or plant a hyperlink, a CR can overwrite
+//! "gate: FAILED" with "gate: PASSED", a NUL or BEL upsets the tools that read a CSV, and a
+//! bidi override can make `FAIL` read backwards in a terminal, a spreadsheet or a browser.
+//! [`is_unsafe`] names those characters once; the encoders below make each of them visible
+//! instead of dropping it, so the reader sees that something odd was in the data:
 //! - [`terminal`] for a value printed in a line of text (`\u{1b}`, `\n`, `\u{202e}`, ...);
 //! - [`terminal_lines`] for a multi-line message whose own line breaks are meant;
-//! - [`json`] for JSON text printed as is (serde_json escapes C0 controls but leaves C1
-//!   controls and bidi overrides raw; `\u009b` keeps the JSON equivalent).
+//! - [`document`] for a whole rendered document or a CSV cell: the same as
+//!   [`terminal_lines`] (what a format's own syntax escaping leaves, this makes visible);
+//! - [`json`] for JSON text printed or embedded as is (serde_json escapes C0 controls but
+//!   leaves C1 controls and bidi overrides raw; `\u009b` keeps the JSON equivalent).
 //!
-//! The Markdown escaper ([`super::markdown::escape`]) uses the same predicate.
+//! Who applies it: the terminal output of `cli/` ([`terminal`]); the CSV writers (every cell,
+//! [`document`]); the HTML shell `super::page` (the whole page, after `maud` escaped the
+//! markup, and [`json`] on its data block); the Markdown escaper
+//! ([`super::markdown::escape`], the same predicate and form). The organisation summary and the
+//! diff are rendered by those same writers.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -56,6 +64,13 @@ pub fn terminal(s: &str) -> Cow<'_, str> {
 /// [`terminal`] for a multi-line message (an error listing several problems): `\n` is kept,
 /// everything else unsafe is escaped.
 pub fn terminal_lines(s: &str) -> Cow<'_, str> {
+    encode(s, true)
+}
+
+/// A whole rendered document (HTML) or a CSV cell: every [`is_unsafe`] character but the line
+/// feed written as a visible escape. Applied after the format's own escaping, so it only ever
+/// touches account data (the documents' own text has no such character).
+pub fn document(s: &str) -> Cow<'_, str> {
     encode(s, true)
 }
 

@@ -192,5 +192,5 @@ async fn drift_from_compliant_to_broken_account() {
     assert!(paths(&seeded.roles["prefect-worker"]).iter().any(|p| p.starts_with("inline_policies")));
     let outcome = DiffOutcome::Snapshots(diff);
     assert!(outcome.has_new_or_regressed());
-    assert!(outcome.to_markdown().contains("| multi\\_az | true | false |"));
+    assert!(flowforge_audit::report::diff::markdown(&outcome).contains("| multi\\_az | true | false |"));
 }

@@ -16,6 +16,7 @@ mod collect;
 mod compute;
 mod drift;
 mod evidence;
+mod faults;
 mod iam;
 mod network;
 mod org;

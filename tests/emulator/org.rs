@@ -595,3 +595,86 @@ fn bench_proxy() {
     }
     std::fs::write(dir.join("calls"), calls).expect("calls file");
 }
+
+/// Issue 22 item 1: an organisation passed when nothing was judged. With the baseline's
+/// `environment_tag` not the key the accounts carry, every account was "NOT JUDGED (no
+/// environment)" and the run printed `organisation: PASSED (… 0 failed, …)`, exit 0; with
+/// `organizations:ListTagsForResource` denied, likewise. Now the first fails with "no account
+/// was judged", the second with every account's environment unknown; both exit 1, and `merge`
+/// of the output decides the same.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn org_passes_nothing_when_no_account_was_judged() {
+    use crate::support::seed_org::*;
+    let moto = Moto::start();
+    let mgmt = Clients::new(&moto.endpoint, "testing", "testing").await;
+    let root = create_organisation(&mgmt).await;
+    let ou = create_ou(&mgmt, &root, "workloads").await;
+    for (name, env) in [("ff-dev", "dev"), ("ff-prod", "prod")] {
+        create_member(&mgmt, name, &root, &ou, &[("flowforge:env", env)]).await;
+    }
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let builtin = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("baselines/flowforge.yaml"))
+        .expect("built-in baseline");
+    let other_tag = tmp.path().join("other-tag.yaml");
+    std::fs::write(
+        &other_tag,
+        builtin.replacen("environment_tag: \"flowforge:env\"", "environment_tag: \"team:env\"", 1),
+    )
+    .expect("baseline");
+    let run = |endpoint: &str, baseline: Option<&Path>, out: &Path| {
+        let mut c = cli(&moto, "testing", "testing");
+        c.env("AWS_ENDPOINT_URL", endpoint)
+            .args(["scan", "--org", "--endpoint-url", endpoint, "--region", REGION, "--no-progress"])
+            .args(["--format", "json", "--max-attempts", "1", "--out"])
+            .arg(out);
+        if let Some(b) = baseline {
+            c.arg("--baseline").arg(b);
+        }
+        c.output().expect("run flowforge-audit")
+    };
+
+    let wrong_tag = tmp.path().join("wrong-tag");
+    let o = run(&moto.endpoint, Some(&other_tag), &wrong_tag);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "nothing judged is not a pass:\n{stdout}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(stdout.contains("organisation: FAILED") && stdout.contains("no account was judged"), "{stdout}");
+    let summary = read_json(&wrong_tag.join("org-summary.json"));
+    assert_eq!(
+        (summary["passed"].clone(), summary["judged"].clone()),
+        (Value::Bool(false), Value::from(0)),
+        "{summary:#}"
+    );
+    assert!(summary["accounts"].as_u64().unwrap_or(0) >= 3, "two members and the management account: {summary:#}");
+
+    let proxy = crate::support::proxy::Proxy::start(
+        moto.apprunner.port,
+        crate::support::proxy::Rules { deny_actions: vec!["ListTagsForResource"], ..Default::default() },
+    );
+    let denied = tmp.path().join("tags-denied");
+    let o = run(&proxy.endpoint, None, &denied);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "{stdout}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(stdout.contains("UNKNOWN (environment could not be determined)"), "{stdout}");
+    let summary = read_json(&denied.join("org-summary.json"));
+    assert_eq!(summary["passed"], false);
+    assert_eq!(summary["environment_unknown"], summary["accounts"], "{summary:#}");
+
+    // `merge` of the run's output re-decides the same, from the records alone.
+    let m = std::process::Command::new(env!("CARGO_BIN_EXE_flowforge-audit"))
+        .arg("merge")
+        .arg(&wrong_tag)
+        .arg("--out")
+        .arg(tmp.path().join("merged"))
+        .output()
+        .expect("merge");
+    assert_eq!(m.status.code(), Some(1), "{}", String::from_utf8_lossy(&m.stderr));
+    assert_eq!(
+        std::fs::read(wrong_tag.join("org-summary.json")).expect("scan summary"),
+        std::fs::read(tmp.path().join("merged/org-summary.json")).expect("merged summary")
+    );
+}

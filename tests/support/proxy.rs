@@ -1,8 +1,9 @@
 //! A loopback HTTP proxy in front of moto that can delay every answer (a model of real AWS
 //! latency, for the org benchmark), refuse `sts:AssumeRole` into chosen accounts (an
 //! account whose audit role cannot be assumed: moto itself lets anyone assume any role),
-//! answer the first requests of a path with throttling or 5xx, rewrite a request body, and
-//! throttle chosen accounts (moto never throttles).
+//! answer the first requests of a path with throttling or 5xx, rewrite a request body,
+//! throttle chosen accounts (moto never throttles), deny chosen operations (AccessDenied, as an
+//! IAM policy would) and answer a random share of all requests with throttling or a 503.
 //!
 //! Throttling follows the credentials: when moto answers an `AssumeRole` into a throttled
 //! account, the proxy notes the access key id it hands out, and every request signed with that
@@ -58,6 +59,15 @@ pub struct Rules {
     /// highest index first: upstream 0 also serves the management account) rather than to its
     /// id modulo the number of upstreams (random ids spread unevenly: 12 and 8 of 20).
     pub balance: bool,
+    /// Operations (`GetOpenIDConnectProvider`, `DescribeCertificate`: the `Action=` of a query
+    /// request or the operation of an `X-Amz-Target`) answered with the protocol's
+    /// AccessDenied error every time: one call denied, as an IAM policy would (moto's own IAM
+    /// enforcement breaks EKS request signatures).
+    pub deny_actions: Vec<&'static str>,
+    /// Faults: this many requests in a thousand, drawn at random (seeded), are answered with
+    /// the protocol's throttling error or a 503, half each, instead of being forwarded.
+    pub fault_per_mille: u32,
+    pub fault_seed: u64,
 }
 
 /// A request body rewrite (see [`Rules::rewrite`]).
@@ -72,6 +82,9 @@ pub struct Proxy {
     pub failed: Arc<AtomicU64>,
     /// Throttling errors answered so far, by account id.
     pub throttled: Arc<Mutex<BTreeMap<String, u64>>>,
+    /// Requests answered by [`Rules::deny_actions`] and by [`Rules::fault_per_mille`] so far.
+    pub denied: Arc<AtomicU64>,
+    pub faults: Arc<AtomicU64>,
     /// Requests forwarded so far, by upstream (the order of [`Proxy::start_routed`]'s ports).
     pub routed: Arc<Vec<AtomicU64>>,
     /// Account id → its upstream, for the accounts routed so far (and [`Rules::placed`]).
@@ -87,6 +100,10 @@ struct State {
     /// (access key id, request hash) → times answered with a throttling error.
     seen: Mutex<HashMap<(String, u64), u32>>,
     throttled: Arc<Mutex<BTreeMap<String, u64>>>,
+    denied: Arc<AtomicU64>,
+    faults: Arc<AtomicU64>,
+    /// The fault generator's state (xorshift), seeded from [`Rules::fault_seed`].
+    draw: Mutex<u64>,
 }
 
 impl Proxy {
@@ -124,6 +141,7 @@ impl Proxy {
             state: State::default(),
         });
         let throttled = ctx.state.throttled.clone();
+        let (denied, faults) = (ctx.state.denied.clone(), ctx.state.faults.clone());
         std::thread::spawn(move || {
             for client in listener.incoming().flatten() {
                 let ctx = ctx.clone();
@@ -132,7 +150,16 @@ impl Proxy {
                 });
             }
         });
-        Proxy { endpoint: format!("http://127.0.0.1:{}", addr.port()), requests, failed, throttled, routed, placed }
+        Proxy {
+            endpoint: format!("http://127.0.0.1:{}", addr.port()),
+            requests,
+            failed,
+            throttled,
+            denied,
+            faults,
+            routed,
+            placed,
+        }
     }
 }
 
@@ -202,14 +229,81 @@ fn assumed_account(body: &str) -> Option<String> {
     Some(rest[..rest.find("%3A")?].to_owned())
 }
 
+/// The operation a request calls: the `Action=` of a query request, the operation of an
+/// `X-Amz-Target` header (`AWSWAF_20190729.GetWebACLForResource`); `None` for REST calls.
+fn operation(head: &[String], body: &str) -> Option<String> {
+    if let Some(target) = head.iter().find(|l| l.to_ascii_lowercase().starts_with("x-amz-target:")) {
+        return target.trim_end().rsplit('.').next().map(str::to_owned);
+    }
+    let rest = &body[body.find("Action=")? + "Action=".len()..];
+    Some(rest[..rest.find('&').unwrap_or(rest.len())].to_owned())
+}
+
+fn content_type(head: &[String]) -> String {
+    head.iter()
+        .find(|l| l.to_ascii_lowercase().starts_with("content-type:"))
+        .map(|l| l.to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// An error answer in the protocol of the request (JSON, EC2 query, other query, REST): its
+/// status, content type and body, with `code` as the error code (`json_code` for JSON).
+fn protocol_error(
+    head: &[String],
+    body: &str,
+    status: u16,
+    json_code: &str,
+    code: &str,
+) -> (u16, &'static str, String) {
+    let content_type = content_type(head);
+    let message = "injected by the test proxy";
+    if content_type.contains("x-amz-json") {
+        (status, "application/x-amz-json-1.1", format!("{{\"__type\":\"{json_code}\",\"message\":\"{message}\"}}"))
+    } else if content_type.contains("x-www-form-urlencoded") && body.contains("Version=2016-11-15") {
+        let xml = format!("<Response><Errors><Error><Code>{code}</Code><Message>{message}</Message></Error></Errors><RequestID>proxy</RequestID></Response>");
+        (status, "text/xml", xml)
+    } else if content_type.contains("x-www-form-urlencoded") {
+        let xml = format!("<ErrorResponse><Error><Type>Sender</Type><Code>{code}</Code><Message>{message}</Message></Error><RequestId>proxy</RequestId></ErrorResponse>");
+        (status, "text/xml", xml)
+    } else {
+        (status, "application/xml", format!("<Error><Code>{code}</Code><Message>{message}</Message></Error>"))
+    }
+}
+
+/// The protocol's AccessDenied error (EC2's UnauthorizedOperation).
+fn denied_answer(head: &[String], body: &str) -> (u16, &'static str, String) {
+    let code = if body.contains("Version=2016-11-15") { "UnauthorizedOperation" } else { "AccessDenied" };
+    let status = if content_type(head).contains("x-amz-json") { 400 } else { 403 };
+    protocol_error(head, body, status, "AccessDeniedException", code)
+}
+
+/// The protocol's 503 error (a server fault the SDK retries).
+fn unavailable_answer(head: &[String], body: &str) -> (u16, &'static str, String) {
+    let code = if body.contains("Version=2016-11-15") { "Unavailable" } else { "ServiceUnavailable" };
+    protocol_error(head, body, 503, "ServiceUnavailableException", code)
+}
+
+/// Whether this request draws a fault ([`Rules::fault_per_mille`]), and which: throttling
+/// (`true`) or a 503 (`false`).
+fn fault(state: &State, rules: &Rules) -> Option<bool> {
+    if rules.fault_per_mille == 0 {
+        return None;
+    }
+    let mut x = state.draw.lock().expect("draw");
+    if *x == 0 {
+        *x = rules.fault_seed | 1;
+    }
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    let roll = *x % 2000;
+    (roll < u64::from(rules.fault_per_mille) * 2).then_some(roll % 2 == 0)
+}
+
 /// The protocol's throttling error for a request: status, content type and body (the codes
 /// are those the SDK classifies as throttling).
 fn throttling_answer(head: &[String], body: &str) -> (u16, &'static str, &'static str) {
-    let content_type = head
-        .iter()
-        .find(|l| l.to_ascii_lowercase().starts_with("content-type:"))
-        .map(|l| l.to_ascii_lowercase())
-        .unwrap_or_default();
+    let content_type = content_type(head);
     if content_type.contains("x-amz-json") {
         (400, "application/x-amz-json-1.1", "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded\"}")
     } else if content_type.contains("x-www-form-urlencoded") && body.contains("Version=2016-11-15") {
@@ -445,6 +539,28 @@ fn synthetic(
                    <Code>AccessDenied</Code><Message>User is not authorized to perform: sts:AssumeRole</Message>\
                    </Error><RequestId>proxy</RequestId></ErrorResponse>";
         answer(client, "403 Forbidden", "Content-Type: text/xml\r\n", xml)?;
+        return Ok(true);
+    }
+    if let Some(op) = operation(head, &text) {
+        if rules.deny_actions.contains(&op.as_str()) {
+            ctx.state.denied.fetch_add(1, Ordering::Relaxed);
+            let (status, content_type, text) = denied_answer(head, &text);
+            let headers = format!("Content-Type: {content_type}\r\nx-amzn-ErrorType: AccessDeniedException\r\n");
+            answer(client, &format!("{status} Denied"), &headers, &text)?;
+            return Ok(true);
+        }
+    }
+    if let Some(throttling) = fault(&ctx.state, rules) {
+        ctx.state.faults.fetch_add(1, Ordering::Relaxed);
+        let (status, content_type, text) = if throttling {
+            let (status, content_type, text) = throttling_answer(head, &text);
+            (status, content_type, text.to_owned())
+        } else {
+            unavailable_answer(head, &text)
+        };
+        let kind = if throttling { "ThrottlingException" } else { "ServiceUnavailableException" };
+        let headers = format!("Content-Type: {content_type}\r\nx-amzn-ErrorType: {kind}\r\n");
+        answer(client, &format!("{status} Fault"), &headers, &text)?;
         return Ok(true);
     }
     if throttle(&ctx.state, rules, head, body) {

@@ -7,6 +7,8 @@
 #   `/`-separated part); has its actions enabled; and has an alarm action that goes to an SNS
 #   topic with at least one confirmed subscription. Scope: the declared alarms; a declared
 #   alarm that does not exist fails on the ARN it would have; other alarms are not applicable.
+#   UNKNOWN when a topic it notifies was not collected or its subscriptions could not be
+#   listed.
 # custom:
 #   id: FF-CW-001
 #   severity: medium
@@ -85,9 +87,10 @@ deny contains {
 	some a in input.cloudwatch.alarms
 	declared[a.name]
 	not notifies(a)
-	# An action to a topic that was not collected cannot be judged (unknown below).
+	# An action to a topic that was not collected, or whose subscriptions could not be
+	# listed, cannot be judged (unknown below).
 	every arn in sns_actions(a) {
-		topics[arn]
+		is_array(topics[arn].subscriptions)
 	}
 }
 
@@ -106,7 +109,12 @@ sns_actions(a) := {arn |
 	split(arn, ":")[2] == "sns"
 }
 
-confirmed(t) := count([s | some s in t.subscriptions; s.confirmed == true])
+# Subscriptions that could not be listed (null) count as none here; the alarm is UNKNOWN then.
+confirmed(t) := count([s | some s in subscriptions(t); s.confirmed == true])
+
+subscriptions(t) := t.subscriptions if is_array(t.subscriptions)
+
+subscriptions(t) := [] if not is_array(t.subscriptions)
 
 notifies(a) if {
 	some arn in sns_actions(a)
@@ -125,4 +133,12 @@ unknown contains {"arn": a.arn, "reason": sprintf("the alarm's SNS topics %v wer
 	not notifies(a)
 	missing := {arn | some arn in sns_actions(a); not topics[arn]}
 	count(missing) > 0
+}
+
+unknown contains {"arn": a.arn, "reason": sprintf("the subscriptions of the alarm's SNS topics %v could not be listed (ListSubscriptionsByTopic); whether anyone is notified is unknown", [sort(unlisted)])} if {
+	some a in input.cloudwatch.alarms
+	declared[a.name]
+	not notifies(a)
+	unlisted := {arn | some arn in sns_actions(a); topics[arn]; not is_array(topics[arn].subscriptions)}
+	count(unlisted) > 0
 }

@@ -83,3 +83,14 @@ test_undeclared_alarms_out_of_scope if {
 	count(s) == 2
 	count(run(snapshot([latency, cpu, other], sns(true))).deny) == 0
 }
+
+# Issue 22 item 6: a denied sns:ListSubscriptionsByTopic left the topic with no subscriptions
+# and FF-CW-001 failed ("notifies no SNS topic with a confirmed subscription"); the collector
+# now records the subscriptions as unknown (null) and the alarm is UNKNOWN.
+test_unknown_when_subscriptions_could_not_be_listed if {
+	r := run(snapshot([latency, cpu], [{"arn": topic, "name": "flowforge-prod-alerts", "subscriptions": null}]))
+	count(r.deny) == 0
+	count(r.unknown) == 2
+	some u in r.unknown
+	contains(u.reason, "ListSubscriptionsByTopic")
+}

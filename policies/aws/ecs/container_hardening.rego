@@ -5,7 +5,7 @@
 #   architecture.compute.control_plane requires it. With read_only_root_filesystem, every
 #   container sets readonlyRootFilesystem true (unset means false in ECS); with
 #   non_privileged, no container sets privileged true. Not applicable when the baseline
-#   requires neither.
+#   requires neither. UNKNOWN when the task definition's containers were not reported.
 # custom:
 #   id: FF-ECS-005
 #   severity: medium
@@ -57,4 +57,10 @@ deny contains {
 	lib.is_flowforge(t)
 	some c in t.containers
 	c.privileged == true
+}
+
+unknown contains {"arn": t.arn, "reason": compute.containers_unreported_reason} if {
+	some t in input.ecs.task_definitions
+	lib.is_flowforge(t)
+	compute.containers_unreported(t)
 }

@@ -32,3 +32,22 @@ test_not_applicable_when_not_required if {
 	b := testing.with_compute({"control_plane": object.union(testing.compute.control_plane, {"read_only_root_filesystem": false, "non_privileged": false})})
 	not check.applies with input as testing.all_flowforge(inp({})) with data.baseline as b
 }
+
+# Issue 22 item 7: a task definition whose containers were not reported (absent, or an empty
+# list: ECS requires one) passed, judged on no container at all; it is UNKNOWN.
+unreported := object.union(
+	testing.meta("arn:aws:ecs:us-east-1:123456789012:task-definition/flowforge-prod-ui:3", "flowforge-prod-ui:3", "flowforge-prod-ui", testing.ff_tags),
+	{"family": "flowforge-prod-ui"},
+)
+
+unreported_unknown(td) if {
+	i := {"ecs": {"task_definitions": [td]}}
+	count(check.deny) == 0 with input as i with data.baseline as testing.baseline
+	u := check.unknown with input as i with data.baseline as testing.baseline
+	u == {{"arn": td.arn, "reason": data.flowforge.lib.compute.containers_unreported_reason}}
+}
+
+test_unknown_when_containers_not_reported if {
+	unreported_unknown(unreported)
+	unreported_unknown(object.union(unreported, {"containers": []}))
+}

@@ -4,7 +4,7 @@
 #   Scope: FlowForge ECS task definitions. Every container image is in this account's private
 #   ECR registry and is pinned: by digest (`@sha256:`), or by a tag of a repository with
 #   IMMUTABLE tags. UNKNOWN when a tag-pinned image's repository is not in the snapshot (its
-#   tag mutability was not seen).
+#   tag mutability was not seen), or when the task definition's containers were not reported.
 # custom:
 #   id: FF-ECS-004
 #   severity: high
@@ -60,4 +60,10 @@ unknown contains {"arn": t.arn, "reason": sprintf("the tag mutability of the rep
 	compute.ecr_image(c.image)
 	not compute.digest_pinned(c.image)
 	object.get(object.get(repos, compute.repository_of(c.image), {}), "image_tag_mutability", null) == null
+}
+
+unknown contains {"arn": t.arn, "reason": compute.containers_unreported_reason} if {
+	some t in input.ecs.task_definitions
+	lib.is_flowforge(t)
+	compute.containers_unreported(t)
 }

@@ -3,6 +3,7 @@
 # description: >
 #   Scope: FlowForge ECS task definitions. Every container has a log configuration with the
 #   awslogs driver or FireLens (awsfirelens, shipping through Fluent Bit to CloudWatch).
+#   UNKNOWN when the task definition's containers were not reported.
 # custom:
 #   id: FF-ECS-006
 #   severity: medium
@@ -16,6 +17,7 @@
 package flowforge.aws.ecs.logging
 
 import data.flowforge.lib
+import data.flowforge.lib.compute
 import rego.v1
 
 drivers := {"awslogs", "awsfirelens"}
@@ -35,4 +37,10 @@ deny contains {
 	some c in t.containers
 	driver := object.get(c, "log_driver", null)
 	not driver in drivers
+}
+
+unknown contains {"arn": t.arn, "reason": compute.containers_unreported_reason} if {
+	some t in input.ecs.task_definitions
+	lib.is_flowforge(t)
+	compute.containers_unreported(t)
 }

@@ -5,7 +5,8 @@
 #   whose name says it holds a credential (password, secret, token, key, credential) or whose
 #   value looks like one (AWS access key, secret key, private key, connection string with a
 #   password: the collector keeps the kind, never the value), and every `secrets` entry
-#   references Secrets Manager or SSM Parameter Store.
+#   references Secrets Manager or SSM Parameter Store. UNKNOWN when the task definition's
+#   containers were not reported.
 # custom:
 #   id: FF-ECS-003
 #   severity: critical
@@ -49,4 +50,10 @@ deny contains {
 	some c in t.containers
 	some s in object.get(c, "secrets", [])
 	not compute.secret_store_ref(s.value_from)
+}
+
+unknown contains {"arn": t.arn, "reason": compute.containers_unreported_reason} if {
+	some t in input.ecs.task_definitions
+	lib.is_flowforge(t)
+	compute.containers_unreported(t)
 }

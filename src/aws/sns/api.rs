@@ -51,7 +51,7 @@ impl SnsApi {
         Ok(Topic {
             meta: self.ctx.meta(arn.to_owned(), name, name, BTreeMap::new()),
             kms_key_id: kms,
-            subscriptions: Vec::new(),
+            subscriptions: None,
         })
     }
 

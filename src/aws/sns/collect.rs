@@ -1,7 +1,8 @@
 //! How SNS is collected: the topic ARNs, then each topic's attributes and subscriptions with
 //! bounded concurrency. A topic whose attributes could not be read is left out (its error
-//! names it); one whose subscriptions could not be read is kept with none, and its error
-//! makes the checks reading it UNKNOWN.
+//! names it, and the checks and drift treat it as listed but unseen: UNKNOWN, never missing);
+//! one whose subscriptions could not be read is kept with `subscriptions: null` (unknown, not
+//! none), and its error makes the checks reading it UNKNOWN.
 
 use std::sync::Arc;
 
@@ -31,7 +32,7 @@ pub(crate) async fn collect(session: &Session, region: &str, concurrency: usize,
         .map(|arn| async move {
             let (topic, subs) = futures::join!(api.topic(&arn), api.subscriptions(&arn));
             let mut topic = errs.ok(r, Some(&arn), topic)?;
-            topic.subscriptions = errs.ok(r, Some(&arn), subs).unwrap_or_default();
+            topic.subscriptions = errs.ok(r, Some(&arn), subs);
             Some(topic)
         })
         .buffer_unordered(concurrency)

@@ -28,9 +28,10 @@ pub struct Topic {
     /// The KMS key (id, ARN or alias) encrypting the topic (`KmsMasterKeyId`); null when the
     /// topic is not encrypted.
     pub kms_key_id: Option<String>,
-    /// The topic's subscriptions, in the order listed.
+    /// The topic's subscriptions, in the order listed; null when ListSubscriptionsByTopic
+    /// failed for the topic (unknown, not none: its error names the topic).
     #[serde(default)]
-    pub subscriptions: Vec<Subscription>,
+    pub subscriptions: Option<Vec<Subscription>>,
 }
 
 /// One subscription of a topic.
