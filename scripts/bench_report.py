@@ -1,7 +1,9 @@
 """Prints the API calls of a scan by operation next to the fewest calls that snapshot
 needs (the same page sizes as collect::minimum_calls), and calls per resource.
 
-Usage: bench_report.py SNAPSHOT.json CALLS.json
+Usage: bench_report.py SNAPSHOT.json CALLS.json [SUMMARY.json]
+(SUMMARY.json: the totals as JSON, {"resources", "calls", "minimum", "collection_errors"},
+for scripts/bench-scan.sh's result line)
 """
 
 import json
@@ -98,3 +100,7 @@ print(f"\n  resources in snapshot: {resources}; calls per resource: {total / max
 for k in keys:
     if calls.get(k, 0) > m.get(k, 0):
         print(f"  above minimum: {k} (+{calls.get(k, 0) - m.get(k, 0)})")
+if len(sys.argv) > 3:
+    with open(sys.argv[3], "w") as f:
+        json.dump({"resources": resources, "calls": total, "minimum": minimum,
+                   "collection_errors": len(snap.get("collection_errors", []))}, f)

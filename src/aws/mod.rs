@@ -51,6 +51,8 @@ pub(crate) mod error;
 #[cfg(feature = "aws")]
 pub mod org;
 #[cfg(feature = "aws")]
+mod retry_memo;
+#[cfg(feature = "aws")]
 mod session;
 
 #[cfg(feature = "aws")]
@@ -75,6 +77,8 @@ pub use rds::{RdsApi, AUDITED_PARAMETERS};
 pub use s3::{BucketRef, S3Api};
 #[cfg(feature = "aws")]
 pub use secretsmanager::SecretsManagerApi;
+#[cfg(feature = "aws")]
+pub use retry_memo::REMEMBER_AFTER;
 #[cfg(feature = "aws")]
 pub use session::{connect, ConnectError, ConnectOptions, Session, StaticCredentials};
 #[cfg(feature = "aws")]

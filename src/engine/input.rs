@@ -125,23 +125,19 @@ pub fn convert_snapshot(snapshot: &Snapshot) -> Result<RegoInput, String> {
     Ok(input)
 }
 
-/// Adds the derived facts to a snapshot's input: `input.derived.network`
-/// ([`crate::network::facts`]) and `input.derived.rds_parameters` ([`crate::defaults::facts`]), computed once from the snapshot and the environment's
-/// baseline view so that every check reads the same verdicts. Other members of
-/// `input.derived` are kept.
-pub fn add_derived(input: &mut RegoInput, snapshot: &Snapshot, baseline: &serde_json::Value) -> Result<(), String> {
+/// The derived facts besides the IAM evaluation's, as members of `input.derived`:
+/// `network` ([`crate::network::facts`]) and `rds_parameters` ([`crate::defaults::facts`]),
+/// computed once from the snapshot and the environment's baseline view so that every check
+/// reads the same verdicts.
+pub fn derived_facts(
+    snapshot: &Snapshot,
+    baseline: &serde_json::Value,
+) -> Result<Vec<(&'static str, regorus::Value)>, String> {
     let network = crate::network::facts::derive(snapshot, baseline);
-    let value = crate::policy::rego_value::to_value(&network).map_err(|e| e.to_string())?;
-    let mut derived = match &input.value()["derived"] {
-        v @ regorus::Value::Object(_) => v.clone(),
-        _ => regorus::Value::new_object(),
-    };
+    let network = crate::policy::rego_value::to_value(&network).map_err(|e| e.to_string())?;
     let parameters =
         crate::policy::rego_value::to_value(&crate::defaults::facts(snapshot)).map_err(|e| e.to_string())?;
-    let object = derived.as_object_mut().map_err(|e| e.to_string())?;
-    object.insert(regorus::Value::from("network"), value);
-    object.insert(regorus::Value::from("rds_parameters"), parameters);
-    input.insert("derived", derived).map_err(|e| e.to_string())
+    Ok(vec![("network", network), ("rds_parameters", parameters)])
 }
 
 fn part_parser(key: &str) -> Option<PartParser> {

@@ -18,6 +18,7 @@ mod testing;
 pub use catalog::{Catalog, Check, Origin, RegoFile};
 pub use deps::Reads;
 pub use diag::{CatalogError, Problem};
+pub(crate) use engine::thread_cpu_time;
 pub use engine::{
     required_collections, CheckOutput, Deny, EngineError, Limits, PolicyEngine, RegoInput, Unknown,
     DEFAULT_CHECK_TIMEOUT,

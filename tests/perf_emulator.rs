@@ -1,0 +1,74 @@
+//! Scan costs against the moto emulator (issue 24): what a call that keeps failing costs a
+//! scan. Timings are measured by the benchmark scripts (`scripts/bench.sh`); these tests pin
+//! the behaviour behind them with call counts, which do not depend on the machine.
+//!
+//! Needs moto: `scripts/setup-moto.sh` (the tests fail, never skip, without it).
+
+mod support;
+
+use flowforge_audit::aws::{self, ConnectOptions, StaticCredentials, REMEMBER_AFTER};
+use flowforge_audit::collect::{self, CollectOptions};
+use flowforge_audit::model::Status;
+use support::moto::Moto;
+
+/// Regions of the scan: every call of a regional operation is made once per region, at the
+/// same time.
+const REGIONS: [&str; 4] = ["us-east-1", "eu-west-1", "eu-central-1", "ap-southeast-2"];
+
+/// Issue 24: moto answers ec2:GetEbsDefaultKmsKeyId with HTTP 500 on every attempt. Each of
+/// the four regions' calls used to pay the back-off of all its attempts (5 each, 20 in all);
+/// now the operation is remembered after REMEMBER_AFTER failures in a row and the calls make
+/// no more attempts, while every region keeps its collection error, so FF-EC2-001 stays
+/// UNKNOWN in every region (never PASS).
+#[test]
+fn a_call_failing_everywhere_is_not_retried_in_every_region() {
+    let moto = Moto::start();
+    let opts = CollectOptions {
+        connect: ConnectOptions {
+            regions: REGIONS.iter().map(|r| (*r).to_owned()).collect(),
+            endpoint_url: Some(moto.endpoint.clone()),
+            static_credentials: Some(StaticCredentials {
+                access_key_id: "testing".to_owned(),
+                secret_access_key: "testing".to_owned(),
+                session_token: None,
+            }),
+            // The CLI's default: five attempts per call.
+            ..ConnectOptions::default()
+        },
+        ..CollectOptions::default()
+    };
+    assert_eq!(opts.connect.max_attempts, 5);
+    let out = collect::run_blocking(&opts).expect("collect");
+    let calls = out.calls.get("ec2:GetEbsDefaultKmsKeyId").copied().unwrap_or(0);
+    let regions = REGIONS.len() as u64;
+    assert!(calls >= regions, "one call per region at least: {calls}");
+    // Each call makes its first attempt; after the streak, a call waiting for its next
+    // attempt makes at most that one. Without the memo: 5 per region.
+    assert!(
+        calls <= u64::from(REMEMBER_AFTER) + regions,
+        "{calls} attempts of GetEbsDefaultKmsKeyId for {regions} regions (5 each without the memo)"
+    );
+
+    let failed: Vec<&str> = out
+        .snapshot
+        .collection_errors
+        .iter()
+        .filter(|e| e.operation == "GetEbsDefaultKmsKeyId")
+        .map(|e| e.region.as_str())
+        .collect();
+    let mut sorted = failed.clone();
+    sorted.sort_unstable();
+    let mut want = REGIONS.to_vec();
+    want.sort_unstable();
+    assert_eq!(sorted, want, "every region keeps its collection error");
+
+    let catalog = flowforge_audit::policy::Catalog::builtin().unwrap();
+    let view = flowforge_audit::baseline::Baseline::builtin()
+        .unwrap()
+        .env_view("prod", &out.snapshot.account_id, &out.snapshot.partition)
+        .unwrap();
+    let eval = flowforge_audit::engine::evaluate(&out.snapshot, None, &catalog, view.to_json()).unwrap();
+    let ebs: Vec<_> = eval.results.iter().filter(|r| r.check_id == "FF-EC2-001").collect();
+    assert!(ebs.len() >= REGIONS.len(), "{ebs:#?}");
+    assert!(ebs.iter().all(|r| r.status == Status::Unknown), "{ebs:#?}");
+}
