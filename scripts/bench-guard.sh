@@ -5,7 +5,7 @@
 #! FlowForge resources only work at scale too), counted by valgrind (cachegrind without cache
 #! simulation, on one CPU so the work is split the same way on every machine).
 #! Unlike a wall-clock time, the count does not depend on how busy the machine is: it moves by
-#! well under 1% from run to run, while a quadratic library or a needless copy of the snapshot
+#! about 0.001% from run to run, while a quadratic library or a needless copy of the snapshot
 #! moves it by tens of percent. Fails (exit 1) when the count is above the limit in
 #! benches/guard.json.
 #!
@@ -31,14 +31,18 @@ WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 "$TARGET/release/examples/generate_snapshot" scale "$N" "$PERCENT" >"$WORK/snapshot.json"
 # One CPU: the evaluation uses one worker per available core, and each worker clones the
-# compiled policies; pinned, every machine does the same work. The exit code is the gate's.
+# compiled policies; pinned, every machine does the same work. No check time limit in effect:
+# under valgrind a check runs ~50 times slower, and a check stopped at its limit and run again
+# would count its instructions twice. The exit code is the gate's.
 taskset -c 0 valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
-  "$BIN" evaluate --snapshot "$WORK/snapshot.json" --env prod --format json --out "$WORK/reports" --quiet \
-  >/dev/null 2>"$WORK/valgrind.txt" || true
+  "$BIN" evaluate --check-timeout 86400 --snapshot "$WORK/snapshot.json" --env prod --format json \
+  --out "$WORK/reports" --quiet >/dev/null 2>"$WORK/valgrind.txt" || true
 COUNT="$(sed -nE 's/^==[0-9]+== I *refs: *([0-9,]+).*/\1/p' "$WORK/valgrind.txt" | tr -d ,)"
 [[ -n $COUNT && -s "$WORK/reports/flowforge-audit.json" ]] || {
   echo "error: the guarded run did not complete; valgrind's output:" >&2; tail -20 "$WORK/valgrind.txt" >&2; exit 2
 }
+ERRORS="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["summary"]["by_status"]["ERROR"])' "$WORK/reports/flowforge-audit.json")"
+[[ $ERRORS == 0 ]] || { echo "error: $ERRORS results are ERROR in the guarded run: it measured something else" >&2; exit 2; }
 python3 - "$MODE" "$GUARD" "$COUNT" <<'PY'
 import json, subprocess, sys
 mode, path, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
