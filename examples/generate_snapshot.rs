@@ -3,6 +3,10 @@
 //! `cargo run --example generate_snapshot -- compliant > examples/snapshots/prod-compliant.json`
 //! `cargo run --example generate_snapshot -- drifted   > examples/snapshots/prod-drifted.json`
 //! `cargo run --release --example generate_snapshot -- scale 100000 > /tmp/big.json`
+//! `cargo run --release --example generate_snapshot -- scale 10000 10 > /tmp/ff.json` (10% of
+//! the tenants' resources are FlowForge's, their buckets encrypted with a FlowForge key: the
+//! checks that judge FlowForge resources only, and their libraries, then work at scale too;
+//! scripts/bench-guard.sh counts instructions on it)
 //!
 //! The examples are written from the model types, so they always match the snapshot schema;
 //! the shape of the account follows baselines/flowforge.yaml (a FlowForge prod deployment in
@@ -1044,11 +1048,20 @@ fn drifted() -> Snapshot {
 
 /// A large account for the benchmark: `n` resources spread over the collections, with a
 /// share of them violating checks, plus the compliant FlowForge core.
-fn scale(n: usize) -> Snapshot {
+fn scale(n: usize, flowforge_percent: usize) -> Snapshot {
     let mut s = compliant();
     let base = s.resource_metas().len();
     let per = n.saturating_sub(base) / 6;
+    // A FlowForge data-lake bucket's encryption: a customer key of the account.
+    let ff_encryption =
+        s.s3.buckets.iter().find(|b| b.meta.name.starts_with("flowforge-")).and_then(|b| b.encryption.clone());
     for i in 0..per {
+        let flowforge = i % 100 < flowforge_percent;
+        let tagged = |meta: &mut ResourceMeta| {
+            if flowforge {
+                meta.tags.extend(ff_tags(&meta.name.clone(), &[]));
+            }
+        };
         let name = format!("tenant-data-{i:06}");
         let mut b = s.s3.buckets[0].clone();
         b.meta = ResourceMeta {
@@ -1060,9 +1073,13 @@ fn scale(n: usize) -> Snapshot {
             tags: tags(&[("team", "analytics")]),
         };
         b.policy = if i % 3 == 0 { None } else { Some(tls_policy(&name)) };
+        if flowforge {
+            b.encryption.clone_from(&ff_encryption);
+        }
         if i % 5 == 0 {
             b.encryption = None;
         }
+        tagged(&mut b.meta);
         s.s3.buckets.push(b);
 
         let id = format!("sg-{i:017x}");
@@ -1073,17 +1090,20 @@ fn scale(n: usize) -> Snapshot {
         if i % 7 == 0 {
             g.ingress.push(rule("tcp", Some(22), &["0.0.0.0/0"], &[]));
         }
+        tagged(&mut g.meta);
         s.ec2.security_groups.push(g);
 
         let rname = format!("tenant-role-{i:06}");
         let mut r = s.iam.roles[0].clone();
         r.meta = meta(format!("arn:aws:iam::{ACCOUNT}:role/{rname}"), &rname, &rname, BTreeMap::new()).global();
+        tagged(&mut r.meta);
         s.iam.roles.push(r);
 
         let sid = format!("subnet-{i:017x}");
         let mut sn = s.ec2.subnets[0].clone();
         sn.meta = ec2_meta("subnet", &sid, &sid, &[]);
         sn.meta.tags.clear();
+        tagged(&mut sn.meta);
         s.ec2.subnets.push(sn);
 
         let iid = format!("i-{i:017x}");
@@ -1093,6 +1113,7 @@ fn scale(n: usize) -> Snapshot {
         if i % 4 == 0 {
             inst.metadata_options.http_tokens = "optional".into();
         }
+        tagged(&mut inst.meta);
         s.ec2.instances.push(inst);
 
         let sec = format!("tenant/{i:06}");
@@ -1100,6 +1121,7 @@ fn scale(n: usize) -> Snapshot {
         x.meta =
             meta(format!("arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{sec}-AbCdEf"), &sec, &sec, BTreeMap::new());
         x.rotation_enabled = i % 2 == 0;
+        tagged(&mut x.meta);
         s.secretsmanager.secrets.push(x);
     }
     s.sort();
@@ -1342,9 +1364,12 @@ fn main() {
     let snapshot = match args.first().map(String::as_str) {
         Some("compliant") => compliant(),
         Some("drifted") => drifted(),
-        Some("scale") => scale(args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100_000)),
+        Some("scale") => scale(
+            args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100_000),
+            args.get(2).and_then(|n| n.parse().ok()).unwrap_or(0),
+        ),
         _ => {
-            eprintln!("usage: generate_snapshot compliant | drifted | scale N");
+            eprintln!("usage: generate_snapshot compliant | drifted | scale N [FLOWFORGE_PERCENT]");
             std::process::exit(2);
         }
     };

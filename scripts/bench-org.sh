@@ -202,4 +202,8 @@ if [[ "$REPEAT" != 1 ]]; then
   awk -v a="$(median "$WORK/all.walls")" -v b="$(median "$WORK/one.walls")" -v n="$N" -v r="$REPEAT" \
     'BEGIN { printf "medians of %d runs: 1 account %.2f s, %d accounts %.2f s: %.2fx (goal: <= 3x)\n", r, b, n, a, a / b }'
 fi
+# The result as one JSON line (scripts/bench.sh collects it into benches/results.json).
+awk -v a="$(median "$WORK/all.walls")" -v b="$(median "$WORK/one.walls")" -v n="$N" -v r="$REPEAT" \
+  -v m="$MAX_ACCOUNTS" -v k="$K" \
+  'BEGIN { printf "{\"bench\": \"org\", \"accounts\": %d, \"max_accounts\": %d, \"motos\": %d, \"delay_ms\": 50, \"repeat\": %d, \"one_wall_s\": %.2f, \"all_wall_s\": %.2f, \"ratio\": %.2f}\n", n, m, k, r, b, a, a / b }'
 [[ -n "$GOAL_ONLY" ]] || run "$N+1-accounts+50ms" 50 "$ALL_SEEDED,$BIG"

@@ -4,7 +4,10 @@
 # log groups), N SSM parameters, N KMS keys and N DB snapshots (default 1000 each; see
 # scripts/bench_seed.py), runs the release `flowforge-audit scan` under
 # /usr/bin/time -v, and prints wall time, peak RSS, the API calls by operation and the calls
-# per resource against the minimum the snapshot needs.
+# per resource against the minimum the snapshot needs; then times Prowler on the same moto when
+# it is installed (scripts/prowler-compare/time-scan.sh). The last line on stdout is the result
+# as JSON: {"bench":"scan_resources","per_kind":N,"wall_s":..,"cpu_s":..,"peak_rss_mb":..,
+# "resources":..,"calls":..,"calls_per_resource":..,"minimum_per_resource":..,"prowler_wall_s":..}.
 #
 # Usage: scripts/bench-scan.sh [N]      (FLOWFORGE_BENCH_BIN=path skips the release build)
 # Loopback only: moto listens on 127.0.0.1 and every AWS call goes there.
@@ -58,4 +61,31 @@ echo "== flowforge-audit scan (exit $STATUS: the gate's verdict, not a failure o
 grep -E "Elapsed \(wall clock\)|Maximum resident set size|User time|System time" "$WORK/time.txt" | sed 's/^\s*/  /'
 echo
 echo "== API calls by operation (examples/api_minimum.rs)"
-(cd "$REPO_ROOT" && cargo run --quiet "${PROFILE[@]}" --example api_minimum -- "$WORK/snapshot.json" "$WORK/calls.json")
+(cd "$REPO_ROOT" && cargo run --quiet "${PROFILE[@]}" --example api_minimum -- "$WORK/snapshot.json" "$WORK/calls.json" "$WORK/summary.json")
+
+PROWLER=""
+if PROWLER="$("$REPO_ROOT/scripts/prowler-compare/time-scan.sh" "$ENDPOINT")"; then
+  echo "== Prowler on the same account: $PROWLER s wall"
+else
+  echo "== Prowler not run: no ratio"
+  PROWLER=""
+fi
+python3 - "$N" "$WORK/time.txt" "$WORK/summary.json" "$PROWLER" <<'PY'
+import json, re, sys
+n, time, summary, prowler = int(sys.argv[1]), open(sys.argv[2]).read(), json.load(open(sys.argv[3])), sys.argv[4]
+def field(name):
+    return re.search(rf"{re.escape(name)}: (.*)", time).group(1).strip()
+clock = [float(x) for x in field("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":")]
+wall = sum(x * 60 ** i for i, x in enumerate(reversed(clock)))
+res = max(summary["resources"], 1)
+r = {"bench": "scan_resources", "per_kind": n, "wall_s": round(wall, 2),
+     "cpu_s": round(float(field("User time (seconds)")) + float(field("System time (seconds)")), 2),
+     "peak_rss_mb": int(field("Maximum resident set size (kbytes)")) // 1024,
+     "resources": summary["resources"], "calls": summary["calls"],
+     "calls_per_resource": round(summary["calls"] / res, 3), "minimum_per_resource": round(summary["minimum"] / res, 3),
+     "collection_errors": summary["collection_errors"]}
+if prowler:
+    r["prowler_wall_s"] = float(prowler)
+    r["prowler_ratio"] = round(r["prowler_wall_s"] / r["wall_s"], 1)
+print(json.dumps(r))
+PY

@@ -469,8 +469,10 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
     let mut waiver_notes = Vec::new();
     let mut drift_waivers = None;
     if let Some(file) = &inputs.waivers {
+        let started = std::time::Instant::now();
         let waivers = gate::waivers::parse(&file.label, file.text("waiver file")?)
             .map_err(|e| AuditError::Input(e.to_string()))?;
+        let read_ms = started.elapsed().as_millis() as u64;
         let today = gate::waivers::as_of(&snap.collected_at).ok_or_else(|| {
             invalid(
                 "snapshot",
@@ -484,6 +486,12 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
             gate::waivers::apply(&waivers, &opts.env, today, opts.waiver_warn_days, &mut eval.results, &|arn| {
                 tags.get(arn).map(|t| (*t).clone())
             });
+        tracing::info!(
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            read_ms,
+            waivers = waivers.len(),
+            "waivers read and applied"
+        );
         drift_waivers = Some((waivers, today));
     }
     let tf = match &inputs.expected_from {

@@ -174,3 +174,44 @@ fn report_picture_shows_the_current_catalog() {
         "docs/images/report-prod-drifted.png shows another catalog than this build's; regenerate it with scripts/screenshot-report.sh"
     );
 }
+
+/// The Markdown files that hold the generated performance table (README.md today; the table
+/// may move to another document, which is found by its marker).
+fn bench_table_docs() -> Vec<std::path::PathBuf> {
+    let mut files = vec![common::repo("README.md")];
+    if let Ok(dir) = std::fs::read_dir(common::repo("docs")) {
+        files.extend(dir.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "md")));
+    }
+    files.retain(|p| std::fs::read_to_string(p).is_ok_and(|t| t.contains("<!-- bench-table -->")));
+    files
+}
+
+fn bench_table_check(doc: &Path) -> std::process::Output {
+    Command::new("python3")
+        .arg(common::repo("scripts/bench_results.py"))
+        .args(["table", &common::repo("benches/results.json").display().to_string(), &doc.display().to_string()])
+        .arg("--check")
+        .output()
+        .expect("python3 runs scripts/bench_results.py")
+}
+
+/// Issue 24: the performance table is generated from benches/results.json (what
+/// scripts/bench.sh measured) by scripts/bench_results.py: a figure edited by hand, or results
+/// measured again without regenerating the table, fail here. The check itself fails on a
+/// changed cell.
+#[test]
+fn performance_table_is_generated_from_the_results_file() {
+    let docs = bench_table_docs();
+    assert_eq!(docs.len(), 1, "exactly one document holds the performance table: {docs:?}");
+    let out = bench_table_check(&docs[0]);
+    assert!(out.status.success(), "{}", common::text(&out));
+
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(&docs[0]).unwrap();
+    let table_start = text.find("<!-- bench-table -->").unwrap();
+    let cell = text[table_start..].find(" s wall").expect("the table shows wall times") + table_start;
+    let edited = dir.path().join("doc.md");
+    std::fs::write(&edited, format!("{}9{}", &text[..cell], &text[cell..])).unwrap();
+    let out = bench_table_check(&edited);
+    assert_eq!(out.status.code(), Some(1), "an edited table must fail the check: {}", common::text(&out));
+}

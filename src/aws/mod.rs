@@ -81,6 +81,8 @@ pub(crate) mod error;
 #[cfg(feature = "aws")]
 pub mod org;
 #[cfg(feature = "aws")]
+mod retry_memo;
+#[cfg(feature = "aws")]
 mod session;
 
 #[cfg(feature = "aws")]
@@ -101,6 +103,8 @@ pub(crate) use error::Errors;
 pub use iam::{AuthorizationDetails, IamApi};
 #[cfg(feature = "aws")]
 pub use rds::{RdsApi, AUDITED_PARAMETERS};
+#[cfg(feature = "aws")]
+pub use retry_memo::REMEMBER_AFTER;
 #[cfg(feature = "aws")]
 pub use s3::{BucketRef, S3Api};
 #[cfg(feature = "aws")]

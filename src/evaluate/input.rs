@@ -153,19 +153,10 @@ pub(crate) fn derived_facts(snapshot: &Snapshot, baseline: &serde_json::Value) -
     })
 }
 
-/// Adds the derived facts ([`DerivedFacts`]) to a snapshot's input; other members of
-/// `input.derived` (the IAM facts) are kept.
-pub fn add_derived(input: &mut RegoInput, snapshot: &Snapshot, baseline: &serde_json::Value) -> Result<(), String> {
-    let facts = crate::policy::rego_value::to_value(&derived_facts(snapshot, baseline)?).map_err(|e| e.to_string())?;
-    let mut derived = match &input.value()["derived"] {
-        v @ regorus::Value::Object(_) => v.clone(),
-        _ => regorus::Value::new_object(),
-    };
-    let object = derived.as_object_mut().map_err(|e| e.to_string())?;
-    for (name, value) in facts.as_object().map_err(|e| e.to_string())?.iter() {
-        object.insert(name.clone(), value.clone());
-    }
-    input.insert("derived", derived).map_err(|e| e.to_string())
+/// The derived facts as the policies read them: an object whose members join
+/// `input.derived` beside the IAM facts.
+pub(crate) fn derived_value(snapshot: &Snapshot, baseline: &serde_json::Value) -> Result<regorus::Value, String> {
+    crate::policy::rego_value::to_value(&derived_facts(snapshot, baseline)?).map_err(|e| e.to_string())
 }
 
 fn part_parser(key: &str) -> Option<PartParser> {

@@ -98,27 +98,46 @@ pub fn evaluate_in(
 ) -> Result<Evaluation, EvalError> {
     let started = std::time::Instant::now();
     let limits = setup.limits;
-    let required = crate::policy::required_collections(catalog, &baseline_view, &limits)?;
-    // The IAM evaluation's derived facts (`input.derived.iam`), computed once for every check.
+    // The IAM evaluation's derived facts (`input.derived.iam`), computed once for every check,
+    // on a thread of their own: the rest of the preparation (the collections the environment
+    // requires, the network and parameter facts, the compiled policies) does not need them.
     let roles = serde_json::from_value(baseline_view.get("roles").cloned().unwrap_or(Value::Null)).unwrap_or_default();
-    let facts = crate::iam_eval::derive(snapshot, &roles, setup.iam);
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "IAM facts derived");
-    let mut input = match prepared {
-        Some(input) => input.clone(),
-        // The typed snapshot (defaults filled in) is what the policies see.
-        None => RegoInput::from_serialize(snapshot)?,
-    };
-    input.insert("derived", derived_value(&facts)?)?;
-    // The network and parameter-default facts join `input.derived` (the IAM facts stay).
-    input::add_derived(&mut input, snapshot, &baseline_view).map_err(EvalError::Input)?;
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "input converted");
-    let mut engine = match setup.compiled {
-        Some(parsed) => parsed.for_baseline(baseline_view)?,
-        None => CompiledCatalog::with_limits(catalog, baseline_view, limits)?,
-    };
+    let (iam, ready) = std::thread::scope(|scope| {
+        let iam = scope.spawn(|| {
+            let facts = crate::iam_eval::derive(snapshot, &roles, setup.iam);
+            tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, rss_mib = rss_mib(), "IAM facts derived");
+            // The policies read the converted facts only: the facts are freed here.
+            iam_value(&facts)
+        });
+        let rest = || -> Result<_, EvalError> {
+            let required = crate::policy::required_collections(catalog, &baseline_view, &limits)?;
+            let input = match prepared {
+                Some(input) => input.clone(),
+                // The typed snapshot (defaults filled in) is what the policies see.
+                None => RegoInput::from_serialize(snapshot)?,
+            };
+            let derived = input::derived_value(snapshot, &baseline_view).map_err(EvalError::Input)?;
+            let engine = match setup.compiled {
+                Some(parsed) => parsed.for_baseline(baseline_view)?,
+                None => CompiledCatalog::with_limits(catalog, baseline_view, limits)?,
+            };
+            Ok((required, input, derived, engine))
+        };
+        let rest = rest();
+        // A panic of the IAM thread is a bug: raised here as it would have been inline.
+        (iam.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)), rest)
+    });
+    let (required, mut input, mut derived, mut engine) = ready?;
+    // The network, parameter-default, FlowForge and key facts, and the IAM facts beside them.
+    let object = derived.as_object_mut().map_err(|e| EvalError::Input(e.to_string()))?;
+    object.insert(regorus::Value::from("iam"), iam?);
+    input.insert("derived", derived)?;
     engine.set_input_prepared(&input);
-
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, "policies compiled");
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        rss_mib = rss_mib(),
+        "input converted, policies compiled"
+    );
     let index = ResourceIndex::new(snapshot);
     let checks: Vec<_> = catalog.checks().iter().collect();
     // Each worker judges the results of the check it evaluated, so both phases run on every
@@ -128,17 +147,28 @@ pub fn evaluate_in(
         8,
         || engine.clone(),
         |engine, check| {
-            let t = std::time::Instant::now();
-            let output = engine.evaluate(&check.meta.id);
+            let (t, cpu) = (std::time::Instant::now(), crate::policy::thread_cpu_time());
+            let output = engine.evaluate_once(&check.meta.id);
             let cx = Judge { snapshot, index: &index, required: &required };
             let (run, mut results) = judge_check(&cx, &check.meta, &check.reads.collections, output);
             results.sort_by(|a, b| a.resource_arn.cmp(&b.resource_arn));
-            tracing::debug!(check = %check.meta.id, elapsed_ms = t.elapsed().as_millis() as u64, results = results.len(), "check done");
+            // The check's own CPU time too: on a busy machine the wall time measures the load.
+            let cpu_ms = crate::policy::thread_cpu_time().zip(cpu).map_or(0, |(b, a)| b.saturating_sub(a).as_millis());
+            tracing::debug!(
+                check = %check.meta.id,
+                elapsed_ms = t.elapsed().as_millis() as u64,
+                cpu_ms = cpu_ms as u64,
+                results = results.len(),
+                "check done"
+            );
             (run, results)
         },
     );
 
-    let mut eval = Evaluation::default();
+    // Sized once: growing a vector of 300,000 results by doubling would hold up to twice
+    // their size while every check's own results are still alive.
+    let total = judged.iter().map(|j| j.as_ref().map_or(1, |(_, r)| r.len())).sum();
+    let mut eval = Evaluation { checks: Vec::with_capacity(checks.len()), results: Vec::with_capacity(total) };
     for (check, judged) in checks.iter().zip(judged) {
         // A worker that died (a bug, not bad input) must not make its checks vanish.
         let (run, results) = judged.unwrap_or_else(|| {
@@ -163,13 +193,9 @@ pub fn evaluate_in(
     Ok(eval)
 }
 
-/// `input.derived`: facts the Rust semantics compute once for every check.
-fn derived_value(iam: &crate::iam_eval::IamFacts) -> Result<regorus::Value, EvalError> {
-    #[derive(serde::Serialize)]
-    struct Derived<'a> {
-        iam: &'a crate::iam_eval::IamFacts,
-    }
-    crate::policy::rego_value::to_value(&Derived { iam }).map_err(|e| EvalError::Input(e.to_string()))
+/// `input.derived.iam`: the IAM evaluation's facts, as the policies read them.
+fn iam_value(iam: &crate::iam_eval::IamFacts) -> Result<regorus::Value, EvalError> {
+    crate::policy::rego_value::to_value(iam).map_err(|e| EvalError::Input(e.to_string()))
 }
 
 /// Resources by collection, and the collection errors by what they affect.

@@ -20,6 +20,7 @@ pub use catalog::{Catalog, Check, Origin, RegoFile};
 pub use deps::Reads;
 pub use diag::{CatalogError, Problem};
 pub use metadata::{is_valid_check_id, package_decl, parse_check_metadata, PackageDecl, AREAS, FRAMEWORKS};
+pub(crate) use rego::thread_cpu_time;
 pub use rego::{
     required_collections, CheckOutput, CompiledCatalog, Deny, EvalError, Limits, RegoInput, Unknown,
     DEFAULT_CHECK_TIMEOUT,

@@ -414,14 +414,32 @@ impl CompiledCatalog {
         }
     }
 
+    /// [`CompiledCatalog::evaluate`], then drops this copy's engine of the check: regorus keeps
+    /// every rule value of an evaluation (the library lookups, the check's sets) until the
+    /// engine evaluates again, so a copy that evaluates each check once (a worker of
+    /// `evaluate::evaluate`) would otherwise hold the values of all its checks at once. A later
+    /// evaluation of the check on this copy is an error.
+    pub fn evaluate_once(&mut self, check_id: &str) -> Result<CheckOutput, String> {
+        let out = self.evaluate(check_id);
+        if let Some(slot) = self.slots.get_mut(check_id) {
+            slot.engine = Err(format!("{check_id}: already evaluated by this copy of the compiled catalog"));
+        }
+        out
+    }
+
     /// One run of a check's rules, all of them within `wall` of wall-clock time.
+    ///
+    /// `applies` (and `not_applicable_reason`) first; then `in_scope`, `deny` and `unknown` in
+    /// one evaluation. regorus computes a rule once per evaluation and forgets it before the
+    /// next, so a library rule these three share (the keys FlowForge uses, the facts of the
+    /// resource policies) is computed once for the check instead of once per rule.
     fn attempt(&mut self, check_id: &str, wall: Duration) -> Result<CheckOutput, Stop> {
         let slot = self.slots.get_mut(check_id).ok_or_else(|| format!("unknown check {check_id}"))?;
         let pkg = format!("data.{}", slot.package);
         let engine = slot.engine.as_mut().map_err(|e| e.clone())?;
         let started = Instant::now();
-        // One limit for all the rules of the check: each rule gets what is left of it.
-        let mut eval = |rule: &str| -> Result<Value, Stop> {
+        // One limit for all the rules of the check: each evaluation gets what is left of it.
+        let arm = |engine: &mut regorus::Engine| -> Result<(), Stop> {
             let left = wall.saturating_sub(started.elapsed());
             if left.is_zero() {
                 return Err(Stop::OverTime);
@@ -429,18 +447,24 @@ impl CompiledCatalog {
             if let Some(interval) = NonZeroU32::new(TIMER_CHECK_INTERVAL) {
                 engine.set_execution_timer_config(ExecutionTimerConfig { limit: left, check_interval: interval });
             }
-            engine.eval_rule(format!("{pkg}.{rule}")).map_err(|e| match e.downcast_ref::<regorus::LimitError>() {
-                Some(regorus::LimitError::TimeLimitExceeded { .. }) => Stop::OverTime,
-                _ => Stop::Failed(format!("{check_id}: evaluating {rule}: {e}")),
-            })
+            Ok(())
+        };
+        let failed = |what: &str, e: anyhow::Error| match e.downcast_ref::<regorus::LimitError>() {
+            Some(regorus::LimitError::TimeLimitExceeded { .. }) => Stop::OverTime,
+            _ => Stop::Failed(format!("{check_id}: evaluating {what}: {e}")),
         };
         let mut out = CheckOutput { applies: true, ..CheckOutput::default() };
         if slot.has_applies {
-            let v = eval("applies")?;
+            arm(engine)?;
+            let v = engine.eval_rule(format!("{pkg}.applies")).map_err(|e| failed("applies", e))?;
             out.applies = v == Value::Bool(true);
             if !out.applies {
                 if slot.has_reason {
-                    match eval("not_applicable_reason")? {
+                    arm(engine)?;
+                    let reason = engine
+                        .eval_rule(format!("{pkg}.not_applicable_reason"))
+                        .map_err(|e| failed("not_applicable_reason", e))?;
+                    match reason {
                         Value::String(s) => out.not_applicable_reason = Some(s.to_string()),
                         Value::Undefined => {}
                         other => {
@@ -453,43 +477,77 @@ impl CompiledCatalog {
                 return Ok(out);
             }
         }
-        if slot.has_in_scope {
-            out.in_scope = Some(match eval("in_scope")? {
-                Value::Undefined => BTreeSet::new(),
-                Value::Set(items) => items
-                    .iter()
-                    .map(|v| match v {
-                        Value::String(s) => Ok(s.to_string()),
-                        other => Err(format!("{check_id}: in_scope must contain ARN strings, found {other}")),
-                    })
-                    .collect::<Result<_, _>>()?,
-                other => {
-                    return Err(Stop::Failed(format!("{check_id}: in_scope must be a set of ARNs, found {other}")))
+        // The rules a check declares are partial sets (`contains`), defined (possibly empty)
+        // whenever declared: their array is the query's one value.
+        let rules: Vec<&str> = [(slot.has_in_scope, "in_scope"), (true, "deny"), (slot.has_unknown, "unknown")]
+            .into_iter()
+            .filter_map(|(declared, rule)| declared.then_some(rule))
+            .collect();
+        let what = rules.join(", ");
+        let query = format!("[{}]", rules.iter().map(|r| format!("{pkg}.{r}")).collect::<Vec<_>>().join(", "));
+        arm(engine)?;
+        let results = engine.eval_query(query, false).map_err(|e| failed(&what, e))?;
+        let values: Vec<Value> = match results.result.first().and_then(|r| r.expressions.first()).map(|e| &e.value) {
+            Some(Value::Array(values)) if values.len() == rules.len() => values.to_vec(),
+            // A rule written another way than `contains` is undefined, which makes the array
+            // undefined: each rule on its own then, so the others keep their values.
+            _ => {
+                let mut values = Vec::new();
+                for rule in &rules {
+                    arm(engine)?;
+                    values.push(engine.eval_rule(format!("{pkg}.{rule}")).map_err(|e| failed(rule, e))?);
                 }
-            });
-        }
-        let denies = match eval("deny")? {
-            Value::Undefined => Vec::new(),
-            Value::Set(items) => items.iter().map(|v| to_deny(check_id, v)).collect::<Result<Vec<_>, _>>()?,
-            other => {
-                return Err(Stop::Failed(format!(
-                    "{check_id}: deny must be a set (`deny contains finding`), found {other}"
-                )))
+                values
             }
         };
-        out.denies = denies;
-        out.denies.sort_by(|a, b| (&a.arn, &a.message).cmp(&(&b.arn, &b.message)));
-        if slot.has_unknown {
-            out.unknowns = match eval("unknown")? {
-                Value::Undefined => Vec::new(),
-                Value::Set(items) => items.iter().map(|v| to_unknown(check_id, v)).collect::<Result<Vec<_>, _>>()?,
-                other => {
-                    return Err(Stop::Failed(format!(
-                        "{check_id}: unknown must be a set (`unknown contains {{\"arn\": ..., \"reason\": ...}}`), found {other}"
-                    )))
+        for (rule, value) in rules.iter().zip(values.iter()) {
+            match *rule {
+                "in_scope" => {
+                    out.in_scope = Some(match value {
+                        Value::Undefined => BTreeSet::new(),
+                        Value::Set(items) => items
+                            .iter()
+                            .map(|v| match v {
+                                Value::String(s) => Ok(s.to_string()),
+                                other => Err(format!("{check_id}: in_scope must contain ARN strings, found {other}")),
+                            })
+                            .collect::<Result<_, _>>()?,
+                        other => {
+                            return Err(Stop::Failed(format!(
+                                "{check_id}: in_scope must be a set of ARNs, found {other}"
+                            )))
+                        }
+                    })
                 }
-            };
-            out.unknowns.sort();
+                "deny" => {
+                    out.denies = match value {
+                        Value::Undefined => Vec::new(),
+                        Value::Set(items) => {
+                            items.iter().map(|v| to_deny(check_id, v)).collect::<Result<Vec<_>, _>>()?
+                        }
+                        other => {
+                            return Err(Stop::Failed(format!(
+                                "{check_id}: deny must be a set (`deny contains finding`), found {other}"
+                            )))
+                        }
+                    };
+                    out.denies.sort_by(|a, b| (&a.arn, &a.message).cmp(&(&b.arn, &b.message)));
+                }
+                _ => {
+                    out.unknowns = match value {
+                        Value::Undefined => Vec::new(),
+                        Value::Set(items) => {
+                            items.iter().map(|v| to_unknown(check_id, v)).collect::<Result<Vec<_>, _>>()?
+                        }
+                        other => {
+                            return Err(Stop::Failed(format!(
+                                "{check_id}: unknown must be a set (`unknown contains {{\"arn\": ..., \"reason\": ...}}`), found {other}"
+                            )))
+                        }
+                    };
+                    out.unknowns.sort();
+                }
+            }
         }
         Ok(out)
     }
@@ -542,7 +600,7 @@ pub(crate) fn next_wall_limit(budget: Duration, elapsed: Duration, cpu: Option<D
 
 /// This thread's CPU time so far (Linux: `/proc/thread-self/schedstat`, nanoseconds on a
 /// core); `None` where it cannot be read.
-fn thread_cpu_time() -> Option<Duration> {
+pub(crate) fn thread_cpu_time() -> Option<Duration> {
     let bytes = crate::fsio::read_bounded(std::path::Path::new("/proc/thread-self/schedstat"), 4096).ok()?;
     let text = String::from_utf8(bytes).ok()?;
     text.split_whitespace().next()?.parse().ok().map(Duration::from_nanos)

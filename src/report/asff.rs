@@ -1,5 +1,7 @@
 //! The AWS Security Finding Format (ASFF), the format Security Hub's `BatchImportFindings`
 //! takes: a JSON array with one finding per result, ready to import as a custom integration.
+//! The file is written one finding at a time, borrowed from the report (never the whole array
+//! as JSON values in memory).
 //!
 //! - `ProductArn` is the account's own custom-integration product
 //!   (`arn:PARTITION:securityhub:REGION:ACCOUNT:product/ACCOUNT/default`), `GeneratorId` the
@@ -18,9 +20,10 @@
 //! Limits from the ASFF syntax: Title ≤ 256 characters, Description ≤ 1024,
 //! RelatedRequirements ≤ 32 entries; longer values are cut (never rejected by the import).
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
 
-use crate::model::{AuditReport, Severity, Status};
+use crate::model::{AuditReport, CheckResult, Severity, Status};
 
 use super::common::checks_by_id;
 use super::{Format, Renderer, ReportError};
@@ -40,7 +43,9 @@ impl Renderer for AsffRenderer {
         "flowforge-audit.asff.json"
     }
     fn write(&self, report: &AuditReport, out: &mut dyn std::io::Write) -> Result<(), ReportError> {
-        super::json::write_pretty_json("ASFF", &findings(report)?, out)
+        let cx = Context::new(report)?;
+        let findings = report.results.iter().map(|r| finding(&cx, r));
+        super::json::write_pretty_json("ASFF", &super::json::StreamedArray::new(findings), out)
     }
 }
 
@@ -116,72 +121,189 @@ fn cut(s: &str, max: usize) -> String {
     }
 }
 
-/// The ASFF findings of a report, one per result.
+/// The ASFF findings of a report, one per result (as JSON values: the Security Hub upload
+/// sends them in batches; the renderer streams [`finding`] instead).
 pub fn findings(report: &AuditReport) -> Result<Vec<Value>, ReportError> {
-    let at = finding_time(report)?;
-    let checks = checks_by_id(report);
-    let product = product_arn(report);
-    let mut out = Vec::with_capacity(report.results.len());
-    for r in &report.results {
-        let check = checks.get(r.check_id.as_str()).map(|c| &c.meta);
-        let title = check.map(|m| m.title.as_str()).unwrap_or(r.check_id.as_str());
-        let (compliance, workflow, record) = statuses(r.status);
-        let description = match (r.message.is_empty(), check) {
-            (false, _) => r.message.clone(),
-            (true, Some(m)) => m.description.clone(),
-            (true, None) => title.to_owned(),
-        };
-        let related: Vec<String> = check
-            .map(|m| {
-                m.frameworks
-                    .iter()
-                    .flat_map(|(fw, ids)| ids.iter().map(move |id| format!("{} {id}", framework_name(fw))))
-                    .take(32)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let region = if r.region.is_empty() || r.region == "global" { home_region(report) } else { r.region.as_str() };
-        let mut finding = json!({
-            "SchemaVersion": SCHEMA_VERSION,
-            "Id": finding_id(report, &r.finding_id),
-            "ProductArn": product,
-            "ProductName": "flowforge-audit",
-            "CompanyName": "FlowForge",
-            "GeneratorId": r.check_id,
-            "AwsAccountId": report.account_id,
-            "Region": home_region(report),
-            "Types": ["Software and Configuration Checks/Industry and Regulatory Standards"],
-            "CreatedAt": at,
-            "UpdatedAt": at,
-            "Severity": { "Label": severity_label(r.severity), "Original": r.severity.to_string() },
-            "Title": cut(title, 256),
-            "Description": cut(&description, 1024),
-            "Remediation": { "Recommendation": { "Text": cut(check.map(|m| m.remediation.as_str()).unwrap_or(""), 512) } },
-            "Resources": [{
-                "Type": crate::model::asff_type(check.map(|m| m.collection.as_str()).unwrap_or("")),
-                "Id": r.resource_arn,
-                "Partition": report.partition,
-                "Region": region,
-            }],
-            "Compliance": {
-                "Status": compliance,
-                "RelatedRequirements": related,
-                "SecurityControlId": r.check_id,
-            },
-            "Workflow": { "Status": workflow },
-            "RecordState": record,
-            "ProductFields": {
-                "flowforge-audit/Status": r.status.to_string(),
-                "flowforge-audit/Environment": report.environment,
-                "flowforge-audit/FindingId": r.finding_id,
-            },
-        });
-        if let Some(w) = &r.waiver {
-            finding["Note"] = json!({ "Text": cut(&format!("Waived: {}", w.reason), 512), "UpdatedBy": cut(&w.owner, 512), "UpdatedAt": at });
-        }
-        out.push(finding);
+    let cx = Context::new(report)?;
+    report
+        .results
+        .iter()
+        .map(|r| serde_json::to_value(finding(&cx, r)).map_err(|source| ReportError::Json { format: "ASFF", source }))
+        .collect()
+}
+
+/// What every finding of a report shares.
+struct Context<'a> {
+    report: &'a AuditReport,
+    /// [`finding_time`].
+    at: String,
+    product: String,
+    id_prefix: String,
+    checks: std::collections::BTreeMap<&'a str, &'a crate::model::CheckRun>,
+}
+
+impl<'a> Context<'a> {
+    fn new(report: &'a AuditReport) -> Result<Context<'a>, ReportError> {
+        Ok(Context {
+            report,
+            at: finding_time(report)?,
+            product: product_arn(report),
+            id_prefix: id_prefix(report),
+            checks: checks_by_id(report),
+        })
     }
-    Ok(out)
+}
+
+// One finding, borrowed from the report, its fields in the order of the mapping above,
+// serialised straight to the output.
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Finding<'a> {
+    schema_version: &'static str,
+    id: String,
+    product_arn: &'a str,
+    product_name: &'static str,
+    company_name: &'static str,
+    generator_id: &'a str,
+    aws_account_id: &'a str,
+    region: &'a str,
+    types: [&'static str; 1],
+    created_at: &'a str,
+    updated_at: &'a str,
+    severity: FindingSeverity<'a>,
+    title: String,
+    description: String,
+    remediation: Remediation,
+    resources: [Resource<'a>; 1],
+    compliance: Compliance<'a>,
+    workflow: Workflow,
+    record_state: &'static str,
+    product_fields: ProductFields<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<Note<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct FindingSeverity<'a> {
+    label: &'static str,
+    original: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Remediation {
+    recommendation: Text,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Resource<'a> {
+    #[serde(rename = "Type")]
+    kind: &'static str,
+    id: &'a str,
+    partition: &'a str,
+    region: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Compliance<'a> {
+    status: &'static str,
+    related_requirements: Vec<String>,
+    security_control_id: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Workflow {
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct ProductFields<'a> {
+    #[serde(rename = "flowforge-audit/Status")]
+    status: &'static str,
+    #[serde(rename = "flowforge-audit/Environment")]
+    environment: &'a str,
+    #[serde(rename = "flowforge-audit/FindingId")]
+    finding_id: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct Note<'a> {
+    text: String,
+    updated_by: String,
+    updated_at: &'a str,
+}
+
+/// The ASFF finding of one result.
+fn finding<'a>(cx: &'a Context<'a>, r: &'a CheckResult) -> Finding<'a> {
+    let report = cx.report;
+    let check = cx.checks.get(r.check_id.as_str()).map(|c| &c.meta);
+    let title = check.map(|m| m.title.as_str()).unwrap_or(r.check_id.as_str());
+    let (compliance, workflow, record) = statuses(r.status);
+    let description = match (r.message.is_empty(), check) {
+        (false, _) => r.message.as_str(),
+        (true, Some(m)) => m.description.as_str(),
+        (true, None) => title,
+    };
+    let related: Vec<String> = check
+        .map(|m| {
+            m.frameworks
+                .iter()
+                .flat_map(|(fw, ids)| ids.iter().map(move |id| format!("{} {id}", framework_name(fw))))
+                .take(32)
+                .collect()
+        })
+        .unwrap_or_default();
+    let home = home_region(report);
+    let region = if r.region.is_empty() || r.region == "global" { home } else { r.region.as_str() };
+    Finding {
+        schema_version: SCHEMA_VERSION,
+        id: format!("{}{}", cx.id_prefix, r.finding_id),
+        product_arn: &cx.product,
+        product_name: "flowforge-audit",
+        company_name: "FlowForge",
+        generator_id: &r.check_id,
+        aws_account_id: &report.account_id,
+        region: home,
+        types: ["Software and Configuration Checks/Industry and Regulatory Standards"],
+        created_at: &cx.at,
+        updated_at: &cx.at,
+        severity: FindingSeverity { label: severity_label(r.severity), original: r.severity.as_str() },
+        title: cut(title, 256),
+        description: cut(description, 1024),
+        remediation: Remediation {
+            recommendation: Text { text: cut(check.map(|m| m.remediation.as_str()).unwrap_or(""), 512) },
+        },
+        resources: [Resource {
+            kind: crate::model::asff_type(check.map(|m| m.collection.as_str()).unwrap_or("")),
+            id: &r.resource_arn,
+            partition: &report.partition,
+            region,
+        }],
+        compliance: Compliance { status: compliance, related_requirements: related, security_control_id: &r.check_id },
+        workflow: Workflow { status: workflow },
+        record_state: record,
+        product_fields: ProductFields {
+            status: r.status.as_str(),
+            environment: &report.environment,
+            finding_id: &r.finding_id,
+        },
+        note: r.waiver.as_ref().map(|w| Note {
+            text: cut(&format!("Waived: {}", w.reason), 512),
+            updated_by: cut(&w.owner, 512),
+            updated_at: &cx.at,
+        }),
+    }
 }
 
 #[cfg(test)]

@@ -47,6 +47,25 @@ pub(crate) fn to_pretty_json<T: serde::Serialize>(format: &'static str, value: &
     Ok(out)
 }
 
+/// A JSON array written from an iterator, one element at a time, so that a report with
+/// hundreds of thousands of results never holds them all as JSON values (OCSF, ASFF).
+/// Written exactly as a `Vec` of the same elements would be.
+pub(crate) struct StreamedArray<I>(std::cell::RefCell<Option<I>>);
+
+impl<I> StreamedArray<I> {
+    pub(crate) fn new(items: I) -> Self {
+        StreamedArray(std::cell::RefCell::new(Some(items)))
+    }
+}
+
+impl<I: Iterator<Item = T>, T: serde::Serialize> serde::Serialize for StreamedArray<I> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // Serialised once: a second call (there is none) writes an empty array.
+        let items = self.0.borrow_mut().take();
+        serializer.collect_seq(items.into_iter().flatten())
+    }
+}
+
 /// [`to_pretty_json`], streamed into `out`.
 pub(crate) fn write_pretty_json<T: serde::Serialize>(
     format: &'static str,

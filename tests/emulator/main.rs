@@ -20,6 +20,7 @@ mod faults;
 mod iam;
 mod network;
 mod org;
+mod perf;
 mod perimeter;
 mod scan;
 mod securityhub;
