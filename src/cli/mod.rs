@@ -15,6 +15,7 @@ pub mod conventions;
 mod diff;
 mod evaluate;
 mod evidence;
+mod explain;
 mod merge;
 mod misc;
 mod org;
@@ -128,6 +129,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Policy(p) => misc::policy(p),
         Command::Baseline(b) => misc::baseline(b),
         Command::Merge(a) => merge::merge(a),
+        Command::Explain(a) => explain::explain(a),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(

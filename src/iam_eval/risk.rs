@@ -17,7 +17,9 @@
 
 use serde::Serialize;
 
-use super::{decide, Actions, Context, PrincipalPolicies, Source};
+use super::{decide_with, Actions, PrincipalPolicies, Source, Stmt};
+#[cfg(test)]
+use super::Context;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -130,11 +132,17 @@ const PROBES: &[(RiskClass, &[&str], &str)] = &[
 ];
 
 /// The risks a principal holds on every resource, sorted.
+#[cfg(test)]
 pub fn classify(p: &PrincipalPolicies, cx: &Context) -> Vec<Risk> {
+    classify_with(p, cx.scp_stmts().as_deref())
+}
+
+/// [`classify`] with the SCPs' statements already read.
+pub(crate) fn classify_with(p: &PrincipalPolicies, scps: Option<&[Stmt]>) -> Vec<Risk> {
     let mut out = Vec::new();
     for (class, actions, reference) in PROBES {
         let decisions: Vec<_> =
-            actions.iter().map(|a| decide(p, cx, &Actions::Pattern((*a).to_owned()), "*")).collect();
+            actions.iter().map(|a| decide_with(p, scps, &Actions::Pattern((*a).to_owned()), "*", &p.facts)).collect();
         // A probe holds when every action is allowed for the whole request (on every resource).
         if !decisions.iter().all(|d| d.allowed && !d.partial) {
             continue;

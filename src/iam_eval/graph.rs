@@ -1,0 +1,561 @@
+//! Who can become administrator: the privilege-escalation graph over every principal of the
+//! account, and reachability with a witness (issue 23).
+//!
+//! Nodes: the administrator, every user, role and group (a group stands for a member with no
+//! other policy), and one node per kind of compute the snapshot cannot show ("unknown
+//! compute", see [`super::inventory`]). An edge `A → B` means A can act as B (assume it, obtain
+//! its credentials, run code as it, ...); an edge to the administrator means A holds `*` on `*`
+//! or full IAM write, or can create an administrator principal. An *enable* means A can make
+//! some targets administrator (write or attach a policy, rewrite a managed policy, lift a Deny
+//! or a boundary, join a group): a principal P becomes administrator through it when P can
+//! act as A and as one of those targets (A itself for a self-escalation). The edge checkers are
+//! in [`super::edges`]; each edge and enable carries its [`Step`].
+//!
+//! Every edge has a tier: `Sure`, `Conditional` (it holds under a condition, or depends on
+//! something the snapshot does not fix) or `Unknown` (the snapshot cannot show it at all, the
+//! step saying why). Reachability is solved three times, with the edges up to each tier: a
+//! principal is administrator-equivalent when the `Sure` graph reaches the administrator,
+//! conditionally when only the `Conditional` one does, and UNKNOWN when only `Unknown` edges
+//! lead there. The chain reported is the shortest (in hops) in the first graph that reaches the
+//! administrator; a principal that reaches nothing carries the reasons its escalation-shaped
+//! grants led nowhere.
+//!
+//! Cost: building is near-linear (see [`super::edges`]); each solve is a backward breadth-first
+//! search from the administrator, plus two searches per principal that can make *another*
+//! principal administrator without being administrator itself (rare in practice).
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use serde::Serialize;
+
+use super::edges::{self, Builder};
+use super::witness::{chain_text, Step, ADMINISTRATOR_NODE};
+use super::{PrincipalPolicies, Stmt};
+use crate::model::Snapshot;
+
+pub type NodeId = u32;
+/// The administrator node.
+pub const ADMIN: NodeId = 0;
+
+/// How sure an edge is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tier {
+    Sure,
+    Conditional,
+    Unknown,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct EdgeRec {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub tier: Tier,
+    pub step: u32,
+}
+
+/// Whom an enable makes administrator.
+#[derive(Debug, Clone)]
+pub(crate) enum Targets {
+    Nodes(Vec<NodeId>),
+    /// Every user of the account the administrator policy would make administrator, and
+    /// `also` (a group judged on its own: its member).
+    Users { also: Option<NodeId> },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct EnableRec {
+    pub actor: NodeId,
+    pub targets: Targets,
+    /// The group that must reach the administrator for the enable to count (add-user-to-group).
+    pub requires: Option<NodeId>,
+    pub tier: Tier,
+    pub step: u32,
+}
+
+/// What the edge checkers produce.
+#[derive(Debug, Default)]
+pub(crate) struct Out {
+    pub edges: Vec<EdgeRec>,
+    pub enables: Vec<EnableRec>,
+    pub steps: Vec<Step>,
+    /// Per principal: why its escalation-shaped grants lead nowhere.
+    pub attempts: HashMap<NodeId, Vec<String>>,
+    pub hubs: Vec<String>,
+    pub hub_of: HashMap<String, NodeId>,
+}
+
+impl Out {
+    pub fn push_step(&mut self, s: Step) -> u32 {
+        self.steps.push(s);
+        (self.steps.len() - 1) as u32
+    }
+
+    /// A new "unknown compute" node after the `principals` principals.
+    pub fn new_hub(&mut self, principals: usize, label: String) -> NodeId {
+        let n = (principals + 1 + self.hubs.len()) as NodeId;
+        self.hubs.push(label.clone());
+        self.hub_of.insert(label, n);
+        n
+    }
+}
+
+/// A principal's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// Reaches the administrator with every step certain.
+    Admin,
+    /// Reaches it only through a conditional step.
+    Conditional,
+    /// Reaches it only through a step the snapshot cannot show.
+    Unknown,
+    /// Does not reach it.
+    None,
+}
+
+/// A principal's place in the graph, as the checks and `explain` read it
+/// (`input.derived.iam.principals[arn].escalation`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Escalation {
+    pub verdict: Verdict,
+    /// The shortest chain to the administrator (empty when none).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chain: Vec<Step>,
+    /// The chain as one line of text.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub text: String,
+    /// UNKNOWN: what the snapshot cannot show on the way.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unknown: Vec<String>,
+    /// Why its escalation-shaped grants lead nowhere (or not to the administrator).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub broken: Vec<String>,
+    /// The principals it can act as, with how (least privilege and node-role checks read
+    /// their permissions too).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reach: Vec<Reached>,
+}
+
+impl Escalation {
+    /// No chain, nothing noted.
+    pub fn none() -> Self {
+        Escalation {
+            verdict: Verdict::None,
+            chain: Vec::new(),
+            text: String::new(),
+            unknown: Vec::new(),
+            broken: Vec::new(),
+            reach: Vec::new(),
+        }
+    }
+}
+
+/// A principal another one can act as.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reached {
+    pub arn: String,
+    pub tier: Tier,
+    /// The chain to it as text.
+    pub via: String,
+}
+
+/// One hop of a witness: an edge, or an enable making `target` administrator.
+#[derive(Debug, Clone, Copy)]
+enum WStep {
+    Edge(u32),
+    Enable(u32, NodeId),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Via {
+    None,
+    Edge(u32),
+    Composite(u32),
+}
+
+/// One reachability solve over the edges up to a tier.
+struct Solution {
+    admin: Vec<bool>,
+    via: Vec<Via>,
+    composites: Vec<Vec<WStep>>,
+}
+
+/// The graph of a snapshot with its verdicts.
+pub struct Graph {
+    /// ARN (or label) per node: the administrator, the principals (sorted by ARN), the hubs.
+    pub(crate) names: Vec<String>,
+    principals: usize,
+    pub(crate) edges: Vec<EdgeRec>,
+    enables: Vec<EnableRec>,
+    pub(crate) steps: Vec<Step>,
+    /// Edge indexes by source and by target (compressed: offsets then indexes).
+    out_off: Vec<u32>,
+    out_idx: Vec<u32>,
+    in_off: Vec<u32>,
+    in_idx: Vec<u32>,
+    /// The users an administrator policy would make administrator.
+    upgradable_users: Vec<NodeId>,
+    attempts: HashMap<NodeId, Vec<String>>,
+    /// Per principal node (index - 1): its verdict and chain.
+    pub escalation: Vec<Escalation>,
+}
+
+fn csr(n: usize, edges: &[EdgeRec], key: impl Fn(&EdgeRec) -> NodeId) -> (Vec<u32>, Vec<u32>) {
+    let mut off = vec![0u32; n + 1];
+    for e in edges {
+        off[key(e) as usize + 1] += 1;
+    }
+    for i in 0..n {
+        off[i + 1] += off[i];
+    }
+    let mut fill = off.clone();
+    let mut idx = vec![0u32; edges.len()];
+    for (i, e) in edges.iter().enumerate() {
+        let k = key(e) as usize;
+        idx[fill[k] as usize] = i as u32;
+        fill[k] += 1;
+    }
+    (off, idx)
+}
+
+/// Builds the graph of `ps` (the snapshot's principals, as [`super::principals`] returns them)
+/// and solves it.
+pub fn build_graph(s: &Snapshot, ps: &[PrincipalPolicies], scps: Option<&[Stmt]>) -> Graph {
+    let mut b = Builder::new(s, ps, scps);
+    edges::build(&mut b);
+    let upgradable_users: Vec<NodeId> = ps
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| p.kind == "user" && b.upgradable.get(i + 1).copied().flatten().is_some())
+        .map(|(i, _)| i as NodeId + 1)
+        .collect();
+    let out = std::mem::take(&mut b.out);
+    let mut names = Vec::with_capacity(ps.len() + 1 + out.hubs.len());
+    names.push(ADMINISTRATOR_NODE.to_owned());
+    names.extend(ps.iter().map(|p| p.arn.clone()));
+    names.extend(out.hubs.iter().cloned());
+    let n = names.len();
+    let (out_off, out_idx) = csr(n, &out.edges, |e| e.from);
+    let (in_off, in_idx) = csr(n, &out.edges, |e| e.to);
+    let mut g = Graph {
+        names,
+        principals: ps.len(),
+        edges: out.edges,
+        enables: out.enables,
+        steps: out.steps,
+        out_off,
+        out_idx,
+        in_off,
+        in_idx,
+        upgradable_users,
+        attempts: out.attempts,
+        escalation: Vec::new(),
+    };
+    g.solve_all();
+    g
+}
+
+impl Graph {
+    fn incoming(&self, v: NodeId) -> &[u32] {
+        &self.in_idx[self.in_off[v as usize] as usize..self.in_off[v as usize + 1] as usize]
+    }
+
+    fn outgoing(&self, v: NodeId) -> &[u32] {
+        &self.out_idx[self.out_off[v as usize] as usize..self.out_off[v as usize + 1] as usize]
+    }
+
+    /// The node of a principal ARN.
+    pub fn node(&self, arn: &str) -> Option<NodeId> {
+        self.names[1..=self.principals].binary_search_by(|x| x.as_str().cmp(arn)).ok().map(|i| i as NodeId + 1)
+    }
+
+    /// Backward breadth-first search from `sources` over edges up to `limit`, not entering
+    /// nodes in `stop`: for each node reached, the edge leading toward the sources.
+    fn backward(&self, sources: &[NodeId], limit: Tier, stop: &[bool]) -> Vec<Option<u32>> {
+        let n = self.names.len();
+        let mut parent: Vec<Option<u32>> = vec![None; n];
+        let mut seen = vec![false; n];
+        let mut q = VecDeque::new();
+        for &s in sources {
+            if !seen[s as usize] {
+                seen[s as usize] = true;
+                q.push_back(s);
+            }
+        }
+        while let Some(v) = q.pop_front() {
+            for &e in self.incoming(v) {
+                let ed = &self.edges[e as usize];
+                let u = ed.from as usize;
+                if ed.tier > limit || seen[u] || stop[u] {
+                    continue;
+                }
+                seen[u] = true;
+                parent[u] = Some(e);
+                q.push_back(ed.from);
+            }
+        }
+        // Sources are reached by themselves.
+        for &s in sources {
+            parent[s as usize] = parent[s as usize].or(Some(u32::MAX));
+        }
+        parent
+    }
+
+    fn path(&self, parent: &[Option<u32>], from: NodeId) -> (Vec<WStep>, NodeId) {
+        let mut out = Vec::new();
+        let mut v = from;
+        while let Some(e) = parent[v as usize] {
+            if e == u32::MAX || out.len() > self.names.len() {
+                break;
+            }
+            out.push(WStep::Edge(e));
+            v = self.edges[e as usize].to;
+        }
+        (out, v)
+    }
+
+    fn solve(&self, limit: Tier) -> Solution {
+        let n = self.names.len();
+        let mut sol = Solution { admin: vec![false; n], via: vec![Via::None; n], composites: Vec::new() };
+        sol.admin[ADMIN as usize] = true;
+        let mut frontier: VecDeque<NodeId> = VecDeque::from([ADMIN]);
+        // Enables by actor, up to the tier.
+        let mut by_actor: BTreeMap<NodeId, Vec<u32>> = BTreeMap::new();
+        for (i, en) in self.enables.iter().enumerate() {
+            if en.tier <= limit {
+                by_actor.entry(en.actor).or_default().push(i as u32);
+            }
+        }
+        loop {
+            // Everyone who reaches an administrator node is one.
+            while let Some(v) = frontier.pop_front() {
+                for &e in self.incoming(v) {
+                    let ed = &self.edges[e as usize];
+                    if ed.tier > limit || sol.admin[ed.from as usize] {
+                        continue;
+                    }
+                    sol.admin[ed.from as usize] = true;
+                    sol.via[ed.from as usize] = Via::Edge(e);
+                    frontier.push_back(ed.from);
+                }
+            }
+            // Enables: P becomes administrator when P acts as the actor and as a target.
+            let mut grew = false;
+            for (&x, recs) in &by_actor {
+                if sol.admin[x as usize] {
+                    continue;
+                }
+                let mut target_rec: HashMap<NodeId, u32> = HashMap::new();
+                for &r in recs {
+                    let en = &self.enables[r as usize];
+                    if en.requires.is_some_and(|g| !sol.admin[g as usize]) {
+                        continue;
+                    }
+                    let targets: Vec<NodeId> = match &en.targets {
+                        Targets::Nodes(v) => v.clone(),
+                        Targets::Users { also } => self.upgradable_users.iter().copied().chain(*also).collect(),
+                    };
+                    for t in targets {
+                        target_rec.entry(t).or_insert(r);
+                    }
+                }
+                if target_rec.is_empty() {
+                    continue;
+                }
+                if let Some(&r) = target_rec.get(&x) {
+                    sol.composites.push(vec![WStep::Enable(r, x)]);
+                    sol.admin[x as usize] = true;
+                    sol.via[x as usize] = Via::Composite((sol.composites.len() - 1) as u32);
+                    frontier.push_back(x);
+                    grew = true;
+                    continue;
+                }
+                let to_actor = self.backward(&[x], limit, &sol.admin);
+                let mut targets: Vec<NodeId> = target_rec.keys().copied().filter(|t| !sol.admin[*t as usize]).collect();
+                targets.sort_unstable();
+                let to_target = self.backward(&targets, limit, &sol.admin);
+                for p in 0..n {
+                    if sol.admin[p] || to_actor[p].is_none() || to_target[p].is_none() {
+                        continue;
+                    }
+                    let (mut chain, _) = self.path(&to_actor, p as NodeId);
+                    let (rest, t) = self.path(&to_target, p as NodeId);
+                    chain.push(WStep::Enable(target_rec[&t], t));
+                    chain.extend(rest);
+                    sol.composites.push(chain);
+                    sol.admin[p] = true;
+                    sol.via[p] = Via::Composite((sol.composites.len() - 1) as u32);
+                    frontier.push_back(p as NodeId);
+                    grew = true;
+                }
+            }
+            if !grew && frontier.is_empty() {
+                break;
+            }
+        }
+        sol
+    }
+
+    /// The steps of a witness, an "unknown compute" node merged into the hop through it.
+    fn materialize(&self, hops: &[WStep]) -> Vec<Step> {
+        let mut out: Vec<Step> = Vec::new();
+        let mut pending_hub: Option<Step> = None;
+        for h in hops {
+            match *h {
+                WStep::Edge(e) => {
+                    let ed = &self.edges[e as usize];
+                    let step = self.steps[ed.step as usize].clone();
+                    if let Some(mut first) = pending_hub.take() {
+                        first.resource = format!("{} running as {}", first.resource, step.gains);
+                        first.gains = step.gains.clone();
+                        first.granted_by.extend(step.granted_by);
+                        first.granted_by.sort();
+                        first.granted_by.dedup();
+                        out.push(first);
+                    } else if ed.to as usize > self.principals {
+                        pending_hub = Some(step);
+                    } else {
+                        out.push(step);
+                    }
+                }
+                WStep::Enable(r, t) => {
+                    let en = &self.enables[r as usize];
+                    let mut step = self.steps[en.step as usize].clone();
+                    let target = &self.names[t as usize];
+                    if step.resource != *target {
+                        step.notes.push(format!("makes {target} administrator"));
+                    }
+                    out.push(step);
+                }
+            }
+        }
+        out.extend(pending_hub);
+        out
+    }
+
+    fn witness(&self, sol: &Solution, v: NodeId) -> Vec<Step> {
+        let mut hops = Vec::new();
+        let mut cur = v;
+        let mut guard = 0;
+        loop {
+            guard += 1;
+            if guard > self.names.len() + 1 {
+                break;
+            }
+            match sol.via[cur as usize] {
+                Via::Edge(e) => {
+                    hops.push(WStep::Edge(e));
+                    cur = self.edges[e as usize].to;
+                    if cur == ADMIN {
+                        break;
+                    }
+                }
+                Via::Composite(c) => {
+                    hops.extend(sol.composites[c as usize].iter().copied());
+                    break;
+                }
+                Via::None => break,
+            }
+        }
+        self.materialize(&hops)
+    }
+
+    fn solve_all(&mut self) {
+        let sols = [self.solve(Tier::Sure), self.solve(Tier::Conditional), self.solve(Tier::Unknown)];
+        let mut esc = Vec::with_capacity(self.principals);
+        for i in 0..self.principals {
+            let v = (i + 1) as NodeId;
+            let (verdict, sol) = if sols[0].admin[v as usize] {
+                (Verdict::Admin, Some(&sols[0]))
+            } else if sols[1].admin[v as usize] {
+                (Verdict::Conditional, Some(&sols[1]))
+            } else if sols[2].admin[v as usize] {
+                (Verdict::Unknown, Some(&sols[2]))
+            } else {
+                (Verdict::None, None)
+            };
+            let chain = sol.map(|s| self.witness(s, v)).unwrap_or_default();
+            let mut unknown: Vec<String> = chain.iter().filter_map(|s| s.unknown.clone()).collect();
+            unknown.sort();
+            unknown.dedup();
+            let mut broken = if verdict == Verdict::Admin { Vec::new() } else { self.attempts.get(&v).cloned().unwrap_or_default() };
+            if verdict == Verdict::None {
+                let reached = self.reach_from(v);
+                if !reached.is_empty() {
+                    let list: Vec<String> = reached.iter().take(5).map(|r| super::witness::short(&r.arn)).collect();
+                    broken.push(format!(
+                        "acts as {}{}, none of which reaches administrator",
+                        list.join(", "),
+                        if reached.len() > 5 { format!(" and {} more", reached.len() - 5) } else { String::new() }
+                    ));
+                }
+            }
+            esc.push(Escalation {
+                verdict,
+                text: chain_text(&chain),
+                chain,
+                unknown,
+                broken,
+                reach: Vec::new(),
+            });
+        }
+        for (i, e) in esc.iter_mut().enumerate() {
+            e.reach = self.reach_from((i + 1) as NodeId);
+        }
+        self.escalation = esc;
+    }
+
+    /// The principals `v` can act as (through edges, any tier), each with its chain.
+    pub fn reach_from(&self, v: NodeId) -> Vec<Reached> {
+        if self.outgoing(v).is_empty() {
+            return Vec::new();
+        }
+        let n = self.names.len();
+        let mut parent: Vec<Option<u32>> = vec![None; n];
+        let mut seen = vec![false; n];
+        seen[v as usize] = true;
+        seen[ADMIN as usize] = true;
+        let mut q = VecDeque::from([v]);
+        let mut order = Vec::new();
+        while let Some(u) = q.pop_front() {
+            for &e in self.outgoing(u) {
+                let t = self.edges[e as usize].to as usize;
+                if seen[t] {
+                    continue;
+                }
+                seen[t] = true;
+                parent[t] = Some(e);
+                q.push_back(t as NodeId);
+                if t <= self.principals {
+                    order.push(t as NodeId);
+                }
+            }
+        }
+        order
+            .into_iter()
+            .map(|t| {
+                let mut hops = Vec::new();
+                let mut cur = t;
+                let mut tier = Tier::Sure;
+                while let Some(e) = parent[cur as usize] {
+                    hops.push(WStep::Edge(e));
+                    tier = tier.max(self.edges[e as usize].tier);
+                    cur = self.edges[e as usize].from;
+                }
+                hops.reverse();
+                Reached { arn: self.names[t as usize].clone(), tier, via: chain_text(&self.materialize(&hops)) }
+            })
+            .collect()
+    }
+
+    /// The escalation of a principal by ARN.
+    pub fn escalation_of(&self, arn: &str) -> Option<&Escalation> {
+        self.node(arn).and_then(|n| self.escalation.get(n as usize - 1))
+    }
+
+    /// Number of edges and enables (for the benchmark and logs).
+    pub fn size(&self) -> (usize, usize, usize) {
+        (self.names.len(), self.edges.len(), self.enables.len())
+    }
+}
