@@ -3,7 +3,8 @@
 //! Permissions come from the IAM evaluation engine ([`crate::iam_eval::least_privilege`]),
 //! the same function FF-IAM-003 reads through `input.derived.iam.least_privilege`: every
 //! effective permission of the role (explicit unconditional Denies, the permissions boundary
-//! and SCPs applied; conditional grants kept) must be contained in one `allow` entry of the
+//! and SCPs applied; conditional grants kept), and of every principal the privilege-escalation
+//! graph lets it act as (named with the chain), must be contained in one `allow` entry of the
 //! role's baseline. What is left is listed per granted action with the resource scopes beyond
 //! the baseline and the statements that grant it. An attached policy whose document is not in
 //! the snapshot is itself drift (unverifiable).
@@ -61,22 +62,40 @@ fn permissions(
             "high" => Severity::High,
             _ => Severity::Medium,
         };
-        let msg = format!(
-            "role {} is granted {} on {} beyond its least-privilege baseline{} (granted by {})",
-            rb.name,
-            e.action,
-            e.resources.join(", "),
-            if e.expected.is_empty() {
-                " (the baseline grants no such action)".to_owned()
-            } else {
-                format!(" (baseline: {})", e.expected.join(", "))
-            },
-            e.granted_by.join(", ")
-        );
+        let baseline = if e.expected.is_empty() {
+            " (the baseline grants no such action)".to_owned()
+        } else {
+            format!(" (baseline: {})", e.expected.join(", "))
+        };
+        // Held through another principal the role can act as: named with the chain.
+        let (msg, attr) = match &e.via {
+            None => (
+                format!(
+                    "role {} is granted {} on {} beyond its least-privilege baseline{baseline} (granted by {})",
+                    rb.name,
+                    e.action,
+                    e.resources.join(", "),
+                    e.granted_by.join(", ")
+                ),
+                format!("action:{}", e.action),
+            ),
+            Some(via) => (
+                format!(
+                    "role {} can act as {} ({}) and so holds {} on {} beyond its least-privilege baseline{baseline} (granted by {})",
+                    rb.name,
+                    via.principal,
+                    via.chain,
+                    e.action,
+                    e.resources.join(", "),
+                    e.granted_by.join(", ")
+                ),
+                format!("action:{} via:{}", e.action, via.principal),
+            ),
+        };
         items.push(
             Item::new("least-privilege", &element, DriftState::Changed, severity)
                 .arn(&role.meta.arn)
-                .attr(format!("action:{}", e.action), json!(e.expected), json!(e.resources))
+                .attr(attr, json!(e.expected), json!(e.resources))
                 .message(msg),
         );
     }

@@ -12,11 +12,13 @@
 //!   user's long-term access keys carry no token issue time at all (the key is absent);
 //! - who asks: `aws:PrincipalArn`, `aws:PrincipalAccount`, `aws:PrincipalType`, `aws:username`
 //!   (users only; absent for a role session), `aws:PrincipalTag/*` (the principal's tags);
-//! - how: requests made directly by a principal have `aws:ViaAWSService` false, no
-//!   `aws:CalledVia*` and no `aws:Source*` keys (present only when a service calls for you,
-//!   "AWS global condition context keys", IAM User Guide); the SDKs sign over TLS, so
-//!   `aws:SecureTransport` is true; a service assuming a role for a resource of this account
-//!   has `aws:SourceAccount` = the account;
+//! - how: a principal's requests carry no `aws:Source*` keys (present only when a service
+//!   acts for a resource, "AWS global condition context keys", IAM User Guide); the SDKs sign
+//!   over TLS, so `aws:SecureTransport` is true; a service assuming a role for a resource of
+//!   this account has `aws:SourceAccount` = the account. `aws:ViaAWSService` and
+//!   `aws:CalledVia*` are not fixed: the same principal's credentials also reach AWS through a
+//!   service (CloudFormation calls IAM with them, S3 calls KMS), so a Deny "unless via a
+//!   service" leaves the permission conditional;
 //! - the request's own keys the edge checkers set ([`Facts::with`]): `iam:PassedToService`,
 //!   `iam:PolicyARN`, `aws:ResourceAccount`, `aws:ResourceTag/*` of the target.
 //!
@@ -158,9 +160,7 @@ impl Facts {
                 may_be_absent: matches!(self.caller, Caller::User | Caller::Member),
             },
             "aws:securetransport" => Domain::Values(vec!["true".into()]),
-            "aws:viaawsservice" => Domain::Values(vec![service.to_string()]),
             "aws:principalisawsservice" => Domain::Values(vec![service.to_string()]),
-            "aws:calledvia" | "aws:calledviafirst" | "aws:calledvialast" => Domain::Absent,
             "aws:sourceaccount" | "aws:sourceowner" if service => known(&self.account),
             "aws:sourceaccount" | "aws:sourcearn" | "aws:sourceowner" | "aws:sourceorgid" | "aws:sourceorgpaths"
                 if !service =>
@@ -494,7 +494,7 @@ mod tests {
         assert_eq!(deny(json!({"Bool": {"aws:MultiFactorAuthPresent": "false"}})), Truth::Maybe);
         assert_eq!(allow(json!({"Bool": {"aws:SecureTransport": "true"}})), Truth::Always);
         assert_eq!(deny(json!({"Bool": {"aws:SecureTransport": "false"}})), Truth::Never);
-        assert_eq!(deny(json!({"Bool": {"aws:ViaAWSService": "true"}})), Truth::Never);
+        assert_eq!(deny(json!({"Bool": {"aws:ViaAWSService": "false"}})), Truth::Maybe, "a service may call for it");
         assert_eq!(allow(json!({"Null": {"aws:SourceArn": "true"}})), Truth::Always);
         assert_eq!(allow(json!({"Null": {"aws:PrincipalArn": "true"}})), Truth::Never);
         assert_eq!(allow(json!({"IpAddress": {"aws:SourceIp": "10.0.0.0/8"}})), Truth::Maybe);
