@@ -481,6 +481,23 @@ impl Graph {
             unknown.dedup();
             let mut broken = if verdict == Verdict::Admin { Vec::new() } else { self.attempts.get(&v).cloned().unwrap_or_default() };
             if verdict == Verdict::None {
+                // What it could make administrator, and why that does not help it.
+                for en in self.enables.iter().filter(|en| en.actor == v) {
+                    let step = &self.steps[en.step as usize];
+                    let whom = match (&en.targets, en.requires) {
+                        (_, Some(g)) => format!(
+                            "would give a user the policies of {}, which does not reach administrator",
+                            self.names[g as usize]
+                        ),
+                        (Targets::Nodes(n), None) => format!(
+                            "would make {} administrator, but it cannot act as {}",
+                            n.iter().map(|t| super::witness::short(&self.names[*t as usize])).collect::<Vec<_>>().join(", "),
+                            if n.len() == 1 { "it" } else { "any of them" }
+                        ),
+                        (Targets::Users { .. }, None) => "would make users administrator, but it cannot act as one".into(),
+                    };
+                    broken.push(format!("{} on {} {whom}", step.action, step.resource));
+                }
                 let reached = self.reach_from(v);
                 if !reached.is_empty() {
                     let list: Vec<String> = reached.iter().take(5).map(|r| super::witness::short(&r.arn)).collect();

@@ -218,8 +218,14 @@ impl<'a> Asker<'a> {
     /// [`Asker::somewhere`] with request keys of its own (`iam:PolicyARN`, ...).
     pub fn somewhere_with(&self, action: &str, facts: &Facts) -> Option<Decision> {
         let mut best: Option<Decision> = None;
+        // Only a Resource of the action's own service can name what it creates.
+        let svc = match action.split(':').next().unwrap_or("") {
+            "ec2-instance-connect" => "ec2",
+            s => s,
+        };
+        let shape = format!("arn:*:{svc}:*");
         for g in self.grants(action) {
-            for r in &g.resources {
+            for r in g.resources.iter().filter(|r| *r == "*" || super::glob::overlaps(r, &shape)) {
                 let d = self.ask(action, r, facts);
                 if d.allowed && best.as_ref().is_none_or(|b| b.conditional && !d.conditional) {
                     best = Some(d);
@@ -570,10 +576,11 @@ pub(crate) fn build(b: &mut Builder<'_>) {
         if admin::check(b, &a) {
             continue;
         }
+        // A trust policy naming the principal needs no grant of its own.
+        assume::check(b, &a);
         if a.mask == 0 {
             continue;
         }
-        assume::check(b, &a);
         modify::check(b, &a);
         credentials::check(b, &a);
         create::check(b, &a);

@@ -166,7 +166,12 @@ fn writes(b: &mut Builder<'_>, a: &Asker<'_>) {
         }
         let (mut ok, mut refused) = (0usize, Vec::new());
         for t in cands {
-            let target = b.target(t);
+            let mut target = b.target(t);
+            // The group's member stands for itself: a user whose name the group does not fix.
+            let member = format!("arn:{}:iam::{}:user/*", b.partition, b.account);
+            if t == a.node && a.p.kind == "group" {
+                target.arn = &member;
+            }
             let d = if kind.id == ATTACH_POLICY.id {
                 // Attaching only helps with an administrator policy: iam:PolicyARN is one of them.
                 let base = a.facts_on(Some(&target)).into_owned();
@@ -197,7 +202,12 @@ fn writes(b: &mut Builder<'_>, a: &Asker<'_>) {
                 continue;
             }
             let mut notes = d.notes.clone();
-            let bens = beneficiaries(b, a, t, &mut notes);
+            let bens = if t == a.node && a.p.kind == "group" {
+                notes.push("any member of the group acts on its own user".into());
+                vec![(t, Tier::Sure)]
+            } else {
+                beneficiaries(b, a, t, &mut notes)
+            };
             if bens.is_empty() {
                 refused.push(format!("{} ({})", target.arn, notes.join("; ")));
                 continue;
