@@ -16,7 +16,9 @@
 //! - Times are the snapshot's `collected_at`: the same report gives the same file.
 //!
 //! Limits from the ASFF syntax: Title ≤ 256 characters, Description ≤ 1024,
-//! RelatedRequirements ≤ 32 entries; longer values are cut (never rejected by the import).
+//! RelatedRequirements ≤ 32 entries, a ProductFields value ≤ 2048; longer values are cut (never
+//! rejected by the import). A privilege-escalation finding's chain (its evidence) is also in
+//! `ProductFields["flowforge-audit/Chain"]`, one step per line, where the Description may cut it.
 
 use serde_json::{json, Value};
 
@@ -176,12 +178,43 @@ pub fn findings(report: &AuditReport) -> Result<Vec<Value>, ReportError> {
                 "flowforge-audit/FindingId": r.finding_id,
             },
         });
+        // A privilege-escalation chain (FF-IAM-001/005/006): the whole witness, one step per
+        // line, where the Description (1,024 characters) may cut it.
+        if let Some(text) = chain_text(&r.evidence) {
+            finding["ProductFields"]["flowforge-audit/Chain"] = json!(cut(&text, 2048));
+        }
         if let Some(w) = &r.waiver {
             finding["Note"] = json!({ "Text": cut(&format!("Waived: {}", w.reason), 512), "UpdatedBy": cut(&w.owner, 512), "UpdatedAt": at });
         }
         out.push(finding);
     }
     Ok(out)
+}
+
+/// The chain of an escalation finding's evidence (`chain`: steps with `actor`, `action`,
+/// `resource`, `gains`), one step per line; `None` for any other evidence.
+fn chain_text(evidence: &[Value]) -> Option<String> {
+    let steps = evidence.iter().find_map(|e| e.get("chain")?.as_array())?;
+    let field = |s: &Value, k: &str| s.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let lines: Vec<String> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            format!(
+                "{}. {} --[{} on {}]--> {} (granted by {})",
+                i + 1,
+                field(s, "actor"),
+                field(s, "action"),
+                field(s, "resource"),
+                field(s, "gains"),
+                s.get("granted_by")
+                    .and_then(Value::as_array)
+                    .map(|g| g.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 #[cfg(test)]
