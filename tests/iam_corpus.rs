@@ -456,3 +456,14 @@ fn graph_corpus_covers_every_edge_kind_and_the_decoys() {
         assert!(decoys.iter().any(|f| f.contains(family)), "no decoy for {family}: {decoys:?}");
     }
 }
+
+/// The edge-kind table of `docs/iam-engine.md` is the catalogue's (`iam_eval::EDGE_KINDS`).
+#[test]
+fn docs_list_every_edge_kind() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/iam-engine.md");
+    let text = std::fs::read_to_string(&path).expect("docs/iam-engine.md");
+    let (start, end) = ("<!-- edge-kinds: generated from iam_eval::EDGE_KINDS -->\n", "<!-- /edge-kinds -->");
+    let body = text.split_once(start).and_then(|(_, rest)| rest.split_once(end)).map(|(b, _)| b).unwrap_or_default();
+    let want = flowforge_audit::iam_eval::edge_kinds_table();
+    assert_eq!(body, want, "docs/iam-engine.md's edge-kind table differs from iam_eval::EDGE_KINDS; replace it with:\n{want}");
+}

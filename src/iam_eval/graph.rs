@@ -576,3 +576,156 @@ impl Graph {
         (self.names.len(), self.edges.len(), self.enables.len())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::iam_eval::principals;
+    use crate::model::{InlinePolicy, PolicyDocument, ResourceMeta, Role, User};
+
+    fn doc(v: serde_json::Value) -> PolicyDocument {
+        PolicyDocument::from_value(&json!({ "Statement": v })).unwrap()
+    }
+
+    fn meta(account: &str, kind: &str, name: &str) -> ResourceMeta {
+        ResourceMeta {
+            arn: format!("arn:aws:iam::{account}:{kind}/{name}"),
+            name: name.into(),
+            account_id: account.into(),
+            ..Default::default()
+        }
+    }
+
+    fn role(account: &str, name: &str, trust: serde_json::Value, policy: serde_json::Value) -> Role {
+        Role {
+            meta: meta(account, "role", name),
+            assume_role_policy: doc(trust),
+            inline_policies: vec![InlinePolicy { name: "p".into(), document: doc(policy) }],
+            instance_profiles: Some(Vec::new()),
+            ..Default::default()
+        }
+    }
+
+    fn user(account: &str, name: &str, policy: serde_json::Value) -> User {
+        User {
+            meta: meta(account, "user", name),
+            inline_policies: vec![InlinePolicy { name: "p".into(), document: doc(policy) }],
+            ..Default::default()
+        }
+    }
+
+    fn snapshot(roles: Vec<Role>, users: Vec<User>) -> Snapshot {
+        let mut s = Snapshot {
+            account_id: "111111111111".into(),
+            partition: "aws".into(),
+            collected_at: "2026-11-20T06:00:00Z".into(),
+            ..Default::default()
+        };
+        s.iam.roles = roles;
+        s.iam.users = users;
+        s
+    }
+
+    fn verdict(s: &Snapshot, arn: &str) -> (Verdict, Vec<&'static str>) {
+        let ps = principals(s);
+        let g = build_graph(s, &ps, None);
+        let e = g.escalation_of(arn).unwrap_or_else(|| panic!("{arn}"));
+        (e.verdict, e.chain.iter().map(|s| s.edge).collect())
+    }
+
+    const ADMIN_POLICY: fn() -> serde_json::Value = || json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}]);
+
+    /// Cross-account: a role trusting another account's root needs the caller's own Allow; a
+    /// trust naming a caller of another account directly is not enough without it.
+    #[test]
+    fn cross_account_needs_identity_and_trust() {
+        let caller = "arn:aws:iam::222222222222:user/ext";
+        let trust_root = json!([{"Effect": "Allow", "Principal": {"AWS": "222222222222"}, "Action": "sts:AssumeRole"}]);
+        let trust_user = json!([{"Effect": "Allow", "Principal": {"AWS": caller}, "Action": "sts:AssumeRole"}]);
+        let allow = json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::111111111111:role/*"}]);
+        let none = json!([{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]);
+        for (trust, policy, want) in [
+            (trust_root.clone(), allow.clone(), Verdict::Admin),
+            (trust_root, none.clone(), Verdict::None),
+            (trust_user.clone(), none, Verdict::None),
+            (trust_user, allow, Verdict::Admin),
+        ] {
+            let s = snapshot(
+                vec![role("111111111111", "admin", trust.clone(), ADMIN_POLICY())],
+                vec![user("222222222222", "ext", policy.clone())],
+            );
+            assert_eq!(verdict(&s, caller).0, want, "trust {trust}, policy {policy}");
+        }
+    }
+
+    /// The caller reaches the actor and the target on separate branches: the actor cannot
+    /// assume the target, the caller can assume both (pathfinding.cloud iam-014 in two hands).
+    #[test]
+    fn enable_through_separate_branches() {
+        let a = "111111111111";
+        let trusts_u = json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{a}:user/u")}, "Action": "sts:AssumeRole"}]);
+        let s = snapshot(
+            vec![
+                role(a, "x", trusts_u.clone(), json!([{"Effect": "Allow", "Action": "iam:PutRolePolicy", "Resource": format!("arn:aws:iam::{a}:role/t")}])),
+                role(a, "t", trusts_u, json!([{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}])),
+            ],
+            vec![user(a, "u", json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]))],
+        );
+        let (v, chain) = verdict(&s, &format!("arn:aws:iam::{a}:user/u"));
+        assert_eq!(v, Verdict::Admin);
+        assert_eq!(chain, vec!["assume-role", "put-policy", "assume-role"]);
+        // The actor alone cannot reach its target: no chain, and its PASS says why.
+        let ps = principals(&s);
+        let g = build_graph(&s, &ps, None);
+        let x = g.escalation_of(&format!("arn:aws:iam::{a}:role/x")).unwrap();
+        assert_eq!(x.verdict, Verdict::None);
+        assert!(x.broken.iter().any(|b| b.contains("cannot act as")), "{:?}", x.broken);
+    }
+
+    /// UNKNOWN compute: the chain names the collection and merges the unknown-compute node into
+    /// one step ending on the role.
+    #[test]
+    fn unknown_compute_is_one_step_naming_the_collection() {
+        let a = "111111111111";
+        let s = snapshot(
+            vec![role(
+                a,
+                "fn",
+                json!([{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}]),
+                ADMIN_POLICY(),
+            )],
+            vec![user(a, "dev", json!([{"Effect": "Allow", "Action": "lambda:UpdateFunctionCode", "Resource": "*"}]))],
+        );
+        let ps = principals(&s);
+        let g = build_graph(&s, &ps, None);
+        let e = g.escalation_of(&format!("arn:aws:iam::{a}:user/dev")).unwrap();
+        assert_eq!(e.verdict, Verdict::Unknown);
+        assert_eq!(e.chain.len(), 2, "{}", e.text);
+        assert_eq!(e.chain[0].gains, format!("arn:aws:iam::{a}:role/fn"));
+        assert_eq!(e.unknown, vec!["lambda.functions not collected".to_owned()]);
+        assert!(e.chain[0].granted_by.iter().any(|g| g.starts_with("trust:fn#")), "{:?}", e.chain[0]);
+    }
+
+    /// SCPs given to the evaluation break edges like an explicit Deny.
+    #[test]
+    fn scps_break_edges() {
+        let a = "111111111111";
+        let s = snapshot(
+            vec![role(a, "r", json!([]), json!([{"Effect": "Allow", "Action": "iam:PutRolePolicy", "Resource": "*"}]))],
+            Vec::new(),
+        );
+        let ps = principals(&s);
+        let arn = format!("arn:aws:iam::{a}:role/r");
+        assert_eq!(build_graph(&s, &ps, None).escalation_of(&arn).unwrap().verdict, Verdict::Admin);
+        let scp = crate::iam_eval::stmts(
+            "scp:no-iam",
+            &doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}])),
+        );
+        let g = build_graph(&s, &ps, Some(&scp));
+        let e = g.escalation_of(&arn).unwrap();
+        assert_eq!(e.verdict, Verdict::None);
+        assert!(e.broken.iter().any(|b| b.contains("scp:no-iam")), "{:?}", e.broken);
+    }
+}

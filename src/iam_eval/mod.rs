@@ -56,7 +56,7 @@ pub use graph::{build_graph, Escalation, Graph, Reached, Tier, Verdict};
 pub use inventory::{Compute, ComputeKind, ComputeSet, Inventory};
 pub use risk::{Risk, RiskClass};
 pub use trust::{judge_trust, TrustFacts, TrustIssue};
-pub use witness::{Step, EDGE_KINDS};
+pub use witness::{edge_kinds_table, Step, EDGE_KINDS};
 
 use condition::{Caller, Facts, Truth};
 

@@ -105,6 +105,17 @@ kinds! {
         "pathfinding.cloud codebuild-002, codebuild-003", waits "codebuild.projects";
 }
 
+/// The edge kinds as the Markdown table of `docs/iam-engine.md` ("Edge kinds"); a test fails
+/// when the docs differ.
+pub fn edge_kinds_table() -> String {
+    let mut s = String::from("| edge kind | needs | implements |\n| --- | --- | --- |\n");
+    for k in EDGE_KINDS {
+        let waits = k.waits_for.map(|w| format!(" (UNKNOWN until `{w}` is collected)")).unwrap_or_default();
+        s.push_str(&format!("| `{}` | {} | {}{waits} |\n", k.id, k.actions, k.reference));
+    }
+    s
+}
+
 /// One hop of a chain.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Step {
