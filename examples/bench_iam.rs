@@ -250,6 +250,14 @@ fn main() {
             let s = Snapshot::from_json_named(&text, path).unwrap_or_else(|e| panic!("{e}"));
             drop(text);
             let parsed = t.elapsed();
+            if std::env::var_os("BENCH_IAM_SPLIT").is_some() {
+                // Where the time goes: the principals' policies, the graph alone.
+                let t0 = std::time::Instant::now();
+                let ps = flowforge_audit::iam_eval::principals(&s);
+                let t1 = t0.elapsed();
+                let g = flowforge_audit::iam_eval::build_graph(&s, &ps, None);
+                eprintln!("principals {:.2} s, graph {:.2} s {:?}", t1.as_secs_f64(), (t0.elapsed() - t1).as_secs_f64(), g.size());
+            }
             let facts = derive(&s, &BTreeMap::new(), &Context::default());
             let derived = t.elapsed() - parsed;
             let mut counts: BTreeMap<String, usize> = BTreeMap::new();

@@ -174,6 +174,39 @@ enum Via {
     Composite(u32),
 }
 
+/// A breadth-first search's marks, reused from one search to the next (a search costs what it
+/// visits, not the size of the graph).
+struct Search {
+    epoch: u32,
+    mark: Vec<u32>,
+    parent: Vec<u32>,
+    visited: Vec<NodeId>,
+}
+
+impl Search {
+    fn new(n: usize) -> Self {
+        Search { epoch: 0, mark: vec![0; n], parent: vec![0; n], visited: Vec::new() }
+    }
+    fn start(&mut self) {
+        self.epoch += 1;
+        self.visited.clear();
+    }
+    /// Marks `v` reached through `edge`; false when it already was.
+    fn visit(&mut self, v: NodeId, edge: u32) -> bool {
+        let i = v as usize;
+        if self.mark[i] == self.epoch {
+            return false;
+        }
+        self.mark[i] = self.epoch;
+        self.parent[i] = edge;
+        self.visited.push(v);
+        true
+    }
+    fn parent(&self, v: NodeId) -> Option<u32> {
+        (self.mark[v as usize] == self.epoch).then(|| self.parent[v as usize])
+    }
+}
+
 /// One reachability solve over the edges up to a tier.
 struct Solution {
     admin: Vec<bool>,
@@ -271,41 +304,34 @@ impl Graph {
     }
 
     /// Backward breadth-first search from `sources` over edges up to `limit`, not entering
-    /// nodes in `stop`: for each node reached, the edge leading toward the sources.
-    fn backward(&self, sources: &[NodeId], limit: Tier, stop: &[bool]) -> Vec<Option<u32>> {
-        let n = self.names.len();
-        let mut parent: Vec<Option<u32>> = vec![None; n];
-        let mut seen = vec![false; n];
+    /// nodes in `stop`: `s` records, for each node reached, the edge leading toward the
+    /// sources, and lists the nodes reached (its cost is the part of the graph it visits).
+    fn backward(&self, s: &mut Search, sources: &[NodeId], limit: Tier, stop: &[bool]) {
+        s.start();
         let mut q = VecDeque::new();
-        for &s in sources {
-            if !seen[s as usize] {
-                seen[s as usize] = true;
-                q.push_back(s);
+        for &src in sources {
+            if s.visit(src, u32::MAX) {
+                q.push_back(src);
             }
         }
         while let Some(v) = q.pop_front() {
             for &e in self.incoming(v) {
                 let ed = &self.edges[e as usize];
-                let u = ed.from as usize;
-                if ed.tier > limit || seen[u] || stop[u] {
+                if ed.tier > limit || stop[ed.from as usize] {
                     continue;
                 }
-                seen[u] = true;
-                parent[u] = Some(e);
-                q.push_back(ed.from);
+                if s.visit(ed.from, e) {
+                    q.push_back(ed.from);
+                }
             }
         }
-        // Sources are reached by themselves.
-        for &s in sources {
-            parent[s as usize] = parent[s as usize].or(Some(u32::MAX));
-        }
-        parent
     }
 
-    fn path(&self, parent: &[Option<u32>], from: NodeId) -> (Vec<WStep>, NodeId) {
+    /// The hops from `from` to a source of the search `s`, and the source.
+    fn path(&self, s: &Search, from: NodeId) -> (Vec<WStep>, NodeId) {
         let mut out = Vec::new();
         let mut v = from;
-        while let Some(e) = parent[v as usize] {
+        while let Some(e) = s.parent(v) {
             if e == u32::MAX || out.len() > self.names.len() {
                 break;
             }
@@ -327,6 +353,7 @@ impl Graph {
                 by_actor.entry(en.actor).or_default().push(i as u32);
             }
         }
+        let (mut to_actor, mut to_target) = (Search::new(n), Search::new(n));
         loop {
             // Everyone who reaches an administrator node is one.
             while let Some(v) = frontier.pop_front() {
@@ -352,9 +379,9 @@ impl Graph {
                     if en.requires.is_some_and(|g| !sol.admin[g as usize]) {
                         continue;
                     }
-                    let targets: Vec<NodeId> = match &en.targets {
-                        Targets::Nodes(v) => v.clone(),
-                        Targets::Users { also } => self.upgradable_users.iter().copied().chain(*also).collect(),
+                    let targets: Box<dyn Iterator<Item = NodeId>> = match &en.targets {
+                        Targets::Nodes(v) => Box::new(v.iter().copied()),
+                        Targets::Users { also } => Box::new(self.upgradable_users.iter().copied().chain(*also)),
                     };
                     for t in targets {
                         target_rec.entry(t).or_insert(r);
@@ -371,22 +398,25 @@ impl Graph {
                     grew = true;
                     continue;
                 }
-                let to_actor = self.backward(&[x], limit, &sol.admin);
+                self.backward(&mut to_actor, &[x], limit, &sol.admin);
                 let mut targets: Vec<NodeId> = target_rec.keys().copied().filter(|t| !sol.admin[*t as usize]).collect();
                 targets.sort_unstable();
-                let to_target = self.backward(&targets, limit, &sol.admin);
-                for p in 0..n {
-                    if sol.admin[p] || to_actor[p].is_none() || to_target[p].is_none() {
+                self.backward(&mut to_target, &targets, limit, &sol.admin);
+                let mut winners: Vec<NodeId> =
+                    to_actor.visited.iter().copied().filter(|p| to_target.parent(*p).is_some()).collect();
+                winners.sort_unstable();
+                for p in winners {
+                    if sol.admin[p as usize] {
                         continue;
                     }
-                    let (mut chain, _) = self.path(&to_actor, p as NodeId);
-                    let (rest, t) = self.path(&to_target, p as NodeId);
+                    let (mut chain, _) = self.path(&to_actor, p);
+                    let (rest, t) = self.path(&to_target, p);
                     chain.push(WStep::Enable(target_rec[&t], t));
                     chain.extend(rest);
                     sol.composites.push(chain);
-                    sol.admin[p] = true;
-                    sol.via[p] = Via::Composite((sol.composites.len() - 1) as u32);
-                    frontier.push_back(p as NodeId);
+                    sol.admin[p as usize] = true;
+                    sol.via[p as usize] = Via::Composite((sol.composites.len() - 1) as u32);
+                    frontier.push_back(p);
                     grew = true;
                 }
             }
@@ -464,6 +494,7 @@ impl Graph {
     fn solve_all(&mut self) {
         let sols = [self.solve(Tier::Sure), self.solve(Tier::Conditional), self.solve(Tier::Unknown)];
         let mut esc = Vec::with_capacity(self.principals);
+        let mut search = Search::new(self.names.len());
         for i in 0..self.principals {
             let v = (i + 1) as NodeId;
             let (verdict, sol) = if sols[0].admin[v as usize] {
@@ -479,6 +510,7 @@ impl Graph {
             let mut unknown: Vec<String> = chain.iter().filter_map(|s| s.unknown.clone()).collect();
             unknown.sort();
             unknown.dedup();
+            let reach = self.reach_with(&mut search, v);
             let mut broken = if verdict == Verdict::Admin { Vec::new() } else { self.attempts.get(&v).cloned().unwrap_or_default() };
             if verdict == Verdict::None {
                 // What it could make administrator, and why that does not help it.
@@ -498,7 +530,7 @@ impl Graph {
                     };
                     broken.push(format!("{} on {} {whom}", step.action, step.resource));
                 }
-                let reached = self.reach_from(v);
+                let reached = &reach;
                 if !reached.is_empty() {
                     let list: Vec<String> = reached.iter().take(5).map(|r| super::witness::short(&r.arn)).collect();
                     broken.push(format!(
@@ -514,38 +546,35 @@ impl Graph {
                 chain,
                 unknown,
                 broken,
-                reach: Vec::new(),
+                reach,
             });
-        }
-        for (i, e) in esc.iter_mut().enumerate() {
-            e.reach = self.reach_from((i + 1) as NodeId);
         }
         self.escalation = esc;
     }
 
     /// The principals `v` can act as (through edges, any tier), each with its chain.
     pub fn reach_from(&self, v: NodeId) -> Vec<Reached> {
+        self.reach_with(&mut Search::new(self.names.len()), v)
+    }
+
+    fn reach_with(&self, s: &mut Search, v: NodeId) -> Vec<Reached> {
         if self.outgoing(v).is_empty() {
             return Vec::new();
         }
-        let n = self.names.len();
-        let mut parent: Vec<Option<u32>> = vec![None; n];
-        let mut seen = vec![false; n];
-        seen[v as usize] = true;
-        seen[ADMIN as usize] = true;
+        s.start();
+        s.visit(v, u32::MAX);
+        s.visit(ADMIN, u32::MAX);
         let mut q = VecDeque::from([v]);
         let mut order = Vec::new();
         while let Some(u) = q.pop_front() {
             for &e in self.outgoing(u) {
-                let t = self.edges[e as usize].to as usize;
-                if seen[t] {
+                let t = self.edges[e as usize].to;
+                if !s.visit(t, e) {
                     continue;
                 }
-                seen[t] = true;
-                parent[t] = Some(e);
-                q.push_back(t as NodeId);
-                if t <= self.principals {
-                    order.push(t as NodeId);
+                q.push_back(t);
+                if t as usize <= self.principals {
+                    order.push(t);
                 }
             }
         }
@@ -555,7 +584,7 @@ impl Graph {
                 let mut hops = Vec::new();
                 let mut cur = t;
                 let mut tier = Tier::Sure;
-                while let Some(e) = parent[cur as usize] {
+                while let Some(e) = s.parent(cur).filter(|e| *e != u32::MAX) {
                     hops.push(WStep::Edge(e));
                     tier = tier.max(self.edges[e as usize].tier);
                     cur = self.edges[e as usize].from;

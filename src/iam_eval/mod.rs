@@ -347,7 +347,9 @@ fn action_rel(st: &Statement, q: &Actions) -> Rel {
 
 /// A Resource entry with its policy variables resolved for the caller (`${aws:username}`).
 /// `None`: the entry matches nothing (a variable the request does not carry). For a group
-/// judged on its own the member is unknown: a variable stands for any value.
+/// judged on its own the member is unknown: `${aws:username}` stays as written, so it names
+/// exactly the group's member (whose ARN is [`member_user`]) and no other user; any other
+/// variable stands for any value.
 fn resolved<'a>(x: &'a str, facts: &Facts) -> Option<std::borrow::Cow<'a, str>> {
     if !x.contains("${") {
         return Some(std::borrow::Cow::Borrowed(x));
@@ -359,14 +361,28 @@ fn resolved<'a>(x: &'a str, facts: &Facts) -> Option<std::borrow::Cow<'a, str>> 
             let mut rest = x;
             while let Some(i) = rest.find("${") {
                 out.push_str(&rest[..i]);
-                out.push('*');
-                rest = rest[i..].find('}').map(|j| &rest[i + j + 1..]).unwrap_or("");
+                let end = rest[i..].find('}').map(|j| i + j + 1).unwrap_or(rest.len());
+                let var = &rest[i..end];
+                if var.eq_ignore_ascii_case("${aws:username}") {
+                    out.push_str(MEMBER_VARIABLE);
+                } else {
+                    out.push('*');
+                }
+                rest = &rest[end..];
             }
             out.push_str(rest);
             Some(std::borrow::Cow::Owned(out))
         }
         None => None,
     }
+}
+
+/// How a group judged on its own names its member's user name in Resources.
+pub(crate) const MEMBER_VARIABLE: &str = "${aws:username}";
+
+/// The ARN the member of a group judged on its own stands for (in `partition`, `account`).
+pub(crate) fn member_user(partition: &str, account: &str) -> String {
+    format!("arn:{partition}:iam::{account}:user/{MEMBER_VARIABLE}")
 }
 
 /// How a statement's resource element relates to a resource pattern (no element: `*`).

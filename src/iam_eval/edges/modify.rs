@@ -159,8 +159,8 @@ fn writes(b: &mut Builder<'_>, a: &Asker<'_>) {
         // A group judged on its own acts as a member: its user-targeted grants may cover the
         // member itself (`user/${aws:username}` is `user/*` for an unknown member).
         if a.p.kind == "group" && target_kind == "user" {
-            let member = format!("arn:{}:iam::{}:user/x", b.partition, b.account);
-            if grants.iter().any(|g| g.resources.iter().any(|r| super::super::glob::covers(r, &member) || r == "*")) {
+            let member = super::super::member_user(&b.partition, &b.account);
+            if grants.iter().any(|g| g.resources.iter().any(|r| super::super::glob::covers(r, &member))) {
                 cands.push(a.node);
             }
         }
@@ -168,7 +168,7 @@ fn writes(b: &mut Builder<'_>, a: &Asker<'_>) {
         for t in cands {
             let mut target = b.target(t);
             // The group's member stands for itself: a user whose name the group does not fix.
-            let member = format!("arn:{}:iam::{}:user/*", b.partition, b.account);
+            let member = super::super::member_user(&b.partition, &b.account);
             if t == a.node && a.p.kind == "group" {
                 target.arn = &member;
             }
