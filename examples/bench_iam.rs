@@ -56,7 +56,9 @@ fn meta(kind: &str, name: &str) -> ResourceMeta {
 }
 
 fn trust_service(svc: &str) -> PolicyDocument {
-    doc(serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": svc}, "Action": "sts:AssumeRole"}]}))
+    doc(
+        serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"Service": svc}, "Action": "sts:AssumeRole"}]}),
+    )
 }
 
 fn generate(roles: usize, users: usize, groups: usize) -> Snapshot {
@@ -133,8 +135,10 @@ fn generate(roles: usize, users: usize, groups: usize) -> Snapshot {
         } else if kind < 92 {
             (
                 format!("{tn}-human-{i}"),
-                doc(serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": root}, "Action": "sts:AssumeRole",
-                    "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]})),
+                doc(
+                    serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": root}, "Action": "sts:AssumeRole",
+                    "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}),
+                ),
                 serde_json::json!({"Statement": [
                     {"Effect": "Allow", "Action": ["s3:GetObject", "s3:ListBucket"], "Resource": [format!("arn:aws:s3:::{tn}-*"), format!("arn:aws:s3:::{tn}-*/*")]},
                     {"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": format!("arn:aws:iam::{ACCOUNT}:role/{tn}-svc-*")}
@@ -144,8 +148,10 @@ fn generate(roles: usize, users: usize, groups: usize) -> Snapshot {
         } else if kind < 99 {
             (
                 format!("{tn}-ci-{i}"),
-                doc(serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": root}, "Action": "sts:AssumeRole",
-                    "Condition": {"StringLike": {"aws:PrincipalArn": format!("arn:aws:iam::{ACCOUNT}:user/{tn}-*")}}}]})),
+                doc(
+                    serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": root}, "Action": "sts:AssumeRole",
+                    "Condition": {"StringLike": {"aws:PrincipalArn": format!("arn:aws:iam::{ACCOUNT}:user/{tn}-*")}}}]}),
+                ),
                 serde_json::json!({"Statement": [
                     {"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": format!("arn:aws:s3:::{tn}-artifacts/*")}
                 ]}),
@@ -154,13 +160,19 @@ fn generate(roles: usize, users: usize, groups: usize) -> Snapshot {
         } else {
             (
                 format!("breakglass-{i}"),
-                doc(serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:user/{}-u{}", team(r.below(teams)), r.below(users.max(1)))},
-                    "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]})),
+                doc(
+                    serde_json::json!({"Statement": [{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT}:user/{}-u{}", team(r.below(teams)), r.below(users.max(1)))},
+                    "Action": "sts:AssumeRole", "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "true"}}}]}),
+                ),
                 serde_json::json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}),
                 Vec::new(),
             )
         };
-        let ec2 = trust.statement.iter().any(|st| st.principal.as_ref().is_some_and(|p| p.get("Service").is_some_and(|v| v.iter().any(|x| x == "ec2.amazonaws.com"))));
+        let ec2 = trust.statement.iter().any(|st| {
+            st.principal
+                .as_ref()
+                .is_some_and(|p| p.get("Service").is_some_and(|v| v.iter().any(|x| x == "ec2.amazonaws.com")))
+        });
         let m = meta("role", &name);
         s.iam.roles.push(Role {
             meta: m,
@@ -174,8 +186,13 @@ fn generate(roles: usize, users: usize, groups: usize) -> Snapshot {
                     policy_arn: if a.starts_with("arn:") { a } else { format!("arn:aws:iam::{ACCOUNT}:policy/{a}") },
                 })
                 .collect(),
-            permissions_boundary_arn: (kind < 62 && r.chance(30)).then(|| format!("arn:aws:iam::{ACCOUNT}:policy/boundary-{}", r.below(4))),
-            instance_profiles: Some(if ec2 { vec![format!("arn:aws:iam::{ACCOUNT}:instance-profile/{name}")] } else { Vec::new() }),
+            permissions_boundary_arn: (kind < 62 && r.chance(30))
+                .then(|| format!("arn:aws:iam::{ACCOUNT}:policy/boundary-{}", r.below(4))),
+            instance_profiles: Some(if ec2 {
+                vec![format!("arn:aws:iam::{ACCOUNT}:instance-profile/{name}")]
+            } else {
+                Vec::new()
+            }),
             ..Default::default()
         });
         if ec2 && r.chance(50) {
@@ -208,12 +225,17 @@ fn generate(roles: usize, users: usize, groups: usize) -> Snapshot {
             meta: meta("group", &format!("{tn}-g{g}")),
             path: "/".into(),
             inline_policies: vec![InlinePolicy { name: "team".into(), document: doc(stmts) }],
-            attached_policies: vec![AttachedPolicy { policy_name: "ReadOnlyAccess".into(), policy_arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into() }],
+            attached_policies: vec![AttachedPolicy {
+                policy_name: "ReadOnlyAccess".into(),
+                policy_arn: "arn:aws:iam::aws:policy/ReadOnlyAccess".into(),
+            }],
         });
     }
     for u in 0..users {
         let tn = team(r.below(teams));
-        let mut gs: Vec<String> = (0..1 + r.below(3)).map(|_| s.iam.groups[r.below(groups.max(1)).min(s.iam.groups.len().saturating_sub(1))].meta.name.clone()).collect();
+        let mut gs: Vec<String> = (0..1 + r.below(3))
+            .map(|_| s.iam.groups[r.below(groups.max(1)).min(s.iam.groups.len().saturating_sub(1))].meta.name.clone())
+            .collect();
         gs.sort();
         gs.dedup();
         let mut inline = Vec::new();
@@ -256,7 +278,12 @@ fn main() {
                 let ps = flowforge_audit::iam_eval::principals(&s);
                 let t1 = t0.elapsed();
                 let g = flowforge_audit::iam_eval::build_graph(&s, &ps, None);
-                eprintln!("principals {:.2} s, graph {:.2} s {:?}", t1.as_secs_f64(), (t0.elapsed() - t1).as_secs_f64(), g.size());
+                eprintln!(
+                    "principals {:.2} s, graph {:.2} s {:?}",
+                    t1.as_secs_f64(),
+                    (t0.elapsed() - t1).as_secs_f64(),
+                    g.size()
+                );
             }
             let facts = derive(&s, &BTreeMap::new(), &Context::default());
             let derived = t.elapsed() - parsed;
@@ -264,7 +291,12 @@ fn main() {
             for p in facts.principals.values() {
                 *counts.entry(format!("{:?}", p.escalation.verdict)).or_default() += 1;
             }
-            let chains = facts.principals.values().filter(|p| p.escalation.verdict != Verdict::None).map(|p| p.escalation.chain.len()).max();
+            let chains = facts
+                .principals
+                .values()
+                .filter(|p| p.escalation.verdict != Verdict::None)
+                .map(|p| p.escalation.chain.len())
+                .max();
             eprintln!(
                 "principals {} (roles {}, users {}, groups {}); parse {:.2} s, derive {:.2} s; verdicts {counts:?}; longest chain {chains:?}",
                 facts.principals.len(),

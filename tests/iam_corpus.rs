@@ -146,7 +146,9 @@ fn verdict(case: &Value) -> &'static str {
                 // Administrator-equivalent: the privilege-escalation graph reaches the administrator.
                 "FF-IAM-001" => graph_verdict(p.escalation.verdict),
                 "FF-IAM-008" => fail(
-                    p.risks.iter().any(|r| [RiskClass::DataExfiltration, RiskClass::ResourceExposure].contains(&r.class)),
+                    p.risks
+                        .iter()
+                        .any(|r| [RiskClass::DataExfiltration, RiskClass::ResourceExposure].contains(&r.class)),
                 ),
                 other => panic!("identity case for unknown check {other}"),
             }
@@ -328,7 +330,13 @@ fn graph_snapshot(case: &Value) -> (Snapshot, Context) {
                 meta: iam_meta("user", name),
                 inline_policies: inline(&p["policies"]),
                 attached_policies: attached(p),
-                groups: p["groups"].as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_owned).collect(),
+                groups: p["groups"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
                 permissions_boundary_arn,
                 ..Default::default()
             }),
@@ -438,11 +446,8 @@ fn graph_corpus_covers_every_edge_kind_and_the_decoys() {
         .flat_map(|(_, c)| c["expect"]["chain"].as_array().cloned().unwrap_or_default())
         .filter_map(|e| e.as_str().map(str::to_owned))
         .collect();
-    let missing: Vec<&str> = flowforge_audit::iam_eval::EDGE_KINDS
-        .iter()
-        .map(|k| k.id)
-        .filter(|id| !used.contains(*id))
-        .collect();
+    let missing: Vec<&str> =
+        flowforge_audit::iam_eval::EDGE_KINDS.iter().map(|k| k.id).filter(|id| !used.contains(*id)).collect();
     assert!(missing.is_empty(), "edge kinds without a corpus case: {missing:?}");
     for (file, c) in &cases {
         for e in c["expect"]["chain"].as_array().into_iter().flatten() {
@@ -452,7 +457,9 @@ fn graph_corpus_covers_every_edge_kind_and_the_decoys() {
     }
     let decoys: Vec<&str> =
         cases.iter().filter(|(_, c)| c["expect"]["verdict"] == "PASS").map(|(f, _)| f.as_str()).collect();
-    for family in ["deny-same-policy", "deny-other-policy", "resource", "token", "passed-to", "notaction", "boundary", "scp"] {
+    for family in
+        ["deny-same-policy", "deny-other-policy", "resource", "token", "passed-to", "notaction", "boundary", "scp"]
+    {
         assert!(decoys.iter().any(|f| f.contains(family)), "no decoy for {family}: {decoys:?}");
     }
 }
@@ -465,5 +472,8 @@ fn docs_list_every_edge_kind() {
     let (start, end) = ("<!-- edge-kinds: generated from iam_eval::EDGE_KINDS -->\n", "<!-- /edge-kinds -->");
     let body = text.split_once(start).and_then(|(_, rest)| rest.split_once(end)).map(|(b, _)| b).unwrap_or_default();
     let want = flowforge_audit::iam_eval::edge_kinds_table();
-    assert_eq!(body, want, "docs/iam-engine.md's edge-kind table differs from iam_eval::EDGE_KINDS; replace it with:\n{want}");
+    assert_eq!(
+        body, want,
+        "docs/iam-engine.md's edge-kind table differs from iam_eval::EDGE_KINDS; replace it with:\n{want}"
+    );
 }

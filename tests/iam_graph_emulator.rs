@@ -79,7 +79,10 @@ async fn graph_corpus_through_scan() {
         let status = r["status"].as_str().unwrap_or_default();
         let message = r["message"].as_str().unwrap_or_default();
         if status != case.verdict {
-            wrong.push(format!("{}: {} on {} expected {}, scan says {status}: {message}", case.file, case.check, case.arn, case.verdict));
+            wrong.push(format!(
+                "{}: {} on {} expected {}, scan says {status}: {message}",
+                case.file, case.check, case.arn, case.verdict
+            ));
             continue;
         }
         match status {
@@ -130,10 +133,20 @@ async fn graph_corpus_through_scan() {
         .iter()
         .find(|r| r["ruleId"] == "FF-IAM-005" && r.to_string().contains(&transitive.arn))
         .expect("SARIF result of case 03");
-    assert!(sarif_result["message"]["text"].as_str().unwrap_or_default().contains("role/g03-a --[sts:AssumeRole]--> role/g03-b"));
-    assert_eq!(sarif_result["properties"]["evidence"][0]["chain"].as_array().map(Vec::len), Some(3), "{sarif_result:#}");
+    assert!(sarif_result["message"]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("role/g03-a --[sts:AssumeRole]--> role/g03-b"));
+    assert_eq!(
+        sarif_result["properties"]["evidence"][0]["chain"].as_array().map(Vec::len),
+        Some(3),
+        "{sarif_result:#}"
+    );
     let html = std::fs::read_to_string(dir.path().join("flowforge-audit.html")).expect("html");
-    assert!(html.contains("trust:g03-b#0") && html.contains("g03-a --[sts:AssumeRole]--&gt; role/g03-b"), "chain in the HTML");
+    assert!(
+        html.contains("trust:g03-b#0") && html.contains("g03-a --[sts:AssumeRole]--&gt; role/g03-b"),
+        "chain in the HTML"
+    );
     let asff = read_json(&dir.path().join("flowforge-audit.asff.json"));
     let finding = asff
         .as_array()
@@ -142,7 +155,10 @@ async fn graph_corpus_through_scan() {
         .find(|f| f["GeneratorId"] == "FF-IAM-005" && f["Resources"][0]["Id"] == transitive.arn.as_str())
         .expect("ASFF finding of case 03");
     let chain = finding["ProductFields"]["flowforge-audit/Chain"].as_str().unwrap_or_default();
-    assert!(chain.lines().count() == 3 && chain.contains("sts:AssumeRole on arn:aws:iam::123456789012:role/g03-b"), "{chain}");
+    assert!(
+        chain.lines().count() == 3 && chain.contains("sts:AssumeRole on arn:aws:iam::123456789012:role/g03-b"),
+        "{chain}"
+    );
     assert!(finding["Description"].as_str().unwrap_or_default().contains("role/g03-a"));
 
     // `explain` prints each FAIL's chain, step by step, from the snapshot the scan saved.
@@ -153,7 +169,12 @@ async fn graph_corpus_through_scan() {
         assert_eq!(o.status.code(), Some(0), "{}: {}", case.file, String::from_utf8_lossy(&o.stderr));
         assert!(text.contains("can become administrator"), "{}: {text}", case.file);
         for (i, edge) in case.chain.iter().enumerate() {
-            assert!(text.contains(&format!("edge: {edge} (")), "{}: step {} ({edge}) missing:\n{text}", case.file, i + 1);
+            assert!(
+                text.contains(&format!("edge: {edge} (")),
+                "{}: step {} ({edge}) missing:\n{text}",
+                case.file,
+                i + 1
+            );
         }
     }
 }

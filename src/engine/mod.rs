@@ -397,7 +397,14 @@ fn judge_check(
             results.push(mk(Status::Unknown, &r.arn, &r.name, &r.region, unknown_reason(reasons), Vec::new()));
         } else if let Some(note) = notes.get(r.arn.as_str()) {
             // A PASS that says why (the check's `pass_note`).
-            results.push(mk(Status::Pass, &r.arn, &r.name, &r.region, note.message.clone(), vec![note.evidence.clone()]));
+            results.push(mk(
+                Status::Pass,
+                &r.arn,
+                &r.name,
+                &r.region,
+                note.message.clone(),
+                vec![note.evidence.clone()],
+            ));
         } else {
             results.push(mk(Status::Pass, &r.arn, &r.name, &r.region, String::new(), Vec::new()));
         }

@@ -370,7 +370,10 @@ fn matches(base: &str, req: &str, v: &str) -> Tri {
         "StringLike" | "ArnLike" | "ArnEquals" => Tri::from(super::glob::covers(v, req)),
         "Bool" => Tri::from(req.eq_ignore_ascii_case(v)),
         "BinaryEquals" => Tri::from(req == v),
-        "NumericEquals" | "NumericLessThan" | "NumericLessThanEquals" | "NumericGreaterThan"
+        "NumericEquals"
+        | "NumericLessThan"
+        | "NumericLessThanEquals"
+        | "NumericGreaterThan"
         | "NumericGreaterThanEquals" => match (req.parse::<f64>(), v.parse::<f64>()) {
             (Ok(a), Ok(b)) => Tri::from(ordered(&positive["Numeric".len()..], a.partial_cmp(&b))),
             _ => Tri::U,
@@ -414,7 +417,10 @@ pub fn parse_time(v: &str) -> Option<i64> {
     if let Ok(t) = chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%MZ") {
         return Some(t.and_utc().timestamp());
     }
-    chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|t| t.and_utc().timestamp())
+    chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc().timestamp())
 }
 
 #[cfg(test)]
@@ -424,10 +430,12 @@ mod tests {
     use serde_json::json;
 
     fn st(cond: serde_json::Value) -> Statement {
-        PolicyDocument::from_value(&json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": cond}]}))
-            .unwrap()
-            .statement
-            .remove(0)
+        PolicyDocument::from_value(
+            &json!({"Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*", "Condition": cond}]}),
+        )
+        .unwrap()
+        .statement
+        .remove(0)
     }
 
     fn role_facts() -> Facts {
@@ -465,7 +473,9 @@ mod tests {
         assert_eq!(deny(json!({"DateLessThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}})), Truth::Maybe);
         // A window that opens later and closes: may hold.
         assert_eq!(
-            allow(json!({"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}, "DateLessThan": {"aws:CurrentTime": "2030-02-01T00:00:00Z"}})),
+            allow(
+                json!({"DateGreaterThan": {"aws:CurrentTime": "2030-01-01T00:00:00Z"}, "DateLessThan": {"aws:CurrentTime": "2030-02-01T00:00:00Z"}})
+            ),
             Truth::Maybe
         );
         // Epoch seconds are dates too.
@@ -482,7 +492,11 @@ mod tests {
         assert_eq!(allow(json!({"StringEquals": {"aws:PrincipalOrgID": "o-abc"}})), Truth::Maybe);
         assert_eq!(allow(json!({"StringEquals": {"aws:PrincipalTag/Team": "data"}})), Truth::Always);
         assert_eq!(allow(json!({"StringEquals": {"aws:PrincipalTag/owner": "x"}})), Truth::Never, "absent tag");
-        assert_eq!(allow(json!({"StringNotEquals": {"aws:PrincipalTag/owner": "x"}})), Truth::Always, "negated, absent");
+        assert_eq!(
+            allow(json!({"StringNotEquals": {"aws:PrincipalTag/owner": "x"}})),
+            Truth::Always,
+            "negated, absent"
+        );
         assert_eq!(allow(json!({"StringEqualsIfExists": {"aws:username": "x"}})), Truth::Always, "IfExists, absent");
         assert_eq!(allow(json!({"StringEquals": {"aws:SourceAccount": "123456789012"}})), Truth::Never, "direct call");
     }

@@ -60,7 +60,9 @@ pub(crate) enum Targets {
     Nodes(Vec<NodeId>),
     /// Every user of the account the administrator policy would make administrator, and
     /// `also` (a group judged on its own: its member).
-    Users { also: Option<NodeId> },
+    Users {
+        also: Option<NodeId>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -511,7 +513,8 @@ impl Graph {
             unknown.sort();
             unknown.dedup();
             let reach = self.reach_with(&mut search, v);
-            let mut broken = if verdict == Verdict::Admin { Vec::new() } else { self.attempts.get(&v).cloned().unwrap_or_default() };
+            let mut broken =
+                if verdict == Verdict::Admin { Vec::new() } else { self.attempts.get(&v).cloned().unwrap_or_default() };
             if verdict == Verdict::None {
                 // What it could make administrator, and why that does not help it.
                 for en in self.enables.iter().filter(|en| en.actor == v) {
@@ -523,10 +526,15 @@ impl Graph {
                         ),
                         (Targets::Nodes(n), None) => format!(
                             "would make {} administrator, but it cannot act as {}",
-                            n.iter().map(|t| super::witness::short(&self.names[*t as usize])).collect::<Vec<_>>().join(", "),
+                            n.iter()
+                                .map(|t| super::witness::short(&self.names[*t as usize]))
+                                .collect::<Vec<_>>()
+                                .join(", "),
                             if n.len() == 1 { "it" } else { "any of them" }
                         ),
-                        (Targets::Users { .. }, None) => "would make users administrator, but it cannot act as one".into(),
+                        (Targets::Users { .. }, None) => {
+                            "would make users administrator, but it cannot act as one".into()
+                        }
                     };
                     broken.push(format!("{} on {} {whom}", step.action, step.resource));
                 }
@@ -540,14 +548,7 @@ impl Graph {
                     ));
                 }
             }
-            esc.push(Escalation {
-                verdict,
-                text: chain_text(&chain),
-                chain,
-                unknown,
-                broken,
-                reach,
-            });
+            esc.push(Escalation { verdict, text: chain_text(&chain), chain, unknown, broken, reach });
         }
         self.escalation = esc;
     }
@@ -673,7 +674,8 @@ mod tests {
         let caller = "arn:aws:iam::222222222222:user/ext";
         let trust_root = json!([{"Effect": "Allow", "Principal": {"AWS": "222222222222"}, "Action": "sts:AssumeRole"}]);
         let trust_user = json!([{"Effect": "Allow", "Principal": {"AWS": caller}, "Action": "sts:AssumeRole"}]);
-        let allow = json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::111111111111:role/*"}]);
+        let allow =
+            json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::111111111111:role/*"}]);
         let none = json!([{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}]);
         for (trust, policy, want) in [
             (trust_root.clone(), allow.clone(), Verdict::Admin),
@@ -697,7 +699,12 @@ mod tests {
         let trusts_u = json!([{"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{a}:user/u")}, "Action": "sts:AssumeRole"}]);
         let s = snapshot(
             vec![
-                role(a, "x", trusts_u.clone(), json!([{"Effect": "Allow", "Action": "iam:PutRolePolicy", "Resource": format!("arn:aws:iam::{a}:role/t")}])),
+                role(
+                    a,
+                    "x",
+                    trusts_u.clone(),
+                    json!([{"Effect": "Allow", "Action": "iam:PutRolePolicy", "Resource": format!("arn:aws:iam::{a}:role/t")}]),
+                ),
                 role(a, "t", trusts_u, json!([{"Effect": "Allow", "Action": "s3:ListAllMyBuckets", "Resource": "*"}])),
             ],
             vec![user(a, "u", json!([{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}]))],
@@ -750,7 +757,9 @@ mod tests {
         assert_eq!(build_graph(&s, &ps, None).escalation_of(&arn).unwrap().verdict, Verdict::Admin);
         let scp = crate::iam_eval::stmts(
             "scp:no-iam",
-            &doc(json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}])),
+            &doc(
+                json!([{"Effect": "Allow", "Action": "*", "Resource": "*"}, {"Effect": "Deny", "Action": "iam:*", "Resource": "*"}]),
+            ),
         );
         let g = build_graph(&s, &ps, Some(&scp));
         let e = g.escalation_of(&arn).unwrap();

@@ -167,7 +167,12 @@ pub(crate) fn least_privilege_in(
             let short = super::witness::short(&r.arn);
             for perm in &q.permissions {
                 let via = Via { principal: r.arn.clone(), chain: r.via.clone() };
-                add(perm, Some(via), perm.conditional || r.tier != Tier::Sure, format!("{short}:{}", perm.source.label()));
+                add(
+                    perm,
+                    Some(via),
+                    perm.conditional || r.tier != Tier::Sure,
+                    format!("{short}:{}", perm.source.label()),
+                );
             }
         }
         // Able to become administrator: `*` through its chain.

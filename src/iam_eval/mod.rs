@@ -47,13 +47,13 @@ use serde::Serialize;
 use crate::model::{AttachedPolicy, InlinePolicy, PolicyDocument, Snapshot, Statement};
 use glob::{action_covers, action_overlaps, covers, overlaps};
 
+pub use graph::{build_graph, Escalation, Graph, Reached, Tier, Verdict};
+pub use inventory::{Compute, ComputeKind, ComputeSet, Inventory};
 pub use least::{least_privilege, Excess, LeastPrivilege};
 pub use resource::{
     account_grants, external_grants, external_grants_of, kms_iam_policies_enabled, resource_policies, AccountGrant,
     ExternalGrant, ResourcePolicyFacts,
 };
-pub use graph::{build_graph, Escalation, Graph, Reached, Tier, Verdict};
-pub use inventory::{Compute, ComputeKind, ComputeSet, Inventory};
 pub use risk::{Risk, RiskClass};
 pub use trust::{judge_trust, TrustFacts, TrustIssue};
 pub use witness::{edge_kinds_table, Step, EDGE_KINDS};
@@ -497,10 +497,20 @@ pub fn decide(p: &PrincipalPolicies, cx: &Context, a: &Actions, r: &str) -> Deci
 
 /// [`decide`] with the SCPs' statements already read and the request's condition facts
 /// (the principal's, plus what the request carries: [`Facts::with`]).
-pub(crate) fn decide_with(p: &PrincipalPolicies, scps: Option<&[Stmt]>, a: &Actions, r: &str, facts: &Facts) -> Decision {
+pub(crate) fn decide_with(
+    p: &PrincipalPolicies,
+    scps: Option<&[Stmt]>,
+    a: &Actions,
+    r: &str,
+    facts: &Facts,
+) -> Decision {
     let mut d = Decision::default();
-    let all_denies =
-        p.identity.iter().chain(p.boundary.iter().flatten()).chain(scps.into_iter().flatten()).filter(|s| s.st.effect == "Deny");
+    let all_denies = p
+        .identity
+        .iter()
+        .chain(p.boundary.iter().flatten())
+        .chain(scps.into_iter().flatten())
+        .filter(|s| s.st.effect == "Deny");
     for s in all_denies {
         let relation = rel(&s.st, a, r, facts);
         if relation == Rel::Disjoint {
@@ -875,7 +885,11 @@ fn principal_facts_with(
 }
 
 /// Every principal's facts (the privilege-escalation graph built and solved once for all).
-pub(crate) fn derive_principals(s: &Snapshot, ps: &[PrincipalPolicies], cx: &Context) -> BTreeMap<String, PrincipalFacts> {
+pub(crate) fn derive_principals(
+    s: &Snapshot,
+    ps: &[PrincipalPolicies],
+    cx: &Context,
+) -> BTreeMap<String, PrincipalFacts> {
     facts_of_principals(s, ps, cx, &resource_policies(s))
 }
 
@@ -889,7 +903,13 @@ fn facts_of_principals(
     let started = std::time::Instant::now();
     let graph = build_graph(s, ps, scps.as_deref());
     let (nodes, edges, enables) = graph.size();
-    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, nodes, edges, enables, "privilege-escalation graph");
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        nodes,
+        edges,
+        enables,
+        "privilege-escalation graph"
+    );
     // Each principal's facts are independent: computed on every core.
     let items: Vec<(usize, &PrincipalPolicies)> = ps.iter().enumerate().collect();
     let facts = crate::parallel::map_on_cores(

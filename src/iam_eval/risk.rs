@@ -17,9 +17,9 @@
 
 use serde::Serialize;
 
-use super::{decide_with, Actions, PrincipalPolicies, Source, Stmt};
 #[cfg(test)]
 use super::Context;
+use super::{decide_with, Actions, PrincipalPolicies, Source, Stmt};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]

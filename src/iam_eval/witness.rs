@@ -214,6 +214,9 @@ mod tests {
             notes: vec![],
             reference: ASSUME_ROLE.reference,
         };
-        assert_eq!(s.text(), "user/alice --[sts:AssumeRole]--> role/admin (granted by inline:p#0, trust#0) [conditional]");
+        assert_eq!(
+            s.text(),
+            "user/alice --[sts:AssumeRole]--> role/admin (granted by inline:p#0, trust#0) [conditional]"
+        );
     }
 }

@@ -32,7 +32,10 @@ pub fn seed_cases() -> Vec<(String, Value)> {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .map(|p| {
             let text = std::fs::read_to_string(&p).expect("read case");
-            (p.file_name().expect("name").to_string_lossy().into_owned(), serde_json::from_str::<Value>(&text).expect("case"))
+            (
+                p.file_name().expect("name").to_string_lossy().into_owned(),
+                serde_json::from_str::<Value>(&text).expect("case"),
+            )
         })
         .filter(|(_, c)| c["seed"] == true)
         .collect();
@@ -55,7 +58,9 @@ pub async fn seed_graph_corpus(c: &Clients) -> Vec<SeededGraphCase> {
         let fail = |what: &str, e: &dyn std::fmt::Debug| -> ! { panic!("{file}: {what}: {e:?}") };
         for m in list(&case["managed"]) {
             let name = m["name"].as_str().expect("name");
-            if let Err(e) = c.iam.create_policy().policy_name(name).policy_document(m["document"].to_string()).send().await {
+            if let Err(e) =
+                c.iam.create_policy().policy_name(name).policy_document(m["document"].to_string()).send().await
+            {
                 fail("managed policy", &e);
             }
         }
@@ -73,7 +78,13 @@ pub async fn seed_graph_corpus(c: &Clients) -> Vec<SeededGraphCase> {
         for p in order.into_values().flatten() {
             let name = p["name"].as_str().expect("name");
             let boundary = match p.get("boundary") {
-                Some(b) => match c.iam.create_policy().policy_name(format!("{name}-boundary")).policy_document(b.to_string()).send().await
+                Some(b) => match c
+                    .iam
+                    .create_policy()
+                    .policy_name(format!("{name}-boundary"))
+                    .policy_document(b.to_string())
+                    .send()
+                    .await
                 {
                     Ok(r) => r.policy().and_then(|p| p.arn()).map(str::to_owned),
                     Err(e) => fail("boundary", &e),
@@ -88,8 +99,14 @@ pub async fn seed_graph_corpus(c: &Clients) -> Vec<SeededGraphCase> {
                         fail("group", &e);
                     }
                     for (i, d) in docs.iter().enumerate() {
-                        if let Err(e) =
-                            c.iam.put_group_policy().group_name(name).policy_name(format!("p{i}")).policy_document(d).send().await
+                        if let Err(e) = c
+                            .iam
+                            .put_group_policy()
+                            .group_name(name)
+                            .policy_name(format!("p{i}"))
+                            .policy_document(d)
+                            .send()
+                            .await
                         {
                             fail("group policy", &e);
                         }
@@ -111,8 +128,14 @@ pub async fn seed_graph_corpus(c: &Clients) -> Vec<SeededGraphCase> {
                         fail("role", &e);
                     }
                     for (i, d) in docs.iter().enumerate() {
-                        if let Err(e) =
-                            c.iam.put_role_policy().role_name(name).policy_name(format!("p{i}")).policy_document(d).send().await
+                        if let Err(e) = c
+                            .iam
+                            .put_role_policy()
+                            .role_name(name)
+                            .policy_name(format!("p{i}"))
+                            .policy_document(d)
+                            .send()
+                            .await
                         {
                             fail("role policy", &e);
                         }
@@ -126,20 +149,32 @@ pub async fn seed_graph_corpus(c: &Clients) -> Vec<SeededGraphCase> {
                         if let Err(e) = c.iam.create_instance_profile().instance_profile_name(name).send().await {
                             fail("instance profile", &e);
                         }
-                        if let Err(e) =
-                            c.iam.add_role_to_instance_profile().instance_profile_name(name).role_name(name).send().await
+                        if let Err(e) = c
+                            .iam
+                            .add_role_to_instance_profile()
+                            .instance_profile_name(name)
+                            .role_name(name)
+                            .send()
+                            .await
                         {
                             fail("add role to instance profile", &e);
                         }
                     }
                 }
                 _ => {
-                    if let Err(e) = c.iam.create_user().user_name(name).set_permissions_boundary(boundary).send().await {
+                    if let Err(e) = c.iam.create_user().user_name(name).set_permissions_boundary(boundary).send().await
+                    {
                         fail("user", &e);
                     }
                     for (i, d) in docs.iter().enumerate() {
-                        if let Err(e) =
-                            c.iam.put_user_policy().user_name(name).policy_name(format!("p{i}")).policy_document(d).send().await
+                        if let Err(e) = c
+                            .iam
+                            .put_user_policy()
+                            .user_name(name)
+                            .policy_name(format!("p{i}"))
+                            .policy_document(d)
+                            .send()
+                            .await
                         {
                             fail("user policy", &e);
                         }
@@ -176,7 +211,8 @@ pub async fn seed_graph_corpus(c: &Clients) -> Vec<SeededGraphCase> {
             }
         }
         let name = case["principal"].as_str().expect("principal");
-        let kind = list(&case["principals"]).find(|p| p["name"] == name).and_then(|p| p["kind"].as_str()).expect("listed");
+        let kind =
+            list(&case["principals"]).find(|p| p["name"] == name).and_then(|p| p["kind"].as_str()).expect("listed");
         let check = match kind {
             "role" => "FF-IAM-001",
             "user" => "FF-IAM-005",

@@ -45,7 +45,8 @@ pub(super) fn index_trust(b: &mut Builder<'_>) {
         let mut denied_services: Vec<&str> = Vec::new();
         for st in r.assume_role_policy.statement.iter().filter(|s| s.effect == "Deny" && assume_action(s)) {
             if condition::judge(st, true, &service_facts) == Truth::Always {
-                denied_services.extend(st.principal.iter().flat_map(|p| p.get("Service")).flatten().map(String::as_str));
+                denied_services
+                    .extend(st.principal.iter().flat_map(|p| p.get("Service")).flatten().map(String::as_str));
             }
         }
         for (i, st) in r.assume_role_policy.statement.iter().enumerate() {
@@ -132,7 +133,9 @@ pub(crate) fn admits(b: &Builder<'_>, r: &Role, a: &Asker<'_>) -> Admission {
             None
         }
     };
-    let facts = p.facts.with("aws:resourceaccount", Domain::Values(vec![r.meta.arn.split(':').nth(4).unwrap_or("").to_owned()]));
+    let facts = p
+        .facts
+        .with("aws:resourceaccount", Domain::Values(vec![r.meta.arn.split(':').nth(4).unwrap_or("").to_owned()]));
     let mut out = Admission::default();
     let better = |cur: &Option<(Tier, String)>, t: Tier| cur.as_ref().is_none_or(|(c, _)| t < *c);
     for (i, st) in r.assume_role_policy.statement.iter().enumerate() {
@@ -202,7 +205,11 @@ pub(super) fn check(b: &mut Builder<'_>, a: &Asker<'_>) {
         }
         let d = if grants.is_empty() { None } else { Some(a.ask_on("sts:AssumeRole", &t)) };
         let identity = d.as_ref().filter(|d| d.allowed);
-        let trust = if cross { adm.account.as_ref().or(adm.direct.as_ref()) } else { adm.direct.as_ref().or(adm.account.as_ref()) };
+        let trust = if cross {
+            adm.account.as_ref().or(adm.direct.as_ref())
+        } else {
+            adm.direct.as_ref().or(adm.account.as_ref())
+        };
         let (tier, mut granted) = match (identity, trust, &adm.direct) {
             (Some(d), Some((tt, tl)), _) => {
                 let mut g = labels(d);

@@ -14,7 +14,11 @@ use crate::iam_eval::Decision;
 pub(super) fn check(b: &mut Builder<'_>, a: &Asker<'_>) {
     for (create, writes, then) in [
         ("iam:CreateRole", ["iam:PutRolePolicy", "iam:AttachRolePolicy"], &[][..]),
-        ("iam:CreateUser", ["iam:PutUserPolicy", "iam:AttachUserPolicy"], &["iam:CreateAccessKey", "iam:CreateLoginProfile"][..]),
+        (
+            "iam:CreateUser",
+            ["iam:PutUserPolicy", "iam:AttachUserPolicy"],
+            &["iam:CreateAccessKey", "iam:CreateLoginProfile"][..],
+        ),
     ] {
         if !a.has(create) {
             continue;
@@ -22,7 +26,10 @@ pub(super) fn check(b: &mut Builder<'_>, a: &Asker<'_>) {
         // No boundary in the request: a creation that requires one is refused.
         let bare = a.p.facts.with("iam:permissionsboundary", Domain::Absent);
         let Some(c) = a.somewhere_with(create, &bare) else {
-            b.broken(a.node, format!("{create}: only allowed with a permissions boundary on the new principal, or not at all"));
+            b.broken(
+                a.node,
+                format!("{create}: only allowed with a permissions boundary on the new principal, or not at all"),
+            );
             continue;
         };
         let write = writes.iter().find_map(|w| {
@@ -34,7 +41,10 @@ pub(super) fn check(b: &mut Builder<'_>, a: &Asker<'_>) {
             a.has(w).then(|| a.somewhere_with(w, &facts)).flatten().map(|d| (*w, d))
         });
         let Some((w, wd)) = write else {
-            b.broken(a.node, format!("{create} without a way to give the new principal a policy ({})", writes.join(" or ")));
+            b.broken(
+                a.node,
+                format!("{create} without a way to give the new principal a policy ({})", writes.join(" or ")),
+            );
             continue;
         };
         let mut decisions: Vec<(&str, Decision)> = vec![(create, c), (w, wd)];
@@ -52,7 +62,10 @@ pub(super) fn check(b: &mut Builder<'_>, a: &Asker<'_>) {
             match then.iter().find_map(|t| a.somewhere(t).map(|d| (*t, d))) {
                 Some(x) => decisions.push(x),
                 None => {
-                    b.broken(a.node, format!("{create}: no way to obtain the new user's credentials ({})", then.join(" or ")));
+                    b.broken(
+                        a.node,
+                        format!("{create}: no way to obtain the new user's credentials ({})", then.join(" or ")),
+                    );
                     continue;
                 }
             }

@@ -35,7 +35,11 @@ const EXISTING: &[Existing] = &[
         combos: &[&["apprunner:UpdateService"]],
         compute: ComputeKind::AppRunnerService,
     },
-    Existing { kind: LAMBDA_UPDATE_CODE, combos: &[&["lambda:UpdateFunctionCode"]], compute: ComputeKind::LambdaFunction },
+    Existing {
+        kind: LAMBDA_UPDATE_CODE,
+        combos: &[&["lambda:UpdateFunctionCode"]],
+        compute: ComputeKind::LambdaFunction,
+    },
     Existing {
         kind: GLUE_UPDATE_DEV_ENDPOINT,
         combos: &[&["glue:UpdateDevEndpoint"]],
@@ -43,7 +47,10 @@ const EXISTING: &[Existing] = &[
     },
     Existing {
         kind: CLOUDFORMATION_UPDATE_STACK,
-        combos: &[&["cloudformation:UpdateStack"], &["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"]],
+        combos: &[
+            &["cloudformation:UpdateStack"],
+            &["cloudformation:CreateChangeSet", "cloudformation:ExecuteChangeSet"],
+        ],
         compute: ComputeKind::CloudFormationStack,
     },
     Existing {
@@ -160,7 +167,15 @@ pub(super) fn check(b: &mut Builder<'_>, a: &Asker<'_>) {
         for reason in unknown {
             let Some(h) = hub(b, e, &reason) else { continue };
             let granted: Vec<String> = decisions.iter().flat_map(labels).collect();
-            let mut step = b.step(e.kind, a.node, &action, &format!("compute run by {}", e.compute.service_principal()), h, granted, Tier::Unknown);
+            let mut step = b.step(
+                e.kind,
+                a.node,
+                &action,
+                &format!("compute run by {}", e.compute.service_principal()),
+                h,
+                granted,
+                Tier::Unknown,
+            );
             step.unknown = Some(reason.clone());
             b.edge(a.node, h, Tier::Unknown, step);
             ok += 1;

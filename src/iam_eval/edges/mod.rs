@@ -283,14 +283,23 @@ pub(crate) struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     pub fn new(s: &'a Snapshot, ps: &'a [PrincipalPolicies], scps: Option<&'a [Stmt]>) -> Self {
-        let node_of: HashMap<&str, NodeId> = ps.iter().enumerate().map(|(i, p)| (p.arn.as_str(), i as NodeId + 1)).collect();
+        let node_of: HashMap<&str, NodeId> =
+            ps.iter().enumerate().map(|(i, p)| (p.arn.as_str(), i as NodeId + 1)).collect();
         let of_kind = |kind: &str| {
             TargetIndex::new(
-                ps.iter().enumerate().filter(|(_, p)| p.kind == kind).map(|(i, p)| (p.arn.clone(), i as NodeId + 1)).collect(),
+                ps.iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.kind == kind)
+                    .map(|(i, p)| (p.arn.clone(), i as NodeId + 1))
+                    .collect(),
             )
         };
-        let group_node: HashMap<&str, NodeId> =
-            ps.iter().enumerate().filter(|(_, p)| p.kind == "group").map(|(i, p)| (p.name.as_str(), i as NodeId + 1)).collect();
+        let group_node: HashMap<&str, NodeId> = ps
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.kind == "group")
+            .map(|(i, p)| (p.name.as_str(), i as NodeId + 1))
+            .collect();
         let mut members: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
         let mut attached: HashMap<&str, Vec<NodeId>> = HashMap::new();
         for u in &s.iam.users {
@@ -388,11 +397,7 @@ impl<'a> Builder<'a> {
     pub fn target(&self, n: NodeId) -> Target<'a> {
         let p = self.principal(n);
         let arn = self.arn(n);
-        Target {
-            arn,
-            account: arn.split(':').nth(4).unwrap_or(""),
-            tags: p.and_then(|p| p.facts.tags.as_ref()),
-        }
+        Target { arn, account: arn.split(':').nth(4).unwrap_or(""), tags: p.and_then(|p| p.facts.tags.as_ref()) }
     }
 
     /// The principal `n` as an [`Asker`].
@@ -405,9 +410,17 @@ impl<'a> Builder<'a> {
             let m = self.statement_mask(&s.st);
             if truth == Truth::Never {
                 if m != 0 {
-                    let held: Vec<&str> = ACTIONS.iter().enumerate().filter(|(i, _)| m & (1 << i) != 0).map(|(_, a)| *a).collect();
+                    let held: Vec<&str> =
+                        ACTIONS.iter().enumerate().filter(|(i, _)| m & (1 << i) != 0).map(|(_, a)| *a).collect();
                     let cond = serde_json::to_string(&s.st.condition).unwrap_or_default();
-                    self.broken(n, format!("{} grants {} only under a condition that cannot hold now or later: {cond}", s.source.label(), held.join(", ")));
+                    self.broken(
+                        n,
+                        format!(
+                            "{} grants {} only under a condition that cannot hold now or later: {cond}",
+                            s.source.label(),
+                            held.join(", ")
+                        ),
+                    );
                 }
                 continue;
             }
@@ -443,7 +456,8 @@ impl<'a> Builder<'a> {
         if let Some(&m) = self.mask_cache.get(pattern) {
             return m;
         }
-        let m = ACTIONS.iter().enumerate().filter(|(_, a)| action_covers(pattern, a)).fold(0u128, |m, (i, _)| m | (1 << i));
+        let m =
+            ACTIONS.iter().enumerate().filter(|(_, a)| action_covers(pattern, a)).fold(0u128, |m, (i, _)| m | (1 << i));
         self.mask_cache.insert(pattern.to_owned(), m);
         m
     }
@@ -471,7 +485,14 @@ impl<'a> Builder<'a> {
     }
 
     /// Records that `actor` can make each of `targets` administrator.
-    pub fn enable(&mut self, actor: NodeId, targets: super::graph::Targets, requires: Option<NodeId>, tier: Tier, step: Step) {
+    pub fn enable(
+        &mut self,
+        actor: NodeId,
+        targets: super::graph::Targets,
+        requires: Option<NodeId>,
+        tier: Tier,
+        step: Step,
+    ) {
         let step = self.out.push_step(step);
         self.out.enables.push(super::graph::EnableRec { actor, targets, requires, tier, step });
     }
@@ -483,7 +504,16 @@ impl<'a> Builder<'a> {
 
     /// A step of `kind` by `actor`.
     #[allow(clippy::too_many_arguments)]
-    pub fn step(&self, kind: &EdgeKind, actor: NodeId, action: &str, resource: &str, gains: NodeId, granted_by: Vec<String>, tier: Tier) -> Step {
+    pub fn step(
+        &self,
+        kind: &EdgeKind,
+        actor: NodeId,
+        action: &str,
+        resource: &str,
+        gains: NodeId,
+        granted_by: Vec<String>,
+        tier: Tier,
+    ) -> Step {
         Step {
             actor: self.arn(actor).to_owned(),
             edge: kind.id,
@@ -560,8 +590,10 @@ pub(crate) fn why_not(d: &Decision) -> String {
 
 /// The patterns a list of grants holds, for messages.
 pub(crate) fn patterns(grants: &[Grant<'_>]) -> String {
-    let mut out: Vec<String> =
-        grants.iter().flat_map(|g| g.resources.iter().map(move |r| format!("{r} ({})", g.stmt.source.label()))).collect();
+    let mut out: Vec<String> = grants
+        .iter()
+        .flat_map(|g| g.resources.iter().map(move |r| format!("{r} ({})", g.stmt.source.label())))
+        .collect();
     out.sort();
     out.dedup();
     out.join(", ")

@@ -102,10 +102,8 @@ fn beneficiaries(b: &Builder<'_>, a: &Asker<'_>, t: NodeId, notes: &mut Vec<Stri
                         notes.push(format!("{} also lifts the boundary of {} ({action})", b.arn(a.node), p.arn));
                         out.push((n, t1.max(t2)));
                     }
-                    _ => notes.push(format!(
-                        "{} would stay within its own Denies, permissions boundary or the SCPs",
-                        p.arn
-                    )),
+                    _ => notes
+                        .push(format!("{} would stay within its own Denies, permissions boundary or the SCPs", p.arn)),
                 }
             }
         }
@@ -226,9 +224,10 @@ fn writes(b: &mut Builder<'_>, a: &Asker<'_>) {
 /// create-policy-version and set-default-policy-version on the customer managed policies
 /// attached to principals.
 fn versions(b: &mut Builder<'_>, a: &Asker<'_>) {
-    for (kind, action) in
-        [(CREATE_POLICY_VERSION, "iam:CreatePolicyVersion"), (SET_DEFAULT_POLICY_VERSION, "iam:SetDefaultPolicyVersion")]
-    {
+    for (kind, action) in [
+        (CREATE_POLICY_VERSION, "iam:CreatePolicyVersion"),
+        (SET_DEFAULT_POLICY_VERSION, "iam:SetDefaultPolicyVersion"),
+    ] {
         if !a.has(action) {
             continue;
         }
@@ -265,11 +264,15 @@ fn versions(b: &mut Builder<'_>, a: &Asker<'_>) {
             let unknown = (kind.id == SET_DEFAULT_POLICY_VERSION.id).then(|| {
                 format!("whether {pol} has an earlier version broader than its default is not in the snapshot (only the default version is kept)")
             });
-            notes.push(format!("{pol} is attached to {}", bens.iter().map(|(n, _)| b.arn(*n)).collect::<Vec<_>>().join(", ")));
+            notes.push(format!(
+                "{pol} is attached to {}",
+                bens.iter().map(|(n, _)| b.arn(*n)).collect::<Vec<_>>().join(", ")
+            ));
             enable_all(b, a, kind, action, &pol, bens, tier_of(&d), labels(&d), notes, unknown);
         }
         if ok == 0 {
-            let why = if refused.is_empty() { "no customer managed policy matches".to_owned() } else { summarize(&refused) };
+            let why =
+                if refused.is_empty() { "no customer managed policy matches".to_owned() } else { summarize(&refused) };
             b.broken(a.node, format!("{action} granted on {}: {why}", patterns(&grants)));
         }
     }
@@ -379,7 +382,15 @@ fn trust(b: &mut Builder<'_>, a: &Asker<'_>) {
         };
         ok += 1;
         let tier = tier_of(&d).max(t2);
-        let mut step = b.step(UPDATE_ASSUME_ROLE_POLICY, a.node, "iam:UpdateAssumeRolePolicy + sts:AssumeRole", target.arn, r, labels(&d), tier);
+        let mut step = b.step(
+            UPDATE_ASSUME_ROLE_POLICY,
+            a.node,
+            "iam:UpdateAssumeRolePolicy + sts:AssumeRole",
+            target.arn,
+            r,
+            labels(&d),
+            tier,
+        );
         step.notes = d.notes.clone();
         b.edge(a.node, r, tier, step);
     }

@@ -40,17 +40,27 @@ const SERVICES: &[Service] = &[
     Service {
         kind: PASSROLE_GLUE,
         principals: &["glue.amazonaws.com"],
-        combos: &[&["glue:CreateDevEndpoint"], &["glue:CreateJob", "glue:StartJobRun"], &["glue:CreateJob", "glue:CreateTrigger"]],
+        combos: &[
+            &["glue:CreateDevEndpoint"],
+            &["glue:CreateJob", "glue:StartJobRun"],
+            &["glue:CreateJob", "glue:CreateTrigger"],
+        ],
     },
     Service {
         kind: PASSROLE_CLOUDFORMATION,
         principals: &["cloudformation.amazonaws.com"],
-        combos: &[&["cloudformation:CreateStack"], &["cloudformation:CreateStackSet", "cloudformation:CreateStackInstances"]],
+        combos: &[
+            &["cloudformation:CreateStack"],
+            &["cloudformation:CreateStackSet", "cloudformation:CreateStackInstances"],
+        ],
     },
     Service {
         kind: PASSROLE_CODEBUILD,
         principals: &["codebuild.amazonaws.com"],
-        combos: &[&["codebuild:CreateProject", "codebuild:StartBuild"], &["codebuild:CreateProject", "codebuild:StartBuildBatch"]],
+        combos: &[
+            &["codebuild:CreateProject", "codebuild:StartBuild"],
+            &["codebuild:CreateProject", "codebuild:StartBuildBatch"],
+        ],
     },
     Service {
         kind: PASSROLE_DATAPIPELINE,
@@ -60,7 +70,11 @@ const SERVICES: &[Service] = &[
     Service {
         kind: PASSROLE_SAGEMAKER,
         principals: &["sagemaker.amazonaws.com"],
-        combos: &[&["sagemaker:CreateNotebookInstance"], &["sagemaker:CreateTrainingJob"], &["sagemaker:CreateProcessingJob"]],
+        combos: &[
+            &["sagemaker:CreateNotebookInstance"],
+            &["sagemaker:CreateTrainingJob"],
+            &["sagemaker:CreateProcessingJob"],
+        ],
     },
     Service {
         kind: PASSROLE_ECS,
@@ -108,7 +122,8 @@ pub(super) fn check(b: &mut Builder<'_>, a: &Asker<'_>) {
         let Some(actions) = held(a, svc.combos) else { continue };
         let combo_tier = actions.iter().map(|(_, d)| tier_of(d)).max().unwrap_or(Tier::Sure);
         let combo_labels: Vec<String> = actions.iter().flat_map(|(_, d)| labels(d)).collect();
-        let action = std::iter::once("iam:PassRole").chain(actions.iter().map(|(x, _)| *x)).collect::<Vec<_>>().join(" + ");
+        let action =
+            std::iter::once("iam:PassRole").chain(actions.iter().map(|(x, _)| *x)).collect::<Vec<_>>().join(" + ");
         let mut trusted: Vec<(u32, Tier, String, &str)> = Vec::new();
         for principal in svc.principals {
             for (r, t, l) in b.trusting.get(*principal).into_iter().flatten() {
@@ -125,7 +140,8 @@ pub(super) fn check(b: &mut Builder<'_>, a: &Asker<'_>) {
                 continue;
             }
             let target = b.target(r);
-            let facts = a.facts_on(Some(&target)).with("iam:passedtoservice", Domain::Values(vec![principal.to_owned()]));
+            let facts =
+                a.facts_on(Some(&target)).with("iam:passedtoservice", Domain::Values(vec![principal.to_owned()]));
             let d = a.ask("iam:PassRole", target.arn, &facts);
             if !d.allowed {
                 refused.push(format!("{} ({})", target.arn, why_not(&d)));
@@ -138,16 +154,18 @@ pub(super) fn check(b: &mut Builder<'_>, a: &Asker<'_>) {
                 let profiles = b.role_of.get(&r).and_then(|role| role.instance_profiles.as_ref());
                 match profiles {
                     Some(p) if !p.is_empty() => {}
-                    Some(_) => match (a.somewhere("iam:CreateInstanceProfile"), a.somewhere("iam:AddRoleToInstanceProfile")) {
-                        (Some(x), Some(y)) => {
-                            tier = tier.max(tier_of(&x)).max(tier_of(&y));
-                            notes.push("the role is in no instance profile: the caller creates one".into());
+                    Some(_) => {
+                        match (a.somewhere("iam:CreateInstanceProfile"), a.somewhere("iam:AddRoleToInstanceProfile")) {
+                            (Some(x), Some(y)) => {
+                                tier = tier.max(tier_of(&x)).max(tier_of(&y));
+                                notes.push("the role is in no instance profile: the caller creates one".into());
+                            }
+                            _ => {
+                                refused.push(format!("{} (in no instance profile, and none can be made)", target.arn));
+                                continue;
+                            }
                         }
-                        _ => {
-                            refused.push(format!("{} (in no instance profile, and none can be made)", target.arn));
-                            continue;
-                        }
-                    },
+                    }
                     None => {
                         tier = tier.max(Tier::Conditional);
                         notes.push("whether the role is in an instance profile is not in the snapshot".into());
@@ -174,7 +192,11 @@ pub(super) fn check(b: &mut Builder<'_>, a: &Asker<'_>) {
         }
     }
     if !any {
-        let why = if notes_all.is_empty() { "no compute-creating action is held with it".to_owned() } else { notes_all.join("; ") };
+        let why = if notes_all.is_empty() {
+            "no compute-creating action is held with it".to_owned()
+        } else {
+            notes_all.join("; ")
+        };
         b.broken(a.node, format!("iam:PassRole granted on {}: {why}", patterns(&grants)));
     }
 }
