@@ -103,7 +103,32 @@ pub fn least_privilege(
     if roles.is_empty() || !principals.iter().any(|p| p.kind == "role" && roles.values().any(|r| r.name == p.name)) {
         return BTreeMap::new();
     }
-    let facts = super::derive_principals(s, principals, cx);
+    // Only the baseline roles and what they reach need their facts (the graph needs everyone).
+    let scps = cx.scp_stmts();
+    let graph = super::build_graph(s, principals, scps.as_deref());
+    let baseline: Vec<usize> = principals
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.kind == "role" && roles.values().any(|r| r.name == p.name))
+        .map(|(i, _)| i)
+        .collect();
+    let mut needed: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    for &i in &baseline {
+        needed.insert(principals[i].arn.as_str());
+        if let Some(e) = graph.escalation.get(i) {
+            needed.extend(e.reach.iter().map(|r| r.arn.as_str()));
+        }
+    }
+    let no_resource_policies = BTreeMap::new();
+    let facts: BTreeMap<String, PrincipalFacts> = principals
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| needed.contains(p.arn.as_str()))
+        .map(|(i, p)| {
+            let esc = graph.escalation.get(i).cloned().unwrap_or_else(super::Escalation::none);
+            (p.arn.clone(), super::principal_facts_with(p, cx, scps.as_deref(), &no_resource_policies, esc))
+        })
+        .collect();
     least_privilege_in(principals, roles, &facts)
 }
 

@@ -860,7 +860,7 @@ pub fn principal_facts(
     principal_facts_with(p, cx, scps.as_deref(), resource_policies, escalation)
 }
 
-fn principal_facts_with(
+pub(crate) fn principal_facts_with(
     p: &PrincipalPolicies,
     cx: &Context,
     scps: Option<&[Stmt]>,
@@ -885,14 +885,6 @@ fn principal_facts_with(
 }
 
 /// Every principal's facts (the privilege-escalation graph built and solved once for all).
-pub(crate) fn derive_principals(
-    s: &Snapshot,
-    ps: &[PrincipalPolicies],
-    cx: &Context,
-) -> BTreeMap<String, PrincipalFacts> {
-    facts_of_principals(s, ps, cx, &resource_policies(s))
-}
-
 fn facts_of_principals(
     s: &Snapshot,
     ps: &[PrincipalPolicies],
