@@ -153,7 +153,8 @@ impl Escalation {
     }
 }
 
-/// A principal another one can act as.
+/// A principal another one can act as, or (tier `unknown`, `arn` naming the service and why)
+/// compute the snapshot cannot show, which may run as any role that service may assume.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reached {
     pub arn: String,
@@ -573,9 +574,11 @@ impl Graph {
                 if !s.visit(t, e) {
                     continue;
                 }
-                q.push_back(t);
+                // Unknown compute stands for every role its service may assume: reported as
+                // one entry (the kind and why it is unknown), not expanded into each role.
+                order.push(t);
                 if t as usize <= self.principals {
-                    order.push(t);
+                    q.push_back(t);
                 }
             }
         }
@@ -591,7 +594,15 @@ impl Graph {
                     cur = self.edges[e as usize].from;
                 }
                 hops.reverse();
-                Reached { arn: self.names[t as usize].clone(), tier, via: chain_text(&self.materialize(&hops)) }
+                let mut chain = self.materialize(&hops);
+                if t as usize > self.principals {
+                    // The hop into unknown compute, which `materialize` holds back for its role.
+                    if let Some(WStep::Edge(e)) = hops.last() {
+                        chain.push(self.steps[self.edges[*e as usize].step as usize].clone());
+                    }
+                    tier = Tier::Unknown;
+                }
+                Reached { arn: self.names[t as usize].clone(), tier, via: chain_text(&chain) }
             })
             .collect()
     }

@@ -11,9 +11,9 @@
 //! What the role can reach counts too (issue 23): every principal the privilege-escalation
 //! graph lets it act as (assume, pass to compute, run code on, ...) lends it its permissions,
 //! so "may reach data-lake write through role X" is an excess with its chain (`via`), and a
-//! role that can become administrator holds `*` through its chain. A principal reached only
-//! through compute the snapshot cannot show makes the comparison UNKNOWN (`unknown`) when its
-//! permissions exceed the baseline.
+//! role that can become administrator holds `*` through its chain. Compute the snapshot cannot
+//! show (a Lambda function, a stack, ...) that the role can run code on makes the comparison
+//! UNKNOWN (`unknown`): it may run as any role its service may assume.
 
 use std::collections::BTreeMap;
 
@@ -171,24 +171,16 @@ pub(crate) fn least_privilege_in(
             add(perm, None, perm.conditional, perm.source.label());
         }
         for r in &own.escalation.reach {
-            let Some(q) = facts.get(&r.arn) else { continue };
             if r.tier == Tier::Unknown {
-                let beyond: Vec<&str> = q
-                    .permissions
-                    .iter()
-                    .filter(|perm| perm.actions.as_ref().is_some_and(|a| !in_baseline(rb, a, &perm.resource_pattern)))
-                    .map(|perm| perm.action.as_str())
-                    .collect();
-                if !beyond.is_empty() {
-                    unknown.push(format!(
-                        "may act as {} through compute the snapshot cannot show ({}), which holds {} beyond the baseline",
-                        r.arn,
-                        r.via,
-                        beyond.join(", ")
-                    ));
-                }
+                // Compute the snapshot cannot show may run as any role its service may assume:
+                // what the role would hold through it cannot be compared.
+                unknown.push(format!(
+                    "may act, through compute the snapshot cannot show, as a role trusting {}: {}",
+                    r.arn, r.via
+                ));
                 continue;
             }
+            let Some(q) = facts.get(&r.arn) else { continue };
             let short = super::witness::short(&r.arn);
             for perm in &q.permissions {
                 let via = Via { principal: r.arn.clone(), chain: r.via.clone() };

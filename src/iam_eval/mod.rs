@@ -893,35 +893,25 @@ fn facts_of_principals(
 ) -> BTreeMap<String, PrincipalFacts> {
     let scps = cx.scp_stmts();
     let started = std::time::Instant::now();
-    let graph = build_graph(s, ps, scps.as_deref());
+    let mut graph = build_graph(s, ps, scps.as_deref());
     let (nodes, edges, enables) = graph.size();
-    tracing::info!(
-        elapsed_ms = started.elapsed().as_millis() as u64,
-        nodes,
-        edges,
-        enables,
-        "privilege-escalation graph"
-    );
-    // Each principal's facts are independent: computed on every core.
-    let items: Vec<(usize, &PrincipalPolicies)> = ps.iter().enumerate().collect();
+    tracing::info!(elapsed_ms = started.elapsed().as_millis() as u64, nodes, edges, enables, "privilege-escalation graph");
+    // Each principal's own facts are independent: computed on every core; its place in the
+    // graph is then moved in (not copied).
     let facts = crate::parallel::map_on_cores(
-        &items,
+        ps,
         8,
         || (),
-        |_, (i, p)| {
-            let esc = graph.escalation.get(*i).cloned().unwrap_or_else(Escalation::none);
-            principal_facts_with(p, cx, scps.as_deref(), resource_policies, esc)
-        },
+        |_, p| principal_facts_with(p, cx, scps.as_deref(), resource_policies, Escalation::none()),
     );
+    let mut escalations = std::mem::take(&mut graph.escalation).into_iter();
     ps.iter()
         .zip(facts)
-        .enumerate()
-        .map(|(i, (p, f))| {
+        .map(|(p, f)| {
             // A worker that stopped (a bug, not bad input) must not lose the principal.
-            let f = f.unwrap_or_else(|| {
-                let esc = graph.escalation.get(i).cloned().unwrap_or_else(Escalation::none);
-                principal_facts_with(p, cx, scps.as_deref(), resource_policies, esc)
-            });
+            let mut f = f.unwrap_or_else(|| principal_facts_with(p, cx, scps.as_deref(), resource_policies, Escalation::none()));
+            f.escalation = escalations.next().unwrap_or_else(Escalation::none);
+            f.admin_equivalent = f.escalation.verdict == Verdict::Admin;
             (p.arn.clone(), f)
         })
         .collect()

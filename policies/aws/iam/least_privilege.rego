@@ -11,8 +11,8 @@
 #   What the role can reach counts too: every principal the privilege-escalation graph lets it
 #   act as (assume, pass to compute, run code on) lends it its permissions, each such excess
 #   named with its chain; a role that can become administrator holds "*" through its chain.
-#   UNKNOWN when a policy the role uses is not in the snapshot, or when a principal reached
-#   only through compute the snapshot cannot show holds more than the baseline.
+#   UNKNOWN when a policy the role uses is not in the snapshot, or when the role can run code
+#   on compute the snapshot cannot show (it may run as any role its service may assume).
 # custom:
 #   id: FF-IAM-003
 #   severity: high

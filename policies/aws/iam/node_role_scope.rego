@@ -9,8 +9,8 @@
 #   permissions from the IAM evaluation engine (explicit Deny, permissions boundary and
 #   NotAction applied; conditional grants count), and on the permissions of every principal the
 #   node role can act as (the privilege-escalation graph's reach: an assumable or passable
-#   role). UNKNOWN when the engine could not see every policy of the role, or when the role
-#   reaches a principal only through compute the snapshot cannot show.
+#   role). UNKNOWN when the engine could not see every policy of the role, or when the role can
+#   run code on compute the snapshot cannot show (it may run as any role its service may assume).
 # custom:
 #   id: FF-IRSA-002
 #   severity: high
@@ -82,7 +82,7 @@ covered(action, allow) if {
 	lib.pattern_covers(pattern, action)
 }
 
-unknown contains {"arn": r.arn, "reason": sprintf("the node role may act as %s through compute the snapshot cannot show (%s)", [x.arn, x.via])} if {
+unknown contains {"arn": r.arn, "reason": sprintf("the node role may act, through compute the snapshot cannot show, as a role trusting %s: %s", [x.arn, x.via])} if {
 	some r in input.iam.roles
 	node_role(r)
 	facts := data.flowforge.lib.iam.principals[r.arn]
