@@ -104,6 +104,8 @@ fn role(name: &str, role_key: &str, trust: &str, inline: Vec<(&str, &str)>, atta
             .map(|(n, a)| AttachedPolicy { policy_name: n.to_string(), policy_arn: a.to_string() })
             .collect(),
         permissions_boundary_arn: None,
+        // The shipped examples predate the field; left out they stay as they were.
+        instance_profiles: None,
     }
 }
 

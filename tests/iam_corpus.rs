@@ -6,11 +6,11 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use flowforge_audit::aws::iam::{Group, InlinePolicy, ManagedPolicy, Role, User};
+use flowforge_audit::aws::iam::{AttachedPolicy, Group, InlinePolicy, ManagedPolicy, Role, User};
 use flowforge_audit::aws::kms::KmsKey;
 use flowforge_audit::aws::s3::Bucket;
 use flowforge_audit::iam_eval::{
-    derive, external_grants_of, judge_trust, kms_iam_policies_enabled, Context, RiskClass,
+    derive, external_grants_of, judge_trust, kms_iam_policies_enabled, Context, RiskClass, Verdict,
 };
 use flowforge_audit::model::{PolicyDocument, ResourceMeta, Snapshot};
 use serde_json::Value;
@@ -57,6 +57,24 @@ fn identity_snapshot(case: &Value) -> (Snapshot, String) {
         .enumerate()
         .map(|(i, d)| InlinePolicy { name: format!("p{i}"), document: doc(d) })
         .collect();
+    // Customer managed policies attached to the principal (`attached`): `<name>-attached-<i>`.
+    let attached: Vec<AttachedPolicy> = case
+        .get("attached")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, d)| {
+            let m = meta("policy", &format!("attached-{i}"));
+            s.iam.policies.push(ManagedPolicy {
+                meta: m.clone(),
+                document: Some(doc(d)),
+                attachment_count: 1,
+                ..Default::default()
+            });
+            AttachedPolicy { policy_name: m.name, policy_arn: m.arn }
+        })
+        .collect();
     let boundary = case.get("boundary").map(|b| {
         let m = meta("policy", "boundary");
         s.iam.policies.push(ManagedPolicy {
@@ -86,6 +104,7 @@ fn identity_snapshot(case: &Value) -> (Snapshot, String) {
         s.iam.users.push(User {
             meta: m,
             inline_policies: inline,
+            attached_policies: attached,
             groups,
             permissions_boundary_arn: boundary,
             ..Default::default()
@@ -97,10 +116,20 @@ fn identity_snapshot(case: &Value) -> (Snapshot, String) {
         s.iam.roles.push(Role {
             meta: m,
             inline_policies: inline,
+            attached_policies: attached,
             permissions_boundary_arn: boundary,
             ..Default::default()
         });
         (s, arn)
+    }
+}
+
+/// FF-IAM-001/005/006's status for a graph verdict.
+fn graph_verdict(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Admin | Verdict::Conditional => "FAIL",
+        Verdict::Unknown => "UNKNOWN",
+        Verdict::None => "PASS",
     }
 }
 
@@ -113,12 +142,16 @@ fn verdict(case: &Value) -> &'static str {
             let facts = derive(&s, &BTreeMap::new(), &Context::default());
             let p = &facts.principals[&arn];
             assert!(p.unknown.is_empty(), "{:?}", p.unknown);
-            let classes: &[RiskClass] = match case["expect"]["check"].as_str().expect("check") {
-                "FF-IAM-001" => &[RiskClass::Admin, RiskClass::PrivilegeEscalation],
-                "FF-IAM-008" => &[RiskClass::DataExfiltration, RiskClass::ResourceExposure],
+            match case["expect"]["check"].as_str().expect("check") {
+                // Administrator-equivalent: the privilege-escalation graph reaches the administrator.
+                "FF-IAM-001" => graph_verdict(p.escalation.verdict),
+                "FF-IAM-008" => fail(
+                    p.risks
+                        .iter()
+                        .any(|r| [RiskClass::DataExfiltration, RiskClass::ResourceExposure].contains(&r.class)),
+                ),
                 other => panic!("identity case for unknown check {other}"),
-            };
-            fail(p.risks.iter().any(|r| classes.contains(&r.class)))
+            }
         }
         "trust" => {
             let role = Role { assume_role_policy: doc(&case["trust_policy"]), ..Default::default() };
@@ -201,4 +234,246 @@ fn corpus_has_both_verdicts_per_check() {
     for (check, (f, p)) in seen {
         assert!(f && p, "{check}: both verdicts (FAIL and PASS, GRANTED and NOT GRANTED) needed");
     }
+}
+
+// ------------------------------------------------------------------ the privilege-escalation graph corpus
+
+/// The cases of `tests/data/corpus/iam-graph/` (format: `tests/data/corpus/README.md`).
+fn graph_corpus() -> Vec<(String, Value)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus/iam-graph");
+    let mut out: Vec<(String, Value)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("read case");
+            (p.file_name().unwrap().to_string_lossy().into_owned(), serde_json::from_str(&text).expect("case JSON"))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn iam_meta(kind: &str, name: &str) -> ResourceMeta {
+    ResourceMeta {
+        arn: format!("arn:aws:iam::{ACCOUNT}:{kind}/{name}"),
+        id: name.into(),
+        name: name.into(),
+        region: "global".into(),
+        account_id: ACCOUNT.into(),
+        ..Default::default()
+    }
+}
+
+fn inline(list: &Value) -> Vec<InlinePolicy> {
+    list.as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, d)| InlinePolicy { name: format!("p{i}"), document: doc(d) })
+        .collect()
+}
+
+fn attached(p: &Value) -> Vec<AttachedPolicy> {
+    p["attached"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .map(|n| AttachedPolicy { policy_name: n.into(), policy_arn: iam_meta("policy", n).arn })
+        .collect()
+}
+
+/// The account a graph case describes (collected 2026-11-20, as the shipped examples), and
+/// the SCPs it applies.
+fn graph_snapshot(case: &Value) -> (Snapshot, Context) {
+    let mut s = Snapshot {
+        account_id: ACCOUNT.into(),
+        partition: "aws".into(),
+        collected_at: "2026-11-20T06:00:00Z".into(),
+        ..Default::default()
+    };
+    for m in case["managed"].as_array().into_iter().flatten() {
+        let name = m["name"].as_str().expect("managed name");
+        s.iam.policies.push(ManagedPolicy {
+            meta: iam_meta("policy", name),
+            document: Some(doc(&m["document"])),
+            attachment_count: 1,
+            ..Default::default()
+        });
+    }
+    let boundary = |s: &mut Snapshot, p: &Value| {
+        p.get("boundary").map(|b| {
+            let m = iam_meta("policy", &format!("{}-boundary", p["name"].as_str().unwrap_or_default()));
+            s.iam.policies.push(ManagedPolicy { meta: m.clone(), document: Some(doc(b)), ..Default::default() });
+            m.arn
+        })
+    };
+    for p in case["principals"].as_array().expect("principals") {
+        let name = p["name"].as_str().expect("name");
+        let permissions_boundary_arn = boundary(&mut s, p);
+        match p["kind"].as_str().expect("kind") {
+            "role" => s.iam.roles.push(Role {
+                meta: iam_meta("role", name),
+                assume_role_policy: doc(&p["trust"]),
+                inline_policies: inline(&p["policies"]),
+                attached_policies: attached(p),
+                permissions_boundary_arn,
+                instance_profiles: Some(if p["instance_profile"] == true {
+                    vec![iam_meta("instance-profile", name).arn]
+                } else {
+                    Vec::new()
+                }),
+                ..Default::default()
+            }),
+            "user" => s.iam.users.push(User {
+                meta: iam_meta("user", name),
+                inline_policies: inline(&p["policies"]),
+                attached_policies: attached(p),
+                groups: p["groups"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+                permissions_boundary_arn,
+                ..Default::default()
+            }),
+            "group" => s.iam.groups.push(Group {
+                meta: iam_meta("group", name),
+                inline_policies: inline(&p["policies"]),
+                attached_policies: attached(p),
+                ..Default::default()
+            }),
+            other => panic!("principal kind {other}"),
+        }
+    }
+    for i in case["instances"].as_array().into_iter().flatten() {
+        let (name, role) = (i["name"].as_str().expect("name"), i["role"].as_str().expect("role"));
+        if i["kind"] == "apprunner" {
+            s.apprunner.services.push(flowforge_audit::aws::apprunner::AppRunnerService {
+                meta: ResourceMeta {
+                    arn: format!("arn:aws:apprunner:us-east-1:{ACCOUNT}:service/{name}/0001"),
+                    account_id: ACCOUNT.into(),
+                    ..Default::default()
+                },
+                status: "RUNNING".into(),
+                instance_role_arn: Some(iam_meta("role", role).arn),
+                ..Default::default()
+            });
+        } else {
+            s.ec2.instances.push(flowforge_audit::aws::ec2::Instance {
+                meta: ResourceMeta {
+                    arn: format!("arn:aws:ec2:us-east-1:{ACCOUNT}:instance/i-{name}"),
+                    account_id: ACCOUNT.into(),
+                    ..Default::default()
+                },
+                state: "running".into(),
+                iam_instance_profile_arn: Some(iam_meta("instance-profile", role).arn),
+                ..Default::default()
+            });
+        }
+    }
+    let scps = case["scps"].as_array().map(|l| l.iter().map(|d| ("corpus-scp".to_owned(), doc(d))).collect());
+    (s, Context { scps })
+}
+
+/// The ARN of a graph case's principal under test, and the check that judges it.
+fn graph_principal(case: &Value) -> (String, &'static str) {
+    let name = case["principal"].as_str().expect("principal");
+    let p = case["principals"].as_array().expect("principals").iter().find(|p| p["name"] == name).expect("listed");
+    match p["kind"].as_str() {
+        Some("role") => (iam_meta("role", name).arn, "FF-IAM-001"),
+        Some("user") => (iam_meta("user", name).arn, "FF-IAM-005"),
+        _ => (iam_meta("group", name).arn, "FF-IAM-006"),
+    }
+}
+
+/// Every graph case gets its labelled verdict: the chain's edge kinds in order, conditional
+/// when labelled so, UNKNOWN naming what is not collected, and a PASS saying why each path breaks.
+#[test]
+fn graph_corpus_cases_get_their_verdicts_and_chains() {
+    let cases = graph_corpus();
+    assert!(cases.len() >= 50, "the graph corpus keeps at least 50 cases, found {}", cases.len());
+    let mut wrong = Vec::new();
+    for (name, case) in &cases {
+        let reason = case["reason"].as_str().unwrap_or_default();
+        assert!(
+            !reason.is_empty() && !case["reference"].as_str().unwrap_or_default().is_empty(),
+            "{name}: reason and catalogue reference"
+        );
+        assert!(case["doc"].as_str().unwrap_or_default().starts_with("https://docs.aws.amazon.com/"), "{name}: doc");
+        let (s, cx) = graph_snapshot(case);
+        let facts = derive(&s, &BTreeMap::new(), &cx);
+        let (arn, _) = graph_principal(case);
+        let p = &facts.principals[&arn];
+        let esc = &p.escalation;
+        let got = graph_verdict(esc.verdict);
+        let want = case["expect"]["verdict"].as_str().expect("verdict");
+        let chain: Vec<&str> = esc.chain.iter().map(|s| s.edge).collect();
+        let want_chain: Vec<&str> =
+            case["expect"]["chain"].as_array().expect("chain").iter().filter_map(Value::as_str).collect();
+        let conditional = esc.verdict == Verdict::Conditional;
+        let problem = if got != want {
+            Some(format!("expected {want}, got {got}: {} {:?}", esc.text, esc.broken))
+        } else if chain != want_chain {
+            Some(format!("chain {chain:?}, labelled {want_chain:?}: {}", esc.text))
+        } else if want == "FAIL" && conditional != (case["expect"]["conditional"] == true) {
+            Some(format!("conditional {conditional}, labelled otherwise: {}", esc.text))
+        } else if want == "PASS" && esc.broken.is_empty() {
+            Some("a PASS must say why its escalation-shaped grants lead nowhere".to_owned())
+        } else if want == "UNKNOWN" && !esc.unknown.iter().any(|u| u.contains("not")) {
+            Some(format!("UNKNOWN without its reason: {:?}", esc.unknown))
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
+            wrong.push(format!("{name}: {problem}\n    ({reason})"));
+        }
+    }
+    assert!(wrong.is_empty(), "graph corpus verdicts differ:\n{}", wrong.join("\n"));
+}
+
+/// Every edge kind of the graph has a case whose chain uses it, and the corpus holds decoys of
+/// each family the issue names (a Deny in the same and in another policy, resource and
+/// condition constraints, NotAction).
+#[test]
+fn graph_corpus_covers_every_edge_kind_and_the_decoys() {
+    let cases = graph_corpus();
+    let used: std::collections::BTreeSet<String> = cases
+        .iter()
+        .flat_map(|(_, c)| c["expect"]["chain"].as_array().cloned().unwrap_or_default())
+        .filter_map(|e| e.as_str().map(str::to_owned))
+        .collect();
+    let missing: Vec<&str> =
+        flowforge_audit::iam_eval::EDGE_KINDS.iter().map(|k| k.id).filter(|id| !used.contains(*id)).collect();
+    assert!(missing.is_empty(), "edge kinds without a corpus case: {missing:?}");
+    for (file, c) in &cases {
+        for e in c["expect"]["chain"].as_array().into_iter().flatten() {
+            let id = e.as_str().unwrap_or_default();
+            assert!(flowforge_audit::iam_eval::EDGE_KINDS.iter().any(|k| k.id == id), "{file}: unknown edge kind {id}");
+        }
+    }
+    let decoys: Vec<&str> =
+        cases.iter().filter(|(_, c)| c["expect"]["verdict"] == "PASS").map(|(f, _)| f.as_str()).collect();
+    for family in
+        ["deny-same-policy", "deny-other-policy", "resource", "token", "passed-to", "notaction", "boundary", "scp"]
+    {
+        assert!(decoys.iter().any(|f| f.contains(family)), "no decoy for {family}: {decoys:?}");
+    }
+}
+
+/// The edge-kind table of `docs/iam-evaluation.md` is the catalogue's (`iam_eval::EDGE_KINDS`).
+#[test]
+fn docs_list_every_edge_kind() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/iam-evaluation.md");
+    let text = std::fs::read_to_string(&path).expect("docs/iam-evaluation.md");
+    let (start, end) = ("<!-- edge-kinds: generated from iam_eval::EDGE_KINDS -->\n", "<!-- /edge-kinds -->");
+    let body = text.split_once(start).and_then(|(_, rest)| rest.split_once(end)).map(|(b, _)| b).unwrap_or_default();
+    let want = flowforge_audit::iam_eval::edge_kinds_table();
+    assert_eq!(
+        body, want,
+        "docs/iam-evaluation.md's edge-kind table differs from iam_eval::EDGE_KINDS; replace it with:\n{want}"
+    );
 }

@@ -35,6 +35,31 @@ exposure_risks(arn) := [r |
 	r.class in {"data-exfiltration", "resource-exposure"}
 ]
 
+# The privilege-escalation graph's view of a principal (src/iam_eval/graph.rs): `verdict`
+# (admin: a chain of certain steps reaches the administrator; conditional: only through a
+# conditional step; unknown: only through a step the snapshot cannot show; none), `chain`
+# (the shortest one: each step's actor, action, resource, what it gains and the granting
+# statements), `text` (the chain as one line), `unknown` (what could not be seen on the way),
+# `broken` (why its escalation-shaped grants lead nowhere) and `reach` (whom it can act as).
+escalation(arn) := data.flowforge.lib.iam.principals[arn].escalation
+
+# FF-IAM-001/005/006's message for a principal the graph finds can become administrator.
+escalation_message(kind, name, esc) := sprintf("%s %s can become administrator: %s", [kind, name, esc.text]) if {
+	esc.verdict == "admin"
+}
+
+escalation_message(kind, name, esc) := sprintf("%s %s can become administrator under a condition: %s", [kind, name, esc.text]) if {
+	esc.verdict == "conditional"
+}
+
+# The evidence of such a finding: the chain step by step, the one-hop risks, the SCP note.
+escalation_evidence(arn, esc) := {
+	"verdict": esc.verdict,
+	"chain": esc.chain,
+	"risks": data.flowforge.lib.iam.admin_risks(arn),
+	"scps": data.flowforge.lib.iam.scp_note,
+}
+
 # Why a principal's permissions could not be fully evaluated (missing documents).
 unknown_reasons(arn) := data.flowforge.lib.iam.principals[arn].unknown
 

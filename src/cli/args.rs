@@ -74,6 +74,25 @@ pub enum Command {
     /// Join the output directories of `scan --org --shard I/N` runs into one organisation
     /// summary, byte for byte what a single run writes (no AWS access).
     Merge(MergeArgs),
+    /// Explain how a principal can become administrator: the privilege-escalation graph's
+    /// chain, step by step, from a saved snapshot (no AWS access).
+    Explain(ExplainArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The user, role or group ARN to explain.
+    pub arn: String,
+    /// The snapshot file written by `collect` or `scan --save-snapshot`.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: PathBuf,
+    /// Also compare a role the baseline names with its least-privilege baseline in this
+    /// environment (what it reaches through other principals included).
+    #[arg(long)]
+    pub env: Option<String>,
+    /// The expected-architecture baseline for --env [default: the built-in baselines/flowforge.yaml].
+    #[arg(long, value_name = "FILE", requires = "env")]
+    pub baseline: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -16,6 +16,7 @@ pub mod config;
 mod diff;
 mod evaluate;
 mod evidence;
+mod explain;
 mod gate;
 mod merge;
 mod org;
@@ -163,6 +164,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Policy(p) => policy::policy(p),
         Command::Baseline(b) => baseline::baseline(b),
         Command::Merge(a) => merge::merge(a),
+        Command::Explain(a) => explain::explain(a),
         Command::Completions { shell } => {
             let mut buf = Vec::new();
             clap_complete::generate(

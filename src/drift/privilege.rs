@@ -3,7 +3,8 @@
 //! Permissions come from the IAM evaluation engine ([`crate::iam_eval::least_privilege`]),
 //! the same function FF-IAM-003 reads through `input.derived.iam.least_privilege`: every
 //! effective permission of the role (explicit unconditional Denies, the permissions boundary
-//! and SCPs applied; conditional grants kept) must be contained in one `allow` entry of the
+//! and SCPs applied; conditional grants kept), and of every principal the privilege-escalation
+//! graph lets it act as (named with the chain), must be contained in one `allow` entry of the
 //! role's baseline. What is left is listed per granted action with the resource scopes beyond
 //! the baseline and the statements that grant it. An attached policy whose document is not in
 //! the snapshot is itself drift (unverifiable).
@@ -62,22 +63,40 @@ fn permissions(
             "high" => Severity::High,
             _ => Severity::Medium,
         };
-        let msg = format!(
-            "role {} is granted {} on {} beyond its least-privilege baseline{} (granted by {})",
-            rb.name,
-            e.action,
-            e.resources.join(", "),
-            if e.expected.is_empty() {
-                " (the baseline grants no such action)".to_owned()
-            } else {
-                format!(" (baseline: {})", e.expected.join(", "))
-            },
-            e.granted_by.join(", ")
-        );
+        let baseline = if e.expected.is_empty() {
+            " (the baseline grants no such action)".to_owned()
+        } else {
+            format!(" (baseline: {})", e.expected.join(", "))
+        };
+        // Held through another principal the role can act as: named with the chain.
+        let (msg, attr) = match &e.via {
+            None => (
+                format!(
+                    "role {} is granted {} on {} beyond its least-privilege baseline{baseline} (granted by {})",
+                    rb.name,
+                    e.action,
+                    e.resources.join(", "),
+                    e.granted_by.join(", ")
+                ),
+                format!("action:{}", e.action),
+            ),
+            Some(via) => (
+                format!(
+                    "role {} can act as {} ({}) and so holds {} on {} beyond its least-privilege baseline{baseline} (granted by {})",
+                    rb.name,
+                    via.principal,
+                    via.chain,
+                    e.action,
+                    e.resources.join(", "),
+                    e.granted_by.join(", ")
+                ),
+                format!("action:{} via:{}", e.action, via.principal),
+            ),
+        };
         items.push(
             Item::new("least-privilege", &element, DriftState::Changed, severity)
                 .arn(&role.meta.arn)
-                .attr(format!("action:{}", e.action), json!(e.expected), json!(e.resources))
+                .attr(attr, json!(e.expected), json!(e.resources))
                 .message(msg),
         );
     }
@@ -207,8 +226,22 @@ mod tests {
     fn not_action_allow_and_deny() {
         let s = with_policy(json!([{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]));
         let items = run(&s);
-        assert_eq!(attrs(&items), vec!["action:NotAction[iam:*]"]);
-        assert_eq!(items[0].severity, Severity::Critical);
+        let own: Vec<&DriftItem> = items.iter().filter(|i| !attrs(&[(*i).clone()])[0].contains(" via:")).collect();
+        assert_eq!(own.len(), 1, "{own:#?}");
+        assert_eq!(own[0].attribute.as_deref(), Some("action:NotAction[iam:*]"));
+        assert_eq!(own[0].severity, Severity::Critical);
+        // sts:AssumeRole on * (NotAction iam:* grants it) reaches the roles trusting the account
+        // with MFA: their permissions count too, each named with its chain.
+        let via: Vec<&DriftItem> = items
+            .iter()
+            .filter(|i| i.message.contains("can act as arn:aws:iam::123456789012:role/flowforge-prod-devops"))
+            .collect();
+        assert!(
+            via.iter().any(|i| i.attribute.as_deref()
+                == Some("action:ecs:UpdateService via:arn:aws:iam::123456789012:role/flowforge-prod-devops")),
+            "{items:#?}"
+        );
+        assert!(via.iter().all(|i| i.message.contains("--[sts:AssumeRole]--> role/flowforge-prod-devops")), "{via:#?}");
 
         let s = with_policy(json!([
             {"Effect": "Allow", "Action": ["ec2:RunInstances", "s3:DeleteBucket"], "Resource": "*"},
@@ -245,10 +278,11 @@ mod tests {
             {"Effect": "Allow", "Principal": {"AWS": ["123456789012", "999999999999"]}, "Action": "sts:AssumeRole"},
             {"Effect": "Allow", "Principal": "*", "Action": "sts:AssumeRole"}
         ]));
-        let items = run(&s);
+        // (Every baseline role now reaches devops through its open trust: least-privilege items
+        // of their own, asserted in not_action_allow_and_deny; here the trust items.)
+        let items: Vec<DriftItem> = run(&s).into_iter().filter(|i| i.kind == "trust").collect();
         assert_eq!(attrs(&items), vec!["principal:AWS:*", "principal:AWS:arn:aws:iam::999999999999:root"]);
         assert_eq!(items[0].severity, Severity::Critical);
         assert_eq!(items[1].severity, Severity::High);
-        assert!(items.iter().all(|i| i.kind == "trust"));
     }
 }

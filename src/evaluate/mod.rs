@@ -418,6 +418,7 @@ fn judge_check(
         m
     });
 
+    let notes: HashMap<&str, &Deny> = output.notes.iter().map(|n| (n.arn.as_str(), n)).collect();
     let mut denies: HashMap<&str, Vec<&Deny>> = HashMap::new();
     for d in &output.denies {
         denies.entry(d.arn.as_str()).or_default().push(d);
@@ -492,6 +493,16 @@ fn judge_check(
             results.push(mk(Status::Unknown, &r.arn, &r.name, &r.region, unknown_reason(reasons), Vec::new()));
         } else if output.in_scope.as_ref().is_some_and(|s| !s.contains(&r.arn)) {
             results.push(mk(Status::NotApplicable, &r.arn, &r.name, &r.region, "outside the check's scope (the check judges only the resources its `in_scope` rule selects; see its description)".to_owned(), Vec::new()));
+        } else if let Some(note) = notes.get(r.arn.as_str()) {
+            // A PASS that says why (the check's `pass_note`).
+            results.push(mk(
+                Status::Pass,
+                &r.arn,
+                &r.name,
+                &r.region,
+                note.message.clone(),
+                vec![note.evidence.clone()],
+            ));
         } else {
             results.push(mk(Status::Pass, &r.arn, &r.name, &r.region, String::new(), Vec::new()));
         }

@@ -19,12 +19,24 @@ pub fn overlaps(x: &str, y: &str) -> bool {
 
 /// Containment for IAM actions (case-insensitive: `S3:getobject` is `s3:GetObject`).
 pub fn action_covers(outer: &str, inner: &str) -> bool {
-    compare(outer, inner, true, covers_in, covers_in)
+    !other_services(outer, inner) && compare(outer, inner, true, covers_in, covers_in)
 }
 
 /// Overlap for IAM actions (case-insensitive).
 pub fn action_overlaps(x: &str, y: &str) -> bool {
-    compare(x, y, true, overlaps_in, overlaps_in)
+    !other_services(x, y) && compare(x, y, true, overlaps_in, overlaps_in)
+}
+
+/// Two actions whose service prefixes (before the `:`) are spelled out and differ can neither
+/// cover nor overlap each other: the common case, answered without the comparison.
+fn other_services(x: &str, y: &str) -> bool {
+    match (x.split_once(':'), y.split_once(':')) {
+        (Some((sx, _)), Some((sy, _))) => {
+            let literal = |s: &str| !s.contains(['*', '?']);
+            literal(sx) && literal(sy) && !sx.eq_ignore_ascii_case(sy)
+        }
+        _ => false,
+    }
 }
 
 /// Runs a comparison (`fold`: ASCII letters compare case-insensitively) on the two patterns'
@@ -111,6 +123,16 @@ fn covers_in<T: Symbol>(a: &[T], b: &[T], fold: bool) -> bool {
     }
     if b.len() < tail || !a[a.len() - tail..].iter().zip(&b[b.len() - tail..]).all(|(&x, &y)| lit(x, y)) {
         return false;
+    }
+    // Every string of `a` is at least head + tail long; `b` spells both ends literally, so only
+    // the middles remain to compare (the literal ends of `a` often are nearly all of it:
+    // `arn:aws:iam::123456789012:role/team-*`).
+    if b.len() < head + tail {
+        return false;
+    }
+    let (a, b) = (&a[head..a.len() - tail], &b[head..b.len() - tail]);
+    if a.iter().all(|x| x.is_star()) {
+        return true;
     }
     // next[j]: a[i+1..] covers b[j..]; cur[j]: a[i..] covers b[j..]. Filled from the end.
     let mut next = vec![false; b.len() + 1];

@@ -29,13 +29,18 @@
 //! run, SCPs that could not be read, the management account) [`Context::scp_note`] says they
 //! were not applied, and the report carries it.
 
+pub mod condition;
+mod edges;
 pub mod glob;
+mod graph;
+mod inventory;
 mod least;
 mod resource;
 mod risk;
 mod trust;
+mod witness;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -43,6 +48,8 @@ use crate::aws::iam::{AttachedPolicy, InlinePolicy};
 use crate::model::{PolicyDocument, Snapshot, Statement};
 use glob::{action_covers, action_overlaps, covers, overlaps};
 
+pub use graph::{build_graph, Escalation, Graph, Reached, Tier, Verdict};
+pub use inventory::{Compute, ComputeKind, ComputeSet, Inventory};
 pub use least::{least_privilege, Excess, LeastPrivilege};
 pub use resource::{
     account_grants, external_grants, external_grants_of, kms_iam_policies_enabled, resource_policies, AccountGrant,
@@ -50,6 +57,9 @@ pub use resource::{
 };
 pub use risk::{Risk, RiskClass};
 pub use trust::{judge_trust, TrustFacts, TrustIssue};
+pub use witness::{edge_kinds_table, Step, EDGE_KINDS};
+
+use condition::{Caller, Facts, Truth};
 
 /// What the report says while no SCP was given to the engine.
 pub const SCPS_NOT_APPLIED: &str =
@@ -120,7 +130,7 @@ impl Context {
         }
     }
 
-    fn scp_stmts(&self) -> Option<Vec<Stmt>> {
+    pub(crate) fn scp_stmts(&self) -> Option<Vec<Stmt>> {
         self.scps.as_ref().map(|list| list.iter().flat_map(|(name, doc)| stmts(&format!("scp:{name}"), doc)).collect())
     }
 }
@@ -138,10 +148,31 @@ pub struct PrincipalPolicies {
     pub boundary_arn: Option<String>,
     /// What could not be resolved from the snapshot (fail closed).
     pub unknown: Vec<String>,
+    /// What the snapshot fixes about this principal's requests, for judging conditions.
+    pub facts: Facts,
+}
+
+/// Managed policies and groups by ARN and name: one lookup per attachment instead of a scan
+/// of every policy (the engine must stay near-linear in the size of the account).
+pub(crate) struct Lookup<'a> {
+    pub policies: HashMap<&'a str, &'a crate::aws::iam::ManagedPolicy>,
+    pub groups: HashMap<&'a str, &'a crate::aws::iam::Group>,
+}
+
+impl<'a> Lookup<'a> {
+    pub fn new(s: &'a Snapshot) -> Self {
+        Lookup {
+            policies: s.iam.policies.iter().map(|p| (p.meta.arn.as_str(), p)).collect(),
+            groups: s.iam.groups.iter().map(|g| (g.meta.name.as_str(), g)).collect(),
+        }
+    }
+    fn document(&self, arn: &str) -> Option<&'a PolicyDocument> {
+        self.policies.get(arn).and_then(|p| p.document.as_ref())
+    }
 }
 
 fn identity_of(
-    s: &Snapshot,
+    l: &Lookup<'_>,
     prefix: &str,
     inline: &[InlinePolicy],
     attached: &[AttachedPolicy],
@@ -152,7 +183,7 @@ fn identity_of(
         out.extend(stmts(&format!("{prefix}inline:{}", p.name), &p.document));
     }
     for a in attached {
-        match s.iam.policies.iter().find(|p| p.meta.arn == a.policy_arn).and_then(|p| p.document.as_ref()) {
+        match l.document(&a.policy_arn) {
             Some(doc) => out.extend(stmts(&format!("{prefix}{}", a.policy_arn), doc)),
             None => unknown.push(format!("attached policy {} has no document in the snapshot", a.policy_arn)),
         }
@@ -160,9 +191,9 @@ fn identity_of(
     out
 }
 
-fn boundary_of(s: &Snapshot, arn: Option<&String>, unknown: &mut Vec<String>) -> Option<Vec<Stmt>> {
+fn boundary_of(l: &Lookup<'_>, arn: Option<&String>, unknown: &mut Vec<String>) -> Option<Vec<Stmt>> {
     let arn = arn?;
-    match s.iam.policies.iter().find(|p| &p.meta.arn == arn).and_then(|p| p.document.as_ref()) {
+    match l.document(arn) {
         Some(doc) => Some(stmts(&format!("boundary:{arn}"), doc)),
         None => {
             unknown.push(format!("permissions boundary {arn} has no document in the snapshot"));
@@ -171,13 +202,31 @@ fn boundary_of(s: &Snapshot, arn: Option<&String>, unknown: &mut Vec<String>) ->
     }
 }
 
+/// The condition facts of a principal of the snapshot.
+fn facts_of(s: &Snapshot, caller: Caller, meta: &crate::model::ResourceMeta) -> Facts {
+    let account = meta.arn.split(':').nth(4).filter(|a| !a.is_empty()).unwrap_or(&s.account_id);
+    Facts {
+        now: condition::parse_time(&s.collected_at),
+        caller,
+        arn: (caller != Caller::Member).then(|| meta.arn.clone()),
+        account: Some(account.to_owned()),
+        username: (caller == Caller::User).then(|| meta.name.clone()),
+        tags: (caller != Caller::Member).then(|| meta.tags.clone()),
+        extra: Vec::new(),
+    }
+}
+
 /// Every role, user and group of the snapshot with the policies that apply to it, sorted by ARN.
 pub fn principals(s: &Snapshot) -> Vec<PrincipalPolicies> {
+    principals_in(s, &Lookup::new(s))
+}
+
+pub(crate) fn principals_in(s: &Snapshot, l: &Lookup<'_>) -> Vec<PrincipalPolicies> {
     let mut out = Vec::new();
     for r in &s.iam.roles {
         let mut unknown = Vec::new();
-        let identity = identity_of(s, "", &r.inline_policies, &r.attached_policies, &mut unknown);
-        let boundary = boundary_of(s, r.permissions_boundary_arn.as_ref(), &mut unknown);
+        let identity = identity_of(l, "", &r.inline_policies, &r.attached_policies, &mut unknown);
+        let boundary = boundary_of(l, r.permissions_boundary_arn.as_ref(), &mut unknown);
         out.push(PrincipalPolicies {
             kind: "role",
             name: r.meta.name.clone(),
@@ -186,27 +235,29 @@ pub fn principals(s: &Snapshot) -> Vec<PrincipalPolicies> {
             boundary,
             boundary_arn: r.permissions_boundary_arn.clone(),
             unknown,
+            facts: facts_of(s, Caller::Role, &r.meta),
         });
     }
     for g in &s.iam.groups {
         let mut unknown = Vec::new();
-        let identity = identity_of(s, "", &g.inline_policies, &g.attached_policies, &mut unknown);
+        let identity = identity_of(l, "", &g.inline_policies, &g.attached_policies, &mut unknown);
         out.push(PrincipalPolicies {
             kind: "group",
             name: g.meta.name.clone(),
             arn: g.meta.arn.clone(),
             identity,
             unknown,
+            facts: facts_of(s, Caller::Member, &g.meta),
             ..Default::default()
         });
     }
     for u in &s.iam.users {
         let mut unknown = Vec::new();
-        let mut identity = identity_of(s, "", &u.inline_policies, &u.attached_policies, &mut unknown);
+        let mut identity = identity_of(l, "", &u.inline_policies, &u.attached_policies, &mut unknown);
         for gname in &u.groups {
-            match s.iam.groups.iter().find(|g| &g.meta.name == gname) {
+            match l.groups.get(gname.as_str()) {
                 Some(g) => identity.extend(identity_of(
-                    s,
+                    l,
                     &format!("group:{gname}/"),
                     &g.inline_policies,
                     &g.attached_policies,
@@ -215,7 +266,7 @@ pub fn principals(s: &Snapshot) -> Vec<PrincipalPolicies> {
                 None => unknown.push(format!("group {gname} is not in the snapshot")),
             }
         }
-        let boundary = boundary_of(s, u.permissions_boundary_arn.as_ref(), &mut unknown);
+        let boundary = boundary_of(l, u.permissions_boundary_arn.as_ref(), &mut unknown);
         out.push(PrincipalPolicies {
             kind: "user",
             name: u.meta.name.clone(),
@@ -224,6 +275,7 @@ pub fn principals(s: &Snapshot) -> Vec<PrincipalPolicies> {
             boundary,
             boundary_arn: u.permissions_boundary_arn.clone(),
             unknown,
+            facts: facts_of(s, Caller::User, &u.meta),
         });
     }
     out.sort_by(|a, b| a.arn.cmp(&b.arn));
@@ -294,24 +346,71 @@ fn action_rel(st: &Statement, q: &Actions) -> Rel {
     }
 }
 
+/// A Resource entry with its policy variables resolved for the caller (`${aws:username}`).
+/// `None`: the entry matches nothing (a variable the request does not carry). For a group
+/// judged on its own the member is unknown: `${aws:username}` stays as written, so it names
+/// exactly the group's member (whose ARN is [`member_user`]) and no other user; any other
+/// variable stands for any value.
+fn resolved<'a>(x: &'a str, facts: &Facts) -> Option<std::borrow::Cow<'a, str>> {
+    if !x.contains("${") {
+        return Some(std::borrow::Cow::Borrowed(x));
+    }
+    match condition::substitute(x, facts) {
+        Some(v) => Some(std::borrow::Cow::Owned(v)),
+        None if facts.caller == Caller::Member => {
+            let mut out = String::new();
+            let mut rest = x;
+            while let Some(i) = rest.find("${") {
+                out.push_str(&rest[..i]);
+                let end = rest[i..].find('}').map(|j| i + j + 1).unwrap_or(rest.len());
+                let var = &rest[i..end];
+                if var.eq_ignore_ascii_case("${aws:username}") {
+                    out.push_str(MEMBER_VARIABLE);
+                } else {
+                    out.push('*');
+                }
+                rest = &rest[end..];
+            }
+            out.push_str(rest);
+            Some(std::borrow::Cow::Owned(out))
+        }
+        None => None,
+    }
+}
+
+/// How a group judged on its own names its member's user name in Resources.
+pub(crate) const MEMBER_VARIABLE: &str = "${aws:username}";
+
+/// The ARN the member of a group judged on its own stands for (in `partition`, `account`).
+pub(crate) fn member_user(partition: &str, account: &str) -> String {
+    format!("arn:{partition}:iam::{account}:user/{MEMBER_VARIABLE}")
+}
+
 /// How a statement's resource element relates to a resource pattern (no element: `*`).
-fn resource_rel(st: &Statement, r: &str) -> Rel {
+fn resource_rel(st: &Statement, r: &str, facts: &Facts) -> Rel {
     if !st.not_resource.is_empty() {
-        return if st.not_resource.iter().all(|x| !overlaps(x, r)) {
+        let excluded: Vec<_> = st.not_resource.iter().filter_map(|x| resolved(x, facts)).collect();
+        return if excluded.iter().all(|x| !overlaps(x, r)) {
             Rel::Covers
-        } else if st.not_resource.iter().any(|x| covers(x, r)) {
+        } else if excluded.iter().any(|x| covers(x, r)) {
             Rel::Disjoint
         } else {
             Rel::Overlaps
         };
     }
-    if st.resource.is_empty() || st.resource.iter().any(|x| covers(x, r)) {
-        Rel::Covers
-    } else if st.resource.iter().any(|x| overlaps(x, r)) {
-        Rel::Overlaps
-    } else {
-        Rel::Disjoint
+    if st.resource.is_empty() {
+        return Rel::Covers;
     }
+    let mut out = Rel::Disjoint;
+    for x in st.resource.iter().filter_map(|x| resolved(x, facts)) {
+        if covers(&x, r) {
+            return Rel::Covers;
+        }
+        if out == Rel::Disjoint && overlaps(&x, r) {
+            out = Rel::Overlaps;
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -321,11 +420,14 @@ enum Rel {
     Disjoint,
 }
 
-fn rel(st: &Statement, a: &Actions, r: &str) -> Rel {
-    match (action_rel(st, a), resource_rel(st, r)) {
-        (Rel::Disjoint, _) | (_, Rel::Disjoint) => Rel::Disjoint,
-        (Rel::Covers, Rel::Covers) => Rel::Covers,
-        _ => Rel::Overlaps,
+fn rel(st: &Statement, a: &Actions, r: &str, facts: &Facts) -> Rel {
+    match action_rel(st, a) {
+        Rel::Disjoint => Rel::Disjoint,
+        ar => match (ar, resource_rel(st, r, facts)) {
+            (_, Rel::Disjoint) => Rel::Disjoint,
+            (Rel::Covers, Rel::Covers) => Rel::Covers,
+            _ => Rel::Overlaps,
+        },
     }
 }
 
@@ -354,7 +456,7 @@ enum Layer {
     None,
 }
 
-fn layer(list: &[Stmt], a: &Actions, r: &str) -> Layer {
+fn layer(list: &[Stmt], a: &Actions, r: &str, facts: &Facts) -> Layer {
     let mut full = Vec::new();
     let mut cond = Vec::new();
     let mut partial = Vec::new();
@@ -364,13 +466,16 @@ fn layer(list: &[Stmt], a: &Actions, r: &str) -> Layer {
         let relation = if !s.st.not_resource.is_empty() && action_rel(&s.st, a) == Rel::Covers {
             Rel::Covers
         } else {
-            rel(&s.st, a, r)
+            rel(&s.st, a, r, facts)
         };
-        match relation {
-            Rel::Covers if s.st.condition.is_empty() => full.push(s.source.clone()),
-            Rel::Covers => cond.push(s.source.clone()),
-            Rel::Overlaps => partial.push(s.source.clone()),
-            Rel::Disjoint => {}
+        if relation == Rel::Disjoint {
+            continue;
+        }
+        match (relation, condition::judge(&s.st, false, facts)) {
+            (_, Truth::Never) => {}
+            (Rel::Covers, Truth::Always) => full.push(s.source.clone()),
+            (Rel::Covers, _) => cond.push(s.source.clone()),
+            _ => partial.push(s.source.clone()),
         }
     }
     if !full.is_empty() {
@@ -388,33 +493,48 @@ fn layer(list: &[Stmt], a: &Actions, r: &str) -> Layer {
 
 /// Decides one request pattern for a principal, following the evaluation logic in the module doc.
 pub fn decide(p: &PrincipalPolicies, cx: &Context, a: &Actions, r: &str) -> Decision {
-    let scps = cx.scp_stmts();
+    decide_with(p, cx.scp_stmts().as_deref(), a, r, &p.facts)
+}
+
+/// [`decide`] with the SCPs' statements already read and the request's condition facts
+/// (the principal's, plus what the request carries: [`Facts::with`]).
+pub(crate) fn decide_with(
+    p: &PrincipalPolicies,
+    scps: Option<&[Stmt]>,
+    a: &Actions,
+    r: &str,
+    facts: &Facts,
+) -> Decision {
     let mut d = Decision::default();
     let all_denies = p
         .identity
         .iter()
         .chain(p.boundary.iter().flatten())
-        .chain(scps.iter().flatten())
+        .chain(scps.into_iter().flatten())
         .filter(|s| s.st.effect == "Deny");
     for s in all_denies {
-        match rel(&s.st, a, r) {
-            Rel::Covers if s.st.condition.is_empty() => {
+        let relation = rel(&s.st, a, r, facts);
+        if relation == Rel::Disjoint {
+            continue;
+        }
+        match (relation, condition::judge(&s.st, true, facts)) {
+            (_, Truth::Never) => {}
+            (Rel::Covers, Truth::Always) => {
                 d.notes.push(format!("explicitly denied by {}", s.source.label()));
                 return d;
             }
-            Rel::Covers => {
+            (Rel::Covers, _) => {
                 d.conditional = true;
                 d.notes.push(format!("denied under a condition by {}", s.source.label()));
             }
-            Rel::Overlaps => {
+            _ => {
                 d.partial = true;
                 d.notes.push(format!("partly denied by {}", s.source.label()));
             }
-            Rel::Disjoint => {}
         }
     }
     let mut limit = |name: &str, list: &[Stmt]| -> bool {
-        match layer(list, a, r) {
+        match layer(list, a, r, facts) {
             Layer::Full(_) => true,
             Layer::Conditional(src) => {
                 d.conditional = true;
@@ -434,7 +554,7 @@ pub fn decide(p: &PrincipalPolicies, cx: &Context, a: &Actions, r: &str) -> Deci
             }
         }
     };
-    if let Some(scps) = &scps {
+    if let Some(scps) = scps {
         if !limit("SCPs", scps) {
             return d;
         }
@@ -444,7 +564,7 @@ pub fn decide(p: &PrincipalPolicies, cx: &Context, a: &Actions, r: &str) -> Deci
             return d;
         }
     }
-    match layer(&p.identity, a, r) {
+    match layer(&p.identity, a, r, facts) {
         Layer::Full(src) => {
             d.allowed = true;
             d.granted_by = src;
@@ -492,13 +612,23 @@ pub struct Permission {
 /// What each Allow statement of the principal grants, statement element by element, minus
 /// what an unconditional Deny (or the boundary, or the SCPs) removes entirely.
 pub fn effective(p: &PrincipalPolicies, cx: &Context) -> Vec<Permission> {
+    effective_with(p, cx.scp_stmts().as_deref())
+}
+
+pub(crate) fn effective_with(p: &PrincipalPolicies, scps: Option<&[Stmt]>) -> Vec<Permission> {
     let mut out = Vec::new();
     let denies: Vec<Stmt> = p.identity.iter().filter(|x| x.st.effect == "Deny").cloned().collect();
     for s in p.identity.iter().filter(|s| s.st.effect == "Allow") {
+        // A statement whose condition cannot hold grants nothing.
+        let truth = condition::judge(&s.st, false, &p.facts);
+        if truth == Truth::Never {
+            continue;
+        }
         // Judged as this statement alone grants it: other Allows do not matter here.
         let only = PrincipalPolicies {
             identity: denies.iter().cloned().chain([s.clone()]).collect(),
             boundary: p.boundary.clone(),
+            facts: p.facts.clone(),
             ..Default::default()
         };
         let grants: Vec<Actions> = if s.st.not_action.is_empty() {
@@ -506,16 +636,18 @@ pub fn effective(p: &PrincipalPolicies, cx: &Context) -> Vec<Permission> {
         } else {
             vec![Actions::AllExcept(s.st.not_action.clone())]
         };
+        // (pattern asked, label reported): policy variables resolved for this principal; an
+        // entry whose variable the principal's requests do not carry grants nothing.
         let resources: Vec<(String, String)> = if !s.st.not_resource.is_empty() {
             vec![("*".into(), format!("NotResource[{}]", s.st.not_resource.join(",")))]
         } else if s.st.resource.is_empty() {
             vec![("*".into(), "*".into())]
         } else {
-            s.st.resource.iter().map(|r| (r.clone(), r.clone())).collect()
+            s.st.resource.iter().filter_map(|r| resolved(r, &p.facts).map(|x| (x.into_owned(), r.clone()))).collect()
         };
         for a in &grants {
             for (pattern, label) in &resources {
-                let d = decide(&only, cx, a, pattern);
+                let d = decide_with(&only, scps, a, pattern, &p.facts);
                 if !d.allowed {
                     continue;
                 }
@@ -523,7 +655,7 @@ pub fn effective(p: &PrincipalPolicies, cx: &Context) -> Vec<Permission> {
                     out.push(Permission {
                         action: a.label(),
                         resource: label.clone(),
-                        conditional: d.conditional || !s.st.condition.is_empty(),
+                        conditional: d.conditional || truth == Truth::Maybe,
                         source: s.source.clone(),
                         notes: d.notes,
                         actions: Some(a.clone()),
@@ -534,7 +666,7 @@ pub fn effective(p: &PrincipalPolicies, cx: &Context) -> Vec<Permission> {
                 // action patterns that this statement covers (identity `*`, boundary
                 // `ec2:Describe*` gives `ec2:Describe*`).
                 let narrower: Vec<Actions> = match (&p.boundary, d.partial) {
-                    (Some(b), true) if !matches!(layer(b, a, pattern), Layer::Full(_)) => b
+                    (Some(b), true) if !matches!(layer(b, a, pattern, &p.facts), Layer::Full(_)) => b
                         .iter()
                         .filter(|x| x.st.effect == "Allow" && x.st.not_action.is_empty())
                         .flat_map(|x| x.st.action.iter().map(|bp| Actions::Pattern(bp.clone())))
@@ -549,7 +681,7 @@ pub fn effective(p: &PrincipalPolicies, cx: &Context) -> Vec<Permission> {
                     continue;
                 }
                 for bp in narrower {
-                    let d = decide(&only, cx, &bp, pattern);
+                    let d = decide_with(&only, scps, &bp, pattern, &p.facts);
                     if d.allowed {
                         push(&bp, d);
                     }
@@ -611,23 +743,23 @@ pub fn resource_grants(
                     .chain(p.boundary.iter().flatten())
                     .chain(scps.iter().flatten())
                     .filter(|s| s.st.effect == "Deny")
-                    .any(|s| match rel(&s.st, a, on) {
-                        Rel::Covers if s.st.condition.is_empty() => true,
-                        Rel::Covers => {
+                    .any(|s| match (rel(&s.st, a, on, &p.facts), condition::judge(&s.st, true, &p.facts)) {
+                        (Rel::Disjoint, _) | (_, Truth::Never) => false,
+                        (Rel::Covers, Truth::Always) => true,
+                        (Rel::Covers, _) => {
                             conditional = true;
                             notes.push(format!("denied under a condition by {}", s.source.label()));
                             false
                         }
-                        Rel::Overlaps => {
+                        _ => {
                             notes.push(format!("partly denied by {}", s.source.label()));
                             false
                         }
-                        Rel::Disjoint => false,
                     });
                 if denied {
                     continue;
                 }
-                let mut within = |name: &str, list: &[Stmt]| match layer(list, a, on) {
+                let mut within = |name: &str, list: &[Stmt]| match layer(list, a, on, &p.facts) {
                     Layer::Full(_) => true,
                     Layer::Conditional(_) => {
                         conditional = true;
@@ -678,9 +810,13 @@ pub struct PrincipalFacts {
     pub permissions: Vec<Permission>,
     /// The permissions granted only under a condition.
     pub conditional_permissions: Vec<Permission>,
+    /// The one-hop risk probes (each asked on `*`): what the principal's own policies hold.
     pub risks: Vec<Risk>,
-    /// True when some risk of class `admin` or `privilege-escalation` holds unconditionally.
+    /// True when the privilege-escalation graph reaches the administrator with every step
+    /// certain ([`Escalation`]).
     pub admin_equivalent: bool,
+    /// The privilege-escalation graph's verdict, chain and reach ([`graph`]).
+    pub escalation: Escalation,
     /// What same-account resource policies (bucket, secret, key, repository policies) grant
     /// this principal by naming its ARN, after Denies, SCPs and (for a role) the boundary.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -713,15 +849,27 @@ pub struct IamFacts {
 }
 
 /// Facts for one principal; `resource_policies` are the snapshot's resource-policy facts
-/// ([`resource_policies`]), whose same-account grants become the principal's `resource_grants`.
+/// ([`resource_policies`]), whose same-account grants become the principal's `resource_grants`;
+/// `escalation` its place in the privilege-escalation graph.
 pub fn principal_facts(
     p: &PrincipalPolicies,
     cx: &Context,
     resource_policies: &BTreeMap<String, ResourcePolicyFacts>,
+    escalation: Escalation,
 ) -> PrincipalFacts {
-    let permissions = effective(p, cx);
-    let risks = risk::classify(p, cx);
-    let admin_equivalent = risks.iter().any(|r| r.class.is_admin_equivalent() && !r.conditional);
+    let scps = cx.scp_stmts();
+    principal_facts_with(p, cx, scps.as_deref(), resource_policies, escalation)
+}
+
+pub(crate) fn principal_facts_with(
+    p: &PrincipalPolicies,
+    cx: &Context,
+    scps: Option<&[Stmt]>,
+    resource_policies: &BTreeMap<String, ResourcePolicyFacts>,
+    escalation: Escalation,
+) -> PrincipalFacts {
+    let permissions = effective_with(p, scps);
+    let risks = risk::classify_with(p, scps);
     PrincipalFacts {
         kind: p.kind,
         name: p.name.clone(),
@@ -730,19 +878,59 @@ pub fn principal_facts(
         conditional_permissions: permissions.iter().filter(|x| x.conditional).cloned().collect(),
         permissions,
         risks,
-        admin_equivalent,
+        admin_equivalent: escalation.verdict == Verdict::Admin,
+        escalation,
         resource_grants: resource_grants(p, cx, resource_policies),
         unknown: p.unknown.clone(),
     }
 }
 
+/// Every principal's facts (the privilege-escalation graph built and solved once for all).
+fn facts_of_principals(
+    s: &Snapshot,
+    ps: &[PrincipalPolicies],
+    cx: &Context,
+    resource_policies: &BTreeMap<String, ResourcePolicyFacts>,
+) -> BTreeMap<String, PrincipalFacts> {
+    let scps = cx.scp_stmts();
+    let started = std::time::Instant::now();
+    let mut graph = build_graph(s, ps, scps.as_deref());
+    let (nodes, edges, enables) = graph.size();
+    tracing::info!(
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        nodes,
+        edges,
+        enables,
+        "privilege-escalation graph"
+    );
+    // Each principal's own facts are independent: computed on every core; its place in the
+    // graph is then moved in (not copied).
+    let facts = crate::parallel::map_on_cores(
+        ps,
+        8,
+        || (),
+        |_, p| principal_facts_with(p, cx, scps.as_deref(), resource_policies, Escalation::none()),
+    );
+    let mut escalations = std::mem::take(&mut graph.escalation).into_iter();
+    ps.iter()
+        .zip(facts)
+        .map(|(p, f)| {
+            // A worker that stopped (a bug, not bad input) must not lose the principal.
+            let mut f = f
+                .unwrap_or_else(|| principal_facts_with(p, cx, scps.as_deref(), resource_policies, Escalation::none()));
+            f.escalation = escalations.next().unwrap_or_else(Escalation::none);
+            f.admin_equivalent = f.escalation.verdict == Verdict::Admin;
+            (p.arn.clone(), f)
+        })
+        .collect()
+}
+
 /// Derives every fact of `input.derived.iam` from a snapshot, the baseline's roles and the
 /// context (SCPs).
 pub fn derive(s: &Snapshot, roles: &BTreeMap<String, crate::baseline::RoleBaseline>, cx: &Context) -> IamFacts {
-    let ps = principals(s);
+    let ps = principals_in(s, &Lookup::new(s));
     let resource_policies = resource_policies(s);
-    let principals: BTreeMap<String, PrincipalFacts> =
-        ps.iter().map(|p| (p.arn.clone(), principal_facts(p, cx, &resource_policies))).collect();
+    let principals = facts_of_principals(s, &ps, cx, &resource_policies);
     let managed_policies = s
         .iam
         .policies
@@ -757,7 +945,7 @@ pub fn derive(s: &Snapshot, roles: &BTreeMap<String, crate::baseline::RoleBaseli
                 identity: stmts(&m.meta.arn, doc),
                 ..Default::default()
             };
-            let risks = risk::classify(&p, &Context::default());
+            let risks = risk::classify_with(&p, None);
             let admin_equivalent = risks.iter().any(|r| r.class.is_admin_equivalent() && !r.conditional);
             Some((
                 m.meta.arn.clone(),
@@ -771,6 +959,7 @@ pub fn derive(s: &Snapshot, roles: &BTreeMap<String, crate::baseline::RoleBaseli
         })
         .collect();
     let trust = s.iam.roles.iter().map(|r| (r.meta.arn.clone(), judge_trust(r, &s.account_id))).collect();
+    let least_privilege = least::least_privilege_in(&ps, roles, &principals);
     IamFacts {
         scps_applied: cx.scps.is_some(),
         scp_note: cx.scp_summary(),
@@ -778,7 +967,7 @@ pub fn derive(s: &Snapshot, roles: &BTreeMap<String, crate::baseline::RoleBaseli
         managed_policies,
         trust,
         resource_policies,
-        least_privilege: least_privilege(s, &ps, roles, cx),
+        least_privilege,
     }
 }
 

@@ -17,7 +17,9 @@
 
 use serde::Serialize;
 
-use super::{decide, Actions, Context, PrincipalPolicies, Source};
+#[cfg(test)]
+use super::Context;
+use super::{decide_with, Actions, PrincipalPolicies, Source, Stmt};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -130,11 +132,83 @@ const PROBES: &[(RiskClass, &[&str], &str)] = &[
 ];
 
 /// The risks a principal holds on every resource, sorted.
+#[cfg(test)]
 pub fn classify(p: &PrincipalPolicies, cx: &Context) -> Vec<Risk> {
+    classify_with(p, cx.scp_stmts().as_deref())
+}
+
+/// The distinct actions the probes ask about, in order of first use.
+fn probe_actions() -> &'static [&'static str] {
+    static LIST: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        let mut out: Vec<&'static str> = Vec::new();
+        for (_, actions, _) in PROBES {
+            for a in *actions {
+                if !out.contains(a) {
+                    out.push(a);
+                }
+            }
+        }
+        out
+    })
+}
+
+thread_local! {
+    /// Action pattern → (the probe actions it overlaps, those it covers), per worker thread.
+    static MASKS: std::cell::RefCell<std::collections::HashMap<String, (u128, u128)>> = Default::default();
+}
+
+/// The probe actions some Allow statement of `p` may grant (overlapping its `Action`, or not
+/// excluded by its `NotAction`): a probe whose action none may grant is not allowed, and is
+/// not asked (the principal's statements are compared with each probe action once per distinct
+/// pattern, not once per probe and statement).
+fn grantable(p: &PrincipalPolicies) -> u128 {
+    let probes = probe_actions();
+    let mask = |pattern: &str| -> (u128, u128) {
+        MASKS.with(|m| {
+            if let Some(&x) = m.borrow().get(pattern) {
+                return x;
+            }
+            let (mut over, mut cov) = (0u128, 0u128);
+            for (i, a) in probes.iter().enumerate() {
+                if super::glob::action_overlaps(pattern, a) {
+                    over |= 1 << i;
+                }
+                if super::glob::action_covers(pattern, a) {
+                    cov |= 1 << i;
+                }
+            }
+            m.borrow_mut().insert(pattern.to_owned(), (over, cov));
+            (over, cov)
+        })
+    };
+    let all = if probes.len() >= 128 { u128::MAX } else { (1u128 << probes.len()) - 1 };
+    let mut out = 0u128;
+    for s in p.identity.iter().filter(|s| s.st.effect == "Allow") {
+        if s.st.not_action.is_empty() {
+            for a in &s.st.action {
+                out |= mask(a).0;
+            }
+        } else {
+            let excluded = s.st.not_action.iter().fold(0u128, |m, a| m | mask(a).1);
+            out |= all & !excluded;
+        }
+    }
+    out
+}
+
+/// [`classify`] with the SCPs' statements already read.
+pub(crate) fn classify_with(p: &PrincipalPolicies, scps: Option<&[Stmt]>) -> Vec<Risk> {
     let mut out = Vec::new();
+    let probes = probe_actions();
+    let grantable = grantable(p);
+    let may = |a: &str| probes.iter().position(|x| *x == a).is_none_or(|i| grantable & (1 << i) != 0);
     for (class, actions, reference) in PROBES {
+        if !actions.iter().all(|a| may(a)) {
+            continue;
+        }
         let decisions: Vec<_> =
-            actions.iter().map(|a| decide(p, cx, &Actions::Pattern((*a).to_owned()), "*")).collect();
+            actions.iter().map(|a| decide_with(p, scps, &Actions::Pattern((*a).to_owned()), "*", &p.facts)).collect();
         // A probe holds when every action is allowed for the whole request (on every resource).
         if !decisions.iter().all(|d| d.allowed && !d.partial) {
             continue;

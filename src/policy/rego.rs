@@ -13,7 +13,9 @@
 //! - optional `not_applicable_reason` (string), reported when it does not apply;
 //! - optional `in_scope contains arn`: resources of the collection outside it do not apply;
 //! - optional `unknown contains {"arn": string, "reason": string}`: what the check could not
-//!   judge (a field the collector could not read is `null`); UNKNOWN, never PASS.
+//!   judge (a field the collector could not read is `null`); UNKNOWN, never PASS;
+//! - optional `pass_note contains {"arn": string, "message": string, "evidence": object}`: what
+//!   a PASS of that resource carries (why a path a reviewer would worry about is closed).
 //!
 //! A check runs within [`Limits`]: a wall-clock budget enforced by regorus's cooperative
 //! execution timer, and size bounds on the builtins that build a large value in one call
@@ -54,6 +56,8 @@ pub struct CheckOutput {
     /// What the check says it could not judge, sorted by (arn, reason); empty when it does
     /// not apply.
     pub unknowns: Vec<Unknown>,
+    /// What a PASS carries (its `pass_note` rule), sorted by (arn, message).
+    pub notes: Vec<Deny>,
 }
 
 /// A resource the check could not judge, and why (its `unknown` rule).
@@ -158,6 +162,7 @@ struct Slot {
     has_reason: bool,
     has_in_scope: bool,
     has_unknown: bool,
+    has_pass_note: bool,
 }
 
 /// Every check of a catalog, compiled, with `data.baseline` loaded.
@@ -272,6 +277,7 @@ impl CompiledCatalog {
                 has_reason: false,
                 has_in_scope: false,
                 has_unknown: false,
+                has_pass_note: false,
             };
             slot.engine = base.clone().and_then(|()| {
                 if let Some(cycle) = &check.reads.recursion {
@@ -292,6 +298,7 @@ impl CompiledCatalog {
                 slot.has_reason = declared(&engine, "not_applicable_reason")?;
                 slot.has_in_scope = declared(&engine, "in_scope")?;
                 slot.has_unknown = declared(&engine, "unknown")?;
+                slot.has_pass_note = declared(&engine, "pass_note")?;
                 Ok(engine)
             });
             slots.insert(check.meta.id.clone(), slot);
@@ -479,10 +486,15 @@ impl CompiledCatalog {
         }
         // The rules a check declares are partial sets (`contains`), defined (possibly empty)
         // whenever declared: their array is the query's one value.
-        let rules: Vec<&str> = [(slot.has_in_scope, "in_scope"), (true, "deny"), (slot.has_unknown, "unknown")]
-            .into_iter()
-            .filter_map(|(declared, rule)| declared.then_some(rule))
-            .collect();
+        let rules: Vec<&str> = [
+            (slot.has_in_scope, "in_scope"),
+            (true, "deny"),
+            (slot.has_unknown, "unknown"),
+            (slot.has_pass_note, "pass_note"),
+        ]
+        .into_iter()
+        .filter_map(|(declared, rule)| declared.then_some(rule))
+        .collect();
         let what = rules.join(", ");
         let query = format!("[{}]", rules.iter().map(|r| format!("{pkg}.{r}")).collect::<Vec<_>>().join(", "));
         arm(engine)?;
@@ -532,6 +544,20 @@ impl CompiledCatalog {
                         }
                     };
                     out.denies.sort_by(|a, b| (&a.arn, &a.message).cmp(&(&b.arn, &b.message)));
+                }
+                "pass_note" => {
+                    out.notes = match value {
+                        Value::Undefined => Vec::new(),
+                        Value::Set(items) => {
+                            items.iter().map(|v| to_deny(check_id, v)).collect::<Result<Vec<_>, _>>()?
+                        }
+                        other => {
+                            return Err(Stop::Failed(format!(
+                                "{check_id}: pass_note must be a set (`pass_note contains {{\"arn\": ..., \"message\": ...}}`), found {other}"
+                            )))
+                        }
+                    };
+                    out.notes.sort_by(|a, b| (&a.arn, &a.message).cmp(&(&b.arn, &b.message)));
                 }
                 _ => {
                     out.unknowns = match value {

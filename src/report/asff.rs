@@ -18,7 +18,9 @@
 //! - Times are the snapshot's `collected_at`: the same report gives the same file.
 //!
 //! Limits from the ASFF syntax: Title ≤ 256 characters, Description ≤ 1024,
-//! RelatedRequirements ≤ 32 entries; longer values are cut (never rejected by the import).
+//! RelatedRequirements ≤ 32 entries, a ProductFields value ≤ 2048; longer values are cut (never
+//! rejected by the import). A privilege-escalation finding's chain (its evidence) is also in
+//! `ProductFields["flowforge-audit/Chain"]`, one step per line, where the Description may cut it.
 
 use serde::Serialize;
 use serde_json::Value;
@@ -234,6 +236,10 @@ struct ProductFields<'a> {
     environment: &'a str,
     #[serde(rename = "flowforge-audit/FindingId")]
     finding_id: &'a str,
+    /// A privilege-escalation chain (FF-IAM-001/005/006): the whole witness, one step per
+    /// line, where the Description (1,024 characters) may cut it.
+    #[serde(rename = "flowforge-audit/Chain", skip_serializing_if = "Option::is_none")]
+    chain: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -297,6 +303,7 @@ fn finding<'a>(cx: &'a Context<'a>, r: &'a CheckResult) -> Finding<'a> {
             status: r.status.as_str(),
             environment: &report.environment,
             finding_id: &r.finding_id,
+            chain: chain_text(&r.evidence).map(|text| cut(&text, 2048)),
         },
         note: r.waiver.as_ref().map(|w| Note {
             text: cut(&format!("Waived: {}", w.reason), 512),
@@ -304,6 +311,32 @@ fn finding<'a>(cx: &'a Context<'a>, r: &'a CheckResult) -> Finding<'a> {
             updated_at: &cx.at,
         }),
     }
+}
+
+/// The chain of an escalation finding's evidence (`chain`: steps with `actor`, `action`,
+/// `resource`, `gains`), one step per line; `None` for any other evidence.
+fn chain_text(evidence: &[Value]) -> Option<String> {
+    let steps = evidence.iter().find_map(|e| e.get("chain")?.as_array())?;
+    let field = |s: &Value, k: &str| s.get(k).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let lines: Vec<String> = steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            format!(
+                "{}. {} --[{} on {}]--> {} (granted by {})",
+                i + 1,
+                field(s, "actor"),
+                field(s, "action"),
+                field(s, "resource"),
+                field(s, "gains"),
+                s.get("granted_by")
+                    .and_then(Value::as_array)
+                    .map(|g| g.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("\n"))
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ mod drift;
 mod evidence;
 mod faults;
 mod iam;
+mod iam_graph;
 mod network;
 mod org;
 mod perf;

@@ -11,6 +11,7 @@ pub mod seed;
 pub mod seed_backups;
 pub mod seed_compute;
 pub mod seed_corpus_iam;
+pub mod seed_corpus_iam_graph;
 pub mod seed_corpus_network;
 pub mod seed_org;
 pub mod seed_perimeter;

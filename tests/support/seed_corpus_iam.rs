@@ -1,7 +1,7 @@
 //! Seeds the IAM corpus cases marked `seed` (`tests/data/corpus/iam/`) into moto: one role per
 //! identity or trust case (`corpus-<NN>`), with the case's identity policies as inline
-//! policies and its permissions boundary as a customer managed policy, or with the case's
-//! trust policy; one FlowForge resource per resource-policy case (`flowforge-prod-corpus-<NN>`:
+//! policies, its `attached` policies and its permissions boundary as customer managed
+//! policies, or with the case's trust policy (identity cases' roles admit no corpus principal); one FlowForge resource per resource-policy case (`flowforge-prod-corpus-<NN>`:
 //! a bucket, secret or ECR repository with the case's policy, or a KMS key with it as key
 //! policy, used by a FlowForge bucket so FF-KMS-003 judges it). The scan test then checks each
 //! case's labelled verdict by exact check id and role or resource ARN.
@@ -43,8 +43,12 @@ pub fn seed_cases() -> Vec<(String, Value)> {
 
 /// Creates the seeded cases' roles; returns what each case expects.
 pub async fn seed_corpus_iam(c: &Clients) -> Vec<SeededCase> {
+    // The account's own root, narrowed to a principal that does not exist: no seeded role can
+    // assume another (`sts:AssumeRole` on `*` in one case must not reach another case's
+    // administrator role), and the trust is no FF-IAM-002 finding.
     let own_account = serde_json::json!({"Version": "2012-10-17", "Statement": [
-        {"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT_ID}:root")}, "Action": "sts:AssumeRole"}]});
+        {"Effect": "Allow", "Principal": {"AWS": format!("arn:aws:iam::{ACCOUNT_ID}:root")}, "Action": "sts:AssumeRole",
+         "Condition": {"ArnEquals": {"aws:PrincipalArn": format!("arn:aws:iam::{ACCOUNT_ID}:role/corpus-nobody")}}}]});
     let mut out = Vec::new();
     for (file, case) in seed_cases() {
         if case["kind"] == "resource" {
@@ -83,6 +87,23 @@ pub async fn seed_corpus_iam(c: &Clients) -> Vec<SeededCase> {
                 .send()
                 .await
                 .unwrap_or_else(|e| panic!("{file}: role policy: {e:?}"));
+        }
+        for (i, doc) in case.get("attached").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            let p = c
+                .iam
+                .create_policy()
+                .policy_name(format!("{name}-attached-{i}"))
+                .policy_document(doc.to_string())
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{file}: attached policy: {e:?}"));
+            c.iam
+                .attach_role_policy()
+                .role_name(&name)
+                .policy_arn(p.policy().and_then(|p| p.arn()).expect("policy arn"))
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{file}: attach policy: {e:?}"));
         }
         out.push(SeededCase {
             file,

@@ -8,7 +8,11 @@
 #   baseline allow entry contains (IAM wildcards compared as sets; NotAction is contained only
 #   by a baseline "*", NotResource is read as "*"). Each excess names the statement granting
 #   it. The least-privilege drift reads the same engine result, so the two cannot disagree.
-#   UNKNOWN when a policy the role uses is not in the snapshot.
+#   What the role can reach counts too: every principal the privilege-escalation graph lets it
+#   act as (assume, pass to compute, run code on) lends it its permissions, each such excess
+#   named with its chain; a role that can become administrator holds "*" through its chain.
+#   UNKNOWN when a policy the role uses is not in the snapshot, or when the role can run code
+#   on compute the snapshot cannot show (it may run as any role its service may assume).
 # custom:
 #   id: FF-IAM-003
 #   severity: high
@@ -34,7 +38,7 @@ in_scope contains role.arn if {
 
 deny contains {
 	"arn": role.arn,
-	"message": sprintf("role %s exceeds its %s baseline: %s", [role.name, key, concat("; ", [sprintf("%s on %s (granted by %s)", [e.action, concat(", ", e.resources), concat(", ", e.granted_by)]) | some e in lp.excess])]),
+	"message": sprintf("role %s exceeds its %s baseline: %s", [role.name, key, concat("; ", [excess_text(e) | some e in lp.excess])]),
 	"evidence": {"baseline_role": key, "excess": lp.excess, "scps": iam.scp_note},
 } if {
 	keys := baseline_key
@@ -43,6 +47,16 @@ deny contains {
 	key := keys[role.name]
 	lp := facts.least_privilege[role.arn]
 	count(lp.excess) > 0
+}
+
+# One excess for the message: granted by the role's own statements, or held through another
+# principal it can act as (the privilege-escalation graph's chain, `via`).
+excess_text(e) := sprintf("%s on %s (granted by %s)", [e.action, concat(", ", e.resources), concat(", ", e.granted_by)]) if {
+	not e.via
+}
+
+excess_text(e) := sprintf("%s on %s through %s (%s; granted by %s)", [e.action, concat(", ", e.resources), e.via.principal, e.via.chain, concat(", ", e.granted_by)]) if {
+	e.via
 }
 
 unknown contains {

@@ -34,3 +34,10 @@ test_pass_other_roles_out_of_scope if {
 	scope := check.in_scope with input as {"iam": {"roles": [{"arn": "arn:aws:iam::1:role/payments-admin", "name": "payments-admin"}]}} with data.baseline as testing.baseline
 	count(scope) == 0
 }
+
+test_fail_excess_through_a_reached_role if {
+	via := object.union(excess, {"granted_by": ["role/lake-writer:inline:w#0"], "via": {"principal": "arn:aws:iam::123456789012:role/lake-writer", "chain": "role/flowforge-prod-data-engineer --[sts:AssumeRole]--> role/lake-writer"}})
+	all_f := check.deny with input as run({"excess": [via], "unknown": []}) with data.baseline as testing.baseline
+	some f in all_f
+	contains(f.message, "through arn:aws:iam::123456789012:role/lake-writer (role/flowforge-prod-data-engineer --[sts:AssumeRole]--> role/lake-writer")
+}

@@ -7,8 +7,10 @@
 #   VPC CNI, image pulls), so worker pods cannot reach S3, RDS or Secrets Manager through the
 #   node's instance profile instead of their IRSA role. Judged on the role's effective
 #   permissions from the IAM evaluation engine (explicit Deny, permissions boundary and
-#   NotAction applied; conditional grants count). UNKNOWN when the engine could not see every
-#   policy of the role.
+#   NotAction applied; conditional grants count), and on the permissions of every principal the
+#   node role can act as (the privilege-escalation graph's reach: an assumable or passable
+#   role). UNKNOWN when the engine could not see every policy of the role, or when the role can
+#   run code on compute the snapshot cannot show (it may run as any role its service may assume).
 # custom:
 #   id: FF-IRSA-002
 #   severity: high
@@ -58,16 +60,34 @@ deny contains {
 	some r in input.iam.roles
 	node_role(r)
 	facts := data.flowforge.lib.iam.principals[r.arn]
-	excess := sort({sprintf("%s (%s)", [p.action, p.source.policy]) |
+	own := {sprintf("%s (%s)", [p.action, p.source.policy]) |
 		some p in facts.permissions
 		not covered(p.action, allow)
-	})
+	}
+	excess := sort(own | reached_excess(facts, allow))
 	count(excess) > 0
+}
+
+# What the node role holds through the principals it can act as (the privilege-escalation
+# graph's reach: an assumable role, a passable role, ...): pods on the nodes hold it too.
+reached_excess(facts, allow) := {sprintf("%s (%s, through %s)", [p.action, p.source.policy, r.arn]) |
+	some r in object.get(object.get(facts, "escalation", {}), "reach", [])
+	r.tier != "unknown"
+	some p in data.flowforge.lib.iam.principals[r.arn].permissions
+	not covered(p.action, allow)
 }
 
 covered(action, allow) if {
 	some pattern in allow
 	lib.pattern_covers(pattern, action)
+}
+
+unknown contains {"arn": r.arn, "reason": sprintf("the node role may act, through compute the snapshot cannot show, as a role trusting %s: %s", [x.arn, x.via])} if {
+	some r in input.iam.roles
+	node_role(r)
+	facts := data.flowforge.lib.iam.principals[r.arn]
+	some x in object.get(object.get(facts, "escalation", {}), "reach", [])
+	x.tier == "unknown"
 }
 
 unknown contains {"arn": r.arn, "reason": reason} if {

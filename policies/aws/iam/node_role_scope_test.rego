@@ -58,3 +58,26 @@ test_not_applicable_without_node_role if {
 	b := object.remove(testing.baseline, ["architecture"])
 	not check.applies with input as inp(node_grants, []) with data.baseline as b
 }
+
+other_arn := "arn:aws:iam::123456789012:role/lake-writer"
+
+# The node role can assume a role holding s3 write: the pods hold it through the node role.
+with_reach(tier) := i if {
+	base := inp(node_grants, [])
+	reach := {"escalation": {"verdict": "none", "reach": [{"arn": other_arn, "tier": tier, "via": "role/flowforge-prod-eks-node --[sts:AssumeRole]--> role/lake-writer"}]}}
+	node := object.union(base.derived.iam.principals[node_arn], reach)
+	other := {"permissions": [grant("s3:PutObject", "inline:w")], "unknown": []}
+	i := object.union(base, {"derived": {"iam": {"principals": {node_arn: node, other_arn: other}}}})
+}
+
+test_fail_through_a_reached_role if {
+	f := findings(with_reach("sure"))
+	some x in f
+	x.evidence.excess_actions == [sprintf("s3:PutObject (inline:w, through %s)", [other_arn])]
+}
+
+test_unknown_reach_through_unseen_compute if {
+	count(findings(with_reach("unknown"))) == 0
+	some u in unknowns(with_reach("unknown"))
+	contains(u.reason, "cannot show")
+}

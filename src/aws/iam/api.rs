@@ -101,6 +101,7 @@ impl IamApi {
                         .permissions_boundary()
                         .and_then(|b| b.permissions_boundary_arn())
                         .map(str::to_owned),
+                    instance_profiles: Some(r.instance_profile_list().iter().map(|p| p.arn().to_owned()).collect()),
                 });
             }
             for u in page.user_detail_list() {

@@ -49,6 +49,12 @@ super::resource!(
         pub attached_policies: Vec<AttachedPolicy>,
         #[serde(default)]
         pub permissions_boundary_arn: Option<String>,
+        /// The ARNs of the instance profiles holding the role (GetAccountAuthorizationDetails'
+        /// `InstanceProfileList`): which EC2 instances run as the role. Null when not collected
+        /// (snapshots written before it was): the privilege-escalation graph then cannot tell
+        /// which role an instance runs as and says so (UNKNOWN), never guesses.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub instance_profiles: Option<Vec<String>>,
     }
 );
 

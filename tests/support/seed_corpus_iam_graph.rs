@@ -1,0 +1,230 @@
+//! Seeds the privilege-escalation graph corpus (`tests/data/corpus/iam-graph/`, the cases
+//! marked `seed`) into moto: each case's customer managed policies, groups, roles (trust,
+//! inline and attached policies, permissions boundary, instance profile), users and EC2
+//! instances, under the case's own names (`gNN-...`), so every case lives in one account with
+//! the others. The scan test then checks each case's verdict on its principal by exact check
+//! id and ARN.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use super::seed::{Clients, ACCOUNT_ID};
+
+/// One seeded case: the file, the check that judges its principal, the labelled verdict and
+/// chain, and the principal's ARN.
+#[derive(Debug, Clone)]
+pub struct SeededGraphCase {
+    pub file: String,
+    pub check: &'static str,
+    pub verdict: String,
+    pub chain: Vec<String>,
+    pub arn: String,
+}
+
+/// The graph corpus cases marked `seed`, sorted by file name.
+pub fn seed_cases() -> Vec<(String, Value)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus/iam-graph");
+    let mut out: Vec<(String, Value)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("dir entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).expect("read case");
+            (
+                p.file_name().expect("name").to_string_lossy().into_owned(),
+                serde_json::from_str::<Value>(&text).expect("case"),
+            )
+        })
+        .filter(|(_, c)| c["seed"] == true)
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn policy_arn(name: &str) -> String {
+    format!("arn:aws:iam::{ACCOUNT_ID}:policy/{name}")
+}
+
+fn list(v: &Value) -> impl Iterator<Item = &Value> {
+    v.as_array().into_iter().flatten()
+}
+
+/// Creates every seeded case; returns what each expects.
+pub async fn seed_graph_corpus(c: &Clients) -> Vec<SeededGraphCase> {
+    let mut out = Vec::new();
+    for (file, case) in seed_cases() {
+        let fail = |what: &str, e: &dyn std::fmt::Debug| -> ! { panic!("{file}: {what}: {e:?}") };
+        for m in list(&case["managed"]) {
+            let name = m["name"].as_str().expect("name");
+            if let Err(e) =
+                c.iam.create_policy().policy_name(name).policy_document(m["document"].to_string()).send().await
+            {
+                fail("managed policy", &e);
+            }
+        }
+        let principals: Vec<&Value> = list(&case["principals"]).collect();
+        // Groups first (users join them), then roles, then users.
+        let mut order: BTreeMap<u8, Vec<&Value>> = BTreeMap::new();
+        for p in principals {
+            let rank = match p["kind"].as_str() {
+                Some("group") => 0,
+                Some("role") => 1,
+                _ => 2,
+            };
+            order.entry(rank).or_default().push(p);
+        }
+        for p in order.into_values().flatten() {
+            let name = p["name"].as_str().expect("name");
+            let boundary = match p.get("boundary") {
+                Some(b) => match c
+                    .iam
+                    .create_policy()
+                    .policy_name(format!("{name}-boundary"))
+                    .policy_document(b.to_string())
+                    .send()
+                    .await
+                {
+                    Ok(r) => r.policy().and_then(|p| p.arn()).map(str::to_owned),
+                    Err(e) => fail("boundary", &e),
+                },
+                None => None,
+            };
+            let docs: Vec<String> = list(&p["policies"]).map(Value::to_string).collect();
+            let attached: Vec<String> = list(&p["attached"]).filter_map(Value::as_str).map(policy_arn).collect();
+            match p["kind"].as_str().expect("kind") {
+                "group" => {
+                    if let Err(e) = c.iam.create_group().group_name(name).send().await {
+                        fail("group", &e);
+                    }
+                    for (i, d) in docs.iter().enumerate() {
+                        if let Err(e) = c
+                            .iam
+                            .put_group_policy()
+                            .group_name(name)
+                            .policy_name(format!("p{i}"))
+                            .policy_document(d)
+                            .send()
+                            .await
+                        {
+                            fail("group policy", &e);
+                        }
+                    }
+                    for a in &attached {
+                        if let Err(e) = c.iam.attach_group_policy().group_name(name).policy_arn(a).send().await {
+                            fail("attach group policy", &e);
+                        }
+                    }
+                }
+                "role" => {
+                    let req = c
+                        .iam
+                        .create_role()
+                        .role_name(name)
+                        .assume_role_policy_document(p["trust"].to_string())
+                        .set_permissions_boundary(boundary);
+                    if let Err(e) = req.send().await {
+                        fail("role", &e);
+                    }
+                    for (i, d) in docs.iter().enumerate() {
+                        if let Err(e) = c
+                            .iam
+                            .put_role_policy()
+                            .role_name(name)
+                            .policy_name(format!("p{i}"))
+                            .policy_document(d)
+                            .send()
+                            .await
+                        {
+                            fail("role policy", &e);
+                        }
+                    }
+                    for a in &attached {
+                        if let Err(e) = c.iam.attach_role_policy().role_name(name).policy_arn(a).send().await {
+                            fail("attach role policy", &e);
+                        }
+                    }
+                    if p["instance_profile"] == true {
+                        if let Err(e) = c.iam.create_instance_profile().instance_profile_name(name).send().await {
+                            fail("instance profile", &e);
+                        }
+                        if let Err(e) = c
+                            .iam
+                            .add_role_to_instance_profile()
+                            .instance_profile_name(name)
+                            .role_name(name)
+                            .send()
+                            .await
+                        {
+                            fail("add role to instance profile", &e);
+                        }
+                    }
+                }
+                _ => {
+                    if let Err(e) = c.iam.create_user().user_name(name).set_permissions_boundary(boundary).send().await
+                    {
+                        fail("user", &e);
+                    }
+                    for (i, d) in docs.iter().enumerate() {
+                        if let Err(e) = c
+                            .iam
+                            .put_user_policy()
+                            .user_name(name)
+                            .policy_name(format!("p{i}"))
+                            .policy_document(d)
+                            .send()
+                            .await
+                        {
+                            fail("user policy", &e);
+                        }
+                    }
+                    for a in &attached {
+                        if let Err(e) = c.iam.attach_user_policy().user_name(name).policy_arn(a).send().await {
+                            fail("attach user policy", &e);
+                        }
+                    }
+                    for g in list(&p["groups"]).filter_map(Value::as_str) {
+                        if let Err(e) = c.iam.add_user_to_group().user_name(name).group_name(g).send().await {
+                            fail("add user to group", &e);
+                        }
+                    }
+                }
+            }
+        }
+        for i in list(&case["instances"]) {
+            let profile = aws_sdk_ec2::types::IamInstanceProfileSpecification::builder()
+                .name(i["role"].as_str().expect("role"))
+                .build();
+            let run = c
+                .ec2
+                .run_instances()
+                .image_id("ami-12c6146b")
+                .instance_type(aws_sdk_ec2::types::InstanceType::T3Micro)
+                .min_count(1)
+                .max_count(1)
+                .iam_instance_profile(profile)
+                .send()
+                .await;
+            if let Err(e) = run {
+                fail("instance", &e);
+            }
+        }
+        let name = case["principal"].as_str().expect("principal");
+        let kind =
+            list(&case["principals"]).find(|p| p["name"] == name).and_then(|p| p["kind"].as_str()).expect("listed");
+        let check = match kind {
+            "role" => "FF-IAM-001",
+            "user" => "FF-IAM-005",
+            _ => "FF-IAM-006",
+        };
+        out.push(SeededGraphCase {
+            file,
+            check,
+            verdict: case["expect"]["verdict"].as_str().expect("verdict").to_owned(),
+            chain: list(&case["expect"]["chain"]).filter_map(Value::as_str).map(str::to_owned).collect(),
+            arn: format!("arn:aws:iam::{ACCOUNT_ID}:{kind}/{name}"),
+        });
+    }
+    out
+}
