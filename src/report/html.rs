@@ -97,7 +97,7 @@ fn severity_color(s: Severity) -> &'static str {
     }
 }
 
-fn short(hash: &str) -> String {
+pub(crate) fn short(hash: &str) -> String {
     hash.chars().take(12).collect()
 }
 
@@ -298,6 +298,29 @@ fn compliance_section(report: &AuditReport) -> Markup {
     }
 }
 
+/// The `<head>` every HTML page of the tool shares (the audit report, `attest`'s period
+/// report): the Content-Security-Policy (nothing from outside; a script only when `script`
+/// gives its CSP hash), the stylesheet and `extra_css` inline, the generator.
+pub(crate) fn head(title: &str, tool_version: &str, script: Option<&str>, extra_css: &str) -> Markup {
+    let scripts = match script {
+        Some(hash) => format!("script-src {hash}"),
+        None => "script-src 'none'".to_owned(),
+    };
+    let csp = format!(
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; {scripts}; base-uri 'none'; form-action 'none'"
+    );
+    html! {
+        head {
+            meta charset="utf-8";
+            meta http-equiv="Content-Security-Policy" content=(csp);
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="generator" content=(format!("flowforge-audit {tool_version}"));
+            title { (title) }
+            style { (PreEscaped(CSS)) (PreEscaped(extra_css)) }
+        }
+    }
+}
+
 fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
     let checks = checks_by_id(report);
     let count = |s: Status| report.summary.by_status.get(s.as_str()).copied().unwrap_or(0);
@@ -378,10 +401,6 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
         .map(|(label, n)| Bar { label: label.clone(), segments: vec![(*n, "#0f766e")] })
         .collect();
 
-    let csp = format!(
-        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src {}; base-uri 'none'; form-action 'none'",
-        script_hash()
-    );
     let p = &report.provenance;
     let gate = &report.gate;
     let broken: Vec<_> = report.checks.iter().filter(|c| c.error.is_some()).collect();
@@ -389,14 +408,7 @@ fn render_html(report: &AuditReport) -> Result<Markup, ReportError> {
     Ok(html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta http-equiv="Content-Security-Policy" content=(csp);
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="generator" content=(format!("flowforge-audit {}", p.tool_version));
-                title { "flowforge-audit · " (report.environment) " · " (report.account_id) }
-                style { (PreEscaped(CSS)) }
-            }
+            (head(&format!("flowforge-audit · {} · {}", report.environment, report.account_id), &p.tool_version, Some(&script_hash()), ""))
             body {
                 header.top {
                     div.wrap {
