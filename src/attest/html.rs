@@ -124,7 +124,7 @@ fn check_row(c: &CheckPeriod) -> Markup {
 pub fn render(report: &PeriodReport) -> Vec<u8> {
     let s = &report.summary;
     let count = |v: Verdict| s.checks.get(v.as_str()).copied().unwrap_or(0);
-    let passed = count(Verdict::Exceptions) == 0 && count(Verdict::NotEvidenced) == 0 && s.bundles_rejected == 0;
+    let passed = report.operated_throughout();
     let total_checks: usize = s.checks.values().sum();
     let accounts: Vec<&str> = report.accounts.iter().map(|a| a.account_id.as_str()).collect();
     let severity_of = |id: &str| report.checks.iter().find(|c| c.check_id == id).map_or("", |c| c.severity.as_str());
@@ -183,11 +183,12 @@ pub fn render(report: &PeriodReport) -> Vec<u8> {
                         @for v in [Verdict::Operating, Verdict::Exceptions, Verdict::NotEvidenced, Verdict::NotApplicable] {
                             div class=(format!("card v-{}", v.as_str())) { span.num id=(format!("count-{}", v.as_str())) { (count(v)) } span.lbl { (v.as_str().replace('_', " ")) } }
                         }
-                        div.card.st-FAIL { span.num #count-exceptions { (s.exceptions) } span.lbl { "Exceptions" } }
+                        div.card.st-FAIL { span.num #count-exceptions { (s.exceptions) } span.lbl { "Exception intervals" } }
                         div.card.st-UNKNOWN { span.num #count-gaps { (s.slots_not_evidenced) } span.lbl { "Slots not evidenced" } }
                         div.card.st-ERROR { span.num #count-rejected { (s.bundles_rejected) } span.lbl { "Bundles rejected" } }
                         div.card.total { span.num #count-scans { (s.scans) } span.lbl { "Scans" } }
                     }
+                    div.two {
                     section #gaps {
                         h2 { "Not evidenced " span.n { "(" (gaps.len()) " gaps)" } }
                         @if gaps.is_empty() {
@@ -198,11 +199,6 @@ pub fn render(report: &PeriodReport) -> Vec<u8> {
                                 tbody { @for g in &gaps { tr { td.mono { (g.account_id) } td.mono { (g.from) } td.mono { (g.to) } td { (g.slots) } } } }
                             }
                         }
-                    }
-                    section #exceptions {
-                        h2 { "Exceptions " span.n { "(" (exceptions.len()) ")" } }
-                        p.note { "An interval in which a check had a FAIL, UNKNOWN or ERROR result: from the first scan that showed it to the first that did not. It began after the previous scan." }
-                        @if exceptions.is_empty() { p.empty { "None: no scan relied on had a FAIL, UNKNOWN or ERROR." } } @else { (exceptions_table(&exceptions)) }
                     }
                     section #time-to-fix {
                         h2 { "Time to fix" }
@@ -220,6 +216,7 @@ pub fn render(report: &PeriodReport) -> Vec<u8> {
                             }
                         }
                     }
+                    }
                     section #checks {
                         h2 { "Checks " span.n { "(" (report.checks.len()) ")" } }
                         div.legend.tl-legend { span { i.O {} "operating" } span { i.X {} "exception" } span { i.G {} "not evidenced" } span { i.n {} "not applicable" } }
@@ -227,6 +224,11 @@ pub fn render(report: &PeriodReport) -> Vec<u8> {
                             thead { tr { th { "Check" } th { "Severity" } th { "Verdict" } th { "Timeline (" (p.from) " → " (p.to) ")" } th { "Slots ok / exc / none / n.a." } th { "Scans" } } }
                             tbody { @for c in &report.checks { (check_row(c)) } }
                         }
+                    }
+                    section #exceptions {
+                        h2 { "Exceptions " span.n { "(" (exceptions.len()) ")" } }
+                        p.note { "An interval in which a check had a FAIL, UNKNOWN or ERROR result: from the first scan that showed it to the first that did not. It began after the previous scan." }
+                        @if exceptions.is_empty() { p.empty { "None: no scan relied on had a FAIL, UNKNOWN or ERROR." } } @else { (exceptions_table(&exceptions)) }
                     }
                     @for f in &report.frameworks {
                         @let covered: Vec<_> = f.controls.iter().filter(|c| !c.checks.is_empty()).collect();

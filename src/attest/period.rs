@@ -438,24 +438,34 @@ fn status_rank(s: Status) -> u8 {
     }
 }
 
-/// The cadence: `--every`, else the median interval between an account's consecutive scans
-/// rounded to the hour, else a day; and where it came from.
-fn cadence(every: Option<i64>, scans: &[Scan]) -> (i64, String) {
+/// The cadence: `--every`, else the median interval between an account's consecutive
+/// collection times rounded to the hour, else a day; and where it came from. The times are
+/// those of every bundle in scope, rejected ones included (their claimed times): inferring from
+/// the valid scans alone would stretch the cadence over the very gaps rejected bundles leave.
+fn cadence(every: Option<i64>, records: &[BundleRecord]) -> (i64, String) {
     if let Some(e) = every {
         return (e, "--every".to_owned());
     }
-    let mut intervals: Vec<i64> =
-        scans.windows(2).filter(|w| w[0].account == w[1].account).map(|w| w[1].at - w[0].at).collect();
+    let mut times: BTreeMap<&str, BTreeSet<i64>> = BTreeMap::new();
+    for r in records {
+        if let (Some(a), Some(t)) = (r.account_id.as_deref(), r.collected_at.as_deref().and_then(super::bundle::parse_time)) {
+            times.entry(a).or_default().insert(t);
+        }
+    }
+    let mut intervals: Vec<i64> = times
+        .values()
+        .flat_map(|t| t.iter().zip(t.iter().skip(1)).map(|(a, b)| b - a).collect::<Vec<_>>())
+        .collect();
     match median(&mut intervals) {
         Some(m) => (
             ((m + 1800) / 3600).max(1) * 3600,
             format!(
-                "inferred: the median interval between consecutive scans ({} over {} intervals), to the hour",
+                "inferred: the median interval between consecutive bundles of an account ({} over {} intervals), to the hour; --every states it",
                 human_duration(m),
                 intervals.len()
             ),
         ),
-        None => (86_400, "default 1d: too few scans to infer a cadence".to_owned()),
+        None => (86_400, "default 1d: too few bundles to infer a cadence; --every states it".to_owned()),
     }
 }
 
@@ -947,7 +957,7 @@ pub fn build(input: &PeriodInput, mut collector: Collector, mut found: Found) ->
     let start = day_start(input.from);
     let end = day_start(input.to) + 86_400;
     let scans = count_once(&mut found.records, std::mem::take(&mut collector.scans), &collector.strings);
-    let (every, cadence_source) = cadence(input.every, &scans);
+    let (every, cadence_source) = cadence(input.every, &found.records);
     let n = usize::try_from((end - start + every - 1) / every).unwrap_or(1).max(1);
     let slots = Slots { start, end, every, n };
 

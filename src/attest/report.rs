@@ -453,6 +453,22 @@ pub struct PeriodReport {
     pub bundles: Vec<BundleRecord>,
 }
 
+impl PeriodReport {
+    /// Whether the period is attested clean: at least one valid scan, every check OPERATING
+    /// (or NOT_APPLICABLE) with one operating at least, no gap, no rejected bundle. Nothing
+    /// judged is never a pass.
+    pub fn operated_throughout(&self) -> bool {
+        let s = &self.summary;
+        let n = |v: Verdict| s.checks.get(v.as_str()).copied().unwrap_or(0);
+        s.scans > 0
+            && s.gaps == 0
+            && s.bundles_rejected == 0
+            && n(Verdict::Exceptions) == 0
+            && n(Verdict::NotEvidenced) == 0
+            && n(Verdict::Operating) > 0
+    }
+}
+
 /// `90061` → `1d 1h 1m` (whole minutes; under a minute `Ns`).
 pub fn human_duration(seconds: i64) -> String {
     let s = seconds.max(0);

@@ -154,7 +154,7 @@ pub fn attest(args: AttestArgs) -> anyhow::Result<u8> {
 
     let s = &report.summary;
     let count = |v: Verdict| s.checks.get(v.as_str()).copied().unwrap_or(0);
-    let passed = count(Verdict::Exceptions) == 0 && count(Verdict::NotEvidenced) == 0 && s.bundles_rejected == 0;
+    let passed = report.operated_throughout();
     if !args.quiet {
         outln!(
             "attest {} {} to {} (every {}): {} of {} checks operating, {} with exceptions, {} not evidenced, {} not applicable",

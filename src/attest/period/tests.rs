@@ -94,7 +94,9 @@ fn attest_with(input: &PeriodInput, scans: Vec<(String, ScanDigest)>) -> PeriodR
     let mut collector = Collector::default();
     let mut found = Found { bundles_found: scans.len(), ..Found::default() };
     for (i, (manifest, s)) in scans.into_iter().enumerate() {
-        found.records.push(record(&format!("b{i:02}/"), &manifest, s.at));
+        let mut rec = record(&format!("b{i:02}/"), &manifest, s.at);
+        rec.account_id = Some(s.account_id.clone());
+        found.records.push(rec);
         collector.add(i, s);
     }
     build(input, collector, found)
@@ -286,6 +288,24 @@ fn cadence_is_inferred_from_the_scans() {
     let r = attest(&input(1, 2, None), vec![scan(A, 1, &[("FF-X-001", "arn:r", P)])]);
     assert_eq!(r.period.every, "1d");
     assert!(r.period.cadence_source.contains("too few"));
+    // Rejected bundles count for the cadence (by their claimed times): the gaps they leave are
+    // not read as a slower schedule.
+    let mut collector = Collector::default();
+    let mut found = Found::default();
+    for day in 1..=6 {
+        let s = scan(A, day, &[("FF-X-001", "arn:r", P)]);
+        let mut rec = record(&format!("b{day}/"), &format!("m{day}"), s.at);
+        rec.account_id = Some(A.to_owned());
+        if day == 3 || day == 5 {
+            rec.use_ = Use::Rejected;
+        } else {
+            collector.add(found.records.len(), s);
+        }
+        found.records.push(rec);
+    }
+    let r = build(&input(1, 6, None), collector, found);
+    assert_eq!(r.period.every, "1d");
+    assert_eq!(r.summary.gaps, 2);
     assert_eq!(parse_every("1d"), Ok(86_400));
     assert_eq!(parse_every("30m"), Ok(1800));
     for bad in ["", "d", "0d", "1.5d", "1y", "-1d"] {
