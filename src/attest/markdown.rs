@@ -24,9 +24,11 @@ pub fn render(report: &PeriodReport) -> Vec<u8> {
     let _ = writeln!(o, "| Cadence | every {} ({} slots per account); {} |", p.every, p.slots, escape(&p.cadence_source));
     let accounts: Vec<String> = report.accounts.iter().map(|a| escape(&a.account_id)).collect();
     let _ = writeln!(o, "| Accounts | {} |", accounts.join(", "));
+    let k = &report.skipped;
+    let skipped = k.other_environment.values().sum::<usize>() + k.other_account + k.outside_period + k.period_bundles;
     let _ = writeln!(
         o,
-        "| Bundles | {} found in scope or not; {} relied on, {} rejected, {} duplicate |",
+        "| Bundles | {} found: {} relied on, {} rejected, {} duplicate; {skipped} out of scope (another environment, account or period) |",
         s.bundles_found, s.bundles_relied_on, s.bundles_rejected, s.bundles_duplicate
     );
     let signatures = if report.require_signature {

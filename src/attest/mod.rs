@@ -5,7 +5,8 @@
 //! evidence they can verify.
 //!
 //! The flow, one concern per file:
-//! - [`source`]: where bundles are (a directory here; S3 in `aws::bundle_store`, feature `aws`);
+//! - [`source`]: where bundles are (a directory); [`versions`]: a versioned S3 prefix read as
+//!   bundles with its history (the calls themselves in `aws::bundle_store`, feature `aws`);
 //! - [`bundle`]: one bundle screened by its claims, verified (the code of `verify-evidence`),
 //!   reduced to a digest of its results;
 //! - [`period`]: the slots, the gaps, the exception intervals, the time to fix;
@@ -25,6 +26,7 @@ pub mod output;
 pub mod period;
 pub mod report;
 pub mod source;
+pub mod versions;
 
 use chrono::NaiveDate;
 

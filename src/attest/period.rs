@@ -444,7 +444,7 @@ fn status_rank(s: Status) -> u8 {
 /// the valid scans alone would stretch the cadence over the very gaps rejected bundles leave.
 fn cadence(every: Option<i64>, records: &[BundleRecord]) -> (i64, String) {
     if let Some(e) = every {
-        return (e, "--every".to_owned());
+        return (e, "stated with --every".to_owned());
     }
     let mut times: BTreeMap<&str, BTreeSet<i64>> = BTreeMap::new();
     for r in records {

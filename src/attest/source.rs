@@ -1,6 +1,6 @@
 //! Where evidence bundles are read from: a local directory (here, offline) or an S3 prefix
-//! (`aws::bundle_store`, feature `aws`), behind one trait so that the period logic never knows
-//! which.
+//! with its version history (`versions`, feature `aws`), behind one trait so that the period
+//! logic never knows which.
 //!
 //! A bundle is a directory (or key prefix) holding `manifest.json`; the shallowest such
 //! directory is the bundle, and everything below it belongs to it (a bundle is

@@ -101,7 +101,7 @@ fn open_source(spec: &str, connect: &S3Connect) -> anyhow::Result<Box<dyn Bundle
                 endpoint_url: connect.endpoint_url.clone(),
                 ..crate::aws::ConnectOptions::default()
             };
-            return Ok(Box::new(crate::aws::bundle_store::S3Source::open(spec, &opts)?));
+            return Ok(Box::new(crate::attest::versions::S3Source::open(spec, &opts)?));
         }
         #[cfg(not(feature = "aws"))]
         {
@@ -207,7 +207,6 @@ pub fn verify_period(
     bundles: Option<&str>,
 ) -> anyhow::Result<u8> {
     const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
-    let source = bundles.map(|spec| open_source(spec, &S3Connect::default())).transpose()?;
     if !problems.is_empty() {
         problems.extend(attest::output::verify(&tree, manifest, None)?.problems);
         return Ok(super::evidence::tampered(dir, &problems));
@@ -219,6 +218,9 @@ pub fn verify_period(
             manifest.tool_version
         );
     }
+    // The connection of an s3:// source comes from the environment (AWS_PROFILE, AWS_REGION,
+    // AWS_ENDPOINT_URL): verify-evidence has no connection options of its own.
+    let source = bundles.map(|spec| open_source(spec, &S3Connect::default())).transpose()?;
     let check = attest::output::verify(&tree, manifest, source.as_deref())?;
     if !check.problems.is_empty() {
         return Ok(super::evidence::tampered(dir, &check.problems));

@@ -15,6 +15,9 @@
 //! reports/flowforge-audit.<ext>                              one file per format written
 //! ```
 //!
+//! A period bundle (`attest --out DIR`) has the same manifest with `period` set, and its own
+//! layout (`crate::attest::output`); [`integrity`] checks both kinds the same way.
+//!
 //! Every path is a relative path of normal components; symbolic links and special files are
 //! refused, not followed. The manifest carries no labels: reports name files by content-derived
 //! labels (`builtin:…`, `overlay:…`, a waiver file's name), so nothing in it can be edited to
