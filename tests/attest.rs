@@ -18,9 +18,10 @@ fn s(p: &Path) -> &str {
 
 /// A copy of a shipped example snapshot collected at `at`.
 fn snapshot_at(dir: &Path, example: &str, at: &str) -> PathBuf {
-    let mut v: Value =
-        serde_json::from_str(&std::fs::read_to_string(repo(&format!("examples/snapshots/prod-{example}.json"))).unwrap())
-            .unwrap();
+    let mut v: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo(&format!("examples/snapshots/prod-{example}.json"))).unwrap(),
+    )
+    .unwrap();
     v["collected_at"] = Value::from(at);
     let path = dir.join(format!("{example}-{}.json", at.replace(':', "")));
     std::fs::write(&path, serde_json::to_vec(&v).unwrap()).unwrap();
@@ -32,8 +33,12 @@ fn bundle(work: &Path, store: &Path, name: &str, example: &str, at: &str, env: &
     let snap = snapshot_at(work, example, at);
     let out = store.join(name);
     let mut cmd = bin();
-    cmd.args(["evaluate", "--env", env, "--format", "json,md", "--quiet", "--snapshot", s(&snap)])
-        .args(["--out", s(&work.join("reports").join(name)), "--evidence", s(&out)]);
+    cmd.args(["evaluate", "--env", env, "--format", "json,md", "--quiet", "--snapshot", s(&snap)]).args([
+        "--out",
+        s(&work.join("reports").join(name)),
+        "--evidence",
+        s(&out),
+    ]);
     if let Some(k) = key {
         cmd.args(["--sign-key", s(k)]);
     }
@@ -49,10 +54,14 @@ fn keygen(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
     (dir.join(format!("{name}.key")), dir.join(format!("{name}.pub")))
 }
 
+/// `attest` of the prod bundles of `store` collected from the 1st to the 6th of November.
 fn attest(store: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    attest_days(store, out, "2026-11-01", "2026-11-06", extra)
+}
+
+fn attest_days(store: &Path, out: &Path, from: &str, to: &str, extra: &[&str]) -> std::process::Output {
     bin()
-        .args(["attest", "--bundles", s(store), "--env", "prod", "--from", "2026-11-01", "--to", "2026-11-06"])
-        .args(["--out", s(out)])
+        .args(["attest", "--bundles", s(store), "--env", "prod", "--from", from, "--to", to, "--out", s(out)])
         .args(extra)
         .output()
         .unwrap()
@@ -152,7 +161,10 @@ fn a_period_with_an_exception_a_gap_a_tampered_and_a_duplicate_bundle() {
     for c in checks.iter().filter(|c| c["verdict"] == "EXCEPTIONS") {
         let e = &c["exceptions"][0];
         assert_eq!(c["exceptions"].as_array().unwrap().len(), 1, "{c}");
-        assert_eq!((e["first_seen"].as_str(), e["fixed_at"].as_str()), (Some("2026-11-02T02:00:00Z"), Some("2026-11-05T02:00:00Z")));
+        assert_eq!(
+            (e["first_seen"].as_str(), e["fixed_at"].as_str()),
+            (Some("2026-11-02T02:00:00Z"), Some("2026-11-05T02:00:00Z"))
+        );
         assert_eq!(e["previous_scan"], "2026-11-01T02:00:00Z");
         assert_eq!((e["duration"].as_str(), e["duration_seconds"].as_i64()), (Some("3d"), Some(3 * 86_400)));
         // Exceptions on the 2nd to the 4th; before and after, operating (or not applicable: the
@@ -164,7 +176,8 @@ fn a_period_with_an_exception_a_gap_a_tampered_and_a_duplicate_bundle() {
     }
     // Every other check passed on every scan, but the gap leaves them not evidenced.
     assert!(checks.iter().filter(|c| c["verdict"] != "EXCEPTIONS").all(|c| c["verdict"] == "NOT_EVIDENCED"));
-    let ttf: Vec<&Value> = r["time_to_fix"].as_array().unwrap().iter().filter(|t| t["fixed"].as_u64() > Some(0)).collect();
+    let ttf: Vec<&Value> =
+        r["time_to_fix"].as_array().unwrap().iter().filter(|t| t["fixed"].as_u64() > Some(0)).collect();
     assert!(!ttf.is_empty());
     for t in ttf {
         assert_eq!((t["median"].as_str(), t["worst"].as_str()), (Some("3d"), Some("3d")), "{t}");
@@ -176,7 +189,9 @@ fn a_period_with_an_exception_a_gap_a_tampered_and_a_duplicate_bundle() {
     let exceptions_csv = std::fs::read_to_string(out.join("reports/flowforge-attest.exceptions.csv")).unwrap();
     assert_eq!(exceptions_csv.lines().count() - 1, drifted_bad_results(&drifted), "one row per resource");
     let html = std::fs::read_to_string(out.join("reports/flowforge-attest.html")).unwrap();
-    assert!(html.contains("Content-Security-Policy") && html.contains("script-src 'none'") && !html.contains("<script"));
+    assert!(
+        html.contains("Content-Security-Policy") && html.contains("script-src 'none'") && !html.contains("<script")
+    );
 
     // The period bundle verifies, re-renders and re-attests.
     let v = bin().args(["verify-evidence", s(&out)]).output().unwrap();
@@ -239,7 +254,8 @@ fn signatures_required_or_not() {
     assert_eq!(r["summary"]["checks"]["EXCEPTIONS"], 0);
     assert_eq!(r["summary"]["checks"]["NOT_EVIDENCED"], 0);
     assert!(r["summary"]["checks"]["OPERATING"].as_u64() > Some(50));
-    let signatures: Vec<&str> = r["bundles"].as_array().unwrap().iter().map(|b| b["signature"].as_str().unwrap()).collect();
+    let signatures: Vec<&str> =
+        r["bundles"].as_array().unwrap().iter().map(|b| b["signature"].as_str().unwrap()).collect();
     assert_eq!(signatures, ["unchecked", "unchecked", "absent", "unchecked", "unchecked", "unchecked"]);
     // With the key: the other key's bundle is rejected (A002); the unsigned one is evidence.
     let o = attest(&store, &dir.path().join("b"), &["--verify-key", s(&public)]);
@@ -280,11 +296,7 @@ fn hostile_locations_are_escaped() {
     let b = bundle(&work, &store, name, "compliant", "2026-11-01T02:00:00Z", "prod", None);
     std::fs::write(b.join("reports/flowforge-audit.md"), "edited").unwrap();
     let out = dir.path().join("p");
-    let o = bin()
-        .args(["attest", "--bundles", s(&store), "--env", "prod", "--from", "2026-11-01", "--to", "2026-11-01"])
-        .args(["--out", s(&out)])
-        .output()
-        .unwrap();
+    let o = attest_days(&store, &out, "2026-11-01", "2026-11-01", &[]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(!text(&o).contains('\u{1b}'), "a raw escape reached the terminal: {}", text(&o));
     assert!(text(&o).contains("rejected: d1<script>"), "{}", text(&o));
@@ -315,25 +327,13 @@ fn bad_options_are_refused() {
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o));
         assert!(text(&o).contains(message), "{args:?}: {}", text(&o));
     }
-    let o = bin()
-        .args(["attest", "--bundles", s(&store.join("missing")), "--env", "prod", "--from", "2026-11-01"])
-        .args(["--to", "2026-11-01", "--out", s(&dir.path().join("out"))])
-        .output()
-        .unwrap();
+    let o = attest_days(&store.join("missing"), &dir.path().join("out"), "2026-11-01", "2026-11-01", &[]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     // An empty store: nothing relied on is never a clean period (exit 1, the report written).
-    let o = bin()
-        .args(["attest", "--bundles", s(store), "--env", "prod", "--from", "2026-11-01", "--to", "2026-11-01"])
-        .args(["--out", s(&dir.path().join("empty"))])
-        .output()
-        .unwrap();
+    let o = attest_days(store, &dir.path().join("empty"), "2026-11-01", "2026-11-01", &[]);
     assert_eq!(o.status.code(), Some(1), "nothing judged is never a pass: {}", text(&o));
     assert!(dir.path().join("empty/reports/flowforge-attest.html").is_file());
-    let o = bin()
-        .args(["attest", "--bundles", s(store), "--env", "prod", "--from", "2026-11-01", "--to", "2026-11-01"])
-        .args(["--account", "123456789012", "--out", s(&dir.path().join("named"))])
-        .output()
-        .unwrap();
+    let o = attest_days(store, &dir.path().join("named"), "2026-11-01", "2026-11-01", &["--account", "123456789012"]);
     assert_eq!(o.status.code(), Some(1), "a named account with no scan is a gap: {}", text(&o));
 }
 
@@ -346,18 +346,18 @@ fn an_edited_period_report_is_not_reproduced() {
     std::fs::create_dir_all(&work).unwrap();
     bundle(&work, &store, "d1", "drifted", "2026-11-01T02:00:00Z", "prod", None);
     let out = dir.path().join("p");
-    let o = bin()
-        .args(["attest", "--bundles", s(&store), "--env", "prod", "--from", "2026-11-01", "--to", "2026-11-01"])
-        .args(["--out", s(&out)])
-        .output()
-        .unwrap();
+    let o = attest_days(&store, &out, "2026-11-01", "2026-11-01", &[]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     let path = out.join("reports/flowforge-attest.json");
     let edited = std::fs::read_to_string(&path).unwrap().replace("\"EXCEPTIONS\"", "\"OPERATING\"");
     std::fs::write(&path, &edited).unwrap();
     let v = bin().args(["verify-evidence", s(&out)]).output().unwrap();
     assert_eq!(v.status.code(), Some(1));
-    assert!(text(&v).contains("TAMPERED") && text(&v).contains("flowforge-attest.json: SHA-256 differs"), "{}", text(&v));
+    assert!(
+        text(&v).contains("TAMPERED") && text(&v).contains("flowforge-attest.json: SHA-256 differs"),
+        "{}",
+        text(&v)
+    );
     let manifest_path = out.join("manifest.json");
     let mut manifest: Value = json(&manifest_path);
     manifest["files"]["reports/flowforge-attest.json"] = Value::from(sha256(edited.as_bytes()));
@@ -380,6 +380,7 @@ fn iam_policy_attest() {
     let o = bin().args(["iam-policy", "--attest"]).output().unwrap();
     assert_eq!(o.status.code(), Some(0));
     let printed: Value = serde_json::from_slice(&o.stdout).unwrap();
-    let shipped: Value = serde_json::from_str(&std::fs::read_to_string(repo("iam/attest-policy.json")).unwrap()).unwrap();
+    let shipped: Value =
+        serde_json::from_str(&std::fs::read_to_string(repo("iam/attest-policy.json")).unwrap()).unwrap();
     assert_eq!(printed, shipped);
 }

@@ -56,7 +56,8 @@ fn scan_on(moto: &Moto, work: &Path, key: &Path, day: &str, at: &str) -> (PathBu
     assert!(matches!(o.status.code(), Some(0 | 1)), "scan on {day}: {}", text(&o));
     assert!(text(&o).contains("collection time simulated"), "the simulated clock says so: {}", text(&o));
     let report: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("flowforge-audit.json")).expect("report")).expect("json");
+        serde_json::from_str(&std::fs::read_to_string(out.join("flowforge-audit.json")).expect("report"))
+            .expect("json");
     assert_eq!(report["collected_at"], at, "the scan took the simulated time");
     (evidence, report)
 }
@@ -68,7 +69,12 @@ fn bad(report: &Value) -> BTreeSet<(String, String)> {
         .expect("results")
         .iter()
         .filter(|r| ["FAIL", "UNKNOWN", "ERROR"].contains(&r["status"].as_str().unwrap_or_default()))
-        .map(|r| (r["check_id"].as_str().unwrap_or_default().to_owned(), r["resource_arn"].as_str().unwrap_or_default().to_owned()))
+        .map(|r| {
+            (
+                r["check_id"].as_str().unwrap_or_default().to_owned(),
+                r["resource_arn"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
         .collect()
 }
 
@@ -111,7 +117,10 @@ async fn evidence_bucket(c: &Clients) {
                 .rule(
                     s3t::ObjectLockRule::builder()
                         .default_retention(
-                            s3t::DefaultRetention::builder().mode(s3t::ObjectLockRetentionMode::Compliance).days(1).build(),
+                            s3t::DefaultRetention::builder()
+                                .mode(s3t::ObjectLockRetentionMode::Compliance)
+                                .days(1)
+                                .build(),
                         )
                         .build(),
                 )
@@ -199,8 +208,17 @@ async fn attest_a_week_of_signed_scans_from_object_locked_s3() {
     // After upload: the 6th's JSON report overwritten (a new version), the 7th's manifest
     // deleted (a delete marker). Object Lock keeps the first versions.
     let report6 = format!("{PREFIX}/d6/reports/flowforge-audit.json");
-    let forged = std::fs::read_to_string(b6.join("reports/flowforge-audit.json")).expect("json").replace("\"FAIL\"", "\"PASS\"");
-    clients.s3.put_object().bucket(BUCKET).key(&report6).body(ByteStream::from(forged.into_bytes())).send().await.expect("overwrite");
+    let forged =
+        std::fs::read_to_string(b6.join("reports/flowforge-audit.json")).expect("json").replace("\"FAIL\"", "\"PASS\"");
+    clients
+        .s3
+        .put_object()
+        .bucket(BUCKET)
+        .key(&report6)
+        .body(ByteStream::from(forged.into_bytes()))
+        .send()
+        .await
+        .expect("overwrite");
     let manifest7 = format!("{PREFIX}/d7/manifest.json");
     clients.s3.delete_object().bucket(BUCKET).key(&manifest7).send().await.expect("delete (a marker)");
     // Compliance mode: a locked version cannot be removed, even by the account.
@@ -212,7 +230,14 @@ async fn attest_a_week_of_signed_scans_from_object_locked_s3() {
     let (id, secret) = attester(&clients, &moto).await;
     // IAM is enforced from here: the attester reads, and cannot write or delete.
     let as_attester = Box::pin(Clients::new(&moto.endpoint, &id, &secret)).await;
-    let write = as_attester.s3.put_object().bucket(BUCKET).key(format!("{PREFIX}/d8/manifest.json")).body(ByteStream::from_static(b"{}")).send().await;
+    let write = as_attester
+        .s3
+        .put_object()
+        .bucket(BUCKET)
+        .key(format!("{PREFIX}/d8/manifest.json"))
+        .body(ByteStream::from_static(b"{}"))
+        .send()
+        .await;
     assert!(write.is_err(), "the attest policy allowed a write");
     let delete = as_attester.s3.delete_object().bucket(BUCKET).key(&report6).send().await;
     assert!(delete.is_err(), "the attest policy allowed a delete");
@@ -226,8 +251,9 @@ async fn attest_a_week_of_signed_scans_from_object_locked_s3() {
         .output()
         .expect("attest");
     assert_eq!(o.status.code(), Some(1), "exceptions and a gap: {}", text(&o));
-    let r: Value = serde_json::from_str(&std::fs::read_to_string(out.join("reports/flowforge-attest.json")).expect("report"))
-        .expect("json");
+    let r: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("reports/flowforge-attest.json")).expect("report"))
+            .expect("json");
     let manifest_hash = |b: &Path| {
         use sha2::{Digest, Sha256};
         let bytes = std::fs::read(b.join("manifest.json")).expect("manifest");
@@ -241,27 +267,48 @@ async fn attest_a_week_of_signed_scans_from_object_locked_s3() {
     assert_eq!(relied, BTreeSet::from(["d1/", "d2/", "d5/", "d6/@original", "d7/@original"]));
     for b in find(&r["bundles"], "use", "evidence") {
         assert_eq!(b["signature"], "verified", "{b}");
-        assert!(b["notes"].as_array().is_some_and(|n| n.iter().any(|n| n.as_str().unwrap_or_default().contains("after it was collected"))), "stored after the simulated day: {b}");
+        assert!(
+            b["notes"]
+                .as_array()
+                .is_some_and(|n| n.iter().any(|n| n.as_str().unwrap_or_default().contains("after it was collected"))),
+            "stored after the simulated day: {b}"
+        );
     }
-    let hashes: BTreeSet<String> = find(&r["bundles"], "use", "evidence").iter().map(|b| b["manifest_sha256"].as_str().unwrap_or_default().to_owned()).collect();
+    let hashes: BTreeSet<String> = find(&r["bundles"], "use", "evidence")
+        .iter()
+        .map(|b| b["manifest_sha256"].as_str().unwrap_or_default().to_owned())
+        .collect();
     assert_eq!(hashes, [&b1, &b2, &b5, &b6, &b7].iter().map(|b| manifest_hash(b)).collect::<BTreeSet<_>>());
     let rejected: BTreeSet<(String, String)> = find(&r["bundles"], "use", "rejected")
         .iter()
-        .map(|b| (b["location"].as_str().unwrap_or_default().to_owned(), b["code"].as_str().unwrap_or_default().to_owned()))
+        .map(|b| {
+            (b["location"].as_str().unwrap_or_default().to_owned(), b["code"].as_str().unwrap_or_default().to_owned())
+        })
         .collect();
-    assert_eq!(rejected, BTreeSet::from([("d3/".to_owned(), "A001".to_owned()), ("d6/".to_owned(), "A001".to_owned())]));
+    assert_eq!(
+        rejected,
+        BTreeSet::from([("d3/".to_owned(), "A001".to_owned()), ("d6/".to_owned(), "A001".to_owned())])
+    );
     let d3 = find(&r["bundles"], "location", "d3/")[0];
-    assert!(d3["reasons"][0].as_str().unwrap_or_default().contains("reports/flowforge-audit.md: SHA-256 differs"), "{d3}");
+    assert!(
+        d3["reasons"][0].as_str().unwrap_or_default().contains("reports/flowforge-audit.md: SHA-256 differs"),
+        "{d3}"
+    );
     // The store's history: the overwrite and the deletion.
     let events: BTreeSet<(String, String)> = r["store_events"]
         .as_array()
         .expect("events")
         .iter()
-        .map(|e| (e["object"].as_str().unwrap_or_default().to_owned(), e["event"].as_str().unwrap_or_default().to_owned()))
+        .map(|e| {
+            (e["object"].as_str().unwrap_or_default().to_owned(), e["event"].as_str().unwrap_or_default().to_owned())
+        })
         .collect();
     assert_eq!(
         events,
-        BTreeSet::from([("d6/reports/flowforge-audit.json".to_owned(), "overwritten".to_owned()), ("d7/manifest.json".to_owned(), "deleted".to_owned())])
+        BTreeSet::from([
+            ("d6/reports/flowforge-audit.json".to_owned(), "overwritten".to_owned()),
+            ("d7/manifest.json".to_owned(), "deleted".to_owned())
+        ])
     );
 
     // The gap: the 3rd (its bundle is no evidence) and the 4th (no scan).
@@ -269,7 +316,10 @@ async fn attest_a_week_of_signed_scans_from_object_locked_s3() {
     assert_eq!(account["scans"], 5);
     let gaps = account["gaps"].as_array().expect("gaps");
     assert_eq!(gaps.len(), 1, "{gaps:?}");
-    assert_eq!((gaps[0]["from"].as_str(), gaps[0]["to"].as_str(), gaps[0]["slots"].as_u64()), (Some("2026-10-03T00:00:00Z"), Some("2026-10-05T00:00:00Z"), Some(2)));
+    assert_eq!(
+        (gaps[0]["from"].as_str(), gaps[0]["to"].as_str(), gaps[0]["slots"].as_u64()),
+        (Some("2026-10-03T00:00:00Z"), Some("2026-10-05T00:00:00Z"), Some(2))
+    );
 
     // Exceptions: TLS from the 2nd to the 5th; encryption from the 5th, open at the end.
     let check = |id: &str| find(&r["checks"], "check_id", id)[0].clone();
@@ -278,7 +328,10 @@ async fn attest_a_week_of_signed_scans_from_object_locked_s3() {
     assert_eq!(tls["timeline"], "OXXXOOO");
     let e = &tls["exceptions"][0];
     assert_eq!(tls["exceptions"].as_array().map(Vec::len), Some(1));
-    assert_eq!((e["first_seen"].as_str(), e["previous_scan"].as_str(), e["fixed_at"].as_str()), (Some(at(2).as_str()), Some(at(1).as_str()), Some(at(5).as_str())));
+    assert_eq!(
+        (e["first_seen"].as_str(), e["previous_scan"].as_str(), e["fixed_at"].as_str()),
+        (Some(at(2).as_str()), Some(at(1).as_str()), Some(at(5).as_str()))
+    );
     assert_eq!((e["duration"].as_str(), e["open"].as_bool()), (Some("3d"), Some(false)));
     assert_eq!(e["resources"][0]["resource_arn"], landing.as_str());
     assert_eq!(e["resources"][0]["closed_by"], "pass");
@@ -286,7 +339,10 @@ async fn attest_a_week_of_signed_scans_from_object_locked_s3() {
     let enc = check("FF-S3-002");
     assert_eq!(enc["timeline"], "OO--XXX");
     let e = &enc["exceptions"][0];
-    assert_eq!((e["first_seen"].as_str(), e["open"].as_bool(), e["fixed_at"].is_null()), (Some(at(5).as_str()), Some(true), true));
+    assert_eq!(
+        (e["first_seen"].as_str(), e["open"].as_bool(), e["fixed_at"].is_null()),
+        (Some(at(5).as_str()), Some(true), true)
+    );
     assert_eq!(e["duration_seconds"], 2 * 86_400 + 22 * 3600, "to the end of the 7th");
     assert_eq!(e["resources"][0]["resource_arn"], bronze.as_str());
     // Every other check operated on every scan, but the gap leaves it not evidenced.
@@ -301,14 +357,19 @@ async fn attest_a_week_of_signed_scans_from_object_locked_s3() {
     // Time to fix: the TLS finding's severity has one fix of 3 days; the open one is counted apart.
     let sev = |id: &str| check(id)["severity"].as_str().unwrap_or_default().to_owned();
     let ttf = find(&r["time_to_fix"], "severity", &sev("FF-S3-001"))[0];
-    assert_eq!((ttf["fixed"].as_u64(), ttf["median"].as_str(), ttf["worst"].as_str()), (Some(1), Some("3d"), Some("3d")));
+    assert_eq!(
+        (ttf["fixed"].as_u64(), ttf["median"].as_str(), ttf["worst"].as_str()),
+        (Some(1), Some("3d"), Some("3d"))
+    );
     let ttf = find(&r["time_to_fix"], "severity", &sev("FF-S3-002"))[0];
     assert_eq!((ttf["open"].as_u64(), ttf["oldest_open_since"].as_str()), (Some(1), Some(at(5).as_str())));
     // The control view: the FSBP controls the two checks map to have the exceptions.
     let fsbp = &r["frameworks"][0];
     let mapped: BTreeSet<&str> = ["FF-S3-001", "FF-S3-002"]
         .iter()
-        .flat_map(|id| find(&r["checks"], "check_id", id)[0]["frameworks"]["aws-fsbp"].as_array().cloned().unwrap_or_default())
+        .flat_map(|id| {
+            find(&r["checks"], "check_id", id)[0]["frameworks"]["aws-fsbp"].as_array().cloned().unwrap_or_default()
+        })
         .filter_map(|v| v.as_str().map(|s| find(&fsbp["controls"], "id", s)[0]["id"].as_str().unwrap_or_default()))
         .collect();
     assert!(!mapped.is_empty(), "the S3 checks map to FSBP controls");
@@ -317,7 +378,12 @@ async fn attest_a_week_of_signed_scans_from_object_locked_s3() {
     }
 
     // The period bundle is evidence: it verifies, and attests the same again from S3.
-    let v = cli(&moto, &id, &secret).args(["verify-evidence"]).arg(&out).args(["--bundles", &format!("s3://{BUCKET}/{PREFIX}")]).output().expect("verify");
+    let v = cli(&moto, &id, &secret)
+        .args(["verify-evidence"])
+        .arg(&out)
+        .args(["--bundles", &format!("s3://{BUCKET}/{PREFIX}")])
+        .output()
+        .expect("verify");
     assert_eq!(v.status.code(), Some(0), "{}", text(&v));
     assert!(text(&v).contains("attested again from s3://"), "{}", text(&v));
 }

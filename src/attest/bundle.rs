@@ -156,7 +156,9 @@ impl DefinitionCache {
     /// when the catalog cannot be parsed (then every library counts for every check).
     fn libraries(&self, tree: &Tree, manifest: &Manifest) -> Arc<Option<BTreeMap<String, BTreeSet<String>>>> {
         let mut key = String::new();
-        for (path, hash) in manifest.files.iter().filter(|(p, _)| matches!(evidence::role(p), Some(Role::Policy { .. }))) {
+        for (path, hash) in
+            manifest.files.iter().filter(|(p, _)| matches!(evidence::role(p), Some(Role::Policy { .. })))
+        {
             key.push_str(path);
             key.push('\0');
             key.push_str(hash);
@@ -380,9 +382,11 @@ pub fn read(source: &dyn BundleSource, candidate: &Candidate, scope: &Scope, cac
             unreadable.push(format!("collected_at {:?} is not an RFC 3339 time", r.collected_at));
         }
     }
-    for (code, problems) in
-        [(Code::AttestNotIntact, &not_intact), (Code::AttestSignature, &signature_problems), (Code::AttestUnreadable, &unreadable)]
-    {
+    for (code, problems) in [
+        (Code::AttestNotIntact, &not_intact),
+        (Code::AttestSignature, &signature_problems),
+        (Code::AttestUnreadable, &unreadable),
+    ] {
         if !problems.is_empty() {
             let mut reasons = not_intact.clone();
             reasons.extend(signature_problems.iter().cloned());

@@ -128,17 +128,19 @@ pub fn render(report: &PeriodReport) -> Vec<u8> {
     let total_checks: usize = s.checks.values().sum();
     let accounts: Vec<&str> = report.accounts.iter().map(|a| a.account_id.as_str()).collect();
     let severity_of = |id: &str| report.checks.iter().find(|c| c.check_id == id).map_or("", |c| c.severity.as_str());
-    let mut exceptions: Vec<(&str, &Exception)> = report
-        .checks
-        .iter()
-        .flat_map(|c| c.exceptions.iter().map(move |e| (c.severity.as_str(), e)))
-        .collect();
-    exceptions.sort_by(|a, b| (&a.1.first_seen, &a.1.checks, &a.1.account_id).cmp(&(&b.1.first_seen, &b.1.checks, &b.1.account_id)));
+    let mut exceptions: Vec<(&str, &Exception)> =
+        report.checks.iter().flat_map(|c| c.exceptions.iter().map(move |e| (c.severity.as_str(), e))).collect();
+    exceptions.sort_by(|a, b| {
+        (&a.1.first_seen, &a.1.checks, &a.1.account_id).cmp(&(&b.1.first_seen, &b.1.checks, &b.1.account_id))
+    });
     let gaps: Vec<_> = report.accounts.iter().flat_map(|a| &a.gaps).collect();
     let not_relied: Vec<_> = report.bundles.iter().filter(|b| b.use_ != Use::Evidence).collect();
     let noted: Vec<_> = report.bundles.iter().filter(|b| !b.notes.is_empty()).collect();
     let relied: Vec<_> = report.bundles.iter().filter(|b| b.use_ == Use::Evidence).collect();
-    let title = format!("flowforge-audit attestation · {} · {} to {}", report.environment, report.period.from, report.period.to);
+    let title = format!(
+        "flowforge-audit attestation · {} · {} to {}",
+        report.environment, report.period.from, report.period.to
+    );
     let p = &report.period;
     let page = html! {
         (DOCTYPE)

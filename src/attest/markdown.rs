@@ -21,7 +21,8 @@ pub fn render(report: &PeriodReport) -> Vec<u8> {
     let _ = writeln!(o, "| | |\n| --- | --- |");
     let _ = writeln!(o, "| Environment | {} |", escape(&report.environment));
     let _ = writeln!(o, "| Period (UTC) | {} to {} ({} to {}) |", p.from, p.to, p.start, p.end);
-    let _ = writeln!(o, "| Cadence | every {} ({} slots per account); {} |", p.every, p.slots, escape(&p.cadence_source));
+    let _ =
+        writeln!(o, "| Cadence | every {} ({} slots per account); {} |", p.every, p.slots, escape(&p.cadence_source));
     let accounts: Vec<String> = report.accounts.iter().map(|a| escape(&a.account_id)).collect();
     let _ = writeln!(o, "| Accounts | {} |", accounts.join(", "));
     let k = &report.skipped;
@@ -38,7 +39,11 @@ pub fn render(report: &PeriodReport) -> Vec<u8> {
     } else {
         "checked when present"
     };
-    let _ = writeln!(o, "| Signatures | {signatures}{} |", if report.verify_keys.is_empty() { String::new() } else { format!(": key {}", report.verify_keys.join(", ")) });
+    let _ = writeln!(
+        o,
+        "| Signatures | {signatures}{} |",
+        if report.verify_keys.is_empty() { String::new() } else { format!(": key {}", report.verify_keys.join(", ")) }
+    );
     let _ = writeln!(o, "| Tool version | {} |\n", escape(&report.tool_version));
 
     let _ = writeln!(o, "## Verdict\n");
@@ -73,7 +78,9 @@ pub fn render(report: &PeriodReport) -> Vec<u8> {
     let _ = writeln!(o, "## Exceptions\n");
     let mut rows: Vec<(&str, &super::report::Exception)> =
         report.checks.iter().flat_map(|c| c.exceptions.iter().map(move |e| (c.severity.as_str(), e))).collect();
-    rows.sort_by(|a, b| (&a.1.first_seen, &a.1.checks, &a.1.account_id).cmp(&(&b.1.first_seen, &b.1.checks, &b.1.account_id)));
+    rows.sort_by(|a, b| {
+        (&a.1.first_seen, &a.1.checks, &a.1.account_id).cmp(&(&b.1.first_seen, &b.1.checks, &b.1.account_id))
+    });
     if rows.is_empty() {
         let _ = writeln!(o, "None: no scan relied on had a FAIL, UNKNOWN or ERROR result.\n");
     } else {
@@ -224,7 +231,10 @@ pub fn render(report: &PeriodReport) -> Vec<u8> {
     let not_relied: Vec<_> = report.bundles.iter().filter(|b| b.use_ != Use::Evidence).collect();
     if !not_relied.is_empty() {
         let _ = writeln!(o, "## Bundles not relied on\n");
-        let _ = writeln!(o, "| Location | Use | Code | Collected at (claimed) | Account | Why |\n| --- | --- | --- | --- | --- | --- |");
+        let _ = writeln!(
+            o,
+            "| Location | Use | Code | Collected at (claimed) | Account | Why |\n| --- | --- | --- | --- | --- | --- |"
+        );
         for b in not_relied {
             let mut why = b.reasons.clone();
             why.extend(b.notes.iter().cloned());
@@ -246,7 +256,15 @@ pub fn render(report: &PeriodReport) -> Vec<u8> {
         let _ = writeln!(o, "## Store history\n");
         let _ = writeln!(o, "| Bundle | Object | Event | At | Versions |\n| --- | --- | --- | --- | ---: |");
         for e in &report.store_events {
-            let _ = writeln!(o, "| {} | {} | {} | {} | {} |", escape(&e.location), escape(&e.object), e.event, opt(&e.at), e.versions);
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} | {} |",
+                escape(&e.location),
+                escape(&e.object),
+                e.event,
+                opt(&e.at),
+                e.versions
+            );
         }
         o.push('\n');
     }
@@ -256,7 +274,14 @@ pub fn render(report: &PeriodReport) -> Vec<u8> {
         let _ = writeln!(o, "| Location | Collected at | File time | Note |\n| --- | --- | --- | --- |");
         for b in noted {
             let notes: Vec<String> = b.notes.iter().map(|n| escape(n)).collect();
-            let _ = writeln!(o, "| {} | {} | {} | {} |", escape(&b.location), opt(&b.collected_at), opt(&b.file_time), notes.join("<br>"));
+            let _ = writeln!(
+                o,
+                "| {} | {} | {} | {} |",
+                escape(&b.location),
+                opt(&b.collected_at),
+                opt(&b.file_time),
+                notes.join("<br>")
+            );
         }
         o.push('\n');
     }

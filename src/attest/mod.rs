@@ -107,7 +107,11 @@ impl AttestOptions {
                 "--require-signature needs --verify-key (the public key the bundles must be signed with)".to_owned(),
             ));
         }
-        self.every.as_deref().map(period::parse_every).transpose().map_err(|e| AttestError::Options(format!("--every: {e}")))
+        self.every
+            .as_deref()
+            .map(period::parse_every)
+            .transpose()
+            .map_err(|e| AttestError::Options(format!("--every: {e}")))
     }
 }
 
@@ -128,7 +132,8 @@ pub fn run(source: &dyn BundleSource, opts: &AttestOptions) -> Result<PeriodRepo
     let mut found = Found { bundles_found: listing.candidates.len(), events: listing.events, ..Found::default() };
     let threads = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     for batch in listing.candidates.chunks(BATCH.max(threads * 2)) {
-        let outcomes = crate::parallel::map_on_cores(batch, threads, || (), |_, c| bundle::read(source, c, &scope, &cache));
+        let outcomes =
+            crate::parallel::map_on_cores(batch, threads, || (), |_, c| bundle::read(source, c, &scope, &cache));
         for (candidate, outcome) in batch.iter().zip(outcomes) {
             let outcome = outcome.unwrap_or_else(|| {
                 Outcome::Read(

@@ -36,6 +36,7 @@ use super::bundle::ScanDigest;
 use super::report::*;
 use crate::compliance::FrameworkDef;
 use crate::model::{AppliedWaiver, Severity, Status};
+use crate::report::html::status_rank;
 
 /// Seconds since the epoch → `2026-11-20T02:00:00Z`.
 pub fn format_time(t: i64) -> Option<String> {
@@ -374,7 +375,8 @@ fn count_once(records: &mut [BundleRecord], scans: Vec<Scan>, strings: &Interner
     for i in order {
         match seen.get(&records[i].manifest_sha256) {
             Some(&first) => {
-                let note = format!("the same bundle as {} (same manifest SHA-256): counted once", records[first].location);
+                let note =
+                    format!("the same bundle as {} (same manifest SHA-256): counted once", records[first].location);
                 records[i].use_ = Use::Duplicate;
                 records[i].notes.push(note);
                 dropped[i] = true;
@@ -410,6 +412,7 @@ fn count_once(records: &mut [BundleRecord], scans: Vec<Scan>, strings: &Interner
 fn combine(into: &mut Scan, scan: Scan) {
     let mut by_finding: HashMap<u32, Obs> = into.results.iter().map(|o| (o.finding, *o)).collect();
     for o in scan.results {
+        // The worse status is kept (the order the reports use).
         let keep = by_finding.get(&o.finding).is_none_or(|old| status_rank(o.status) > status_rank(old.status));
         if keep {
             by_finding.insert(o.finding, o);
@@ -426,18 +429,6 @@ fn combine(into: &mut Scan, scan: Scan) {
     into.records.extend(scan.records);
 }
 
-/// How a status ranks when two bundles of one scan disagree (the worse is kept).
-fn status_rank(s: Status) -> u8 {
-    match s {
-        Status::Fail => 5,
-        Status::Error => 4,
-        Status::Unknown => 3,
-        Status::Waived => 2,
-        Status::Pass => 1,
-        Status::NotApplicable => 0,
-    }
-}
-
 /// The cadence: `--every`, else the median interval between an account's consecutive
 /// collection times rounded to the hour, else a day; and where it came from. The times are
 /// those of every bundle in scope, rejected ones included (their claimed times): inferring from
@@ -448,14 +439,14 @@ fn cadence(every: Option<i64>, records: &[BundleRecord]) -> (i64, String) {
     }
     let mut times: BTreeMap<&str, BTreeSet<i64>> = BTreeMap::new();
     for r in records {
-        if let (Some(a), Some(t)) = (r.account_id.as_deref(), r.collected_at.as_deref().and_then(super::bundle::parse_time)) {
+        if let (Some(a), Some(t)) =
+            (r.account_id.as_deref(), r.collected_at.as_deref().and_then(super::bundle::parse_time))
+        {
             times.entry(a).or_default().insert(t);
         }
     }
-    let mut intervals: Vec<i64> = times
-        .values()
-        .flat_map(|t| t.iter().zip(t.iter().skip(1)).map(|(a, b)| b - a).collect::<Vec<_>>())
-        .collect();
+    let mut intervals: Vec<i64> =
+        times.values().flat_map(|t| t.iter().zip(t.iter().skip(1)).map(|(a, b)| b - a).collect::<Vec<_>>()).collect();
     match median(&mut intervals) {
         Some(m) => (
             ((m + 1800) / 3600).max(1) * 3600,
@@ -780,7 +771,11 @@ impl View<'_> {
 
     fn intervals_of(&self, cis: &[usize]) -> Vec<&FindingInterval> {
         let tally = self.tally;
-        tally.intervals.iter().filter(|iv| self.check_pos.get(&self.check_of(iv)).is_some_and(|ci| cis.contains(ci))).collect()
+        tally
+            .intervals
+            .iter()
+            .filter(|iv| self.check_pos.get(&self.check_of(iv)).is_some_and(|ci| cis.contains(ci)))
+            .collect()
     }
 
     fn checks(&self) -> Vec<CheckPeriod> {
@@ -884,9 +879,8 @@ impl View<'_> {
                     .iter()
                     .filter(|iv| self.collector.findings[iv.finding as usize].severity == *sev)
                     .collect();
-                let counted = |iv: &&&FindingInterval| {
-                    iv.closed_by.is_fix() && !iv.definition_changed && !iv.baseline_changed
-                };
+                let counted =
+                    |iv: &&&FindingInterval| iv.closed_by.is_fix() && !iv.definition_changed && !iv.baseline_changed;
                 let mut fixed: Vec<i64> =
                     mine.iter().filter(counted).map(|iv| self.end_of(iv) - self.tally.scan_times[iv.first]).collect();
                 let open: Vec<i64> =
@@ -915,7 +909,12 @@ impl View<'_> {
             .iter()
             .map(|((check, from, to), (at, accounts))| DefinitionChange {
                 check_id: self.name(*check).to_owned(),
-                accounts: accounts.iter().map(|a| self.name(*a).to_owned()).collect::<BTreeSet<_>>().into_iter().collect(),
+                accounts: accounts
+                    .iter()
+                    .map(|a| self.name(*a).to_owned())
+                    .collect::<BTreeSet<_>>()
+                    .into_iter()
+                    .collect(),
                 at: time(*at),
                 from: self.name(*from).to_owned(),
                 to: self.name(*to).to_owned(),

@@ -44,7 +44,8 @@ pub fn views(entries: Vec<Listed>) -> Listing {
         }
     }
     if outside > 0 {
-        out.refused.push(format!("{outside} object versions outside any bundle (no manifest.json above them): not read"));
+        out.refused
+            .push(format!("{outside} object versions outside any bundle (no manifest.json above them): not read"));
     }
     for (root, keys) in bundles {
         let location = if root.is_empty() { ".".to_owned() } else { root.clone() };
@@ -115,7 +116,6 @@ pub fn views(entries: Vec<Listed>) -> Listing {
     out
 }
 
-
 #[cfg(feature = "aws")]
 pub use s3::S3Source;
 
@@ -150,8 +150,10 @@ mod s3 {
         fn read_file(&self, candidate: &Candidate, rel: &str) -> Result<Option<Vec<u8>>, SourceError> {
             let Locator::Objects(objects) = &candidate.locator else { return Ok(None) };
             let Some(o) = objects.iter().find(|o| o.rel == rel) else { return Ok(None) };
-            let mut got =
-                self.store.get_all(&[(o.key.clone(), o.version_id.clone(), o.size)], limit()?).map_err(SourceError::Store)?;
+            let mut got = self
+                .store
+                .get_all(&[(o.key.clone(), o.version_id.clone(), o.size)], limit()?)
+                .map_err(SourceError::Store)?;
             Ok(got.pop())
         }
 

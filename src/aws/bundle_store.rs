@@ -216,7 +216,6 @@ mod tests {
     use super::*;
     use std::collections::BTreeSet;
 
-
     /// URLs name a bucket and a prefix, normalised to end with `/`.
     #[test]
     fn urls() {

@@ -128,7 +128,8 @@ pub fn attest(args: AttestArgs) -> anyhow::Result<u8> {
         to: args.to.trim().to_owned(),
         every: args.every.as_ref().map(|e| e.trim().to_owned()),
         accounts: {
-            let mut a: Vec<String> = args.account.iter().map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect();
+            let mut a: Vec<String> =
+                args.account.iter().map(|a| a.trim().to_owned()).filter(|a| !a.is_empty()).collect();
             a.sort();
             a.dedup();
             a
@@ -142,7 +143,10 @@ pub fn attest(args: AttestArgs) -> anyhow::Result<u8> {
     // The clock only guards the period: days not yet come would all be gaps.
     let today = chrono::Utc::now().date_naive();
     if opts.to > today {
-        bail!("--to {}: the period must end today ({today}) at the latest: the days to come would all be gaps", opts.to);
+        bail!(
+            "--to {}: the period must end today ({today}) at the latest: the days to come would all be gaps",
+            opts.to
+        );
     }
     #[cfg(feature = "aws")]
     let connect = S3Connect { profile: args.profile, region: args.region, endpoint_url: args.endpoint_url };

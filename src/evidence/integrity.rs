@@ -134,7 +134,8 @@ mod tests {
     /// damaged one or a missing one is said so; without keys it is reported unchecked.
     #[test]
     fn signatures_against_several_keys() {
-        let (a, b, c) = (SecretKey::generate().unwrap(), SecretKey::generate().unwrap(), SecretKey::generate().unwrap());
+        let (a, b, c) =
+            (SecretKey::generate().unwrap(), SecretKey::generate().unwrap(), SecretKey::generate().unwrap());
         let sig = b.sign(b"m");
         let keys = [a.public(), b.public()];
         assert_eq!(
@@ -173,23 +174,13 @@ mod tests {
             refused: Vec::new(),
         };
         let manifest = Manifest {
-            bundle_version: crate::evidence::BUNDLE_VERSION,
-            tool_version: "0".into(),
-            options: crate::evidence::RunOptions {
-                environment: "prod".into(),
-                fail_on: None,
-                require_complete_audit: None,
-                fail_on_drift: None,
-                waiver_warn_days: 14,
-                help_uri_base: None,
-            },
             files: BTreeMap::from([
                 ("inputs/snapshot.json".to_owned(), sha256_hex(b"s")),
                 ("inputs/baseline.yaml".to_owned(), sha256_hex(b"b")),
                 ("notes.txt".to_owned(), sha256_hex(b"n")),
                 ("reports/flowforge-audit.json".to_owned(), sha256_hex(b"r")),
             ]),
-            period: None,
+            ..crate::evidence::tests::sample()
         };
         let problems = check_files(&tree, &manifest, |rel| role(rel).is_some());
         assert_eq!(

@@ -434,7 +434,7 @@ mod tests {
         }
     }
 
-    fn sample() -> Manifest {
+    pub(super) fn sample() -> Manifest {
         Manifest {
             bundle_version: BUNDLE_VERSION,
             tool_version: "0.1.0".into(),

@@ -66,7 +66,8 @@ fn script_hash() -> String {
     format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(Sha256::digest(SCRIPT.as_bytes())))
 }
 
-fn status_rank(s: Status) -> u8 {
+/// How bad a status is, worst highest (the table's order; `attest` keeps the worse of two).
+pub(crate) fn status_rank(s: Status) -> u8 {
     match s {
         Status::Fail => 5,
         Status::Error => 4,

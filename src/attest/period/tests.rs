@@ -146,7 +146,11 @@ fn exception_interval_and_time_to_fix() {
 fn a_missing_day_is_not_evidenced() {
     let r = attest(
         &input(1, 4, Some(86_400)),
-        vec![scan(A, 1, &[("FF-X-001", "arn:r", P)]), scan(A, 2, &[("FF-X-001", "arn:r", P)]), scan(A, 4, &[("FF-X-001", "arn:r", P)])],
+        vec![
+            scan(A, 1, &[("FF-X-001", "arn:r", P)]),
+            scan(A, 2, &[("FF-X-001", "arn:r", P)]),
+            scan(A, 4, &[("FF-X-001", "arn:r", P)]),
+        ],
     );
     let c = check(&r, "FF-X-001");
     assert_eq!(c.verdict, Verdict::NotEvidenced);
@@ -157,7 +161,10 @@ fn a_missing_day_is_not_evidenced() {
     assert_eq!((g.from.as_str(), g.to.as_str(), g.slots), ("2026-11-03T00:00:00Z", "2026-11-04T00:00:00Z", 1));
     assert_eq!((r.summary.gaps, r.summary.slots_not_evidenced), (1, 1));
     // Every day scanned: operating.
-    let r = attest(&input(1, 2, Some(86_400)), vec![scan(A, 1, &[("FF-X-001", "arn:r", P)]), scan(A, 2, &[("FF-X-001", "arn:r", P)])]);
+    let r = attest(
+        &input(1, 2, Some(86_400)),
+        vec![scan(A, 1, &[("FF-X-001", "arn:r", P)]), scan(A, 2, &[("FF-X-001", "arn:r", P)])],
+    );
     assert_eq!(check(&r, "FF-X-001").verdict, Verdict::Operating);
 }
 
@@ -208,7 +215,10 @@ fn a_rule_change_is_not_a_fix() {
     assert_eq!((high.fixed, high.not_counted), (0, 1));
     assert_eq!(r.definition_changes.len(), 1);
     let d = &r.definition_changes[0];
-    assert_eq!((d.check_id.as_str(), d.at.as_str(), d.from.as_str(), d.to.as_str()), ("FF-X-001", "2026-11-03T02:00:00Z", "def-1", "def-2"));
+    assert_eq!(
+        (d.check_id.as_str(), d.at.as_str(), d.from.as_str(), d.to.as_str()),
+        ("FF-X-001", "2026-11-03T02:00:00Z", "def-1", "def-2")
+    );
     assert_eq!(d.accounts, [A]);
 }
 
@@ -362,7 +372,10 @@ fn controls_merge_their_checks() {
     assert_eq!(c1.checks, ["FF-X-001", "FF-Y-001"]);
     assert_eq!(c1.exceptions.len(), 1, "{:?}", c1.exceptions);
     assert_eq!(c1.exceptions[0].checks, ["FF-X-001", "FF-Y-001"]);
-    assert_eq!((c1.exceptions[0].first_seen.as_str(), c1.exceptions[0].fixed_at.as_deref()), ("2026-11-02T02:00:00Z", Some("2026-11-04T02:00:00Z")));
+    assert_eq!(
+        (c1.exceptions[0].first_seen.as_str(), c1.exceptions[0].fixed_at.as_deref()),
+        ("2026-11-02T02:00:00Z", Some("2026-11-04T02:00:00Z"))
+    );
     assert_eq!(c1.timeline, "OXXO");
     let verdict_of = |id: &str| fw.controls.iter().find(|c| c.id == id).unwrap().verdict;
     assert_eq!(verdict_of("C-9"), Verdict::NotAssessed);
@@ -380,7 +393,8 @@ fn order_does_not_matter() {
         scan(B, 3, &[("FF-X-001", "arn:r", P)]),
     ];
     let a = attest(&input(1, 3, None), scans.clone());
-    let mut reversed: Vec<(String, ScanDigest)> = scans.into_iter().enumerate().map(|(i, s)| (format!("m{i}"), s)).collect();
+    let mut reversed: Vec<(String, ScanDigest)> =
+        scans.into_iter().enumerate().map(|(i, s)| (format!("m{i}"), s)).collect();
     reversed.reverse();
     let mut b = attest_with(&input(1, 3, None), reversed);
     // Locations follow the order of arrival in these tests; everything else must match.
