@@ -84,7 +84,9 @@ fn main() {
             report["collected_at"] = serde_json::Value::from(at);
             let mut text = serde_json::to_string_pretty(&report).expect("JSON");
             text.push('\n');
-            std::fs::write(dir.join(REPORT), &text).expect("report");
+            let report_path = dir.join(REPORT);
+            std::fs::create_dir_all(report_path.parent().expect("parent")).expect("reports dir");
+            std::fs::write(report_path, &text).expect("report");
             let mut manifest = t.manifest.clone();
             manifest.files.insert(REPORT.to_owned(), sha256_hex(text.as_bytes()));
             evidence::finish(&dir, &manifest, Some(&key)).expect("manifest");

@@ -136,11 +136,14 @@ struct ResultView {
     waiver: Option<AppliedWaiver>,
 }
 
+/// Check source label → the library labels it reaches; `None` when the catalog did not parse.
+type CheckLibraries = Option<BTreeMap<String, BTreeSet<String>>>;
+
 /// The libraries each check reaches, per distinct set of policy files (a year of bundles has a
 /// handful of catalogs: each is parsed once).
 #[derive(Debug, Default)]
 pub struct DefinitionCache {
-    libs: Mutex<HashMap<String, Arc<Option<BTreeMap<String, BTreeSet<String>>>>>>,
+    libs: Mutex<HashMap<String, Arc<CheckLibraries>>>,
 }
 
 /// The path in a bundle of a catalog label (`builtin:policies/x.rego`, `overlay:x.rego`).
@@ -154,7 +157,7 @@ fn label_path(label: &str) -> Option<String> {
 impl DefinitionCache {
     /// Check source label → the library labels it reaches, for the catalog of `tree`; `None`
     /// when the catalog cannot be parsed (then every library counts for every check).
-    fn libraries(&self, tree: &Tree, manifest: &Manifest) -> Arc<Option<BTreeMap<String, BTreeSet<String>>>> {
+    fn libraries(&self, tree: &Tree, manifest: &Manifest) -> Arc<CheckLibraries> {
         let mut key = String::new();
         for (path, hash) in
             manifest.files.iter().filter(|(p, _)| matches!(evidence::role(p), Some(Role::Policy { .. })))
@@ -226,22 +229,7 @@ fn json_report_path() -> String {
 
 /// Reads and judges one candidate.
 pub fn read(source: &dyn BundleSource, candidate: &Candidate, scope: &Scope, cache: &DefinitionCache) -> Outcome {
-    let mut record = BundleRecord {
-        location: candidate.location.clone(),
-        use_: Use::Rejected,
-        manifest_sha256: String::new(),
-        signature: "absent".to_owned(),
-        signer_key_id: None,
-        collected_at: None,
-        account_id: None,
-        file_time: candidate.file_time.and_then(super::period::format_time),
-        tool_version: String::new(),
-        catalog_sha256: String::new(),
-        baseline_sha256: String::new(),
-        code: None,
-        reasons: Vec::new(),
-        notes: Vec::new(),
-    };
+    let mut record = BundleRecord::found(&candidate.location, candidate.file_time.and_then(super::period::format_time));
     let reject = |mut record: BundleRecord, code: Code, reasons: Vec<String>| {
         record.code = Some(code.as_str().to_owned());
         record.reasons = reasons;
@@ -294,7 +282,12 @@ pub fn read(source: &dyn BundleSource, candidate: &Candidate, scope: &Scope, cac
     }
 
     // Verification, on the files read once.
-    let mut tree = match source.read_tree(candidate) {
+    let mut already: Vec<(&str, &[u8])> = vec![(MANIFEST, manifest_bytes.as_slice())];
+    let report_path = json_report_path();
+    if let Some(b) = &report_bytes {
+        already.push((report_path.as_str(), b.as_slice()));
+    }
+    let mut tree = match source.read_tree(candidate, &already) {
         Ok(t) => t,
         Err(e) => return reject(record, Code::AttestUnreadable, vec![format!("cannot be read: {e}")]),
     };

@@ -64,6 +64,9 @@ pub enum AttestError {
     Options(String),
 }
 
+/// The most slots a period may have per account (a year at ten minutes is 52,560).
+pub const MAX_SLOTS: i64 = 100_000;
+
 /// Bundles read at once: enough to keep every core (and an object store's connections) busy,
 /// few enough that memory stays a few bundles' worth.
 const BATCH: usize = 16;
@@ -107,11 +110,22 @@ impl AttestOptions {
                 "--require-signature needs --verify-key (the public key the bundles must be signed with)".to_owned(),
             ));
         }
-        self.every
+        let every = self
+            .every
             .as_deref()
             .map(period::parse_every)
             .transpose()
-            .map_err(|e| AttestError::Options(format!("--every: {e}")))
+            .map_err(|e| AttestError::Options(format!("--every: {e}")))?;
+        // The slot states are a table of accounts × checks × slots: bound it.
+        let seconds = period::day_start(self.to) + 86_400 - period::day_start(self.from);
+        if let Some(e) = every.filter(|e| seconds / e > MAX_SLOTS) {
+            return Err(AttestError::Options(format!(
+                "--every {}: {} slots in the period, more than {MAX_SLOTS}; use a longer cadence or a shorter period",
+                period::every_text(e),
+                seconds / e
+            )));
+        }
+        Ok(every)
     }
 }
 
@@ -136,23 +150,11 @@ pub fn run(source: &dyn BundleSource, opts: &AttestOptions) -> Result<PeriodRepo
             crate::parallel::map_on_cores(batch, threads, || (), |_, c| bundle::read(source, c, &scope, &cache));
         for (candidate, outcome) in batch.iter().zip(outcomes) {
             let outcome = outcome.unwrap_or_else(|| {
+                let mut record = report::BundleRecord::found(&candidate.location, None);
+                record.code = Some(crate::diag::Code::AttestUnreadable.as_str().to_owned());
+                record.reasons = vec!["internal error while reading it (a bug: please report it)".to_owned()];
                 Outcome::Read(
-                    Box::new(report::BundleRecord {
-                        location: candidate.location.clone(),
-                        use_: report::Use::Rejected,
-                        manifest_sha256: String::new(),
-                        signature: "absent".to_owned(),
-                        signer_key_id: None,
-                        collected_at: None,
-                        account_id: None,
-                        file_time: None,
-                        tool_version: String::new(),
-                        catalog_sha256: String::new(),
-                        baseline_sha256: String::new(),
-                        code: Some(crate::diag::Code::AttestUnreadable.as_str().to_owned()),
-                        reasons: vec!["internal error while reading it (a bug: please report it)".to_owned()],
-                        notes: Vec::new(),
-                    }),
+                    Box::new(record),
                     None,
                 )
             });

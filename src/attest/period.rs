@@ -956,7 +956,14 @@ pub fn build(input: &PeriodInput, mut collector: Collector, mut found: Found) ->
     let start = day_start(input.from);
     let end = day_start(input.to) + 86_400;
     let scans = count_once(&mut found.records, std::mem::take(&mut collector.scans), &collector.strings);
-    let (every, cadence_source) = cadence(input.every, &found.records);
+    let (mut every, mut cadence_source) = cadence(input.every, &found.records);
+    // An inferred cadence over a very long period is coarsened to keep the slot table bounded
+    // (`--every` is refused beyond it, see `AttestOptions::validate`).
+    let floor = (end - start + super::MAX_SLOTS - 1) / super::MAX_SLOTS;
+    if every < floor {
+        every = (floor + 3599) / 3600 * 3600;
+        cadence_source.push_str(&format!("; coarsened to {} to keep at most {} slots", every_text(every), super::MAX_SLOTS));
+    }
     let n = usize::try_from((end - start + every - 1) / every).unwrap_or(1).max(1);
     let slots = Slots { start, end, every, n };
 

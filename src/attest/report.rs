@@ -351,6 +351,28 @@ pub struct BundleRecord {
     pub notes: Vec<String>,
 }
 
+impl BundleRecord {
+    /// A bundle found at `location`, not read yet: rejected until it is verified.
+    pub fn found(location: &str, file_time: Option<String>) -> BundleRecord {
+        BundleRecord {
+            location: location.to_owned(),
+            use_: Use::Rejected,
+            manifest_sha256: String::new(),
+            signature: "absent".to_owned(),
+            signer_key_id: None,
+            collected_at: None,
+            account_id: None,
+            file_time,
+            tool_version: String::new(),
+            catalog_sha256: String::new(),
+            baseline_sha256: String::new(),
+            code: None,
+            reasons: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+}
+
 /// A deletion or an overwrite the store's version history shows (S3 versioning).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct StoreEvent {

@@ -70,8 +70,10 @@ pub trait BundleSource: Sync {
     fn list(&self) -> Result<Listing, SourceError>;
     /// One file of a candidate; `None` when the candidate has no such regular file.
     fn read_file(&self, candidate: &Candidate, rel: &str) -> Result<Option<Vec<u8>>, SourceError>;
-    /// Every file of a candidate, read once (refused entries listed in the tree).
-    fn read_tree(&self, candidate: &Candidate) -> Result<Tree, SourceError>;
+    /// Every file of a candidate, read once (refused entries listed in the tree). `already`
+    /// holds files [`BundleSource::read_file`] returned for this candidate: a source where a
+    /// read is a request (S3) takes them as they are instead of asking again.
+    fn read_tree(&self, candidate: &Candidate, already: &[(&str, &[u8])]) -> Result<Tree, SourceError>;
 }
 
 /// Bundles under a local directory.
@@ -154,7 +156,8 @@ impl BundleSource for DirSource {
         crate::evidence::read_no_follow(&at).map(Some).map_err(|e| SourceError::Store(e.to_string()))
     }
 
-    fn read_tree(&self, candidate: &Candidate) -> Result<Tree, SourceError> {
+    fn read_tree(&self, candidate: &Candidate, _already: &[(&str, &[u8])]) -> Result<Tree, SourceError> {
+        // A local read is cheap: read everything again, so that the tree is one walk.
         let Locator::Dir(dir) = &candidate.locator else { return Ok(Tree::default()) };
         crate::evidence::read_tree(dir).map_err(|e| SourceError::Store(e.to_string()))
     }
@@ -196,7 +199,7 @@ mod tests {
                 .unwrap();
             assert_eq!(src.read_file(c, "reports/flowforge-audit.json").unwrap(), None, "not through a link");
         }
-        let tree = src.read_tree(&listing.candidates[1]).unwrap();
+        let tree = src.read_tree(&listing.candidates[1], &[]).unwrap();
         assert!(tree.files.contains_key("nested/manifest.json"), "a nested bundle belongs to its parent");
         assert!(DirSource::new(&root.join("prod/2026-11-01/manifest.json")).is_err());
     }

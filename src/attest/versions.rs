@@ -157,18 +157,19 @@ mod s3 {
             Ok(got.pop())
         }
 
-        fn read_tree(&self, candidate: &Candidate) -> Result<Tree, SourceError> {
+        fn read_tree(&self, candidate: &Candidate, already: &[(&str, &[u8])]) -> Result<Tree, SourceError> {
             let Locator::Objects(objects) = &candidate.locator else { return Ok(Tree::default()) };
             let mut tree = Tree::default();
             let mut wanted = Vec::new();
             let mut rels = Vec::new();
             for o in objects {
-                match check_relative_path(&o.rel) {
-                    Ok(()) => {
-                        wanted.push((o.key.clone(), o.version_id.clone(), o.size));
-                        rels.push(o.rel.clone());
-                    }
-                    Err(why) => tree.refused.push(format!("{}: {why} (refused)", o.rel)),
+                if let Err(why) = check_relative_path(&o.rel) {
+                    tree.refused.push(format!("{}: {why} (refused)", o.rel));
+                } else if let Some((_, bytes)) = already.iter().find(|(rel, _)| *rel == o.rel) {
+                    tree.files.insert(o.rel.clone(), bytes.to_vec());
+                } else {
+                    wanted.push((o.key.clone(), o.version_id.clone(), o.size));
+                    rels.push(o.rel.clone());
                 }
             }
             let bytes = self.store.get_all(&wanted, limit()?).map_err(SourceError::Store)?;

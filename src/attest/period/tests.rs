@@ -52,22 +52,12 @@ fn scan_at(account: &str, at: i64, def: &str, results: &[(&str, &str, Status)]) 
 }
 
 fn record(location: &str, manifest: &str, at: i64) -> BundleRecord {
-    BundleRecord {
-        location: location.to_owned(),
-        use_: Use::Evidence,
-        manifest_sha256: manifest.to_owned(),
-        signature: "verified".into(),
-        signer_key_id: Some("KEY".into()),
-        collected_at: format_time(at),
-        account_id: None,
-        file_time: None,
-        tool_version: "0.1.0".into(),
-        catalog_sha256: String::new(),
-        baseline_sha256: String::new(),
-        code: None,
-        reasons: Vec::new(),
-        notes: Vec::new(),
-    }
+    let mut r = BundleRecord::found(location, None);
+    r.use_ = Use::Evidence;
+    r.manifest_sha256 = manifest.to_owned();
+    r.signature = "verified".into();
+    r.collected_at = format_time(at);
+    r
 }
 
 fn input(from: u32, to: u32, every: Option<i64>) -> PeriodInput {
