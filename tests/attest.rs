@@ -312,7 +312,10 @@ fn bad_options_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let store = dir.path();
     let cases: [(&[&str], &str); 6] = [
-        (&["--from", "2025-01-01", "--to", "2025-12-31", "--every", "1m"], "525600 slots in the period, more than 100000"),
+        (
+            &["--from", "2025-01-01", "--to", "2025-12-31", "--every", "1m"],
+            "525600 slots in the period, more than 100000",
+        ),
         (&["--from", "2026-11-05", "--to", "2026-11-01"], "is before --from"),
         (&["--from", "2026-11-01", "--to", "2026-11-31"], "--to: expected a day YYYY-MM-DD"),
         (&["--from", "2026-11-01", "--to", "2026-11-02", "--every", "1y"], "--every: expected a cadence"),

@@ -153,10 +153,7 @@ pub fn run(source: &dyn BundleSource, opts: &AttestOptions) -> Result<PeriodRepo
                 let mut record = report::BundleRecord::found(&candidate.location, None);
                 record.code = Some(crate::diag::Code::AttestUnreadable.as_str().to_owned());
                 record.reasons = vec!["internal error while reading it (a bug: please report it)".to_owned()];
-                Outcome::Read(
-                    Box::new(record),
-                    None,
-                )
+                Outcome::Read(Box::new(record), None)
             });
             match outcome {
                 Outcome::Skipped(Skip::OtherEnvironment(env)) => {

@@ -962,7 +962,11 @@ pub fn build(input: &PeriodInput, mut collector: Collector, mut found: Found) ->
     let floor = (end - start + super::MAX_SLOTS - 1) / super::MAX_SLOTS;
     if every < floor {
         every = (floor + 3599) / 3600 * 3600;
-        cadence_source.push_str(&format!("; coarsened to {} to keep at most {} slots", every_text(every), super::MAX_SLOTS));
+        cadence_source.push_str(&format!(
+            "; coarsened to {} to keep at most {} slots",
+            every_text(every),
+            super::MAX_SLOTS
+        ));
     }
     let n = usize::try_from((end - start + every - 1) / every).unwrap_or(1).max(1);
     let slots = Slots { start, end, every, n };
