@@ -15,6 +15,9 @@
 //! - [`audit`]: the pipeline as a library API (options in, report out), used by every command.
 //! - [`org`]: organisation scans (every account of an AWS Organization, sharded) and their summary.
 //! - [`evidence`]: evidence bundles (layout, strict reading, manifest signatures).
+//! - [`attest`]: evidence over a period: many bundles read together into an
+//!   operating-effectiveness report (per check and framework control: operating, exceptions,
+//!   gaps, time to fix), itself written as a bundle.
 //! - [`cli`]: argument parsing and the subcommands; `parallel`: work spread over the cores.
 //! - [`diag`]: the one problem type for every input file (codes in `docs/diagnostics.md`) and the
 //!   shared positioned-YAML reader; a leaf that imports nothing of ours, so any layer can use it.
@@ -31,6 +34,7 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod attest;
 pub mod audit;
 pub mod aws;
 pub mod baseline;

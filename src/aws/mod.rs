@@ -74,6 +74,7 @@
 //! declared operations and the declared actions with the shipped policy; the emulator test
 //! compares them with the operations actually observed on the wire.
 
+pub mod bundle_store;
 #[cfg(feature = "aws")]
 mod counter;
 #[cfg(feature = "aws")]

@@ -176,9 +176,10 @@ fn each_service_calls_exactly_its_declared_operations() {
     let shared = called.remove(&None).unwrap_or_default();
     let mut session_and_org = declared(CONNECT_OPERATIONS);
     session_and_org.extend(declared(ORG_OPERATIONS));
+    session_and_org.extend(declared(bundle_store::OPERATIONS));
     assert_eq!(
         shared, session_and_org,
-        "the SDK calls of the files at the top of src/aws must be exactly aws::CONNECT_OPERATIONS and aws::ORG_OPERATIONS"
+        "the SDK calls of the files at the top of src/aws must be exactly aws::CONNECT_OPERATIONS, aws::ORG_OPERATIONS and aws::bundle_store::OPERATIONS"
     );
     for service in SERVICES {
         let calls = called.remove(&Some(service.part.to_owned())).unwrap_or_default();

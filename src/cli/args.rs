@@ -45,6 +45,10 @@ pub enum Command {
         /// (securityhub:BatchImportFindings and GetFindings: a write, never in the scanner's policy).
         #[arg(long, conflicts_with = "org")]
         security_hub: bool,
+        /// Print instead the policy of the identity that runs `attest --bundles s3://...`
+        /// (s3:ListBucketVersions, s3:GetObject, s3:GetObjectVersion on the evidence bucket).
+        #[arg(long, conflicts_with_all = ["org", "security_hub"])]
+        attest: bool,
     },
     /// Compare two snapshots (resources added/removed/changed) or two JSON reports (findings
     /// new/resolved/regressed/still failing).
@@ -54,6 +58,10 @@ pub enum Command {
     Gate(GateArgs),
     /// Check an evidence bundle's hashes and re-evaluate it: the reports must be reproduced byte for byte.
     VerifyEvidence(VerifyArgs),
+    /// Evidence over a period: verify every bundle of an environment collected between two
+    /// days and report, per check and framework control, whether it operated throughout, its
+    /// exception intervals and fix times, and the slots no valid scan evidences.
+    Attest(Box<super::attest::AttestArgs>),
     /// Signing keys: create the key pair that signs evidence bundles and release files, sign files.
     #[command(subcommand)]
     Evidence(EvidenceCommand),
@@ -343,6 +351,10 @@ pub struct VerifyArgs {
     /// `evidence keygen` or `minisign -G`).
     #[arg(long, value_name = "FILE")]
     pub verify_key: Option<PathBuf>,
+    /// For a period bundle (`attest --out`): also attest again from these bundles (a directory
+    /// or s3://BUCKET/PREFIX) with the recorded options; the reports must come out the same.
+    #[arg(long, value_name = "SOURCE")]
+    pub bundles: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -20,34 +20,11 @@ use super::args::{AuditArgs, VerifyArgs};
 use super::{EXIT_GATE_FAILED, EXIT_OK};
 use crate::audit::{self, AuditOptions, Inputs, LabelledBytes, LoadedBaseline, LoadedSnapshot};
 use crate::evidence::signing::{self, PublicKey, SecretKey};
-use crate::evidence::{self as bundle, Manifest, Role, RunOptions, MANIFEST, SIGNATURE};
-use crate::model::{sha256_hex, AuditReport};
+use crate::evidence::{self as bundle, integrity, put, Manifest, Role, RunOptions, MANIFEST, SIGNATURE};
+use crate::model::AuditReport;
 use crate::policy::Catalog;
 
 const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
-
-/// Writes `bytes` at `rel` inside the bundle (a new file, never through a link) and records its hash.
-fn put(dir: &Path, rel: &str, bytes: &[u8], files: &mut BTreeMap<String, String>) -> anyhow::Result<()> {
-    if let Err(why) = bundle::check_relative_path(rel) {
-        bail!("cannot put {rel:?} into an evidence bundle: {why}");
-    }
-    let path = dir.join(rel);
-    // Each directory inside the bundle is ours: created here, or checked to be a directory and
-    // not a link someone put in its place.
-    let mut at = dir.to_path_buf();
-    let parts: Vec<&str> = rel.split('/').collect();
-    for part in &parts[..parts.len().saturating_sub(1)] {
-        at.push(part);
-        match std::fs::symlink_metadata(&at) {
-            Ok(m) if m.is_dir() => {}
-            Ok(_) => bail!("{} is not a directory (a link?): refusing to write through it", at.display()),
-            Err(_) => std::fs::create_dir(&at).with_context(|| format!("cannot create {}", at.display()))?,
-        }
-    }
-    bundle::create_new(&path, bytes, 0o644).with_context(|| format!("cannot write {}", path.display()))?;
-    files.insert(rel.to_owned(), sha256_hex(bytes));
-    Ok(())
-}
 
 /// Writes the bundle for one evaluated run, signed when `sign_key` is given; returns the
 /// manifest path.
@@ -60,30 +37,24 @@ pub fn write_bundle(
     sign_key: Option<&Path>,
 ) -> anyhow::Result<PathBuf> {
     let key = sign_key.map(SecretKey::read).transpose()?;
-    if dir.exists() && !dir.is_dir() {
-        bail!("evidence directory {} is not a directory", dir.display());
-    }
-    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        bail!("evidence directory {} is not empty: refusing to mix two runs' evidence", dir.display());
-    }
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    bundle::start_bundle(dir)?;
     let mut files = BTreeMap::new();
     let snapshot_bytes = snapshot
         .bytes
         .as_deref()
         .with_context(|| format!("internal: the bytes of snapshot {} were not kept for the bundle", snapshot.label))?;
-    put(dir, bundle::SNAPSHOT, snapshot_bytes, &mut files)?;
-    put(dir, bundle::BASELINE, &inputs.baseline.source.bytes, &mut files)?;
+    bundle::put(dir, bundle::SNAPSHOT, snapshot_bytes, &mut files)?;
+    bundle::put(dir, bundle::BASELINE, &inputs.baseline.source.bytes, &mut files)?;
     // Reports name the waiver file and the Terraform state by their file names: the bundle
     // keeps the names.
     let name = |f: &LabelledBytes, default: &'static str| {
         Path::new(&f.label).file_name().and_then(|n| n.to_str()).unwrap_or(default).to_owned()
     };
     if let Some(w) = &inputs.waivers {
-        put(dir, &format!("{}{}", bundle::WAIVERS_DIR, name(w, "waivers.yaml")), &w.bytes, &mut files)?;
+        bundle::put(dir, &format!("{}{}", bundle::WAIVERS_DIR, name(w, "waivers.yaml")), &w.bytes, &mut files)?;
     }
     if let Some(t) = &inputs.expected_from {
-        put(dir, &format!("{}{}", bundle::EXPECTED_DIR, name(t, "expected.tfstate")), &t.bytes, &mut files)?;
+        bundle::put(dir, &format!("{}{}", bundle::EXPECTED_DIR, name(t, "expected.tfstate")), &t.bytes, &mut files)?;
     }
     if let Some(iac) = &inputs.iac {
         for (rel, bytes) in &iac.files {
@@ -91,11 +62,11 @@ pub fn write_bundle(
         }
     }
     for f in inputs.catalog.files() {
-        put(dir, &bundle::policy_path(f.origin, &f.rel_path), f.text.as_bytes(), &mut files)?;
+        bundle::put(dir, &bundle::policy_path(f.origin, &f.rel_path), f.text.as_bytes(), &mut files)?;
     }
     for &format in &opts.formats {
         let bytes = format.renderer().render(report).map_err(|e| anyhow::anyhow!("{format} report: {e}"))?;
-        put(dir, &bundle::report_path(format), &bytes, &mut files)?;
+        bundle::put(dir, &bundle::report_path(format), &bytes, &mut files)?;
     }
     // The auditors' deliverable is evidence too: each compliance CSV, verified like a report.
     for framework in &opts.compliance {
@@ -124,16 +95,9 @@ pub fn write_bundle(
             iac_dir: inputs.iac.as_ref().map(|i| i.dir.clone()),
         },
         files,
+        period: None,
     };
-    let text = manifest.to_canonical();
-    let path = dir.join(MANIFEST);
-    bundle::create_new(&path, &text, 0o644).with_context(|| format!("cannot write {}", path.display()))?;
-    if let Some(key) = key {
-        let sig = dir.join(SIGNATURE);
-        bundle::create_new(&sig, key.sign(&text).as_bytes(), 0o644)
-            .with_context(|| format!("cannot write {}", sig.display()))?;
-    }
-    Ok(path)
+    Ok(bundle::finish(dir, &manifest, key.as_ref())?)
 }
 
 /// `evidence keygen --out PREFIX`.
@@ -205,7 +169,7 @@ fn rerun_args(o: &RunOptions) -> anyhow::Result<AuditArgs> {
     Ok(parsed.audit)
 }
 
-fn tampered(dir: &Path, problems: &[String]) -> u8 {
+pub(super) fn tampered(dir: &Path, problems: &[String]) -> u8 {
     outln!("evidence {}: TAMPERED", dir.display());
     for p in problems {
         outln!("  - {p}");
@@ -227,52 +191,16 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
     let signature = tree.files.remove(SIGNATURE);
     let (manifest, manifest_problems) = Manifest::parse(&manifest_bytes)?;
     problems.extend(manifest_problems.iter().map(ToString::to_string));
-    let mut signed_by = None;
-    match (&key, &signature) {
-        (Some(key), Some(sig)) => {
-            match std::str::from_utf8(sig)
-                .map_err(|_| "not text".to_owned())
-                .and_then(|t| key.verify(&manifest_bytes, t))
-            {
-                Ok(()) => signed_by = Some(key),
-                Err(why) => problems.push(format!("{SIGNATURE}: {why}")),
-            }
-        }
-        (Some(_), None) => problems.push(format!("{SIGNATURE}: missing, and --verify-key requires a valid signature")),
-        (None, Some(_)) => outln!("note: {SIGNATURE} not checked: pass --verify-key FILE to check who signed it"),
-        (None, None) => {}
+    let signature = integrity::check_signature(&manifest_bytes, signature.as_deref(), key.as_slice());
+    problems.extend(integrity::signature_problem(&signature, key.is_some()));
+    if matches!(signature, integrity::SignatureCheck::Unchecked { .. }) {
+        outln!("note: {SIGNATURE} not checked: pass --verify-key FILE to check who signed it");
     }
-    for rel in tree.files.keys().chain(&tree.unread) {
-        if !manifest.files.contains_key(rel) {
-            problems.push(format!("{rel}: not listed in the manifest (added after the run)"));
-        } else if bundle::role(rel).is_none() {
-            problems.push(format!("{rel}: not a file flowforge-audit writes into a bundle"));
-        }
+    if manifest.period.is_some() {
+        return super::attest::verify_period(dir, tree, &manifest, &signature, problems, args.bundles.as_deref());
     }
-    for (rel, want) in &manifest.files {
-        match tree.files.get(rel) {
-            Some(bytes) if &sha256_hex(bytes) == want => {}
-            Some(_) => problems.push(format!("{rel}: SHA-256 differs from the manifest (modified)")),
-            // Reported above: a file the tool never writes into a bundle (left unread).
-            None if tree.unread.contains(rel) => {}
-            None => problems.push(format!("{rel}: missing")),
-        }
-    }
-    let roles: Vec<(Role, &String)> = tree.files.keys().filter_map(|rel| bundle::role(rel).map(|r| (r, rel))).collect();
-    for (required, what) in [(Role::Snapshot, bundle::SNAPSHOT), (Role::Baseline, bundle::BASELINE)] {
-        if !roles.iter().any(|(r, _)| *r == required) {
-            problems.push(format!("{what}: missing (every bundle holds it)"));
-        }
-    }
-    if !roles.iter().any(|(r, _)| matches!(r, Role::Report(_))) {
-        problems.push("reports/: no report to reproduce".to_owned());
-    }
-    if roles.iter().filter(|(r, _)| matches!(r, Role::Waivers(_))).count() > 1 {
-        problems.push(format!("{}: more than one waiver file", bundle::WAIVERS_DIR));
-    }
-    if roles.iter().filter(|(r, _)| matches!(r, Role::Expected(_))).count() > 1 {
-        problems.push(format!("{}: more than one Terraform state", bundle::EXPECTED_DIR));
-    }
+    problems.extend(integrity::check_files(&tree, &manifest, |rel| bundle::role(rel).is_some()));
+    problems.extend(integrity::audit_layout_problems(&tree));
     if !problems.is_empty() {
         return Ok(tampered(dir, &problems));
     }
@@ -351,9 +279,9 @@ pub fn verify(args: VerifyArgs) -> anyhow::Result<u8> {
         }
     }
     if mismatches.is_empty() {
-        let signature = match signed_by {
-            Some(key) => format!(", manifest signed by key {}", key.key_id_hex()),
-            None => String::new(),
+        let signature = match &signature {
+            integrity::SignatureCheck::Verified { key_id } => format!(", manifest signed by key {key_id}"),
+            _ => String::new(),
         };
         outln!(
             "evidence {}: VERIFIED ({} files hashed, {} reports reproduced byte for byte{signature})",

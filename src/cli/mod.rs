@@ -11,6 +11,7 @@
 #[macro_use]
 mod stdio;
 mod args;
+mod attest;
 mod baseline;
 pub mod config;
 mod diff;
@@ -155,7 +156,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Collect(a) => scan::collect(a),
         #[cfg(feature = "aws")]
         Command::Scan(a) => scan::scan(*a),
-        Command::IamPolicy { org, security_hub } => iam_policy(org, security_hub),
+        Command::IamPolicy { org, security_hub, attest } => iam_policy(org, security_hub, attest),
+        Command::Attest(a) => attest::attest(*a),
         Command::Diff(a) => diff::diff(a),
         Command::Gate(a) => gate::gate(a),
         Command::VerifyEvidence(a) => evidence::verify(a),
@@ -187,11 +189,12 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
 
 /// `iam-policy`: needs no SDK, so it is here rather than with `collect` and `scan` (which
 /// the `aws` feature gates).
-fn iam_policy(org: bool, security_hub: bool) -> anyhow::Result<u8> {
-    let policy = match (org, security_hub) {
-        (_, true) => crate::securityhub::UPLOAD_POLICY,
-        (true, false) => crate::aws::ORG_POLICY,
-        (false, false) => crate::aws::SCANNER_POLICY,
+fn iam_policy(org: bool, security_hub: bool, attest: bool) -> anyhow::Result<u8> {
+    let policy = match (org, security_hub, attest) {
+        (_, _, true) => crate::aws::bundle_store::ATTEST_POLICY,
+        (_, true, _) => crate::securityhub::UPLOAD_POLICY,
+        (true, false, _) => crate::aws::ORG_POLICY,
+        (false, false, false) => crate::aws::SCANNER_POLICY,
     };
     out!("{}", policy);
     if !policy.ends_with('\n') {

@@ -155,6 +155,43 @@ macro_rules! services {
 }
 aws::registry!(services);
 
+/// A collection time for tests that scan an emulator on simulated days (`docs/attest.md`):
+/// RFC 3339, honoured only when every call goes to a loopback endpoint (an emulator on this
+/// machine). Against AWS it is ignored with a warning, so a production scan's time is the clock.
+pub const SIMULATED_NOW: &str = "FLOWFORGE_AUDIT_SIMULATED_NOW";
+
+/// Whether `url`'s host is this machine (`127.0.0.0/8`, `::1`, `localhost`).
+fn is_loopback(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or_default(),
+        None => authority.split(':').next().unwrap_or_default(),
+    };
+    host.eq_ignore_ascii_case("localhost") || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// The snapshot's collection time: the clock, or [`SIMULATED_NOW`] against a loopback endpoint.
+fn collected_at(endpoint: Option<&str>, simulated: Option<&str>) -> String {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let Some(simulated) = simulated.map(str::trim).filter(|s| !s.is_empty()) else { return now };
+    match (endpoint.filter(|e| is_loopback(e)), chrono::DateTime::parse_from_rfc3339(simulated)) {
+        (Some(_), Ok(t)) => {
+            tracing::warn!(%simulated, "{SIMULATED_NOW}: collection time simulated (loopback emulator endpoint)");
+            t.with_timezone(&chrono::Utc).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+        }
+        (Some(_), Err(e)) => {
+            tracing::warn!(%simulated, "{SIMULATED_NOW} is not an RFC 3339 time ({e}): ignored, the clock is used");
+            now
+        }
+        (None, _) => {
+            tracing::warn!("{SIMULATED_NOW} ignored: it applies to a loopback emulator endpoint only, never to AWS");
+            now
+        }
+    }
+}
+
 /// Collects with an open session (the emulator tests and the benchmark reuse a session).
 pub async fn collect(session: &Session, opts: &CollectOptions) -> CollectOutcome {
     let tasks = tasks(session, opts);
@@ -173,7 +210,7 @@ pub async fn collect(session: &Session, opts: &CollectOptions) -> CollectOutcome
         merge(&mut snapshot, part.snapshot);
         snapshot.collection_errors.extend(part.errors);
     }
-    snapshot.collected_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    snapshot.collected_at = collected_at(session.endpoint_url(), std::env::var(SIMULATED_NOW).ok().as_deref());
     snapshot.sort();
     CollectOutcome { snapshot, calls: session.calls() }
 }
@@ -181,6 +218,21 @@ pub async fn collect(session: &Session, opts: &CollectOptions) -> CollectOutcome
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The simulated collection time applies to a loopback emulator only: against AWS (or no
+    /// endpoint) the clock is used, whatever the variable says.
+    #[test]
+    fn simulated_time_only_against_loopback() {
+        let at = Some("2026-11-02T02:00:00+00:00");
+        assert_eq!(collected_at(Some("http://127.0.0.1:5000"), at), "2026-11-02T02:00:00Z");
+        assert_eq!(collected_at(Some("http://localhost:5000/"), at), "2026-11-02T02:00:00Z");
+        assert_eq!(collected_at(Some("http://[::1]:5000"), at), "2026-11-02T02:00:00Z");
+        for endpoint in [None, Some("https://s3.eu-west-1.amazonaws.com"), Some("http://127.0.0.1.example.com:5000")] {
+            assert_ne!(collected_at(endpoint, at), "2026-11-02T02:00:00Z", "{endpoint:?}");
+        }
+        assert_ne!(collected_at(Some("http://127.0.0.1:5000"), Some("yesterday")), "yesterday");
+        assert!(collected_at(Some("http://127.0.0.1:5000"), None).ends_with('Z'));
+    }
 
     /// Merging keeps every resource of every part (nothing is dropped between services).
     #[test]

@@ -121,6 +121,9 @@ codes! {
     ConfigInvalidValue = "C004", Error, "configuration file: a value the option does not accept";
     SecurityHubFinding = "H001", Error, "Security Hub upload: a finding Security Hub rejected (FailedFindings) or that could not be sent";
     SecurityHubCall = "H002", Error, "Security Hub upload: a call that failed after its retries, or credentials of another account";
+    AttestNotIntact = "A001", Error, "attest: a bundle whose files do not match its manifest (tampered), or whose manifest is unusable";
+    AttestSignature = "A002", Error, "attest: a bundle whose signature is invalid, by an unknown key, or missing when signatures are required";
+    AttestUnreadable = "A003", Error, "attest: a bundle that cannot be read as evidence (no JSON report, report and manifest disagree, unreadable)";
 }
 
 impl fmt::Display for Code {
@@ -250,7 +253,7 @@ mod tests {
             assert!(seen.insert(s), "code {s} is used twice");
             let mut chars = s.chars();
             let letter = chars.next().unwrap_or(' ');
-            assert!("YBWPMTSEOCH".contains(letter), "{s}: unknown kind letter");
+            assert!("YBWPMTSEOCHA".contains(letter), "{s}: unknown kind letter");
             assert!(s.len() == 4 && chars.all(|c| c.is_ascii_digit()), "{s}: not <letter><3 digits>");
             assert!(!code.summary().is_empty(), "{s}: no summary");
         }

@@ -18,12 +18,16 @@
 //! reports/flowforge-audit.compliance-<framework>.csv         one per `--compliance` framework
 //! ```
 //!
+//! A period bundle (`attest --out DIR`) has the same manifest with `period` set, and its own
+//! layout (`crate::attest::output`); [`integrity`] checks both kinds the same way.
+//!
 //! Every path is a relative path of normal components; symbolic links and special files are
 //! refused, not followed. The manifest carries no labels: reports name files by content-derived
 //! labels (`builtin:…`, `overlay:…`, a waiver file's name), so nothing in it can be edited to
 //! change what a re-run means. It must be in the canonical form this module writes, so that
 //! every byte of it is either checked or reproduced.
 
+pub mod integrity;
 pub mod signing;
 
 use crate::diag::{Code, Problem};
@@ -60,10 +64,15 @@ pub enum EvidenceError {
     /// The manifest cannot be used at all (its problem names the file and the position).
     #[error("{0}")]
     Manifest(Problem),
+    #[error("cannot write {path}: {source}")]
+    Write { path: String, source: std::io::Error },
+    /// Writing a bundle was refused (a directory that is not empty, a path through a link).
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// The options that shape the reports, as resolved in the original run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RunOptions {
     pub environment: String,
@@ -105,6 +114,37 @@ pub struct Manifest {
     pub options: RunOptions,
     /// Every file of the bundle but the manifest and its signature: path → SHA-256.
     pub files: BTreeMap<String, String>,
+    /// Present only in a period bundle (`attest --out DIR`): what was attested. Absent from
+    /// every audit bundle, whose canonical form is unchanged by this field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<PeriodOptions>,
+}
+
+/// The options of an `attest` run, recorded in the manifest of the period bundle it writes.
+/// `options.environment` of such a manifest is the attested environment; its other run
+/// options do not apply (no single snapshot was evaluated).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodOptions {
+    /// First day of the period (UTC, `YYYY-MM-DD`), inclusive.
+    pub from: String,
+    /// Last day of the period (UTC, `YYYY-MM-DD`), inclusive.
+    pub to: String,
+    /// The expected cadence as given (`1d`, `12h`); absent: inferred from the bundles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub every: Option<String>,
+    /// `--account`: only these accounts (and each is expected); empty: every account found.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<String>,
+    /// The frameworks of the control view.
+    pub frameworks: Vec<String>,
+    /// Whether an unsigned bundle was an exception.
+    pub require_signature: bool,
+    /// The key ids of `--verify-key` (sorted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub verify_keys: Vec<String>,
+    /// Where the bundles were read (`--bundles`), as given.
+    pub source: String,
 }
 
 impl Manifest {
@@ -298,6 +338,10 @@ pub fn read_tree(dir: &Path) -> Result<Tree, EvidenceError> {
     Ok(tree)
 }
 
+fn write_err(path: &Path, source: std::io::Error) -> EvidenceError {
+    EvidenceError::Write { path: path.display().to_string(), source }
+}
+
 fn io(path: &Path, source: std::io::Error) -> EvidenceError {
     EvidenceError::Io { path: path.display().to_string(), source }
 }
@@ -368,6 +412,67 @@ impl Walk {
     }
 }
 
+/// Makes `dir` the home of a new bundle: created if missing, refused when it exists and is not
+/// an empty directory (two runs' evidence never mix).
+pub fn start_bundle(dir: &Path) -> Result<(), EvidenceError> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(EvidenceError::Refused(format!("evidence directory {} is not a directory", dir.display())));
+    }
+    if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
+        return Err(EvidenceError::Refused(format!(
+            "evidence directory {} is not empty: refusing to mix two runs' evidence",
+            dir.display()
+        )));
+    }
+    std::fs::create_dir_all(dir).map_err(|source| write_err(dir, source))
+}
+
+/// Writes `bytes` at `rel` inside the bundle `dir` (a new file, never through a link) and
+/// records its hash in `files`.
+pub fn put(dir: &Path, rel: &str, bytes: &[u8], files: &mut BTreeMap<String, String>) -> Result<(), EvidenceError> {
+    if let Err(why) = check_relative_path(rel) {
+        return Err(EvidenceError::Refused(format!("cannot put {rel:?} into an evidence bundle: {why}")));
+    }
+    // Each directory inside the bundle is ours: created here, or checked to be a directory and
+    // not a link someone put in its place.
+    let mut at = dir.to_path_buf();
+    let parts: Vec<&str> = rel.split('/').collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(EvidenceError::Refused(format!(
+                    "{} is not a directory (a link?): refusing to write through it",
+                    at.display()
+                )))
+            }
+            Err(_) => std::fs::create_dir(&at).map_err(|source| write_err(&at, source))?,
+        }
+    }
+    let path = dir.join(rel);
+    create_new(&path, bytes, 0o644).map_err(|source| write_err(&path, source))?;
+    files.insert(rel.to_owned(), crate::model::sha256_hex(bytes));
+    Ok(())
+}
+
+/// Writes the manifest of the bundle `dir` and, with `key`, its signature; returns the
+/// manifest's path.
+pub fn finish(
+    dir: &Path,
+    manifest: &Manifest,
+    key: Option<&signing::SecretKey>,
+) -> Result<std::path::PathBuf, EvidenceError> {
+    let text = manifest.to_canonical();
+    let path = dir.join(MANIFEST);
+    create_new(&path, &text, 0o644).map_err(|source| write_err(&path, source))?;
+    if let Some(key) = key {
+        let sig = dir.join(SIGNATURE);
+        create_new(&sig, key.sign(&text).as_bytes(), 0o644).map_err(|source| write_err(&sig, source))?;
+    }
+    Ok(path)
+}
+
 /// Creates `path` with `mode` from the start (a secret key is never readable by others, not
 /// even for a moment); never replaces an existing file and never writes through a symbolic
 /// link, dangling or not (`O_CREAT | O_EXCL`).
@@ -422,7 +527,7 @@ mod tests {
         }
     }
 
-    fn sample() -> Manifest {
+    pub(super) fn sample() -> Manifest {
         Manifest {
             bundle_version: BUNDLE_VERSION,
             tool_version: "0.1.0".into(),
@@ -441,6 +546,7 @@ mod tests {
                 iac_dir: None,
             },
             files: BTreeMap::from([("inputs/snapshot.json".to_owned(), "ab".repeat(32))]),
+            period: None,
         }
     }
 
@@ -506,6 +612,7 @@ mod tests {
                 iac_dir: None,
             },
             files: BTreeMap::from([("../x".to_owned(), "00".to_owned())]),
+            period: None,
         };
         let bytes = m.to_canonical();
         let (back, problems) = Manifest::parse(&bytes).unwrap();

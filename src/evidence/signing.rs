@@ -173,6 +173,14 @@ impl PublicKey {
     }
 }
 
+/// The key id a minisign signature file names (as minisign prints it), without checking the
+/// signature: what a report can say about an unchecked signature.
+pub fn signature_key_id(signature_text: &str) -> Result<String, String> {
+    let lines = payload_lines("signature", signature_text).map_err(|e| e.to_string())?;
+    let sig = decode("signature", lines.get(1), "the signature", SIGNATURE_LEN).map_err(|e| e.to_string())?;
+    Ok(key_id_hex(&id_of(&sig[2..])))
+}
+
 impl SecretKey {
     /// A new random key pair.
     pub fn generate() -> Result<SecretKey, SigningError> {
@@ -316,6 +324,8 @@ mod tests {
         assert!(key.public().verify(b"manifest!", &sig).unwrap_err().contains("does not match"));
         let other = SecretKey::generate().unwrap();
         assert!(other.public().verify(b"manifest", &sig).unwrap_err().contains("signed by key"));
+        assert_eq!(signature_key_id(&sig).unwrap(), key.public().key_id_hex());
+        assert!(signature_key_id("untrusted comment: x\nAAAA\n").is_err());
         // An edited trusted comment breaks the global signature.
         let forged = sig.replace("trusted comment: flowforge", "trusted comment: forged");
         assert!(key.public().verify(b"manifest", &forged).is_err());

@@ -46,7 +46,8 @@ impl Renderer for HtmlRenderer {
     }
 }
 
-fn status_rank(s: Status) -> u8 {
+/// How bad a status is, worst highest (the table's order; `attest` keeps the worse of two).
+pub(crate) fn status_rank(s: Status) -> u8 {
     match s {
         Status::Fail => 5,
         Status::Error => 4,
@@ -77,7 +78,7 @@ fn severity_color(s: Severity) -> &'static str {
     }
 }
 
-fn short(hash: &str) -> String {
+pub(crate) fn short(hash: &str) -> String {
     hash.chars().take(12).collect()
 }
 

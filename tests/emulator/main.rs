@@ -11,6 +11,7 @@ mod support;
 mod harness;
 
 mod action;
+mod attest;
 mod backups;
 mod collect;
 mod compute;
