@@ -21,8 +21,8 @@ pub const MAX_TREND: usize = 20;
 /// Why the history could not be read or appended to.
 #[derive(Debug, thiserror::Error)]
 pub enum HistoryError {
-    #[error("--history {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    #[error("--history {path}: {}", crate::fsio::Cause(error))]
+    Io { path: String, error: std::io::Error },
     #[error("--history {path}:{line}: not a history entry ({message}); fix or remove the line")]
     Invalid { path: String, line: usize, message: String },
 }
@@ -50,7 +50,7 @@ pub fn load(dir: &Path) -> Result<Vec<HistoryEntry>, HistoryError> {
     let text = match crate::fsio::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(source) => return Err(HistoryError::Io { path: shown, source }),
+        Err(source) => return Err(HistoryError::Io { path: shown, error: source }),
     };
     let mut out = Vec::new();
     for (i, line) in crate::diag::strip_bom(&text).lines().enumerate() {
@@ -72,7 +72,7 @@ pub fn load(dir: &Path) -> Result<Vec<HistoryEntry>, HistoryError> {
 /// Returns the history file's path.
 pub fn record(report: &mut AuditReport, dir: &Path) -> Result<PathBuf, HistoryError> {
     let path = dir.join(HISTORY_FILE);
-    let io = |source| HistoryError::Io { path: path.display().to_string(), source };
+    let io = |source| HistoryError::Io { path: path.display().to_string(), error: source };
     let mut earlier = load(dir)?;
     earlier.retain(|e| e.environment == report.environment && e.account_id == report.account_id);
     let current = entry(report);

@@ -41,10 +41,10 @@ fn put(dir: &Path, rel: &str, bytes: &[u8], files: &mut BTreeMap<String, String>
         match std::fs::symlink_metadata(&at) {
             Ok(m) if m.is_dir() => {}
             Ok(_) => bail!("{} is not a directory (a link?): refusing to write through it", at.display()),
-            Err(_) => std::fs::create_dir(&at).with_context(|| format!("cannot create {}", at.display()))?,
+            Err(_) => std::fs::create_dir(&at).map_err(super::io_failure("cannot create", &at))?,
         }
     }
-    bundle::create_new(&path, bytes, 0o644).with_context(|| format!("cannot write {}", path.display()))?;
+    bundle::create_new(&path, bytes, 0o644).map_err(super::io_failure("cannot write", &path))?;
     files.insert(rel.to_owned(), sha256_hex(bytes));
     Ok(())
 }
@@ -57,16 +57,15 @@ pub fn write_bundle(
     snapshot: &LoadedSnapshot,
     opts: &AuditOptions,
     report: &AuditReport,
-    sign_key: Option<&Path>,
+    key: Option<&SecretKey>,
 ) -> anyhow::Result<PathBuf> {
-    let key = sign_key.map(SecretKey::read).transpose()?;
     if dir.exists() && !dir.is_dir() {
         bail!("evidence directory {} is not a directory", dir.display());
     }
     if dir.exists() && std::fs::read_dir(dir).map(|mut d| d.next().is_some()).unwrap_or(true) {
         bail!("evidence directory {} is not empty: refusing to mix two runs' evidence", dir.display());
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(super::io_failure("cannot create the evidence directory", dir))?;
     let mut files = BTreeMap::new();
     let snapshot_bytes = snapshot
         .bytes
@@ -127,11 +126,10 @@ pub fn write_bundle(
     };
     let text = manifest.to_canonical();
     let path = dir.join(MANIFEST);
-    bundle::create_new(&path, &text, 0o644).with_context(|| format!("cannot write {}", path.display()))?;
+    bundle::create_new(&path, &text, 0o644).map_err(super::io_failure("cannot write", &path))?;
     if let Some(key) = key {
         let sig = dir.join(SIGNATURE);
-        bundle::create_new(&sig, key.sign(&text).as_bytes(), 0o644)
-            .with_context(|| format!("cannot write {}", sig.display()))?;
+        bundle::create_new(&sig, key.sign(&text).as_bytes(), 0o644).map_err(super::io_failure("cannot write", &sig))?;
     }
     Ok(path)
 }
@@ -150,13 +148,13 @@ pub fn keygen(prefix: &Path) -> anyhow::Result<u8> {
 pub fn sign_files(key: &Path, files: &[PathBuf]) -> anyhow::Result<u8> {
     let key = SecretKey::read(key)?;
     for file in files {
-        let bytes = crate::fsio::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let bytes = crate::fsio::read(file).map_err(super::io_failure("cannot read", file))?;
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let text = key.sign_with_comment(&bytes, &format!("file:{name} flowforge-audit {TOOL_VERSION}"));
         let mut sig = file.as_os_str().to_owned();
         sig.push(".minisig");
         let sig = PathBuf::from(sig);
-        bundle::create_new(&sig, text.as_bytes(), 0o644).with_context(|| format!("cannot write {}", sig.display()))?;
+        bundle::create_new(&sig, text.as_bytes(), 0o644).map_err(super::io_failure("cannot write", &sig))?;
         outln!(
             "signed: {} (key {})",
             crate::report::text::terminal(&sig.display().to_string()),

@@ -88,6 +88,28 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// `cannot <action> <path>: <cause>; <what to do>`: an I/O failure on a file the CLI itself
+/// creates or reads, its cause said once (through [`crate::fsio::Cause`], never also as a
+/// source of the error, which `{:#}` would print again).
+fn io_failure<'a>(action: &'a str, path: &'a std::path::Path) -> impl FnOnce(std::io::Error) -> anyhow::Error + 'a {
+    move |e| anyhow::anyhow!("{action} {}: {}", path.display(), crate::fsio::Cause(&e))
+}
+
+/// `cannot write <what> <path>: <cause>` for a file written through
+/// [`crate::report::write_atomically`], whose own error names the path already.
+#[cfg(feature = "aws")]
+fn write_failure<'a>(
+    what: &'a str,
+    path: &'a std::path::Path,
+) -> impl FnOnce(crate::report::ReportError) -> anyhow::Error + 'a {
+    move |e| match e {
+        crate::report::ReportError::Io { error, .. } => {
+            anyhow::anyhow!("cannot write {what} {}: {}", path.display(), crate::fsio::Cause(&error))
+        }
+        other => anyhow::anyhow!("cannot write {what} {}: {other}", path.display()),
+    }
+}
+
 /// Whether the command was asked to be quiet (`-q`): then only errors reach stderr.
 fn quiet(command: &Command) -> bool {
     match command {

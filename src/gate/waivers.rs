@@ -58,8 +58,8 @@ pub struct DriftSelector {
 /// Why a waiver file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum WaiverError {
-    #[error("cannot read waiver file {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    #[error("cannot read the waiver file {path}: {}", crate::fsio::Cause(error))]
+    Read { path: String, error: std::io::Error },
     /// Every problem of the file, in file order.
     #[error("{}", diag::render("the waiver file", problems))]
     Invalid { problems: Vec<Problem> },
@@ -88,7 +88,7 @@ const KEYS: &[&str] = &[
 /// Loads and validates a waiver file.
 pub fn load(path: &Path) -> Result<Vec<Waiver>, WaiverError> {
     let text = crate::fsio::read_to_string(path)
-        .map_err(|source| WaiverError::Read { path: path.display().to_string(), source })?;
+        .map_err(|source| WaiverError::Read { path: path.display().to_string(), error: source })?;
     parse(&path.display().to_string(), &text)
 }
 

@@ -466,7 +466,7 @@ fn collect_builtin(dir: &Dir<'static>, out: &mut Vec<RawFile>) {
 fn read_dir_files(root: &Path) -> Result<Vec<RawFile>, CatalogError> {
     let mut out = Vec::new();
     let mut stack: Vec<PathBuf> = vec![root.to_path_buf()];
-    let io = |path: &Path, source: std::io::Error| CatalogError::Io { path: path.display().to_string(), source };
+    let io = |path: &Path, source: std::io::Error| CatalogError::Io { path: path.display().to_string(), error: source };
     while let Some(dir) = stack.pop() {
         let entries = std::fs::read_dir(&dir).map_err(|e| io(&dir, e))?;
         for entry in entries {
