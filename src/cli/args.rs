@@ -162,8 +162,9 @@ pub struct AuditArgs {
     /// MANUAL) and checks. cis-aws-foundations, aws-fsbp, nist-800-53-r5, or all
     #[arg(long, value_delimiter = ',', value_name = "FRAMEWORK", env = "FLOWFORGE_AUDIT_COMPLIANCE")]
     pub compliance: Vec<String>,
-    /// Append this run's summary to DIR/history.jsonl (JSON Lines) and show the trend of the
-    /// last runs in the HTML report and the change since the previous run in the Markdown report
+    /// Append this run's summary to DIR/history.jsonl (JSON Lines; keep DIR between runs) and
+    /// show the trend, one point per snapshot in collection order, in the HTML report and the
+    /// change since the previous snapshot in the Markdown report
     #[arg(long, value_name = "DIR", env = "FLOWFORGE_AUDIT_HISTORY")]
     pub history: Option<PathBuf>,
     /// Where the SARIF rules' helpUri links point: an http(s) URL under which the repository's
