@@ -18,7 +18,7 @@ print(f"snapshot: {n} resources, {len(open(sys.argv[1]).read())/1e6:.1f} MB")
 PY
 # Three runs each: the first run after a pause pays for fresh memory (on this VM freed memory
 # goes back to the host within seconds, and touching it again costs ~1 s of system time for
-# ~800 MB); the figure reported in the README is the median.
+# ~800 MB); the figure reported in docs/development.md is the median.
 for formats in json all; do
   echo "== evaluate --format $formats"
   for run in 1 2 3; do

@@ -18,7 +18,7 @@ use std::io::{self, Read};
 use std::path::Path;
 
 /// The largest input read by default: 1 GiB, twice the largest snapshot benchmarked (500 MB,
-/// see the README's benchmark table). Larger inputs need `FLOWFORGE_AUDIT_MAX_INPUT_BYTES`.
+/// see the benchmark table of docs/development.md). Larger inputs need `FLOWFORGE_AUDIT_MAX_INPUT_BYTES`.
 pub const DEFAULT_MAX_INPUT_BYTES: u64 = 1 << 30;
 
 /// The environment variable that overrides [`DEFAULT_MAX_INPUT_BYTES`]: a number of bytes,

@@ -967,3 +967,40 @@ fn check_selection_and_the_complete_audit_gate() {
         assert!(text(&o).contains(needle), "{needle}: {}", text(&o));
     }
 }
+
+/// Issue 25 friction 9: `man` printed the top-level page only (2.6 KB), referring to
+/// `flowforge-audit-evaluate(1)` and others that nothing produced. `man --out DIR` writes one
+/// page per command, each with EXIT STATUS; `man COMMAND` prints the same page; `policy list
+/// --format json` lists the same checks as the table.
+#[test]
+fn man_pages_per_command_and_policy_list_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["man", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let mut pages: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    pages.sort();
+    for page in
+        ["flowforge-audit.1", "flowforge-audit-evaluate.1", "flowforge-audit-gate.1", "flowforge-audit-policy-list.1"]
+    {
+        assert!(pages.iter().any(|p| p == page), "{page} not in {pages:?}");
+    }
+    for page in &pages {
+        let roff = std::fs::read_to_string(dir.path().join(page)).unwrap();
+        assert!(roff.contains(".SH \"EXIT STATUS\""), "{page}");
+    }
+    let gate = run(&["man", "gate"]);
+    assert_eq!(gate.stdout, std::fs::read(dir.path().join("flowforge-audit-gate.1")).unwrap());
+    let o = run(&["man", "no-such-command"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+
+    let json = run(&["policy", "list", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(0), "{}", text(&json));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let ids: Vec<&str> = v["checks"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let table = run(&["policy", "list"]);
+    let table = String::from_utf8_lossy(&table.stdout).into_owned();
+    let listed: Vec<&str> = table.lines().skip(1).filter_map(|l| l.split_whitespace().next()).collect();
+    assert_eq!(ids, listed);
+    assert!(v["checks"].as_array().unwrap().iter().all(|c| c["service"].is_string() && c["severity"].is_string()));
+}

@@ -1,5 +1,5 @@
 //! The command line's conventions, applied to the whole clap tree in one place so that no
-//! option can miss them (README, "Configuration"):
+//! option can miss them (docs/guide.md, "Configuration"):
 //!
 //! - every option `--long-name` also reads the environment variable
 //!   `FLOWFORGE_AUDIT_LONG_NAME` (clap's `env`);

@@ -1,7 +1,7 @@
 //! Command-line interface: clap definitions, one file per subcommand, and the mapping of
 //! outcomes to the documented exit codes.
 //!
-//! Exit codes (README, "Exit codes"): 0 the gate passed (or the command succeeded),
+//! Exit codes (docs/guide.md, "Exit codes and errors"): 0 the gate passed (or the command succeeded),
 //! 1 the gate failed (or `policy test` / `diff --exit-on-change` found something),
 //! 2 usage, input or tool error. Nothing here panics on bad input: every error reaches
 //! [`run`] as an `anyhow::Error` with the file and position in its message, and no output
@@ -17,6 +17,7 @@ mod diff;
 mod evaluate;
 mod evidence;
 mod gate;
+pub mod man;
 mod merge;
 mod org;
 mod policy;
@@ -178,12 +179,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             out!("{}", String::from_utf8_lossy(&buf));
             Ok(EXIT_OK)
         }
-        Command::Man => {
-            let mut buf = Vec::new();
-            clap_mangen::Man::new(config::command(&Default::default(), false)).render(&mut buf)?;
-            out!("{}", String::from_utf8_lossy(&buf));
-            Ok(EXIT_OK)
-        }
+        Command::Man { out, command } => man::man(out.as_deref(), &command),
     }
 }
 

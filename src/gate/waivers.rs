@@ -1,6 +1,6 @@
 //! Waivers: accepted risks, each with an owner, a reason and an expiry date.
 //!
-//! A waiver file (YAML, documented in README "Waivers") lists waivers by check id and a
+//! A waiver file (YAML, documented in docs/guide.md "Waivers") lists waivers by check id and a
 //! resource selector (an ARN glob and/or tags), optionally limited to environments. A matching
 //! waiver turns a FAIL into WAIVED and travels with the result into every report. Expiry is
 //! judged against the snapshot's `collected_at` date (not the clock), so re-evaluating a saved

@@ -24,6 +24,7 @@ use crate::model::AuditReport;
 
 pub mod asff;
 pub mod aws_types;
+pub mod catalog;
 mod common;
 pub mod csv;
 #[cfg(test)]
