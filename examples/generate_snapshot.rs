@@ -2,6 +2,7 @@
 //!
 //! `cargo run --example generate_snapshot -- compliant > examples/snapshots/prod-compliant.json`
 //! `cargo run --example generate_snapshot -- drifted   > examples/snapshots/prod-drifted.json`
+//! `cargo run --example generate_snapshot -- env uat   > examples/snapshots/uat.json` (also `dev`, `qa`)
 //! `cargo run --release --example generate_snapshot -- scale 100000 > /tmp/big.json`
 //! `cargo run --release --example generate_snapshot -- scale 10000 10 > /tmp/ff.json` (10% of
 //! the tenants' resources are FlowForge's, their buckets encrypted with a FlowForge key: the
@@ -1361,17 +1362,84 @@ fn backups_drifted(s: &mut Snapshot) {
     }
 }
 
+/// The account of each example environment: FlowForge environments live in separate accounts
+/// of one organisation (docs/org.md).
+fn account_of(env: &str) -> Option<&'static str> {
+    match env {
+        "dev" => Some("111122223333"),
+        "qa" => Some("222233334444"),
+        "uat" => Some("333344445555"),
+        "prod" => Some(ACCOUNT),
+        _ => None,
+    }
+}
+
+/// `text` with every word `prod` (not part of a longer word: `flowforge-prod-vpc`,
+/// `flowforge/prod/database`, `app.prod.flowforge.example.com`, the `flowforge:env` tag) made
+/// `env`, and the prod account made `account`.
+fn retarget(text: &str, env: &str, account: &str) -> String {
+    let text = text.replace(ACCOUNT, account);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(i) = rest.find("prod") {
+        let before = rest[..i].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric());
+        let after = rest[i + 4..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+        out.push_str(&rest[..i]);
+        out.push_str(if before || after { "prod" } else { env });
+        rest = &rest[i + 4..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn retarget_value(v: &mut serde_json::Value, env: &str, account: &str) {
+    match v {
+        serde_json::Value::String(s) => *s = retarget(s, env, account),
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|i| retarget_value(i, env, account)),
+        serde_json::Value::Object(map) => {
+            let old = std::mem::take(map);
+            for (k, mut item) in old {
+                retarget_value(&mut item, env, account);
+                map.insert(retarget(&k, env, account), item);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The compliant account as another environment (`dev`, `qa`, `uat`) in its own account, the
+/// way a promotion pipeline deploys it: the same architecture under that environment's names
+/// and tags, with the single-AZ database every environment but prod accepts (the baseline's
+/// `rds_multi_az` is a prod requirement), so a promotion to prod shows what the baseline lets
+/// differ.
+fn environment(env: &str) -> Snapshot {
+    let account = account_of(env).unwrap_or_else(|| {
+        eprintln!("unknown environment {env:?}: dev, qa, uat or prod");
+        std::process::exit(2);
+    });
+    let mut s = compliant();
+    if env != ENV {
+        for db in &mut s.rds.db_instances {
+            db.multi_az = Some(false);
+        }
+    }
+    let mut value = serde_json::to_value(&s).expect("a snapshot serialises");
+    retarget_value(&mut value, env, account);
+    serde_json::from_value(value).unwrap_or_else(|e| panic!("the {env} snapshot no longer parses: {e}"))
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let snapshot = match args.first().map(String::as_str) {
         Some("compliant") => compliant(),
         Some("drifted") => drifted(),
+        Some("env") => environment(args.get(1).map(String::as_str).unwrap_or_default()),
         Some("scale") => scale(
             args.get(1).and_then(|n| n.parse().ok()).unwrap_or(100_000),
             args.get(2).and_then(|n| n.parse().ok()).unwrap_or(0),
         ),
         _ => {
-            eprintln!("usage: generate_snapshot compliant | drifted | scale N [FLOWFORGE_PERCENT]");
+            eprintln!("usage: generate_snapshot compliant | drifted | env dev|qa|uat | scale N [FLOWFORGE_PERCENT]");
             std::process::exit(2);
         }
     };

@@ -6,8 +6,9 @@
 #            minisign signature when `minisign` and the repository's release.pub are there),
 #            put it on the PATH
 #   scan     run `flowforge-audit scan` with the action's inputs; the reports, the SARIF and the
-#            evidence bundle are written whatever the gate says; exit 1 (gate failed) is
-#            recorded for `gate`, exit 2 (error) stops here
+#            evidence bundle are written whatever the gate says, and the run is added to the
+#            trend in `history` (which action.yml restores from and saves to the cache);
+#            exit 1 (gate failed) is recorded for `gate`, exit 2 (error) stops here
 #   gate     fail when the gate failed (and `fail-on-gate` is true)
 #
 # Where it downloads from is the repository in Cargo.toml (the action's own checkout has it:
@@ -80,6 +81,7 @@ scan() {
   [ -n "${INPUT_WAIVERS:-}" ] && [ -f "$INPUT_WAIVERS" ] && args+=(--waivers "$INPUT_WAIVERS")
   [ -n "${INPUT_TFSTATE:-}" ] && args+=(--tfstate "$INPUT_TFSTATE")
   [ -n "${INPUT_IAC_DIR:-}" ] && args+=(--iac-dir "$INPUT_IAC_DIR")
+  [ -n "${INPUT_HISTORY:-}" ] && args+=(--history "$INPUT_HISTORY")
   local key_file=""
   if [ -n "${INPUT_SIGN_KEY:-}" ]; then
     key_file="$temp/flowforge-audit-evidence.key"
@@ -104,6 +106,9 @@ scan() {
   echo "exit-code=$code" >> "$out_file"
   echo "reports=$out/reports" >> "$out_file"
   echo "evidence=$out/evidence" >> "$out_file"
+  if [ -n "${INPUT_HISTORY:-}" ]; then
+    echo "history=$INPUT_HISTORY" >> "$out_file"
+  fi
   if [ -f "$out/reports/flowforge-audit.sarif" ]; then
     echo "sarif=$out/reports/flowforge-audit.sarif" >> "$out_file"
   fi

@@ -15,7 +15,7 @@ starts moto through this file (tests/support/moto.rs, scripts/moto-lib.sh).
 
 moto is one Python process that every request of a test or an organisation scan waits on;
 with these, the 20-account organisation benchmark costs it 5.0 s of CPU instead of 8.0 s, and
-no connection is reset (README, "Performance"). Arguments are moto_server's
+no connection is reset (docs/development.md, "Performance"). Arguments are moto_server's
 (`-H 127.0.0.1 -p PORT`).
 
 Usage: python scripts/moto_server.py -H 127.0.0.1 -p PORT

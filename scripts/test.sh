@@ -1,24 +1,39 @@
 #!/usr/bin/env bash
-#! Runs every test of flowforge-audit on a fresh machine: installs what the tests need (the
-#! moto AWS emulator in a local virtualenv, headless Chromium for the HTML report test), then
-#! `cargo test` — unit tests, the Rego policy tests, CLI tests on the shipped examples, and
-#! the emulator-backed integration tests. Tests that need moto or Chromium fail (never skip)
-#! when they are missing. Then the offline build (`--no-default-features`: no AWS SDK) is
-#! built and tested too, and for both builds `cargo test` must reuse `cargo build`'s
-#! dependencies (scripts/check-build-reuse.sh).
+#! Runs every test of flowforge-audit: installs, inside this checkout only, the moto AWS
+#! emulator (a local virtualenv, .venv-moto), then `cargo test` — unit tests, the Rego policy
+#! tests, CLI tests on the shipped examples, and the emulator-backed integration tests. Headless
+#! Chromium (the HTML report test) is a prerequisite, never installed here: without it the
+#! script stops before building and says how to get one (docs/development.md). Tests that need
+#! moto or Chromium fail (never skip) when they are missing. Then the offline build
+#! (`--no-default-features`: no AWS SDK) is built and tested too, and for both builds
+#! `cargo test` must reuse `cargo build`'s dependencies (scripts/check-build-reuse.sh).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-scripts/setup-moto.sh
-
-if ! command -v chromium >/dev/null 2>&1; then
-  if [[ $(id -u) -eq 0 ]]; then
-    echo "installing Debian's chromium for the HTML report test"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null
-  else
-    echo "warning: chromium is missing and this is not root: run 'sudo apt-get install -y chromium' or the HTML browser test fails" >&2
-  fi
+# Headless Chromium for the HTML report test: CHROMIUM, else the first browser on the PATH.
+if [[ -z ${CHROMIUM:-} ]]; then
+  for name in chromium chromium-browser google-chrome-stable google-chrome chrome-headless-shell; do
+    if found=$(command -v "$name"); then
+      CHROMIUM=$found
+      break
+    fi
+  done
 fi
+if [[ -z ${CHROMIUM:-} || ! -x $CHROMIUM ]]; then
+  cat >&2 <<'EOF'
+error: headless Chromium (for the HTML report test) was not found: set CHROMIUM=/path/to/chrome,
+or put chromium on the PATH. This script installs nothing system-wide; either
+  - the distribution's package, as the machine's administrator: sudo apt-get install chromium
+  - or a copy for this user only, no root:
+      npx @puppeteer/browsers install chrome-headless-shell@stable
+    then: CHROMIUM=<the path it printed> scripts/test.sh
+(docs/development.md, "Prerequisites and the test command")
+EOF
+  exit 2
+fi
+export CHROMIUM
+
+scripts/setup-moto.sh
 
 # The README's two commands share one build: `cargo test` compiles no dependency again.
 scripts/check-build-reuse.sh

@@ -28,13 +28,8 @@ use crate::report::{self, Format};
 /// could not start. (A broken check is not an error: it is ERROR data in the report.)
 #[derive(Debug, thiserror::Error)]
 pub enum AuditError {
-    #[error("cannot read {what} {path}: {source}")]
-    Read {
-        what: &'static str,
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("cannot read the {what} {path}: {}", crate::fsio::Cause(error))]
+    Read { what: &'static str, path: String, error: std::io::Error },
     /// An input that was read but is not valid; the message names the file and position.
     #[error("{what} {label}: {message}")]
     Invalid { what: &'static str, label: String, message: String },
@@ -45,8 +40,18 @@ pub enum AuditError {
     Input(String),
     #[error(transparent)]
     Evaluate(#[from] evaluate::EvalError),
-    #[error("writing reports to {dir}: {message}")]
-    Report { dir: String, message: String },
+    /// A report could not be rendered or written; the message names the file once.
+    #[error("{}", report_failure(dir, error))]
+    Report { dir: String, error: report::ReportError },
+}
+
+/// A report error names its file when the file could not be written; otherwise the output
+/// directory is said first.
+fn report_failure(dir: &str, error: &report::ReportError) -> String {
+    match error {
+        report::ReportError::Io { .. } => error.to_string(),
+        _ => format!("writing reports to {dir}: {error}"),
+    }
 }
 
 fn invalid(what: &'static str, label: &str, e: impl std::fmt::Display) -> AuditError {
@@ -150,7 +155,7 @@ impl LabelledBytes {
         let bytes = crate::fsio::read(path).map_err(|source| AuditError::Read {
             what,
             path: path.display().to_string(),
-            source,
+            error: source,
         })?;
         Ok(LabelledBytes { label: path.display().to_string(), bytes })
     }
@@ -194,8 +199,14 @@ impl LoadedSnapshot {
 
     /// Reads and parses a snapshot file.
     pub fn load(path: &Path, keep_bytes: bool) -> Result<LoadedSnapshot, AuditError> {
+        LoadedSnapshot::load_as(path, "snapshot", keep_bytes)
+    }
+
+    /// [`LoadedSnapshot::load`], naming the file as `what` when it cannot be read (`source
+    /// snapshot (--from-snapshot)`).
+    pub fn load_as(path: &Path, what: &'static str, keep_bytes: bool) -> Result<LoadedSnapshot, AuditError> {
         let started = std::time::Instant::now();
-        let loaded = LoadedSnapshot::parse(LabelledBytes::read(path, "snapshot")?, keep_bytes)?;
+        let loaded = LoadedSnapshot::parse(LabelledBytes::read(path, what)?, keep_bytes)?;
         tracing::info!(
             elapsed_ms = started.elapsed().as_millis() as u64,
             rss_mib = evaluate::rss_mib(),
@@ -268,7 +279,14 @@ impl LoadedBaseline {
 pub fn load_catalog(dir: Option<&Path>) -> Result<Catalog, AuditError> {
     match dir {
         None => Catalog::builtin().map_err(|e| AuditError::Input(format!("built-in policy catalog: {e}"))),
-        Some(d) if !d.is_dir() => Err(AuditError::Input(format!("--policies {}: not a directory", d.display()))),
+        Some(d) if !d.is_dir() => {
+            let why = if d.exists() {
+                "not a directory; give the directory that holds your checks (<service>/<check>.rego)"
+            } else {
+                "no such directory; check the path (a relative path starts from the current directory)"
+            };
+            Err(AuditError::Input(format!("--policies {}: {why}", d.display())))
+        }
         Some(d) => Catalog::with_overlay(d).map_err(|e| AuditError::Input(e.to_string())),
     }
 }
@@ -376,7 +394,8 @@ impl Inputs {
                     })?,
                 };
                 known(&env)?;
-                Some(LoadedSource { env, snapshot: LoadedSnapshot::load(&p.snapshot, false)? })
+                let snapshot = LoadedSnapshot::load_as(&p.snapshot, "source snapshot (--from-snapshot)", false)?;
+                Some(LoadedSource { env, snapshot })
             }
         };
         let catalog = load_catalog(opts.policies.as_deref())?;
@@ -416,10 +435,21 @@ pub fn gate_policy(view: &EnvView, opts: &AuditOptions) -> GatePolicy {
     }
 }
 
+/// Which snapshot of a run an environment check is about: errors name the option it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// `--snapshot` (or the collected account), judged as `--env`.
+    Target,
+    /// `gate --from-snapshot`, judged as the source environment.
+    Source,
+}
+
 /// Holds a snapshot's own environment tags against the environment it is judged as. A
-/// promotion refuses a contradiction (unless allowed); other audits warn.
+/// promotion refuses a contradiction (unless allowed), naming the snapshot by the option that
+/// gave it and saying what to change; other audits warn.
 fn check_environment(
     snapshot: &LoadedSnapshot,
+    side: Side,
     judged_as: &str,
     baseline: &Baseline,
     refuse: bool,
@@ -430,10 +460,17 @@ fn check_environment(
     if hint == judged_as {
         return Ok(());
     }
+    let (which, fix) = match side {
+        Side::Target => ("snapshot", format!("give --env {hint}, or the {judged_as} snapshot")),
+        Side::Source => (
+            "source snapshot (--from-snapshot)",
+            format!("give the {judged_as} snapshot to --from-snapshot, or name its environment with --from-env {hint}"),
+        ),
+    };
     let message =
-        format!("snapshot {} is judged as {judged_as}, but its resources' {tag} tags say {hint}", snapshot.label);
+        format!("{which} {} is judged as {judged_as}, but its resources' {tag} tags say {hint}", snapshot.label);
     if refuse {
-        Err(AuditError::Input(format!("{message}; name the right environment, or pass --allow-env-mismatch")))
+        Err(AuditError::Input(format!("{message}; {fix}, or pass --allow-env-mismatch")))
     } else {
         warnings.push(message);
         Ok(())
@@ -446,7 +483,7 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
     let mut warnings = Vec::new();
     let baseline = &inputs.baseline.baseline;
     let refuse_mismatch = opts.promotion.as_ref().is_some_and(|p| !p.allow_env_mismatch);
-    check_environment(snapshot, &opts.env, baseline, refuse_mismatch, &mut warnings)?;
+    check_environment(snapshot, Side::Target, &opts.env, baseline, refuse_mismatch, &mut warnings)?;
     let snap = &snapshot.snapshot;
     let view = baseline
         .env_view(&opts.env, &snap.account_id, &snap.partition)
@@ -599,7 +636,7 @@ fn parity_breaks(
     warnings: &mut Vec<String>,
 ) -> Result<Vec<String>, AuditError> {
     let allow = opts.promotion.as_ref().is_some_and(|p| p.allow_env_mismatch);
-    check_environment(&source.snapshot, &source.env, baseline, !allow, warnings)?;
+    check_environment(&source.snapshot, Side::Source, &source.env, baseline, !allow, warnings)?;
     let s = &source.snapshot.snapshot;
     let view =
         baseline.env_view(&source.env, &s.account_id, &s.partition).map_err(|e| AuditError::Input(e.to_string()))?;
@@ -611,7 +648,7 @@ fn parity_breaks(
 pub fn write_reports(report: &AuditReport, formats: &[Format], out: &Path) -> Result<Vec<PathBuf>, AuditError> {
     let started = std::time::Instant::now();
     let paths = report::render_all(report, formats, out)
-        .map_err(|e| AuditError::Report { dir: out.display().to_string(), message: e.to_string() })?;
+        .map_err(|error| AuditError::Report { dir: out.display().to_string(), error })?;
     tracing::info!(
         elapsed_ms = started.elapsed().as_millis() as u64,
         rss_mib = evaluate::rss_mib(),
@@ -668,7 +705,7 @@ pub fn write_compliance(report: &AuditReport, opts: &AuditOptions) -> Result<Vec
             found = report::csv::write_compliance(report, framework, out)?.is_some();
             Ok(())
         })
-        .map_err(|e| AuditError::Report { dir: opts.out.display().to_string(), message: e.to_string() })?;
+        .map_err(|error| AuditError::Report { dir: opts.out.display().to_string(), error })?;
         if found {
             paths.push(path);
         }

@@ -16,14 +16,16 @@
 //! `OpenOptions` elsewhere in `src/` outside tests.
 //!
 //! Errors are `std::io::Error`s so that every caller keeps its own typed error (which names
-//! the file); the messages say what was wrong and what to do.
+//! the file); the messages say what was wrong and what to do. Those typed errors show the I/O
+//! error through [`Cause`], in their own message and not again as a `source()` (an error chain
+//! printed with `{:#}` would otherwise say the cause twice), with what to do about it.
 
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::Path;
 
 /// The largest input read by default: 1 GiB, twice the largest snapshot benchmarked (500 MB,
-/// see the README's benchmark table). Larger inputs need `FLOWFORGE_AUDIT_MAX_INPUT_BYTES`.
+/// see the benchmark table of docs/development.md). Larger inputs need `FLOWFORGE_AUDIT_MAX_INPUT_BYTES`.
 pub const DEFAULT_MAX_INPUT_BYTES: u64 = 1 << 30;
 
 /// The environment variable that overrides [`DEFAULT_MAX_INPUT_BYTES`]: a number of bytes,
@@ -98,6 +100,38 @@ fn too_large(size: u64, limit: u64, at_least: bool) -> io::Error {
             if at_least { "at least " } else { "" }
         ),
     )
+}
+
+/// An I/O error as the tool shows it inside its own messages: what the operating system said,
+/// then what to do about it when the kind of error tells (`No such file or directory (os error
+/// 2); check the path`). Messages of this module already say what to do and are shown as they
+/// are. Error types that quote their cause through this do not also return it as their
+/// `source()`, so a cause is said once.
+pub struct Cause<'a>(pub &'a io::Error);
+
+impl std::fmt::Display for Cause<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0)?;
+        match advice(self.0.kind()) {
+            Some(advice) => write!(f, "; {advice}"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// What to do about an I/O error of `kind`, when its kind says.
+pub fn advice(kind: io::ErrorKind) -> Option<&'static str> {
+    use io::ErrorKind as K;
+    Some(match kind {
+        K::NotFound => "check the path (a relative path starts from the current directory)",
+        K::PermissionDenied => "check the file's and its directories' permissions for this user",
+        K::NotADirectory => "a part of the path is a file, not a directory: check the path",
+        K::IsADirectory => "give the path of a file, not of a directory",
+        K::AlreadyExists => "remove it or choose another path",
+        K::ReadOnlyFilesystem => "choose a path on a writable file system",
+        K::StorageFull | K::QuotaExceeded => "free some space, or choose another disk",
+        _ => return None,
+    })
 }
 
 /// Reads a whole input file: regular files only, at most [`max_input_bytes`] bytes.
@@ -276,6 +310,20 @@ mod tests {
     fn a_file_longer_than_its_metadata_is_bounded_while_reading() {
         let err = read_bounded(Path::new("/proc/self/status"), 8).unwrap_err();
         assert!(err.to_string().contains("at least 9 bytes"), "{err}");
+    }
+
+    /// Issue 25: an I/O error is shown with what to do when its kind tells, and as it is when
+    /// this module's own message already says (a size limit names the variable to set).
+    #[test]
+    fn causes_say_what_to_do() {
+        let missing = io::Error::from(io::ErrorKind::NotFound);
+        assert!(Cause(&missing)
+            .to_string()
+            .ends_with("; check the path (a relative path starts from the current directory)"));
+        let denied = io::Error::from(io::ErrorKind::PermissionDenied);
+        assert!(Cause(&denied).to_string().contains("; check the file's"), "{}", Cause(&denied));
+        let large = too_large(10, 9, false);
+        assert_eq!(Cause(&large).to_string(), large.to_string());
     }
 
     /// The override accepts bytes and binary suffixes and refuses nonsense and zero.

@@ -34,12 +34,8 @@ pub struct IacSources {
 /// Why the `.tf` files could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum IacError {
-    #[error("cannot read Terraform file {path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("cannot read Terraform file {path}: {}", crate::fsio::Cause(error))]
+    Io { path: String, error: std::io::Error },
     #[error("--iac-dir {dir}: {message}")]
     Invalid { dir: String, message: String },
 }
@@ -96,7 +92,7 @@ impl IacSources {
                 let rel = join(&rel_dir, &name);
                 let path = abs.join(&name);
                 let bytes = crate::fsio::read(&path)
-                    .map_err(|source| IacError::Io { path: path.display().to_string(), source })?;
+                    .map_err(|source| IacError::Io { path: path.display().to_string(), error: source })?;
                 for (_, source) in scan(&String::from_utf8_lossy(&bytes), "").calls {
                     if let Some(module_dir) = source.and_then(|s| normalise(&rel_dir, &s)) {
                         pending.push(module_dir);

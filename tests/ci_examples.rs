@@ -155,6 +155,61 @@ fn ci_example_actions_are_pinned_to_checked_versions() {
     assert!(unused.is_empty(), "pinned-actions.txt lists actions no example uses: {unused:?}");
 }
 
+/// The `with:` value `key` of the step that uses `action` (`actions/cache/restore`), and the
+/// step's `if:` condition.
+fn cache_step<'a>(steps: &'a [RawNode], action: &str) -> Option<(&'a RawNode, Option<&'a str>)> {
+    steps
+        .iter()
+        .find(|s| get(s, "uses").and_then(str_of).is_some_and(|u| u.split('@').next() == Some(action)))
+        .map(|s| (get(s, "with").expect("a cache step has `with`"), get(s, "if").and_then(str_of)))
+}
+
+/// Issue 25 friction 8: the CI examples never kept `--history`, so a scheduled scan never showed
+/// a trend. The GitHub workflow and the action restore the history from the Actions cache
+/// before the scan and save it after, also when the gate failed (`always()`), under one key
+/// per environment whose newest entry the next run restores; the scan writes into that
+/// directory. The CodeBuild project keeps the directory it passes to `--history` in its cache.
+#[test]
+fn ci_examples_keep_the_history_between_runs() {
+    let check = |name: &str, steps: &[RawNode], dir: &str, scan_text: &str| {
+        let (restore, _) = cache_step(steps, "actions/cache/restore").unwrap_or_else(|| panic!("{name}: no restore"));
+        let (save, cond) = cache_step(steps, "actions/cache/save").unwrap_or_else(|| panic!("{name}: no save"));
+        for with in [restore, save] {
+            assert_eq!(get(with, "path").and_then(str_of), Some(dir), "{name}: the cached path");
+        }
+        let key = get(save, "key").and_then(str_of).expect("save key");
+        assert_eq!(get(restore, "key").and_then(str_of), Some(key), "{name}: restore and save the same key");
+        assert!(key.contains("github.run_id"), "{name}: a new cache per run (a cache key is written once)");
+        let prefix = get(restore, "restore-keys").and_then(str_of).expect("restore-keys");
+        assert!(key.starts_with(prefix.trim()) && prefix.contains("${{"), "{name}: newest of the environment");
+        assert!(cond.is_some_and(|c| c.contains("always()")), "{name}: saved when the gate fails too");
+        assert!(scan_text.contains("--history"), "{name}: the scan writes the history");
+    };
+    let workflow = load("examples/ci/github-actions.yml");
+    let RawValue::Map(jobs) = &get(&workflow, "jobs").unwrap().value else { panic!("jobs") };
+    let RawValue::Seq(steps) = &get(&jobs[0].1, "steps").unwrap().value else { panic!("steps") };
+    let text = std::fs::read_to_string(common::repo("examples/ci/github-actions.yml")).unwrap();
+    assert!(text.contains("--history history"), "github-actions.yml: scan --history history");
+    check("github-actions.yml", steps, "history", &text);
+
+    let action = load("action.yml");
+    let RawValue::Seq(steps) = &get(get(&action, "runs").unwrap(), "steps").unwrap().value else { panic!("steps") };
+    let script = std::fs::read_to_string(common::repo("scripts/github-action.sh")).unwrap();
+    assert!(script.contains("args+=(--history \"$INPUT_HISTORY\")"), "the action's script passes --history");
+    let scan = steps.iter().find(|s| get(s, "id").and_then(str_of) == Some("scan")).expect("scan step");
+    let env = get(scan, "env").expect("scan env");
+    assert_eq!(get(env, "INPUT_HISTORY").and_then(str_of), Some("${{ inputs.history }}"));
+    check("action.yml", steps, "${{ inputs.history }}", &script);
+
+    let spec = std::fs::read_to_string(common::repo("examples/ci/buildspec.yml")).unwrap();
+    assert!(spec.contains("--history \"history/$FLOWFORGE_ENV\""), "buildspec: --history history/<env>");
+    let spec_doc = load("examples/ci/buildspec.yml");
+    let RawValue::Seq(paths) = &get(get(&spec_doc, "cache").unwrap(), "paths").unwrap().value else {
+        panic!("cache paths")
+    };
+    assert!(paths.iter().any(|p| str_of(p) == Some("history/**/*")), "buildspec: history in the cache");
+}
+
 /// The options the examples pass, checked against the clap tree. The examples run `scan` and
 /// `collect`: the AWS build's commands.
 #[cfg(feature = "aws")]

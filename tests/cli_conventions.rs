@@ -1,4 +1,4 @@
-//! The command line's conventions (README, "Configuration"), through the real binary:
+//! The command line's conventions (docs/guide.md, "Configuration"), through the real binary:
 //! configuration file, `FLOWFORGE_AUDIT_*` variables and their precedence, `--out -`,
 //! completions, the man page, `--version`, and one-line errors.
 

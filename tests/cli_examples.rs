@@ -781,19 +781,26 @@ fn gate_refuses_a_source_snapshot_of_another_environment() {
 }
 
 /// Issue 15: `--compliance all` writes one CSV per framework covering every control of its full
-/// list (issue 25: a row per control and resource), `--history DIR` appends one line per run and the second run's Markdown shows the change
-/// since the first; an unknown framework is a usage error (exit 2); `policy list --help`
-/// describes `--policies`.
+/// list (issue 25: a row per control and resource); `--history DIR` keeps one point per
+/// snapshot in collection order (issue 25 friction 8: re-running a snapshot added a point, and
+/// the trend followed the runs): a later snapshot's Markdown shows the change since the
+/// earlier one, and an earlier snapshot evaluated last sees only its own past; an unknown
+/// framework is a usage error (exit 2); `policy list --help` describes `--policies`.
 #[test]
 fn compliance_csvs_history_and_policy_list_help() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let hist = dir.path().join("hist");
     let args = ["--compliance", "all", "--history", hist.to_str().unwrap(), "--format", "json,md"];
+    let history_lines = || -> Vec<serde_json::Value> {
+        let lines = std::fs::read_to_string(hist.join("history.jsonl")).unwrap();
+        lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    };
     for _ in 0..2 {
         let o = evaluate("examples/snapshots/prod-drifted.json", &out, &args);
         assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     }
+    assert_eq!(history_lines().len(), 1, "the same snapshot twice is one point");
     for (framework, controls) in [("cis-aws-foundations", 62), ("aws-fsbp", 290), ("nist-800-53-r5", 1007)] {
         let csv = std::fs::read_to_string(out.join(format!("flowforge-audit.compliance-{framework}.csv"))).unwrap();
         // Issue 25: a row per control and resource, every control of the full list.
@@ -803,17 +810,34 @@ fn compliance_csvs_history_and_policy_list_help() {
         ids.dedup();
         assert_eq!(ids.len(), controls, "{framework}: each control once, its rows together");
     }
-    let lines = std::fs::read_to_string(hist.join("history.jsonl")).unwrap();
-    let runs: Vec<serde_json::Value> = lines.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    assert_eq!(runs.len(), 2, "{lines}");
+    // The compliant example was collected the day before the drifted one: evaluated last, it is
+    // still the first point, and its trend stops at itself.
+    let o = evaluate("examples/snapshots/prod-compliant.json", &out, &args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(history_lines().len(), 2);
     let md = std::fs::read_to_string(out.join("flowforge-audit.md")).unwrap();
-    let (prev, now) = (&runs[0]["by_status"]["FAIL"], &runs[1]["by_status"]["FAIL"]);
+    assert!(!md.contains("Change since the previous snapshot"), "{md}");
+    // The day after the drifted one, the drift fixed: the change since the drifted snapshot.
+    let fixed = dir.path().join("next-day.json");
+    let compliant = std::fs::read_to_string(repo("examples/snapshots/prod-compliant.json")).unwrap();
+    std::fs::write(&fixed, compliant.replacen("\"2026-11-20T06:00:00Z\"", "\"2026-11-22T06:00:00Z\"", 1)).unwrap();
+    let o = evaluate(fixed.to_str().unwrap(), &out, &args);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let runs = history_lines();
+    assert_eq!(runs.len(), 3);
+    let md = std::fs::read_to_string(out.join("flowforge-audit.md")).unwrap();
+    let (prev, now) = (&runs[0]["by_status"]["FAIL"], &runs[2]["by_status"]["FAIL"]);
     let row = format!("| FAIL | {prev} | {now} | {:+} |", now.as_i64().unwrap() - prev.as_i64().unwrap());
-    assert!(md.contains("## Change since the previous run") && md.contains(&row), "{row}\n{md}");
+    assert!(
+        md.contains("## Change since the previous snapshot (2026-11-21T06:00:00Z)") && md.contains(&row),
+        "{row}\n{md}"
+    );
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("flowforge-audit.json")).unwrap()).unwrap();
+    let times: Vec<&str> =
+        json["history"].as_array().unwrap().iter().map(|e| e["collected_at"].as_str().unwrap()).collect();
+    assert_eq!(times, ["2026-11-20T06:00:00Z", "2026-11-21T06:00:00Z", "2026-11-22T06:00:00Z"], "by collection time");
     assert_eq!(json["summary"]["compliance"]["cis-aws-foundations"]["controls"], 62);
-    assert_eq!(json["history"].as_array().map(Vec::len), Some(2));
 
     let o = evaluate("examples/snapshots/prod-drifted.json", &out, &["--compliance", "soc2"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
@@ -1057,4 +1081,41 @@ fn check_selection_and_the_complete_audit_gate() {
         assert_eq!(o.status.code(), Some(2), "{}", text(&o));
         assert!(text(&o).contains(needle), "{needle}: {}", text(&o));
     }
+}
+
+/// Issue 25 friction 9: `man` printed the top-level page only (2.6 KB), referring to
+/// `flowforge-audit-evaluate(1)` and others that nothing produced. `man --out DIR` writes one
+/// page per command, each with EXIT STATUS; `man COMMAND` prints the same page; `policy list
+/// --format json` lists the same checks as the table.
+#[test]
+fn man_pages_per_command_and_policy_list_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["man", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let mut pages: Vec<String> =
+        std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    pages.sort();
+    for page in
+        ["flowforge-audit.1", "flowforge-audit-evaluate.1", "flowforge-audit-gate.1", "flowforge-audit-policy-list.1"]
+    {
+        assert!(pages.iter().any(|p| p == page), "{page} not in {pages:?}");
+    }
+    for page in &pages {
+        let roff = std::fs::read_to_string(dir.path().join(page)).unwrap();
+        assert!(roff.contains(".SH \"EXIT STATUS\""), "{page}");
+    }
+    let gate = run(&["man", "gate"]);
+    assert_eq!(gate.stdout, std::fs::read(dir.path().join("flowforge-audit-gate.1")).unwrap());
+    let o = run(&["man", "no-such-command"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+
+    let json = run(&["policy", "list", "--format", "json"]);
+    assert_eq!(json.status.code(), Some(0), "{}", text(&json));
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let ids: Vec<&str> = v["checks"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap()).collect();
+    let table = run(&["policy", "list"]);
+    let table = String::from_utf8_lossy(&table.stdout).into_owned();
+    let listed: Vec<&str> = table.lines().skip(1).filter_map(|l| l.split_whitespace().next()).collect();
+    assert_eq!(ids, listed);
+    assert!(v["checks"].as_array().unwrap().iter().all(|c| c["service"].is_string() && c["severity"].is_string()));
 }

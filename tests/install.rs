@@ -35,7 +35,8 @@ fn ok(o: &Output) {
 }
 
 /// `scripts/release-assets.sh` gives each binary its SHA-256 file and a minisign signature
-/// by the release key (trusted comment naming the file), and SHA256SUMS signed too; a changed
+/// by the release key (trusted comment naming the file), adds the man pages (one per command,
+/// EXIT STATUS included) as a signed archive, and SHA256SUMS signed too; a changed
 /// binary no longer verifies; a second run refuses to replace the signatures. (With
 /// `minisign` on the machine, minisign itself verifies them as well.)
 #[test]
@@ -68,6 +69,18 @@ fn release_assets_are_hashed_and_signed() {
     }
     let sig = std::fs::read_to_string(dist.join("SHA256SUMS.minisig")).unwrap();
     key.verify(sums.as_bytes(), &sig).unwrap();
+    // Issue 25: the man pages ship with the release, one per command, hashed and signed.
+    let man = dist.join("flowforge-audit-man.tar.gz");
+    let bytes = std::fs::read(&man).unwrap();
+    assert!(sums.contains(&format!("{}  flowforge-audit-man.tar.gz\n", sha256(&bytes))), "{sums}");
+    key.verify(&bytes, &std::fs::read_to_string(dist.join("flowforge-audit-man.tar.gz.minisig")).unwrap()).unwrap();
+    let list = Command::new("tar").arg("-tzf").arg(&man).output().unwrap();
+    let list = String::from_utf8_lossy(&list.stdout).into_owned();
+    for page in ["man1/flowforge-audit.1", "man1/flowforge-audit-evaluate.1", "man1/flowforge-audit-policy-list.1"] {
+        assert!(list.lines().any(|l| l == page), "{page} not in the archive:\n{list}");
+    }
+    let page = Command::new("tar").arg("-xzOf").arg(&man).arg("man1/flowforge-audit-gate.1").output().unwrap();
+    assert!(String::from_utf8_lossy(&page.stdout).contains(".SH \"EXIT STATUS\""));
     let o = script("release-assets.sh").args([dist.as_os_str(), signer.as_ref(), secret.as_os_str()]).output().unwrap();
     assert_ne!(o.status.code(), Some(0), "signatures are never replaced: {}", text(&o));
     let empty = dir.path().join("empty");

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use flowforge_audit::policy::{is_valid_check_id, render_text, run_tests, test_rule_names, Catalog, TestOutcome};
 
-/// The checks the audit promises (README / docs/policies.md); removing one is a breaking change.
+/// The checks the audit promises (docs/checks.md / docs/policies.md); removing one is a breaking change.
 const REQUIRED_IDS: &[&str] = &[
     "FF-CFG-001",
     "FF-CFG-002",

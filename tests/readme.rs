@@ -1,5 +1,6 @@
-//! The README is tested: every shell block marked for it runs, with the binary this test run
-//! built, on the shipped examples, and must exit with the code the marker documents.
+//! The README and the user guide (`docs/guide.md`) are tested: every shell block marked for it
+//! runs, with the binary this test run built, on the shipped examples, and must exit with the
+//! code the marker documents.
 //!
 //! A block opts in with an HTML comment on the line before its fence (invisible on GitHub):
 //!
@@ -23,9 +24,13 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-/// One marked block: its line in the README, the expected exit code and output, the commands.
+/// The documents whose marked blocks run, each in a fresh work directory.
+const DOCUMENTS: [&str; 2] = ["README.md", "docs/guide.md"];
+
+/// One marked block: its document and line, the expected exit code and output, the commands.
 #[derive(Debug)]
 struct Block {
+    doc: &'static str,
     line: usize,
     exit: i32,
     stdout: Option<String>,
@@ -55,7 +60,7 @@ fn command(line: &str) -> Option<String> {
     Some(format!("flowforge-audit {args}"))
 }
 
-fn blocks(readme: &str) -> Vec<Block> {
+fn blocks(doc: &'static str, readme: &str) -> Vec<Block> {
     let lines: Vec<&str> = readme.lines().collect();
     let mut out = Vec::new();
     let mut i = 0;
@@ -71,7 +76,7 @@ fn blocks(readme: &str) -> Vec<Block> {
         }
         assert!(
             i < lines.len() && lines[i].trim_start().starts_with("```"),
-            "README.md:{line}: a readme-test marker must be followed by a code block"
+            "{doc}:{line}: a readme-test marker must be followed by a code block"
         );
         i += 1;
         let mut commands = Vec::new();
@@ -93,8 +98,8 @@ fn blocks(readme: &str) -> Vec<Block> {
                 }
             }
         }
-        assert!(!commands.is_empty(), "README.md:{line}: a marked block runs no flowforge-audit command");
-        out.push(Block { line, exit, stdout, commands });
+        assert!(!commands.is_empty(), "{doc}:{line}: a marked block runs no flowforge-audit command");
+        out.push(Block { doc, line, exit, stdout, commands });
     }
     out
 }
@@ -119,27 +124,30 @@ fn run_block(block: &Block, dir: &Path) {
         assert_eq!(
             out.status.code(),
             Some(block.exit),
-            "README.md:{}: `{c}` exited {:?}, the README documents {}\n{text}",
+            "{}:{}: `{c}` exited {:?}, the document says {}\n{text}",
+            block.doc,
             block.line,
             out.status.code(),
             block.exit
         );
         if let Some(want) = &block.stdout {
-            assert!(text.contains(want.as_str()), "README.md:{}: `{c}` did not print {want:?}\n{text}", block.line);
+            assert!(text.contains(want.as_str()), "{}:{}: `{c}` did not print {want:?}\n{text}", block.doc, block.line);
         }
     }
 }
 
-/// Issue 15: every marked README command runs on the shipped examples and exits as documented
-/// (the README's examples cannot drift from the tool again).
+/// Issue 15: every marked command of the README and the guide runs on the shipped examples and
+/// exits as documented (their examples cannot drift from the tool again).
 #[test]
 fn readme_commands_exit_as_documented() {
-    let readme = std::fs::read_to_string(common::repo("README.md")).unwrap();
-    let blocks = blocks(&readme);
-    assert!(blocks.len() >= 5, "the README has fewer marked example blocks than expected: {blocks:?}");
-    let dir = workdir();
-    for b in &blocks {
-        run_block(b, dir.path());
+    for doc in DOCUMENTS {
+        let text = std::fs::read_to_string(common::repo(doc)).unwrap();
+        let blocks = blocks(doc, &text);
+        assert!(blocks.len() >= 5, "{doc} has fewer marked example blocks than expected: {blocks:?}");
+        let dir = workdir();
+        for b in &blocks {
+            run_block(b, dir.path());
+        }
     }
 }
 
@@ -148,7 +156,7 @@ fn readme_commands_exit_as_documented() {
 #[test]
 fn readme_blocks_are_parsed_and_a_wrong_exit_code_fails() {
     let md = "x\n<!-- readme-test: exit=2 stdout=\"error\" -->\n```sh\n# a comment\ncargo install --path .\ncargo run --no-default-features -- evaluate \\\n    --env prod  # trailing\nscripts/test.sh\n```\n";
-    let b = blocks(md);
+    let b = blocks("test.md", md);
     assert_eq!(b.len(), 1);
     assert_eq!((b[0].line, b[0].exit, b[0].stdout.as_deref()), (2, 2, Some("error")));
     assert_eq!(b[0].commands, ["flowforge-audit evaluate     --env prod"]);

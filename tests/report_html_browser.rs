@@ -15,7 +15,8 @@ use common::{hostile, sample_report};
 use flowforge_audit::model::Status;
 use flowforge_audit::report::Format;
 
-const INSTALL: &str = "apt-get update && apt-get install -y chromium";
+/// How to get one: a prerequisite the test command does not install (docs/development.md).
+const INSTALL: &str = "sudo apt-get install chromium` as the administrator, or for this user only `npx @puppeteer/browsers install chrome-headless-shell@stable";
 
 fn chromium() -> PathBuf {
     let path = std::env::var_os("CHROMIUM").map(PathBuf::from).unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));

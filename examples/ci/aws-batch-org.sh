@@ -3,7 +3,7 @@
 # shards, and of the merge job that depends on it. AWS Batch schedules the shards
 # (`AWS_BATCH_JOB_ARRAY_INDEX` is 0 .. N-1); S3 carries the outputs between the jobs.
 #
-# Submit (README, "Organisation scans"); the job role is the management account's audit role
+# Submit (docs/guide.md, "Organisation scans"); the job role is the management account's audit role
 # (iam/org-policy.json), the image has flowforge-audit and the AWS CLI:
 #   aws batch submit-job --job-name ff-org-scan --job-queue audit --job-definition flowforge-audit \
 #     --array-properties size=4 --container-overrides 'command=["scan"],environment=[{name=SHARDS,value=4},{name=RUN,value=2026-06-01}]'

@@ -49,12 +49,8 @@ pub const BUILTIN_BASELINE_NAME: &str = "builtin:baselines/flowforge.yaml";
 /// Why a baseline could not be loaded or narrowed to an environment.
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
-    #[error("cannot read baseline {path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("cannot read the baseline {path}: {}", crate::fsio::Cause(error))]
+    Io { path: String, error: std::io::Error },
     /// Every problem found, in file order (a YAML syntax error is the only one found: the
     /// reading stops there).
     #[error("{}", crate::diag::render("the baseline", problems))]
@@ -68,7 +64,7 @@ impl Baseline {
     pub fn load(path: impl AsRef<Path>) -> Result<Baseline, BaselineError> {
         let path = path.as_ref();
         let text = crate::fsio::read_to_string(path)
-            .map_err(|source| BaselineError::Io { path: path.display().to_string(), source })?;
+            .map_err(|source| BaselineError::Io { path: path.display().to_string(), error: source })?;
         Self::from_str_named(&text, &path.display().to_string())
     }
 

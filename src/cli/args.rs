@@ -77,8 +77,16 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff): `flowforge-audit man > flowforge-audit.1`.
-    Man,
+    /// Print a man page (roff), or write one per command: `flowforge-audit man --out DIR`
+    /// (flowforge-audit.1, flowforge-audit-evaluate.1, ...), `flowforge-audit man gate`.
+    Man {
+        /// Write every page (one per command) into DIR instead of printing one.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// The command whose page to print (`gate`, `policy list`) [default: the program's].
+        #[arg(value_name = "COMMAND")]
+        command: Vec<String>,
+    },
     /// Join the output directories of `scan --org --shard I/N` runs into one organisation
     /// summary, byte for byte what a single run writes (no AWS access).
     Merge(MergeArgs),
@@ -154,7 +162,7 @@ pub struct AuditArgs {
     /// `none` [default: the environment's, see the baseline].
     #[arg(long, value_delimiter = ',', value_name = "STATES")]
     pub fail_on_drift: Option<Vec<String>>,
-    /// A waiver file (YAML): accepted FAILs with owner, reason and expiry (see README "Waivers").
+    /// A waiver file (YAML): accepted FAILs with owner, reason and expiry (see docs/guide.md "Waivers").
     #[arg(long, value_name = "FILE")]
     pub waivers: Option<PathBuf>,
     /// Warn about waivers that expire within this many days of the snapshot date.
@@ -189,8 +197,9 @@ pub struct AuditArgs {
     /// MANUAL) and checks. cis-aws-foundations, aws-fsbp, nist-800-53-r5, or all
     #[arg(long, value_delimiter = ',', value_name = "FRAMEWORK", env = "FLOWFORGE_AUDIT_COMPLIANCE")]
     pub compliance: Vec<String>,
-    /// Append this run's summary to DIR/history.jsonl (JSON Lines) and show the trend of the
-    /// last runs in the HTML report and the change since the previous run in the Markdown report
+    /// Append this run's summary to DIR/history.jsonl (JSON Lines; keep DIR between runs) and
+    /// show the trend, one point per snapshot in collection order, in the HTML report and the
+    /// change since the previous snapshot in the Markdown report
     #[arg(long, value_name = "DIR", env = "FLOWFORGE_AUDIT_HISTORY")]
     pub history: Option<PathBuf>,
     /// Where the SARIF rules' helpUri links point: an http(s) URL under which the repository's
@@ -299,7 +308,7 @@ pub struct EvaluateArgs {
     /// AWS_PROFILE, AWS_ENDPOINT_URL), and close
     /// (PASSED, ARCHIVED) the findings of earlier runs this run no longer fails. Needs the
     /// audited account's credentials with `iam-policy --security-hub`; a failed upload exits 2
-    /// after the reports are written (README, "Security Hub").
+    /// after the reports are written (docs/guide.md, "Security Hub").
     #[cfg(feature = "aws")]
     #[arg(long)]
     pub security_hub: bool,
@@ -454,14 +463,14 @@ pub struct ScanArgs {
     /// --profile, --assume-role, --endpoint-url), and close
     /// (PASSED, ARCHIVED) the findings of earlier runs this run no longer fails. Needs the
     /// audited account's credentials with `iam-policy --security-hub`; a failed upload exits 2
-    /// after the reports are written (README, "Security Hub").
+    /// after the reports are written (docs/guide.md, "Security Hub").
     #[arg(long, conflicts_with = "org")]
     pub security_hub: bool,
     #[command(flatten)]
     pub org: OrgArgs,
 }
 
-/// `scan --org`: every account of an AWS Organization (README, "Organisation scans").
+/// `scan --org`: every account of an AWS Organization (docs/guide.md, "Organisation scans").
 #[cfg(feature = "aws")]
 #[derive(Debug, Args)]
 pub struct OrgArgs {
@@ -495,6 +504,10 @@ pub struct OrgArgs {
 pub enum PolicyCommand {
     /// List the checks of the catalog (built-in plus --policies).
     List {
+        /// text (a table), json (every check's METADATA, with its service) or md (the check
+        /// catalog of docs/checks.md)
+        #[arg(long, default_value = "text", value_parser = ["text", "json", "md"])]
+        format: String,
         /// A directory of extra checks to list with the built-in ones (a check with a built-in
         /// check's id replaces it), as `evaluate --policies DIR` would load them
         #[arg(long, value_name = "DIR")]

@@ -1,5 +1,5 @@
 //! The command line's conventions, applied to the whole clap tree in one place so that no
-//! option can miss them (README, "Configuration"):
+//! option can miss them (docs/guide.md, "Configuration"):
 //!
 //! - every option `--long-name` also reads the environment variable
 //!   `FLOWFORGE_AUDIT_LONG_NAME` (clap's `env`);
@@ -194,13 +194,16 @@ impl ConfigError {
     }
 }
 
-/// The short reason an input could not be read; the full OS error is a detail.
+/// The short reason an input could not be read and what to do; the full OS error is a detail.
 fn read_failure(e: &std::io::Error) -> String {
-    match e.kind() {
+    let reason = match e.kind() {
         std::io::ErrorKind::NotFound => "no such file".to_owned(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        std::io::ErrorKind::InvalidInput | std::io::ErrorKind::FileTooLarge => e.to_string(),
-        _ => format!("{e}"),
+        _ => e.to_string(),
+    };
+    match crate::fsio::advice(e.kind()) {
+        Some(advice) => format!("{reason}; {advice}"),
+        None => reason,
     }
 }
 
@@ -457,7 +460,7 @@ mod tests {
         let missing = read_config(&dir.path().join("nope.yaml")).unwrap_err();
         assert_eq!(codes(&missing), ["C001"]);
         assert!(
-            missing.message().ends_with("cannot read the configuration file: no such file"),
+            missing.message().contains("cannot read the configuration file: no such file; check the path"),
             "{}",
             missing.message()
         );

@@ -3,26 +3,20 @@
 use super::args::EvaluateArgs;
 use super::summary;
 use crate::audit::{self, Inputs, LoadedSnapshot};
+use crate::evidence::signing::SecretKey;
 
 pub fn evaluate(args: EvaluateArgs) -> anyhow::Result<u8> {
     let opts = args.audit.options()?;
     let inputs = Inputs::load(&opts)?;
+    // The signing key is an input too: a wrong path is found before anything is written.
+    let sign_key = args.sign_key.as_deref().map(SecretKey::read).transpose()?;
     let mut snapshot = LoadedSnapshot::load(&args.snapshot, args.evidence.is_some())?;
     let audit = audit::run(&inputs, &mut snapshot, &opts)?;
     #[cfg(feature = "aws")]
     let upload = args.security_hub.then(crate::aws::ConnectOptions::default);
     #[cfg(not(feature = "aws"))]
     let upload = None;
-    finish_run(
-        audit,
-        inputs,
-        snapshot,
-        &opts,
-        args.audit.quiet,
-        args.evidence.as_deref(),
-        args.sign_key.as_deref(),
-        upload,
-    )
+    finish_run(audit, inputs, snapshot, &opts, args.audit.quiet, args.evidence.as_deref(), sign_key.as_ref(), upload)
 }
 
 /// Where `--security-hub` sends the findings: the connection options (the region is the
@@ -43,7 +37,7 @@ pub(super) fn finish_run(
     opts: &crate::audit::AuditOptions,
     quiet: bool,
     evidence: Option<&std::path::Path>,
-    sign_key: Option<&std::path::Path>,
+    sign_key: Option<&SecretKey>,
     upload: Upload,
 ) -> anyhow::Result<u8> {
     summary::warnings(&audit, quiet || summary::to_stdout(opts));

@@ -34,9 +34,8 @@ pub fn write_bundle(
     snapshot: &LoadedSnapshot,
     opts: &AuditOptions,
     report: &AuditReport,
-    sign_key: Option<&Path>,
+    key: Option<&SecretKey>,
 ) -> anyhow::Result<PathBuf> {
-    let key = sign_key.map(SecretKey::read).transpose()?;
     bundle::start_bundle(dir)?;
     let mut files = BTreeMap::new();
     let snapshot_bytes = snapshot
@@ -97,7 +96,7 @@ pub fn write_bundle(
         files,
         period: None,
     };
-    Ok(bundle::finish(dir, &manifest, key.as_ref())?)
+    Ok(bundle::finish(dir, &manifest, key)?)
 }
 
 /// `evidence keygen --out PREFIX`.
@@ -114,13 +113,13 @@ pub fn keygen(prefix: &Path) -> anyhow::Result<u8> {
 pub fn sign_files(key: &Path, files: &[PathBuf]) -> anyhow::Result<u8> {
     let key = SecretKey::read(key)?;
     for file in files {
-        let bytes = crate::fsio::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+        let bytes = crate::fsio::read(file).map_err(super::io_failure("cannot read", file))?;
         let name = file.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let text = key.sign_with_comment(&bytes, &format!("file:{name} flowforge-audit {TOOL_VERSION}"));
         let mut sig = file.as_os_str().to_owned();
         sig.push(".minisig");
         let sig = PathBuf::from(sig);
-        bundle::create_new(&sig, text.as_bytes(), 0o644).with_context(|| format!("cannot write {}", sig.display()))?;
+        bundle::create_new(&sig, text.as_bytes(), 0o644).map_err(super::io_failure("cannot write", &sig))?;
         outln!(
             "signed: {} (key {})",
             crate::report::text::terminal(&sig.display().to_string()),

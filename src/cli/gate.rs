@@ -8,8 +8,6 @@
 //! whose own environment tags contradict the environment it is judged as is refused.
 //! Every blocking reason is printed; exit 0 (promote) or 1 (blocked), 2 on error.
 
-use anyhow::Context;
-
 use super::args::GateArgs;
 use super::summary;
 use super::{EXIT_GATE_FAILED, EXIT_OK};
@@ -28,7 +26,9 @@ pub fn gate(args: GateArgs) -> anyhow::Result<u8> {
     });
     let inputs = Inputs::load(&opts)?;
     let mut snapshot = LoadedSnapshot::load(&args.snapshot, false)?;
-    let mut audit = audit::run(&inputs, &mut snapshot, &opts).context("evaluating the target environment")?;
+    // The errors of a run name the snapshot they are about (target or source): no context
+    // here, which would blame the target for the source's problem.
+    let mut audit = audit::run(&inputs, &mut snapshot, &opts)?;
     summary::warnings(&audit, args.audit.quiet);
     let paths = summary::write_reports(&mut audit.report, &opts)?;
     // With `--out -` the report owns stdout: the decision goes to stderr.

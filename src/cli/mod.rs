@@ -1,7 +1,7 @@
 //! Command-line interface: clap definitions, one file per subcommand, and the mapping of
 //! outcomes to the documented exit codes.
 //!
-//! Exit codes (README, "Exit codes"): 0 the gate passed (or the command succeeded),
+//! Exit codes (docs/guide.md, "Exit codes and errors"): 0 the gate passed (or the command succeeded),
 //! 1 the gate failed (or `policy test` / `diff --exit-on-change` found something),
 //! 2 usage, input or tool error. Nothing here panics on bad input: every error reaches
 //! [`run`] as an `anyhow::Error` with the file and position in its message, and no output
@@ -19,6 +19,7 @@ mod evaluate;
 mod evidence;
 mod explain;
 mod gate;
+pub mod man;
 mod merge;
 mod org;
 mod policy;
@@ -108,6 +109,28 @@ pub fn error_text(e: &anyhow::Error) -> String {
     text
 }
 
+/// `cannot <action> <path>: <cause>; <what to do>`: an I/O failure on a file the CLI itself
+/// creates or reads, its cause said once (through [`crate::fsio::Cause`], never also as a
+/// source of the error, which `{:#}` would print again).
+fn io_failure<'a>(action: &'a str, path: &'a std::path::Path) -> impl FnOnce(std::io::Error) -> anyhow::Error + 'a {
+    move |e| anyhow::anyhow!("{action} {}: {}", path.display(), crate::fsio::Cause(&e))
+}
+
+/// `cannot write <what> <path>: <cause>` for a file written through
+/// [`crate::report::write_atomically`], whose own error names the path already.
+#[cfg(feature = "aws")]
+fn write_failure<'a>(
+    what: &'a str,
+    path: &'a std::path::Path,
+) -> impl FnOnce(crate::report::ReportError) -> anyhow::Error + 'a {
+    move |e| match e {
+        crate::report::ReportError::Io { error, .. } => {
+            anyhow::anyhow!("cannot write {what} {}: {}", path.display(), crate::fsio::Cause(&error))
+        }
+        other => anyhow::anyhow!("cannot write {what} {}: {other}", path.display()),
+    }
+}
+
 /// Whether the command was asked to be quiet (`-q`): then only errors reach stderr.
 fn quiet(command: &Command) -> bool {
     match command {
@@ -178,12 +201,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             out!("{}", String::from_utf8_lossy(&buf));
             Ok(EXIT_OK)
         }
-        Command::Man => {
-            let mut buf = Vec::new();
-            clap_mangen::Man::new(config::command(&Default::default(), false)).render(&mut buf)?;
-            out!("{}", String::from_utf8_lossy(&buf));
-            Ok(EXIT_OK)
-        }
+        Command::Man { out, command } => man::man(out.as_deref(), &command),
     }
 }
 
@@ -214,7 +232,7 @@ mod tests {
     fn error_causes_are_said_once() {
         let source =
             std::io::Error::new(std::io::ErrorKind::FileTooLarge, "96114 bytes, more than the 1024-byte input limit");
-        let typed = crate::audit::AuditError::Read { what: "snapshot", path: "s.json".into(), source };
+        let typed = crate::audit::AuditError::Read { what: "snapshot", path: "s.json".into(), error: source };
         let text = error_text(&anyhow::Error::new(typed));
         assert_eq!(text, "cannot read snapshot s.json: 96114 bytes, more than the 1024-byte input limit");
         let wrapped = anyhow::Error::new(std::io::Error::other("disk full")).context("cannot write r.json");

@@ -20,7 +20,7 @@ pub fn scan(args: super::args::ScanArgs) -> anyhow::Result<u8> {
     let environments: Vec<&str> = inputs.baseline.baseline.environments.keys().map(String::as_str).collect();
     let read_file = |path: &std::path::Path| -> anyhow::Result<AccountFile> {
         let label = path.display().to_string();
-        let bytes = crate::fsio::read(path).with_context(|| format!("cannot read the account file {label}"))?;
+        let bytes = crate::fsio::read(path).map_err(super::io_failure("cannot read the account file", path))?;
         let text = std::str::from_utf8(&bytes).with_context(|| format!("account file {label}: not UTF-8"))?;
         parse_account_file(text, &label, &environments)
             .map_err(|p| anyhow::anyhow!(crate::diag::render("the account file is invalid", &p)))

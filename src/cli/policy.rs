@@ -6,9 +6,13 @@ use crate::policy::{self, Catalog};
 
 pub fn policy(cmd: PolicyCommand) -> anyhow::Result<u8> {
     match cmd {
-        PolicyCommand::List { policies } => {
+        PolicyCommand::List { format, policies } => {
             let catalog = crate::audit::load_catalog(policies.as_deref())?;
-            out!("{}", policy::render_list(&catalog));
+            match format.as_str() {
+                "json" => out!("{}", crate::report::catalog::render_json(&catalog)),
+                "md" => out!("{}", crate::report::catalog::render_markdown(&catalog)),
+                _ => out!("{}", policy::render_list(&catalog)),
+            }
             Ok(EXIT_OK)
         }
         PolicyCommand::Test { dir, run, coverage, verbose_tests, check_timeout } => {

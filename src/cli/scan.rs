@@ -106,7 +106,7 @@ fn run_collect(c: &ConnectArgs, quiet: bool) -> anyhow::Result<Snapshot> {
         text.push('\n');
         create_parent(path)?;
         crate::report::write_atomically(path, text.as_bytes())
-            .with_context(|| format!("cannot write API statistics to {}", path.display()))?;
+            .map_err(super::write_failure("the API statistics", path))?;
     }
     let errors = outcome.snapshot.collection_errors.len();
     if errors > 0 && super::summary::warnings_shown(quiet) {
@@ -117,7 +117,7 @@ fn run_collect(c: &ConnectArgs, quiet: bool) -> anyhow::Result<Snapshot> {
 
 fn create_parent(path: &Path) -> anyhow::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(dir).map_err(super::io_failure("cannot create", dir))?;
     }
     Ok(())
 }
@@ -130,7 +130,7 @@ fn save_snapshot(path: &Path, snapshot: &Snapshot) -> anyhow::Result<String> {
         sha256 = audit::write_snapshot(snapshot, out).map_err(crate::report::ReportError::Write)?;
         Ok(())
     })
-    .with_context(|| format!("cannot write the snapshot to {}", path.display()))?;
+    .map_err(super::write_failure("the snapshot", path))?;
     Ok(sha256)
 }
 
@@ -154,6 +154,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
     // Load the local inputs first: a typo in --baseline should not cost a full collection.
     let opts = args.audit.options()?;
     let inputs = Inputs::load(&opts)?;
+    let sign_key = args.sign_key.as_deref().map(crate::evidence::signing::SecretKey::read).transpose()?;
     let collected = run_collect(&args.connect, args.audit.quiet)?;
     let (label, sha256, bytes) = match (&args.save_snapshot, &args.evidence) {
         (Some(path), None) => (path.display().to_string(), save_snapshot(path, &collected)?, None),
@@ -168,7 +169,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
                 Some(path) => {
                     create_parent(path)?;
                     crate::report::write_atomically(path, &bytes)
-                        .with_context(|| format!("cannot write the snapshot to {}", path.display()))?;
+                        .map_err(super::write_failure("the snapshot", path))?;
                     path.display().to_string()
                 }
                 None => "collected snapshot".to_owned(),
@@ -188,7 +189,7 @@ pub fn scan(args: ScanArgs) -> anyhow::Result<u8> {
         &opts,
         args.audit.quiet,
         args.evidence.as_deref(),
-        args.sign_key.as_deref(),
+        sign_key.as_ref(),
         upload,
     )
 }

@@ -37,12 +37,8 @@ use crate::model::{
 /// Why two files could not be compared.
 #[derive(Debug, thiserror::Error)]
 pub enum DiffError {
-    #[error("cannot read {path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("cannot read {path}: {}", crate::fsio::Cause(error))]
+    Io { path: String, error: std::io::Error },
     #[error("{path}:{line}:{col}: not a valid snapshot or report: {message}")]
     Json { path: String, line: usize, col: usize, message: String },
     #[error("{path}: neither a snapshot (no `schema_version`) nor a JSON report (no `report_schema_version`)")]
@@ -71,7 +67,8 @@ impl DiffInput {
     /// Reads a snapshot or a JSON report, telling them apart by their version field.
     pub fn load(path: &Path) -> Result<DiffInput, DiffError> {
         let name = path.display().to_string();
-        let text = crate::fsio::read_to_string(path).map_err(|source| DiffError::Io { path: name.clone(), source })?;
+        let text =
+            crate::fsio::read_to_string(path).map_err(|source| DiffError::Io { path: name.clone(), error: source })?;
         Self::parse(&text, &name)
     }
 

@@ -59,8 +59,11 @@ const REPORTS_DIR: &str = "reports/";
 /// up is a list of problems instead.
 #[derive(Debug, thiserror::Error)]
 pub enum EvidenceError {
-    #[error("cannot read {path}: {source}")]
-    Io { path: String, source: std::io::Error },
+    #[error("cannot read {path}: {}", crate::fsio::Cause(error))]
+    Io { path: String, error: std::io::Error },
+    /// The bundle directory itself.
+    #[error("cannot read the evidence bundle {path}: {}", crate::fsio::Cause(error))]
+    Bundle { path: String, error: std::io::Error },
     /// The manifest cannot be used at all (its problem names the file and the position).
     #[error("{0}")]
     Manifest(Problem),
@@ -314,9 +317,13 @@ pub const MAX_ENTRIES: usize = 20_000;
 /// loaded whole); the walk stops at [`MAX_DEPTH`] levels and [`MAX_ENTRIES`] entries.
 pub fn read_tree(dir: &Path) -> Result<Tree, EvidenceError> {
     let mut tree = Tree::default();
-    let meta = std::fs::metadata(dir).map_err(|source| io(dir, source))?;
+    let bundle = |error| EvidenceError::Bundle { path: dir.display().to_string(), error };
+    let meta = std::fs::metadata(dir).map_err(bundle)?;
     if !meta.is_dir() {
-        return Err(io(dir, std::io::Error::other("not a directory")));
+        return Err(bundle(std::io::Error::new(
+            std::io::ErrorKind::NotADirectory,
+            "it is not a directory (give the directory `evaluate --evidence DIR` wrote)",
+        )));
     }
     // The manifest first: only the files it lists are read (a file it does not list is
     // reported as added, whatever it holds).
@@ -343,7 +350,7 @@ fn write_err(path: &Path, source: std::io::Error) -> EvidenceError {
 }
 
 fn io(path: &Path, source: std::io::Error) -> EvidenceError {
-    EvidenceError::Io { path: path.display().to_string(), source }
+    EvidenceError::Io { path: path.display().to_string(), error: source }
 }
 
 /// The state of one walk over a bundle.

@@ -33,10 +33,10 @@ const TRUSTED_COMMENT: &str = "flowforge-audit evidence manifest";
 /// Why a key or a signature cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum SigningError {
-    #[error("cannot read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
-    #[error("cannot write {path}: {source}")]
-    Write { path: String, source: std::io::Error },
+    #[error("cannot read the {what} {path}: {}", crate::fsio::Cause(error))]
+    Read { what: &'static str, path: String, error: std::io::Error },
+    #[error("cannot write {path}: {}", crate::fsio::Cause(error))]
+    Write { path: String, error: std::io::Error },
     #[error("{path}: {message}")]
     Format { path: String, message: String },
     #[error("no randomness available for a new key: {0}")]
@@ -127,7 +127,7 @@ impl PublicKey {
     }
 
     pub fn read(path: &Path) -> Result<PublicKey, SigningError> {
-        PublicKey::parse(&path.display().to_string(), &read_text(path)?)
+        PublicKey::parse(&path.display().to_string(), &read_text(path, "public key")?)
     }
 
     /// The public key file's text.
@@ -223,7 +223,7 @@ impl SecretKey {
     }
 
     pub fn read(path: &Path) -> Result<SecretKey, SigningError> {
-        SecretKey::parse(&path.display().to_string(), &read_text(path)?)
+        SecretKey::parse(&path.display().to_string(), &read_text(path, "secret key")?)
     }
 
     pub fn public(&self) -> PublicKey {
@@ -276,10 +276,13 @@ impl SecretKey {
     }
 }
 
-fn read_text(path: &Path) -> Result<String, SigningError> {
+fn read_text(path: &Path, what: &'static str) -> Result<String, SigningError> {
     // Key files are a few hundred bytes; anything larger is not a key.
-    let bytes =
-        crate::fsio::read(path).map_err(|source| SigningError::Read { path: path.display().to_string(), source })?;
+    let bytes = crate::fsio::read(path).map_err(|error| SigningError::Read {
+        what,
+        path: path.display().to_string(),
+        error,
+    })?;
     if bytes.len() > 4096 {
         return Err(format_err(&path.display().to_string(), "too large for a key file"));
     }
@@ -294,7 +297,7 @@ pub fn write_key_pair(prefix: &Path) -> Result<(std::path::PathBuf, std::path::P
     let public_path = with_suffix(prefix, "pub");
     let write = |path: &Path, text: String, mode| {
         super::create_new(path, text.as_bytes(), mode)
-            .map_err(|source| SigningError::Write { path: path.display().to_string(), source })
+            .map_err(|source| SigningError::Write { path: path.display().to_string(), error: source })
     };
     write(&public_path, key.public().to_file_text(), 0o644)?;
     if let Err(e) = write(&secret_path, key.to_file_text(), 0o600) {

@@ -1,6 +1,6 @@
 //! Waivers: accepted risks, each with an owner, a reason and an expiry date.
 //!
-//! A waiver file (YAML, documented in README "Waivers") lists waivers by check id and a
+//! A waiver file (YAML, documented in docs/guide.md "Waivers") lists waivers by check id and a
 //! resource selector (an ARN glob and/or tags), optionally limited to environments. A matching
 //! waiver turns a FAIL into WAIVED and travels with the result into every report. Expiry is
 //! judged against the snapshot's `collected_at` date (not the clock), so re-evaluating a saved
@@ -60,8 +60,8 @@ pub struct DriftSelector {
 /// Why a waiver file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum WaiverError {
-    #[error("cannot read waiver file {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    #[error("cannot read the waiver file {path}: {}", crate::fsio::Cause(error))]
+    Read { path: String, error: std::io::Error },
     /// Every problem of the file, in file order.
     #[error("{}", diag::render("the waiver file", problems))]
     Invalid { problems: Vec<Problem> },
@@ -85,7 +85,7 @@ const CODES: Codes = Codes {
 /// Loads and validates a waiver file.
 pub fn load(path: &Path) -> Result<Vec<Waiver>, WaiverError> {
     let text = crate::fsio::read_to_string(path)
-        .map_err(|source| WaiverError::Read { path: path.display().to_string(), source })?;
+        .map_err(|source| WaiverError::Read { path: path.display().to_string(), error: source })?;
     parse(&path.display().to_string(), &text)
 }
 

@@ -179,8 +179,9 @@ pub struct AuditReport {
     /// Per framework, every control of its full list and its status.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub compliance: Vec<FrameworkCompliance>,
-    /// Earlier runs' summaries from `--history DIR` (oldest first, this run last), for the
-    /// trend; empty without `--history`. Never part of an evidence bundle's reports.
+    /// The trend from `--history DIR`: one point per snapshot of this environment and account
+    /// collected up to this one, in collection order (oldest first, this one last); empty
+    /// without `--history`. Never part of an evidence bundle's reports.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub history: Vec<HistoryEntry>,
     /// Where the user's own files declare what the results are about (the baseline as given,
@@ -223,10 +224,16 @@ pub struct TerraformBlock {
 }
 
 /// One run's summary, as appended to `--history DIR/history.jsonl` (one JSON object a line).
+/// A snapshot is one point of the trend, whatever the number of runs on it.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HistoryEntry {
-    /// The snapshot's collection time (never the clock).
+    /// The snapshot's collection time (never the clock): where the point sits in the trend.
     pub collected_at: String,
+    /// The SHA-256 of the snapshot: the point's identity (a later run on the same snapshot
+    /// replaces its point rather than adding one). Absent in lines written before it existed;
+    /// those are told apart by `collected_at`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snapshot_sha256: Option<String>,
     pub environment: String,
     pub account_id: String,
     pub catalog_sha256: String,

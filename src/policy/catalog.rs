@@ -515,7 +515,7 @@ const MAX_OVERLAY_ENTRIES: usize = 20_000;
 fn read_dir_files(root: &Path) -> Result<Vec<RawFile>, CatalogError> {
     let mut out = Vec::new();
     let mut stack: Vec<(PathBuf, usize)> = vec![(root.to_path_buf(), 0)];
-    let io = |path: &Path, source: std::io::Error| CatalogError::Io { path: path.display().to_string(), source };
+    let io = |path: &Path, source: std::io::Error| CatalogError::Io { path: path.display().to_string(), error: source };
     let (mut entries_seen, mut bytes) = (0usize, 0u64);
     let limit = crate::fsio::max_input_bytes().map_err(|e| io(root, e))?;
     while let Some((dir, depth)) = stack.pop() {

@@ -13,10 +13,6 @@ pub enum CatalogError {
     #[error("{}", crate::diag::render("the policy catalog", .0))]
     Invalid(Vec<Problem>),
     /// A policy directory or file could not be read.
-    #[error("cannot read policy path {path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("cannot read policy path {path}: {}", crate::fsio::Cause(error))]
+    Io { path: String, error: std::io::Error },
 }

@@ -81,7 +81,7 @@ pub struct Limits {
 }
 
 /// The default `--check-timeout`: the slowest builtin check takes well under a second on a
-/// 100,000-resource snapshot (README, "Performance").
+/// 100,000-resource snapshot (docs/development.md, "Performance").
 pub const DEFAULT_CHECK_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Default for Limits {

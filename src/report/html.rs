@@ -183,7 +183,7 @@ fn with_code(s: &str) -> Markup {
 }
 
 /// The trend of the last runs (`--history`) as an inline SVG line chart: FAIL and UNKNOWN
-/// results per run, oldest left. Nothing without at least two runs.
+/// results per snapshot, oldest left. Nothing without at least two snapshots.
 fn trend_chart(report: &AuditReport) -> Markup {
     let h = &report.history;
     if h.len() < 2 {
@@ -199,8 +199,8 @@ fn trend_chart(report: &AuditReport) -> Markup {
     };
     html! {
         section #trend {
-            h2 { "Trend " span.n { "(last " (h.len()) " runs)" } }
-            svg viewBox=(format!("0 0 {w} {ht}")) role="img" aria-label="FAIL and UNKNOWN results per run" {
+            h2 { "Trend " span.n { "(last " (h.len()) " snapshots)" } }
+            svg viewBox=(format!("0 0 {w} {ht}")) role="img" aria-label="FAIL and UNKNOWN results per snapshot" {
                 line x1=(pad) y1=(ht - pad) x2=(w - pad) y2=(ht - pad) stroke="#cbd5e1" {}
                 polyline.trend-fail points=(line("FAIL")) fill="none" stroke="#dc2626" stroke-width="2" {}
                 polyline.trend-unknown points=(line("UNKNOWN")) fill="none" stroke="#d97706" stroke-width="2" {}

@@ -179,9 +179,9 @@ fn render_markdown(report: &AuditReport) -> String {
     }
     out.push('\n');
 
-    // Change since the previous run (`--history`).
+    // Change since the previous snapshot of the trend (`--history`).
     if let [.., prev, cur] = report.history.as_slice() {
-        let _ = writeln!(out, "## Change since the previous run ({})\n", escape(&prev.collected_at));
+        let _ = writeln!(out, "## Change since the previous snapshot ({})\n", escape(&prev.collected_at));
         out.push_str("| | Previous | Now | Change |\n| --- | ---: | ---: | ---: |\n");
         let n = |m: &BTreeMap<String, usize>, k: &str| m.get(k).copied().unwrap_or(0);
         for s in ["FAIL", "UNKNOWN", "ERROR", "WAIVED", "PASS"] {
@@ -543,17 +543,17 @@ mod tests {
         assert!(!md.contains("## Drift"));
     }
 
-    /// Issue 15: with a history, the summary shows the change since the previous run.
+    /// Issue 15: with a history, the summary shows the change since the previous snapshot.
     #[test]
     fn change_since_previous_run() {
         let mut report = sample_report();
-        assert!(!render_markdown(&report).contains("Change since the previous run"));
+        assert!(!render_markdown(&report).contains("Change since the previous snapshot"));
         let mut prev = crate::history::entry(&report);
         prev.collected_at = "2025-03-13T09:00:00Z".into();
         prev.by_status.insert("FAIL".into(), 25);
         report.history = vec![prev, crate::history::entry(&report)];
         let md = render_markdown(&report);
-        assert!(md.contains("## Change since the previous run (2025-03-13T09:00:00Z)"), "{md}");
+        assert!(md.contains("## Change since the previous snapshot (2025-03-13T09:00:00Z)"), "{md}");
         assert!(md.contains("| FAIL | 25 | 19 | -6 |"), "{md}");
     }
 

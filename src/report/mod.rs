@@ -23,6 +23,7 @@ use std::str::FromStr;
 use crate::model::AuditReport;
 
 pub mod asff;
+pub mod catalog;
 mod common;
 pub mod csv;
 pub mod diff;
@@ -51,8 +52,8 @@ pub enum ReportError {
     Csv(::csv::Error),
     #[error("the report's collected_at {value:?} is not an RFC 3339 timestamp: {source}")]
     Timestamp { value: String, source: chrono::ParseError },
-    #[error("could not write {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    #[error("cannot write {}: {}", path.display(), crate::fsio::Cause(error))]
+    Io { path: PathBuf, error: std::io::Error },
     /// A write into the renderer's output failed (the caller adds the path).
     #[error("could not write the report: {0}")]
     Write(#[from] std::io::Error),
@@ -202,13 +203,14 @@ pub trait Renderer {
 /// the files of the formats not written this time are removed first. Only the tool's own
 /// report names are touched (a link of that name is removed, never followed).
 pub fn render_all(report: &AuditReport, formats: &[Format], out_dir: &Path) -> Result<Vec<PathBuf>, ReportError> {
-    std::fs::create_dir_all(out_dir).map_err(|source| ReportError::Io { path: out_dir.to_path_buf(), source })?;
+    std::fs::create_dir_all(out_dir)
+        .map_err(|source| ReportError::Io { path: out_dir.to_path_buf(), error: source })?;
     for stale in Format::ALL.iter().filter(|f| !formats.contains(f)) {
         let path = out_dir.join(stale.renderer().file_name());
         match std::fs::remove_file(&path) {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => return Err(ReportError::Io { path, source }),
+            Err(source) => return Err(ReportError::Io { path, error: source }),
         }
     }
     let written = crate::parallel::map_on_cores(
@@ -242,7 +244,7 @@ pub fn write_atomically_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> Result<(), ReportError>,
 ) -> Result<(), ReportError> {
-    let io_err = |source| ReportError::Io { path: path.to_path_buf(), source };
+    let io_err = |source| ReportError::Io { path: path.to_path_buf(), error: source };
     let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let prefix = format!(".{name}.");

@@ -65,7 +65,8 @@ fn release(dir: &Path, target: &str) -> String {
 
 /// Install (checksum checked, a tampered one refused), scan a prod account with a partial
 /// check selection (prod requires a complete audit: the gate fails), outputs and summary,
-/// SARIF and evidence that verifies, and the gate step failing the job (or not, when told).
+/// SARIF and evidence that verifies, the trend growing by one point per scheduled run, and the
+/// gate step failing the job (or not, when told).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn action_installs_scans_uploads_and_fails_on_the_gate() {
     let moto = Moto::start();
@@ -105,6 +106,7 @@ async fn action_installs_scans_uploads_and_fails_on_the_gate() {
         .env("INPUT_WAIVERS", "audit/waivers.yaml")
         .env("INPUT_ARGS", format!("--endpoint-url {} --no-progress --excluded-checks FF-S3-001", moto.endpoint))
         .env("INPUT_OUT", "out")
+        .env("INPUT_HISTORY", "history")
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(0), "exit 1 (gate) is recorded, not raised: {}", text(&o));
@@ -118,10 +120,31 @@ async fn action_installs_scans_uploads_and_fails_on_the_gate() {
     let v = Command::new(&installed).args(["verify-evidence", &out["evidence"]]).current_dir(dir).output().unwrap();
     assert_eq!(v.status.code(), Some(0), "{}", text(&v));
     assert!(dir.join("out/snapshot.json").is_file());
+    // Issue 25 friction 8: the run is a point of the trend the cache keeps (action.yml).
+    assert_eq!(out["history"], "history");
+    let history = || std::fs::read_to_string(dir.join("history/history.jsonl")).unwrap_or_default();
+    assert_eq!(history().lines().count(), 1, "{}", history());
 
     // A second scan into the same directory is refused rather than mixing two runs.
     let o = action(&moto, dir, "scan").env("INPUT_ENVIRONMENT", "prod").env("INPUT_OUT", "out").output().unwrap();
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    // The next scheduled run (its own out directory, the history restored): a second point,
+    // and the job summary shows the change since the first.
+    std::fs::remove_file(dir.join("step-summary.md")).unwrap();
+    let o = action(&moto, dir, "scan")
+        .env("PATH", format!("{bin_dir}:{}", std::env::var("PATH").unwrap_or_default()))
+        .env("INPUT_ENVIRONMENT", "prod")
+        .env("INPUT_REGION", REGION)
+        .env("INPUT_FORMAT", "md")
+        .env("INPUT_ARGS", format!("--endpoint-url {} --no-progress --excluded-checks FF-S3-001", moto.endpoint))
+        .env("INPUT_OUT", "out-next")
+        .env("INPUT_HISTORY", "history")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert_eq!(history().lines().count(), 2, "{}", history());
+    let summary = std::fs::read_to_string(dir.join("step-summary.md")).unwrap();
+    assert!(summary.contains("## Change since the previous snapshot"), "{summary}");
 
     let gate = |fail: &str| {
         action(&moto, dir, "gate")

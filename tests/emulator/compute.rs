@@ -117,7 +117,7 @@ async fn imds_deleted_launch_template_is_unknown() {
 /// Compute: the ECS, ECR, App Runner, node-group and OIDC-provider collection makes exactly
 /// the calls the APIs require for the seeded account (batched descriptions, one call per
 /// resource only where the API has no batch form), so its calls per resource stay at the
-/// minimum, well within 1.3 times it (README, "Performance").
+/// minimum, well within 1.3 times it (docs/development.md, "Performance").
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn compute_api_calls_per_resource_are_minimal() {
     use crate::support::seed_compute::ComputeDrift;

@@ -13,12 +13,8 @@ use crate::diag::{self, Code, Problem};
 /// Why a state file could not be used.
 #[derive(Debug, thiserror::Error)]
 pub enum TfStateError {
-    #[error("cannot read Terraform state {path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    #[error("cannot read the Terraform state {path}: {}", crate::fsio::Cause(error))]
+    Io { path: String, error: std::io::Error },
     /// Every problem found (`T...` codes), in file order.
     #[error("{}", diag::render("the Terraform state", problems))]
     Invalid { problems: Vec<Problem> },
@@ -45,8 +41,8 @@ impl TfState {
     pub fn load(path: impl AsRef<Path>) -> Result<TfState, TfStateError> {
         let path = path.as_ref();
         let name = path.display().to_string();
-        let text =
-            crate::fsio::read_to_string(path).map_err(|source| TfStateError::Io { path: name.clone(), source })?;
+        let text = crate::fsio::read_to_string(path)
+            .map_err(|source| TfStateError::Io { path: name.clone(), error: source })?;
         Self::parse(&text, &name)
     }
 
