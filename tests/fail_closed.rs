@@ -253,8 +253,8 @@ fn overlay_is_named_in_every_output() {
     let overlay = tempfile::tempdir().unwrap();
     let lib = std::fs::read_to_string(repo("policies/lib/flowforge.rego")).unwrap();
     let changed = lib.replacen(
-        "recognised(resource) if {\n",
-        "recognised(resource) if {\n\tnot startswith(resource.name, \"flowforge-prod-d\")\n",
+        "is_flowforge(resource) if input.derived.flowforge[resource.arn]\n",
+        "is_flowforge(resource) if {\n\tinput.derived.flowforge[resource.arn]\n\tnot startswith(resource.name, \"flowforge-prod-d\")\n}\n",
         1,
     );
     assert_ne!(lib, changed, "the library's shape changed");

@@ -25,11 +25,11 @@ use crate::evidence::signing::{PublicKey, SecretKey};
 use crate::evidence::{self, integrity, EvidenceError, Manifest, PeriodOptions, RunOptions, Tree};
 
 /// The period reports' common prefix inside the bundle.
-pub const REPORT_PREFIX: &str = "reports/flowforge-attest";
+pub const REPORT_PREFIX: &str = evidence::PERIOD_REPORT_PREFIX;
 /// The JSON period report, the one the others are rendered from.
 pub const JSON_REPORT: &str = "reports/flowforge-attest.json";
 /// Where the public keys go.
-pub const KEYS_DIR: &str = "inputs/keys/";
+pub const KEYS_DIR: &str = evidence::PERIOD_KEYS_DIR;
 
 /// Every report file of the period bundle: path → bytes.
 pub fn render_all(report: &PeriodReport) -> Result<BTreeMap<String, Vec<u8>>, String> {
@@ -112,11 +112,7 @@ pub struct PeriodCheck {
 /// caller) and reproduces its reports: from its JSON, and with `source` from the bundles.
 pub fn verify(tree: &Tree, manifest: &Manifest, source: Option<&dyn BundleSource>) -> Result<PeriodCheck, AttestError> {
     let mut check = PeriodCheck::default();
-    let known = |rel: &str| {
-        (rel.starts_with(KEYS_DIR) && rel.ends_with(".pub") && !rel[KEYS_DIR.len()..].contains('/'))
-            || (rel.starts_with(REPORT_PREFIX) && !rel[REPORT_PREFIX.len()..].contains('/'))
-    };
-    check.problems = integrity::check_files(tree, manifest, known);
+    check.problems = integrity::check_files(tree, manifest, evidence::period_file);
     let Some(period) = &manifest.period else {
         check.problems.push("manifest.json: not a period bundle".to_owned());
         return Ok(check);

@@ -47,7 +47,7 @@ pub const EXIT_STATUS: &[(&str, &[(u8, &str)])] = &[
         "scan",
         &[
             (0, "The gate passed (with --org: every judged account's gate passed)."),
-            (1, "The gate failed, as for evaluate (with --org: at least one account's gate failed, an account that could not be read included)."),
+            (1, "The gate failed, as for evaluate (with --org: at least one account's gate failed, an account that could not be read included, an account's environment is unknown, or no account was judged)."),
             (2, "Usage or input error, AWS not reachable (no credentials, no region, a role that cannot be assumed), an output that cannot be written, or a failed --security-hub upload."),
         ],
     ),
@@ -109,8 +109,23 @@ pub const EXIT_STATUS: &[(&str, &[(u8, &str)])] = &[
         "merge",
         &[
             (0, "Every judged account's gate passed."),
-            (1, "At least one account's gate failed."),
-            (2, "The shard outputs do not make one complete run (code O005), or cannot be read."),
+            (1, "At least one account's gate failed, an account's environment is unknown, or no account was judged."),
+            (2, "The shard outputs do not make one complete, consistent run (codes O005-O010), or cannot be read."),
+        ],
+    ),
+    (
+        "attest",
+        &[
+            (0, "Every check operated throughout the period (or did not apply), every slot has a valid scan, and no bundle was rejected."),
+            (1, "The period report shows exceptions, gaps or rejected bundles (it is written either way)."),
+            (2, "Nothing could be attested: bad options, or a source that cannot be read."),
+        ],
+    ),
+    (
+        "explain",
+        &[
+            (0, "The principal's escalation paths (or why each breaks) are printed."),
+            (2, "The snapshot cannot be read, or it holds no user, role or group with that ARN."),
         ],
     ),
 ];

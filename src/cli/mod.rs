@@ -234,7 +234,7 @@ mod tests {
             std::io::Error::new(std::io::ErrorKind::FileTooLarge, "96114 bytes, more than the 1024-byte input limit");
         let typed = crate::audit::AuditError::Read { what: "snapshot", path: "s.json".into(), error: source };
         let text = error_text(&anyhow::Error::new(typed));
-        assert_eq!(text, "cannot read snapshot s.json: 96114 bytes, more than the 1024-byte input limit");
+        assert_eq!(text, "cannot read the snapshot s.json: 96114 bytes, more than the 1024-byte input limit");
         let wrapped = anyhow::Error::new(std::io::Error::other("disk full")).context("cannot write r.json");
         assert_eq!(error_text(&wrapped), "cannot write r.json: disk full");
     }

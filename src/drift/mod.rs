@@ -84,7 +84,8 @@ pub(crate) struct Gaps<'a> {
     errors: &'a [CollectionError],
     /// The ARN of every resource in the snapshot, when some error names a resource (to tell a
     /// resource left out of its collection from one kept with a field unknown).
-    seen: Option<std::collections::HashSet<&'a str>>,
+    /// Per collection: a WAF association carries its load balancer's ARN.
+    seen: Option<std::collections::HashSet<(&'static str, &'a str)>>,
 }
 
 impl<'a> Gaps<'a> {
@@ -93,7 +94,7 @@ impl<'a> Gaps<'a> {
             .collection_errors
             .iter()
             .any(|e| e.resource.is_some())
-            .then(|| s.resource_metas().into_iter().map(|(_, m)| m.arn.as_str()).collect());
+            .then(|| s.resource_metas().into_iter().map(|(c, m)| (c, m.arn.as_str())).collect());
         Gaps { errors: &s.collection_errors, seen }
     }
 
@@ -117,7 +118,7 @@ impl<'a> Gaps<'a> {
                 Some(_) if info.list_operations.contains(&op) => true,
                 Some(arn) => {
                     info.detail_operations.contains(&op)
-                        && !self.seen.as_ref().is_some_and(|s| s.contains(arn.as_str()))
+                        && !self.seen.as_ref().is_some_and(|s| s.contains(&(info.name, arn.as_str())))
                 }
             }
         })

@@ -222,12 +222,14 @@ impl<'a> ResourceIndex<'a> {
         let mut list_errors: HashMap<(&'static str, &'a str), Vec<&'a CollectionError>> = HashMap::new();
         let mut resource_errors: HashMap<&'a str, Vec<&'a CollectionError>> = HashMap::new();
         let mut dropped: HashMap<&'static str, BTreeMap<&'a str, Vec<&'a CollectionError>>> = HashMap::new();
-        let known: std::collections::HashSet<&str> = if snapshot.collection_errors.iter().any(|e| e.resource.is_some())
-        {
-            by_collection.values().flatten().map(|m| m.arn.as_str()).collect()
-        } else {
-            Default::default()
-        };
+        // Per collection: a WAF association is listed under its load balancer's ARN, so the
+        // load balancer being in the snapshot does not make the association seen.
+        let known: std::collections::HashSet<(&str, &str)> =
+            if snapshot.collection_errors.iter().any(|e| e.resource.is_some()) {
+                by_collection.iter().flat_map(|(c, ms)| ms.iter().map(move |m| (*c, m.arn.as_str()))).collect()
+            } else {
+                Default::default()
+            };
         for err in &snapshot.collection_errors {
             if let Some(arn) = err.resource.as_deref() {
                 resource_errors.entry(arn).or_default().push(err);
@@ -237,7 +239,7 @@ impl<'a> ResourceIndex<'a> {
                     // of the collection unseen; a read of one resource leaves that resource
                     // out when it is not in the snapshot.
                     if info.list_operations.contains(&op)
-                        || (info.detail_operations.contains(&op) && !known.contains(arn))
+                        || (info.detail_operations.contains(&op) && !known.contains(&(info.name, arn)))
                     {
                         dropped.entry(info.name).or_default().entry(arn).or_default().push(err);
                     }

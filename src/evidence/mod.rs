@@ -67,8 +67,8 @@ pub enum EvidenceError {
     /// The manifest cannot be used at all (its problem names the file and the position).
     #[error("{0}")]
     Manifest(Problem),
-    #[error("cannot write {path}: {source}")]
-    Write { path: String, source: std::io::Error },
+    #[error("cannot {what} {path}: {}", crate::fsio::Cause(error))]
+    Write { what: &'static str, path: String, error: std::io::Error },
     /// Writing a bundle was refused (a directory that is not empty, a path through a link).
     #[error("{0}")]
     Refused(String),
@@ -271,6 +271,19 @@ pub fn role(path: &str) -> Option<Role> {
     Format::ALL.into_iter().find(|f| f.renderer().file_name() == name).map(Role::Report)
 }
 
+/// The reports of a period bundle (`attest`): `reports/flowforge-attest.*`.
+pub const PERIOD_REPORT_PREFIX: &str = "reports/flowforge-attest";
+/// The public keys a period bundle's bundles were verified with.
+pub const PERIOD_KEYS_DIR: &str = "inputs/keys/";
+
+/// Whether `rel` is a file of a period bundle's layout (its reports and the keys it checked
+/// signatures with); the audit bundle's layout is [`role`].
+pub fn period_file(rel: &str) -> bool {
+    let direct = |dir: &str| rel.strip_prefix(dir).is_some_and(|rest| !rest.is_empty() && !rest.contains('/'));
+    (direct(PERIOD_KEYS_DIR) && rel.ends_with(".pub"))
+        || rel.strip_prefix(PERIOD_REPORT_PREFIX).is_some_and(|rest| !rest.contains('/'))
+}
+
 /// Where a policy file goes in a bundle.
 pub fn policy_path(origin: Origin, rel_path: &str) -> String {
     match origin {
@@ -330,14 +343,16 @@ pub fn read_tree(dir: &Path) -> Result<Tree, EvidenceError> {
     // A manifest that is a link or a special file is refused by the walk like any entry.
     let manifest_path = dir.join(MANIFEST);
     let mut listed = BTreeSet::new();
+    let mut period = false;
     if std::fs::symlink_metadata(&manifest_path).is_ok_and(|m| m.file_type().is_file()) {
         let bytes = crate::fsio::read_no_follow(&manifest_path).map_err(|source| io(&manifest_path, source))?;
         if let Ok(m) = serde_json::from_slice::<Manifest>(&bytes) {
+            period = m.period.is_some();
             listed = m.files.into_keys().collect();
         }
         tree.files.insert(MANIFEST.to_owned(), bytes);
     }
-    let mut walk = Walk { listed, entries: 0, tree };
+    let mut walk = Walk { listed, period, entries: 0, tree };
     walk.dir(dir, "", 0)?;
     let mut tree = walk.tree;
     tree.refused.sort();
@@ -346,7 +361,7 @@ pub fn read_tree(dir: &Path) -> Result<Tree, EvidenceError> {
 }
 
 fn write_err(path: &Path, source: std::io::Error) -> EvidenceError {
-    EvidenceError::Write { path: path.display().to_string(), source }
+    EvidenceError::Write { what: "write", path: path.display().to_string(), error: source }
 }
 
 fn io(path: &Path, source: std::io::Error) -> EvidenceError {
@@ -357,6 +372,8 @@ fn io(path: &Path, source: std::io::Error) -> EvidenceError {
 struct Walk {
     /// The paths the manifest lists.
     listed: BTreeSet<String>,
+    /// The manifest is a period bundle's (`attest`): its layout is [`period_file`].
+    period: bool,
     entries: usize,
     tree: Tree,
 }
@@ -365,7 +382,7 @@ impl Walk {
     /// Whether verification reads the file at `rel`: the signature, and the files of the
     /// bundle's layout that the manifest lists (the manifest itself is read first).
     fn reads(&self, rel: &str) -> bool {
-        rel == SIGNATURE || (role(rel).is_some() && self.listed.contains(rel))
+        rel == SIGNATURE || (self.listed.contains(rel) && (role(rel).is_some() || (self.period && period_file(rel))))
     }
 
     fn dir(&mut self, dir: &Path, prefix: &str, depth: usize) -> Result<(), EvidenceError> {
@@ -431,7 +448,11 @@ pub fn start_bundle(dir: &Path) -> Result<(), EvidenceError> {
             dir.display()
         )));
     }
-    std::fs::create_dir_all(dir).map_err(|source| write_err(dir, source))
+    std::fs::create_dir_all(dir).map_err(|error| EvidenceError::Write {
+        what: "create the evidence directory",
+        path: dir.display().to_string(),
+        error,
+    })
 }
 
 /// Writes `bytes` at `rel` inside the bundle `dir` (a new file, never through a link) and

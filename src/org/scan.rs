@@ -154,7 +154,8 @@ pub async fn run(opts: &OrgOptions, inputs: Arc<Inputs>) -> Result<OrgOutcome, O
     }
     // The summary from the files just written, read back as `merge` reads them (every verdict
     // re-derived from the account's report): a single run and a merge of shards are one path.
-    let read = merge::read_run(std::slice::from_ref(&out))
+    // A shard's output is one shard of the run: the others are other jobs'.
+    let read = merge::read_shards(std::slice::from_ref(&out), false)
         .map_err(|p| OrgError::Records(crate::diag::render("the scan's own output", &p)))?;
     if read != records {
         return Err(OrgError::Records("the records read back differ from the records written".to_owned()));

@@ -43,7 +43,7 @@ fn scan_on(moto: &Moto, work: &Path, key: &Path, day: &str, at: &str) -> (PathBu
     let o = cli(moto, "testing", "testing")
         .env("FLOWFORGE_AUDIT_SIMULATED_NOW", at)
         .args(["scan", "--env", "prod", "--endpoint-url", &moto.endpoint, "--region", REGION, "--no-progress"])
-        .args(["--format", "json,md", "--quiet", "--out"])
+        .args(["--format", "json,md", "--out"])
         .arg(&out)
         .arg("--evidence")
         .arg(&evidence)

@@ -43,7 +43,7 @@ unreported := object.union(
 )
 
 unreported_unknown(td) if {
-	i := {"ecs": {"task_definitions": [td]}}
+	i := testing.all_flowforge({"ecs": {"task_definitions": [td]}})
 	count(check.deny) == 0 with input as i with data.baseline as testing.baseline
 	u := check.unknown with input as i with data.baseline as testing.baseline
 	u == {{"arn": td.arn, "reason": data.flowforge.lib.compute.containers_unreported_reason}}
