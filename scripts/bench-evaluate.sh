@@ -43,7 +43,9 @@ for formats in ${BENCH_FORMATS:-json all}; do
     rm -rf "$WORK/reports-$formats"
     /usr/bin/time -f "%e %U %S %M" -o "$WORK/time.txt" "$BIN" evaluate -v --snapshot "$SNAP" --env prod \
       --format "$formats" --out "$WORK/reports-$formats" --quiet >/dev/null 2>"$WORK/log-$formats-$run.txt" || true
-    read -r wall user sys rss <"$WORK/time.txt"
+    # GNU time writes "Command exited with non-zero status 1" first when the gate fails (the
+    # benchmark's snapshot fails it): the figures are its last line.
+    read -r wall user sys rss < <(tail -n 1 "$WORK/time.txt")
     echo "run $run: wall $wall s, user $user s, sys $sys s, peak RSS $((rss / 1024)) MB" >&2
     echo "$wall $user $sys $rss" >>"$WORK/runs-$formats.txt"
   done
