@@ -188,7 +188,7 @@ def name(r):
     if b == "evaluate":
         what = "JSON report" if r.get("formats") == "json" else "every report format"
         size = f" ({n(r['snapshot_mb'], 0)} MB)" if r.get("snapshot_mb") else ""
-        return f"evaluate a {r['resources']:,}-resource snapshot{size}, {what}""
+        return f"evaluate a {r['resources']:,}-resource snapshot{size}, {what}"
     if b == "iam_graph":
         return f"IAM graph: {r['roles']:,} roles, {r.get('users', 0):,} users, {r.get('groups', 0):,} groups"
     if b == "attest":
