@@ -192,7 +192,7 @@ def name(r):
     if b == "iam_graph":
         return f"IAM graph: {r['roles']:,} roles, {r.get('users', 0):,} users, {r.get('groups', 0):,} groups"
     if b == "attest":
-        return f"attest: {r['bundles']:,} bundles, {r['accounts']:,} accounts"
+        return f"attest: {r['bundles']:,} bundles, {r['accounts']:,} account{'' if r['accounts'] == 1 else 's'}"
     return b
 
 
