@@ -107,7 +107,7 @@ pub fn points(entries: &[HistoryEntry], environment: &str, account_id: &str) -> 
     // Entries are validated on load; a time that does not parse sorts first rather than panic.
     let mut keyed: Vec<(Option<DateTime<FixedOffset>>, HistoryEntry)> =
         points.into_iter().map(|p| (collection_time(&p).ok(), p)).collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.sort_by_key(|a| a.0);
     keyed.into_iter().map(|(_, p)| p).collect()
 }
 

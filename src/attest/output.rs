@@ -111,8 +111,8 @@ pub struct PeriodCheck {
 /// Checks a period bundle's files (the manifest and its signature already checked by the
 /// caller) and reproduces its reports: from its JSON, and with `source` from the bundles.
 pub fn verify(tree: &Tree, manifest: &Manifest, source: Option<&dyn BundleSource>) -> Result<PeriodCheck, AttestError> {
-    let mut check = PeriodCheck::default();
-    check.problems = integrity::check_files(tree, manifest, evidence::period_file);
+    let mut check =
+        PeriodCheck { problems: integrity::check_files(tree, manifest, evidence::period_file), ..Default::default() };
     let Some(period) = &manifest.period else {
         check.problems.push("manifest.json: not a period bundle".to_owned());
         return Ok(check);
