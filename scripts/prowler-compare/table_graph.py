@@ -54,7 +54,8 @@ count = collections.Counter()
 for c in cases:
     r = ours.get((c['check'], c['arn']))
     mine = r['status'] if r else 'no result'
-    edges = [s.get('edge', '?') for s in (r or {}).get('evidence', [{}])[0].get('chain', [])] if r else []
+    evidence = (r or {}).get('evidence') or [{}]
+    edges = [s.get('edge', '?') for s in evidence[0].get('chain', [])]
     judged = [prowler[a] for a in [c['arn']] + c['holds'] if a in prowler]
     fails = sorted({k for j in judged for k, v in j.items() if v == 'FAIL'})
     theirs = 'FAIL' if fails else ('PASS' if judged else 'no finding')
