@@ -1,4 +1,4 @@
-# Sourced by run.sh, run-network.sh and run-resources.sh: starts moto on loopback port $PORT
+# Sourced by run.sh, run-network.sh, run-resources.sh and run-graph.sh: starts moto on loopback port $PORT
 # (stopped when the script exits) and points the AWS SDKs, Prowler's included, at it.
 # Needs FLOWFORGE_MOTO_VENV; sets MOTO_VENV, PROWLER_VENV (default /work/prowler-venv) and OUT.
 MOTO_VENV=${FLOWFORGE_MOTO_VENV:?set FLOWFORGE_MOTO_VENV}

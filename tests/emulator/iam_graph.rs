@@ -176,3 +176,37 @@ async fn graph_corpus_through_scan() {
         }
     }
 }
+
+/// Seeds the FlowForge `prod` account and the graph corpus into the moto that
+/// `scripts/prowler-compare/run-graph.sh` started (`FLOWFORGE_SEED_ENDPOINT`), as
+/// `graph_corpus_through_scan` does, and writes each seeded case's principal, check, labels and
+/// held policies as JSON to `FLOWFORGE_GRAPH_CASES_OUT`; fails on any seeding error. Not part of
+/// the suite: the script runs it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "run by scripts/prowler-compare/run-graph.sh against the moto it starts"]
+async fn seed_graph_account() {
+    let endpoint = std::env::var("FLOWFORGE_SEED_ENDPOINT")
+        .expect("FLOWFORGE_SEED_ENDPOINT (set by scripts/prowler-compare/run-graph.sh)");
+    assert!(endpoint.starts_with("http://127.0.0.1:"), "the comparison seeds a loopback emulator only, not {endpoint}");
+    let out = std::env::var("FLOWFORGE_GRAPH_CASES_OUT")
+        .expect("FLOWFORGE_GRAPH_CASES_OUT (set by scripts/prowler-compare/run-graph.sh)");
+    let clients = Clients::new(&endpoint, "testing", "testing").await;
+    seed::seed(&clients, "prod").await;
+    let cases: Vec<Value> = seed_graph_corpus(&clients)
+        .await
+        .into_iter()
+        .map(|c| {
+            serde_json::json!({
+                "case": c.file.trim_end_matches(".json"),
+                "arn": c.arn,
+                "check": c.check,
+                "verdict": c.verdict,
+                "chain": c.chain,
+                "holds": c.holds,
+            })
+        })
+        .collect();
+    let text = serde_json::to_string_pretty(&cases).expect("cases as JSON");
+    std::fs::write(&out, text + "\n").unwrap_or_else(|e| panic!("{out}: {e}"));
+    println!("seeded {} graph cases; written to {out}", cases.len());
+}

@@ -21,6 +21,10 @@ pub struct SeededGraphCase {
     pub verdict: String,
     pub chain: Vec<String>,
     pub arn: String,
+    /// The ARNs whose grants the principal holds besides its own inline policies: its attached
+    /// managed policies and, for a user, its groups and their attached policies (what a
+    /// policy-by-policy tool reports on; `scripts/prowler-compare/table_graph.py`).
+    pub holds: Vec<String>,
 }
 
 /// The graph corpus cases marked `seed`, sorted by file name.
@@ -49,6 +53,20 @@ fn policy_arn(name: &str) -> String {
 
 fn list(v: &Value) -> impl Iterator<Item = &Value> {
     v.as_array().into_iter().flatten()
+}
+
+/// The attached policies of the case's principal `name` and, when it is in groups, those
+/// groups and their attached policies, as ARNs.
+fn holds(case: &Value, name: &str) -> Vec<String> {
+    let principal = |n: &str| list(&case["principals"]).find(|p| p["name"] == n);
+    let attached = |p: &Value| list(&p["attached"]).filter_map(Value::as_str).map(policy_arn).collect::<Vec<_>>();
+    let Some(p) = principal(name) else { return Vec::new() };
+    let mut out = attached(p);
+    for g in list(&p["groups"]).filter_map(Value::as_str) {
+        out.push(format!("arn:aws:iam::{ACCOUNT_ID}:group/{g}"));
+        out.extend(principal(g).map(attached).unwrap_or_default());
+    }
+    out
 }
 
 /// Creates every seeded case; returns what each expects.
@@ -213,6 +231,7 @@ pub async fn seed_graph_corpus(c: &Clients) -> Vec<SeededGraphCase> {
         let name = case["principal"].as_str().expect("principal");
         let kind =
             list(&case["principals"]).find(|p| p["name"] == name).and_then(|p| p["kind"].as_str()).expect("listed");
+        let holds = holds(&case, name);
         let check = match kind {
             "role" => "FF-IAM-001",
             "user" => "FF-IAM-005",
@@ -224,6 +243,7 @@ pub async fn seed_graph_corpus(c: &Clients) -> Vec<SeededGraphCase> {
             verdict: case["expect"]["verdict"].as_str().expect("verdict").to_owned(),
             chain: list(&case["expect"]["chain"]).filter_map(Value::as_str).map(str::to_owned).collect(),
             arn: format!("arn:aws:iam::{ACCOUNT_ID}:{kind}/{name}"),
+            holds,
         });
     }
     out
