@@ -17,8 +17,9 @@ use serde_json::Value;
 
 const ACCOUNT: &str = "123456789012";
 
-fn corpus() -> Vec<(String, Value)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus/iam");
+/// The cases of a corpus folder `tests/data/corpus/<name>/`, sorted by file name.
+fn cases(name: &str) -> Vec<(String, Value)> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus").join(name);
     let mut out: Vec<(String, Value)> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
         .map(|e| e.expect("dir entry").path())
@@ -30,6 +31,10 @@ fn corpus() -> Vec<(String, Value)> {
         .collect();
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
+}
+
+fn corpus() -> Vec<(String, Value)> {
+    cases("iam")
 }
 
 fn doc(v: &Value) -> PolicyDocument {
@@ -240,18 +245,7 @@ fn corpus_has_both_verdicts_per_check() {
 
 /// The cases of `tests/data/corpus/iam-graph/` (format: `tests/data/corpus/README.md`).
 fn graph_corpus() -> Vec<(String, Value)> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus/iam-graph");
-    let mut out: Vec<(String, Value)> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("dir entry").path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .map(|p| {
-            let text = std::fs::read_to_string(&p).expect("read case");
-            (p.file_name().unwrap().to_string_lossy().into_owned(), serde_json::from_str(&text).expect("case JSON"))
-        })
-        .collect();
-    out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
+    cases("iam-graph")
 }
 
 fn iam_meta(kind: &str, name: &str) -> ResourceMeta {

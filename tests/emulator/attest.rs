@@ -8,8 +8,9 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
+use crate::harness::cli;
 use crate::support::moto::Moto;
 use crate::support::seed::{self, Clients, Drift, REGION};
 use aws_sdk_s3::primitives::ByteStream;
@@ -17,21 +18,6 @@ use serde_json::Value;
 
 const BUCKET: &str = "flowforge-evidence";
 const PREFIX: &str = "evidence/prod";
-
-/// The binary with an environment that can reach only the emulator.
-fn cli(moto: &Moto, key: &str, secret: &str) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_flowforge-audit"));
-    c.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("AWS_ACCESS_KEY_ID", key)
-        .env("AWS_SECRET_ACCESS_KEY", secret)
-        .env("AWS_REGION", REGION)
-        .env("AWS_ENDPOINT_URL", &moto.endpoint)
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("AWS_EC2_METADATA_DISABLED", "true");
-    c
-}
 
 fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))

@@ -8,30 +8,16 @@
 //! Part of the emulator test binary (`cargo test --test emulator iam_graph::`).
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
+use crate::harness::cli;
 use crate::support::moto::Moto;
 use crate::support::seed::{self, Clients, REGION};
 use crate::support::seed_corpus_iam_graph::{seed_graph_corpus, SeededGraphCase};
 use serde_json::Value;
 
-/// The binary with an environment that can only reach the emulator.
-fn cli(moto: &Moto) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_flowforge-audit"));
-    c.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_REGION", REGION)
-        .env("AWS_ENDPOINT_URL", &moto.endpoint)
-        .env("AWS_CONFIG_FILE", "/dev/null")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("AWS_EC2_METADATA_DISABLED", "true");
-    c
-}
-
 fn scan(moto: &Moto, dir: &Path) -> Output {
-    cli(moto)
+    cli(moto, "testing", "testing")
         .args(["scan", "--env", "prod", "--endpoint-url", &moto.endpoint, "--region", REGION, "--no-progress"])
         .arg("--out")
         .arg(dir)
@@ -162,7 +148,11 @@ async fn graph_corpus_through_scan() {
     // `explain` prints each FAIL's chain, step by step, from the snapshot the scan saved.
     let snapshot = dir.path().join("snapshot.json");
     for case in cases.iter().filter(|c| c.verdict == "FAIL") {
-        let o = cli(&moto).args(["explain", &case.arn, "--snapshot"]).arg(&snapshot).output().expect("explain");
+        let o = cli(&moto, "testing", "testing")
+            .args(["explain", &case.arn, "--snapshot"])
+            .arg(&snapshot)
+            .output()
+            .expect("explain");
         let text = String::from_utf8_lossy(&o.stdout);
         assert_eq!(o.status.code(), Some(0), "{}: {}", case.file, String::from_utf8_lossy(&o.stderr));
         assert!(text.contains("can become administrator"), "{}: {text}", case.file);
