@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use flowforge_audit::aws::iam::{AttachedPolicy, Group, InlinePolicy, ManagedPolicy, Role, User};
+use flowforge_audit::aws::iam::{AttachedPolicy, Group, InlinePolicy, ManagedPolicy, PolicyVersion, Role, User};
 use flowforge_audit::aws::kms::KmsKey;
 use flowforge_audit::aws::s3::Bucket;
 use flowforge_audit::iam_eval::{
@@ -285,13 +285,26 @@ fn graph_snapshot(case: &Value) -> (Snapshot, Context) {
         account_id: ACCOUNT.into(),
         partition: "aws".into(),
         collected_at: "2026-11-20T06:00:00Z".into(),
+        // As a scan writes it: every collection of the registry was read.
+        collected: flowforge_audit::aws::COLLECTIONS.iter().map(|c| c.name.to_owned()).collect(),
         ..Default::default()
     };
     for m in case["managed"].as_array().into_iter().flatten() {
         let name = m["name"].as_str().expect("managed name");
+        // A scan keeps every non-default version (`versions`, oldest first: v1, v2, ...; the
+        // default is the last one).
+        let versions: Vec<PolicyVersion> = m["versions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, d)| PolicyVersion { version_id: format!("v{}", i + 1), document: Some(doc(d)) })
+            .collect();
         s.iam.policies.push(ManagedPolicy {
             meta: iam_meta("policy", name),
+            default_version_id: format!("v{}", versions.len() + 1),
             document: Some(doc(&m["document"])),
+            other_versions: Some(versions),
             attachment_count: 1,
             ..Default::default()
         });
@@ -345,7 +358,29 @@ fn graph_snapshot(case: &Value) -> (Snapshot, Context) {
     }
     for i in case["instances"].as_array().into_iter().flatten() {
         let (name, role) = (i["name"].as_str().expect("name"), i["role"].as_str().expect("role"));
-        if i["kind"] == "apprunner" {
+        let arn = |service: &str, resource: &str| format!("arn:aws:{service}:us-east-1:{ACCOUNT}:{resource}");
+        let meta = |arn: String| ResourceMeta { arn, account_id: ACCOUNT.into(), ..Default::default() };
+        let role_arn = (!role.is_empty()).then(|| iam_meta("role", role).arn);
+        if i["kind"] == "lambda" {
+            s.lambda.functions.push(flowforge_audit::aws::lambda::LambdaFunction {
+                meta: meta(arn("lambda", &format!("function:{name}"))),
+                role: role_arn,
+                ..Default::default()
+            });
+        } else if i["kind"] == "cloudformation" {
+            s.cloudformation.stacks.push(flowforge_audit::aws::cloudformation::CloudFormationStack {
+                meta: meta(arn("cloudformation", &format!("stack/{name}/0001"))),
+                role_arn,
+                status: "CREATE_COMPLETE".into(),
+                ..Default::default()
+            });
+        } else if i["kind"] == "codebuild" {
+            s.codebuild.projects.push(flowforge_audit::aws::codebuild::CodeBuildProject {
+                meta: meta(arn("codebuild", &format!("project/{name}"))),
+                service_role: role_arn,
+                ..Default::default()
+            });
+        } else if i["kind"] == "apprunner" {
             s.apprunner.services.push(flowforge_audit::aws::apprunner::AppRunnerService {
                 meta: ResourceMeta {
                     arn: format!("arn:aws:apprunner:us-east-1:{ACCOUNT}:service/{name}/0001"),

@@ -128,7 +128,7 @@ use crate::model::{CollectionInfo, ResourceMeta};
 /// the snapshot, the engine and the collector generate their per-service code.
 macro_rules! registry {
     ($then:ident) => {
-        $then! { ec2 s3 rds iam secretsmanager config elbv2 eks sts ecs ecr apprunner wafv2 acm cloudwatch sns logs ssm cloudtrail kms }
+        $then! { ec2 s3 rds iam secretsmanager config elbv2 eks sts ecs ecr apprunner wafv2 acm cloudwatch sns logs ssm cloudtrail kms lambda cloudformation codebuild }
     };
 }
 pub(crate) use registry;
@@ -517,8 +517,10 @@ pub(crate) use record;
 // fails `every_service_folder_is_in_the_registry`.
 pub mod acm;
 pub mod apprunner;
+pub mod cloudformation;
 pub mod cloudtrail;
 pub mod cloudwatch;
+pub mod codebuild;
 pub mod config;
 pub mod ec2;
 pub mod ecr;
@@ -527,6 +529,7 @@ pub mod eks;
 pub mod elbv2;
 pub mod iam;
 pub mod kms;
+pub mod lambda;
 pub mod logs;
 pub mod rds;
 pub mod s3;

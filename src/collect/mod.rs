@@ -203,6 +203,7 @@ pub async fn collect(session: &Session, opts: &CollectOptions) -> CollectOutcome
         account_id: session.account_id.clone(),
         partition: session.partition.clone(),
         regions: session.regions.clone(),
+        collected: aws::COLLECTIONS.iter().map(|c| c.name.to_owned()).collect(),
         ..Snapshot::default()
     };
     for part in parts {

@@ -114,6 +114,7 @@ pub fn convert_snapshot(snapshot: &Snapshot) -> Result<RegoInput, String> {
         partition: snapshot.partition.clone(),
         regions: snapshot.regions.clone(),
         collected_at: snapshot.collected_at.clone(),
+        collected: snapshot.collected.clone(),
         ..Snapshot::default()
     };
     let mut input = RegoInput::from_serialize(&header).map_err(|e| e.to_string())?;

@@ -74,18 +74,20 @@ pub struct Inventory {
 
 impl Inventory {
     /// The compute of a snapshot: EC2 instances (their instance profile's role, from the roles'
-    /// `instance_profiles`) and App Runner services (`instance_role_arn`) are collected; Lambda
-    /// functions, Glue development endpoints, CloudFormation stacks, SageMaker notebook
-    /// instances and CodeBuild projects are not (yet).
+    /// `instance_profiles`), App Runner services (`instance_role_arn`), Lambda functions
+    /// (`role`), CloudFormation stacks (`role_arn`) and CodeBuild projects (`service_role`).
+    /// Glue development endpoints and SageMaker notebook instances are not collected: their
+    /// SDK crates cost more build time than the edge is worth (docs/iam-evaluation.md, "What
+    /// each crate costs"), so their edges stay UNKNOWN with the collection named.
     pub fn from_snapshot(s: &Snapshot) -> Self {
         let mut sets = BTreeMap::new();
         sets.insert(ComputeKind::Ec2Instance, ec2(s));
         sets.insert(ComputeKind::AppRunnerService, apprunner(s));
-        sets.insert(ComputeKind::LambdaFunction, ComputeSet::not_collected("lambda.functions"));
-        sets.insert(ComputeKind::GlueDevEndpoint, ComputeSet::not_collected("glue.dev_endpoints"));
-        sets.insert(ComputeKind::CloudFormationStack, ComputeSet::not_collected("cloudformation.stacks"));
-        sets.insert(ComputeKind::SageMakerNotebook, ComputeSet::not_collected("sagemaker.notebook_instances"));
-        sets.insert(ComputeKind::CodeBuildProject, ComputeSet::not_collected("codebuild.projects"));
+        sets.insert(ComputeKind::LambdaFunction, lambda(s));
+        sets.insert(ComputeKind::GlueDevEndpoint, ComputeSet::not_collected(GLUE_DEV_ENDPOINTS));
+        sets.insert(ComputeKind::CloudFormationStack, cloudformation(s));
+        sets.insert(ComputeKind::SageMakerNotebook, ComputeSet::not_collected(SAGEMAKER_NOTEBOOKS));
+        sets.insert(ComputeKind::CodeBuildProject, codebuild(s));
         Inventory { sets }
     }
 
@@ -94,17 +96,101 @@ impl Inventory {
     }
 }
 
-/// Why a collection failed, from the snapshot's collection errors of `service`/`operations`.
-fn failed(s: &Snapshot, service: &str, operations: &[&str], collection: &str) -> Option<String> {
+/// The collections the graph would read for Glue development endpoints and SageMaker
+/// notebook instances, named in their UNKNOWN edges (not in the registry: not collected).
+pub const GLUE_DEV_ENDPOINTS: &str = "glue.dev_endpoints";
+pub const SAGEMAKER_NOTEBOOKS: &str = "sagemaker.notebook_instances";
+
+/// Why a collection failed, from the snapshot's collection errors of its list operations, or
+/// of its detail operations for one resource (which leaves that resource's role unknown), as
+/// the registry declares them.
+fn failed(s: &Snapshot, collection: &str) -> Option<String> {
+    let Some(info) = crate::model::collection_info(collection) else {
+        return Some(format!("{collection} is not a collection of the registry"));
+    };
     let mut regions: Vec<String> = s
         .collection_errors
         .iter()
-        .filter(|e| e.service == service && operations.contains(&e.operation.as_str()) && e.resource.is_none())
+        .filter(|e| {
+            let op = e.operation.as_str();
+            e.service == info.service
+                && ((info.list_operations.contains(&op) && e.resource.is_none())
+                    || info.detail_operations.contains(&op))
+        })
         .map(|e| format!("{} ({})", e.region, e.error_code))
         .collect();
     regions.sort();
     regions.dedup();
     (!regions.is_empty()).then(|| format!("{collection} could not be collected in {}", regions.join(", ")))
+}
+
+/// A collection added after snapshots were first written: what the snapshot shows of it, or
+/// "not collected" when the snapshot does not list it among the collections its scan read
+/// (an older or hand-written snapshot has an empty member either way).
+fn listed(s: &Snapshot, collection: &str, items: impl FnOnce() -> Vec<Compute>) -> ComputeSet {
+    if !s.collected.iter().any(|c| c == collection) {
+        return ComputeSet::not_collected(collection);
+    }
+    ComputeSet { items: items(), gap: failed(s, collection) }
+}
+
+/// A role the API did not report, as the reason the compute's role is unknown.
+fn role_of(role: &Option<String>, arn: &str, operation: &str) -> Result<String, String> {
+    role.clone().ok_or_else(|| format!("{operation} did not report the role of {arn}"))
+}
+
+fn lambda(s: &Snapshot) -> ComputeSet {
+    listed(s, "lambda.functions", || {
+        s.lambda
+            .functions
+            .iter()
+            .map(|f| Compute {
+                arn: f.meta.arn.clone(),
+                role: role_of(&f.role, &f.meta.arn, "ListFunctions"),
+                running: true,
+            })
+            .collect()
+    })
+}
+
+/// Stacks that run as a service role; one CloudFormation cannot update now (a failed creation,
+/// an operation in progress) counts as not running.
+fn cloudformation(s: &Snapshot) -> ComputeSet {
+    const UPDATABLE: &[&str] = &[
+        "CREATE_COMPLETE",
+        "UPDATE_COMPLETE",
+        "UPDATE_ROLLBACK_COMPLETE",
+        "IMPORT_COMPLETE",
+        "IMPORT_ROLLBACK_COMPLETE",
+    ];
+    listed(s, "cloudformation.stacks", || {
+        s.cloudformation
+            .stacks
+            .iter()
+            .filter_map(|st| {
+                // A stack without a service role runs with its caller's permissions: no role to gain.
+                st.role_arn.as_ref().map(|r| Compute {
+                    arn: st.meta.arn.clone(),
+                    role: Ok(r.clone()),
+                    running: UPDATABLE.contains(&st.status.as_str()),
+                })
+            })
+            .collect()
+    })
+}
+
+fn codebuild(s: &Snapshot) -> ComputeSet {
+    listed(s, "codebuild.projects", || {
+        s.codebuild
+            .projects
+            .iter()
+            .map(|p| Compute {
+                arn: p.meta.arn.clone(),
+                role: role_of(&p.service_role, &p.meta.arn, "BatchGetProjects"),
+                running: true,
+            })
+            .collect()
+    })
 }
 
 fn ec2(s: &Snapshot) -> ComputeSet {
@@ -132,7 +218,7 @@ fn ec2(s: &Snapshot) -> ComputeSet {
             }),
         }
     }
-    ComputeSet { items, gap: failed(s, "ec2", &["DescribeInstances"], "ec2.instances") }
+    ComputeSet { items, gap: failed(s, "ec2.instances") }
 }
 
 fn apprunner(s: &Snapshot) -> ComputeSet {
@@ -148,15 +234,18 @@ fn apprunner(s: &Snapshot) -> ComputeSet {
             })
         })
         .collect();
-    ComputeSet { items, gap: failed(s, "apprunner", &["ListServices", "DescribeService"], "apprunner.services") }
+    ComputeSet { items, gap: failed(s, "apprunner.services") }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws::cloudformation::CloudFormationStack;
+    use crate::aws::codebuild::CodeBuildProject;
     use crate::aws::ec2::Instance;
     use crate::aws::iam::Role;
-    use crate::model::ResourceMeta;
+    use crate::aws::lambda::LambdaFunction;
+    use crate::model::{CollectionError, ResourceMeta};
 
     fn snapshot(profiles: Option<Vec<String>>) -> Snapshot {
         let mut s = Snapshot::default();
@@ -187,5 +276,134 @@ mod tests {
         assert!(ec2.items[0].role.as_ref().unwrap_err().contains("not collected"), "{:?}", ec2.items);
         let lambda = inv.get(ComputeKind::LambdaFunction).unwrap();
         assert_eq!(lambda.gap.as_deref(), Some("lambda.functions not collected"));
+    }
+
+    fn error(service: &str, operation: &str, resource: Option<&str>) -> CollectionError {
+        CollectionError {
+            service: service.into(),
+            operation: operation.into(),
+            region: "eu-west-1".into(),
+            resource: resource.map(Into::into),
+            error_code: "AccessDeniedException".into(),
+            message: String::new(),
+        }
+    }
+
+    /// Functions, stacks and projects run as the role the snapshot names; a snapshot that does
+    /// not list the collection among those its scan read (older or hand-written) leaves the
+    /// kind not collected (UNKNOWN edges), never "none exist"; a failed listing or a role the
+    /// API did not report is a gap or an unknown role, naming the collection or the call.
+    #[test]
+    fn lambda_cloudformation_codebuild_from_their_collections() {
+        let meta = |arn: &str| ResourceMeta { arn: arn.into(), ..Default::default() };
+        let mut s = Snapshot::default();
+        s.lambda.functions.push(LambdaFunction {
+            meta: meta("arn:aws:lambda:eu-west-1:1:function:f"),
+            role: Some("arn:aws:iam::1:role/f".into()),
+            ..Default::default()
+        });
+        s.lambda.functions.push(LambdaFunction {
+            meta: meta("arn:aws:lambda:eu-west-1:1:function:g"),
+            role: None,
+            ..Default::default()
+        });
+        s.cloudformation.stacks.push(CloudFormationStack {
+            meta: meta("arn:aws:cloudformation:eu-west-1:1:stack/a/1"),
+            role_arn: Some("arn:aws:iam::1:role/cfn".into()),
+            status: "UPDATE_COMPLETE".into(),
+            ..Default::default()
+        });
+        s.cloudformation.stacks.push(CloudFormationStack {
+            meta: meta("arn:aws:cloudformation:eu-west-1:1:stack/b/2"),
+            role_arn: Some("arn:aws:iam::1:role/cfn".into()),
+            status: "ROLLBACK_COMPLETE".into(),
+            ..Default::default()
+        });
+        s.cloudformation.stacks.push(CloudFormationStack {
+            meta: meta("arn:aws:cloudformation:eu-west-1:1:stack/c/3"),
+            role_arn: None,
+            status: "CREATE_COMPLETE".into(),
+            ..Default::default()
+        });
+        s.codebuild.projects.push(CodeBuildProject {
+            meta: meta("arn:aws:codebuild:eu-west-1:1:project/p"),
+            service_role: Some("arn:aws:iam::1:role/cb".into()),
+            ..Default::default()
+        });
+
+        // Not listed as collected: UNKNOWN, whatever the members hold.
+        let inv = Inventory::from_snapshot(&s);
+        for (kind, name) in [
+            (ComputeKind::LambdaFunction, "lambda.functions"),
+            (ComputeKind::CloudFormationStack, "cloudformation.stacks"),
+            (ComputeKind::CodeBuildProject, "codebuild.projects"),
+            (ComputeKind::GlueDevEndpoint, GLUE_DEV_ENDPOINTS),
+            (ComputeKind::SageMakerNotebook, SAGEMAKER_NOTEBOOKS),
+        ] {
+            let set = inv.get(kind).unwrap();
+            assert_eq!(set.gap.as_deref(), Some(format!("{name} not collected").as_str()), "{kind:?}");
+            assert!(set.items.is_empty(), "{kind:?}");
+        }
+
+        s.collected = crate::aws::COLLECTIONS.iter().map(|c| c.name.to_owned()).collect();
+        let inv = Inventory::from_snapshot(&s);
+        let lambda = inv.get(ComputeKind::LambdaFunction).unwrap();
+        assert_eq!(lambda.gap, None);
+        assert_eq!(lambda.items[0].role, Ok("arn:aws:iam::1:role/f".to_owned()));
+        assert_eq!(
+            lambda.items[1].role,
+            Err("ListFunctions did not report the role of arn:aws:lambda:eu-west-1:1:function:g".to_owned())
+        );
+        let cfn = inv.get(ComputeKind::CloudFormationStack).unwrap();
+        let running: Vec<(&str, bool)> = cfn.items.iter().map(|c| (c.arn.as_str(), c.running)).collect();
+        assert_eq!(
+            running,
+            [
+                ("arn:aws:cloudformation:eu-west-1:1:stack/a/1", true),
+                ("arn:aws:cloudformation:eu-west-1:1:stack/b/2", false)
+            ]
+        );
+        let cb = inv.get(ComputeKind::CodeBuildProject).unwrap();
+        assert_eq!(cb.items[0].role, Ok("arn:aws:iam::1:role/cb".to_owned()));
+        // Glue and SageMaker are never collected, even by a scan that lists everything it read.
+        assert!(inv.get(ComputeKind::GlueDevEndpoint).unwrap().gap.is_some());
+        assert!(inv.get(ComputeKind::SageMakerNotebook).unwrap().gap.is_some());
+
+        s.collection_errors.push(error("lambda", "ListFunctions", None));
+        s.collection_errors.push(error("codebuild", "BatchGetProjects", None));
+        s.collection_errors.push(error(
+            "cloudformation",
+            "DescribeStacks",
+            Some("arn:aws:cloudformation:eu-west-1:1:stack/x/9"),
+        ));
+        let inv = Inventory::from_snapshot(&s);
+        assert_eq!(
+            inv.get(ComputeKind::LambdaFunction).unwrap().gap.as_deref(),
+            Some("lambda.functions could not be collected in eu-west-1 (AccessDeniedException)")
+        );
+        assert!(inv
+            .get(ComputeKind::CodeBuildProject)
+            .unwrap()
+            .gap
+            .as_deref()
+            .unwrap()
+            .starts_with("codebuild.projects could not"));
+        // A list operation's error about one resource is not a failed listing.
+        assert_eq!(inv.get(ComputeKind::CloudFormationStack).unwrap().gap, None);
+    }
+
+    /// Every collection the inventory names is one of the registry's, so a renamed collection
+    /// cannot silently stop its gap from being seen; an unknown name is itself a gap.
+    #[test]
+    fn inventory_collections_are_the_registry_s() {
+        for name in
+            ["ec2.instances", "apprunner.services", "lambda.functions", "cloudformation.stacks", "codebuild.projects"]
+        {
+            assert!(crate::model::collection_info(name).is_some(), "{name}");
+        }
+        for name in [GLUE_DEV_ENDPOINTS, SAGEMAKER_NOTEBOOKS] {
+            assert!(crate::model::collection_info(name).is_none(), "{name} is collected now: read it in from_snapshot");
+        }
+        assert!(failed(&Snapshot::default(), "lambda.function").unwrap().contains("not a collection of the registry"));
     }
 }

@@ -29,6 +29,12 @@ macro_rules! snapshot {
             pub regions: Vec<String>,
             /// When collection finished (RFC 3339, UTC). Reports take their timestamp from here.
             pub collected_at: String,
+            /// The collections the scan read (`lambda.functions`, ...: every collection of the
+            /// registry it was built with). Absent in snapshots written before it existed, and in
+            /// hand-written ones: a reader that must tell "none exist" from "not looked at" (the
+            /// privilege-escalation graph's compute) takes a collection not listed as not collected.
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub collected: Vec<String>,
             $(
                 #[serde(default)]
                 pub $svc: crate::aws::$svc::Part,

@@ -92,7 +92,7 @@ async fn graph_corpus_through_scan() {
                 decoys += 1;
             }
             "UNKNOWN" => {
-                if !message.contains("not collected") && !message.contains("not in the snapshot") {
+                if !["not collected", "not in the snapshot", "not followed"].iter().any(|why| message.contains(why)) {
                     wrong.push(format!("{}: the UNKNOWN does not name what is missing: {message}", case.file));
                 }
                 unknown += 1;
@@ -106,7 +106,7 @@ async fn graph_corpus_through_scan() {
         out.status.code(),
         wrong.join("\n")
     );
-    assert!(caught >= 25 && decoys >= 10 && unknown >= 5, "caught {caught}, decoys {decoys}, unknown {unknown}");
+    assert!(caught >= 30 && decoys >= 15 && unknown >= 3, "caught {caught}, decoys {decoys}, unknown {unknown}");
 
     // The chain of the transitive case in every report format with room for evidence.
     let transitive = cases.iter().find(|c| c.file.starts_with("03-")).expect("case 03");

@@ -143,6 +143,9 @@ pub struct Clients {
     pub ssm: aws_sdk_ssm::Client,
     pub cloudtrail: aws_sdk_cloudtrail::Client,
     pub kms: aws_sdk_kms::Client,
+    pub lambda: aws_sdk_lambda::Client,
+    pub cloudformation: aws_sdk_cloudformation::Client,
+    pub codebuild: aws_sdk_codebuild::Client,
 }
 
 /// s3control with an emulator: the account-id host prefix cannot resolve on 127.0.0.1.
@@ -192,6 +195,9 @@ impl Clients {
             ssm: aws_sdk_ssm::Client::new(&conf),
             cloudtrail: aws_sdk_cloudtrail::Client::new(&conf),
             kms: aws_sdk_kms::Client::new(&conf),
+            lambda: aws_sdk_lambda::Client::new(&conf),
+            cloudformation: aws_sdk_cloudformation::Client::new(&conf),
+            codebuild: aws_sdk_codebuild::Client::new(&conf),
             endpoint: endpoint.to_owned(),
             conf,
             account_id: ACCOUNT_ID.to_owned(),

@@ -76,10 +76,24 @@ pub async fn seed_graph_corpus(c: &Clients) -> Vec<SeededGraphCase> {
         let fail = |what: &str, e: &dyn std::fmt::Debug| -> ! { panic!("{file}: {what}: {e:?}") };
         for m in list(&case["managed"]) {
             let name = m["name"].as_str().expect("name");
-            if let Err(e) =
-                c.iam.create_policy().policy_name(name).policy_document(m["document"].to_string()).send().await
-            {
+            // Its non-default versions first (v1, v2, ...), then the document as the default.
+            let mut docs: Vec<String> = list(&m["versions"]).map(Value::to_string).collect();
+            docs.push(m["document"].to_string());
+            if let Err(e) = c.iam.create_policy().policy_name(name).policy_document(&docs[0]).send().await {
                 fail("managed policy", &e);
+            }
+            for d in &docs[1..] {
+                if let Err(e) = c
+                    .iam
+                    .create_policy_version()
+                    .policy_arn(policy_arn(name))
+                    .policy_document(d)
+                    .set_as_default(true)
+                    .send()
+                    .await
+                {
+                    fail("policy version", &e);
+                }
             }
         }
         let principals: Vec<&Value> = list(&case["principals"]).collect();
@@ -211,6 +225,79 @@ pub async fn seed_graph_corpus(c: &Clients) -> Vec<SeededGraphCase> {
             }
         }
         for i in list(&case["instances"]) {
+            let (name, role) = (i["name"].as_str().expect("name"), i["role"].as_str().expect("role"));
+            let role_arn = format!("arn:aws:iam::{ACCOUNT_ID}:role/{role}");
+            match i["kind"].as_str() {
+                Some("lambda") => {
+                    if let Err(e) = c
+                        .lambda
+                        .create_function()
+                        .function_name(name)
+                        .runtime(aws_sdk_lambda::types::Runtime::Python312)
+                        .role(&role_arn)
+                        .handler("index.handler")
+                        // The emulator stores the package without unpacking it (it is never invoked).
+                        .code(
+                            aws_sdk_lambda::types::FunctionCode::builder()
+                                .zip_file(b"corpus".as_slice().into())
+                                .build(),
+                        )
+                        .send()
+                        .await
+                    {
+                        fail("lambda function", &e);
+                    }
+                    continue;
+                }
+                Some("cloudformation") => {
+                    let template = r#"{"Resources": {"Topic": {"Type": "AWS::SNS::Topic"}}}"#;
+                    if let Err(e) = c
+                        .cloudformation
+                        .create_stack()
+                        .stack_name(name)
+                        .template_body(template)
+                        .set_role_arn((i["role"] != "").then_some(role_arn.clone()))
+                        .send()
+                        .await
+                    {
+                        fail("stack", &e);
+                    }
+                    continue;
+                }
+                Some("codebuild") => {
+                    use aws_sdk_codebuild::types::{
+                        ArtifactsType, ComputeType, EnvironmentType, ProjectArtifacts, ProjectEnvironment,
+                        ProjectSource, SourceType,
+                    };
+                    let built = (
+                        ProjectSource::builder().r#type(SourceType::S3).location("corpus-source/src.zip").build(),
+                        ProjectArtifacts::builder().r#type(ArtifactsType::NoArtifacts).build(),
+                        ProjectEnvironment::builder()
+                            .r#type(EnvironmentType::LinuxContainer)
+                            .image("aws/codebuild/standard:7.0")
+                            .compute_type(ComputeType::BuildGeneral1Small)
+                            .build(),
+                    );
+                    let (Ok(source), Ok(artifacts), Ok(environment)) = built else {
+                        fail("codebuild project shape", &built)
+                    };
+                    if let Err(e) = c
+                        .codebuild
+                        .create_project()
+                        .name(name)
+                        .source(source)
+                        .artifacts(artifacts)
+                        .environment(environment)
+                        .service_role(&role_arn)
+                        .send()
+                        .await
+                    {
+                        fail("codebuild project", &e);
+                    }
+                    continue;
+                }
+                _ => {}
+            }
             let profile = aws_sdk_ec2::types::IamInstanceProfileSpecification::builder()
                 .name(i["role"].as_str().expect("role"))
                 .build();

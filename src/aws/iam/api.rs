@@ -7,7 +7,10 @@ use std::collections::BTreeMap;
 use aws_sdk_iam::types::{AttachedPolicy as SdkAttached, PolicyDetail, Tag};
 use aws_sdk_iam::Client;
 
-use super::{AccountPasswordPolicy, AttachedPolicy, Group, InlinePolicy, ManagedPolicy, PasswordPolicy, Role, User};
+use super::{
+    AccountPasswordPolicy, AttachedPolicy, Group, InlinePolicy, ManagedPolicy, PasswordPolicy, PolicyVersion, Role,
+    User,
+};
 use super::{CallError, Ctx, OidcProvider};
 
 const SVC: &str = "iam";
@@ -145,7 +148,25 @@ impl IamApi {
                             None
                         }
                     });
+                let other_versions = p
+                    .policy_version_list()
+                    .iter()
+                    .filter(|v| !(v.is_default_version() || v.version_id() == Some(default_version.as_str())))
+                    .map(|v| {
+                        let version_id = v.version_id().unwrap_or_default().to_owned();
+                        let document = v.document().and_then(|text| match super::policy(SVC, GAAD, text) {
+                            Ok(doc) => Some(doc),
+                            Err(mut e) => {
+                                e.message = format!("version {version_id}: {}", e.message);
+                                errors.push((arn.clone(), e));
+                                None
+                            }
+                        });
+                        PolicyVersion { version_id, document }
+                    })
+                    .collect();
                 out.policies.push(ManagedPolicy {
+                    other_versions: Some(other_versions),
                     aws_managed: arn.contains(":iam::aws:policy/"),
                     meta: self.ctx.meta(arn, name, name, BTreeMap::new()),
                     path: p.path().unwrap_or_default().to_owned(),

@@ -72,6 +72,22 @@ super::resource!(
         /// The default version's document.
         #[serde(default)]
         pub document: Option<PolicyDocument>,
+        /// The policy's other (non-default) versions, which `iam:SetDefaultPolicyVersion` can
+        /// make the one in force (GetAccountAuthorizationDetails' `PolicyVersionList`). Null
+        /// when not collected (snapshots written before it was): the privilege-escalation graph
+        /// then cannot tell what switching the default would grant and says so (UNKNOWN).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub other_versions: Option<Vec<PolicyVersion>>,
+    }
+);
+
+super::record!(
+    /// One non-default version of a customer managed policy.
+    pub struct PolicyVersion {
+        pub version_id: String,
+        /// Null when the document could not be parsed (a collection error names the version).
+        #[serde(default)]
+        pub document: Option<PolicyDocument>,
     }
 );
 

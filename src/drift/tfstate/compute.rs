@@ -1,6 +1,7 @@
 //! The compute Terraform types: the EKS cluster and its node groups (the data plane), the ECS
 //! cluster, services and task definitions and the App Runner service (the control plane), and
-//! the ECR repositories of the images.
+//! the ECR repositories of the images; the Lambda functions, CloudFormation stacks and
+//! CodeBuild projects with the role each runs as (what the privilege-escalation graph reads).
 
 use std::collections::BTreeSet;
 
@@ -19,6 +20,9 @@ pub(super) const SECTION: Section = Section {
         ("ecs.task_definitions", task_definition),
         ("ecr.repositories", repository),
         ("apprunner.services", apprunner_service),
+        ("lambda.functions", lambda_function),
+        ("cloudformation.stacks", stack),
+        ("codebuild.projects", codebuild_project),
     ],
     gather,
     not_owned,
@@ -123,6 +127,44 @@ fn apprunner_service<'s>(a: &Attrs, _: &Parts, snap: &'s Snapshot) -> Option<Mat
     Some((&x.meta, c))
 }
 
+/// One optional string attribute compared with its live value.
+fn compared(
+    a: &Attrs,
+    key: &str,
+    attr: &str,
+    live: &Option<String>,
+) -> Vec<(String, serde_json::Value, serde_json::Value)> {
+    a.get(key)
+        .filter(|v| v.as_str().is_some_and(|x| !x.is_empty()))
+        .map(|v| vec![(attr.to_owned(), v.clone(), json!(live))])
+        .unwrap_or_default()
+}
+
+fn lambda_function<'s>(a: &Attrs, _: &Parts, snap: &'s Snapshot) -> Option<Matched<'s>> {
+    let name = s(a, "function_name");
+    let f = snap.lambda.functions.iter().find(|f| by_arn(a, &f.meta) || (!name.is_empty() && f.meta.name == name))?;
+    let mut c = compared(a, "role", "role", &f.role);
+    c.extend(compared(a, "runtime", "runtime", &f.runtime));
+    Some((&f.meta, c))
+}
+
+/// The state's `id` is the stack id, the snapshot's ARN.
+fn stack<'s>(a: &Attrs, _: &Parts, snap: &'s Snapshot) -> Option<Matched<'s>> {
+    let (id, name) = (s(a, "id"), s(a, "name"));
+    let x = snap
+        .cloudformation
+        .stacks
+        .iter()
+        .find(|x| (!id.is_empty() && x.meta.arn == id) || (!name.is_empty() && x.meta.name == name))?;
+    Some((&x.meta, compared(a, "iam_role_arn", "role_arn", &x.role_arn)))
+}
+
+fn codebuild_project<'s>(a: &Attrs, _: &Parts, snap: &'s Snapshot) -> Option<Matched<'s>> {
+    let name = s(a, "name");
+    let p = snap.codebuild.projects.iter().find(|p| by_arn(a, &p.meta) || (!name.is_empty() && p.meta.name == name))?;
+    Some((&p.meta, compared(a, "service_role", "service_role", &p.service_role)))
+}
+
 /// No configuration resource is folded into a compute resource.
 fn gather(_: &TfResource, _: &mut Parts) {}
 
@@ -168,5 +210,56 @@ mod tests {
         assert!(items
             .iter()
             .any(|i| i.element == "ecs.task_definitions:flowforge-prod-ui" && i.state == DriftState::Unmanaged));
+    }
+
+    /// The compute the escalation graph reads: a function whose role was changed by hand
+    /// (CHANGED, the attribute named), a stack in sync matched by its stack id, a project the
+    /// state has and the account does not (MISSING).
+    #[test]
+    fn lambda_stack_and_project_are_mapped() {
+        use crate::aws::cloudformation::CloudFormationStack;
+        use crate::aws::lambda::LambdaFunction;
+        use crate::model::ResourceMeta;
+        let text = r#"{"version": 4, "resources": [
+          {"mode": "managed", "type": "aws_lambda_function", "name": "f", "instances": [{"attributes": {
+            "function_name": "flowforge-prod-hook", "role": "arn:aws:iam::123456789012:role/flowforge-prod-hook"}}]},
+          {"mode": "managed", "type": "aws_cloudformation_stack", "name": "s", "instances": [{"attributes": {
+            "id": "arn:aws:cloudformation:us-east-1:123456789012:stack/flowforge-prod/1", "name": "flowforge-prod",
+            "iam_role_arn": "arn:aws:iam::123456789012:role/flowforge-prod-cfn"}}]},
+          {"mode": "managed", "type": "aws_codebuild_project", "name": "p", "instances": [{"attributes": {
+            "name": "flowforge-prod-build", "service_role": "arn:aws:iam::123456789012:role/x"}}]}
+        ]}"#;
+        let mut s = compliant_snapshot();
+        let meta = |arn: &str, name: &str| ResourceMeta {
+            arn: arn.into(),
+            name: name.into(),
+            id: name.into(),
+            ..Default::default()
+        };
+        s.lambda.functions.push(LambdaFunction {
+            meta: meta("arn:aws:lambda:us-east-1:123456789012:function:flowforge-prod-hook", "flowforge-prod-hook"),
+            role: Some("arn:aws:iam::123456789012:role/flowforge-prod-admin".into()),
+            ..Default::default()
+        });
+        s.cloudformation.stacks.push(CloudFormationStack {
+            meta: meta("arn:aws:cloudformation:us-east-1:123456789012:stack/flowforge-prod/1", "flowforge-prod"),
+            role_arn: Some("arn:aws:iam::123456789012:role/flowforge-prod-cfn".into()),
+            status: "UPDATE_COMPLETE".into(),
+            ..Default::default()
+        });
+        let (sum, items) = compare(&TfState::parse(text, "c.tfstate").unwrap(), &s);
+        let drift: Vec<_> = items
+            .iter()
+            .filter(|i| i.state != DriftState::Unmanaged)
+            .map(|i| (i.element.as_str(), i.state, i.attribute.as_deref()))
+            .collect();
+        assert_eq!(
+            drift,
+            vec![
+                ("aws_lambda_function.f", DriftState::Changed, Some("role")),
+                ("aws_codebuild_project.p", DriftState::Missing, None),
+            ]
+        );
+        assert_eq!((sum.managed_in_sync, sum.changed, sum.missing), (1, 1, 1));
     }
 }

@@ -56,7 +56,17 @@ pub(crate) fn upgradable(p: &PrincipalPolicies, scps: Option<&[Stmt]>) -> Option
 
 /// A managed policy that is administrator by itself (`*` on `*`, unconditionally).
 pub(crate) fn document_is_admin(doc: &PolicyDocument) -> bool {
+    document_allows(doc, "*")
+}
+
+/// Whether a policy document is administrator by itself, and how: `*` (every action) or
+/// `iam:*` (full IAM write) on `*`, unconditionally.
+pub(crate) fn document_admin_kind(doc: &PolicyDocument) -> Option<&'static str> {
+    ["*", "iam:*"].into_iter().find(|a| document_allows(doc, a))
+}
+
+fn document_allows(doc: &PolicyDocument, action: &str) -> bool {
     let p = PrincipalPolicies { identity: stmts("policy", doc), ..Default::default() };
-    let d = decide_with(&p, None, &Actions::Pattern("*".into()), "*", &p.facts);
+    let d = decide_with(&p, None, &Actions::Pattern(action.to_owned()), "*", &p.facts);
     d.allowed && !d.partial && !d.conditional
 }

@@ -128,7 +128,7 @@ pub(super) fn check(b: &mut Builder<'_>, a: &Asker<'_>) {
             let mut notes = d.notes.clone();
             if !item.running {
                 tier = tier.max(Tier::Conditional);
-                notes.push("the compute is not running now".into());
+                notes.push("the compute is not running (or, a stack, not updatable) now".into());
             }
             match e.kind.id {
                 id if id == EC2_INSTANCE_CONNECT.id => {

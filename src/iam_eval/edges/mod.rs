@@ -25,7 +25,7 @@ use super::graph::{NodeId, Out, Tier, ADMIN};
 use super::inventory::Inventory;
 use super::witness::{EdgeKind, Step, ADMINISTRATOR_NODE};
 use super::{decide_with, resolved, Actions, Decision, PrincipalPolicies, Stmt};
-use crate::aws::iam::Role;
+use crate::aws::iam::{ManagedPolicy, Role};
 use crate::model::Snapshot;
 
 /// The concrete actions the checkers ask about; a principal's Allow statements are reduced to
@@ -257,6 +257,8 @@ pub(crate) struct Builder<'a> {
     pub groups: TargetIndex,
     /// Customer managed policies.
     pub policies: TargetIndex,
+    /// Managed policy ARN → its snapshot record.
+    pub policy_of: HashMap<&'a str, &'a ManagedPolicy>,
     /// Policy ARN → the nodes it applies to (its principals, and the members of its groups).
     pub attached: HashMap<&'a str, Vec<NodeId>>,
     /// Group node → member user nodes.
@@ -351,6 +353,7 @@ impl<'a> Builder<'a> {
             users: of_kind("user"),
             groups: of_kind("group"),
             policies,
+            policy_of: s.iam.policies.iter().map(|p| (p.meta.arn.as_str(), p)).collect(),
             attached,
             members,
             role_of,

@@ -21,7 +21,7 @@ use super::super::witness::{
 };
 use super::super::{decide_with, Actions, PrincipalPolicies};
 use super::assume::summarize;
-use super::{labels, patterns, tier_of, why_not, Asker, Builder, TargetIndex};
+use super::{labels, patterns, tier_of, why_not, Asker, Builder, TargetIndex, ACTIONS};
 use crate::iam_eval::graph::NodeId;
 
 /// (edge kind, action, kind of target).
@@ -260,10 +260,18 @@ fn versions(b: &mut Builder<'_>, a: &Asker<'_>) {
                 refused.push(format!("{pol} ({})", notes.join("; ")));
                 continue;
             }
+            let mut unknown = None;
+            if kind.id == SET_DEFAULT_POLICY_VERSION.id {
+                match version_gain(b, &pol) {
+                    VersionGain::Administrator(what) => notes.push(what),
+                    VersionGain::Unknown(why) => unknown = Some(why),
+                    VersionGain::Nothing(why) => {
+                        refused.push(format!("{pol} ({why})"));
+                        continue;
+                    }
+                }
+            }
             ok += 1;
-            let unknown = (kind.id == SET_DEFAULT_POLICY_VERSION.id).then(|| {
-                format!("whether {pol} has an earlier version broader than its default is not in the snapshot (only the default version is kept)")
-            });
             notes.push(format!(
                 "{pol} is attached to {}",
                 bens.iter().map(|(n, _)| b.arn(*n)).collect::<Vec<_>>().join(", ")
@@ -275,6 +283,65 @@ fn versions(b: &mut Builder<'_>, a: &Asker<'_>) {
                 if refused.is_empty() { "no customer managed policy matches".to_owned() } else { summarize(&refused) };
             b.broken(a.node, format!("{action} granted on {}: {why}", patterns(&grants)));
         }
+    }
+}
+
+/// What making another version of a managed policy its default gives the principals it is
+/// attached to.
+enum VersionGain {
+    /// A version is administrator by itself (`*` on `*`, or `iam:*` on `*`): which.
+    Administrator(String),
+    /// The snapshot cannot tell (versions not collected or unreadable), or a version grants
+    /// escalation actions whose chains are not followed from a hypothetical policy: why.
+    Unknown(String),
+    /// No other version, or none grants administrator or an escalation action: why.
+    Nothing(String),
+}
+
+/// Judges the non-default versions of `pol` (GetAccountAuthorizationDetails keeps up to five).
+fn version_gain(b: &mut Builder<'_>, pol: &str) -> VersionGain {
+    let Some(&policy) = b.policy_of.get(pol) else {
+        return VersionGain::Unknown(format!("{pol} is not in the snapshot"));
+    };
+    let Some(versions) = &policy.other_versions else {
+        return VersionGain::Unknown(format!(
+            "whether {pol} has another version broader than its default is not in the snapshot (its other versions were not collected)"
+        ));
+    };
+    if versions.is_empty() {
+        return VersionGain::Nothing("it has no other version".into());
+    }
+    let mut unknown = Vec::new();
+    for v in versions {
+        let Some(doc) = &v.document else {
+            unknown.push(format!("version {} of {pol} could not be read", v.version_id));
+            continue;
+        };
+        if let Some(what) = super::admin::document_admin_kind(doc) {
+            return VersionGain::Administrator(format!(
+                "version {} of {pol} allows {what} on * (made the default, it applies to every principal it is attached to)",
+                v.version_id
+            ));
+        }
+        let mask = doc.statement.iter().filter(|st| st.effect == "Allow").fold(0u128, |m, st| m | b.statement_mask(st));
+        if mask != 0 {
+            let held: Vec<&str> =
+                ACTIONS.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, a)| *a).collect();
+            unknown.push(format!(
+                "version {} of {pol} grants {} (a chain through a version not in force is not followed)",
+                v.version_id,
+                held.join(", ")
+            ));
+        }
+    }
+    if unknown.is_empty() {
+        let ids: Vec<&str> = versions.iter().map(|v| v.version_id.as_str()).collect();
+        VersionGain::Nothing(format!(
+            "its other versions ({}) grant neither administrator nor an escalation action",
+            ids.join(", ")
+        ))
+    } else {
+        VersionGain::Unknown(unknown.join("; "))
     }
 }
 
