@@ -490,6 +490,8 @@ fn compliant() -> Snapshot {
         attachment_count: 1,
         aws_managed: false,
         document: Some(doc(r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:ListBucket","Resource":"arn:aws:s3:::flowforge-prod-*"},{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject"],"Resource":"arn:aws:s3:::flowforge-prod-*/*"}]}"#)),
+        // Its earlier versions were deleted: none left to switch to.
+        other_versions: Some(Vec::new()),
     });
     s.iam.roles.push(role("flowforge-prod-devops", "devops", &root_trust, vec![("operate", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ec2:Describe*","eks:Describe*","eks:List*","rds:Describe*","rds:CreateDBSnapshot","logs:Describe*","cloudwatch:PutMetricAlarm","ecs:UpdateService"],"Resource":"*"}]}"#)], &[]));
     s.iam.roles.push(role("flowforge-prod-data-engineer", "data-engineer", &root_trust, vec![("data-lake", r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:ListBucket"],"Resource":"arn:aws:s3:::flowforge-prod-*"},{"Effect":"Allow","Action":["s3:GetObject","s3:PutObject"],"Resource":["arn:aws:s3:::flowforge-prod-silver/*","arn:aws:s3:::flowforge-prod-gold/*"]}]}"#)], &[]));
