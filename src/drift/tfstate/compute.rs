@@ -175,7 +175,16 @@ fn not_owned<'s>(_: &'s Snapshot, _: &mut BTreeSet<(&'static str, &'s str)>) {}
 mod tests {
     use super::super::{compare, TfState};
     use crate::drift::testutil::*;
-    use crate::model::DriftState;
+    use crate::model::{DriftItem, DriftState};
+
+    /// The state's resources that drift: element, state and attribute.
+    fn managed(items: &[DriftItem]) -> Vec<(&str, DriftState, Option<&str>)> {
+        items
+            .iter()
+            .filter(|i| i.state != DriftState::Unmanaged)
+            .map(|i| (i.element.as_str(), i.state, i.attribute.as_deref()))
+            .collect()
+    }
 
     /// Compute types: a node group in sync, an ECR repository whose tag mutability changed by
     /// hand (CHANGED), an ECS service the state has and the account does not (MISSING).
@@ -194,11 +203,7 @@ mod tests {
         s.ecr.repositories.iter_mut().find(|r| r.meta.name == "flowforge-prod-ui").unwrap().image_tag_mutability =
             Some("MUTABLE".into());
         let (sum, items) = compare(&TfState::parse(text, "c.tfstate").unwrap(), &s);
-        let drift: Vec<_> = items
-            .iter()
-            .filter(|i| i.state != DriftState::Unmanaged)
-            .map(|i| (i.element.as_str(), i.state, i.attribute.as_deref()))
-            .collect();
+        let drift = managed(&items);
         assert_eq!(
             drift,
             vec![
@@ -248,11 +253,7 @@ mod tests {
             ..Default::default()
         });
         let (sum, items) = compare(&TfState::parse(text, "c.tfstate").unwrap(), &s);
-        let drift: Vec<_> = items
-            .iter()
-            .filter(|i| i.state != DriftState::Unmanaged)
-            .map(|i| (i.element.as_str(), i.state, i.attribute.as_deref()))
-            .collect();
+        let drift = managed(&items);
         assert_eq!(
             drift,
             vec![
