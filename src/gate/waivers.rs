@@ -332,12 +332,12 @@ pub fn apply<'t>(
             matched += 1;
             if !expired && r.status == Status::Fail {
                 r.status = Status::Waived;
-                r.waiver = Some(AppliedWaiver {
+                r.waiver = Some(Box::new(AppliedWaiver {
                     reason: w.reason.clone(),
                     owner: w.owner.clone(),
                     ticket: w.ticket.clone(),
                     expires: w.expires.to_string(),
-                });
+                }));
             }
         }
         notes.push(note(w, today, warn_days, matched, "FAIL result"));
@@ -812,12 +812,12 @@ mod tests {
                     matched += 1;
                     if w.expires >= today && r.status == Status::Fail {
                         r.status = Status::Waived;
-                        r.waiver = Some(AppliedWaiver {
+                        r.waiver = Some(Box::new(AppliedWaiver {
                             reason: w.reason.clone(),
                             owner: w.owner.clone(),
                             ticket: None,
                             expires: w.expires.to_string(),
-                        });
+                        }));
                     }
                 }
             }
