@@ -210,6 +210,24 @@ fn strings(value: &Value, what: &str) -> Result<Vec<String>, String> {
 mod tests {
     use super::*;
 
+    /// Issue 24: a stored document read back from a snapshot holds its lists at their length
+    /// (serde would leave room for four), with the same values.
+    #[test]
+    fn lists_read_from_a_snapshot_are_cut_to_their_length() {
+        let text = r#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::1:root"]},"Action":["s3:GetObject"],"Resource":["arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:securetransport":["true"]}}}]}"#;
+        let doc: PolicyDocument = serde_json::from_str(text).unwrap();
+        let s = &doc.statement[0];
+        assert_eq!(doc.statement.capacity(), 1);
+        assert_eq!((s.action.capacity(), s.resource.capacity()), (1, 1));
+        assert_eq!(s.principal.as_ref().unwrap()["AWS"].capacity(), 1);
+        assert_eq!(s.condition["Bool"]["aws:securetransport"].capacity(), 1);
+        let again: PolicyDocument = serde_json::from_str(&serde_json::to_string(&doc).unwrap()).unwrap();
+        assert_eq!(again, doc);
+        assert_eq!(s.action, ["s3:GetObject"]);
+        assert_eq!(s.condition["Bool"]["aws:securetransport"], ["true"]);
+        assert!(s.not_principal.is_none() && s.not_action.is_empty());
+    }
+
     /// IAM returns URL-encoded documents with scalar fields; both must normalise.
     #[test]
     fn url_encoded_scalar_document_is_normalised() {
