@@ -76,9 +76,10 @@ fn exact_principal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<BTreeMap<St
     Ok(map.map(|m| m.into_iter().map(|(k, v)| (k, v.0)).collect()))
 }
 
-fn exact_condition<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<BTreeMap<String, BTreeMap<String, Vec<String>>>, D::Error> {
+/// A statement's `Condition`: operator → (lower-cased key → values).
+type Conditions = BTreeMap<String, BTreeMap<String, Vec<String>>>;
+
+fn exact_condition<'de, D: Deserializer<'de>>(d: D) -> Result<Conditions, D::Error> {
     let map = BTreeMap::<String, BTreeMap<String, ExactStrings>>::deserialize(d)?;
     Ok(map.into_iter().map(|(op, keys)| (op, keys.into_iter().map(|(k, v)| (k, v.0)).collect())).collect())
 }
