@@ -125,7 +125,7 @@ fn waiver_file(cx: &Ctx, root: &RawNode) -> Option<Vec<Waiver>> {
 /// Most waivers name one ARN, or an ARN prefix followed by one `*`: those are compared as
 /// text. Compiling each into its own regex (globset's only matcher for one pattern) cost
 /// 20,000 regex compilations for 20,000 waivers, and each regex's lazy DFA cache was
-/// allocated on its first match: about 0.8 s and 500 MB for the benchmark's file (issue 24).
+/// allocated on its first match: about 1.5 s and 500 MB of the benchmark's run (issue 24).
 /// Every other glob is compiled by globset as before.
 #[derive(Debug, Clone)]
 pub enum GlobPattern {
