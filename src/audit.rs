@@ -517,11 +517,16 @@ pub fn run(inputs: &Inputs, snapshot: &mut LoadedSnapshot, opts: &AuditOptions) 
                 format!("collected_at {:?} is not an RFC 3339 date; waivers cannot be judged", snap.collected_at),
             )
         })?;
+        // Resources' tags by ARN, for tag selectors only (the map costs a pass over the snapshot).
         let tags: std::collections::HashMap<&str, &std::collections::BTreeMap<String, String>> =
-            snap.resource_metas().into_iter().map(|(_, m)| (m.arn.as_str(), &m.tags)).collect();
+            if waivers.iter().any(|w| !w.tags.is_empty()) {
+                snap.resource_metas().into_iter().map(|(_, m)| (m.arn.as_str(), &m.tags)).collect()
+            } else {
+                std::collections::HashMap::new()
+            };
         waiver_notes =
             gate::waivers::apply(&waivers, &opts.env, today, opts.waiver_warn_days, &mut eval.results, &|arn| {
-                tags.get(arn).map(|t| (*t).clone())
+                tags.get(arn).copied()
             });
         tracing::info!(
             elapsed_ms = started.elapsed().as_millis() as u64,

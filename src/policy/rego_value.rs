@@ -11,7 +11,10 @@
 //! arrays, unit variants strings, other variants `{variant: content}`, `None`/unit/non-finite
 //! floats `null`, and integers as `serde_json` would read them back (non-negative → unsigned).
 //! Object keys (field names, map keys) are interned: a homogeneous collection of N objects
-//! shares one allocation per key, as regorus's own JSON parser does.
+//! shares one allocation per key, as regorus's own JSON parser does. Empty arrays and objects
+//! are shared too: a snapshot holds hundreds of thousands (every statement's `NotAction`,
+//! every resource without tags), each its own allocation otherwise (issue 24). Sharing is
+//! safe: regorus copies a shared value before changing it.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -38,13 +41,24 @@ impl ser::Error for ConvertError {
 /// String values up to this length are interned like keys.
 const SHARED_STRING_MAX: usize = 40;
 
-/// Conversion state: the interned object keys and short string values.
+/// Conversion state: the interned object keys and short string values, and the one empty
+/// array and empty object.
 #[derive(Default)]
 pub struct Converter {
     keys: HashMap<String, Value>,
+    empty_array: Option<Value>,
+    empty_object: Option<Value>,
 }
 
 impl Converter {
+    fn empty_array(&mut self) -> Value {
+        self.empty_array.get_or_insert_with(|| Value::from(Vec::<Value>::new())).clone()
+    }
+
+    fn empty_object(&mut self) -> Value {
+        self.empty_object.get_or_insert_with(|| Value::from(BTreeMap::<Value, Value>::new())).clone()
+    }
+
     fn key(&mut self, key: &str) -> Value {
         if let Some(v) = self.keys.get(key) {
             return v.clone();
@@ -223,6 +237,9 @@ impl SeqBuilder<'_> {
         Ok(())
     }
     fn finish(self) -> Value {
+        if self.items.is_empty() {
+            return self.conv.empty_array();
+        }
         Value::from(self.items)
     }
 }
@@ -270,6 +287,9 @@ pub struct MapBuilder<'a> {
 
 impl MapBuilder<'_> {
     fn finish(self) -> Value {
+        if self.map.is_empty() {
+            return self.conv.empty_object();
+        }
         Value::from(self.map)
     }
 }

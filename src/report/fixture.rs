@@ -285,12 +285,12 @@ pub fn sample_report() -> AuditReport {
         "eu-west-1",
         "bucket policy has no Deny on aws:SecureTransport = false",
     );
-    waived.waiver = Some(AppliedWaiver {
+    waived.waiver = Some(Box::new(AppliedWaiver {
         reason: "Log delivery service cannot use TLS-only policy until migration".to_string(),
         owner: "platform-team@example.com".to_string(),
         ticket: Some("SEC-1234".to_string()),
         expires: "2099-12-31".to_string(),
-    });
+    }));
     results.push(waived);
     results.push(result(
         &s3_tls,

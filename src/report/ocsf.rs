@@ -280,7 +280,7 @@ fn event<'a>(cx: &Context<'a>, r: &'a CheckResult) -> Event<'a> {
             environment: &report.environment,
             evidence: &r.evidence,
             guide_section: check.map(|m| m.guide_section.as_str()).unwrap_or(""),
-            waiver: r.waiver.as_ref(),
+            waiver: r.waiver.as_deref(),
         },
     }
 }
