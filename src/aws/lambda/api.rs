@@ -22,9 +22,9 @@ impl LambdaApi {
 
     /// Every function of the region, with the role it runs as.
     pub async fn functions(&self) -> Result<Vec<LambdaFunction>, CallError> {
+        // No MaxItems: the API's default page is already its largest (50).
         let pages: Vec<_> = self
             .client
-            // No MaxItems: the API's default page is already its largest (50).
             .list_functions()
             .into_paginator()
             .send()
