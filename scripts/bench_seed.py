@@ -17,6 +17,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import boto3
+from botocore.config import Config
 
 endpoint, count = sys.argv[1], int(sys.argv[2])
 # moto seeds the account the keys belong to: scripts/bench-org.sh passes a member account's
@@ -26,19 +27,22 @@ session = boto3.session.Session(
     aws_secret_access_key=os.environ.get("BENCH_SECRET_ACCESS_KEY", "testing"),
     region_name="us-east-1",
 )
-s3 = session.client("s3", endpoint_url=endpoint)
-iam = session.client("iam", endpoint_url=endpoint)
-ec2 = session.client("ec2", endpoint_url=endpoint)
-waf = session.client("wafv2", endpoint_url=endpoint)
-acm = session.client("acm", endpoint_url=endpoint)
-cw = session.client("cloudwatch", endpoint_url=endpoint)
-sns = session.client("sns", endpoint_url=endpoint)
-logs = session.client("logs", endpoint_url=endpoint)
+# moto answers a few concurrent IAM writes with HTTP 500 (a race in the emulator): retried, as
+# AWS's own standard retry mode does.
+RETRY = Config(retries={"mode": "standard", "max_attempts": 6})
+s3 = session.client("s3", endpoint_url=endpoint, config=RETRY)
+iam = session.client("iam", endpoint_url=endpoint, config=RETRY)
+ec2 = session.client("ec2", endpoint_url=endpoint, config=RETRY)
+waf = session.client("wafv2", endpoint_url=endpoint, config=RETRY)
+acm = session.client("acm", endpoint_url=endpoint, config=RETRY)
+cw = session.client("cloudwatch", endpoint_url=endpoint, config=RETRY)
+sns = session.client("sns", endpoint_url=endpoint, config=RETRY)
+logs = session.client("logs", endpoint_url=endpoint, config=RETRY)
 KMS = "arn:aws:kms:us-east-1:123456789012:key/0f10f0f0-e350-4000-8000-00000000bench"
-ssm = session.client("ssm", endpoint_url=endpoint)
-kms = session.client("kms", endpoint_url=endpoint)
-rds = session.client("rds", endpoint_url=endpoint)
-cloudtrail = session.client("cloudtrail", endpoint_url=endpoint)
+ssm = session.client("ssm", endpoint_url=endpoint, config=RETRY)
+kms = session.client("kms", endpoint_url=endpoint, config=RETRY)
+rds = session.client("rds", endpoint_url=endpoint, config=RETRY)
+cloudtrail = session.client("cloudtrail", endpoint_url=endpoint, config=RETRY)
 
 TRUST = json.dumps({"Version": "2012-10-17", "Statement": [
     {"Effect": "Allow", "Action": "sts:AssumeRole", "Principal": {"Service": "ec2.amazonaws.com"}}]})
@@ -59,7 +63,10 @@ def bucket(i):
 
 def role(i):
     name = f"bench-role-{i:05d}"
-    iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)
+    try:
+        iam.create_role(RoleName=name, AssumeRolePolicyDocument=TRUST)
+    except iam.exceptions.EntityAlreadyExistsException:
+        pass  # an attempt the emulator answered with 500 had created it
     iam.put_role_policy(RoleName=name, PolicyName="read", PolicyDocument=POLICY)
 
 
