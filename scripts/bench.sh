@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ALL="evaluate evaluate-500mb waivers diff guard scan-prod scan-1000 org iam attest"
 ONLY="$ALL"
-DOC=docs/development.md
+DOC=README.md
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --only) ONLY="${2//,/ }"; shift 2 ;;
