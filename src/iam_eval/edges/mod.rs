@@ -105,6 +105,11 @@ pub(crate) fn bit(action: &str) -> u128 {
 
 const _: () = assert!(ACTIONS.len() <= 128);
 
+/// The actions of [`ACTIONS`] a bit set holds, in catalogue order.
+pub(crate) fn held(mask: u128) -> Vec<&'static str> {
+    ACTIONS.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, a)| *a).collect()
+}
+
 /// Targets of one kind sorted by the resource part of their ARN (after the fifth colon), so a
 /// Resource pattern finds its candidates by its literal prefix.
 #[derive(Default)]
@@ -259,6 +264,9 @@ pub(crate) struct Builder<'a> {
     pub policies: TargetIndex,
     /// Managed policy ARN → its snapshot record.
     pub policy_of: HashMap<&'a str, &'a ManagedPolicy>,
+    /// Managed policy ARN → what making another of its versions the default gives (the same
+    /// for every actor: judged once).
+    pub version_gains: HashMap<String, modify::VersionGain>,
     /// Policy ARN → the nodes it applies to (its principals, and the members of its groups).
     pub attached: HashMap<&'a str, Vec<NodeId>>,
     /// Group node → member user nodes.
@@ -354,6 +362,7 @@ impl<'a> Builder<'a> {
             groups: of_kind("group"),
             policies,
             policy_of: s.iam.policies.iter().map(|p| (p.meta.arn.as_str(), p)).collect(),
+            version_gains: HashMap::new(),
             attached,
             members,
             role_of,
@@ -414,15 +423,13 @@ impl<'a> Builder<'a> {
             let m = self.statement_mask(&s.st);
             if truth == Truth::Never {
                 if m != 0 {
-                    let held: Vec<&str> =
-                        ACTIONS.iter().enumerate().filter(|(i, _)| m & (1 << i) != 0).map(|(_, a)| *a).collect();
                     let cond = serde_json::to_string(&s.st.condition).unwrap_or_default();
                     self.broken(
                         n,
                         format!(
                             "{} grants {} only under a condition that cannot hold now or later: {cond}",
                             s.source.label(),
-                            held.join(", ")
+                            held(m).join(", ")
                         ),
                     );
                 }

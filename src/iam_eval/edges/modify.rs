@@ -21,7 +21,7 @@ use super::super::witness::{
 };
 use super::super::{decide_with, Actions, PrincipalPolicies};
 use super::assume::summarize;
-use super::{labels, patterns, tier_of, why_not, Asker, Builder, TargetIndex, ACTIONS};
+use super::{labels, patterns, tier_of, why_not, Asker, Builder, TargetIndex};
 use crate::iam_eval::graph::NodeId;
 
 /// (edge kind, action, kind of target).
@@ -262,7 +262,15 @@ fn versions(b: &mut Builder<'_>, a: &Asker<'_>) {
             }
             let mut unknown = None;
             if kind.id == SET_DEFAULT_POLICY_VERSION.id {
-                match version_gain(b, &pol) {
+                let gain = match b.version_gains.get(&pol) {
+                    Some(g) => g.clone(),
+                    None => {
+                        let g = version_gain(b, &pol);
+                        b.version_gains.insert(pol.clone(), g.clone());
+                        g
+                    }
+                };
+                match gain {
                     VersionGain::Administrator(what) => notes.push(what),
                     VersionGain::Unknown(why) => unknown = Some(why),
                     VersionGain::Nothing(why) => {
@@ -288,7 +296,8 @@ fn versions(b: &mut Builder<'_>, a: &Asker<'_>) {
 
 /// What making another version of a managed policy its default gives the principals it is
 /// attached to.
-enum VersionGain {
+#[derive(Clone)]
+pub(crate) enum VersionGain {
     /// A version is administrator by itself (`*` on `*`, or `iam:*` on `*`): which.
     Administrator(String),
     /// The snapshot cannot tell (versions not collected or unreadable), or a version grants
@@ -325,12 +334,10 @@ fn version_gain(b: &mut Builder<'_>, pol: &str) -> VersionGain {
         }
         let mask = doc.statement.iter().filter(|st| st.effect == "Allow").fold(0u128, |m, st| m | b.statement_mask(st));
         if mask != 0 {
-            let held: Vec<&str> =
-                ACTIONS.iter().enumerate().filter(|(i, _)| mask & (1 << i) != 0).map(|(_, a)| *a).collect();
             unknown.push(format!(
                 "version {} of {pol} grants {} (a chain through a version not in force is not followed)",
                 v.version_id,
-                held.join(", ")
+                super::held(mask).join(", ")
             ));
         }
     }
